@@ -1,0 +1,215 @@
+//! Storage: one diesel code path over two backends.
+//!
+//! SQLite (bundled into the binary) is the default; PostgreSQL serves larger
+//! deployments. `AnyConnection` is diesel's `MultiConnection` over both, so
+//! queries are written once; the few places where SQL really differs match
+//! on the variant. Migrations for each backend are embedded in the binary and
+//! run when the pool is opened.
+
+pub mod models;
+pub mod queries;
+pub mod schema;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to either backend.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// Storage errors. Messages are Japanese first, then English.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("データベースURLが不正です: {0} / invalid database URL")]
+    BadUrl(String),
+    #[error("データベースに接続できません: {0} / cannot connect to the database")]
+    Connect(String),
+    #[error("データベースの移行に失敗しました: {0} / migration failed")]
+    Migration(String),
+    #[error("データベースの処理に失敗しました: {0} / database error")]
+    Query(#[from] diesel::result::Error),
+    #[error("データベース接続プールのエラー: {0} / connection pool error")]
+    Pool(#[from] r2d2::PoolError),
+}
+
+/// Which backend a URL selects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A SQLite file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection string, as given.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// `postgres://…` or `postgresql://…` selects PostgreSQL; `sqlite://PATH`
+    /// or a bare path selects SQLite.
+    pub fn parse(url: &str) -> Result<DatabaseUrl, DbError> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(url.to_string()));
+        }
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        if path.is_empty() || url.contains("://") && !url.starts_with("sqlite://") {
+            return Err(DbError::BadUrl(url.to_string()));
+        }
+        Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, DatabaseUrl::Postgres(_))
+    }
+
+    /// A form safe to log: the password of a PostgreSQL URL is masked.
+    pub fn redacted(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite(p) => format!("sqlite://{}", p.display()),
+            DatabaseUrl::Postgres(u) => redact_password(u),
+        }
+    }
+}
+
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((userinfo, host)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Opens a connection of the backend the URL names (never guessing: a
+/// PostgreSQL URL that fails must not fall back to creating a SQLite file).
+pub fn establish(url: &DatabaseUrl) -> Result<AnyConnection, DbError> {
+    match url {
+        DatabaseUrl::Postgres(u) => diesel::PgConnection::establish(u)
+            .map(AnyConnection::Postgresql)
+            .map_err(|e| DbError::Connect(e.to_string())),
+        DatabaseUrl::Sqlite(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| DbError::Connect(format!("{}: {e}", dir.display())))?;
+            }
+            let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy()).map_err(|e| DbError::Connect(e.to_string()))?;
+            // WAL lets the web service read while an import writes; the busy
+            // timeout makes a second writer wait instead of failing at once.
+            conn.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
+                .map_err(|e| DbError::Connect(e.to_string()))?;
+            Ok(AnyConnection::Sqlite(conn))
+        }
+    }
+}
+
+/// Runs the embedded migrations of the connection's backend.
+pub fn run_migrations(conn: &mut AnyConnection) -> Result<(), DbError> {
+    let result = match conn {
+        AnyConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// The r2d2 manager: establishes the configured backend explicitly.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for Manager {
+    type Connection = AnyConnection;
+    type Error = DbError;
+
+    fn connect(&self) -> Result<AnyConnection, DbError> {
+        establish(&self.url)
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), DbError> {
+        conn.batch_execute("SELECT 1").map_err(DbError::Query)
+    }
+
+    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
+        false
+    }
+}
+
+/// A pool of connections, shared by the web service and the commands.
+pub type Pool = r2d2::Pool<Manager>;
+/// A connection checked out of the pool.
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// Opens the database, runs migrations and returns a pool.
+pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Pool, DbError> {
+    let mut conn = establish(url)?;
+    run_migrations(&mut conn)?;
+    drop(conn);
+    // SQLite serialises writers anyway; a small pool avoids lock churn.
+    let size = if url.is_postgres() { max_size } else { max_size.min(4) };
+    r2d2::Pool::builder()
+        .max_size(size.max(1))
+        .connection_timeout(Duration::from_secs(30))
+        .build(Manager { url: url.clone() })
+        .map_err(|e| DbError::Connect(e.to_string()))
+}
+
+/// Runs `f` in one transaction that takes kinmu's write lock first.
+///
+/// The first statement bumps the single row of `write_lock`: on SQLite that
+/// takes the database's write lock at once (waiting up to the busy timeout)
+/// rather than failing when a read-then-write transaction meets another
+/// writer; on PostgreSQL the row lock queues concurrent writers, so the
+/// checks an import makes against stored rows still hold when it writes.
+pub fn write_transaction<T, E>(conn: &mut AnyConnection, f: impl FnOnce(&mut AnyConnection) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(|conn| {
+        diesel::update(schema::write_lock::table)
+            .set(schema::write_lock::counter.eq(schema::write_lock::counter + 1))
+            .execute(conn)?;
+        f(conn)
+    })
+}
+
+/// The path of a SQLite database, for backup and diagnostics.
+pub fn sqlite_path(url: &DatabaseUrl) -> Option<&Path> {
+    match url {
+        DatabaseUrl::Sqlite(p) => Some(p),
+        DatabaseUrl::Postgres(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_select_the_backend_they_name() {
+        assert_eq!(DatabaseUrl::parse("sqlite://data/kinmu.db").unwrap(), DatabaseUrl::Sqlite("data/kinmu.db".into()));
+        assert_eq!(DatabaseUrl::parse("sqlite:///var/lib/kinmu.db").unwrap(), DatabaseUrl::Sqlite("/var/lib/kinmu.db".into()));
+        assert_eq!(DatabaseUrl::parse("/tmp/x.db").unwrap(), DatabaseUrl::Sqlite("/tmp/x.db".into()));
+        assert!(DatabaseUrl::parse("postgres://u@h/db").unwrap().is_postgres());
+        assert!(DatabaseUrl::parse("postgresql://u@h/db").unwrap().is_postgres());
+        assert!(DatabaseUrl::parse("mysql://u@h/db").is_err());
+        assert!(DatabaseUrl::parse("").is_err());
+    }
+
+    #[test]
+    fn a_postgres_password_is_never_logged() {
+        let u = DatabaseUrl::parse("postgres://kinmu:s3cret@db:5432/kinmu").unwrap();
+        assert_eq!(u.redacted(), "postgres://kinmu:***@db:5432/kinmu");
+        assert!(!u.redacted().contains("s3cret"));
+    }
+}

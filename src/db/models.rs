@@ -1,0 +1,192 @@
+//! Rows as stored, and their conversion to and from domain types.
+
+use super::schema::*;
+use crate::domain::hours::{DoctorRules, RuleConfig};
+use crate::domain::shift::{parse_weekday, Kind, Level, Shift};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Weekday};
+use diesel::prelude::*;
+
+/// A stored row that no longer makes sense (edited outside kinmu).
+#[derive(Debug, thiserror::Error)]
+#[error("保存データが不正です（{table} id={id}）: {reason} / corrupt stored row")]
+pub struct CorruptRow {
+    pub table: &'static str,
+    pub id: i64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = doctors)]
+pub struct Doctor {
+    pub id: i64,
+    pub staff_id: String,
+    pub name: String,
+    pub department: Option<String>,
+    pub level: String,
+    pub email: Option<String>,
+    pub legal_holiday: String,
+    pub pc_account: Option<String>,
+    pub scheduled_start: Option<String>,
+    pub manager_login: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Doctor {
+    pub fn level(&self) -> Level {
+        Level::parse(&self.level).unwrap_or(Level::A)
+    }
+
+    pub fn legal_holiday(&self) -> Weekday {
+        parse_weekday(&self.legal_holiday).unwrap_or(Weekday::Sun)
+    }
+
+    pub fn scheduled_start(&self) -> Option<NaiveTime> {
+        self.scheduled_start.as_deref().and_then(|s| NaiveTime::parse_from_str(s, "%H:%M").ok())
+    }
+
+    /// What the rule book needs to know about this doctor.
+    pub fn rules(&self, cfg: &RuleConfig) -> DoctorRules {
+        DoctorRules::new(cfg, self.legal_holiday(), self.scheduled_start())
+    }
+}
+
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = doctors)]
+pub struct DoctorFields {
+    pub staff_id: String,
+    pub name: String,
+    pub department: Option<String>,
+    pub level: String,
+    pub email: Option<String>,
+    pub legal_holiday: String,
+    pub pc_account: Option<String>,
+    pub scheduled_start: Option<String>,
+    pub manager_login: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = doctors)]
+pub struct NewDoctor {
+    #[diesel(embed)]
+    pub fields: DoctorFields,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = import_batches)]
+pub struct NewImportBatch {
+    pub kind: String,
+    pub file_name: String,
+    pub file_sha256: String,
+    pub encoding: String,
+    pub imported_at: NaiveDateTime,
+    pub imported_by: Option<String>,
+    pub inserted: i32,
+    pub corrected: i32,
+    pub unchanged: i32,
+    pub rejected: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = import_batches)]
+pub struct ImportBatch {
+    pub id: i64,
+    pub kind: String,
+    pub file_name: String,
+    pub file_sha256: String,
+    pub encoding: String,
+    pub imported_at: NaiveDateTime,
+    pub imported_by: Option<String>,
+    pub inserted: i32,
+    pub corrected: i32,
+    pub unchanged: i32,
+    pub rejected: i32,
+}
+
+/// A timecard or roster row as stored (the columns both tables share).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct StoredShift {
+    pub id: i64,
+    pub doctor_id: i64,
+    pub kind: String,
+    pub start_at: NaiveDateTime,
+    pub end_at: NaiveDateTime,
+    pub break_minutes: i32,
+}
+
+impl StoredShift {
+    /// The validated shift, or why the stored row is not one.
+    pub fn shift(&self, table: &'static str) -> Result<Shift, CorruptRow> {
+        let corrupt = |reason: String| CorruptRow { table, id: self.id, reason };
+        let kind = Kind::parse(&self.kind).ok_or_else(|| corrupt(format!("kind {:?}", self.kind)))?;
+        Shift::new(self.start_at, self.end_at, i64::from(self.break_minutes), kind).map_err(|e| corrupt(e.to_string()))
+    }
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = timecard_rows, treat_none_as_default_value = false)]
+pub struct NewTimecardRow {
+    pub doctor_id: i64,
+    pub kind: String,
+    pub start_at: NaiveDateTime,
+    pub end_at: NaiveDateTime,
+    pub break_minutes: i32,
+    pub version: i32,
+    pub replaces_id: Option<i64>,
+    pub batch_id: Option<i64>,
+    pub source_line: Option<i32>,
+    pub correction_reason: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = roster_rows, treat_none_as_default_value = false)]
+pub struct NewRosterRow {
+    pub doctor_id: i64,
+    pub kind: String,
+    pub start_at: NaiveDateTime,
+    pub end_at: NaiveDateTime,
+    pub break_minutes: i32,
+    pub batch_id: Option<i64>,
+    pub source_line: Option<i32>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct StoredPcSession {
+    pub doctor_id: i64,
+    pub pc_name: String,
+    pub logon_at: NaiveDateTime,
+    pub logoff_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = pc_sessions, treat_none_as_default_value = false)]
+pub struct NewPcSession {
+    pub doctor_id: i64,
+    pub pc_name: String,
+    pub logon_at: NaiveDateTime,
+    pub logoff_at: NaiveDateTime,
+    pub batch_id: Option<i64>,
+    pub source_line: Option<i32>,
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Resolution {
+    pub doctor_id: i64,
+    pub day: NaiveDate,
+    pub resolution: String,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = audit_log)]
+pub struct NewAuditEntry {
+    pub at: NaiveDateTime,
+    pub actor: Option<String>,
+    pub category: String,
+    pub operation: String,
+    pub detail: String,
+}

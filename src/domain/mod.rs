@@ -1,0 +1,17 @@
+//! The rule book (docs/rules.md) as pure code: no I/O, no database, no clock.
+//!
+//! Everything here works in whole minutes (`i64`) on local hospital wall-clock
+//! time (`chrono::NaiveDateTime`). Each public function implements one rule of
+//! docs/rules.md and is pinned by worked examples computed by hand in its
+//! module's tests.
+
+pub mod discrepancy;
+pub mod hours;
+pub mod projection;
+pub mod shift;
+pub mod time;
+
+pub use hours::{DoctorRules, MonthFigures, RuleConfig};
+pub use projection::{Flags, Projection};
+pub use shift::{Kind, Level, Shift, ShiftError};
+pub use time::{Minutes, YearMonth};

@@ -1,0 +1,253 @@
+//! Thresholds, the projection of the month's end, the date 100 h is reached
+//! and the interview deadline (rules §7, §8).
+//!
+//! "As of" a date T means data through the end of T: actual rows starting on
+//! or before T. Where the doctor has planned (roster) working rows after T in
+//! the month, the month is computed on the actual rows followed by the planned
+//! ones; otherwise the actual figure is extended linearly.
+
+use super::hours::{month_figures, DoctorRules, MonthFigures, RuleConfig};
+use super::shift::Shift;
+use super::time::{Minutes, YearMonth};
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::Serialize;
+
+/// 100 hours: the interview (面接指導) must be done before this (以上).
+pub const INTERVIEW_LINE: Minutes = 6000;
+/// 155 hours: above this (を超える) measures to shorten hours are mandatory.
+pub const MEASURES_LINE: Minutes = 9300;
+
+/// How the month's end was projected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Actual rows through T, then the roster (勤務予定) after T.
+    Roster,
+    /// `actual × days_in_month ÷ day_of_month(T)`.
+    Linear,
+}
+
+/// The flags of rules §7.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Flags {
+    pub over_100: bool,
+    pub over_155: bool,
+    pub projected_over_100: bool,
+    pub projected_over_155: bool,
+    pub watch: bool,
+}
+
+impl Flags {
+    /// Applies the thresholds to the actual and projected figures.
+    pub fn new(actual: Minutes, projected: Minutes, watch_minutes: Minutes) -> Flags {
+        Flags {
+            over_100: actual >= INTERVIEW_LINE,
+            over_155: actual > MEASURES_LINE,
+            projected_over_100: projected >= INTERVIEW_LINE,
+            projected_over_155: projected > MEASURES_LINE,
+            watch: actual >= watch_minutes || projected >= watch_minutes,
+        }
+    }
+}
+
+/// A doctor's month as of a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Projection {
+    /// The as-of date, clamped into the month.
+    pub as_of: NaiveDate,
+    pub actual: MonthFigures,
+    pub projected_overtime_holiday_minutes: Minutes,
+    pub method: Method,
+    pub flags: Flags,
+    /// The first day whose running total reaches 6000 minutes.
+    pub reach_100_date: Option<NaiveDate>,
+    /// The day before `reach_100_date`: the interview must be done by then.
+    pub interview_deadline: Option<NaiveDate>,
+}
+
+/// Projects a doctor's month as of `as_of` (clamped into the month).
+///
+/// `actual` holds the doctor's timecard rows that can touch the month (see
+/// [`super::hours::earliest_relevant_start`]); rows starting after the as-of
+/// date are left out here. `roster` holds the doctor's planned rows; only
+/// those starting after the as-of date are used.
+pub fn project(actual: &[Shift], roster: &[Shift], doctor: &DoctorRules, month: YearMonth, as_of: NaiveDate, cfg: &RuleConfig) -> Projection {
+    let t = month.clamp(as_of);
+    let known: Vec<Shift> = actual.iter().filter(|s| s.start_date() <= t).cloned().collect();
+    let planned: Vec<&Shift> = roster.iter().filter(|s| s.start_date() > t).collect();
+    let actual_figures = month_figures(&known, doctor, month, cfg.week_start);
+    let actual_total = actual_figures.overtime_holiday_minutes;
+
+    let has_plan = planned.iter().any(|s| s.kind().is_working() && month.contains(s.start_date()));
+    let (method, projected, running) = if has_plan {
+        let mut rows = known;
+        rows.extend(planned.into_iter().cloned());
+        let f = month_figures(&rows, doctor, month, cfg.week_start);
+        (Method::Roster, f.overtime_holiday_minutes, f.running)
+    } else {
+        let day_t = i64::from(t.day());
+        let running = (1..=month.days())
+            .map(|k| {
+                if k <= day_t {
+                    actual_figures.running.get(k as usize - 1).copied().unwrap_or(0)
+                } else {
+                    actual_total * k / day_t
+                }
+            })
+            .collect();
+        (Method::Linear, actual_total * month.days() / day_t, running)
+    };
+
+    let reach_100_date = reach_date(&running, month, INTERVIEW_LINE);
+    Projection {
+        as_of: t,
+        flags: Flags::new(actual_total, projected, cfg.watch_minutes),
+        actual: actual_figures,
+        projected_overtime_holiday_minutes: projected,
+        method,
+        reach_100_date,
+        interview_deadline: reach_100_date.map(|d| d - Duration::days(1)),
+    }
+}
+
+/// The first day of the month whose running total is at least `line`.
+fn reach_date(running: &[Minutes], month: YearMonth, line: Minutes) -> Option<NaiveDate> {
+    let k = running.iter().position(|r| *r >= line)?;
+    Some(month.first_day() + Duration::days(k as i64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::shift::Kind;
+    use crate::domain::time::ClockReading;
+    use chrono::Weekday;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+    fn work(date: &str, clock_in: &str, clock_out: &str, brk: Minutes) -> Shift {
+        let c = |s: &str| ClockReading::parse(s).unwrap();
+        Shift::from_written(d(date), c(clock_in), c(clock_out), None, brk, Kind::Work).unwrap()
+    }
+    fn doctor() -> DoctorRules {
+        DoctorRules::new(&RuleConfig::default(), Weekday::Sun, None)
+    }
+    fn june() -> YearMonth {
+        YearMonth::parse("2024-06").unwrap()
+    }
+    /// Weekdays of June 2024 from the 3rd to `last`, 08:00–22:00 with a 60 min
+    /// break: 780 minutes a day, 300 of them daily overtime (regular 480 a
+    /// day reaches 40 h on Friday exactly, so no weekly overtime).
+    fn long_weekdays(last: u32) -> Vec<Shift> {
+        (3..=last)
+            .map(|day| NaiveDate::from_ymd_opt(2024, 6, day).unwrap())
+            .filter(|d| d.weekday().num_days_from_monday() < 5)
+            .map(|d| work(&d.to_string(), "08:00", "22:00", 60))
+            .collect()
+    }
+
+    #[test]
+    fn thresholds_use_100_hours_inclusive_and_155_hours_exclusive() {
+        assert!(Flags::new(6000, 0, 4800).over_100);
+        assert!(!Flags::new(5999, 0, 4800).over_100);
+        assert!(!Flags::new(9300, 0, 4800).over_155);
+        assert!(Flags::new(9301, 0, 4800).over_155);
+        assert!(Flags::new(0, 9301, 4800).projected_over_155);
+        assert!(!Flags::new(0, 9300, 4800).projected_over_155);
+        assert!(Flags::new(0, 6000, 4800).projected_over_100);
+        assert!(Flags::new(0, 4800, 4800).watch);
+        assert!(Flags::new(4800, 0, 4800).watch);
+        assert!(!Flags::new(4799, 4799, 4800).watch);
+    }
+
+    #[test]
+    fn without_a_roster_the_month_is_extended_linearly_rounding_down() {
+        // As of Fri 14 June: 10 weekdays × 300 = 3000 actual.
+        // Projected 3000 × 30 ÷ 14 = 6428 (rounded down).
+        let p = project(&long_weekdays(30), &[], &doctor(), june(), d("2024-06-14"), &RuleConfig::default());
+        assert_eq!(p.method, Method::Linear);
+        assert_eq!(p.actual.overtime_holiday_minutes, 3000);
+        assert_eq!(p.projected_overtime_holiday_minutes, 6428);
+        assert!(p.flags.projected_over_100 && !p.flags.over_100 && p.flags.watch);
+        // run(k) = 3000 × k ÷ 14 ≥ 6000 first at k = 28.
+        assert_eq!(p.reach_100_date, Some(d("2024-06-28")));
+        assert_eq!(p.interview_deadline, Some(d("2024-06-27")));
+    }
+
+    #[test]
+    fn rows_after_the_as_of_date_are_not_counted_as_actual() {
+        let p = project(&long_weekdays(30), &[], &doctor(), june(), d("2024-06-04"), &RuleConfig::default());
+        assert_eq!(p.actual.overtime_holiday_minutes, 600);
+        // 600 × 30 ÷ 4 = 4500.
+        assert_eq!(p.projected_overtime_holiday_minutes, 4500);
+        assert_eq!(p.reach_100_date, None);
+        assert_eq!(p.interview_deadline, None);
+    }
+
+    #[test]
+    fn with_a_roster_the_projection_follows_the_plan_after_the_as_of_date() {
+        // Actual through Fri 14 June (3000). The roster plans the same long
+        // days for the rest of the month; a roster row on the 14th itself is
+        // ignored (planned rows on or before T never count).
+        let actual = long_weekdays(14);
+        let mut roster = long_weekdays(30);
+        roster.push(work("2024-06-14", "22:00", "23:00", 0));
+        let p = project(&actual, &roster, &doctor(), june(), d("2024-06-14"), &RuleConfig::default());
+        assert_eq!(p.method, Method::Roster);
+        // 20 weekdays in 3–28 June × 300 = 6000.
+        assert_eq!(p.projected_overtime_holiday_minutes, 6000);
+        assert_eq!(p.actual.overtime_holiday_minutes, 3000);
+        // 6000 is reached on Fri 28 June, the last planned weekday.
+        assert_eq!(p.reach_100_date, Some(d("2024-06-28")));
+        assert_eq!(p.interview_deadline, Some(d("2024-06-27")));
+        assert!(p.flags.projected_over_100 && !p.flags.projected_over_155);
+    }
+
+    #[test]
+    fn a_roster_with_no_working_rows_after_the_as_of_date_falls_back_to_linear() {
+        let roster = vec![Shift::new(
+            d("2024-06-20").and_hms_opt(9, 0, 0).unwrap(),
+            d("2024-06-20").and_hms_opt(12, 0, 0).unwrap(),
+            0,
+            Kind::SelfStudy,
+        )
+        .unwrap()];
+        let p = project(&long_weekdays(14), &roster, &doctor(), june(), d("2024-06-14"), &RuleConfig::default());
+        assert_eq!(p.method, Method::Linear);
+    }
+
+    #[test]
+    fn an_as_of_date_outside_the_month_is_clamped_into_it() {
+        let after = project(&long_weekdays(30), &[], &doctor(), june(), d("2024-07-10"), &RuleConfig::default());
+        assert_eq!(after.as_of, d("2024-06-30"));
+        // 20 weekdays × 300 = 6000 actual; linear over the whole month = actual.
+        assert_eq!(after.actual.overtime_holiday_minutes, 6000);
+        assert_eq!(after.projected_overtime_holiday_minutes, 6000);
+        assert!(after.flags.over_100);
+        assert_eq!(after.reach_100_date, Some(d("2024-06-28")));
+        let before = project(&long_weekdays(30), &[], &doctor(), june(), d("2024-05-10"), &RuleConfig::default());
+        assert_eq!(before.as_of, d("2024-06-01"));
+        assert_eq!(before.actual.overtime_holiday_minutes, 0);
+    }
+
+    #[test]
+    fn the_linear_running_total_is_actual_through_the_as_of_day_then_scaled() {
+        // Sat 1 June 00:00 → Mon 3 June 00:00 (48 h) for a Sunday-holiday
+        // doctor: Saturday keeps 24 h (960 daily overtime), Sunday's 24 h are
+        // holiday work: 2400 actual as of the 1st, though 1440 fall on the 2nd.
+        let rows = [Shift::new(
+            d("2024-06-01").and_hms_opt(0, 0, 0).unwrap(),
+            d("2024-06-03").and_hms_opt(0, 0, 0).unwrap(),
+            0,
+            Kind::Work,
+        )
+        .unwrap()];
+        let p = project(&rows, &[], &doctor(), june(), d("2024-06-01"), &RuleConfig::default());
+        assert_eq!(p.actual.overtime_holiday_minutes, 960 + 1440);
+        assert_eq!(p.projected_overtime_holiday_minutes, 2400 * 30);
+        // run(1) = 960; run(k) = 2400 × k for k > 1: 6000 first reached at k = 3.
+        assert_eq!(p.reach_100_date, Some(d("2024-06-03")));
+        assert_eq!(p.interview_deadline, Some(d("2024-06-02")));
+    }
+}

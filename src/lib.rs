@@ -1,0 +1,8 @@
+//! kinmu — doctors' working hours under the 2024 reform (医師の働き方改革).
+//!
+//! The data flows one way: `import` (CSV → validated rows) → `db` (storage)
+//! → `domain` (the rule book, pure) → `report` and `web` (figures out).
+
+pub mod db;
+pub mod domain;
+pub mod import;
