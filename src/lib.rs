@@ -3,6 +3,8 @@
 //! The data flows one way: `import` (CSV → validated rows) → `db` (storage)
 //! → `domain` (the rule book, pure) → `report` and `web` (figures out).
 
+pub mod config;
 pub mod db;
 pub mod domain;
 pub mod import;
+pub mod ingest;

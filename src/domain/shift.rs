@@ -139,20 +139,23 @@ impl fmt::Display for Level {
 /// Reads a weekday written as `sun`..`sat`, an English name, or `日`..`土`
 /// (also `日曜`, `日曜日`).
 pub fn parse_weekday(s: &str) -> Option<Weekday> {
+    const NAMES: [(Weekday, &str, &str, &str); 7] = [
+        (Weekday::Sun, "sun", "sunday", "日"),
+        (Weekday::Mon, "mon", "monday", "月"),
+        (Weekday::Tue, "tue", "tuesday", "火"),
+        (Weekday::Wed, "wed", "wednesday", "水"),
+        (Weekday::Thu, "thu", "thursday", "木"),
+        (Weekday::Fri, "fri", "friday", "金"),
+        (Weekday::Sat, "sat", "saturday", "土"),
+    ];
     let s = s.trim();
     let lower = s.to_ascii_lowercase();
-    let jp = s.trim_end_matches('日').trim_end_matches('曜');
-    let jp = if jp.is_empty() { "日" } else { jp };
-    Some(match (lower.as_str(), jp) {
-        ("sun" | "sunday", _) | (_, "日") => Weekday::Sun,
-        ("mon" | "monday", _) | (_, "月") => Weekday::Mon,
-        ("tue" | "tuesday", _) | (_, "火") => Weekday::Tue,
-        ("wed" | "wednesday", _) | (_, "水") => Weekday::Wed,
-        ("thu" | "thursday", _) | (_, "木") => Weekday::Thu,
-        ("fri" | "friday", _) | (_, "金") => Weekday::Fri,
-        ("sat" | "saturday", _) | (_, "土") => Weekday::Sat,
-        _ => return None,
-    })
+    NAMES
+        .iter()
+        .find(|(_, short, long, ja)| {
+            lower == *short || lower == *long || [ja.to_string(), format!("{ja}曜"), format!("{ja}曜日")].contains(&s.to_string())
+        })
+        .map(|(w, ..)| *w)
 }
 
 /// The three-letter code of a weekday (`sun`), as stored and shown in files.
@@ -368,5 +371,8 @@ mod tests {
         assert_eq!(parse_weekday("日曜日"), Some(Weekday::Sun));
         assert_eq!(parse_weekday("月曜"), Some(Weekday::Mon));
         assert_eq!(parse_weekday("x"), None);
+        for bad in ["", "曜", "曜日", "日日", "月日"] {
+            assert_eq!(parse_weekday(bad), None, "{bad:?}");
+        }
     }
 }

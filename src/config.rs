@@ -1,0 +1,269 @@
+//! Settings: built-in defaults (config/default.toml, compiled in), then a
+//! config file, then `KINMU_<KEY>` environment variables (formats.md).
+
+use crate::domain::hours::RuleConfig;
+use crate::domain::shift::parse_weekday;
+use chrono::{FixedOffset, NaiveDate, NaiveTime, Utc, Weekday};
+use serde::Deserialize;
+use std::path::Path;
+
+const DEFAULTS: &str = include_str!("../config/default.toml");
+
+/// Why the settings could not be read. Japanese first, then English.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("設定ファイルを読めません: {path}: {message} / cannot read config file")]
+    Read { path: String, message: String },
+    #[error("設定ファイルの書式が不正です: {path}: {message} / invalid config file")]
+    Parse { path: String, message: String },
+    #[error("設定 {key} の値が不正です: {value:?}（{expected}） / invalid setting")]
+    Value { key: &'static str, value: String, expected: &'static str },
+}
+
+/// The settings as written (strings and numbers), before validation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    database_url: Option<String>,
+    listen: Option<String>,
+    timezone: Option<String>,
+    week_start: Option<String>,
+    scheduled_start: Option<String>,
+    watch_minutes: Option<i64>,
+    discrepancy_minutes: Option<i64>,
+    a_level_grace_days: Option<i64>,
+    hospital_name: Option<String>,
+    log_format: Option<String>,
+}
+
+impl RawSettings {
+    /// Fields of `other` that are set win over `self`.
+    fn merge(self, other: RawSettings) -> RawSettings {
+        RawSettings {
+            database_url: other.database_url.or(self.database_url),
+            listen: other.listen.or(self.listen),
+            timezone: other.timezone.or(self.timezone),
+            week_start: other.week_start.or(self.week_start),
+            scheduled_start: other.scheduled_start.or(self.scheduled_start),
+            watch_minutes: other.watch_minutes.or(self.watch_minutes),
+            discrepancy_minutes: other.discrepancy_minutes.or(self.discrepancy_minutes),
+            a_level_grace_days: other.a_level_grace_days.or(self.a_level_grace_days),
+            hospital_name: other.hospital_name.or(self.hospital_name),
+            log_format: other.log_format.or(self.log_format),
+        }
+    }
+
+    fn from_toml(text: &str, path: &str) -> Result<RawSettings, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_string(),
+            message: e.to_string(),
+        })
+    }
+
+    /// `KINMU_<KEY>` variables, read through `lookup` (the process
+    /// environment in production, a map in tests).
+    fn from_env(lookup: &dyn Fn(&str) -> Option<String>) -> Result<RawSettings, ConfigError> {
+        let get = |key: &str| lookup(&format!("KINMU_{}", key.to_ascii_uppercase())).filter(|v| !v.is_empty());
+        let int = |key: &'static str| -> Result<Option<i64>, ConfigError> {
+            get(key)
+                .map(|v| {
+                    v.trim().parse().map_err(|_| ConfigError::Value {
+                        key,
+                        value: v.clone(),
+                        expected: "整数 / an integer",
+                    })
+                })
+                .transpose()
+        };
+        Ok(RawSettings {
+            database_url: get("database_url"),
+            listen: get("listen"),
+            timezone: get("timezone"),
+            week_start: get("week_start"),
+            scheduled_start: get("scheduled_start"),
+            watch_minutes: int("watch_minutes")?,
+            discrepancy_minutes: int("discrepancy_minutes")?,
+            a_level_grace_days: int("a_level_grace_days")?,
+            hospital_name: get("hospital_name"),
+            log_format: get("log_format"),
+        })
+    }
+}
+
+/// Log output style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// Validated settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub listen: String,
+    pub timezone: FixedOffset,
+    pub timezone_name: String,
+    pub rules: RuleConfig,
+    pub hospital_name: String,
+    pub log_format: LogFormat,
+}
+
+impl Settings {
+    /// Reads defaults, then `file` (or config/local.toml if present), then
+    /// the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
+        Settings::load_with(file, &|k| std::env::var(k).ok())
+    }
+
+    /// As [`Settings::load`], with the environment given as a function.
+    pub fn load_with(file: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
+        let mut raw = RawSettings::from_toml(DEFAULTS, "config/default.toml")?;
+        let file = file
+            .map(Path::to_path_buf)
+            .or_else(|| env("KINMU_CONFIG").map(Into::into))
+            .or_else(|| Some(Path::new("config/local.toml").to_path_buf()).filter(|p| p.exists()));
+        if let Some(path) = file {
+            let shown = path.display().to_string();
+            let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Read {
+                path: shown.clone(),
+                message: e.to_string(),
+            })?;
+            raw = raw.merge(RawSettings::from_toml(&text, &shown)?);
+        }
+        raw = raw.merge(RawSettings::from_env(env)?);
+        Settings::validate(raw)
+    }
+
+    fn validate(raw: RawSettings) -> Result<Settings, ConfigError> {
+        let bad = |key: &'static str, value: &str, expected: &'static str| ConfigError::Value {
+            key,
+            value: value.to_string(),
+            expected,
+        };
+        let defaults = RuleConfig::default();
+        let week = raw.week_start.unwrap_or_else(|| "sun".into());
+        let week_start = parse_weekday(&week).ok_or_else(|| bad("week_start", &week, "sun..sat"))?;
+        let start = raw.scheduled_start.unwrap_or_else(|| "08:30".into());
+        let scheduled_start = NaiveTime::parse_from_str(start.trim(), "%H:%M").map_err(|_| bad("scheduled_start", &start, "HH:MM"))?;
+        let non_negative = |key: &'static str, v: Option<i64>, default: i64| -> Result<i64, ConfigError> {
+            let v = v.unwrap_or(default);
+            if v < 0 {
+                Err(bad(key, &v.to_string(), "0 以上 / zero or more"))
+            } else {
+                Ok(v)
+            }
+        };
+        let tz_name = raw.timezone.unwrap_or_else(|| "Asia/Tokyo".into());
+        let timezone = parse_timezone(&tz_name).ok_or_else(|| bad("timezone", &tz_name, "Asia/Tokyo, UTC, +09:00"))?;
+        let log = raw.log_format.unwrap_or_else(|| "pretty".into());
+        let log_format = match log.as_str() {
+            "pretty" => LogFormat::Pretty,
+            "json" => LogFormat::Json,
+            _ => return Err(bad("log_format", &log, "pretty | json")),
+        };
+        Ok(Settings {
+            database_url: raw.database_url.unwrap_or_else(|| "sqlite://data/kinmu.db".into()),
+            listen: raw.listen.unwrap_or_else(|| "127.0.0.1:8080".into()),
+            timezone,
+            timezone_name: tz_name,
+            rules: RuleConfig {
+                week_start,
+                watch_minutes: non_negative("watch_minutes", raw.watch_minutes, defaults.watch_minutes)?,
+                discrepancy_minutes: non_negative("discrepancy_minutes", raw.discrepancy_minutes, defaults.discrepancy_minutes)?,
+                scheduled_start,
+                a_level_grace_days: non_negative("a_level_grace_days", raw.a_level_grace_days, defaults.a_level_grace_days)?,
+            },
+            hospital_name: raw.hospital_name.unwrap_or_default(),
+            log_format,
+        })
+    }
+
+    /// Today's date in the hospital's time zone.
+    pub fn today(&self) -> NaiveDate {
+        Utc::now().with_timezone(&self.timezone).date_naive()
+    }
+
+    /// The week start, for callers that only need it.
+    pub fn week_start(&self) -> Weekday {
+        self.rules.week_start
+    }
+}
+
+/// Reads the time zones kinmu supports without a time-zone database: Japan
+/// (which has no daylight saving time), UTC, and fixed offsets.
+fn parse_timezone(name: &str) -> Option<FixedOffset> {
+    match name.trim() {
+        "Asia/Tokyo" | "Japan" | "JST" => FixedOffset::east_opt(9 * 3600),
+        "UTC" | "Etc/UTC" | "Z" => FixedOffset::east_opt(0),
+        other => {
+            let (sign, rest) = match other.as_bytes().first()? {
+                b'+' => (1, &other[1..]),
+                b'-' => (-1, &other[1..]),
+                _ => return None,
+            };
+            let (h, m) = rest.split_once(':')?;
+            let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+            if !(0..=14).contains(&h) || !(0..60).contains(&m) {
+                return None;
+            }
+            FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn defaults_follow_the_rule_book() {
+        let s = Settings::load_with(None, &env(&[])).unwrap();
+        assert_eq!(s.rules, RuleConfig::default());
+        assert_eq!(s.timezone.local_minus_utc(), 9 * 3600);
+        assert_eq!(s.database_url, "sqlite://data/kinmu.db");
+    }
+
+    #[test]
+    fn the_environment_wins_over_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("kinmu.toml");
+        std::fs::write(&file, "week_start = \"sat\"\nwatch_minutes = 4000\nlisten = \"0.0.0.0:9000\"\n").unwrap();
+        let s = Settings::load_with(Some(&file), &env(&[("KINMU_WEEK_START", "mon"), ("KINMU_SCHEDULED_START", "09:00")])).unwrap();
+        assert_eq!(s.rules.week_start, Weekday::Mon);
+        assert_eq!(s.rules.watch_minutes, 4000);
+        assert_eq!(s.rules.scheduled_start, NaiveTime::from_hms_opt(9, 0, 0).unwrap());
+        assert_eq!(s.listen, "0.0.0.0:9000");
+    }
+
+    #[test]
+    fn a_bad_value_is_refused_with_its_key() {
+        let err = Settings::load_with(None, &env(&[("KINMU_WEEK_START", "someday")])).unwrap_err();
+        assert!(err.to_string().contains("week_start"), "{err}");
+        let err = Settings::load_with(None, &env(&[("KINMU_WATCH_MINUTES", "eighty")])).unwrap_err();
+        assert!(err.to_string().contains("watch_minutes"), "{err}");
+        let err = Settings::load_with(None, &env(&[("KINMU_TIMEZONE", "Mars/Olympus")])).unwrap_err();
+        assert!(err.to_string().contains("timezone"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_key_in_a_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("kinmu.toml");
+        std::fs::write(&file, "week_strat = \"mon\"\n").unwrap();
+        assert!(matches!(Settings::load_with(Some(&file), &env(&[])), Err(ConfigError::Parse { .. })));
+    }
+
+    #[test]
+    fn fixed_offsets_are_read() {
+        assert_eq!(parse_timezone("+05:30").unwrap().local_minus_utc(), 5 * 3600 + 30 * 60);
+        assert_eq!(parse_timezone("-03:00").unwrap().local_minus_utc(), -3 * 3600);
+        assert!(parse_timezone("+15:00").is_none());
+    }
+}

@@ -1,0 +1,265 @@
+//! Cell parsers (formats.md, "Input files": dates, times, breaks, kinds, PC
+//! log date-times).
+//!
+//! Every parser receives a cell already NFKC-normalised and trimmed (see
+//! [`normalise`]), so full-width `０８：３０` arrives as `08:30`. Errors are
+//! the row error's reason: Japanese, then English, quoting the value.
+
+use crate::domain::shift::parse_weekday;
+use crate::domain::time::ClockReading;
+use crate::domain::{Kind, Level, Minutes};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Weekday};
+use unicode_normalization::UnicodeNormalization;
+
+/// What every cell goes through first: NFKC (full-width digits, colons,
+/// slashes and spaces become ASCII) and trimming.
+pub(crate) fn normalise(cell: &str) -> String {
+    let nfkc: String = cell.nfkc().collect();
+    nfkc.trim().to_string()
+}
+
+/// `s` if it is all ASCII digits and `len` long, as a number.
+fn digits(s: &str, len: std::ops::RangeInclusive<usize>) -> Option<u32> {
+    if len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
+        s.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// `YYYY-MM-DD` or `YYYY/MM/DD`, month and day with one or two digits.
+pub(crate) fn date(s: &str) -> Result<NaiveDate, String> {
+    let sep = if s.contains('/') { '/' } else { '-' };
+    let mut parts = s.split(sep);
+    let ymd = match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(y), Some(m), Some(d), None) => digits(y, 4..=4)
+            .zip(digits(m, 1..=2))
+            .zip(digits(d, 1..=2))
+            .and_then(|((y, m), d)| NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)),
+        _ => None,
+    };
+    ymd.ok_or_else(|| {
+        format!("日付が読めません（YYYY-MM-DD または YYYY/MM/DD）: {s:?} / unreadable date (YYYY-MM-DD or YYYY/MM/DD)")
+    })
+}
+
+/// A clock reading of a timecard: `H:MM` or `HH:MM[:SS]`, possibly past 24.
+pub(crate) fn clock(s: &str) -> Result<ClockReading, String> {
+    ClockReading::parse(s).map_err(|e| e.to_string())
+}
+
+/// A time of day below 24:00 (a doctor's scheduled start).
+pub(crate) fn time_of_day(s: &str) -> Result<NaiveTime, String> {
+    ClockReading::parse(s)
+        .ok()
+        .filter(|r| !r.is_past_midnight())
+        .map(|r| r.on(NaiveDate::MIN).time())
+        .ok_or_else(|| {
+            format!(
+                "時刻が読めません（00:00〜23:59）: {s:?} / unreadable time of day (00:00 to 23:59)"
+            )
+        })
+}
+
+/// A PC log instant: a date, a space or `T`, and a time below 24:00.
+pub(crate) fn datetime(s: &str) -> Result<NaiveDateTime, String> {
+    s.split_once([' ', 'T'])
+        .and_then(|(d, t)| {
+            let reading = ClockReading::parse(t.trim()).ok()?;
+            (!reading.is_past_midnight()).then_some(reading.on(date(d).ok()?))
+        })
+        .ok_or_else(|| {
+            format!("日時が読めません（YYYY-MM-DD HH:MM[:SS]）: {s:?} / unreadable date and time (YYYY-MM-DD HH:MM[:SS])")
+        })
+}
+
+/// A break as exports write it: whole minutes (`60`) or `H:MM` (`1:00`).
+/// Empty is no break. A minus sign is kept so that `Shift` refuses the row
+/// with its own "negative break" reason.
+pub(crate) fn break_minutes(s: &str) -> Result<Minutes, String> {
+    if s.is_empty() {
+        return Ok(0);
+    }
+    let (sign, body) = match s.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, s),
+    };
+    let magnitude = match body.split_once(':') {
+        None => digits(body, 1..=5),
+        Some((h, m)) => digits(h, 1..=3)
+            .zip(digits(m, 2..=2).filter(|m| *m < 60))
+            .map(|(h, m)| h * 60 + m),
+    };
+    match magnitude {
+        Some(m) => Ok(sign * Minutes::from(m)),
+        None => Err(format!(
+            "休憩時間が読めません（分 または H:MM）: {s:?} / unreadable break (minutes or H:MM)"
+        )),
+    }
+}
+
+/// A row kind (rules §2); empty is ordinary work.
+pub(crate) fn kind(s: &str) -> Result<Kind, String> {
+    if s.is_empty() {
+        return Ok(Kind::Work);
+    }
+    Kind::parse(s).ok_or_else(|| format!("勤務区分が不明です: {s:?} / unknown kind"))
+}
+
+/// A doctor's level; empty is A.
+pub(crate) fn level(s: &str) -> Result<Level, String> {
+    if s.is_empty() {
+        return Ok(Level::A);
+    }
+    Level::parse(s)
+        .ok_or_else(|| format!("水準が不明です（A, 連携B, B, C-1, C-2）: {s:?} / unknown level"))
+}
+
+/// A legal holiday; empty is Sunday. (Checked here rather than relying on
+/// `parse_weekday`, which reads an empty string as Sunday by accident.)
+pub(crate) fn weekday(s: &str) -> Result<Weekday, String> {
+    if s.is_empty() {
+        return Ok(Weekday::Sun);
+    }
+    parse_weekday(s).ok_or_else(|| {
+        format!("法定休日が読めません（sun〜sat または 日〜土）: {s:?} / unreadable legal holiday")
+    })
+}
+
+/// A light sanity check: one `@` with text on both sides and no spaces.
+pub(crate) fn email(s: &str) -> Result<String, String> {
+    match s.split_once('@') {
+        Some((local, domain))
+            if !local.is_empty()
+                && !domain.is_empty()
+                && !domain.contains('@')
+                && !s.contains(char::is_whitespace) =>
+        {
+            Ok(s.to_string())
+        }
+        _ => Err(format!(
+            "メールアドレスが正しくありません: {s:?} / invalid email address"
+        )),
+    }
+}
+
+/// Any non-empty text (names, accounts), as normalised.
+pub(crate) fn text(s: &str) -> Result<String, String> {
+    Ok(s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn full_width_cells_become_ascii_and_are_trimmed() {
+        assert_eq!(normalise("　０８：３０ "), "08:30");
+        assert_eq!(normalise("２０２４／０６／０１"), "2024/06/01");
+        assert_eq!(normalise("山田　太郎"), "山田 太郎");
+    }
+
+    #[test]
+    fn dates_are_read_with_dashes_or_slashes_and_one_or_two_digit_month_and_day() {
+        for s in ["2024-06-01", "2024/06/01", "2024/6/1", "2024-6-1"] {
+            assert_eq!(date(s), Ok(ymd(2024, 6, 1)), "{s}");
+        }
+    }
+
+    #[test]
+    fn impossible_or_oddly_written_dates_are_refused() {
+        for s in [
+            "2024/13/01",
+            "2024-02-30",
+            "24/6/1",
+            "2024/06-01",
+            "2024/06/01/",
+            "20240601",
+            "",
+            "2024/6/1 8:00",
+        ] {
+            assert!(date(s).is_err(), "{s:?} should be refused");
+        }
+        assert_eq!(
+            date("2024/13/01"),
+            Err(r#"日付が読めません（YYYY-MM-DD または YYYY/MM/DD）: "2024/13/01" / unreadable date (YYYY-MM-DD or YYYY/MM/DD)"#.into())
+        );
+    }
+
+    #[test]
+    fn breaks_are_minutes_or_hours_and_minutes_and_keep_a_minus_sign() {
+        assert_eq!(break_minutes(""), Ok(0));
+        assert_eq!(break_minutes("60"), Ok(60));
+        assert_eq!(break_minutes("1:00"), Ok(60));
+        assert_eq!(break_minutes("0:45"), Ok(45));
+        assert_eq!(break_minutes("-30"), Ok(-30));
+        assert_eq!(break_minutes("-0:30"), Ok(-30));
+        for s in [
+            "1時間",
+            "1:5",
+            "1:60",
+            "+60",
+            "1.5",
+            "-",
+            "1:00:00",
+            "99999999999999999999",
+        ] {
+            assert!(break_minutes(s).is_err(), "{s:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn pc_log_instants_accept_slashes_single_digits_seconds_and_a_t() {
+        let at = |h, m, s| ymd(2024, 6, 1).and_hms_opt(h, m, s).unwrap();
+        assert_eq!(datetime("2024-06-01 08:05"), Ok(at(8, 5, 0)));
+        assert_eq!(datetime("2024/6/1 8:05:09"), Ok(at(8, 5, 9)));
+        assert_eq!(datetime("2024-06-01T23:59:59"), Ok(at(23, 59, 59)));
+        for s in [
+            "2024-06-01",
+            "2024-06-01 24:00",
+            "08:00",
+            "2024-06-01 8",
+            "2024-06-01 08:00 x",
+        ] {
+            assert!(datetime(s).is_err(), "{s:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn kinds_levels_and_holidays_default_when_empty_and_name_unknown_values() {
+        assert_eq!(kind(""), Ok(Kind::Work));
+        assert_eq!(kind("宿日直(許可)"), Ok(Kind::DutyPermitted));
+        assert_eq!(
+            kind("休み"),
+            Err(r#"勤務区分が不明です: "休み" / unknown kind"#.into())
+        );
+        assert_eq!(level(""), Ok(Level::A));
+        assert_eq!(level("C1"), Ok(Level::C1));
+        assert!(level("D").is_err());
+        assert_eq!(weekday(""), Ok(Weekday::Sun));
+        assert_eq!(weekday("土"), Ok(Weekday::Sat));
+        assert!(weekday("x").is_err());
+    }
+
+    #[test]
+    fn a_scheduled_start_must_be_a_time_of_day() {
+        assert_eq!(
+            time_of_day("8:30"),
+            Ok(NaiveTime::from_hms_opt(8, 30, 0).unwrap())
+        );
+        assert!(time_of_day("24:00").is_err());
+        assert!(time_of_day("830").is_err());
+    }
+
+    #[test]
+    fn emails_need_one_at_sign_with_text_on_both_sides() {
+        assert_eq!(email("a@b.jp"), Ok("a@b.jp".into()));
+        for s in ["a", "@b", "a@", "a@b@c", "a b@c"] {
+            assert!(email(s).is_err(), "{s:?} should be refused");
+        }
+    }
+}

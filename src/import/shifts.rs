@@ -1,0 +1,314 @@
+//! Timecards and rosters, which share their columns (formats.md, "Timecard
+//! and roster"). Each row becomes a [`Shift`] through
+//! [`Shift::from_written`], so next-day ends, the 48 h limit and break checks
+//! are the domain's (rules §1), not re-implemented here.
+
+use super::fields::{self, text};
+use super::header::{Field, STAFF_ID};
+use super::table::read_table;
+use super::{FileError, Parsed};
+use crate::domain::{Shift, ShiftError};
+
+/// One timecard or roster row, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShiftRecord {
+    /// As written (NFKC-normalised); whether the doctor exists is the
+    /// caller's check.
+    pub staff_id: String,
+    pub shift: Shift,
+}
+
+const DATE: Field = Field {
+    name: "date",
+    aliases: &["勤務日", "日付"],
+    required: true,
+};
+const CLOCK_IN: Field = Field {
+    name: "clock_in",
+    aliases: &["出勤", "出勤時刻", "始業", "開始"],
+    required: true,
+};
+const CLOCK_OUT: Field = Field {
+    name: "clock_out",
+    aliases: &["退勤", "退勤時刻", "終業", "終了"],
+    required: true,
+};
+const END_DATE: Field = Field {
+    name: "end_date",
+    aliases: &["終了日", "退勤日"],
+    required: false,
+};
+const BREAK: Field = Field {
+    name: "break_minutes",
+    aliases: &["休憩", "休憩時間", "休憩(分)", "休憩時間(分)"],
+    required: false,
+};
+const KIND: Field = Field {
+    name: "kind",
+    aliases: &["勤務区分", "区分"],
+    required: false,
+};
+
+pub(crate) const FIELDS: [Field; 7] = [STAFF_ID, DATE, CLOCK_IN, CLOCK_OUT, END_DATE, BREAK, KIND];
+
+/// Reads a timecard or a roster.
+pub fn parse_shifts(bytes: &[u8]) -> Result<Parsed<ShiftRecord>, FileError> {
+    read_table(bytes, &FIELDS, |c| {
+        let staff_id = c.required(&STAFF_ID, text);
+        let date = c.required(&DATE, fields::date);
+        let clock_in = c.required(&CLOCK_IN, fields::clock);
+        let clock_out = c.required(&CLOCK_OUT, fields::clock);
+        let end_date = c.optional(&END_DATE, fields::date);
+        let break_minutes = c.value(&BREAK, fields::break_minutes);
+        let kind = c.value(&KIND, fields::kind);
+        let (staff_id, date, clock_in, clock_out, break_minutes, kind) = (
+            staff_id?,
+            date?,
+            clock_in?,
+            clock_out?,
+            break_minutes?,
+            kind?,
+        );
+        if c.has_errors() {
+            return None;
+        }
+        match Shift::from_written(date, clock_in, clock_out, end_date, break_minutes, kind) {
+            Ok(shift) => Some(ShiftRecord { staff_id, shift }),
+            Err(e) => {
+                // Point at the cell a person would correct.
+                let field = match e {
+                    ShiftError::NegativeBreak(_) | ShiftError::BreakTooLong { .. } => &BREAK,
+                    ShiftError::EndNotAfterStart { .. } | ShiftError::TooLong { .. } => &CLOCK_OUT,
+                };
+                c.reject(Some(field), e.to_string());
+                None
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::time::ClockReading;
+    use crate::domain::Kind;
+    use crate::import::{Lined, RowError};
+    use chrono::{NaiveDate, NaiveDateTime};
+    use encoding_rs::SHIFT_JIS;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+    fn dt(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
+    }
+    fn shift(date: &str, cin: &str, cout: &str, brk: i64, kind: Kind) -> Shift {
+        let c = |s| ClockReading::parse(s).unwrap();
+        Shift::from_written(d(date), c(cin), c(cout), None, brk, kind).unwrap()
+    }
+    fn parse(csv: &str) -> Parsed<ShiftRecord> {
+        parse_shifts(csv.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn a_shift_jis_file_with_japanese_headers_reads_like_utf8_with_english_headers() {
+        let japanese = "職員番号,勤務日,出勤時刻,退勤時刻,休憩時間（分）,勤務区分\r\n\
+                        D001,2024/06/01,08:30,17:30,60,日勤\r\n\
+                        D001,2024/06/01,17:30,25:30,0,宿日直(許可)\r\n\
+                        D002,2024/06/02,09:00,12:00,,自己研鑽\r\n";
+        let english = "staff_id,date,clock_in,clock_out,break_minutes,kind\n\
+                       D001,2024-06-01,08:30,17:30,60,work\n\
+                       D001,2024-06-01,17:30,25:30,0,duty_permitted\n\
+                       D002,2024-06-02,09:00,12:00,0,self_study\n";
+        let (sjis, _, unmappable) = SHIFT_JIS.encode(japanese);
+        assert!(!unmappable);
+        let from_sjis = parse_shifts(&sjis).unwrap();
+        let from_utf8 = parse(english);
+        assert_eq!(from_sjis.encoding, "shift_jis");
+        assert_eq!(from_utf8.encoding, "utf-8");
+        assert_eq!(from_sjis.rejected, vec![]);
+        assert_eq!(from_sjis.rows.len(), 3);
+        assert_eq!(from_sjis.rows, from_utf8.rows);
+        assert_eq!(from_sjis.rows[1].value.shift.kind(), Kind::DutyPermitted);
+    }
+
+    #[test]
+    fn a_utf8_bom_does_not_hide_the_first_header() {
+        let parsed =
+            parse("\u{feff}staff_id,date,clock_in,clock_out\nD001,2024-06-01,08:00,17:00\n");
+        assert_eq!(parsed.rows.len(), 1);
+        assert_eq!(parsed.ignored_columns, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_clock_out_of_25_30_ends_at_01_30_next_day() {
+        let parsed = parse("staff_id,date,clock_in,clock_out\nD001,2024-06-01,17:00,25:30\n");
+        assert_eq!(parsed.rows[0].value.shift.end(), dt("2024-06-02 01:30:00"));
+    }
+
+    #[test]
+    fn slash_dates_with_single_digits_and_full_width_cells_are_read() {
+        let parsed = parse("staff_id,date,clock_in,clock_out,end_date\nD001,2024/6/1,０８：３０,9:00,２０２４／６／２\n");
+        assert_eq!(parsed.rejected, vec![]);
+        let s = &parsed.rows[0].value.shift;
+        assert_eq!(
+            (s.start(), s.end()),
+            (dt("2024-06-01 08:30:00"), dt("2024-06-02 09:00:00"))
+        );
+    }
+
+    #[test]
+    fn a_full_width_break_header_and_an_hours_minutes_break_are_understood() {
+        let parsed =
+            parse("職員番号,日付,出勤,退勤,休憩時間（分）\nD001,2024-06-01,08:00,17:00,1:00\n");
+        assert_eq!(
+            parsed.rows[0].value.shift,
+            shift("2024-06-01", "08:00", "17:00", 60, Kind::Work)
+        );
+    }
+
+    #[test]
+    fn seconds_are_kept_in_the_shift_for_the_domain_to_round() {
+        let parsed = parse("staff_id,date,clock_in,clock_out\nD001,2024-06-01,08:00:45,17:00:01\n");
+        let s = &parsed.rows[0].value.shift;
+        assert_eq!(
+            (s.start(), s.end()),
+            (dt("2024-06-01 08:00:45"), dt("2024-06-01 17:00:01"))
+        );
+    }
+
+    #[test]
+    fn unknown_columns_are_ignored_and_named() {
+        let parsed = parse(
+            "staff_id,備考,date,clock_in,clock_out,Memo\nD001,遅刻,2024-06-01,08:00,17:00,x\n",
+        );
+        assert_eq!(parsed.ignored_columns, vec!["備考", "Memo"]);
+        assert_eq!(parsed.rows.len(), 1);
+    }
+
+    #[test]
+    fn a_missing_required_column_fails_the_file_and_is_named() {
+        let err =
+            parse_shifts("職員番号,勤務日,出勤\nD001,2024-06-01,08:00\n".as_bytes()).unwrap_err();
+        assert_eq!(
+            err,
+            FileError::MissingColumns(vec!["退勤(clock_out)".into()])
+        );
+    }
+
+    #[test]
+    fn a_bad_row_among_good_rows_is_listed_with_its_line_and_column() {
+        let parsed = parse(
+            "職員番号,勤務日,出勤,退勤,区分\n\
+             D001,2024-06-01,08:00,17:00,\n\
+             D001,2024/13/01,08:00,17:00,休み\n\
+             D001,2024-06-03,08:00,17:00,\n",
+        );
+        let lines: Vec<usize> = parsed.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![2, 4]);
+        assert_eq!(
+            parsed.rejected,
+            vec![
+                RowError {
+                    line: 3,
+                    column: Some("勤務日".into()),
+                    reason: r#"日付が読めません（YYYY-MM-DD または YYYY/MM/DD）: "2024/13/01" / unreadable date (YYYY-MM-DD or YYYY/MM/DD)"#
+                        .into(),
+                },
+                RowError {
+                    line: 3,
+                    column: Some("区分".into()),
+                    reason: r#"勤務区分が不明です: "休み" / unknown kind"#.into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_shift_the_domain_refuses_is_rejected_with_the_domains_reason() {
+        let parsed = parse(
+            "staff_id,date,clock_in,clock_out,end_date,休憩\n\
+             D001,2024-06-01,08:00,17:00,,-5\n\
+             D001,2024-06-01,08:00,07:00,2024-06-01,\n",
+        );
+        assert!(parsed.rows.is_empty());
+        assert_eq!(parsed.rejected[0].column.as_deref(), Some("休憩"));
+        assert_eq!(
+            parsed.rejected[0].reason,
+            ShiftError::NegativeBreak(-5).to_string()
+        );
+        assert_eq!(parsed.rejected[1].column.as_deref(), Some("clock_out"));
+        assert!(parsed.rejected[1]
+            .reason
+            .ends_with("/ end is not after start"));
+    }
+
+    #[test]
+    fn a_quoted_multi_line_cell_keeps_later_line_numbers_physical() {
+        let parsed = parse(
+            "staff_id,date,clock_in,clock_out,備考\n\
+             D001,2024-06-01,08:00,17:00,\"一行目\n二行目\n三行目\"\n\
+             \n\
+             D001,2024-06-02,08:00,99:00,\n",
+        );
+        assert_eq!(
+            parsed.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+            vec![2]
+        );
+        assert_eq!(parsed.rejected.len(), 1);
+        assert_eq!(parsed.rejected[0].line, 6);
+        assert_eq!(parsed.rejected[0].column.as_deref(), Some("clock_out"));
+    }
+
+    #[test]
+    fn a_row_with_the_wrong_number_of_fields_is_a_row_error() {
+        let parsed = parse("staff_id,date,clock_in,clock_out\nD001,2024-06-01,08:00\nD001,2024-06-02,08:00,17:00\n");
+        assert_eq!(parsed.rows.len(), 1);
+        assert_eq!(parsed.rejected[0].line, 2);
+        assert_eq!(parsed.rejected[0].column, None);
+        assert!(parsed.rejected[0]
+            .reason
+            .contains("wrong number of fields (header 4, this row 3)"));
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_refused_rather_than_swallowing_the_lines_after_it() {
+        let parsed = parse(
+            "staff_id,name_note,date,clock_in,clock_out\n\
+             D001,\"oops,2024-06-01,08:00,17:00\n\
+             D001,x,2024-06-02,08:00,17:00\n",
+        );
+        assert!(parsed.rows.is_empty());
+        assert_eq!(parsed.rejected.len(), 1);
+        assert_eq!(parsed.rejected[0].line, 2);
+    }
+
+    #[test]
+    fn blank_and_comma_only_lines_are_skipped_and_header_only_is_no_rows() {
+        let parsed =
+            parse("\nstaff_id,date,clock_in,clock_out\n\n,,,\nD001,2024-06-01,08:00,17:00\n");
+        assert_eq!(
+            parsed.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+            vec![5]
+        );
+        assert_eq!(parsed.rejected, vec![]);
+        assert_eq!(
+            parse("staff_id,date,clock_in,clock_out\n").rows,
+            Vec::<Lined<ShiftRecord>>::new()
+        );
+        for empty in ["", "\u{feff}", "\n\n", " , \n"] {
+            assert_eq!(
+                parse_shifts(empty.as_bytes()),
+                Err(FileError::Empty),
+                "{empty:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_value_with_a_line_break_in_a_known_column_is_refused() {
+        let parsed = parse("staff_id,date,clock_in,clock_out\n\"D0\n01\",2024-06-01,08:00,17:00\n");
+        assert!(parsed.rows.is_empty());
+        assert_eq!(parsed.rejected[0].column.as_deref(), Some("staff_id"));
+    }
+}

@@ -1,0 +1,728 @@
+//! Applying an import file to the database (formats.md, "What an import does
+//! with bad input").
+//!
+//! A file is written all or nothing, in one transaction: every row is
+//! checked first (parse errors, unknown doctors, duplicate keys, overlap with
+//! the file's other rows and with stored rows), and if any row is invalid
+//! nothing is written unless `skip_invalid` is set. Re-importing the same
+//! file changes nothing. A timecard row with the same doctor, start and kind
+//! as a stored one but other values is a correction: the new version is
+//! stored and points at the old one, which is kept.
+
+use crate::db::models::*;
+use crate::db::{queries, write_transaction, AnyConnection, DbError};
+use crate::domain::shift::{weekday_code, Shift};
+use crate::import::{self, FileError, Lined, Parsed, RowError};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::str::FromStr;
+use std::time::Instant;
+
+/// Which kind of file is imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    Doctors,
+    Timecard,
+    Roster,
+    Pclog,
+}
+
+impl ImportKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ImportKind::Doctors => "doctors",
+            ImportKind::Timecard => "timecard",
+            ImportKind::Roster => "roster",
+            ImportKind::Pclog => "pclog",
+        }
+    }
+}
+
+impl fmt::Display for ImportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for ImportKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "doctors" => Ok(ImportKind::Doctors),
+            "timecard" => Ok(ImportKind::Timecard),
+            "roster" => Ok(ImportKind::Roster),
+            "pclog" => Ok(ImportKind::Pclog),
+            other => Err(format!("不明な取込種別です: {other:?}（doctors, timecard, roster, pclog） / unknown import kind")),
+        }
+    }
+}
+
+/// One import to run.
+#[derive(Debug, Clone)]
+pub struct ImportRequest<'a> {
+    pub kind: ImportKind,
+    pub bytes: &'a [u8],
+    /// The file's name as uploaded, kept with the batch.
+    pub file_name: &'a str,
+    /// Write the valid rows even if some are rejected.
+    pub skip_invalid: bool,
+    /// Who imports (a login), for the batch and the audit log.
+    pub actor: Option<&'a str>,
+    /// The hospital's local time now.
+    pub now: NaiveDateTime,
+}
+
+/// The answer of an import (formats.md: one JSON object on stdout).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub kind: ImportKind,
+    pub inserted: usize,
+    pub corrected: usize,
+    pub unchanged: usize,
+    pub rejected: Vec<RowError>,
+    pub ignored_columns: Vec<String>,
+    pub encoding: &'static str,
+    /// Whether anything was written (false when rows were rejected and
+    /// `skip_invalid` was not set, or when nothing changed).
+    pub committed: bool,
+    pub batch_id: Option<i64>,
+}
+
+/// Why an import failed as a whole. Japanese first, then English.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Corrupt(#[from] CorruptRow),
+}
+
+impl From<diesel::result::Error> for ImportError {
+    fn from(e: diesel::result::Error) -> Self {
+        ImportError::Db(DbError::Query(e))
+    }
+}
+
+/// Inside the transaction: a failure, or a report that must not be written.
+enum Tx {
+    Abort(Box<ImportReport>),
+    Fail(ImportError),
+}
+
+impl From<diesel::result::Error> for Tx {
+    fn from(e: diesel::result::Error) -> Self {
+        Tx::Fail(e.into())
+    }
+}
+impl From<CorruptRow> for Tx {
+    fn from(e: CorruptRow) -> Self {
+        Tx::Fail(e.into())
+    }
+}
+
+/// Imports one file. Returns the report whether or not rows were rejected;
+/// an `Err` means the file could not be read at all or the database failed,
+/// and nothing was written.
+pub fn run(conn: &mut AnyConnection, req: &ImportRequest) -> Result<ImportReport, ImportError> {
+    let started = Instant::now();
+    let result = match req.kind {
+        ImportKind::Doctors => apply(conn, req, import::parse_doctors(req.bytes)?, doctors),
+        ImportKind::Timecard => apply(conn, req, import::parse_shifts(req.bytes)?, timecard),
+        ImportKind::Roster => apply(conn, req, import::parse_shifts(req.bytes)?, roster),
+        ImportKind::Pclog => apply(conn, req, import::parse_pclog(req.bytes)?, pclog),
+    };
+    if let Ok(r) = &result {
+        tracing::info!(
+            kind = %req.kind,
+            file = req.file_name,
+            encoding = r.encoding,
+            inserted = r.inserted,
+            corrected = r.corrected,
+            unchanged = r.unchanged,
+            rejected = r.rejected.len(),
+            committed = r.committed,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "import finished"
+        );
+    }
+    result
+}
+
+/// What a kind-specific step decided: counts, rejected rows, and a writer.
+struct Plan {
+    inserted: usize,
+    corrected: usize,
+    unchanged: usize,
+    rejected: Vec<RowError>,
+    write: Box<dyn FnOnce(&mut AnyConnection, i64) -> diesel::QueryResult<()>>,
+}
+
+type Planner<T> = fn(&mut AnyConnection, Vec<Lined<T>>, &ImportRequest) -> Result<Plan, Tx>;
+
+/// The shared frame of every import: plan inside the write transaction,
+/// then either abort (rolling back) or record the batch and write.
+fn apply<T>(conn: &mut AnyConnection, req: &ImportRequest, parsed: Parsed<T>, plan: Planner<T>) -> Result<ImportReport, ImportError> {
+    let Parsed {
+        rows,
+        rejected: parse_errors,
+        ignored_columns,
+        encoding,
+    } = parsed;
+    let outcome = write_transaction(conn, |conn| {
+        let p = plan(conn, rows, req)?;
+        let mut rejected = parse_errors;
+        rejected.extend(p.rejected);
+        rejected.sort_by_key(|e| e.line);
+        let mut report = ImportReport {
+            kind: req.kind,
+            inserted: p.inserted,
+            corrected: p.corrected,
+            unchanged: p.unchanged,
+            rejected,
+            ignored_columns,
+            encoding,
+            committed: false,
+            batch_id: None,
+        };
+        if !report.rejected.is_empty() && !req.skip_invalid {
+            report.inserted = 0;
+            report.corrected = 0;
+            report.unchanged = 0;
+            return Err(Tx::Abort(Box::new(report)));
+        }
+        if report.inserted + report.corrected == 0 {
+            // Nothing new: leave the database exactly as it was.
+            return Err(Tx::Abort(Box::new(report)));
+        }
+        let batch_id = queries::insert_batch(
+            conn,
+            &NewImportBatch {
+                kind: req.kind.code().into(),
+                file_name: req.file_name.into(),
+                file_sha256: sha256_hex(req.bytes),
+                encoding: encoding.into(),
+                imported_at: req.now,
+                imported_by: req.actor.map(Into::into),
+                inserted: count(report.inserted),
+                corrected: count(report.corrected),
+                unchanged: count(report.unchanged),
+                rejected: count(report.rejected.len()),
+            },
+        )?;
+        (p.write)(conn, batch_id)?;
+        queries::insert_audit(
+            conn,
+            &NewAuditEntry {
+                at: req.now,
+                actor: req.actor.map(Into::into),
+                category: "import".into(),
+                operation: req.kind.code().into(),
+                detail: serde_json::json!({
+                    "batch_id": batch_id,
+                    "file": req.file_name,
+                    "inserted": report.inserted,
+                    "corrected": report.corrected,
+                    "unchanged": report.unchanged,
+                    "rejected": report.rejected.len(),
+                })
+                .to_string(),
+            },
+        )?;
+        report.committed = true;
+        report.batch_id = Some(batch_id);
+        Ok(report)
+    });
+    match outcome {
+        Ok(r) => Ok(r),
+        Err(Tx::Abort(r)) => Ok(*r),
+        Err(Tx::Fail(e)) => Err(e),
+    }
+}
+
+fn count(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+fn line_i32(line: usize) -> Option<i32> {
+    i32::try_from(line).ok()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn row_error(line: usize, column: Option<&str>, reason: String) -> RowError {
+    RowError {
+        line,
+        column: column.map(Into::into),
+        reason,
+    }
+}
+
+fn unknown_doctor(line: usize, staff_id: &str) -> RowError {
+    row_error(
+        line,
+        Some("staff_id"),
+        format!("職員番号 {staff_id:?} の医師が登録されていません（先に医師一覧を取り込んでください） / unknown doctor"),
+    )
+}
+
+fn describe(s: &Shift) -> String {
+    format!("{} → {} ({})", s.start().format("%Y-%m-%d %H:%M:%S"), s.end().format("%Y-%m-%d %H:%M:%S"), s.kind())
+}
+
+/// Doctors by staff id, for resolving rows.
+fn doctor_ids(conn: &mut AnyConnection) -> Result<HashMap<String, i64>, Tx> {
+    Ok(queries::all_doctors(conn)?.into_iter().map(|d| (d.staff_id, d.id)).collect())
+}
+
+/// A shift row resolved to a doctor.
+#[derive(Debug, Clone)]
+struct Row {
+    line: usize,
+    doctor_id: i64,
+    shift: Shift,
+}
+
+/// Resolves staff ids, and drops rows that repeat an earlier row of the file
+/// exactly (the same row twice is one row). Two different rows with the same
+/// doctor, start and kind are an error on the later one.
+fn resolve_rows(rows: Vec<Lined<import::ShiftRecord>>, ids: &HashMap<String, i64>) -> (Vec<Row>, usize, Vec<RowError>) {
+    let mut out: Vec<Row> = Vec::with_capacity(rows.len());
+    let mut rejected = Vec::new();
+    let mut duplicates = 0;
+    let mut seen: HashMap<(i64, NaiveDateTime, &'static str), usize> = HashMap::new();
+    for Lined { line, value } in rows {
+        let Some(&doctor_id) = ids.get(&value.staff_id) else {
+            rejected.push(unknown_doctor(line, &value.staff_id));
+            continue;
+        };
+        let key = (doctor_id, value.shift.start(), value.shift.kind().code());
+        match seen.get(&key) {
+            Some(&i) if out[i].shift == value.shift => duplicates += 1,
+            Some(&i) => rejected.push(row_error(
+                line,
+                None,
+                format!(
+                    "同じ職員・開始時刻・区分の行が{}行目にあり、内容が異なります / another row (line {}) has the same doctor, start and kind",
+                    out[i].line, out[i].line
+                ),
+            )),
+            None => {
+                seen.insert(key, out.len());
+                out.push(Row { line, doctor_id, shift: value.shift });
+            }
+        }
+    }
+    (out, duplicates, rejected)
+}
+
+/// Rejects working rows among `candidates` that overlap a `stored` working
+/// row or an earlier-accepted candidate (rules §2). Returns the lines of the
+/// rejected candidates with their errors.
+fn overlap_errors(candidates: &[&Row], stored: &HashMap<i64, Vec<Shift>>) -> Vec<(usize, RowError)> {
+    let mut errors = Vec::new();
+    let mut by_doctor: BTreeMap<i64, Vec<&Row>> = BTreeMap::new();
+    for r in candidates.iter().filter(|r| r.shift.kind().is_working()) {
+        by_doctor.entry(r.doctor_id).or_default().push(r);
+    }
+    for (doctor_id, rows) in by_doctor.iter_mut() {
+        let stored = stored.get(doctor_id).map(Vec::as_slice).unwrap_or_default();
+        rows.sort_by_key(|r| (r.shift.start(), r.line));
+        let mut accepted: Vec<&Row> = Vec::new();
+        for r in rows.iter() {
+            let clash_stored = stored.iter().find(|s| s.overlaps(&r.shift));
+            let clash_file = accepted.iter().find(|a| a.shift.overlaps(&r.shift));
+            let reason = match (clash_stored, clash_file) {
+                (Some(s), _) => Some(format!("登録済みの勤務と重なっています: {} / overlaps a stored working row", describe(s))),
+                (None, Some(a)) => Some(format!(
+                    "{}行目の勤務と重なっています: {} / overlaps the working row on line {}",
+                    a.line,
+                    describe(&a.shift),
+                    a.line
+                )),
+                (None, None) => None,
+            };
+            match reason {
+                Some(reason) => errors.push((r.line, row_error(r.line, None, reason))),
+                None => accepted.push(r),
+            }
+        }
+    }
+    errors
+}
+
+/// Timecard rows: new rows, corrections, or unchanged.
+fn timecard(conn: &mut AnyConnection, rows: Vec<Lined<import::ShiftRecord>>, req: &ImportRequest) -> Result<Plan, Tx> {
+    let ids = doctor_ids(conn)?;
+    let (rows, duplicates, mut rejected) = resolve_rows(rows, &ids);
+    let stored = stored_around(conn, &rows, |conn, ids, from, to| {
+        queries::current_timecard(conn, Some(ids), from, to).map(|v| v.into_iter().map(|(s, version)| (s, Some(version))).collect())
+    })?;
+
+    // Classify each row against the stored current version with its key.
+    let mut by_key: HashMap<(i64, NaiveDateTime, String), (&StoredShift, i32, Shift)> = HashMap::new();
+    for (s, version) in &stored {
+        by_key.insert((s.doctor_id, s.start_at, s.kind.clone()), (s, version.unwrap_or(1), s.shift("timecard_rows")?));
+    }
+    let mut unchanged = duplicates;
+    let mut fresh: Vec<&Row> = Vec::new();
+    let mut corrections: Vec<(&Row, i64, i32)> = Vec::new();
+    for r in &rows {
+        match by_key.get(&(r.doctor_id, r.shift.start(), r.shift.kind().code().to_string())) {
+            Some((_, _, old)) if *old == r.shift => unchanged += 1,
+            Some((s, version, _)) => corrections.push((r, s.id, *version)),
+            None => fresh.push(r),
+        }
+    }
+
+    // Overlap, until stable: a rejected correction leaves its old version
+    // in place, which may then clash with another accepted row.
+    let mut rejected_lines: HashSet<usize> = HashSet::new();
+    loop {
+        let replaced: HashSet<i64> = corrections.iter().filter(|(r, _, _)| !rejected_lines.contains(&r.line)).map(|(_, id, _)| *id).collect();
+        let candidates: Vec<&Row> = fresh
+            .iter()
+            .copied()
+            .chain(corrections.iter().map(|(r, _, _)| *r))
+            .filter(|r| !rejected_lines.contains(&r.line))
+            .collect();
+        let errors = overlap_errors(&candidates, &stored_working(&stored, &replaced)?);
+        if errors.is_empty() {
+            break;
+        }
+        for (line, e) in errors {
+            rejected_lines.insert(line);
+            rejected.push(e);
+        }
+    }
+    fresh.retain(|r| !rejected_lines.contains(&r.line));
+    corrections.retain(|(r, _, _)| !rejected_lines.contains(&r.line));
+
+    let now = req.now;
+    let actor = req.actor.map(String::from);
+    let new_row = move |r: &Row, version: i32, replaces_id: Option<i64>, batch_id: i64| NewTimecardRow {
+        doctor_id: r.doctor_id,
+        kind: r.shift.kind().code().into(),
+        start_at: r.shift.start(),
+        end_at: r.shift.end(),
+        break_minutes: i32::try_from(r.shift.break_minutes()).unwrap_or(i32::MAX),
+        version,
+        replaces_id,
+        batch_id: Some(batch_id),
+        source_line: line_i32(r.line),
+        correction_reason: replaces_id.map(|_| "再取込による訂正 / corrected by re-import".into()),
+        created_by: actor.clone(),
+        created_at: now,
+    };
+    let inserts: Vec<(Row, i32, Option<i64>)> = fresh
+        .iter()
+        .map(|r| ((*r).clone(), 1, None))
+        .chain(corrections.iter().map(|(r, id, v)| ((*r).clone(), v + 1, Some(*id))))
+        .collect();
+    let superseded: Vec<i64> = corrections.iter().map(|(_, id, _)| *id).collect();
+    Ok(Plan {
+        inserted: fresh.len(),
+        corrected: corrections.len(),
+        unchanged,
+        rejected,
+        write: Box::new(move |conn, batch_id| {
+            queries::supersede_timecard(conn, &superseded, now)?;
+            let rows: Vec<NewTimecardRow> = inserts.iter().map(|(r, v, rep)| new_row(r, *v, *rep, batch_id)).collect();
+            queries::insert_timecard_rows(conn, &rows)
+        }),
+    })
+}
+
+type StoredLoader = fn(&mut AnyConnection, &[i64], NaiveDateTime, NaiveDateTime) -> diesel::QueryResult<Vec<(StoredShift, Option<i32>)>>;
+
+/// Loads the stored rows of the file's doctors that start within 48 h (the
+/// longest row) of the file's rows, so every row they can overlap is seen.
+fn stored_around(conn: &mut AnyConnection, rows: &[Row], load: StoredLoader) -> Result<Vec<(StoredShift, Option<i32>)>, Tx> {
+    let (Some(min), Some(max)) = (rows.iter().map(|r| r.shift.start()).min(), rows.iter().map(|r| r.shift.start()).max()) else {
+        return Ok(Vec::new());
+    };
+    let (from, to) = (min - Duration::hours(48), max + Duration::hours(48));
+    let mut doctor_ids: Vec<i64> = rows.iter().map(|r| r.doctor_id).collect();
+    doctor_ids.sort_unstable();
+    doctor_ids.dedup();
+    let mut stored = Vec::new();
+    for chunk in doctor_ids.chunks(500) {
+        stored.extend(load(conn, chunk, from, to)?);
+    }
+    Ok(stored)
+}
+
+/// Stored working rows that stay (are not being replaced), per doctor.
+fn stored_working(stored: &[(StoredShift, Option<i32>)], replaced: &HashSet<i64>) -> Result<HashMap<i64, Vec<Shift>>, CorruptRow> {
+    let mut out: HashMap<i64, Vec<Shift>> = HashMap::new();
+    for (s, _) in stored.iter().filter(|(s, _)| !replaced.contains(&s.id)) {
+        let shift = s.shift("timecard_rows")?;
+        if shift.kind().is_working() {
+            out.entry(s.doctor_id).or_default().push(shift);
+        }
+    }
+    Ok(out)
+}
+
+/// Roster rows: the file's plan replaces the doctor's current plan for the
+/// dates it covers (from the doctor's first to last date in the file).
+fn roster(conn: &mut AnyConnection, rows: Vec<Lined<import::ShiftRecord>>, req: &ImportRequest) -> Result<Plan, Tx> {
+    let ids = doctor_ids(conn)?;
+    let (rows, duplicates, mut rejected) = resolve_rows(rows, &ids);
+    let overlap = overlap_errors(&rows.iter().collect::<Vec<_>>(), &HashMap::new());
+    let bad: HashSet<usize> = overlap.iter().map(|(l, _)| *l).collect();
+    rejected.extend(overlap.into_iter().map(|(_, e)| e));
+    let rows: Vec<Row> = rows.into_iter().filter(|r| !bad.contains(&r.line)).collect();
+
+    let mut span: HashMap<i64, (NaiveDate, NaiveDate)> = HashMap::new();
+    for r in &rows {
+        let d = r.shift.start_date();
+        let e = span.entry(r.doctor_id).or_insert((d, d));
+        e.0 = e.0.min(d);
+        e.1 = e.1.max(d);
+    }
+    let stored = stored_around(conn, &rows, |conn, ids, from, to| {
+        queries::current_roster(conn, Some(ids), from, to).map(|v| v.into_iter().map(|s| (s, None)).collect())
+    })?;
+    // The stored plan of the covered dates, keyed by its full content.
+    type Content = (i64, String, NaiveDateTime, NaiveDateTime, i64);
+    let content = |doctor_id: i64, s: &Shift| -> Content { (doctor_id, s.kind().code().into(), s.start(), s.end(), s.break_minutes()) };
+    let mut covered: HashMap<Content, i64> = HashMap::new();
+    for (s, _) in &stored {
+        let Some((from, to)) = span.get(&s.doctor_id) else { continue };
+        if (*from..=*to).contains(&s.start_at.date()) {
+            covered.insert(content(s.doctor_id, &s.shift("roster_rows")?), s.id);
+        }
+    }
+    let mut unchanged = duplicates;
+    let mut inserts = Vec::new();
+    for r in rows {
+        if covered.remove(&content(r.doctor_id, &r.shift)).is_some() {
+            unchanged += 1;
+        } else {
+            inserts.push(r);
+        }
+    }
+    let withdrawn: Vec<i64> = covered.into_values().collect();
+    let now = req.now;
+    Ok(Plan {
+        inserted: inserts.len(),
+        corrected: withdrawn.len(),
+        unchanged,
+        rejected,
+        write: Box::new(move |conn, batch_id| {
+            queries::supersede_roster(conn, &withdrawn, now)?;
+            let rows: Vec<NewRosterRow> = inserts
+                .iter()
+                .map(|r| NewRosterRow {
+                    doctor_id: r.doctor_id,
+                    kind: r.shift.kind().code().into(),
+                    start_at: r.shift.start(),
+                    end_at: r.shift.end(),
+                    break_minutes: i32::try_from(r.shift.break_minutes()).unwrap_or(i32::MAX),
+                    batch_id: Some(batch_id),
+                    source_line: line_i32(r.line),
+                    created_at: now,
+                })
+                .collect();
+            queries::insert_roster_rows(conn, &rows)
+        }),
+    })
+}
+
+/// PC sessions: the objective record is append-only; a session already
+/// stored is unchanged.
+fn pclog(conn: &mut AnyConnection, rows: Vec<Lined<import::PcRecord>>, req: &ImportRequest) -> Result<Plan, Tx> {
+    let doctors = queries::all_doctors(conn)?;
+    let mut accounts: HashMap<&str, i64> = doctors.iter().filter_map(|d| Some((d.pc_account.as_deref()?, d.id))).collect();
+    // A staff id wins over another doctor's PC account of the same spelling.
+    accounts.extend(doctors.iter().map(|d| (d.staff_id.as_str(), d.id)));
+
+    let mut rejected = Vec::new();
+    let mut sessions: Vec<(usize, NewPcSession)> = Vec::with_capacity(rows.len());
+    for Lined { line, value } in rows {
+        let Some(&doctor_id) = accounts.get(value.account.as_str()) else {
+            rejected.push(row_error(
+                line,
+                Some("staff_id"),
+                format!("アカウント {:?} に該当する医師がいません（職員番号またはPCアカウント） / no doctor has this staff id or PC account", value.account),
+            ));
+            continue;
+        };
+        sessions.push((
+            line,
+            NewPcSession {
+                doctor_id,
+                pc_name: value.pc_name.unwrap_or_default(),
+                logon_at: value.logon,
+                logoff_at: value.logoff,
+                batch_id: None,
+                source_line: line_i32(line),
+            },
+        ));
+    }
+    type Key = (i64, String, NaiveDateTime, NaiveDateTime);
+    let key = |s: &NewPcSession| -> Key { (s.doctor_id, s.pc_name.clone(), s.logon_at, s.logoff_at) };
+    let mut seen: HashSet<Key> = HashSet::new();
+    if let (Some(min), Some(max)) = (sessions.iter().map(|(_, s)| s.logon_at).min(), sessions.iter().map(|(_, s)| s.logon_at).max()) {
+        let mut ids: Vec<i64> = sessions.iter().map(|(_, s)| s.doctor_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for chunk in ids.chunks(500) {
+            for s in queries::pc_sessions_between(conn, Some(chunk), min, max + Duration::seconds(1))? {
+                seen.insert((s.doctor_id, s.pc_name, s.logon_at, s.logoff_at));
+            }
+        }
+    }
+    let mut unchanged = 0;
+    let mut inserts = Vec::new();
+    for (_, s) in sessions {
+        if seen.insert(key(&s)) {
+            inserts.push(s);
+        } else {
+            unchanged += 1;
+        }
+    }
+    let _ = req;
+    Ok(Plan {
+        inserted: inserts.len(),
+        corrected: 0,
+        unchanged,
+        rejected,
+        write: Box::new(move |conn, batch_id| {
+            for s in &mut inserts {
+                s.batch_id = Some(batch_id);
+            }
+            queries::insert_pc_sessions(conn, &inserts)
+        }),
+    })
+}
+
+/// Doctors: new doctors are inserted, changed ones updated (the change is
+/// written to the audit log with the old and new values).
+fn doctors(conn: &mut AnyConnection, rows: Vec<Lined<import::DoctorRecord>>, req: &ImportRequest) -> Result<Plan, Tx> {
+    let stored = queries::all_doctors(conn)?;
+    let by_staff: HashMap<String, Doctor> = stored.iter().map(|d| (d.staff_id.clone(), d.clone())).collect();
+    // Who holds each PC account after this file: stored doctors not in the
+    // file keep theirs.
+    let in_file: HashSet<&str> = rows.iter().map(|r| r.value.staff_id.as_str()).collect();
+    let mut account_holder: HashMap<String, (String, Option<usize>)> = stored
+        .iter()
+        .filter(|d| !in_file.contains(d.staff_id.as_str()))
+        .filter_map(|d| Some((d.pc_account.clone()?, (d.staff_id.clone(), None))))
+        .collect();
+    let staff_ids: HashSet<String> = stored.iter().map(|d| d.staff_id.clone()).chain(in_file.iter().map(|s| s.to_string())).collect();
+
+    let mut rejected = Vec::new();
+    let mut inserts = Vec::new();
+    let mut updates: Vec<(i64, DoctorFields, Doctor)> = Vec::new();
+    let mut unchanged = 0;
+    for Lined { line, value: rec } in rows {
+        if let Some(acct) = &rec.pc_account {
+            if let Some((holder, holder_line)) = account_holder.get(acct).filter(|(h, _)| *h != rec.staff_id) {
+                let at = holder_line.map(|l| format!("{l}行目の")).unwrap_or_default();
+                rejected.push(row_error(
+                    line,
+                    Some("pc_account"),
+                    format!("PCアカウント {acct:?} は{at}職員番号 {holder:?} が使っています / PC account already used by another doctor"),
+                ));
+                continue;
+            }
+            if *acct != rec.staff_id && staff_ids.contains(acct) {
+                rejected.push(row_error(
+                    line,
+                    Some("pc_account"),
+                    format!("PCアカウント {acct:?} は他の医師の職員番号と同じです / PC account equals another doctor's staff id"),
+                ));
+                continue;
+            }
+            account_holder.insert(acct.clone(), (rec.staff_id.clone(), Some(line)));
+        }
+        let fields = DoctorFields {
+            staff_id: rec.staff_id.clone(),
+            name: rec.name,
+            department: rec.department,
+            level: rec.level.code().into(),
+            email: rec.email,
+            legal_holiday: weekday_code(rec.legal_holiday).into(),
+            pc_account: rec.pc_account,
+            scheduled_start: rec.scheduled_start.map(|t| t.format("%H:%M").to_string()),
+            manager_login: rec.manager_login,
+            updated_at: req.now,
+        };
+        match by_staff.get(&rec.staff_id) {
+            Some(old) if same_doctor(old, &fields) => unchanged += 1,
+            Some(old) => updates.push((old.id, fields, old.clone())),
+            None => inserts.push(NewDoctor {
+                fields,
+                created_at: req.now,
+            }),
+        }
+    }
+    let (now, actor) = (req.now, req.actor.map(String::from));
+    Ok(Plan {
+        inserted: inserts.len(),
+        corrected: updates.len(),
+        unchanged,
+        rejected,
+        write: Box::new(move |conn, batch_id| {
+            for d in &inserts {
+                queries::insert_doctor(conn, d)?;
+            }
+            for (id, fields, old) in &updates {
+                queries::update_doctor(conn, *id, fields)?;
+                queries::insert_audit(
+                    conn,
+                    &NewAuditEntry {
+                        at: now,
+                        actor: actor.clone(),
+                        category: "doctor".into(),
+                        operation: "update".into(),
+                        detail: serde_json::json!({
+                            "batch_id": batch_id,
+                            "staff_id": old.staff_id,
+                            "before": doctor_json(old),
+                            "after": fields_json(fields),
+                        })
+                        .to_string(),
+                    },
+                )?;
+            }
+            Ok(())
+        }),
+    })
+}
+
+fn same_doctor(old: &Doctor, new: &DoctorFields) -> bool {
+    old.name == new.name
+        && old.department == new.department
+        && old.level == new.level
+        && old.email == new.email
+        && old.legal_holiday == new.legal_holiday
+        && old.pc_account == new.pc_account
+        && old.scheduled_start == new.scheduled_start
+        && old.manager_login == new.manager_login
+}
+
+fn doctor_json(d: &Doctor) -> serde_json::Value {
+    serde_json::json!({
+        "name": d.name, "department": d.department, "level": d.level, "email": d.email,
+        "legal_holiday": d.legal_holiday, "pc_account": d.pc_account,
+        "scheduled_start": d.scheduled_start, "manager_login": d.manager_login,
+    })
+}
+
+fn fields_json(d: &DoctorFields) -> serde_json::Value {
+    serde_json::json!({
+        "name": d.name, "department": d.department, "level": d.level, "email": d.email,
+        "legal_holiday": d.legal_holiday, "pc_account": d.pc_account,
+        "scheduled_start": d.scheduled_start, "manager_login": d.manager_login,
+    })
+}
