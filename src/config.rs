@@ -17,7 +17,11 @@ pub enum ConfigError {
     #[error("設定ファイルの書式が不正です: {path}: {message} / invalid config file")]
     Parse { path: String, message: String },
     #[error("設定 {key} の値が不正です: {value:?}（{expected}） / invalid setting")]
-    Value { key: &'static str, value: String, expected: &'static str },
+    Value {
+        key: &'static str,
+        value: String,
+        expected: &'static str,
+    },
 }
 
 /// The settings as written (strings and numbers), before validation.
@@ -63,7 +67,9 @@ impl RawSettings {
     /// `KINMU_<KEY>` variables, read through `lookup` (the process
     /// environment in production, a map in tests).
     fn from_env(lookup: &dyn Fn(&str) -> Option<String>) -> Result<RawSettings, ConfigError> {
-        let get = |key: &str| lookup(&format!("KINMU_{}", key.to_ascii_uppercase())).filter(|v| !v.is_empty());
+        let get = |key: &str| {
+            lookup(&format!("KINMU_{}", key.to_ascii_uppercase())).filter(|v| !v.is_empty())
+        };
         let int = |key: &'static str| -> Result<Option<i64>, ConfigError> {
             get(key)
                 .map(|v| {
@@ -117,7 +123,10 @@ impl Settings {
     }
 
     /// As [`Settings::load`], with the environment given as a function.
-    pub fn load_with(file: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
+    pub fn load_with(
+        file: Option<&Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Settings, ConfigError> {
         let mut raw = RawSettings::from_toml(DEFAULTS, "config/default.toml")?;
         let file = file
             .map(Path::to_path_buf)
@@ -143,19 +152,23 @@ impl Settings {
         };
         let defaults = RuleConfig::default();
         let week = raw.week_start.unwrap_or_else(|| "sun".into());
-        let week_start = parse_weekday(&week).ok_or_else(|| bad("week_start", &week, "sun..sat"))?;
+        let week_start =
+            parse_weekday(&week).ok_or_else(|| bad("week_start", &week, "sun..sat"))?;
         let start = raw.scheduled_start.unwrap_or_else(|| "08:30".into());
-        let scheduled_start = NaiveTime::parse_from_str(start.trim(), "%H:%M").map_err(|_| bad("scheduled_start", &start, "HH:MM"))?;
-        let non_negative = |key: &'static str, v: Option<i64>, default: i64| -> Result<i64, ConfigError> {
-            let v = v.unwrap_or(default);
-            if v < 0 {
-                Err(bad(key, &v.to_string(), "0 以上 / zero or more"))
-            } else {
-                Ok(v)
-            }
-        };
+        let scheduled_start = NaiveTime::parse_from_str(start.trim(), "%H:%M")
+            .map_err(|_| bad("scheduled_start", &start, "HH:MM"))?;
+        let non_negative =
+            |key: &'static str, v: Option<i64>, default: i64| -> Result<i64, ConfigError> {
+                let v = v.unwrap_or(default);
+                if v < 0 {
+                    Err(bad(key, &v.to_string(), "0 以上 / zero or more"))
+                } else {
+                    Ok(v)
+                }
+            };
         let tz_name = raw.timezone.unwrap_or_else(|| "Asia/Tokyo".into());
-        let timezone = parse_timezone(&tz_name).ok_or_else(|| bad("timezone", &tz_name, "Asia/Tokyo, UTC, +09:00"))?;
+        let timezone = parse_timezone(&tz_name)
+            .ok_or_else(|| bad("timezone", &tz_name, "Asia/Tokyo, UTC, +09:00"))?;
         let log = raw.log_format.unwrap_or_else(|| "pretty".into());
         let log_format = match log.as_str() {
             "pretty" => LogFormat::Pretty,
@@ -163,16 +176,30 @@ impl Settings {
             _ => return Err(bad("log_format", &log, "pretty | json")),
         };
         Ok(Settings {
-            database_url: raw.database_url.unwrap_or_else(|| "sqlite://data/kinmu.db".into()),
+            database_url: raw
+                .database_url
+                .unwrap_or_else(|| "sqlite://data/kinmu.db".into()),
             listen: raw.listen.unwrap_or_else(|| "127.0.0.1:8080".into()),
             timezone,
             timezone_name: tz_name,
             rules: RuleConfig {
                 week_start,
-                watch_minutes: non_negative("watch_minutes", raw.watch_minutes, defaults.watch_minutes)?,
-                discrepancy_minutes: non_negative("discrepancy_minutes", raw.discrepancy_minutes, defaults.discrepancy_minutes)?,
+                watch_minutes: non_negative(
+                    "watch_minutes",
+                    raw.watch_minutes,
+                    defaults.watch_minutes,
+                )?,
+                discrepancy_minutes: non_negative(
+                    "discrepancy_minutes",
+                    raw.discrepancy_minutes,
+                    defaults.discrepancy_minutes,
+                )?,
                 scheduled_start,
-                a_level_grace_days: non_negative("a_level_grace_days", raw.a_level_grace_days, defaults.a_level_grace_days)?,
+                a_level_grace_days: non_negative(
+                    "a_level_grace_days",
+                    raw.a_level_grace_days,
+                    defaults.a_level_grace_days,
+                )?,
             },
             hospital_name: raw.hospital_name.unwrap_or_default(),
             log_format,
@@ -218,7 +245,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |k| map.get(k).cloned()
     }
 
@@ -234,11 +264,25 @@ mod tests {
     fn the_environment_wins_over_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("kinmu.toml");
-        std::fs::write(&file, "week_start = \"sat\"\nwatch_minutes = 4000\nlisten = \"0.0.0.0:9000\"\n").unwrap();
-        let s = Settings::load_with(Some(&file), &env(&[("KINMU_WEEK_START", "mon"), ("KINMU_SCHEDULED_START", "09:00")])).unwrap();
+        std::fs::write(
+            &file,
+            "week_start = \"sat\"\nwatch_minutes = 4000\nlisten = \"0.0.0.0:9000\"\n",
+        )
+        .unwrap();
+        let s = Settings::load_with(
+            Some(&file),
+            &env(&[
+                ("KINMU_WEEK_START", "mon"),
+                ("KINMU_SCHEDULED_START", "09:00"),
+            ]),
+        )
+        .unwrap();
         assert_eq!(s.rules.week_start, Weekday::Mon);
         assert_eq!(s.rules.watch_minutes, 4000);
-        assert_eq!(s.rules.scheduled_start, NaiveTime::from_hms_opt(9, 0, 0).unwrap());
+        assert_eq!(
+            s.rules.scheduled_start,
+            NaiveTime::from_hms_opt(9, 0, 0).unwrap()
+        );
         assert_eq!(s.listen, "0.0.0.0:9000");
     }
 
@@ -246,9 +290,11 @@ mod tests {
     fn a_bad_value_is_refused_with_its_key() {
         let err = Settings::load_with(None, &env(&[("KINMU_WEEK_START", "someday")])).unwrap_err();
         assert!(err.to_string().contains("week_start"), "{err}");
-        let err = Settings::load_with(None, &env(&[("KINMU_WATCH_MINUTES", "eighty")])).unwrap_err();
+        let err =
+            Settings::load_with(None, &env(&[("KINMU_WATCH_MINUTES", "eighty")])).unwrap_err();
         assert!(err.to_string().contains("watch_minutes"), "{err}");
-        let err = Settings::load_with(None, &env(&[("KINMU_TIMEZONE", "Mars/Olympus")])).unwrap_err();
+        let err =
+            Settings::load_with(None, &env(&[("KINMU_TIMEZONE", "Mars/Olympus")])).unwrap_err();
         assert!(err.to_string().contains("timezone"), "{err}");
     }
 
@@ -257,13 +303,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("kinmu.toml");
         std::fs::write(&file, "week_strat = \"mon\"\n").unwrap();
-        assert!(matches!(Settings::load_with(Some(&file), &env(&[])), Err(ConfigError::Parse { .. })));
+        assert!(matches!(
+            Settings::load_with(Some(&file), &env(&[])),
+            Err(ConfigError::Parse { .. })
+        ));
     }
 
     #[test]
     fn fixed_offsets_are_read() {
-        assert_eq!(parse_timezone("+05:30").unwrap().local_minus_utc(), 5 * 3600 + 30 * 60);
-        assert_eq!(parse_timezone("-03:00").unwrap().local_minus_utc(), -3 * 3600);
+        assert_eq!(
+            parse_timezone("+05:30").unwrap().local_minus_utc(),
+            5 * 3600 + 30 * 60
+        );
+        assert_eq!(
+            parse_timezone("-03:00").unwrap().local_minus_utc(),
+            -3 * 3600
+        );
         assert!(parse_timezone("+15:00").is_none());
     }
 }

@@ -167,7 +167,12 @@ type Planner<T> = fn(&mut AnyConnection, Vec<Lined<T>>, &ImportRequest) -> Resul
 
 /// The shared frame of every import: plan inside the write transaction,
 /// then either abort (rolling back) or record the batch and write.
-fn apply<T>(conn: &mut AnyConnection, req: &ImportRequest, parsed: Parsed<T>, plan: Planner<T>) -> Result<ImportReport, ImportError> {
+fn apply<T>(
+    conn: &mut AnyConnection,
+    req: &ImportRequest,
+    parsed: Parsed<T>,
+    plan: Planner<T>,
+) -> Result<ImportReport, ImportError> {
     let Parsed {
         rows,
         rejected: parse_errors,
@@ -254,7 +259,10 @@ fn line_i32(line: usize) -> Option<i32> {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn row_error(line: usize, column: Option<&str>, reason: String) -> RowError {
@@ -274,12 +282,20 @@ fn unknown_doctor(line: usize, staff_id: &str) -> RowError {
 }
 
 fn describe(s: &Shift) -> String {
-    format!("{} → {} ({})", s.start().format("%Y-%m-%d %H:%M:%S"), s.end().format("%Y-%m-%d %H:%M:%S"), s.kind())
+    format!(
+        "{} → {} ({})",
+        s.start().format("%Y-%m-%d %H:%M:%S"),
+        s.end().format("%Y-%m-%d %H:%M:%S"),
+        s.kind()
+    )
 }
 
 /// Doctors by staff id, for resolving rows.
 fn doctor_ids(conn: &mut AnyConnection) -> Result<HashMap<String, i64>, Tx> {
-    Ok(queries::all_doctors(conn)?.into_iter().map(|d| (d.staff_id, d.id)).collect())
+    Ok(queries::all_doctors(conn)?
+        .into_iter()
+        .map(|d| (d.staff_id, d.id))
+        .collect())
 }
 
 /// A shift row resolved to a doctor.
@@ -293,7 +309,10 @@ struct Row {
 /// Resolves staff ids, and drops rows that repeat an earlier row of the file
 /// exactly (the same row twice is one row). Two different rows with the same
 /// doctor, start and kind are an error on the later one.
-fn resolve_rows(rows: Vec<Lined<import::ShiftRecord>>, ids: &HashMap<String, i64>) -> (Vec<Row>, usize, Vec<RowError>) {
+fn resolve_rows(
+    rows: Vec<Lined<import::ShiftRecord>>,
+    ids: &HashMap<String, i64>,
+) -> (Vec<Row>, usize, Vec<RowError>) {
     let mut out: Vec<Row> = Vec::with_capacity(rows.len());
     let mut rejected = Vec::new();
     let mut duplicates = 0;
@@ -326,7 +345,10 @@ fn resolve_rows(rows: Vec<Lined<import::ShiftRecord>>, ids: &HashMap<String, i64
 /// Rejects working rows among `candidates` that overlap a `stored` working
 /// row or an earlier-accepted candidate (rules §2). Returns the lines of the
 /// rejected candidates with their errors.
-fn overlap_errors(candidates: &[&Row], stored: &HashMap<i64, Vec<Shift>>) -> Vec<(usize, RowError)> {
+fn overlap_errors(
+    candidates: &[&Row],
+    stored: &HashMap<i64, Vec<Shift>>,
+) -> Vec<(usize, RowError)> {
     let mut errors = Vec::new();
     let mut by_doctor: BTreeMap<i64, Vec<&Row>> = BTreeMap::new();
     for r in candidates.iter().filter(|r| r.shift.kind().is_working()) {
@@ -340,7 +362,10 @@ fn overlap_errors(candidates: &[&Row], stored: &HashMap<i64, Vec<Shift>>) -> Vec
             let clash_stored = stored.iter().find(|s| s.overlaps(&r.shift));
             let clash_file = accepted.iter().find(|a| a.shift.overlaps(&r.shift));
             let reason = match (clash_stored, clash_file) {
-                (Some(s), _) => Some(format!("登録済みの勤務と重なっています: {} / overlaps a stored working row", describe(s))),
+                (Some(s), _) => Some(format!(
+                    "登録済みの勤務と重なっています: {} / overlaps a stored working row",
+                    describe(s)
+                )),
                 (None, Some(a)) => Some(format!(
                     "{}行目の勤務と重なっています: {} / overlaps the working row on line {}",
                     a.line,
@@ -359,23 +384,39 @@ fn overlap_errors(candidates: &[&Row], stored: &HashMap<i64, Vec<Shift>>) -> Vec
 }
 
 /// Timecard rows: new rows, corrections, or unchanged.
-fn timecard(conn: &mut AnyConnection, rows: Vec<Lined<import::ShiftRecord>>, req: &ImportRequest) -> Result<Plan, Tx> {
+fn timecard(
+    conn: &mut AnyConnection,
+    rows: Vec<Lined<import::ShiftRecord>>,
+    req: &ImportRequest,
+) -> Result<Plan, Tx> {
     let ids = doctor_ids(conn)?;
     let (rows, duplicates, mut rejected) = resolve_rows(rows, &ids);
     let stored = stored_around(conn, &rows, |conn, ids, from, to| {
-        queries::current_timecard(conn, Some(ids), from, to).map(|v| v.into_iter().map(|(s, version)| (s, Some(version))).collect())
+        queries::current_timecard(conn, Some(ids), from, to).map(|v| {
+            v.into_iter()
+                .map(|(s, version)| (s, Some(version)))
+                .collect()
+        })
     })?;
 
     // Classify each row against the stored current version with its key.
-    let mut by_key: HashMap<(i64, NaiveDateTime, String), (&StoredShift, i32, Shift)> = HashMap::new();
+    let mut by_key: HashMap<(i64, NaiveDateTime, String), (&StoredShift, i32, Shift)> =
+        HashMap::new();
     for (s, version) in &stored {
-        by_key.insert((s.doctor_id, s.start_at, s.kind.clone()), (s, version.unwrap_or(1), s.shift("timecard_rows")?));
+        by_key.insert(
+            (s.doctor_id, s.start_at, s.kind.clone()),
+            (s, version.unwrap_or(1), s.shift("timecard_rows")?),
+        );
     }
     let mut unchanged = duplicates;
     let mut fresh: Vec<&Row> = Vec::new();
     let mut corrections: Vec<(&Row, i64, i32)> = Vec::new();
     for r in &rows {
-        match by_key.get(&(r.doctor_id, r.shift.start(), r.shift.kind().code().to_string())) {
+        match by_key.get(&(
+            r.doctor_id,
+            r.shift.start(),
+            r.shift.kind().code().to_string(),
+        )) {
             Some((_, _, old)) if *old == r.shift => unchanged += 1,
             Some((s, version, _)) => corrections.push((r, s.id, *version)),
             None => fresh.push(r),
@@ -386,7 +427,11 @@ fn timecard(conn: &mut AnyConnection, rows: Vec<Lined<import::ShiftRecord>>, req
     // in place, which may then clash with another accepted row.
     let mut rejected_lines: HashSet<usize> = HashSet::new();
     loop {
-        let replaced: HashSet<i64> = corrections.iter().filter(|(r, _, _)| !rejected_lines.contains(&r.line)).map(|(_, id, _)| *id).collect();
+        let replaced: HashSet<i64> = corrections
+            .iter()
+            .filter(|(r, _, _)| !rejected_lines.contains(&r.line))
+            .map(|(_, id, _)| *id)
+            .collect();
         let candidates: Vec<&Row> = fresh
             .iter()
             .copied()
@@ -407,24 +452,30 @@ fn timecard(conn: &mut AnyConnection, rows: Vec<Lined<import::ShiftRecord>>, req
 
     let now = req.now;
     let actor = req.actor.map(String::from);
-    let new_row = move |r: &Row, version: i32, replaces_id: Option<i64>, batch_id: i64| NewTimecardRow {
-        doctor_id: r.doctor_id,
-        kind: r.shift.kind().code().into(),
-        start_at: r.shift.start(),
-        end_at: r.shift.end(),
-        break_minutes: i32::try_from(r.shift.break_minutes()).unwrap_or(i32::MAX),
-        version,
-        replaces_id,
-        batch_id: Some(batch_id),
-        source_line: line_i32(r.line),
-        correction_reason: replaces_id.map(|_| "再取込による訂正 / corrected by re-import".into()),
-        created_by: actor.clone(),
-        created_at: now,
-    };
+    let new_row =
+        move |r: &Row, version: i32, replaces_id: Option<i64>, batch_id: i64| NewTimecardRow {
+            doctor_id: r.doctor_id,
+            kind: r.shift.kind().code().into(),
+            start_at: r.shift.start(),
+            end_at: r.shift.end(),
+            break_minutes: i32::try_from(r.shift.break_minutes()).unwrap_or(i32::MAX),
+            version,
+            replaces_id,
+            batch_id: Some(batch_id),
+            source_line: line_i32(r.line),
+            correction_reason: replaces_id
+                .map(|_| "再取込による訂正 / corrected by re-import".into()),
+            created_by: actor.clone(),
+            created_at: now,
+        };
     let inserts: Vec<(Row, i32, Option<i64>)> = fresh
         .iter()
         .map(|r| ((*r).clone(), 1, None))
-        .chain(corrections.iter().map(|(r, id, v)| ((*r).clone(), v + 1, Some(*id))))
+        .chain(
+            corrections
+                .iter()
+                .map(|(r, id, v)| ((*r).clone(), v + 1, Some(*id))),
+        )
         .collect();
     let superseded: Vec<i64> = corrections.iter().map(|(_, id, _)| *id).collect();
     Ok(Plan {
@@ -434,18 +485,33 @@ fn timecard(conn: &mut AnyConnection, rows: Vec<Lined<import::ShiftRecord>>, req
         rejected,
         write: Box::new(move |conn, batch_id| {
             queries::supersede_timecard(conn, &superseded, now)?;
-            let rows: Vec<NewTimecardRow> = inserts.iter().map(|(r, v, rep)| new_row(r, *v, *rep, batch_id)).collect();
+            let rows: Vec<NewTimecardRow> = inserts
+                .iter()
+                .map(|(r, v, rep)| new_row(r, *v, *rep, batch_id))
+                .collect();
             queries::insert_timecard_rows(conn, &rows)
         }),
     })
 }
 
-type StoredLoader = fn(&mut AnyConnection, &[i64], NaiveDateTime, NaiveDateTime) -> diesel::QueryResult<Vec<(StoredShift, Option<i32>)>>;
+type StoredLoader = fn(
+    &mut AnyConnection,
+    &[i64],
+    NaiveDateTime,
+    NaiveDateTime,
+) -> diesel::QueryResult<Vec<(StoredShift, Option<i32>)>>;
 
 /// Loads the stored rows of the file's doctors that start within 48 h (the
 /// longest row) of the file's rows, so every row they can overlap is seen.
-fn stored_around(conn: &mut AnyConnection, rows: &[Row], load: StoredLoader) -> Result<Vec<(StoredShift, Option<i32>)>, Tx> {
-    let (Some(min), Some(max)) = (rows.iter().map(|r| r.shift.start()).min(), rows.iter().map(|r| r.shift.start()).max()) else {
+fn stored_around(
+    conn: &mut AnyConnection,
+    rows: &[Row],
+    load: StoredLoader,
+) -> Result<Vec<(StoredShift, Option<i32>)>, Tx> {
+    let (Some(min), Some(max)) = (
+        rows.iter().map(|r| r.shift.start()).min(),
+        rows.iter().map(|r| r.shift.start()).max(),
+    ) else {
         return Ok(Vec::new());
     };
     let (from, to) = (min - Duration::hours(48), max + Duration::hours(48));
@@ -460,7 +526,10 @@ fn stored_around(conn: &mut AnyConnection, rows: &[Row], load: StoredLoader) -> 
 }
 
 /// Stored working rows that stay (are not being replaced), per doctor.
-fn stored_working(stored: &[(StoredShift, Option<i32>)], replaced: &HashSet<i64>) -> Result<HashMap<i64, Vec<Shift>>, CorruptRow> {
+fn stored_working(
+    stored: &[(StoredShift, Option<i32>)],
+    replaced: &HashSet<i64>,
+) -> Result<HashMap<i64, Vec<Shift>>, CorruptRow> {
     let mut out: HashMap<i64, Vec<Shift>> = HashMap::new();
     for (s, _) in stored.iter().filter(|(s, _)| !replaced.contains(&s.id)) {
         let shift = s.shift("timecard_rows")?;
@@ -473,13 +542,20 @@ fn stored_working(stored: &[(StoredShift, Option<i32>)], replaced: &HashSet<i64>
 
 /// Roster rows: the file's plan replaces the doctor's current plan for the
 /// dates it covers (from the doctor's first to last date in the file).
-fn roster(conn: &mut AnyConnection, rows: Vec<Lined<import::ShiftRecord>>, req: &ImportRequest) -> Result<Plan, Tx> {
+fn roster(
+    conn: &mut AnyConnection,
+    rows: Vec<Lined<import::ShiftRecord>>,
+    req: &ImportRequest,
+) -> Result<Plan, Tx> {
     let ids = doctor_ids(conn)?;
     let (rows, duplicates, mut rejected) = resolve_rows(rows, &ids);
     let overlap = overlap_errors(&rows.iter().collect::<Vec<_>>(), &HashMap::new());
     let bad: HashSet<usize> = overlap.iter().map(|(l, _)| *l).collect();
     rejected.extend(overlap.into_iter().map(|(_, e)| e));
-    let rows: Vec<Row> = rows.into_iter().filter(|r| !bad.contains(&r.line)).collect();
+    let rows: Vec<Row> = rows
+        .into_iter()
+        .filter(|r| !bad.contains(&r.line))
+        .collect();
 
     let mut span: HashMap<i64, (NaiveDate, NaiveDate)> = HashMap::new();
     for r in &rows {
@@ -489,14 +565,25 @@ fn roster(conn: &mut AnyConnection, rows: Vec<Lined<import::ShiftRecord>>, req: 
         e.1 = e.1.max(d);
     }
     let stored = stored_around(conn, &rows, |conn, ids, from, to| {
-        queries::current_roster(conn, Some(ids), from, to).map(|v| v.into_iter().map(|s| (s, None)).collect())
+        queries::current_roster(conn, Some(ids), from, to)
+            .map(|v| v.into_iter().map(|s| (s, None)).collect())
     })?;
     // The stored plan of the covered dates, keyed by its full content.
     type Content = (i64, String, NaiveDateTime, NaiveDateTime, i64);
-    let content = |doctor_id: i64, s: &Shift| -> Content { (doctor_id, s.kind().code().into(), s.start(), s.end(), s.break_minutes()) };
+    let content = |doctor_id: i64, s: &Shift| -> Content {
+        (
+            doctor_id,
+            s.kind().code().into(),
+            s.start(),
+            s.end(),
+            s.break_minutes(),
+        )
+    };
     let mut covered: HashMap<Content, i64> = HashMap::new();
     for (s, _) in &stored {
-        let Some((from, to)) = span.get(&s.doctor_id) else { continue };
+        let Some((from, to)) = span.get(&s.doctor_id) else {
+            continue;
+        };
         if (*from..=*to).contains(&s.start_at.date()) {
             covered.insert(content(s.doctor_id, &s.shift("roster_rows")?), s.id);
         }
@@ -539,9 +626,16 @@ fn roster(conn: &mut AnyConnection, rows: Vec<Lined<import::ShiftRecord>>, req: 
 
 /// PC sessions: the objective record is append-only; a session already
 /// stored is unchanged.
-fn pclog(conn: &mut AnyConnection, rows: Vec<Lined<import::PcRecord>>, req: &ImportRequest) -> Result<Plan, Tx> {
+fn pclog(
+    conn: &mut AnyConnection,
+    rows: Vec<Lined<import::PcRecord>>,
+    req: &ImportRequest,
+) -> Result<Plan, Tx> {
     let doctors = queries::all_doctors(conn)?;
-    let mut accounts: HashMap<&str, i64> = doctors.iter().filter_map(|d| Some((d.pc_account.as_deref()?, d.id))).collect();
+    let mut accounts: HashMap<&str, i64> = doctors
+        .iter()
+        .filter_map(|d| Some((d.pc_account.as_deref()?, d.id)))
+        .collect();
     // A staff id wins over another doctor's PC account of the same spelling.
     accounts.extend(doctors.iter().map(|d| (d.staff_id.as_str(), d.id)));
 
@@ -569,14 +663,20 @@ fn pclog(conn: &mut AnyConnection, rows: Vec<Lined<import::PcRecord>>, req: &Imp
         ));
     }
     type Key = (i64, String, NaiveDateTime, NaiveDateTime);
-    let key = |s: &NewPcSession| -> Key { (s.doctor_id, s.pc_name.clone(), s.logon_at, s.logoff_at) };
+    let key =
+        |s: &NewPcSession| -> Key { (s.doctor_id, s.pc_name.clone(), s.logon_at, s.logoff_at) };
     let mut seen: HashSet<Key> = HashSet::new();
-    if let (Some(min), Some(max)) = (sessions.iter().map(|(_, s)| s.logon_at).min(), sessions.iter().map(|(_, s)| s.logon_at).max()) {
+    if let (Some(min), Some(max)) = (
+        sessions.iter().map(|(_, s)| s.logon_at).min(),
+        sessions.iter().map(|(_, s)| s.logon_at).max(),
+    ) {
         let mut ids: Vec<i64> = sessions.iter().map(|(_, s)| s.doctor_id).collect();
         ids.sort_unstable();
         ids.dedup();
         for chunk in ids.chunks(500) {
-            for s in queries::pc_sessions_between(conn, Some(chunk), min, max + Duration::seconds(1))? {
+            for s in
+                queries::pc_sessions_between(conn, Some(chunk), min, max + Duration::seconds(1))?
+            {
                 seen.insert((s.doctor_id, s.pc_name, s.logon_at, s.logoff_at));
             }
         }
@@ -607,9 +707,16 @@ fn pclog(conn: &mut AnyConnection, rows: Vec<Lined<import::PcRecord>>, req: &Imp
 
 /// Doctors: new doctors are inserted, changed ones updated (the change is
 /// written to the audit log with the old and new values).
-fn doctors(conn: &mut AnyConnection, rows: Vec<Lined<import::DoctorRecord>>, req: &ImportRequest) -> Result<Plan, Tx> {
+fn doctors(
+    conn: &mut AnyConnection,
+    rows: Vec<Lined<import::DoctorRecord>>,
+    req: &ImportRequest,
+) -> Result<Plan, Tx> {
     let stored = queries::all_doctors(conn)?;
-    let by_staff: HashMap<String, Doctor> = stored.iter().map(|d| (d.staff_id.clone(), d.clone())).collect();
+    let by_staff: HashMap<String, Doctor> = stored
+        .iter()
+        .map(|d| (d.staff_id.clone(), d.clone()))
+        .collect();
     // Who holds each PC account after this file: stored doctors not in the
     // file keep theirs.
     let in_file: HashSet<&str> = rows.iter().map(|r| r.value.staff_id.as_str()).collect();
@@ -618,7 +725,11 @@ fn doctors(conn: &mut AnyConnection, rows: Vec<Lined<import::DoctorRecord>>, req
         .filter(|d| !in_file.contains(d.staff_id.as_str()))
         .filter_map(|d| Some((d.pc_account.clone()?, (d.staff_id.clone(), None))))
         .collect();
-    let staff_ids: HashSet<String> = stored.iter().map(|d| d.staff_id.clone()).chain(in_file.iter().map(|s| s.to_string())).collect();
+    let staff_ids: HashSet<String> = stored
+        .iter()
+        .map(|d| d.staff_id.clone())
+        .chain(in_file.iter().map(|s| s.to_string()))
+        .collect();
 
     let mut rejected = Vec::new();
     let mut inserts = Vec::new();
@@ -626,8 +737,12 @@ fn doctors(conn: &mut AnyConnection, rows: Vec<Lined<import::DoctorRecord>>, req
     let mut unchanged = 0;
     for Lined { line, value: rec } in rows {
         if let Some(acct) = &rec.pc_account {
-            if let Some((holder, holder_line)) = account_holder.get(acct).filter(|(h, _)| *h != rec.staff_id) {
-                let at = holder_line.map(|l| format!("{l}行目の")).unwrap_or_default();
+            if let Some((holder, holder_line)) =
+                account_holder.get(acct).filter(|(h, _)| *h != rec.staff_id)
+            {
+                let at = holder_line
+                    .map(|l| format!("{l}行目の"))
+                    .unwrap_or_default();
                 rejected.push(row_error(
                     line,
                     Some("pc_account"),

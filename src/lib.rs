@@ -3,8 +3,13 @@
 //! The data flows one way: `import` (CSV → validated rows) → `db` (storage)
 //! → `domain` (the rule book, pure) → `report` and `web` (figures out).
 
+pub mod app;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod domain;
 pub mod import;
 pub mod ingest;
+pub mod report;
+pub mod telemetry;
+pub mod web;

@@ -59,7 +59,10 @@ impl DatabaseUrl {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             return Ok(DatabaseUrl::Postgres(url.to_string()));
         }
-        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
         if path.is_empty() || url.contains("://") && !url.starts_with("sqlite://") {
             return Err(DbError::BadUrl(url.to_string()));
         }
@@ -101,9 +104,11 @@ pub fn establish(url: &DatabaseUrl) -> Result<AnyConnection, DbError> {
             .map_err(|e| DbError::Connect(e.to_string())),
         DatabaseUrl::Sqlite(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| DbError::Connect(format!("{}: {e}", dir.display())))?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| DbError::Connect(format!("{}: {e}", dir.display())))?;
             }
-            let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy()).map_err(|e| DbError::Connect(e.to_string()))?;
+            let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())
+                .map_err(|e| DbError::Connect(e.to_string()))?;
             // WAL lets the web service read while an import writes; the busy
             // timeout makes a second writer wait instead of failing at once.
             conn.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
@@ -156,7 +161,11 @@ pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Pool, DbError> {
     run_migrations(&mut conn)?;
     drop(conn);
     // SQLite serialises writers anyway; a small pool avoids lock churn.
-    let size = if url.is_postgres() { max_size } else { max_size.min(4) };
+    let size = if url.is_postgres() {
+        max_size
+    } else {
+        max_size.min(4)
+    };
     r2d2::Pool::builder()
         .max_size(size.max(1))
         .connection_timeout(Duration::from_secs(30))
@@ -171,7 +180,10 @@ pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Pool, DbError> {
 /// rather than failing when a read-then-write transaction meets another
 /// writer; on PostgreSQL the row lock queues concurrent writers, so the
 /// checks an import makes against stored rows still hold when it writes.
-pub fn write_transaction<T, E>(conn: &mut AnyConnection, f: impl FnOnce(&mut AnyConnection) -> Result<T, E>) -> Result<T, E>
+pub fn write_transaction<T, E>(
+    conn: &mut AnyConnection,
+    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+) -> Result<T, E>
 where
     E: From<diesel::result::Error>,
 {
@@ -197,11 +209,24 @@ mod tests {
 
     #[test]
     fn urls_select_the_backend_they_name() {
-        assert_eq!(DatabaseUrl::parse("sqlite://data/kinmu.db").unwrap(), DatabaseUrl::Sqlite("data/kinmu.db".into()));
-        assert_eq!(DatabaseUrl::parse("sqlite:///var/lib/kinmu.db").unwrap(), DatabaseUrl::Sqlite("/var/lib/kinmu.db".into()));
-        assert_eq!(DatabaseUrl::parse("/tmp/x.db").unwrap(), DatabaseUrl::Sqlite("/tmp/x.db".into()));
-        assert!(DatabaseUrl::parse("postgres://u@h/db").unwrap().is_postgres());
-        assert!(DatabaseUrl::parse("postgresql://u@h/db").unwrap().is_postgres());
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/kinmu.db").unwrap(),
+            DatabaseUrl::Sqlite("data/kinmu.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///var/lib/kinmu.db").unwrap(),
+            DatabaseUrl::Sqlite("/var/lib/kinmu.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("/tmp/x.db").unwrap(),
+            DatabaseUrl::Sqlite("/tmp/x.db".into())
+        );
+        assert!(DatabaseUrl::parse("postgres://u@h/db")
+            .unwrap()
+            .is_postgres());
+        assert!(DatabaseUrl::parse("postgresql://u@h/db")
+            .unwrap()
+            .is_postgres());
         assert!(DatabaseUrl::parse("mysql://u@h/db").is_err());
         assert!(DatabaseUrl::parse("").is_err());
     }

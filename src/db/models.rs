@@ -42,7 +42,9 @@ impl Doctor {
     }
 
     pub fn scheduled_start(&self) -> Option<NaiveTime> {
-        self.scheduled_start.as_deref().and_then(|s| NaiveTime::parse_from_str(s, "%H:%M").ok())
+        self.scheduled_start
+            .as_deref()
+            .and_then(|s| NaiveTime::parse_from_str(s, "%H:%M").ok())
     }
 
     /// What the rule book needs to know about this doctor.
@@ -119,9 +121,20 @@ pub struct StoredShift {
 impl StoredShift {
     /// The validated shift, or why the stored row is not one.
     pub fn shift(&self, table: &'static str) -> Result<Shift, CorruptRow> {
-        let corrupt = |reason: String| CorruptRow { table, id: self.id, reason };
-        let kind = Kind::parse(&self.kind).ok_or_else(|| corrupt(format!("kind {:?}", self.kind)))?;
-        Shift::new(self.start_at, self.end_at, i64::from(self.break_minutes), kind).map_err(|e| corrupt(e.to_string()))
+        let corrupt = |reason: String| CorruptRow {
+            table,
+            id: self.id,
+            reason,
+        };
+        let kind =
+            Kind::parse(&self.kind).ok_or_else(|| corrupt(format!("kind {:?}", self.kind)))?;
+        Shift::new(
+            self.start_at,
+            self.end_at,
+            i64::from(self.break_minutes),
+            kind,
+        )
+        .map_err(|e| corrupt(e.to_string()))
     }
 }
 

@@ -23,7 +23,9 @@ macro_rules! batch_insert {
         for chunk in $rows.chunks(INSERT_CHUNK) {
             match $conn {
                 AnyConnection::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
-                AnyConnection::Postgresql(c) => diesel::insert_into($table).values(chunk).execute(c)?,
+                AnyConnection::Postgresql(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)?
+                }
             };
         }
         Ok(())
@@ -31,7 +33,10 @@ macro_rules! batch_insert {
 }
 
 pub fn all_doctors(conn: &mut AnyConnection) -> QueryResult<Vec<Doctor>> {
-    doctors::table.select(Doctor::as_select()).order(doctors::staff_id.asc()).load(conn)
+    doctors::table
+        .select(Doctor::as_select())
+        .order(doctors::staff_id.asc())
+        .load(conn)
 }
 
 pub fn doctor_by_staff_id(conn: &mut AnyConnection, staff_id: &str) -> QueryResult<Option<Doctor>> {
@@ -43,11 +48,17 @@ pub fn doctor_by_staff_id(conn: &mut AnyConnection, staff_id: &str) -> QueryResu
 }
 
 pub fn insert_doctor(conn: &mut AnyConnection, new: &NewDoctor) -> QueryResult<()> {
-    diesel::insert_into(doctors::table).values(new).execute(conn).map(drop)
+    diesel::insert_into(doctors::table)
+        .values(new)
+        .execute(conn)
+        .map(drop)
 }
 
 pub fn update_doctor(conn: &mut AnyConnection, id: i64, fields: &DoctorFields) -> QueryResult<()> {
-    diesel::update(doctors::table.find(id)).set(fields).execute(conn).map(drop)
+    diesel::update(doctors::table.find(id))
+        .set(fields)
+        .execute(conn)
+        .map(drop)
 }
 
 /// Current (not superseded) timecard rows starting in `[from, to)`, with
@@ -82,7 +93,12 @@ pub fn current_timecard(
 }
 
 /// Current planned rows starting in `[from, to)`.
-pub fn current_roster(conn: &mut AnyConnection, doctor_ids: Option<&[i64]>, from: NaiveDateTime, to: NaiveDateTime) -> QueryResult<Vec<StoredShift>> {
+pub fn current_roster(
+    conn: &mut AnyConnection,
+    doctor_ids: Option<&[i64]>,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<StoredShift>> {
     let mut q = roster_rows::table
         .filter(roster_rows::superseded_at.is_null())
         .filter(roster_rows::start_at.ge(from))
@@ -104,11 +120,21 @@ pub fn current_roster(conn: &mut AnyConnection, doctor_ids: Option<&[i64]>, from
 }
 
 /// PC sessions logged on in `[from, to)`.
-pub fn pc_sessions_between(conn: &mut AnyConnection, doctor_ids: Option<&[i64]>, from: NaiveDateTime, to: NaiveDateTime) -> QueryResult<Vec<StoredPcSession>> {
+pub fn pc_sessions_between(
+    conn: &mut AnyConnection,
+    doctor_ids: Option<&[i64]>,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<StoredPcSession>> {
     let mut q = pc_sessions::table
         .filter(pc_sessions::logon_at.ge(from))
         .filter(pc_sessions::logon_at.lt(to))
-        .select((pc_sessions::doctor_id, pc_sessions::pc_name, pc_sessions::logon_at, pc_sessions::logoff_at))
+        .select((
+            pc_sessions::doctor_id,
+            pc_sessions::pc_name,
+            pc_sessions::logon_at,
+            pc_sessions::logoff_at,
+        ))
         .order((pc_sessions::doctor_id, pc_sessions::logon_at))
         .into_boxed::<MultiBackend>();
     if let Some(ids) = doctor_ids {
@@ -118,7 +144,11 @@ pub fn pc_sessions_between(conn: &mut AnyConnection, doctor_ids: Option<&[i64]>,
 }
 
 /// Discrepancy resolutions of days in `[from, to]`.
-pub fn resolutions_between(conn: &mut AnyConnection, from: NaiveDate, to: NaiveDate) -> QueryResult<Vec<Resolution>> {
+pub fn resolutions_between(
+    conn: &mut AnyConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<Resolution>> {
     discrepancy_resolutions::table
         .filter(discrepancy_resolutions::day.ge(from))
         .filter(discrepancy_resolutions::day.le(to))
@@ -137,7 +167,10 @@ pub fn insert_batch(conn: &mut AnyConnection, batch: &NewImportBatch) -> QueryRe
         .get_result(conn)
 }
 
-pub fn import_batches_recent(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<ImportBatch>> {
+pub fn import_batches_recent(
+    conn: &mut AnyConnection,
+    limit: i64,
+) -> QueryResult<Vec<ImportBatch>> {
     import_batches::table
         .select(ImportBatch::as_select())
         .order(import_batches::id.desc())
@@ -146,7 +179,11 @@ pub fn import_batches_recent(conn: &mut AnyConnection, limit: i64) -> QueryResul
 }
 
 /// Marks timecard rows as replaced by a newer version (their data stays).
-pub fn supersede_timecard(conn: &mut AnyConnection, ids: &[i64], at: NaiveDateTime) -> QueryResult<usize> {
+pub fn supersede_timecard(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
     let mut n = 0;
     for chunk in ids.chunks(INSERT_CHUNK) {
         n += diesel::update(timecard_rows::table.filter(timecard_rows::id.eq_any(chunk.to_vec())))
@@ -157,7 +194,11 @@ pub fn supersede_timecard(conn: &mut AnyConnection, ids: &[i64], at: NaiveDateTi
 }
 
 /// Marks planned rows as withdrawn by a newer roster (their data stays).
-pub fn supersede_roster(conn: &mut AnyConnection, ids: &[i64], at: NaiveDateTime) -> QueryResult<usize> {
+pub fn supersede_roster(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
     let mut n = 0;
     for chunk in ids.chunks(INSERT_CHUNK) {
         n += diesel::update(roster_rows::table.filter(roster_rows::id.eq_any(chunk.to_vec())))
@@ -180,18 +221,30 @@ pub fn insert_pc_sessions(conn: &mut AnyConnection, rows: &[NewPcSession]) -> Qu
 }
 
 pub fn insert_audit(conn: &mut AnyConnection, entry: &NewAuditEntry) -> QueryResult<()> {
-    diesel::insert_into(audit_log::table).values(entry).execute(conn).map(drop)
+    diesel::insert_into(audit_log::table)
+        .values(entry)
+        .execute(conn)
+        .map(drop)
 }
 
 /// Counts of stored rows per table, for diagnostics and tests.
 pub fn table_counts(conn: &mut AnyConnection) -> QueryResult<Vec<(&'static str, i64)>> {
     Ok(vec![
         ("doctors", doctors::table.count().get_result(conn)?),
-        ("import_batches", import_batches::table.count().get_result(conn)?),
-        ("timecard_rows", timecard_rows::table.count().get_result(conn)?),
+        (
+            "import_batches",
+            import_batches::table.count().get_result(conn)?,
+        ),
+        (
+            "timecard_rows",
+            timecard_rows::table.count().get_result(conn)?,
+        ),
         ("roster_rows", roster_rows::table.count().get_result(conn)?),
         ("pc_sessions", pc_sessions::table.count().get_result(conn)?),
-        ("discrepancy_resolutions", discrepancy_resolutions::table.count().get_result(conn)?),
+        (
+            "discrepancy_resolutions",
+            discrepancy_resolutions::table.count().get_result(conn)?,
+        ),
         ("audit_log", audit_log::table.count().get_result(conn)?),
     ])
 }

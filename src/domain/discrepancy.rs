@@ -31,7 +31,10 @@ struct Coverage(Vec<(NaiveDateTime, NaiveDateTime)>);
 
 impl Coverage {
     fn new(rows: &[Shift]) -> Coverage {
-        let mut spans: Vec<_> = rows.iter().map(|s| (s.rounded_start(), s.rounded_end())).collect();
+        let mut spans: Vec<_> = rows
+            .iter()
+            .map(|s| (s.rounded_start(), s.rounded_end()))
+            .collect();
         spans.sort_unstable();
         let mut merged: Vec<(NaiveDateTime, NaiveDateTime)> = Vec::with_capacity(spans.len());
         for (start, end) in spans {
@@ -58,7 +61,13 @@ impl Coverage {
 ///
 /// `sessions` are the doctor's PC sessions; `timecard` the doctor's actual
 /// rows (any kind) starting on or before the as-of date.
-pub fn discrepancy_days(sessions: &[PcSession], timecard: &[Shift], from: NaiveDate, to: NaiveDate, threshold: Minutes) -> Vec<DiscrepancyDay> {
+pub fn discrepancy_days(
+    sessions: &[PcSession],
+    timecard: &[Shift],
+    from: NaiveDate,
+    to: NaiveDate,
+    threshold: Minutes,
+) -> Vec<DiscrepancyDay> {
     let coverage = Coverage::new(timecard);
     let mut by_day: BTreeMap<NaiveDate, Minutes> = BTreeMap::new();
     for s in sessions {
@@ -76,7 +85,10 @@ pub fn discrepancy_days(sessions: &[PcSession], timecard: &[Shift], from: NaiveD
     by_day
         .into_iter()
         .filter(|(_, m)| *m > threshold)
-        .map(|(date, uncovered_minutes)| DiscrepancyDay { date, uncovered_minutes })
+        .map(|(date, uncovered_minutes)| DiscrepancyDay {
+            date,
+            uncovered_minutes,
+        })
         .collect()
 }
 
@@ -92,7 +104,10 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
     fn session(on: &str, off: &str) -> PcSession {
-        PcSession { logon: at(on), logoff: at(off) }
+        PcSession {
+            logon: at(on),
+            logoff: at(off),
+        }
     }
     fn row(start: &str, end: &str, kind: Kind) -> Shift {
         Shift::new(at(start), at(end), 0, kind).unwrap()
@@ -104,18 +119,29 @@ mod tests {
     #[test]
     fn pc_use_after_clocking_out_beyond_30_minutes_is_a_discrepancy() {
         // Clocked 08:30–17:30; PC 08:25–18:10: 5 + 40 = 45 uncovered > 30.
-        let tc = [row("2024-06-04 08:30:00", "2024-06-04 17:30:00", Kind::Work)];
+        let tc = [row(
+            "2024-06-04 08:30:00",
+            "2024-06-04 17:30:00",
+            Kind::Work,
+        )];
         let pcs = [session("2024-06-04 08:25:00", "2024-06-04 18:10:00")];
         let (from, to) = june();
         assert_eq!(
             discrepancy_days(&pcs, &tc, from, to, 30),
-            vec![DiscrepancyDay { date: d("2024-06-04"), uncovered_minutes: 45 }]
+            vec![DiscrepancyDay {
+                date: d("2024-06-04"),
+                uncovered_minutes: 45
+            }]
         );
     }
 
     #[test]
     fn exactly_30_uncovered_minutes_is_not_a_discrepancy() {
-        let tc = [row("2024-06-04 08:30:00", "2024-06-04 17:30:00", Kind::Work)];
+        let tc = [row(
+            "2024-06-04 08:30:00",
+            "2024-06-04 17:30:00",
+            Kind::Work,
+        )];
         let pcs = [session("2024-06-04 17:00:00", "2024-06-04 18:00:00")];
         let (from, to) = june();
         assert!(discrepancy_days(&pcs, &tc, from, to, 30).is_empty());
@@ -127,14 +153,21 @@ mod tests {
         // each outside any row add up to 40 on the day.
         let tc = [
             row("2024-06-04 08:30:00", "2024-06-04 17:30:00", Kind::Work),
-            row("2024-06-04 18:00:00", "2024-06-04 20:00:00", Kind::SelfStudy),
+            row(
+                "2024-06-04 18:00:00",
+                "2024-06-04 20:00:00",
+                Kind::SelfStudy,
+            ),
         ];
         let pcs = [
             session("2024-06-04 17:30:00", "2024-06-04 17:50:00"),
             session("2024-06-04 19:00:00", "2024-06-04 20:20:00"),
         ];
         let (from, to) = june();
-        assert_eq!(discrepancy_days(&pcs, &tc, from, to, 30)[0].uncovered_minutes, 40);
+        assert_eq!(
+            discrepancy_days(&pcs, &tc, from, to, 30)[0].uncovered_minutes,
+            40
+        );
     }
 
     #[test]
@@ -144,13 +177,20 @@ mod tests {
         let (from, to) = june();
         assert_eq!(
             discrepancy_days(&pcs, &[], from, to, 30),
-            vec![DiscrepancyDay { date: d("2024-06-04"), uncovered_minutes: 51 }]
+            vec![DiscrepancyDay {
+                date: d("2024-06-04"),
+                uncovered_minutes: 51
+            }]
         );
     }
 
     #[test]
     fn a_night_row_started_the_day_before_covers_the_morning() {
-        let tc = [row("2024-06-03 17:00:00", "2024-06-04 09:00:00", Kind::Duty)];
+        let tc = [row(
+            "2024-06-03 17:00:00",
+            "2024-06-04 09:00:00",
+            Kind::Duty,
+        )];
         let pcs = [session("2024-06-04 07:00:00", "2024-06-04 09:20:00")];
         let (from, to) = june();
         assert!(discrepancy_days(&pcs, &tc, from, to, 30).is_empty());
@@ -158,7 +198,10 @@ mod tests {
 
     #[test]
     fn days_outside_the_window_are_not_counted() {
-        let pcs = [session("2024-05-31 10:00:00", "2024-05-31 12:00:00"), session("2024-06-20 10:00:00", "2024-06-20 12:00:00")];
+        let pcs = [
+            session("2024-05-31 10:00:00", "2024-05-31 12:00:00"),
+            session("2024-06-20 10:00:00", "2024-06-20 12:00:00"),
+        ];
         let found = discrepancy_days(&pcs, &[], d("2024-06-01"), d("2024-06-15"), 30);
         assert!(found.is_empty());
     }

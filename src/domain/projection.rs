@@ -71,14 +71,27 @@ pub struct Projection {
 /// [`super::hours::earliest_relevant_start`]); rows starting after the as-of
 /// date are left out here. `roster` holds the doctor's planned rows; only
 /// those starting after the as-of date are used.
-pub fn project(actual: &[Shift], roster: &[Shift], doctor: &DoctorRules, month: YearMonth, as_of: NaiveDate, cfg: &RuleConfig) -> Projection {
+pub fn project(
+    actual: &[Shift],
+    roster: &[Shift],
+    doctor: &DoctorRules,
+    month: YearMonth,
+    as_of: NaiveDate,
+    cfg: &RuleConfig,
+) -> Projection {
     let t = month.clamp(as_of);
-    let known: Vec<Shift> = actual.iter().filter(|s| s.start_date() <= t).cloned().collect();
+    let known: Vec<Shift> = actual
+        .iter()
+        .filter(|s| s.start_date() <= t)
+        .cloned()
+        .collect();
     let planned: Vec<&Shift> = roster.iter().filter(|s| s.start_date() > t).collect();
     let actual_figures = month_figures(&known, doctor, month, cfg.week_start);
     let actual_total = actual_figures.overtime_holiday_minutes;
 
-    let has_plan = planned.iter().any(|s| s.kind().is_working() && month.contains(s.start_date()));
+    let has_plan = planned
+        .iter()
+        .any(|s| s.kind().is_working() && month.contains(s.start_date()));
     let (method, projected, running) = if has_plan {
         let mut rows = known;
         rows.extend(planned.into_iter().cloned());
@@ -89,7 +102,11 @@ pub fn project(actual: &[Shift], roster: &[Shift], doctor: &DoctorRules, month: 
         let running = (1..=month.days())
             .map(|k| {
                 if k <= day_t {
-                    actual_figures.running.get(k as usize - 1).copied().unwrap_or(0)
+                    actual_figures
+                        .running
+                        .get(k as usize - 1)
+                        .copied()
+                        .unwrap_or(0)
                 } else {
                     actual_total * k / day_t
                 }
@@ -165,7 +182,14 @@ mod tests {
     fn without_a_roster_the_month_is_extended_linearly_rounding_down() {
         // As of Fri 14 June: 10 weekdays × 300 = 3000 actual.
         // Projected 3000 × 30 ÷ 14 = 6428 (rounded down).
-        let p = project(&long_weekdays(30), &[], &doctor(), june(), d("2024-06-14"), &RuleConfig::default());
+        let p = project(
+            &long_weekdays(30),
+            &[],
+            &doctor(),
+            june(),
+            d("2024-06-14"),
+            &RuleConfig::default(),
+        );
         assert_eq!(p.method, Method::Linear);
         assert_eq!(p.actual.overtime_holiday_minutes, 3000);
         assert_eq!(p.projected_overtime_holiday_minutes, 6428);
@@ -177,7 +201,14 @@ mod tests {
 
     #[test]
     fn rows_after_the_as_of_date_are_not_counted_as_actual() {
-        let p = project(&long_weekdays(30), &[], &doctor(), june(), d("2024-06-04"), &RuleConfig::default());
+        let p = project(
+            &long_weekdays(30),
+            &[],
+            &doctor(),
+            june(),
+            d("2024-06-04"),
+            &RuleConfig::default(),
+        );
         assert_eq!(p.actual.overtime_holiday_minutes, 600);
         // 600 × 30 ÷ 4 = 4500.
         assert_eq!(p.projected_overtime_holiday_minutes, 4500);
@@ -193,7 +224,14 @@ mod tests {
         let actual = long_weekdays(14);
         let mut roster = long_weekdays(30);
         roster.push(work("2024-06-14", "22:00", "23:00", 0));
-        let p = project(&actual, &roster, &doctor(), june(), d("2024-06-14"), &RuleConfig::default());
+        let p = project(
+            &actual,
+            &roster,
+            &doctor(),
+            june(),
+            d("2024-06-14"),
+            &RuleConfig::default(),
+        );
         assert_eq!(p.method, Method::Roster);
         // 20 weekdays in 3–28 June × 300 = 6000.
         assert_eq!(p.projected_overtime_holiday_minutes, 6000);
@@ -213,20 +251,41 @@ mod tests {
             Kind::SelfStudy,
         )
         .unwrap()];
-        let p = project(&long_weekdays(14), &roster, &doctor(), june(), d("2024-06-14"), &RuleConfig::default());
+        let p = project(
+            &long_weekdays(14),
+            &roster,
+            &doctor(),
+            june(),
+            d("2024-06-14"),
+            &RuleConfig::default(),
+        );
         assert_eq!(p.method, Method::Linear);
     }
 
     #[test]
     fn an_as_of_date_outside_the_month_is_clamped_into_it() {
-        let after = project(&long_weekdays(30), &[], &doctor(), june(), d("2024-07-10"), &RuleConfig::default());
+        let after = project(
+            &long_weekdays(30),
+            &[],
+            &doctor(),
+            june(),
+            d("2024-07-10"),
+            &RuleConfig::default(),
+        );
         assert_eq!(after.as_of, d("2024-06-30"));
         // 20 weekdays × 300 = 6000 actual; linear over the whole month = actual.
         assert_eq!(after.actual.overtime_holiday_minutes, 6000);
         assert_eq!(after.projected_overtime_holiday_minutes, 6000);
         assert!(after.flags.over_100);
         assert_eq!(after.reach_100_date, Some(d("2024-06-28")));
-        let before = project(&long_weekdays(30), &[], &doctor(), june(), d("2024-05-10"), &RuleConfig::default());
+        let before = project(
+            &long_weekdays(30),
+            &[],
+            &doctor(),
+            june(),
+            d("2024-05-10"),
+            &RuleConfig::default(),
+        );
         assert_eq!(before.as_of, d("2024-06-01"));
         assert_eq!(before.actual.overtime_holiday_minutes, 0);
     }
@@ -243,7 +302,14 @@ mod tests {
             Kind::Work,
         )
         .unwrap()];
-        let p = project(&rows, &[], &doctor(), june(), d("2024-06-01"), &RuleConfig::default());
+        let p = project(
+            &rows,
+            &[],
+            &doctor(),
+            june(),
+            d("2024-06-01"),
+            &RuleConfig::default(),
+        );
         assert_eq!(p.actual.overtime_holiday_minutes, 960 + 1440);
         assert_eq!(p.projected_overtime_holiday_minutes, 2400 * 30);
         // run(1) = 960; run(k) = 2400 × k for k > 1: 6000 first reached at k = 3.

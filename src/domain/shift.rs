@@ -29,7 +29,13 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [Kind::Work, Kind::Duty, Kind::DutyPermitted, Kind::SelfStudy, Kind::External];
+    pub const ALL: [Kind; 5] = [
+        Kind::Work,
+        Kind::Duty,
+        Kind::DutyPermitted,
+        Kind::SelfStudy,
+        Kind::External,
+    ];
 
     /// Whether minutes of this kind are working time ("working rows").
     pub fn is_working(self) -> bool {
@@ -66,9 +72,13 @@ impl Kind {
         Some(match lower.as_str() {
             "work" | "通常" | "日勤" | "夜勤" | "勤務" | "時間外" => Kind::Work,
             "duty" | "宿日直" | "宿日直(許可なし)" | "宿直" | "日直" => Kind::Duty,
-            "duty_permitted" | "宿日直許可" | "宿日直(許可)" | "宿日直(許可あり)" => Kind::DutyPermitted,
+            "duty_permitted" | "宿日直許可" | "宿日直(許可)" | "宿日直(許可あり)" => {
+                Kind::DutyPermitted
+            }
             "self_study" | "自己研鑽" => Kind::SelfStudy,
-            "external" | "副業" | "兼業" | "副業・兼業" | "副業兼業" | "他院" => Kind::External,
+            "external" | "副業" | "兼業" | "副業・兼業" | "副業兼業" | "他院" => {
+                Kind::External
+            }
             _ => return None,
         })
     }
@@ -153,7 +163,9 @@ pub fn parse_weekday(s: &str) -> Option<Weekday> {
     NAMES
         .iter()
         .find(|(_, short, long, ja)| {
-            lower == *short || lower == *long || [ja.to_string(), format!("{ja}曜"), format!("{ja}曜日")].contains(&s.to_string())
+            lower == *short
+                || lower == *long
+                || [ja.to_string(), format!("{ja}曜"), format!("{ja}曜日")].contains(&s.to_string())
         })
         .map(|(w, ..)| *w)
 }
@@ -175,13 +187,22 @@ pub fn weekday_code(w: Weekday) -> &'static str {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ShiftError {
     #[error("終了が開始より後ではありません（{start} → {end}） / end is not after start")]
-    EndNotAfterStart { start: NaiveDateTime, end: NaiveDateTime },
+    EndNotAfterStart {
+        start: NaiveDateTime,
+        end: NaiveDateTime,
+    },
     #[error("48時間を超える勤務です（{start} → {end}） / row longer than 48 h")]
-    TooLong { start: NaiveDateTime, end: NaiveDateTime },
+    TooLong {
+        start: NaiveDateTime,
+        end: NaiveDateTime,
+    },
     #[error("休憩時間が負です（{0}分） / negative break")]
     NegativeBreak(Minutes),
     #[error("休憩時間（{break_minutes}分）が勤務時間（{span}分）より長いです / break longer than the row")]
-    BreakTooLong { break_minutes: Minutes, span: Minutes },
+    BreakTooLong {
+        break_minutes: Minutes,
+        span: Minutes,
+    },
 }
 
 /// One validated row: times as written, break in minutes, kind.
@@ -195,7 +216,12 @@ pub struct Shift {
 
 impl Shift {
     /// Validates a row given by its start and end instants.
-    pub fn new(start: NaiveDateTime, end: NaiveDateTime, break_minutes: Minutes, kind: Kind) -> Result<Shift, ShiftError> {
+    pub fn new(
+        start: NaiveDateTime,
+        end: NaiveDateTime,
+        break_minutes: Minutes,
+        kind: Kind,
+    ) -> Result<Shift, ShiftError> {
         if end <= start {
             return Err(ShiftError::EndNotAfterStart { start, end });
         }
@@ -207,9 +233,17 @@ impl Shift {
         }
         let span = minutes_between(floor_minute(start), ceil_minute(end));
         if break_minutes > span {
-            return Err(ShiftError::BreakTooLong { break_minutes, span });
+            return Err(ShiftError::BreakTooLong {
+                break_minutes,
+                span,
+            });
         }
-        Ok(Shift { start, end, break_minutes, kind })
+        Ok(Shift {
+            start,
+            end,
+            break_minutes,
+            kind,
+        })
     }
 
     /// Validates a row as an export writes it (rules §1): a start date, a
@@ -289,50 +323,105 @@ mod tests {
 
     #[test]
     fn a_shift_ending_at_25_30_ends_next_day_at_01_30() {
-        let s = Shift::from_written(d("2024-06-01"), c("17:00"), c("25:30"), None, 0, Kind::Work).unwrap();
+        let s = Shift::from_written(d("2024-06-01"), c("17:00"), c("25:30"), None, 0, Kind::Work)
+            .unwrap();
         assert_eq!(s.end(), dt("2024-06-02 01:30"));
         assert_eq!(s.minutes(), 510);
     }
 
     #[test]
     fn an_end_below_24_that_is_not_after_the_start_ends_next_day() {
-        let s = Shift::from_written(d("2024-06-01"), c("17:00"), c("09:00"), None, 60, Kind::Work).unwrap();
+        let s = Shift::from_written(
+            d("2024-06-01"),
+            c("17:00"),
+            c("09:00"),
+            None,
+            60,
+            Kind::Work,
+        )
+        .unwrap();
         assert_eq!(s.end(), dt("2024-06-02 09:00"));
         assert_eq!(s.minutes(), 16 * 60 - 60);
         // 09:00 → 09:00 is a full 24 h, not an empty row.
-        let s = Shift::from_written(d("2024-06-01"), c("09:00"), c("09:00"), None, 0, Kind::Duty).unwrap();
+        let s = Shift::from_written(d("2024-06-01"), c("09:00"), c("09:00"), None, 0, Kind::Duty)
+            .unwrap();
         assert_eq!(s.minutes(), 24 * 60);
     }
 
     #[test]
     fn an_explicit_end_date_is_taken_as_written() {
-        let s = Shift::from_written(d("2024-06-01"), c("08:00"), c("10:00"), Some(d("2024-06-02")), 0, Kind::Work).unwrap();
+        let s = Shift::from_written(
+            d("2024-06-01"),
+            c("08:00"),
+            c("10:00"),
+            Some(d("2024-06-02")),
+            0,
+            Kind::Work,
+        )
+        .unwrap();
         assert_eq!(s.end(), dt("2024-06-02 10:00"));
         assert_eq!(s.minutes(), 26 * 60);
-        let err = Shift::from_written(d("2024-06-01"), c("08:00"), c("07:00"), Some(d("2024-06-01")), 0, Kind::Work);
+        let err = Shift::from_written(
+            d("2024-06-01"),
+            c("08:00"),
+            c("07:00"),
+            Some(d("2024-06-01")),
+            0,
+            Kind::Work,
+        );
         assert!(matches!(err, Err(ShiftError::EndNotAfterStart { .. })));
     }
 
     #[test]
     fn a_row_longer_than_48_hours_is_refused_but_48_hours_is_accepted() {
-        let ok = Shift::from_written(d("2024-06-01"), c("08:00"), c("08:00"), Some(d("2024-06-03")), 0, Kind::Work);
+        let ok = Shift::from_written(
+            d("2024-06-01"),
+            c("08:00"),
+            c("08:00"),
+            Some(d("2024-06-03")),
+            0,
+            Kind::Work,
+        );
         assert_eq!(ok.unwrap().minutes(), 48 * 60);
-        let err = Shift::from_written(d("2024-06-01"), c("08:00"), c("08:01"), Some(d("2024-06-03")), 0, Kind::Work);
+        let err = Shift::from_written(
+            d("2024-06-01"),
+            c("08:00"),
+            c("08:01"),
+            Some(d("2024-06-03")),
+            0,
+            Kind::Work,
+        );
         assert!(matches!(err, Err(ShiftError::TooLong { .. })));
     }
 
     #[test]
     fn a_negative_break_or_a_break_longer_than_the_row_is_refused() {
-        let neg = Shift::from_written(d("2024-06-01"), c("08:00"), c("17:00"), None, -5, Kind::Work);
+        let neg = Shift::from_written(
+            d("2024-06-01"),
+            c("08:00"),
+            c("17:00"),
+            None,
+            -5,
+            Kind::Work,
+        );
         assert!(matches!(neg, Err(ShiftError::NegativeBreak(-5))));
-        let long = Shift::from_written(d("2024-06-01"), c("08:00"), c("09:00"), None, 61, Kind::Work);
+        let long = Shift::from_written(
+            d("2024-06-01"),
+            c("08:00"),
+            c("09:00"),
+            None,
+            61,
+            Kind::Work,
+        );
         assert!(matches!(long, Err(ShiftError::BreakTooLong { .. })));
     }
 
     #[test]
     fn seconds_are_rounded_outwards_so_work_is_never_under_counted() {
-        let start = NaiveDateTime::parse_from_str("2024-06-03 08:59:59", "%Y-%m-%d %H:%M:%S").unwrap();
-        let end = NaiveDateTime::parse_from_str("2024-06-03 17:00:01", "%Y-%m-%d %H:%M:%S").unwrap();
+        let start =
+            NaiveDateTime::parse_from_str("2024-06-03 08:59:59", "%Y-%m-%d %H:%M:%S").unwrap();
+        let end =
+            NaiveDateTime::parse_from_str("2024-06-03 17:00:01", "%Y-%m-%d %H:%M:%S").unwrap();
         let s = Shift::new(start, end, 60, Kind::Work).unwrap();
         // 08:59 → 17:01 is 482 minutes, less the hour of break.
         assert_eq!(s.minutes(), 422);

@@ -210,6 +210,9 @@ mod tests {
         assert_eq!(cols.ignored, vec!["始業".to_string()]);
         let cols = Columns::map(&header(&["出勤時刻", "開始"]), &TIMES).unwrap();
         assert_eq!(cols.find(&TIMES[0]), Some((0, "出勤時刻")));
-        assert!(matches!(Columns::map(&header(&["出勤", "出勤"]), &TIMES), Err(FileError::DuplicateColumn(_))));
+        assert!(matches!(
+            Columns::map(&header(&["出勤", "出勤"]), &TIMES),
+            Err(FileError::DuplicateColumn(_))
+        ));
     }
 }

@@ -1,0 +1,57 @@
+//! Errors as the web answers them: a status, a stable snake_case code for
+//! scripts, and a message in Japanese (with English beside it).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use std::fmt;
+
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    message_en: String,
+}
+
+impl ApiError {
+    pub fn bad_request(code: &'static str, message: &str, message_en: &str) -> ApiError {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code,
+            message: message.into(),
+            message_en: message_en.into(),
+        }
+    }
+
+    /// A failure that is ours, not the caller's: logged in full, answered
+    /// without internals.
+    pub fn internal(e: impl fmt::Display) -> ApiError {
+        tracing::error!(error = %e, "request failed");
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal_error",
+            message: "サーバーでエラーが発生しました。管理者に連絡してください。".into(),
+            message_en: "internal server error".into(),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message_en)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status).json(serde_json::json!({
+            "error": self.code,
+            "message": self.message,
+            "message_en": self.message_en,
+        }))
+    }
+}

@@ -1,0 +1,129 @@
+//! The web service (actix-web): health check, the monthly report as JSON,
+//! and a plain Japanese overview page.
+//!
+//! Database work is blocking (diesel), so every handler runs it through
+//! `web::block` on actix's blocking pool, never on the async workers.
+
+mod error;
+mod pages;
+
+pub use error::ApiError;
+
+use crate::app::App;
+use crate::domain::time::YearMonth;
+use crate::report;
+use actix_web::dev::Server;
+use actix_web::{get, web, HttpResponse};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::net::TcpListener;
+
+/// Registers every route; shared by the server and the tests.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(healthz)
+        .service(monthly_report)
+        .service(pages::index);
+}
+
+/// Starts the server on an already-bound listener (port 0 in tests).
+pub fn serve(app: App, listener: TcpListener) -> std::io::Result<Server> {
+    let data = web::Data::new(app);
+    let server = actix_web::HttpServer::new(move || {
+        actix_web::App::new()
+            .app_data(data.clone())
+            .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                ApiError::bad_request("bad_query", &e.to_string(), &e.to_string()).into()
+            }))
+            .wrap(actix_web::middleware::Logger::new("%a \"%r\" %s %Dms").log_target("kinmu::http"))
+            .wrap(
+                actix_web::middleware::DefaultHeaders::new()
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("X-Frame-Options", "DENY"))
+                    .add(("Referrer-Policy", "same-origin")),
+            )
+            .configure(configure)
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+#[get("/healthz")]
+async fn healthz(app: web::Data<App>) -> Result<HttpResponse, ApiError> {
+    let backend = if app.database.is_postgres() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    let pool = app.pool.clone();
+    web::block(move || -> Result<(), ApiError> {
+        let mut conn = pool.get().map_err(ApiError::internal)?;
+        crate::db::queries::all_doctors(&mut conn).map_err(ApiError::internal)?;
+        Ok(())
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ok", "database": backend })))
+}
+
+#[derive(Debug, Deserialize)]
+struct MonthlyQuery {
+    month: Option<String>,
+    as_of: Option<String>,
+}
+
+/// The month and as-of date of a request, defaulting to today's month.
+fn month_and_as_of(
+    app: &App,
+    month: Option<&str>,
+    as_of: Option<&str>,
+) -> Result<(YearMonth, NaiveDate), ApiError> {
+    let today = app.settings.today();
+    let month = match month {
+        Some(m) => YearMonth::parse(m).ok_or_else(|| {
+            ApiError::bad_request(
+                "bad_month",
+                &format!("month は YYYY-MM で指定してください: {m:?}"),
+                "month must be YYYY-MM",
+            )
+        })?,
+        None => YearMonth::of(today),
+    };
+    let as_of = match as_of {
+        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+            ApiError::bad_request(
+                "bad_as_of",
+                &format!("as_of は YYYY-MM-DD で指定してください: {d:?}"),
+                "as_of must be YYYY-MM-DD",
+            )
+        })?,
+        None => today,
+    };
+    Ok((month, as_of))
+}
+
+#[get("/api/v1/reports/monthly")]
+async fn monthly_report(
+    app: web::Data<App>,
+    q: web::Query<MonthlyQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (month, as_of) = month_and_as_of(&app, q.month.as_deref(), q.as_of.as_deref())?;
+    let report = load_monthly(&app, month, as_of).await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// Builds the monthly report on the blocking pool.
+async fn load_monthly(
+    app: &App,
+    month: YearMonth,
+    as_of: NaiveDate,
+) -> Result<report::MonthlyReport, ApiError> {
+    let pool = app.pool.clone();
+    let rules = app.settings.rules.clone();
+    web::block(move || -> Result<_, ApiError> {
+        let mut conn = pool.get().map_err(ApiError::internal)?;
+        report::monthly(&mut conn, month, as_of, &rules).map_err(ApiError::internal)
+    })
+    .await
+    .map_err(ApiError::internal)?
+}
