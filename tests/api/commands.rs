@@ -1,0 +1,179 @@
+//! The real `kinmu` binary: the worked example end to end, exit codes and
+//! the one-line error of formats.md.
+
+use crate::helpers::*;
+
+#[test]
+fn the_worked_example_imported_by_the_binary_matches_its_expected_report() {
+    each_backend(|db| {
+        for (kind, file) in [
+            ("doctors", "worked-doctors.csv"),
+            ("timecard", "worked-timecard.csv"),
+        ] {
+            let out = db.kinmu(&["import", kind, sample(file).to_str().unwrap()]);
+            assert!(
+                out.status.success(),
+                "import {kind} on {:?}: {}",
+                db.backend,
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(stdout_json(&out)["rejected"], serde_json::json!([]));
+        }
+        let out = db.kinmu(&[
+            "report",
+            "monthly",
+            "--month",
+            "2024-06",
+            "--as-of",
+            "2024-06-30",
+            "--format",
+            "json",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let expected: serde_json::Value =
+            serde_json::from_slice(&read_sample("worked-expected-2024-06.json")).unwrap();
+        assert_eq!(stdout_json(&out), expected, "on {:?}", db.backend);
+    });
+}
+
+#[test]
+fn the_csv_report_has_the_json_field_names_and_the_same_figures() {
+    each_backend(|db| {
+        db.import_ok(
+            kinmu::ingest::ImportKind::Doctors,
+            &read_sample("worked-doctors.csv"),
+        );
+        db.import_ok(
+            kinmu::ingest::ImportKind::Timecard,
+            &read_sample("worked-timecard.csv"),
+        );
+        let out = db.kinmu(&[
+            "report",
+            "monthly",
+            "--month",
+            "2024-06",
+            "--as-of",
+            "2024-06-30",
+            "--format",
+            "csv",
+        ]);
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        assert_eq!(header[0], "staff_id");
+        assert_eq!(header.len(), 19);
+        let x1: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let col = |name: &str| x1[header.iter().position(|h| *h == name).unwrap()];
+        assert_eq!(col("staff_id"), "X1");
+        assert_eq!(col("overtime_holiday_minutes"), "1710");
+        assert_eq!(col("reach_100_date"), "");
+        assert_eq!(col("over_100"), "false");
+    });
+}
+
+#[test]
+fn an_import_with_rejected_rows_exits_2_and_lists_them_as_json() {
+    let db = TestDb::new(Backend::Sqlite);
+    db.import_ok(
+        kinmu::ingest::ImportKind::Doctors,
+        &read_sample("worked-doctors.csv"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.csv");
+    std::fs::write(
+        &file,
+        "staff_id,date,clock_in,clock_out\nX1,2024-06-03,08:30,17:30\nX9,2024-06-04,08:30,17:30\n",
+    )
+    .unwrap();
+    let out = db.kinmu(&["import", "timecard", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let json = stdout_json(&out);
+    assert_eq!(json["kind"], "timecard");
+    assert_eq!(json["inserted"], 0);
+    assert_eq!(json["rejected"][0]["line"], 3);
+    assert!(json["rejected"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("X9"));
+}
+
+#[test]
+fn a_file_that_cannot_be_read_exits_1_with_one_line_on_stderr() {
+    let db = TestDb::new(Backend::Sqlite);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nocols.csv");
+    std::fs::write(&file, "staff_id,date\nX1,2024-06-03\n").unwrap();
+    let out = db.kinmu(&["import", "timecard", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("出勤(clock_in)") && stderr.contains("missing required columns"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+
+    let missing = db.kinmu(&["import", "timecard", "/nonexistent/file.csv"]);
+    assert_eq!(missing.status.code(), Some(1));
+}
+
+#[test]
+fn serve_answers_health_and_the_monthly_api_over_http() {
+    use std::io::{Read, Write};
+    let db = TestDb::new(Backend::Sqlite);
+    db.import_ok(
+        kinmu::ingest::ImportKind::Doctors,
+        &read_sample("worked-doctors.csv"),
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kinmu"))
+        .args([
+            "--database-url",
+            &db.url,
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let get = |path: &str| -> Option<String> {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut body = String::new();
+        s.read_to_string(&mut body).ok()?;
+        Some(body)
+    };
+    let mut health = None;
+    for _ in 0..100 {
+        health = get("/healthz");
+        if health.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let api = get("/api/v1/reports/monthly?month=2024-06&as_of=2024-06-30");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let health = health.expect("the server never answered");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(health.contains(r#""database":"sqlite""#), "{health}");
+    let api = api.unwrap();
+    assert!(api.starts_with("HTTP/1.1 200"), "{api}");
+    assert!(api.contains(r#""staff_id":"X2""#), "{api}");
+}

@@ -1,0 +1,253 @@
+//! Test harness: a fresh database per test on each backend, and helpers to
+//! run imports and reports through the library or the real binary.
+//!
+//! Every database test runs on SQLite (a temporary file) and on PostgreSQL
+//! (a database created for the test and dropped after it). PostgreSQL is
+//! reached through `KINMU_TEST_POSTGRES_URL` (default: the local server);
+//! when it cannot be reached the PostgreSQL half is skipped with a warning,
+//! unless `KINMU_TEST_REQUIRE_POSTGRES=1` (set by `.ci/run`) makes it fail.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use kinmu::db::{self, AnyConnection, DatabaseUrl, Pool};
+use kinmu::domain::time::YearMonth;
+use kinmu::domain::RuleConfig;
+use kinmu::ingest::{self, ImportKind, ImportReport, ImportRequest};
+use kinmu::report::MonthlyReport;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database that exists for one test.
+pub struct TestDb {
+    pub backend: Backend,
+    pub url: String,
+    pub pool: Pool,
+    _dir: tempfile::TempDir,
+    pg: Option<(String, String)>, // (admin url, database name)
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = &self.pg {
+            if let Ok(mut c) = diesel::PgConnection::establish(admin) {
+                let _ =
+                    c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("KINMU_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| DEFAULT_POSTGRES.to_string())
+}
+
+/// Whether PostgreSQL takes part in this run (checked once).
+fn postgres_available() -> bool {
+    static AVAILABLE: OnceLock<bool> = OnceLock::new();
+    *AVAILABLE.get_or_init(|| {
+        let required = std::env::var("KINMU_TEST_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+        match diesel::PgConnection::establish(&postgres_admin_url()) {
+            Ok(_) => true,
+            Err(e) if required => panic!(
+                "PostgreSQL is required (KINMU_TEST_REQUIRE_POSTGRES=1) but unreachable: {e}"
+            ),
+            Err(e) => {
+                eprintln!(
+                    "warning: PostgreSQL unreachable ({e}); database tests run on SQLite only"
+                );
+                false
+            }
+        }
+    })
+}
+
+/// The backends this run covers.
+pub fn backends() -> Vec<Backend> {
+    let mut b = vec![Backend::Sqlite];
+    if postgres_available() {
+        b.push(Backend::Postgres);
+    }
+    b
+}
+
+/// Runs `test` once per backend, each time on a fresh database.
+pub fn each_backend(test: impl Fn(&TestDb)) {
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        test(&db);
+    }
+}
+
+impl TestDb {
+    pub fn new(backend: Backend) -> TestDb {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let dir = tempfile::tempdir().unwrap();
+        let (url, pg) = match backend {
+            Backend::Sqlite => (
+                format!("sqlite://{}", dir.path().join("kinmu.db").display()),
+                None,
+            ),
+            Backend::Postgres => {
+                let admin = postgres_admin_url();
+                let base = admin
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("postgres")
+                    .split('?')
+                    .next()
+                    .unwrap_or("postgres");
+                let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+                let name: String = format!("{}_t{}_{}", base, std::process::id(), n)
+                    .chars()
+                    .take(63)
+                    .collect();
+                let mut c = diesel::PgConnection::establish(&admin).unwrap();
+                c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .unwrap();
+                c.batch_execute(&format!("CREATE DATABASE \"{name}\""))
+                    .unwrap();
+                let prefix = &admin[..admin.len() - admin.rsplit('/').next().unwrap_or("").len()];
+                (format!("{prefix}{name}"), Some((admin.clone(), name)))
+            }
+        };
+        let pool = db::open(&DatabaseUrl::parse(&url).unwrap(), 2).unwrap();
+        TestDb {
+            backend,
+            url,
+            pool,
+            _dir: dir,
+            pg,
+        }
+    }
+
+    pub fn conn(&self) -> db::PooledConn {
+        self.pool.get().unwrap()
+    }
+
+    /// Imports bytes through the library.
+    pub fn import(&self, kind: ImportKind, bytes: &[u8]) -> ImportReport {
+        self.import_with(kind, bytes, false)
+    }
+
+    pub fn import_with(&self, kind: ImportKind, bytes: &[u8], skip_invalid: bool) -> ImportReport {
+        let mut conn = self.conn();
+        ingest::run(
+            &mut conn,
+            &ImportRequest {
+                kind,
+                bytes,
+                file_name: "test.csv",
+                skip_invalid,
+                actor: Some("test"),
+                now: now(),
+            },
+        )
+        .unwrap()
+    }
+
+    /// Imports and asserts nothing was rejected.
+    pub fn import_ok(&self, kind: ImportKind, bytes: &[u8]) -> ImportReport {
+        let r = self.import(kind, bytes);
+        assert!(
+            r.rejected.is_empty(),
+            "{:?} import rejected rows on {:?}: {:#?}",
+            kind,
+            self.backend,
+            r.rejected
+        );
+        r
+    }
+
+    pub fn report(&self, month: &str, as_of: &str) -> MonthlyReport {
+        let mut conn = self.conn();
+        kinmu::report::monthly(
+            &mut conn,
+            YearMonth::parse(month).unwrap(),
+            date(as_of),
+            &RuleConfig::default(),
+        )
+        .unwrap()
+    }
+
+    /// Row counts of every table: "nothing changed" means these are equal.
+    pub fn counts(&self) -> Vec<(&'static str, i64)> {
+        let mut conn = self.conn();
+        kinmu::db::queries::table_counts(&mut conn).unwrap()
+    }
+
+    /// Runs the real binary against this database.
+    pub fn kinmu(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_kinmu"))
+            .arg("--database-url")
+            .arg(&self.url)
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap()
+    }
+
+    /// Runs a raw SQL query that returns one integer.
+    pub fn count_where(&self, sql: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = self.conn();
+        let conn: &mut AnyConnection = &mut conn;
+        diesel::sql_query(sql).get_result::<N>(conn).unwrap().n
+    }
+}
+
+pub fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+pub fn now() -> NaiveDateTime {
+    date("2024-07-01").and_hms_opt(9, 0, 0).unwrap()
+}
+
+/// The shared worked example (../shared/samples), copied into tests/data.
+pub fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+pub fn read_sample(name: &str) -> Vec<u8> {
+    std::fs::read(sample(name)).unwrap()
+}
+
+/// The JSON the binary printed on stdout.
+pub fn stdout_json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// A doctor's line of a report by staff id.
+pub fn doctor<'a>(r: &'a MonthlyReport, staff_id: &str) -> &'a kinmu::report::DoctorMonth {
+    r.doctors
+        .iter()
+        .find(|d| d.staff_id == staff_id)
+        .unwrap_or_else(|| panic!("{staff_id} not in report"))
+}
