@@ -154,13 +154,16 @@ pub fn run(conn: &mut AnyConnection, req: &ImportRequest) -> Result<ImportReport
     result
 }
 
+/// Writes a planned import's rows, given the batch id.
+type Writer = Box<dyn FnOnce(&mut AnyConnection, i64) -> diesel::QueryResult<()>>;
+
 /// What a kind-specific step decided: counts, rejected rows, and a writer.
 struct Plan {
     inserted: usize,
     corrected: usize,
     unchanged: usize,
     rejected: Vec<RowError>,
-    write: Box<dyn FnOnce(&mut AnyConnection, i64) -> diesel::QueryResult<()>>,
+    write: Writer,
 }
 
 type Planner<T> = fn(&mut AnyConnection, Vec<Lined<T>>, &ImportRequest) -> Result<Plan, Tx>;

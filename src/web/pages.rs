@@ -45,9 +45,9 @@ pub(super) async fn index(
         };
         let date =
             |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
-        let _ = write!(
+        let _ = writeln!(
             rows,
-            "<tr class=\"{state}\"><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n><b>{}</b></td><td class=n>{}</td><td>{}</td><td>{}</td><td class=n>{}</td></tr>\n",
+            "<tr class=\"{state}\"><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n><b>{}</b></td><td class=n>{}</td><td>{}</td><td>{}</td><td class=n>{}</td></tr>",
             escape(&d.staff_id),
             escape(&d.name),
             escape(&d.level),

@@ -1,6 +1,9 @@
 //! Integration tests: one binary, every database test on SQLite and on
 //! PostgreSQL (see helpers.rs).
 
+// Test code may panic on unexpected errors: that is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod helpers;
 
 mod api;
