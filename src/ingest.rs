@@ -348,6 +348,10 @@ fn resolve_rows(
 /// Rejects working rows among `candidates` that overlap a `stored` working
 /// row or an earlier-accepted candidate (rules §2). Returns the lines of the
 /// rejected candidates with their errors.
+///
+/// Stored rows of a doctor never overlap each other, nor do accepted ones,
+/// so sorted by start their ends rise too: a row can only clash with the
+/// latest stored row starting before its end, or the last accepted row.
 fn overlap_errors(
     candidates: &[&Row],
     stored: &HashMap<i64, Vec<Shift>>,
@@ -358,12 +362,20 @@ fn overlap_errors(
         by_doctor.entry(r.doctor_id).or_default().push(r);
     }
     for (doctor_id, rows) in by_doctor.iter_mut() {
-        let stored = stored.get(doctor_id).map(Vec::as_slice).unwrap_or_default();
+        let mut stored: Vec<&Shift> = stored
+            .get(doctor_id)
+            .map(|v| v.iter().collect())
+            .unwrap_or_default();
+        stored.sort_by_key(|s| s.start());
         rows.sort_by_key(|r| (r.shift.start(), r.line));
-        let mut accepted: Vec<&Row> = Vec::new();
+        let mut last_accepted: Option<&Row> = None;
         for r in rows.iter() {
-            let clash_stored = stored.iter().find(|s| s.overlaps(&r.shift));
-            let clash_file = accepted.iter().find(|a| a.shift.overlaps(&r.shift));
+            let before_end = stored.partition_point(|s| s.start() < r.shift.end());
+            let clash_stored = before_end
+                .checked_sub(1)
+                .map(|i| stored[i])
+                .filter(|s| s.overlaps(&r.shift));
+            let clash_file = last_accepted.filter(|a| a.shift.overlaps(&r.shift));
             let reason = match (clash_stored, clash_file) {
                 (Some(s), _) => Some(format!(
                     "登録済みの勤務と重なっています: {} / overlaps a stored working row",
@@ -379,7 +391,7 @@ fn overlap_errors(
             };
             match reason {
                 Some(reason) => errors.push((r.line, row_error(r.line, None, reason))),
-                None => accepted.push(r),
+                None => last_accepted = Some(r),
             }
         }
     }
