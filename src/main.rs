@@ -123,7 +123,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut settings = Settings::load(cli.config.as_deref())?;
-    kinmu::telemetry::init(settings.log_format);
+    let serving = matches!(cli.command, None | Some(Command::Serve { .. }));
+    kinmu::telemetry::init(settings.log_format, if serving { "info" } else { "warn" });
     let demo = matches!(cli.command, Some(Command::Serve { demo: true, .. }));
     if let Some(url) = cli
         .database_url
