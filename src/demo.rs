@@ -1,15 +1,828 @@
-//! Example data for `kinmu serve --demo` (being written).
+//! Example data for `kinmu serve --demo`: a small hospital's month, made up
+//! but believable, so that someone trying kinmu sees every state of the
+//! monthly report without having to produce CSV files first.
+//!
+//! [`files`] writes the four files a hospital's systems would hand over —
+//! the doctors list (UTF-8, English headers), the attendance system's
+//! timecard (Shift_JIS, Japanese headers and kinds, night ends written as
+//! `33:00`), the duty roster (勤務予定, UTF-8 with BOM) and the PC log-on log
+//! (UTF-8, Japanese headers, seconds) — and [`load_if_empty`] imports them
+//! through the ordinary import path ([`crate::ingest::run`]), exactly as
+//! `kinmu import` would.
+//!
+//! The content is driven by `PROFILES`, one line per doctor: a two-week
+//! pattern of day codes (see `Profile::fortnight`) and how long the doctor
+//! stays after a day shift. Timecard rows cover the previous month and the
+//! current month up to and including `today`; the roster covers the rest of
+//! the current month; PC sessions follow the timecard, with a few evenings
+//! where the PC stays on 45–90 minutes past clock-out (乖離, rules §9).
+//! Around the middle of a month the report shows a spread of states: half
+//! the doctors normal, some on `watch`, some projected over 100 h, one emergency
+//! physician already over 100 h and one (C-1, night duties every other day)
+//! over 155 h.
+//!
+//! Everything is deterministic: the variation (arrival times, overtime, PC
+//! seconds) comes from a tiny generator seeded with each row's date and the
+//! doctor, so the same `today` always gives the same bytes and a given day
+//! looks the same whatever `today` is.
 
-use crate::db::AnyConnection;
-use crate::ingest::ImportError;
-use chrono::{NaiveDate, NaiveDateTime};
+use crate::db::{queries, AnyConnection};
+use crate::domain::time::midnight;
+use crate::domain::YearMonth;
+use crate::import::FileError;
+use crate::ingest::{self, ImportError, ImportKind, ImportRequest};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Timelike};
+use std::fmt::Write as _;
+
+/// The four example files, as bytes ready to import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoFiles {
+    /// Doctors list, UTF-8, English headers.
+    pub doctors: Vec<u8>,
+    /// Timecard, Shift_JIS, Japanese headers and kinds.
+    pub timecard: Vec<u8>,
+    /// Roster (勤務予定) for the days after `today`, UTF-8 with BOM.
+    pub roster: Vec<u8>,
+    /// PC log-on/log-off sessions, UTF-8, Japanese headers.
+    pub pclog: Vec<u8>,
+}
+
+impl DemoFiles {
+    /// The files in the order they must be imported, with their names.
+    pub fn imports(&self) -> [(ImportKind, &'static str, &[u8]); 4] {
+        [
+            (ImportKind::Doctors, "demo-doctors.csv", &self.doctors),
+            (ImportKind::Timecard, "demo-timecard.csv", &self.timecard),
+            (ImportKind::Roster, "demo-roster.csv", &self.roster),
+            (ImportKind::Pclog, "demo-pclog.csv", &self.pclog),
+        ]
+    }
+}
 
 /// Loads the example hospital when the database has no doctors yet.
 /// Returns whether anything was loaded.
+///
+/// A rejected row would be a bug of this generator (the tests check that
+/// there are none); it is reported as an unreadable file rather than
+/// loading half a hospital.
 pub fn load_if_empty(
-    _conn: &mut AnyConnection,
-    _today: NaiveDate,
-    _now: NaiveDateTime,
+    conn: &mut AnyConnection,
+    today: NaiveDate,
+    now: NaiveDateTime,
 ) -> Result<bool, ImportError> {
-    Ok(false)
+    if !queries::all_doctors(conn)?.is_empty() {
+        return Ok(false);
+    }
+    let files = files(today);
+    for (kind, file_name, bytes) in files.imports() {
+        let report = ingest::run(
+            conn,
+            &ImportRequest {
+                kind,
+                bytes,
+                file_name,
+                skip_invalid: false,
+                actor: Some("demo"),
+                now,
+            },
+        )?;
+        if let Some(bad) = report.rejected.first() {
+            return Err(ImportError::File(FileError::Csv {
+                line: bad.line,
+                message: format!(
+                    "デモデータ {file_name} の行が取り込めません: {} / demo data row rejected",
+                    bad.reason
+                ),
+            }));
+        }
+    }
+    Ok(true)
+}
+
+/// Writes the example files for a hospital whose today is `today` (pure).
+pub fn files(today: NaiveDate) -> DemoFiles {
+    let month = YearMonth::of(today);
+    let from = month.previous().first_day();
+    let to = month.last_day();
+
+    let mut doctors = String::from(
+        "staff_id,name,department,level,email,legal_holiday,pc_account,scheduled_start\n",
+    );
+    let mut timecard = String::from("職員番号,勤務日,出勤,退勤,休憩時間(分),勤務区分\r\n");
+    let mut roster = String::from("\u{feff}職員番号,日付,開始,終了,休憩,区分\n");
+    let mut pclog = String::from("職員番号,端末名,ログオン,ログオフ\n");
+
+    for (index, p) in PROFILES.iter().enumerate() {
+        let _ = writeln!(
+            doctors,
+            "{},{},{},{},{}@example.org,{},{},{}",
+            p.staff_id,
+            p.name,
+            p.department,
+            p.level,
+            p.staff_id.to_ascii_lowercase(),
+            p.legal_holiday,
+            p.pc_account,
+            p.scheduled_start.map(hm).unwrap_or_default(),
+        );
+        let rows = schedule(p, index, from, to, today);
+        let (actual, planned): (Vec<&Row>, Vec<&Row>) =
+            rows.iter().partition(|r| r.start.date() <= today);
+        for r in &actual {
+            let line = shift_line(p.staff_id, r, "%Y/%m/%d", &r.break_minutes.to_string());
+            timecard.push_str(&line);
+            timecard.push_str("\r\n");
+        }
+        // Self-study is never ordered, so never planned.
+        for r in planned.iter().filter(|r| r.kind != RowKind::SelfStudy) {
+            let break_text = format!("{}:{:02}", r.break_minutes / 60, r.break_minutes % 60);
+            roster.push_str(&shift_line(p.staff_id, r, "%Y-%m-%d", &break_text));
+            roster.push('\n');
+        }
+        let account = if p.pc_account.is_empty() {
+            p.staff_id
+        } else {
+            p.pc_account
+        };
+        for (logon, logoff) in pc_sessions(p, index, &actual) {
+            let _ = writeln!(
+                pclog,
+                "{account},{},{},{}",
+                p.pc_name,
+                logon.format("%Y/%m/%d %H:%M:%S"),
+                logoff.format("%Y/%m/%d %H:%M:%S")
+            );
+        }
+    }
+
+    DemoFiles {
+        doctors: doctors.into_bytes(),
+        timecard: encoding_rs::SHIFT_JIS.encode(&timecard).0.into_owned(),
+        roster: roster.into_bytes(),
+        pclog: pclog.into_bytes(),
+    }
+}
+
+/// One doctor of the example hospital.
+struct Profile {
+    staff_id: &'static str,
+    name: &'static str,
+    department: &'static str,
+    level: &'static str,
+    /// 法定休日 as the doctors file writes it.
+    legal_holiday: &'static str,
+    /// 所定始業 in minutes after midnight, when not the hospital's 08:30.
+    scheduled_start: Option<i64>,
+    /// The account name in PC logs, when it is not the staff id ("" if not).
+    pc_account: &'static str,
+    pc_name: &'static str,
+    /// Two weeks of day codes, each starting on a Sunday:
+    ///
+    /// | code | the day |
+    /// |---|---|
+    /// | `D` | day shift (日勤), staying on for `stay` minutes |
+    /// | `S` | day shift, then self-study (自己研鑽) |
+    /// | `h` | Saturday morning clinic |
+    /// | `T` | day shift, then night duty without permit (宿日直) 17:00→翌始業 |
+    /// | `P` | day shift, then permitted night duty (宿日直許可) |
+    /// | `A` | the morning after a duty (明け): on until noon or so |
+    /// | `L` | the morning after a duty, but on until the evening |
+    /// | `N` | night shift (夜勤) 16:30→翌09:00 |
+    /// | `E` | weekend day duty (日直, without permit) |
+    /// | `W` | weekend 24-hour duty (without permit) |
+    /// | `X` | side job at another hospital (副業) |
+    /// | `-` | day off |
+    fortnight: &'static str,
+    /// Minutes worked past the end of a day shift, lowest and highest.
+    stay: (i64, i64),
+    /// The PC stays on past clock-out on about one working day in this
+    /// many (0: never).
+    overrun_one_in: u64,
+}
+
+const PROFILES: [Profile; 12] = [
+    Profile {
+        staff_id: "D001",
+        name: "佐藤 健一",
+        department: "内科",
+        level: "A",
+        legal_holiday: "sun",
+        scheduled_start: None,
+        pc_account: "",
+        pc_name: "NAIKA-PC01",
+        fortnight: "-DDDDD--DDSDD-",
+        stay: (45, 135),
+        overrun_one_in: 0,
+    },
+    Profile {
+        staff_id: "D002",
+        name: "鈴木 美咲",
+        department: "内科",
+        level: "A",
+        legal_holiday: "sun",
+        scheduled_start: None,
+        pc_account: "suzuki.m",
+        pc_name: "NAIKA-PC02",
+        fortnight: "-DDDDDh-DDPDD-",
+        stay: (20, 90),
+        overrun_one_in: 12,
+    },
+    Profile {
+        staff_id: "D003",
+        name: "高橋 誠",
+        department: "外科",
+        level: "B",
+        legal_holiday: "sun",
+        scheduled_start: None,
+        pc_account: "",
+        pc_name: "GEKA-PC01",
+        fortnight: "-DTADD--DDDTAh",
+        stay: (75, 165),
+        overrun_one_in: 8,
+    },
+    Profile {
+        staff_id: "D004",
+        name: "田中 優子",
+        department: "外科",
+        level: "連携B",
+        legal_holiday: "sun",
+        scheduled_start: None,
+        pc_account: "",
+        pc_name: "GEKA-PC02",
+        fortnight: "EDTADTh-DDTADh",
+        stay: (90, 180),
+        overrun_one_in: 0,
+    },
+    Profile {
+        staff_id: "D005",
+        name: "伊藤 大輔",
+        department: "救急科",
+        level: "C-1",
+        legal_holiday: "sun",
+        scheduled_start: None,
+        pc_account: "",
+        pc_name: "ER-PC01",
+        fortnight: "WLTLTLNWLTLTLN",
+        stay: (30, 90),
+        overrun_one_in: 6,
+    },
+    Profile {
+        staff_id: "D006",
+        name: "渡辺 翔太",
+        department: "救急科",
+        level: "B",
+        legal_holiday: "sun",
+        scheduled_start: None,
+        pc_account: "",
+        pc_name: "ER-PC02",
+        fortnight: "WLDTLN-ETLDTLN",
+        stay: (60, 120),
+        overrun_one_in: 0,
+    },
+    Profile {
+        staff_id: "D007",
+        name: "山本 彩",
+        department: "小児科",
+        level: "A",
+        legal_holiday: "sun",
+        scheduled_start: None,
+        pc_account: "",
+        pc_name: "SHONI-PC01",
+        fortnight: "-DSDSD--DSDDS-",
+        stay: (30, 90),
+        overrun_one_in: 0,
+    },
+    Profile {
+        staff_id: "D008",
+        name: "中村 浩二",
+        department: "小児科",
+        level: "連携B",
+        legal_holiday: "sun",
+        scheduled_start: None,
+        pc_account: "",
+        pc_name: "SHONI-PC02",
+        fortnight: "-DDTADX-DDDDDX",
+        stay: (90, 150),
+        overrun_one_in: 10,
+    },
+    Profile {
+        staff_id: "D009",
+        name: "小林 真理子",
+        department: "産婦人科",
+        level: "B",
+        legal_holiday: "sat",
+        scheduled_start: None,
+        pc_account: "",
+        pc_name: "SANFU-PC01",
+        fortnight: "-DTADDhWLDTADE",
+        stay: (90, 150),
+        overrun_one_in: 0,
+    },
+    Profile {
+        staff_id: "D010",
+        name: "加藤 拓也",
+        department: "産婦人科",
+        level: "A",
+        legal_holiday: "sun",
+        scheduled_start: None,
+        pc_account: "",
+        pc_name: "SANFU-PC02",
+        fortnight: "-DDPDD--DDDDP-",
+        stay: (30, 105),
+        overrun_one_in: 0,
+    },
+    Profile {
+        staff_id: "D011",
+        name: "吉田 恵",
+        department: "麻酔科",
+        level: "A",
+        legal_holiday: "sun",
+        scheduled_start: Some(9 * 60),
+        pc_account: "yoshida.megumi",
+        pc_name: "MASUI-PC01",
+        fortnight: "-DDDDD--DDDDD-",
+        stay: (30, 105),
+        overrun_one_in: 9,
+    },
+    Profile {
+        staff_id: "D012",
+        name: "山口 直樹",
+        department: "麻酔科",
+        level: "C-1",
+        legal_holiday: "sun",
+        scheduled_start: None,
+        pc_account: "",
+        pc_name: "MASUI-PC02",
+        fortnight: "-SDPSD--DSPDSE",
+        stay: (60, 120),
+        overrun_one_in: 0,
+    },
+];
+
+/// The hospital's scheduled start (所定始業), minutes after midnight.
+const HOSPITAL_START: i64 = 8 * 60 + 30;
+const DAY: i64 = 24 * 60;
+
+/// A row's kind, written in Japanese as attendance systems do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowKind {
+    Day,
+    Night,
+    Duty,
+    DutyPermitted,
+    SelfStudy,
+    SideJob,
+}
+
+impl RowKind {
+    fn label(self) -> &'static str {
+        match self {
+            RowKind::Day => "日勤",
+            RowKind::Night => "夜勤",
+            RowKind::Duty => "宿日直",
+            RowKind::DutyPermitted => "宿日直許可",
+            RowKind::SelfStudy => "自己研鑽",
+            RowKind::SideJob => "副業",
+        }
+    }
+}
+
+/// One timecard or roster row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Row {
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+    break_minutes: i64,
+    kind: RowKind,
+}
+
+/// The doctor's rows from `from` to `to`: as worked up to `today`, as
+/// planned after it. Rows never overlap: a row that would start before the
+/// previous one ends starts when it ends (and is dropped if little is left).
+fn schedule(
+    p: &Profile,
+    index: usize,
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+) -> Vec<Row> {
+    let codes: Vec<char> = p.fortnight.chars().collect();
+    let mut rows: Vec<Row> = Vec::new();
+    for date in from.iter_days().take_while(|d| *d <= to) {
+        let code = codes.get(fortnight_day(date)).copied().unwrap_or('-');
+        let mut rng = Rng::new(date, index, 1);
+        for mut row in day_rows(p, code, date, date <= today, &mut rng) {
+            if let Some(prev) = rows.last() {
+                row.start = row.start.max(prev.end);
+            }
+            if minutes(row.start, row.end) >= row.break_minutes + 60 {
+                rows.push(row);
+            }
+        }
+    }
+    rows
+}
+
+/// Position of `date` in the two-week pattern (0 = a Sunday).
+fn fortnight_day(date: NaiveDate) -> usize {
+    // 2000-01-02 was a Sunday.
+    let epoch = NaiveDate::from_ymd_opt(2000, 1, 2).unwrap_or(NaiveDate::MIN);
+    (date - epoch).num_days().rem_euclid(14) as usize
+}
+
+/// The rows of one day code. Worked days vary (arrival a few minutes early,
+/// a varying stay); planned days use the doctor's usual stay, rounded to
+/// half an hour, as a roster would.
+fn day_rows(p: &Profile, code: char, date: NaiveDate, worked: bool, rng: &mut Rng) -> Vec<Row> {
+    let s = p.scheduled_start.unwrap_or(HOSPITAL_START);
+    let (early, stay) = if worked {
+        (rng.between(0, 12), rng.between(p.stay.0, p.stay.1))
+    } else {
+        (0, (p.stay.0 + p.stay.1) / 60 * 30)
+    };
+    let row = |from: i64, to: i64, break_minutes: i64, kind: RowKind| Row {
+        start: midnight(date) + Duration::minutes(from),
+        end: midnight(date) + Duration::minutes(to),
+        break_minutes,
+        kind,
+    };
+    // 所定 7:45 with an hour's break, plus the stay.
+    let day_shift = row(s - early, s + 525 + stay, 60, RowKind::Day);
+    let before_duty = row(s - early, 17 * 60, 45, RowKind::Day);
+    match code {
+        'D' => vec![day_shift],
+        'S' => {
+            let study_from = day_shift.end + Duration::minutes(30);
+            let study = Row {
+                start: study_from,
+                end: study_from + Duration::minutes(rng.between(60, 120)),
+                break_minutes: 0,
+                kind: RowKind::SelfStudy,
+            };
+            vec![day_shift, study]
+        }
+        'h' => vec![row(s - early, 12 * 60 + 30 + stay / 2, 0, RowKind::Day)],
+        'T' => vec![before_duty, row(17 * 60, DAY + s, 60, RowKind::Duty)],
+        'P' => vec![
+            before_duty,
+            row(17 * 60, DAY + s, 0, RowKind::DutyPermitted),
+        ],
+        'A' => vec![row(s, 12 * 60 + stay, 0, RowKind::Day)],
+        'L' => vec![row(s, 21 * 60 + stay, 60, RowKind::Day)],
+        'N' => vec![row(16 * 60 + 30, DAY + 9 * 60, 60, RowKind::Night)],
+        'E' => vec![row(s, 17 * 60 + 30, 60, RowKind::Duty)],
+        'W' => vec![row(s, DAY + s, 120, RowKind::Duty)],
+        'X' => vec![row(9 * 60, 17 * 60, 60, RowKind::SideJob)],
+        _ => Vec::new(),
+    }
+}
+
+/// One timecard or roster line (without its line end): the attendance
+/// system and the roster tool differ only in how they write dates and
+/// breaks.
+fn shift_line(staff_id: &str, r: &Row, date_format: &str, break_text: &str) -> String {
+    format!(
+        "{staff_id},{},{},{},{break_text},{}",
+        r.start.format(date_format),
+        r.start.format("%H:%M"),
+        clock_out(r),
+        r.kind.label()
+    )
+}
+
+/// The end as the timecard writes it: `HH:MM` on the start day; for duty
+/// ending the next morning `HH:MM` too (read as the next day, rules §1);
+/// otherwise past 24 (`33:00` = next day 09:00).
+fn clock_out(r: &Row) -> String {
+    let days = (r.end.date() - r.start.date()).num_days();
+    let next_morning = days == 1 && r.end.time() <= r.start.time();
+    let duty = matches!(r.kind, RowKind::Duty | RowKind::DutyPermitted);
+    if days == 0 || (duty && next_morning) {
+        r.end.format("%H:%M").to_string()
+    } else {
+        format!(
+            "{}:{:02}",
+            i64::from(r.end.hour()) + 24 * days,
+            r.end.minute()
+        )
+    }
+}
+
+/// PC sessions during the worked rows: charting during day and night
+/// shifts, an evening's notes on duty, reading during self-study, nothing
+/// at the other hospital. On some days the PC stays on 45–90 minutes past
+/// clock-out, when nothing else follows soon.
+fn pc_sessions(p: &Profile, index: usize, rows: &[&Row]) -> Vec<(NaiveDateTime, NaiveDateTime)> {
+    let mut sessions = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        // Seeded by the row itself, so a day's sessions never depend on
+        // where the file starts.
+        let mut rng = Rng::new(
+            r.start.date(),
+            index,
+            2 + u64::from(r.start.time().num_seconds_from_midnight()),
+        );
+        let second = |rng: &mut Rng| Duration::seconds(rng.between(0, 59));
+        let at = |m: i64| r.start + Duration::minutes(m);
+        let length = minutes(r.start, r.end);
+        let (logon, logoff) = match r.kind {
+            RowKind::Day | RowKind::Night => {
+                let logon = at(rng.between(3, 15));
+                let free_after = rows
+                    .get(i + 1)
+                    .is_none_or(|next| minutes(r.end, next.start) >= 120);
+                let overrun = p.overrun_one_in > 0
+                    && r.kind == RowKind::Day
+                    && free_after
+                    && rng.between(0, p.overrun_one_in as i64 - 1) == 0;
+                let logoff = if overrun {
+                    r.end + Duration::minutes(rng.between(45, 90))
+                } else {
+                    r.end - Duration::minutes(rng.between(3, 12))
+                };
+                (logon, logoff)
+            }
+            RowKind::Duty => (
+                at(rng.between(20, 60)),
+                at(rng.between(180, 300).min(length - 10)),
+            ),
+            RowKind::DutyPermitted => (at(rng.between(90, 150)), at(rng.between(160, 200))),
+            RowKind::SelfStudy => (at(5), r.end - Duration::minutes(5)),
+            RowKind::SideJob => continue,
+        };
+        if logoff > logon {
+            sessions.push((logon + second(&mut rng), logoff + second(&mut rng)));
+        }
+    }
+    sessions
+}
+
+fn minutes(from: NaiveDateTime, to: NaiveDateTime) -> i64 {
+    (to - from).num_minutes()
+}
+
+/// `HH:MM` of minutes after midnight.
+fn hm(m: i64) -> String {
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+/// A tiny deterministic generator (SplitMix64), seeded per day, doctor and
+/// purpose so that a day's rows do not depend on the rest of the month.
+struct Rng(u64);
+
+impl Rng {
+    fn new(date: NaiveDate, doctor: usize, purpose: u64) -> Rng {
+        let day = u64::from(date.num_days_from_ce().unsigned_abs());
+        Rng(day
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .wrapping_add(((doctor as u64) << 32) | purpose))
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number from `lo` to `hi`, both included.
+    fn between(&mut self, lo: i64, hi: i64) -> i64 {
+        let span = (hi - lo).max(0).unsigned_abs() + 1;
+        lo + (self.next() % span) as i64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{open, DatabaseUrl, Pool};
+    use crate::domain::{RuleConfig, Shift};
+    use crate::import::{decode, parse_doctors, parse_pclog, parse_shifts};
+    use crate::report::{monthly, DoctorMonth};
+    use std::collections::BTreeMap;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// Mid-month, early in a month, a month's last day, a leap day.
+    const DATES: [&str; 4] = ["2024-06-14", "2024-07-02", "2024-06-30", "2024-02-29"];
+
+    /// Timecard and roster rows by staff id, both files parsed cleanly.
+    fn shifts_by_doctor(files: &DemoFiles) -> BTreeMap<String, Vec<Shift>> {
+        let mut by_doctor: BTreeMap<String, Vec<Shift>> = BTreeMap::new();
+        for bytes in [&files.timecard, &files.roster] {
+            for row in parse_shifts(bytes).unwrap().rows {
+                by_doctor
+                    .entry(row.value.staff_id)
+                    .or_default()
+                    .push(row.value.shift);
+            }
+        }
+        by_doctor
+    }
+
+    fn demo_database(today: NaiveDate) -> (tempfile::TempDir, Pool) {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = open(&DatabaseUrl::Sqlite(dir.path().join("demo.db")), 2).unwrap();
+        let mut conn = pool.get().unwrap();
+        assert!(load_if_empty(&mut conn, today, midnight(today) + Duration::hours(9)).unwrap());
+        drop(conn);
+        (dir, pool)
+    }
+
+    #[test]
+    fn every_file_parses_without_a_rejected_row_or_an_unknown_column() {
+        for date in DATES {
+            let files = files(d(date));
+            let doctors = parse_doctors(&files.doctors).unwrap();
+            assert_eq!(doctors.rows.len(), PROFILES.len());
+            assert!(
+                doctors.rejected.is_empty(),
+                "{date}: {:?}",
+                doctors.rejected
+            );
+            assert!(doctors.ignored_columns.is_empty());
+            for (name, bytes) in [("timecard", &files.timecard), ("roster", &files.roster)] {
+                let parsed = parse_shifts(bytes).unwrap();
+                assert!(
+                    parsed.rejected.is_empty(),
+                    "{date} {name}: {:?}",
+                    parsed.rejected
+                );
+                assert!(parsed.ignored_columns.is_empty());
+            }
+            let pclog = parse_pclog(&files.pclog).unwrap();
+            assert!(pclog.rejected.is_empty(), "{date}: {:?}", pclog.rejected);
+            assert!(!pclog.rows.is_empty());
+        }
+    }
+
+    #[test]
+    fn the_timecard_is_shift_jis_with_japanese_headers_kinds_and_ends_past_24() {
+        let files = files(d("2024-06-14"));
+        assert_eq!(parse_shifts(&files.timecard).unwrap().encoding, "shift_jis");
+        assert_eq!(parse_shifts(&files.roster).unwrap().encoding, "utf-8");
+        let (text, _, had_errors) = encoding_rs::SHIFT_JIS.decode(&files.timecard);
+        assert!(
+            !had_errors && !text.contains("&#"),
+            "every character is in Shift_JIS"
+        );
+        assert!(text.starts_with("職員番号,勤務日,出勤,退勤,休憩時間(分),勤務区分\r\n"));
+        for kind in ["日勤", "夜勤", "宿日直", "宿日直許可", "自己研鑽", "副業"] {
+            assert!(text.contains(&format!(",{kind}\r\n")), "no {kind} row");
+        }
+        // Night shifts end past 24; duty ends the next morning as 08:30.
+        assert!(text.contains(",16:30,33:00,60,夜勤"));
+        assert!(text.contains(",17:00,08:30,60,宿日直\r\n"));
+        let doctors = decode(&files.doctors).unwrap().text;
+        assert!(doctors.starts_with("staff_id,name,department,level,email"));
+        assert!(doctors.contains("d001@example.org"));
+    }
+
+    #[test]
+    fn the_same_date_gives_the_same_bytes_and_a_day_looks_the_same_from_later_dates() {
+        assert_eq!(files(d("2024-06-14")), files(d("2024-06-14")));
+        let earlier = decode(&files(d("2024-06-14")).pclog)
+            .unwrap()
+            .text
+            .into_owned();
+        let later = decode(&files(d("2024-07-10")).pclog)
+            .unwrap()
+            .text
+            .into_owned();
+        let june_13 = |text: &str| -> Vec<String> {
+            text.lines()
+                .filter(|l| l.contains(",2024/06/13 "))
+                .map(String::from)
+                .collect()
+        };
+        assert!(!june_13(&earlier).is_empty());
+        assert_eq!(june_13(&earlier), june_13(&later));
+    }
+
+    #[test]
+    fn the_timecard_runs_to_today_and_the_roster_plans_the_rest_of_the_month() {
+        for date in DATES {
+            let today = d(date);
+            let month = YearMonth::of(today);
+            let files = files(today);
+            let starts = |bytes: &[u8]| -> Vec<NaiveDate> {
+                parse_shifts(bytes)
+                    .unwrap()
+                    .rows
+                    .iter()
+                    .map(|r| r.value.shift.start_date())
+                    .collect()
+            };
+            let worked = starts(&files.timecard);
+            assert_eq!(worked.iter().min(), Some(&month.previous().first_day()));
+            assert_eq!(worked.iter().max(), Some(&today));
+            let planned = starts(&files.roster);
+            assert!(planned.iter().all(|s| *s > today && *s <= month.last_day()));
+            assert_eq!(planned.is_empty(), today == month.last_day(), "{date}");
+        }
+    }
+
+    #[test]
+    fn no_doctor_has_two_rows_at_the_same_time_in_timecard_and_roster_together() {
+        for date in DATES {
+            for (staff_id, mut shifts) in shifts_by_doctor(&files(d(date))) {
+                shifts.sort_by_key(Shift::start);
+                for pair in shifts.windows(2) {
+                    assert!(
+                        pair[0].end() <= pair[1].start(),
+                        "{date} {staff_id}: {:?} overlaps {:?}",
+                        pair[0],
+                        pair[1]
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_doctors_mix_departments_levels_holidays_start_times_and_pc_accounts() {
+        let parsed = parse_doctors(&files(d("2024-06-14")).doctors).unwrap();
+        let doctors: Vec<_> = parsed.rows.into_iter().map(|r| r.value).collect();
+        for department in ["内科", "外科", "救急科", "小児科", "産婦人科", "麻酔科"]
+        {
+            assert!(doctors
+                .iter()
+                .any(|x| x.department.as_deref() == Some(department)));
+        }
+        let levels: Vec<&str> = doctors.iter().map(|x| x.level.code()).collect();
+        for level in ["A", "連携B", "B", "C-1"] {
+            assert!(levels.contains(&level), "no {level} doctor");
+        }
+        assert_eq!(
+            doctors
+                .iter()
+                .filter(|x| x.legal_holiday == chrono::Weekday::Sat)
+                .count(),
+            1
+        );
+        assert!(doctors.iter().any(|x| x.scheduled_start.is_some()));
+        assert!(doctors
+            .iter()
+            .any(|x| x.pc_account.as_ref().is_some_and(|a| *a != x.staff_id)));
+        let pclog = parse_pclog(&files(d("2024-06-14")).pclog).unwrap();
+        assert!(pclog
+            .rows
+            .iter()
+            .any(|r| r.value.account == "yoshida.megumi"));
+    }
+
+    #[test]
+    fn loading_the_demo_in_mid_june_shows_every_state_of_the_monthly_report() {
+        let today = d("2024-06-14");
+        let (_dir, pool) = demo_database(today);
+        let mut conn = pool.get().unwrap();
+        assert!(!load_if_empty(&mut conn, today, midnight(today)).unwrap());
+
+        let month = YearMonth::parse("2024-06").unwrap();
+        let report = monthly(&mut conn, month, today, &RuleConfig::default()).unwrap();
+        assert_eq!(report.doctors.len(), PROFILES.len());
+        let count = |f: fn(&DoctorMonth) -> bool| report.doctors.iter().filter(|l| f(l)).count();
+        assert!(count(|l| !l.watch) >= 3, "several normal");
+        assert!(
+            count(|l| l.watch && !l.projected_over_100) >= 1,
+            "watch only"
+        );
+        assert!(
+            count(|l| l.projected_over_100 && !l.over_100) >= 1,
+            "projected over 100"
+        );
+        assert!(count(|l| l.over_100 && !l.over_155) >= 1, "over 100");
+        assert!(count(|l| l.over_155) >= 1, "over 155");
+        assert!(count(|l| l.open_discrepancies > 0) >= 1, "discrepancies");
+        assert!(count(|l| l.self_study_minutes > 0) >= 1);
+        assert!(count(|l| l.external_minutes > 0) >= 1);
+        assert!(count(|l| l.duty_permitted_minutes > 0) >= 1);
+        assert!(count(|l| l.holiday_minutes > 0) >= 1);
+        let er = report.doctors.iter().find(|l| l.over_155).unwrap();
+        assert_eq!((er.staff_id.as_str(), er.level.as_str()), ("D005", "C-1"));
+    }
+
+    #[test]
+    fn the_demo_loads_early_in_a_month_at_its_end_and_on_a_leap_day() {
+        for date in ["2024-07-02", "2024-06-30", "2024-02-29"] {
+            let today = d(date);
+            let (_dir, pool) = demo_database(today);
+            let mut conn = pool.get().unwrap();
+            let report = monthly(
+                &mut conn,
+                YearMonth::of(today),
+                today,
+                &RuleConfig::default(),
+            )
+            .unwrap();
+            assert!(
+                report.doctors.iter().any(|l| l.projected_over_100),
+                "{date}"
+            );
+            assert!(report.doctors.iter().any(|l| !l.watch), "{date}");
+        }
+    }
 }

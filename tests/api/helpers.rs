@@ -195,7 +195,8 @@ impl TestDb {
             .arg("--database-url")
             .arg(&self.url)
             .args(args)
-            .env("RUST_LOG", "warn")
+            // No RUST_LOG: commands must keep stderr quiet by default.
+            .env_remove("RUST_LOG")
             .env_remove("DATABASE_URL")
             .output()
             .unwrap()
