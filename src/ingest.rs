@@ -788,7 +788,7 @@ fn doctors(
             updated_at: req.now,
         };
         match by_staff.get(&rec.staff_id) {
-            Some(old) if same_doctor(old, &fields) => unchanged += 1,
+            Some(old) if DoctorFields::of(old).profile() == fields.profile() => unchanged += 1,
             Some(old) => updates.push((old.id, fields, old.clone())),
             None => inserts.push(NewDoctor {
                 fields,
@@ -818,8 +818,8 @@ fn doctors(
                         detail: serde_json::json!({
                             "batch_id": batch_id,
                             "staff_id": old.staff_id,
-                            "before": doctor_json(old),
-                            "after": fields_json(fields),
+                            "before": DoctorFields::of(old).profile(),
+                            "after": fields.profile(),
                         })
                         .to_string(),
                     },
@@ -827,32 +827,5 @@ fn doctors(
             }
             Ok(())
         }),
-    })
-}
-
-fn same_doctor(old: &Doctor, new: &DoctorFields) -> bool {
-    old.name == new.name
-        && old.department == new.department
-        && old.level == new.level
-        && old.email == new.email
-        && old.legal_holiday == new.legal_holiday
-        && old.pc_account == new.pc_account
-        && old.scheduled_start == new.scheduled_start
-        && old.manager_login == new.manager_login
-}
-
-fn doctor_json(d: &Doctor) -> serde_json::Value {
-    serde_json::json!({
-        "name": d.name, "department": d.department, "level": d.level, "email": d.email,
-        "legal_holiday": d.legal_holiday, "pc_account": d.pc_account,
-        "scheduled_start": d.scheduled_start, "manager_login": d.manager_login,
-    })
-}
-
-fn fields_json(d: &DoctorFields) -> serde_json::Value {
-    serde_json::json!({
-        "name": d.name, "department": d.department, "level": d.level, "email": d.email,
-        "legal_holiday": d.legal_holiday, "pc_account": d.pc_account,
-        "scheduled_start": d.scheduled_start, "manager_login": d.manager_login,
     })
 }

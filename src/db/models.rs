@@ -68,6 +68,34 @@ pub struct DoctorFields {
     pub updated_at: NaiveDateTime,
 }
 
+impl DoctorFields {
+    /// The stored doctor's fields, as an import would write them.
+    pub fn of(d: &Doctor) -> DoctorFields {
+        DoctorFields {
+            staff_id: d.staff_id.clone(),
+            name: d.name.clone(),
+            department: d.department.clone(),
+            level: d.level.clone(),
+            email: d.email.clone(),
+            legal_holiday: d.legal_holiday.clone(),
+            pc_account: d.pc_account.clone(),
+            scheduled_start: d.scheduled_start.clone(),
+            manager_login: d.manager_login.clone(),
+            updated_at: d.updated_at,
+        }
+    }
+
+    /// The profile without key and timestamp: what "changed" means for a
+    /// re-imported doctor, and what the audit log records before and after.
+    pub fn profile(&self) -> serde_json::Value {
+        serde_json::json!({
+            "name": self.name, "department": self.department, "level": self.level,
+            "email": self.email, "legal_holiday": self.legal_holiday, "pc_account": self.pc_account,
+            "scheduled_start": self.scheduled_start, "manager_login": self.manager_login,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = doctors)]
 pub struct NewDoctor {
