@@ -110,6 +110,130 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        login -> Text,
+        role -> Text,
+        name -> Nullable<Text>,
+        staff_id -> Nullable<Text>,
+        email -> Nullable<Text>,
+        department -> Nullable<Text>,
+        password_hash -> Text,
+        trained_on -> Nullable<Date>,
+        is_administrator -> Integer,
+        active -> Integer,
+        created_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_sessions (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_sha256 -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    interviews (id) {
+        id -> BigInt,
+        doctor_id -> BigInt,
+        month -> Text,
+        reason -> Text,
+        reach_100_date -> Date,
+        deadline -> Date,
+        physician_id -> Nullable<BigInt>,
+        previous_physician_id -> Nullable<BigInt>,
+        held_on -> Nullable<Date>,
+        check_work -> Nullable<Text>,
+        check_sleep -> Nullable<Text>,
+        check_fatigue -> Nullable<Text>,
+        check_mental_physical -> Nullable<Text>,
+        opinion -> Nullable<Text>,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Nullable<Timestamp>,
+        retention_until -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    prechecks (id) {
+        id -> BigInt,
+        interview_id -> BigInt,
+        work_status -> Text,
+        previous_month_minutes -> Integer,
+        sleep_average_minutes -> Integer,
+        fatigue_symptom -> Text,
+        fatigue_score -> Integer,
+        mental_physical -> Text,
+        doctor_requests_interview -> Integer,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Timestamp,
+        retention_until -> Date,
+    }
+}
+
+diesel::table! {
+    measures (id) {
+        id -> BigInt,
+        doctor_id -> BigInt,
+        month -> Text,
+        reason -> Text,
+        interview_id -> Nullable<BigInt>,
+        shorter_hours -> Integer,
+        fewer_night_duties -> Integer,
+        other -> Integer,
+        other_text -> Nullable<Text>,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Nullable<Timestamp>,
+        retention_until -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        dedupe_key -> Text,
+        reason -> Text,
+        doctor_id -> Nullable<BigInt>,
+        month -> Nullable<Text>,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        ics -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        next_attempt_at -> Timestamp,
+        claimed_at -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    job_runs (id) {
+        id -> BigInt,
+        job -> Text,
+        as_of -> Date,
+        month -> Text,
+        started_at -> Timestamp,
+        finished_at -> Timestamp,
+        summary -> Text,
+    }
+}
+
+diesel::joinable!(interviews -> doctors (doctor_id));
+diesel::joinable!(prechecks -> interviews (interview_id));
+diesel::joinable!(measures -> doctors (doctor_id));
+diesel::joinable!(api_sessions -> users (user_id));
 diesel::joinable!(timecard_rows -> doctors (doctor_id));
 diesel::joinable!(roster_rows -> doctors (doctor_id));
 diesel::joinable!(pc_sessions -> doctors (doctor_id));
@@ -123,4 +247,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     pc_sessions,
     discrepancy_resolutions,
     audit_log,
+    users,
+    api_sessions,
+    interviews,
+    prechecks,
+    measures,
+    outbox,
+    job_runs,
 );

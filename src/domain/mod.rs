@@ -7,6 +7,7 @@
 
 pub mod discrepancy;
 pub mod hours;
+pub mod interview;
 pub mod projection;
 pub mod shift;
 pub mod time;

@@ -1,0 +1,7 @@
+DROP TABLE job_runs;
+DROP TABLE outbox;
+DROP TABLE measures;
+DROP TABLE prechecks;
+DROP TABLE interviews;
+DROP TABLE api_sessions;
+DROP TABLE users;

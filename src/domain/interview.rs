@@ -1,0 +1,277 @@
+//! Interviews (面接指導) and measures: deadlines, the A-level exception, who
+//! may be the interview physician, and retention (rules §8, §10).
+
+use super::shift::Level;
+use super::time::{Minutes, YearMonth};
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use super::projection::INTERVIEW_LINE;
+
+/// Average sleep below this (6 h a day over the last two weeks) is a risk factor.
+pub const SHORT_SLEEP: Minutes = 360;
+/// A fatigue-accumulation score (疲労蓄積度) of this or more is a risk factor.
+pub const HIGH_FATIGUE_SCORE: i64 = 4;
+/// Interview and measure records are kept five years (規則第64条, 第69–71条).
+pub const HEALTH_RECORD_YEARS: i32 = 5;
+/// Working-time records are kept three years (規則第61条).
+pub const WORK_RECORD_YEARS: i32 = 3;
+
+/// 自覚症状 of the fatigue self-check (労働者の疲労蓄積度自己診断チェックリスト).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Symptom {
+    I,
+    II,
+    III,
+    IV,
+}
+
+impl Symptom {
+    pub fn parse(s: &str) -> Option<Symptom> {
+        Some(match s.trim() {
+            "I" | "1" | "Ⅰ" => Symptom::I,
+            "II" | "2" | "Ⅱ" => Symptom::II,
+            "III" | "3" | "Ⅲ" => Symptom::III,
+            "IV" | "4" | "Ⅳ" => Symptom::IV,
+            _ => return None,
+        })
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Symptom::I => "I",
+            Symptom::II => "II",
+            Symptom::III => "III",
+            Symptom::IV => "IV",
+        }
+    }
+}
+
+/// What the manager's pre-check (事前確認) records that decides the deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PreCheckFacts {
+    /// The doctor's overtime + holiday minutes of the previous month.
+    pub previous_month_minutes: Minutes,
+    /// Average sleep a day over the last two weeks, in minutes.
+    pub sleep_average_minutes: Minutes,
+    pub fatigue_symptom: Symptom,
+    pub fatigue_score: i64,
+    pub doctor_requests_interview: bool,
+}
+
+impl PreCheckFacts {
+    /// Whether any of the four risk factors of rules §8 is recorded.
+    pub fn has_risk_factor(&self) -> bool {
+        self.previous_month_minutes >= INTERVIEW_LINE
+            || self.sleep_average_minutes < SHORT_SLEEP
+            || self.fatigue_symptom == Symptom::IV
+            || self.fatigue_score >= HIGH_FATIGUE_SCORE
+            || self.doctor_requests_interview
+    }
+}
+
+/// The interview deadline (rules §8): the day before the doctor reaches
+/// 100 h; for an A-level doctor whose pre-check records no risk factor, the
+/// interview may follow reaching 100 h without delay (`grace_days` after).
+/// Never for 連携B, B, C-1 or C-2.
+pub fn deadline(reach_100_date: NaiveDate, level: Level, precheck: Option<&PreCheckFacts>, grace_days: i64) -> NaiveDate {
+    match precheck {
+        Some(p) if level == Level::A && !p.has_risk_factor() => reach_100_date + Duration::days(grace_days),
+        _ => reach_100_date - Duration::days(1),
+    }
+}
+
+/// Where an interview stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Scheduled,
+    Done,
+    Overdue,
+}
+
+impl Status {
+    /// Done once held; overdue when the deadline has passed without it.
+    pub fn of(deadline: NaiveDate, held_on: Option<NaiveDate>, today: NaiveDate) -> Status {
+        match held_on {
+            Some(_) => Status::Done,
+            None if today > deadline => Status::Overdue,
+            None => Status::Scheduled,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Scheduled => "scheduled",
+            Status::Done => "done",
+            Status::Overdue => "overdue",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A candidate interview physician (面接指導実施医師).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Physician {
+    pub id: i64,
+    pub login: String,
+    /// The date the MHLW training course was completed, if it was.
+    pub trained_on: Option<NaiveDate>,
+    /// The hospital's 管理者 may not interview.
+    pub is_administrator: bool,
+    pub active: bool,
+    /// Interviews assigned and not yet done.
+    pub open_interviews: usize,
+}
+
+impl Physician {
+    /// Trained by `today`, not the 管理者, account active (rules §8).
+    pub fn may_interview(&self, today: NaiveDate) -> bool {
+        self.active && !self.is_administrator && self.trained_on.is_some_and(|d| d <= today)
+    }
+}
+
+/// Chooses the eligible physician with the fewest open interviews (ties by
+/// login), leaving out `exclude` (a doctor may ask for another physician).
+pub fn choose_physician<'a>(candidates: &'a [Physician], exclude: Option<i64>, today: NaiveDate) -> Option<&'a Physician> {
+    candidates
+        .iter()
+        .filter(|p| p.may_interview(today) && Some(p.id) != exclude)
+        .min_by(|a, b| a.open_interviews.cmp(&b.open_interviews).then_with(|| a.login.cmp(&b.login)))
+}
+
+/// `years` after `from` on the same day of the month (29 February → 28).
+pub fn years_after(from: NaiveDate, years: i32) -> NaiveDate {
+    let year = from.year() + years;
+    NaiveDate::from_ymd_opt(year, from.month(), from.day())
+        .or_else(|| NaiveDate::from_ymd_opt(year, from.month(), from.day() - 1))
+        .unwrap_or(from)
+}
+
+/// When an interview or measure record may be purged: five years after its date.
+pub fn health_record_retention(recorded_on: NaiveDate) -> NaiveDate {
+    years_after(recorded_on, HEALTH_RECORD_YEARS)
+}
+
+/// When working-time rows of a month may be purged: three years after the
+/// end of their month.
+pub fn work_record_retention(month: YearMonth) -> NaiveDate {
+    years_after(month.last_day(), WORK_RECORD_YEARS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+    fn calm() -> PreCheckFacts {
+        PreCheckFacts {
+            previous_month_minutes: 4000,
+            sleep_average_minutes: 420,
+            fatigue_symptom: Symptom::II,
+            fatigue_score: 2,
+            doctor_requests_interview: false,
+        }
+    }
+
+    #[test]
+    fn the_deadline_is_the_day_before_reaching_100_hours() {
+        assert_eq!(deadline(d("2024-06-19"), Level::A, None, 7), d("2024-06-18"));
+        assert_eq!(deadline(d("2024-06-01"), Level::B, Some(&calm()), 7), d("2024-05-31"));
+    }
+
+    #[test]
+    fn an_a_level_doctor_without_risk_factors_may_be_interviewed_after_reaching_100_hours() {
+        assert_eq!(deadline(d("2024-06-19"), Level::A, Some(&calm()), 7), d("2024-06-26"));
+    }
+
+    #[test]
+    fn the_a_level_exception_never_applies_to_renkei_b_b_or_c() {
+        for level in [Level::RenkeiB, Level::B, Level::C1, Level::C2] {
+            assert_eq!(deadline(d("2024-06-19"), level, Some(&calm()), 7), d("2024-06-18"), "{level}");
+        }
+    }
+
+    #[test]
+    fn each_risk_factor_alone_removes_the_a_level_exception() {
+        let risky = [
+            PreCheckFacts { previous_month_minutes: 6000, ..calm() },
+            PreCheckFacts { sleep_average_minutes: 359, ..calm() },
+            PreCheckFacts { fatigue_symptom: Symptom::IV, ..calm() },
+            PreCheckFacts { fatigue_score: 4, ..calm() },
+            PreCheckFacts { doctor_requests_interview: true, ..calm() },
+        ];
+        for p in risky {
+            assert!(p.has_risk_factor(), "{p:?}");
+            assert_eq!(deadline(d("2024-06-19"), Level::A, Some(&p), 7), d("2024-06-18"), "{p:?}");
+        }
+        // The boundaries themselves are not risks: 5999 min, exactly 6 h sleep, III, score 3.
+        let edge = PreCheckFacts {
+            previous_month_minutes: 5999,
+            sleep_average_minutes: 360,
+            fatigue_symptom: Symptom::III,
+            fatigue_score: 3,
+            doctor_requests_interview: false,
+        };
+        assert!(!edge.has_risk_factor());
+    }
+
+    #[test]
+    fn an_interview_is_done_when_held_and_overdue_after_its_deadline() {
+        assert_eq!(Status::of(d("2024-06-18"), None, d("2024-06-18")), Status::Scheduled);
+        assert_eq!(Status::of(d("2024-06-18"), None, d("2024-06-19")), Status::Overdue);
+        assert_eq!(Status::of(d("2024-06-18"), Some(d("2024-06-20")), d("2024-06-25")), Status::Done);
+    }
+
+    fn physician(id: i64, login: &str, trained: Option<&str>, admin: bool, open: usize) -> Physician {
+        Physician {
+            id,
+            login: login.into(),
+            trained_on: trained.map(d),
+            is_administrator: admin,
+            active: true,
+            open_interviews: open,
+        }
+    }
+
+    #[test]
+    fn untrained_physicians_and_the_hospitals_administrator_are_never_chosen() {
+        let today = d("2024-06-10");
+        let ps = [
+            physician(1, "untrained", None, false, 0),
+            physician(2, "director", Some("2023-01-01"), true, 0),
+            physician(3, "trains-next-month", Some("2024-07-01"), false, 0),
+        ];
+        assert_eq!(choose_physician(&ps, None, today), None);
+        let mut ok = physician(4, "kato", Some("2024-03-01"), false, 5);
+        assert_eq!(choose_physician(&[ps[0].clone(), ok.clone()], None, today).map(|p| p.id), Some(4));
+        ok.active = false;
+        assert_eq!(choose_physician(&[ok], None, today), None);
+    }
+
+    #[test]
+    fn the_least_loaded_trained_physician_is_chosen_and_a_doctor_may_ask_for_another() {
+        let today = d("2024-06-10");
+        let ps = [
+            physician(1, "b-ito", Some("2024-01-01"), false, 2),
+            physician(2, "a-abe", Some("2024-01-01"), false, 1),
+            physician(3, "c-ueda", Some("2024-01-01"), false, 1),
+        ];
+        assert_eq!(choose_physician(&ps, None, today).map(|p| p.login.as_str()), Some("a-abe"));
+        assert_eq!(choose_physician(&ps, Some(2), today).map(|p| p.login.as_str()), Some("c-ueda"));
+    }
+
+    #[test]
+    fn health_records_are_kept_five_years_and_working_time_three_years_from_the_months_end() {
+        assert_eq!(health_record_retention(d("2024-07-22")), d("2029-07-22"));
+        assert_eq!(health_record_retention(d("2024-02-29")), d("2029-02-28"));
+        assert_eq!(work_record_retention(YearMonth::parse("2024-06").unwrap()), d("2027-06-30"));
+    }
+}
