@@ -2,6 +2,7 @@
 
 use crate::config::Settings;
 use crate::db::{self, DatabaseUrl, DbError, Pool};
+use crate::monitor::mailer::{MailError, Mailer};
 use chrono::NaiveDateTime;
 
 /// Settings plus an open, migrated database.
@@ -25,10 +26,13 @@ impl App {
         })
     }
 
+    /// The mail sender configured by `smtp_url` (not configured: mails stay queued).
+    pub fn mailer(&self) -> Result<Mailer, MailError> {
+        Mailer::from_url(self.settings.smtp_url.as_deref(), &self.settings.mail_from)
+    }
+
     /// The hospital's local time now (what imports and logs record).
     pub fn now(&self) -> NaiveDateTime {
-        chrono::Utc::now()
-            .with_timezone(&self.settings.timezone)
-            .naive_local()
+        chrono::Utc::now().with_timezone(&self.settings.timezone).naive_local()
     }
 }

@@ -38,6 +38,12 @@ struct RawSettings {
     a_level_grace_days: Option<i64>,
     hospital_name: Option<String>,
     log_format: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    base_url: Option<String>,
+    daily_cron: Option<String>,
+    monthly_cron: Option<String>,
+    outbox_cron: Option<String>,
 }
 
 impl RawSettings {
@@ -54,6 +60,12 @@ impl RawSettings {
             a_level_grace_days: other.a_level_grace_days.or(self.a_level_grace_days),
             hospital_name: other.hospital_name.or(self.hospital_name),
             log_format: other.log_format.or(self.log_format),
+            smtp_url: other.smtp_url.or(self.smtp_url),
+            mail_from: other.mail_from.or(self.mail_from),
+            base_url: other.base_url.or(self.base_url),
+            daily_cron: other.daily_cron.or(self.daily_cron),
+            monthly_cron: other.monthly_cron.or(self.monthly_cron),
+            outbox_cron: other.outbox_cron.or(self.outbox_cron),
         }
     }
 
@@ -67,9 +79,7 @@ impl RawSettings {
     /// `KINMU_<KEY>` variables, read through `lookup` (the process
     /// environment in production, a map in tests).
     fn from_env(lookup: &dyn Fn(&str) -> Option<String>) -> Result<RawSettings, ConfigError> {
-        let get = |key: &str| {
-            lookup(&format!("KINMU_{}", key.to_ascii_uppercase())).filter(|v| !v.is_empty())
-        };
+        let get = |key: &str| lookup(&format!("KINMU_{}", key.to_ascii_uppercase())).filter(|v| !v.is_empty());
         let int = |key: &'static str| -> Result<Option<i64>, ConfigError> {
             get(key)
                 .map(|v| {
@@ -92,6 +102,12 @@ impl RawSettings {
             a_level_grace_days: int("a_level_grace_days")?,
             hospital_name: get("hospital_name"),
             log_format: get("log_format"),
+            smtp_url: get("smtp_url"),
+            mail_from: get("mail_from"),
+            base_url: get("base_url"),
+            daily_cron: get("daily_cron"),
+            monthly_cron: get("monthly_cron"),
+            outbox_cron: get("outbox_cron"),
         })
     }
 }
@@ -113,6 +129,13 @@ pub struct Settings {
     pub rules: RuleConfig,
     pub hospital_name: String,
     pub log_format: LogFormat,
+    /// The SMTP relay; `None` keeps mails queued.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub base_url: String,
+    pub daily_cron: String,
+    pub monthly_cron: String,
+    pub outbox_cron: String,
 }
 
 impl Settings {
@@ -123,10 +146,7 @@ impl Settings {
     }
 
     /// As [`Settings::load`], with the environment given as a function.
-    pub fn load_with(
-        file: Option<&Path>,
-        env: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Settings, ConfigError> {
+    pub fn load_with(file: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
         let mut raw = RawSettings::from_toml(DEFAULTS, "config/default.toml")?;
         let file = file
             .map(Path::to_path_buf)
@@ -152,23 +172,20 @@ impl Settings {
         };
         let defaults = RuleConfig::default();
         let week = raw.week_start.unwrap_or_else(|| "sun".into());
-        let week_start =
-            parse_weekday(&week).ok_or_else(|| bad("week_start", &week, "sun..sat"))?;
+        let week_start = parse_weekday(&week).ok_or_else(|| bad("week_start", &week, "sun..sat"))?;
         let start = raw.scheduled_start.unwrap_or_else(|| "08:30".into());
-        let scheduled_start = NaiveTime::parse_from_str(start.trim(), "%H:%M")
-            .map_err(|_| bad("scheduled_start", &start, "HH:MM"))?;
-        let non_negative =
-            |key: &'static str, v: Option<i64>, default: i64| -> Result<i64, ConfigError> {
-                let v = v.unwrap_or(default);
-                if v < 0 {
-                    Err(bad(key, &v.to_string(), "0 以上 / zero or more"))
-                } else {
-                    Ok(v)
-                }
-            };
+        let scheduled_start =
+            NaiveTime::parse_from_str(start.trim(), "%H:%M").map_err(|_| bad("scheduled_start", &start, "HH:MM"))?;
+        let non_negative = |key: &'static str, v: Option<i64>, default: i64| -> Result<i64, ConfigError> {
+            let v = v.unwrap_or(default);
+            if v < 0 {
+                Err(bad(key, &v.to_string(), "0 以上 / zero or more"))
+            } else {
+                Ok(v)
+            }
+        };
         let tz_name = raw.timezone.unwrap_or_else(|| "Asia/Tokyo".into());
-        let timezone = parse_timezone(&tz_name)
-            .ok_or_else(|| bad("timezone", &tz_name, "Asia/Tokyo, UTC, +09:00"))?;
+        let timezone = parse_timezone(&tz_name).ok_or_else(|| bad("timezone", &tz_name, "Asia/Tokyo, UTC, +09:00"))?;
         let log = raw.log_format.unwrap_or_else(|| "pretty".into());
         let log_format = match log.as_str() {
             "pretty" => LogFormat::Pretty,
@@ -176,19 +193,13 @@ impl Settings {
             _ => return Err(bad("log_format", &log, "pretty | json")),
         };
         Ok(Settings {
-            database_url: raw
-                .database_url
-                .unwrap_or_else(|| "sqlite://data/kinmu.db".into()),
+            database_url: raw.database_url.unwrap_or_else(|| "sqlite://data/kinmu.db".into()),
             listen: raw.listen.unwrap_or_else(|| "127.0.0.1:8080".into()),
             timezone,
             timezone_name: tz_name,
             rules: RuleConfig {
                 week_start,
-                watch_minutes: non_negative(
-                    "watch_minutes",
-                    raw.watch_minutes,
-                    defaults.watch_minutes,
-                )?,
+                watch_minutes: non_negative("watch_minutes", raw.watch_minutes, defaults.watch_minutes)?,
                 discrepancy_minutes: non_negative(
                     "discrepancy_minutes",
                     raw.discrepancy_minutes,
@@ -203,6 +214,16 @@ impl Settings {
             },
             hospital_name: raw.hospital_name.unwrap_or_default(),
             log_format,
+            smtp_url: raw.smtp_url.filter(|u| !u.trim().is_empty()),
+            mail_from: raw.mail_from.unwrap_or_else(|| "kinmu <kinmu@localhost>".into()),
+            base_url: raw
+                .base_url
+                .unwrap_or_else(|| "http://127.0.0.1:8080".into())
+                .trim_end_matches('/')
+                .to_string(),
+            daily_cron: raw.daily_cron.unwrap_or_else(|| "0 0 5 * * *".into()),
+            monthly_cron: raw.monthly_cron.unwrap_or_else(|| "0 30 5 1 * *".into()),
+            outbox_cron: raw.outbox_cron.unwrap_or_else(|| "0 */5 * * * *".into()),
         })
     }
 
@@ -245,10 +266,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         move |k| map.get(k).cloned()
     }
 
@@ -271,18 +289,12 @@ mod tests {
         .unwrap();
         let s = Settings::load_with(
             Some(&file),
-            &env(&[
-                ("KINMU_WEEK_START", "mon"),
-                ("KINMU_SCHEDULED_START", "09:00"),
-            ]),
+            &env(&[("KINMU_WEEK_START", "mon"), ("KINMU_SCHEDULED_START", "09:00")]),
         )
         .unwrap();
         assert_eq!(s.rules.week_start, Weekday::Mon);
         assert_eq!(s.rules.watch_minutes, 4000);
-        assert_eq!(
-            s.rules.scheduled_start,
-            NaiveTime::from_hms_opt(9, 0, 0).unwrap()
-        );
+        assert_eq!(s.rules.scheduled_start, NaiveTime::from_hms_opt(9, 0, 0).unwrap());
         assert_eq!(s.listen, "0.0.0.0:9000");
     }
 
@@ -290,11 +302,9 @@ mod tests {
     fn a_bad_value_is_refused_with_its_key() {
         let err = Settings::load_with(None, &env(&[("KINMU_WEEK_START", "someday")])).unwrap_err();
         assert!(err.to_string().contains("week_start"), "{err}");
-        let err =
-            Settings::load_with(None, &env(&[("KINMU_WATCH_MINUTES", "eighty")])).unwrap_err();
+        let err = Settings::load_with(None, &env(&[("KINMU_WATCH_MINUTES", "eighty")])).unwrap_err();
         assert!(err.to_string().contains("watch_minutes"), "{err}");
-        let err =
-            Settings::load_with(None, &env(&[("KINMU_TIMEZONE", "Mars/Olympus")])).unwrap_err();
+        let err = Settings::load_with(None, &env(&[("KINMU_TIMEZONE", "Mars/Olympus")])).unwrap_err();
         assert!(err.to_string().contains("timezone"), "{err}");
     }
 
@@ -311,14 +321,8 @@ mod tests {
 
     #[test]
     fn fixed_offsets_are_read() {
-        assert_eq!(
-            parse_timezone("+05:30").unwrap().local_minus_utc(),
-            5 * 3600 + 30 * 60
-        );
-        assert_eq!(
-            parse_timezone("-03:00").unwrap().local_minus_utc(),
-            -3 * 3600
-        );
+        assert_eq!(parse_timezone("+05:30").unwrap().local_minus_utc(), 5 * 3600 + 30 * 60);
+        assert_eq!(parse_timezone("-03:00").unwrap().local_minus_utc(), -3 * 3600);
         assert!(parse_timezone("+15:00").is_none());
     }
 }

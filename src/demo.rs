@@ -65,11 +65,7 @@ impl DemoFiles {
 /// A rejected row would be a bug of this generator (the tests check that
 /// there are none); it is reported as an unreadable file rather than
 /// loading half a hospital.
-pub fn load_if_empty(
-    conn: &mut AnyConnection,
-    today: NaiveDate,
-    now: NaiveDateTime,
-) -> Result<bool, ImportError> {
+pub fn load_if_empty(conn: &mut AnyConnection, today: NaiveDate, now: NaiveDateTime) -> Result<bool, ImportError> {
     if !queries::all_doctors(conn)?.is_empty() {
         return Ok(false);
     }
@@ -105,9 +101,7 @@ pub fn files(today: NaiveDate) -> DemoFiles {
     let from = month.previous().first_day();
     let to = month.last_day();
 
-    let mut doctors = String::from(
-        "staff_id,name,department,level,email,legal_holiday,pc_account,scheduled_start\n",
-    );
+    let mut doctors = String::from("staff_id,name,department,level,email,legal_holiday,pc_account,scheduled_start\n");
     let mut timecard = String::from("職員番号,勤務日,出勤,退勤,休憩時間(分),勤務区分\r\n");
     let mut roster = String::from("\u{feff}職員番号,日付,開始,終了,休憩,区分\n");
     let mut pclog = String::from("職員番号,端末名,ログオン,ログオフ\n");
@@ -126,8 +120,7 @@ pub fn files(today: NaiveDate) -> DemoFiles {
             p.scheduled_start.map(hm).unwrap_or_default(),
         );
         let rows = schedule(p, index, from, to, today);
-        let (actual, planned): (Vec<&Row>, Vec<&Row>) =
-            rows.iter().partition(|r| r.start.date() <= today);
+        let (actual, planned): (Vec<&Row>, Vec<&Row>) = rows.iter().partition(|r| r.start.date() <= today);
         for r in &actual {
             let line = shift_line(p.staff_id, r, "%Y/%m/%d", &r.break_minutes.to_string());
             timecard.push_str(&line);
@@ -399,13 +392,7 @@ struct Row {
 /// The doctor's rows from `from` to `to`: as worked up to `today`, as
 /// planned after it. Rows never overlap: a row that would start before the
 /// previous one ends starts when it ends (and is dropped if little is left).
-fn schedule(
-    p: &Profile,
-    index: usize,
-    from: NaiveDate,
-    to: NaiveDate,
-    today: NaiveDate,
-) -> Vec<Row> {
+fn schedule(p: &Profile, index: usize, from: NaiveDate, to: NaiveDate, today: NaiveDate) -> Vec<Row> {
     let codes: Vec<char> = p.fortnight.chars().collect();
     let mut rows: Vec<Row> = Vec::new();
     for date in from.iter_days().take_while(|d| *d <= to) {
@@ -463,10 +450,7 @@ fn day_rows(p: &Profile, code: char, date: NaiveDate, worked: bool, rng: &mut Rn
         }
         'h' => vec![row(s - early, 12 * 60 + 30 + stay / 2, 0, RowKind::Day)],
         'T' => vec![before_duty, row(17 * 60, DAY + s, 60, RowKind::Duty)],
-        'P' => vec![
-            before_duty,
-            row(17 * 60, DAY + s, 0, RowKind::DutyPermitted),
-        ],
+        'P' => vec![before_duty, row(17 * 60, DAY + s, 0, RowKind::DutyPermitted)],
         'A' => vec![row(s, 12 * 60 + stay, 0, RowKind::Day)],
         'L' => vec![row(s, 21 * 60 + stay, 60, RowKind::Day)],
         'N' => vec![row(16 * 60 + 30, DAY + 9 * 60, 60, RowKind::Night)],
@@ -500,11 +484,7 @@ fn clock_out(r: &Row) -> String {
     if days == 0 || (duty && next_morning) {
         r.end.format("%H:%M").to_string()
     } else {
-        format!(
-            "{}:{:02}",
-            i64::from(r.end.hour()) + 24 * days,
-            r.end.minute()
-        )
+        format!("{}:{:02}", i64::from(r.end.hour()) + 24 * days, r.end.minute())
     }
 }
 
@@ -528,9 +508,7 @@ fn pc_sessions(p: &Profile, index: usize, rows: &[&Row]) -> Vec<(NaiveDateTime, 
         let (logon, logoff) = match r.kind {
             RowKind::Day | RowKind::Night => {
                 let logon = at(rng.between(3, 15));
-                let free_after = rows
-                    .get(i + 1)
-                    .is_none_or(|next| minutes(r.end, next.start) >= 120);
+                let free_after = rows.get(i + 1).is_none_or(|next| minutes(r.end, next.start) >= 120);
                 let overrun = p.overrun_one_in > 0
                     && r.kind == RowKind::Day
                     && free_after
@@ -542,10 +520,7 @@ fn pc_sessions(p: &Profile, index: usize, rows: &[&Row]) -> Vec<(NaiveDateTime, 
                 };
                 (logon, logoff)
             }
-            RowKind::Duty => (
-                at(rng.between(20, 60)),
-                at(rng.between(180, 300).min(length - 10)),
-            ),
+            RowKind::Duty => (at(rng.between(20, 60)), at(rng.between(180, 300).min(length - 10))),
             RowKind::DutyPermitted => (at(rng.between(90, 150)), at(rng.between(160, 200))),
             RowKind::SelfStudy => (at(5), r.end - Duration::minutes(5)),
             RowKind::SideJob => continue,
@@ -614,10 +589,7 @@ mod tests {
         let mut by_doctor: BTreeMap<String, Vec<Shift>> = BTreeMap::new();
         for bytes in [&files.timecard, &files.roster] {
             for row in parse_shifts(bytes).unwrap().rows {
-                by_doctor
-                    .entry(row.value.staff_id)
-                    .or_default()
-                    .push(row.value.shift);
+                by_doctor.entry(row.value.staff_id).or_default().push(row.value.shift);
             }
         }
         by_doctor
@@ -638,19 +610,11 @@ mod tests {
             let files = files(d(date));
             let doctors = parse_doctors(&files.doctors).unwrap();
             assert_eq!(doctors.rows.len(), PROFILES.len());
-            assert!(
-                doctors.rejected.is_empty(),
-                "{date}: {:?}",
-                doctors.rejected
-            );
+            assert!(doctors.rejected.is_empty(), "{date}: {:?}", doctors.rejected);
             assert!(doctors.ignored_columns.is_empty());
             for (name, bytes) in [("timecard", &files.timecard), ("roster", &files.roster)] {
                 let parsed = parse_shifts(bytes).unwrap();
-                assert!(
-                    parsed.rejected.is_empty(),
-                    "{date} {name}: {:?}",
-                    parsed.rejected
-                );
+                assert!(parsed.rejected.is_empty(), "{date} {name}: {:?}", parsed.rejected);
                 assert!(parsed.ignored_columns.is_empty());
             }
             let pclog = parse_pclog(&files.pclog).unwrap();
@@ -665,10 +629,7 @@ mod tests {
         assert_eq!(parse_shifts(&files.timecard).unwrap().encoding, "shift_jis");
         assert_eq!(parse_shifts(&files.roster).unwrap().encoding, "utf-8");
         let (text, _, had_errors) = encoding_rs::SHIFT_JIS.decode(&files.timecard);
-        assert!(
-            !had_errors && !text.contains("&#"),
-            "every character is in Shift_JIS"
-        );
+        assert!(!had_errors && !text.contains("&#"), "every character is in Shift_JIS");
         assert!(text.starts_with("職員番号,勤務日,出勤,退勤,休憩時間(分),勤務区分\r\n"));
         for kind in ["日勤", "夜勤", "宿日直", "宿日直許可", "自己研鑽", "副業"] {
             assert!(text.contains(&format!(",{kind}\r\n")), "no {kind} row");
@@ -684,14 +645,8 @@ mod tests {
     #[test]
     fn the_same_date_gives_the_same_bytes_and_a_day_looks_the_same_from_later_dates() {
         assert_eq!(files(d("2024-06-14")), files(d("2024-06-14")));
-        let earlier = decode(&files(d("2024-06-14")).pclog)
-            .unwrap()
-            .text
-            .into_owned();
-        let later = decode(&files(d("2024-07-10")).pclog)
-            .unwrap()
-            .text
-            .into_owned();
+        let earlier = decode(&files(d("2024-06-14")).pclog).unwrap().text.into_owned();
+        let later = decode(&files(d("2024-07-10")).pclog).unwrap().text.into_owned();
         let june_13 = |text: &str| -> Vec<String> {
             text.lines()
                 .filter(|l| l.contains(",2024/06/13 "))
@@ -746,11 +701,8 @@ mod tests {
     fn the_doctors_mix_departments_levels_holidays_start_times_and_pc_accounts() {
         let parsed = parse_doctors(&files(d("2024-06-14")).doctors).unwrap();
         let doctors: Vec<_> = parsed.rows.into_iter().map(|r| r.value).collect();
-        for department in ["内科", "外科", "救急科", "小児科", "産婦人科", "麻酔科"]
-        {
-            assert!(doctors
-                .iter()
-                .any(|x| x.department.as_deref() == Some(department)));
+        for department in ["内科", "外科", "救急科", "小児科", "産婦人科", "麻酔科"] {
+            assert!(doctors.iter().any(|x| x.department.as_deref() == Some(department)));
         }
         let levels: Vec<&str> = doctors.iter().map(|x| x.level.code()).collect();
         for level in ["A", "連携B", "B", "C-1"] {
@@ -768,10 +720,7 @@ mod tests {
             .iter()
             .any(|x| x.pc_account.as_ref().is_some_and(|a| *a != x.staff_id)));
         let pclog = parse_pclog(&files(d("2024-06-14")).pclog).unwrap();
-        assert!(pclog
-            .rows
-            .iter()
-            .any(|r| r.value.account == "yoshida.megumi"));
+        assert!(pclog.rows.iter().any(|r| r.value.account == "yoshida.megumi"));
     }
 
     #[test]
@@ -786,10 +735,7 @@ mod tests {
         assert_eq!(report.doctors.len(), PROFILES.len());
         let count = |f: fn(&DoctorMonth) -> bool| report.doctors.iter().filter(|l| f(l)).count();
         assert!(count(|l| !l.watch) >= 3, "several normal");
-        assert!(
-            count(|l| l.watch && !l.projected_over_100) >= 1,
-            "watch only"
-        );
+        assert!(count(|l| l.watch && !l.projected_over_100) >= 1, "watch only");
         assert!(
             count(|l| l.projected_over_100 && !l.over_100) >= 1,
             "projected over 100"
@@ -811,17 +757,8 @@ mod tests {
             let today = d(date);
             let (_dir, pool) = demo_database(today);
             let mut conn = pool.get().unwrap();
-            let report = monthly(
-                &mut conn,
-                YearMonth::of(today),
-                today,
-                &RuleConfig::default(),
-            )
-            .unwrap();
-            assert!(
-                report.doctors.iter().any(|l| l.projected_over_100),
-                "{date}"
-            );
+            let report = monthly(&mut conn, YearMonth::of(today), today, &RuleConfig::default()).unwrap();
+            assert!(report.doctors.iter().any(|l| l.projected_over_100), "{date}");
             assert!(report.doctors.iter().any(|l| !l.watch), "{date}");
         }
     }

@@ -56,7 +56,9 @@ impl FromStr for ImportKind {
             "timecard" => Ok(ImportKind::Timecard),
             "roster" => Ok(ImportKind::Roster),
             "pclog" => Ok(ImportKind::Pclog),
-            other => Err(format!("不明な取込種別です: {other:?}（doctors, timecard, roster, pclog） / unknown import kind")),
+            other => Err(format!(
+                "不明な取込種別です: {other:?}（doctors, timecard, roster, pclog） / unknown import kind"
+            )),
         }
     }
 }
@@ -262,10 +264,7 @@ fn line_i32(line: usize) -> Option<i32> {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn row_error(line: usize, column: Option<&str>, reason: String) -> RowError {
@@ -280,7 +279,9 @@ fn unknown_doctor(line: usize, staff_id: &str) -> RowError {
     row_error(
         line,
         Some("staff_id"),
-        format!("職員番号 {staff_id:?} の医師が登録されていません（先に医師一覧を取り込んでください） / unknown doctor"),
+        format!(
+            "職員番号 {staff_id:?} の医師が登録されていません（先に医師一覧を取り込んでください） / unknown doctor"
+        ),
     )
 }
 
@@ -312,10 +313,7 @@ struct Row {
 /// Resolves staff ids, and drops rows that repeat an earlier row of the file
 /// exactly (the same row twice is one row). Two different rows with the same
 /// doctor, start and kind are an error on the later one.
-fn resolve_rows(
-    rows: Vec<Lined<import::ShiftRecord>>,
-    ids: &HashMap<String, i64>,
-) -> (Vec<Row>, usize, Vec<RowError>) {
+fn resolve_rows(rows: Vec<Lined<import::ShiftRecord>>, ids: &HashMap<String, i64>) -> (Vec<Row>, usize, Vec<RowError>) {
     let mut out: Vec<Row> = Vec::with_capacity(rows.len());
     let mut rejected = Vec::new();
     let mut duplicates = 0;
@@ -352,20 +350,14 @@ fn resolve_rows(
 /// Stored rows of a doctor never overlap each other, nor do accepted ones,
 /// so sorted by start their ends rise too: a row can only clash with the
 /// latest stored row starting before its end, or the last accepted row.
-fn overlap_errors(
-    candidates: &[&Row],
-    stored: &HashMap<i64, Vec<Shift>>,
-) -> Vec<(usize, RowError)> {
+fn overlap_errors(candidates: &[&Row], stored: &HashMap<i64, Vec<Shift>>) -> Vec<(usize, RowError)> {
     let mut errors = Vec::new();
     let mut by_doctor: BTreeMap<i64, Vec<&Row>> = BTreeMap::new();
     for r in candidates.iter().filter(|r| r.shift.kind().is_working()) {
         by_doctor.entry(r.doctor_id).or_default().push(r);
     }
     for (doctor_id, rows) in by_doctor.iter_mut() {
-        let mut stored: Vec<&Shift> = stored
-            .get(doctor_id)
-            .map(|v| v.iter().collect())
-            .unwrap_or_default();
+        let mut stored: Vec<&Shift> = stored.get(doctor_id).map(|v| v.iter().collect()).unwrap_or_default();
         stored.sort_by_key(|s| s.start());
         rows.sort_by_key(|r| (r.shift.start(), r.line));
         let mut last_accepted: Option<&Row> = None;
@@ -399,24 +391,16 @@ fn overlap_errors(
 }
 
 /// Timecard rows: new rows, corrections, or unchanged.
-fn timecard(
-    conn: &mut AnyConnection,
-    rows: Vec<Lined<import::ShiftRecord>>,
-    req: &ImportRequest,
-) -> Result<Plan, Tx> {
+fn timecard(conn: &mut AnyConnection, rows: Vec<Lined<import::ShiftRecord>>, req: &ImportRequest) -> Result<Plan, Tx> {
     let ids = doctor_ids(conn)?;
     let (rows, duplicates, mut rejected) = resolve_rows(rows, &ids);
     let stored = stored_around(conn, &rows, |conn, ids, from, to| {
-        queries::current_timecard(conn, Some(ids), from, to).map(|v| {
-            v.into_iter()
-                .map(|(s, version)| (s, Some(version)))
-                .collect()
-        })
+        queries::current_timecard(conn, Some(ids), from, to)
+            .map(|v| v.into_iter().map(|(s, version)| (s, Some(version))).collect())
     })?;
 
     // Classify each row against the stored current version with its key.
-    let mut by_key: HashMap<(i64, NaiveDateTime, String), (&StoredShift, i32, Shift)> =
-        HashMap::new();
+    let mut by_key: HashMap<(i64, NaiveDateTime, String), (&StoredShift, i32, Shift)> = HashMap::new();
     for (s, version) in &stored {
         by_key.insert(
             (s.doctor_id, s.start_at, s.kind.clone()),
@@ -427,11 +411,7 @@ fn timecard(
     let mut fresh: Vec<&Row> = Vec::new();
     let mut corrections: Vec<(&Row, i64, i32)> = Vec::new();
     for r in &rows {
-        match by_key.get(&(
-            r.doctor_id,
-            r.shift.start(),
-            r.shift.kind().code().to_string(),
-        )) {
+        match by_key.get(&(r.doctor_id, r.shift.start(), r.shift.kind().code().to_string())) {
             Some((_, _, old)) if *old == r.shift => unchanged += 1,
             Some((s, version, _)) => corrections.push((r, s.id, *version)),
             None => fresh.push(r),
@@ -467,30 +447,24 @@ fn timecard(
 
     let now = req.now;
     let actor = req.actor.map(String::from);
-    let new_row =
-        move |r: &Row, version: i32, replaces_id: Option<i64>, batch_id: i64| NewTimecardRow {
-            doctor_id: r.doctor_id,
-            kind: r.shift.kind().code().into(),
-            start_at: r.shift.start(),
-            end_at: r.shift.end(),
-            break_minutes: i32::try_from(r.shift.break_minutes()).unwrap_or(i32::MAX),
-            version,
-            replaces_id,
-            batch_id: Some(batch_id),
-            source_line: line_i32(r.line),
-            correction_reason: replaces_id
-                .map(|_| "再取込による訂正 / corrected by re-import".into()),
-            created_by: actor.clone(),
-            created_at: now,
-        };
+    let new_row = move |r: &Row, version: i32, replaces_id: Option<i64>, batch_id: i64| NewTimecardRow {
+        doctor_id: r.doctor_id,
+        kind: r.shift.kind().code().into(),
+        start_at: r.shift.start(),
+        end_at: r.shift.end(),
+        break_minutes: i32::try_from(r.shift.break_minutes()).unwrap_or(i32::MAX),
+        version,
+        replaces_id,
+        batch_id: Some(batch_id),
+        source_line: line_i32(r.line),
+        correction_reason: replaces_id.map(|_| "再取込による訂正 / corrected by re-import".into()),
+        created_by: actor.clone(),
+        created_at: now,
+    };
     let inserts: Vec<(Row, i32, Option<i64>)> = fresh
         .iter()
         .map(|r| ((*r).clone(), 1, None))
-        .chain(
-            corrections
-                .iter()
-                .map(|(r, id, v)| ((*r).clone(), v + 1, Some(*id))),
-        )
+        .chain(corrections.iter().map(|(r, id, v)| ((*r).clone(), v + 1, Some(*id))))
         .collect();
     let superseded: Vec<i64> = corrections.iter().map(|(_, id, _)| *id).collect();
     Ok(Plan {
@@ -557,20 +531,13 @@ fn stored_working(
 
 /// Roster rows: the file's plan replaces the doctor's current plan for the
 /// dates it covers (from the doctor's first to last date in the file).
-fn roster(
-    conn: &mut AnyConnection,
-    rows: Vec<Lined<import::ShiftRecord>>,
-    req: &ImportRequest,
-) -> Result<Plan, Tx> {
+fn roster(conn: &mut AnyConnection, rows: Vec<Lined<import::ShiftRecord>>, req: &ImportRequest) -> Result<Plan, Tx> {
     let ids = doctor_ids(conn)?;
     let (rows, duplicates, mut rejected) = resolve_rows(rows, &ids);
     let overlap = overlap_errors(&rows.iter().collect::<Vec<_>>(), &HashMap::new());
     let bad: HashSet<usize> = overlap.iter().map(|(l, _)| *l).collect();
     rejected.extend(overlap.into_iter().map(|(_, e)| e));
-    let rows: Vec<Row> = rows
-        .into_iter()
-        .filter(|r| !bad.contains(&r.line))
-        .collect();
+    let rows: Vec<Row> = rows.into_iter().filter(|r| !bad.contains(&r.line)).collect();
 
     let mut span: HashMap<i64, (NaiveDate, NaiveDate)> = HashMap::new();
     for r in &rows {
@@ -580,19 +547,12 @@ fn roster(
         e.1 = e.1.max(d);
     }
     let stored = stored_around(conn, &rows, |conn, ids, from, to| {
-        queries::current_roster(conn, Some(ids), from, to)
-            .map(|v| v.into_iter().map(|s| (s, None)).collect())
+        queries::current_roster(conn, Some(ids), from, to).map(|v| v.into_iter().map(|s| (s, None)).collect())
     })?;
     // The stored plan of the covered dates, keyed by its full content.
     type Content = (i64, String, NaiveDateTime, NaiveDateTime, i64);
     let content = |doctor_id: i64, s: &Shift| -> Content {
-        (
-            doctor_id,
-            s.kind().code().into(),
-            s.start(),
-            s.end(),
-            s.break_minutes(),
-        )
+        (doctor_id, s.kind().code().into(), s.start(), s.end(), s.break_minutes())
     };
     let mut covered: HashMap<Content, i64> = HashMap::new();
     for (s, _) in &stored {
@@ -641,11 +601,7 @@ fn roster(
 
 /// PC sessions: the objective record is append-only; a session already
 /// stored is unchanged.
-fn pclog(
-    conn: &mut AnyConnection,
-    rows: Vec<Lined<import::PcRecord>>,
-    req: &ImportRequest,
-) -> Result<Plan, Tx> {
+fn pclog(conn: &mut AnyConnection, rows: Vec<Lined<import::PcRecord>>, req: &ImportRequest) -> Result<Plan, Tx> {
     let doctors = queries::all_doctors(conn)?;
     let mut accounts: HashMap<&str, i64> = doctors
         .iter()
@@ -678,8 +634,7 @@ fn pclog(
         ));
     }
     type Key = (i64, String, NaiveDateTime, NaiveDateTime);
-    let key =
-        |s: &NewPcSession| -> Key { (s.doctor_id, s.pc_name.clone(), s.logon_at, s.logoff_at) };
+    let key = |s: &NewPcSession| -> Key { (s.doctor_id, s.pc_name.clone(), s.logon_at, s.logoff_at) };
     let mut seen: HashSet<Key> = HashSet::new();
     if let (Some(min), Some(max)) = (
         sessions.iter().map(|(_, s)| s.logon_at).min(),
@@ -689,9 +644,7 @@ fn pclog(
         ids.sort_unstable();
         ids.dedup();
         for chunk in ids.chunks(500) {
-            for s in
-                queries::pc_sessions_between(conn, Some(chunk), min, max + Duration::seconds(1))?
-            {
+            for s in queries::pc_sessions_between(conn, Some(chunk), min, max + Duration::seconds(1))? {
                 seen.insert((s.doctor_id, s.pc_name, s.logon_at, s.logoff_at));
             }
         }
@@ -722,16 +675,9 @@ fn pclog(
 
 /// Doctors: new doctors are inserted, changed ones updated (the change is
 /// written to the audit log with the old and new values).
-fn doctors(
-    conn: &mut AnyConnection,
-    rows: Vec<Lined<import::DoctorRecord>>,
-    req: &ImportRequest,
-) -> Result<Plan, Tx> {
+fn doctors(conn: &mut AnyConnection, rows: Vec<Lined<import::DoctorRecord>>, req: &ImportRequest) -> Result<Plan, Tx> {
     let stored = queries::all_doctors(conn)?;
-    let by_staff: HashMap<String, Doctor> = stored
-        .iter()
-        .map(|d| (d.staff_id.clone(), d.clone()))
-        .collect();
+    let by_staff: HashMap<String, Doctor> = stored.iter().map(|d| (d.staff_id.clone(), d.clone())).collect();
     // Who holds each PC account after this file: stored doctors not in the
     // file keep theirs.
     let in_file: HashSet<&str> = rows.iter().map(|r| r.value.staff_id.as_str()).collect();
@@ -752,12 +698,8 @@ fn doctors(
     let mut unchanged = 0;
     for Lined { line, value: rec } in rows {
         if let Some(acct) = &rec.pc_account {
-            if let Some((holder, holder_line)) =
-                account_holder.get(acct).filter(|(h, _)| *h != rec.staff_id)
-            {
-                let at = holder_line
-                    .map(|l| format!("{l}行目の"))
-                    .unwrap_or_default();
+            if let Some((holder, holder_line)) = account_holder.get(acct).filter(|(h, _)| *h != rec.staff_id) {
+                let at = holder_line.map(|l| format!("{l}行目の")).unwrap_or_default();
                 rejected.push(row_error(
                     line,
                     Some("pc_account"),

@@ -3,6 +3,7 @@
 //! The data flows one way: `import` (CSV → validated rows) → `db` (storage)
 //! → `domain` (the rule book, pure) → `report` and `web` (figures out).
 
+pub mod accounts;
 pub mod app;
 pub mod config;
 pub mod db;
@@ -10,6 +11,7 @@ pub mod demo;
 pub mod domain;
 pub mod import;
 pub mod ingest;
+pub mod monitor;
 pub mod report;
 pub mod telemetry;
 pub mod web;

@@ -3,10 +3,12 @@
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
+use kinmu::accounts::{self, NewAccount, Role};
 use kinmu::app::App;
 use kinmu::config::Settings;
 use kinmu::domain::time::YearMonth;
 use kinmu::ingest::{self, ImportKind, ImportRequest};
+use kinmu::monitor;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -55,6 +57,102 @@ enum Command {
         #[command(subcommand)]
         report: ReportCommand,
     },
+    /// Manage user accounts.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// Run a scheduled job once, now.
+    Jobs {
+        #[command(subcommand)]
+        job: JobCommand,
+    },
+    /// Interviews (面接指導).
+    Interviews {
+        #[command(subcommand)]
+        command: InterviewsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UsersCommand {
+    /// Add an account; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        login: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// The person's name as shown in mails and screens.
+        #[arg(long)]
+        name: Option<String>,
+        /// The doctor this account belongs to (required for --role doctor).
+        #[arg(long)]
+        staff_id: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        department: Option<String>,
+        /// Physicians: the date the MHLW interview-physician course was completed.
+        #[arg(long, value_parser = parse_date)]
+        trained_on: Option<NaiveDate>,
+        /// This user is the hospital's 管理者 (never assigned as interview physician).
+        #[arg(long)]
+        administrator: bool,
+        /// Read the password from standard input (one line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Admin,
+    Hr,
+    Manager,
+    Physician,
+    Doctor,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Hr => Role::Hr,
+            RoleArg::Manager => Role::Manager,
+            RoleArg::Physician => Role::Physician,
+            RoleArg::Doctor => Role::Doctor,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum JobCommand {
+    /// Recompute the month, open interviews and measures, queue and send mail.
+    Daily {
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+    },
+    /// Check a closed month (default: the previous month) and record the check.
+    Monthly {
+        #[arg(long, value_parser = parse_month)]
+        month: Option<YearMonth>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum InterviewsCommand {
+    /// The interviews of a month.
+    List {
+        #[arg(long, value_parser = parse_month)]
+        month: YearMonth,
+        #[arg(long, value_enum, default_value_t = ListFormat::Json)]
+        format: ListFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -98,14 +196,12 @@ enum Format {
 }
 
 fn parse_month(s: &str) -> Result<YearMonth, String> {
-    YearMonth::parse(s)
-        .ok_or_else(|| format!("月は YYYY-MM で指定してください: {s:?} / month must be YYYY-MM"))
+    YearMonth::parse(s).ok_or_else(|| format!("月は YYYY-MM で指定してください: {s:?} / month must be YYYY-MM"))
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-        format!("日付は YYYY-MM-DD で指定してください: {s:?} / date must be YYYY-MM-DD")
-    })
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("日付は YYYY-MM-DD で指定してください: {s:?} / date must be YYYY-MM-DD"))
 }
 
 fn main() -> ExitCode {
@@ -150,13 +246,101 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             file,
             skip_invalid,
         } => import(App::open(settings)?, kind.into(), &file, skip_invalid),
-        Command::Report {
-            report:
-                ReportCommand::Monthly {
-                    month,
-                    as_of,
-                    format,
+        Command::Users {
+            command:
+                UsersCommand::Add {
+                    login,
+                    role,
+                    name,
+                    staff_id,
+                    email,
+                    department,
+                    trained_on,
+                    administrator,
+                    password_stdin: _,
                 },
+        } => {
+            let app = App::open(settings)?;
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password)?;
+            let account = NewAccount {
+                login,
+                role: role.into(),
+                name,
+                staff_id,
+                email,
+                department,
+                trained_on,
+                is_administrator: administrator,
+                password: password.trim_end_matches(['\r', '\n']).to_string(),
+            };
+            let mut conn = app.pool.get()?;
+            let user = accounts::add_user(&mut conn, &account, app.now())?;
+            println!(
+                "{}",
+                serde_json::json!({ "login": user.login, "role": user.role, "id": user.id })
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Jobs { job } => {
+            let app = App::open(settings)?;
+            let mailer = app.mailer()?;
+            let mut conn = app.pool.get()?;
+            let out = match job {
+                JobCommand::Daily { as_of } => {
+                    let as_of = as_of.unwrap_or_else(|| app.settings.today());
+                    serde_json::to_string(&monitor::daily::run(
+                        &mut conn,
+                        &app.settings,
+                        &mailer,
+                        as_of,
+                        app.now(),
+                    )?)?
+                }
+                JobCommand::Monthly { month } => {
+                    let month = month.unwrap_or_else(|| YearMonth::of(app.settings.today()).previous());
+                    serde_json::to_string(&monitor::monthly::run(
+                        &mut conn,
+                        &app.settings,
+                        &mailer,
+                        month,
+                        app.now(),
+                    )?)?
+                }
+            };
+            println!("{out}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Interviews {
+            command:
+                InterviewsCommand::List {
+                    month,
+                    format: ListFormat::Json,
+                },
+        } => {
+            let app = App::open(settings)?;
+            let mut conn = app.pool.get()?;
+            let lines = monitor::records::list_interviews(&mut conn, month, app.settings.today())?;
+            let interviews: Vec<_> = lines
+                .iter()
+                .map(|l| {
+                    serde_json::json!({
+                        "staff_id": l.staff_id,
+                        "physician_login": l.physician_login,
+                        "deadline": l.deadline,
+                        "status": l.status,
+                        "reason": l.reason,
+                        "held_on": l.held_on,
+                        "reach_100_date": l.reach_100_date,
+                    })
+                })
+                .collect();
+            let out = serde_json::json!({ "month": month.to_string(), "interviews": interviews });
+            println!("{}", serde_json::to_string_pretty(&out)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report {
+            report: ReportCommand::Monthly { month, as_of, format },
         } => {
             let app = App::open(settings)?;
             let as_of = as_of.unwrap_or_else(|| app.settings.today());
@@ -172,14 +356,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn import(
-    app: App,
-    kind: ImportKind,
-    file: &std::path::Path,
-    skip_invalid: bool,
-) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(file)
-        .with_context(|| format!("ファイルを読めません / cannot read {}", file.display()))?;
+fn import(app: App, kind: ImportKind, file: &std::path::Path, skip_invalid: bool) -> anyhow::Result<ExitCode> {
+    let bytes =
+        std::fs::read(file).with_context(|| format!("ファイルを読めません / cannot read {}", file.display()))?;
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -216,7 +395,12 @@ fn serve(app: App, demo: bool) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", app.settings.listen))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "kinmu is listening: http://{addr}/");
-    actix_web::rt::System::new()
-        .block_on(async move { kinmu::web::serve(app, listener)?.await })?;
+    let mailer = app.mailer()?;
+    actix_web::rt::System::new().block_on(async move {
+        let _scheduler = monitor::scheduler::start(app.clone(), mailer)
+            .await
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        kinmu::web::serve(app, listener)?.await
+    })?;
     Ok(())
 }

@@ -104,8 +104,7 @@ pub fn establish(url: &DatabaseUrl) -> Result<AnyConnection, DbError> {
             .map_err(|e| DbError::Connect(e.to_string())),
         DatabaseUrl::Sqlite(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| DbError::Connect(format!("{}: {e}", dir.display())))?;
+                std::fs::create_dir_all(dir).map_err(|e| DbError::Connect(format!("{}: {e}", dir.display())))?;
             }
             let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())
                 .map_err(|e| DbError::Connect(e.to_string()))?;
@@ -161,11 +160,7 @@ pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Pool, DbError> {
     run_migrations(&mut conn)?;
     drop(conn);
     // SQLite serialises writers anyway; a small pool avoids lock churn.
-    let size = if url.is_postgres() {
-        max_size
-    } else {
-        max_size.min(4)
-    };
+    let size = if url.is_postgres() { max_size } else { max_size.min(4) };
     r2d2::Pool::builder()
         .max_size(size.max(1))
         .connection_timeout(Duration::from_secs(30))
@@ -221,12 +216,8 @@ mod tests {
             DatabaseUrl::parse("/tmp/x.db").unwrap(),
             DatabaseUrl::Sqlite("/tmp/x.db".into())
         );
-        assert!(DatabaseUrl::parse("postgres://u@h/db")
-            .unwrap()
-            .is_postgres());
-        assert!(DatabaseUrl::parse("postgresql://u@h/db")
-            .unwrap()
-            .is_postgres());
+        assert!(DatabaseUrl::parse("postgres://u@h/db").unwrap().is_postgres());
+        assert!(DatabaseUrl::parse("postgresql://u@h/db").unwrap().is_postgres());
         assert!(DatabaseUrl::parse("mysql://u@h/db").is_err());
         assert!(DatabaseUrl::parse("").is_err());
     }

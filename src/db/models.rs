@@ -154,15 +154,8 @@ impl StoredShift {
             id: self.id,
             reason,
         };
-        let kind =
-            Kind::parse(&self.kind).ok_or_else(|| corrupt(format!("kind {:?}", self.kind)))?;
-        Shift::new(
-            self.start_at,
-            self.end_at,
-            i64::from(self.break_minutes),
-            kind,
-        )
-        .map_err(|e| corrupt(e.to_string()))
+        let kind = Kind::parse(&self.kind).ok_or_else(|| corrupt(format!("kind {:?}", self.kind)))?;
+        Shift::new(self.start_at, self.end_at, i64::from(self.break_minutes), kind).map_err(|e| corrupt(e.to_string()))
     }
 }
 
@@ -230,4 +223,158 @@ pub struct NewAuditEntry {
     pub category: String,
     pub operation: String,
     pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i64,
+    pub login: String,
+    pub role: String,
+    pub name: Option<String>,
+    pub staff_id: Option<String>,
+    pub email: Option<String>,
+    pub department: Option<String>,
+    pub password_hash: String,
+    pub trained_on: Option<NaiveDate>,
+    pub is_administrator: i32,
+    pub active: i32,
+    pub created_at: NaiveDateTime,
+    pub disabled_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = users, treat_none_as_default_value = false)]
+pub struct NewUser {
+    pub login: String,
+    pub role: String,
+    pub name: Option<String>,
+    pub staff_id: Option<String>,
+    pub email: Option<String>,
+    pub department: Option<String>,
+    pub password_hash: String,
+    pub trained_on: Option<NaiveDate>,
+    pub is_administrator: i32,
+    pub active: i32,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = interviews)]
+pub struct Interview {
+    pub id: i64,
+    pub doctor_id: i64,
+    pub month: String,
+    pub reason: String,
+    pub reach_100_date: NaiveDate,
+    pub deadline: NaiveDate,
+    pub physician_id: Option<i64>,
+    pub previous_physician_id: Option<i64>,
+    pub held_on: Option<NaiveDate>,
+    pub check_work: Option<String>,
+    pub check_sleep: Option<String>,
+    pub check_fatigue: Option<String>,
+    pub check_mental_physical: Option<String>,
+    pub opinion: Option<String>,
+    pub recorded_by: Option<String>,
+    pub recorded_at: Option<NaiveDateTime>,
+    pub retention_until: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = interviews, treat_none_as_default_value = false)]
+pub struct NewInterview {
+    pub doctor_id: i64,
+    pub month: String,
+    pub reason: String,
+    pub reach_100_date: NaiveDate,
+    pub deadline: NaiveDate,
+    pub physician_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = prechecks)]
+pub struct PreCheck {
+    #[diesel(skip_insertion)]
+    pub id: i64,
+    pub interview_id: i64,
+    pub work_status: String,
+    pub previous_month_minutes: i32,
+    pub sleep_average_minutes: i32,
+    pub fatigue_symptom: String,
+    pub fatigue_score: i32,
+    pub mental_physical: String,
+    pub doctor_requests_interview: i32,
+    pub recorded_by: Option<String>,
+    pub recorded_at: NaiveDateTime,
+    pub retention_until: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = measures)]
+pub struct Measure {
+    pub id: i64,
+    pub doctor_id: i64,
+    pub month: String,
+    pub reason: String,
+    pub interview_id: Option<i64>,
+    pub shorter_hours: i32,
+    pub fewer_night_duties: i32,
+    pub other: i32,
+    pub other_text: Option<String>,
+    pub recorded_by: Option<String>,
+    pub recorded_at: Option<NaiveDateTime>,
+    pub retention_until: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = measures, treat_none_as_default_value = false)]
+pub struct NewMeasure {
+    pub doctor_id: i64,
+    pub month: String,
+    pub reason: String,
+    pub interview_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = outbox)]
+pub struct OutboxMail {
+    pub id: i64,
+    pub dedupe_key: String,
+    pub reason: String,
+    pub doctor_id: Option<i64>,
+    pub month: Option<String>,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub ics: Option<String>,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub next_attempt_at: NaiveDateTime,
+    pub claimed_at: Option<NaiveDateTime>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = outbox, treat_none_as_default_value = false)]
+pub struct NewOutboxMail {
+    pub dedupe_key: String,
+    pub reason: String,
+    pub doctor_id: Option<i64>,
+    pub month: Option<String>,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub ics: Option<String>,
+    pub status: String,
+    pub next_attempt_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
 }

@@ -23,9 +23,7 @@ macro_rules! batch_insert {
         for chunk in $rows.chunks(INSERT_CHUNK) {
             match $conn {
                 AnyConnection::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
-                AnyConnection::Postgresql(c) => {
-                    diesel::insert_into($table).values(chunk).execute(c)?
-                }
+                AnyConnection::Postgresql(c) => diesel::insert_into($table).values(chunk).execute(c)?,
             };
         }
         Ok(())
@@ -48,10 +46,7 @@ pub fn doctor_by_staff_id(conn: &mut AnyConnection, staff_id: &str) -> QueryResu
 }
 
 pub fn insert_doctor(conn: &mut AnyConnection, new: &NewDoctor) -> QueryResult<()> {
-    diesel::insert_into(doctors::table)
-        .values(new)
-        .execute(conn)
-        .map(drop)
+    diesel::insert_into(doctors::table).values(new).execute(conn).map(drop)
 }
 
 pub fn update_doctor(conn: &mut AnyConnection, id: i64, fields: &DoctorFields) -> QueryResult<()> {
@@ -144,11 +139,7 @@ pub fn pc_sessions_between(
 }
 
 /// Discrepancy resolutions of days in `[from, to]`.
-pub fn resolutions_between(
-    conn: &mut AnyConnection,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> QueryResult<Vec<Resolution>> {
+pub fn resolutions_between(conn: &mut AnyConnection, from: NaiveDate, to: NaiveDate) -> QueryResult<Vec<Resolution>> {
     discrepancy_resolutions::table
         .filter(discrepancy_resolutions::day.ge(from))
         .filter(discrepancy_resolutions::day.le(to))
@@ -167,10 +158,7 @@ pub fn insert_batch(conn: &mut AnyConnection, batch: &NewImportBatch) -> QueryRe
         .get_result(conn)
 }
 
-pub fn import_batches_recent(
-    conn: &mut AnyConnection,
-    limit: i64,
-) -> QueryResult<Vec<ImportBatch>> {
+pub fn import_batches_recent(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<ImportBatch>> {
     import_batches::table
         .select(ImportBatch::as_select())
         .order(import_batches::id.desc())
@@ -179,11 +167,7 @@ pub fn import_batches_recent(
 }
 
 /// Marks timecard rows as replaced by a newer version (their data stays).
-pub fn supersede_timecard(
-    conn: &mut AnyConnection,
-    ids: &[i64],
-    at: NaiveDateTime,
-) -> QueryResult<usize> {
+pub fn supersede_timecard(conn: &mut AnyConnection, ids: &[i64], at: NaiveDateTime) -> QueryResult<usize> {
     let mut n = 0;
     for chunk in ids.chunks(INSERT_CHUNK) {
         n += diesel::update(timecard_rows::table.filter(timecard_rows::id.eq_any(chunk.to_vec())))
@@ -194,11 +178,7 @@ pub fn supersede_timecard(
 }
 
 /// Marks planned rows as withdrawn by a newer roster (their data stays).
-pub fn supersede_roster(
-    conn: &mut AnyConnection,
-    ids: &[i64],
-    at: NaiveDateTime,
-) -> QueryResult<usize> {
+pub fn supersede_roster(conn: &mut AnyConnection, ids: &[i64], at: NaiveDateTime) -> QueryResult<usize> {
     let mut n = 0;
     for chunk in ids.chunks(INSERT_CHUNK) {
         n += diesel::update(roster_rows::table.filter(roster_rows::id.eq_any(chunk.to_vec())))
@@ -231,14 +211,8 @@ pub fn insert_audit(conn: &mut AnyConnection, entry: &NewAuditEntry) -> QueryRes
 pub fn table_counts(conn: &mut AnyConnection) -> QueryResult<Vec<(&'static str, i64)>> {
     Ok(vec![
         ("doctors", doctors::table.count().get_result(conn)?),
-        (
-            "import_batches",
-            import_batches::table.count().get_result(conn)?,
-        ),
-        (
-            "timecard_rows",
-            timecard_rows::table.count().get_result(conn)?,
-        ),
+        ("import_batches", import_batches::table.count().get_result(conn)?),
+        ("timecard_rows", timecard_rows::table.count().get_result(conn)?),
         ("roster_rows", roster_rows::table.count().get_result(conn)?),
         ("pc_sessions", pc_sessions::table.count().get_result(conn)?),
         (

@@ -31,10 +31,7 @@ struct Coverage(Vec<(NaiveDateTime, NaiveDateTime)>);
 
 impl Coverage {
     fn new(rows: &[Shift]) -> Coverage {
-        let mut spans: Vec<_> = rows
-            .iter()
-            .map(|s| (s.rounded_start(), s.rounded_end()))
-            .collect();
+        let mut spans: Vec<_> = rows.iter().map(|s| (s.rounded_start(), s.rounded_end())).collect();
         spans.sort_unstable();
         let mut merged: Vec<(NaiveDateTime, NaiveDateTime)> = Vec::with_capacity(spans.len());
         for (start, end) in spans {
@@ -119,11 +116,7 @@ mod tests {
     #[test]
     fn pc_use_after_clocking_out_beyond_30_minutes_is_a_discrepancy() {
         // Clocked 08:30–17:30; PC 08:25–18:10: 5 + 40 = 45 uncovered > 30.
-        let tc = [row(
-            "2024-06-04 08:30:00",
-            "2024-06-04 17:30:00",
-            Kind::Work,
-        )];
+        let tc = [row("2024-06-04 08:30:00", "2024-06-04 17:30:00", Kind::Work)];
         let pcs = [session("2024-06-04 08:25:00", "2024-06-04 18:10:00")];
         let (from, to) = june();
         assert_eq!(
@@ -137,11 +130,7 @@ mod tests {
 
     #[test]
     fn exactly_30_uncovered_minutes_is_not_a_discrepancy() {
-        let tc = [row(
-            "2024-06-04 08:30:00",
-            "2024-06-04 17:30:00",
-            Kind::Work,
-        )];
+        let tc = [row("2024-06-04 08:30:00", "2024-06-04 17:30:00", Kind::Work)];
         let pcs = [session("2024-06-04 17:00:00", "2024-06-04 18:00:00")];
         let (from, to) = june();
         assert!(discrepancy_days(&pcs, &tc, from, to, 30).is_empty());
@@ -153,21 +142,14 @@ mod tests {
         // each outside any row add up to 40 on the day.
         let tc = [
             row("2024-06-04 08:30:00", "2024-06-04 17:30:00", Kind::Work),
-            row(
-                "2024-06-04 18:00:00",
-                "2024-06-04 20:00:00",
-                Kind::SelfStudy,
-            ),
+            row("2024-06-04 18:00:00", "2024-06-04 20:00:00", Kind::SelfStudy),
         ];
         let pcs = [
             session("2024-06-04 17:30:00", "2024-06-04 17:50:00"),
             session("2024-06-04 19:00:00", "2024-06-04 20:20:00"),
         ];
         let (from, to) = june();
-        assert_eq!(
-            discrepancy_days(&pcs, &tc, from, to, 30)[0].uncovered_minutes,
-            40
-        );
+        assert_eq!(discrepancy_days(&pcs, &tc, from, to, 30)[0].uncovered_minutes, 40);
     }
 
     #[test]
@@ -186,11 +168,7 @@ mod tests {
 
     #[test]
     fn a_night_row_started_the_day_before_covers_the_morning() {
-        let tc = [row(
-            "2024-06-03 17:00:00",
-            "2024-06-04 09:00:00",
-            Kind::Duty,
-        )];
+        let tc = [row("2024-06-03 17:00:00", "2024-06-04 09:00:00", Kind::Duty)];
         let pcs = [session("2024-06-04 07:00:00", "2024-06-04 09:20:00")];
         let (from, to) = june();
         assert!(discrepancy_days(&pcs, &tc, from, to, 30).is_empty());

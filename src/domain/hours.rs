@@ -59,11 +59,7 @@ pub struct DoctorRules {
 
 impl DoctorRules {
     /// A doctor with the hospital's defaults, optionally overridden.
-    pub fn new(
-        cfg: &RuleConfig,
-        legal_holiday: Weekday,
-        scheduled_start: Option<NaiveTime>,
-    ) -> Self {
+    pub fn new(cfg: &RuleConfig, legal_holiday: Weekday, scheduled_start: Option<NaiveTime>) -> Self {
         DoctorRules {
             legal_holiday,
             scheduled_start: scheduled_start.unwrap_or(cfg.scheduled_start),
@@ -186,11 +182,7 @@ impl DayLedger {
 /// The day a minute at `at` of a row started on `start_day` belongs to: the
 /// start day until the next day's scheduled start, then each following day
 /// from its own scheduled start (§5).
-fn attributed_day(
-    start_day: NaiveDate,
-    at: NaiveDateTime,
-    scheduled_start: NaiveTime,
-) -> NaiveDate {
+fn attributed_day(start_day: NaiveDate, at: NaiveDateTime, scheduled_start: NaiveTime) -> NaiveDate {
     let mut day = start_day;
     while at >= (day + Duration::days(1)).and_time(scheduled_start) {
         day += Duration::days(1);
@@ -215,10 +207,7 @@ pub fn overtime_by_day(
 ) -> BTreeMap<NaiveDate, Minutes> {
     let mut out = BTreeMap::new();
     let mut cum = 0;
-    for d in week_start_of(from, week_start)
-        .iter_days()
-        .take_while(|d| *d <= to)
-    {
+    for d in week_start_of(from, week_start).iter_days().take_while(|d| *d <= to) {
         if d.weekday() == week_start {
             cum = 0;
         }
@@ -255,12 +244,7 @@ pub struct MonthFigures {
 /// `shifts` must include the rows of the days before the month that share
 /// its first calendar week (and up to two days before, for long rows), and
 /// only rows that are to be counted (the caller filters by as-of date).
-pub fn month_figures(
-    shifts: &[Shift],
-    doctor: &DoctorRules,
-    month: YearMonth,
-    week_start: Weekday,
-) -> MonthFigures {
+pub fn month_figures(shifts: &[Shift], doctor: &DoctorRules, month: YearMonth, week_start: Weekday) -> MonthFigures {
     let ledger = DayLedger::new(shifts, doctor);
     let overtime = overtime_by_day(&ledger, month.first_day(), month.last_day(), week_start);
     let mut f = MonthFigures::default();
@@ -330,10 +314,7 @@ mod tests {
         // 2024-06-01 is a Saturday. 18:00 → 09:00, 90 min break.
         // Saturday part 18:00–24:00 = 360, less the whole break = 270 ordinary.
         // Sunday part 00:00–09:00 = 540 holiday minutes.
-        let ledger = DayLedger::new(
-            &[work("2024-06-01", "18:00", "33:00", 90)],
-            &sunday_doctor(),
-        );
+        let ledger = DayLedger::new(&[work("2024-06-01", "18:00", "33:00", 90)], &sunday_doctor());
         assert_eq!(ledger.attributed(d("2024-06-01")), 270);
         assert_eq!(ledger.holiday(d("2024-06-02")), 540);
         assert_eq!(ledger.attributed(d("2024-06-02")), 0);
@@ -344,10 +325,7 @@ mod tests {
         // 2024-06-09 is a Sunday. 20:00 → 10:00, 60 min break from Sunday's part.
         // Sunday 20:00–24:00 = 240 − 60 = 180 holiday; Monday 00:00–10:00 = 600,
         // all attributed to Monday (the day after the holiday) even past 08:30.
-        let ledger = DayLedger::new(
-            &[work("2024-06-09", "20:00", "10:00", 60)],
-            &sunday_doctor(),
-        );
+        let ledger = DayLedger::new(&[work("2024-06-09", "20:00", "10:00", 60)], &sunday_doctor());
         assert_eq!(ledger.holiday(d("2024-06-09")), 180);
         assert_eq!(ledger.attributed(d("2024-06-10")), 600);
         assert_eq!(ledger.attributed(d("2024-06-09")), 0);
@@ -360,15 +338,8 @@ mod tests {
         let doctor = DoctorRules::new(&RuleConfig::default(), Weekday::Sun, Some(t("09:00")));
         let nine = ClockReading::parse("09:00").unwrap();
         let noon = ClockReading::parse("12:00").unwrap();
-        let shifts = [Shift::from_written(
-            d("2024-06-04"),
-            nine,
-            noon,
-            Some(d("2024-06-05")),
-            180,
-            Kind::Work,
-        )
-        .unwrap()];
+        let shifts =
+            [Shift::from_written(d("2024-06-04"), nine, noon, Some(d("2024-06-05")), 180, Kind::Work).unwrap()];
         let ledger = DayLedger::new(&shifts, &doctor);
         assert_eq!(ledger.attributed(d("2024-06-04")), 21 * 60);
         assert_eq!(ledger.attributed(d("2024-06-05")), 3 * 60);
@@ -390,10 +361,7 @@ mod tests {
     fn work_on_a_national_holiday_is_ordinary_time() {
         // 2024-07-15 (Mon) is 海の日, a 祝日 but not the statutory holiday:
         // 08:00–19:00 with 60 min break = 600, of which 120 is daily overtime.
-        let ledger = DayLedger::new(
-            &[work("2024-07-15", "08:00", "19:00", 60)],
-            &sunday_doctor(),
-        );
+        let ledger = DayLedger::new(&[work("2024-07-15", "08:00", "19:00", 60)], &sunday_doctor());
         assert_eq!(ledger.holiday(d("2024-07-15")), 0);
         assert_eq!(ledger.attributed(d("2024-07-15")), 600);
         let ot = overtime_by_day(&ledger, d("2024-07-15"), d("2024-07-15"), Weekday::Sun);
@@ -404,10 +372,7 @@ mod tests {
     fn a_break_longer_than_the_first_days_part_continues_into_the_next_day() {
         // Saturday 23:00 → Sunday 07:00 with a 90 min break: Saturday's part
         // is 60 min and takes 60 of the break; the other 30 come off Sunday.
-        let ledger = DayLedger::new(
-            &[work("2024-06-01", "23:00", "07:00", 90)],
-            &sunday_doctor(),
-        );
+        let ledger = DayLedger::new(&[work("2024-06-01", "23:00", "07:00", 90)], &sunday_doctor());
         assert_eq!(ledger.attributed(d("2024-06-01")), 0);
         assert_eq!(ledger.holiday(d("2024-06-02")), 420 - 30);
     }
@@ -497,20 +462,8 @@ mod tests {
         // Rounded: 08:00 → 12:01 and 12:00 → 17:01; the later row starts at
         // 12:01, so 08:00 → 17:01 = 541 minutes in all, 61 of them overtime.
         let at = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap();
-        let a = Shift::new(
-            at("2024-06-04 08:00:30"),
-            at("2024-06-04 12:00:20"),
-            0,
-            Kind::Work,
-        )
-        .unwrap();
-        let b = Shift::new(
-            at("2024-06-04 12:00:40"),
-            at("2024-06-04 17:00:10"),
-            0,
-            Kind::Work,
-        )
-        .unwrap();
+        let a = Shift::new(at("2024-06-04 08:00:30"), at("2024-06-04 12:00:20"), 0, Kind::Work).unwrap();
+        let b = Shift::new(at("2024-06-04 12:00:40"), at("2024-06-04 17:00:10"), 0, Kind::Work).unwrap();
         assert!(!a.overlaps(&b));
         let ledger = DayLedger::new(&[a, b], &sunday_doctor());
         assert_eq!(ledger.attributed(d("2024-06-04")), 541);
@@ -556,17 +509,8 @@ mod tests {
     #[test]
     fn the_relevant_window_reaches_back_to_the_first_weeks_start_and_two_days_more() {
         // June 2024 starts on a Saturday; its week began on Sunday 26 May.
-        assert_eq!(
-            earliest_relevant_start(june(), Weekday::Sun),
-            midnight(d("2024-05-24"))
-        );
-        assert_eq!(
-            week_start_of(d("2024-06-01"), Weekday::Mon),
-            d("2024-05-27")
-        );
-        assert_eq!(
-            week_start_of(d("2024-06-02"), Weekday::Sun),
-            d("2024-06-02")
-        );
+        assert_eq!(earliest_relevant_start(june(), Weekday::Sun), midnight(d("2024-05-24")));
+        assert_eq!(week_start_of(d("2024-06-01"), Weekday::Mon), d("2024-05-27"));
+        assert_eq!(week_start_of(d("2024-06-02"), Weekday::Sun), d("2024-06-02"));
     }
 }

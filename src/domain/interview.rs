@@ -74,7 +74,12 @@ impl PreCheckFacts {
 /// 100 h; for an A-level doctor whose pre-check records no risk factor, the
 /// interview may follow reaching 100 h without delay (`grace_days` after).
 /// Never for 連携B, B, C-1 or C-2.
-pub fn deadline(reach_100_date: NaiveDate, level: Level, precheck: Option<&PreCheckFacts>, grace_days: i64) -> NaiveDate {
+pub fn deadline(
+    reach_100_date: NaiveDate,
+    level: Level,
+    precheck: Option<&PreCheckFacts>,
+    grace_days: i64,
+) -> NaiveDate {
     match precheck {
         Some(p) if level == Level::A && !p.has_risk_factor() => reach_100_date + Duration::days(grace_days),
         _ => reach_100_date - Duration::days(1),
@@ -138,11 +143,15 @@ impl Physician {
 
 /// Chooses the eligible physician with the fewest open interviews (ties by
 /// login), leaving out `exclude` (a doctor may ask for another physician).
-pub fn choose_physician<'a>(candidates: &'a [Physician], exclude: Option<i64>, today: NaiveDate) -> Option<&'a Physician> {
+pub fn choose_physician(candidates: &[Physician], exclude: Option<i64>, today: NaiveDate) -> Option<&Physician> {
     candidates
         .iter()
         .filter(|p| p.may_interview(today) && Some(p.id) != exclude)
-        .min_by(|a, b| a.open_interviews.cmp(&b.open_interviews).then_with(|| a.login.cmp(&b.login)))
+        .min_by(|a, b| {
+            a.open_interviews
+                .cmp(&b.open_interviews)
+                .then_with(|| a.login.cmp(&b.login))
+        })
 }
 
 /// `years` after `from` on the same day of the month (29 February → 28).
@@ -195,22 +204,45 @@ mod tests {
     #[test]
     fn the_a_level_exception_never_applies_to_renkei_b_b_or_c() {
         for level in [Level::RenkeiB, Level::B, Level::C1, Level::C2] {
-            assert_eq!(deadline(d("2024-06-19"), level, Some(&calm()), 7), d("2024-06-18"), "{level}");
+            assert_eq!(
+                deadline(d("2024-06-19"), level, Some(&calm()), 7),
+                d("2024-06-18"),
+                "{level}"
+            );
         }
     }
 
     #[test]
     fn each_risk_factor_alone_removes_the_a_level_exception() {
         let risky = [
-            PreCheckFacts { previous_month_minutes: 6000, ..calm() },
-            PreCheckFacts { sleep_average_minutes: 359, ..calm() },
-            PreCheckFacts { fatigue_symptom: Symptom::IV, ..calm() },
-            PreCheckFacts { fatigue_score: 4, ..calm() },
-            PreCheckFacts { doctor_requests_interview: true, ..calm() },
+            PreCheckFacts {
+                previous_month_minutes: 6000,
+                ..calm()
+            },
+            PreCheckFacts {
+                sleep_average_minutes: 359,
+                ..calm()
+            },
+            PreCheckFacts {
+                fatigue_symptom: Symptom::IV,
+                ..calm()
+            },
+            PreCheckFacts {
+                fatigue_score: 4,
+                ..calm()
+            },
+            PreCheckFacts {
+                doctor_requests_interview: true,
+                ..calm()
+            },
         ];
         for p in risky {
             assert!(p.has_risk_factor(), "{p:?}");
-            assert_eq!(deadline(d("2024-06-19"), Level::A, Some(&p), 7), d("2024-06-18"), "{p:?}");
+            assert_eq!(
+                deadline(d("2024-06-19"), Level::A, Some(&p), 7),
+                d("2024-06-18"),
+                "{p:?}"
+            );
         }
         // The boundaries themselves are not risks: 5999 min, exactly 6 h sleep, III, score 3.
         let edge = PreCheckFacts {
@@ -227,7 +259,10 @@ mod tests {
     fn an_interview_is_done_when_held_and_overdue_after_its_deadline() {
         assert_eq!(Status::of(d("2024-06-18"), None, d("2024-06-18")), Status::Scheduled);
         assert_eq!(Status::of(d("2024-06-18"), None, d("2024-06-19")), Status::Overdue);
-        assert_eq!(Status::of(d("2024-06-18"), Some(d("2024-06-20")), d("2024-06-25")), Status::Done);
+        assert_eq!(
+            Status::of(d("2024-06-18"), Some(d("2024-06-20")), d("2024-06-25")),
+            Status::Done
+        );
     }
 
     fn physician(id: i64, login: &str, trained: Option<&str>, admin: bool, open: usize) -> Physician {
@@ -251,7 +286,10 @@ mod tests {
         ];
         assert_eq!(choose_physician(&ps, None, today), None);
         let mut ok = physician(4, "kato", Some("2024-03-01"), false, 5);
-        assert_eq!(choose_physician(&[ps[0].clone(), ok.clone()], None, today).map(|p| p.id), Some(4));
+        assert_eq!(
+            choose_physician(&[ps[0].clone(), ok.clone()], None, today).map(|p| p.id),
+            Some(4)
+        );
         ok.active = false;
         assert_eq!(choose_physician(&[ok], None, today), None);
     }
@@ -264,14 +302,23 @@ mod tests {
             physician(2, "a-abe", Some("2024-01-01"), false, 1),
             physician(3, "c-ueda", Some("2024-01-01"), false, 1),
         ];
-        assert_eq!(choose_physician(&ps, None, today).map(|p| p.login.as_str()), Some("a-abe"));
-        assert_eq!(choose_physician(&ps, Some(2), today).map(|p| p.login.as_str()), Some("c-ueda"));
+        assert_eq!(
+            choose_physician(&ps, None, today).map(|p| p.login.as_str()),
+            Some("a-abe")
+        );
+        assert_eq!(
+            choose_physician(&ps, Some(2), today).map(|p| p.login.as_str()),
+            Some("c-ueda")
+        );
     }
 
     #[test]
     fn health_records_are_kept_five_years_and_working_time_three_years_from_the_months_end() {
         assert_eq!(health_record_retention(d("2024-07-22")), d("2029-07-22"));
         assert_eq!(health_record_retention(d("2024-02-29")), d("2029-02-28"));
-        assert_eq!(work_record_retention(YearMonth::parse("2024-06").unwrap()), d("2027-06-30"));
+        assert_eq!(
+            work_record_retention(YearMonth::parse("2024-06").unwrap()),
+            d("2027-06-30")
+        );
     }
 }

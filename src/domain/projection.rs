@@ -80,11 +80,7 @@ pub fn project(
     cfg: &RuleConfig,
 ) -> Projection {
     let t = month.clamp(as_of);
-    let known: Vec<Shift> = actual
-        .iter()
-        .filter(|s| s.start_date() <= t)
-        .cloned()
-        .collect();
+    let known: Vec<Shift> = actual.iter().filter(|s| s.start_date() <= t).cloned().collect();
     let planned: Vec<&Shift> = roster.iter().filter(|s| s.start_date() > t).collect();
     let actual_figures = month_figures(&known, doctor, month, cfg.week_start);
     let actual_total = actual_figures.overtime_holiday_minutes;
@@ -102,11 +98,7 @@ pub fn project(
         let running = (1..=month.days())
             .map(|k| {
                 if k <= day_t {
-                    actual_figures
-                        .running
-                        .get(k as usize - 1)
-                        .copied()
-                        .unwrap_or(0)
+                    actual_figures.running.get(k as usize - 1).copied().unwrap_or(0)
                 } else {
                     actual_total * k / day_t
                 }
@@ -302,14 +294,7 @@ mod tests {
             Kind::Work,
         )
         .unwrap()];
-        let p = project(
-            &rows,
-            &[],
-            &doctor(),
-            june(),
-            d("2024-06-01"),
-            &RuleConfig::default(),
-        );
+        let p = project(&rows, &[], &doctor(), june(), d("2024-06-01"), &RuleConfig::default());
         assert_eq!(p.actual.overtime_holiday_minutes, 960 + 1440);
         assert_eq!(p.projected_overtime_holiday_minutes, 2400 * 30);
         // run(1) = 960; run(k) = 2400 × k for k > 1: 6000 first reached at k = 3.

@@ -76,9 +76,7 @@ impl Kind {
                 Kind::DutyPermitted
             }
             "self_study" | "自己研鑽" => Kind::SelfStudy,
-            "external" | "副業" | "兼業" | "副業・兼業" | "副業兼業" | "他院" => {
-                Kind::External
-            }
+            "external" | "副業" | "兼業" | "副業・兼業" | "副業兼業" | "他院" => Kind::External,
             _ => return None,
         })
     }
@@ -187,22 +185,13 @@ pub fn weekday_code(w: Weekday) -> &'static str {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ShiftError {
     #[error("終了が開始より後ではありません（{start} → {end}） / end is not after start")]
-    EndNotAfterStart {
-        start: NaiveDateTime,
-        end: NaiveDateTime,
-    },
+    EndNotAfterStart { start: NaiveDateTime, end: NaiveDateTime },
     #[error("48時間を超える勤務です（{start} → {end}） / row longer than 48 h")]
-    TooLong {
-        start: NaiveDateTime,
-        end: NaiveDateTime,
-    },
+    TooLong { start: NaiveDateTime, end: NaiveDateTime },
     #[error("休憩時間が負です（{0}分） / negative break")]
     NegativeBreak(Minutes),
     #[error("休憩時間（{break_minutes}分）が勤務時間（{span}分）より長いです / break longer than the row")]
-    BreakTooLong {
-        break_minutes: Minutes,
-        span: Minutes,
-    },
+    BreakTooLong { break_minutes: Minutes, span: Minutes },
 }
 
 /// One validated row: times as written, break in minutes, kind.
@@ -233,10 +222,7 @@ impl Shift {
         }
         let span = minutes_between(floor_minute(start), ceil_minute(end));
         if break_minutes > span {
-            return Err(ShiftError::BreakTooLong {
-                break_minutes,
-                span,
-            });
+            return Err(ShiftError::BreakTooLong { break_minutes, span });
         }
         Ok(Shift {
             start,
@@ -323,28 +309,18 @@ mod tests {
 
     #[test]
     fn a_shift_ending_at_25_30_ends_next_day_at_01_30() {
-        let s = Shift::from_written(d("2024-06-01"), c("17:00"), c("25:30"), None, 0, Kind::Work)
-            .unwrap();
+        let s = Shift::from_written(d("2024-06-01"), c("17:00"), c("25:30"), None, 0, Kind::Work).unwrap();
         assert_eq!(s.end(), dt("2024-06-02 01:30"));
         assert_eq!(s.minutes(), 510);
     }
 
     #[test]
     fn an_end_below_24_that_is_not_after_the_start_ends_next_day() {
-        let s = Shift::from_written(
-            d("2024-06-01"),
-            c("17:00"),
-            c("09:00"),
-            None,
-            60,
-            Kind::Work,
-        )
-        .unwrap();
+        let s = Shift::from_written(d("2024-06-01"), c("17:00"), c("09:00"), None, 60, Kind::Work).unwrap();
         assert_eq!(s.end(), dt("2024-06-02 09:00"));
         assert_eq!(s.minutes(), 16 * 60 - 60);
         // 09:00 → 09:00 is a full 24 h, not an empty row.
-        let s = Shift::from_written(d("2024-06-01"), c("09:00"), c("09:00"), None, 0, Kind::Duty)
-            .unwrap();
+        let s = Shift::from_written(d("2024-06-01"), c("09:00"), c("09:00"), None, 0, Kind::Duty).unwrap();
         assert_eq!(s.minutes(), 24 * 60);
     }
 
@@ -396,32 +372,16 @@ mod tests {
 
     #[test]
     fn a_negative_break_or_a_break_longer_than_the_row_is_refused() {
-        let neg = Shift::from_written(
-            d("2024-06-01"),
-            c("08:00"),
-            c("17:00"),
-            None,
-            -5,
-            Kind::Work,
-        );
+        let neg = Shift::from_written(d("2024-06-01"), c("08:00"), c("17:00"), None, -5, Kind::Work);
         assert!(matches!(neg, Err(ShiftError::NegativeBreak(-5))));
-        let long = Shift::from_written(
-            d("2024-06-01"),
-            c("08:00"),
-            c("09:00"),
-            None,
-            61,
-            Kind::Work,
-        );
+        let long = Shift::from_written(d("2024-06-01"), c("08:00"), c("09:00"), None, 61, Kind::Work);
         assert!(matches!(long, Err(ShiftError::BreakTooLong { .. })));
     }
 
     #[test]
     fn seconds_are_rounded_outwards_so_work_is_never_under_counted() {
-        let start =
-            NaiveDateTime::parse_from_str("2024-06-03 08:59:59", "%Y-%m-%d %H:%M:%S").unwrap();
-        let end =
-            NaiveDateTime::parse_from_str("2024-06-03 17:00:01", "%Y-%m-%d %H:%M:%S").unwrap();
+        let start = NaiveDateTime::parse_from_str("2024-06-03 08:59:59", "%Y-%m-%d %H:%M:%S").unwrap();
+        let end = NaiveDateTime::parse_from_str("2024-06-03 17:00:01", "%Y-%m-%d %H:%M:%S").unwrap();
         let s = Shift::new(start, end, 60, Kind::Work).unwrap();
         // 08:59 → 17:01 is 482 minutes, less the hour of break.
         assert_eq!(s.minutes(), 422);

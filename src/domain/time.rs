@@ -13,9 +13,7 @@ pub type Minutes = i64;
 
 /// Floors a punch to the minute (used for starts and log-ons).
 pub fn floor_minute(t: NaiveDateTime) -> NaiveDateTime {
-    t.with_second(0)
-        .and_then(|t| t.with_nanosecond(0))
-        .unwrap_or(t)
+    t.with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or(t)
 }
 
 /// Ceils a punch to the minute (used for ends and log-offs).
@@ -50,9 +48,7 @@ pub struct ClockReading {
 /// Why a clock reading could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClockError {
-    #[error(
-        "時刻が読めません（HH:MM または HH:MM:SS）: {0:?} / unreadable time (HH:MM or HH:MM:SS)"
-    )]
+    #[error("時刻が読めません（HH:MM または HH:MM:SS）: {0:?} / unreadable time (HH:MM or HH:MM:SS)")]
     Unreadable(String),
 }
 
@@ -82,11 +78,7 @@ impl ClockReading {
         let mut field = |max_len: usize| -> Result<Option<i64>, ClockError> {
             match parts.next() {
                 None => Ok(None),
-                Some(p)
-                    if !p.is_empty()
-                        && p.len() <= max_len
-                        && p.bytes().all(|b| b.is_ascii_digit()) =>
-                {
+                Some(p) if !p.is_empty() && p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit()) => {
                     p.parse::<i64>().map(Some).map_err(|_| err())
                 }
                 Some(_) => Err(err()),
@@ -114,11 +106,7 @@ impl ClockReading {
 
 impl fmt::Display for ClockReading {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (h, m, s) = (
-            self.seconds / 3600,
-            self.seconds / 60 % 60,
-            self.seconds % 60,
-        );
+        let (h, m, s) = (self.seconds / 3600, self.seconds / 60 % 60, self.seconds % 60);
         if s == 0 {
             write!(f, "{h:02}:{m:02}")
         } else {
@@ -145,22 +133,10 @@ mod tests {
 
     #[test]
     fn a_start_with_seconds_is_floored_and_an_end_is_ceiled() {
-        assert_eq!(
-            floor_minute(dt("2024-06-03 08:59:59")),
-            dt("2024-06-03 08:59:00")
-        );
-        assert_eq!(
-            ceil_minute(dt("2024-06-03 17:00:01")),
-            dt("2024-06-03 17:01:00")
-        );
-        assert_eq!(
-            ceil_minute(dt("2024-06-03 23:59:30")),
-            dt("2024-06-04 00:00:00")
-        );
-        assert_eq!(
-            ceil_minute(dt("2024-06-03 17:00:00")),
-            dt("2024-06-03 17:00:00")
-        );
+        assert_eq!(floor_minute(dt("2024-06-03 08:59:59")), dt("2024-06-03 08:59:00"));
+        assert_eq!(ceil_minute(dt("2024-06-03 17:00:01")), dt("2024-06-03 17:01:00"));
+        assert_eq!(ceil_minute(dt("2024-06-03 23:59:30")), dt("2024-06-04 00:00:00"));
+        assert_eq!(ceil_minute(dt("2024-06-03 17:00:00")), dt("2024-06-03 17:00:00"));
     }
 
     #[test]
@@ -169,18 +145,12 @@ mod tests {
         let r = ClockReading::parse("25:30").unwrap();
         assert!(r.is_past_midnight());
         assert_eq!(r.on(d), dt("2024-06-02 01:30:00"));
-        assert_eq!(
-            ClockReading::parse("9:05").unwrap().on(d),
-            dt("2024-06-01 09:05:00")
-        );
+        assert_eq!(ClockReading::parse("9:05").unwrap().on(d), dt("2024-06-01 09:05:00"));
         assert_eq!(
             ClockReading::parse("08:00:45").unwrap().on(d),
             dt("2024-06-01 08:00:45")
         );
-        assert_eq!(
-            ClockReading::parse("48:00").unwrap().on(d),
-            dt("2024-06-03 00:00:00")
-        );
+        assert_eq!(ClockReading::parse("48:00").unwrap().on(d), dt("2024-06-03 00:00:00"));
     }
 
     #[test]
@@ -198,10 +168,7 @@ mod tests {
             "08時00分",
             "1:2345",
         ] {
-            assert!(
-                ClockReading::parse(bad).is_err(),
-                "{bad:?} should be refused"
-            );
+            assert!(ClockReading::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
 
@@ -268,9 +235,7 @@ impl YearMonth {
     }
     /// Every day of the month in order.
     pub fn iter_days(self) -> impl Iterator<Item = NaiveDate> {
-        self.first
-            .iter_days()
-            .take_while(move |d| YearMonth::of(*d) == self)
+        self.first.iter_days().take_while(move |d| YearMonth::of(*d) == self)
     }
 }
 
@@ -288,19 +253,10 @@ mod year_month_tests {
     fn a_month_knows_its_days_and_clamps_dates_into_itself() {
         let feb = YearMonth::parse("2024-02").unwrap();
         assert_eq!(feb.days(), 29);
-        assert_eq!(
-            feb.last_day(),
-            NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
-        );
+        assert_eq!(feb.last_day(), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
         assert_eq!(feb.iter_days().count(), 29);
-        assert_eq!(
-            YearMonth::parse("2024/12").unwrap().next().to_string(),
-            "2025-01"
-        );
-        assert_eq!(
-            YearMonth::parse("2025-01").unwrap().previous().to_string(),
-            "2024-12"
-        );
+        assert_eq!(YearMonth::parse("2024/12").unwrap().next().to_string(), "2025-01");
+        assert_eq!(YearMonth::parse("2025-01").unwrap().previous().to_string(), "2024-12");
         let early = NaiveDate::from_ymd_opt(2024, 1, 15).unwrap();
         assert_eq!(feb.clamp(early), feb.first_day());
         assert!(YearMonth::parse("2024-13").is_none());

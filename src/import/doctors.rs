@@ -128,8 +128,7 @@ mod tests {
 
     #[test]
     fn a_doctor_with_every_column_in_japanese_is_read() {
-        let csv =
-            "職員番号,氏名,診療科,水準,メールアドレス,法定休日,PCアカウント,所定始業,所属長\n\
+        let csv = "職員番号,氏名,診療科,水準,メールアドレス,法定休日,PCアカウント,所定始業,所属長\n\
                    Ｄ００１,山田　太郎,内科,連携B,yamada@example.jp,土,yamada-t,９：００,suzuki\n";
         let parsed = parse_doctors(csv.as_bytes()).unwrap();
         assert_eq!(parsed.rejected, vec![]);
@@ -157,10 +156,7 @@ mod tests {
         let parsed = parse_doctors(csv.as_bytes()).unwrap();
         let d = &parsed.rows[0].value;
         assert_eq!((d.level, d.legal_holiday), (Level::A, Weekday::Sun));
-        assert_eq!(
-            (&d.department, &d.email, d.scheduled_start),
-            (&None, &None, None)
-        );
+        assert_eq!((&d.department, &d.email, d.scheduled_start), (&None, &None, None));
     }
 
     #[test]
@@ -173,7 +169,8 @@ mod tests {
             vec![RowError {
                 line: 4,
                 column: Some("staff_id".into()),
-                reason: r#"職員番号が重複しています（2行目と同じ）: "D001" / duplicate staff_id (same as line 2)"#.into(),
+                reason: r#"職員番号が重複しています（2行目と同じ）: "D001" / duplicate staff_id (same as line 2)"#
+                    .into(),
             }]
         );
     }
@@ -183,11 +180,7 @@ mod tests {
         let csv = "職員番号,氏名,水準,メール,所定始業\n,山田,D,yamada,25:00\n";
         let parsed = parse_doctors(csv.as_bytes()).unwrap();
         assert!(parsed.rows.is_empty());
-        let columns: Vec<_> = parsed
-            .rejected
-            .iter()
-            .map(|e| (e.line, e.column.as_deref()))
-            .collect();
+        let columns: Vec<_> = parsed.rejected.iter().map(|e| (e.line, e.column.as_deref())).collect();
         assert_eq!(
             columns,
             vec![
@@ -197,9 +190,6 @@ mod tests {
                 (2, Some("所定始業"))
             ]
         );
-        assert_eq!(
-            parsed.rejected[0].reason,
-            "職員番号が空です / staff_id is empty"
-        );
+        assert_eq!(parsed.rejected[0].reason, "職員番号が空です / staff_id is empty");
     }
 }

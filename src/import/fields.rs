@@ -54,11 +54,7 @@ pub(crate) fn time_of_day(s: &str) -> Result<NaiveTime, String> {
         .ok()
         .filter(|r| !r.is_past_midnight())
         .map(|r| r.on(NaiveDate::MIN).time())
-        .ok_or_else(|| {
-            format!(
-                "時刻が読めません（00:00〜23:59）: {s:?} / unreadable time of day (00:00 to 23:59)"
-            )
-        })
+        .ok_or_else(|| format!("時刻が読めません（00:00〜23:59）: {s:?} / unreadable time of day (00:00 to 23:59)"))
 }
 
 /// A PC log instant: a date, a space or `T`, and a time below 24:00.
@@ -69,7 +65,9 @@ pub(crate) fn datetime(s: &str) -> Result<NaiveDateTime, String> {
             (!reading.is_past_midnight()).then_some(reading.on(date(d).ok()?))
         })
         .ok_or_else(|| {
-            format!("日時が読めません（YYYY-MM-DD HH:MM[:SS]）: {s:?} / unreadable date and time (YYYY-MM-DD HH:MM[:SS])")
+            format!(
+                "日時が読めません（YYYY-MM-DD HH:MM[:SS]）: {s:?} / unreadable date and time (YYYY-MM-DD HH:MM[:SS])"
+            )
         })
 }
 
@@ -111,8 +109,7 @@ pub(crate) fn level(s: &str) -> Result<Level, String> {
     if s.is_empty() {
         return Ok(Level::A);
     }
-    Level::parse(s)
-        .ok_or_else(|| format!("水準が不明です（A, 連携B, B, C-1, C-2）: {s:?} / unknown level"))
+    Level::parse(s).ok_or_else(|| format!("水準が不明です（A, 連携B, B, C-1, C-2）: {s:?} / unknown level"))
 }
 
 /// A legal holiday; empty is Sunday. (Checked here rather than relying on
@@ -121,19 +118,15 @@ pub(crate) fn weekday(s: &str) -> Result<Weekday, String> {
     if s.is_empty() {
         return Ok(Weekday::Sun);
     }
-    parse_weekday(s).ok_or_else(|| {
-        format!("法定休日が読めません（sun〜sat または 日〜土）: {s:?} / unreadable legal holiday")
-    })
+    parse_weekday(s)
+        .ok_or_else(|| format!("法定休日が読めません（sun〜sat または 日〜土）: {s:?} / unreadable legal holiday"))
 }
 
 /// A light sanity check: one `@` with text on both sides and no spaces.
 pub(crate) fn email(s: &str) -> Result<String, String> {
     match s.split_once('@') {
         Some((local, domain))
-            if !local.is_empty()
-                && !domain.is_empty()
-                && !domain.contains('@')
-                && !s.contains(char::is_whitespace) =>
+            if !local.is_empty() && !domain.is_empty() && !domain.contains('@') && !s.contains(char::is_whitespace) =>
         {
             Ok(s.to_string())
         }
@@ -233,10 +226,7 @@ mod tests {
     fn kinds_levels_and_holidays_default_when_empty_and_name_unknown_values() {
         assert_eq!(kind(""), Ok(Kind::Work));
         assert_eq!(kind("宿日直(許可)"), Ok(Kind::DutyPermitted));
-        assert_eq!(
-            kind("休み"),
-            Err(r#"勤務区分が不明です: "休み" / unknown kind"#.into())
-        );
+        assert_eq!(kind("休み"), Err(r#"勤務区分が不明です: "休み" / unknown kind"#.into()));
         assert_eq!(level(""), Ok(Level::A));
         assert_eq!(level("C1"), Ok(Level::C1));
         assert!(level("D").is_err());
@@ -247,10 +237,7 @@ mod tests {
 
     #[test]
     fn a_scheduled_start_must_be_a_time_of_day() {
-        assert_eq!(
-            time_of_day("8:30"),
-            Ok(NaiveTime::from_hms_opt(8, 30, 0).unwrap())
-        );
+        assert_eq!(time_of_day("8:30"), Ok(NaiveTime::from_hms_opt(8, 30, 0).unwrap()));
         assert!(time_of_day("24:00").is_err());
         assert!(time_of_day("830").is_err());
     }

@@ -179,10 +179,7 @@ mod tests {
     #[test]
     fn a_missing_required_column_is_named_in_japanese_and_english() {
         let err = Columns::map(&header(&["休憩"]), &FIELDS).unwrap_err();
-        assert_eq!(
-            err,
-            FileError::MissingColumns(vec!["職員番号(staff_id)".into()])
-        );
+        assert_eq!(err, FileError::MissingColumns(vec!["職員番号(staff_id)".into()]));
         assert_eq!(
             err.to_string(),
             "必須の列がありません: 職員番号(staff_id) / missing required columns"

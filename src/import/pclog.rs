@@ -19,14 +19,7 @@ pub struct PcRecord {
 
 const ACCOUNT: Field = Field {
     name: "staff_id",
-    aliases: &[
-        "職員番号",
-        "アカウント",
-        "ユーザー",
-        "account",
-        "職員ID",
-        "社員番号",
-    ],
+    aliases: &["職員番号", "アカウント", "ユーザー", "account", "職員ID", "社員番号"],
     required: true,
 };
 const PC_NAME: Field = Field {

@@ -61,14 +61,8 @@ pub fn parse_shifts(bytes: &[u8]) -> Result<Parsed<ShiftRecord>, FileError> {
         let end_date = c.optional(&END_DATE, fields::date);
         let break_minutes = c.value(&BREAK, fields::break_minutes);
         let kind = c.value(&KIND, fields::kind);
-        let (staff_id, date, clock_in, clock_out, break_minutes, kind) = (
-            staff_id?,
-            date?,
-            clock_in?,
-            clock_out?,
-            break_minutes?,
-            kind?,
-        );
+        let (staff_id, date, clock_in, clock_out, break_minutes, kind) =
+            (staff_id?, date?, clock_in?, clock_out?, break_minutes?, kind?);
         if c.has_errors() {
             return None;
         }
@@ -134,8 +128,7 @@ mod tests {
 
     #[test]
     fn a_utf8_bom_does_not_hide_the_first_header() {
-        let parsed =
-            parse("\u{feff}staff_id,date,clock_in,clock_out\nD001,2024-06-01,08:00,17:00\n");
+        let parsed = parse("\u{feff}staff_id,date,clock_in,clock_out\nD001,2024-06-01,08:00,17:00\n");
         assert_eq!(parsed.rows.len(), 1);
         assert_eq!(parsed.ignored_columns, Vec::<String>::new());
     }
@@ -148,7 +141,8 @@ mod tests {
 
     #[test]
     fn slash_dates_with_single_digits_and_full_width_cells_are_read() {
-        let parsed = parse("staff_id,date,clock_in,clock_out,end_date\nD001,2024/6/1,０８：３０,9:00,２０２４／６／２\n");
+        let parsed =
+            parse("staff_id,date,clock_in,clock_out,end_date\nD001,2024/6/1,０８：３０,9:00,２０２４／６／２\n");
         assert_eq!(parsed.rejected, vec![]);
         let s = &parsed.rows[0].value.shift;
         assert_eq!(
@@ -159,8 +153,7 @@ mod tests {
 
     #[test]
     fn a_full_width_break_header_and_an_hours_minutes_break_are_understood() {
-        let parsed =
-            parse("職員番号,日付,出勤,退勤,休憩時間（分）\nD001,2024-06-01,08:00,17:00,1:00\n");
+        let parsed = parse("職員番号,日付,出勤,退勤,休憩時間（分）\nD001,2024-06-01,08:00,17:00,1:00\n");
         assert_eq!(
             parsed.rows[0].value.shift,
             shift("2024-06-01", "08:00", "17:00", 60, Kind::Work)
@@ -179,21 +172,15 @@ mod tests {
 
     #[test]
     fn unknown_columns_are_ignored_and_named() {
-        let parsed = parse(
-            "staff_id,備考,date,clock_in,clock_out,Memo\nD001,遅刻,2024-06-01,08:00,17:00,x\n",
-        );
+        let parsed = parse("staff_id,備考,date,clock_in,clock_out,Memo\nD001,遅刻,2024-06-01,08:00,17:00,x\n");
         assert_eq!(parsed.ignored_columns, vec!["備考", "Memo"]);
         assert_eq!(parsed.rows.len(), 1);
     }
 
     #[test]
     fn a_missing_required_column_fails_the_file_and_is_named() {
-        let err =
-            parse_shifts("職員番号,勤務日,出勤\nD001,2024-06-01,08:00\n".as_bytes()).unwrap_err();
-        assert_eq!(
-            err,
-            FileError::MissingColumns(vec!["退勤(clock_out)".into()])
-        );
+        let err = parse_shifts("職員番号,勤務日,出勤\nD001,2024-06-01,08:00\n".as_bytes()).unwrap_err();
+        assert_eq!(err, FileError::MissingColumns(vec!["退勤(clock_out)".into()]));
     }
 
     #[test]
@@ -233,14 +220,9 @@ mod tests {
         );
         assert!(parsed.rows.is_empty());
         assert_eq!(parsed.rejected[0].column.as_deref(), Some("休憩"));
-        assert_eq!(
-            parsed.rejected[0].reason,
-            ShiftError::NegativeBreak(-5).to_string()
-        );
+        assert_eq!(parsed.rejected[0].reason, ShiftError::NegativeBreak(-5).to_string());
         assert_eq!(parsed.rejected[1].column.as_deref(), Some("clock_out"));
-        assert!(parsed.rejected[1]
-            .reason
-            .ends_with("/ end is not after start"));
+        assert!(parsed.rejected[1].reason.ends_with("/ end is not after start"));
     }
 
     #[test]
@@ -251,10 +233,7 @@ mod tests {
              \n\
              D001,2024-06-02,08:00,99:00,\n",
         );
-        assert_eq!(
-            parsed.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
-            vec![2]
-        );
+        assert_eq!(parsed.rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![2]);
         assert_eq!(parsed.rejected.len(), 1);
         assert_eq!(parsed.rejected[0].line, 6);
         assert_eq!(parsed.rejected[0].column.as_deref(), Some("clock_out"));
@@ -285,23 +264,15 @@ mod tests {
 
     #[test]
     fn blank_and_comma_only_lines_are_skipped_and_header_only_is_no_rows() {
-        let parsed =
-            parse("\nstaff_id,date,clock_in,clock_out\n\n,,,\nD001,2024-06-01,08:00,17:00\n");
-        assert_eq!(
-            parsed.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
-            vec![5]
-        );
+        let parsed = parse("\nstaff_id,date,clock_in,clock_out\n\n,,,\nD001,2024-06-01,08:00,17:00\n");
+        assert_eq!(parsed.rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![5]);
         assert_eq!(parsed.rejected, vec![]);
         assert_eq!(
             parse("staff_id,date,clock_in,clock_out\n").rows,
             Vec::<Lined<ShiftRecord>>::new()
         );
         for empty in ["", "\u{feff}", "\n\n", " , \n"] {
-            assert_eq!(
-                parse_shifts(empty.as_bytes()),
-                Err(FileError::Empty),
-                "{empty:?}"
-            );
+            assert_eq!(parse_shifts(empty.as_bytes()), Err(FileError::Empty), "{empty:?}");
         }
     }
 

@@ -27,24 +27,20 @@ impl Cells<'_> {
 
     /// A cell given to `parse` even when empty or absent (as `""`), for
     /// fields whose parser supplies the default (kind, level, break, …).
-    pub fn value<T>(
-        &mut self,
-        field: &Field,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Option<T> {
+    pub fn value<T>(&mut self, field: &Field, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
         let columns = self.columns;
         let (column, cell) = match columns.find(field) {
-            Some((index, header)) => (
-                Some(header),
-                normalise(self.record.get(index).unwrap_or("")),
-            ),
+            Some((index, header)) => (Some(header), normalise(self.record.get(index).unwrap_or(""))),
             None => (None, String::new()),
         };
         // A line break inside a value is almost always an unclosed quote that
         // swallowed the following lines; refusing it keeps them visible.
         let result = if cell.contains(['\n', '\r']) {
             // Not quoted back: it may be the rest of the file.
-            Err("値に改行が含まれています（引用符の閉じ忘れ？） / value contains a line break (unclosed quote?)".to_string())
+            Err(
+                "値に改行が含まれています（引用符の閉じ忘れ？） / value contains a line break (unclosed quote?)"
+                    .to_string(),
+            )
         } else {
             parse(&cell)
         };
@@ -54,34 +50,16 @@ impl Cells<'_> {
     }
 
     /// An optional cell: `None` when empty or absent, else parsed.
-    pub fn optional<T>(
-        &mut self,
-        field: &Field,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Option<T> {
-        self.value(field, |s| {
-            if s.is_empty() {
-                Ok(None)
-            } else {
-                parse(s).map(Some)
-            }
-        })
-        .flatten()
+    pub fn optional<T>(&mut self, field: &Field, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+        self.value(field, |s| if s.is_empty() { Ok(None) } else { parse(s).map(Some) })
+            .flatten()
     }
 
     /// A required cell: empty is an error.
-    pub fn required<T>(
-        &mut self,
-        field: &Field,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Option<T> {
+    pub fn required<T>(&mut self, field: &Field, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
         self.value(field, |s| {
             if s.is_empty() {
-                Err(format!(
-                    "{}が空です / {} is empty",
-                    field.label_ja(),
-                    field.name
-                ))
+                Err(format!("{}が空です / {} is empty", field.label_ja(), field.name))
             } else {
                 parse(s)
             }
@@ -197,9 +175,7 @@ impl Lines<'_> {
     /// The line of the record read from `position` on: the record itself
     /// starts after the line ends (and skipped blank lines) found there.
     fn of(&mut self, position: Option<&csv::Position>) -> usize {
-        let mut start = position
-            .and_then(|p| usize::try_from(p.byte()).ok())
-            .unwrap_or(self.at);
+        let mut start = position.and_then(|p| usize::try_from(p.byte()).ok()).unwrap_or(self.at);
         while matches!(self.text.get(start), Some(b'\r' | b'\n')) {
             start += 1;
         }
@@ -245,18 +221,11 @@ mod tests {
 
     #[test]
     fn no_two_columns_of_one_import_share_a_header_spelling() {
-        for fields in [
-            &doctors::FIELDS[..],
-            &shifts::FIELDS[..],
-            &pclog::FIELDS[..],
-        ] {
+        for fields in [&doctors::FIELDS[..], &shifts::FIELDS[..], &pclog::FIELDS[..]] {
             let mut seen = HashSet::new();
             for f in fields {
                 for spelling in std::iter::once(f.name).chain(f.aliases.iter().copied()) {
-                    assert!(
-                        seen.insert(header_key(spelling)),
-                        "{spelling} is used twice"
-                    );
+                    assert!(seen.insert(header_key(spelling)), "{spelling} is used twice");
                 }
             }
         }

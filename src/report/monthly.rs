@@ -114,19 +114,8 @@ pub fn compute(
     let rules = doctor.rules(cfg);
     let projection = project(&rows.timecard, &rows.roster, &rules, month, as_of, cfg);
     let t = projection.as_of;
-    let covering: Vec<Shift> = rows
-        .timecard
-        .iter()
-        .filter(|s| s.start_date() <= t)
-        .cloned()
-        .collect();
-    let discrepancies = discrepancy_days(
-        &rows.pc,
-        &covering,
-        month.first_day(),
-        t,
-        cfg.discrepancy_minutes,
-    );
+    let covering: Vec<Shift> = rows.timecard.iter().filter(|s| s.start_date() <= t).cloned().collect();
+    let discrepancies = discrepancy_days(&rows.pc, &covering, month.first_day(), t, cfg.discrepancy_minutes);
     let open_discrepancies = discrepancies
         .iter()
         .filter(|d| !rows.resolved_days.contains(&d.date))
@@ -173,10 +162,7 @@ pub fn load_rows(
         });
     }
     for r in queries::resolutions_between(conn, month.first_day(), t)? {
-        rows.entry(r.doctor_id)
-            .or_default()
-            .resolved_days
-            .insert(r.day);
+        rows.entry(r.doctor_id).or_default().resolved_days.insert(r.day);
     }
     Ok((doctors, rows))
 }
@@ -261,9 +247,7 @@ impl MonthlyReport {
                 d.open_discrepancies.to_string(),
             ])?;
         }
-        let bytes = w
-            .into_inner()
-            .map_err(|e| csv::Error::from(e.into_error()))?;
+        let bytes = w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 }

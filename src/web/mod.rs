@@ -20,9 +20,7 @@ use std::net::TcpListener;
 
 /// Registers every route; shared by the server and the tests.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(healthz)
-        .service(monthly_report)
-        .service(pages::index);
+    cfg.service(healthz).service(monthly_report).service(pages::index);
 }
 
 /// Starts the server on an already-bound listener (port 0 in tests).
@@ -31,9 +29,10 @@ pub fn serve(app: App, listener: TcpListener) -> std::io::Result<Server> {
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
             .app_data(data.clone())
-            .app_data(web::QueryConfig::default().error_handler(|e, _| {
-                ApiError::bad_request("bad_query", &e.to_string(), &e.to_string()).into()
-            }))
+            .app_data(
+                web::QueryConfig::default()
+                    .error_handler(|e, _| ApiError::bad_request("bad_query", &e.to_string(), &e.to_string()).into()),
+            )
             .wrap(actix_web::middleware::Logger::new("%a \"%r\" %s %Dms").log_target("kinmu::http"))
             .wrap(
                 actix_web::middleware::DefaultHeaders::new()
@@ -73,11 +72,7 @@ struct MonthlyQuery {
 }
 
 /// The month and as-of date of a request, defaulting to today's month.
-fn month_and_as_of(
-    app: &App,
-    month: Option<&str>,
-    as_of: Option<&str>,
-) -> Result<(YearMonth, NaiveDate), ApiError> {
+fn month_and_as_of(app: &App, month: Option<&str>, as_of: Option<&str>) -> Result<(YearMonth, NaiveDate), ApiError> {
     let today = app.settings.today();
     let month = match month {
         Some(m) => YearMonth::parse(m).ok_or_else(|| {
@@ -103,21 +98,14 @@ fn month_and_as_of(
 }
 
 #[get("/api/v1/reports/monthly")]
-async fn monthly_report(
-    app: web::Data<App>,
-    q: web::Query<MonthlyQuery>,
-) -> Result<HttpResponse, ApiError> {
+async fn monthly_report(app: web::Data<App>, q: web::Query<MonthlyQuery>) -> Result<HttpResponse, ApiError> {
     let (month, as_of) = month_and_as_of(&app, q.month.as_deref(), q.as_of.as_deref())?;
     let report = load_monthly(&app, month, as_of).await?;
     Ok(HttpResponse::Ok().json(report))
 }
 
 /// Builds the monthly report on the blocking pool.
-async fn load_monthly(
-    app: &App,
-    month: YearMonth,
-    as_of: NaiveDate,
-) -> Result<report::MonthlyReport, ApiError> {
+async fn load_monthly(app: &App, month: YearMonth, as_of: NaiveDate) -> Result<report::MonthlyReport, ApiError> {
     let pool = app.pool.clone();
     let rules = app.settings.rules.clone();
     web::block(move || -> Result<_, ApiError> {

@@ -24,10 +24,7 @@ pub fn escape(s: &str) -> String {
 }
 
 #[get("/")]
-pub(super) async fn index(
-    app: web::Data<App>,
-    q: web::Query<MonthlyQuery>,
-) -> Result<HttpResponse, ApiError> {
+pub(super) async fn index(app: web::Data<App>, q: web::Query<MonthlyQuery>) -> Result<HttpResponse, ApiError> {
     let (month, as_of) = month_and_as_of(&app, q.month.as_deref(), q.as_of.as_deref())?;
     let report = load_monthly(&app, month, as_of).await?;
     let mut rows = String::new();
@@ -43,8 +40,7 @@ pub(super) async fn index(
         } else {
             ""
         };
-        let date =
-            |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+        let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
         let _ = writeln!(
             rows,
             "<tr class=\"{state}\"><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n><b>{}</b></td><td class=n>{}</td><td>{}</td><td>{}</td><td class=n>{}</td></tr>",
@@ -81,9 +77,7 @@ tr.watch{{background:#fff8d6}} tr.projected{{background:#ffe6c7}} tr.over100{{ba
         month = report.month,
         as_of = report.as_of,
     );
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(html))
+    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html))
 }
 
 #[cfg(test)]
@@ -92,10 +86,7 @@ mod tests {
 
     #[test]
     fn html_special_characters_are_escaped() {
-        assert_eq!(
-            escape(r#"<a href="x">&'"#),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
-        );
+        assert_eq!(escape(r#"<a href="x">&'"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
         assert_eq!(escape("山田 太郎"), "山田 太郎");
     }
 }

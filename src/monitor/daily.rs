@@ -1,0 +1,350 @@
+//! The daily job (rules §7, §8): recompute every doctor's month as of a day,
+//! open interviews and measures cases, queue the alerts, then send mail.
+//!
+//! Everything the job decides is written in one write transaction, with the
+//! mails it causes, so a crash leaves either all of a run or none of it.
+//! Interviews and measures are unique per doctor and month, and each mail is
+//! unique per reason, doctor, month and recipient, so running the job twice —
+//! or on two instances against one PostgreSQL — opens and sends nothing twice.
+
+use super::mailer::{Mail, Mailer};
+use super::mails::{self, DoctorFacts};
+use super::outbox::{self, Topic};
+use super::records::{self, physicians_with_load};
+use crate::accounts::Role;
+use crate::config::Settings;
+use crate::db::models::{Doctor, NewInterview, NewMeasure, User};
+use crate::db::schema::{interviews, job_runs, measures, users};
+use crate::db::{write_transaction, AnyConnection};
+use crate::domain::interview::{choose_physician, Status};
+use crate::domain::time::YearMonth;
+use crate::report::monthly::{compute, load_rows, DoctorComputation, DoctorRows, ReportError};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// What `kinmu jobs daily` prints (formats.md).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DailySummary {
+    pub as_of: NaiveDate,
+    pub interviews_scheduled: usize,
+    pub alerts_queued: usize,
+    pub alerts_sent: usize,
+    pub alerts_failed: usize,
+    pub measures_opened: usize,
+}
+
+/// Interview reasons, in the order of strength.
+pub const PROJECTED_OVER_100: &str = "projected_over_100";
+pub const OVER_100: &str = "over_100";
+/// Measures reasons.
+pub const MEASURES_OVER_155: &str = "over_155";
+pub const MEASURES_AFTER_INTERVIEW: &str = "interview";
+
+/// The people mails go to.
+pub(crate) struct Directory {
+    by_login: HashMap<String, User>,
+    by_id: HashMap<i64, User>,
+    hr: Vec<User>,
+}
+
+impl Directory {
+    pub(crate) fn load(conn: &mut AnyConnection) -> QueryResult<Directory> {
+        let all: Vec<User> = users::table
+            .filter(users::active.eq(1))
+            .select(User::as_select())
+            .load(conn)?;
+        Ok(Directory {
+            hr: all.iter().filter(|u| u.role() == Some(Role::Hr)).cloned().collect(),
+            by_id: all.iter().map(|u| (u.id, u.clone())).collect(),
+            by_login: all.into_iter().map(|u| (u.login.clone(), u)).collect(),
+        })
+    }
+    pub(crate) fn user(&self, id: Option<i64>) -> Option<&User> {
+        self.by_id.get(&id?)
+    }
+    pub(crate) fn manager_of(&self, d: &Doctor) -> Option<&User> {
+        self.by_login.get(d.manager_login.as_deref()?)
+    }
+}
+
+/// The mail facts of one doctor's computed month.
+pub(crate) fn facts<'a>(s: &'a Settings, d: &'a Doctor, month: &'a str, c: &DoctorComputation) -> DoctorFacts<'a> {
+    DoctorFacts {
+        hospital: &s.hospital_name,
+        staff_id: &d.staff_id,
+        name: &d.name,
+        department: d.department.as_deref(),
+        level: d.level().code(),
+        month,
+        actual_minutes: c.projection.actual.overtime_holiday_minutes,
+        projected_minutes: c.projection.projected_overtime_holiday_minutes,
+        reach_100_date: c.projection.reach_100_date,
+        base_url: &s.base_url,
+    }
+}
+
+/// Runs the daily job once as of `as_of`.
+pub fn run(
+    conn: &mut AnyConnection,
+    settings: &Settings,
+    mailer: &Mailer,
+    as_of: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<DailySummary, ReportError> {
+    let month = YearMonth::of(as_of);
+    let rules = &settings.rules;
+    let (doctors, rows) = load_rows(conn, month, as_of, rules)?;
+    let empty = DoctorRows::default();
+    let computed: Vec<(Doctor, DoctorComputation)> = doctors
+        .into_iter()
+        .map(|d| {
+            let c = compute(rows.get(&d.id).unwrap_or(&empty), &d, month, as_of, rules);
+            (d, c)
+        })
+        .collect();
+
+    let mut summary = DailySummary {
+        as_of,
+        ..DailySummary::default()
+    };
+    write_transaction(conn, |conn| -> Result<(), ReportError> {
+        let month_code = month.to_string();
+        let dir = Directory::load(conn)?;
+        let mut physicians = physicians_with_load(conn)?;
+        let existing: HashMap<i64, crate::db::models::Interview> = interviews::table
+            .filter(interviews::month.eq(&month_code))
+            .select(crate::db::models::Interview::as_select())
+            .load(conn)?
+            .into_iter()
+            .map(|i| (i.doctor_id, i))
+            .collect();
+        let open_measures: Vec<(i64, String)> = measures::table
+            .filter(measures::month.eq(&month_code))
+            .select((measures::doctor_id, measures::reason))
+            .load(conn)?;
+        let mut discrepancy_days = 0;
+
+        for (d, c) in &computed {
+            let p = &c.projection;
+            let f = facts(settings, d, &month_code, c);
+            let about = |reason| Topic {
+                reason,
+                doctor_id: Some(d.id),
+                month: Some(month_code.as_str()),
+            };
+            discrepancy_days += c.open_discrepancies;
+            let manager = dir.manager_of(d).and_then(|u| u.email.clone());
+
+            // Interviews: open one for a doctor heading to 100 h.
+            let needs_interview = p.flags.projected_over_100 || p.flags.over_100;
+            if let (true, Some(reach)) = (needs_interview, p.reach_100_date) {
+                let reason = if p.flags.over_100 { OVER_100 } else { PROJECTED_OVER_100 };
+                let standard = reach - chrono::Duration::days(1);
+                match existing.get(&d.id) {
+                    None => {
+                        let chosen = choose_physician(&physicians, None, as_of).map(|ph| ph.id);
+                        if chosen.is_none() {
+                            tracing::warn!(doctor = %d.staff_id, "no trained interview physician available");
+                        }
+                        diesel::insert_into(interviews::table)
+                            .values(&NewInterview {
+                                doctor_id: d.id,
+                                month: month_code.clone(),
+                                reason: reason.into(),
+                                reach_100_date: reach,
+                                deadline: standard,
+                                physician_id: chosen,
+                                created_at: now,
+                            })
+                            .execute(conn)?;
+                        summary.interviews_scheduled += 1;
+                        if let Some(ph) = physicians.iter_mut().find(|ph| Some(ph.id) == chosen) {
+                            ph.open_interviews += 1;
+                        }
+                        let physician = dir.user(chosen);
+                        let physician_name = physician
+                            .map(records::display_name)
+                            .unwrap_or_else(|| "（未定）".into());
+                        queue(
+                            conn,
+                            &mut summary,
+                            &about("interview_assigned"),
+                            now,
+                            physician
+                                .and_then(|u| u.email.as_deref())
+                                .map(|to| mails::interview_assigned(&f, to, &physician_name, standard)),
+                        )?;
+                        queue(
+                            conn,
+                            &mut summary,
+                            &about("interview_notice"),
+                            now,
+                            d.email
+                                .as_deref()
+                                .map(|to| mails::interview_notice_doctor(&f, to, &physician_name, standard)),
+                        )?;
+                        queue(
+                            conn,
+                            &mut summary,
+                            &about("precheck_needed"),
+                            now,
+                            manager.as_deref().map(|to| mails::precheck_needed(&f, to)),
+                        )?;
+                    }
+                    Some(i) if i.held_on.is_none() => {
+                        // The projection moved earlier: so does the deadline
+                        // (never later: the interview must precede 100 h).
+                        if reach < i.reach_100_date {
+                            let deadline = i.deadline.min(standard);
+                            diesel::update(interviews::table.find(i.id))
+                                .set((
+                                    interviews::reach_100_date.eq(reach),
+                                    interviews::deadline.eq(deadline),
+                                    interviews::reason.eq(reason),
+                                ))
+                                .execute(conn)?;
+                        } else if reason == OVER_100 && i.reason != OVER_100 {
+                            diesel::update(interviews::table.find(i.id))
+                                .set(interviews::reason.eq(reason))
+                                .execute(conn)?;
+                        }
+                        if Status::of(i.deadline.min(standard), None, as_of) == Status::Overdue {
+                            queue(
+                                conn,
+                                &mut summary,
+                                &about("interview_overdue"),
+                                now,
+                                manager
+                                    .as_deref()
+                                    .map(|to| mails::interview_overdue(&f, to, i.deadline.min(standard))),
+                            )?;
+                        }
+                    }
+                    Some(_) => {}
+                }
+            }
+
+            // Pre-check: once the actual figure passes the watch level.
+            if p.actual.overtime_holiday_minutes >= settings.rules.watch_minutes {
+                queue(
+                    conn,
+                    &mut summary,
+                    &about("precheck_needed"),
+                    now,
+                    manager.as_deref().map(|to| mails::precheck_needed(&f, to)),
+                )?;
+            }
+
+            // Over 155 h (actual or projected): a measures case for the manager.
+            if p.flags.projected_over_155 || p.flags.over_155 {
+                if !open_measures
+                    .iter()
+                    .any(|(doc, r)| *doc == d.id && r == MEASURES_OVER_155)
+                {
+                    diesel::insert_into(measures::table)
+                        .values(&NewMeasure {
+                            doctor_id: d.id,
+                            month: month_code.clone(),
+                            reason: MEASURES_OVER_155.into(),
+                            interview_id: existing.get(&d.id).map(|i| i.id),
+                            created_at: now,
+                        })
+                        .execute(conn)?;
+                    summary.measures_opened += 1;
+                }
+                queue(
+                    conn,
+                    &mut summary,
+                    &about("measures_needed"),
+                    now,
+                    manager
+                        .as_deref()
+                        .map(|to| mails::measures_needed(&f, to, p.flags.over_155)),
+                )?;
+            }
+        }
+
+        // HR: discrepancies waiting (once a month per HR user).
+        if discrepancy_days > 0 {
+            for hr in &dir.hr {
+                if let Some(to) = hr.email.as_deref() {
+                    let mail = mails::discrepancies_waiting(
+                        &settings.hospital_name,
+                        to,
+                        &month_code,
+                        discrepancy_days,
+                        &settings.base_url,
+                    );
+                    let topic = Topic {
+                        reason: "discrepancies_waiting",
+                        doctor_id: None,
+                        month: Some(&month_code),
+                    };
+                    queue(conn, &mut summary, &topic, now, Some(mail))?;
+                }
+            }
+        }
+
+        record_run(
+            conn,
+            "daily",
+            as_of,
+            &month_code,
+            now,
+            &serde_json::to_string(&summary).unwrap_or_default(),
+        )?;
+        Ok(())
+    })?;
+
+    let flushed = outbox::flush(conn, mailer, now, true)?;
+    summary.alerts_sent = flushed.sent;
+    summary.alerts_failed = flushed.failed;
+    tracing::info!(
+        as_of = %as_of,
+        interviews = summary.interviews_scheduled,
+        queued = summary.alerts_queued,
+        sent = summary.alerts_sent,
+        failed = summary.alerts_failed,
+        "daily job finished"
+    );
+    Ok(summary)
+}
+
+/// Queues a mail if there is a recipient, counting what was queued.
+fn queue(
+    conn: &mut AnyConnection,
+    summary: &mut DailySummary,
+    topic: &Topic,
+    now: NaiveDateTime,
+    mail: Option<Mail>,
+) -> QueryResult<()> {
+    if let Some(mail) = mail {
+        if outbox::enqueue(conn, topic, mail, now)? {
+            summary.alerts_queued += 1;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn record_run(
+    conn: &mut AnyConnection,
+    job: &str,
+    as_of: NaiveDate,
+    month: &str,
+    now: NaiveDateTime,
+    summary: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(job_runs::table)
+        .values((
+            job_runs::job.eq(job),
+            job_runs::as_of.eq(as_of),
+            job_runs::month.eq(month),
+            job_runs::started_at.eq(now),
+            job_runs::finished_at.eq(now),
+            job_runs::summary.eq(summary),
+        ))
+        .execute(conn)
+        .map(drop)
+}

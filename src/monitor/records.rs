@@ -1,0 +1,454 @@
+//! The interview (面接指導) and measures (就業上の措置) records: listing them,
+//! the manager's pre-check, the physician's record, a change of physician,
+//! and the measures taken (rules §8, §10).
+//!
+//! Who may do what is decided by the caller (web handlers, commands); this
+//! module checks the rules of the records themselves.
+
+use super::daily::{facts, Directory, MEASURES_AFTER_INTERVIEW, MEASURES_OVER_155};
+use super::mails;
+use super::outbox::{self, Topic};
+use crate::accounts::Role;
+use crate::config::Settings;
+use crate::db::models::{Doctor, Interview, Measure, NewMeasure, PreCheck, User};
+use crate::db::schema::{doctors, interviews, measures, prechecks, users};
+use crate::db::{write_transaction, AnyConnection, DbError};
+use crate::domain::interview::{
+    choose_physician, deadline, health_record_retention, Physician, PreCheckFacts, Status, Symptom,
+};
+use crate::domain::time::YearMonth;
+use crate::report::monthly::{compute, load_rows, DoctorRows, ReportError};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Why a record could not be written. Japanese first, then English.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error("見つかりません / not found")]
+    NotFound,
+    #[error("入力が不正です: {0}")]
+    Invalid(String),
+    #[error("面接指導は記録済みです / the interview is already recorded")]
+    AlreadyDone,
+    #[error("交代できる研修修了済みの面接指導実施医師がいません / no other trained physician is available")]
+    NoPhysician,
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Report(#[from] ReportError),
+}
+
+impl From<diesel::result::Error> for RecordError {
+    fn from(e: diesel::result::Error) -> Self {
+        RecordError::Db(DbError::Query(e))
+    }
+}
+
+/// How a user is named in mails and lists.
+pub fn display_name(u: &User) -> String {
+    u.name.clone().unwrap_or_else(|| u.login.clone())
+}
+
+/// Active physicians with the number of their interviews not yet held.
+pub fn physicians_with_load(conn: &mut AnyConnection) -> QueryResult<Vec<Physician>> {
+    let people: Vec<User> = users::table
+        .filter(users::role.eq(Role::Physician.code()))
+        .select(User::as_select())
+        .load(conn)?;
+    let open: Vec<Option<i64>> = interviews::table
+        .filter(interviews::held_on.is_null())
+        .select(interviews::physician_id)
+        .load(conn)?;
+    Ok(people
+        .into_iter()
+        .map(|u| Physician {
+            id: u.id,
+            open_interviews: open.iter().filter(|p| **p == Some(u.id)).count(),
+            trained_on: u.trained_on,
+            is_administrator: u.is_administrator != 0,
+            active: u.is_active(),
+            login: u.login,
+        })
+        .collect())
+}
+
+/// One line of the interview list (formats.md: `interviews list`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InterviewLine {
+    pub id: i64,
+    pub staff_id: String,
+    pub name: String,
+    pub department: Option<String>,
+    pub level: String,
+    pub manager_login: Option<String>,
+    pub physician_login: Option<String>,
+    pub reach_100_date: NaiveDate,
+    pub deadline: NaiveDate,
+    pub held_on: Option<NaiveDate>,
+    pub status: Status,
+    pub reason: String,
+}
+
+/// The interviews of a month, in staff-id order, with their status today.
+pub fn list_interviews(
+    conn: &mut AnyConnection,
+    month: YearMonth,
+    today: NaiveDate,
+) -> QueryResult<Vec<InterviewLine>> {
+    let rows: Vec<(Interview, Doctor)> = interviews::table
+        .inner_join(doctors::table)
+        .filter(interviews::month.eq(month.to_string()))
+        .order(doctors::staff_id)
+        .select((Interview::as_select(), Doctor::as_select()))
+        .load(conn)?;
+    let logins: std::collections::HashMap<i64, String> = users::table
+        .select((users::id, users::login))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|(i, d)| InterviewLine {
+            id: i.id,
+            level: d.level().code().to_string(),
+            staff_id: d.staff_id,
+            name: d.name,
+            department: d.department,
+            manager_login: d.manager_login,
+            physician_login: i.physician_id.and_then(|p| logins.get(&p).cloned()),
+            reach_100_date: i.reach_100_date,
+            deadline: i.deadline,
+            held_on: i.held_on,
+            status: Status::of(i.deadline, i.held_on, today),
+            reason: i.reason,
+        })
+        .collect())
+}
+
+/// An interview with its doctor, pre-checks and measures.
+pub fn interview(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<(Interview, Doctor, Vec<PreCheck>, Vec<Measure>), RecordError> {
+    let (i, d): (Interview, Doctor) = interviews::table
+        .inner_join(doctors::table)
+        .filter(interviews::id.eq(id))
+        .select((Interview::as_select(), Doctor::as_select()))
+        .first(conn)
+        .optional()?
+        .ok_or(RecordError::NotFound)?;
+    let checks = prechecks::table
+        .filter(prechecks::interview_id.eq(id))
+        .order(prechecks::id)
+        .select(PreCheck::as_select())
+        .load(conn)?;
+    let ms = measures::table
+        .filter(measures::doctor_id.eq(d.id))
+        .filter(measures::month.eq(&i.month))
+        .order(measures::id)
+        .select(Measure::as_select())
+        .load(conn)?;
+    Ok((i, d, checks, ms))
+}
+
+/// The manager's pre-check as entered (rules §8, 規則第63条).
+#[derive(Debug, Clone, Deserialize)]
+pub struct PreCheckInput {
+    /// 勤務の状況.
+    pub work_status: String,
+    /// Average sleep a day over the last two weeks, in minutes.
+    pub sleep_average_minutes: i64,
+    /// 自覚症状 I–IV of the fatigue self-check.
+    pub fatigue_symptom: String,
+    /// 疲労蓄積度 score (0–7).
+    pub fatigue_score: i64,
+    /// Other mental and physical state.
+    pub mental_physical: String,
+    /// Whether the doctor asks for an interview.
+    pub doctor_requests_interview: bool,
+}
+
+/// Records a pre-check and applies the A-level exception to the deadline.
+/// The previous month's figure is computed by kinmu, not typed in.
+pub fn record_precheck(
+    conn: &mut AnyConnection,
+    settings: &Settings,
+    interview_id: i64,
+    input: &PreCheckInput,
+    actor: &str,
+    now: NaiveDateTime,
+) -> Result<Interview, RecordError> {
+    let symptom = Symptom::parse(&input.fatigue_symptom).ok_or_else(|| {
+        RecordError::Invalid(format!(
+            "自覚症状は I〜IV で入力してください: {:?} / fatigue_symptom must be I–IV",
+            input.fatigue_symptom
+        ))
+    })?;
+    if !(0..=7).contains(&input.fatigue_score) {
+        return Err(RecordError::Invalid(
+            "疲労蓄積度は 0〜7 で入力してください / fatigue_score must be 0–7".into(),
+        ));
+    }
+    if !(0..=24 * 60).contains(&input.sleep_average_minutes) {
+        return Err(RecordError::Invalid(
+            "平均睡眠時間（分）は 0〜1440 で入力してください / sleep_average_minutes must be 0–1440".into(),
+        ));
+    }
+    let (i, d, _, _) = interview(conn, interview_id)?;
+    if i.held_on.is_some() {
+        return Err(RecordError::AlreadyDone);
+    }
+    let month = YearMonth::parse(&i.month).ok_or(RecordError::NotFound)?;
+    let previous = month.previous();
+    let (_, rows) = load_rows(conn, previous, previous.last_day(), &settings.rules)?;
+    let empty = DoctorRows::default();
+    let prev_minutes = compute(
+        rows.get(&d.id).unwrap_or(&empty),
+        &d,
+        previous,
+        previous.last_day(),
+        &settings.rules,
+    )
+    .projection
+    .actual
+    .overtime_holiday_minutes;
+    let facts = PreCheckFacts {
+        previous_month_minutes: prev_minutes,
+        sleep_average_minutes: input.sleep_average_minutes,
+        fatigue_symptom: symptom,
+        fatigue_score: input.fatigue_score,
+        doctor_requests_interview: input.doctor_requests_interview,
+    };
+    let new_deadline = deadline(
+        i.reach_100_date,
+        d.level(),
+        Some(&facts),
+        settings.rules.a_level_grace_days,
+    );
+    let today = now.date();
+    write_transaction(conn, |conn| -> Result<Interview, RecordError> {
+        diesel::insert_into(prechecks::table)
+            .values(&PreCheck {
+                id: 0,
+                interview_id,
+                work_status: input.work_status.clone(),
+                previous_month_minutes: clamp_i32(prev_minutes),
+                sleep_average_minutes: clamp_i32(input.sleep_average_minutes),
+                fatigue_symptom: symptom.code().into(),
+                fatigue_score: clamp_i32(input.fatigue_score),
+                mental_physical: input.mental_physical.clone(),
+                doctor_requests_interview: i32::from(input.doctor_requests_interview),
+                recorded_by: Some(actor.into()),
+                recorded_at: now,
+                retention_until: health_record_retention(today),
+            })
+            .execute(conn)?;
+        diesel::update(interviews::table.find(interview_id))
+            .set(interviews::deadline.eq(new_deadline))
+            .execute(conn)?;
+        Ok(interviews::table
+            .find(interview_id)
+            .select(Interview::as_select())
+            .first(conn)?)
+    })
+}
+
+fn clamp_i32(v: i64) -> i32 {
+    i32::try_from(v).unwrap_or(if v < 0 { i32::MIN } else { i32::MAX })
+}
+
+/// The physician's record of the interview (rules §8).
+#[derive(Debug, Clone, Deserialize)]
+pub struct InterviewInput {
+    pub held_on: NaiveDate,
+    pub check_work: String,
+    pub check_sleep: String,
+    pub check_fatigue: String,
+    pub check_mental_physical: String,
+    /// The opinion (意見書) on measures.
+    pub opinion: String,
+}
+
+/// Records the interview as held, and opens the measures case in which the
+/// manager records what was done on the opinion.
+pub fn record_interview(
+    conn: &mut AnyConnection,
+    interview_id: i64,
+    input: &InterviewInput,
+    actor: &str,
+    now: NaiveDateTime,
+) -> Result<Interview, RecordError> {
+    if input.opinion.trim().is_empty() {
+        return Err(RecordError::Invalid(
+            "意見（意見書）を入力してください / opinion is required".into(),
+        ));
+    }
+    if input.held_on > now.date() {
+        return Err(RecordError::Invalid(
+            "実施日が未来の日付です / held_on is in the future".into(),
+        ));
+    }
+    write_transaction(conn, |conn| -> Result<Interview, RecordError> {
+        let i: Interview = interviews::table
+            .find(interview_id)
+            .select(Interview::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or(RecordError::NotFound)?;
+        if i.held_on.is_some() {
+            return Err(RecordError::AlreadyDone);
+        }
+        diesel::update(interviews::table.find(interview_id))
+            .set((
+                interviews::held_on.eq(Some(input.held_on)),
+                interviews::check_work.eq(Some(&input.check_work)),
+                interviews::check_sleep.eq(Some(&input.check_sleep)),
+                interviews::check_fatigue.eq(Some(&input.check_fatigue)),
+                interviews::check_mental_physical.eq(Some(&input.check_mental_physical)),
+                interviews::opinion.eq(Some(&input.opinion)),
+                interviews::recorded_by.eq(Some(actor)),
+                interviews::recorded_at.eq(Some(now)),
+                interviews::retention_until.eq(Some(health_record_retention(input.held_on))),
+            ))
+            .execute(conn)?;
+        let exists: i64 = measures::table
+            .filter(measures::doctor_id.eq(i.doctor_id))
+            .filter(measures::month.eq(&i.month))
+            .filter(measures::reason.eq(MEASURES_AFTER_INTERVIEW))
+            .count()
+            .get_result(conn)?;
+        if exists == 0 {
+            diesel::insert_into(measures::table)
+                .values(&NewMeasure {
+                    doctor_id: i.doctor_id,
+                    month: i.month.clone(),
+                    reason: MEASURES_AFTER_INTERVIEW.into(),
+                    interview_id: Some(i.id),
+                    created_at: now,
+                })
+                .execute(conn)?;
+        }
+        Ok(interviews::table
+            .find(interview_id)
+            .select(Interview::as_select())
+            .first(conn)?)
+    })
+}
+
+/// Assigns another trained physician (the doctor asked for one), and mails them.
+pub fn reassign(
+    conn: &mut AnyConnection,
+    settings: &Settings,
+    interview_id: i64,
+    now: NaiveDateTime,
+) -> Result<Interview, RecordError> {
+    let today = now.date();
+    write_transaction(conn, |conn| -> Result<Interview, RecordError> {
+        let (i, d, _, _) = interview(conn, interview_id)?;
+        if i.held_on.is_some() {
+            return Err(RecordError::AlreadyDone);
+        }
+        let physicians = physicians_with_load(conn)?;
+        let chosen = choose_physician(&physicians, i.physician_id, today)
+            .ok_or(RecordError::NoPhysician)?
+            .id;
+        diesel::update(interviews::table.find(interview_id))
+            .set((
+                interviews::physician_id.eq(Some(chosen)),
+                interviews::previous_physician_id.eq(i.physician_id),
+            ))
+            .execute(conn)?;
+        let dir = Directory::load(conn)?;
+        if let Some(ph) = dir.user(Some(chosen)) {
+            if let Some(to) = ph.email.as_deref() {
+                let month = YearMonth::parse(&i.month).ok_or(RecordError::NotFound)?;
+                let (_, rows) = load_rows(conn, month, today, &settings.rules)?;
+                let empty = DoctorRows::default();
+                let c = compute(rows.get(&d.id).unwrap_or(&empty), &d, month, today, &settings.rules);
+                let mail =
+                    mails::interview_assigned(&facts(settings, &d, &i.month, &c), to, &display_name(ph), i.deadline);
+                let topic = Topic {
+                    reason: "interview_assigned",
+                    doctor_id: Some(d.id),
+                    month: Some(&i.month),
+                };
+                outbox::enqueue(conn, &topic, mail, now)?;
+            }
+        }
+        Ok(interviews::table
+            .find(interview_id)
+            .select(Interview::as_select())
+            .first(conn)?)
+    })
+}
+
+/// The measures taken (就業上の措置), as the manager records them.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MeasureInput {
+    pub shorter_hours: bool,
+    pub fewer_night_duties: bool,
+    pub other: bool,
+    pub other_text: Option<String>,
+}
+
+/// Records the measures of a case. Over 155 h, a measure that shortens
+/// working hours is mandatory whatever the opinion said (規則第70条).
+pub fn record_measures(
+    conn: &mut AnyConnection,
+    measure_id: i64,
+    input: &MeasureInput,
+    actor: &str,
+    now: NaiveDateTime,
+) -> Result<Measure, RecordError> {
+    let other_text = input.other_text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    if input.other && other_text.is_none() {
+        return Err(RecordError::Invalid(
+            "「その他」の内容を入力してください / other_text is required with other".into(),
+        ));
+    }
+    write_transaction(conn, |conn| -> Result<Measure, RecordError> {
+        let m: Measure = measures::table
+            .find(measure_id)
+            .select(Measure::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or(RecordError::NotFound)?;
+        let any = input.shorter_hours || input.fewer_night_duties || input.other;
+        if m.reason == MEASURES_OVER_155 && !any {
+            return Err(RecordError::Invalid(
+                "155時間超のため労働時間短縮の措置が必要です（少なくとも一つ選んでください） / over 155 h a measure to shorten hours is required".into(),
+            ));
+        }
+        if !any {
+            return Err(RecordError::Invalid(
+                "措置を一つ以上選んでください / choose at least one measure".into(),
+            ));
+        }
+        diesel::update(measures::table.find(measure_id))
+            .set((
+                measures::shorter_hours.eq(i32::from(input.shorter_hours)),
+                measures::fewer_night_duties.eq(i32::from(input.fewer_night_duties)),
+                measures::other.eq(i32::from(input.other)),
+                measures::other_text.eq(other_text),
+                measures::recorded_by.eq(Some(actor)),
+                measures::recorded_at.eq(Some(now)),
+                measures::retention_until.eq(Some(health_record_retention(now.date()))),
+            ))
+            .execute(conn)?;
+        Ok(measures::table
+            .find(measure_id)
+            .select(Measure::as_select())
+            .first(conn)?)
+    })
+}
+
+/// The measures cases of a month with their doctors.
+pub fn list_measures(conn: &mut AnyConnection, month: YearMonth) -> QueryResult<Vec<(Measure, Doctor)>> {
+    measures::table
+        .inner_join(doctors::table)
+        .filter(measures::month.eq(month.to_string()))
+        .order((doctors::staff_id, measures::id))
+        .select((Measure::as_select(), Doctor::as_select()))
+        .load(conn)
+}

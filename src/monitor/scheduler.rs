@@ -1,0 +1,87 @@
+//! Scheduled runs inside `kinmu serve` (tokio-cron-scheduler): the daily
+//! job, the monthly check of the closed month, and the outbox retries.
+//!
+//! A job logs its error and never takes the scheduler down; the database
+//! work runs on the blocking pool. Running the jobs on several instances
+//! against one PostgreSQL is safe: they open and send nothing twice.
+
+use super::mailer::Mailer;
+use super::{daily, monthly, outbox};
+use crate::app::App;
+use crate::domain::time::YearMonth;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
+
+type Task = fn(&App, &Mailer) -> Result<String, String>;
+
+fn daily_task(app: &App, mailer: &Mailer) -> Result<String, String> {
+    let mut conn = app.pool.get().map_err(|e| e.to_string())?;
+    let s = daily::run(&mut conn, &app.settings, mailer, app.settings.today(), app.now()).map_err(|e| e.to_string())?;
+    Ok(serde_json::to_string(&s).unwrap_or_default())
+}
+
+fn monthly_task(app: &App, mailer: &Mailer) -> Result<String, String> {
+    let mut conn = app.pool.get().map_err(|e| e.to_string())?;
+    let closed = YearMonth::of(app.settings.today()).previous();
+    let c = monthly::run(&mut conn, &app.settings, mailer, closed, app.now()).map_err(|e| e.to_string())?;
+    Ok(serde_json::to_string(&c).unwrap_or_default())
+}
+
+fn outbox_task(app: &App, mailer: &Mailer) -> Result<String, String> {
+    let mut conn = app.pool.get().map_err(|e| e.to_string())?;
+    let f = outbox::flush(&mut conn, mailer, app.now(), false).map_err(|e| e.to_string())?;
+    Ok(format!("sent={} failed={}", f.sent, f.failed))
+}
+
+/// A cron job that runs `task` on the blocking pool and logs how it went.
+fn job(
+    name: &'static str,
+    cron: &str,
+    app: Arc<App>,
+    mailer: Arc<Mailer>,
+    task: Task,
+) -> Result<Job, JobSchedulerError> {
+    let tz = app.settings.timezone;
+    Job::new_async_tz(
+        cron,
+        tz,
+        move |_id, _lock| -> Pin<Box<dyn Future<Output = ()> + Send>> {
+            let (app, mailer) = (app.clone(), mailer.clone());
+            Box::pin(async move {
+                match actix_web::rt::task::spawn_blocking(move || task(&app, &mailer)).await {
+                    Ok(Ok(summary)) => tracing::info!(job = name, %summary, "scheduled job done"),
+                    Ok(Err(e)) => tracing::error!(job = name, error = %e, "scheduled job failed"),
+                    Err(e) => tracing::error!(job = name, error = %e, "scheduled job panicked"),
+                }
+            })
+        },
+    )
+}
+
+/// Starts the scheduler with the configured cron expressions.
+pub async fn start(app: App, mailer: Mailer) -> Result<JobScheduler, JobSchedulerError> {
+    let app = Arc::new(app);
+    let mailer = Arc::new(mailer);
+    let sched = JobScheduler::new().await?;
+    let s = &app.settings;
+    sched
+        .add(job("daily", &s.daily_cron, app.clone(), mailer.clone(), daily_task)?)
+        .await?;
+    sched
+        .add(job(
+            "monthly",
+            &s.monthly_cron,
+            app.clone(),
+            mailer.clone(),
+            monthly_task,
+        )?)
+        .await?;
+    sched
+        .add(job("outbox", &s.outbox_cron, app.clone(), mailer.clone(), outbox_task)?)
+        .await?;
+    sched.start().await?;
+    tracing::info!(daily = %s.daily_cron, monthly = %s.monthly_cron, outbox = %s.outbox_cron, "scheduler started");
+    Ok(sched)
+}
