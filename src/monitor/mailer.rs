@@ -9,7 +9,7 @@
 //! With no `smtp_url` configured the mailer is "not configured" and every
 //! send returns [`MailError::NotConfigured`], which likewise keeps mail queued.
 
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::{Message, SmtpTransport, Transport};
@@ -157,7 +157,9 @@ fn build_message(from: &Mailbox, mail: &Mail) -> Result<Message, MailError> {
     let builder = Message::builder()
         .from(from.clone())
         .to(to)
-        .subject(one_line(&mail.subject));
+        .subject(one_line(&mail.subject))
+        .message_id(None)
+        .header(AutoSubmitted);
     let alternative = MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone());
     let message = match &mail.ics {
         None => builder.multipart(alternative),
@@ -168,6 +170,25 @@ fn build_message(from: &Mailbox, mail: &Mail) -> Result<Message, MailError> {
         }
     };
     message.map_err(|e| MailError::Build(e.to_string()))
+}
+
+/// `Auto-Submitted: auto-generated` (RFC 3834): tells out-of-office
+/// responders not to answer an alert.
+#[derive(Debug, Clone, Copy)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoSubmitted)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-generated".to_string())
+    }
 }
 
 /// A subject on one line: control characters (CR, LF, tabs…) become spaces.
@@ -408,6 +429,8 @@ mod tests {
         assert!(f.contains("Content-Type: text/plain; charset=utf-8"));
         assert!(f.contains("Content-Type: text/html; charset=utf-8"));
         assert!(!f.contains("text/calendar"));
+        assert!(f.contains("\r\nAuto-Submitted: auto-generated\r\n"), "{f}");
+        assert!(f.contains("\r\nMessage-ID: <"), "{f}");
     }
 
     #[test]

@@ -23,6 +23,42 @@ impl ApiError {
         }
     }
 
+    pub fn unauthorized() -> ApiError {
+        ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            code: "unauthorized",
+            message: "ログインが必要です（ログインIDまたはパスワードが違うか、有効期限切れです）".into(),
+            message_en: "sign-in required (wrong credentials or expired session)".into(),
+        }
+    }
+
+    pub fn forbidden(message: &str) -> ApiError {
+        ApiError {
+            status: StatusCode::FORBIDDEN,
+            code: "forbidden",
+            message: message.into(),
+            message_en: message.rsplit(" / ").next().unwrap_or(message).into(),
+        }
+    }
+
+    pub fn not_found() -> ApiError {
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            code: "not_found",
+            message: "見つかりません".into(),
+            message_en: "not found".into(),
+        }
+    }
+
+    pub fn conflict(code: &'static str, message: &str) -> ApiError {
+        ApiError {
+            status: StatusCode::CONFLICT,
+            code,
+            message: message.into(),
+            message_en: message.rsplit(" / ").next().unwrap_or(message).into(),
+        }
+    }
+
     /// A failure that is ours, not the caller's: logged in full, answered
     /// without internals.
     pub fn internal(e: impl fmt::Display) -> ApiError {

@@ -4,7 +4,9 @@
 //! Database work is blocking (diesel), so every handler runs it through
 //! `web::block` on actix's blocking pool, never on the async workers.
 
+mod auth;
 mod error;
+mod interviews;
 mod pages;
 
 pub use error::ApiError;
@@ -18,8 +20,17 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use std::net::TcpListener;
 
-/// Registers every route; shared by the server and the tests.
+/// Registers every route and how bad queries and bodies are answered;
+/// shared by the server and the tests.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(
+        web::QueryConfig::default()
+            .error_handler(|e, _| ApiError::bad_request("bad_query", &e.to_string(), &e.to_string()).into()),
+    )
+    .app_data(web::JsonConfig::default().limit(64 * 1024).error_handler(|e, _| {
+        ApiError::bad_request("bad_json", &format!("JSONが不正です: {e}"), &e.to_string()).into()
+    }));
+    cfg.service(auth::sign_in).configure(interviews::configure);
     cfg.service(healthz).service(monthly_report).service(pages::index);
 }
 
@@ -29,10 +40,6 @@ pub fn serve(app: App, listener: TcpListener) -> std::io::Result<Server> {
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
             .app_data(data.clone())
-            .app_data(
-                web::QueryConfig::default()
-                    .error_handler(|e, _| ApiError::bad_request("bad_query", &e.to_string(), &e.to_string()).into()),
-            )
             .wrap(actix_web::middleware::Logger::new("%a \"%r\" %s %Dms").log_target("kinmu::http"))
             .wrap(
                 actix_web::middleware::DefaultHeaders::new()

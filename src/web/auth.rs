@@ -1,0 +1,78 @@
+//! Authentication for the JSON API: `POST /api/v1/sessions` with a login
+//! and password returns a bearer token; every protected handler takes a
+//! [`CurrentUser`], which answers 401 without a valid token.
+
+use super::ApiError;
+use crate::accounts::{self, AccountError, Role};
+use crate::app::App;
+use crate::db::models::User;
+use actix_web::dev::Payload;
+use actix_web::{post, web, FromRequest, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use std::future::Future;
+use std::pin::Pin;
+
+/// The signed-in user of a request.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub user: User,
+    pub role: Role,
+}
+
+impl FromRequest for CurrentUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<CurrentUser, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::to_string);
+        let app = req.app_data::<web::Data<App>>().cloned();
+        Box::pin(async move {
+            let (Some(token), Some(app)) = (token, app) else {
+                return Err(ApiError::unauthorized());
+            };
+            let now = app.now();
+            let user = web::block(move || -> Result<Option<User>, ApiError> {
+                let mut conn = app.pool.get().map_err(ApiError::internal)?;
+                accounts::user_by_token(&mut conn, &token, now).map_err(ApiError::internal)
+            })
+            .await
+            .map_err(ApiError::internal)??;
+            let user = user.ok_or_else(ApiError::unauthorized)?;
+            let role = user.role().ok_or_else(ApiError::unauthorized)?;
+            Ok(CurrentUser { user, role })
+        })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct SignIn {
+    login: String,
+    password: String,
+}
+
+#[post("/api/v1/sessions")]
+pub(super) async fn sign_in(app: web::Data<App>, body: web::Json<SignIn>) -> Result<HttpResponse, ApiError> {
+    let SignIn { login, password } = body.into_inner();
+    let now = app.now();
+    let pool = app.pool.clone();
+    let (user, token) = web::block(move || {
+        let mut conn = pool.get().map_err(ApiError::internal)?;
+        accounts::sign_in(&mut conn, &login, &password, now).map_err(|e| match e {
+            AccountError::BadCredentials => ApiError::unauthorized(),
+            other => ApiError::internal(other),
+        })
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "token": token,
+        "login": user.login,
+        "role": user.role,
+        "expires_in_hours": accounts::SESSION_HOURS,
+    })))
+}

@@ -1,0 +1,364 @@
+//! The interviews and measures API, behind sign-in and the role rules:
+//! a physician sees the interviews assigned to them, a manager those of
+//! their doctors, a doctor only their own; HR and admin see who needs an
+//! interview and its status, never health data (pre-check, check items,
+//! opinion), which only the doctor, their manager and their physician see.
+
+use super::auth::CurrentUser;
+use super::ApiError;
+use crate::accounts::Role;
+use crate::app::App;
+use crate::db::models::{Doctor, Interview, Measure, PreCheck};
+use crate::db::{schema, AnyConnection};
+use crate::domain::interview::Status;
+use crate::domain::time::YearMonth;
+use crate::monitor::records::{self, InterviewInput, InterviewLine, MeasureInput, PreCheckInput, RecordError};
+use actix_web::{get, post, web, HttpResponse};
+use diesel::prelude::*;
+use serde::Deserialize;
+
+/// What a user may see of one doctor's interview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    None,
+    /// Who, when, status: for HR and admin.
+    Status,
+    /// Everything, health data included.
+    Health,
+}
+
+fn access(
+    me: &CurrentUser,
+    doctor_staff_id: &str,
+    manager_login: Option<&str>,
+    physician_login: Option<&str>,
+) -> Access {
+    let u = &me.user;
+    match me.role {
+        Role::Doctor if u.staff_id.as_deref() == Some(doctor_staff_id) => Access::Health,
+        Role::Manager if manager_login == Some(u.login.as_str()) => Access::Health,
+        Role::Physician if physician_login == Some(u.login.as_str()) => Access::Health,
+        Role::Hr | Role::Admin => Access::Status,
+        _ => Access::None,
+    }
+}
+
+fn record_error(e: RecordError) -> ApiError {
+    match e {
+        RecordError::NotFound => ApiError::not_found(),
+        RecordError::Invalid(m) => ApiError::bad_request("invalid", &m, &m),
+        RecordError::AlreadyDone => ApiError::conflict("already_done", &e.to_string()),
+        RecordError::NoPhysician => ApiError::conflict("no_physician", &e.to_string()),
+        other => ApiError::internal(other),
+    }
+}
+
+/// Runs blocking database work for a request.
+async fn blocking<T: Send + 'static>(
+    app: &App,
+    f: impl FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let pool = app.pool.clone();
+    web::block(move || {
+        let mut conn = pool.get().map_err(ApiError::internal)?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(ApiError::internal)?
+}
+
+#[derive(Debug, Deserialize)]
+struct MonthQuery {
+    month: Option<String>,
+}
+
+fn month_of(app: &App, q: &MonthQuery) -> Result<YearMonth, ApiError> {
+    match q.month.as_deref() {
+        Some(m) => YearMonth::parse(m).ok_or_else(|| {
+            ApiError::bad_request(
+                "bad_month",
+                "month は YYYY-MM で指定してください",
+                "month must be YYYY-MM",
+            )
+        }),
+        None => Ok(YearMonth::of(app.settings.today())),
+    }
+}
+
+#[get("/api/v1/interviews")]
+async fn list(app: web::Data<App>, me: CurrentUser, q: web::Query<MonthQuery>) -> Result<HttpResponse, ApiError> {
+    let month = month_of(&app, &q)?;
+    let today = app.settings.today();
+    let lines: Vec<InterviewLine> = blocking(&app, move |c| {
+        records::list_interviews(c, month, today).map_err(ApiError::internal)
+    })
+    .await?;
+    let visible: Vec<&InterviewLine> = lines
+        .iter()
+        .filter(|l| {
+            access(
+                &me,
+                &l.staff_id,
+                l.manager_login.as_deref(),
+                l.physician_login.as_deref(),
+            ) != Access::None
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "month": month.to_string(), "interviews": visible })))
+}
+
+/// An interview as one user may see it.
+struct Visible {
+    access: Access,
+    interview: Interview,
+    doctor: Doctor,
+    prechecks: Vec<PreCheck>,
+    measures: Vec<Measure>,
+    physician: Option<String>,
+}
+
+/// The interview with its doctor, records and physician's login, if `me`
+/// may see it at all.
+fn load_visible(conn: &mut AnyConnection, me: &CurrentUser, id: i64) -> Result<Visible, ApiError> {
+    let (interview, doctor, prechecks, measures) = records::interview(conn, id).map_err(record_error)?;
+    let physician: Option<String> = match interview.physician_id {
+        Some(p) => schema::users::table
+            .find(p)
+            .select(schema::users::login)
+            .first(conn)
+            .optional()
+            .map_err(ApiError::internal)?,
+        None => None,
+    };
+    let access = access(
+        me,
+        &doctor.staff_id,
+        doctor.manager_login.as_deref(),
+        physician.as_deref(),
+    );
+    if access == Access::None {
+        // Not found rather than forbidden: do not reveal who has an interview.
+        return Err(ApiError::not_found());
+    }
+    Ok(Visible {
+        access,
+        interview,
+        doctor,
+        prechecks,
+        measures,
+        physician,
+    })
+}
+
+fn detail_json(v: &Visible, today: chrono::NaiveDate) -> serde_json::Value {
+    let (a, i, d, checks, ms, physician) = (
+        v.access,
+        &v.interview,
+        &v.doctor,
+        &v.prechecks,
+        &v.measures,
+        v.physician.as_deref(),
+    );
+    let mut v = serde_json::json!({
+        "id": i.id,
+        "staff_id": d.staff_id,
+        "name": d.name,
+        "department": d.department,
+        "level": d.level().code(),
+        "month": i.month,
+        "reason": i.reason,
+        "reach_100_date": i.reach_100_date,
+        "deadline": i.deadline,
+        "physician_login": physician,
+        "held_on": i.held_on,
+        "status": Status::of(i.deadline, i.held_on, today),
+        "retention_until": i.retention_until,
+    });
+    if a == Access::Health {
+        v["prechecks"] = serde_json::json!(checks
+            .iter()
+            .map(|p| serde_json::json!({
+                "work_status": p.work_status,
+                "previous_month_minutes": p.previous_month_minutes,
+                "sleep_average_minutes": p.sleep_average_minutes,
+                "fatigue_symptom": p.fatigue_symptom,
+                "fatigue_score": p.fatigue_score,
+                "mental_physical": p.mental_physical,
+                "doctor_requests_interview": p.doctor_requests_interview != 0,
+                "recorded_by": p.recorded_by,
+                "recorded_at": p.recorded_at,
+            }))
+            .collect::<Vec<_>>());
+        v["check"] = serde_json::json!({
+            "work": i.check_work, "sleep": i.check_sleep, "fatigue": i.check_fatigue,
+            "mental_physical": i.check_mental_physical,
+        });
+        v["opinion"] = serde_json::json!(i.opinion);
+        v["measures"] = serde_json::json!(ms.iter().map(measure_json).collect::<Vec<_>>());
+    }
+    v
+}
+
+fn measure_json(m: &Measure) -> serde_json::Value {
+    serde_json::json!({
+        "id": m.id,
+        "month": m.month,
+        "reason": m.reason,
+        "interview_id": m.interview_id,
+        "shorter_hours": m.shorter_hours != 0,
+        "fewer_night_duties": m.fewer_night_duties != 0,
+        "other": m.other != 0,
+        "other_text": m.other_text,
+        "recorded": m.recorded_at.is_some(),
+        "recorded_by": m.recorded_by,
+        "recorded_at": m.recorded_at,
+        "retention_until": m.retention_until,
+    })
+}
+
+#[get("/api/v1/interviews/{id}")]
+async fn show(app: web::Data<App>, me: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let today = app.settings.today();
+    let v = blocking(&app, move |c| Ok(detail_json(&load_visible(c, &me, id)?, today))).await?;
+    Ok(HttpResponse::Ok().json(v))
+}
+
+#[post("/api/v1/interviews/{id}/precheck")]
+async fn precheck(
+    app: web::Data<App>,
+    me: CurrentUser,
+    id: web::Path<i64>,
+    body: web::Json<PreCheckInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, input) = (id.into_inner(), body.into_inner());
+    let now = app.now();
+    let settings = app.settings.clone();
+    let v = blocking(&app, move |c| {
+        let d = load_visible(c, &me, id)?.doctor;
+        if !(me.role == Role::Manager && d.manager_login.as_deref() == Some(me.user.login.as_str())) {
+            return Err(ApiError::forbidden(
+                "事前確認は所属長が記録します / only the doctor's manager records the pre-check",
+            ));
+        }
+        let i = records::record_precheck(c, &settings, id, &input, &me.user.login, now).map_err(record_error)?;
+        Ok(serde_json::json!({ "id": i.id, "deadline": i.deadline }))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(v))
+}
+
+#[post("/api/v1/interviews/{id}/record")]
+async fn record(
+    app: web::Data<App>,
+    me: CurrentUser,
+    id: web::Path<i64>,
+    body: web::Json<InterviewInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, input) = (id.into_inner(), body.into_inner());
+    let now = app.now();
+    let v = blocking(&app, move |c| {
+        let physician = load_visible(c, &me, id)?.physician;
+        if !(me.role == Role::Physician && physician.as_deref() == Some(me.user.login.as_str())) {
+            return Err(ApiError::forbidden(
+                "面接指導は担当の面接指導実施医師が記録します / only the assigned physician records the interview",
+            ));
+        }
+        let i = records::record_interview(c, id, &input, &me.user.login, now).map_err(record_error)?;
+        Ok(serde_json::json!({ "id": i.id, "held_on": i.held_on, "retention_until": i.retention_until }))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(v))
+}
+
+#[post("/api/v1/interviews/{id}/reassign")]
+async fn reassign(app: web::Data<App>, me: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let now = app.now();
+    let settings = app.settings.clone();
+    let v = blocking(&app, move |c| {
+        let Visible { access: a, doctor: d, .. } = load_visible(c, &me, id)?;
+        let allowed = me.role == Role::Admin || (a == Access::Health && matches!(me.role, Role::Doctor | Role::Manager));
+        if !allowed {
+            return Err(ApiError::forbidden("担当医師の変更は本人・所属長・管理者が行えます / only the doctor, their manager or an admin may ask for another physician"));
+        }
+        let i = records::reassign(c, &settings, id, now).map_err(record_error)?;
+        let login: Option<String> = match i.physician_id {
+            Some(p) => schema::users::table.find(p).select(schema::users::login).first(c).optional().map_err(ApiError::internal)?,
+            None => None,
+        };
+        Ok(serde_json::json!({ "id": i.id, "staff_id": d.staff_id, "physician_login": login }))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(v))
+}
+
+#[get("/api/v1/measures")]
+async fn list_measures(
+    app: web::Data<App>,
+    me: CurrentUser,
+    q: web::Query<MonthQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let month = month_of(&app, &q)?;
+    let rows: Vec<(Measure, Doctor)> = blocking(&app, move |c| {
+        records::list_measures(c, month).map_err(ApiError::internal)
+    })
+    .await?;
+    let visible: Vec<serde_json::Value> = rows
+        .iter()
+        .filter(|(_, d)| match me.role {
+            Role::Admin | Role::Hr => true,
+            Role::Manager => d.manager_login.as_deref() == Some(me.user.login.as_str()),
+            Role::Doctor => me.user.staff_id.as_deref() == Some(d.staff_id.as_str()),
+            Role::Physician => false,
+        })
+        .map(|(m, d)| {
+            let mut v = measure_json(m);
+            v["staff_id"] = serde_json::json!(d.staff_id);
+            v["name"] = serde_json::json!(d.name);
+            v
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "month": month.to_string(), "measures": visible })))
+}
+
+#[post("/api/v1/measures/{id}")]
+async fn record_measures(
+    app: web::Data<App>,
+    me: CurrentUser,
+    id: web::Path<i64>,
+    body: web::Json<MeasureInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, input) = (id.into_inner(), body.into_inner());
+    let now = app.now();
+    let v = blocking(&app, move |c| {
+        let doctor: Option<Doctor> = schema::measures::table
+            .inner_join(schema::doctors::table)
+            .filter(schema::measures::id.eq(id))
+            .select(Doctor::as_select())
+            .first(c)
+            .optional()
+            .map_err(ApiError::internal)?;
+        let d = doctor.ok_or_else(ApiError::not_found)?;
+        if !(me.role == Role::Manager && d.manager_login.as_deref() == Some(me.user.login.as_str())) {
+            return Err(ApiError::forbidden(
+                "措置は所属長が記録します / only the doctor's manager records measures",
+            ));
+        }
+        let m = records::record_measures(c, id, &input, &me.user.login, now).map_err(record_error)?;
+        Ok(measure_json(&m))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(v))
+}
+
+/// Registers the routes of this module.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(list)
+        .service(show)
+        .service(precheck)
+        .service(record)
+        .service(reassign)
+        .service(list_measures)
+        .service(record_measures);
+}
