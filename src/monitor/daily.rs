@@ -192,6 +192,17 @@ pub fn run(
                             now,
                             manager.as_deref().map(|to| mails::precheck_needed(&f, to)),
                         )?;
+                        // Opened already past its deadline (the doctor reached 100 h
+                        // before any interview): the manager hears it now.
+                        if Status::of(standard, None, as_of) == Status::Overdue {
+                            queue(
+                                conn,
+                                &mut summary,
+                                &about("interview_overdue"),
+                                now,
+                                manager.as_deref().map(|to| mails::interview_overdue(&f, to, standard)),
+                            )?;
+                        }
                     }
                     Some(i) if i.held_on.is_none() => {
                         // The projection moved earlier: so does the deadline

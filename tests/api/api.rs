@@ -30,8 +30,7 @@ async fn the_monthly_api_returns_the_same_json_as_the_report_command() {
         let resp = test::call_service(&service, req).await;
         assert_eq!(resp.status(), 200);
         let body: serde_json::Value = test::read_body_json(resp).await;
-        let expected: serde_json::Value =
-            serde_json::from_slice(&read_sample("worked-expected-2024-06.json")).unwrap();
+        let expected: serde_json::Value = serde_json::from_slice(&read_sample("worked-expected-2024-06.json")).unwrap();
         assert_eq!(body, expected, "on {backend:?}");
     }
 }

@@ -6,10 +6,7 @@ use crate::helpers::*;
 #[test]
 fn the_worked_example_imported_by_the_binary_matches_its_expected_report() {
     each_backend(|db| {
-        for (kind, file) in [
-            ("doctors", "worked-doctors.csv"),
-            ("timecard", "worked-timecard.csv"),
-        ] {
+        for (kind, file) in [("doctors", "worked-doctors.csv"), ("timecard", "worked-timecard.csv")] {
             let out = db.kinmu(&["import", kind, sample(file).to_str().unwrap()]);
             assert!(
                 out.status.success(),
@@ -29,13 +26,8 @@ fn the_worked_example_imported_by_the_binary_matches_its_expected_report() {
             "--format",
             "json",
         ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let expected: serde_json::Value =
-            serde_json::from_slice(&read_sample("worked-expected-2024-06.json")).unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let expected: serde_json::Value = serde_json::from_slice(&read_sample("worked-expected-2024-06.json")).unwrap();
         assert_eq!(stdout_json(&out), expected, "on {:?}", db.backend);
     });
 }
@@ -43,14 +35,8 @@ fn the_worked_example_imported_by_the_binary_matches_its_expected_report() {
 #[test]
 fn the_csv_report_has_the_json_field_names_and_the_same_figures() {
     each_backend(|db| {
-        db.import_ok(
-            kinmu::ingest::ImportKind::Doctors,
-            &read_sample("worked-doctors.csv"),
-        );
-        db.import_ok(
-            kinmu::ingest::ImportKind::Timecard,
-            &read_sample("worked-timecard.csv"),
-        );
+        db.import_ok(kinmu::ingest::ImportKind::Doctors, &read_sample("worked-doctors.csv"));
+        db.import_ok(kinmu::ingest::ImportKind::Timecard, &read_sample("worked-timecard.csv"));
         let out = db.kinmu(&[
             "report",
             "monthly",
@@ -79,10 +65,7 @@ fn the_csv_report_has_the_json_field_names_and_the_same_figures() {
 #[test]
 fn an_import_with_rejected_rows_exits_2_and_lists_them_as_json() {
     let db = TestDb::new(Backend::Sqlite);
-    db.import_ok(
-        kinmu::ingest::ImportKind::Doctors,
-        &read_sample("worked-doctors.csv"),
-    );
+    db.import_ok(kinmu::ingest::ImportKind::Doctors, &read_sample("worked-doctors.csv"));
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bad.csv");
     std::fs::write(
@@ -96,10 +79,7 @@ fn an_import_with_rejected_rows_exits_2_and_lists_them_as_json() {
     assert_eq!(json["kind"], "timecard");
     assert_eq!(json["inserted"], 0);
     assert_eq!(json["rejected"][0]["line"], 3);
-    assert!(json["rejected"][0]["reason"]
-        .as_str()
-        .unwrap()
-        .contains("X9"));
+    assert!(json["rejected"][0]["reason"].as_str().unwrap().contains("X9"));
 }
 
 #[test]
@@ -126,10 +106,7 @@ fn a_file_that_cannot_be_read_exits_1_with_one_line_on_stderr() {
 fn serve_answers_health_and_the_monthly_api_over_http() {
     use std::io::{Read, Write};
     let db = TestDb::new(Backend::Sqlite);
-    db.import_ok(
-        kinmu::ingest::ImportKind::Doctors,
-        &read_sample("worked-doctors.csv"),
-    );
+    db.import_ok(kinmu::ingest::ImportKind::Doctors, &read_sample("worked-doctors.csv"));
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -150,11 +127,7 @@ fn serve_answers_health_and_the_monthly_api_over_http() {
         .unwrap();
     let get = |path: &str| -> Option<String> {
         let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-        )
-        .ok()?;
+        write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").ok()?;
         let mut body = String::new();
         s.read_to_string(&mut body).ok()?;
         Some(body)

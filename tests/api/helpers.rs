@@ -41,8 +41,7 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some((admin, name)) = &self.pg {
             if let Ok(mut c) = diesel::PgConnection::establish(admin) {
-                let _ =
-                    c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+                let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
             }
         }
     }
@@ -62,13 +61,9 @@ fn postgres_available() -> bool {
         let required = std::env::var("KINMU_TEST_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
         match diesel::PgConnection::establish(&postgres_admin_url()) {
             Ok(_) => true,
-            Err(e) if required => panic!(
-                "PostgreSQL is required (KINMU_TEST_REQUIRE_POSTGRES=1) but unreachable: {e}"
-            ),
+            Err(e) if required => panic!("PostgreSQL is required (KINMU_TEST_REQUIRE_POSTGRES=1) but unreachable: {e}"),
             Err(e) => {
-                eprintln!(
-                    "warning: PostgreSQL unreachable ({e}); database tests run on SQLite only"
-                );
+                eprintln!("warning: PostgreSQL unreachable ({e}); database tests run on SQLite only");
                 false
             }
         }
@@ -97,10 +92,7 @@ impl TestDb {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let dir = tempfile::tempdir().unwrap();
         let (url, pg) = match backend {
-            Backend::Sqlite => (
-                format!("sqlite://{}", dir.path().join("kinmu.db").display()),
-                None,
-            ),
+            Backend::Sqlite => (format!("sqlite://{}", dir.path().join("kinmu.db").display()), None),
             Backend::Postgres => {
                 let admin = postgres_admin_url();
                 let base = admin
@@ -118,8 +110,7 @@ impl TestDb {
                 let mut c = diesel::PgConnection::establish(&admin).unwrap();
                 c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
                     .unwrap();
-                c.batch_execute(&format!("CREATE DATABASE \"{name}\""))
-                    .unwrap();
+                c.batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
                 let prefix = &admin[..admin.len() - admin.rsplit('/').next().unwrap_or("").len()];
                 (format!("{prefix}{name}"), Some((admin.clone(), name)))
             }
@@ -225,9 +216,7 @@ pub fn now() -> NaiveDateTime {
 
 /// The shared worked example (../shared/samples), copied into tests/data.
 pub fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
 }
 
 pub fn read_sample(name: &str) -> Vec<u8> {

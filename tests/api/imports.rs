@@ -82,11 +82,7 @@ fn one_bad_row_among_thousands_changes_nothing_then_the_fixed_file_imports_once(
         let r = db.import(ImportKind::Timecard, (lines.join("\n") + "\n").as_bytes());
         assert_eq!(r.rejected.len(), 1, "{:?}", r.rejected);
         assert_eq!(r.rejected[0].line, bad_line);
-        assert!(
-            r.rejected[0].reason.contains("17:3O"),
-            "{}",
-            r.rejected[0].reason
-        );
+        assert!(r.rejected[0].reason.contains("17:3O"), "{}", r.rejected[0].reason);
         assert!(!r.committed);
         assert_eq!((r.inserted, r.corrected, r.unchanged), (0, 0, 0));
         assert_eq!(db.counts(), before, "a rejected file must change nothing");
@@ -99,16 +95,9 @@ fn one_bad_row_among_thousands_changes_nothing_then_the_fixed_file_imports_once(
         let report = db.report("2024-06", "2024-06-30");
 
         let again = db.import_ok(ImportKind::Timecard, file.as_bytes());
-        assert_eq!(
-            (again.inserted, again.corrected, again.unchanged),
-            (0, 0, 3000)
-        );
+        assert_eq!((again.inserted, again.corrected, again.unchanged), (0, 0, 3000));
         assert!(!again.committed);
-        assert_eq!(
-            db.counts(),
-            after_first,
-            "re-importing the same file changes nothing"
-        );
+        assert_eq!(db.counts(), after_first, "re-importing the same file changes nothing");
         assert_eq!(db.report("2024-06", "2024-06-30"), report);
     });
 }
@@ -142,10 +131,7 @@ fn a_changed_row_is_a_correction_that_keeps_the_old_version() {
         db.import_ok(ImportKind::Doctors, DOCTORS.as_bytes());
         let v1 = "staff_id,date,clock_in,clock_out,break_minutes\nD001,2024-06-03,08:30,17:30,60\nD001,2024-06-04,08:30,17:30,60\n";
         db.import_ok(ImportKind::Timecard, v1.as_bytes());
-        assert_eq!(
-            doctor(&db.report("2024-06", "2024-06-30"), "D001").overtime_minutes,
-            0
-        );
+        assert_eq!(doctor(&db.report("2024-06", "2024-06-30"), "D001").overtime_minutes, 0);
 
         let v2 = "staff_id,date,clock_in,clock_out,break_minutes\nD001,2024-06-03,08:30,21:30,60\nD001,2024-06-04,08:30,17:30,60\n";
         let r = db.import_ok(ImportKind::Timecard, v2.as_bytes());
@@ -157,9 +143,7 @@ fn a_changed_row_is_a_correction_that_keeps_the_old_version() {
 
         assert_eq!(db.count_where("SELECT COUNT(*) AS n FROM timecard_rows"), 3);
         assert_eq!(
-            db.count_where(
-                "SELECT COUNT(*) AS n FROM timecard_rows WHERE superseded_at IS NOT NULL"
-            ),
+            db.count_where("SELECT COUNT(*) AS n FROM timecard_rows WHERE superseded_at IS NOT NULL"),
             1
         );
         assert_eq!(
@@ -173,10 +157,7 @@ fn a_changed_row_is_a_correction_that_keeps_the_old_version() {
             db.count_where("SELECT CAST(MAX(version) AS BIGINT) AS n FROM timecard_rows"),
             3
         );
-        assert_eq!(
-            doctor(&db.report("2024-06", "2024-06-30"), "D001").overtime_minutes,
-            0
-        );
+        assert_eq!(doctor(&db.report("2024-06", "2024-06-30"), "D001").overtime_minutes, 0);
     });
 }
 
@@ -201,16 +182,8 @@ D002,2024-06-04,08:30,17:30,work\n";
         // Line 2 overlaps the stored duty (until 09:00 on the 4th); line 4
         // overlaps line 3. Self-study and permitted duty may overlap.
         assert_eq!(lines, vec![2, 4], "{:#?}", r.rejected);
-        assert!(
-            r.rejected[0].reason.contains("登録済み"),
-            "{}",
-            r.rejected[0].reason
-        );
-        assert!(
-            r.rejected[1].reason.contains("3行目"),
-            "{}",
-            r.rejected[1].reason
-        );
+        assert!(r.rejected[0].reason.contains("登録済み"), "{}", r.rejected[0].reason);
+        assert!(r.rejected[1].reason.contains("3行目"), "{}", r.rejected[1].reason);
         assert_eq!(db.counts(), before);
         // Rows that only touch (one ends as the next starts) are fine.
         db.import_ok(
@@ -242,10 +215,7 @@ fn re_importing_doctors_updates_them_and_logs_the_change() {
         let changed = DOCTORS.replace("D002,佐藤 花子,外科,B,sat,", "D002,佐藤 花子,外科,C-1,sun,");
         let r = db.import_ok(ImportKind::Doctors, changed.as_bytes());
         assert_eq!((r.inserted, r.corrected, r.unchanged), (0, 1, 1));
-        assert_eq!(
-            doctor(&db.report("2024-06", "2024-06-30"), "D002").level,
-            "C-1"
-        );
+        assert_eq!(doctor(&db.report("2024-06", "2024-06-30"), "D002").level, "C-1");
         assert_eq!(db.count_where("SELECT COUNT(*) AS n FROM audit_log WHERE category = 'doctor' AND operation = 'update' AND detail LIKE '%\"before\"%'"), 1);
         // A PC account held by another doctor is refused.
         let clash = "staff_id,name,pc_account\nD003,鈴木 一郎,yamada-pc\n";

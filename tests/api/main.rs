@@ -9,4 +9,6 @@ mod helpers;
 mod api;
 mod commands;
 mod imports;
+mod monitoring;
 mod reports;
+mod smtp;

@@ -5,8 +5,7 @@ use crate::helpers::*;
 use kinmu::ingest::ImportKind;
 use std::fmt::Write;
 
-const DOCTORS: &str =
-    "staff_id,name,pc_account\nA01,青木 一郎,aoki\nB02,馬場 二郎,\nC03,千葉 三郎,\n";
+const DOCTORS: &str = "staff_id,name,pc_account\nA01,青木 一郎,aoki\nB02,馬場 二郎,\nC03,千葉 三郎,\n";
 
 /// Weekdays of June 2024 up to `last`, 08:00–22:00 with 60 min break:
 /// 300 minutes of daily overtime each.
@@ -95,14 +94,8 @@ aoki,2024-06-03 08:25,2024-06-03 18:15\n\
 aoki,2024-06-04 17:00,2024-06-04 18:00\n\
 A01,2024-06-05 17:00,2024-06-05 18:30\n";
         db.import_ok(ImportKind::Pclog, log.as_bytes());
-        assert_eq!(
-            doctor(&db.report("2024-06", "2024-06-04"), "A01").open_discrepancies,
-            1
-        );
-        assert_eq!(
-            doctor(&db.report("2024-06", "2024-06-05"), "A01").open_discrepancies,
-            2
-        );
+        assert_eq!(doctor(&db.report("2024-06", "2024-06-04"), "A01").open_discrepancies, 1);
+        assert_eq!(doctor(&db.report("2024-06", "2024-06-05"), "A01").open_discrepancies, 2);
         // Discrepancies never change the hour figures.
         assert_eq!(
             doctor(&db.report("2024-06", "2024-06-05"), "A01").total_work_minutes,
@@ -121,9 +114,6 @@ fn a_week_spanning_two_months_counts_the_previous_months_days() {
         assert_eq!(doctor(&may, "X1").overtime_minutes, 900);
         assert_eq!(doctor(&may, "X1").total_work_minutes, 3300);
         // June's 1st is weekly overtime on top of those days (the sample).
-        assert_eq!(
-            doctor(&db.report("2024-06", "2024-06-01"), "X1").overtime_minutes,
-            270
-        );
+        assert_eq!(doctor(&db.report("2024-06", "2024-06-01"), "X1").overtime_minutes, 270);
     });
 }

@@ -1,0 +1,755 @@
+//! Interviews before 100 h, measures over 155 h, and alerts that arrive
+//! exactly once — against a real SMTP server (tests/api/smtp.rs) on both
+//! backends.
+
+use crate::helpers::*;
+use crate::smtp::SmtpSink;
+use chrono::{Datelike, NaiveDate};
+use kinmu::accounts::{self, NewAccount, Role};
+use kinmu::config::Settings;
+use kinmu::ingest::ImportKind;
+use kinmu::monitor::mailer::Mailer;
+use kinmu::monitor::{daily, records};
+use std::fmt::Write;
+
+/// A01 (A) and B02 (B) work long weekdays (300 min overtime a day) through
+/// 14 June 2024: 3000 actual, projected 6428, 100 h reached on the 28th.
+/// C03 (C-1) works 08:00–23:00 every day: far over 155 h. D04 works normal days.
+const DOCTORS: &str = "staff_id,name,level,email,manager_login\n\
+A01,青木 一郎,A,a01@example.org,boss\n\
+B02,馬場 二郎,B,b02@example.org,boss\n\
+C03,千葉 三郎,C-1,c03@example.org,boss\n\
+D04,土井 四郎,A,d04@example.org,other-boss\n";
+
+fn timecard() -> String {
+    let mut s = String::from("staff_id,date,clock_in,clock_out,break_minutes\n");
+    for day in 1..=14 {
+        let d = NaiveDate::from_ymd_opt(2024, 6, day).unwrap();
+        if d.weekday().num_days_from_monday() < 5 {
+            writeln!(s, "A01,{d},08:00,22:00,60").unwrap();
+            writeln!(s, "B02,{d},08:00,22:00,60").unwrap();
+            writeln!(s, "D04,{d},08:30,17:30,60").unwrap();
+        }
+        writeln!(s, "C03,{d},08:00,23:00,60").unwrap();
+    }
+    s
+}
+
+const PASSWORD: &str = "correct-horse-battery";
+
+fn add(
+    db: &TestDb,
+    login: &str,
+    role: Role,
+    email: Option<&str>,
+    trained_on: Option<&str>,
+    administrator: bool,
+    staff_id: Option<&str>,
+) {
+    let mut conn = db.conn();
+    accounts::add_user(
+        &mut conn,
+        &NewAccount {
+            login: login.into(),
+            role,
+            name: Some(format!("{login} 先生")),
+            staff_id: staff_id.map(Into::into),
+            email: email.map(Into::into),
+            department: None,
+            trained_on: trained_on.map(date),
+            is_administrator: administrator,
+            password: PASSWORD.into(),
+        },
+        now(),
+    )
+    .unwrap();
+}
+
+/// The hospital of these tests: doctors, their June, and its people.
+fn hospital(db: &TestDb) {
+    db.import_ok(ImportKind::Doctors, DOCTORS.as_bytes());
+    db.import_ok(ImportKind::Timecard, timecard().as_bytes());
+    add(
+        db,
+        "untrained",
+        Role::Physician,
+        Some("untrained@example.org"),
+        None,
+        false,
+        None,
+    );
+    add(
+        db,
+        "director",
+        Role::Physician,
+        Some("director@example.org"),
+        Some("2020-04-01"),
+        true,
+        None,
+    );
+    add(
+        db,
+        "kato",
+        Role::Physician,
+        Some("kato@example.org"),
+        Some("2024-01-15"),
+        false,
+        None,
+    );
+    add(db, "boss", Role::Manager, Some("boss@example.org"), None, false, None);
+    add(
+        db,
+        "other-boss",
+        Role::Manager,
+        Some("other@example.org"),
+        None,
+        false,
+        None,
+    );
+    add(db, "jinji", Role::Hr, Some("hr@example.org"), None, false, None);
+    add(
+        db,
+        "aoki",
+        Role::Doctor,
+        Some("a01@example.org"),
+        None,
+        false,
+        Some("A01"),
+    );
+}
+
+fn settings(db: &TestDb, smtp: Option<&SmtpSink>) -> Settings {
+    let mut s = Settings::load_with(None, &|_| None).unwrap();
+    s.database_url = db.url.clone();
+    s.smtp_url = smtp.map(SmtpSink::url);
+    s.hospital_name = "テスト病院".into();
+    s
+}
+
+fn run_daily(db: &TestDb, s: &Settings, as_of: &str) -> daily::DailySummary {
+    let mailer = Mailer::from_url(s.smtp_url.as_deref(), &s.mail_from).unwrap();
+    let mut conn = db.conn();
+    daily::run(
+        &mut conn,
+        s,
+        &mailer,
+        date(as_of),
+        date(as_of).and_hms_opt(5, 0, 0).unwrap(),
+    )
+    .unwrap()
+}
+
+fn interviews(db: &TestDb) -> Vec<records::InterviewLine> {
+    let mut conn = db.conn();
+    records::list_interviews(
+        &mut conn,
+        kinmu::domain::YearMonth::parse("2024-06").unwrap(),
+        date("2024-06-14"),
+    )
+    .unwrap()
+}
+
+/// (recipient, decoded subject) of every message the sink received.
+fn received(sink: &SmtpSink) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = sink
+        .messages()
+        .iter()
+        .flat_map(|m| m.to.iter().map(move |t| (t.clone(), m.subject_decoded())))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn the_daily_job_opens_interviews_with_their_deadline_and_a_trained_physician_and_mails_each_person_once() {
+    each_backend(|db| {
+        hospital(db);
+        let sink = SmtpSink::start();
+        let s = settings(db, Some(&sink));
+        let first = run_daily(db, &s, "2024-06-14");
+        // A01 and B02 are projected over 100 h; C03 is already over it.
+        assert_eq!(first.interviews_scheduled, 3, "{first:?}");
+        assert_eq!(first.measures_opened, 1);
+        let lines = interviews(db);
+        let by: std::collections::HashMap<&str, &records::InterviewLine> =
+            lines.iter().map(|l| (l.staff_id.as_str(), l)).collect();
+        assert_eq!(by["A01"].deadline, date("2024-06-27"));
+        assert_eq!(by["A01"].reach_100_date, date("2024-06-28"));
+        assert_eq!(by["A01"].reason, "projected_over_100");
+        assert_eq!(by["C03"].reason, "over_100");
+        assert!(!by.contains_key("D04"));
+        // Only kato is trained and not the hospital's 管理者.
+        assert!(
+            lines.iter().all(|l| l.physician_login.as_deref() == Some("kato")),
+            "{lines:#?}"
+        );
+
+        let mails = received(&sink);
+        assert_eq!(first.alerts_sent, mails.len());
+        assert_eq!(first.alerts_queued, mails.len());
+        let to = |who: &str| mails.iter().filter(|(t, _)| t == who).count();
+        assert_eq!(to("kato@example.org"), 3, "one assignment per interview: {mails:#?}");
+        assert_eq!(to("a01@example.org"), 1);
+        assert_eq!(to("c03@example.org"), 1);
+        assert_eq!(to("d04@example.org"), 0);
+        assert_eq!(to("untrained@example.org") + to("director@example.org"), 0);
+        // The manager: a pre-check request per doctor, measures for C03, and
+        // C03 is overdue already (over 100 h before any interview).
+        assert_eq!(to("boss@example.org"), 5, "{mails:#?}");
+        assert!(
+            mails
+                .iter()
+                .any(|(t, subj)| t == "kato@example.org" && subj.contains("青木 一郎") && subj.contains("2024")),
+            "{mails:#?}"
+        );
+        let assignment = sink
+            .messages()
+            .into_iter()
+            .find(|m| m.to == ["kato@example.org"])
+            .unwrap();
+        assert!(
+            assignment.data.contains("text/calendar"),
+            "the physician's mail carries an .ics invitation"
+        );
+
+        // The same day again: nothing new is opened, queued or sent.
+        let again = run_daily(db, &s, "2024-06-14");
+        assert_eq!(
+            (
+                again.interviews_scheduled,
+                again.alerts_queued,
+                again.alerts_sent,
+                again.measures_opened
+            ),
+            (0, 0, 0, 0)
+        );
+        assert_eq!(received(&sink), mails);
+    });
+}
+
+#[test]
+fn a_dead_smtp_server_loses_no_mail_and_the_next_run_delivers_each_once() {
+    each_backend(|db| {
+        hospital(db);
+        let mut sink = SmtpSink::start();
+        let s = settings(db, Some(&sink));
+        sink.stop();
+        let first = run_daily(db, &s, "2024-06-14");
+        assert!(first.alerts_queued > 0);
+        assert_eq!(first.alerts_sent, 0);
+        assert_eq!(first.alerts_failed, first.alerts_queued);
+        assert_eq!(
+            db.count_where(
+                "SELECT COUNT(*) AS n FROM outbox WHERE status = 'queued' AND attempts = 1 AND last_error IS NOT NULL"
+            ),
+            first.alerts_queued as i64
+        );
+        sink.restart();
+        let second = run_daily(db, &s, "2024-06-14");
+        assert_eq!(second.alerts_queued, 0);
+        assert_eq!(second.alerts_sent, first.alerts_queued);
+        assert_eq!(sink.messages().len(), first.alerts_queued);
+        let third = run_daily(db, &s, "2024-06-15");
+        assert_eq!(third.alerts_sent, 0);
+        assert_eq!(sink.messages().len(), first.alerts_queued);
+    });
+}
+
+#[test]
+fn two_daily_runs_at_the_same_time_open_and_send_nothing_twice() {
+    each_backend(|db| {
+        hospital(db);
+        let sink = SmtpSink::start();
+        let s = settings(db, Some(&sink));
+        let runs: Vec<daily::DailySummary> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..2)
+                .map(|_| scope.spawn(|| run_daily(db, &s, "2024-06-14")))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(
+            runs.iter().map(|r| r.interviews_scheduled).sum::<usize>(),
+            3,
+            "{runs:?}"
+        );
+        let queued: usize = runs.iter().map(|r| r.alerts_queued).sum();
+        let sent: usize = runs.iter().map(|r| r.alerts_sent).sum();
+        assert_eq!(sent, queued);
+        let mails = received(&sink);
+        let mut unique = mails.clone();
+        unique.dedup();
+        assert_eq!(mails.len(), queued);
+        assert_eq!(unique, mails, "a mail was sent twice");
+        assert_eq!(interviews(db).len(), 3);
+    });
+}
+
+#[test]
+fn untrained_physicians_and_the_hospitals_administrator_are_never_assigned() {
+    each_backend(|db| {
+        db.import_ok(ImportKind::Doctors, DOCTORS.as_bytes());
+        db.import_ok(ImportKind::Timecard, timecard().as_bytes());
+        add(
+            db,
+            "untrained",
+            Role::Physician,
+            Some("untrained@example.org"),
+            None,
+            false,
+            None,
+        );
+        add(
+            db,
+            "director",
+            Role::Physician,
+            Some("director@example.org"),
+            Some("2020-04-01"),
+            true,
+            None,
+        );
+        let sink = SmtpSink::start();
+        let s = settings(db, Some(&sink));
+        run_daily(db, &s, "2024-06-14");
+        let lines = interviews(db);
+        assert_eq!(lines.len(), 3);
+        assert!(lines.iter().all(|l| l.physician_login.is_none()), "{lines:#?}");
+        assert!(received(&sink)
+            .iter()
+            .all(|(to, _)| to != "untrained@example.org" && to != "director@example.org"));
+    });
+}
+
+/// Runs an API call through the real routes and returns (status, JSON).
+async fn call(
+    service: &impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    >,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    use actix_web::test;
+    let mut req = match method {
+        "POST" => test::TestRequest::post(),
+        _ => test::TestRequest::get(),
+    }
+    .uri(uri);
+    if let Some(t) = token {
+        req = req.insert_header(("Authorization", format!("Bearer {t}")));
+    }
+    if let Some(b) = body {
+        req = req.set_json(b);
+    }
+    let resp = test::call_service(service, req.to_request()).await;
+    let status = resp.status().as_u16();
+    let bytes = test::read_body(resp).await;
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+#[actix_web::test]
+async fn a_month_walked_through_the_api_pre_check_interview_and_measures_with_role_rules() {
+    use actix_web::{test, web, App as ActixApp};
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        hospital(&db);
+        let s = settings(&db, None);
+        run_daily(&db, &s, "2024-06-14");
+        let app = kinmu::app::App::open(s.clone()).unwrap();
+        let service = test::init_service(
+            ActixApp::new()
+                .app_data(web::Data::new(app))
+                .configure(kinmu::web::configure),
+        )
+        .await;
+        let mut tokens = std::collections::HashMap::new();
+        for login in ["kato", "boss", "other-boss", "jinji", "aoki", "untrained"] {
+            let (status, body) = call(
+                &service,
+                "POST",
+                "/api/v1/sessions",
+                None,
+                Some(serde_json::json!({"login": login, "password": PASSWORD})),
+            )
+            .await;
+            assert_eq!(status, 200, "{login}: {body}");
+            tokens.insert(login, body["token"].as_str().unwrap().to_string());
+        }
+        let t = |login: &str| tokens[login].clone();
+        let (status, _) = call(
+            &service,
+            "POST",
+            "/api/v1/sessions",
+            None,
+            Some(serde_json::json!({"login": "kato", "password": "wrong-password"})),
+        )
+        .await;
+        assert_eq!(status, 401);
+        let (status, _) = call(&service, "GET", "/api/v1/interviews?month=2024-06", None, None).await;
+        assert_eq!(status, 401);
+
+        // Who sees which interviews.
+        let list = |body: &serde_json::Value| -> Vec<String> {
+            body["interviews"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["staff_id"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let (_, all) = call(
+            &service,
+            "GET",
+            "/api/v1/interviews?month=2024-06",
+            Some(&t("jinji")),
+            None,
+        )
+        .await;
+        assert_eq!(list(&all), vec!["A01", "B02", "C03"]);
+        let (_, mine) = call(
+            &service,
+            "GET",
+            "/api/v1/interviews?month=2024-06",
+            Some(&t("aoki")),
+            None,
+        )
+        .await;
+        assert_eq!(list(&mine), vec!["A01"]);
+        let (_, others) = call(
+            &service,
+            "GET",
+            "/api/v1/interviews?month=2024-06",
+            Some(&t("other-boss")),
+            None,
+        )
+        .await;
+        assert!(list(&others).is_empty());
+        let (_, none) = call(
+            &service,
+            "GET",
+            "/api/v1/interviews?month=2024-06",
+            Some(&t("untrained")),
+            None,
+        )
+        .await;
+        assert!(list(&none).is_empty());
+        let id_of = |who: &str| {
+            all["interviews"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|i| i["staff_id"] == who)
+                .unwrap()["id"]
+                .as_i64()
+                .unwrap()
+        };
+        let (a01, b02, c03) = (id_of("A01"), id_of("B02"), id_of("C03"));
+
+        // The manager's pre-check: no risk factor. A-level A01 gets the later
+        // deadline (reached on the 28th + 7 days); B-level B02 never does.
+        let calm = serde_json::json!({
+            "work_status": "外来と病棟", "sleep_average_minutes": 420, "fatigue_symptom": "II",
+            "fatigue_score": 2, "mental_physical": "特記なし", "doctor_requests_interview": false
+        });
+        let (status, body) = call(
+            &service,
+            "POST",
+            &format!("/api/v1/interviews/{a01}/precheck"),
+            Some(&t("kato")),
+            Some(calm.clone()),
+        )
+        .await;
+        assert_eq!(status, 403, "only the manager records the pre-check: {body}");
+        let (status, body) = call(
+            &service,
+            "POST",
+            &format!("/api/v1/interviews/{a01}/precheck"),
+            Some(&t("boss")),
+            Some(calm.clone()),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["deadline"], "2024-07-05");
+        let (_, body) = call(
+            &service,
+            "POST",
+            &format!("/api/v1/interviews/{b02}/precheck"),
+            Some(&t("boss")),
+            Some(calm.clone()),
+        )
+        .await;
+        assert_eq!(body["deadline"], "2024-06-27");
+        let mut asks = calm.clone();
+        asks["doctor_requests_interview"] = serde_json::json!(true);
+        let (status, body) = call(
+            &service,
+            "POST",
+            &format!("/api/v1/interviews/{b02}/precheck"),
+            Some(&t("boss")),
+            Some(asks),
+        )
+        .await;
+        assert_eq!(
+            (status, body["deadline"].clone()),
+            (200, serde_json::json!("2024-06-27"))
+        );
+        let mut bad = calm.clone();
+        bad["fatigue_symptom"] = serde_json::json!("V");
+        let (status, body) = call(
+            &service,
+            "POST",
+            &format!("/api/v1/interviews/{a01}/precheck"),
+            Some(&t("boss")),
+            Some(bad),
+        )
+        .await;
+        assert_eq!(status, 400);
+        assert!(body["message"].as_str().unwrap().contains("自覚症状"), "{body}");
+
+        // The physician records the interview.
+        let held = serde_json::json!({
+            "held_on": "2024-06-20", "check_work": "当直が多い", "check_sleep": "平均6時間",
+            "check_fatigue": "自覚症状II", "check_mental_physical": "問題なし", "opinion": "当直回数の削減が望ましい"
+        });
+        let (status, _) = call(
+            &service,
+            "POST",
+            &format!("/api/v1/interviews/{a01}/record"),
+            Some(&t("boss")),
+            Some(held.clone()),
+        )
+        .await;
+        assert_eq!(status, 403);
+        let (status, body) = call(
+            &service,
+            "POST",
+            &format!("/api/v1/interviews/{a01}/record"),
+            Some(&t("kato")),
+            Some(held.clone()),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["retention_until"], "2029-06-20");
+        let (status, _) = call(
+            &service,
+            "POST",
+            &format!("/api/v1/interviews/{a01}/record"),
+            Some(&t("kato")),
+            Some(held),
+        )
+        .await;
+        assert_eq!(status, 409, "an interview is recorded once");
+
+        // Health data: the doctor, the manager and the physician see it; HR does not.
+        let (_, detail) = call(
+            &service,
+            "GET",
+            &format!("/api/v1/interviews/{a01}"),
+            Some(&t("aoki")),
+            None,
+        )
+        .await;
+        assert_eq!(detail["status"], "done");
+        assert_eq!(detail["opinion"], "当直回数の削減が望ましい");
+        assert_eq!(detail["prechecks"][0]["sleep_average_minutes"], 420);
+        let (status, hr_view) = call(
+            &service,
+            "GET",
+            &format!("/api/v1/interviews/{a01}"),
+            Some(&t("jinji")),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_eq!(hr_view["status"], "done");
+        for hidden in ["opinion", "prechecks", "check", "measures"] {
+            assert!(hr_view.get(hidden).is_none(), "HR must not see {hidden}: {hr_view}");
+        }
+        let (status, _) = call(
+            &service,
+            "GET",
+            &format!("/api/v1/interviews/{a01}"),
+            Some(&t("other-boss")),
+            None,
+        )
+        .await;
+        assert_eq!(status, 404);
+
+        // Measures: on the opinion for A01; over 155 h for C03, where a
+        // measure that shortens hours is mandatory.
+        let (_, ms) = call(
+            &service,
+            "GET",
+            "/api/v1/measures?month=2024-06",
+            Some(&t("boss")),
+            None,
+        )
+        .await;
+        let measures = ms["measures"].as_array().unwrap();
+        let measure = |who: &str, reason: &str| {
+            measures
+                .iter()
+                .find(|m| m["staff_id"] == who && m["reason"] == reason)
+                .unwrap()["id"]
+                .as_i64()
+                .unwrap()
+        };
+        let on_opinion = measure("A01", "interview");
+        let over_155 = measure("C03", "over_155");
+        let nothing = serde_json::json!({"shorter_hours": false, "fewer_night_duties": false, "other": false});
+        let (status, body) = call(
+            &service,
+            "POST",
+            &format!("/api/v1/measures/{over_155}"),
+            Some(&t("boss")),
+            Some(nothing),
+        )
+        .await;
+        assert_eq!(status, 400);
+        assert!(body["message"].as_str().unwrap().contains("155"), "{body}");
+        let shorten = serde_json::json!({"shorter_hours": true, "fewer_night_duties": true, "other": false});
+        let (status, body) = call(
+            &service,
+            "POST",
+            &format!("/api/v1/measures/{over_155}"),
+            Some(&t("other-boss")),
+            Some(shorten.clone()),
+        )
+        .await;
+        assert_eq!(status, 403, "{body}");
+        let (status, body) = call(
+            &service,
+            "POST",
+            &format!("/api/v1/measures/{over_155}"),
+            Some(&t("boss")),
+            Some(shorten),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["recorded"], true);
+        let fewer_nights = serde_json::json!({"shorter_hours": false, "fewer_night_duties": true, "other": false});
+        let (status, _) = call(
+            &service,
+            "POST",
+            &format!("/api/v1/measures/{on_opinion}"),
+            Some(&t("boss")),
+            Some(fewer_nights),
+        )
+        .await;
+        assert_eq!(status, 200);
+
+        // The doctor may ask for another physician; none other is trained.
+        let (status, body) = call(
+            &service,
+            "POST",
+            &format!("/api/v1/interviews/{c03}/reassign"),
+            Some(&t("aoki")),
+            None,
+        )
+        .await;
+        assert_eq!(status, 404, "aoki is not C03: {body}");
+        let (status, body) = call(
+            &service,
+            "POST",
+            &format!("/api/v1/interviews/{c03}/reassign"),
+            Some(&t("boss")),
+            None,
+        )
+        .await;
+        assert_eq!(status, 409, "{body}");
+    }
+}
+
+#[test]
+fn a_doctor_may_ask_for_another_trained_physician() {
+    each_backend(|db| {
+        hospital(db);
+        add(
+            db,
+            "suzuki",
+            Role::Physician,
+            Some("suzuki@example.org"),
+            Some("2024-02-01"),
+            false,
+            None,
+        );
+        let sink = SmtpSink::start();
+        let s = settings(db, Some(&sink));
+        run_daily(db, &s, "2024-06-14");
+        let first = interviews(db).into_iter().find(|l| l.staff_id == "A01").unwrap();
+        let before = first.physician_login.clone().unwrap();
+        let mut conn = db.conn();
+        let i = records::reassign(
+            &mut conn,
+            &s,
+            first.id,
+            date("2024-06-15").and_hms_opt(9, 0, 0).unwrap(),
+        )
+        .unwrap();
+        drop(conn);
+        let after = interviews(db)
+            .into_iter()
+            .find(|l| l.id == i.id)
+            .unwrap()
+            .physician_login
+            .unwrap();
+        assert_ne!(before, after);
+        assert!(["kato", "suzuki"].contains(&after.as_str()));
+    });
+}
+
+#[test]
+fn the_commands_print_the_jobs_and_interviews_json_of_formats_md() {
+    let db = TestDb::new(Backend::Sqlite);
+    hospital(&db);
+    let out = db.kinmu(&["jobs", "daily", "--as-of", "2024-06-14"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json = stdout_json(&out);
+    assert_eq!(json["as_of"], "2024-06-14");
+    assert_eq!(json["interviews_scheduled"], 3);
+    for key in ["alerts_queued", "alerts_sent", "alerts_failed"] {
+        assert!(json[key].is_u64(), "{key}: {json}");
+    }
+    let out = db.kinmu(&["interviews", "list", "--month", "2024-06", "--format", "json"]);
+    assert!(out.status.success());
+    let json = stdout_json(&out);
+    assert_eq!(json["month"], "2024-06");
+    let first = &json["interviews"][0];
+    assert_eq!(first["staff_id"], "A01");
+    assert_eq!(first["physician_login"], "kato");
+    assert_eq!(first["deadline"], "2024-06-27");
+    assert_eq!(first["reason"], "projected_over_100");
+    assert!(["scheduled", "overdue"].contains(&first["status"].as_str().unwrap()));
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kinmu"))
+        .args([
+            "--database-url",
+            &db.url,
+            "users",
+            "add",
+            "--login",
+            "x",
+            "--role",
+            "doctor",
+            "--staff-id",
+            "NOPE",
+            "--password-stdin",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(b"long-enough-password\n")?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NOPE"));
+}
