@@ -299,7 +299,8 @@ pub struct NewInterview {
 pub struct PreCheck {
     #[diesel(skip_insertion)]
     pub id: i64,
-    pub interview_id: i64,
+    pub doctor_id: i64,
+    pub month: String,
     pub work_status: String,
     pub previous_month_minutes: i32,
     pub sleep_average_minutes: i32,
@@ -310,6 +311,19 @@ pub struct PreCheck {
     pub recorded_by: Option<String>,
     pub recorded_at: NaiveDateTime,
     pub retention_until: NaiveDate,
+}
+
+impl PreCheck {
+    /// What decides the deadline (rules §8).
+    pub fn facts(&self) -> Option<crate::domain::interview::PreCheckFacts> {
+        Some(crate::domain::interview::PreCheckFacts {
+            previous_month_minutes: i64::from(self.previous_month_minutes),
+            sleep_average_minutes: i64::from(self.sleep_average_minutes),
+            fatigue_symptom: crate::domain::interview::Symptom::parse(&self.fatigue_symptom)?,
+            fatigue_score: i64::from(self.fatigue_score),
+            doctor_requests_interview: self.doctor_requests_interview != 0,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]

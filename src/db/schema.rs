@@ -164,7 +164,8 @@ diesel::table! {
 diesel::table! {
     prechecks (id) {
         id -> BigInt,
-        interview_id -> BigInt,
+        doctor_id -> BigInt,
+        month -> Text,
         work_status -> Text,
         previous_month_minutes -> Integer,
         sleep_average_minutes -> Integer,
@@ -231,7 +232,7 @@ diesel::table! {
 }
 
 diesel::joinable!(interviews -> doctors (doctor_id));
-diesel::joinable!(prechecks -> interviews (interview_id));
+diesel::joinable!(prechecks -> doctors (doctor_id));
 diesel::joinable!(measures -> doctors (doctor_id));
 diesel::joinable!(api_sessions -> users (user_id));
 diesel::joinable!(timecard_rows -> doctors (doctor_id));

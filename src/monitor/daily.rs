@@ -13,10 +13,10 @@ use super::outbox::{self, Topic};
 use super::records::{self, physicians_with_load};
 use crate::accounts::Role;
 use crate::config::Settings;
-use crate::db::models::{Doctor, NewInterview, NewMeasure, User};
+use crate::db::models::{Doctor, NewInterview, NewMeasure, PreCheck, User};
 use crate::db::schema::{interviews, job_runs, measures, users};
 use crate::db::{write_transaction, AnyConnection};
-use crate::domain::interview::{choose_physician, Status};
+use crate::domain::interview::{choose_physician, deadline, Status};
 use crate::domain::time::YearMonth;
 use crate::report::monthly::{compute, load_rows, DoctorComputation, DoctorRows, ReportError};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -141,7 +141,15 @@ pub fn run(
             let needs_interview = p.flags.projected_over_100 || p.flags.over_100;
             if let (true, Some(reach)) = (needs_interview, p.reach_100_date) {
                 let reason = if p.flags.over_100 { OVER_100 } else { PROJECTED_OVER_100 };
-                let standard = reach - chrono::Duration::days(1);
+                // A pre-check recorded before the interview opened may
+                // already allow the A-level exception.
+                let precheck = records::latest_precheck(conn, d.id, month)?;
+                let due = deadline(
+                    reach,
+                    d.level(),
+                    precheck.as_ref().and_then(PreCheck::facts).as_ref(),
+                    rules.a_level_grace_days,
+                );
                 match existing.get(&d.id) {
                     None => {
                         let chosen = choose_physician(&physicians, None, as_of).map(|ph| ph.id);
@@ -154,7 +162,7 @@ pub fn run(
                                 month: month_code.clone(),
                                 reason: reason.into(),
                                 reach_100_date: reach,
-                                deadline: standard,
+                                deadline: due,
                                 physician_id: chosen,
                                 created_at: now,
                             })
@@ -174,7 +182,7 @@ pub fn run(
                             now,
                             physician
                                 .and_then(|u| u.email.as_deref())
-                                .map(|to| mails::interview_assigned(&f, to, &physician_name, standard)),
+                                .map(|to| mails::interview_assigned(&f, to, &physician_name, due)),
                         )?;
                         queue(
                             conn,
@@ -183,7 +191,7 @@ pub fn run(
                             now,
                             d.email
                                 .as_deref()
-                                .map(|to| mails::interview_notice_doctor(&f, to, &physician_name, standard)),
+                                .map(|to| mails::interview_notice_doctor(&f, to, &physician_name, due)),
                         )?;
                         queue(
                             conn,
@@ -194,21 +202,22 @@ pub fn run(
                         )?;
                         // Opened already past its deadline (the doctor reached 100 h
                         // before any interview): the manager hears it now.
-                        if Status::of(standard, None, as_of) == Status::Overdue {
+                        if Status::of(due, None, as_of) == Status::Overdue {
                             queue(
                                 conn,
                                 &mut summary,
                                 &about("interview_overdue"),
                                 now,
-                                manager.as_deref().map(|to| mails::interview_overdue(&f, to, standard)),
+                                manager.as_deref().map(|to| mails::interview_overdue(&f, to, due)),
                             )?;
                         }
                     }
                     Some(i) if i.held_on.is_none() => {
                         // The projection moved earlier: so does the deadline
-                        // (never later: the interview must precede 100 h).
+                        // (never later: the interview must precede 100 h, or
+                        // for the A-level exception follow it without delay).
                         if reach < i.reach_100_date {
-                            let deadline = i.deadline.min(standard);
+                            let deadline = i.deadline.min(due);
                             diesel::update(interviews::table.find(i.id))
                                 .set((
                                     interviews::reach_100_date.eq(reach),
@@ -221,7 +230,7 @@ pub fn run(
                                 .set(interviews::reason.eq(reason))
                                 .execute(conn)?;
                         }
-                        if Status::of(i.deadline.min(standard), None, as_of) == Status::Overdue {
+                        if Status::of(i.deadline.min(due), None, as_of) == Status::Overdue {
                             queue(
                                 conn,
                                 &mut summary,
@@ -229,7 +238,7 @@ pub fn run(
                                 now,
                                 manager
                                     .as_deref()
-                                    .map(|to| mails::interview_overdue(&f, to, i.deadline.min(standard))),
+                                    .map(|to| mails::interview_overdue(&f, to, i.deadline.min(due))),
                             )?;
                         }
                     }

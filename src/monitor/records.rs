@@ -13,9 +13,7 @@ use crate::config::Settings;
 use crate::db::models::{Doctor, Interview, Measure, NewMeasure, PreCheck, User};
 use crate::db::schema::{doctors, interviews, measures, prechecks, users};
 use crate::db::{write_transaction, AnyConnection, DbError};
-use crate::domain::interview::{
-    choose_physician, deadline, health_record_retention, Physician, PreCheckFacts, Status, Symptom,
-};
+use crate::domain::interview::{choose_physician, deadline, health_record_retention, Physician, Status, Symptom};
 use crate::domain::time::YearMonth;
 use crate::report::monthly::{compute, load_rows, DoctorRows, ReportError};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -139,7 +137,8 @@ pub fn interview(
         .optional()?
         .ok_or(RecordError::NotFound)?;
     let checks = prechecks::table
-        .filter(prechecks::interview_id.eq(id))
+        .filter(prechecks::doctor_id.eq(d.id))
+        .filter(prechecks::month.eq(&i.month))
         .order(prechecks::id)
         .select(PreCheck::as_select())
         .load(conn)?;
@@ -169,16 +168,30 @@ pub struct PreCheckInput {
     pub doctor_requests_interview: bool,
 }
 
-/// Records a pre-check and applies the A-level exception to the deadline.
-/// The previous month's figure is computed by kinmu, not typed in.
+/// The latest pre-check of a doctor's month, if any.
+pub fn latest_precheck(conn: &mut AnyConnection, doctor_id: i64, month: YearMonth) -> QueryResult<Option<PreCheck>> {
+    prechecks::table
+        .filter(prechecks::doctor_id.eq(doctor_id))
+        .filter(prechecks::month.eq(month.to_string()))
+        .order(prechecks::id.desc())
+        .select(PreCheck::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Records a manager's pre-check of a doctor's month (from 80 h on, with or
+/// without an interview yet) and applies the A-level exception to the open
+/// interview's deadline, if there is one. The previous month's figure is
+/// computed by kinmu, not typed in. Returns the pre-check and the deadline.
 pub fn record_precheck(
     conn: &mut AnyConnection,
     settings: &Settings,
-    interview_id: i64,
+    doctor: &Doctor,
+    month: YearMonth,
     input: &PreCheckInput,
     actor: &str,
     now: NaiveDateTime,
-) -> Result<Interview, RecordError> {
+) -> Result<(PreCheck, Option<NaiveDate>), RecordError> {
     let symptom = Symptom::parse(&input.fatigue_symptom).ok_or_else(|| {
         RecordError::Invalid(format!(
             "自覚症状は I〜IV で入力してください: {:?} / fatigue_symptom must be I–IV",
@@ -195,17 +208,12 @@ pub fn record_precheck(
             "平均睡眠時間（分）は 0〜1440 で入力してください / sleep_average_minutes must be 0–1440".into(),
         ));
     }
-    let (i, d, _, _) = interview(conn, interview_id)?;
-    if i.held_on.is_some() {
-        return Err(RecordError::AlreadyDone);
-    }
-    let month = YearMonth::parse(&i.month).ok_or(RecordError::NotFound)?;
     let previous = month.previous();
     let (_, rows) = load_rows(conn, previous, previous.last_day(), &settings.rules)?;
     let empty = DoctorRows::default();
     let prev_minutes = compute(
-        rows.get(&d.id).unwrap_or(&empty),
-        &d,
+        rows.get(&doctor.id).unwrap_or(&empty),
+        doctor,
         previous,
         previous.last_day(),
         &settings.rules,
@@ -213,44 +221,44 @@ pub fn record_precheck(
     .projection
     .actual
     .overtime_holiday_minutes;
-    let facts = PreCheckFacts {
-        previous_month_minutes: prev_minutes,
-        sleep_average_minutes: input.sleep_average_minutes,
-        fatigue_symptom: symptom,
-        fatigue_score: input.fatigue_score,
-        doctor_requests_interview: input.doctor_requests_interview,
+    let check = PreCheck {
+        id: 0,
+        doctor_id: doctor.id,
+        month: month.to_string(),
+        work_status: input.work_status.clone(),
+        previous_month_minutes: clamp_i32(prev_minutes),
+        sleep_average_minutes: clamp_i32(input.sleep_average_minutes),
+        fatigue_symptom: symptom.code().into(),
+        fatigue_score: clamp_i32(input.fatigue_score),
+        mental_physical: input.mental_physical.clone(),
+        doctor_requests_interview: i32::from(input.doctor_requests_interview),
+        recorded_by: Some(actor.into()),
+        recorded_at: now,
+        retention_until: health_record_retention(now.date()),
     };
-    let new_deadline = deadline(
-        i.reach_100_date,
-        d.level(),
-        Some(&facts),
-        settings.rules.a_level_grace_days,
-    );
-    let today = now.date();
-    write_transaction(conn, |conn| -> Result<Interview, RecordError> {
-        diesel::insert_into(prechecks::table)
-            .values(&PreCheck {
-                id: 0,
-                interview_id,
-                work_status: input.work_status.clone(),
-                previous_month_minutes: clamp_i32(prev_minutes),
-                sleep_average_minutes: clamp_i32(input.sleep_average_minutes),
-                fatigue_symptom: symptom.code().into(),
-                fatigue_score: clamp_i32(input.fatigue_score),
-                mental_physical: input.mental_physical.clone(),
-                doctor_requests_interview: i32::from(input.doctor_requests_interview),
-                recorded_by: Some(actor.into()),
-                recorded_at: now,
-                retention_until: health_record_retention(today),
-            })
-            .execute(conn)?;
-        diesel::update(interviews::table.find(interview_id))
+    write_transaction(conn, |conn| -> Result<(PreCheck, Option<NaiveDate>), RecordError> {
+        diesel::insert_into(prechecks::table).values(&check).execute(conn)?;
+        let stored = latest_precheck(conn, doctor.id, month)?.ok_or(RecordError::NotFound)?;
+        let open: Option<Interview> = interviews::table
+            .filter(interviews::doctor_id.eq(doctor.id))
+            .filter(interviews::month.eq(month.to_string()))
+            .filter(interviews::held_on.is_null())
+            .select(Interview::as_select())
+            .first(conn)
+            .optional()?;
+        let Some(i) = open else {
+            return Ok((stored, None));
+        };
+        let new_deadline = deadline(
+            i.reach_100_date,
+            doctor.level(),
+            stored.facts().as_ref(),
+            settings.rules.a_level_grace_days,
+        );
+        diesel::update(interviews::table.find(i.id))
             .set(interviews::deadline.eq(new_deadline))
             .execute(conn)?;
-        Ok(interviews::table
-            .find(interview_id)
-            .select(Interview::as_select())
-            .first(conn)?)
+        Ok((stored, Some(new_deadline)))
     })
 }
 

@@ -224,6 +224,33 @@ async fn show(app: web::Data<App>, me: CurrentUser, id: web::Path<i64>) -> Resul
     Ok(HttpResponse::Ok().json(v))
 }
 
+/// Records a pre-check for `doctor`'s `month` if `me` is their manager.
+fn precheck_as_manager(
+    c: &mut AnyConnection,
+    settings: &crate::config::Settings,
+    me: &CurrentUser,
+    d: &Doctor,
+    month: YearMonth,
+    input: &PreCheckInput,
+    now: chrono::NaiveDateTime,
+) -> Result<serde_json::Value, ApiError> {
+    if !(me.role == Role::Manager && d.manager_login.as_deref() == Some(me.user.login.as_str())) {
+        return Err(ApiError::forbidden(
+            "事前確認は所属長が記録します / only the doctor's manager records the pre-check",
+        ));
+    }
+    let (p, deadline) =
+        records::record_precheck(c, settings, d, month, input, &me.user.login, now).map_err(record_error)?;
+    Ok(serde_json::json!({
+        "id": p.id,
+        "staff_id": d.staff_id,
+        "month": p.month,
+        "previous_month_minutes": p.previous_month_minutes,
+        "deadline": deadline,
+    }))
+}
+
+/// The pre-check of a doctor's month, for the interview it belongs to.
 #[post("/api/v1/interviews/{id}/precheck")]
 async fn precheck(
     app: web::Data<App>,
@@ -235,14 +262,45 @@ async fn precheck(
     let now = app.now();
     let settings = app.settings.clone();
     let v = blocking(&app, move |c| {
-        let d = load_visible(c, &me, id)?.doctor;
-        if !(me.role == Role::Manager && d.manager_login.as_deref() == Some(me.user.login.as_str())) {
-            return Err(ApiError::forbidden(
-                "事前確認は所属長が記録します / only the doctor's manager records the pre-check",
-            ));
-        }
-        let i = records::record_precheck(c, &settings, id, &input, &me.user.login, now).map_err(record_error)?;
-        Ok(serde_json::json!({ "id": i.id, "deadline": i.deadline }))
+        let v = load_visible(c, &me, id)?;
+        let month = YearMonth::parse(&v.interview.month).ok_or_else(ApiError::not_found)?;
+        precheck_as_manager(c, &settings, &me, &v.doctor, month, &input, now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(v))
+}
+
+#[derive(Debug, Deserialize)]
+struct DoctorPreCheck {
+    staff_id: String,
+    month: String,
+    #[serde(flatten)]
+    input: PreCheckInput,
+}
+
+/// The pre-check of a doctor's month before any interview is opened (the
+/// manager is asked for it once the doctor passes 80 h).
+#[post("/api/v1/prechecks")]
+async fn precheck_for_doctor(
+    app: web::Data<App>,
+    me: CurrentUser,
+    body: web::Json<DoctorPreCheck>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let month = YearMonth::parse(&body.month).ok_or_else(|| {
+        ApiError::bad_request(
+            "bad_month",
+            "month は YYYY-MM で指定してください",
+            "month must be YYYY-MM",
+        )
+    })?;
+    let now = app.now();
+    let settings = app.settings.clone();
+    let v = blocking(&app, move |c| {
+        let d = crate::db::queries::doctor_by_staff_id(c, &body.staff_id)
+            .map_err(ApiError::internal)?
+            .ok_or_else(ApiError::not_found)?;
+        precheck_as_manager(c, &settings, &me, &d, month, &body.input, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(v))
@@ -357,6 +415,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list)
         .service(show)
         .service(precheck)
+        .service(precheck_for_doctor)
         .service(record)
         .service(reassign)
         .service(list_measures)

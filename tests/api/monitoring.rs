@@ -753,3 +753,67 @@ fn the_commands_print_the_jobs_and_interviews_json_of_formats_md() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("NOPE"));
 }
+
+#[test]
+fn a_pre_check_recorded_before_the_interview_opens_gives_an_a_level_doctor_the_later_deadline() {
+    each_backend(|db| {
+        hospital(db);
+        let s = settings(db, None);
+        let june = kinmu::domain::YearMonth::parse("2024-06").unwrap();
+        let calm = records::PreCheckInput {
+            work_status: "外来".into(),
+            sleep_average_minutes: 400,
+            fatigue_symptom: "I".into(),
+            fatigue_score: 1,
+            mental_physical: "良好".into(),
+            doctor_requests_interview: false,
+        };
+        let mut conn = db.conn();
+        for staff_id in ["A01", "B02"] {
+            let d = kinmu::db::queries::doctor_by_staff_id(&mut conn, staff_id)
+                .unwrap()
+                .unwrap();
+            let (check, deadline) = records::record_precheck(&mut conn, &s, &d, june, &calm, "boss", now()).unwrap();
+            assert_eq!(deadline, None, "no interview is open yet");
+            assert_eq!(check.previous_month_minutes, 0, "computed by kinmu from May");
+        }
+        drop(conn);
+        run_daily(db, &s, "2024-06-14");
+        let lines = interviews(db);
+        let deadline = |who: &str| lines.iter().find(|l| l.staff_id == who).unwrap().deadline;
+        assert_eq!(deadline("A01"), date("2024-07-05"), "A: 100 h on the 28th + 7 days");
+        assert_eq!(deadline("B02"), date("2024-06-27"), "B: never the exception");
+    });
+}
+
+#[test]
+fn the_monthly_check_records_who_passed_100_hours_and_whose_interview_is_missing() {
+    each_backend(|db| {
+        hospital(db);
+        let sink = SmtpSink::start();
+        let s = settings(db, Some(&sink));
+        run_daily(db, &s, "2024-06-14");
+        let mailer = Mailer::from_url(s.smtp_url.as_deref(), &s.mail_from).unwrap();
+        let mut conn = db.conn();
+        let check = kinmu::monitor::monthly::run(
+            &mut conn,
+            &s,
+            &mailer,
+            kinmu::domain::YearMonth::parse("2024-06").unwrap(),
+            now(),
+        )
+        .unwrap();
+        drop(conn);
+        // Rows stop on the 14th: only C03 (every day 08:00–23:00) passed
+        // 100 h — 4800 overtime + 1680 on two Sundays = 6480, not over 155 h.
+        assert_eq!(check.over_100, vec!["C03".to_string()]);
+        assert!(check.over_155.is_empty());
+        assert_eq!(check.interview_missing, vec!["C03".to_string()]);
+        assert_eq!(
+            db.count_where("SELECT COUNT(*) AS n FROM job_runs WHERE job = 'monthly' AND month = '2024-06'"),
+            1
+        );
+        // C03's overdue mail went out with the daily run already: not twice.
+        assert_eq!(check.alerts_queued, 0);
+    });
+}

@@ -51,10 +51,12 @@ CREATE TABLE interviews (
     UNIQUE (doctor_id, month)
 );
 
--- The manager's pre-check (事前確認, 規則第63条); the latest one counts.
+-- The manager's pre-check (事前確認, 規則第63条) of a doctor's month, from
+-- 80 h on, before or after an interview is opened; the latest one counts.
 CREATE TABLE prechecks (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    interview_id INTEGER NOT NULL REFERENCES interviews (id),
+    doctor_id INTEGER NOT NULL REFERENCES doctors (id),
+    month TEXT NOT NULL,
     work_status TEXT NOT NULL,
     previous_month_minutes INTEGER NOT NULL,
     sleep_average_minutes INTEGER NOT NULL,
@@ -66,6 +68,7 @@ CREATE TABLE prechecks (
     recorded_at TIMESTAMP NOT NULL,
     retention_until DATE NOT NULL
 );
+CREATE INDEX prechecks_doctor_month ON prechecks (doctor_id, month);
 
 -- Measures: after an interview (on the opinion), or over 155 h (mandatory).
 CREATE TABLE measures (
