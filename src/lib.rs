@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod html;
 pub mod import;
 pub mod ingest;
 pub mod monitor;

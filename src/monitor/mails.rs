@@ -21,6 +21,7 @@
 use super::mailer::Mail;
 use crate::domain::projection::{INTERVIEW_LINE, MEASURES_LINE};
 use crate::domain::time::format_hm;
+use crate::html::escape;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 /// What every mail about one doctor and month says.
@@ -468,23 +469,6 @@ impl Doc<'_> {
         ));
         out
     }
-}
-
-/// HTML escape for text and attribute values (`crate::web::pages::escape`
-/// lives in a private module, so it has a twin here).
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The iCalendar invitation (RFC 5545 / 5546 REQUEST) for the interview

@@ -4,24 +4,9 @@
 use super::{load_monthly, month_and_as_of, ApiError, MonthlyQuery};
 use crate::app::App;
 use crate::domain::time::format_hm;
+use crate::html::escape;
 use actix_web::{get, web, HttpResponse};
 use std::fmt::Write;
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 #[get("/")]
 pub(super) async fn index(app: web::Data<App>, q: web::Query<MonthlyQuery>) -> Result<HttpResponse, ApiError> {
@@ -78,15 +63,4 @@ tr.watch{{background:#fff8d6}} tr.projected{{background:#ffe6c7}} tr.over100{{ba
         as_of = report.as_of,
     );
     Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape;
-
-    #[test]
-    fn html_special_characters_are_escaped() {
-        assert_eq!(escape(r#"<a href="x">&'"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
-        assert_eq!(escape("山田 太郎"), "山田 太郎");
-    }
 }

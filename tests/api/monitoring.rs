@@ -37,85 +37,79 @@ fn timecard() -> String {
 
 const PASSWORD: &str = "correct-horse-battery";
 
-fn add(
-    db: &TestDb,
-    login: &str,
+/// An account of the test hospital; its mail is `{login}@example.org`.
+struct Person {
+    login: &'static str,
     role: Role,
-    email: Option<&str>,
-    trained_on: Option<&str>,
+    trained_on: Option<&'static str>,
     administrator: bool,
-    staff_id: Option<&str>,
-) {
+    staff_id: Option<&'static str>,
+}
+
+const fn person(login: &'static str, role: Role) -> Person {
+    Person {
+        login,
+        role,
+        trained_on: None,
+        administrator: false,
+        staff_id: None,
+    }
+}
+
+/// Physicians who may never interview: untrained, and the hospital's 管理者.
+const UNQUALIFIED: [Person; 2] = [
+    person("untrained", Role::Physician),
+    Person {
+        trained_on: Some("2020-04-01"),
+        administrator: true,
+        ..person("director", Role::Physician)
+    },
+];
+
+/// Everyone else: one trained physician, two managers, HR, and A01's account.
+const STAFF: [Person; 5] = [
+    Person {
+        trained_on: Some("2024-01-15"),
+        ..person("kato", Role::Physician)
+    },
+    person("boss", Role::Manager),
+    person("other-boss", Role::Manager),
+    person("jinji", Role::Hr),
+    Person {
+        staff_id: Some("A01"),
+        ..person("aoki", Role::Doctor)
+    },
+];
+
+fn add_people(db: &TestDb, people: &[Person]) {
     let mut conn = db.conn();
-    accounts::add_user(
-        &mut conn,
-        &NewAccount {
-            login: login.into(),
-            role,
-            name: Some(format!("{login} 先生")),
-            staff_id: staff_id.map(Into::into),
-            email: email.map(Into::into),
+    for p in people {
+        let account = NewAccount {
+            login: p.login.into(),
+            role: p.role,
+            name: Some(format!("{} 先生", p.login)),
+            staff_id: p.staff_id.map(Into::into),
+            email: Some(format!("{}@example.org", p.login)),
             department: None,
-            trained_on: trained_on.map(date),
-            is_administrator: administrator,
+            trained_on: p.trained_on.map(date),
+            is_administrator: p.administrator,
             password: PASSWORD.into(),
-        },
-        now(),
-    )
-    .unwrap();
+        };
+        accounts::add_user(&mut conn, &account, now()).unwrap();
+    }
+}
+
+/// The doctors and their June, without any accounts.
+fn doctors_and_june(db: &TestDb) {
+    db.import_ok(ImportKind::Doctors, DOCTORS.as_bytes());
+    db.import_ok(ImportKind::Timecard, timecard().as_bytes());
 }
 
 /// The hospital of these tests: doctors, their June, and its people.
 fn hospital(db: &TestDb) {
-    db.import_ok(ImportKind::Doctors, DOCTORS.as_bytes());
-    db.import_ok(ImportKind::Timecard, timecard().as_bytes());
-    add(
-        db,
-        "untrained",
-        Role::Physician,
-        Some("untrained@example.org"),
-        None,
-        false,
-        None,
-    );
-    add(
-        db,
-        "director",
-        Role::Physician,
-        Some("director@example.org"),
-        Some("2020-04-01"),
-        true,
-        None,
-    );
-    add(
-        db,
-        "kato",
-        Role::Physician,
-        Some("kato@example.org"),
-        Some("2024-01-15"),
-        false,
-        None,
-    );
-    add(db, "boss", Role::Manager, Some("boss@example.org"), None, false, None);
-    add(
-        db,
-        "other-boss",
-        Role::Manager,
-        Some("other@example.org"),
-        None,
-        false,
-        None,
-    );
-    add(db, "jinji", Role::Hr, Some("hr@example.org"), None, false, None);
-    add(
-        db,
-        "aoki",
-        Role::Doctor,
-        Some("a01@example.org"),
-        None,
-        false,
-        Some("A01"),
-    );
+    doctors_and_june(db);
+    add_people(db, &UNQUALIFIED);
+    add_people(db, &STAFF);
 }
 
 fn settings(db: &TestDb, smtp: Option<&SmtpSink>) -> Settings {
@@ -287,26 +281,8 @@ fn two_daily_runs_at_the_same_time_open_and_send_nothing_twice() {
 #[test]
 fn untrained_physicians_and_the_hospitals_administrator_are_never_assigned() {
     each_backend(|db| {
-        db.import_ok(ImportKind::Doctors, DOCTORS.as_bytes());
-        db.import_ok(ImportKind::Timecard, timecard().as_bytes());
-        add(
-            db,
-            "untrained",
-            Role::Physician,
-            Some("untrained@example.org"),
-            None,
-            false,
-            None,
-        );
-        add(
-            db,
-            "director",
-            Role::Physician,
-            Some("director@example.org"),
-            Some("2020-04-01"),
-            true,
-            None,
-        );
+        doctors_and_june(db);
+        add_people(db, &UNQUALIFIED);
         let sink = SmtpSink::start();
         let s = settings(db, Some(&sink));
         run_daily(db, &s, "2024-06-14");
@@ -669,14 +645,12 @@ async fn a_month_walked_through_the_api_pre_check_interview_and_measures_with_ro
 fn a_doctor_may_ask_for_another_trained_physician() {
     each_backend(|db| {
         hospital(db);
-        add(
+        add_people(
             db,
-            "suzuki",
-            Role::Physician,
-            Some("suzuki@example.org"),
-            Some("2024-02-01"),
-            false,
-            None,
+            &[Person {
+                trained_on: Some("2024-02-01"),
+                ..person("suzuki", Role::Physician)
+            }],
         );
         let sink = SmtpSink::start();
         let s = settings(db, Some(&sink));
