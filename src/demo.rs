@@ -26,6 +26,7 @@
 //! doctor, so the same `today` always gives the same bytes and a given day
 //! looks the same whatever `today` is.
 
+use crate::accounts::{NewAccount, Role};
 use crate::db::{queries, AnyConnection};
 use crate::domain::time::midnight;
 use crate::domain::YearMonth;
@@ -92,7 +93,72 @@ pub fn load_if_empty(conn: &mut AnyConnection, today: NaiveDate, now: NaiveDateT
             }));
         }
     }
+    for account in accounts(today) {
+        crate::accounts::add_user(conn, &account, now).map_err(|e| {
+            ImportError::File(FileError::Csv {
+                line: 0,
+                message: format!("デモ用アカウントを作成できません: {e} / demo account not created"),
+            })
+        })?;
+    }
     Ok(true)
+}
+
+/// The password of every demo account (printed when the demo starts).
+pub const DEMO_PASSWORD: &str = "kinmu-demo-password";
+
+/// The department head (所属長) who receives a department's manager mails.
+fn manager_of(department: &str) -> &'static str {
+    match department {
+        "内科" => "naika-bucho",
+        "外科" => "geka-bucho",
+        "救急科" => "kyukyu-bucho",
+        _ => "byoin-bucho",
+    }
+}
+
+/// The demo hospital's accounts: an administrator, HR, department heads,
+/// two trained interview physicians, one not yet trained, the hospital's
+/// 管理者 (never an interview physician), and D001's own account.
+pub fn accounts(today: NaiveDate) -> Vec<NewAccount> {
+    let trained = Some(YearMonth::of(today).previous().previous().first_day());
+    let account = |login: &str, role: Role, name: &str| NewAccount {
+        login: login.into(),
+        role,
+        name: Some(name.into()),
+        staff_id: None,
+        email: Some(format!("{login}@example.org")),
+        department: None,
+        trained_on: None,
+        is_administrator: false,
+        password: DEMO_PASSWORD.into(),
+    };
+    vec![
+        account("admin", Role::Admin, "システム管理者"),
+        account("jinji", Role::Hr, "人事課 担当"),
+        account("naika-bucho", Role::Manager, "内科部長"),
+        account("geka-bucho", Role::Manager, "外科部長"),
+        account("kyukyu-bucho", Role::Manager, "救急科部長"),
+        account("byoin-bucho", Role::Manager, "診療部長"),
+        NewAccount {
+            trained_on: trained,
+            ..account("sangyo-i", Role::Physician, "産業医 森 雅子")
+        },
+        NewAccount {
+            trained_on: trained,
+            ..account("mensetsu-i", Role::Physician, "面接指導医 石田 剛")
+        },
+        account("kenshu-mae", Role::Physician, "講習未受講 医師"),
+        NewAccount {
+            trained_on: trained,
+            is_administrator: true,
+            ..account("incho", Role::Physician, "病院長（管理者）")
+        },
+        NewAccount {
+            staff_id: Some("D001".into()),
+            ..account("d001", Role::Doctor, "佐藤 健一")
+        },
+    ]
 }
 
 /// Writes the example files for a hospital whose today is `today` (pure).
@@ -101,7 +167,8 @@ pub fn files(today: NaiveDate) -> DemoFiles {
     let from = month.previous().first_day();
     let to = month.last_day();
 
-    let mut doctors = String::from("staff_id,name,department,level,email,legal_holiday,pc_account,scheduled_start\n");
+    let mut doctors =
+        String::from("staff_id,name,department,level,email,legal_holiday,pc_account,scheduled_start,manager_login\n");
     let mut timecard = String::from("職員番号,勤務日,出勤,退勤,休憩時間(分),勤務区分\r\n");
     let mut roster = String::from("\u{feff}職員番号,日付,開始,終了,休憩,区分\n");
     let mut pclog = String::from("職員番号,端末名,ログオン,ログオフ\n");
@@ -109,7 +176,7 @@ pub fn files(today: NaiveDate) -> DemoFiles {
     for (index, p) in PROFILES.iter().enumerate() {
         let _ = writeln!(
             doctors,
-            "{},{},{},{},{}@example.org,{},{},{}",
+            "{},{},{},{},{}@example.org,{},{},{},{}",
             p.staff_id,
             p.name,
             p.department,
@@ -118,6 +185,7 @@ pub fn files(today: NaiveDate) -> DemoFiles {
             p.legal_holiday,
             p.pc_account,
             p.scheduled_start.map(hm).unwrap_or_default(),
+            manager_of(p.department),
         );
         let rows = schedule(p, index, from, to, today);
         let (actual, planned): (Vec<&Row>, Vec<&Row>) = rows.iter().partition(|r| r.start.date() <= today);
@@ -600,6 +668,17 @@ mod tests {
         let pool = open(&DatabaseUrl::Sqlite(dir.path().join("demo.db")), 2).unwrap();
         let mut conn = pool.get().unwrap();
         assert!(load_if_empty(&mut conn, today, midnight(today) + Duration::hours(9)).unwrap());
+        // The accounts come with it: each role, and only trained non-管理者
+        // physicians can be chosen for interviews.
+        let users = crate::accounts::active_users(&mut conn).unwrap();
+        assert_eq!(users.len(), accounts(today).len());
+        let physicians = crate::monitor::records::physicians_with_load(&mut conn).unwrap();
+        let eligible: Vec<&str> = physicians
+            .iter()
+            .filter(|p| p.may_interview(today))
+            .map(|p| p.login.as_str())
+            .collect();
+        assert_eq!(eligible, vec!["mensetsu-i", "sangyo-i"]);
         drop(conn);
         (dir, pool)
     }

@@ -388,7 +388,19 @@ fn serve(app: App, demo: bool) -> anyhow::Result<()> {
         let mut conn = app.pool.get()?;
         let loaded = kinmu::demo::load_if_empty(&mut conn, app.settings.today(), app.now())?;
         if loaded {
-            tracing::info!("demo data loaded");
+            // Open this month's interviews and measures so there is something to see.
+            let summary = monitor::daily::run(
+                &mut conn,
+                &app.settings,
+                &app.mailer()?,
+                app.settings.today(),
+                app.now(),
+            )?;
+            tracing::info!(
+                interviews = summary.interviews_scheduled,
+                password = kinmu::demo::DEMO_PASSWORD,
+                "demo data loaded; sign in to the API as admin, jinji (HR), naika-bucho (manager), mensetsu-i (physician) or d001 (doctor)"
+            );
         }
     }
     let listener = std::net::TcpListener::bind(&app.settings.listen)

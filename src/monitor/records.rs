@@ -52,6 +52,7 @@ pub fn display_name(u: &User) -> String {
 pub fn physicians_with_load(conn: &mut AnyConnection) -> QueryResult<Vec<Physician>> {
     let people: Vec<User> = users::table
         .filter(users::role.eq(Role::Physician.code()))
+        .order(users::login)
         .select(User::as_select())
         .load(conn)?;
     let open: Vec<Option<i64>> = interviews::table
