@@ -2,7 +2,7 @@
 //! session tokens (stored only as SHA-256 hashes).
 
 use crate::db::models::{NewUser, User};
-use crate::db::schema::{api_sessions, doctors, users};
+use crate::db::schema::{doctors, sessions, users};
 use crate::db::{write_transaction, AnyConnection, DbError};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -204,42 +204,66 @@ fn token_hash(token: &str) -> String {
         .collect()
 }
 
-/// Checks a login and password and opens a session; returns the user and
-/// the bearer token (shown once, stored only as its hash).
+/// A random token of 32 bytes, as hex.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An open session: the token (shown once, stored only as its hash) and the
+/// token its forms must carry (CSRF).
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token: String,
+    pub csrf: String,
+}
+
+/// Checks a login and password and opens a session.
 pub fn sign_in(
     conn: &mut AnyConnection,
     login: &str,
     password: &str,
     now: NaiveDateTime,
-) -> Result<(User, String), AccountError> {
+) -> Result<(User, Session), AccountError> {
     let user = user_by_login(conn, login)?.filter(User::is_active);
     let Some(user) = user.filter(|u| verify_password(&u.password_hash, password)) else {
         return Err(AccountError::BadCredentials);
     };
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    diesel::insert_into(api_sessions::table)
+    let session = Session {
+        token: random_token(),
+        csrf: random_token(),
+    };
+    diesel::insert_into(sessions::table)
         .values((
-            api_sessions::user_id.eq(user.id),
-            api_sessions::token_sha256.eq(token_hash(&token)),
-            api_sessions::created_at.eq(now),
-            api_sessions::expires_at.eq(now + Duration::hours(SESSION_HOURS)),
+            sessions::user_id.eq(user.id),
+            sessions::token_sha256.eq(token_hash(&session.token)),
+            sessions::csrf_token.eq(&session.csrf),
+            sessions::created_at.eq(now),
+            sessions::expires_at.eq(now + Duration::hours(SESSION_HOURS)),
         ))
         .execute(conn)?;
-    Ok((user, token))
+    Ok((user, session))
 }
 
-/// The active user a bearer token belongs to, if the session is current.
-pub fn user_by_token(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> QueryResult<Option<User>> {
-    api_sessions::table
+/// The active user a session token belongs to, with the session's CSRF
+/// token, if the session is current.
+pub fn user_by_token(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> QueryResult<Option<(User, String)>> {
+    sessions::table
         .inner_join(users::table)
-        .filter(api_sessions::token_sha256.eq(token_hash(token)))
-        .filter(api_sessions::expires_at.gt(now))
+        .filter(sessions::token_sha256.eq(token_hash(token)))
+        .filter(sessions::expires_at.gt(now))
         .filter(users::active.eq(1))
-        .select(User::as_select())
+        .select((User::as_select(), sessions::csrf_token))
         .first(conn)
         .optional()
+}
+
+/// Ends a session.
+pub fn sign_out(conn: &mut AnyConnection, token: &str) -> QueryResult<()> {
+    diesel::delete(sessions::table.filter(sessions::token_sha256.eq(token_hash(token))))
+        .execute(conn)
+        .map(drop)
 }
 
 #[cfg(test)]

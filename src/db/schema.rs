@@ -129,10 +129,11 @@ diesel::table! {
 }
 
 diesel::table! {
-    api_sessions (id) {
+    sessions (id) {
         id -> BigInt,
         user_id -> BigInt,
         token_sha256 -> Text,
+        csrf_token -> Text,
         created_at -> Timestamp,
         expires_at -> Timestamp,
     }
@@ -234,7 +235,7 @@ diesel::table! {
 diesel::joinable!(interviews -> doctors (doctor_id));
 diesel::joinable!(prechecks -> doctors (doctor_id));
 diesel::joinable!(measures -> doctors (doctor_id));
-diesel::joinable!(api_sessions -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(timecard_rows -> doctors (doctor_id));
 diesel::joinable!(roster_rows -> doctors (doctor_id));
 diesel::joinable!(pc_sessions -> doctors (doctor_id));
@@ -249,7 +250,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     discrepancy_resolutions,
     audit_log,
     users,
-    api_sessions,
+    sessions,
     interviews,
     prechecks,
     measures,

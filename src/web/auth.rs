@@ -38,7 +38,9 @@ impl FromRequest for CurrentUser {
             let now = app.now();
             let user = web::block(move || -> Result<Option<User>, ApiError> {
                 let mut conn = app.pool.get().map_err(ApiError::internal)?;
-                accounts::user_by_token(&mut conn, &token, now).map_err(ApiError::internal)
+                accounts::user_by_token(&mut conn, &token, now)
+                    .map(|u| u.map(|(u, _)| u))
+                    .map_err(ApiError::internal)
             })
             .await
             .map_err(ApiError::internal)??;
@@ -60,7 +62,7 @@ pub(super) async fn sign_in(app: web::Data<App>, body: web::Json<SignIn>) -> Res
     let SignIn { login, password } = body.into_inner();
     let now = app.now();
     let pool = app.pool.clone();
-    let (user, token) = web::block(move || {
+    let (user, session) = web::block(move || {
         let mut conn = pool.get().map_err(ApiError::internal)?;
         accounts::sign_in(&mut conn, &login, &password, now).map_err(|e| match e {
             AccountError::BadCredentials => ApiError::unauthorized(),
@@ -70,7 +72,7 @@ pub(super) async fn sign_in(app: web::Data<App>, body: web::Json<SignIn>) -> Res
     .await
     .map_err(ApiError::internal)??;
     Ok(HttpResponse::Ok().json(serde_json::json!({
-        "token": token,
+        "token": session.token,
         "login": user.login,
         "role": user.role,
         "expires_in_hours": accounts::SESSION_HOURS,

@@ -3,5 +3,5 @@ DROP TABLE outbox;
 DROP TABLE measures;
 DROP TABLE prechecks;
 DROP TABLE interviews;
-DROP TABLE api_sessions;
+DROP TABLE sessions;
 DROP TABLE users;

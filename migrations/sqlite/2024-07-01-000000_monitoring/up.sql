@@ -19,10 +19,13 @@ CREATE TABLE users (
     disabled_at TIMESTAMP
 );
 
-CREATE TABLE api_sessions (
+-- Signed-in sessions: bearer tokens of the API and cookies of the screens.
+-- Only a SHA-256 of the token is stored; csrf_token guards the forms.
+CREATE TABLE sessions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id INTEGER NOT NULL REFERENCES users (id),
     token_sha256 TEXT NOT NULL UNIQUE,
+    csrf_token TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL,
     expires_at TIMESTAMP NOT NULL
 );
