@@ -41,9 +41,9 @@ pub fn run(
     let last = month.last_day();
     let code = month.to_string();
     let (doctors, rows) = load_rows(conn, month, last, &settings.rules)?;
-    let held: HashMap<i64, Option<NaiveDate>> = interviews::table
+    let held: HashMap<i64, (Option<NaiveDate>, NaiveDate)> = interviews::table
         .filter(interviews::month.eq(&code))
-        .select((interviews::doctor_id, interviews::held_on))
+        .select((interviews::doctor_id, (interviews::held_on, interviews::deadline)))
         .load(conn)?
         .into_iter()
         .collect();
@@ -65,9 +65,18 @@ pub fn run(
                 continue;
             }
             check.over_100.push(d.staff_id.clone());
-            if held.get(&d.id).copied().flatten().is_none() {
+            let interview = held.get(&d.id).copied();
+            if interview.and_then(|(held_on, _)| held_on).is_none() {
                 check.interview_missing.push(d.staff_id.clone());
-                let deadline = c.projection.interview_deadline.unwrap_or(last);
+                // The interview's own deadline (an A-level exception may run
+                // past the month's end); the plain rule where none was opened.
+                let deadline = interview
+                    .map(|(_, due)| due)
+                    .or(c.projection.interview_deadline)
+                    .unwrap_or(last);
+                if deadline >= now.date() {
+                    continue;
+                }
                 if let Some(to) = dir.manager_of(d).and_then(|u| u.email.as_deref()) {
                     let mail = mails::interview_overdue(&facts(settings, d, &code, &c), to, deadline);
                     let topic = Topic {

@@ -27,7 +27,7 @@ pub enum RecordError {
     NotFound,
     #[error("入力が不正です: {0}")]
     Invalid(String),
-    #[error("面接指導は記録済みです / the interview is already recorded")]
+    #[error("記録済みです（記録は書き換えられません） / already recorded (records are never changed in place)")]
     AlreadyDone,
     #[error("交代できる研修修了済みの面接指導実施医師がいません / no other trained physician is available")]
     NoPhysician,
@@ -321,6 +321,17 @@ pub fn record_interview(
                 interviews::retention_until.eq(Some(health_record_retention(input.held_on))),
             ))
             .execute(conn)?;
+        // The month's pre-checks are part of this interview's record: kept
+        // at least as long as it is.
+        let until = health_record_retention(input.held_on);
+        diesel::update(
+            prechecks::table
+                .filter(prechecks::doctor_id.eq(i.doctor_id))
+                .filter(prechecks::month.eq(&i.month))
+                .filter(prechecks::retention_until.lt(until)),
+        )
+        .set(prechecks::retention_until.eq(until))
+        .execute(conn)?;
         let exists: i64 = measures::table
             .filter(measures::doctor_id.eq(i.doctor_id))
             .filter(measures::month.eq(&i.month))
@@ -423,10 +434,15 @@ pub fn record_measures(
             .first(conn)
             .optional()?
             .ok_or(RecordError::NotFound)?;
+        if m.recorded_at.is_some() {
+            // Records are never changed in place (rules §10).
+            return Err(RecordError::AlreadyDone);
+        }
         let any = input.shorter_hours || input.fewer_night_duties || input.other;
-        if m.reason == MEASURES_OVER_155 && !any {
+        let shortens = input.shorter_hours || input.fewer_night_duties;
+        if m.reason == MEASURES_OVER_155 && !shortens {
             return Err(RecordError::Invalid(
-                "155時間超のため労働時間短縮の措置が必要です（少なくとも一つ選んでください） / over 155 h a measure to shorten hours is required".into(),
+                "155時間超のため労働時間を短縮する措置（時間短縮または当直の削減）が必要です / over 155 h a measure that shortens working hours (shorter hours or fewer night duties) is required".into(),
             ));
         }
         if !any {

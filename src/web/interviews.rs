@@ -194,8 +194,10 @@ fn detail_json(v: &Visible, today: chrono::NaiveDate) -> serde_json::Value {
             "mental_physical": i.check_mental_physical,
         });
         v["opinion"] = serde_json::json!(i.opinion);
-        v["measures"] = serde_json::json!(ms.iter().map(measure_json).collect::<Vec<_>>());
     }
+    // Measures taken are employment measures, not health data: HR and admin
+    // see them here as they do in the measures list.
+    v["measures"] = serde_json::json!(ms.iter().map(measure_json).collect::<Vec<_>>());
     v
 }
 
@@ -294,6 +296,11 @@ async fn precheck_for_doctor(
             "month must be YYYY-MM",
         )
     })?;
+    if me.role != Role::Manager {
+        return Err(ApiError::forbidden(
+            "事前確認は所属長が記録します / only the doctor's manager records the pre-check",
+        ));
+    }
     let now = app.now();
     let settings = app.settings.clone();
     let v = blocking(&app, move |c| {

@@ -543,7 +543,7 @@ async fn a_month_walked_through_the_api_pre_check_interview_and_measures_with_ro
         .await;
         assert_eq!(status, 200);
         assert_eq!(hr_view["status"], "done");
-        for hidden in ["opinion", "prechecks", "check", "measures"] {
+        for hidden in ["opinion", "prechecks", "check"] {
             assert!(hr_view.get(hidden).is_none(), "HR must not see {hidden}: {hr_view}");
         }
         let (status, _) = call(
@@ -588,6 +588,16 @@ async fn a_month_walked_through_the_api_pre_check_interview_and_measures_with_ro
         .await;
         assert_eq!(status, 400);
         assert!(body["message"].as_str().unwrap().contains("155"), "{body}");
+        let other_only = serde_json::json!({"shorter_hours": false, "fewer_night_duties": false, "other": true, "other_text": "面談"});
+        let (status, body) = call(
+            &service,
+            "POST",
+            &format!("/api/v1/measures/{over_155}"),
+            Some(&t("boss")),
+            Some(other_only),
+        )
+        .await;
+        assert_eq!(status, 400, "over 155 h the measure must shorten hours: {body}");
         let shorten = serde_json::json!({"shorter_hours": true, "fewer_night_duties": true, "other": false});
         let (status, body) = call(
             &service,
@@ -608,6 +618,15 @@ async fn a_month_walked_through_the_api_pre_check_interview_and_measures_with_ro
         .await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["recorded"], true);
+        let (status, _) = call(
+            &service,
+            "POST",
+            &format!("/api/v1/measures/{over_155}"),
+            Some(&t("boss")),
+            Some(serde_json::json!({"shorter_hours": true, "fewer_night_duties": false, "other": false})),
+        )
+        .await;
+        assert_eq!(status, 409, "a recorded case is never changed in place");
         let fewer_nights = serde_json::json!({"shorter_hours": false, "fewer_night_duties": true, "other": false});
         let (status, _) = call(
             &service,
