@@ -63,6 +63,8 @@ pub struct Projection {
     pub reach_100_date: Option<NaiveDate>,
     /// The day before `reach_100_date`: the interview must be done by then.
     pub interview_deadline: Option<NaiveDate>,
+    /// `run(k)` along the projection, index k−1 (§8).
+    pub running: Vec<Minutes>,
 }
 
 /// Projects a doctor's month as of `as_of` (clamped into the month).
@@ -116,6 +118,7 @@ pub fn project(
         method,
         reach_100_date,
         interview_deadline: reach_100_date.map(|d| d - Duration::days(1)),
+        running,
     }
 }
 

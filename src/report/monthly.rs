@@ -134,13 +134,27 @@ pub fn load_rows(
     as_of: NaiveDate,
     cfg: &RuleConfig,
 ) -> Result<(Vec<Doctor>, HashMap<i64, DoctorRows>), ReportError> {
+    load_rows_of(conn, None, month, as_of, cfg)
+}
+
+/// As [`load_rows`], for some doctors only (all when `doctor_ids` is `None`).
+pub fn load_rows_of(
+    conn: &mut AnyConnection,
+    doctor_ids: Option<&[i64]>,
+    month: YearMonth,
+    as_of: NaiveDate,
+    cfg: &RuleConfig,
+) -> Result<(Vec<Doctor>, HashMap<i64, DoctorRows>), ReportError> {
     let t = month.clamp(as_of);
     let after_t = midnight(t + Duration::days(1));
-    let doctors = queries::all_doctors(conn)?;
+    let mut doctors = queries::all_doctors(conn)?;
+    if let Some(ids) = doctor_ids {
+        doctors.retain(|d| ids.contains(&d.id));
+    }
     let mut rows: HashMap<i64, DoctorRows> = HashMap::new();
 
     let from = earliest_relevant_start(month, cfg.week_start);
-    for (s, _) in queries::current_timecard(conn, None, from, after_t)? {
+    for (s, _) in queries::current_timecard(conn, doctor_ids, from, after_t)? {
         rows.entry(s.doctor_id)
             .or_default()
             .timecard
@@ -148,20 +162,23 @@ pub fn load_rows(
     }
     let month_end = midnight(month.next().first_day());
     if after_t < month_end {
-        for s in queries::current_roster(conn, None, after_t, month_end)? {
+        for s in queries::current_roster(conn, doctor_ids, after_t, month_end)? {
             rows.entry(s.doctor_id)
                 .or_default()
                 .roster
                 .push(s.shift("roster_rows")?);
         }
     }
-    for s in queries::pc_sessions_between(conn, None, midnight(month.first_day()), after_t)? {
+    for s in queries::pc_sessions_between(conn, doctor_ids, midnight(month.first_day()), after_t)? {
         rows.entry(s.doctor_id).or_default().pc.push(PcSession {
             logon: s.logon_at,
             logoff: s.logoff_at,
         });
     }
-    for r in queries::resolutions_between(conn, month.first_day(), t)? {
+    for r in queries::resolutions_between(conn, month.first_day(), t)?
+        .into_iter()
+        .filter(|r| doctor_ids.is_none_or(|ids| ids.contains(&r.doctor_id)))
+    {
         rows.entry(r.doctor_id).or_default().resolved_days.insert(r.day);
     }
     Ok((doctors, rows))
@@ -191,7 +208,8 @@ pub fn monthly(
     })
 }
 
-fn line(d: &Doctor, c: &DoctorComputation) -> DoctorMonth {
+/// The report line of a computed doctor.
+pub fn line(d: &Doctor, c: &DoctorComputation) -> DoctorMonth {
     let p = &c.projection;
     let a = &p.actual;
     DoctorMonth {

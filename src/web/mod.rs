@@ -1,5 +1,5 @@
-//! The web service (actix-web): health check, the monthly report as JSON,
-//! and a plain Japanese overview page.
+//! The web service (actix-web): the screens (`ui`), the JSON API behind
+//! sign-in and role rules, and the health check.
 //!
 //! Database work is blocking (diesel), so every handler runs it through
 //! `web::block` on actix's blocking pool, never on the async workers.
@@ -7,7 +7,7 @@
 mod auth;
 mod error;
 mod interviews;
-mod pages;
+pub mod ui;
 
 pub use error::ApiError;
 
@@ -31,7 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         ApiError::bad_request("bad_json", &format!("JSONが不正です: {e}"), &e.to_string()).into()
     }));
     cfg.service(auth::sign_in).configure(interviews::configure);
-    cfg.service(healthz).service(monthly_report).service(pages::index);
+    cfg.service(healthz).service(monthly_report).configure(ui::configure);
 }
 
 /// Starts the server on an already-bound listener (port 0 in tests).
@@ -104,10 +104,38 @@ fn month_and_as_of(app: &App, month: Option<&str>, as_of: Option<&str>) -> Resul
     Ok((month, as_of))
 }
 
+/// The monthly report (formats.md) for HR and admin; a manager gets the
+/// lines of their own doctors.
 #[get("/api/v1/reports/monthly")]
-async fn monthly_report(app: web::Data<App>, q: web::Query<MonthlyQuery>) -> Result<HttpResponse, ApiError> {
+async fn monthly_report(
+    app: web::Data<App>,
+    me: auth::CurrentUser,
+    q: web::Query<MonthlyQuery>,
+) -> Result<HttpResponse, ApiError> {
+    use crate::accounts::Role;
+    if !matches!(me.role, Role::Admin | Role::Hr | Role::Manager) {
+        return Err(ApiError::forbidden(
+            "月次報告は人事・所属長・管理者が見られます / the monthly report is for HR, managers and admins",
+        ));
+    }
     let (month, as_of) = month_and_as_of(&app, q.month.as_deref(), q.as_of.as_deref())?;
-    let report = load_monthly(&app, month, as_of).await?;
+    let mut report = load_monthly(&app, month, as_of).await?;
+    if me.role == Role::Manager {
+        let login = me.user.login.clone();
+        let pool = app.pool.clone();
+        let mine: std::collections::HashSet<String> = web::block(move || -> Result<_, ApiError> {
+            let mut conn = pool.get().map_err(ApiError::internal)?;
+            let all = crate::db::queries::all_doctors(&mut conn).map_err(ApiError::internal)?;
+            Ok(all
+                .into_iter()
+                .filter(|d| d.manager_login.as_deref() == Some(login.as_str()))
+                .map(|d| d.staff_id)
+                .collect())
+        })
+        .await
+        .map_err(ApiError::internal)??;
+        report.doctors.retain(|d| mine.contains(&d.staff_id));
+    }
     Ok(HttpResponse::Ok().json(report))
 }
 

@@ -103,7 +103,7 @@ fn a_file_that_cannot_be_read_exits_1_with_one_line_on_stderr() {
 }
 
 #[test]
-fn serve_answers_health_and_the_monthly_api_over_http() {
+fn serve_answers_health_the_sign_in_page_and_guards_the_api_over_http() {
     use std::io::{Read, Write};
     let db = TestDb::new(Backend::Sqlite);
     db.import_ok(kinmu::ingest::ImportKind::Doctors, &read_sample("worked-doctors.csv"));
@@ -141,12 +141,18 @@ fn serve_answers_health_and_the_monthly_api_over_http() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     let api = get("/api/v1/reports/monthly?month=2024-06&as_of=2024-06-30");
+    let login = get("/login");
     child.kill().unwrap();
     child.wait().unwrap();
     let health = health.expect("the server never answered");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(health.contains(r#""database":"sqlite""#), "{health}");
+    // The API wants a sign-in; the sign-in page is there for people.
     let api = api.unwrap();
-    assert!(api.starts_with("HTTP/1.1 200"), "{api}");
-    assert!(api.contains(r#""staff_id":"X2""#), "{api}");
+    assert!(api.starts_with("HTTP/1.1 401"), "{api}");
+    let login = login.unwrap();
+    assert!(
+        login.starts_with("HTTP/1.1 200") && login.contains("ログイン"),
+        "{login}"
+    );
 }

@@ -241,3 +241,32 @@ pub fn doctor<'a>(r: &'a MonthlyReport, staff_id: &str) -> &'a kinmu::report::Do
         .find(|d| d.staff_id == staff_id)
         .unwrap_or_else(|| panic!("{staff_id} not in report"))
 }
+
+/// The password of every test account.
+pub const PASSWORD: &str = "correct-horse-battery";
+
+impl TestDb {
+    /// Adds an account (mail `{login}@example.org`, password [`PASSWORD`]).
+    pub fn add_user(&self, login: &str, role: kinmu::accounts::Role, staff_id: Option<&str>, trained_on: Option<&str>) {
+        let mut conn = self.conn();
+        let account = kinmu::accounts::NewAccount {
+            login: login.into(),
+            role,
+            name: Some(format!("{login} 先生")),
+            staff_id: staff_id.map(Into::into),
+            email: Some(format!("{login}@example.org")),
+            department: None,
+            trained_on: trained_on.map(date),
+            is_administrator: false,
+            password: PASSWORD.into(),
+        };
+        kinmu::accounts::add_user(&mut conn, &account, now()).unwrap();
+    }
+
+    /// The application (settings + pool) over this database.
+    pub fn app(&self) -> kinmu::app::App {
+        let mut settings = kinmu::config::Settings::load_with(None, &|_| None).unwrap();
+        settings.database_url = self.url.clone();
+        kinmu::app::App::open(settings).unwrap()
+    }
+}

@@ -12,3 +12,4 @@ mod imports;
 mod monitoring;
 mod reports;
 mod smtp;
+mod ui;

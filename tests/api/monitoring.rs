@@ -35,8 +35,6 @@ fn timecard() -> String {
     s
 }
 
-const PASSWORD: &str = "correct-horse-battery";
-
 /// An account of the test hospital; its mail is `{login}@example.org`.
 struct Person {
     login: &'static str,
@@ -106,13 +104,13 @@ fn doctors_and_june(db: &TestDb) {
 }
 
 /// The hospital of these tests: doctors, their June, and its people.
-fn hospital(db: &TestDb) {
+pub(crate) fn hospital(db: &TestDb) {
     doctors_and_june(db);
     add_people(db, &UNQUALIFIED);
     add_people(db, &STAFF);
 }
 
-fn settings(db: &TestDb, smtp: Option<&SmtpSink>) -> Settings {
+pub(crate) fn settings(db: &TestDb, smtp: Option<&SmtpSink>) -> Settings {
     let mut s = Settings::load_with(None, &|_| None).unwrap();
     s.database_url = db.url.clone();
     s.smtp_url = smtp.map(SmtpSink::url);
@@ -120,7 +118,7 @@ fn settings(db: &TestDb, smtp: Option<&SmtpSink>) -> Settings {
     s
 }
 
-fn run_daily(db: &TestDb, s: &Settings, as_of: &str) -> daily::DailySummary {
+pub(crate) fn run_daily(db: &TestDb, s: &Settings, as_of: &str) -> daily::DailySummary {
     let mailer = Mailer::from_url(s.smtp_url.as_deref(), &s.mail_from).unwrap();
     let mut conn = db.conn();
     daily::run(

@@ -1,0 +1,284 @@
+//! A doctor's page: the month's figures, a timeline of shifts, duties,
+//! self-study, side jobs and PC sessions, the running total against the
+//! 80 / 100 / 155 h lines with the projection, the last twelve months, and
+//! the doctor's interviews and measures (health data only for the doctor,
+//! their manager and their physician).
+
+use super::charts::{self, Span};
+use super::dashboard::{month_as_of, state_of};
+use super::{html, PageCtx, UiError, Viewer};
+use crate::accounts::Role;
+use crate::app::App;
+use crate::db::models::{Doctor, Interview, Measure, PreCheck};
+use crate::db::schema::{interviews, measures, prechecks, users};
+use crate::db::{queries, AnyConnection};
+use crate::domain::interview::Status;
+use crate::domain::time::{format_hm, YearMonth};
+use crate::report::monthly::{compute, line, load_rows_of, DoctorMonth, DoctorRows};
+use actix_web::http::header;
+use actix_web::{get, web, HttpResponse};
+use askama::Template;
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+/// How much of a doctor `viewer` may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sight {
+    None,
+    /// Hours and interview status (HR, admin).
+    Hours,
+    /// Everything, health data included.
+    Health,
+}
+
+/// The doctor page's access rule.
+pub fn sight(conn: &mut AnyConnection, viewer: &Viewer, d: &Doctor) -> QueryResult<Sight> {
+    Ok(match viewer.role {
+        Role::Admin | Role::Hr => Sight::Hours,
+        Role::Manager if d.manager_login.as_deref() == Some(viewer.user.login.as_str()) => Sight::Health,
+        Role::Doctor if viewer.user.staff_id.as_deref() == Some(d.staff_id.as_str()) => Sight::Health,
+        Role::Physician => {
+            let assigned: i64 = interviews::table
+                .filter(interviews::doctor_id.eq(d.id))
+                .filter(interviews::physician_id.eq(viewer.user.id))
+                .count()
+                .get_result(conn)?;
+            if assigned > 0 {
+                Sight::Health
+            } else {
+                Sight::None
+            }
+        }
+        _ => Sight::None,
+    })
+}
+
+/// An interview as the page shows it.
+pub struct InterviewView {
+    pub i: Interview,
+    pub status: &'static str,
+    pub physician: String,
+    pub prechecks: Vec<PreCheck>,
+}
+
+#[derive(Template)]
+#[template(path = "doctor.html")]
+struct DoctorPage {
+    ctx: PageCtx,
+    doctor: Doctor,
+    month: String,
+    previous: String,
+    next: String,
+    as_of: NaiveDate,
+    m: DoctorMonth,
+    state: &'static str,
+    health: bool,
+    method: &'static str,
+    running_svg: String,
+    months_svg: String,
+    timeline_svg: String,
+    interviews: Vec<InterviewView>,
+    measures: Vec<Measure>,
+}
+
+impl DoctorPage {
+    fn hm(&self, minutes: &i64) -> String {
+        format_hm(*minutes)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct PageQuery {
+    month: Option<String>,
+    as_of: Option<String>,
+}
+
+/// The rows of one doctor for a month, computed.
+fn month_of(
+    conn: &mut AnyConnection,
+    app: &App,
+    d: &Doctor,
+    month: YearMonth,
+    as_of: NaiveDate,
+) -> Result<(DoctorRows, crate::report::monthly::DoctorComputation), UiError> {
+    let (_, mut rows) =
+        load_rows_of(conn, Some(&[d.id]), month, as_of, &app.settings.rules).map_err(UiError::internal)?;
+    let rows = rows.remove(&d.id).unwrap_or_default();
+    let c = compute(&rows, d, month, as_of, &app.settings.rules);
+    Ok((rows, c))
+}
+
+fn page(
+    conn: &mut AnyConnection,
+    app: &App,
+    viewer: &Viewer,
+    staff_id: &str,
+    month: YearMonth,
+    as_of: NaiveDate,
+) -> Result<DoctorPage, UiError> {
+    let d = queries::doctor_by_staff_id(conn, staff_id)
+        .map_err(UiError::internal)?
+        .ok_or(UiError::NotFound(viewer.lang))?;
+    let sight = sight(conn, viewer, &d).map_err(UiError::internal)?;
+    if sight == Sight::None {
+        return Err(UiError::NotFound(viewer.lang));
+    }
+    let (rows, c) = month_of(conn, app, &d, month, as_of)?;
+    let m = line(&d, &c);
+    let as_of_day = usize::try_from(chrono::Datelike::day(&c.projection.as_of)).unwrap_or(1);
+    let running_svg = charts::running_total(
+        &c.projection.actual.running,
+        &c.projection.running,
+        as_of_day,
+        "時間外・休日労働の累計 / running total",
+    );
+
+    // The last twelve months, each as of its end (this month as of the date).
+    let mut bars = Vec::with_capacity(12);
+    let mut ym = month;
+    for _ in 0..11 {
+        ym = ym.previous();
+    }
+    for _ in 0..12 {
+        let at = if ym == month { as_of } else { ym.last_day() };
+        let (_, c) = month_of(conn, app, &d, ym, at)?;
+        bars.push((ym.to_string(), c.projection.actual.overtime_holiday_minutes));
+        ym = ym.next();
+    }
+    let months_svg = charts::months(&bars, "直近12か月 / last 12 months");
+
+    let mut spans: Vec<Span> = Vec::new();
+    for s in &rows.timecard {
+        spans.push(Span {
+            start: s.start(),
+            end: s.end(),
+            class: s.kind().code(),
+            label: format!(
+                "{} {}–{}",
+                s.kind().label_ja(),
+                s.start().format("%m/%d %H:%M"),
+                s.end().format("%m/%d %H:%M")
+            ),
+        });
+    }
+    for s in &rows.roster {
+        spans.push(Span {
+            start: s.start(),
+            end: s.end(),
+            class: "planned",
+            label: format!(
+                "予定 {}–{}",
+                s.start().format("%m/%d %H:%M"),
+                s.end().format("%m/%d %H:%M")
+            ),
+        });
+    }
+    for p in &rows.pc {
+        spans.push(Span {
+            start: p.logon,
+            end: p.logoff,
+            class: "pc",
+            label: format!("PC {}–{}", p.logon.format("%H:%M"), p.logoff.format("%m/%d %H:%M")),
+        });
+    }
+    let days: Vec<NaiveDate> = month.iter_days().collect();
+    let timeline_svg = charts::timeline(&days, &spans, "勤務の記録 / timeline");
+
+    let health = sight == Sight::Health;
+    let today = app.settings.today();
+    let found: Vec<Interview> = interviews::table
+        .filter(interviews::doctor_id.eq(d.id))
+        .order(interviews::month.desc())
+        .select(Interview::as_select())
+        .load(conn)
+        .map_err(UiError::internal)?;
+    let mut views = Vec::with_capacity(found.len());
+    for i in found {
+        let physician: Option<String> = match i.physician_id {
+            Some(p) => users::table
+                .find(p)
+                .select(users::login)
+                .first(conn)
+                .optional()
+                .map_err(UiError::internal)?,
+            None => None,
+        };
+        let checks = if health {
+            prechecks::table
+                .filter(prechecks::doctor_id.eq(d.id))
+                .filter(prechecks::month.eq(&i.month))
+                .order(prechecks::id)
+                .select(PreCheck::as_select())
+                .load(conn)
+                .map_err(UiError::internal)?
+        } else {
+            Vec::new()
+        };
+        views.push(InterviewView {
+            status: Status::of(i.deadline, i.held_on, today).code(),
+            physician: physician.unwrap_or_else(|| "—".into()),
+            prechecks: checks,
+            i,
+        });
+    }
+    let measures: Vec<Measure> = measures::table
+        .filter(measures::doctor_id.eq(d.id))
+        .order(measures::month.desc())
+        .select(Measure::as_select())
+        .load(conn)
+        .map_err(UiError::internal)?;
+    Ok(DoctorPage {
+        ctx: viewer.ctx(app),
+        month: month.to_string(),
+        previous: month.previous().to_string(),
+        next: month.next().to_string(),
+        as_of: c.projection.as_of,
+        state: state_of(&m),
+        method: match c.projection.method {
+            crate::domain::projection::Method::Roster => "roster",
+            crate::domain::projection::Method::Linear => "linear",
+        },
+        m,
+        health,
+        running_svg,
+        months_svg,
+        timeline_svg,
+        interviews: views,
+        measures,
+        doctor: d,
+    })
+}
+
+#[get("/doctors/{staff_id}")]
+async fn doctor_page(
+    app: web::Data<App>,
+    viewer: Viewer,
+    staff_id: web::Path<String>,
+    q: web::Query<PageQuery>,
+) -> Result<HttpResponse, UiError> {
+    let (month, as_of) = month_as_of(&app, &viewer, q.month.as_deref(), q.as_of.as_deref())?;
+    let staff_id = staff_id.into_inner();
+    let app2 = app.clone();
+    let p = web::block(move || {
+        let mut conn = app2.pool.get().map_err(UiError::internal)?;
+        page(&mut conn, &app2, &viewer, &staff_id, month, as_of)
+    })
+    .await
+    .map_err(UiError::internal)??;
+    html(&p)
+}
+
+/// A doctor's own page.
+#[get("/me")]
+async fn me(viewer: Viewer) -> Result<HttpResponse, UiError> {
+    viewer.require(&[Role::Doctor])?;
+    let staff = viewer.user.staff_id.clone().unwrap_or_default();
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, format!("/doctors/{}", super::urlencode(&staff))))
+        .finish())
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(doctor_page).service(me);
+}

@@ -1,0 +1,180 @@
+//! The screens: server-rendered Japanese pages (English switchable) for HR,
+//! interview physicians, managers and doctors.
+//!
+//! Sign-in makes a session cookie (HttpOnly, SameSite=Strict, Secure when
+//! kinmu is served over https); every form carries the session's CSRF token
+//! and every POST checks it. Each handler states the roles it serves with
+//! [`Viewer::require`]; `tests/api/ui.rs` walks the whole route × role matrix.
+
+mod charts;
+mod dashboard;
+mod doctor;
+mod session;
+
+pub use session::{Lang, Viewer};
+
+use crate::accounts::Role;
+use actix_web::http::header;
+use actix_web::{get, web, HttpResponse};
+use askama::Template;
+
+/// What every page knows: who is looking, in which language, and the
+/// token its forms must carry.
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    pub lang: Lang,
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    pub csrf: String,
+    pub hospital: String,
+    /// The path of the page (for the language switch).
+    pub path: String,
+}
+
+impl PageCtx {
+    /// The label in the page's language.
+    pub fn tr<'a>(&self, ja: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Ja => ja,
+            Lang::En => en,
+        }
+    }
+    pub fn is(&self, role: &str) -> bool {
+        self.role.code() == role
+    }
+    pub fn role_label(&self) -> &'static str {
+        match (self.role, self.lang) {
+            (Role::Admin, Lang::Ja) => "システム管理者",
+            (Role::Hr, Lang::Ja) => "人事",
+            (Role::Manager, Lang::Ja) => "所属長",
+            (Role::Physician, Lang::Ja) => "面接指導実施医師",
+            (Role::Doctor, Lang::Ja) => "医師",
+            (r, Lang::En) => r.code(),
+        }
+    }
+}
+
+/// Why a page is not shown.
+#[derive(Debug)]
+pub enum UiError {
+    /// Not signed in: go to the sign-in page.
+    SignIn(String),
+    /// Signed in, but this page is not for this role.
+    Forbidden(Lang),
+    NotFound(Lang),
+    BadRequest(Lang, String),
+    Internal(String),
+}
+
+impl UiError {
+    pub fn internal(e: impl std::fmt::Display) -> UiError {
+        tracing::error!(error = %e, "page failed");
+        UiError::Internal(e.to_string())
+    }
+}
+
+impl std::fmt::Display for UiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self:?}")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    lang: Lang,
+    status: u16,
+    title_ja: &'a str,
+    title_en: &'a str,
+    detail: &'a str,
+}
+
+impl ErrorPage<'_> {
+    fn tr<'b>(&self, ja: &'b str, en: &'b str) -> &'b str {
+        match self.lang {
+            Lang::Ja => ja,
+            Lang::En => en,
+        }
+    }
+}
+
+impl actix_web::ResponseError for UiError {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        use actix_web::http::StatusCode;
+        match self {
+            UiError::SignIn(_) => StatusCode::SEE_OTHER,
+            UiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            UiError::NotFound(_) => StatusCode::NOT_FOUND,
+            UiError::BadRequest(..) => StatusCode::BAD_REQUEST,
+            UiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (lang, ja, en, detail) = match self {
+            UiError::SignIn(next) => {
+                let to = format!("/login?next={}", urlencode(next));
+                return HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish();
+            }
+            UiError::Forbidden(l) => (
+                *l,
+                "この画面を表示する権限がありません",
+                "You may not see this page",
+                "",
+            ),
+            UiError::NotFound(l) => (*l, "見つかりません", "Not found", ""),
+            UiError::BadRequest(l, d) => (*l, "入力が正しくありません", "Invalid input", d.as_str()),
+            UiError::Internal(_) => (
+                Lang::Ja,
+                "サーバーでエラーが発生しました。管理者に連絡してください。",
+                "Internal server error",
+                "",
+            ),
+        };
+        let page = ErrorPage {
+            lang,
+            status: self.status_code().as_u16(),
+            title_ja: ja,
+            title_en: en,
+            detail,
+        };
+        HttpResponse::build(self.status_code())
+            .content_type("text/html; charset=utf-8")
+            .body(page.render().unwrap_or_else(|_| ja.to_string()))
+    }
+}
+
+/// Renders a template as an HTML response.
+pub fn html(t: &impl Template) -> Result<HttpResponse, UiError> {
+    let body = t.render().map_err(UiError::internal)?;
+    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(body))
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+const STYLE: &str = include_str!("../../../static/style.css");
+
+#[get("/static/style.css")]
+async fn style() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(STYLE)
+}
+
+/// Registers the screens.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(style)
+        .configure(session::configure)
+        .configure(dashboard::configure)
+        .configure(doctor::configure);
+}

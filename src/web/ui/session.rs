@@ -1,0 +1,324 @@
+//! Sign-in, sign-out and the language of the screens.
+
+use super::{html, PageCtx, UiError};
+use crate::accounts::{self, AccountError, Role};
+use crate::app::App;
+use crate::db::models::User;
+use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{get, post, web, FromRequest, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+use std::future::Future;
+use std::pin::Pin;
+
+pub const SESSION_COOKIE: &str = "kinmu_session";
+pub const LANG_COOKIE: &str = "kinmu_lang";
+/// The double-submit token of the sign-in form (there is no session yet).
+pub const LOGIN_CSRF_COOKIE: &str = "kinmu_login_csrf";
+
+/// The language of the screens: Japanese first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Ja,
+    En,
+}
+
+impl Lang {
+    pub fn of(req: &HttpRequest) -> Lang {
+        match req.cookie(LANG_COOKIE).as_ref().map(Cookie::value) {
+            Some("en") => Lang::En,
+            _ => Lang::Ja,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// The signed-in user of a screen request.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user: User,
+    pub role: Role,
+    pub csrf: String,
+    pub lang: Lang,
+    path: String,
+}
+
+impl Viewer {
+    /// Refuses the page unless the viewer has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), UiError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(UiError::Forbidden(self.lang))
+        }
+    }
+
+    /// Refuses a form whose CSRF token is not this session's.
+    pub fn check_csrf(&self, token: &str) -> Result<(), UiError> {
+        if !token.is_empty() && constant_time_eq(token.as_bytes(), self.csrf.as_bytes()) {
+            Ok(())
+        } else {
+            Err(UiError::Forbidden(self.lang))
+        }
+    }
+
+    /// The page context for templates.
+    pub fn ctx(&self, app: &App) -> PageCtx {
+        PageCtx {
+            lang: self.lang,
+            login: self.user.login.clone(),
+            display_name: self.user.name.clone().unwrap_or_else(|| self.user.login.clone()),
+            role: self.role,
+            csrf: self.csrf.clone(),
+            hospital: app.settings.hospital_name.clone(),
+            path: self.path.clone(),
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl FromRequest for Viewer {
+    type Error = UiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Viewer, UiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
+        let app = req.app_data::<web::Data<App>>().cloned();
+        let lang = Lang::of(req);
+        let path = match req.query_string() {
+            "" => req.path().to_string(),
+            q => format!("{}?{q}", req.path()),
+        };
+        Box::pin(async move {
+            let (Some(token), Some(app)) = (token, app) else {
+                return Err(UiError::SignIn(path));
+            };
+            let now = app.now();
+            let found = web::block(move || {
+                let mut conn = app.pool.get().map_err(UiError::internal)?;
+                accounts::user_by_token(&mut conn, &token, now).map_err(UiError::internal)
+            })
+            .await
+            .map_err(UiError::internal)??;
+            let Some((user, csrf)) = found else {
+                return Err(UiError::SignIn(path));
+            };
+            let role = user.role().ok_or_else(|| UiError::SignIn(path.clone()))?;
+            Ok(Viewer {
+                user,
+                role,
+                csrf,
+                lang,
+                path,
+            })
+        })
+    }
+}
+
+/// A path to return to after sign-in: only this site's own paths.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    lang: Lang,
+    next: String,
+    csrf: String,
+    error: bool,
+    hospital: String,
+}
+
+impl LoginPage {
+    fn tr<'a>(&self, ja: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Ja => ja,
+            Lang::En => en,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+fn secure(app: &App) -> bool {
+    app.settings.base_url.starts_with("https://")
+}
+
+fn login_page(app: &App, lang: Lang, next: String, error: bool) -> Result<HttpResponse, UiError> {
+    let csrf = accounts::random_token();
+    let page = LoginPage {
+        lang,
+        next,
+        csrf: csrf.clone(),
+        error,
+        hospital: app.settings.hospital_name.clone(),
+    };
+    let mut resp = html(&page)?;
+    if error {
+        *resp.status_mut() = actix_web::http::StatusCode::UNAUTHORIZED;
+    }
+    let cookie = Cookie::build(LOGIN_CSRF_COOKIE, csrf)
+        .path("/login")
+        .http_only(true)
+        .secure(secure(app))
+        .same_site(SameSite::Strict)
+        .finish();
+    resp.add_cookie(&cookie).map_err(UiError::internal)?;
+    Ok(resp)
+}
+
+#[get("/login")]
+async fn login_form(app: web::Data<App>, req: HttpRequest, q: web::Query<NextQuery>) -> Result<HttpResponse, UiError> {
+    login_page(&app, Lang::of(&req), safe_next(q.next.as_deref()), false)
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginForm {
+    login: String,
+    password: String,
+    next: Option<String>,
+    csrf: String,
+}
+
+#[post("/login")]
+async fn login(app: web::Data<App>, req: HttpRequest, form: web::Form<LoginForm>) -> Result<HttpResponse, UiError> {
+    let lang = Lang::of(&req);
+    let form = form.into_inner();
+    let next = safe_next(form.next.as_deref());
+    let expected = req
+        .cookie(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default();
+    if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.csrf.as_bytes()) {
+        return Err(UiError::Forbidden(lang));
+    }
+    let now = app.now();
+    let pool = app.pool.clone();
+    let (login, password) = (form.login.clone(), form.password);
+    let result = web::block(move || {
+        let mut conn = pool.get().map_err(UiError::internal)?;
+        match accounts::sign_in(&mut conn, &login, &password, now) {
+            Ok((_, session)) => Ok(Some(session)),
+            Err(AccountError::BadCredentials) => Ok(None),
+            Err(e) => Err(UiError::internal(e)),
+        }
+    })
+    .await
+    .map_err(UiError::internal)??;
+    let Some(session) = result else {
+        tracing::info!(login = %form.login, "sign-in refused");
+        return login_page(&app, lang, next, true);
+    };
+    let cookie = Cookie::build(SESSION_COOKIE, session.token)
+        .path("/")
+        .http_only(true)
+        .secure(secure(&app))
+        .same_site(SameSite::Strict)
+        .max_age(CookieDuration::hours(accounts::SESSION_HOURS))
+        .finish();
+    let mut clear = Cookie::build(LOGIN_CSRF_COOKIE, "").path("/login").finish();
+    clear.make_removal();
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, next))
+        .cookie(cookie)
+        .cookie(clear)
+        .finish())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    pub csrf: String,
+}
+
+#[post("/logout")]
+async fn logout(
+    app: web::Data<App>,
+    viewer: Viewer,
+    req: HttpRequest,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, UiError> {
+    viewer.check_csrf(&form.csrf)?;
+    if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()) {
+        let pool = app.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get().map_err(UiError::internal)?;
+            accounts::sign_out(&mut conn, &token).map_err(UiError::internal)
+        })
+        .await
+        .map_err(UiError::internal)??;
+    }
+    let mut gone = Cookie::build(SESSION_COOKIE, "").path("/").finish();
+    gone.make_removal();
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/login"))
+        .cookie(gone)
+        .finish())
+}
+
+#[derive(Debug, Deserialize)]
+struct LangQuery {
+    next: Option<String>,
+}
+
+/// Switches the language (a cookie; Japanese is the default).
+#[get("/lang/{code}")]
+async fn switch_lang(code: web::Path<String>, q: web::Query<LangQuery>) -> HttpResponse {
+    let value = if code.as_str() == "en" { "en" } else { "ja" };
+    let cookie = Cookie::build(LANG_COOKIE, value)
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(CookieDuration::days(365))
+        .finish();
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, safe_next(q.next.as_deref())))
+        .cookie(cookie)
+        .finish()
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(login_form)
+        .service(login)
+        .service(logout)
+        .service(switch_lang);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(
+            safe_next(Some("/doctors/D001?month=2024-06")),
+            "/doctors/D001?month=2024-06"
+        );
+        assert_eq!(safe_next(Some("//evil.example/")), "/");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/");
+        assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}
