@@ -8,7 +8,11 @@
 
 mod charts;
 mod dashboard;
+mod discrepancies;
 mod doctor;
+mod imports;
+mod interviews;
+mod print;
 mod session;
 
 pub use session::{Lang, Viewer};
@@ -176,5 +180,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(style)
         .configure(session::configure)
         .configure(dashboard::configure)
-        .configure(doctor::configure);
+        .configure(doctor::configure)
+        .configure(imports::configure)
+        .configure(discrepancies::configure)
+        .configure(interviews::configure)
+        .configure(print::configure);
 }
