@@ -26,10 +26,10 @@ pub(crate) struct Browser<'a, S: Service> {
 }
 
 /// What a request answered.
-struct Page {
-    status: u16,
-    location: Option<String>,
-    body: String,
+pub(crate) struct Page {
+    pub(crate) status: u16,
+    pub(crate) location: Option<String>,
+    pub(crate) body: String,
 }
 
 impl<'a, S: Service> Browser<'a, S> {
@@ -48,7 +48,7 @@ impl<'a, S: Service> Browser<'a, S> {
             .join("; ")
     }
 
-    async fn send(&mut self, req: test::TestRequest) -> Page {
+    pub(crate) async fn send(&mut self, req: test::TestRequest) -> Page {
         let req = if self.cookies.is_empty() {
             req
         } else {
@@ -71,16 +71,16 @@ impl<'a, S: Service> Browser<'a, S> {
         Page { status, location, body }
     }
 
-    async fn get(&mut self, uri: &str) -> Page {
+    pub(crate) async fn get(&mut self, uri: &str) -> Page {
         self.send(test::TestRequest::get().uri(uri)).await
     }
 
-    async fn post(&mut self, uri: &str, form: &[(&str, &str)]) -> Page {
+    pub(crate) async fn post(&mut self, uri: &str, form: &[(&str, &str)]) -> Page {
         self.send(test::TestRequest::post().uri(uri).set_form(form)).await
     }
 
     /// Signs in through the form, as a person would.
-    async fn sign_in(&mut self, login: &str, password: &str) -> Page {
+    pub(crate) async fn sign_in(&mut self, login: &str, password: &str) -> Page {
         let form = self.get("/login").await;
         let csrf = hidden(&form.body, "csrf");
         self.post(
@@ -92,7 +92,7 @@ impl<'a, S: Service> Browser<'a, S> {
 }
 
 /// The value of a hidden form field.
-fn hidden(html: &str, name: &str) -> String {
+pub(crate) fn hidden(html: &str, name: &str) -> String {
     let marker = format!(r#"name="{name}" value=""#);
     let start = html
         .find(&marker)
