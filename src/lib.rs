@@ -8,6 +8,7 @@ pub mod app;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod discrepancies;
 pub mod domain;
 pub mod html;
 pub mod import;

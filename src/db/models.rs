@@ -392,3 +392,37 @@ pub struct NewOutboxMail {
     pub next_attempt_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
 }
+
+/// A doctor's own fatigue self-check and sleep (health data, kept five
+/// years); the latest of a month prefills the manager's pre-check.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = self_checks)]
+pub struct SelfCheck {
+    pub id: i64,
+    pub doctor_id: i64,
+    pub month: String,
+    /// 自覚症状 I–IV.
+    pub symptom: String,
+    /// 疲労蓄積度 0–7.
+    pub score: i32,
+    pub sleep_average_minutes: i32,
+    pub wants_interview: i32,
+    /// The checklist's answers, when it was filled in item by item.
+    pub answers: Option<String>,
+    pub recorded_at: NaiveDateTime,
+    pub retention_until: NaiveDate,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = self_checks, treat_none_as_default_value = false)]
+pub struct NewSelfCheck {
+    pub doctor_id: i64,
+    pub month: String,
+    pub symptom: String,
+    pub score: i32,
+    pub sleep_average_minutes: i32,
+    pub wants_interview: i32,
+    pub answers: Option<String>,
+    pub recorded_at: NaiveDateTime,
+    pub retention_until: NaiveDate,
+}

@@ -256,4 +256,22 @@ diesel::allow_tables_to_appear_in_same_query!(
     measures,
     outbox,
     job_runs,
+    self_checks,
 );
+
+diesel::table! {
+    self_checks (id) {
+        id -> BigInt,
+        doctor_id -> BigInt,
+        month -> Text,
+        symptom -> Text,
+        score -> Integer,
+        sleep_average_minutes -> Integer,
+        wants_interview -> Integer,
+        answers -> Nullable<Text>,
+        recorded_at -> Timestamp,
+        retention_until -> Date,
+    }
+}
+
+diesel::joinable!(self_checks -> doctors (doctor_id));

@@ -19,12 +19,14 @@ mod encoding;
 mod fields;
 mod header;
 mod pclog;
+mod preview;
 mod shifts;
 mod table;
 
 pub use doctors::{parse_doctors, DoctorRecord};
 pub use encoding::{decode, Decoded};
 pub use pclog::{parse_pclog, PcRecord};
+pub use preview::{preview, ColumnReading, Preview, PreviewKind, PreviewRow};
 pub use shifts::{parse_shifts, ShiftRecord};
 
 use serde::Serialize;

@@ -8,7 +8,7 @@ use super::auth::CurrentUser;
 use super::ApiError;
 use crate::accounts::Role;
 use crate::app::App;
-use crate::db::models::{Doctor, Interview, Measure, PreCheck};
+use crate::db::models::{Doctor, Interview, Measure, PreCheck, User};
 use crate::db::{schema, AnyConnection};
 use crate::domain::interview::Status;
 use crate::domain::time::YearMonth;
@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 /// What a user may see of one doctor's interview.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Access {
+pub(crate) enum Access {
     None,
     /// Who, when, status: for HR and admin.
     Status,
@@ -33,13 +33,50 @@ fn access(
     manager_login: Option<&str>,
     physician_login: Option<&str>,
 ) -> Access {
-    let u = &me.user;
-    match me.role {
+    access_of(me.role, &me.user, doctor_staff_id, manager_login, physician_login)
+}
+
+/// The access rule of an interview, shared by this API and the screens
+/// (`web::ui::interviews`): health data only for the doctor, their manager
+/// and the physician assigned to the interview; HR and admin see status.
+pub(crate) fn access_of(
+    role: Role,
+    u: &User,
+    doctor_staff_id: &str,
+    manager_login: Option<&str>,
+    physician_login: Option<&str>,
+) -> Access {
+    match role {
         Role::Doctor if u.staff_id.as_deref() == Some(doctor_staff_id) => Access::Health,
         Role::Manager if manager_login == Some(u.login.as_str()) => Access::Health,
         Role::Physician if physician_login == Some(u.login.as_str()) => Access::Health,
         Role::Hr | Role::Admin => Access::Status,
         _ => Access::None,
+    }
+}
+
+/// Whether `u` is the manager of `d` (who records pre-checks and measures).
+pub(crate) fn is_manager_of(role: Role, u: &User, d: &Doctor) -> bool {
+    role == Role::Manager && d.manager_login.as_deref() == Some(u.login.as_str())
+}
+
+/// Whether `u` is the physician assigned to an interview (who records it).
+pub(crate) fn is_assigned_physician(role: Role, u: &User, physician_login: Option<&str>) -> bool {
+    role == Role::Physician && physician_login == Some(u.login.as_str())
+}
+
+/// Who may ask for another physician: the doctor, their manager, an admin.
+pub(crate) fn may_reassign(role: Role, access: Access) -> bool {
+    role == Role::Admin || (access == Access::Health && matches!(role, Role::Doctor | Role::Manager))
+}
+
+/// Whose measures cases `u` sees in the measures list.
+pub(crate) fn sees_measures_of(role: Role, u: &User, d: &Doctor) -> bool {
+    match role {
+        Role::Admin | Role::Hr => true,
+        Role::Manager => d.manager_login.as_deref() == Some(u.login.as_str()),
+        Role::Doctor => u.staff_id.as_deref() == Some(d.staff_id.as_str()),
+        Role::Physician => false,
     }
 }
 
@@ -236,7 +273,7 @@ fn precheck_as_manager(
     input: &PreCheckInput,
     now: chrono::NaiveDateTime,
 ) -> Result<serde_json::Value, ApiError> {
-    if !(me.role == Role::Manager && d.manager_login.as_deref() == Some(me.user.login.as_str())) {
+    if !is_manager_of(me.role, &me.user, d) {
         return Err(ApiError::forbidden(
             "事前確認は所属長が記録します / only the doctor's manager records the pre-check",
         ));
@@ -324,7 +361,7 @@ async fn record(
     let now = app.now();
     let v = blocking(&app, move |c| {
         let physician = load_visible(c, &me, id)?.physician;
-        if !(me.role == Role::Physician && physician.as_deref() == Some(me.user.login.as_str())) {
+        if !is_assigned_physician(me.role, &me.user, physician.as_deref()) {
             return Err(ApiError::forbidden(
                 "面接指導は担当の面接指導実施医師が記録します / only the assigned physician records the interview",
             ));
@@ -343,8 +380,7 @@ async fn reassign(app: web::Data<App>, me: CurrentUser, id: web::Path<i64>) -> R
     let settings = app.settings.clone();
     let v = blocking(&app, move |c| {
         let Visible { access: a, doctor: d, .. } = load_visible(c, &me, id)?;
-        let allowed = me.role == Role::Admin || (a == Access::Health && matches!(me.role, Role::Doctor | Role::Manager));
-        if !allowed {
+        if !may_reassign(me.role, a) {
             return Err(ApiError::forbidden("担当医師の変更は本人・所属長・管理者が行えます / only the doctor, their manager or an admin may ask for another physician"));
         }
         let i = records::reassign(c, &settings, id, now).map_err(record_error)?;
@@ -371,12 +407,7 @@ async fn list_measures(
     .await?;
     let visible: Vec<serde_json::Value> = rows
         .iter()
-        .filter(|(_, d)| match me.role {
-            Role::Admin | Role::Hr => true,
-            Role::Manager => d.manager_login.as_deref() == Some(me.user.login.as_str()),
-            Role::Doctor => me.user.staff_id.as_deref() == Some(d.staff_id.as_str()),
-            Role::Physician => false,
-        })
+        .filter(|(_, d)| sees_measures_of(me.role, &me.user, d))
         .map(|(m, d)| {
             let mut v = measure_json(m);
             v["staff_id"] = serde_json::json!(d.staff_id);
@@ -405,7 +436,7 @@ async fn record_measures(
             .optional()
             .map_err(ApiError::internal)?;
         let d = doctor.ok_or_else(ApiError::not_found)?;
-        if !(me.role == Role::Manager && d.manager_login.as_deref() == Some(me.user.login.as_str())) {
+        if !is_manager_of(me.role, &me.user, &d) {
             return Err(ApiError::forbidden(
                 "措置は所属長が記録します / only the doctor's manager records measures",
             ));

@@ -7,9 +7,13 @@
 mod helpers;
 
 mod api;
+mod browser;
 mod commands;
+mod forms;
+mod hr;
 mod imports;
 mod monitoring;
+mod print;
 mod reports;
 mod smtp;
 mod ui;

@@ -330,5 +330,5 @@ async fn a_doctors_page_shows_health_data_to_the_doctor_and_never_to_hr() {
     let page = hr.get("/doctors/A01?month=2024-06").await;
     assert_eq!(page.status, 200);
     assert!(!page.body.contains("当直の削減が望ましい"), "HR never sees the opinion");
-    assert!(page.body.contains("done"), "HR sees that the interview was held");
+    assert!(page.body.contains("実施済"), "HR sees that the interview was held");
 }

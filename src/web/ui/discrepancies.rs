@@ -1,5 +1,537 @@
-//! (being written)
+//! The discrepancy (乖離) queue for HR (rules §9, issue 4 §2): every open
+//! day of the month on which PC use outside the timecard exceeds the
+//! configured minutes, with the day's timecard rows and PC sessions side by
+//! side (one chart on a shared time axis, and both as tables), and a form
+//! to resolve it as work, self-study or not work with a reason.
+//!
+//! The days are those the monthly report counts as open (the same
+//! `report::monthly::compute`), so resolving one lowers the dashboard's
+//! figure by exactly one. The resolution rule itself is
+//! `crate::discrepancies`. Hr and admin only; the form checks CSRF.
 
-use actix_web::web;
+use super::dashboard::month_as_of;
+use super::{html, PageCtx, UiError, Viewer};
+use crate::accounts::Role;
+use crate::app::App;
+use crate::db::models::StoredPcSession;
+use crate::db::queries;
+use crate::discrepancies::{self, Resolution, ResolutionRecord, ResolveRequest};
+use crate::domain::discrepancy::PcSession;
+use crate::domain::shift::Shift;
+use crate::domain::time::{format_hm, midnight, minutes_between, Minutes, YearMonth};
+use crate::html::escape;
+use crate::report::monthly::{compute, load_rows, DoctorRows};
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, post, web, HttpResponse};
+use askama::Template;
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::fmt::Write;
 
-pub fn configure(_cfg: &mut web::ServiceConfig) {}
+const HR: [Role; 2] = [Role::Admin, Role::Hr];
+
+/// A timecard row of the day, as listed.
+pub struct RowLine {
+    pub kind_code: &'static str,
+    pub kind_ja: &'static str,
+    pub start: String,
+    pub end: String,
+    pub break_minutes: Minutes,
+}
+
+/// A PC session of the day, as listed.
+pub struct PcLine {
+    pub pc_name: String,
+    pub logon: String,
+    pub logoff: String,
+    /// Its minutes outside every timecard row.
+    pub uncovered: Minutes,
+}
+
+/// One open discrepancy day.
+pub struct Item {
+    pub staff_id: String,
+    pub name: String,
+    pub department: String,
+    pub date: NaiveDate,
+    pub uncovered: Minutes,
+    pub rows: Vec<RowLine>,
+    pub sessions: Vec<PcLine>,
+    /// The intervals a `work` resolution would add, as `HH:MM–HH:MM`.
+    pub gaps: Vec<String>,
+    pub svg: String,
+}
+
+impl Item {
+    /// The element id and form key of the day.
+    pub fn key(&self) -> String {
+        format!("{}_{}", self.staff_id, self.date)
+    }
+}
+
+/// What a refused form asked for, to show it again.
+#[derive(Debug, Clone, Default)]
+struct Echo {
+    staff_id: String,
+    day: String,
+    resolution: String,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "discrepancies.html")]
+struct QueuePage {
+    ctx: PageCtx,
+    month: String,
+    previous: String,
+    next: String,
+    as_of: NaiveDate,
+    threshold: Minutes,
+    items: Vec<Item>,
+    resolved: Vec<ResolutionRecord>,
+    done: Option<String>,
+    error: Option<String>,
+    echo: Echo,
+}
+
+impl QueuePage {
+    fn hm(&self, minutes: &Minutes) -> String {
+        format_hm(*minutes)
+    }
+    fn weekday(&self, d: &NaiveDate) -> &'static str {
+        const JA: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
+        const EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        let i = chrono::Datelike::weekday(d).num_days_from_monday() as usize;
+        self.ctx.tr(JA[i], EN[i])
+    }
+    fn is_echo(&self, item: &Item) -> bool {
+        self.echo.staff_id == item.staff_id && self.echo.day == item.date.to_string()
+    }
+    fn echo_reason(&self, item: &Item) -> &str {
+        if self.is_echo(item) {
+            &self.echo.reason
+        } else {
+            ""
+        }
+    }
+    fn checked(&self, item: &Item, code: &str) -> bool {
+        self.is_echo(item) && self.echo.resolution == code
+    }
+}
+
+/// A time of the day's records: the date only when it is not the day, the
+/// seconds only when the export had them (they explain the rounding of
+/// rules §1 in the uncovered minutes).
+fn at(t: NaiveDateTime, day: NaiveDate) -> String {
+    let clock = if chrono::Timelike::second(&t) == 0 {
+        "%H:%M"
+    } else {
+        "%H:%M:%S"
+    };
+    if t.date() == day {
+        t.format(clock).to_string()
+    } else {
+        t.format(&format!("%m/%d {clock}")).to_string()
+    }
+}
+
+/// Colours as on the doctor's page (charts.rs), so a kind looks the same.
+fn colour(kind: &str) -> &'static str {
+    match kind {
+        "work" => "#1d5fa8",
+        "duty" => "#7048e8",
+        "duty_permitted" => "#b197fc",
+        "self_study" => "#2b8a3e",
+        "external" => "#e8590c",
+        "pc" => "#495057",
+        _ => "#d9480f",
+    }
+}
+
+/// One bar of the day chart.
+struct Bar {
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+    class: &'static str,
+    title: String,
+}
+
+/// The day as three lanes on one time axis — timecard rows, PC sessions,
+/// and the uncovered PC time — from midnight to the end of the latest bar
+/// (at least 24 h, at most 72 h). Every text is escaped, so the SVG may be
+/// inserted as is.
+fn day_chart(day: NaiveDate, lanes: &[(&str, Vec<Bar>)], title: &str) -> String {
+    const W: f64 = 720.0;
+    const LEFT: f64 = 96.0;
+    const TOP: f64 = 16.0;
+    const ROW: f64 = 22.0;
+    let from = midnight(day);
+    let latest = lanes.iter().flat_map(|(_, bars)| bars.iter().map(|b| b.end)).max();
+    let hours = latest.map_or(24, |l| {
+        let minutes = (l - from).num_minutes();
+        ((minutes + 59) / 60).clamp(24, 72)
+    });
+    let to = from + Duration::hours(hours);
+    let span = (hours * 60) as f64;
+    let width = W - LEFT - 8.0;
+    let x = |t: NaiveDateTime| LEFT + width * (t.clamp(from, to) - from).num_minutes() as f64 / span;
+    let height = TOP + ROW * lanes.len() as f64 + 6.0;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="chart day" viewBox="0 0 {W} {height}" width="{W}" height="{height}" role="img" aria-label="{t}"><title>{t}</title>"#,
+        t = escape(title)
+    );
+    let step = if hours > 24 { 6 } else { 3 };
+    for h in (0..=hours).step_by(step) {
+        let xx = LEFT + width * (h * 60) as f64 / span;
+        let _ = write!(
+            s,
+            r##"<line x1="{xx:.1}" x2="{xx:.1}" y1="{TOP}" y2="{:.1}" stroke="#e3e6ea"/><text x="{xx:.1}" y="11" font-size="10" text-anchor="middle">{}</text>"##,
+            height - 6.0,
+            h % 24
+        );
+    }
+    for (i, (label, bars)) in lanes.iter().enumerate() {
+        let y = TOP + ROW * i as f64;
+        let _ = write!(
+            s,
+            r#"<text x="4" y="{:.1}" font-size="11">{}</text>"#,
+            y + 15.0,
+            escape(label)
+        );
+        for b in bars.iter().filter(|b| b.end > from && b.start < to) {
+            let (x0, x1) = (x(b.start), x(b.end));
+            let _ = write!(
+                s,
+                r#"<rect class="{}" x="{x0:.1}" y="{:.1}" width="{:.1}" height="14" fill="{}"><title>{}</title></rect>"#,
+                b.class,
+                y + 4.0,
+                (x1 - x0).max(1.0),
+                colour(b.class),
+                escape(&b.title)
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// The open discrepancy days of every doctor for the month as of a date.
+fn queue(
+    conn: &mut crate::db::AnyConnection,
+    app: &App,
+    month: YearMonth,
+    as_of: NaiveDate,
+) -> Result<(Vec<Item>, Vec<ResolutionRecord>), UiError> {
+    let rules = &app.settings.rules;
+    let (doctors, rows) = load_rows(conn, month, as_of, rules).map_err(UiError::internal)?;
+    // The sessions again, with their PC names, for the tables.
+    let mut named: HashMap<i64, Vec<StoredPcSession>> = HashMap::new();
+    for s in queries::pc_sessions_between(
+        conn,
+        None,
+        midnight(month.first_day()),
+        midnight(as_of + Duration::days(1)),
+    )
+    .map_err(UiError::internal)?
+    {
+        named.entry(s.doctor_id).or_default().push(s);
+    }
+    let empty = DoctorRows::default();
+    let mut items = Vec::new();
+    for d in &doctors {
+        let r = rows.get(&d.id).unwrap_or(&empty);
+        let c = compute(r, d, month, as_of, rules);
+        // Coverage as the report takes it (rows starting on or before T).
+        let covering: Vec<Shift> = r
+            .timecard
+            .iter()
+            .filter(|s| s.start_date() <= c.projection.as_of)
+            .cloned()
+            .collect();
+        for day in c.discrepancies.iter().filter(|x| !r.resolved_days.contains(&x.date)) {
+            let sessions: Vec<&StoredPcSession> = named
+                .get(&d.id)
+                .map(|v| v.iter().filter(|s| s.logon_at.date() == day.date).collect())
+                .unwrap_or_default();
+            let window_start = midnight(day.date);
+            let window_end = sessions
+                .iter()
+                .map(|s| s.logoff_at)
+                .max()
+                .unwrap_or(window_start)
+                .max(midnight(day.date + Duration::days(1)));
+            let day_rows: Vec<&Shift> = covering
+                .iter()
+                .filter(|s| s.end() > window_start && s.start() < window_end)
+                .collect();
+            let pc = |s: &StoredPcSession| PcSession {
+                logon: s.logon_at,
+                logoff: s.logoff_at,
+            };
+            let all_pc: Vec<PcSession> = sessions.iter().map(|s| pc(s)).collect();
+            let gaps = discrepancies::uncovered_intervals(&all_pc, &covering);
+
+            let row_bars = day_rows
+                .iter()
+                .map(|s| Bar {
+                    start: s.start(),
+                    end: s.end(),
+                    class: s.kind().code(),
+                    title: format!(
+                        "{} {}–{}",
+                        s.kind().label_ja(),
+                        at(s.start(), day.date),
+                        at(s.end(), day.date)
+                    ),
+                })
+                .collect();
+            let pc_bars = sessions
+                .iter()
+                .map(|s| Bar {
+                    start: s.logon_at,
+                    end: s.logoff_at,
+                    class: "pc",
+                    title: format!(
+                        "PC {} {}–{}",
+                        s.pc_name,
+                        at(s.logon_at, day.date),
+                        at(s.logoff_at, day.date)
+                    ),
+                })
+                .collect();
+            let gap_bars = gaps
+                .iter()
+                .map(|(s, e)| Bar {
+                    start: *s,
+                    end: *e,
+                    class: "uncovered",
+                    title: format!(
+                        "未打刻 / uncovered {}–{} ({}分)",
+                        at(*s, day.date),
+                        at(*e, day.date),
+                        minutes_between(*s, *e)
+                    ),
+                })
+                .collect();
+            let svg = day_chart(
+                day.date,
+                &[("タイムカード", row_bars), ("PCログ", pc_bars), ("未打刻", gap_bars)],
+                &format!("{} {} {}", d.staff_id, d.name, day.date),
+            );
+            items.push(Item {
+                staff_id: d.staff_id.clone(),
+                name: d.name.clone(),
+                department: d.department.clone().unwrap_or_default(),
+                date: day.date,
+                uncovered: day.uncovered_minutes,
+                rows: day_rows
+                    .iter()
+                    .map(|s| RowLine {
+                        kind_code: s.kind().code(),
+                        kind_ja: s.kind().label_ja(),
+                        start: at(s.start(), day.date),
+                        end: at(s.end(), day.date),
+                        break_minutes: s.break_minutes(),
+                    })
+                    .collect(),
+                sessions: sessions
+                    .iter()
+                    .map(|s| PcLine {
+                        pc_name: s.pc_name.clone(),
+                        logon: at(s.logon_at, day.date),
+                        logoff: at(s.logoff_at, day.date),
+                        uncovered: discrepancies::total_minutes(&discrepancies::uncovered_intervals(
+                            &[pc(s)],
+                            &covering,
+                        )),
+                    })
+                    .collect(),
+                gaps: gaps
+                    .iter()
+                    .map(|(s, e)| format!("{}–{}", at(*s, day.date), at(*e, day.date)))
+                    .collect(),
+                svg,
+            });
+        }
+    }
+    items.sort_by(|a, b| (a.date, &a.staff_id).cmp(&(b.date, &b.staff_id)));
+    let resolved = discrepancies::resolutions_of_month(conn, month).map_err(UiError::internal)?;
+    Ok((items, resolved))
+}
+
+/// Renders the queue (with a message, or a refused form shown again).
+async fn render(
+    app: web::Data<App>,
+    viewer: Viewer,
+    month: YearMonth,
+    as_of: NaiveDate,
+    done: Option<String>,
+    error: Option<String>,
+    echo: Echo,
+) -> Result<HttpResponse, UiError> {
+    let app2 = app.clone();
+    let (items, resolved) = web::block(move || {
+        let mut conn = app2.pool.get().map_err(UiError::internal)?;
+        queue(&mut conn, &app2, month, as_of)
+    })
+    .await
+    .map_err(UiError::internal)??;
+    html(&QueuePage {
+        ctx: viewer.ctx(&app),
+        month: month.to_string(),
+        previous: month.previous().to_string(),
+        next: month.next().to_string(),
+        as_of,
+        threshold: app.settings.rules.discrepancy_minutes,
+        items,
+        resolved,
+        done,
+        error,
+        echo,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+struct QueueQuery {
+    month: Option<String>,
+    as_of: Option<String>,
+    resolved: Option<String>,
+}
+
+#[get("/discrepancies")]
+async fn queue_page(app: web::Data<App>, viewer: Viewer, q: web::Query<QueueQuery>) -> Result<HttpResponse, UiError> {
+    viewer.require(&HR)?;
+    let (month, as_of) = month_as_of(&app, &viewer, q.month.as_deref(), q.as_of.as_deref())?;
+    let done = q.resolved.as_deref().and_then(|r| done_message(&viewer, r));
+    render(app, viewer, month, as_of, done, None, Echo::default()).await
+}
+
+/// The message after a resolution, from the redirect's `STAFF:DAY:CODE`
+/// (anything else is ignored rather than echoed).
+fn done_message(viewer: &Viewer, resolved: &str) -> Option<String> {
+    let mut parts = resolved.rsplitn(3, ':');
+    let code = Resolution::parse(parts.next()?)?;
+    let day = NaiveDate::parse_from_str(parts.next()?, "%Y-%m-%d").ok()?;
+    let staff_id = parts.next()?;
+    Some(match viewer.lang {
+        super::Lang::Ja => format!("{staff_id} の {day} を「{}」として処理しました。", code.label_ja()),
+        super::Lang::En => format!("{staff_id} on {day} resolved as {}.", code.label_en()),
+    })
+}
+
+/// Every field defaults, so that a missing one is answered by the checks
+/// below (a missing CSRF token is 403, a missing reason a clear message)
+/// rather than by the form reader's bare 400.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ResolveForm {
+    csrf: String,
+    staff_id: String,
+    day: String,
+    resolution: Option<String>,
+    reason: String,
+    month: Option<String>,
+    as_of: Option<String>,
+}
+
+/// `POST /discrepancies/resolve`: records HR's decision, then back to the
+/// queue; a refused decision shows the queue again with the reason why.
+#[post("/discrepancies/resolve")]
+async fn resolve(app: web::Data<App>, viewer: Viewer, form: web::Form<ResolveForm>) -> Result<HttpResponse, UiError> {
+    viewer.require(&HR)?;
+    viewer.check_csrf(&form.csrf)?;
+    let form = form.into_inner();
+    let (month, as_of) = month_as_of(&app, &viewer, form.month.as_deref(), form.as_of.as_deref())?;
+    let day = NaiveDate::parse_from_str(form.day.trim(), "%Y-%m-%d")
+        .map_err(|_| UiError::BadRequest(viewer.lang, format!("day: {}", form.day)))?;
+    let echo = Echo {
+        staff_id: form.staff_id.clone(),
+        day: form.day.clone(),
+        resolution: form.resolution.clone().unwrap_or_default(),
+        reason: form.reason.clone(),
+    };
+    let Some(resolution) = form.resolution.as_deref().and_then(Resolution::parse) else {
+        let message = "勤務・自己研鑽・勤務外のいずれかを選んでください / choose work, self-study or not work";
+        let mut resp = render(app, viewer, month, as_of, None, Some(message.into()), echo).await?;
+        *resp.status_mut() = StatusCode::BAD_REQUEST;
+        return Ok(resp);
+    };
+    let (login, now, rules, pool) = (
+        viewer.user.login.clone(),
+        app.now(),
+        app.settings.rules.clone(),
+        app.pool.clone(),
+    );
+    let staff_id = form.staff_id.trim().to_string();
+    let reason = form.reason;
+    let outcome = web::block(move || -> Result<_, UiError> {
+        let mut conn = pool.get().map_err(UiError::internal)?;
+        Ok(discrepancies::resolve(
+            &mut conn,
+            &ResolveRequest {
+                staff_id: &staff_id,
+                day,
+                resolution,
+                reason: &reason,
+                actor: &login,
+                now,
+                rules: &rules,
+            },
+        ))
+    })
+    .await
+    .map_err(UiError::internal)??;
+    match outcome {
+        Ok(r) => {
+            let done = format!("{}:{}:{}", r.staff_id, r.day, r.resolution.code());
+            let to = format!(
+                "/discrepancies?month={month}&as_of={as_of}&resolved={}",
+                super::urlencode(&done)
+            );
+            Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish())
+        }
+        Err(e) if e.is_user_error() => {
+            let status = if e.is_conflict() {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            let mut resp = render(app, viewer, month, as_of, None, Some(e.to_string()), echo).await?;
+            *resp.status_mut() = status;
+            Ok(resp)
+        }
+        Err(e) => Err(UiError::internal(e)),
+    }
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(queue_page).service(resolve);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn the_day_chart_escapes_its_texts_and_widens_for_sessions_past_midnight() {
+        let day = NaiveDate::from_ymd_opt(2024, 6, 3).unwrap();
+        let bars = vec![Bar {
+            start: at("2024-06-03 22:00"),
+            end: at("2024-06-04 02:00"),
+            class: "pc",
+            title: "PC <script>".into(),
+        }];
+        let svg = day_chart(day, &[("PC<ログ>", bars)], "A01 & co");
+        assert!(svg.contains("PC &lt;script&gt;") && !svg.contains("<script>"));
+        assert!(svg.contains("PC&lt;ログ&gt;") && svg.contains("A01 &amp; co"));
+        assert_eq!(svg.matches("<rect").count(), 1);
+        assert!(svg.contains(">6</text>"), "a 30 h axis is ticked every 6 h");
+    }
+}

@@ -44,6 +44,18 @@ impl PageCtx {
             Lang::En => en,
         }
     }
+    /// An interview status (`scheduled`, `done`, `overdue`) in words.
+    pub fn status_label(&self, code: &str) -> &'static str {
+        match (code, self.lang) {
+            ("done", Lang::Ja) => "実施済",
+            ("overdue", Lang::Ja) => "期限超過",
+            ("scheduled", Lang::Ja) => "予定",
+            ("done", Lang::En) => "done",
+            ("overdue", Lang::En) => "overdue",
+            _ => "scheduled",
+        }
+    }
+
     pub fn is(&self, role: &str) -> bool {
         self.role.code() == role
     }

@@ -1,0 +1,540 @@
+//! Resolving discrepancies (乖離, rules §9): HR decides what a day's PC use
+//! outside the timecard was — work (勤務), self-study (自己研鑽) or not work
+//! (勤務外) — and gives a reason.
+//!
+//! The rule implemented here:
+//! - The day must be a discrepancy now (its uncovered PC minutes, computed
+//!   exactly as the monthly report does, are over `discrepancy_minutes`),
+//!   and not yet resolved: a day is resolved once (unique per doctor and
+//!   day; a second attempt is refused with the first decision named).
+//! - **work** adds `work` timecard rows covering exactly the uncovered PC
+//!   time of that day's sessions (the PC time minus every current timecard
+//!   row of any kind, on the rounded times of rules §1). Records are never
+//!   changed in place (rules §10): a PC session running on past clock-out
+//!   gets a separate row starting at the clock-out, never a longer version
+//!   of the clocked row. Such a row is new information, not a new version
+//!   of a stored one, so it is version 1 with no `replaces_id`; it is
+//!   recorded as a correction by its `correction_reason` (HR's reason) and
+//!   `created_by` (HR's login), with no import batch. Since the intervals
+//!   are what no row covers, they cannot overlap a working row; this is
+//!   checked again before writing all the same.
+//! - **self_study** adds `self_study` rows the same way (shown separately,
+//!   never working time — rules §2), so the day no longer shows as PC use
+//!   outside any record.
+//! - **not_work** adds no row.
+//!
+//! In every case one `discrepancy_resolutions` row and one audit-log entry
+//! are written, all in one write transaction. The report then counts the
+//! day as resolved; only `work` changes the hours.
+
+use crate::db::models::{CorruptRow, NewAuditEntry, NewTimecardRow, StoredPcSession};
+use crate::db::schema::{discrepancy_resolutions, doctors};
+use crate::db::{queries, write_transaction, AnyConnection, DbError};
+use crate::domain::discrepancy::{discrepancy_days, PcSession};
+use crate::domain::shift::{Kind, Shift};
+use crate::domain::time::{ceil_minute, floor_minute, midnight, minutes_between, Minutes, YearMonth};
+use crate::domain::RuleConfig;
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+/// The longest reason kept (a sentence or two, not a document).
+pub const MAX_REASON_CHARS: usize = 500;
+
+/// What HR decided a discrepancy day was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    /// 勤務: the uncovered PC time was working time.
+    Work,
+    /// 自己研鑽: self-study, not working time.
+    SelfStudy,
+    /// 勤務外: not work (e.g. a PC left logged on), nothing is added.
+    NotWork,
+}
+
+impl Resolution {
+    /// The stable code stored in `discrepancy_resolutions.resolution`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Resolution::Work => "work",
+            Resolution::SelfStudy => "self_study",
+            Resolution::NotWork => "not_work",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Resolution> {
+        match s {
+            "work" => Some(Resolution::Work),
+            "self_study" => Some(Resolution::SelfStudy),
+            "not_work" => Some(Resolution::NotWork),
+            _ => None,
+        }
+    }
+
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Resolution::Work => "勤務",
+            Resolution::SelfStudy => "自己研鑽",
+            Resolution::NotWork => "勤務外",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Resolution::Work => "work",
+            Resolution::SelfStudy => "self-study",
+            Resolution::NotWork => "not work",
+        }
+    }
+
+    /// The kind of the rows this resolution adds, if any.
+    fn kind(self) -> Option<Kind> {
+        match self {
+            Resolution::Work => Some(Kind::Work),
+            Resolution::SelfStudy => Some(Kind::SelfStudy),
+            Resolution::NotWork => None,
+        }
+    }
+}
+
+/// One resolution to record.
+#[derive(Debug, Clone)]
+pub struct ResolveRequest<'a> {
+    pub staff_id: &'a str,
+    pub day: NaiveDate,
+    pub resolution: Resolution,
+    /// Required: why HR decided so (kept with the rows and the audit log).
+    pub reason: &'a str,
+    /// HR's login.
+    pub actor: &'a str,
+    /// The hospital's local time now.
+    pub now: NaiveDateTime,
+    pub rules: &'a RuleConfig,
+}
+
+/// What a resolution wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Resolved {
+    pub staff_id: String,
+    pub day: NaiveDate,
+    pub resolution: Resolution,
+    /// The day's uncovered minutes as the report counts them.
+    pub uncovered_minutes: Minutes,
+    /// The rows added (start, end), empty for `not_work`.
+    pub added: Vec<(NaiveDateTime, NaiveDateTime)>,
+}
+
+/// Why a resolution was refused. Japanese first, then English.
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveError {
+    #[error("職員番号 {0:?} の医師が登録されていません / unknown doctor")]
+    UnknownDoctor(String),
+    #[error("理由を入力してください / a reason is required")]
+    EmptyReason,
+    #[error("理由は{MAX_REASON_CHARS}文字以内で入力してください / the reason is too long")]
+    ReasonTooLong,
+    #[error("{staff_id} の {day} は乖離ではありません（未打刻のPC使用 {uncovered}分、基準 {threshold}分超） / not a discrepancy day")]
+    NotADiscrepancy {
+        staff_id: String,
+        day: NaiveDate,
+        uncovered: Minutes,
+        threshold: Minutes,
+    },
+    /// `earlier` names the first decision and who made it, when known.
+    #[error("{staff_id} の {day} の乖離は処理済みです{earlier} / this discrepancy is already resolved")]
+    AlreadyResolved {
+        staff_id: String,
+        day: NaiveDate,
+        earlier: String,
+    },
+    #[error("未打刻のPC使用（{start} → {end}）が48時間を超えるため、1行として登録できません。勤務外として処理するか、タイムカードを取り込んでください / the uncovered PC time is longer than 48 h")]
+    TooLong { start: NaiveDateTime, end: NaiveDateTime },
+    #[error("追加する行が登録済みの勤務と重なります（{0}） / the new row would overlap a working row")]
+    Overlap(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Corrupt(#[from] CorruptRow),
+}
+
+impl From<diesel::result::Error> for ResolveError {
+    fn from(e: diesel::result::Error) -> Self {
+        ResolveError::Db(DbError::Query(e))
+    }
+}
+
+impl ResolveError {
+    /// Whether the request itself was at fault (shown to HR), rather than
+    /// the database.
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, ResolveError::Db(_) | ResolveError::Corrupt(_))
+    }
+
+    /// Whether the day was already resolved (HTTP 409).
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, ResolveError::AlreadyResolved { .. })
+    }
+}
+
+/// The minutes of PC use outside every timecard row, as disjoint sorted
+/// intervals on minute boundaries: each session is read like a punch (rules
+/// §1, log-on floored, log-off ceiled), sessions on two PCs at once count
+/// once, and every row of any kind covers its rounded span.
+pub fn uncovered_intervals(sessions: &[PcSession], timecard: &[Shift]) -> Vec<(NaiveDateTime, NaiveDateTime)> {
+    let mut pc: Vec<(NaiveDateTime, NaiveDateTime)> = sessions
+        .iter()
+        .map(|s| (floor_minute(s.logon), ceil_minute(s.logoff)))
+        .filter(|(on, off)| off > on)
+        .collect();
+    pc.sort_unstable();
+    let pc = merge(pc);
+    let mut covered: Vec<(NaiveDateTime, NaiveDateTime)> =
+        timecard.iter().map(|s| (s.rounded_start(), s.rounded_end())).collect();
+    covered.sort_unstable();
+    let covered = merge(covered);
+
+    let mut out = Vec::new();
+    for (on, off) in pc {
+        let mut from = on;
+        for &(start, end) in covered.iter().filter(|(start, end)| *start < off && *end > on) {
+            if start > from {
+                out.push((from, start));
+            }
+            from = from.max(end);
+        }
+        if from < off {
+            out.push((from, off));
+        }
+    }
+    out
+}
+
+/// Sorted intervals merged where they overlap or touch.
+fn merge(sorted: Vec<(NaiveDateTime, NaiveDateTime)>) -> Vec<(NaiveDateTime, NaiveDateTime)> {
+    let mut merged: Vec<(NaiveDateTime, NaiveDateTime)> = Vec::with_capacity(sorted.len());
+    for (start, end) in sorted {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
+}
+
+/// A doctor's day as stored: the PC sessions that start on it, and the
+/// current timecard rows (any kind) that can cover them.
+#[derive(Debug, Clone, Default)]
+pub struct DayRecords {
+    pub sessions: Vec<StoredPcSession>,
+    pub timecard: Vec<Shift>,
+}
+
+impl DayRecords {
+    pub fn pc(&self) -> Vec<PcSession> {
+        self.sessions
+            .iter()
+            .map(|s| PcSession {
+                logon: s.logon_at,
+                logoff: s.logoff_at,
+            })
+            .collect()
+    }
+}
+
+/// Loads a doctor's day. A row can cover a session only if it starts before
+/// the session ends and (being at most 48 h long, rules §1) no more than
+/// 48 h before the day.
+pub fn load_day(conn: &mut AnyConnection, doctor_id: i64, day: NaiveDate) -> Result<DayRecords, ResolveError> {
+    let ids = [doctor_id];
+    let sessions = queries::pc_sessions_between(conn, Some(&ids), midnight(day), midnight(day + Duration::days(1)))?;
+    let until = sessions
+        .iter()
+        .map(|s| s.logoff_at)
+        .max()
+        .unwrap_or(midnight(day + Duration::days(1)))
+        .max(midnight(day + Duration::days(1)));
+    let mut timecard = Vec::new();
+    for (s, _) in queries::current_timecard(conn, Some(&ids), midnight(day) - Duration::hours(48), until)? {
+        timecard.push(s.shift("timecard_rows")?);
+    }
+    Ok(DayRecords { sessions, timecard })
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = discrepancy_resolutions, treat_none_as_default_value = false)]
+struct NewResolution {
+    doctor_id: i64,
+    day: NaiveDate,
+    resolution: String,
+    reason: String,
+    resolved_by: Option<String>,
+    resolved_at: NaiveDateTime,
+}
+
+/// Records HR's decision on one discrepancy day (see the module docs for
+/// the rule), in one write transaction.
+pub fn resolve(conn: &mut AnyConnection, req: &ResolveRequest) -> Result<Resolved, ResolveError> {
+    let reason = req.reason.trim();
+    if reason.is_empty() {
+        return Err(ResolveError::EmptyReason);
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(ResolveError::ReasonTooLong);
+    }
+    write_transaction(conn, |conn| {
+        let doctor = queries::doctor_by_staff_id(conn, req.staff_id)?
+            .ok_or_else(|| ResolveError::UnknownDoctor(req.staff_id.to_string()))?;
+        let already: Option<(String, Option<String>)> = discrepancy_resolutions::table
+            .filter(discrepancy_resolutions::doctor_id.eq(doctor.id))
+            .filter(discrepancy_resolutions::day.eq(req.day))
+            .select((
+                discrepancy_resolutions::resolution,
+                discrepancy_resolutions::resolved_by,
+            ))
+            .first(conn)
+            .optional()?;
+        if let Some((resolution, by)) = already {
+            let label = Resolution::parse(&resolution).map_or(resolution, |r| r.label_ja().to_string());
+            return Err(ResolveError::AlreadyResolved {
+                staff_id: doctor.staff_id,
+                day: req.day,
+                earlier: match by {
+                    Some(by) => format!("（{label}、{by}）"),
+                    None => format!("（{label}）"),
+                },
+            });
+        }
+
+        // The same computation as the monthly report's count (rules §9).
+        let day = load_day(conn, doctor.id, req.day)?;
+        let pc = day.pc();
+        let threshold = req.rules.discrepancy_minutes;
+        let uncovered = discrepancy_days(&pc, &day.timecard, req.day, req.day, Minutes::MIN)
+            .first()
+            .map_or(0, |d| d.uncovered_minutes);
+        if uncovered <= threshold {
+            return Err(ResolveError::NotADiscrepancy {
+                staff_id: doctor.staff_id,
+                day: req.day,
+                uncovered,
+                threshold,
+            });
+        }
+
+        let mut added = Vec::new();
+        if let Some(kind) = req.resolution.kind() {
+            let working: Vec<&Shift> = day.timecard.iter().filter(|s| s.kind().is_working()).collect();
+            let mut rows = Vec::new();
+            for (start, end) in uncovered_intervals(&pc, &day.timecard) {
+                let shift = Shift::new(start, end, 0, kind).map_err(|_| ResolveError::TooLong { start, end })?;
+                if kind.is_working() {
+                    if let Some(clash) = working.iter().find(|w| w.overlaps(&shift)) {
+                        return Err(ResolveError::Overlap(format!(
+                            "{} → {} ({})",
+                            clash.start(),
+                            clash.end(),
+                            clash.kind()
+                        )));
+                    }
+                }
+                rows.push(NewTimecardRow {
+                    doctor_id: doctor.id,
+                    kind: kind.code().into(),
+                    start_at: start,
+                    end_at: end,
+                    break_minutes: 0,
+                    version: 1,
+                    replaces_id: None,
+                    batch_id: None,
+                    source_line: None,
+                    correction_reason: Some(reason.to_string()),
+                    created_by: Some(req.actor.to_string()),
+                    created_at: req.now,
+                });
+                added.push((start, end));
+            }
+            queries::insert_timecard_rows(conn, &rows)?;
+        }
+
+        let inserted = diesel::insert_into(discrepancy_resolutions::table)
+            .values(&NewResolution {
+                doctor_id: doctor.id,
+                day: req.day,
+                resolution: req.resolution.code().into(),
+                reason: reason.to_string(),
+                resolved_by: Some(req.actor.to_string()),
+                resolved_at: req.now,
+            })
+            .execute(conn);
+        match inserted {
+            Ok(_) => {}
+            // The write lock makes this unreachable in kinmu itself; a
+            // writer outside kinmu still gets the same clear answer.
+            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+                return Err(ResolveError::AlreadyResolved {
+                    staff_id: doctor.staff_id,
+                    day: req.day,
+                    earlier: String::new(),
+                });
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let fmt = |t: &NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
+        queries::insert_audit(
+            conn,
+            &NewAuditEntry {
+                at: req.now,
+                actor: Some(req.actor.to_string()),
+                category: "discrepancy".into(),
+                operation: "resolve".into(),
+                detail: serde_json::json!({
+                    "staff_id": doctor.staff_id,
+                    "day": req.day,
+                    "resolution": req.resolution.code(),
+                    "reason": reason,
+                    "uncovered_minutes": uncovered,
+                    "rows_added": added
+                        .iter()
+                        .map(|(s, e)| serde_json::json!({ "start": fmt(s), "end": fmt(e) }))
+                        .collect::<Vec<_>>(),
+                })
+                .to_string(),
+            },
+        )?;
+        tracing::info!(
+            staff_id = %doctor.staff_id,
+            day = %req.day,
+            resolution = req.resolution.code(),
+            uncovered_minutes = uncovered,
+            rows_added = added.len(),
+            "discrepancy resolved"
+        );
+        Ok(Resolved {
+            staff_id: doctor.staff_id,
+            day: req.day,
+            resolution: req.resolution,
+            uncovered_minutes: uncovered,
+            added,
+        })
+    })
+}
+
+/// A resolution as the queue lists it (fields in the order selected).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct ResolutionRecord {
+    pub staff_id: String,
+    pub name: String,
+    pub day: NaiveDate,
+    pub resolution: String,
+    pub reason: String,
+    pub resolved_by: Option<String>,
+    pub resolved_at: NaiveDateTime,
+}
+
+impl ResolutionRecord {
+    pub fn label_ja(&self) -> &str {
+        match Resolution::parse(&self.resolution) {
+            Some(r) => r.label_ja(),
+            None => &self.resolution,
+        }
+    }
+    pub fn label_en(&self) -> &str {
+        match Resolution::parse(&self.resolution) {
+            Some(r) => r.label_en(),
+            None => &self.resolution,
+        }
+    }
+}
+
+/// The resolutions of the days of a month, by day then staff id.
+pub fn resolutions_of_month(conn: &mut AnyConnection, month: YearMonth) -> QueryResult<Vec<ResolutionRecord>> {
+    discrepancy_resolutions::table
+        .inner_join(doctors::table)
+        .filter(discrepancy_resolutions::day.ge(month.first_day()))
+        .filter(discrepancy_resolutions::day.le(month.last_day()))
+        .order((discrepancy_resolutions::day, doctors::staff_id))
+        .select((
+            doctors::staff_id,
+            doctors::name,
+            discrepancy_resolutions::day,
+            discrepancy_resolutions::resolution,
+            discrepancy_resolutions::reason,
+            discrepancy_resolutions::resolved_by,
+            discrepancy_resolutions::resolved_at,
+        ))
+        .load(conn)
+}
+
+/// Minutes of an interval list.
+pub fn total_minutes(intervals: &[(NaiveDateTime, NaiveDateTime)]) -> Minutes {
+    intervals.iter().map(|(s, e)| minutes_between(*s, *e)).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
+    }
+    fn session(on: &str, off: &str) -> PcSession {
+        PcSession {
+            logon: at(on),
+            logoff: at(off),
+        }
+    }
+    fn row(start: &str, end: &str, kind: Kind) -> Shift {
+        Shift::new(at(start), at(end), 0, kind).unwrap()
+    }
+
+    #[test]
+    fn pc_time_after_clock_out_is_one_separate_interval_starting_at_the_clock_out() {
+        let tc = [row("2024-06-03 08:30:00", "2024-06-03 17:30:00", Kind::Work)];
+        let pc = [session("2024-06-03 08:20:10", "2024-06-03 18:29:30")];
+        assert_eq!(
+            uncovered_intervals(&pc, &tc),
+            vec![
+                (at("2024-06-03 08:20:00"), at("2024-06-03 08:30:00")),
+                (at("2024-06-03 17:30:00"), at("2024-06-03 18:30:00")),
+            ],
+            "log-on floored, log-off ceiled, the clocked row untouched"
+        );
+    }
+
+    #[test]
+    fn rows_of_any_kind_cover_and_two_pcs_at_once_count_once() {
+        let tc = [
+            row("2024-06-03 08:30:00", "2024-06-03 17:30:00", Kind::Work),
+            row("2024-06-03 18:00:00", "2024-06-03 19:00:00", Kind::SelfStudy),
+        ];
+        let pc = [
+            session("2024-06-03 17:00:00", "2024-06-03 20:00:00"),
+            session("2024-06-03 19:30:00", "2024-06-03 20:15:00"),
+        ];
+        let got = uncovered_intervals(&pc, &tc);
+        assert_eq!(
+            got,
+            vec![
+                (at("2024-06-03 17:30:00"), at("2024-06-03 18:00:00")),
+                (at("2024-06-03 19:00:00"), at("2024-06-03 20:15:00")),
+            ]
+        );
+        assert_eq!(total_minutes(&got), 105);
+    }
+
+    #[test]
+    fn a_fully_covered_session_leaves_nothing() {
+        let tc = [row("2024-06-02 17:00:00", "2024-06-03 09:00:00", Kind::Duty)];
+        let pc = [session("2024-06-03 07:00:00", "2024-06-03 09:00:00")];
+        assert!(uncovered_intervals(&pc, &tc).is_empty());
+    }
+
+    #[test]
+    fn resolutions_read_back_from_their_codes() {
+        for r in [Resolution::Work, Resolution::SelfStudy, Resolution::NotWork] {
+            assert_eq!(Resolution::parse(r.code()), Some(r));
+        }
+        assert_eq!(Resolution::parse("maybe"), None);
+    }
+}

@@ -1,0 +1,401 @@
+//! The inspector's print pack (立入検査): only admin and managers open it,
+//! it lists exactly the doctors and hours of the monthly reports, keeps
+//! health data to those who may see it, and downloads as .xlsx and CSV.
+
+use crate::helpers::*;
+use crate::monitoring::{hospital, run_daily, settings};
+use crate::ui::Browser;
+use actix_web::{test, web, App as ActixApp};
+use chrono::{Datelike, NaiveDate};
+use kinmu::accounts::Role;
+use kinmu::domain::time::{format_hm, YearMonth};
+use kinmu::ingest::ImportKind;
+use kinmu::monitor::mailer::Mailer;
+use kinmu::monitor::mails::wareki;
+use kinmu::monitor::records;
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+const QUERY: &str = "fy=2024&from=2024-06-01&to=2024-06-30";
+
+fn routes() -> Vec<String> {
+    let mut r = vec![
+        format!("/print?{QUERY}"),
+        format!("/print/pack?{QUERY}"),
+        format!("/print/pack.xlsx?{QUERY}"),
+    ];
+    for part in ["over100", "checklist", "a", "b", "c", "d", "e"] {
+        r.push(format!("/print/{part}.csv?{QUERY}"));
+    }
+    r
+}
+
+/// More cases than `hospital()` has: B02 keeps working long weekdays to the
+/// end of June (≥ 100 h), and D04 — another manager's doctor — works
+/// 08:00–23:00 every day of May (far over 155 h, with no interview opened).
+fn more_hours(db: &TestDb) {
+    let mut s = String::from("staff_id,date,clock_in,clock_out,break_minutes\n");
+    for day in 15..=30 {
+        let d = NaiveDate::from_ymd_opt(2024, 6, day).unwrap();
+        if d.weekday().num_days_from_monday() < 6 {
+            writeln!(s, "B02,{d},08:00,22:00,60").unwrap();
+        }
+    }
+    for day in 1..=31 {
+        let d = NaiveDate::from_ymd_opt(2024, 5, day).unwrap();
+        writeln!(s, "D04,{d},08:00,23:00,60").unwrap();
+    }
+    db.import_ok(ImportKind::Timecard, s.as_bytes());
+}
+
+/// The hospital with its June run, C03's pre-check, interview and
+/// measures recorded, and the monthly check of May done.
+fn prepared(db: &TestDb) -> kinmu::config::Settings {
+    hospital(db);
+    more_hours(db);
+    db.add_user("admin", Role::Admin, None, None);
+    let s = settings(db, None);
+    run_daily(db, &s, "2024-06-14");
+    let june = YearMonth::parse("2024-06").unwrap();
+    let at = date("2024-06-20").and_hms_opt(12, 0, 0).unwrap();
+    let mut conn = db.conn();
+    let c03 = kinmu::db::queries::doctor_by_staff_id(&mut conn, "C03")
+        .unwrap()
+        .unwrap();
+    let check = records::PreCheckInput {
+        work_status: "救急外来が多い".into(),
+        sleep_average_minutes: 330,
+        fatigue_symptom: "III".into(),
+        fatigue_score: 5,
+        mental_physical: "疲労感あり".into(),
+        doctor_requests_interview: true,
+    };
+    records::record_precheck(&mut conn, &s, &c03, june, &check, "boss", at).unwrap();
+    let i = records::list_interviews(&mut conn, june, date("2024-06-14"))
+        .unwrap()
+        .into_iter()
+        .find(|l| l.staff_id == "C03")
+        .unwrap();
+    let input = records::InterviewInput {
+        held_on: date("2024-06-13"),
+        check_work: "連続勤務".into(),
+        check_sleep: "5時間半".into(),
+        check_fatigue: "III・5点".into(),
+        check_mental_physical: "特記なし".into(),
+        opinion: "当直の削減が望ましい<script>".into(),
+    };
+    records::record_interview(&mut conn, i.id, &input, "kato", at).unwrap();
+    for (m, _) in records::list_measures(&mut conn, june).unwrap() {
+        let input = records::MeasureInput {
+            shorter_hours: true,
+            fewer_night_duties: m.reason == "interview",
+            other: m.reason == "over_155",
+            other_text: Some("外来担当の削減".into()),
+        };
+        records::record_measures(&mut conn, m.id, &input, "boss", at).unwrap();
+    }
+    let mailer = Mailer::from_url(None, &s.mail_from).unwrap();
+    kinmu::monitor::monthly::run(&mut conn, &s, &mailer, YearMonth::parse("2024-05").unwrap(), now()).unwrap();
+    s
+}
+
+/// What the monthly reports say: `month staff minutes` of every doctor at
+/// ≥ 100 h in the twelve months to June 2024 (each month as of its end),
+/// for the doctors `mine` keeps.
+fn expected_over_100(db: &TestDb, s: &kinmu::config::Settings, mine: impl Fn(&str) -> bool) -> BTreeSet<String> {
+    let mut conn = db.conn();
+    let mut out = BTreeSet::new();
+    let mut m = YearMonth::parse("2023-07").unwrap();
+    for _ in 0..12 {
+        let r = kinmu::report::monthly(&mut conn, m, m.last_day(), &s.rules).unwrap();
+        for d in r.doctors.iter().filter(|d| d.over_100 && mine(&d.staff_id)) {
+            out.insert(format!("{m} {} {}", d.staff_id, d.overtime_holiday_minutes));
+        }
+        m = m.next();
+    }
+    out
+}
+
+/// The `data-row` keys of one part of the pack.
+fn row_keys(html: &str, part: &str) -> BTreeSet<String> {
+    let start = html
+        .find(&format!(r#"<section class="part" id="{part}">"#))
+        .unwrap_or_else(|| panic!("no part {part}"));
+    let section = &html[start..];
+    let section = &section[..section.find("</section>").unwrap()];
+    section
+        .split(r#"data-row=""#)
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_string())
+        .collect()
+}
+
+/// A request with a session cookie, answered with its headers and raw bytes.
+async fn raw<S: crate::ui::Service>(service: &S, token: &str, uri: &str) -> (u16, String, String, Vec<u8>) {
+    let req = test::TestRequest::get()
+        .uri(uri)
+        .insert_header(("Cookie", format!("kinmu_session={token}")))
+        .to_request();
+    let resp = test::call_service(service, req).await;
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (status, ctype, disposition) = (
+        resp.status().as_u16(),
+        header("content-type"),
+        header("content-disposition"),
+    );
+    let body = test::read_body(resp).await.to_vec();
+    (status, ctype, disposition, body)
+}
+
+#[actix_web::test]
+async fn only_admin_and_managers_open_the_print_pack() {
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        hospital(&db);
+        db.add_user("admin", Role::Admin, None, None);
+        run_daily(&db, &settings(&db, None), "2024-06-14");
+        let service = test::init_service(
+            ActixApp::new()
+                .app_data(web::Data::new(db.app()))
+                .configure(kinmu::web::configure),
+        )
+        .await;
+        for (login, want) in [
+            ("jinji", 403),
+            ("kato", 403),
+            ("aoki", 403),
+            ("admin", 200),
+            ("boss", 200),
+            ("", 303),
+        ] {
+            let mut b = Browser::new(&service);
+            if !login.is_empty() {
+                assert_eq!(b.sign_in(login, PASSWORD).await.status, 303, "{login} signs in");
+            }
+            for route in routes() {
+                let page = b.get(&route).await;
+                assert_eq!(
+                    page.status,
+                    want,
+                    "{login} {route} on {backend:?}: {}",
+                    &page.body[..page.body.len().min(300)]
+                );
+                if want == 303 {
+                    assert!(page.location.unwrap_or_default().starts_with("/login"));
+                }
+            }
+        }
+        let mut admin = Browser::new(&service);
+        admin.sign_in("admin", PASSWORD).await;
+        let index = admin.get("/print").await;
+        assert!(index.body.contains("すべて印刷"), "the print-everything link");
+        for part in ["over100", "checklist", "a", "b", "c", "d", "e"] {
+            assert!(index.body.contains(&format!("/print/{part}.csv?")), "{part} linked");
+        }
+        assert_eq!(admin.get("/print/pack?from=2024-07-01&to=2024-06-01").await.status, 400);
+        assert_eq!(admin.get("/print/pack?fy=R6").await.status, 400);
+        assert_eq!(admin.get("/print/pack?from=2023-01-01&to=2024-06-30").await.status, 400);
+        assert_eq!(admin.get(&format!("/print/nothing.csv?{QUERY}")).await.status, 404);
+    }
+}
+
+#[actix_web::test]
+async fn the_pack_lists_exactly_the_doctors_and_hours_of_the_monthly_reports() {
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        let s = prepared(&db);
+        let app = kinmu::app::App::open(s.clone()).unwrap();
+        let today = app.settings.today();
+        let service = test::init_service(
+            ActixApp::new()
+                .app_data(web::Data::new(app))
+                .configure(kinmu::web::configure),
+        )
+        .await;
+
+        // The admin's pack: every doctor, no health data.
+        let everyone = expected_over_100(&db, &s, |_| true);
+        let staff: BTreeSet<&str> = everyone.iter().map(|k| k.split(' ').nth(1).unwrap()).collect();
+        assert_eq!(
+            staff,
+            BTreeSet::from(["B02", "C03", "D04"]),
+            "the fixture has three cases: {everyone:?}"
+        );
+        let mut admin = Browser::new(&service);
+        admin.sign_in("admin", PASSWORD).await;
+        let page = admin.get(&format!("/print/pack?{QUERY}")).await;
+        assert_eq!(page.status, 200);
+        let html = page.body;
+        assert_eq!(row_keys(&html, "over100"), everyone, "on {backend:?}");
+        for key in &everyone {
+            let minutes: i64 = key.rsplit(' ').next().unwrap().parse().unwrap();
+            assert!(html.contains(&format_hm(minutes)), "{key} shown as H:MM");
+        }
+        // (イ): June's monthly report, every doctor, as of the month's end.
+        let june = kinmu::report::monthly(
+            &mut db.conn(),
+            YearMonth::parse("2024-06").unwrap(),
+            date("2024-06-30"),
+            &s.rules,
+        )
+        .unwrap();
+        let hours: BTreeSet<String> = june
+            .doctors
+            .iter()
+            .map(|d| format!("2024-06 {} {}", d.staff_id, d.overtime_holiday_minutes))
+            .collect();
+        assert_eq!(row_keys(&html, "b"), hours);
+        // (ウ)〜(オ): June's interviews and measures.
+        assert_eq!(
+            row_keys(&html, "c"),
+            BTreeSet::from(["2024-06 A01".to_string(), "2024-06 B02".into(), "2024-06 C03".into()])
+        );
+        assert_eq!(row_keys(&html, "d"), BTreeSet::from(["2024-06 C03".to_string()]));
+        assert_eq!(
+            row_keys(&html, "e"),
+            BTreeSet::from(["2024-06 C03 interview".to_string(), "2024-06 C03 over_155".into()])
+        );
+        assert!(row_keys(&html, "a").contains("C03 2024-06-03"), "C03's timecard");
+        // Health data stays with the doctor's manager and physician.
+        assert!(!html.contains("当直の削減が望ましい"), "no opinion for the admin");
+        assert!(!html.contains("救急外来が多い"), "no pre-check for the admin");
+        assert!(html.contains("記録あり（健康情報のため省略）"));
+        // Japanese, both calendars, the hospital, the generated date.
+        assert!(html.contains("<title>立入検査資料 令和6年度 — テスト病院</title>"));
+        assert!(html.contains("令和6年度"));
+        assert!(html.contains("令和6年6月1日（2024-06-01） 〜 令和6年6月30日（2024-06-30）"));
+        assert!(html.contains(&wareki(today)), "generated date in 和暦");
+        assert!(html.contains(&today.format("%Y-%m-%d").to_string()), "and in ISO");
+        for heading in [
+            "（ア）医師の勤務状況がわかる書類",
+            "（イ）労働時間が把握できる書類",
+            "（ウ）面接指導対象医師の一覧表",
+            "（エ）長時間労働医師面接指導結果及び意見書",
+            "（オ）労働時間短縮のために必要な措置の内容の記録",
+            "点検表",
+        ] {
+            assert!(html.contains(heading), "{heading}");
+        }
+        // The checklist: counts of April, May and June from the reports.
+        let mut counts = Vec::new();
+        for m in ["2024-04", "2024-05", "2024-06"] {
+            let ym = YearMonth::parse(m).unwrap();
+            let r = kinmu::report::monthly(&mut db.conn(), ym, ym.last_day(), &s.rules).unwrap();
+            let n = r.doctors.iter().filter(|d| d.over_100 || d.projected_over_100).count();
+            counts.push(format!("令和6年{}月 {n} 人", ym.first_day().month()));
+        }
+        assert!(html.contains(&counts.join("、")), "{counts:?}");
+        assert!(
+            html.contains("kato 先生（kato）: 令和6年1月15日（2024-01-15）"),
+            "training date"
+        );
+        assert!(html.contains("令和6年5月: "), "May's monthly check");
+        assert!(html.contains("面接指導年月日"));
+        assert!(html.contains("令和6年6月13日（2024-06-13）"), "the latest interview");
+        assert!(html.contains("@page") || html.contains("/static/print.css"));
+
+        // A manager's pack: their doctors only, health data included and escaped.
+        let mine = expected_over_100(&db, &s, |staff| staff != "D04");
+        let mut boss = Browser::new(&service);
+        boss.sign_in("boss", PASSWORD).await;
+        let html = boss.get(&format!("/print/pack?{QUERY}")).await.body;
+        assert_eq!(row_keys(&html, "over100"), mine);
+        assert!(html.contains("当直の削減が望ましい&#60;script&#62;") && !html.contains("<script>"));
+        assert!(html.contains("救急外来が多い"));
+        assert!(!html.contains("D04"), "not their doctor");
+        let mut other = Browser::new(&service);
+        other.sign_in("other-boss", PASSWORD).await;
+        let html = other.get(&format!("/print/pack?{QUERY}")).await.body;
+        assert_eq!(
+            row_keys(&html, "over100"),
+            expected_over_100(&db, &s, |staff| staff == "D04")
+        );
+        assert!(!html.contains("C03"));
+
+        // The stylesheet: A4, page numbers, repeated headers.
+        let css = admin.get("/static/print.css").await.body;
+        assert!(css.contains("size: A4") && css.contains("counter(pages)") && css.contains("table-header-group"));
+    }
+}
+
+#[actix_web::test]
+async fn the_pack_downloads_as_a_workbook_of_one_sheet_per_part_and_as_csv_with_a_bom() {
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        let s = prepared(&db);
+        let app = kinmu::app::App::open(s.clone()).unwrap();
+        let (_, session) = kinmu::accounts::sign_in(&mut db.conn(), "admin", PASSWORD, app.now()).unwrap();
+        let service = test::init_service(
+            ActixApp::new()
+                .app_data(web::Data::new(app))
+                .configure(kinmu::web::configure),
+        )
+        .await;
+
+        let (status, ctype, disposition, bytes) =
+            raw(&service, &session.token, &format!("/print/pack.xlsx?{QUERY}")).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            ctype,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+        assert_eq!(
+            disposition,
+            r#"attachment; filename="kinmu-inspection-fy2024-2024-06-01_2024-06-30.xlsx""#
+        );
+        assert!(bytes.starts_with(b"PK\x03\x04"), "a zip");
+        assert!(bytes.len() > 5000);
+        // The zip's directory names one worksheet part per part of the pack.
+        let names = String::from_utf8_lossy(&bytes);
+        for n in 1..=7 {
+            assert!(names.contains(&format!("xl/worksheets/sheet{n}.xml")), "sheet{n}");
+        }
+        assert!(!names.contains("xl/worksheets/sheet8.xml"));
+
+        let (status, ctype, disposition, bytes) =
+            raw(&service, &session.token, &format!("/print/over100.csv?{QUERY}")).await;
+        assert_eq!(status, 200);
+        assert_eq!(ctype, "text/csv; charset=utf-8");
+        assert!(disposition.contains("kinmu-inspection-over100-fy2024-2024-06-01_2024-06-30.csv"));
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a BOM for Excel");
+        let mut r = csv::Reader::from_reader(&bytes[3..]);
+        let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+        assert_eq!(&header[..5], ["年月", "年月（和暦）", "基準日", "職員番号", "氏名"]);
+        assert_eq!(&header[8], "時間外・休日労働（分）");
+        let records: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+        let rows: BTreeSet<String> = records
+            .iter()
+            .map(|rec| format!("{} {} {}", &rec[0], &rec[3], &rec[8]))
+            .collect();
+        assert_eq!(rows, expected_over_100(&db, &s, |_| true), "the CSV has the same lines");
+        assert!(records.iter().any(|rec| &rec[1] == "令和6年6月"), "months in 和暦 too");
+
+        for (part, first_header) in [
+            ("checklist", "番号"),
+            ("a", "日付"),
+            ("b", "年月"),
+            ("c", "対象月"),
+            ("d", "対象月"),
+            ("e", "対象月"),
+        ] {
+            let (status, _, _, bytes) = raw(&service, &session.token, &format!("/print/{part}.csv?{QUERY}")).await;
+            assert_eq!(status, 200, "{part}");
+            assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "{part}");
+            let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+            assert!(
+                text.starts_with(first_header),
+                "{part}: {}",
+                &text[..text.len().min(80)]
+            );
+        }
+        let (_, _, _, bytes) = raw(&service, &session.token, &format!("/print/checklist.csv?{QUERY}")).await;
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        assert!(text.contains("タイムカード") && text.contains("☑") && text.contains("令和6年1月15日（2024-01-15）"));
+    }
+}

@@ -1,0 +1,143 @@
+// What people do on kinmu's screens, one flow per role (see run.mjs).
+
+import path from 'node:path';
+
+/** Signs in through the form and returns the page (in a fresh context). */
+async function signIn(browser, base, login, password) {
+  const context = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.fill('input[name=login]', login);
+  await page.fill('input[name=password]', password);
+  // The POST answers with a redirect chain (or the form again): wait for
+  // the document that ends it.
+  await page.click('button[type=submit]');
+  await page.waitForLoadState('networkidle');
+  return page;
+}
+
+export async function run({ browser, base, out, here, PASSWORD, check, execFileSync }) {
+  // Each role lands where its work is.
+  const landings = [
+    ['admin', '/'],
+    ['jinji', '/'],
+    ['naika-bucho', '/'],
+    ['mensetsu-i', '/interviews'],
+    ['d001', '/doctors/D001'],
+  ];
+  for (const [login, landing] of landings) {
+    const page = await signIn(browser, base, login, PASSWORD);
+    const url = new URL(page.url());
+    check(url.pathname === landing, `${login} lands on ${landing} (got ${url.pathname})`);
+    await page.context().close();
+  }
+
+  const wrong = await signIn(browser, base, 'jinji', 'not the password');
+  check((await wrong.textContent('body')).includes('ログインIDまたはパスワードが違います'), 'a wrong password is refused in Japanese');
+  await wrong.context().close();
+
+  // HR: the month's dashboard, every state coloured.
+  const hr = await signIn(browser, base, 'jinji', PASSWORD);
+  await hr.goto(`${base}/`);
+  const rows = await hr.locator('#dashboard tbody tr').count();
+  check(rows === 12, `the dashboard lists the 12 demo doctors (got ${rows})`);
+  for (const state of ['watch', 'over100', 'over155']) {
+    check((await hr.locator(`#dashboard tr.${state}`).count()) > 0, `the dashboard shows a ${state} doctor`);
+  }
+  await hr.screenshot({ path: `${out}/dashboard.png`, fullPage: true });
+
+  // A doctor's page: figures, charts and timeline.
+  await hr.goto(`${base}/doctors/D005`);
+  check((await hr.locator('svg.chart').count()) >= 3, 'the doctor page draws its three charts');
+  await hr.screenshot({ path: `${out}/doctor.png`, fullPage: true });
+
+  // HR uploads a Shift_JIS timecard with Japanese headers: preview, then import.
+  await hr.goto(`${base}/imports`);
+  await hr.selectOption('select[name=kind]', 'timecard');
+  await hr.setInputFiles('input[type=file]', path.join(here, 'fixtures', 'timecard-sjis.csv'));
+  await Promise.all([hr.waitForURL(/\/imports\/preview\//), hr.click('form[data-upload] button[type=submit]')]);
+  check((await hr.textContent('#encoding')).toLowerCase().includes('shift'), 'the preview reads the file as Shift_JIS');
+  await Promise.all([hr.waitForURL(/\/imports\/result\//), hr.click('form[action="/imports/commit"] button[type=submit]')]);
+  check((await hr.getAttribute('#outcome', 'data-committed')) === 'true', 'the Shift_JIS timecard is imported');
+  check((await hr.textContent('#inserted')).trim() === '6', 'all six rows are inserted');
+
+  // A bad file: the rejected rows are listed by line, nothing is written.
+  await hr.goto(`${base}/imports`);
+  await hr.selectOption('select[name=kind]', 'timecard');
+  await hr.setInputFiles('input[type=file]', path.join(here, 'fixtures', 'timecard-bad.csv'));
+  await Promise.all([hr.waitForURL(/\/imports\/preview\//), hr.click('form[data-upload] button[type=submit]')]);
+  await Promise.all([hr.waitForURL(/\/imports\/result\//), hr.click('form[action="/imports/commit"] button[type=submit]')]);
+  check((await hr.getAttribute('#outcome', 'data-committed')) === 'false', 'a file with bad rows writes nothing');
+  const rejected = await hr.locator('table#rejected tbody tr').count();
+  check(rejected >= 2, `the rejected-row table lists the bad lines (got ${rejected})`);
+  await hr.screenshot({ path: `${out}/import-rejected.png`, fullPage: true });
+
+  // HR resolves a discrepancy as work.
+  await hr.goto(`${base}/discrepancies`);
+  const before = Number((await hr.textContent('#open-count')).trim());
+  check(before > 0, `the queue has open discrepancies (${before})`);
+  const first = hr.locator('section.disc').first();
+  await first.locator('input[value=work]').check();
+  await first.locator('input[name=reason]').fill('本人確認のうえ病棟対応');
+  await Promise.all([hr.waitForLoadState('load'), first.locator('button[type=submit]').click()]);
+  await hr.waitForLoadState('networkidle');
+  await hr.goto(`${base}/discrepancies`);
+  const after = Number((await hr.textContent('#open-count')).trim());
+  check(after === before - 1, `resolving one leaves ${before - 1} open (got ${after})`);
+  await hr.context().close();
+
+  // The interview physician records an interview assigned to them.
+  const doc = await signIn(browser, base, 'mensetsu-i', PASSWORD);
+  await doc.goto(`${base}/interviews`);
+  const open = doc.locator('#interviews tbody tr:not(:has(.badge.done)) a[href^="/interviews/"]').first();
+  check((await open.count()) === 1, 'the physician has an open interview');
+  await Promise.all([doc.waitForURL(/\/interviews\/\d+/), open.click()]);
+  const today = new Date().toISOString().slice(0, 10);
+  await doc.fill('#record-form input[name=held_on]', today);
+  await doc.fill('#record-form textarea[name=check_work]', '当直が月8回');
+  await doc.fill('#record-form textarea[name=check_sleep]', '平均5時間半');
+  await doc.fill('#record-form textarea[name=check_fatigue]', '自覚症状III');
+  await doc.fill('#record-form textarea[name=check_mental_physical]', '抑うつ傾向なし');
+  await doc.fill('#record-form textarea[name=opinion]', '当直回数を月4回以下に減らすこと');
+  await Promise.all([doc.waitForURL(/saved=1/), doc.click('#record-form button')]);
+  check((await doc.textContent('body')).includes('保存しました'), 'the interview record is saved');
+  check((await doc.textContent('body')).includes('当直回数を月4回以下に減らすこと'), 'the opinion is shown to the physician');
+  await doc.screenshot({ path: `${out}/interview.png`, fullPage: true });
+  await doc.context().close();
+
+  // The inspector's print pack: A4, Japanese, exactly the doctors of the monthly report.
+  const admin = await signIn(browser, base, 'admin', PASSWORD);
+  await admin.goto(`${base}/print`);
+  const href = await admin.getAttribute('#print-all', 'href');
+  const to = new URL(href, base).searchParams.get('to');
+  await admin.goto(new URL(href, base).toString());
+  await admin.screenshot({ path: `${out}/print-pack.png`, fullPage: true });
+  const pdf = `${out}/inspection-pack.pdf`;
+  await admin.pdf({ path: pdf, format: 'A4', printBackground: true, preferCSSPageSize: true });
+  const info = execFileSync('pdfinfo', [pdf]).toString();
+  check(/Page size:.*\(A4\)/.test(info), `the pack prints on A4 (${(info.match(/Page size:.*/) || [''])[0]})`);
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
+  check(text.includes('面接指導') && text.includes('令和'), 'the printed pack is in Japanese with 和暦 dates');
+  await admin.context().close();
+
+  // Compare with the monthly report of the list's last month (the API, as HR).
+  const token = await (await fetch(`${base}/api/v1/sessions`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login: 'jinji', password: PASSWORD }),
+  })).json();
+  const month = to.slice(0, 7);
+  const last = new Date(Number(to.slice(0, 4)), Number(to.slice(5, 7)), 0).getDate();
+  const report = await (await fetch(`${base}/api/v1/reports/monthly?month=${month}&as_of=${month}-${String(last).padStart(2, '0')}`, {
+    headers: { Authorization: `Bearer ${token.token}` },
+  })).json();
+  const over = report.doctors.filter((d) => d.over_100);
+  check(over.length > 0, `the demo has doctors over 100 h in ${month}`);
+  const flat = text.replace(/\s+/g, '');
+  for (const d of over) {
+    const hm = `${Math.floor(d.overtime_holiday_minutes / 60)}:${String(d.overtime_holiday_minutes % 60).padStart(2, '0')}`;
+    check(flat.includes(d.name.replace(/\s+/g, '')) && flat.includes(hm), `the pack lists ${d.staff_id} ${d.name} with ${hm}`);
+  }
+  const under = report.doctors.filter((d) => !d.over_100 && d.overtime_holiday_minutes > 0);
+  const listed = under.filter((d) => flat.includes(d.staff_id + d.name.replace(/\s+/g, '')));
+  check(listed.length === 0, `no doctor under 100 h is in the list (${listed.map((d) => d.staff_id).join(',')})`);
+}

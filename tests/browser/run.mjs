@@ -1,0 +1,84 @@
+// kinmu's screens in real headless Chromium (Debian's package), driven by
+// playwright-core. Started by tests/api/browser.rs with KINMU_BIN set to the
+// built binary; it runs `kinmu serve --demo` in a temporary directory, so
+// the pages show the demo hospital, and walks what people do there.
+// Screenshots and the printed pack go to KINMU_BROWSER_OUT.
+// Exit code 0 when every check passed; the failures are printed otherwise.
+
+import { chromium } from 'playwright-core';
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const bin = process.env.KINMU_BIN;
+const out = process.env.KINMU_BROWSER_OUT || path.join(here, '..', '..', 'target', 'browser');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const PASSWORD = 'kinmu-demo-password';
+if (!bin) {
+  console.error('KINMU_BIN is not set');
+  process.exit(2);
+}
+fs.mkdirSync(out, { recursive: true });
+
+const failures = [];
+function check(ok, what) {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures.push(what);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function waitFor(url, ms) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return true;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kinmu-browser-'));
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const server = spawn(bin, ['serve', '--demo', '--listen', `127.0.0.1:${port}`], {
+  cwd: work,
+  env: { ...process.env, RUST_LOG: 'warn', KINMU_BASE_URL: base, DATABASE_URL: '' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+let browser;
+try {
+  check(await waitFor(`${base}/healthz`, 60_000), 'kinmu serve --demo answers /healthz');
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const flows = await import('./flows.mjs');
+  await flows.run({ browser, base, out, here, PASSWORD, check, execFileSync });
+} catch (e) {
+  check(false, `no exception: ${e && e.stack ? e.stack : e}`);
+} finally {
+  if (browser) await browser.close();
+  server.kill('SIGTERM');
+  fs.rmSync(work, { recursive: true, force: true });
+}
+console.log(failures.length === 0 ? 'browser tests passed' : `${failures.length} browser check(s) failed`);
+process.exit(failures.length === 0 ? 0 : 1);
