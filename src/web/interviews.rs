@@ -91,7 +91,7 @@ fn record_error(e: RecordError) -> ApiError {
 }
 
 /// Runs blocking database work for a request.
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     app: &App,
     f: impl FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -145,13 +145,13 @@ async fn list(app: web::Data<App>, me: CurrentUser, q: web::Query<MonthQuery>) -
 }
 
 /// An interview as one user may see it.
-struct Visible {
-    access: Access,
-    interview: Interview,
-    doctor: Doctor,
-    prechecks: Vec<PreCheck>,
-    measures: Vec<Measure>,
-    physician: Option<String>,
+pub(super) struct Visible {
+    pub(super) access: Access,
+    pub(super) interview: Interview,
+    pub(super) doctor: Doctor,
+    pub(super) prechecks: Vec<PreCheck>,
+    pub(super) measures: Vec<Measure>,
+    pub(super) physician: Option<String>,
 }
 
 /// The interview with its doctor, records and physician's login, if `me`
@@ -187,7 +187,7 @@ fn load_visible(conn: &mut AnyConnection, me: &CurrentUser, id: i64) -> Result<V
     })
 }
 
-fn detail_json(v: &Visible, today: chrono::NaiveDate) -> serde_json::Value {
+pub(super) fn detail_json(v: &Visible, today: chrono::NaiveDate) -> serde_json::Value {
     let (a, i, d, checks, ms, physician) = (
         v.access,
         &v.interview,
@@ -238,7 +238,7 @@ fn detail_json(v: &Visible, today: chrono::NaiveDate) -> serde_json::Value {
     v
 }
 
-fn measure_json(m: &Measure) -> serde_json::Value {
+pub(super) fn measure_json(m: &Measure) -> serde_json::Value {
     serde_json::json!({
         "id": m.id,
         "month": m.month,

@@ -4,6 +4,7 @@
 //! Database work is blocking (diesel), so every handler runs it through
 //! `web::block` on actix's blocking pool, never on the async workers.
 
+mod api;
 mod auth;
 mod error;
 mod interviews;
@@ -30,7 +31,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .app_data(web::JsonConfig::default().limit(64 * 1024).error_handler(|e, _| {
         ApiError::bad_request("bad_json", &format!("JSONが不正です: {e}"), &e.to_string()).into()
     }));
-    cfg.service(auth::sign_in).configure(interviews::configure);
+    cfg.service(auth::sign_in)
+        .configure(interviews::configure)
+        .configure(api::configure);
     cfg.service(healthz).service(monthly_report).configure(ui::configure);
 }
 

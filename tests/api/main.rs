@@ -7,6 +7,7 @@
 mod helpers;
 
 mod api;
+mod api_more;
 mod browser;
 mod commands;
 mod forms;

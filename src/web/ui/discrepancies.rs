@@ -219,7 +219,7 @@ fn day_chart(day: NaiveDate, lanes: &[(&str, Vec<Bar>)], title: &str) -> String 
 }
 
 /// The open discrepancy days of every doctor for the month as of a date.
-fn queue(
+pub(crate) fn queue(
     conn: &mut crate::db::AnyConnection,
     app: &App,
     month: YearMonth,

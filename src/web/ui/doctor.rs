@@ -64,22 +64,24 @@ pub struct InterviewView {
 
 #[derive(Template)]
 #[template(path = "doctor.html")]
-struct DoctorPage {
+pub(crate) struct DoctorPage {
     ctx: PageCtx,
-    doctor: Doctor,
+    pub(crate) doctor: Doctor,
     month: String,
     previous: String,
     next: String,
-    as_of: NaiveDate,
-    m: DoctorMonth,
-    state: &'static str,
-    health: bool,
-    method: &'static str,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) m: DoctorMonth,
+    pub(crate) state: &'static str,
+    pub(crate) health: bool,
+    pub(crate) method: &'static str,
     running_svg: String,
     months_svg: String,
+    /// The last twelve months (month, overtime + holiday minutes), oldest first.
+    pub(crate) last_12_months: Vec<(String, crate::domain::time::Minutes)>,
     timeline_svg: String,
-    interviews: Vec<InterviewView>,
-    measures: Vec<Measure>,
+    pub(crate) interviews: Vec<InterviewView>,
+    pub(crate) measures: Vec<Measure>,
 }
 
 impl DoctorPage {
@@ -95,7 +97,7 @@ struct PageQuery {
 }
 
 /// The rows of one doctor for a month, computed.
-fn month_of(
+pub(crate) fn month_of(
     conn: &mut AnyConnection,
     app: &App,
     d: &Doctor,
@@ -109,7 +111,7 @@ fn month_of(
     Ok((rows, c))
 }
 
-fn page(
+pub(crate) fn page(
     conn: &mut AnyConnection,
     app: &App,
     viewer: &Viewer,
@@ -243,6 +245,7 @@ fn page(
         health,
         running_svg,
         months_svg,
+        last_12_months: bars,
         timeline_svg,
         interviews: views,
         measures,

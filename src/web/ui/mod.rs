@@ -7,12 +7,12 @@
 //! [`Viewer::require`]; `tests/api/ui.rs` walks the whole route × role matrix.
 
 mod charts;
-mod dashboard;
-mod discrepancies;
-mod doctor;
-mod imports;
+pub(crate) mod dashboard;
+pub(crate) mod discrepancies;
+pub(crate) mod doctor;
+pub(crate) mod imports;
 mod interviews;
-mod print;
+pub(crate) mod print;
 mod session;
 
 pub use session::{Lang, Viewer};

@@ -70,7 +70,7 @@ async fn print_css() -> HttpResponse {
 /// The pack's parameters as given (all optional; read by hand so that a bad
 /// value is a Japanese 400 page, not the API's JSON error).
 #[derive(Debug, Deserialize)]
-struct PackQuery {
+pub(crate) struct PackQuery {
     fy: Option<String>,
     from: Option<String>,
     to: Option<String>,
@@ -78,16 +78,16 @@ struct PackQuery {
 
 /// The pack's parameters, checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Params {
-    fiscal_year: i32,
-    from: NaiveDate,
-    to: NaiveDate,
+pub(crate) struct Params {
+    pub(crate) fiscal_year: i32,
+    pub(crate) from: NaiveDate,
+    pub(crate) to: NaiveDate,
 }
 
 impl Params {
     /// Defaults: this fiscal year, and the previous calendar month (the last
     /// closed month) as the period.
-    fn read(q: &PackQuery, viewer: &Viewer, today: NaiveDate) -> Result<Params, UiError> {
+    pub(crate) fn read(q: &PackQuery, viewer: &Viewer, today: NaiveDate) -> Result<Params, UiError> {
         let bad = |what: &str, v: &str| UiError::BadRequest(viewer.lang, format!("{what}: {v}"));
         let last_month = YearMonth::of(today).previous();
         let fiscal_year = match q.fy.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -134,7 +134,7 @@ fn scope_of(viewer: &Viewer) -> Scope {
     }
 }
 
-fn allowed(viewer: &Viewer) -> Result<(), UiError> {
+pub(crate) fn allowed(viewer: &Viewer) -> Result<(), UiError> {
     viewer.require(&[Role::Admin, Role::Manager])
 }
 
@@ -144,14 +144,14 @@ fn allowed(viewer: &Viewer) -> Result<(), UiError> {
 
 /// Which parts to compute.
 #[derive(Debug, Clone, Copy)]
-struct Want {
+pub(crate) struct Want {
     over100: bool,
     checklist: bool,
     documents: bool,
 }
 
 impl Want {
-    const ALL: Want = Want {
+    pub(crate) const ALL: Want = Want {
         over100: true,
         checklist: true,
         documents: true,
@@ -167,10 +167,10 @@ impl Want {
 }
 
 /// Everything the pack shows.
-struct Pack {
+pub(crate) struct Pack {
     want: Want,
     params: Params,
-    scope: Scope,
+    pub(crate) scope: Scope,
     hospital: String,
     today: NaiveDate,
     generated: NaiveDateTime,
@@ -179,7 +179,7 @@ struct Pack {
     documents: Option<Documents>,
 }
 
-async fn load(app: &web::Data<App>, viewer: &Viewer, params: Params, want: Want) -> Result<Pack, UiError> {
+pub(crate) async fn load(app: &web::Data<App>, viewer: &Viewer, params: Params, want: Want) -> Result<Pack, UiError> {
     let scope = scope_of(viewer);
     let rules = app.settings.rules.clone();
     let today = app.settings.today();
@@ -1035,7 +1035,7 @@ fn measures_table(d: &Documents) -> Table {
 }
 
 /// The parts that were loaded, in the pack's order.
-fn tables(pack: &Pack) -> Vec<Table> {
+pub(crate) fn tables(pack: &Pack) -> Vec<Table> {
     let mut out = Vec::with_capacity(PARTS.len());
     if pack.want.over100 {
         out.push(add_wareki_month(over100_table(pack)));

@@ -47,7 +47,7 @@ pub struct Viewer {
     pub role: Role,
     pub csrf: String,
     pub lang: Lang,
-    path: String,
+    pub(crate) path: String,
 }
 
 impl Viewer {
