@@ -100,6 +100,19 @@ diesel::table! {
         category -> Text,
         operation -> Text,
         detail -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    legal_holds (id) {
+        id -> BigInt,
+        doctor_id -> BigInt,
+        reason -> Text,
+        placed_by -> Nullable<Text>,
+        placed_at -> Timestamp,
+        released_at -> Nullable<Timestamp>,
     }
 }
 
@@ -249,6 +262,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     pc_sessions,
     discrepancy_resolutions,
     audit_log,
+    legal_holds,
     users,
     sessions,
     interviews,
