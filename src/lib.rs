@@ -5,6 +5,8 @@
 
 pub mod accounts;
 pub mod app;
+pub mod audit;
+pub mod backup;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -14,6 +16,7 @@ pub mod html;
 pub mod import;
 pub mod ingest;
 pub mod monitor;
+pub mod records;
 pub mod report;
 pub mod telemetry;
 pub mod web;

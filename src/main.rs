@@ -72,6 +72,52 @@ enum Command {
         #[command(subcommand)]
         command: InterviewsCommand,
     },
+    /// Delete what has passed its retention (rules §10); never what is on legal hold.
+    Purge {
+        /// Report what would be deleted, delete nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The day to judge retention on (default: today).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+    },
+    /// Legal holds: keep a doctor's records past their retention.
+    Holds {
+        #[command(subcommand)]
+        command: HoldsCommand,
+    },
+    /// The access log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// A consistent copy of the database, taken while the service runs.
+    Backup { file: PathBuf },
+    /// Put a backup back (stop the service first).
+    Restore { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the access log's hash chain: exit 0 when intact, 3 when an
+    /// entry was edited, removed or reordered.
+    Verify,
+}
+
+#[derive(Debug, Subcommand)]
+enum HoldsCommand {
+    /// Place a legal hold on a doctor's records.
+    Place {
+        #[arg(long)]
+        staff_id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Release a doctor's legal hold.
+    Release {
+        #[arg(long)]
+        staff_id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -309,6 +355,57 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             };
             println!("{out}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Purge { dry_run, as_of } => {
+            let app = App::open(settings)?;
+            let mut conn = app.pool.get()?;
+            let today = as_of.unwrap_or_else(|| app.settings.today());
+            let report = kinmu::records::purge(&mut conn, today, dry_run, None, app.now())?;
+            println!("{}", serde_json::to_string(&report)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Holds { command } => {
+            let app = App::open(settings)?;
+            let mut conn = app.pool.get()?;
+            let out = match command {
+                HoldsCommand::Place { staff_id, reason } => {
+                    let id = kinmu::records::place_hold(&mut conn, &staff_id, &reason, None, app.now())?;
+                    serde_json::json!({ "staff_id": staff_id, "hold_id": id })
+                }
+                HoldsCommand::Release { staff_id } => {
+                    let released = kinmu::records::release_hold(&mut conn, &staff_id, None, app.now())?;
+                    serde_json::json!({ "staff_id": staff_id, "released": released })
+                }
+            };
+            println!("{out}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let app = App::open(settings)?;
+            let mut conn = app.pool.get()?;
+            let report = kinmu::audit::verify(&mut conn)?;
+            println!("{}", serde_json::to_string(&report)?);
+            Ok(if report.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(3)
+            })
+        }
+        Command::Backup { file } => {
+            let app = App::open(settings)?;
+            let mut conn = app.pool.get()?;
+            kinmu::backup::backup(&app.database, &mut conn, &file)?;
+            println!("{}", serde_json::json!({ "backup": file.display().to_string() }));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { file } => {
+            // No pool: the target must not be in use while it is replaced.
+            let url = kinmu::db::DatabaseUrl::parse(&settings.database_url)?;
+            kinmu::backup::restore(&url, &file)?;
+            println!("{}", serde_json::json!({ "restored": file.display().to_string() }));
             Ok(ExitCode::SUCCESS)
         }
         Command::Interviews {

@@ -215,14 +215,30 @@ pub struct Resolution {
     pub resolution: String,
 }
 
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = audit_log)]
+/// An access-log entry to append. Deliberately not `Insertable`: entries go
+/// in only through `queries::insert_audit`, which chains them (see
+/// `crate::audit`).
+#[derive(Debug, Clone)]
 pub struct NewAuditEntry {
     pub at: NaiveDateTime,
     pub actor: Option<String>,
     pub category: String,
     pub operation: String,
     pub detail: String,
+}
+
+/// An access-log entry as stored, with its place in the hash chain.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = audit_log)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: NaiveDateTime,
+    pub actor: Option<String>,
+    pub category: String,
+    pub operation: String,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]

@@ -200,11 +200,40 @@ pub fn insert_pc_sessions(conn: &mut AnyConnection, rows: &[NewPcSession]) -> Qu
     batch_insert!(conn, pc_sessions::table, rows)
 }
 
+/// Appends one entry to the access log, chained to the newest entry (see
+/// `crate::audit`). Runs in `write_transaction` — a savepoint when the caller
+/// already holds one — so two writers never chain onto the same entry.
+/// `at` is kept to the microsecond, the precision both backends store.
 pub fn insert_audit(conn: &mut AnyConnection, entry: &NewAuditEntry) -> QueryResult<()> {
-    diesel::insert_into(audit_log::table)
-        .values(entry)
-        .execute(conn)
-        .map(drop)
+    super::write_transaction(conn, |conn| {
+        let prev_hash: String = audit_log::table
+            .select(audit_log::hash)
+            .order(audit_log::id.desc())
+            .first(conn)
+            .optional()?
+            .unwrap_or_default();
+        let at = crate::audit::stored_time(entry.at);
+        let hash = crate::audit::entry_hash(
+            &prev_hash,
+            at,
+            entry.actor.as_deref(),
+            &entry.category,
+            &entry.operation,
+            &entry.detail,
+        );
+        diesel::insert_into(audit_log::table)
+            .values((
+                audit_log::at.eq(at),
+                audit_log::actor.eq(entry.actor.as_deref()),
+                audit_log::category.eq(&entry.category),
+                audit_log::operation.eq(&entry.operation),
+                audit_log::detail.eq(&entry.detail),
+                audit_log::prev_hash.eq(&prev_hash),
+                audit_log::hash.eq(&hash),
+            ))
+            .execute(conn)
+            .map(drop)
+    })
 }
 
 /// Counts of stored rows per table, for diagnostics and tests.

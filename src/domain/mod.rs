@@ -9,6 +9,7 @@ pub mod discrepancy;
 pub mod hours;
 pub mod interview;
 pub mod projection;
+pub mod retention;
 pub mod shift;
 pub mod time;
 

@@ -8,6 +8,8 @@ mod helpers;
 
 mod api;
 mod api_more;
+mod audit;
+mod backup;
 mod browser;
 mod commands;
 mod forms;
@@ -15,6 +17,7 @@ mod hr;
 mod imports;
 mod monitoring;
 mod print;
+mod purge;
 mod reports;
 mod smtp;
 mod ui;

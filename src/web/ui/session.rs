@@ -215,7 +215,16 @@ async fn login(app: web::Data<App>, req: HttpRequest, form: web::Form<LoginForm>
     let result = web::block(move || {
         let mut conn = pool.get().map_err(UiError::internal)?;
         match accounts::sign_in(&mut conn, &login, &password, now) {
-            Ok((_, session)) => Ok(Some(session)),
+            Ok((_, session)) => crate::audit::log(
+                &mut conn,
+                Some(&login),
+                "session",
+                "sign_in",
+                serde_json::json!({}),
+                now,
+            )
+            .map(|()| Some(session))
+            .map_err(UiError::internal),
             Err(AccountError::BadCredentials) => Ok(None),
             Err(e) => Err(UiError::internal(e)),
         }
@@ -259,6 +268,15 @@ async fn logout(
         let pool = app.pool.clone();
         web::block(move || {
             let mut conn = pool.get().map_err(UiError::internal)?;
+            crate::audit::log(
+                &mut conn,
+                Some(&viewer.user.login),
+                "session",
+                "sign_out",
+                serde_json::json!({}),
+                app.now(),
+            )
+            .map_err(UiError::internal)?;
             accounts::sign_out(&mut conn, &token).map_err(UiError::internal)
         })
         .await

@@ -1,0 +1,287 @@
+//! The access log (アクセスログ) — MHLW cybersecurity checklist 2-(6).
+//!
+//! Every entry records when, who, which category and which operation, with
+//! a JSON detail. The log is append-only and tamper-evident: each entry
+//! carries `prev_hash`, the `hash` of the entry before it (`''` for the
+//! first), and its own `hash`, the SHA-256 of a canonical encoding of
+//! `prev_hash, at, actor, category, operation, detail` (see [`entry_hash`]).
+//! The id is assigned by the database and is not hashed; [`verify`] walks the
+//! entries in id order, so an edited entry fails its own hash, and a removed
+//! or reordered one breaks the link to its predecessor.
+//!
+//! Entries are written only by [`crate::db::queries::insert_audit`] (or
+//! [`log`], which calls it), inside kinmu's write transaction, so two writers
+//! never chain onto the same entry.
+//!
+//! Limits: a chain cannot show that entries were cut from its *end*; keep
+//! the last hash reported by `kinmu audit verify` elsewhere to detect that.
+
+use crate::db::models::{AuditEntry, NewAuditEntry};
+use crate::db::schema::audit_log;
+use crate::db::{queries, AnyConnection, DbError};
+use chrono::{NaiveDateTime, SubsecRound};
+use diesel::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// Tags the encoding, so a future change of format cannot collide with it.
+const ENCODING_VERSION: &str = "kinmu-audit-v1";
+
+/// Entries read per query by [`verify`].
+const PAGE: i64 = 10_000;
+
+/// Appends one entry to the access log, chained to the newest entry.
+///
+/// Runs in kinmu's write transaction (a savepoint of the caller's when there
+/// is one), so it is safe to call from anywhere.
+pub fn log(
+    conn: &mut AnyConnection,
+    actor: Option<&str>,
+    category: &str,
+    operation: &str,
+    detail: serde_json::Value,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    queries::insert_audit(
+        conn,
+        &NewAuditEntry {
+            at: now,
+            actor: actor.map(String::from),
+            category: category.to_string(),
+            operation: operation.to_string(),
+            detail: detail.to_string(),
+        },
+    )?;
+    Ok(())
+}
+
+/// The time as stored: truncated to the microsecond, the precision both
+/// SQLite (as kinmu writes it) and PostgreSQL keep, so the hash computed on
+/// insert is the hash recomputed on read.
+pub fn stored_time(at: NaiveDateTime) -> NaiveDateTime {
+    at.trunc_subsecs(6)
+}
+
+/// The canonical encoding that is hashed: a JSON array of a version tag and
+/// the fields, with `at` as ISO 8601 to the microsecond and a missing actor
+/// as `null`. JSON quoting keeps field boundaries fixed: text cannot move
+/// from one field to the next without changing the bytes.
+pub fn canonical_encoding(
+    prev_hash: &str,
+    at: NaiveDateTime,
+    actor: Option<&str>,
+    category: &str,
+    operation: &str,
+    detail: &str,
+) -> String {
+    serde_json::json!([
+        ENCODING_VERSION,
+        prev_hash,
+        at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
+        actor,
+        category,
+        operation,
+        detail,
+    ])
+    .to_string()
+}
+
+/// The entry's hash: lower-case hex SHA-256 of [`canonical_encoding`].
+pub fn entry_hash(
+    prev_hash: &str,
+    at: NaiveDateTime,
+    actor: Option<&str>,
+    category: &str,
+    operation: &str,
+    detail: &str,
+) -> String {
+    let encoded = canonical_encoding(prev_hash, at, actor, category, operation, detail);
+    Sha256::digest(encoded.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What is wrong with an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    /// The entry's content no longer matches its hash.
+    Edited,
+    /// The entry does not follow the one before it: an entry in between was
+    /// removed, or entries were moved.
+    RemovedOrReordered,
+    /// Ids do not increase.
+    OutOfOrder,
+}
+
+/// The first problem found in the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// The id of the entry where the chain breaks.
+    pub id: i64,
+    pub kind: ProblemKind,
+    /// Japanese, then English.
+    pub message: String,
+}
+
+/// The result of [`verify`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    pub ok: bool,
+    /// Entries in the log (all of them, also after a problem).
+    pub entries: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<Problem>,
+}
+
+/// Checks the whole access log, reading it in id order a page at a time.
+/// Reports the first entry that was edited, or that does not follow its
+/// predecessor (removed or reordered entries).
+pub fn verify(conn: &mut AnyConnection) -> Result<VerifyReport, DbError> {
+    let mut checker = Checker::default();
+    let mut after = i64::MIN;
+    loop {
+        let page: Vec<AuditEntry> = audit_log::table
+            .filter(audit_log::id.gt(after))
+            .order(audit_log::id.asc())
+            .limit(PAGE)
+            .select(AuditEntry::as_select())
+            .load(conn)?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        let full = page.len() as i64 == PAGE;
+        for entry in &page {
+            checker.check(entry);
+        }
+        if !full {
+            break;
+        }
+    }
+    Ok(checker.report())
+}
+
+/// Walks the chain one entry at a time.
+#[derive(Default)]
+struct Checker {
+    entries: usize,
+    last: Option<(i64, String)>,
+    problem: Option<Problem>,
+}
+
+impl Checker {
+    fn check(&mut self, e: &AuditEntry) {
+        self.entries += 1;
+        let found = self.problem_with(e);
+        if self.problem.is_none() {
+            self.problem = found;
+        }
+        // Carry on from the entry as stored, so one problem is reported once.
+        self.last = Some((e.id, e.hash.clone()));
+    }
+
+    fn problem_with(&self, e: &AuditEntry) -> Option<Problem> {
+        let problem = |kind, message: String| {
+            Some(Problem {
+                id: e.id,
+                kind,
+                message,
+            })
+        };
+        if let Some((last_id, _)) = &self.last {
+            if e.id <= *last_id {
+                return problem(
+                    ProblemKind::OutOfOrder,
+                    format!(
+                        "アクセスログの番号が順になっていません（id={} が id={} の後） / entry ids out of order",
+                        e.id, last_id
+                    ),
+                );
+            }
+        }
+        let hash = entry_hash(
+            &e.prev_hash,
+            e.at,
+            e.actor.as_deref(),
+            &e.category,
+            &e.operation,
+            &e.detail,
+        );
+        if hash != e.hash {
+            return problem(
+                ProblemKind::Edited,
+                format!(
+                    "アクセスログ id={} の内容がハッシュと一致しません（改ざんの疑い） / entry content does not match its hash (edited)",
+                    e.id
+                ),
+            );
+        }
+        let expected = self.last.as_ref().map_or("", |(_, h)| h.as_str());
+        if e.prev_hash != expected {
+            let message = match &self.last {
+                Some((last_id, _)) => format!(
+                    "アクセスログ id={} が直前の id={} に続いていません（削除または並べ替えの疑い） / entry does not follow the previous entry (removed or reordered)",
+                    e.id, last_id
+                ),
+                None => format!(
+                    "アクセスログの最初の記録 id={} の前に記録があったはずです（削除の疑い） / the first entry follows an entry that is gone (removed)",
+                    e.id
+                ),
+            };
+            return problem(ProblemKind::RemovedOrReordered, message);
+        }
+        None
+    }
+
+    fn report(self) -> VerifyReport {
+        VerifyReport {
+            ok: self.problem.is_none(),
+            entries: self.entries,
+            problem: self.problem,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn at() -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2024, 7, 1)
+            .and_then(|d| d.and_hms_micro_opt(9, 0, 0, 123_456))
+            .unwrap()
+    }
+
+    #[test]
+    fn shifting_text_between_fields_changes_the_hash() {
+        let base = entry_hash("", at(), Some("ab"), "cd", "ef", "{}");
+        assert_eq!(base.len(), 64);
+        assert_eq!(base, entry_hash("", at(), Some("ab"), "cd", "ef", "{}"));
+        assert_ne!(base, entry_hash("", at(), Some("a"), "bcd", "ef", "{}"));
+        assert_ne!(base, entry_hash("", at(), Some("abc"), "d", "ef", "{}"));
+        assert_ne!(base, entry_hash("", at(), Some("ab"), "cde", "f", "{}"));
+        assert_ne!(base, entry_hash("a", at(), Some("b"), "cd", "ef", "{}"));
+        // A missing actor is not the empty actor, nor the text "null".
+        let none = entry_hash("", at(), None, "cd", "ef", "{}");
+        assert_ne!(none, entry_hash("", at(), Some(""), "cd", "ef", "{}"));
+        assert_ne!(none, entry_hash("", at(), Some("null"), "cd", "ef", "{}"));
+        // Separator-like text inside a field stays inside it.
+        assert_ne!(
+            entry_hash("", at(), Some("a\",\"b"), "c", "d", "{}"),
+            entry_hash("", at(), Some("a"), "b\",\"c", "d", "{}")
+        );
+    }
+
+    #[test]
+    fn the_time_is_hashed_to_the_microsecond() {
+        let later = at() + chrono::Duration::microseconds(1);
+        assert_ne!(
+            entry_hash("", at(), None, "c", "o", "{}"),
+            entry_hash("", later, None, "c", "o", "{}")
+        );
+        let nanos = at() + chrono::Duration::nanoseconds(999);
+        assert_eq!(stored_time(nanos), at());
+        assert!(canonical_encoding("", at(), None, "c", "o", "{}").contains("2024-07-01T09:00:00.123456"));
+    }
+}

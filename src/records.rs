@@ -1,0 +1,349 @@
+//! Retention purge and legal holds (docs/rules.md §10, issue 5 part 1).
+//!
+//! [`purge`] deletes, in one write transaction, every record whose retention
+//! has ended (see [`crate::domain::retention`]) and nothing else:
+//!
+//! - working-time rows — timecard rows including superseded versions, roster
+//!   rows, PC sessions, discrepancy resolutions — 3 years after the end of
+//!   their month;
+//! - interviews, pre-checks, self-checks and measures once their own
+//!   `retention_until` has passed (a record without one yet is never purged);
+//! - never anything of a doctor under an active legal hold
+//!   (`legal_holds.released_at IS NULL`).
+//!
+//! Foreign keys are respected: measures go before the interviews they refer
+//! to (an interview still referenced by a kept measure is kept), and a
+//! timecard row is kept while a kept correction points at it. The counts are
+//! written to the audit log (category `purge`, operation `purge` or
+//! `dry_run`). A dry run performs the same deletions and rolls them back, so
+//! its counts are exactly those a real run would report.
+
+use crate::db::models::NewAuditEntry;
+use crate::db::queries::insert_audit;
+use crate::db::schema::*;
+use crate::db::{write_transaction, AnyConnection, DbError};
+use crate::domain::retention::work_records_kept_from;
+use crate::domain::time::midnight;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+use std::collections::HashSet;
+
+/// Rows per `DELETE … WHERE id IN (…)`.
+const DELETE_CHUNK: usize = 500;
+
+/// How many rows a purge removed (or, for a dry run, would remove).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PurgeReport {
+    pub dry_run: bool,
+    /// The day the purge ran as.
+    pub today: NaiveDate,
+    /// Working-time rows dated before this day had passed their retention.
+    pub work_records_before: NaiveDate,
+    pub timecard_rows: usize,
+    pub roster_rows: usize,
+    pub pc_sessions: usize,
+    pub discrepancy_resolutions: usize,
+    pub measures: usize,
+    pub interviews: usize,
+    pub prechecks: usize,
+    pub self_checks: usize,
+    /// Doctors whose records were kept because of an active legal hold.
+    pub doctors_on_hold: usize,
+}
+
+impl PurgeReport {
+    /// All rows removed.
+    pub fn total(&self) -> usize {
+        self.timecard_rows
+            + self.roster_rows
+            + self.pc_sessions
+            + self.discrepancy_resolutions
+            + self.measures
+            + self.interviews
+            + self.prechecks
+            + self.self_checks
+    }
+}
+
+/// Errors of legal-hold changes.
+#[derive(Debug, thiserror::Error)]
+pub enum HoldError {
+    #[error("医師が見つかりません: {0} / no such doctor")]
+    NoSuchDoctor(String),
+    #[error("理由を入力してください / a reason is required")]
+    NoReason,
+    #[error("有効な訴訟ホールドがありません: {0} / no active legal hold")]
+    NoActiveHold(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for HoldError {
+    fn from(e: diesel::result::Error) -> Self {
+        HoldError::Db(DbError::Query(e))
+    }
+}
+
+/// Inside the purge transaction: a database error, or the dry run's report
+/// carried out of a transaction that is rolled back on purpose.
+enum Abort {
+    Db(diesel::result::Error),
+    DryRun(PurgeReport),
+}
+
+impl From<diesel::result::Error> for Abort {
+    fn from(e: diesel::result::Error) -> Self {
+        Abort::Db(e)
+    }
+}
+
+/// Deletes every record whose retention ended before `today` (see the module
+/// docs), or with `dry_run` only counts them; logs the counts to the audit log.
+pub fn purge(
+    conn: &mut AnyConnection,
+    today: NaiveDate,
+    dry_run: bool,
+    actor: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<PurgeReport, DbError> {
+    let result = write_transaction(conn, |conn| -> Result<PurgeReport, Abort> {
+        let mut report = delete_expired(conn, today)?;
+        if dry_run {
+            report.dry_run = true;
+            return Err(Abort::DryRun(report));
+        }
+        log(conn, &report, actor, now)?;
+        Ok(report)
+    });
+    match result {
+        Ok(report) => Ok(report),
+        Err(Abort::Db(e)) => Err(DbError::Query(e)),
+        Err(Abort::DryRun(report)) => {
+            write_transaction(conn, |conn| log(conn, &report, actor, now))?;
+            Ok(report)
+        }
+    }
+}
+
+fn log(
+    conn: &mut AnyConnection,
+    report: &PurgeReport,
+    actor: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<(), diesel::result::Error> {
+    let detail = serde_json::to_string(report).unwrap_or_default();
+    insert_audit(
+        conn,
+        &NewAuditEntry {
+            at: now,
+            actor: actor.map(str::to_string),
+            category: "purge".into(),
+            operation: if report.dry_run { "dry_run" } else { "purge" }.into(),
+            detail,
+        },
+    )
+}
+
+fn delete_expired(conn: &mut AnyConnection, today: NaiveDate) -> Result<PurgeReport, diesel::result::Error> {
+    let held: Vec<i64> = legal_holds::table
+        .filter(legal_holds::released_at.is_null())
+        .select(legal_holds::doctor_id)
+        .distinct()
+        .load(conn)?;
+    let kept_from = work_records_kept_from(today);
+    let cutoff = midnight(kept_from);
+    let mut r = PurgeReport {
+        dry_run: false,
+        today,
+        work_records_before: kept_from,
+        doctors_on_hold: held.len(),
+        ..PurgeReport::default()
+    };
+
+    r.timecard_rows = purge_timecard(conn, &held, cutoff)?;
+    r.roster_rows = diesel::delete(
+        roster_rows::table
+            .filter(roster_rows::start_at.lt(cutoff))
+            .filter(roster_rows::doctor_id.ne_all(&held)),
+    )
+    .execute(conn)?;
+    r.pc_sessions = diesel::delete(
+        pc_sessions::table
+            .filter(pc_sessions::logon_at.lt(cutoff))
+            .filter(pc_sessions::doctor_id.ne_all(&held)),
+    )
+    .execute(conn)?;
+    r.discrepancy_resolutions = diesel::delete(
+        discrepancy_resolutions::table
+            .filter(discrepancy_resolutions::day.lt(kept_from))
+            .filter(discrepancy_resolutions::doctor_id.ne_all(&held)),
+    )
+    .execute(conn)?;
+
+    // Measures before the interviews they refer to.
+    r.measures = diesel::delete(
+        measures::table
+            .filter(measures::retention_until.lt(today))
+            .filter(measures::doctor_id.ne_all(&held)),
+    )
+    .execute(conn)?;
+    let referenced: Vec<Option<i64>> = measures::table
+        .filter(measures::interview_id.is_not_null())
+        .select(measures::interview_id)
+        .distinct()
+        .load(conn)?;
+    let referenced: Vec<i64> = referenced.into_iter().flatten().collect();
+    r.interviews = diesel::delete(
+        interviews::table
+            .filter(interviews::retention_until.lt(today))
+            .filter(interviews::doctor_id.ne_all(&held))
+            .filter(interviews::id.ne_all(&referenced)),
+    )
+    .execute(conn)?;
+    r.prechecks = diesel::delete(
+        prechecks::table
+            .filter(prechecks::retention_until.lt(today))
+            .filter(prechecks::doctor_id.ne_all(&held)),
+    )
+    .execute(conn)?;
+    r.self_checks = diesel::delete(
+        self_checks::table
+            .filter(self_checks::retention_until.lt(today))
+            .filter(self_checks::doctor_id.ne_all(&held)),
+    )
+    .execute(conn)?;
+    Ok(r)
+}
+
+/// Timecard rows before `cutoff`, superseded versions included — except a
+/// row that a kept row (a later correction) still points at through
+/// `replaces_id`, and, following the chain, what that row points at.
+fn purge_timecard(
+    conn: &mut AnyConnection,
+    held: &[i64],
+    cutoff: NaiveDateTime,
+) -> Result<usize, diesel::result::Error> {
+    let expired: Vec<i64> = timecard_rows::table
+        .filter(timecard_rows::start_at.lt(cutoff))
+        .filter(timecard_rows::doctor_id.ne_all(held))
+        .select(timecard_rows::id)
+        .load(conn)?;
+    if expired.is_empty() {
+        return Ok(0);
+    }
+    let links: Vec<(i64, Option<i64>)> = timecard_rows::table
+        .filter(timecard_rows::replaces_id.is_not_null())
+        .select((timecard_rows::id, timecard_rows::replaces_id))
+        .load(conn)?;
+    let mut deletable: HashSet<i64> = expired.into_iter().collect();
+    loop {
+        let pinned: Vec<i64> = links
+            .iter()
+            .filter(|(id, _)| !deletable.contains(id))
+            .filter_map(|(_, replaces)| *replaces)
+            .filter(|replaced| deletable.contains(replaced))
+            .collect();
+        if pinned.is_empty() {
+            break;
+        }
+        for id in pinned {
+            deletable.remove(&id);
+        }
+    }
+    // A correction always has a larger id than the row it replaces: deleting
+    // from the largest id down removes referencing rows first.
+    let mut ids: Vec<i64> = deletable.into_iter().collect();
+    ids.sort_unstable_by(|a, b| b.cmp(a));
+    let mut deleted = 0;
+    for chunk in ids.chunks(DELETE_CHUNK) {
+        deleted += diesel::delete(timecard_rows::table.filter(timecard_rows::id.eq_any(chunk))).execute(conn)?;
+    }
+    Ok(deleted)
+}
+
+/// Places a legal hold on a doctor's records: the purge keeps all of them
+/// until the hold is released. Logged to the audit log.
+pub fn place_hold(
+    conn: &mut AnyConnection,
+    staff_id: &str,
+    reason: &str,
+    actor: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<i64, HoldError> {
+    if reason.trim().is_empty() {
+        return Err(HoldError::NoReason);
+    }
+    write_transaction(conn, |conn| -> Result<i64, HoldError> {
+        let doctor_id = doctor_id(conn, staff_id)?;
+        diesel::insert_into(legal_holds::table)
+            .values((
+                legal_holds::doctor_id.eq(doctor_id),
+                legal_holds::reason.eq(reason.trim()),
+                legal_holds::placed_by.eq(actor),
+                legal_holds::placed_at.eq(now),
+            ))
+            .execute(conn)?;
+        let id: i64 = legal_holds::table
+            .filter(legal_holds::doctor_id.eq(doctor_id))
+            .select(diesel::dsl::max(legal_holds::id))
+            .first::<Option<i64>>(conn)?
+            .unwrap_or_default();
+        let detail = serde_json::json!({ "staff_id": staff_id, "hold_id": id, "reason": reason.trim() });
+        audit(conn, "place_hold", &detail, actor, now)?;
+        Ok(id)
+    })
+}
+
+/// Releases every active legal hold of a doctor; returns how many.
+pub fn release_hold(
+    conn: &mut AnyConnection,
+    staff_id: &str,
+    actor: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<usize, HoldError> {
+    write_transaction(conn, |conn| -> Result<usize, HoldError> {
+        let doctor_id = doctor_id(conn, staff_id)?;
+        let n = diesel::update(
+            legal_holds::table
+                .filter(legal_holds::doctor_id.eq(doctor_id))
+                .filter(legal_holds::released_at.is_null()),
+        )
+        .set(legal_holds::released_at.eq(Some(now)))
+        .execute(conn)?;
+        if n == 0 {
+            return Err(HoldError::NoActiveHold(staff_id.to_string()));
+        }
+        let detail = serde_json::json!({ "staff_id": staff_id, "released": n });
+        audit(conn, "release_hold", &detail, actor, now)?;
+        Ok(n)
+    })
+}
+
+fn doctor_id(conn: &mut AnyConnection, staff_id: &str) -> Result<i64, HoldError> {
+    doctors::table
+        .filter(doctors::staff_id.eq(staff_id))
+        .select(doctors::id)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| HoldError::NoSuchDoctor(staff_id.to_string()))
+}
+
+fn audit(
+    conn: &mut AnyConnection,
+    operation: &str,
+    detail: &serde_json::Value,
+    actor: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<(), diesel::result::Error> {
+    insert_audit(
+        conn,
+        &NewAuditEntry {
+            at: now,
+            actor: actor.map(str::to_string),
+            category: "legal_hold".into(),
+            operation: operation.into(),
+            detail: detail.to_string(),
+        },
+    )
+}
