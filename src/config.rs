@@ -44,6 +44,7 @@ struct RawSettings {
     daily_cron: Option<String>,
     monthly_cron: Option<String>,
     outbox_cron: Option<String>,
+    purge_cron: Option<String>,
 }
 
 impl RawSettings {
@@ -66,6 +67,7 @@ impl RawSettings {
             daily_cron: other.daily_cron.or(self.daily_cron),
             monthly_cron: other.monthly_cron.or(self.monthly_cron),
             outbox_cron: other.outbox_cron.or(self.outbox_cron),
+            purge_cron: other.purge_cron.or(self.purge_cron),
         }
     }
 
@@ -108,6 +110,7 @@ impl RawSettings {
             daily_cron: get("daily_cron"),
             monthly_cron: get("monthly_cron"),
             outbox_cron: get("outbox_cron"),
+            purge_cron: get("purge_cron"),
         })
     }
 }
@@ -136,6 +139,8 @@ pub struct Settings {
     pub daily_cron: String,
     pub monthly_cron: String,
     pub outbox_cron: String,
+    /// When the retention purge runs (monthly by default).
+    pub purge_cron: String,
 }
 
 impl Settings {
@@ -224,6 +229,7 @@ impl Settings {
             daily_cron: raw.daily_cron.unwrap_or_else(|| "0 0 5 * * *".into()),
             monthly_cron: raw.monthly_cron.unwrap_or_else(|| "0 30 5 1 * *".into()),
             outbox_cron: raw.outbox_cron.unwrap_or_else(|| "0 */5 * * * *".into()),
+            purge_cron: raw.purge_cron.unwrap_or_else(|| "0 0 6 1 * *".into()),
         })
     }
 

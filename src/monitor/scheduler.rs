@@ -1,5 +1,6 @@
 //! Scheduled runs inside `kinmu serve` (tokio-cron-scheduler): the daily
-//! job, the monthly check of the closed month, and the outbox retries.
+//! job, the monthly check of the closed month, the outbox retries and the
+//! monthly retention purge (rules §10; the counts go to the access log).
 //!
 //! A job logs its error and never takes the scheduler down; the database
 //! work runs on the blocking pool. Running the jobs on several instances
@@ -33,6 +34,13 @@ fn outbox_task(app: &App, mailer: &Mailer) -> Result<String, String> {
     let mut conn = app.pool.get().map_err(|e| e.to_string())?;
     let f = outbox::flush(&mut conn, mailer, app.now(), false).map_err(|e| e.to_string())?;
     Ok(format!("sent={} failed={}", f.sent, f.failed))
+}
+
+fn purge_task(app: &App, _mailer: &Mailer) -> Result<String, String> {
+    let mut conn = app.pool.get().map_err(|e| e.to_string())?;
+    let r = crate::records::purge(&mut conn, app.settings.today(), false, Some("scheduler"), app.now())
+        .map_err(|e| e.to_string())?;
+    Ok(serde_json::to_string(&r).unwrap_or_default())
 }
 
 /// A cron job that runs `task` on the blocking pool and logs how it went.
@@ -81,7 +89,38 @@ pub async fn start(app: App, mailer: Mailer) -> Result<JobScheduler, JobSchedule
     sched
         .add(job("outbox", &s.outbox_cron, app.clone(), mailer.clone(), outbox_task)?)
         .await?;
+    sched
+        .add(job("purge", &s.purge_cron, app.clone(), mailer.clone(), purge_task)?)
+        .await?;
     sched.start().await?;
-    tracing::info!(daily = %s.daily_cron, monthly = %s.monthly_cron, outbox = %s.outbox_cron, "scheduler started");
+    tracing::info!(
+        daily = %s.daily_cron,
+        monthly = %s.monthly_cron,
+        outbox = %s.outbox_cron,
+        purge = %s.purge_cron,
+        "scheduler started"
+    );
     Ok(sched)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+
+    #[test]
+    fn the_default_schedules_are_valid_cron_expressions() {
+        let s = Settings::load_with(None, &|_| None).unwrap();
+        for cron in [&s.daily_cron, &s.monthly_cron, &s.outbox_cron, &s.purge_cron] {
+            let parsed = Job::new_async(cron.as_str(), |_, _| -> Pin<Box<dyn Future<Output = ()> + Send>> {
+                Box::pin(async {})
+            });
+            assert!(parsed.is_ok(), "{cron}");
+        }
+        assert!(Job::new_async(
+            "every day at five",
+            |_, _| -> Pin<Box<dyn Future<Output = ()> + Send>> { Box::pin(async {}) }
+        )
+        .is_err());
+    }
 }
