@@ -14,7 +14,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -188,14 +188,6 @@ where
             .execute(conn)?;
         f(conn)
     })
-}
-
-/// The path of a SQLite database, for backup and diagnostics.
-pub fn sqlite_path(url: &DatabaseUrl) -> Option<&Path> {
-    match url {
-        DatabaseUrl::Sqlite(p) => Some(p),
-        DatabaseUrl::Postgres(_) => None,
-    }
 }
 
 #[cfg(test)]

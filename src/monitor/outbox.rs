@@ -174,17 +174,6 @@ fn claim(
     })
 }
 
-/// Counts of the outbox by status (for `jobs` output and the health page).
-pub fn counts(conn: &mut AnyConnection) -> QueryResult<(i64, i64, i64)> {
-    let n = |conn: &mut AnyConnection, s: &str| {
-        outbox::table
-            .filter(outbox::status.eq(s.to_string()))
-            .count()
-            .get_result::<i64>(conn)
-    };
-    Ok((n(conn, QUEUED)?, n(conn, SENDING)?, n(conn, SENT)?))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
