@@ -3,7 +3,9 @@
 use crate::config::Settings;
 use crate::db::{self, DatabaseUrl, DbError, Pool};
 use crate::monitor::mailer::{MailError, Mailer};
+use crate::web::SignInLimiter;
 use chrono::NaiveDateTime;
+use std::sync::Arc;
 
 /// Settings plus an open, migrated database.
 #[derive(Clone)]
@@ -11,6 +13,8 @@ pub struct App {
     pub settings: Settings,
     pub database: DatabaseUrl,
     pub pool: Pool,
+    /// Sign-in attempts per address (shared by every worker).
+    pub sign_in_limiter: Arc<SignInLimiter>,
 }
 
 impl App {
@@ -19,11 +23,17 @@ impl App {
         let database = DatabaseUrl::parse(&settings.database_url)?;
         tracing::info!(database = %database.redacted(), "opening database");
         let pool = db::open(&database, 8)?;
-        Ok(App {
+        Ok(App::with_pool(settings, database, pool))
+    }
+
+    /// Settings and an already-open database.
+    pub fn with_pool(settings: Settings, database: DatabaseUrl, pool: Pool) -> App {
+        App {
+            sign_in_limiter: Arc::new(SignInLimiter::new(settings.sign_in_attempts_per_minute)),
             settings,
             database,
             pool,
-        })
+        }
     }
 
     /// The mail sender configured by `smtp_url` (not configured: mails stay queued).

@@ -1,10 +1,12 @@
 //! Settings: built-in defaults (config/default.toml, compiled in), then a
 //! config file, then `KINMU_<KEY>` environment variables (formats.md).
 
+use crate::accounts::AccountPolicy;
 use crate::domain::hours::RuleConfig;
 use crate::domain::shift::parse_weekday;
 use chrono::{FixedOffset, NaiveDate, NaiveTime, Utc, Weekday};
 use serde::Deserialize;
+use std::fmt;
 use std::path::Path;
 
 const DEFAULTS: &str = include_str!("../config/default.toml");
@@ -45,6 +47,14 @@ struct RawSettings {
     monthly_cron: Option<String>,
     outbox_cron: Option<String>,
     purge_cron: Option<String>,
+    accounts_cron: Option<String>,
+    password_min_chars: Option<i64>,
+    lockout_failures: Option<i64>,
+    lockout_minutes: Option<i64>,
+    session_hours: Option<i64>,
+    session_idle_minutes: Option<i64>,
+    unused_account_days: Option<i64>,
+    sign_in_attempts_per_minute: Option<i64>,
 }
 
 impl RawSettings {
@@ -68,6 +78,14 @@ impl RawSettings {
             monthly_cron: other.monthly_cron.or(self.monthly_cron),
             outbox_cron: other.outbox_cron.or(self.outbox_cron),
             purge_cron: other.purge_cron.or(self.purge_cron),
+            accounts_cron: other.accounts_cron.or(self.accounts_cron),
+            password_min_chars: other.password_min_chars.or(self.password_min_chars),
+            lockout_failures: other.lockout_failures.or(self.lockout_failures),
+            lockout_minutes: other.lockout_minutes.or(self.lockout_minutes),
+            session_hours: other.session_hours.or(self.session_hours),
+            session_idle_minutes: other.session_idle_minutes.or(self.session_idle_minutes),
+            unused_account_days: other.unused_account_days.or(self.unused_account_days),
+            sign_in_attempts_per_minute: other.sign_in_attempts_per_minute.or(self.sign_in_attempts_per_minute),
         }
     }
 
@@ -111,6 +129,14 @@ impl RawSettings {
             monthly_cron: get("monthly_cron"),
             outbox_cron: get("outbox_cron"),
             purge_cron: get("purge_cron"),
+            accounts_cron: get("accounts_cron"),
+            password_min_chars: int("password_min_chars")?,
+            lockout_failures: int("lockout_failures")?,
+            lockout_minutes: int("lockout_minutes")?,
+            session_hours: int("session_hours")?,
+            session_idle_minutes: int("session_idle_minutes")?,
+            unused_account_days: int("unused_account_days")?,
+            sign_in_attempts_per_minute: int("sign_in_attempts_per_minute")?,
         })
     }
 }
@@ -123,7 +149,7 @@ pub enum LogFormat {
 }
 
 /// Validated settings.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Settings {
     pub database_url: String,
     pub listen: String,
@@ -141,6 +167,52 @@ pub struct Settings {
     pub outbox_cron: String,
     /// When the retention purge runs (monthly by default).
     pub purge_cron: String,
+    /// When unused accounts and leavers are disabled (daily by default).
+    pub accounts_cron: String,
+    /// Passwords, lock-out, sessions, unused accounts.
+    pub accounts: AccountPolicy,
+    /// Sign-in attempts one address may make per minute (then 429).
+    pub sign_in_attempts_per_minute: u32,
+}
+
+impl fmt::Debug for Settings {
+    /// Shows the settings without secrets: the SMTP and database passwords
+    /// are masked, so settings may be logged.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("listen", &self.listen)
+            .field("timezone", &self.timezone_name)
+            .field("rules", &self.rules)
+            .field("hospital_name", &self.hospital_name)
+            .field("log_format", &self.log_format)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
+            .field("base_url", &self.base_url)
+            .field("daily_cron", &self.daily_cron)
+            .field("monthly_cron", &self.monthly_cron)
+            .field("outbox_cron", &self.outbox_cron)
+            .field("purge_cron", &self.purge_cron)
+            .field("accounts_cron", &self.accounts_cron)
+            .field("accounts", &self.accounts)
+            .field("sign_in_attempts_per_minute", &self.sign_in_attempts_per_minute)
+            .finish()
+    }
+}
+
+/// A URL with the password of its `user:password@` part masked.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
 }
 
 impl Settings {
@@ -189,6 +261,17 @@ impl Settings {
                 Ok(v)
             }
         };
+        // Account settings: whole numbers from 1 up to a bound that keeps
+        // the arithmetic on them safe.
+        let positive = |key: &'static str, v: Option<i64>, default: i64| -> Result<i64, ConfigError> {
+            let v = v.unwrap_or(default);
+            if (1..=1_000_000).contains(&v) {
+                Ok(v)
+            } else {
+                Err(bad(key, &v.to_string(), "1 以上 1000000 以下 / 1 to 1000000"))
+            }
+        };
+        let p = AccountPolicy::default();
         let tz_name = raw.timezone.unwrap_or_else(|| "Asia/Tokyo".into());
         let timezone = parse_timezone(&tz_name).ok_or_else(|| bad("timezone", &tz_name, "Asia/Tokyo, UTC, +09:00"))?;
         let log = raw.log_format.unwrap_or_else(|| "pretty".into());
@@ -230,6 +313,26 @@ impl Settings {
             monthly_cron: raw.monthly_cron.unwrap_or_else(|| "0 30 5 1 * *".into()),
             outbox_cron: raw.outbox_cron.unwrap_or_else(|| "0 */5 * * * *".into()),
             purge_cron: raw.purge_cron.unwrap_or_else(|| "0 0 6 1 * *".into()),
+            accounts_cron: raw.accounts_cron.unwrap_or_else(|| "0 15 5 * * *".into()),
+            accounts: AccountPolicy {
+                password_min_chars: positive(
+                    "password_min_chars",
+                    raw.password_min_chars,
+                    p.password_min_chars as i64,
+                )? as usize,
+                lockout_failures: positive("lockout_failures", raw.lockout_failures, i64::from(p.lockout_failures))?
+                    as i32,
+                lockout_minutes: positive("lockout_minutes", raw.lockout_minutes, p.lockout_minutes)?,
+                session_hours: positive("session_hours", raw.session_hours, p.session_hours)?,
+                session_idle_minutes: positive(
+                    "session_idle_minutes",
+                    raw.session_idle_minutes,
+                    p.session_idle_minutes,
+                )?,
+                unused_days: positive("unused_account_days", raw.unused_account_days, p.unused_days)?,
+            },
+            sign_in_attempts_per_minute: positive("sign_in_attempts_per_minute", raw.sign_in_attempts_per_minute, 10)?
+                as u32,
         })
     }
 
@@ -323,6 +426,41 @@ mod tests {
             Settings::load_with(Some(&file), &env(&[])),
             Err(ConfigError::Parse { .. })
         ));
+    }
+
+    #[test]
+    fn passwords_in_urls_never_reach_a_log() {
+        assert_eq!(
+            redact_url("smtp://kinmu:s3cret@relay.example:587"),
+            "smtp://kinmu:***@relay.example:587"
+        );
+        assert_eq!(
+            redact_url("postgres://app:p%40ss@db.example/kinmu?sslmode=require"),
+            "postgres://app:***@db.example/kinmu?sslmode=require"
+        );
+        assert_eq!(redact_url("sqlite://data/kinmu.db"), "sqlite://data/kinmu.db");
+        let s = Settings::load_with(
+            None,
+            &env(&[
+                ("KINMU_SMTP_URL", "smtp://kinmu:s3cret@relay.example:587"),
+                ("KINMU_DATABASE_URL", "postgres://app:hunter2@db/kinmu"),
+            ]),
+        )
+        .unwrap();
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("s3cret") && !shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("relay.example"));
+    }
+
+    #[test]
+    fn account_settings_are_read_and_bounded() {
+        let s = Settings::load_with(None, &env(&[])).unwrap();
+        assert_eq!(s.accounts, AccountPolicy::default());
+        assert_eq!(s.accounts.unused_days, 90);
+        let s = Settings::load_with(None, &env(&[("KINMU_UNUSED_ACCOUNT_DAYS", "30")])).unwrap();
+        assert_eq!(s.accounts.unused_days, 30);
+        let err = Settings::load_with(None, &env(&[("KINMU_LOCKOUT_FAILURES", "0")])).unwrap_err();
+        assert!(err.to_string().contains("lockout_failures"), "{err}");
     }
 
     #[test]

@@ -94,18 +94,20 @@ pub fn load_if_empty(conn: &mut AnyConnection, today: NaiveDate, now: NaiveDateT
         }
     }
     for account in accounts(today) {
-        crate::accounts::add_user(conn, &account, now).map_err(|e| {
-            ImportError::File(FileError::Csv {
-                line: 0,
-                message: format!("デモ用アカウントを作成できません: {e} / demo account not created"),
-            })
-        })?;
+        crate::accounts::add_user(conn, &account, &crate::accounts::AccountPolicy::default(), None, now).map_err(
+            |e| {
+                ImportError::File(FileError::Csv {
+                    line: 0,
+                    message: format!("デモ用アカウントを作成できません: {e} / demo account not created"),
+                })
+            },
+        )?;
     }
     Ok(true)
 }
 
 /// The password of every demo account (printed when the demo starts).
-pub const DEMO_PASSWORD: &str = "kinmu-demo-password";
+pub const DEMO_PASSWORD: &str = "Shift-2024-demo";
 
 /// The department head (所属長) who receives a department's manager mails.
 fn manager_of(department: &str) -> &'static str {
@@ -122,41 +124,41 @@ fn manager_of(department: &str) -> &'static str {
 /// 管理者 (never an interview physician), and D001's own account.
 pub fn accounts(today: NaiveDate) -> Vec<NewAccount> {
     let trained = Some(YearMonth::of(today).previous().previous().first_day());
-    let account = |login: &str, role: Role, name: &str| NewAccount {
+    let account = |login: &str, role: Role, name: &str, department: &str| NewAccount {
         login: login.into(),
         role,
         name: Some(name.into()),
         staff_id: None,
         email: Some(format!("{login}@example.org")),
-        department: None,
+        department: Some(department.into()),
         trained_on: None,
         is_administrator: false,
         password: DEMO_PASSWORD.into(),
     };
     vec![
-        account("admin", Role::Admin, "システム管理者"),
-        account("jinji", Role::Hr, "人事課 担当"),
-        account("naika-bucho", Role::Manager, "内科部長"),
-        account("geka-bucho", Role::Manager, "外科部長"),
-        account("kyukyu-bucho", Role::Manager, "救急科部長"),
-        account("byoin-bucho", Role::Manager, "診療部長"),
+        account("admin", Role::Admin, "システム管理者", "情報システム室"),
+        account("jinji", Role::Hr, "人事課 担当", "人事課"),
+        account("naika-bucho", Role::Manager, "内科部長", "内科"),
+        account("geka-bucho", Role::Manager, "外科部長", "外科"),
+        account("kyukyu-bucho", Role::Manager, "救急科部長", "救急科"),
+        account("byoin-bucho", Role::Manager, "診療部長", "診療部"),
         NewAccount {
             trained_on: trained,
-            ..account("sangyo-i", Role::Physician, "産業医 森 雅子")
+            ..account("sangyo-i", Role::Physician, "産業医 森 雅子", "健康管理室")
         },
         NewAccount {
             trained_on: trained,
-            ..account("mensetsu-i", Role::Physician, "面接指導医 石田 剛")
+            ..account("mensetsu-i", Role::Physician, "面接指導医 石田 剛", "健康管理室")
         },
-        account("kenshu-mae", Role::Physician, "講習未受講 医師"),
+        account("kenshu-mae", Role::Physician, "講習未受講 医師", "内科"),
         NewAccount {
             trained_on: trained,
             is_administrator: true,
-            ..account("incho", Role::Physician, "病院長（管理者）")
+            ..account("incho", Role::Physician, "病院長（管理者）", "病院長室")
         },
         NewAccount {
             staff_id: Some("D001".into()),
-            ..account("d001", Role::Doctor, "佐藤 健一")
+            ..account("d001", Role::Doctor, "佐藤 健一", "内科")
         },
     ]
 }

@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod discrepancies;
 pub mod domain;
+pub mod export;
 pub mod html;
 pub mod import;
 pub mod ingest;

@@ -86,6 +86,12 @@ enum Command {
         #[command(subcommand)]
         command: HoldsCommand,
     },
+    /// Delete records a person asks to delete — refused while they must
+    /// still be kept (rules §10) or are on legal hold.
+    Records {
+        #[command(subcommand)]
+        command: RecordsCommand,
+    },
     /// The access log.
     Audit {
         #[command(subcommand)]
@@ -102,6 +108,22 @@ enum AuditCommand {
     /// Check the access log's hash chain: exit 0 when intact, 3 when an
     /// entry was edited, removed or reordered.
     Verify,
+}
+
+#[derive(Debug, Subcommand)]
+enum RecordsCommand {
+    /// Delete a doctor's working-time records of a month and before, once
+    /// their 3-year retention has ended.
+    Delete {
+        #[arg(long)]
+        staff_id: String,
+        /// The last month to delete (YYYY-MM).
+        #[arg(long, value_parser = parse_month)]
+        through: YearMonth,
+        /// The day to judge retention on (default: today).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -148,6 +170,36 @@ enum UsersCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// The user ledger (利用者ID台帳): every account with its state.
+    List {
+        #[arg(long, value_enum, default_value_t = LedgerFormat::Json)]
+        format: LedgerFormat,
+    },
+    /// Disable an account now.
+    Disable { login: String },
+    /// Enable an account again (also clears a lock-out).
+    Enable { login: String },
+    /// Record a leaver's last day: the account is disabled the day after.
+    Leave {
+        login: String,
+        /// The last working day; `--clear` removes it.
+        #[arg(long, value_parser = parse_date, required_unless_present = "clear")]
+        on: Option<NaiveDate>,
+        #[arg(long, conflicts_with = "on")]
+        clear: bool,
+    },
+    /// Set a new password (read from standard input); ends the user's sessions.
+    Password {
+        login: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LedgerFormat {
+    Json,
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -182,6 +234,13 @@ enum JobCommand {
     Monthly {
         #[arg(long, value_parser = parse_month)]
         month: Option<YearMonth>,
+    },
+    /// Disable leavers past their last day and accounts unused for
+    /// `unused_account_days` (default 90), and report them.
+    Accounts {
+        /// Judge as of this day (default: now).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
     },
 }
 
@@ -307,8 +366,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 },
         } => {
             let app = App::open(settings)?;
-            let mut password = String::new();
-            std::io::stdin().read_line(&mut password)?;
+            let password = password_from_stdin()?;
             let account = NewAccount {
                 login,
                 role: role.into(),
@@ -318,14 +376,26 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 department,
                 trained_on,
                 is_administrator: administrator,
-                password: password.trim_end_matches(['\r', '\n']).to_string(),
+                password,
             };
             let mut conn = app.pool.get()?;
-            let user = accounts::add_user(&mut conn, &account, app.now())?;
+            let actor = cli_actor();
+            let user = accounts::add_user(&mut conn, &account, &app.settings.accounts, Some(&actor), app.now())?;
             println!(
                 "{}",
                 serde_json::json!({ "login": user.login, "role": user.role, "id": user.id })
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Users { command } => users(settings, command),
+        Command::Jobs {
+            job: JobCommand::Accounts { as_of },
+        } => {
+            let app = App::open(settings)?;
+            let mut conn = app.pool.get()?;
+            let now = as_of.map_or_else(|| app.now(), |d| d.and_time(app.now().time()));
+            let disabled = kinmu::monitor::account_job::run(&mut conn, &app.settings, now)?;
+            println!("{}", serde_json::json!({ "disabled": disabled }));
             Ok(ExitCode::SUCCESS)
         }
         Command::Jobs { job } => {
@@ -343,6 +413,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         app.now(),
                     )?)?
                 }
+                JobCommand::Accounts { .. } => unreachable!("handled above"),
                 JobCommand::Monthly { month } => {
                     let month = month.unwrap_or_else(|| YearMonth::of(app.settings.today()).previous());
                     serde_json::to_string(&monitor::monthly::run(
@@ -362,6 +433,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut conn = app.pool.get()?;
             let today = as_of.unwrap_or_else(|| app.settings.today());
             let report = kinmu::records::purge(&mut conn, today, dry_run, None, app.now())?;
+            println!("{}", serde_json::to_string(&report)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Records {
+            command:
+                RecordsCommand::Delete {
+                    staff_id,
+                    through,
+                    as_of,
+                },
+        } => {
+            let app = App::open(settings)?;
+            let mut conn = app.pool.get()?;
+            let today = as_of.unwrap_or_else(|| app.settings.today());
+            let actor = cli_actor();
+            let report =
+                kinmu::records::delete_work_records(&mut conn, &staff_id, through, today, Some(&actor), app.now())?;
             println!("{}", serde_json::to_string(&report)?);
             Ok(ExitCode::SUCCESS)
         }
@@ -451,6 +539,68 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Who ran a command, for the access log: `cli:` and the operating-system
+/// user.
+fn cli_actor() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    format!("cli:{user}")
+}
+
+/// Reads one line (a password) from standard input.
+fn password_from_stdin() -> anyhow::Result<String> {
+    let mut password = String::new();
+    std::io::stdin().read_line(&mut password)?;
+    Ok(password.trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// The `users` commands other than `add`.
+fn users(settings: kinmu::config::Settings, command: UsersCommand) -> anyhow::Result<ExitCode> {
+    let app = App::open(settings)?;
+    let mut conn = app.pool.get()?;
+    let actor = cli_actor();
+    let (now, actor) = (app.now(), Some(actor.as_str()));
+    let out = match command {
+        UsersCommand::Add { .. } => unreachable!("handled by the caller"),
+        UsersCommand::List { format } => {
+            let ledger = accounts::ledger(&mut conn, now)?;
+            kinmu::audit::log(
+                &mut conn,
+                actor,
+                "export",
+                "users list",
+                serde_json::json!({ "lines": ledger.len() }),
+                now,
+            )?;
+            match format {
+                LedgerFormat::Json => std::io::stdout().write_all(serde_json::to_string_pretty(&ledger)?.as_bytes())?,
+                LedgerFormat::Csv => std::io::stdout().write_all(&accounts::ledger_csv(&ledger)?)?,
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        UsersCommand::Disable { login } => {
+            accounts::disable(&mut conn, &login, actor, now)?;
+            serde_json::json!({ "login": login, "disabled": true })
+        }
+        UsersCommand::Enable { login } => {
+            accounts::enable(&mut conn, &login, actor, now)?;
+            serde_json::json!({ "login": login, "enabled": true })
+        }
+        UsersCommand::Leave { login, on, clear: _ } => {
+            accounts::set_leaving_date(&mut conn, &login, on, actor, now)?;
+            serde_json::json!({ "login": login, "leaves_on": on })
+        }
+        UsersCommand::Password { login, .. } => {
+            let password = password_from_stdin()?;
+            accounts::set_password(&mut conn, &login, None, &password, &app.settings.accounts, actor, now)?;
+            serde_json::json!({ "login": login, "password_set": true })
+        }
+    };
+    println!("{out}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn import(app: App, kind: ImportKind, file: &std::path::Path, skip_invalid: bool) -> anyhow::Result<ExitCode> {

@@ -229,6 +229,12 @@ fn purge_timecard(
         .filter(timecard_rows::doctor_id.ne_all(held))
         .select(timecard_rows::id)
         .load(conn)?;
+    delete_timecard_rows(conn, expired)
+}
+
+/// Deletes the timecard rows `expired`, except those a kept correction
+/// still points at (see [`purge_timecard`]).
+fn delete_timecard_rows(conn: &mut AnyConnection, expired: Vec<i64>) -> Result<usize, diesel::result::Error> {
     if expired.is_empty() {
         return Ok(0);
     }
@@ -260,6 +266,137 @@ fn purge_timecard(
         deleted += diesel::delete(timecard_rows::table.filter(timecard_rows::id.eq_any(chunk))).execute(conn)?;
     }
     Ok(deleted)
+}
+
+/// Why a deletion asked for by a person is refused.
+#[derive(Debug, thiserror::Error)]
+pub enum DeleteError {
+    #[error("医師が見つかりません: {0} / no such doctor")]
+    NoSuchDoctor(String),
+    #[error(
+        "{month} の勤務記録は {until} まで保存が必要なため削除できません（勤務時間の記録は3年間保存） / the working-time records of {month} must be kept until {until}"
+    )]
+    StillRetained { month: String, until: NaiveDate },
+    #[error("{0} の記録は訴訟ホールド中のため削除できません / the doctor's records are on legal hold")]
+    OnHold(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for DeleteError {
+    fn from(e: diesel::result::Error) -> Self {
+        DeleteError::Db(DbError::Query(e))
+    }
+}
+
+/// What a deletion of one doctor's working-time records removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DeleteReport {
+    pub staff_id: String,
+    /// Records of this month and before were deleted.
+    pub through: String,
+    pub timecard_rows: usize,
+    pub roster_rows: usize,
+    pub pc_sessions: usize,
+    pub discrepancy_resolutions: usize,
+}
+
+/// Deletes one doctor's working-time records of `through` and earlier
+/// months — only once their retention has ended (rules §10): asked for
+/// earlier, or for a doctor on legal hold, it is refused with the date the
+/// records must be kept until, and the refusal is logged. This is the only
+/// way a person deletes records; everything else is [`purge`].
+pub fn delete_work_records(
+    conn: &mut AnyConnection,
+    staff_id: &str,
+    through: crate::domain::time::YearMonth,
+    today: NaiveDate,
+    actor: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<DeleteReport, DeleteError> {
+    let until = crate::domain::interview::work_record_retention(through);
+    write_transaction(conn, |conn| -> Result<Result<DeleteReport, DeleteError>, DeleteError> {
+        let doctor_id: i64 = doctors::table
+            .filter(doctors::staff_id.eq(staff_id))
+            .select(doctors::id)
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| DeleteError::NoSuchDoctor(staff_id.to_string()))?;
+        let on_hold: i64 = legal_holds::table
+            .filter(legal_holds::doctor_id.eq(doctor_id))
+            .filter(legal_holds::released_at.is_null())
+            .count()
+            .get_result(conn)?;
+        let refusal = if on_hold > 0 {
+            Some(DeleteError::OnHold(staff_id.to_string()))
+        } else if !crate::domain::retention::has_expired(until, today) {
+            Some(DeleteError::StillRetained {
+                month: through.to_string(),
+                until,
+            })
+        } else {
+            None
+        };
+        if let Some(refusal) = refusal {
+            let detail = serde_json::json!({
+                "staff_id": staff_id,
+                "through": through.to_string(),
+                "reason": refusal.to_string(),
+            });
+            insert_audit(
+                conn,
+                &NewAuditEntry {
+                    at: now,
+                    actor: actor.map(str::to_string),
+                    category: "purge".into(),
+                    operation: "delete_refused".into(),
+                    detail: detail.to_string(),
+                },
+            )?;
+            return Ok(Err(refusal));
+        }
+        let first_kept = through.next().first_day();
+        let cutoff = midnight(first_kept);
+        let expired: Vec<i64> = timecard_rows::table
+            .filter(timecard_rows::doctor_id.eq(doctor_id))
+            .filter(timecard_rows::start_at.lt(cutoff))
+            .select(timecard_rows::id)
+            .load(conn)?;
+        let r = DeleteReport {
+            staff_id: staff_id.to_string(),
+            through: through.to_string(),
+            timecard_rows: delete_timecard_rows(conn, expired)?,
+            roster_rows: diesel::delete(
+                roster_rows::table
+                    .filter(roster_rows::doctor_id.eq(doctor_id))
+                    .filter(roster_rows::start_at.lt(cutoff)),
+            )
+            .execute(conn)?,
+            pc_sessions: diesel::delete(
+                pc_sessions::table
+                    .filter(pc_sessions::doctor_id.eq(doctor_id))
+                    .filter(pc_sessions::logon_at.lt(cutoff)),
+            )
+            .execute(conn)?,
+            discrepancy_resolutions: diesel::delete(
+                discrepancy_resolutions::table
+                    .filter(discrepancy_resolutions::doctor_id.eq(doctor_id))
+                    .filter(discrepancy_resolutions::day.lt(first_kept)),
+            )
+            .execute(conn)?,
+        };
+        insert_audit(
+            conn,
+            &NewAuditEntry {
+                at: now,
+                actor: actor.map(str::to_string),
+                category: "purge".into(),
+                operation: "delete".into(),
+                detail: serde_json::to_string(&r).unwrap_or_default(),
+            },
+        )?;
+        Ok(Ok(r))
+    })?
 }
 
 /// Places a legal hold on a doctor's records: the purge keeps all of them

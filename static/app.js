@@ -115,5 +115,11 @@
   document.addEventListener("DOMContentLoaded", function () {
     var forms = document.querySelectorAll("form[data-upload]");
     for (var i = 0; i < forms.length; i++) setup(forms[i]);
+    // Print buttons (an inline onclick would be refused by the
+    // Content-Security-Policy).
+    var prints = document.querySelectorAll("[data-print]");
+    for (var j = 0; j < prints.length; j++) {
+      prints[j].addEventListener("click", function () { window.print(); });
+    }
   });
 })();

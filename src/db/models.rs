@@ -257,6 +257,15 @@ pub struct User {
     pub active: i32,
     pub created_at: NaiveDateTime,
     pub disabled_at: Option<NaiveDateTime>,
+    pub last_sign_in_at: Option<NaiveDateTime>,
+    pub failed_sign_ins: i32,
+    pub locked_until: Option<NaiveDateTime>,
+    /// The leaving date: the account works through this day.
+    pub leaves_on: Option<NaiveDate>,
+    /// Why the account was disabled (`unused`, `left`, `admin`).
+    pub disabled_reason: Option<String>,
+    /// From when "unused" counts: creation or re-enabling.
+    pub active_since: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -273,6 +282,7 @@ pub struct NewUser {
     pub is_administrator: i32,
     pub active: i32,
     pub created_at: NaiveDateTime,
+    pub active_since: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]

@@ -138,6 +138,12 @@ diesel::table! {
         active -> Integer,
         created_at -> Timestamp,
         disabled_at -> Nullable<Timestamp>,
+        last_sign_in_at -> Nullable<Timestamp>,
+        failed_sign_ins -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        leaves_on -> Nullable<Date>,
+        disabled_reason -> Nullable<Text>,
+        active_since -> Nullable<Timestamp>,
     }
 }
 
@@ -149,6 +155,7 @@ diesel::table! {
         csrf_token -> Text,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        last_seen_at -> Nullable<Timestamp>,
     }
 }
 

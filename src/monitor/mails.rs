@@ -280,6 +280,53 @@ pub fn discrepancies_waiting(hospital: &str, to: &str, month: &str, count: usize
     doc.into_mail(to, subject)
 }
 
+/// To administrators: the accounts the daily account job disabled
+/// (checklist 2-(5)).
+pub fn accounts_disabled(
+    hospital: &str,
+    to: &str,
+    on: NaiveDate,
+    disabled: &[crate::accounts::DisabledAccount],
+    base_url: &str,
+) -> Mail {
+    use crate::accounts::DisableReason;
+    let subject = format!("【kinmu】アカウントを停止しました（{}件）", disabled.len());
+    let lines = disabled
+        .iter()
+        .map(|d| {
+            let why = match d.reason {
+                DisableReason::Left => format!(
+                    "退職（最終日 {}）",
+                    d.leaves_on.map(|x| x.to_string()).unwrap_or_default()
+                ),
+                DisableReason::Unused => format!("長期未使用（最終利用 {}）", d.last_used.format("%Y-%m-%d")),
+                DisableReason::Admin => "管理者による停止".to_string(),
+            };
+            format!("・{}（{}）：{why}", d.login, d.name.as_deref().unwrap_or("—"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let doc = Doc {
+        hospital,
+        base_url,
+        salutation: "システム管理者様".to_string(),
+        blocks: vec![
+            Block::Para(format!(
+                "{hospital} の勤務時間管理システム kinmu からのお知らせです。\n\
+                 {} の定期処理で、次のアカウントを停止しました。",
+                wareki(on)
+            )),
+            Block::Para(lines),
+            Block::Para("再び使う場合は、利用者台帳の画面から有効にしてください。".to_string()),
+        ],
+        english: format!(
+            "This is an automatic message from kinmu: {} account(s) were disabled (leavers and accounts unused for too long).",
+            disabled.len()
+        ),
+    };
+    doc.into_mail(to, subject)
+}
+
 /// A date in 和暦: `令和6年6月19日`, `令和元年5月1日`, `平成31年4月30日`;
 /// 昭和 before 1989-01-08; the Western year before 1926-12-25.
 pub fn wareki(d: NaiveDate) -> String {

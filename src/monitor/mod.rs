@@ -2,6 +2,7 @@
 //! measures, the mail outbox and its sender, and the records of interviews,
 //! pre-checks and measures.
 
+pub mod account_job;
 pub mod daily;
 pub mod mailer;
 pub mod mails;

@@ -1,6 +1,7 @@
 //! Scheduled runs inside `kinmu serve` (tokio-cron-scheduler): the daily
 //! job, the monthly check of the closed month, the outbox retries and the
-//! monthly retention purge (rules §10; the counts go to the access log).
+//! monthly retention purge (rules §10; the counts go to the access log) and
+//! the daily account job (leavers and unused accounts disabled).
 //!
 //! A job logs its error and never takes the scheduler down; the database
 //! work runs on the blocking pool. Running the jobs on several instances
@@ -41,6 +42,12 @@ fn purge_task(app: &App, _mailer: &Mailer) -> Result<String, String> {
     let r = crate::records::purge(&mut conn, app.settings.today(), false, Some("scheduler"), app.now())
         .map_err(|e| e.to_string())?;
     Ok(serde_json::to_string(&r).unwrap_or_default())
+}
+
+fn accounts_task(app: &App, _mailer: &Mailer) -> Result<String, String> {
+    let mut conn = app.pool.get().map_err(|e| e.to_string())?;
+    let d = super::account_job::run(&mut conn, &app.settings, app.now()).map_err(|e| e.to_string())?;
+    Ok(serde_json::to_string(&d).unwrap_or_default())
 }
 
 /// A cron job that runs `task` on the blocking pool and logs how it went.
@@ -92,12 +99,22 @@ pub async fn start(app: App, mailer: Mailer) -> Result<JobScheduler, JobSchedule
     sched
         .add(job("purge", &s.purge_cron, app.clone(), mailer.clone(), purge_task)?)
         .await?;
+    sched
+        .add(job(
+            "accounts",
+            &s.accounts_cron,
+            app.clone(),
+            mailer.clone(),
+            accounts_task,
+        )?)
+        .await?;
     sched.start().await?;
     tracing::info!(
         daily = %s.daily_cron,
         monthly = %s.monthly_cron,
         outbox = %s.outbox_cron,
         purge = %s.purge_cron,
+        accounts = %s.accounts_cron,
         "scheduler started"
     );
     Ok(sched)
@@ -111,7 +128,13 @@ mod tests {
     #[test]
     fn the_default_schedules_are_valid_cron_expressions() {
         let s = Settings::load_with(None, &|_| None).unwrap();
-        for cron in [&s.daily_cron, &s.monthly_cron, &s.outbox_cron, &s.purge_cron] {
+        for cron in [
+            &s.daily_cron,
+            &s.monthly_cron,
+            &s.outbox_cron,
+            &s.purge_cron,
+            &s.accounts_cron,
+        ] {
             let parsed = Job::new_async(cron.as_str(), |_, _| -> Pin<Box<dyn Future<Output = ()> + Send>> {
                 Box::pin(async {})
             });

@@ -2,15 +2,26 @@
 //! and password returns a bearer token; every protected handler takes a
 //! [`CurrentUser`], which answers 401 without a valid token.
 
+use super::limit::client_addr;
 use super::ApiError;
 use crate::accounts::{self, AccountError, Role};
 use crate::app::App;
 use crate::db::models::User;
 use actix_web::dev::Payload;
-use actix_web::{post, web, FromRequest, HttpRequest, HttpResponse};
+use actix_web::http::StatusCode;
+use actix_web::{delete, post, web, FromRequest, HttpRequest, HttpResponse, ResponseError};
 use serde::Deserialize;
 use std::future::Future;
 use std::pin::Pin;
+
+/// The bearer token of a request, if any.
+fn bearer(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_string)
+}
 
 /// The signed-in user of a request.
 #[derive(Debug, Clone)]
@@ -24,12 +35,8 @@ impl FromRequest for CurrentUser {
     type Future = Pin<Box<dyn Future<Output = Result<CurrentUser, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = req
-            .headers()
-            .get(actix_web::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::to_string);
+        let token = bearer(req);
+        let ext = req.clone();
         let app = req.app_data::<web::Data<App>>().cloned();
         Box::pin(async move {
             let (Some(token), Some(app)) = (token, app) else {
@@ -38,7 +45,7 @@ impl FromRequest for CurrentUser {
             let now = app.now();
             let user = web::block(move || -> Result<Option<User>, ApiError> {
                 let mut conn = app.pool.get().map_err(ApiError::internal)?;
-                accounts::user_by_token(&mut conn, &token, now)
+                accounts::user_by_token(&mut conn, &token, &app.settings.accounts, now)
                     .map(|u| u.map(|(u, _)| u))
                     .map_err(ApiError::internal)
             })
@@ -46,6 +53,7 @@ impl FromRequest for CurrentUser {
             .map_err(ApiError::internal)??;
             let user = user.ok_or_else(ApiError::unauthorized)?;
             let role = user.role().ok_or_else(ApiError::unauthorized)?;
+            super::access::note_reader(&ext, &user);
             Ok(CurrentUser { user, role })
         })
     }
@@ -58,14 +66,32 @@ struct SignIn {
 }
 
 #[post("/api/v1/sessions")]
-pub(super) async fn sign_in(app: web::Data<App>, body: web::Json<SignIn>) -> Result<HttpResponse, ApiError> {
+pub(super) async fn sign_in(
+    app: web::Data<App>,
+    req: HttpRequest,
+    body: web::Json<SignIn>,
+) -> Result<HttpResponse, ApiError> {
+    if let Err(wait) = app.sign_in_limiter.check(client_addr(&req), std::time::Instant::now()) {
+        let mut resp = ApiError::too_many_sign_ins().error_response();
+        resp.headers_mut().insert(
+            actix_web::http::header::RETRY_AFTER,
+            actix_web::http::header::HeaderValue::from(wait.as_secs().max(1)),
+        );
+        return Ok(resp);
+    }
     let SignIn { login, password } = body.into_inner();
     let now = app.now();
     let pool = app.pool.clone();
+    let policy = app.settings.accounts.clone();
     let (user, session) = web::block(move || {
         let mut conn = pool.get().map_err(ApiError::internal)?;
-        accounts::sign_in(&mut conn, &login, &password, now).map_err(|e| match e {
+        accounts::sign_in(&mut conn, &login, &password, &policy, now).map_err(|e| match e {
             AccountError::BadCredentials => ApiError::unauthorized(),
+            e @ AccountError::Locked(_) => {
+                let text = e.to_string();
+                let (ja, en) = text.split_once(" / ").unwrap_or((&text, &text));
+                ApiError::new(StatusCode::LOCKED, "account_locked", ja, en)
+            }
             other => ApiError::internal(other),
         })
     })
@@ -75,6 +101,22 @@ pub(super) async fn sign_in(app: web::Data<App>, body: web::Json<SignIn>) -> Res
         "token": session.token,
         "login": user.login,
         "role": user.role,
-        "expires_in_hours": accounts::SESSION_HOURS,
+        "expires_in_hours": app.settings.accounts.session_hours,
+        "idle_minutes": app.settings.accounts.session_idle_minutes,
     })))
+}
+
+/// Ends the caller's API session.
+#[delete("/api/v1/sessions")]
+pub(super) async fn sign_out(app: web::Data<App>, me: CurrentUser, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let token = bearer(&req).ok_or_else(ApiError::unauthorized)?;
+    let now = app.now();
+    let pool = app.pool.clone();
+    web::block(move || {
+        let mut conn = pool.get().map_err(ApiError::internal)?;
+        accounts::sign_out(&mut conn, &token, &me.user.login, now).map_err(ApiError::internal)
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -14,6 +14,26 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// Any status, with a stable code and both messages.
+    pub fn new(status: StatusCode, code: &'static str, message: &str, message_en: &str) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            message_en: message_en.into(),
+        }
+    }
+
+    /// Too many sign-in attempts from one address.
+    pub fn too_many_sign_ins() -> ApiError {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_sign_ins",
+            "ログインの試行が多すぎます。1分ほど待ってから再度お試しください。",
+            "too many sign-in attempts; wait a minute",
+        )
+    }
+
     pub fn bad_request(code: &'static str, message: &str, message_en: &str) -> ApiError {
         ApiError {
             status: StatusCode::BAD_REQUEST,
@@ -54,7 +74,7 @@ impl ApiError {
         ApiError {
             status: StatusCode::CONFLICT,
             code,
-            message: message.into(),
+            message: message.split(" / ").next().unwrap_or(message).into(),
             message_en: message.rsplit(" / ").next().unwrap_or(message).into(),
         }
     }

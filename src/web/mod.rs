@@ -4,18 +4,22 @@
 //! Database work is blocking (diesel), so every handler runs it through
 //! `web::block` on actix's blocking pool, never on the async workers.
 
+pub mod access;
 mod api;
 mod auth;
 mod error;
 mod interviews;
+pub mod limit;
 pub mod ui;
 
 pub use error::ApiError;
+pub use limit::SignInLimiter;
 
 use crate::app::App;
 use crate::domain::time::YearMonth;
 use crate::report;
-use actix_web::dev::Server;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -32,28 +36,65 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         ApiError::bad_request("bad_json", &format!("JSONが不正です: {e}"), &e.to_string()).into()
     }));
     cfg.service(auth::sign_in)
+        .service(auth::sign_out)
         .configure(interviews::configure)
         .configure(api::configure);
     cfg.service(healthz).service(monthly_report).configure(ui::configure);
 }
 
+/// The Content-Security-Policy of every answer: kinmu's own scripts and
+/// styles only (inline style attributes are used by the templates; no
+/// inline script), no framing, forms post only to kinmu.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/// The whole web application: security headers, the access log and every
+/// route. The server and the tests both build it here.
+pub fn application(
+    data: web::Data<App>,
+) -> actix_web::App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<BoxBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let mut headers = actix_web::middleware::DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add(("Content-Security-Policy", CSP))
+        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=()"))
+        // Personal data must not stay in shared or browser caches.
+        .add(("Cache-Control", "no-store"));
+    if data.settings.base_url.starts_with("https://") {
+        headers = headers.add(("Strict-Transport-Security", "max-age=31536000"));
+    }
+    actix_web::App::new()
+        .app_data(data)
+        .wrap(actix_web::middleware::from_fn(access::log_access))
+        .wrap(headers)
+        .wrap(actix_web::middleware::Logger::new("%a \"%r\" %s %Dms").log_target("kinmu::http"))
+        .wrap(actix_web::middleware::from_fn(boxed))
+        .configure(configure)
+}
+
+/// The outermost layer: one body type for every answer.
+async fn boxed(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
 /// Starts the server on an already-bound listener (port 0 in tests).
 pub fn serve(app: App, listener: TcpListener) -> std::io::Result<Server> {
     let data = web::Data::new(app);
-    let server = actix_web::HttpServer::new(move || {
-        actix_web::App::new()
-            .app_data(data.clone())
-            .wrap(actix_web::middleware::Logger::new("%a \"%r\" %s %Dms").log_target("kinmu::http"))
-            .wrap(
-                actix_web::middleware::DefaultHeaders::new()
-                    .add(("X-Content-Type-Options", "nosniff"))
-                    .add(("X-Frame-Options", "DENY"))
-                    .add(("Referrer-Policy", "same-origin")),
-            )
-            .configure(configure)
-    })
-    .listen(listener)?
-    .run();
+    let server = actix_web::HttpServer::new(move || application(data.clone()))
+        .listen(listener)?
+        .run();
     Ok(server)
 }
 

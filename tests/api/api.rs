@@ -1,7 +1,7 @@
 //! The JSON API, in process (actix-web's test service over the real routes).
 
 use crate::helpers::*;
-use actix_web::{test, web, App as ActixApp};
+use actix_web::{test, web};
 use kinmu::accounts::Role;
 use kinmu::ingest::ImportKind;
 
@@ -50,12 +50,7 @@ async fn the_monthly_api_returns_the_same_json_as_the_report_command_to_those_wh
         db.add_user("jinji", Role::Hr, None, None);
         db.add_user("boss", Role::Manager, None, None);
         db.add_user("x1", Role::Doctor, Some("X1"), None);
-        let service = test::init_service(
-            ActixApp::new()
-                .app_data(web::Data::new(db.app()))
-                .configure(kinmu::web::configure),
-        )
-        .await;
+        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
         let uri = "/api/v1/reports/monthly?month=2024-06&as_of=2024-06-30";
         let (status, body) = get(&service, uri, Some(&token(&service, "jinji").await)).await;
         assert_eq!(status, 200);
@@ -76,12 +71,7 @@ async fn the_monthly_api_returns_the_same_json_as_the_report_command_to_those_wh
 async fn a_bad_month_is_a_400_with_a_japanese_message_and_a_stable_code() {
     let db = TestDb::new(Backend::Sqlite);
     db.add_user("jinji", Role::Hr, None, None);
-    let service = test::init_service(
-        ActixApp::new()
-            .app_data(web::Data::new(db.app()))
-            .configure(kinmu::web::configure),
-    )
-    .await;
+    let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
     let (status, body) = get(
         &service,
         "/api/v1/reports/monthly?month=2024-13",

@@ -5,7 +5,7 @@
 use crate::helpers::*;
 use crate::monitoring::{hospital, run_daily, settings};
 use actix_web::dev::{Service, ServiceResponse};
-use actix_web::{test, web, App as ActixApp};
+use actix_web::{test, web};
 use kinmu::ingest::ImportKind;
 use serde_json::{json, Value};
 
@@ -24,12 +24,7 @@ D04,PC-7,2024-06-04 08:35:00,2024-06-04 18:30:00\n";
 async fn service(
     db: &TestDb,
 ) -> impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error> {
-    test::init_service(
-        ActixApp::new()
-            .app_data(web::Data::new(db.app()))
-            .configure(kinmu::web::configure),
-    )
-    .await
+    test::init_service(kinmu::web::application(web::Data::new(db.app()))).await
 }
 
 /// Calls the service; answers the status and the JSON body (Null if none).
@@ -245,7 +240,7 @@ async fn a_bad_upload_is_refused_with_its_rejected_lines_and_nothing_written() {
         db.add_user("jinji", kinmu::accounts::Role::Hr, None, None);
         let svc = service(&db).await;
         let t = token(&svc, "jinji").await;
-        let counts = db.counts();
+        let counts = db.data_counts();
         let bad = "staff_id,date,clock_in,clock_out,break_minutes\n\
 X1,2024-06-03,08:00,20:00,60\n\
 NOBODY,2024-06-03,08:00,20:00,60\n\
@@ -260,7 +255,7 @@ X1,2024-06-04,08:00,25:99,60\n";
             .map(|r| r["line"].as_u64().unwrap())
             .collect();
         assert_eq!(lines, [3, 4], "{body}");
-        assert_eq!(db.counts(), counts, "nothing written on {backend:?}");
+        assert_eq!(db.data_counts(), counts, "nothing written on {backend:?}");
 
         // A file that cannot be read at all: 400 with the Japanese message.
         let (status, body) = call(&svc, upload("/api/v1/imports/timecard", b"foo,bar\n1,2\n"), Some(&t)).await;
@@ -271,7 +266,7 @@ X1,2024-06-04,08:00,25:99,60\n";
         );
         let (status, body) = call(&svc, upload("/api/v1/imports/payroll", b"x\n"), Some(&t)).await;
         assert_eq!((status, body["error"].as_str()), (400, Some("bad_kind")));
-        assert_eq!(db.counts(), counts);
+        assert_eq!(db.data_counts(), counts);
 
         // With skip_invalid the good row is written; the answer is still 422.
         let (status, body) = call(

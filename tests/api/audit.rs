@@ -1,6 +1,7 @@
 //! The access log's hash chain (checklist 2-(6)): a fresh chain verifies;
-//! an edited, removed or reordered entry is found, with its id; on both
-//! backends.
+//! the database refuses to edit or delete an entry; and when someone with
+//! the owner's rights drops that guard, an edited, removed or reordered
+//! entry is still found, with its id; on both backends.
 
 use crate::helpers::*;
 use diesel::prelude::*;
@@ -35,6 +36,8 @@ fn fill(db: &TestDb) -> Vec<i64> {
         .unwrap();
     }
     audit::log(&mut conn, None, "system", "purge", serde_json::json!({}), now()).unwrap();
+    drop(conn);
+    db.drop_audit_guard();
     ids(db)
 }
 
@@ -276,6 +279,7 @@ fn the_audit_verify_command_exits_3_on_a_broken_chain() {
     let ok = db.kinmu(&["audit", "verify"]);
     assert_eq!(ok.status.code(), Some(0));
     assert_eq!(stdout_json(&ok)["ok"], true);
+    db.drop_audit_guard();
     {
         use diesel::RunQueryDsl;
         let mut conn = db.conn();
@@ -287,4 +291,28 @@ fn the_audit_verify_command_exits_3_on_a_broken_chain() {
     let broken = db.kinmu(&["audit", "verify"]);
     assert_eq!(broken.status.code(), Some(3));
     assert_eq!(stdout_json(&broken)["problem"]["kind"], "edited");
+}
+
+#[test]
+fn the_database_refuses_to_edit_or_delete_an_entry() {
+    each_backend(|db| {
+        db.import_ok(ImportKind::Doctors, DOCTORS.as_bytes());
+        let mut conn = db.conn();
+        let conn: &mut AnyConnection = &mut conn;
+        let statements = ["UPDATE audit_log SET detail = '{}'", "DELETE FROM audit_log"];
+        for statement in statements {
+            let err = diesel::sql_query(statement).execute(conn).unwrap_err();
+            assert!(
+                err.to_string().contains("append-only"),
+                "{:?}: {statement}: {err}",
+                db.backend
+            );
+        }
+        if db.backend == Backend::Postgres {
+            let err = diesel::sql_query("TRUNCATE audit_log").execute(conn).unwrap_err();
+            assert!(err.to_string().contains("append-only"), "{err}");
+        }
+        assert!(verify(db).ok);
+        assert_eq!(verify(db).entries, 1);
+    });
 }

@@ -7,7 +7,7 @@
 use crate::helpers::*;
 use crate::monitoring::{hospital, run_daily, settings};
 use crate::ui::{hidden, Browser, Page, Service};
-use actix_web::{test, web, App as ActixApp};
+use actix_web::{test, web};
 use kinmu::accounts::Role;
 use kinmu::domain::YearMonth;
 use kinmu::monitor::records;
@@ -107,12 +107,7 @@ async fn every_screen_of_interviews_measures_and_self_checks_answers_each_role_a
         let db = TestDb::new(backend);
         june(&db);
         let (a01, c03) = (interview_of(&db, "A01"), interview_of(&db, "C03"));
-        let service = test::init_service(
-            ActixApp::new()
-                .app_data(web::Data::new(db.app()))
-                .configure(kinmu::web::configure),
-        )
-        .await;
+        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
         // 200 shown, 303 to sign-in, 403 not for this role, 404 not theirs to see.
         let routes = [
             "/interviews?month=2024-06".to_string(),
@@ -233,12 +228,7 @@ async fn a_manager_records_the_pre_check_and_the_a_level_doctor_gets_the_later_d
         let db = TestDb::new(backend);
         june(&db);
         let (a01, b02) = (interview_of(&db, "A01"), interview_of(&db, "B02"));
-        let service = test::init_service(
-            ActixApp::new()
-                .app_data(web::Data::new(db.app()))
-                .configure(kinmu::web::configure),
-        )
-        .await;
+        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
         let mut boss = signed_in(&service, "boss").await;
         let page = boss.get(&format!("/interviews/{a01}")).await;
         assert!(
@@ -352,12 +342,7 @@ async fn the_physician_records_the_interview_and_hr_never_sees_the_opinion() {
         let db = TestDb::new(backend);
         june(&db);
         let a01 = interview_of(&db, "A01");
-        let service = test::init_service(
-            ActixApp::new()
-                .app_data(web::Data::new(db.app()))
-                .configure(kinmu::web::configure),
-        )
-        .await;
+        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
         let mut kato = signed_in(&service, "kato").await;
         let page = kato.get(&format!("/interviews/{a01}")).await;
         assert!(page.body.contains(r#"id="record-form""#), "{}", page.body);
@@ -442,12 +427,7 @@ async fn the_manager_records_measures_and_over_155_hours_they_must_shorten_hours
         let db = TestDb::new(backend);
         june(&db);
         let over_155 = measure_of(&db, "C03", "over_155");
-        let service = test::init_service(
-            ActixApp::new()
-                .app_data(web::Data::new(db.app()))
-                .configure(kinmu::web::configure),
-        )
-        .await;
+        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
         let mut boss = signed_in(&service, "boss").await;
         let page = boss.get("/measures?month=2024-06").await;
         assert_eq!(page.status, 200);
@@ -515,12 +495,7 @@ async fn the_doctors_self_check_prefills_the_managers_pre_check() {
         let db = TestDb::new(backend);
         june(&db);
         let a01 = interview_of(&db, "A01");
-        let service = test::init_service(
-            ActixApp::new()
-                .app_data(web::Data::new(db.app()))
-                .configure(kinmu::web::configure),
-        )
-        .await;
+        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
         let mut aoki = signed_in(&service, "aoki").await;
         let page = aoki.get("/me/selfcheck").await;
         assert_eq!(page.status, 200);

@@ -180,6 +180,31 @@ impl TestDb {
         kinmu::db::queries::table_counts(&mut conn).unwrap()
     }
 
+    /// Row counts of the data tables, leaving out the access log (which a
+    /// web request always adds to): "no data written" means these are equal.
+    pub fn data_counts(&self) -> Vec<(&'static str, i64)> {
+        self.counts().into_iter().filter(|(t, _)| *t != "audit_log").collect()
+    }
+
+    /// Drops the triggers that keep the access log append-only, as someone
+    /// with the database's owner rights could: the tests that tamper with the
+    /// log then show that `kinmu audit verify` still finds it.
+    pub fn drop_audit_guard(&self) {
+        use diesel::RunQueryDsl;
+        let mut conn = self.conn();
+        let conn: &mut AnyConnection = &mut conn;
+        let statements: &[&str] = match self.backend {
+            Backend::Sqlite => &["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"],
+            Backend::Postgres => &[
+                "DROP TRIGGER audit_log_append_only ON audit_log",
+                "DROP TRIGGER audit_log_no_truncate ON audit_log",
+            ],
+        };
+        for statement in statements {
+            diesel::sql_query(*statement).execute(conn).unwrap();
+        }
+    }
+
     /// Runs the real binary against this database.
     pub fn kinmu(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_kinmu"))
@@ -191,6 +216,24 @@ impl TestDb {
             .env_remove("DATABASE_URL")
             .output()
             .unwrap()
+    }
+
+    /// Runs the real binary with `input` on its standard input.
+    pub fn kinmu_stdin(&self, args: &[&str], input: &[u8]) -> Output {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kinmu"))
+            .arg("--database-url")
+            .arg(&self.url)
+            .args(args)
+            .env_remove("RUST_LOG")
+            .env_remove("DATABASE_URL")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        child.wait_with_output().unwrap()
     }
 
     /// Runs a raw SQL query that returns one integer.
@@ -243,7 +286,7 @@ pub fn doctor<'a>(r: &'a MonthlyReport, staff_id: &str) -> &'a kinmu::report::Do
 }
 
 /// The password of every test account.
-pub const PASSWORD: &str = "correct-horse-battery";
+pub const PASSWORD: &str = "correct-horse-battery-7";
 
 impl TestDb {
     /// Adds an account (mail `{login}@example.org`, password [`PASSWORD`]).
@@ -260,13 +303,16 @@ impl TestDb {
             is_administrator: false,
             password: PASSWORD.into(),
         };
-        kinmu::accounts::add_user(&mut conn, &account, now()).unwrap();
+        kinmu::accounts::add_user(&mut conn, &account, &Default::default(), None, now()).unwrap();
     }
 
     /// The application (settings + pool) over this database.
     pub fn app(&self) -> kinmu::app::App {
         let mut settings = kinmu::config::Settings::load_with(None, &|_| None).unwrap();
         settings.database_url = self.url.clone();
+        // Tests sign in many times from one address; the limit itself is
+        // tested with its own settings.
+        settings.sign_in_attempts_per_minute = 10_000;
         kinmu::app::App::open(settings).unwrap()
     }
 }

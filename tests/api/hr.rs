@@ -5,7 +5,7 @@
 use crate::helpers::*;
 use crate::monitoring::{hospital, run_daily, settings};
 use crate::ui::{hidden, Browser, Page, Service};
-use actix_web::{test, web, App as ActixApp};
+use actix_web::{test, web};
 use kinmu::ingest::ImportKind;
 
 const BOUNDARY: &str = "----kinmu-hr-test-boundary";
@@ -61,7 +61,7 @@ async fn import<S: Service>(b: &mut Browser<'_, S>, preview: &Page) -> Page {
 }
 
 fn row_count(db: &TestDb, table: &str) -> i64 {
-    db.counts().into_iter().find(|(t, _)| *t == table).unwrap().1
+    db.data_counts().into_iter().find(|(t, _)| *t == table).unwrap().1
 }
 
 /// A July timecard for A01 (June is the fixture's), as a Japanese system
@@ -77,12 +77,7 @@ async fn every_hr_route_is_refused_to_other_roles() {
         let db = TestDb::new(backend);
         hospital(&db);
         run_daily(&db, &settings(&db, None), "2024-06-14");
-        let service = test::init_service(
-            ActixApp::new()
-                .app_data(web::Data::new(db.app()))
-                .configure(kinmu::web::configure),
-        )
-        .await;
+        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
         let token = "0".repeat(64);
         // Each signs in and takes their own CSRF token from a page they may
         // see, so the 403 below is the role rule, not a bad token.
@@ -146,12 +141,7 @@ async fn a_shift_jis_timecard_is_previewed_then_imported_and_listed() {
     for backend in backends() {
         let db = TestDb::new(backend);
         hospital(&db);
-        let service = test::init_service(
-            ActixApp::new()
-                .app_data(web::Data::new(db.app()))
-                .configure(kinmu::web::configure),
-        )
-        .await;
+        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
         let mut hr = Browser::new(&service);
         hr.sign_in("jinji", PASSWORD).await;
         let form = hr.get("/imports").await;
@@ -221,16 +211,11 @@ A01,2024-07-02,08:30,25:99\n";
     for backend in backends() {
         let db = TestDb::new(backend);
         hospital(&db);
-        let service = test::init_service(
-            ActixApp::new()
-                .app_data(web::Data::new(db.app()))
-                .configure(kinmu::web::configure),
-        )
-        .await;
+        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
         let mut hr = Browser::new(&service);
         hr.sign_in("jinji", PASSWORD).await;
         let csrf = hidden(&hr.get("/imports").await.body, "csrf");
-        let counts = db.counts();
+        let counts = db.data_counts();
 
         let preview = upload(&mut hr, &csrf, "timecard", "bad.csv", bad.as_bytes()).await;
         assert!(
@@ -247,7 +232,7 @@ A01,2024-07-02,08:30,25:99\n";
         assert!(r.contains(r#"<table id="rejected">"#));
         assert!(r.contains(r#"<tr><td class="n">3</td><td>staff_id</td>"#), "{r}");
         assert!(r.contains(r#"<tr><td class="n">4</td><td>退勤</td>"#), "{r}");
-        assert_eq!(db.counts(), counts, "nothing written on {backend:?}");
+        assert_eq!(db.data_counts(), counts, "nothing written on {backend:?}");
 
         let token = hidden(&preview.body, "token");
         let csv = hr.get(&format!("/imports/result/{token}/rejected.csv")).await;
@@ -278,7 +263,7 @@ A01,2024-07-02,08:30,25:99\n";
         // An unreadable encoding too.
         let preview = upload(&mut hr, &csrf, "pclog", "utf16.csv", b"\xFF\xFEa\x00b\x00").await;
         assert!(preview.body.contains("文字コードを判別できません"));
-        assert_eq!(db.counts(), counts);
+        assert_eq!(db.data_counts(), counts);
 
         // Too large: refused before the body is read, in Japanese.
         let big = upload_request(multipart(&[("csrf", &csrf), ("kind", "timecard")], None))
@@ -292,7 +277,7 @@ A01,2024-07-02,08:30,25:99\n";
         assert_eq!(hr.send(upload_request(forged)).await.status, 403);
         let forged = hr.post("/imports/commit", &[("token", &token)]).await;
         assert_eq!(forged.status, 403);
-        assert_eq!(db.counts(), counts);
+        assert_eq!(db.data_counts(), counts);
 
         // --skip-invalid writes the valid row and still lists the others.
         let preview = upload(&mut hr, &csrf, "timecard", "bad.csv", bad.as_bytes()).await;
@@ -345,12 +330,7 @@ async fn pc_use_past_clock_out_is_queued_and_resolving_it_as_work_adds_a_separat
         let db = TestDb::new(backend);
         hospital(&db);
         db.import_ok(ImportKind::Pclog, PC_LOG.as_bytes());
-        let service = test::init_service(
-            ActixApp::new()
-                .app_data(web::Data::new(db.app()))
-                .configure(kinmu::web::configure),
-        )
-        .await;
+        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
         let mut hr = Browser::new(&service);
         hr.sign_in("jinji", PASSWORD).await;
         let queue = hr.get("/discrepancies?month=2024-06&as_of=2024-06-14").await;
@@ -372,7 +352,7 @@ async fn pc_use_past_clock_out_is_queued_and_resolving_it_as_work_adds_a_separat
         let before = db.report("2024-06", "2024-06-14");
         let d04 = doctor(&before, "D04").clone();
         assert_eq!(d04.open_discrepancies, 2);
-        let counts = db.counts();
+        let counts = db.data_counts();
         let csrf = hidden(q, "csrf");
 
         let done = resolve(
@@ -441,7 +421,7 @@ async fn pc_use_past_clock_out_is_queued_and_resolving_it_as_work_adds_a_separat
         assert!(queue.body.contains("病棟対応のため残業"), "listed as resolved");
 
         // Twice is refused, clearly, and changes nothing.
-        let counts = db.counts();
+        let counts = db.data_counts();
         let twice = resolve(&mut hr, &csrf, "2024-06-03", "not_work", "二重登録").await;
         assert_eq!(twice.status, 409, "{}", twice.body);
         assert!(
@@ -451,7 +431,7 @@ async fn pc_use_past_clock_out_is_queued_and_resolving_it_as_work_adds_a_separat
             "{}",
             twice.body
         );
-        assert_eq!(db.counts(), counts);
+        assert_eq!(db.data_counts(), counts);
         // A reason is required; a day that is no discrepancy is refused.
         let empty = resolve(&mut hr, &csrf, "2024-06-04", "work", "  ").await;
         assert_eq!(empty.status, 400);
@@ -472,7 +452,7 @@ async fn pc_use_past_clock_out_is_queued_and_resolving_it_as_work_adds_a_separat
             )
             .await;
         assert_eq!(forged.status, 403);
-        assert_eq!(db.counts(), counts);
+        assert_eq!(db.data_counts(), counts);
     }
 }
 
@@ -486,12 +466,7 @@ async fn resolving_as_not_work_or_self_study_changes_no_working_hours() {
         let db = TestDb::new(backend);
         hospital(&db);
         db.import_ok(ImportKind::Pclog, PC_LOG.as_bytes());
-        let service = test::init_service(
-            ActixApp::new()
-                .app_data(web::Data::new(db.app()))
-                .configure(kinmu::web::configure),
-        )
-        .await;
+        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
         let mut hr = Browser::new(&service);
         hr.sign_in("jinji", PASSWORD).await;
         let csrf = hidden(&hr.get("/discrepancies?month=2024-06").await.body, "csrf");

@@ -6,6 +6,8 @@
 
 mod helpers;
 
+mod access;
+mod accounts;
 mod api;
 mod api_more;
 mod audit;

@@ -93,7 +93,7 @@ fn add_people(db: &TestDb, people: &[Person]) {
             is_administrator: p.administrator,
             password: PASSWORD.into(),
         };
-        accounts::add_user(&mut conn, &account, now()).unwrap();
+        accounts::add_user(&mut conn, &account, &Default::default(), None, now()).unwrap();
     }
 }
 
@@ -328,19 +328,14 @@ async fn call(
 
 #[actix_web::test]
 async fn a_month_walked_through_the_api_pre_check_interview_and_measures_with_role_rules() {
-    use actix_web::{test, web, App as ActixApp};
+    use actix_web::{test, web};
     for backend in backends() {
         let db = TestDb::new(backend);
         hospital(&db);
         let s = settings(&db, None);
         run_daily(&db, &s, "2024-06-14");
         let app = kinmu::app::App::open(s.clone()).unwrap();
-        let service = test::init_service(
-            ActixApp::new()
-                .app_data(web::Data::new(app))
-                .configure(kinmu::web::configure),
-        )
-        .await;
+        let service = test::init_service(kinmu::web::application(web::Data::new(app))).await;
         let mut tokens = std::collections::HashMap::new();
         for login in ["kato", "boss", "other-boss", "jinji", "aoki", "untrained"] {
             let (status, body) = call(
@@ -737,7 +732,7 @@ fn the_commands_print_the_jobs_and_interviews_json_of_formats_md() {
         .spawn()
         .and_then(|mut c| {
             use std::io::Write;
-            c.stdin.take().unwrap().write_all(b"long-enough-password\n")?;
+            c.stdin.take().unwrap().write_all(b"Long-enough-secret-9\n")?;
             c.wait_with_output()
         })
         .unwrap();

@@ -5,7 +5,7 @@
 use crate::helpers::*;
 use crate::monitoring::{hospital, run_daily, settings};
 use crate::ui::Browser;
-use actix_web::{test, web, App as ActixApp};
+use actix_web::{test, web};
 use chrono::{Datelike, NaiveDate};
 use kinmu::accounts::Role;
 use kinmu::domain::time::{format_hm, YearMonth};
@@ -160,12 +160,7 @@ async fn only_admin_and_managers_open_the_print_pack() {
         hospital(&db);
         db.add_user("admin", Role::Admin, None, None);
         run_daily(&db, &settings(&db, None), "2024-06-14");
-        let service = test::init_service(
-            ActixApp::new()
-                .app_data(web::Data::new(db.app()))
-                .configure(kinmu::web::configure),
-        )
-        .await;
+        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
         for (login, want) in [
             ("jinji", 403),
             ("kato", 403),
@@ -212,12 +207,7 @@ async fn the_pack_lists_exactly_the_doctors_and_hours_of_the_monthly_reports() {
         let s = prepared(&db);
         let app = kinmu::app::App::open(s.clone()).unwrap();
         let today = app.settings.today();
-        let service = test::init_service(
-            ActixApp::new()
-                .app_data(web::Data::new(app))
-                .configure(kinmu::web::configure),
-        )
-        .await;
+        let service = test::init_service(kinmu::web::application(web::Data::new(app))).await;
 
         // The admin's pack: every doctor, no health data.
         let everyone = expected_over_100(&db, &s, |_| true);
@@ -330,13 +320,9 @@ async fn the_pack_downloads_as_a_workbook_of_one_sheet_per_part_and_as_csv_with_
         let db = TestDb::new(backend);
         let s = prepared(&db);
         let app = kinmu::app::App::open(s.clone()).unwrap();
-        let (_, session) = kinmu::accounts::sign_in(&mut db.conn(), "admin", PASSWORD, app.now()).unwrap();
-        let service = test::init_service(
-            ActixApp::new()
-                .app_data(web::Data::new(app))
-                .configure(kinmu::web::configure),
-        )
-        .await;
+        let (_, session) =
+            kinmu::accounts::sign_in(&mut db.conn(), "admin", PASSWORD, &app.settings.accounts, app.now()).unwrap();
+        let service = test::init_service(kinmu::web::application(web::Data::new(app))).await;
 
         let (status, ctype, disposition, bytes) =
             raw(&service, &session.token, &format!("/print/pack.xlsx?{QUERY}")).await;

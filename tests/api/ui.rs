@@ -3,7 +3,7 @@
 
 use crate::helpers::*;
 use crate::monitoring::{hospital, run_daily, settings};
-use actix_web::{test, web, App as ActixApp};
+use actix_web::{test, web};
 
 /// The service under test (actix's test service over the real routes).
 pub(crate) trait Service:
@@ -105,12 +105,7 @@ pub(crate) fn hidden(html: &str, name: &str) -> String {
 async fn signing_in_sets_a_strict_http_only_cookie_and_a_bad_password_is_refused_in_japanese() {
     let db = TestDb::new(Backend::Sqlite);
     hospital(&db);
-    let service = test::init_service(
-        ActixApp::new()
-            .app_data(web::Data::new(db.app()))
-            .configure(kinmu::web::configure),
-    )
-    .await;
+    let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
     let mut b = Browser::new(&service);
     let page = b.get("/").await;
     assert_eq!(page.status, 303);
@@ -170,12 +165,7 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_a_bad_password_is_refused
 async fn sign_out_needs_the_csrf_token_and_ends_the_session() {
     let db = TestDb::new(Backend::Sqlite);
     hospital(&db);
-    let service = test::init_service(
-        ActixApp::new()
-            .app_data(web::Data::new(db.app()))
-            .configure(kinmu::web::configure),
-    )
-    .await;
+    let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
     let mut b = Browser::new(&service);
     assert_eq!(b.sign_in("jinji", PASSWORD).await.status, 303);
     let home = b.get("/").await;
@@ -193,12 +183,7 @@ async fn every_route_answers_each_role_as_the_role_rules_say() {
         hospital(&db);
         let s = settings(&db, None);
         run_daily(&db, &s, "2024-06-14");
-        let service = test::init_service(
-            ActixApp::new()
-                .app_data(web::Data::new(db.app()))
-                .configure(kinmu::web::configure),
-        )
-        .await;
+        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
         // 200 shown, 303 redirected, 403 not for this role, 404 not theirs to see.
         let routes = [
             "/?month=2024-06",
@@ -244,12 +229,7 @@ async fn the_dashboard_shows_each_doctors_state_and_a_manager_only_their_doctors
     let db = TestDb::new(Backend::Sqlite);
     hospital(&db);
     run_daily(&db, &settings(&db, None), "2024-06-14");
-    let service = test::init_service(
-        ActixApp::new()
-            .app_data(web::Data::new(db.app()))
-            .configure(kinmu::web::configure),
-    )
-    .await;
+    let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
     let mut hr = Browser::new(&service);
     hr.sign_in("jinji", PASSWORD).await;
     let page = hr.get("/?month=2024-06&as_of=2024-06-14").await;
@@ -310,12 +290,7 @@ async fn a_doctors_page_shows_health_data_to_the_doctor_and_never_to_hr() {
         )
         .unwrap();
     }
-    let service = test::init_service(
-        ActixApp::new()
-            .app_data(web::Data::new(db.app()))
-            .configure(kinmu::web::configure),
-    )
-    .await;
+    let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
     let mut doctor = Browser::new(&service);
     doctor.sign_in("aoki", PASSWORD).await;
     let me = doctor.get("/me").await;

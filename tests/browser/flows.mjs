@@ -3,9 +3,16 @@
 import path from 'node:path';
 
 /** Signs in through the form and returns the page (in a fresh context). */
+// Anything the Content-Security-Policy refused (an inline script, a
+// foreign resource) on any page of any flow.
+const cspViolations = [];
+
 async function signIn(browser, base, login, password) {
   const context = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content.Security.Policy/i.test(m.text())) cspViolations.push(`${page.url()}: ${m.text()}`);
+  });
   await page.goto(`${base}/login`);
   await page.fill('input[name=login]', login);
   await page.fill('input[name=password]', password);
@@ -118,6 +125,17 @@ export async function run({ browser, base, out, here, PASSWORD, check, execFileS
   check(/Page size:.*\(A4\)/.test(info), `the pack prints on A4 (${(info.match(/Page size:.*/) || [''])[0]})`);
   const text = execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
   check(text.includes('面接指導') && text.includes('令和'), 'the printed pack is in Japanese with 和暦 dates');
+
+  // The administrator's ledger and access log (checklist 2-(4) to 2-(6)).
+  await admin.goto(`${base}/admin/users`);
+  const ledger = await admin.textContent('#ledger');
+  check(ledger.includes('jinji') && ledger.includes('使用可'), 'the user ledger lists the accounts and their state');
+  await admin.screenshot({ path: `${out}/admin-users.png`, fullPage: true });
+  await admin.goto(`${base}/admin/audit?verify=1`);
+  check((await admin.textContent('#verify-result')).includes('改ざんは見つかりませんでした'), 'the access log chain is intact');
+  const log = await admin.textContent('#log');
+  check(log.includes('GET /print/pack') && log.includes('印刷'), 'printing the pack is in the access log');
+  await admin.screenshot({ path: `${out}/admin-audit.png`, fullPage: true });
   await admin.context().close();
 
   // Compare with the monthly report of the list's last month (the API, as HR).
@@ -137,6 +155,7 @@ export async function run({ browser, base, out, here, PASSWORD, check, execFileS
     const hm = `${Math.floor(d.overtime_holiday_minutes / 60)}:${String(d.overtime_holiday_minutes % 60).padStart(2, '0')}`;
     check(flat.includes(d.name.replace(/\s+/g, '')) && flat.includes(hm), `the pack lists ${d.staff_id} ${d.name} with ${hm}`);
   }
+  check(cspViolations.length === 0, `no page broke the Content-Security-Policy ${cspViolations.join(' | ')}`);
   const under = report.doctors.filter((d) => !d.over_100 && d.overtime_holiday_minutes > 0);
   const listed = under.filter((d) => flat.includes(d.staff_id + d.name.replace(/\s+/g, '')));
   check(listed.length === 0, `no doctor under 100 h is in the list (${listed.map((d) => d.staff_id).join(',')})`);

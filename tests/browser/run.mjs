@@ -17,7 +17,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = process.env.KINMU_BIN;
 const out = process.env.KINMU_BROWSER_OUT || path.join(here, '..', '..', 'target', 'browser');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const PASSWORD = 'kinmu-demo-password';
+const PASSWORD = 'Shift-2024-demo';
 if (!bin) {
   console.error('KINMU_BIN is not set');
   process.exit(2);
@@ -60,7 +60,7 @@ const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const server = spawn(bin, ['serve', '--demo', '--listen', `127.0.0.1:${port}`], {
   cwd: work,
-  env: { ...process.env, RUST_LOG: 'warn', KINMU_BASE_URL: base, DATABASE_URL: '' },
+  env: { ...process.env, RUST_LOG: 'warn', KINMU_BASE_URL: base, DATABASE_URL: '', KINMU_SIGN_IN_ATTEMPTS_PER_MINUTE: '1000' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 let browser;

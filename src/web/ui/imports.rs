@@ -672,16 +672,16 @@ async fn result_page(app: web::Data<App>, viewer: Viewer, token: web::Path<Strin
 /// The rejected rows as CSV: UTF-8 with a BOM, so that Excel on a Japanese
 /// Windows opens it without garbling.
 fn rejected_csv(rows: &[Rejected]) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    w.write_record(["行", "列", "理由"])?;
-    for r in rows {
-        w.write_record([
-            r.line.to_string(),
-            r.column.clone().unwrap_or_default(),
-            r.reason.clone(),
-        ])?;
-    }
-    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    crate::export::spreadsheet_csv(
+        &["行", "列", "理由"],
+        rows.iter().map(|r| {
+            vec![
+                r.line.to_string(),
+                r.column.clone().unwrap_or_default(),
+                r.reason.clone(),
+            ]
+        }),
+    )
 }
 
 #[get("/imports/result/{token}/rejected.csv")]

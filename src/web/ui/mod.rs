@@ -6,6 +6,7 @@
 //! and every POST checks it. Each handler states the roles it serves with
 //! [`Viewer::require`]; `tests/api/ui.rs` walks the whole route × role matrix.
 
+pub(crate) mod admin;
 mod charts;
 pub(crate) mod dashboard;
 pub(crate) mod discrepancies;
@@ -76,6 +77,8 @@ impl PageCtx {
 pub enum UiError {
     /// Not signed in: go to the sign-in page.
     SignIn(String),
+    /// The session expired: go to the sign-in page, which says so.
+    Expired(String),
     /// Signed in, but this page is not for this role.
     Forbidden(Lang),
     NotFound(Lang),
@@ -119,7 +122,7 @@ impl actix_web::ResponseError for UiError {
     fn status_code(&self) -> actix_web::http::StatusCode {
         use actix_web::http::StatusCode;
         match self {
-            UiError::SignIn(_) => StatusCode::SEE_OTHER,
+            UiError::SignIn(_) | UiError::Expired(_) => StatusCode::SEE_OTHER,
             UiError::Forbidden(_) => StatusCode::FORBIDDEN,
             UiError::NotFound(_) => StatusCode::NOT_FOUND,
             UiError::BadRequest(..) => StatusCode::BAD_REQUEST,
@@ -131,6 +134,10 @@ impl actix_web::ResponseError for UiError {
         let (lang, ja, en, detail) = match self {
             UiError::SignIn(next) => {
                 let to = format!("/login?next={}", urlencode(next));
+                return HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish();
+            }
+            UiError::Expired(next) => {
+                let to = format!("/login?expired=1&next={}", urlencode(next));
                 return HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish();
             }
             UiError::Forbidden(l) => (
@@ -167,6 +174,21 @@ pub fn html(t: &impl Template) -> Result<HttpResponse, UiError> {
     Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(body))
 }
 
+/// Runs `f` with a connection on the blocking pool (database work never
+/// runs on the async workers).
+pub(crate) async fn with_conn<T: Send + 'static>(
+    app: &crate::app::App,
+    f: impl FnOnce(&mut crate::db::AnyConnection) -> Result<T, UiError> + Send + 'static,
+) -> Result<T, UiError> {
+    let pool = app.pool.clone();
+    web::block(move || {
+        let mut conn = pool.get().map_err(UiError::internal)?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(UiError::internal)?
+}
+
 /// Percent-encodes a path for a query parameter.
 pub fn urlencode(s: &str) -> String {
     s.bytes()
@@ -196,5 +218,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(imports::configure)
         .configure(discrepancies::configure)
         .configure(interviews::configure)
-        .configure(print::configure);
+        .configure(print::configure)
+        .configure(admin::configure);
 }

@@ -1060,12 +1060,8 @@ pub(crate) fn tables(pack: &Pack) -> Vec<Table> {
 /// The part as CSV: UTF-8 with a BOM (Excel in Japan then reads it as
 /// UTF-8), the Japanese header row, then the rows.
 pub fn to_csv(t: &Table) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    w.write_record(t.columns.iter().map(|c| c.header))?;
-    for row in &t.rows {
-        w.write_record(row)?;
-    }
-    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    let header: Vec<&str> = t.columns.iter().map(|c| c.header).collect();
+    crate::export::spreadsheet_csv(&header, t.rows.iter().cloned())
 }
 
 /// Text for an .xlsx page header: `&` starts a code there.

@@ -99,21 +99,28 @@ impl FromRequest for Viewer {
             "" => req.path().to_string(),
             q => format!("{}?{q}", req.path()),
         };
+        let req = req.clone();
         Box::pin(async move {
-            let (Some(token), Some(app)) = (token, app) else {
+            let Some(app) = app else {
+                return Err(UiError::SignIn(path));
+            };
+            // A cookie that no longer opens a session: it expired (or was
+            // signed out elsewhere); the sign-in page says so.
+            let Some(token) = token else {
                 return Err(UiError::SignIn(path));
             };
             let now = app.now();
             let found = web::block(move || {
                 let mut conn = app.pool.get().map_err(UiError::internal)?;
-                accounts::user_by_token(&mut conn, &token, now).map_err(UiError::internal)
+                accounts::user_by_token(&mut conn, &token, &app.settings.accounts, now).map_err(UiError::internal)
             })
             .await
             .map_err(UiError::internal)??;
             let Some((user, csrf)) = found else {
-                return Err(UiError::SignIn(path));
+                return Err(UiError::Expired(path));
             };
             let role = user.role().ok_or_else(|| UiError::SignIn(path.clone()))?;
+            crate::web::access::note_reader(&req, &user);
             Ok(Viewer {
                 user,
                 role,
@@ -139,8 +146,44 @@ struct LoginPage {
     lang: Lang,
     next: String,
     csrf: String,
-    error: bool,
+    notice: Option<Notice>,
     hospital: String,
+}
+
+/// What the sign-in page tells the person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Notice {
+    /// Wrong login or password (also: a disabled account, which is not
+    /// told apart, so logins cannot be probed).
+    Wrong,
+    Locked(String),
+    TooMany,
+    Expired,
+}
+
+impl LoginPage {
+    fn notice_text(&self) -> String {
+        let Some(n) = &self.notice else {
+            return String::new();
+        };
+        match (n, self.lang) {
+            (Notice::Wrong, Lang::Ja) => "ログインIDまたはパスワードが違います。".into(),
+            (Notice::Wrong, Lang::En) => "Wrong login or password.".into(),
+            (Notice::Locked(until), Lang::Ja) => format!(
+                "ログインの失敗が続いたため、アカウントを {until} までロックしました。時間をおいて再度お試しください。"
+            ),
+            (Notice::Locked(until), Lang::En) => {
+                format!("Too many failed sign-ins: the account is locked until {until}.")
+            }
+            (Notice::TooMany, Lang::Ja) => "ログインの試行が多すぎます。1分ほど待ってから再度お試しください。".into(),
+            (Notice::TooMany, Lang::En) => "Too many sign-in attempts. Wait a minute and try again.".into(),
+            (Notice::Expired, Lang::Ja) => "セッションの有効期限が切れました。もう一度ログインしてください。".into(),
+            (Notice::Expired, Lang::En) => "Your session has expired. Please sign in again.".into(),
+        }
+    }
+    fn notice_is_error(&self) -> bool {
+        !matches!(self.notice, None | Some(Notice::Expired))
+    }
 }
 
 impl LoginPage {
@@ -155,25 +198,31 @@ impl LoginPage {
 #[derive(Debug, Deserialize)]
 struct NextQuery {
     next: Option<String>,
+    expired: Option<String>,
 }
 
 fn secure(app: &App) -> bool {
     app.settings.base_url.starts_with("https://")
 }
 
-fn login_page(app: &App, lang: Lang, next: String, error: bool) -> Result<HttpResponse, UiError> {
+fn login_page(app: &App, lang: Lang, next: String, notice: Option<Notice>) -> Result<HttpResponse, UiError> {
+    use actix_web::http::StatusCode;
     let csrf = accounts::random_token();
+    let status = match notice {
+        Some(Notice::Wrong) => StatusCode::UNAUTHORIZED,
+        Some(Notice::Locked(_)) => StatusCode::LOCKED,
+        Some(Notice::TooMany) => StatusCode::TOO_MANY_REQUESTS,
+        Some(Notice::Expired) | None => StatusCode::OK,
+    };
     let page = LoginPage {
         lang,
         next,
         csrf: csrf.clone(),
-        error,
+        notice,
         hospital: app.settings.hospital_name.clone(),
     };
     let mut resp = html(&page)?;
-    if error {
-        *resp.status_mut() = actix_web::http::StatusCode::UNAUTHORIZED;
-    }
+    *resp.status_mut() = status;
     let cookie = Cookie::build(LOGIN_CSRF_COOKIE, csrf)
         .path("/login")
         .http_only(true)
@@ -186,7 +235,8 @@ fn login_page(app: &App, lang: Lang, next: String, error: bool) -> Result<HttpRe
 
 #[get("/login")]
 async fn login_form(app: web::Data<App>, req: HttpRequest, q: web::Query<NextQuery>) -> Result<HttpResponse, UiError> {
-    login_page(&app, Lang::of(&req), safe_next(q.next.as_deref()), false)
+    let notice = q.expired.is_some().then_some(Notice::Expired);
+    login_page(&app, Lang::of(&req), safe_next(q.next.as_deref()), notice)
 }
 
 #[derive(Debug, Deserialize)]
@@ -209,38 +259,41 @@ async fn login(app: web::Data<App>, req: HttpRequest, form: web::Form<LoginForm>
     if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.csrf.as_bytes()) {
         return Err(UiError::Forbidden(lang));
     }
+    if app
+        .sign_in_limiter
+        .check(crate::web::limit::client_addr(&req), std::time::Instant::now())
+        .is_err()
+    {
+        return login_page(&app, lang, next, Some(Notice::TooMany));
+    }
     let now = app.now();
     let pool = app.pool.clone();
+    let policy = app.settings.accounts.clone();
     let (login, password) = (form.login.clone(), form.password);
     let result = web::block(move || {
         let mut conn = pool.get().map_err(UiError::internal)?;
-        match accounts::sign_in(&mut conn, &login, &password, now) {
-            Ok((_, session)) => crate::audit::log(
-                &mut conn,
-                Some(&login),
-                "session",
-                "sign_in",
-                serde_json::json!({}),
-                now,
-            )
-            .map(|()| Some(session))
-            .map_err(UiError::internal),
-            Err(AccountError::BadCredentials) => Ok(None),
+        match accounts::sign_in(&mut conn, &login, &password, &policy, now) {
+            Ok((_, session)) => Ok(Ok(session)),
+            Err(AccountError::BadCredentials) => Ok(Err(Notice::Wrong)),
+            Err(AccountError::Locked(until)) => Ok(Err(Notice::Locked(until.format("%Y-%m-%d %H:%M").to_string()))),
             Err(e) => Err(UiError::internal(e)),
         }
     })
     .await
     .map_err(UiError::internal)??;
-    let Some(session) = result else {
-        tracing::info!(login = %form.login, "sign-in refused");
-        return login_page(&app, lang, next, true);
+    let session = match result {
+        Ok(session) => session,
+        Err(notice) => {
+            tracing::info!(login = %form.login, "sign-in refused");
+            return login_page(&app, lang, next, Some(notice));
+        }
     };
     let cookie = Cookie::build(SESSION_COOKIE, session.token)
         .path("/")
         .http_only(true)
         .secure(secure(&app))
         .same_site(SameSite::Strict)
-        .max_age(CookieDuration::hours(accounts::SESSION_HOURS))
+        .max_age(CookieDuration::hours(app.settings.accounts.session_hours))
         .finish();
     let mut clear = Cookie::build(LOGIN_CSRF_COOKIE, "").path("/login").finish();
     clear.make_removal();
@@ -268,16 +321,7 @@ async fn logout(
         let pool = app.pool.clone();
         web::block(move || {
             let mut conn = pool.get().map_err(UiError::internal)?;
-            crate::audit::log(
-                &mut conn,
-                Some(&viewer.user.login),
-                "session",
-                "sign_out",
-                serde_json::json!({}),
-                app.now(),
-            )
-            .map_err(UiError::internal)?;
-            accounts::sign_out(&mut conn, &token).map_err(UiError::internal)
+            accounts::sign_out(&mut conn, &token, &viewer.user.login, app.now()).map_err(UiError::internal)
         })
         .await
         .map_err(UiError::internal)??;

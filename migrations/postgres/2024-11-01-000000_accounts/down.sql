@@ -1,0 +1,10 @@
+DROP TRIGGER audit_log_no_truncate ON audit_log;
+DROP TRIGGER audit_log_append_only ON audit_log;
+DROP FUNCTION audit_log_append_only();
+ALTER TABLE sessions DROP COLUMN last_seen_at;
+ALTER TABLE users DROP COLUMN active_since;
+ALTER TABLE users DROP COLUMN disabled_reason;
+ALTER TABLE users DROP COLUMN leaves_on;
+ALTER TABLE users DROP COLUMN locked_until;
+ALTER TABLE users DROP COLUMN failed_sign_ins;
+ALTER TABLE users DROP COLUMN last_sign_in_at;

@@ -1,0 +1,132 @@
+//! The access log of what people look at (MHLW checklist 2-(6)): every
+//! request a signed-in user makes — a page or API read of personal data, an
+//! export, a print, a change — is logged with the user, the time, a category
+//! and the operation, by one middleware, so a new screen cannot forget it.
+//!
+//! The extractors that authenticate ([`super::auth::CurrentUser`] and
+//! [`super::ui::Viewer`]) mark the request with [`note_reader`]; requests
+//! nobody signed in to (static files, the health check, the sign-in page)
+//! carry no personal data and are not logged here. Sign-in and sign-out are
+//! logged by `accounts`; imports, purges and other changes also log their
+//! own detailed entries.
+//!
+//! A read is logged before its answer leaves: if the entry cannot be
+//! written, the reader gets a 500 instead of the data (fail closed).
+
+use crate::app::App;
+use crate::db::models::User;
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::middleware::Next;
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+
+/// Who made a request (set by the authenticating extractors).
+#[derive(Debug, Clone)]
+struct Reader {
+    login: String,
+}
+
+/// Marks the request as made by `user`, for the access log.
+pub fn note_reader(req: &HttpRequest, user: &User) {
+    req.extensions_mut().insert(Reader {
+        login: user.login.clone(),
+    });
+}
+
+/// The access-log category of a request: `print`, `export`, `read` or
+/// `change`; `None` for the session endpoints, which `accounts` logs.
+pub fn category(method: &Method, path: &str, query: &str) -> Option<&'static str> {
+    if matches!(path, "/login" | "/logout" | "/api/v1/sessions") {
+        return None;
+    }
+    if !matches!(*method, Method::GET | Method::HEAD) {
+        return Some("change");
+    }
+    let exported = [".csv", ".xlsx", ".ics"].iter().any(|ext| path.ends_with(ext))
+        || query.split('&').any(|kv| matches!(kv, "format=csv" | "format=xlsx"));
+    if path.starts_with("/print") || path.starts_with("/api/v1/inspection") {
+        Some("print")
+    } else if exported || path.starts_with("/admin/") && path.contains("export") {
+        Some("export")
+    } else {
+        Some("read")
+    }
+}
+
+/// The middleware: runs the request, then logs it when a signed-in user
+/// made it.
+pub async fn log_access(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let method = req.method().clone();
+    let path = req.path().to_string();
+    let query = req.query_string().to_string();
+    let res = next.call(req).await?;
+    let reader = res.request().extensions().get::<Reader>().cloned();
+    let (Some(reader), Some(category)) = (reader, category(&method, &path, &query)) else {
+        return Ok(res.map_into_left_body());
+    };
+    let Some(app) = res.request().app_data::<web::Data<App>>().cloned() else {
+        return Ok(res.map_into_left_body());
+    };
+    let pattern = res.request().match_pattern().unwrap_or_else(|| path.clone());
+    let operation = format!("{method} {pattern}");
+    let detail = serde_json::json!({
+        "path": path,
+        "query": query,
+        "status": res.status().as_u16(),
+    });
+    let now = app.now();
+    let written = web::block(move || -> Result<(), String> {
+        let mut conn = app.pool.get().map_err(|e| e.to_string())?;
+        crate::audit::log(&mut conn, Some(&reader.login), category, &operation, detail, now).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r);
+    match written {
+        Ok(()) => Ok(res.map_into_left_body()),
+        Err(e) if category == "change" => {
+            // The change is done; refusing the answer now would mislead.
+            tracing::error!(error = %e, "access log entry not written for a change");
+            Ok(res.map_into_left_body())
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "access log entry not written; answer withheld");
+            let (req, _) = res.into_parts();
+            let resp = HttpResponse::InternalServerError().json(serde_json::json!({
+                "error": "access_log_unavailable",
+                "message": "アクセスログを記録できないため表示できません。管理者に連絡してください。",
+                "message_en": "the access log cannot be written, so nothing is shown",
+            }));
+            Ok(ServiceResponse::new(req, resp).map_into_right_body())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_fall_into_the_categories_of_the_log() {
+        assert_eq!(category(&Method::GET, "/doctors/D001", "month=2024-06"), Some("read"));
+        assert_eq!(
+            category(&Method::GET, "/api/v1/reports/monthly", "format=csv"),
+            Some("export")
+        );
+        assert_eq!(
+            category(&Method::GET, "/imports/result/x/rejected.csv", ""),
+            Some("export")
+        );
+        assert_eq!(category(&Method::GET, "/admin/users/export.csv", ""), Some("export"));
+        assert_eq!(category(&Method::GET, "/print/pack", "month=2024-06"), Some("print"));
+        assert_eq!(category(&Method::GET, "/print/pack.xlsx", ""), Some("print"));
+        assert_eq!(category(&Method::GET, "/api/v1/inspection", ""), Some("print"));
+        assert_eq!(category(&Method::POST, "/interviews/3/record", ""), Some("change"));
+        assert_eq!(category(&Method::POST, "/login", ""), None);
+        assert_eq!(category(&Method::DELETE, "/api/v1/sessions", ""), None);
+    }
+}

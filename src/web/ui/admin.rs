@@ -1,0 +1,425 @@
+//! The administrator's screens (MHLW checklist 2-(4) to 2-(6)): the user
+//! ledger (利用者ID台帳) with each account's state and the actions on it
+//! (disable, enable, leaving date), the access log with filters and its
+//! chain check, both exportable as CSV; and every user's own password
+//! change.
+
+use super::{html, with_conn, PageCtx, UiError, Viewer};
+use crate::accounts::{self, AccountError, LedgerLine, Role};
+use crate::app::App;
+use crate::audit::{self, Filter, VerifyReport};
+use crate::db::models::AuditEntry;
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpResponse};
+use askama::Template;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+const ADMIN: [Role; 1] = [Role::Admin];
+/// Log entries per page on the screen.
+const PAGE: i64 = 100;
+/// The most entries one CSV export holds (narrow the filter for more).
+const EXPORT_MAX: i64 = 100_000;
+
+fn csv_download(bytes: Vec<u8>, name: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(bytes)
+}
+
+fn back_to(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish()
+}
+
+// ---------------------------------------------------------------------------
+// The user ledger.
+// ---------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "admin_users.html")]
+struct UsersPage {
+    ctx: PageCtx,
+    lines: Vec<LedgerLine>,
+    unused_days: i64,
+    message: String,
+}
+
+impl UsersPage {
+    fn state_label(&self, l: &LedgerLine) -> String {
+        match self.ctx.lang {
+            super::Lang::Ja => l.state_label.clone(),
+            super::Lang::En => l.state.label_en(),
+        }
+    }
+    fn role_label(&self, l: &LedgerLine) -> &'static str {
+        match self.ctx.lang {
+            super::Lang::Ja => l.role_label,
+            super::Lang::En => l.role.code(),
+        }
+    }
+    fn time(&self, t: &Option<chrono::NaiveDateTime>) -> String {
+        t.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|| "—".into())
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct MessageQuery {
+    done: Option<String>,
+}
+
+#[get("/admin/users")]
+async fn users_page(app: web::Data<App>, viewer: Viewer, q: web::Query<MessageQuery>) -> Result<HttpResponse, UiError> {
+    viewer.require(&ADMIN)?;
+    let now = app.now();
+    let lines = with_conn(&app, move |conn| accounts::ledger(conn, now).map_err(UiError::internal)).await?;
+    let message = match q.done.as_deref() {
+        Some("disable") => viewer
+            .ctx(&app)
+            .tr("アカウントを停止しました。", "The account was disabled."),
+        Some("enable") => viewer
+            .ctx(&app)
+            .tr("アカウントを有効にしました。", "The account was enabled."),
+        Some("leave") => viewer
+            .ctx(&app)
+            .tr("退職日を記録しました。", "The leaving date was recorded."),
+        _ => "",
+    }
+    .to_string();
+    html(&UsersPage {
+        ctx: viewer.ctx(&app),
+        lines,
+        unused_days: app.settings.accounts.unused_days,
+        message,
+    })
+}
+
+#[get("/admin/users/export.csv")]
+async fn users_csv(app: web::Data<App>, viewer: Viewer) -> Result<HttpResponse, UiError> {
+    viewer.require(&ADMIN)?;
+    let now = app.now();
+    let bytes = with_conn(&app, move |conn| {
+        let lines = accounts::ledger(conn, now).map_err(UiError::internal)?;
+        accounts::ledger_csv(&lines).map_err(UiError::internal)
+    })
+    .await?;
+    Ok(csv_download(bytes, &format!("users-{}.csv", now.date())))
+}
+
+#[derive(Debug, Deserialize)]
+struct AccountAction {
+    csrf: String,
+    /// For the leaving date: `YYYY-MM-DD`, or empty to clear it.
+    leaves_on: Option<String>,
+}
+
+fn account_error(viewer: &Viewer, e: AccountError) -> UiError {
+    match e {
+        AccountError::NoSuchUser(_) => UiError::NotFound(viewer.lang),
+        AccountError::Db(e) => UiError::internal(e),
+        other => UiError::BadRequest(viewer.lang, other.to_string()),
+    }
+}
+
+#[post("/admin/users/{login}/{action}")]
+async fn account_action(
+    app: web::Data<App>,
+    viewer: Viewer,
+    path: web::Path<(String, String)>,
+    form: web::Form<AccountAction>,
+) -> Result<HttpResponse, UiError> {
+    viewer.require(&ADMIN)?;
+    viewer.check_csrf(&form.csrf)?;
+    let (login, action) = path.into_inner();
+    let leaves_on = match form.leaves_on.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(d) => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+            UiError::BadRequest(
+                viewer.lang,
+                format!("退職日は YYYY-MM-DD で入力してください: {d:?} / the leaving date must be YYYY-MM-DD"),
+            )
+        })?),
+    };
+    if action == "disable" && login == viewer.user.login {
+        return Err(UiError::BadRequest(
+            viewer.lang,
+            "自分自身のアカウントは停止できません / you cannot disable your own account".into(),
+        ));
+    }
+    let now = app.now();
+    let actor = viewer.user.login.clone();
+    let v = viewer.clone();
+    let act = action.clone();
+    with_conn(&app, move |conn| {
+        let done = match act.as_str() {
+            "disable" => accounts::disable(conn, &login, Some(&actor), now),
+            "enable" => accounts::enable(conn, &login, Some(&actor), now),
+            "leave" => accounts::set_leaving_date(conn, &login, leaves_on, Some(&actor), now),
+            _ => return Err(UiError::NotFound(v.lang)),
+        };
+        done.map_err(|e| account_error(&v, e))
+    })
+    .await?;
+    Ok(back_to(&format!("/admin/users?done={action}")))
+}
+
+// ---------------------------------------------------------------------------
+// The access log.
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+struct LogQuery {
+    from: Option<String>,
+    to: Option<String>,
+    actor: Option<String>,
+    category: Option<String>,
+    page: Option<i64>,
+    verify: Option<String>,
+}
+
+impl LogQuery {
+    fn filter(&self, viewer: &Viewer) -> Result<Filter, UiError> {
+        let date = |v: &Option<String>, what: &str| -> Result<Option<NaiveDate>, UiError> {
+            match v.as_deref().map(str::trim) {
+                None | Some("") => Ok(None),
+                Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map(Some).map_err(|_| {
+                    UiError::BadRequest(
+                        viewer.lang,
+                        format!("{what}は YYYY-MM-DD で入力してください: {d:?} / dates are YYYY-MM-DD"),
+                    )
+                }),
+            }
+        };
+        let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+        Ok(Filter {
+            from: date(&self.from, "開始日")?,
+            to: date(&self.to, "終了日")?,
+            actor: text(&self.actor),
+            category: text(&self.category),
+        })
+    }
+
+    /// The filter as a query string (for paging and the export link).
+    fn query(&self) -> String {
+        let part = |k: &str, v: &Option<String>| {
+            v.as_deref()
+                .filter(|s| !s.is_empty())
+                .map(|v| format!("{k}={}&", super::urlencode(v)))
+                .unwrap_or_default()
+        };
+        format!(
+            "{}{}{}{}",
+            part("from", &self.from),
+            part("to", &self.to),
+            part("actor", &self.actor),
+            part("category", &self.category)
+        )
+    }
+}
+
+/// One line of the log screen.
+struct LogLine {
+    e: AuditEntry,
+    name: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_audit.html")]
+struct AuditPage {
+    ctx: PageCtx,
+    lines: Vec<LogLine>,
+    from: String,
+    to: String,
+    actor: String,
+    category: String,
+    categories: Vec<(&'static str, &'static str)>,
+    page: i64,
+    more: bool,
+    query: String,
+    verify: Option<VerifyReport>,
+}
+
+impl AuditPage {
+    fn category_label<'a>(&self, c: &'a str) -> &'a str {
+        match self.ctx.lang {
+            super::Lang::Ja => audit::category_label_ja(c),
+            super::Lang::En => c,
+        }
+    }
+}
+
+fn names(conn: &mut crate::db::AnyConnection) -> Result<HashMap<String, String>, UiError> {
+    use crate::db::schema::users;
+    use diesel::prelude::*;
+    let pairs: Vec<(String, Option<String>)> = users::table
+        .select((users::login, users::name))
+        .load(conn)
+        .map_err(UiError::internal)?;
+    Ok(pairs.into_iter().filter_map(|(l, n)| Some((l, n?))).collect())
+}
+
+#[get("/admin/audit")]
+async fn audit_page(app: web::Data<App>, viewer: Viewer, q: web::Query<LogQuery>) -> Result<HttpResponse, UiError> {
+    viewer.require(&ADMIN)?;
+    let q = q.into_inner();
+    let filter = q.filter(&viewer)?;
+    let page = q.page.unwrap_or(0).max(0);
+    let verify = q.verify.is_some();
+    let (entries, names, report) = with_conn(&app, move |conn| {
+        let entries = audit::entries(conn, &filter, PAGE + 1, page * PAGE).map_err(UiError::internal)?;
+        let report = if verify {
+            Some(audit::verify(conn).map_err(UiError::internal)?)
+        } else {
+            None
+        };
+        Ok((entries, names(conn)?, report))
+    })
+    .await?;
+    let more = entries.len() as i64 > PAGE;
+    let lines = entries
+        .into_iter()
+        .take(PAGE as usize)
+        .map(|e| LogLine {
+            name: e.actor.as_ref().and_then(|a| names.get(a)).cloned().unwrap_or_default(),
+            e,
+        })
+        .collect();
+    let categories = audit::CATEGORIES
+        .iter()
+        .map(|c| (*c, audit::category_label_ja(c)))
+        .collect();
+    html(&AuditPage {
+        ctx: viewer.ctx(&app),
+        lines,
+        from: q.from.clone().unwrap_or_default(),
+        to: q.to.clone().unwrap_or_default(),
+        actor: q.actor.clone().unwrap_or_default(),
+        category: q.category.clone().unwrap_or_default(),
+        categories,
+        page,
+        more,
+        query: q.query(),
+        verify: report,
+    })
+}
+
+#[get("/admin/audit/export.csv")]
+async fn audit_csv(app: web::Data<App>, viewer: Viewer, q: web::Query<LogQuery>) -> Result<HttpResponse, UiError> {
+    viewer.require(&ADMIN)?;
+    let filter = q.filter(&viewer)?;
+    let bytes = with_conn(&app, move |conn| {
+        let entries = audit::entries(conn, &filter, EXPORT_MAX, 0).map_err(UiError::internal)?;
+        audit::to_csv(&entries, &names(conn)?).map_err(UiError::internal)
+    })
+    .await?;
+    Ok(csv_download(bytes, &format!("access-log-{}.csv", app.now().date())))
+}
+
+// ---------------------------------------------------------------------------
+// One's own password.
+// ---------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "account_password.html")]
+struct PasswordPage {
+    ctx: PageCtx,
+    error: String,
+    done: bool,
+    min_chars: usize,
+}
+
+#[derive(Debug, Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+#[get("/account/password")]
+async fn password_page(app: web::Data<App>, viewer: Viewer, q: web::Query<DoneQuery>) -> Result<HttpResponse, UiError> {
+    html(&PasswordPage {
+        ctx: viewer.ctx(&app),
+        error: String::new(),
+        done: q.done.is_some(),
+        min_chars: app.settings.accounts.password_min_chars,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+struct PasswordForm {
+    csrf: String,
+    current: String,
+    new_password: String,
+    confirm: String,
+}
+
+#[post("/account/password")]
+async fn change_password(
+    app: web::Data<App>,
+    viewer: Viewer,
+    form: web::Form<PasswordForm>,
+) -> Result<HttpResponse, UiError> {
+    viewer.check_csrf(&form.csrf)?;
+    let form = form.into_inner();
+    let page = |error: String| {
+        let mut resp = html(&PasswordPage {
+            ctx: viewer.ctx(&app),
+            error,
+            done: false,
+            min_chars: app.settings.accounts.password_min_chars,
+        })?;
+        *resp.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
+        Ok(resp)
+    };
+    if form.new_password != form.confirm {
+        return page(
+            viewer
+                .ctx(&app)
+                .tr(
+                    "新しいパスワードが確認欄と一致しません。",
+                    "The new passwords do not match.",
+                )
+                .into(),
+        );
+    }
+    let now = app.now();
+    let policy = app.settings.accounts.clone();
+    let login = viewer.user.login.clone();
+    let result = with_conn(&app, move |conn| {
+        match accounts::set_password(
+            conn,
+            &login,
+            Some(&form.current),
+            &form.new_password,
+            &policy,
+            Some(&login),
+            now,
+        ) {
+            Ok(()) => Ok(Ok(())),
+            Err(AccountError::Db(e)) => Err(UiError::internal(e)),
+            Err(e) => Ok(Err(e.to_string())),
+        }
+    })
+    .await?;
+    match result {
+        Ok(()) => Ok(back_to("/account/password?done=1")),
+        Err(message) => {
+            let shown = match viewer.lang {
+                super::Lang::Ja => message.split(" / ").next().unwrap_or(&message).to_string(),
+                super::Lang::En => message.rsplit(" / ").next().unwrap_or(&message).to_string(),
+            };
+            page(shown)
+        }
+    }
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(users_page)
+        .service(users_csv)
+        .service(account_action)
+        .service(audit_page)
+        .service(audit_csv)
+        .service(password_page)
+        .service(change_password);
+}
