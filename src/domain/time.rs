@@ -75,18 +75,20 @@ impl ClockReading {
     pub fn parse(s: &str) -> Result<Self, ClockError> {
         let err = || ClockError::Unreadable(s.to_string());
         let mut parts = s.trim().split(':');
-        let mut field = |max_len: usize| -> Result<Option<i64>, ClockError> {
+        // Hours take one or two digits (`7:05`, `25:30`); minutes and
+        // seconds exactly two (`7:5` is refused, not read as 07:05).
+        let mut field = |lengths: std::ops::RangeInclusive<usize>| -> Result<Option<i64>, ClockError> {
             match parts.next() {
                 None => Ok(None),
-                Some(p) if !p.is_empty() && p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit()) => {
+                Some(p) if lengths.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) => {
                     p.parse::<i64>().map(Some).map_err(|_| err())
                 }
                 Some(_) => Err(err()),
             }
         };
-        let h = field(2)?.ok_or_else(err)?;
-        let m = field(2)?.ok_or_else(err)?;
-        let sec = field(2)?.unwrap_or(0);
+        let h = field(1..=2)?.ok_or_else(err)?;
+        let m = field(2..=2)?.ok_or_else(err)?;
+        let sec = field(2..=2)?.unwrap_or(0);
         if parts.next().is_some() {
             return Err(err());
         }
@@ -167,6 +169,9 @@ mod tests {
             "ab:cd",
             "08時00分",
             "1:2345",
+            "7:5",
+            "07:05:7",
+            "123:00",
         ] {
             assert!(ClockReading::parse(bad).is_err(), "{bad:?} should be refused");
         }

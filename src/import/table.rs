@@ -10,6 +10,7 @@ use super::fields::normalise;
 use super::header::{Columns, Field};
 use super::{decode, FileError, Lined, Parsed, RowError};
 use csv::StringRecord;
+use std::cell::Cell;
 
 /// One record being read, and the problems found in it so far.
 pub(crate) struct Cells<'a> {
@@ -83,9 +84,23 @@ impl Cells<'_> {
         self.errors.push(RowError {
             line: self.line,
             column,
-            reason,
+            reason: shorten(reason),
         });
     }
+}
+
+/// The longest reason kept (in characters): a reason quotes the value it
+/// refuses, and a 1 MB cell must not make a 1 MB report.
+const MAX_REASON_CHARS: usize = 300;
+
+/// A reason cut to [`MAX_REASON_CHARS`], saying how long it was.
+fn shorten(reason: String) -> String {
+    let n = reason.chars().count();
+    if n <= MAX_REASON_CHARS {
+        return reason;
+    }
+    let head: String = reason.chars().take(MAX_REASON_CHARS).collect();
+    format!("{head}…（以下省略、全{n}文字） / (cut, {n} characters)")
 }
 
 /// Reads a CSV file against `fields`, calling `row` on every non-blank
@@ -103,11 +118,20 @@ pub(crate) fn read_table<T>(
         .has_headers(false)
         .flexible(true)
         .from_reader(decoded.text.as_bytes());
+    // Where the last record read starts, blank ones included: with a quote
+    // left open, that record runs to the end of the file.
+    let last_start = Cell::new(None);
     // The csv crate already skips empty lines; lines of only commas or spaces
     // (spreadsheets pad exports with them) are blank too.
     let mut records = reader
         .records()
-        .filter(|r| !matches!(r, Ok(record) if record.iter().all(|c| c.trim().is_empty())));
+        .inspect(|r| {
+            if let Ok(record) = r {
+                last_start.set(record.position().map(csv::Position::byte));
+            }
+        })
+        .filter(|r| !matches!(r, Ok(record) if record.iter().all(|c| c.trim().is_empty())))
+        .peekable();
     let mut lines = Lines {
         text: decoded.text.as_bytes(),
         at: 0,
@@ -117,6 +141,13 @@ pub(crate) fn read_table<T>(
         .next()
         .ok_or(FileError::Empty)?
         .map_err(|e| lines.csv_error(e))?;
+    let quote_open = quote_left_open(decoded.text.as_bytes());
+    if quote_open && records.peek().is_none() && last_start.get() == header.position().map(csv::Position::byte) {
+        return Err(FileError::Csv {
+            line: lines.of(header.position()),
+            message: "引用符が閉じられていません (unclosed quote)".to_string(),
+        });
+    }
     let columns = Columns::map(&header, fields)?;
     let mut parsed = Parsed {
         rows: Vec::new(),
@@ -124,9 +155,11 @@ pub(crate) fn read_table<T>(
         ignored_columns: columns.ignored.clone(),
         encoding: decoded.encoding,
     };
+    let mut last_record = None;
     for record in records {
         let record = record.map_err(|e| lines.csv_error(e))?;
         let line = lines.of(record.position());
+        last_record = Some((record.position().map(csv::Position::byte), line));
         let mut cells = Cells {
             columns: &columns,
             record: &record,
@@ -158,7 +191,45 @@ pub(crate) fn read_table<T>(
             }
         }
     }
+    // A quote left open swallows every line after it into one value, which
+    // an ignored last column would hide: refuse the record it opened in.
+    if let Some((_, line)) = last_record.filter(|(start, _)| quote_open && *start == last_start.get()) {
+        if parsed.rows.last().is_some_and(|r| r.line == line) {
+            parsed.rows.pop();
+            parsed.rejected.push(RowError {
+                line,
+                column: None,
+                reason: "引用符が閉じられていません（この行からファイルの最後までが一つの値になります） / unclosed quote: the rest of the file was read as one value".to_string(),
+            });
+        }
+    }
     Ok(parsed)
+}
+
+/// Whether the text ends inside a quoted field (csv-core's states with the
+/// reader's settings: `"` opens a field only at its start, `""` inside one
+/// is a quote). The csv crate reads such a field to the end of the file.
+fn quote_left_open(text: &[u8]) -> bool {
+    let (mut field_start, mut quoted, mut closing) = (true, false, false);
+    for &b in text {
+        if quoted {
+            match (closing, b) {
+                (false, b'"') => closing = true,
+                (false, _) => {}
+                (true, b'"') => closing = false,
+                (true, _) => (quoted, closing) = (false, false),
+            }
+            if quoted {
+                continue;
+            }
+        }
+        match b {
+            b',' | b'\n' | b'\r' => field_start = true,
+            b'"' if field_start => (quoted, field_start) = (true, false),
+            _ => field_start = false,
+        }
+    }
+    quoted && !closing
 }
 
 /// Physical line numbers, counted from the text. The csv crate's own count
@@ -247,6 +318,26 @@ mod tests {
     }
 
     #[test]
+    fn a_quote_left_open_in_an_ignored_column_or_the_header_hides_no_rows() {
+        let rows = "D001,2024-06-01,08:00,17:00,\"oops\nD002,2024-06-01,08:00,17:00,x\n";
+        let parsed = parse_shifts(format!("staff_id,date,clock_in,clock_out,備考\n{rows}").as_bytes()).unwrap();
+        assert!(parsed.rows.is_empty());
+        assert_eq!(parsed.rejected.len(), 1);
+        assert_eq!(parsed.rejected[0].line, 2);
+        assert!(parsed.rejected[0].reason.contains("unclosed quote"));
+        let header = format!("staff_id,date,clock_in,clock_out,\"備考\n{}", rows.replace('"', ""));
+        assert!(matches!(
+            parse_shifts(header.as_bytes()),
+            Err(FileError::Csv { line: 1, .. })
+        ));
+        // Closed quotes, a quote inside a field and a quote on a blank last line are fine.
+        for ok in ["\"a\"\"b\"", "a\"b", "x\n\"  "] {
+            let text = format!("staff_id,date,clock_in,clock_out,備考\nD001,2024-06-01,08:00,17:00,{ok}\n");
+            assert_eq!(parse_shifts(text.as_bytes()).unwrap().rows.len(), 1, "{ok:?}");
+        }
+    }
+
+    #[test]
     fn random_garbage_bytes_are_refused_without_panicking() {
         let mut rng = Lcg(7);
         for _ in 0..2000 {
@@ -304,5 +395,17 @@ mod tests {
             );
             assert!(parsed.rejected.iter().all(|e| e.reason.contains(" / ")));
         }
+    }
+
+    #[test]
+    fn a_huge_refused_value_makes_a_short_reason() {
+        let reason = shorten(format!(
+            "日付が読めません: {:?} / unreadable date",
+            "9".repeat(1_000_000)
+        ));
+        assert!(reason.chars().count() < MAX_REASON_CHARS + 60, "{}", reason.len());
+        assert!(reason.starts_with("日付が読めません: \"999"));
+        assert!(reason.contains("全1000030文字"), "{reason}");
+        assert_eq!(shorten("短い理由 / short".into()), "短い理由 / short");
     }
 }

@@ -21,5 +21,6 @@ mod monitoring;
 mod print;
 mod purge;
 mod reports;
+mod robustness;
 mod smtp;
 mod ui;
