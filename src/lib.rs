@@ -13,6 +13,7 @@ pub mod demo;
 pub mod discrepancies;
 pub mod domain;
 pub mod export;
+pub mod generate;
 pub mod html;
 pub mod import;
 pub mod ingest;

@@ -101,6 +101,8 @@ enum Command {
     Backup { file: PathBuf },
     /// Put a backup back (stop the service first).
     Restore { file: PathBuf },
+    /// Write example files of any size (doctors, timecard, roster, PC log), for benchmarks.
+    Generate(kinmu::generate::GenerateArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -487,6 +489,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut conn = app.pool.get()?;
             kinmu::backup::backup(&app.database, &mut conn, &file)?;
             println!("{}", serde_json::json!({ "backup": file.display().to_string() }));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate(args) => {
+            let summary = kinmu::generate::run(&args)?;
+            println!("{}", serde_json::to_string(&summary)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Restore { file } => {
