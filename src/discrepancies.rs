@@ -283,6 +283,7 @@ pub fn resolve(conn: &mut AnyConnection, req: &ResolveRequest) -> Result<Resolve
         return Err(ResolveError::ReasonTooLong);
     }
     write_transaction(conn, |conn| {
+        crate::db::bump_data_version(conn)?;
         let doctor = queries::doctor_by_staff_id(conn, req.staff_id)?
             .ok_or_else(|| ResolveError::UnknownDoctor(req.staff_id.to_string()))?;
         let already: Option<(String, Option<String>)> = discrepancy_resolutions::table

@@ -226,6 +226,7 @@ fn apply<T>(
             },
         )?;
         (p.write)(conn, batch_id)?;
+        crate::db::bump_data_version(conn)?;
         queries::insert_audit(
             conn,
             &NewAuditEntry {

@@ -109,6 +109,9 @@ pub fn purge(
 ) -> Result<PurgeReport, DbError> {
     let result = write_transaction(conn, |conn| -> Result<PurgeReport, Abort> {
         let mut report = delete_expired(conn, today)?;
+        if report.total() > 0 {
+            crate::db::bump_data_version(conn)?;
+        }
         if dry_run {
             report.dry_run = true;
             return Err(Abort::DryRun(report));
@@ -355,6 +358,7 @@ pub fn delete_work_records(
             )?;
             return Ok(Err(refusal));
         }
+        crate::db::bump_data_version(conn)?;
         let first_kept = through.next().first_day();
         let cutoff = midnight(first_kept);
         let expired: Vec<i64> = timecard_rows::table

@@ -8,6 +8,7 @@
 
 pub mod models;
 pub mod queries;
+pub mod reads;
 pub mod schema;
 
 use diesel::connection::SimpleConnection;
@@ -159,8 +160,9 @@ pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Pool, DbError> {
     let mut conn = establish(url)?;
     run_migrations(&mut conn)?;
     drop(conn);
-    // SQLite serialises writers anyway; a small pool avoids lock churn.
-    let size = if url.is_postgres() { max_size } else { max_size.min(4) };
+    // SQLite serialises writers anyway (readers run side by side in WAL
+    // mode); a small pool avoids lock churn.
+    let size = if url.is_postgres() { max_size } else { max_size.min(8) };
     r2d2::Pool::builder()
         .max_size(size.max(1))
         .connection_timeout(Duration::from_secs(30))
@@ -188,6 +190,23 @@ where
             .execute(conn)?;
         f(conn)
     })
+}
+
+/// Notes, inside a write transaction, that the data the figures are
+/// computed from changed (see [`data_version`]).
+pub fn bump_data_version(conn: &mut AnyConnection) -> QueryResult<()> {
+    diesel::update(schema::write_lock::table)
+        .set(schema::write_lock::data_version.eq(schema::write_lock::data_version + 1))
+        .execute(conn)
+        .map(drop)
+}
+
+/// The version of the data the figures are computed from: it changes with
+/// every import, discrepancy resolution and deletion, and only then.
+pub fn data_version(conn: &mut AnyConnection) -> QueryResult<i64> {
+    schema::write_lock::table
+        .select(schema::write_lock::data_version)
+        .first(conn)
 }
 
 #[cfg(test)]

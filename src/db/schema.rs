@@ -120,6 +120,7 @@ diesel::table! {
     write_lock (id) {
         id -> Integer,
         counter -> BigInt,
+        data_version -> BigInt,
     }
 }
 

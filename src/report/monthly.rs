@@ -6,7 +6,7 @@
 //! doctor, and each doctor is computed in one pass.
 
 use crate::db::models::{CorruptRow, Doctor};
-use crate::db::{queries, AnyConnection, DbError};
+use crate::db::{queries, reads, AnyConnection, DbError};
 use crate::domain::discrepancy::{discrepancy_days, DiscrepancyDay, PcSession};
 use crate::domain::hours::{earliest_relevant_start, RuleConfig};
 use crate::domain::projection::{project, Projection};
@@ -154,7 +154,7 @@ pub fn load_rows_of(
     let mut rows: HashMap<i64, DoctorRows> = HashMap::new();
 
     let from = earliest_relevant_start(month, cfg.week_start);
-    for (s, _) in queries::current_timecard(conn, doctor_ids, from, after_t)? {
+    for s in reads::current_timecard_rows(conn, doctor_ids, from, after_t)? {
         rows.entry(s.doctor_id)
             .or_default()
             .timecard
@@ -162,18 +162,32 @@ pub fn load_rows_of(
     }
     let month_end = midnight(month.next().first_day());
     if after_t < month_end {
-        for s in queries::current_roster(conn, doctor_ids, after_t, month_end)? {
+        for s in reads::current_roster_rows(conn, doctor_ids, after_t, month_end)? {
             rows.entry(s.doctor_id)
                 .or_default()
                 .roster
                 .push(s.shift("roster_rows")?);
         }
     }
-    for s in queries::pc_sessions_between(conn, doctor_ids, midnight(month.first_day()), after_t)? {
-        rows.entry(s.doctor_id).or_default().pc.push(PcSession {
-            logon: s.logon_at,
-            logoff: s.logoff_at,
-        });
+    // A month's sessions are most of the rows: look each doctor up once per
+    // run of their sessions (the rows come grouped by doctor), then put each
+    // doctor's sessions in time order (already so on SQLite).
+    let sessions = reads::pc_sessions_in(conn, doctor_ids, midnight(month.first_day()), after_t)?;
+    let mut run = sessions.as_slice();
+    while let Some(&(doctor_id, _, _)) = run.first() {
+        let n = run.iter().position(|s| s.0 != doctor_id).unwrap_or(run.len());
+        let pc = &mut rows.entry(doctor_id).or_default().pc;
+        pc.extend(run[..n].iter().map(|&(_, on, off)| PcSession {
+            logon: on.0,
+            logoff: off.0,
+        }));
+        run = &run[n..];
+    }
+    drop(sessions);
+    for r in rows.values_mut() {
+        if !r.pc.is_sorted() {
+            r.pc.sort_unstable();
+        }
     }
     for r in queries::resolutions_between(conn, month.first_day(), t)?
         .into_iter()

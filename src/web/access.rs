@@ -11,10 +11,12 @@
 //! own detailed entries.
 //!
 //! A read is logged before its answer leaves: if the entry cannot be
-//! written, the reader gets a 500 instead of the data (fail closed).
+//! written, the reader gets a 500 instead of the data (fail closed). Entries
+//! go through [`crate::audit::Sink`], which commits the entries of requests
+//! arriving together in one transaction.
 
 use crate::app::App;
-use crate::db::models::User;
+use crate::db::models::{NewAuditEntry, User};
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
@@ -78,14 +80,17 @@ pub async fn log_access(
         "query": query,
         "status": res.status().as_u16(),
     });
-    let now = app.now();
-    let written = web::block(move || -> Result<(), String> {
-        let mut conn = app.pool.get().map_err(|e| e.to_string())?;
-        crate::audit::log(&mut conn, Some(&reader.login), category, &operation, detail, now).map_err(|e| e.to_string())
-    })
-    .await
-    .map_err(|e| e.to_string())
-    .and_then(|r| r);
+    let entry = NewAuditEntry {
+        at: app.now(),
+        actor: Some(reader.login),
+        category: category.to_string(),
+        operation,
+        detail: detail.to_string(),
+    };
+    let written = match app.audit_sink() {
+        Ok(sink) => sink.log(entry).await,
+        Err(e) => Err(e.to_string()),
+    };
     match written {
         Ok(()) => Ok(res.map_into_left_body()),
         Err(e) if category == "change" => {

@@ -10,6 +10,7 @@ mod auth;
 mod error;
 mod interviews;
 pub mod limit;
+pub mod report_cache;
 pub mod ui;
 
 pub use error::ApiError;
@@ -163,24 +164,61 @@ async fn monthly_report(
         ));
     }
     let (month, as_of) = month_and_as_of(&app, q.month.as_deref(), q.as_of.as_deref())?;
-    let mut report = load_monthly(&app, month, as_of).await?;
-    if me.role == Role::Manager {
-        let login = me.user.login.clone();
-        let pool = app.pool.clone();
-        let mine: std::collections::HashSet<String> = web::block(move || -> Result<_, ApiError> {
-            let mut conn = pool.get().map_err(ApiError::internal)?;
-            let all = crate::db::queries::all_doctors(&mut conn).map_err(ApiError::internal)?;
-            Ok(all
-                .into_iter()
-                .filter(|d| d.manager_login.as_deref() == Some(login.as_str()))
-                .map(|d| d.staff_id)
-                .collect())
-        })
-        .await
-        .map_err(ApiError::internal)??;
-        report.doctors.retain(|d| mine.contains(&d.staff_id));
+    let cached = cached_monthly(&app, month, as_of).await?;
+    if me.role != Role::Manager {
+        return Ok(HttpResponse::Ok().content_type("application/json").body(cached.json));
     }
+    let login = me.user.login.clone();
+    let pool = app.pool.clone();
+    let mine: std::collections::HashSet<String> = web::block(move || -> Result<_, ApiError> {
+        let mut conn = pool.get().map_err(ApiError::internal)?;
+        let all = crate::db::queries::all_doctors(&mut conn).map_err(ApiError::internal)?;
+        Ok(all
+            .into_iter()
+            .filter(|d| d.manager_login.as_deref() == Some(login.as_str()))
+            .map(|d| d.staff_id)
+            .collect())
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    let mut report = (*cached.report).clone();
+    report.doctors.retain(|d| mine.contains(&d.staff_id));
     Ok(HttpResponse::Ok().json(report))
+}
+
+/// The monthly report from the cache while the data has not changed, else
+/// computed (once, however many ask at the same time) and kept.
+async fn cached_monthly(app: &App, month: YearMonth, as_of: NaiveDate) -> Result<report_cache::Cached, ApiError> {
+    let pool = app.pool.clone();
+    let version = || {
+        let pool = pool.clone();
+        async move {
+            web::block(move || -> Result<i64, ApiError> {
+                let mut conn = pool.get().map_err(ApiError::internal)?;
+                crate::db::data_version(&mut conn).map_err(ApiError::internal)
+            })
+            .await
+            .map_err(ApiError::internal)?
+        }
+    };
+    if let Some(hit) = app.reports.get(month, as_of, version().await?) {
+        return Ok(hit);
+    }
+    let _turn = app.reports.computing.lock().await;
+    // Read the version before computing: data changed meanwhile gets a new
+    // version, so a report is never kept under a version newer than its data.
+    let v = version().await?;
+    if let Some(hit) = app.reports.get(month, as_of, v) {
+        return Ok(hit);
+    }
+    let report = load_monthly(app, month, as_of).await?;
+    let json = serde_json::to_vec(&report).map_err(ApiError::internal)?;
+    let cached = report_cache::Cached {
+        report: std::sync::Arc::new(report),
+        json: json.into(),
+    };
+    app.reports.put(month, as_of, v, cached.clone());
+    Ok(cached)
 }
 
 /// Builds the monthly report on the blocking pool.

@@ -20,6 +20,7 @@ mod imports;
 mod monitoring;
 mod print;
 mod purge;
+mod report_cache;
 mod reports;
 mod robustness;
 mod smtp;

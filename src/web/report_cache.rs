@@ -1,0 +1,86 @@
+//! The monthly report, computed once per month, as-of day and version of the
+//! data (see [`crate::db::data_version`]), and kept — with its JSON already
+//! written — until an import, resolution or deletion changes the data. Many
+//! people (and scripts) asking for the same month then cost one computation.
+
+use crate::domain::time::YearMonth;
+use crate::report::MonthlyReport;
+use actix_web::web::Bytes;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Reports kept at most (months × as-of days); the oldest go first.
+const KEEP: usize = 16;
+
+/// A computed report and its JSON.
+#[derive(Debug, Clone)]
+pub struct Cached {
+    pub report: Arc<MonthlyReport>,
+    pub json: Bytes,
+}
+
+type Key = (YearMonth, NaiveDate);
+
+#[derive(Debug, Default)]
+pub struct ReportCache {
+    entries: Mutex<HashMap<Key, (i64, u64, Cached)>>,
+    /// One computation at a time: the others wait and find it cached.
+    pub computing: tokio::sync::Mutex<()>,
+}
+
+impl ReportCache {
+    /// The report of `month` as of `as_of` if computed at data `version`.
+    pub fn get(&self, month: YearMonth, as_of: NaiveDate, version: i64) -> Option<Cached> {
+        let entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        entries
+            .get(&(month, as_of))
+            .filter(|(v, _, _)| *v == version)
+            .map(|(_, _, c)| c.clone())
+    }
+
+    /// Keeps a report computed at data `version`.
+    pub fn put(&self, month: YearMonth, as_of: NaiveDate, version: i64, cached: Cached) {
+        let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let stamp = entries.values().map(|(_, s, _)| *s).max().unwrap_or(0) + 1;
+        entries.insert((month, as_of), (version, stamp, cached));
+        while entries.len() > KEEP {
+            let Some(oldest) = entries.iter().min_by_key(|(_, (_, s, _))| *s).map(|(k, _)| *k) else {
+                break;
+            };
+            entries.remove(&oldest);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cached(month: &str) -> Cached {
+        Cached {
+            report: Arc::new(MonthlyReport {
+                month: month.into(),
+                as_of: NaiveDate::from_ymd_opt(2024, 6, 20).unwrap(),
+                doctors: vec![],
+            }),
+            json: Bytes::from(month.to_string()),
+        }
+    }
+
+    #[test]
+    fn a_report_is_kept_for_its_data_version_only_and_the_oldest_go_first() {
+        let c = ReportCache::default();
+        let june = YearMonth::parse("2024-06").unwrap();
+        let day = NaiveDate::from_ymd_opt(2024, 6, 20).unwrap();
+        c.put(june, day, 7, cached("2024-06"));
+        assert_eq!(c.get(june, day, 7).unwrap().json, Bytes::from("2024-06"));
+        assert!(c.get(june, day, 8).is_none(), "the data changed");
+        assert!(c.get(june, day.succ_opt().unwrap(), 7).is_none());
+        for i in 0..KEEP as u32 {
+            c.put(june, NaiveDate::from_ymd_opt(2025, 1, 1 + i).unwrap(), 7, cached("x"));
+        }
+        assert!(c.get(june, day, 7).is_none(), "the oldest went");
+        assert_eq!(c.entries.lock().unwrap().len(), KEEP);
+    }
+}

@@ -1,0 +1,63 @@
+//! The monthly report API answers from a cache while the data is unchanged,
+//! and never a stale report after an import, a resolution or a deletion.
+
+use crate::helpers::*;
+use actix_web::{test as atest, web};
+use kinmu::accounts::Role;
+use kinmu::ingest::ImportKind;
+
+#[test]
+fn the_cached_report_follows_every_change_of_the_data() {
+    each_backend(|db| {
+        db.import_ok(ImportKind::Doctors, &read_sample("worked-doctors.csv"));
+        db.import_ok(ImportKind::Timecard, &read_sample("worked-timecard.csv"));
+        db.add_user("jinji", Role::Hr, None, None);
+        actix_web::rt::System::new().block_on(async {
+            let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
+            let req = atest::TestRequest::post()
+                .uri("/api/v1/sessions")
+                .set_json(serde_json::json!({"login": "jinji", "password": PASSWORD}))
+                .to_request();
+            let body: serde_json::Value = atest::call_and_read_body_json(&service, req).await;
+            let token = body["token"].as_str().unwrap().to_string();
+            let get = || {
+                atest::TestRequest::get()
+                    .uri("/api/v1/reports/monthly?month=2024-06&as_of=2024-06-30")
+                    .insert_header(("Authorization", format!("Bearer {token}")))
+                    .to_request()
+            };
+            let first: serde_json::Value = atest::call_and_read_body_json(&service, get()).await;
+            let again: serde_json::Value = atest::call_and_read_body_json(&service, get()).await;
+            assert_eq!(first, again);
+            let expected = db.report("2024-06", "2024-06-30");
+            assert_eq!(first, serde_json::to_value(&expected).unwrap(), "{:?}", db.backend);
+
+            // An import changes the figures: the next answer has them.
+            let before = first["doctors"][0]["total_work_minutes"].as_i64().unwrap();
+            db.import_ok(
+                ImportKind::Timecard,
+                b"staff_id,date,clock_in,clock_out,break_minutes,kind\nX1,2024-06-29,09:00,12:00,0,work\n",
+            );
+            let after: serde_json::Value = atest::call_and_read_body_json(&service, get()).await;
+            let x1 = after["doctors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|d| d["staff_id"] == "X1")
+                .unwrap();
+            let x1_before = first["doctors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|d| d["staff_id"] == "X1")
+                .unwrap();
+            assert_eq!(
+                x1["total_work_minutes"].as_i64().unwrap(),
+                x1_before["total_work_minutes"].as_i64().unwrap() + 180,
+                "{:?}: before {before}",
+                db.backend
+            );
+            assert_eq!(after, serde_json::to_value(db.report("2024-06", "2024-06-30")).unwrap());
+        });
+    });
+}
