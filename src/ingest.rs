@@ -133,12 +133,12 @@ impl From<CorruptRow> for Tx {
 /// and nothing was written.
 pub fn run(conn: &mut AnyConnection, req: &ImportRequest) -> Result<ImportReport, ImportError> {
     let started = Instant::now();
-    let result = match req.kind {
+    let result = with_import_cache(conn, |conn| match req.kind {
         ImportKind::Doctors => apply(conn, req, import::parse_doctors(req.bytes)?, doctors),
         ImportKind::Timecard => apply(conn, req, import::parse_shifts(req.bytes)?, timecard),
         ImportKind::Roster => apply(conn, req, import::parse_shifts(req.bytes)?, roster),
         ImportKind::Pclog => apply(conn, req, import::parse_pclog(req.bytes)?, pclog),
-    };
+    });
     if let Ok(r) = &result {
         tracing::info!(
             kind = %req.kind,
@@ -154,6 +154,52 @@ pub fn run(conn: &mut AnyConnection, req: &ImportRequest) -> Result<ImportReport
         );
     }
     result
+}
+
+/// SQLite's page cache during an import, in KiB (a fixed bound, whatever the
+/// file's size).
+const IMPORT_CACHE_KIB: i64 = 32 * 1024;
+
+/// Runs `f` with a larger SQLite page cache. With the default 2 MiB, a large
+/// import's dirty index pages no longer fit and SQLite spills them to the WAL
+/// before the commit, then reads them back; a bigger cache only changes
+/// memory use, not what is written or when it is durable. The connection's
+/// own setting is restored afterwards (it may be a pooled one).
+fn with_import_cache<T>(conn: &mut AnyConnection, f: impl FnOnce(&mut AnyConnection) -> T) -> T {
+    use diesel::connection::SimpleConnection;
+    use diesel::RunQueryDsl;
+    let AnyConnection::Sqlite(sqlite) = conn else {
+        return f(conn);
+    };
+    #[derive(diesel::QueryableByName)]
+    struct CacheSize {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        cache_size: i64,
+    }
+    let before = diesel::sql_query("PRAGMA cache_size")
+        .get_result::<CacheSize>(sqlite)
+        .ok()
+        .map(|c| c.cache_size);
+    // Only ever enlarged: a connection configured bigger keeps its cache.
+    let enlarge = before.is_some_and(|b| cache_kib(b) < IMPORT_CACHE_KIB);
+    if enlarge {
+        let _ = sqlite.batch_execute(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"));
+    }
+    let result = f(conn);
+    if let (true, Some(before), AnyConnection::Sqlite(sqlite)) = (enlarge, before, conn) {
+        let _ = sqlite.batch_execute(&format!("PRAGMA cache_size = {before}"));
+    }
+    result
+}
+
+/// A `PRAGMA cache_size` value in KiB: negative is KiB, positive is pages
+/// (counted at the largest page size, 64 KiB, to stay on the safe side).
+fn cache_kib(value: i64) -> i64 {
+    if value < 0 {
+        -value
+    } else {
+        value.saturating_mul(64)
+    }
 }
 
 /// Writes a planned import's rows, given the batch id.
@@ -612,53 +658,79 @@ fn pclog(conn: &mut AnyConnection, rows: Vec<Lined<import::PcRecord>>, req: &Imp
     accounts.extend(doctors.iter().map(|d| (d.staff_id.as_str(), d.id)));
 
     let mut rejected = Vec::new();
-    let mut sessions: Vec<(usize, NewPcSession)> = Vec::with_capacity(rows.len());
-    for Lined { line, value } in rows {
-        let Some(&doctor_id) = accounts.get(value.account.as_str()) else {
-            rejected.push(row_error(
-                line,
-                Some("staff_id"),
-                format!("アカウント {:?} に該当する医師がいません（職員番号またはPCアカウント） / no doctor has this staff id or PC account", value.account),
-            ));
-            continue;
-        };
-        sessions.push((
-            line,
-            NewPcSession {
+    // Collected from `rows.into_iter()`, which lets the standard library
+    // reuse the records' buffer for the sessions (they are the same size)
+    // instead of holding both at once.
+    let sessions: Vec<NewPcSession> = rows
+        .into_iter()
+        .filter_map(|Lined { line, value }| {
+            let Some(&doctor_id) = accounts.get(value.account.as_str()) else {
+                rejected.push(row_error(
+                    line,
+                    Some("staff_id"),
+                    format!("アカウント {:?} に該当する医師がいません（職員番号またはPCアカウント） / no doctor has this staff id or PC account", value.account),
+                ));
+                return None;
+            };
+            Some(NewPcSession {
                 doctor_id,
                 pc_name: value.pc_name.unwrap_or_default(),
                 logon_at: value.logon,
                 logoff_at: value.logoff,
                 batch_id: None,
                 source_line: line_i32(line),
-            },
-        ));
+            })
+        })
+        .collect();
+    // A session is new unless an earlier row of the file or a stored session
+    // has its key. The keys borrow their PC names (from `sessions` and
+    // `stored`) rather than copying them, and sessions are compared sorted
+    // (ties in file order) instead of through a set of a million keys.
+    type Key<'a> = (i64, &'a str, NaiveDateTime, NaiveDateTime);
+    fn key(s: &NewPcSession) -> Key<'_> {
+        (s.doctor_id, s.pc_name.as_str(), s.logon_at, s.logoff_at)
     }
-    type Key = (i64, String, NaiveDateTime, NaiveDateTime);
-    let key = |s: &NewPcSession| -> Key { (s.doctor_id, s.pc_name.clone(), s.logon_at, s.logoff_at) };
-    let mut seen: HashSet<Key> = HashSet::new();
+    let mut stored: Vec<StoredPcSession> = Vec::new();
     if let (Some(min), Some(max)) = (
-        sessions.iter().map(|(_, s)| s.logon_at).min(),
-        sessions.iter().map(|(_, s)| s.logon_at).max(),
+        sessions.iter().map(|s| s.logon_at).min(),
+        sessions.iter().map(|s| s.logon_at).max(),
     ) {
-        let mut ids: Vec<i64> = sessions.iter().map(|(_, s)| s.doctor_id).collect();
+        let mut ids: Vec<i64> = sessions.iter().map(|s| s.doctor_id).collect();
         ids.sort_unstable();
         ids.dedup();
         for chunk in ids.chunks(500) {
-            for s in queries::pc_sessions_between(conn, Some(chunk), min, max + Duration::seconds(1))? {
-                seen.insert((s.doctor_id, s.pc_name, s.logon_at, s.logoff_at));
-            }
+            stored.extend(queries::pc_sessions_between(
+                conn,
+                Some(chunk),
+                min,
+                max + Duration::seconds(1),
+            )?);
         }
     }
-    let mut unchanged = 0;
-    let mut inserts = Vec::new();
-    for (_, s) in sessions {
-        if seen.insert(key(&s)) {
-            inserts.push(s);
-        } else {
-            unchanged += 1;
+    let mut stored_keys: Vec<Key> = stored
+        .iter()
+        .map(|s| (s.doctor_id, s.pc_name.as_str(), s.logon_at, s.logoff_at))
+        .collect();
+    stored_keys.sort_unstable();
+    let mut order: Vec<usize> = (0..sessions.len()).collect();
+    order.sort_unstable_by(|&a, &b| key(&sessions[a]).cmp(&key(&sessions[b])).then(a.cmp(&b)));
+    let mut keep = vec![false; sessions.len()];
+    let mut previous: Option<Key> = None;
+    for &i in &order {
+        let k = key(&sessions[i]);
+        if previous != Some(k) && stored_keys.binary_search(&k).is_err() {
+            keep[i] = true;
         }
+        previous = Some(k);
     }
+    drop(order);
+    drop(stored_keys);
+    drop(stored);
+    let unchanged = keep.iter().filter(|k| !**k).count();
+    let mut keep = keep.into_iter();
+    let mut inserts = sessions;
+    inserts.retain(|_| keep.next().unwrap_or(false));
+    inserts.shrink_to_fit();
     let _ = req;
     Ok(Plan {
         inserted: inserts.len(),

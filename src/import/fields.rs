@@ -9,13 +9,21 @@ use crate::domain::shift::parse_weekday;
 use crate::domain::time::ClockReading;
 use crate::domain::{Kind, Level, Minutes};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Weekday};
-use unicode_normalization::UnicodeNormalization;
+use std::borrow::Cow;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// What every cell goes through first: NFKC (full-width digits, colons,
 /// slashes and spaces become ASCII) and trimming.
-pub(crate) fn normalise(cell: &str) -> String {
+///
+/// Most cells are already in NFKC (all ASCII text is, and so are most
+/// Japanese names and labels); the quick check proves it without building a
+/// normalised copy, so those cells are only trimmed, borrowed from the file.
+pub(crate) fn normalise(cell: &str) -> Cow<'_, str> {
+    if is_nfkc_quick(cell.chars()) == IsNormalized::Yes {
+        return Cow::Borrowed(cell.trim());
+    }
     let nfkc: String = cell.nfkc().collect();
-    nfkc.trim().to_string()
+    Cow::Owned(nfkc.trim().to_string())
 }
 
 /// `s` if it is all ASCII digits and `len` long, as a number.
@@ -154,6 +162,46 @@ mod tests {
         assert_eq!(normalise("　０８：３０ "), "08:30");
         assert_eq!(normalise("２０２４／０６／０１"), "2024/06/01");
         assert_eq!(normalise("山田　太郎"), "山田 太郎");
+    }
+
+    #[test]
+    fn the_quick_path_gives_what_full_nfkc_gives() {
+        let full = |s: &str| -> String { s.nfkc().collect::<String>().trim().to_string() };
+        let mut cells: Vec<String> = [
+            " D001 ",
+            "\t2024/06/01\t",
+            "山田 太郎",
+            "日勤",
+            "宿日直(許可)",
+            "ｶﾀｶﾅ",
+            "①",
+            "髙橋",
+            "ｱ\u{ff9e}",
+            "e\u{301}",
+            "\u{212b}",
+            "Å",
+            "ﬁ",
+            "",
+            "   ",
+            "ＡＢＣ",
+            "か\u{3099}",
+            "が",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every ASCII character, and a range of Japanese and compatibility ones.
+        cells.extend(
+            (0u32..0x80)
+                .chain(0x3000..0x3100)
+                .chain(0xff00..0xfff0)
+                .filter_map(char::from_u32)
+                .map(String::from),
+        );
+        for cell in &cells {
+            assert_eq!(normalise(cell), full(cell), "{cell:?}");
+        }
+        assert!(matches!(normalise(" D001,x "), Cow::Borrowed("D001,x")));
     }
 
     #[test]

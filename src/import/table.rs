@@ -32,7 +32,7 @@ impl Cells<'_> {
         let columns = self.columns;
         let (column, cell) = match columns.find(field) {
             Some((index, header)) => (Some(header), normalise(self.record.get(index).unwrap_or(""))),
-            None => (None, String::new()),
+            None => (None, std::borrow::Cow::Borrowed("")),
         };
         // A line break inside a value is almost always an unclosed quote that
         // swallowed the following lines; refusing it keeps them visible.
