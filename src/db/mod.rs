@@ -165,6 +165,9 @@ pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Pool, DbError> {
     let size = if url.is_postgres() { max_size } else { max_size.min(8) };
     r2d2::Pool::builder()
         .max_size(size.max(1))
+        // Open connections as they are needed: a command uses one, and
+        // r2d2 would otherwise connect all of them before starting.
+        .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(30))
         .build(Manager { url: url.clone() })
         .map_err(|e| DbError::Connect(e.to_string()))
