@@ -28,11 +28,11 @@
 
 use crate::accounts::{NewAccount, Role};
 use crate::db::{queries, AnyConnection};
-use crate::domain::time::midnight;
 use crate::domain::YearMonth;
 use crate::import::FileError;
 use crate::ingest::{self, ImportError, ImportKind, ImportRequest};
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Timelike};
+use crate::sim::{clock_out, day_rows, fortnight_day, hm, minutes, Pattern, Rng, Row, RowKind};
+use chrono::{Duration, NaiveDate, NaiveDateTime, Timelike};
 use std::fmt::Write as _;
 
 /// The four example files, as bytes ready to import.
@@ -246,13 +246,13 @@ struct Profile {
     /// | `D` | day shift (日勤), staying on for `stay` minutes |
     /// | `S` | day shift, then self-study (自己研鑽) |
     /// | `h` | Saturday morning clinic |
-    /// | `T` | day shift, then night duty without permit (宿日直) 17:00→翌始業 |
+    /// | `T` | day shift, then night duty without permit (宿直) 17:00→翌始業 |
     /// | `P` | day shift, then permitted night duty (宿日直許可) |
     /// | `A` | the morning after a duty (明け): on until noon or so |
     /// | `L` | the morning after a duty, but on until the evening |
     /// | `N` | night shift (夜勤) 16:30→翌09:00 |
     /// | `E` | weekend day duty (日直, without permit) |
-    /// | `W` | weekend 24-hour duty (without permit) |
+    /// | `W` | weekend 24-hour duty (宿日直, without permit) |
     /// | `X` | side job at another hospital (副業) |
     /// | `-` | day off |
     fortnight: &'static str,
@@ -424,39 +424,17 @@ const PROFILES: [Profile; 12] = [
 
 /// The hospital's scheduled start (所定始業), minutes after midnight.
 const HOSPITAL_START: i64 = 8 * 60 + 30;
-const DAY: i64 = 24 * 60;
 
-/// A row's kind, written in Japanese as attendance systems do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum RowKind {
-    Day,
-    Night,
-    Duty,
-    DutyPermitted,
-    SelfStudy,
-    SideJob,
-}
-
-impl RowKind {
-    fn label(self) -> &'static str {
-        match self {
-            RowKind::Day => "日勤",
-            RowKind::Night => "夜勤",
-            RowKind::Duty => "宿日直",
-            RowKind::DutyPermitted => "宿日直許可",
-            RowKind::SelfStudy => "自己研鑽",
-            RowKind::SideJob => "副業",
+impl Profile {
+    /// The shape of this doctor's days (no late evenings: the demo's
+    /// figures are meant to stay where they are).
+    fn pattern(&self) -> Pattern {
+        Pattern {
+            start: self.scheduled_start.unwrap_or(HOSPITAL_START),
+            stay: self.stay,
+            late_evenings: false,
         }
     }
-}
-
-/// One timecard or roster row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Row {
-    start: NaiveDateTime,
-    end: NaiveDateTime,
-    break_minutes: i64,
-    kind: RowKind,
 }
 
 /// The doctor's rows from `from` to `to`: as worked up to `today`, as
@@ -467,8 +445,8 @@ fn schedule(p: &Profile, index: usize, from: NaiveDate, to: NaiveDate, today: Na
     let mut rows: Vec<Row> = Vec::new();
     for date in from.iter_days().take_while(|d| *d <= to) {
         let code = codes.get(fortnight_day(date)).copied().unwrap_or('-');
-        let mut rng = Rng::new(date, index, 1);
-        for mut row in day_rows(p, code, date, date <= today, &mut rng) {
+        let mut rng = Rng::for_demo(date, index, 1);
+        for mut row in day_rows(&p.pattern(), code, date, date <= today, &mut rng) {
             if let Some(prev) = rows.last() {
                 row.start = row.start.max(prev.end);
             }
@@ -478,57 +456,6 @@ fn schedule(p: &Profile, index: usize, from: NaiveDate, to: NaiveDate, today: Na
         }
     }
     rows
-}
-
-/// Position of `date` in the two-week pattern (0 = a Sunday).
-fn fortnight_day(date: NaiveDate) -> usize {
-    // 2000-01-02 was a Sunday.
-    let epoch = NaiveDate::from_ymd_opt(2000, 1, 2).unwrap_or(NaiveDate::MIN);
-    (date - epoch).num_days().rem_euclid(14) as usize
-}
-
-/// The rows of one day code. Worked days vary (arrival a few minutes early,
-/// a varying stay); planned days use the doctor's usual stay, rounded to
-/// half an hour, as a roster would.
-fn day_rows(p: &Profile, code: char, date: NaiveDate, worked: bool, rng: &mut Rng) -> Vec<Row> {
-    let s = p.scheduled_start.unwrap_or(HOSPITAL_START);
-    let (early, stay) = if worked {
-        (rng.between(0, 12), rng.between(p.stay.0, p.stay.1))
-    } else {
-        (0, (p.stay.0 + p.stay.1) / 60 * 30)
-    };
-    let row = |from: i64, to: i64, break_minutes: i64, kind: RowKind| Row {
-        start: midnight(date) + Duration::minutes(from),
-        end: midnight(date) + Duration::minutes(to),
-        break_minutes,
-        kind,
-    };
-    // 所定 7:45 with an hour's break, plus the stay.
-    let day_shift = row(s - early, s + 525 + stay, 60, RowKind::Day);
-    let before_duty = row(s - early, 17 * 60, 45, RowKind::Day);
-    match code {
-        'D' => vec![day_shift],
-        'S' => {
-            let study_from = day_shift.end + Duration::minutes(30);
-            let study = Row {
-                start: study_from,
-                end: study_from + Duration::minutes(rng.between(60, 120)),
-                break_minutes: 0,
-                kind: RowKind::SelfStudy,
-            };
-            vec![day_shift, study]
-        }
-        'h' => vec![row(s - early, 12 * 60 + 30 + stay / 2, 0, RowKind::Day)],
-        'T' => vec![before_duty, row(17 * 60, DAY + s, 60, RowKind::Duty)],
-        'P' => vec![before_duty, row(17 * 60, DAY + s, 0, RowKind::DutyPermitted)],
-        'A' => vec![row(s, 12 * 60 + stay, 0, RowKind::Day)],
-        'L' => vec![row(s, 21 * 60 + stay, 60, RowKind::Day)],
-        'N' => vec![row(16 * 60 + 30, DAY + 9 * 60, 60, RowKind::Night)],
-        'E' => vec![row(s, 17 * 60 + 30, 60, RowKind::Duty)],
-        'W' => vec![row(s, DAY + s, 120, RowKind::Duty)],
-        'X' => vec![row(9 * 60, 17 * 60, 60, RowKind::SideJob)],
-        _ => Vec::new(),
-    }
 }
 
 /// One timecard or roster line (without its line end): the attendance
@@ -544,20 +471,6 @@ fn shift_line(staff_id: &str, r: &Row, date_format: &str, break_text: &str) -> S
     )
 }
 
-/// The end as the timecard writes it: `HH:MM` on the start day; for duty
-/// ending the next morning `HH:MM` too (read as the next day, rules §1);
-/// otherwise past 24 (`33:00` = next day 09:00).
-fn clock_out(r: &Row) -> String {
-    let days = (r.end.date() - r.start.date()).num_days();
-    let next_morning = days == 1 && r.end.time() <= r.start.time();
-    let duty = matches!(r.kind, RowKind::Duty | RowKind::DutyPermitted);
-    if days == 0 || (duty && next_morning) {
-        r.end.format("%H:%M").to_string()
-    } else {
-        format!("{}:{:02}", i64::from(r.end.hour()) + 24 * days, r.end.minute())
-    }
-}
-
 /// PC sessions during the worked rows: charting during day and night
 /// shifts, an evening's notes on duty, reading during self-study, nothing
 /// at the other hospital. On some days the PC stays on 45–90 minutes past
@@ -567,7 +480,7 @@ fn pc_sessions(p: &Profile, index: usize, rows: &[&Row]) -> Vec<(NaiveDateTime, 
     for (i, r) in rows.iter().enumerate() {
         // Seeded by the row itself, so a day's sessions never depend on
         // where the file starts.
-        let mut rng = Rng::new(
+        let mut rng = Rng::for_demo(
             r.start.date(),
             index,
             2 + u64::from(r.start.time().num_seconds_from_midnight()),
@@ -590,7 +503,9 @@ fn pc_sessions(p: &Profile, index: usize, rows: &[&Row]) -> Vec<(NaiveDateTime, 
                 };
                 (logon, logoff)
             }
-            RowKind::Duty => (at(rng.between(20, 60)), at(rng.between(180, 300).min(length - 10))),
+            RowKind::NightDuty | RowKind::DayDuty | RowKind::FullDuty => {
+                (at(rng.between(20, 60)), at(rng.between(180, 300).min(length - 10)))
+            }
             RowKind::DutyPermitted => (at(rng.between(90, 150)), at(rng.between(160, 200))),
             RowKind::SelfStudy => (at(5), r.end - Duration::minutes(5)),
             RowKind::SideJob => continue,
@@ -602,46 +517,11 @@ fn pc_sessions(p: &Profile, index: usize, rows: &[&Row]) -> Vec<(NaiveDateTime, 
     sessions
 }
 
-fn minutes(from: NaiveDateTime, to: NaiveDateTime) -> i64 {
-    (to - from).num_minutes()
-}
-
-/// `HH:MM` of minutes after midnight.
-fn hm(m: i64) -> String {
-    format!("{:02}:{:02}", m / 60, m % 60)
-}
-
-/// A tiny deterministic generator (SplitMix64), seeded per day, doctor and
-/// purpose so that a day's rows do not depend on the rest of the month.
-struct Rng(u64);
-
-impl Rng {
-    fn new(date: NaiveDate, doctor: usize, purpose: u64) -> Rng {
-        let day = u64::from(date.num_days_from_ce().unsigned_abs());
-        Rng(day
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            .wrapping_add(((doctor as u64) << 32) | purpose))
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number from `lo` to `hi`, both included.
-    fn between(&mut self, lo: i64, hi: i64) -> i64 {
-        let span = (hi - lo).max(0).unsigned_abs() + 1;
-        lo + (self.next() % span) as i64
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::db::{open, DatabaseUrl, Pool};
+    use crate::domain::time::midnight;
     use crate::domain::{RuleConfig, Shift};
     use crate::import::{decode, parse_doctors, parse_pclog, parse_shifts};
     use crate::report::{monthly, DoctorMonth};
@@ -717,7 +597,7 @@ mod tests {
         }
         // Night shifts end past 24; duty ends the next morning as 08:30.
         assert!(text.contains(",16:30,33:00,60,夜勤"));
-        assert!(text.contains(",17:00,08:30,60,宿日直\r\n"));
+        assert!(text.contains(",17:00,08:30,60,宿直\r\n"));
         let doctors = decode(&files.doctors).unwrap().text;
         assert!(doctors.starts_with("staff_id,name,department,level,email"));
         assert!(doctors.contains("d001@example.org"));

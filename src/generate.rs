@@ -29,6 +29,7 @@
 //! same whatever the period around it.
 
 use crate::domain::time::{midnight, YearMonth};
+use crate::sim::{clock_out, day_rows, fortnight_day, hm, minute_of_day, minutes, Pattern, Rng, Row, RowKind};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Timelike, Weekday};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -368,7 +369,7 @@ impl Generator {
         for date in self.from.iter_days().take_while(|x| *x <= last) {
             let code = d.code(self.opts.seed, date);
             let mut rng = Rng::new(self.opts.seed, d.index, date, 1);
-            for mut row in day_rows(d, code, date, actual, &mut rng) {
+            for mut row in day_rows(&d.pattern(), code, date, actual, &mut rng) {
                 if let Some(prev) = rows.last() {
                     row.start = row.start.max(prev.end);
                 }
@@ -559,7 +560,6 @@ fn push_datetime(s: &mut String, t: NaiveDateTime) {
 
 /// The hospital's scheduled start (所定始業), minutes after midnight.
 const HOSPITAL_START: i64 = 8 * 60 + 30;
-const DAY: i64 = 24 * 60;
 
 /// A department, its PC names' prefix and its head's login (所属長).
 #[derive(Debug)]
@@ -794,6 +794,15 @@ struct Doctor {
 }
 
 impl Doctor {
+    /// The shape of this doctor's days.
+    fn pattern(&self) -> Pattern {
+        Pattern {
+            start: self.start,
+            stay: self.archetype.stay,
+            late_evenings: true,
+        }
+    }
+
     fn new(seed: u64, index: u64, width: usize) -> Doctor {
         let mut rng = Rng::seeded(seed, index, 0, 0);
         let total: i64 = ARCHETYPES.iter().map(|a| a.weight).sum();
@@ -841,13 +850,6 @@ impl Doctor {
     }
 }
 
-/// Position of `date` in the two-week pattern (0 = a Sunday).
-fn fortnight_day(date: NaiveDate) -> usize {
-    // 2000-01-02 was a Sunday.
-    let days = date.num_days_from_ce() - 730_121;
-    days.rem_euclid(14) as usize
-}
-
 /// Japan's national holidays (国民の祝日), near enough for a work pattern:
 /// the fixed days, the Monday holidays, and the equinoxes as the 20th of
 /// March and the 23rd of September (substitute holidays are left out).
@@ -872,165 +874,6 @@ pub fn is_national_holiday(d: NaiveDate) -> bool {
         || (m == 7 && nth_monday(3))
         || (m == 9 && nth_monday(3))
         || (m == 10 && nth_monday(2))
-}
-
-/// A row's kind, written in Japanese as attendance systems do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum RowKind {
-    Day,
-    Night,
-    NightDuty,
-    DayDuty,
-    FullDuty,
-    DutyPermitted,
-    SelfStudy,
-    SideJob,
-}
-
-impl RowKind {
-    fn label(self) -> &'static str {
-        match self {
-            RowKind::Day => "日勤",
-            RowKind::Night => "夜勤",
-            RowKind::NightDuty => "宿直",
-            RowKind::DayDuty => "日直",
-            RowKind::FullDuty => "宿日直",
-            RowKind::DutyPermitted => "宿日直許可",
-            RowKind::SelfStudy => "自己研鑽",
-            RowKind::SideJob => "副業",
-        }
-    }
-
-    /// Whether the hospital's PCs are used during such a row.
-    fn uses_pc(self) -> bool {
-        self != RowKind::SideJob
-    }
-
-    fn is_duty(self) -> bool {
-        matches!(
-            self,
-            RowKind::NightDuty | RowKind::DayDuty | RowKind::FullDuty | RowKind::DutyPermitted
-        )
-    }
-}
-
-/// One timecard or roster row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Row {
-    start: NaiveDateTime,
-    end: NaiveDateTime,
-    break_minutes: i64,
-    kind: RowKind,
-}
-
-/// The rows of one day code. Worked days vary (arrival a few minutes
-/// early, a varying stay, now and then a late evening); planned days use
-/// the doctor's usual stay, rounded to half an hour, as a roster would.
-fn day_rows(d: &Doctor, code: char, date: NaiveDate, worked: bool, rng: &mut Rng) -> Vec<Row> {
-    let s = d.start;
-    let (lo, hi) = d.archetype.stay;
-    let (early, stay) = if worked {
-        let late_evening = if rng.below(20) == 0 { rng.between(60, 180) } else { 0 };
-        (rng.between(0, 12), rng.between(lo, hi) + late_evening)
-    } else {
-        (0, (lo + hi) / 60 * 30)
-    };
-    let row = |from: i64, to: i64, break_minutes: i64, kind: RowKind| Row {
-        start: midnight(date) + Duration::minutes(from),
-        end: midnight(date) + Duration::minutes(to),
-        break_minutes,
-        kind,
-    };
-    // 所定 7:45 with an hour's break (08:30–17:15), plus the stay.
-    let day_shift = row(s - early, s + 525 + stay, 60, RowKind::Day);
-    let before_duty = row(s - early, 17 * 60, 45, RowKind::Day);
-    match code {
-        'D' => vec![day_shift],
-        'S' => {
-            let study_from = day_shift.end + Duration::minutes(30);
-            let study = Row {
-                start: study_from,
-                end: study_from + Duration::minutes(rng.between(60, 120)),
-                break_minutes: 0,
-                kind: RowKind::SelfStudy,
-            };
-            vec![day_shift, study]
-        }
-        'h' => vec![row(s - early, 12 * 60 + 30 + stay / 2, 0, RowKind::Day)],
-        'T' => vec![before_duty, row(17 * 60, DAY + s, 60, RowKind::NightDuty)],
-        'P' => vec![before_duty, row(17 * 60, DAY + s, 0, RowKind::DutyPermitted)],
-        'A' => vec![row(s, 12 * 60 + stay, 0, RowKind::Day)],
-        'L' => vec![row(s, 21 * 60 + stay, 60, RowKind::Day)],
-        'N' => vec![row(16 * 60 + 30, DAY + 9 * 60, 60, RowKind::Night)],
-        'E' => vec![row(s, 17 * 60 + 30, 60, RowKind::DayDuty)],
-        'W' => vec![row(s, DAY + s, 120, RowKind::FullDuty)],
-        'X' => vec![row(9 * 60, 17 * 60, 60, RowKind::SideJob)],
-        _ => Vec::new(),
-    }
-}
-
-/// The end as the timecard writes it: `HH:MM` on the start day; for duty
-/// ending the next morning `HH:MM` too (read as the next day, rules §1);
-/// otherwise past 24 (`33:00` = next day 09:00).
-fn clock_out(r: &Row) -> String {
-    let days = (r.end.date() - r.start.date()).num_days();
-    let next_morning = days == 1 && r.end.time() <= r.start.time();
-    if days == 0 || (r.kind.is_duty() && next_morning) {
-        hm(minute_of_day(r.end))
-    } else {
-        hm(minute_of_day(r.end) + DAY * days)
-    }
-}
-
-fn minute_of_day(t: NaiveDateTime) -> i64 {
-    i64::from(t.num_seconds_from_midnight() / 60)
-}
-
-fn minutes(from: NaiveDateTime, to: NaiveDateTime) -> i64 {
-    (to - from).num_minutes()
-}
-
-/// `HH:MM` of minutes after midnight (past 24 allowed).
-fn hm(m: i64) -> String {
-    format!("{:02}:{:02}", m / 60, m % 60)
-}
-
-/// A tiny deterministic generator (SplitMix64), seeded per run, doctor, day
-/// and purpose so that a day's rows do not depend on the rest of the period.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64, doctor: u64, date: NaiveDate, purpose: u64) -> Rng {
-        Rng::seeded(seed, doctor, u64::from(date.num_days_from_ce().unsigned_abs()), purpose)
-    }
-
-    fn seeded(seed: u64, doctor: u64, day: u64, purpose: u64) -> Rng {
-        let mut r = Rng(seed ^ 0x5EED_0000_0000_0000);
-        for part in [doctor, day, purpose] {
-            r.0 ^= part;
-            r.0 = r.next();
-        }
-        r
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number from `lo` to `hi`, both included.
-    fn between(&mut self, lo: i64, hi: i64) -> i64 {
-        let span = (hi - lo).max(0).unsigned_abs() + 1;
-        lo + (self.next() % span) as i64
-    }
-
-    /// A number below `n` (n > 0).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 #[cfg(test)]

@@ -20,5 +20,6 @@ pub mod ingest;
 pub mod monitor;
 pub mod records;
 pub mod report;
+mod sim;
 pub mod telemetry;
 pub mod web;
