@@ -255,7 +255,7 @@ pub fn load_day(conn: &mut AnyConnection, doctor_id: i64, day: NaiveDate) -> Res
         .unwrap_or(midnight(day + Duration::days(1)))
         .max(midnight(day + Duration::days(1)));
     let mut timecard = Vec::new();
-    for (s, _) in queries::current_timecard(conn, Some(&ids), midnight(day) - Duration::hours(48), until)? {
+    for (s, _, _) in queries::current_timecard(conn, Some(&ids), midnight(day) - Duration::hours(48), until)? {
         timecard.push(s.shift("timecard_rows")?);
     }
     Ok(DayRecords { sessions, timecard })

@@ -443,7 +443,7 @@ fn timecard(conn: &mut AnyConnection, rows: Vec<Lined<import::ShiftRecord>>, req
     let (rows, duplicates, mut rejected) = resolve_rows(rows, &ids);
     let stored = stored_around(conn, &rows, |conn, ids, from, to| {
         queries::current_timecard(conn, Some(ids), from, to)
-            .map(|v| v.into_iter().map(|(s, version)| (s, Some(version))).collect())
+            .map(|v| v.into_iter().map(|(s, version, _)| (s, Some(version))).collect())
     })?;
 
     // Classify each row against the stored current version with its key.

@@ -10,6 +10,7 @@ pub mod models;
 pub mod queries;
 pub mod reads;
 pub mod schema;
+pub mod timestamp;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;

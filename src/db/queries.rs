@@ -6,6 +6,7 @@
 
 use super::models::*;
 use super::schema::*;
+use super::timestamp::Ts;
 use super::{AnyConnection, MultiBackend};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -51,80 +52,6 @@ macro_rules! batch_insert {
     }};
 }
 
-/// A timestamp bound as diesel binds a `NaiveDateTime`, written without
-/// chrono's format machinery (which was a sixth of a bulk insert's time).
-///
-/// SQLite stores timestamps as text in diesel's `%F %T%.f` format; [`Ts`]
-/// writes exactly that text (the test below compares it with diesel's) and
-/// leaves the rare others (years outside 0–9999, leap seconds) to diesel.
-/// PostgreSQL's binary form is diesel's own.
-#[derive(Debug, Clone, Copy, diesel::expression::AsExpression)]
-#[diesel(sql_type = diesel::sql_types::Timestamp)]
-struct Ts(NaiveDateTime);
-
-impl Ts {
-    /// `YYYY-MM-DD HH:MM:SS[.fff|.ffffff|.fffffffff]`, as chrono's `%F %T%.f`.
-    fn text(&self) -> Option<String> {
-        use chrono::{Datelike, Timelike};
-        let t = &self.0;
-        let (year, nanos) = (t.year(), t.nanosecond());
-        if !(0..=9999).contains(&year) || nanos >= 1_000_000_000 {
-            return None;
-        }
-        fn digits(s: &mut String, n: u32, width: u32) {
-            for i in (0..width).rev() {
-                s.push(char::from(b'0' + (n / 10u32.pow(i) % 10) as u8));
-            }
-        }
-        let mut s = String::with_capacity(29);
-        digits(&mut s, year.unsigned_abs(), 4);
-        for (sep, n) in [
-            ('-', t.month()),
-            ('-', t.day()),
-            (' ', t.hour()),
-            (':', t.minute()),
-            (':', t.second()),
-        ] {
-            s.push(sep);
-            digits(&mut s, n, 2);
-        }
-        let (frac, width) = match nanos {
-            0 => (0, 0),
-            n if n % 1_000_000 == 0 => (n / 1_000_000, 3),
-            n if n % 1_000 == 0 => (n / 1_000, 6),
-            n => (n, 9),
-        };
-        if width > 0 {
-            s.push('.');
-            digits(&mut s, frac, width);
-        }
-        Some(s)
-    }
-}
-
-impl diesel::serialize::ToSql<diesel::sql_types::Timestamp, diesel::sqlite::Sqlite> for Ts {
-    fn to_sql<'b>(
-        &'b self,
-        out: &mut diesel::serialize::Output<'b, '_, diesel::sqlite::Sqlite>,
-    ) -> diesel::serialize::Result {
-        match self.text() {
-            Some(text) => {
-                out.set_value(text);
-                Ok(diesel::serialize::IsNull::No)
-            }
-            None => {
-                diesel::serialize::ToSql::<diesel::sql_types::Timestamp, diesel::sqlite::Sqlite>::to_sql(&self.0, out)
-            }
-        }
-    }
-}
-
-impl diesel::serialize::ToSql<diesel::sql_types::Timestamp, diesel::pg::Pg> for Ts {
-    fn to_sql<'b>(&'b self, out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>) -> diesel::serialize::Result {
-        diesel::serialize::ToSql::<diesel::sql_types::Timestamp, diesel::pg::Pg>::to_sql(&self.0, out)
-    }
-}
-
 pub fn all_doctors(conn: &mut AnyConnection) -> QueryResult<Vec<Doctor>> {
     doctors::table
         .select(Doctor::as_select())
@@ -151,35 +78,75 @@ pub fn update_doctor(conn: &mut AnyConnection, id: i64, fields: &DoctorFields) -
         .map(drop)
 }
 
+/// Current (not superseded) rows of a shift table starting in `[from, to)`,
+/// ordered by doctor and start; timestamps read as [`Ts`], which takes a
+/// query per backend. `$extra` columns follow the shift's.
+macro_rules! current_shifts {
+    ($conn:expr, $table:ident, $doctor_ids:expr, $from:expr, $to:expr, ($($extra:expr),*), $row:ty) => {{
+        macro_rules! query {
+            ($backend:ty) => {{
+                let q = $table::table
+                    .filter($table::superseded_at.is_null())
+                    .filter($table::start_at.ge($from))
+                    .filter($table::start_at.lt($to))
+                    .select((
+                        $table::id,
+                        $table::doctor_id,
+                        $table::kind,
+                        $table::start_at,
+                        $table::end_at,
+                        $table::break_minutes,
+                        $($extra),*
+                    ))
+                    .order(($table::doctor_id, $table::start_at))
+                    .into_boxed::<$backend>();
+                match $doctor_ids {
+                    Some(ids) => q.filter($table::doctor_id.eq_any(ids)),
+                    None => q,
+                }
+            }};
+        }
+        let rows: Vec<$row> = match $conn {
+            AnyConnection::Sqlite(c) => query!(diesel::sqlite::Sqlite).load(c)?,
+            AnyConnection::Postgresql(c) => query!(diesel::pg::Pg).load(c)?,
+        };
+        rows
+    }};
+}
+
+fn stored_shift(id: i64, doctor_id: i64, kind: String, start: Ts, end: Ts, break_minutes: i32) -> StoredShift {
+    StoredShift {
+        id,
+        doctor_id,
+        kind,
+        start_at: start.0,
+        end_at: end.0,
+        break_minutes,
+    }
+}
+
 /// Current (not superseded) timecard rows starting in `[from, to)`, with
-/// their version numbers; all doctors when `doctor_ids` is `None`.
+/// their version numbers and, for corrections, the reason given; all
+/// doctors when `doctor_ids` is `None`.
 pub fn current_timecard(
     conn: &mut AnyConnection,
     doctor_ids: Option<&[i64]>,
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> QueryResult<Vec<(StoredShift, i32)>> {
-    let mut q = timecard_rows::table
-        .filter(timecard_rows::superseded_at.is_null())
-        .filter(timecard_rows::start_at.ge(from))
-        .filter(timecard_rows::start_at.lt(to))
-        .select((
-            (
-                timecard_rows::id,
-                timecard_rows::doctor_id,
-                timecard_rows::kind,
-                timecard_rows::start_at,
-                timecard_rows::end_at,
-                timecard_rows::break_minutes,
-            ),
-            timecard_rows::version,
-        ))
-        .order((timecard_rows::doctor_id, timecard_rows::start_at))
-        .into_boxed::<MultiBackend>();
-    if let Some(ids) = doctor_ids {
-        q = q.filter(timecard_rows::doctor_id.eq_any(ids.to_vec()));
-    }
-    q.load(conn)
+) -> QueryResult<Vec<(StoredShift, i32, Option<String>)>> {
+    let rows = current_shifts!(
+        conn,
+        timecard_rows,
+        doctor_ids,
+        from,
+        to,
+        (timecard_rows::version, timecard_rows::correction_reason),
+        (i64, i64, String, Ts, Ts, i32, i32, Option<String>)
+    );
+    Ok(rows
+        .into_iter()
+        .map(|(id, d, k, s, e, b, version, reason)| (stored_shift(id, d, k, s, e, b), version, reason))
+        .collect())
 }
 
 /// Current planned rows starting in `[from, to)`.
@@ -189,24 +156,19 @@ pub fn current_roster(
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> QueryResult<Vec<StoredShift>> {
-    let mut q = roster_rows::table
-        .filter(roster_rows::superseded_at.is_null())
-        .filter(roster_rows::start_at.ge(from))
-        .filter(roster_rows::start_at.lt(to))
-        .select((
-            roster_rows::id,
-            roster_rows::doctor_id,
-            roster_rows::kind,
-            roster_rows::start_at,
-            roster_rows::end_at,
-            roster_rows::break_minutes,
-        ))
-        .order((roster_rows::doctor_id, roster_rows::start_at))
-        .into_boxed::<MultiBackend>();
-    if let Some(ids) = doctor_ids {
-        q = q.filter(roster_rows::doctor_id.eq_any(ids.to_vec()));
-    }
-    q.load(conn)
+    let rows = current_shifts!(
+        conn,
+        roster_rows,
+        doctor_ids,
+        from,
+        to,
+        (),
+        (i64, i64, String, Ts, Ts, i32)
+    );
+    Ok(rows
+        .into_iter()
+        .map(|(id, d, k, s, e, b)| stored_shift(id, d, k, s, e, b))
+        .collect())
 }
 
 /// PC sessions logged on in `[from, to)`.
@@ -377,63 +339,4 @@ pub fn table_counts(conn: &mut AnyConnection) -> QueryResult<Vec<(&'static str, 
         ),
         ("audit_log", audit_log::table.count().get_result(conn)?),
     ])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timestamps_are_bound_as_the_text_diesel_writes() {
-        let mut x: u64 = 1;
-        let mut next = move || {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            x >> 33
-        };
-        let base = NaiveDate::from_ymd_opt(0, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
-        for i in 0..20_000 {
-            let secs = (next() % (10_000 * 366 * 86_400)) as i64;
-            let nanos = match i % 5 {
-                0 => 0,
-                1 => (next() % 1000) as u32 * 1_000_000,
-                2 => (next() % 1_000_000) as u32 * 1_000,
-                3 => (next() % 1_000_000_000) as u32,
-                _ => 0,
-            };
-            let t = base + chrono::Duration::seconds(secs) + chrono::Duration::nanoseconds(i64::from(nanos));
-            // diesel's `ToSql<Timestamp, Sqlite>` for `NaiveDateTime` writes this.
-            let expected = t.format("%F %T%.f").to_string();
-            assert_eq!(Ts(t).text().as_deref(), Some(expected.as_str()), "{t:?}");
-        }
-        for t in [
-            NaiveDate::from_ymd_opt(2024, 6, 1)
-                .unwrap()
-                .and_hms_opt(8, 5, 9)
-                .unwrap(),
-            NaiveDate::from_ymd_opt(9999, 12, 31)
-                .unwrap()
-                .and_hms_nano_opt(23, 59, 59, 999_999_999)
-                .unwrap(),
-        ] {
-            assert_eq!(Ts(t).text().unwrap(), t.format("%F %T%.f").to_string());
-        }
-        // Outside 0–9999 and leap seconds go to diesel.
-        assert_eq!(
-            Ts(NaiveDate::from_ymd_opt(-1, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap()).text(),
-            None
-        );
-        assert_eq!(
-            Ts(NaiveDate::from_ymd_opt(10_000, 1, 1)
-                .unwrap()
-                .and_hms_opt(0, 0, 0)
-                .unwrap())
-            .text(),
-            None
-        );
-        let leap = NaiveDate::from_ymd_opt(2016, 12, 31)
-            .unwrap()
-            .and_hms_milli_opt(23, 59, 59, 1_500)
-            .unwrap();
-        assert_eq!(Ts(leap).text(), None);
-    }
 }

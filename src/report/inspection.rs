@@ -1407,26 +1407,7 @@ pub fn documents(
     let (start, end) = (midnight(from), midnight(to + Duration::days(1)));
 
     // (ア) Timecard rows, PC sessions and resolutions by doctor and day.
-    let mut q = timecard_rows::table
-        .filter(timecard_rows::superseded_at.is_null())
-        .filter(timecard_rows::start_at.ge(start))
-        .filter(timecard_rows::start_at.lt(end))
-        .select((
-            timecard_rows::doctor_id,
-            timecard_rows::kind,
-            timecard_rows::start_at,
-            timecard_rows::end_at,
-            timecard_rows::break_minutes,
-            timecard_rows::version,
-            timecard_rows::correction_reason,
-        ))
-        .order((timecard_rows::doctor_id, timecard_rows::start_at))
-        .into_boxed::<MultiBackend>();
-    if let Some(ids) = &ids {
-        q = q.filter(timecard_rows::doctor_id.eq_any(ids.clone()));
-    }
-    type TimecardRead = (i64, String, NaiveDateTime, NaiveDateTime, i32, i32, Option<String>);
-    let cards: Vec<TimecardRead> = q.load(conn)?;
+    let cards = queries::current_timecard(conn, ids.as_deref(), start, end)?;
     let pcs = queries::pc_sessions_between(conn, ids.as_deref(), start, end)?;
     let resolved: Vec<(i64, NaiveDate, String, String)> = discrepancy_resolutions::table
         .filter(discrepancy_resolutions::day.ge(from))
@@ -1456,7 +1437,15 @@ pub fn documents(
             resolution: None,
         }))
     }
-    for (doctor, kind, s, e, brk, version, reason) in cards {
+    for (shift, version, reason) in cards {
+        let crate::db::models::StoredShift {
+            doctor_id: doctor,
+            kind,
+            start_at: s,
+            end_at: e,
+            break_minutes: brk,
+            ..
+        } = shift;
         if let Some(day) = day_of(&mut days, &by_id, doctor, s.date()) {
             day.timecard.push(TimecardEntry {
                 kind: Kind::parse(&kind).map(|k| k.label_ja().to_string()).unwrap_or(kind),

@@ -154,7 +154,7 @@ pub fn load_rows_of(
     let mut rows: HashMap<i64, DoctorRows> = HashMap::new();
 
     let from = earliest_relevant_start(month, cfg.week_start);
-    for s in reads::current_timecard_rows(conn, doctor_ids, from, after_t)? {
+    for (s, _, _) in queries::current_timecard(conn, doctor_ids, from, after_t)? {
         rows.entry(s.doctor_id)
             .or_default()
             .timecard
@@ -162,7 +162,7 @@ pub fn load_rows_of(
     }
     let month_end = midnight(month.next().first_day());
     if after_t < month_end {
-        for s in reads::current_roster_rows(conn, doctor_ids, after_t, month_end)? {
+        for s in queries::current_roster(conn, doctor_ids, after_t, month_end)? {
             rows.entry(s.doctor_id)
                 .or_default()
                 .roster

@@ -259,7 +259,13 @@ fn records_still_in_retention_cannot_be_deleted_and_the_refusal_is_logged() {
             "--as-of",
             "2027-06-30",
         ]);
-        assert_eq!(early.status.code(), Some(1), "{:?}", db.backend);
+        assert_eq!(
+            early.status.code(),
+            Some(1),
+            "{:?}: {}",
+            db.backend,
+            String::from_utf8_lossy(&early.stderr)
+        );
         let message = String::from_utf8_lossy(&early.stderr);
         assert!(message.contains("2027-06-30 まで保存が必要"), "{message}");
         assert_eq!(rows(db), before);
