@@ -166,9 +166,12 @@ pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Pool, DbError> {
     let size = if url.is_postgres() { max_size } else { max_size.min(8) };
     r2d2::Pool::builder()
         .max_size(size.max(1))
-        // Open connections as they are needed: a command uses one, and
-        // r2d2 would otherwise connect all of them before starting.
-        .min_idle(Some(1))
+        // Open connections only when asked for: a command uses one, and
+        // r2d2 would otherwise connect all of them before starting. Not 1
+        // either: keeping one idle makes r2d2 open a replacement in the
+        // background at every checkout, and a short command could then exit
+        // while that thread is inside libpq (a crash at exit).
+        .min_idle(Some(0))
         .connection_timeout(Duration::from_secs(30))
         .build(Manager { url: url.clone() })
         .map_err(|e| DbError::Connect(e.to_string()))
