@@ -32,6 +32,13 @@ pub struct AccountPolicy {
     pub session_idle_minutes: i64,
     /// An account not used for this many days is disabled by the daily job.
     pub unused_days: i64,
+    /// The lowest zxcvbn score (0–4) a new password must reach: 4 means
+    /// over 10^10 guesses (3, over 10^8, still lets `Welcome2024!!` and
+    /// `Hospital#2024a` through).
+    pub password_min_score: u8,
+    /// `serve --demo`: the published demo password ([`DEMO_PASSWORD`]) is
+    /// accepted. Never set from the configuration file.
+    pub demo_mode: bool,
 }
 
 impl Default for AccountPolicy {
@@ -43,6 +50,8 @@ impl Default for AccountPolicy {
             session_hours: 12,
             session_idle_minutes: 30,
             unused_days: 90,
+            password_min_score: 4,
+            demo_mode: false,
         }
     }
 }
@@ -214,14 +223,35 @@ impl fmt::Display for PasswordProblem {
     }
 }
 
+/// The password of every account of the demo hospital. It is published in
+/// the README, so it opens an account only while kinmu runs as a demo
+/// (`serve --demo`), and no account may be given it otherwise.
+pub const DEMO_PASSWORD: &str = "Shift-2024-demo";
+
 /// Passwords (lower case, as substrings) that are refused whatever their
 /// length: the most common ones and the product's own name.
 const GUESSABLE: &[&str] = &[
     "password", "passw0rd", "qwerty", "123456", "abcdef", "kinmu", "hospital", "byouin", "iloveyou", "admin",
 ];
 
+/// Words a password of this product must not be built on, besides the
+/// login: zxcvbn counts them as known words.
+const PRODUCT_WORDS: &[&str] = &[
+    "kinmu",
+    "hospital",
+    "byouin",
+    "byoin",
+    "iryou",
+    "kango",
+    "ishi",
+    DEMO_PASSWORD,
+];
+
 /// Checks a new password against the rules (MHLW guideline: long, mixed,
-/// not guessable).
+/// not guessable). Besides a short list of words never allowed, guessability
+/// is zxcvbn's estimate (dictionaries of
+/// common passwords, names and words, keyboard patterns, dates, l33t
+/// spellings), which must reach `policy.password_min_score`.
 pub fn check_password(policy: &AccountPolicy, login: &str, password: &str) -> Result<(), PasswordProblem> {
     if password.chars().count() < policy.password_min_chars {
         return Err(PasswordProblem::TooShort(policy.password_min_chars));
@@ -238,6 +268,22 @@ pub fn check_password(policy: &AccountPolicy, login: &str, password: &str) -> Re
     }
     let distinct: std::collections::HashSet<char> = password.chars().collect();
     if distinct.len() < 5 || GUESSABLE.iter().any(|g| lower.contains(g)) {
+        return Err(PasswordProblem::Guessable);
+    }
+    if password == DEMO_PASSWORD {
+        return if policy.demo_mode {
+            Ok(())
+        } else {
+            Err(PasswordProblem::Guessable)
+        };
+    }
+    let mut known: Vec<&str> = PRODUCT_WORDS.to_vec();
+    known.push(login);
+    // zxcvbn's work grows with the length; past 100 characters a password
+    // is long enough whatever it is made of.
+    let estimated: String = password.chars().take(100).collect();
+    let score = u8::from(zxcvbn::zxcvbn(&estimated, &known).score());
+    if score < policy.password_min_score {
         return Err(PasswordProblem::Guessable);
     }
     Ok(())
@@ -349,22 +395,278 @@ fn may_sign_in(user: &User, today: NaiveDate) -> bool {
     user.is_active() && user.leaves_on.is_none_or(|d| today <= d)
 }
 
-/// A well-formed hash of a password nobody knows: checked when the login is
-/// unknown, so a wrong login costs as long as a wrong password.
+/// A well-formed hash of a password nobody knows: checked whenever no real
+/// password is, so a refusal costs the same time whatever its reason (an
+/// unknown login, a disabled or a locked account answer like a wrong
+/// password).
 fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DECOY.get_or_init(|| hash_password(&random_token()).unwrap_or_default())
 }
 
-enum Attempt {
-    Opened(Box<User>, Session),
-    Refused(AccountError),
+/// How the access log names the person behind an attempt: the login of a
+/// known account; for anything else a short hash of the normalised text,
+/// which ties repeated attempts together without keeping what was typed (a
+/// password typed into the login field must never be stored).
+pub fn attempt_actor(login: &str, known: bool) -> String {
+    if known {
+        return login.to_string();
+    }
+    let normalised: String = login.trim().to_lowercase().chars().take(256).collect();
+    let digest = Sha256::digest(normalised.as_bytes());
+    let short: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    format!("unknown:{short}")
+}
+
+/// Why an attempt was refused before any password was checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    /// Not a well-formed login: its text is not looked up, nor logged.
+    InvalidLogin,
+    UnknownLogin,
+    Disabled,
+    Locked(NaiveDateTime),
+}
+
+impl Refusal {
+    fn code(self) -> &'static str {
+        match self {
+            Refusal::InvalidLogin => "invalid_login",
+            Refusal::UnknownLogin => "unknown_login",
+            Refusal::Disabled => "disabled",
+            Refusal::Locked(_) => "locked",
+        }
+    }
+    fn error(self) -> AccountError {
+        match self {
+            Refusal::Locked(until) => AccountError::Locked(until),
+            _ => AccountError::BadCredentials,
+        }
+    }
+}
+
+/// What an attempt is for: both count toward the same lock-out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    SignIn,
+    /// The current password given to change one's own password.
+    PasswordChange,
+}
+
+impl Purpose {
+    fn refused_operation(self) -> &'static str {
+        match self {
+            Purpose::SignIn => "sign_in_refused",
+            Purpose::PasswordChange => "change_password_refused",
+        }
+    }
+    fn category(self) -> &'static str {
+        match self {
+            Purpose::SignIn => "session",
+            Purpose::PasswordChange => "account",
+        }
+    }
+}
+
+fn log_refusal(
+    conn: &mut AnyConnection,
+    login: &str,
+    known: bool,
+    purpose: Purpose,
+    reason: &str,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    log_refusal_after(conn, login, known, purpose, reason, false, now)
+}
+
+/// A refusal, noting whether the password had been checked (so the log
+/// shows how many passwords were tried against an account).
+fn log_refusal_after(
+    conn: &mut AnyConnection,
+    login: &str,
+    known: bool,
+    purpose: Purpose,
+    reason: &str,
+    password_checked: bool,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    let actor = attempt_actor(login, known);
+    let detail = if password_checked {
+        serde_json::json!({ "reason": reason, "password_checked": true })
+    } else {
+        serde_json::json!({ "reason": reason })
+    };
+    audit::log(
+        conn,
+        Some(&actor),
+        purpose.category(),
+        purpose.refused_operation(),
+        detail,
+        now,
+    )
+}
+
+/// Locks an account now: no password is checked until `until`, and every
+/// open session and API token of the account ends.
+fn lock_in(
+    conn: &mut AnyConnection,
+    user: &User,
+    failures: i32,
+    policy: &AccountPolicy,
+    now: NaiveDateTime,
+) -> Result<NaiveDateTime, DbError> {
+    let until = now + Duration::minutes(policy.lockout_minutes);
+    diesel::update(users::table.find(user.id))
+        .set((users::failed_sign_ins.eq(0), users::locked_until.eq(Some(until))))
+        .execute(conn)?;
+    let ended = diesel::delete(sessions::table.filter(sessions::user_id.eq(user.id))).execute(conn)?;
+    audit::log(
+        conn,
+        Some(&user.login),
+        "account",
+        "lock",
+        serde_json::json!({ "failures": failures, "until": until, "sessions_ended": ended }),
+        now,
+    )?;
+    Ok(until)
+}
+
+/// The first half of an attempt, in one write transaction (which holds
+/// kinmu's write lock, so concurrent attempts are decided one after the
+/// other on the row as it is now): refuses a locked, disabled or unknown
+/// account, else takes one of the account's `lockout_failures` attempts by
+/// counting it as a failure before the password is checked. An attempt that
+/// finds every attempt taken (by failures or by checks still running) locks
+/// the account. So however many attempts arrive at once, at most
+/// `lockout_failures` passwords are checked per lock window.
+fn reserve_attempt(
+    conn: &mut AnyConnection,
+    login: &str,
+    purpose: Purpose,
+    policy: &AccountPolicy,
+    now: NaiveDateTime,
+) -> Result<Result<User, Refusal>, AccountError> {
+    if !valid_login(login) {
+        write_transaction(conn, |conn| {
+            audit::log(
+                conn,
+                None,
+                purpose.category(),
+                purpose.refused_operation(),
+                serde_json::json!({ "reason": Refusal::InvalidLogin.code() }),
+                now,
+            )
+        })?;
+        return Ok(Err(Refusal::InvalidLogin));
+    }
+    write_transaction(conn, |conn| {
+        let user = user_by_login(conn, login)?;
+        let refusal = match &user {
+            None => Some(Refusal::UnknownLogin),
+            Some(u) if !may_sign_in(u, now.date()) => Some(Refusal::Disabled),
+            Some(u) => match u.locked_until.filter(|t| *t > now) {
+                Some(until) => Some(Refusal::Locked(until)),
+                None if u.failed_sign_ins >= policy.lockout_failures => {
+                    Some(Refusal::Locked(lock_in(conn, u, u.failed_sign_ins, policy, now)?))
+                }
+                None => None,
+            },
+        };
+        match (user, refusal) {
+            (Some(u), None) => {
+                diesel::update(users::table.find(u.id))
+                    .set(users::failed_sign_ins.eq(u.failed_sign_ins + 1))
+                    .execute(conn)?;
+                Ok(Ok(u))
+            }
+            (user, Some(refusal)) => {
+                log_refusal(conn, login, user.is_some(), purpose, refusal.code(), now)?;
+                Ok(Err(refusal))
+            }
+            (None, None) => Ok(Err(Refusal::UnknownLogin)),
+        }
+    })
+}
+
+/// Checks the password of an attempt under the lock-out rule and, when it
+/// is right, runs `accept` in the same transaction that clears the count.
+/// Every refusal costs one password check (a decoy when none is made), so
+/// its timing tells nothing.
+fn attempt<T>(
+    conn: &mut AnyConnection,
+    login: &str,
+    password: &str,
+    purpose: Purpose,
+    policy: &AccountPolicy,
+    now: NaiveDateTime,
+    accept: impl FnOnce(&mut AnyConnection, &User) -> Result<T, AccountError>,
+) -> Result<T, AccountError> {
+    let user = match reserve_attempt(conn, login, purpose, policy, now)? {
+        Ok(user) => user,
+        Err(refusal) => {
+            verify_password(decoy_hash(), password);
+            return Err(refusal.error());
+        }
+    };
+    // The published demo password opens nothing outside a demo.
+    let password_ok = verify_password(&user.password_hash, password) && (policy.demo_mode || password != DEMO_PASSWORD);
+    // A refusal is returned as `Ok(Err(_))` so that what it wrote (its log
+    // entry, a lock) is committed; only a database error rolls back.
+    write_transaction(conn, |conn| -> Result<Result<T, AccountError>, AccountError> {
+        // The row as it is now: other attempts may have locked it, an
+        // administrator may have disabled it meanwhile.
+        let current = users::table
+            .find(user.id)
+            .select(User::as_select())
+            .first(conn)
+            .optional()?;
+        let Some(current) = current else {
+            log_refusal_after(conn, login, false, purpose, Refusal::UnknownLogin.code(), true, now)?;
+            return Ok(Err(AccountError::BadCredentials));
+        };
+        if !may_sign_in(&current, now.date()) {
+            log_refusal_after(conn, login, true, purpose, Refusal::Disabled.code(), true, now)?;
+            return Ok(Err(AccountError::BadCredentials));
+        }
+        if let Some(until) = current.locked_until.filter(|t| *t > now) {
+            log_refusal_after(conn, login, true, purpose, Refusal::Locked(until).code(), true, now)?;
+            return Ok(Err(AccountError::Locked(until)));
+        }
+        if !password_ok {
+            // This attempt was counted when it was taken.
+            let failures = current.failed_sign_ins;
+            let error = if failures >= policy.lockout_failures {
+                AccountError::Locked(lock_in(conn, &current, failures, policy, now)?)
+            } else {
+                match purpose {
+                    Purpose::SignIn => AccountError::BadCredentials,
+                    Purpose::PasswordChange => AccountError::WrongCurrentPassword,
+                }
+            };
+            log_refusal_after(conn, login, true, purpose, "wrong_password", true, now)?;
+            return Ok(Err(error));
+        }
+        diesel::update(users::table.find(current.id))
+            .set((
+                users::failed_sign_ins.eq(0),
+                users::locked_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+        let current = User {
+            failed_sign_ins: 0,
+            locked_until: None,
+            ..current
+        };
+        accept(conn, &current).map(Ok)
+    })?
 }
 
 /// Checks a login and password and opens a session; every attempt is in
 /// the access log. `policy.lockout_failures` wrong passwords in a row lock
-/// the account for `policy.lockout_minutes` (the count is kept even though
-/// the attempt fails).
+/// the account for `policy.lockout_minutes` (see [`reserve_attempt`] for
+/// how this holds under concurrent attempts). A locked account answers
+/// [`AccountError::Locked`]; screens and the API show it exactly like a
+/// wrong password, so nobody learns from it whether an account exists.
 pub fn sign_in(
     conn: &mut AnyConnection,
     login: &str,
@@ -372,61 +674,13 @@ pub fn sign_in(
     policy: &AccountPolicy,
     now: NaiveDateTime,
 ) -> Result<(User, Session), AccountError> {
-    let user = user_by_login(conn, login)?;
-    let password_ok = verify_password(user.as_ref().map_or(decoy_hash(), |u| &u.password_hash), password);
-    let attempt = write_transaction(conn, |conn| -> Result<Attempt, AccountError> {
-        let refuse = |conn: &mut AnyConnection, reason: &str, error: AccountError| {
-            audit::log(
-                conn,
-                Some(login),
-                "session",
-                "sign_in_refused",
-                serde_json::json!({ "reason": reason }),
-                now,
-            )?;
-            Ok(Attempt::Refused(error))
-        };
-        let Some(user) = user else {
-            return refuse(conn, "unknown_login", AccountError::BadCredentials);
-        };
-        if !may_sign_in(&user, now.date()) {
-            return refuse(conn, "disabled", AccountError::BadCredentials);
-        }
-        if let Some(until) = user.locked_until.filter(|u| *u > now) {
-            return refuse(conn, "locked", AccountError::Locked(until));
-        }
-        if !password_ok {
-            let failures = user.failed_sign_ins + 1;
-            if failures >= policy.lockout_failures {
-                let until = now + Duration::minutes(policy.lockout_minutes);
-                diesel::update(users::table.find(user.id))
-                    .set((users::failed_sign_ins.eq(0), users::locked_until.eq(Some(until))))
-                    .execute(conn)?;
-                audit::log(
-                    conn,
-                    Some(login),
-                    "account",
-                    "lock",
-                    serde_json::json!({ "failures": failures, "until": until }),
-                    now,
-                )?;
-                return refuse(conn, "wrong_password", AccountError::Locked(until));
-            }
-            diesel::update(users::table.find(user.id))
-                .set(users::failed_sign_ins.eq(failures))
-                .execute(conn)?;
-            return refuse(conn, "wrong_password", AccountError::BadCredentials);
-        }
+    attempt(conn, login, password, Purpose::SignIn, policy, now, |conn, user| {
         let session = Session {
             token: random_token(),
             csrf: random_token(),
         };
         diesel::update(users::table.find(user.id))
-            .set((
-                users::failed_sign_ins.eq(0),
-                users::locked_until.eq(None::<NaiveDateTime>),
-                users::last_sign_in_at.eq(Some(now)),
-            ))
+            .set(users::last_sign_in_at.eq(Some(now)))
             .execute(conn)?;
         diesel::insert_into(sessions::table)
             .values((
@@ -440,17 +694,11 @@ pub fn sign_in(
             .execute(conn)?;
         audit::log(conn, Some(login), "session", "sign_in", serde_json::json!({}), now)?;
         let user = User {
-            failed_sign_ins: 0,
-            locked_until: None,
             last_sign_in_at: Some(now),
-            ..user
+            ..user.clone()
         };
-        Ok(Attempt::Opened(Box::new(user), session))
-    })?;
-    match attempt {
-        Attempt::Opened(user, session) => Ok((*user, session)),
-        Attempt::Refused(e) => Err(e),
-    }
+        Ok((user, session))
+    })
 }
 
 /// The active user a session token belongs to, with the session's CSRF
@@ -502,30 +750,38 @@ pub fn sign_out(conn: &mut AnyConnection, token: &str, login: &str, now: NaiveDa
     })
 }
 
-/// Sets a new password: the user's own change (with the current password)
-/// or an administrator's reset (`current: None`). Ends the user's other
-/// sessions and clears a lock.
+/// Who sets a password, and which sessions survive it.
+#[derive(Debug, Clone, Copy)]
+pub enum PasswordChange<'a> {
+    /// The user's own change: the current password is checked under the
+    /// same lock-out as a sign-in; every other session and API token of the
+    /// user ends, the session making the change (its token) stays.
+    Own {
+        current: &'a str,
+        keep_session: Option<&'a str>,
+    },
+    /// An administrator's reset: every session of the user ends.
+    Reset,
+}
+
+/// Sets a new password (the user's own change or an administrator's reset)
+/// and clears a lock.
 pub fn set_password(
     conn: &mut AnyConnection,
     login: &str,
-    current: Option<&str>,
+    change: PasswordChange<'_>,
     new_password: &str,
     policy: &AccountPolicy,
     actor: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<(), AccountError> {
     let user = user_by_login(conn, login)?.ok_or_else(|| AccountError::NoSuchUser(login.to_string()))?;
-    if let Some(current) = current {
-        if !verify_password(&user.password_hash, current) {
-            return Err(AccountError::WrongCurrentPassword);
-        }
-    }
     check_password(policy, login, new_password).map_err(AccountError::WeakPassword)?;
     if verify_password(&user.password_hash, new_password) {
         return Err(AccountError::WeakPassword(PasswordProblem::Guessable));
     }
     let hash = hash_password(new_password)?;
-    write_transaction(conn, |conn| {
+    let store = |conn: &mut AnyConnection, user: &User| -> Result<(), AccountError> {
         diesel::update(users::table.find(user.id))
             .set((
                 users::password_hash.eq(&hash),
@@ -533,24 +789,34 @@ pub fn set_password(
                 users::locked_until.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)?;
-        if current.is_none() {
-            diesel::delete(sessions::table.filter(sessions::user_id.eq(user.id))).execute(conn)?;
-        }
-        let operation = if current.is_some() {
-            "change_password"
-        } else {
-            "reset_password"
+        let others = sessions::table.filter(sessions::user_id.eq(user.id));
+        let ended = match change {
+            PasswordChange::Own {
+                keep_session: Some(token),
+                ..
+            } => diesel::delete(others.filter(sessions::token_sha256.ne(token_hash(token)))).execute(conn)?,
+            _ => diesel::delete(others).execute(conn)?,
+        };
+        let operation = match change {
+            PasswordChange::Own { .. } => "change_password",
+            PasswordChange::Reset => "reset_password",
         };
         audit::log(
             conn,
             actor,
             "account",
             operation,
-            serde_json::json!({ "login": login }),
+            serde_json::json!({ "login": login, "sessions_ended": ended }),
             now,
         )?;
         Ok(())
-    })
+    };
+    match change {
+        PasswordChange::Own { current, .. } => {
+            attempt(conn, login, current, Purpose::PasswordChange, policy, now, store)
+        }
+        PasswordChange::Reset => write_transaction(conn, |conn| store(conn, &user)),
+    }
 }
 
 /// Why an account is disabled.

@@ -330,6 +330,8 @@ impl Settings {
                     p.session_idle_minutes,
                 )?,
                 unused_days: positive("unused_account_days", raw.unused_account_days, p.unused_days)?,
+                password_min_score: p.password_min_score,
+                demo_mode: false,
             },
             sign_in_attempts_per_minute: positive("sign_in_attempts_per_minute", raw.sign_in_attempts_per_minute, 10)?
                 as u32,

@@ -94,20 +94,22 @@ pub fn load_if_empty(conn: &mut AnyConnection, today: NaiveDate, now: NaiveDateT
         }
     }
     for account in accounts(today) {
-        crate::accounts::add_user(conn, &account, &crate::accounts::AccountPolicy::default(), None, now).map_err(
-            |e| {
-                ImportError::File(FileError::Csv {
-                    line: 0,
-                    message: format!("デモ用アカウントを作成できません: {e} / demo account not created"),
-                })
-            },
-        )?;
+        let demo = crate::accounts::AccountPolicy {
+            demo_mode: true,
+            ..Default::default()
+        };
+        crate::accounts::add_user(conn, &account, &demo, None, now).map_err(|e| {
+            ImportError::File(FileError::Csv {
+                line: 0,
+                message: format!("デモ用アカウントを作成できません: {e} / demo account not created"),
+            })
+        })?;
     }
     Ok(true)
 }
 
 /// The password of every demo account (printed when the demo starts).
-pub const DEMO_PASSWORD: &str = "Shift-2024-demo";
+pub use crate::accounts::DEMO_PASSWORD;
 
 /// The department head (所属長) who receives a department's manager mails.
 fn manager_of(department: &str) -> &'static str {

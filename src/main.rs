@@ -345,6 +345,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(l) = listen {
                 settings.listen = l;
             }
+            // The published demo password opens accounts only in a demo.
+            settings.accounts.demo_mode = demo;
             serve(App::open(settings)?, demo)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -602,7 +604,15 @@ fn users(settings: kinmu::config::Settings, command: UsersCommand) -> anyhow::Re
         }
         UsersCommand::Password { login, .. } => {
             let password = password_from_stdin()?;
-            accounts::set_password(&mut conn, &login, None, &password, &app.settings.accounts, actor, now)?;
+            accounts::set_password(
+                &mut conn,
+                &login,
+                accounts::PasswordChange::Reset,
+                &password,
+                &app.settings.accounts,
+                actor,
+                now,
+            )?;
             serde_json::json!({ "login": login, "password_set": true })
         }
     };

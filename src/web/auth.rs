@@ -8,7 +8,6 @@ use crate::accounts::{self, AccountError, Role};
 use crate::app::App;
 use crate::db::models::User;
 use actix_web::dev::Payload;
-use actix_web::http::StatusCode;
 use actix_web::{delete, post, web, FromRequest, HttpRequest, HttpResponse, ResponseError};
 use serde::Deserialize;
 use std::future::Future;
@@ -86,12 +85,9 @@ pub(super) async fn sign_in(
     let (user, session) = web::block(move || {
         let mut conn = pool.get().map_err(ApiError::internal)?;
         accounts::sign_in(&mut conn, &login, &password, &policy, now).map_err(|e| match e {
-            AccountError::BadCredentials => ApiError::unauthorized(),
-            e @ AccountError::Locked(_) => {
-                let text = e.to_string();
-                let (ja, en) = text.split_once(" / ").unwrap_or((&text, &text));
-                ApiError::new(StatusCode::LOCKED, "account_locked", ja, en)
-            }
+            // A locked account answers exactly like a wrong password or an
+            // unknown login: the answer tells nobody whether it exists.
+            AccountError::BadCredentials | AccountError::Locked(_) => ApiError::bad_credentials(&policy),
             other => ApiError::internal(other),
         })
     })

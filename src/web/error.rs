@@ -43,6 +43,23 @@ impl ApiError {
         }
     }
 
+    /// A refused sign-in, whatever the reason (wrong password, unknown
+    /// login, disabled or locked account): one answer for all.
+    pub fn bad_credentials(policy: &crate::accounts::AccountPolicy) -> ApiError {
+        ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            code: "bad_credentials",
+            message: format!(
+                "ログインIDまたはパスワードが違います（続けて{}回間違えるとアカウントは{}分間ロックされます）",
+                policy.lockout_failures, policy.lockout_minutes
+            ),
+            message_en: format!(
+                "wrong login or password ({} wrong passwords in a row lock the account for {} minutes)",
+                policy.lockout_failures, policy.lockout_minutes
+            ),
+        }
+    }
+
     pub fn unauthorized() -> ApiError {
         ApiError {
             status: StatusCode::UNAUTHORIZED,

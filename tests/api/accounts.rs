@@ -179,8 +179,11 @@ fn passwords_must_be_long_mixed_and_not_guessable() {
         let wrong = accounts::set_password(
             &mut conn,
             "jinji",
-            Some("not-it-42!x"),
-            "New-secret-4242",
+            accounts::PasswordChange::Own {
+                current: "not-it-42!x",
+                keep_session: None,
+            },
+            "New-Quokka-secret-4719",
             &p,
             None,
             now(),
@@ -189,15 +192,18 @@ fn passwords_must_be_long_mixed_and_not_guessable() {
         accounts::set_password(
             &mut conn,
             "jinji",
-            Some(PASSWORD),
-            "New-secret-4242",
+            accounts::PasswordChange::Own {
+                current: PASSWORD,
+                keep_session: None,
+            },
+            "New-Quokka-secret-4719",
             &p,
             Some("jinji"),
             now(),
         )
         .unwrap();
         assert!(accounts::sign_in(&mut conn, "jinji", PASSWORD, &p, now()).is_err());
-        assert!(accounts::sign_in(&mut conn, "jinji", "New-secret-4242", &p, now()).is_ok());
+        assert!(accounts::sign_in(&mut conn, "jinji", "New-Quokka-secret-4719", &p, now()).is_ok());
     });
 }
 
@@ -451,7 +457,7 @@ async fn an_expired_session_goes_back_to_sign_in_saying_so() {
 }
 
 #[actix_web::test]
-async fn sign_in_is_rate_limited_per_address_and_a_locked_account_is_told_so() {
+async fn sign_in_is_rate_limited_per_address_and_a_locked_account_answers_like_a_wrong_password() {
     let db = TestDb::new(Backend::Sqlite);
     db.add_user("jinji", Role::Hr, None, None);
     let mut app = db.app();
@@ -476,11 +482,14 @@ async fn sign_in_is_rate_limited_per_address_and_a_locked_account_is_told_so() {
         assert_eq!(atest::call_service(&service, api("wrong-guess-9!")).await.status(), 401);
     }
     let locked = atest::call_service(&service, api("wrong-guess-9!")).await;
-    assert_eq!(locked.status(), 423);
+    assert_eq!(locked.status(), 401);
     let body: serde_json::Value = atest::read_body_json(locked).await;
-    assert_eq!(body["error"], "account_locked");
-    assert!(body["message"].as_str().unwrap().contains("ロック"));
-    assert_eq!(atest::call_service(&service, api(PASSWORD)).await.status(), 423);
+    assert_eq!(body["error"], "bad_credentials");
+    assert!(
+        body["message"].as_str().unwrap().contains("ロックされます"),
+        "the rule is told"
+    );
+    assert_eq!(atest::call_service(&service, api(PASSWORD)).await.status(), 401);
     let limited = atest::call_service(&service, api(PASSWORD)).await;
     assert_eq!(limited.status(), 429);
     assert!(limited.headers().contains_key("retry-after"));
@@ -490,7 +499,7 @@ async fn sign_in_is_rate_limited_per_address_and_a_locked_account_is_told_so() {
         .peer_addr("192.0.2.8:50000".parse().unwrap())
         .set_json(serde_json::json!({ "login": "jinji", "password": PASSWORD }))
         .to_request();
-    assert_eq!(atest::call_service(&service, other).await.status(), 423);
+    assert_eq!(atest::call_service(&service, other).await.status(), 401);
 }
 
 #[actix_web::test]

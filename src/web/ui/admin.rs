@@ -358,9 +358,13 @@ struct PasswordForm {
 async fn change_password(
     app: web::Data<App>,
     viewer: Viewer,
+    req: actix_web::HttpRequest,
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, UiError> {
     viewer.check_csrf(&form.csrf)?;
+    let this_session = req
+        .cookie(super::session::SESSION_COOKIE)
+        .map(|c| c.value().to_string());
     let form = form.into_inner();
     let page = |error: String| {
         let mut resp = html(&PasswordPage {
@@ -390,7 +394,10 @@ async fn change_password(
         match accounts::set_password(
             conn,
             &login,
-            Some(&form.current),
+            accounts::PasswordChange::Own {
+                current: &form.current,
+                keep_session: this_session.as_deref(),
+            },
             &form.new_password,
             &policy,
             Some(&login),

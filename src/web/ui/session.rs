@@ -132,12 +132,25 @@ impl FromRequest for Viewer {
     }
 }
 
-/// A path to return to after sign-in: only this site's own paths.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
+/// A path to return to after sign-in or a language switch: only a path of
+/// this site. Anything else (another site, `//host`, a backslash) returns
+/// to the start page; a control character or a space is refused (400):
+/// browsers drop a TAB or a newline from a URL, so `/\t/evil.example` would
+/// become `//evil.example`, another site.
+fn safe_next(next: Option<&str>, lang: Lang) -> Result<String, UiError> {
+    let Some(n) = next else {
+        return Ok("/".to_string());
+    };
+    if n.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(UiError::BadRequest(
+            lang,
+            "戻り先（next）に使えない文字が含まれています / the return path (next) contains a character that is not allowed"
+                .to_string(),
+        ));
     }
+    let own_path =
+        n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.bytes().all(|b| b.is_ascii_graphic());
+    Ok(if own_path { n.to_string() } else { "/".to_string() })
 }
 
 #[derive(Template)]
@@ -148,15 +161,17 @@ struct LoginPage {
     csrf: String,
     notice: Option<Notice>,
     hospital: String,
+    lockout_failures: i32,
+    lockout_minutes: i64,
 }
 
 /// What the sign-in page tells the person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Notice {
-    /// Wrong login or password (also: a disabled account, which is not
-    /// told apart, so logins cannot be probed).
+    /// Wrong login or password. A disabled or locked account and an
+    /// unknown login answer exactly the same, so nobody learns from the
+    /// sign-in page whether an account exists.
     Wrong,
-    Locked(String),
     TooMany,
     Expired,
 }
@@ -167,14 +182,14 @@ impl LoginPage {
             return String::new();
         };
         match (n, self.lang) {
-            (Notice::Wrong, Lang::Ja) => "ログインIDまたはパスワードが違います。".into(),
-            (Notice::Wrong, Lang::En) => "Wrong login or password.".into(),
-            (Notice::Locked(until), Lang::Ja) => format!(
-                "ログインの失敗が続いたため、アカウントを {until} までロックしました。時間をおいて再度お試しください。"
+            (Notice::Wrong, Lang::Ja) => format!(
+                "ログインIDまたはパスワードが違います。続けて{}回間違えると、アカウントは{}分間ロックされます（ロック中は正しいパスワードでもログインできません。お急ぎの場合はシステム管理者へ）。",
+                self.lockout_failures, self.lockout_minutes
             ),
-            (Notice::Locked(until), Lang::En) => {
-                format!("Too many failed sign-ins: the account is locked until {until}.")
-            }
+            (Notice::Wrong, Lang::En) => format!(
+                "Wrong login or password. After {} wrong passwords in a row the account is locked for {} minutes (even the right password is refused then; ask the system administrator if urgent).",
+                self.lockout_failures, self.lockout_minutes
+            ),
             (Notice::TooMany, Lang::Ja) => "ログインの試行が多すぎます。1分ほど待ってから再度お試しください。".into(),
             (Notice::TooMany, Lang::En) => "Too many sign-in attempts. Wait a minute and try again.".into(),
             (Notice::Expired, Lang::Ja) => "セッションの有効期限が切れました。もう一度ログインしてください。".into(),
@@ -210,7 +225,6 @@ fn login_page(app: &App, lang: Lang, next: String, notice: Option<Notice>) -> Re
     let csrf = accounts::random_token();
     let status = match notice {
         Some(Notice::Wrong) => StatusCode::UNAUTHORIZED,
-        Some(Notice::Locked(_)) => StatusCode::LOCKED,
         Some(Notice::TooMany) => StatusCode::TOO_MANY_REQUESTS,
         Some(Notice::Expired) | None => StatusCode::OK,
     };
@@ -220,6 +234,8 @@ fn login_page(app: &App, lang: Lang, next: String, notice: Option<Notice>) -> Re
         csrf: csrf.clone(),
         notice,
         hospital: app.settings.hospital_name.clone(),
+        lockout_failures: app.settings.accounts.lockout_failures,
+        lockout_minutes: app.settings.accounts.lockout_minutes,
     };
     let mut resp = html(&page)?;
     *resp.status_mut() = status;
@@ -236,7 +252,8 @@ fn login_page(app: &App, lang: Lang, next: String, notice: Option<Notice>) -> Re
 #[get("/login")]
 async fn login_form(app: web::Data<App>, req: HttpRequest, q: web::Query<NextQuery>) -> Result<HttpResponse, UiError> {
     let notice = q.expired.is_some().then_some(Notice::Expired);
-    login_page(&app, Lang::of(&req), safe_next(q.next.as_deref()), notice)
+    let lang = Lang::of(&req);
+    login_page(&app, lang, safe_next(q.next.as_deref(), lang)?, notice)
 }
 
 #[derive(Debug, Deserialize)]
@@ -251,7 +268,7 @@ struct LoginForm {
 async fn login(app: web::Data<App>, req: HttpRequest, form: web::Form<LoginForm>) -> Result<HttpResponse, UiError> {
     let lang = Lang::of(&req);
     let form = form.into_inner();
-    let next = safe_next(form.next.as_deref());
+    let next = safe_next(form.next.as_deref(), lang)?;
     let expected = req
         .cookie(LOGIN_CSRF_COOKIE)
         .map(|c| c.value().to_string())
@@ -269,13 +286,12 @@ async fn login(app: web::Data<App>, req: HttpRequest, form: web::Form<LoginForm>
     let now = app.now();
     let pool = app.pool.clone();
     let policy = app.settings.accounts.clone();
-    let (login, password) = (form.login.clone(), form.password);
+    let (login, password) = (form.login, form.password);
     let result = web::block(move || {
         let mut conn = pool.get().map_err(UiError::internal)?;
         match accounts::sign_in(&mut conn, &login, &password, &policy, now) {
             Ok((_, session)) => Ok(Ok(session)),
-            Err(AccountError::BadCredentials) => Ok(Err(Notice::Wrong)),
-            Err(AccountError::Locked(until)) => Ok(Err(Notice::Locked(until.format("%Y-%m-%d %H:%M").to_string()))),
+            Err(AccountError::BadCredentials | AccountError::Locked(_)) => Ok(Err(Notice::Wrong)),
             Err(e) => Err(UiError::internal(e)),
         }
     })
@@ -284,7 +300,8 @@ async fn login(app: web::Data<App>, req: HttpRequest, form: web::Form<LoginForm>
     let session = match result {
         Ok(session) => session,
         Err(notice) => {
-            tracing::info!(login = %form.login, "sign-in refused");
+            // Never the text typed as the login: it may be a password.
+            tracing::info!("sign-in refused");
             return login_page(&app, lang, next, Some(notice));
         }
     };
@@ -341,17 +358,22 @@ struct LangQuery {
 
 /// Switches the language (a cookie; Japanese is the default).
 #[get("/lang/{code}")]
-async fn switch_lang(code: web::Path<String>, q: web::Query<LangQuery>) -> HttpResponse {
+async fn switch_lang(
+    req: HttpRequest,
+    code: web::Path<String>,
+    q: web::Query<LangQuery>,
+) -> Result<HttpResponse, UiError> {
+    let next = safe_next(q.next.as_deref(), Lang::of(&req))?;
     let value = if code.as_str() == "en" { "en" } else { "ja" };
     let cookie = Cookie::build(LANG_COOKIE, value)
         .path("/")
         .same_site(SameSite::Lax)
         .max_age(CookieDuration::days(365))
         .finish();
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, safe_next(q.next.as_deref())))
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, next))
         .cookie(cookie)
-        .finish()
+        .finish())
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -367,14 +389,32 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
+        let next = |n: Option<&str>| safe_next(n, Lang::Ja).ok();
         assert_eq!(
-            safe_next(Some("/doctors/D001?month=2024-06")),
-            "/doctors/D001?month=2024-06"
+            next(Some("/doctors/D001?month=2024-06")).as_deref(),
+            Some("/doctors/D001?month=2024-06")
         );
-        assert_eq!(safe_next(Some("//evil.example/")), "/");
-        assert_eq!(safe_next(Some("https://evil.example/")), "/");
-        assert_eq!(safe_next(Some("/\\evil")), "/");
-        assert_eq!(safe_next(None), "/");
+        assert_eq!(next(Some("//evil.example/")).as_deref(), Some("/"));
+        assert_eq!(next(Some("https://evil.example/")).as_deref(), Some("/"));
+        assert_eq!(next(Some("/\\evil")).as_deref(), Some("/"));
+        assert_eq!(next(Some("/%09/evil.example")).as_deref(), Some("/%09/evil.example"));
+        assert_eq!(next(None).as_deref(), Some("/"));
+        // Browsers drop TAB, CR and LF from URLs: `/\t/evil` is `//evil`.
+        for bad in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/x",
+            "/ /evil",
+            "/\u{0}x",
+            "/\u{85}/x",
+        ] {
+            assert!(next(Some(bad)).is_none(), "{bad:?}");
+        }
+        assert_eq!(
+            next(Some("/患者")).as_deref(),
+            Some("/"),
+            "only ASCII, as a request path is"
+        );
     }
 
     #[test]
