@@ -259,7 +259,7 @@ where
 }
 
 #[actix_web::test]
-async fn the_doctor_page_and_month_api_show_each_interviews_health_data_only_to_its_physician_the_doctor_and_manager() {
+async fn the_doctor_page_shows_each_interviews_health_data_only_to_its_physician_the_doctor_and_manager() {
     for backend in backends() {
         let db = TestDb::new(backend);
         let (may, june) = a01_with_two_interviews(&db);
@@ -268,7 +268,6 @@ async fn the_doctor_page_and_month_api_show_each_interviews_health_data_only_to_
             let (may_listed, june_listed) = (listed(page, may_seen), listed(page, june_seen));
             let what = |route: &str, month: &str| format!("{login} {route} {month} on {backend:?}");
 
-            // The screen.
             let mut b = Browser::new(&service);
             assert_eq!(b.sign_in(login, PASSWORD).await.status, 303, "{login} signs in");
             let screen = b.get("/doctors/A01?month=2024-06").await;
@@ -290,20 +289,34 @@ async fn the_doctor_page_and_month_api_show_each_interviews_health_data_only_to_
                     assert_eq!(screen.body.contains(&plain), own == Nothing, "{what}: listed unlinked");
                 }
             }
+        }
+    }
+}
 
-            // The API.
+#[actix_web::test]
+async fn the_doctor_month_api_shows_each_interviews_health_data_only_to_its_physician_the_doctor_and_manager() {
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        let (may, june) = a01_with_two_interviews(&db);
+        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
+        for (login, page, may_seen, june_seen) in PEOPLE {
+            let (may_listed, june_listed) = (listed(page, may_seen), listed(page, june_seen));
+            let what = |route: &str, month: &str| format!("{login} {route} {month} on {backend:?}");
             let t = token(&service, login).await;
             let (status, body) = call(&service, "/api/v1/doctors/A01/months/2024-06", &t).await;
             assert_eq!(status, if page { 200 } else { 404 }, "{}", what("doctor month API", ""));
             if page {
                 let text = body.to_string();
-                for (id, marks, seen) in [(may, &MAY, may_listed), (june, &JUNE, june_listed)] {
+                let both = [(may, &MAY, may_listed), (june, &JUNE, june_listed)];
+                for (_, marks, seen) in both {
                     assert_health(
                         &text,
                         &[marks.opinion, marks.precheck_text],
                         seen,
                         &what("doctor month API", marks.month),
                     );
+                }
+                for (id, _, seen) in both {
                     let listed = body["interviews"]
                         .as_array()
                         .unwrap()
