@@ -218,7 +218,7 @@ mod tests {
         }
     }
 
-    fn ask(role: Role, rel: Rel) -> (Sight, Sight, Sight) {
+    fn ask(role: Role, rel: Rel) -> Seen {
         let staff_id = (rel == Rel::Themself).then_some("D01");
         let who = Who {
             role,
@@ -238,11 +238,15 @@ mod tests {
 
     use Sight::{Health as H, None as N, Status as S};
 
-    /// (role, relation) → (doctor, interview, the interview on the doctor's
-    /// page). The relation only counts with the matching role: a manager's
-    /// login on a doctor's account, say, is no manager.
+    /// What one user sees: (the doctor, the interview, the interview on the
+    /// doctor's page).
+    type Seen = (Sight, Sight, Sight);
+
+    /// (role, relation) → what they see. The relation only counts with the
+    /// matching role: a manager's login on a doctor's account, say, is no
+    /// manager.
     #[rustfmt::skip]
-    const TABLE: [(Role, [(Sight, Sight, Sight); 6]); 5] = [
+    const TABLE: [(Role, [Seen; 6]); 5] = [
         //                 Themself   Manager    Assigned   ReassignedAway OtherInterview Stranger
         (Role::Admin,     [(S, S, S), (S, S, S), (S, S, S), (S, S, S),     (S, S, S),     (S, S, S)]),
         (Role::Hr,        [(S, S, S), (S, S, S), (S, S, S), (S, S, S),     (S, S, S),     (S, S, S)]),
