@@ -18,6 +18,7 @@ pub mod html;
 pub mod import;
 pub mod ingest;
 pub mod monitor;
+pub mod policy;
 pub mod records;
 pub mod report;
 mod sim;

@@ -14,9 +14,11 @@
 //! the month that is not over yet. No HTTP here: the screens render it.
 //!
 //! Health data (the pre-check, the interview's check items, the opinion) is
-//! only put in when the [`Scope`] may see it; otherwise only whether it was
+//! only put in where the [`Scope`] may see it (the access policy,
+//! [`crate::policy`], per interview); otherwise only whether it was
 //! recorded.
 
+use crate::accounts::Role;
 use crate::db::models::{Doctor, Interview, Measure, PreCheck, User};
 use crate::db::schema::{
     discrepancy_resolutions, import_batches, interviews, job_runs, measures, pc_sessions, prechecks, timecard_rows,
@@ -29,6 +31,7 @@ use crate::domain::shift::Kind;
 use crate::domain::time::{midnight, Minutes, YearMonth};
 use crate::monitor::daily::{MEASURES_AFTER_INTERVIEW, MEASURES_OVER_155, OVER_100};
 use crate::monitor::mails::wareki;
+use crate::policy::{self, Pack, Who};
 use crate::report::monthly::{compute, line, load_rows_of, DoctorMonth, ReportError};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -38,30 +41,65 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 // Who the pack is for.
 // ---------------------------------------------------------------------------
 
-/// Which doctors the pack covers and whether it may carry health data.
+/// Which doctors the pack covers and what health data it may carry: the
+/// access policy's print pack ([`policy::print_pack`]) for the one who
+/// prints, and each interview's health data (with its pre-check) as
+/// [`policy::interview`] allows it to them.
 ///
 /// The hospital's pack (admin) covers every doctor without health data; a
-/// manager's (所属長) covers their doctors with it — the same rule as the
-/// doctor page and the API (health data only for the doctor, their manager
-/// and their physician).
+/// manager's (所属長) covers their doctors with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {
     manager: Option<String>,
-    health: bool,
+    pack: Pack,
+    /// Who prints, as the policy asks about them (`None`: no one's health
+    /// data).
+    reader: Option<Reader>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Reader {
+    role: Role,
+    login: String,
+    staff_id: Option<String>,
 }
 
 impl Scope {
-    /// Every doctor of the hospital.
-    pub fn hospital(health: bool) -> Scope {
-        Scope { manager: None, health }
+    /// The pack `user` may print, if any.
+    pub fn of(role: Role, user: &User) -> Option<Scope> {
+        let pack = policy::print_pack(Who::of(role, user))?;
+        Some(Scope {
+            manager: (pack == Pack::Managed).then(|| user.login.clone()),
+            pack,
+            reader: Some(Reader {
+                role,
+                login: user.login.clone(),
+                staff_id: user.staff_id.clone(),
+            }),
+        })
     }
 
-    /// The doctors whose `manager_login` is `login`, with health data.
-    pub fn manager(login: &str) -> Scope {
+    /// Every doctor of the hospital, without health data.
+    pub fn hospital() -> Scope {
         Scope {
-            manager: Some(login.to_string()),
-            health: true,
+            manager: None,
+            pack: Pack::Hospital,
+            reader: None,
         }
+    }
+
+    /// Whether the health data of an interview of `d` whose physician is
+    /// `physician_login` (and the pre-check of its month) may be shown.
+    fn health_of(&self, d: &Doctor, physician_login: Option<&str>) -> bool {
+        self.pack.health()
+            && self.reader.as_ref().is_some_and(|r| {
+                let who = Who {
+                    role: r.role,
+                    login: &r.login,
+                    staff_id: r.staff_id.as_deref(),
+                };
+                policy::interview(who, d.into(), physician_login).health()
+            })
     }
 
     pub fn includes(&self, d: &Doctor) -> bool {
@@ -70,9 +108,9 @@ impl Scope {
             .is_none_or(|m| d.manager_login.as_deref() == Some(m))
     }
 
-    /// Whether health data may be shown.
+    /// Whether the pack may carry any health data at all.
     pub fn health(&self) -> bool {
-        self.health
+        self.pack.health()
     }
 
     /// The manager whose doctors these are (`None`: the whole hospital).
@@ -453,15 +491,28 @@ impl Records {
         })
     }
 
-    fn interview(&self, doctor: i64, month: &str, today: NaiveDate, health: bool) -> Option<InterviewRecord> {
+    /// The login of the physician assigned to `d`'s interview of `month`.
+    fn physician_of(&self, d: &Doctor, month: &str) -> Option<&str> {
         self.interviews
-            .get(&(doctor, month.to_string()))
+            .get(&(d.id, month.to_string()))
+            .and_then(|i| i.physician_id)
+            .and_then(|p| self.people.get(&p))
+            .map(|u| u.login.as_str())
+    }
+
+    fn interview(&self, d: &Doctor, month: &str, today: NaiveDate, scope: &Scope) -> Option<InterviewRecord> {
+        let health = scope.health_of(d, self.physician_of(d, month));
+        self.interviews
+            .get(&(d.id, month.to_string()))
             .map(|i| InterviewRecord::of(i, &self.people, today, health))
     }
 
-    fn precheck(&self, doctor: i64, month: &str, health: bool) -> Option<PreCheckRecord> {
+    /// The pre-check of a doctor-month is health data of that month's
+    /// interview (none open yet: of the doctor and their manager only).
+    fn precheck(&self, d: &Doctor, month: &str, scope: &Scope) -> Option<PreCheckRecord> {
+        let health = scope.health_of(d, self.physician_of(d, month));
         self.prechecks
-            .get(&(doctor, month.to_string()))
+            .get(&(d.id, month.to_string()))
             .map(|p| PreCheckRecord::of(p, health))
     }
 
@@ -561,7 +612,8 @@ pub fn over_100_list(
     today: NaiveDate,
     scope: &Scope,
 ) -> Result<Vec<Over100Line>, ReportError> {
-    let (_, ids) = scoped(conn, scope)?;
+    let (doctors, ids) = scoped(conn, scope)?;
+    let by_id: HashMap<i64, &Doctor> = doctors.iter().map(|d| (d.id, d)).collect();
     let months: Vec<(YearMonth, NaiveDate)> = last_12_months(to)
         .into_iter()
         .filter_map(|m| as_of_for(m, today).map(|t| (m, t)))
@@ -575,11 +627,14 @@ pub fn over_100_list(
             if !l.m.over_100 {
                 continue;
             }
+            let Some(d) = by_id.get(&l.doctor_id).copied() else {
+                continue;
+            };
             out.push(Over100Line {
                 month,
                 as_of: l.as_of,
-                interview: records.interview(l.doctor_id, &code, today, scope.health),
-                precheck: records.precheck(l.doctor_id, &code, scope.health),
+                interview: records.interview(d, &code, today, scope),
+                precheck: records.precheck(d, &code, scope),
                 measures: records.measures(l.doctor_id, &code, MEASURES_AFTER_INTERVIEW),
                 over_155_measures: records.measures(l.doctor_id, &code, MEASURES_OVER_155),
                 minutes: l.m.overtime_holiday_minutes,
@@ -823,7 +878,12 @@ pub fn checklist(
         if let Some(p) = i.physician_id {
             *assigned.entry(p).or_default() += 1;
         }
-        if let Some(p) = records.precheck(*doctor, month, false) {
+        // Counts only: no health data is read out.
+        if let Some(p) = records
+            .prechecks
+            .get(&(*doctor, month.clone()))
+            .map(|p| PreCheckRecord::of(p, false))
+        {
             ic.with_precheck += 1;
             for (n, item) in ic.precheck_items.iter_mut().zip(p.items_recorded) {
                 *n += usize::from(item);
@@ -1494,7 +1554,7 @@ pub fn documents(
     for month in &months {
         let code = month.to_string();
         for d in &doctors {
-            let interview = records.interview(d.id, &code, today, scope.health);
+            let interview = records.interview(d, &code, today, scope);
             if let Some(i) = &interview {
                 let figures = minutes_of.get(&(d.id, *month));
                 subjects.push(SubjectLine {
@@ -1514,7 +1574,7 @@ pub fn documents(
                         name: d.name.clone(),
                         department: d.department.clone(),
                         interview: i.clone(),
-                        precheck: records.precheck(d.id, &code, scope.health),
+                        precheck: records.precheck(d, &code, scope),
                     });
                 }
             }

@@ -322,7 +322,8 @@ struct AsOf {
 }
 
 /// `GET /api/v1/doctors/{staff_id}/months/{month}`: what the doctor page
-/// shows, under its rule (`ui::doctor::sight`).
+/// shows, under its rule (`crate::policy::doctor`, and per interview
+/// `crate::policy::listed_interview`).
 #[get("/api/v1/doctors/{staff_id}/months/{month}")]
 async fn doctor_month(
     app: web::Data<App>,
@@ -356,24 +357,21 @@ async fn doctor_month(
         let shift = |s: &crate::domain::shift::Shift| {
             json!({ "kind": s.kind().code(), "start": s.start(), "end": s.end(), "break_minutes": s.break_minutes() })
         };
-        let access = if page.health {
-            super::interviews::Access::Health
-        } else {
-            super::interviews::Access::Status
-        };
         let interviews: Vec<Value> = page
             .interviews
             .iter()
             .map(|iv| {
                 let visible = Visible {
-                    access,
+                    sight: iv.sight,
                     interview: iv.i.clone(),
                     doctor: d.clone(),
                     prechecks: iv.prechecks.clone(),
                     measures: page.measures.iter().filter(|m| m.month == iv.i.month).cloned().collect(),
                     physician: Some(iv.physician.clone()).filter(|p| p != "—"),
                 };
-                detail_json(&visible, today)
+                let mut v = detail_json(&visible, today);
+                v["health_data"] = json!(iv.sight.health());
+                v
             })
             .collect();
         Ok(json!({

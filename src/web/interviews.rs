@@ -1,83 +1,26 @@
-//! The interviews and measures API, behind sign-in and the role rules:
-//! a physician sees the interviews assigned to them, a manager those of
-//! their doctors, a doctor only their own; HR and admin see who needs an
-//! interview and its status, never health data (pre-check, check items,
-//! opinion), which only the doctor, their manager and their physician see.
+//! The interviews and measures API, behind sign-in and the access policy
+//! ([`crate::policy`]): a physician sees the interviews assigned to them, a
+//! manager those of their doctors, a doctor only their own; HR and admin see
+//! who needs an interview and its status, never health data (pre-check,
+//! check items, opinion), which only the doctor, their manager and the
+//! interview's physician see.
 
 use super::auth::CurrentUser;
 use super::ApiError;
 use crate::accounts::Role;
 use crate::app::App;
-use crate::db::models::{Doctor, Interview, Measure, PreCheck, User};
+use crate::db::models::{Doctor, Interview, Measure, PreCheck};
 use crate::db::{schema, AnyConnection};
 use crate::domain::interview::Status;
 use crate::domain::time::YearMonth;
 use crate::monitor::records::{self, InterviewInput, InterviewLine, MeasureInput, PreCheckInput, RecordError};
+use crate::policy::{self, Sight, Who, Whose};
 use actix_web::{get, post, web, HttpResponse};
 use diesel::prelude::*;
 use serde::Deserialize;
 
-/// What a user may see of one doctor's interview.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Access {
-    None,
-    /// Who, when, status: for HR and admin.
-    Status,
-    /// Everything, health data included.
-    Health,
-}
-
-fn access(
-    me: &CurrentUser,
-    doctor_staff_id: &str,
-    manager_login: Option<&str>,
-    physician_login: Option<&str>,
-) -> Access {
-    access_of(me.role, &me.user, doctor_staff_id, manager_login, physician_login)
-}
-
-/// The access rule of an interview, shared by this API and the screens
-/// (`web::ui::interviews`): health data only for the doctor, their manager
-/// and the physician assigned to the interview; HR and admin see status.
-pub(crate) fn access_of(
-    role: Role,
-    u: &User,
-    doctor_staff_id: &str,
-    manager_login: Option<&str>,
-    physician_login: Option<&str>,
-) -> Access {
-    match role {
-        Role::Doctor if u.staff_id.as_deref() == Some(doctor_staff_id) => Access::Health,
-        Role::Manager if manager_login == Some(u.login.as_str()) => Access::Health,
-        Role::Physician if physician_login == Some(u.login.as_str()) => Access::Health,
-        Role::Hr | Role::Admin => Access::Status,
-        _ => Access::None,
-    }
-}
-
-/// Whether `u` is the manager of `d` (who records pre-checks and measures).
-pub(crate) fn is_manager_of(role: Role, u: &User, d: &Doctor) -> bool {
-    role == Role::Manager && d.manager_login.as_deref() == Some(u.login.as_str())
-}
-
-/// Whether `u` is the physician assigned to an interview (who records it).
-pub(crate) fn is_assigned_physician(role: Role, u: &User, physician_login: Option<&str>) -> bool {
-    role == Role::Physician && physician_login == Some(u.login.as_str())
-}
-
-/// Who may ask for another physician: the doctor, their manager, an admin.
-pub(crate) fn may_reassign(role: Role, access: Access) -> bool {
-    role == Role::Admin || (access == Access::Health && matches!(role, Role::Doctor | Role::Manager))
-}
-
-/// Whose measures cases `u` sees in the measures list.
-pub(crate) fn sees_measures_of(role: Role, u: &User, d: &Doctor) -> bool {
-    match role {
-        Role::Admin | Role::Hr => true,
-        Role::Manager => d.manager_login.as_deref() == Some(u.login.as_str()),
-        Role::Doctor => u.staff_id.as_deref() == Some(d.staff_id.as_str()),
-        Role::Physician => false,
-    }
+fn who(me: &CurrentUser) -> Who<'_> {
+    Who::of(me.role, &me.user)
 }
 
 fn record_error(e: RecordError) -> ApiError {
@@ -133,12 +76,11 @@ async fn list(app: web::Data<App>, me: CurrentUser, q: web::Query<MonthQuery>) -
     let visible: Vec<&InterviewLine> = lines
         .iter()
         .filter(|l| {
-            access(
-                &me,
-                &l.staff_id,
-                l.manager_login.as_deref(),
-                l.physician_login.as_deref(),
-            ) != Access::None
+            let whose = Whose {
+                staff_id: &l.staff_id,
+                manager_login: l.manager_login.as_deref(),
+            };
+            policy::interview(who(&me), whose, l.physician_login.as_deref()) != Sight::None
         })
         .collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({ "month": month.to_string(), "interviews": visible })))
@@ -146,7 +88,7 @@ async fn list(app: web::Data<App>, me: CurrentUser, q: web::Query<MonthQuery>) -
 
 /// An interview as one user may see it.
 pub(super) struct Visible {
-    pub(super) access: Access,
+    pub(super) sight: Sight,
     pub(super) interview: Interview,
     pub(super) doctor: Doctor,
     pub(super) prechecks: Vec<PreCheck>,
@@ -167,18 +109,13 @@ fn load_visible(conn: &mut AnyConnection, me: &CurrentUser, id: i64) -> Result<V
             .map_err(ApiError::internal)?,
         None => None,
     };
-    let access = access(
-        me,
-        &doctor.staff_id,
-        doctor.manager_login.as_deref(),
-        physician.as_deref(),
-    );
-    if access == Access::None {
+    let sight = policy::interview(who(me), (&doctor).into(), physician.as_deref());
+    if sight == Sight::None {
         // Not found rather than forbidden: do not reveal who has an interview.
         return Err(ApiError::not_found());
     }
     Ok(Visible {
-        access,
+        sight,
         interview,
         doctor,
         prechecks,
@@ -189,7 +126,7 @@ fn load_visible(conn: &mut AnyConnection, me: &CurrentUser, id: i64) -> Result<V
 
 pub(super) fn detail_json(v: &Visible, today: chrono::NaiveDate) -> serde_json::Value {
     let (a, i, d, checks, ms, physician) = (
-        v.access,
+        v.sight,
         &v.interview,
         &v.doctor,
         &v.prechecks,
@@ -211,7 +148,7 @@ pub(super) fn detail_json(v: &Visible, today: chrono::NaiveDate) -> serde_json::
         "status": Status::of(i.deadline, i.held_on, today),
         "retention_until": i.retention_until,
     });
-    if a == Access::Health {
+    if a.health() {
         v["prechecks"] = serde_json::json!(checks
             .iter()
             .map(|p| serde_json::json!({
@@ -273,7 +210,7 @@ fn precheck_as_manager(
     input: &PreCheckInput,
     now: chrono::NaiveDateTime,
 ) -> Result<serde_json::Value, ApiError> {
-    if !is_manager_of(me.role, &me.user, d) {
+    if !policy::is_manager(who(me), d.into()) {
         return Err(ApiError::forbidden(
             "事前確認は所属長が記録します / only the doctor's manager records the pre-check",
         ));
@@ -361,7 +298,7 @@ async fn record(
     let now = app.now();
     let v = blocking(&app, move |c| {
         let physician = load_visible(c, &me, id)?.physician;
-        if !is_assigned_physician(me.role, &me.user, physician.as_deref()) {
+        if !policy::is_assigned_physician(who(&me), physician.as_deref()) {
             return Err(ApiError::forbidden(
                 "面接指導は担当の面接指導実施医師が記録します / only the assigned physician records the interview",
             ));
@@ -379,8 +316,8 @@ async fn reassign(app: web::Data<App>, me: CurrentUser, id: web::Path<i64>) -> R
     let now = app.now();
     let settings = app.settings.clone();
     let v = blocking(&app, move |c| {
-        let Visible { access: a, doctor: d, .. } = load_visible(c, &me, id)?;
-        if !may_reassign(me.role, a) {
+        let Visible { sight, doctor: d, .. } = load_visible(c, &me, id)?;
+        if !policy::may_reassign(who(&me), sight) {
             return Err(ApiError::forbidden("担当医師の変更は本人・所属長・管理者が行えます / only the doctor, their manager or an admin may ask for another physician"));
         }
         let i = records::reassign(c, &settings, id, now).map_err(record_error)?;
@@ -407,7 +344,7 @@ async fn list_measures(
     .await?;
     let visible: Vec<serde_json::Value> = rows
         .iter()
-        .filter(|(_, d)| sees_measures_of(me.role, &me.user, d))
+        .filter(|(_, d)| policy::sees_measures(who(&me), d.into()))
         .map(|(m, d)| {
             let mut v = measure_json(m);
             v["staff_id"] = serde_json::json!(d.staff_id);
@@ -436,7 +373,7 @@ async fn record_measures(
             .optional()
             .map_err(ApiError::internal)?;
         let d = doctor.ok_or_else(ApiError::not_found)?;
-        if !is_manager_of(me.role, &me.user, &d) {
+        if !policy::is_manager(who(&me), (&d).into()) {
             return Err(ApiError::forbidden(
                 "措置は所属長が記録します / only the doctor's manager records measures",
             ));

@@ -15,6 +15,7 @@ mod backup;
 mod browser;
 mod commands;
 mod forms;
+mod health_access;
 mod hr;
 mod imports;
 mod lockout;

@@ -1,8 +1,9 @@
 //! A doctor's page: the month's figures, a timeline of shifts, duties,
 //! self-study, side jobs and PC sessions, the running total against the
 //! 80 / 100 / 155 h lines with the projection, the last twelve months, and
-//! the doctor's interviews and measures (health data only for the doctor,
-//! their manager and their physician).
+//! the doctor's interviews and measures. Who sees the page and the health
+//! data of each interview is the access policy's rule ([`crate::policy`]):
+//! the doctor, their manager, and per interview its assigned physician.
 
 use super::charts::{self, Span};
 use super::dashboard::{month_as_of, state_of};
@@ -14,6 +15,7 @@ use crate::db::schema::{interviews, measures, prechecks, users};
 use crate::db::{queries, AnyConnection};
 use crate::domain::interview::Status;
 use crate::domain::time::{format_hm, YearMonth};
+use crate::policy::{self, Sight};
 use crate::report::monthly::{compute, line, load_rows_of, DoctorMonth, DoctorRows};
 use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
@@ -22,43 +24,16 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-/// How much of a doctor `viewer` may see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sight {
-    None,
-    /// Hours and interview status (HR, admin).
-    Hours,
-    /// Everything, health data included.
-    Health,
-}
-
-/// The doctor page's access rule.
-pub fn sight(conn: &mut AnyConnection, viewer: &Viewer, d: &Doctor) -> QueryResult<Sight> {
-    Ok(match viewer.role {
-        Role::Admin | Role::Hr => Sight::Hours,
-        Role::Manager if d.manager_login.as_deref() == Some(viewer.user.login.as_str()) => Sight::Health,
-        Role::Doctor if viewer.user.staff_id.as_deref() == Some(d.staff_id.as_str()) => Sight::Health,
-        Role::Physician => {
-            let assigned: i64 = interviews::table
-                .filter(interviews::doctor_id.eq(d.id))
-                .filter(interviews::physician_id.eq(viewer.user.id))
-                .count()
-                .get_result(conn)?;
-            if assigned > 0 {
-                Sight::Health
-            } else {
-                Sight::None
-            }
-        }
-        _ => Sight::None,
-    })
-}
-
 /// An interview as the page shows it.
 pub struct InterviewView {
     pub i: Interview,
     pub status: &'static str,
     pub physician: String,
+    /// What the viewer sees of this interview on this page (at least its
+    /// status); its pre-checks and opinion only when `Health`.
+    pub sight: Sight,
+    /// Whether the viewer may open the interview's own page.
+    pub linked: bool,
     pub prechecks: Vec<PreCheck>,
 }
 
@@ -73,6 +48,7 @@ pub(crate) struct DoctorPage {
     pub(crate) as_of: NaiveDate,
     pub(crate) m: DoctorMonth,
     pub(crate) state: &'static str,
+    /// Some health data is shown (of every interview, or of some).
     pub(crate) health: bool,
     pub(crate) method: &'static str,
     running_svg: String,
@@ -122,7 +98,28 @@ pub(crate) fn page(
     let d = queries::doctor_by_staff_id(conn, staff_id)
         .map_err(UiError::internal)?
         .ok_or(UiError::NotFound(viewer.lang))?;
-    let sight = sight(conn, viewer, &d).map_err(UiError::internal)?;
+    // The interviews and their physicians first: a physician sees the page
+    // while assigned to one of them.
+    let found: Vec<Interview> = interviews::table
+        .filter(interviews::doctor_id.eq(d.id))
+        .order(interviews::month.desc())
+        .select(Interview::as_select())
+        .load(conn)
+        .map_err(UiError::internal)?;
+    let mut physicians: Vec<Option<String>> = Vec::with_capacity(found.len());
+    for i in &found {
+        physicians.push(match i.physician_id {
+            Some(p) => users::table
+                .find(p)
+                .select(users::login)
+                .first(conn)
+                .optional()
+                .map_err(UiError::internal)?,
+            None => None,
+        });
+    }
+    let who = viewer.who();
+    let sight = policy::doctor(who, (&d).into(), physicians.iter().map(Option::as_deref));
     if sight == Sight::None {
         return Err(UiError::NotFound(viewer.lang));
     }
@@ -187,26 +184,13 @@ pub(crate) fn page(
     let days: Vec<NaiveDate> = month.iter_days().collect();
     let timeline_svg = charts::timeline(&days, &spans, "勤務の記録 / timeline");
 
-    let health = sight == Sight::Health;
     let today = app.settings.today();
-    let found: Vec<Interview> = interviews::table
-        .filter(interviews::doctor_id.eq(d.id))
-        .order(interviews::month.desc())
-        .select(Interview::as_select())
-        .load(conn)
-        .map_err(UiError::internal)?;
     let mut views = Vec::with_capacity(found.len());
-    for i in found {
-        let physician: Option<String> = match i.physician_id {
-            Some(p) => users::table
-                .find(p)
-                .select(users::login)
-                .first(conn)
-                .optional()
-                .map_err(UiError::internal)?,
-            None => None,
-        };
-        let checks = if health {
+    for (i, physician) in found.into_iter().zip(physicians) {
+        let own = policy::interview(who, (&d).into(), physician.as_deref());
+        let shown = policy::listed_interview(sight, own);
+        // Health data is not even read where it is not shown.
+        let checks = if shown.health() {
             prechecks::table
                 .filter(prechecks::doctor_id.eq(d.id))
                 .filter(prechecks::month.eq(&i.month))
@@ -217,9 +201,24 @@ pub(crate) fn page(
         } else {
             Vec::new()
         };
+        // Nor are the physician's check items and opinion kept to render.
+        let i = if shown.health() {
+            i
+        } else {
+            Interview {
+                check_work: None,
+                check_sleep: None,
+                check_fatigue: None,
+                check_mental_physical: None,
+                opinion: None,
+                ..i
+            }
+        };
         views.push(InterviewView {
             status: Status::of(i.deadline, i.held_on, today).code(),
             physician: physician.unwrap_or_else(|| "—".into()),
+            sight: shown,
+            linked: own != Sight::None,
             prechecks: checks,
             i,
         });
@@ -242,7 +241,7 @@ pub(crate) fn page(
             crate::domain::projection::Method::Linear => "linear",
         },
         m,
-        health,
+        health: sight.health() || views.iter().any(|v| v.sight.health()),
         running_svg,
         months_svg,
         last_12_months: bars,

@@ -11,9 +11,9 @@
 //!   which prefill the manager's pre-check.
 //!
 //! The rules of the records are those of [`records`] (the JSON API uses
-//! the same functions), and who sees what is the API's rule
-//! ([`access_of`]): health data only for the doctor, their manager and the
-//! physician assigned to the interview; HR and admin see status only. An
+//! the same functions), and who sees what is the access policy
+//! ([`crate::policy`]): health data only for the doctor, their manager and
+//! the physician assigned to the interview; HR and admin see status only. An
 //! interview a user may not see does not exist for them (404).
 //!
 //! Every POST checks the session's CSRF token; a saved form redirects (303)
@@ -29,8 +29,8 @@ use crate::db::{queries, AnyConnection};
 use crate::domain::interview::{health_record_retention, Status, Symptom};
 use crate::domain::time::{format_hm, YearMonth};
 use crate::monitor::records::{self, InterviewInput, InterviewLine, MeasureInput, PreCheckInput, RecordError};
+use crate::policy::{self, Sight, Whose};
 use crate::report::monthly::{compute, line, load_rows_of, DoctorRows};
-use crate::web::interviews::{access_of, is_assigned_physician, is_manager_of, may_reassign, sees_measures_of, Access};
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
@@ -493,7 +493,7 @@ fn my_doctors(conn: &mut AnyConnection, viewer: &Viewer) -> QueryResult<Vec<Doct
         .select(Doctor::as_select())
         .load(conn)?
         .into_iter()
-        .filter(|d| is_manager_of(viewer.role, &viewer.user, d))
+        .filter(|d| policy::is_manager(viewer.who(), d.into()))
         .collect())
 }
 
@@ -632,14 +632,11 @@ fn list_page(
     let mut rows = Vec::new();
     for m in months {
         for l in records::list_interviews(conn, m, today).map_err(db)? {
-            let a = access_of(
-                viewer.role,
-                &viewer.user,
-                &l.staff_id,
-                l.manager_login.as_deref(),
-                l.physician_login.as_deref(),
-            );
-            if a != Access::None {
+            let whose = Whose {
+                staff_id: &l.staff_id,
+                manager_login: l.manager_login.as_deref(),
+            };
+            if policy::interview(viewer.who(), whose, l.physician_login.as_deref()) != Sight::None {
                 rows.push(Row::of(viewer.lang, m, l));
             }
         }
@@ -694,7 +691,7 @@ async fn interviews_page(
 
 /// An interview that the viewer may see, with what they may see of it.
 struct Loaded {
-    access: Access,
+    sight: Sight,
     i: Interview,
     d: Doctor,
     prechecks: Vec<PreCheck>,
@@ -718,18 +715,12 @@ fn load(conn: &mut AnyConnection, viewer: &Viewer, id: i64) -> Result<Loaded, Ui
             .map_err(db)?,
         None => None,
     };
-    let access = access_of(
-        viewer.role,
-        &viewer.user,
-        &d.staff_id,
-        d.manager_login.as_deref(),
-        physician.as_ref().map(|u| u.login.as_str()),
-    );
-    if access == Access::None {
+    let sight = policy::interview(viewer.who(), (&d).into(), physician.as_ref().map(|u| u.login.as_str()));
+    if sight == Sight::None {
         return Err(UiError::NotFound(viewer.lang));
     }
     Ok(Loaded {
-        access,
+        sight,
         i,
         d,
         prechecks,
@@ -845,19 +836,18 @@ fn detail_page(
     let lang = viewer.lang;
     let today = app.settings.today();
     let Loaded {
-        access,
+        sight,
         i,
         d,
         prechecks,
         measures,
         physician,
     } = v;
-    let health = access == Access::Health;
+    let health = sight.health();
     let held = i.held_on.is_some();
-    let can_precheck = is_manager_of(viewer.role, &viewer.user, &d);
-    let can_record =
-        !held && is_assigned_physician(viewer.role, &viewer.user, physician.as_ref().map(|u| u.login.as_str()));
-    let can_reassign = !held && may_reassign(viewer.role, access);
+    let can_precheck = policy::is_manager(viewer.who(), (&d).into());
+    let can_record = !held && policy::is_assigned_physician(viewer.who(), physician.as_ref().map(|u| u.login.as_str()));
+    let can_reassign = !held && policy::may_reassign(viewer.who(), sight);
     // Health data is not even read for a status-only viewer.
     let (self_checks, pf) = if health {
         let selfs = self_checks_of(conn, d.id, &i.month).map_err(db)?;
@@ -945,7 +935,7 @@ async fn interview_precheck(
     let now = app.now();
     blocking(&app, move |c, app| {
         let v = load(c, &viewer, id)?;
-        if !is_manager_of(viewer.role, &viewer.user, &v.d) {
+        if !policy::is_manager(viewer.who(), (&v.d).into()) {
             return Err(UiError::Forbidden(viewer.lang));
         }
         let month = YearMonth::parse(&v.i.month).ok_or(UiError::NotFound(viewer.lang))?;
@@ -982,7 +972,7 @@ async fn interview_record(
     blocking(&app, move |c, app| {
         let v = load(c, &viewer, id)?;
         let physician = v.physician.as_ref().map(|u| u.login.as_str());
-        if !is_assigned_physician(viewer.role, &viewer.user, physician) {
+        if !policy::is_assigned_physician(viewer.who(), physician) {
             return Err(UiError::Forbidden(viewer.lang));
         }
         let refused = match form.input() {
@@ -1018,7 +1008,7 @@ async fn interview_reassign(
     let now = app.now();
     blocking(&app, move |c, app| {
         let v = load(c, &viewer, id)?;
-        if !may_reassign(viewer.role, v.access) {
+        if !policy::may_reassign(viewer.who(), v.sight) {
             return Err(UiError::Forbidden(viewer.lang));
         }
         let (status, message) = match records::reassign(c, &app.settings, id, now) {
@@ -1065,7 +1055,7 @@ struct PreCheckPage {
 fn managed_doctor(conn: &mut AnyConnection, viewer: &Viewer, staff_id: &str) -> Result<Doctor, UiError> {
     queries::doctor_by_staff_id(conn, staff_id)
         .map_err(db)?
-        .filter(|d| is_manager_of(viewer.role, &viewer.user, d))
+        .filter(|d| policy::is_manager(viewer.who(), d.into()))
         .ok_or(UiError::NotFound(viewer.lang))
 }
 
@@ -1246,7 +1236,7 @@ fn measures_page(
     let lang = viewer.lang;
     let mut cases: Vec<MeasureView> = Vec::new();
     for (m, d) in records::list_measures(conn, month).map_err(db)? {
-        if !sees_measures_of(viewer.role, &viewer.user, &d) {
+        if !policy::sees_measures(viewer.who(), (&d).into()) {
             continue;
         }
         // The opinion the measures answer: health data, shown when the
@@ -1270,14 +1260,8 @@ fn measures_page(
                                 .map_err(db)?,
                             None => None,
                         };
-                        let a = access_of(
-                            viewer.role,
-                            &viewer.user,
-                            &d.staff_id,
-                            d.manager_login.as_deref(),
-                            physician.as_deref(),
-                        );
-                        opinion.filter(|_| a == Access::Health)
+                        let sight = policy::interview(viewer.who(), (&d).into(), physician.as_deref());
+                        opinion.filter(|_| sight.health())
                     }
                     None => None,
                 }
@@ -1340,7 +1324,7 @@ async fn measures_save(
         // Another manager's case does not exist for this one: 404, as on
         // the measures list where it is not shown.
         let (m, _) = found
-            .filter(|(_, d)| is_manager_of(viewer.role, &viewer.user, d))
+            .filter(|(_, d)| policy::is_manager(viewer.who(), d.into()))
             .ok_or(UiError::NotFound(viewer.lang))?;
         let month = YearMonth::parse(&m.month).ok_or(UiError::NotFound(viewer.lang))?;
         let (status, message) = match records::record_measures(c, id, &form.input(), &viewer.user.login, now) {

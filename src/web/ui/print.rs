@@ -125,17 +125,15 @@ impl Params {
     }
 }
 
-/// Who the pack is for: admin the whole hospital without health data, a
-/// manager their doctors with it.
-fn scope_of(viewer: &Viewer) -> Scope {
-    match viewer.role {
-        Role::Manager => Scope::manager(&viewer.user.login),
-        _ => Scope::hospital(false),
-    }
+/// Who the pack is for, by the access policy (`crate::policy::print_pack`):
+/// admin the whole hospital without health data, a manager their doctors
+/// with it; anyone else none (403).
+fn scope_of(viewer: &Viewer) -> Result<Scope, UiError> {
+    Scope::of(viewer.role, &viewer.user).ok_or(UiError::Forbidden(viewer.lang))
 }
 
 pub(crate) fn allowed(viewer: &Viewer) -> Result<(), UiError> {
-    viewer.require(&[Role::Admin, Role::Manager])
+    scope_of(viewer).map(|_| ())
 }
 
 // ---------------------------------------------------------------------------
@@ -180,7 +178,7 @@ pub(crate) struct Pack {
 }
 
 pub(crate) async fn load(app: &web::Data<App>, viewer: &Viewer, params: Params, want: Want) -> Result<Pack, UiError> {
-    let scope = scope_of(viewer);
+    let scope = scope_of(viewer)?;
     let rules = app.settings.rules.clone();
     let today = app.settings.today();
     let pool = app.pool.clone();
@@ -1376,7 +1374,7 @@ mod tests {
                 from: d("2024-06-01"),
                 to: d("2024-06-30"),
             },
-            scope: Scope::hospital(false),
+            scope: Scope::hospital(),
             hospital: "テスト病院".into(),
             today: d("2024-07-22"),
             generated: t("2024-07-22 09:00"),

@@ -51,6 +51,11 @@ pub struct Viewer {
 }
 
 impl Viewer {
+    /// The viewer as the access policy ([`crate::policy`]) asks about them.
+    pub fn who(&self) -> crate::policy::Who<'_> {
+        crate::policy::Who::of(self.role, &self.user)
+    }
+
     /// Refuses the page unless the viewer has one of `roles`.
     pub fn require(&self, roles: &[Role]) -> Result<(), UiError> {
         if roles.contains(&self.role) {
