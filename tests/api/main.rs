@@ -17,6 +17,7 @@ mod commands;
 mod forms;
 mod hr;
 mod imports;
+mod inputs;
 mod monitoring;
 mod print;
 mod purge;
