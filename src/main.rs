@@ -304,8 +304,11 @@ enum Format {
 
 fn parse_month(s: &str) -> Result<YearMonth, String> {
     // YearMonth::parse reads only the months a person may enter (2000–2099).
-    YearMonth::parse(s)
-        .ok_or_else(|| format!("月は YYYY-MM（2000-01〜2099-12）で指定してください: {s:?} / month must be YYYY-MM (2000-01 to 2099-12)"))
+    YearMonth::parse(s).ok_or_else(|| {
+        format!(
+            "月は YYYY-MM（2000-01〜2099-12）で指定してください: {s:?} / month must be YYYY-MM (2000-01 to 2099-12)"
+        )
+    })
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {

@@ -81,8 +81,11 @@ pub fn planned_date(field: Label, d: NaiveDate, today: NaiveDate) -> Result<Naiv
 /// A typed `YYYY-MM-DD`, within [`EARLIEST`]..=[`LATEST`].
 pub fn parse_date(field: Label, s: &str) -> Result<NaiveDate, InputError> {
     let (ja, en) = field;
-    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| InputError(format!("{ja}は YYYY-MM-DD の形で入力してください: {s:?} / {en} must be YYYY-MM-DD")))?;
+    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        InputError(format!(
+            "{ja}は YYYY-MM-DD の形で入力してください: {s:?} / {en} must be YYYY-MM-DD"
+        ))
+    })?;
     date_in_range(field, d)
 }
 

@@ -291,14 +291,26 @@ mod tests {
         let mut r = Rejections::default();
         // Parse errors come in line order, two on some lines…
         for line in 2..5002 {
-            r.push(error(line, Some("date"), &format!("日付が読めません: \"x{line}\" / unreadable date")));
+            r.push(error(
+                line,
+                Some("date"),
+                &format!("日付が読めません: \"x{line}\" / unreadable date"),
+            ));
             if line % 2 == 0 {
                 r.push(error(line, Some("clock_in"), "時刻が読めません / unreadable time"));
             }
         }
         // …then the database's, in any order.
-        r.push(error(9000, None, "職員番号 \"A\" の医師が登録されていません / unknown doctor"));
-        r.push(error(1, None, "職員番号 \"B\" の医師が登録されていません / unknown doctor"));
+        r.push(error(
+            9000,
+            None,
+            "職員番号 \"A\" の医師が登録されていません / unknown doctor",
+        ));
+        r.push(error(
+            1,
+            None,
+            "職員番号 \"B\" の医師が登録されていません / unknown doctor",
+        ));
         assert_eq!(r.total(), 5000 + 2500 + 2);
         assert_eq!(r.rows(), 5000 + 2);
         assert_eq!(r.len(), MAX_LISTED);
@@ -328,7 +340,10 @@ mod tests {
         let reasons = r.reasons();
         assert_eq!(reasons.len(), MAX_REASON_GROUPS + 1);
         let other = reasons.last().unwrap();
-        assert_eq!((other.reason.as_str(), other.count), ("その他の理由 / other reasons", 10));
+        assert_eq!(
+            (other.reason.as_str(), other.count),
+            ("その他の理由 / other reasons", 10)
+        );
         assert_eq!(reasons.iter().map(|g| g.count).sum::<usize>(), r.total());
     }
 

@@ -40,7 +40,13 @@ fn upload_request(body: Vec<u8>) -> test::TestRequest {
 }
 
 /// Uploads a file as the signed-in user; answers the preview page.
-pub(crate) async fn upload<S: Service>(b: &mut Browser<'_, S>, csrf: &str, kind: &str, name: &str, bytes: &[u8]) -> Page {
+pub(crate) async fn upload<S: Service>(
+    b: &mut Browser<'_, S>,
+    csrf: &str,
+    kind: &str,
+    name: &str,
+    bytes: &[u8],
+) -> Page {
     let body = multipart(&[("csrf", csrf), ("kind", kind)], Some((name, bytes)));
     let sent = b.send(upload_request(body)).await;
     assert_eq!(sent.status, 303, "{}", sent.body);

@@ -105,7 +105,10 @@ async fn the_ledger_and_the_access_log_exports_write_formula_like_names_as_text(
         let admin_row = rows.iter().find(|r| r[3] == "admin").unwrap();
         assert_eq!((admin_row[1].as_str(), admin_row[2].as_str()), ("'+cmd", "'@SUM(1)"));
         let jinji_row = rows.iter().find(|r| r[3] == "jinji").unwrap();
-        assert_eq!((jinji_row[1].as_str(), jinji_row[2].as_str()), ("'-2+3", r#"'=HYPERLINK("http://x")"#));
+        assert_eq!(
+            (jinji_row[1].as_str(), jinji_row[2].as_str()),
+            ("'-2+3", r#"'=HYPERLINK("http://x")"#)
+        );
         assert_no_formula("/admin/users/export.csv", ledger.body.as_bytes());
 
         let log = admin.get("/admin/audit/export.csv").await;
@@ -142,9 +145,13 @@ async fn the_print_pack_csv_writes_a_formula_like_doctor_name_as_text() {
             assert_eq!(status, 200, "{part}");
             assert_no_formula(part, &bytes);
         }
-        let (_, _, _, bytes) = crate::print::raw(&service, &session.token, &format!("/print/over100.csv?{query}")).await;
+        let (_, _, _, bytes) =
+            crate::print::raw(&service, &session.token, &format!("/print/over100.csv?{query}")).await;
         assert!(
-            cells(&bytes).iter().flatten().any(|c| c == r#"'=HYPERLINK("http://x")"#),
+            cells(&bytes)
+                .iter()
+                .flatten()
+                .any(|c| c == r#"'=HYPERLINK("http://x")"#),
             "{}",
             String::from_utf8_lossy(&bytes)
         );
@@ -226,13 +233,23 @@ async fn fifty_thousand_bad_rows_make_a_bounded_api_answer_page_and_download() {
         let csrf = hidden(&hr.get("/imports").await.body, "csrf");
         let preview = crate::hr::upload(&mut hr, &csrf, "timecard", "bad.csv", &file).await;
         assert_eq!(preview.status, 200);
-        assert!(preview.body.len() < 200_000, "the preview is {} bytes", preview.body.len());
+        assert!(
+            preview.body.len() < 200_000,
+            "the preview is {} bytes",
+            preview.body.len()
+        );
         let upload = hidden(&preview.body, "token");
         let result = crate::hr::import(&mut hr, &preview).await;
         assert_eq!(result.status, 200);
-        assert!(result.body.len() < 600_000, "the result page is {} bytes", result.body.len());
         assert!(
-            result.body.contains(&format!(r#"<b id="rejected-count">{BAD_ROWS}</b>"#)),
+            result.body.len() < 600_000,
+            "the result page is {} bytes",
+            result.body.len()
+        );
+        assert!(
+            result
+                .body
+                .contains(&format!(r#"<b id="rejected-count">{BAD_ROWS}</b>"#)),
             "the page counts every problem"
         );
         assert!(result.body.contains(r#"id="rejected-omitted""#) && result.body.contains("49000"));
@@ -242,8 +259,16 @@ async fn fifty_thousand_bad_rows_make_a_bounded_api_answer_page_and_download() {
         assert_eq!(csv.status, 200);
         assert!(csv.body.len() < 400_000, "the download is {} bytes", csv.body.len());
         let rows = cells(csv.body.as_bytes());
-        assert_eq!(rows.len(), 1 + kinmu::import::MAX_LISTED + 1, "header, the listed, and the rest counted");
-        assert!(rows.last().unwrap()[2].contains("ほか49000件は省略"), "{:?}", rows.last());
+        assert_eq!(
+            rows.len(),
+            1 + kinmu::import::MAX_LISTED + 1,
+            "header, the listed, and the rest counted"
+        );
+        assert!(
+            rows.last().unwrap()[2].contains("ほか49000件は省略"),
+            "{:?}",
+            rows.last()
+        );
     }
 }
 
@@ -278,10 +303,12 @@ async fn an_interview_held_on_0001_01_01_or_9999_12_31_is_refused_by_the_api_and
         let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
         let token = crate::api_more::token(&service, "kato").await;
         for held_on in ["0001-01-01", "9999-12-31", "1999-12-31"] {
-            let req = atest::TestRequest::post().uri(&format!("/api/v1/interviews/{a01}/record")).set_json(json!({
-                "held_on": held_on, "check_work": "当直が多い", "check_sleep": "6時間",
-                "check_fatigue": "II", "check_mental_physical": "なし", "opinion": "意見",
-            }));
+            let req = atest::TestRequest::post()
+                .uri(&format!("/api/v1/interviews/{a01}/record"))
+                .set_json(json!({
+                    "held_on": held_on, "check_work": "当直が多い", "check_sleep": "6時間",
+                    "check_fatigue": "II", "check_mental_physical": "なし", "opinion": "意見",
+                }));
             let (status, body) = crate::api_more::call(&service, req, Some(&token)).await;
             assert!(matches!(status, 400 | 422), "{held_on}: {status} {body}");
             assert!(body.to_string().contains("held_on"), "{held_on}: {body}");
@@ -339,11 +366,13 @@ async fn a_huge_sleep_is_refused_by_the_screens_and_the_api_never_stored_as_44_m
         assert!(page.body.contains("0:00〜24:00"));
 
         let token = crate::api_more::token(&service, "boss").await;
-        let req = atest::TestRequest::post().uri(&format!("/api/v1/interviews/{a01}/precheck")).set_json(json!({
-            "work_status": "外来", "sleep_average_minutes": 307_445_734_561_825_861_i64,
-            "fatigue_symptom": "II", "fatigue_score": 2, "mental_physical": "なし",
-            "doctor_requests_interview": false,
-        }));
+        let req = atest::TestRequest::post()
+            .uri(&format!("/api/v1/interviews/{a01}/precheck"))
+            .set_json(json!({
+                "work_status": "外来", "sleep_average_minutes": 307_445_734_561_825_861_i64,
+                "fatigue_symptom": "II", "fatigue_score": 2, "mental_physical": "なし",
+                "doctor_requests_interview": false,
+            }));
         let (status, body) = crate::api_more::call(&service, req, Some(&token)).await;
         assert!(matches!(status, 400 | 422), "{status} {body}");
 
@@ -364,7 +393,9 @@ async fn dates_far_off_are_refused_in_imports_leaving_dates_queries_and_commands
         let r = db.import(ImportKind::Timecard, file.as_bytes());
         let refused: Vec<(usize, Option<&str>)> = r.rejected.iter().map(|e| (e.line, e.column.as_deref())).collect();
         assert_eq!(refused, [(2, Some("date")), (3, Some("date"))]);
-        assert!(r.rejected[0].reason.contains("date out of range (2000-01-01 to 2099-12-31)"));
+        assert!(r.rejected[0]
+            .reason
+            .contains("date out of range (2000-01-01 to 2099-12-31)"));
 
         // A leaving date, on the screen and through the library.
         let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
@@ -379,10 +410,19 @@ async fn dates_far_off_are_refused_in_imports_leaving_dates_queries_and_commands
                 )
                 .await;
             assert_eq!(page.status, 400, "{leaves_on}");
-            assert!(page.body.contains("退職日は"), "{}", &page.body[..page.body.len().min(300)]);
+            assert!(
+                page.body.contains("退職日は"),
+                "{}",
+                &page.body[..page.body.len().min(300)]
+            );
         }
-        let err = accounts::set_leaving_date(&mut db.conn(), "jinji", Some(date("9999-12-31")), None, now()).unwrap_err();
-        assert!(err.to_string().contains("leaves_on must be a date from 2000-01-01 to 2034-07-01"), "{err}");
+        let err =
+            accounts::set_leaving_date(&mut db.conn(), "jinji", Some(date("9999-12-31")), None, now()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("leaves_on must be a date from 2000-01-01 to 2034-07-01"),
+            "{err}"
+        );
         assert_eq!(
             db.count_where("SELECT COUNT(*) AS n FROM users WHERE leaves_on IS NOT NULL"),
             0
@@ -412,7 +452,10 @@ async fn dates_far_off_are_refused_in_imports_leaving_dates_queries_and_commands
             let out = db.kinmu(&args);
             assert_ne!(out.status.code(), Some(0), "{args:?}");
             let stderr = String::from_utf8_lossy(&out.stderr);
-            assert!(stderr.contains("2000-01") && stderr.contains("2099-12"), "{args:?}: {stderr}");
+            assert!(
+                stderr.contains("2000-01") && stderr.contains("2099-12"),
+                "{args:?}: {stderr}"
+            );
         }
     }
 }

@@ -797,11 +797,14 @@ mod tests {
 
     #[test]
     fn the_rejected_csv_starts_with_a_bom_and_quotes_reasons() {
-        let csv = rejected_csv(&[Rejected {
-            line: 3,
-            column: Some("退勤".into()),
-            reason: "読めません, \"25:99\"".into(),
-        }], 0)
+        let csv = rejected_csv(
+            &[Rejected {
+                line: 3,
+                column: Some("退勤".into()),
+                reason: "読めません, \"25:99\"".into(),
+            }],
+            0,
+        )
         .unwrap();
         assert!(csv.starts_with(b"\xEF\xBB\xBF"));
         let text = String::from_utf8(csv[3..].to_vec()).unwrap();

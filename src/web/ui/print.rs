@@ -108,8 +108,16 @@ impl Params {
                 None => Ok(default),
             }
         };
-        let from = date(q.from.as_deref(), last_month.first_day(), "from（YYYY-MM-DD、2000-01-01〜2099-12-31）")?;
-        let to = date(q.to.as_deref(), last_month.last_day(), "to（YYYY-MM-DD、2000-01-01〜2099-12-31）")?;
+        let from = date(
+            q.from.as_deref(),
+            last_month.first_day(),
+            "from（YYYY-MM-DD、2000-01-01〜2099-12-31）",
+        )?;
+        let to = date(
+            q.to.as_deref(),
+            last_month.last_day(),
+            "to（YYYY-MM-DD、2000-01-01〜2099-12-31）",
+        )?;
         if to < from {
             return Err(bad("期間 / period", &format!("{from} – {to}")));
         }
