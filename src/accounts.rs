@@ -142,6 +142,9 @@ pub enum AccountError {
     BadCredentials,
     #[error("パスワードを処理できません: {0} / password hashing failed")]
     Hash(String),
+    /// A date out of range (domain::input), naming the field.
+    #[error("{0}")]
+    Input(#[from] crate::domain::input::InputError),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -301,6 +304,9 @@ pub fn add_user(
         return Err(AccountError::BadLogin(account.login.clone()));
     }
     check_password(policy, &account.login, &account.password).map_err(AccountError::WeakPassword)?;
+    if let Some(d) = account.trained_on {
+        crate::domain::input::planned_date(("研修修了日", "trained_on"), d, now.date())?;
+    }
     let password_hash = hash_password(&account.password)?;
     write_transaction(conn, |conn| {
         let taken: i64 = users::table
@@ -986,6 +992,9 @@ pub fn set_leaving_date(
     actor: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<(), AccountError> {
+    if let Some(d) = leaves_on {
+        crate::domain::input::planned_date(("退職日", "leaves_on"), d, now.date())?;
+    }
     let user = existing(conn, login)?;
     write_transaction(conn, |conn| {
         diesel::update(users::table.find(user.id))

@@ -152,6 +152,9 @@ pub enum ResolveError {
     TooLong { start: NaiveDateTime, end: NaiveDateTime },
     #[error("追加する行が登録済みの勤務と重なります（{0}） / the new row would overlap a working row")]
     Overlap(String),
+    /// A day out of range (domain::input).
+    #[error("{0}")]
+    Input(#[from] crate::domain::input::InputError),
     #[error(transparent)]
     Db(#[from] DbError),
     #[error(transparent)]
@@ -282,6 +285,8 @@ pub fn resolve(conn: &mut AnyConnection, req: &ResolveRequest) -> Result<Resolve
     if reason.chars().count() > MAX_REASON_CHARS {
         return Err(ResolveError::ReasonTooLong);
     }
+    // A day that has been (screens and API alike).
+    crate::domain::input::past_date(("日付", "date"), req.day, req.now.date())?;
     write_transaction(conn, |conn| {
         crate::db::bump_data_version(conn)?;
         let doctor = queries::doctor_by_staff_id(conn, req.staff_id)?

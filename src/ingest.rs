@@ -12,7 +12,7 @@
 use crate::db::models::*;
 use crate::db::{queries, write_transaction, AnyConnection, DbError};
 use crate::domain::shift::{weekday_code, Shift};
-use crate::import::{self, FileError, Lined, Parsed, RowError};
+use crate::import::{self, FileError, Lined, Parsed, ReasonCount, Rejections, RowError};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -85,8 +85,22 @@ pub struct ImportReport {
     pub inserted: usize,
     pub corrected: usize,
     pub unchanged: usize,
+    /// The problems found, by line: the first [`import::MAX_LISTED`] of them
+    /// (a row with two bad cells has two entries).
     pub rejected: Vec<RowError>,
+    /// Every problem found, listed or not.
+    pub rejected_total: usize,
+    /// The rows refused.
+    pub rejected_rows: usize,
+    /// Problems found but not listed in `rejected`.
+    pub rejected_omitted: usize,
+    /// Problems counted by kind of reason (column and English reason,
+    /// numbers aside), each with its first reason and line.
+    pub rejected_reasons: Vec<ReasonCount>,
     pub ignored_columns: Vec<String>,
+    /// Ignored columns beyond the 100 named in `ignored_columns`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub ignored_columns_omitted: usize,
     pub encoding: &'static str,
     /// Whether anything was written (false when rows were rejected and
     /// `skip_invalid` was not set, or when nothing changed).
@@ -147,7 +161,7 @@ pub fn run(conn: &mut AnyConnection, req: &ImportRequest) -> Result<ImportReport
             inserted = r.inserted,
             corrected = r.corrected,
             unchanged = r.unchanged,
-            rejected = r.rejected.len(),
+            rejected = r.rejected_total,
             committed = r.committed,
             elapsed_ms = started.elapsed().as_millis() as u64,
             "import finished"
@@ -205,16 +219,16 @@ fn cache_kib(value: i64) -> i64 {
 /// Writes a planned import's rows, given the batch id.
 type Writer = Box<dyn FnOnce(&mut AnyConnection, i64) -> diesel::QueryResult<()>>;
 
-/// What a kind-specific step decided: counts, rejected rows, and a writer.
+/// What a kind-specific step decided: counts and a writer (its rejected
+/// rows go to the import's [`Rejections`]).
 struct Plan {
     inserted: usize,
     corrected: usize,
     unchanged: usize,
-    rejected: Vec<RowError>,
     write: Writer,
 }
 
-type Planner<T> = fn(&mut AnyConnection, Vec<Lined<T>>, &ImportRequest) -> Result<Plan, Tx>;
+type Planner<T> = fn(&mut AnyConnection, Vec<Lined<T>>, &ImportRequest, &mut Rejections) -> Result<Plan, Tx>;
 
 /// The shared frame of every import: plan inside the write transaction,
 /// then either abort (rolling back) or record the batch and write.
@@ -228,25 +242,29 @@ fn apply<T>(
         rows,
         rejected: parse_errors,
         ignored_columns,
+        ignored_columns_omitted,
         encoding,
     } = parsed;
     let outcome = write_transaction(conn, |conn| {
-        let p = plan(conn, rows, req)?;
         let mut rejected = parse_errors;
-        rejected.extend(p.rejected);
-        rejected.sort_by_key(|e| e.line);
+        let p = plan(conn, rows, req, &mut rejected)?;
         let mut report = ImportReport {
             kind: req.kind,
             inserted: p.inserted,
             corrected: p.corrected,
             unchanged: p.unchanged,
-            rejected,
+            rejected_total: rejected.total(),
+            rejected_rows: rejected.rows(),
+            rejected_omitted: rejected.omitted(),
+            rejected_reasons: rejected.reasons(),
+            rejected: rejected.into_listed(),
             ignored_columns,
+            ignored_columns_omitted,
             encoding,
             committed: false,
             batch_id: None,
         };
-        if !report.rejected.is_empty() && !req.skip_invalid {
+        if report.rejected_total > 0 && !req.skip_invalid {
             report.inserted = 0;
             report.corrected = 0;
             report.unchanged = 0;
@@ -268,7 +286,7 @@ fn apply<T>(
                 inserted: count(report.inserted),
                 corrected: count(report.corrected),
                 unchanged: count(report.unchanged),
-                rejected: count(report.rejected.len()),
+                rejected: count(report.rejected_total),
             },
         )?;
         (p.write)(conn, batch_id)?;
@@ -286,7 +304,7 @@ fn apply<T>(
                     "inserted": report.inserted,
                     "corrected": report.corrected,
                     "unchanged": report.unchanged,
-                    "rejected": report.rejected.len(),
+                    "rejected": report.rejected_total,
                 })
                 .to_string(),
             },
@@ -300,6 +318,10 @@ fn apply<T>(
         Err(Tx::Abort(r)) => Ok(*r),
         Err(Tx::Fail(e)) => Err(e),
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn count(n: usize) -> i32 {
@@ -360,9 +382,12 @@ struct Row {
 /// Resolves staff ids, and drops rows that repeat an earlier row of the file
 /// exactly (the same row twice is one row). Two different rows with the same
 /// doctor, start and kind are an error on the later one.
-fn resolve_rows(rows: Vec<Lined<import::ShiftRecord>>, ids: &HashMap<String, i64>) -> (Vec<Row>, usize, Vec<RowError>) {
+fn resolve_rows(
+    rows: Vec<Lined<import::ShiftRecord>>,
+    ids: &HashMap<String, i64>,
+    rejected: &mut Rejections,
+) -> (Vec<Row>, usize) {
     let mut out: Vec<Row> = Vec::with_capacity(rows.len());
-    let mut rejected = Vec::new();
     let mut duplicates = 0;
     let mut seen: HashMap<(i64, NaiveDateTime, &'static str), usize> = HashMap::new();
     for Lined { line, value } in rows {
@@ -387,7 +412,7 @@ fn resolve_rows(rows: Vec<Lined<import::ShiftRecord>>, ids: &HashMap<String, i64
             }
         }
     }
-    (out, duplicates, rejected)
+    (out, duplicates)
 }
 
 /// Rejects working rows among `candidates` that overlap a `stored` working
@@ -438,9 +463,14 @@ fn overlap_errors(candidates: &[&Row], stored: &HashMap<i64, Vec<Shift>>) -> Vec
 }
 
 /// Timecard rows: new rows, corrections, or unchanged.
-fn timecard(conn: &mut AnyConnection, rows: Vec<Lined<import::ShiftRecord>>, req: &ImportRequest) -> Result<Plan, Tx> {
+fn timecard(
+    conn: &mut AnyConnection,
+    rows: Vec<Lined<import::ShiftRecord>>,
+    req: &ImportRequest,
+    rejected: &mut Rejections,
+) -> Result<Plan, Tx> {
     let ids = doctor_ids(conn)?;
-    let (rows, duplicates, mut rejected) = resolve_rows(rows, &ids);
+    let (rows, duplicates) = resolve_rows(rows, &ids, rejected);
     let stored = stored_around(conn, &rows, |conn, ids, from, to| {
         queries::current_timecard(conn, Some(ids), from, to)
             .map(|v| v.into_iter().map(|(s, version, _)| (s, Some(version))).collect())
@@ -518,7 +548,6 @@ fn timecard(conn: &mut AnyConnection, rows: Vec<Lined<import::ShiftRecord>>, req
         inserted: fresh.len(),
         corrected: corrections.len(),
         unchanged,
-        rejected,
         write: Box::new(move |conn, batch_id| {
             queries::supersede_timecard(conn, &superseded, now)?;
             let rows: Vec<NewTimecardRow> = inserts
@@ -578,9 +607,14 @@ fn stored_working(
 
 /// Roster rows: the file's plan replaces the doctor's current plan for the
 /// dates it covers (from the doctor's first to last date in the file).
-fn roster(conn: &mut AnyConnection, rows: Vec<Lined<import::ShiftRecord>>, req: &ImportRequest) -> Result<Plan, Tx> {
+fn roster(
+    conn: &mut AnyConnection,
+    rows: Vec<Lined<import::ShiftRecord>>,
+    req: &ImportRequest,
+    rejected: &mut Rejections,
+) -> Result<Plan, Tx> {
     let ids = doctor_ids(conn)?;
-    let (rows, duplicates, mut rejected) = resolve_rows(rows, &ids);
+    let (rows, duplicates) = resolve_rows(rows, &ids, rejected);
     let overlap = overlap_errors(&rows.iter().collect::<Vec<_>>(), &HashMap::new());
     let bad: HashSet<usize> = overlap.iter().map(|(l, _)| *l).collect();
     rejected.extend(overlap.into_iter().map(|(_, e)| e));
@@ -625,7 +659,6 @@ fn roster(conn: &mut AnyConnection, rows: Vec<Lined<import::ShiftRecord>>, req: 
         inserted: inserts.len(),
         corrected: withdrawn.len(),
         unchanged,
-        rejected,
         write: Box::new(move |conn, batch_id| {
             queries::supersede_roster(conn, &withdrawn, now)?;
             let rows: Vec<NewRosterRow> = inserts
@@ -648,7 +681,12 @@ fn roster(conn: &mut AnyConnection, rows: Vec<Lined<import::ShiftRecord>>, req: 
 
 /// PC sessions: the objective record is append-only; a session already
 /// stored is unchanged.
-fn pclog(conn: &mut AnyConnection, rows: Vec<Lined<import::PcRecord>>, req: &ImportRequest) -> Result<Plan, Tx> {
+fn pclog(
+    conn: &mut AnyConnection,
+    rows: Vec<Lined<import::PcRecord>>,
+    req: &ImportRequest,
+    rejected: &mut Rejections,
+) -> Result<Plan, Tx> {
     let doctors = queries::all_doctors(conn)?;
     let mut accounts: HashMap<&str, i64> = doctors
         .iter()
@@ -657,7 +695,6 @@ fn pclog(conn: &mut AnyConnection, rows: Vec<Lined<import::PcRecord>>, req: &Imp
     // A staff id wins over another doctor's PC account of the same spelling.
     accounts.extend(doctors.iter().map(|d| (d.staff_id.as_str(), d.id)));
 
-    let mut rejected = Vec::new();
     // Collected from `rows.into_iter()`, which lets the standard library
     // reuse the records' buffer for the sessions (they are the same size)
     // instead of holding both at once.
@@ -736,7 +773,6 @@ fn pclog(conn: &mut AnyConnection, rows: Vec<Lined<import::PcRecord>>, req: &Imp
         inserted: inserts.len(),
         corrected: 0,
         unchanged,
-        rejected,
         write: Box::new(move |conn, batch_id| {
             for s in &mut inserts {
                 s.batch_id = Some(batch_id);
@@ -748,7 +784,12 @@ fn pclog(conn: &mut AnyConnection, rows: Vec<Lined<import::PcRecord>>, req: &Imp
 
 /// Doctors: new doctors are inserted, changed ones updated (the change is
 /// written to the audit log with the old and new values).
-fn doctors(conn: &mut AnyConnection, rows: Vec<Lined<import::DoctorRecord>>, req: &ImportRequest) -> Result<Plan, Tx> {
+fn doctors(
+    conn: &mut AnyConnection,
+    rows: Vec<Lined<import::DoctorRecord>>,
+    req: &ImportRequest,
+    rejected: &mut Rejections,
+) -> Result<Plan, Tx> {
     let stored = queries::all_doctors(conn)?;
     let by_staff: HashMap<String, Doctor> = stored.iter().map(|d| (d.staff_id.clone(), d.clone())).collect();
     // Who holds each PC account after this file: stored doctors not in the
@@ -765,7 +806,6 @@ fn doctors(conn: &mut AnyConnection, rows: Vec<Lined<import::DoctorRecord>>, req
         .chain(in_file.iter().map(|s| s.to_string()))
         .collect();
 
-    let mut rejected = Vec::new();
     let mut inserts = Vec::new();
     let mut updates: Vec<(i64, DoctorFields, Doctor)> = Vec::new();
     let mut unchanged = 0;
@@ -816,7 +856,6 @@ fn doctors(conn: &mut AnyConnection, rows: Vec<Lined<import::DoctorRecord>>, req
         inserted: inserts.len(),
         corrected: updates.len(),
         unchanged,
-        rejected,
         write: Box::new(move |conn, batch_id| {
             for d in &inserts {
                 queries::insert_doctor(conn, d)?;

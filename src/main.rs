@@ -303,12 +303,16 @@ enum Format {
 }
 
 fn parse_month(s: &str) -> Result<YearMonth, String> {
-    YearMonth::parse(s).ok_or_else(|| format!("月は YYYY-MM で指定してください: {s:?} / month must be YYYY-MM"))
+    // YearMonth::parse reads only the months a person may enter (2000–2099).
+    YearMonth::parse(s).ok_or_else(|| {
+        format!(
+            "月は YYYY-MM（2000-01〜2099-12）で指定してください: {s:?} / month must be YYYY-MM (2000-01 to 2099-12)"
+        )
+    })
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("日付は YYYY-MM-DD で指定してください: {s:?} / date must be YYYY-MM-DD"))
+    kinmu::domain::input::parse_date(("日付", "date"), s).map_err(|e| e.0)
 }
 
 fn main() -> ExitCode {

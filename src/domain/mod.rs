@@ -7,6 +7,7 @@
 
 pub mod discrepancy;
 pub mod hours;
+pub mod input;
 pub mod interview;
 pub mod projection;
 pub mod retention;

@@ -202,14 +202,16 @@ impl YearMonth {
             first: d.with_day(1).unwrap_or(d),
         }
     }
-    /// Parses `YYYY-MM` (also `YYYY/MM`).
+    /// Parses `YYYY-MM` (also `YYYY/MM`) of the years a person may enter
+    /// (2000–2099, [`super::input::month_in_range`]): every month typed
+    /// into a form, a query or a command goes through here.
     pub fn parse(s: &str) -> Option<YearMonth> {
         let s = s.trim();
         let (y, m) = s.split_once(['-', '/'])?;
         if y.len() != 4 || m.is_empty() || m.len() > 2 {
             return None;
         }
-        YearMonth::new(y.parse().ok()?, m.parse().ok()?)
+        YearMonth::new(y.parse().ok()?, m.parse().ok()?).filter(|m| super::input::month_in_range(*m))
     }
     pub fn first_day(self) -> NaiveDate {
         self.first
@@ -266,5 +268,9 @@ mod year_month_tests {
         assert_eq!(feb.clamp(early), feb.first_day());
         assert!(YearMonth::parse("2024-13").is_none());
         assert!(YearMonth::parse("24-01").is_none());
+        assert!(YearMonth::parse("0001-01").is_none());
+        assert!(YearMonth::parse("9999-12").is_none());
+        assert!(YearMonth::parse("1999-12").is_none());
+        assert!(YearMonth::parse("2000-01").is_some() && YearMonth::parse("2099-12").is_some());
     }
 }

@@ -1,7 +1,7 @@
 //! The doctors list (formats.md, "Doctors (`kinmu import doctors FILE`)").
 
 use super::fields::{self, text};
-use super::header::{Field, STAFF_ID};
+use super::header::{Field, MAX_ACCOUNT_CHARS, MAX_CODE_CHARS, MAX_NAME_CHARS, STAFF_ID};
 use super::table::read_table;
 use super::{FileError, Parsed};
 use crate::domain::Level;
@@ -30,41 +30,49 @@ const NAME: Field = Field {
     name: "name",
     aliases: &["氏名", "名前"],
     required: true,
+    max_chars: MAX_NAME_CHARS,
 };
 const DEPARTMENT: Field = Field {
     name: "department",
     aliases: &["診療科", "所属"],
     required: false,
+    max_chars: MAX_NAME_CHARS,
 };
 const LEVEL: Field = Field {
     name: "level",
     aliases: &["水準"],
     required: false,
+    max_chars: MAX_CODE_CHARS,
 };
 const EMAIL: Field = Field {
     name: "email",
     aliases: &["メールアドレス", "メール"],
     required: false,
+    max_chars: 254,
 };
 const LEGAL_HOLIDAY: Field = Field {
     name: "legal_holiday",
     aliases: &["法定休日"],
     required: false,
+    max_chars: MAX_CODE_CHARS,
 };
 const PC_ACCOUNT: Field = Field {
     name: "pc_account",
     aliases: &["PCアカウント"],
     required: false,
+    max_chars: MAX_ACCOUNT_CHARS,
 };
 const SCHEDULED_START: Field = Field {
     name: "scheduled_start",
     aliases: &["所定始業", "始業時刻"],
     required: false,
+    max_chars: MAX_CODE_CHARS,
 };
 const MANAGER_LOGIN: Field = Field {
     name: "manager_login",
     aliases: &["所属長", "管理責任者"],
     required: false,
+    max_chars: MAX_CODE_CHARS,
 };
 
 pub(crate) const FIELDS: [Field; 9] = [
@@ -191,5 +199,32 @@ mod tests {
             ]
         );
         assert_eq!(parsed.rejected[0].reason, "職員番号が空です / staff_id is empty");
+    }
+
+    #[test]
+    fn a_cell_over_its_field_s_limit_refuses_the_row_naming_the_field() {
+        let long = "山".repeat(201);
+        let huge = "x".repeat(1 << 20);
+        let csv = format!(
+            "staff_id,name,department\nD001,{},内科\nD002,{long},内科\nD003,山田,{huge}\n",
+            "山".repeat(200)
+        );
+        let parsed = parse_doctors(csv.as_bytes()).unwrap();
+        assert_eq!(parsed.rows.len(), 1, "200 characters are accepted");
+        assert_eq!(
+            parsed.rejected,
+            vec![
+                RowError {
+                    line: 3,
+                    column: Some("name".into()),
+                    reason: "氏名(name)が長すぎます（200文字まで、この値は201文字） / name is too long (at most 200 characters, this one has 201)".into(),
+                },
+                RowError {
+                    line: 4,
+                    column: Some("department".into()),
+                    reason: "診療科(department)が長すぎます（200文字まで、この値は1048576文字） / department is too long (at most 200 characters, this one has 1048576)".into(),
+                },
+            ]
+        );
     }
 }

@@ -46,9 +46,19 @@ pub(crate) fn date(s: &str) -> Result<NaiveDate, String> {
             .and_then(|((y, m), d)| NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)),
         _ => None,
     };
-    ymd.ok_or_else(|| {
+    let d = ymd.ok_or_else(|| {
         format!("日付が読めません（YYYY-MM-DD または YYYY/MM/DD）: {s:?} / unreadable date (YYYY-MM-DD or YYYY/MM/DD)")
-    })
+    })?;
+    // A date of a working day is within the dates a person may enter
+    // (domain::input): 0001-01-01 or 9999-12-31 is a typing mistake.
+    let (from, to) = (crate::domain::input::EARLIEST, crate::domain::input::LATEST);
+    if (from..=to).contains(&d) {
+        Ok(d)
+    } else {
+        Err(format!(
+            "日付が範囲外です（{from}〜{to}）: {s:?} / date out of range ({from} to {to})"
+        ))
+    }
 }
 
 /// A clock reading of a timecard: `H:MM` or `HH:MM[:SS]`, possibly past 24.
@@ -224,6 +234,15 @@ mod tests {
             "2024/6/1 8:00",
         ] {
             assert!(date(s).is_err(), "{s:?} should be refused");
+        }
+        for s in ["0001-01-01", "9999-12-31", "1999/12/31", "2100-01-01"] {
+            assert_eq!(
+                date(s),
+                Err(format!(
+                    "日付が範囲外です（2000-01-01〜2099-12-31）: {s:?} / date out of range (2000-01-01 to 2099-12-31)"
+                )),
+                "{s}"
+            );
         }
         assert_eq!(
             date("2024/13/01"),

@@ -14,13 +14,30 @@ pub(crate) struct Field {
     /// Japanese aliases; the first is the label used in messages.
     pub aliases: &'static [&'static str],
     pub required: bool,
+    /// The longest value accepted, in characters (after NFKC): a longer
+    /// cell refuses the row, so no name, account or department of a
+    /// megabyte reaches the database and every report.
+    pub max_chars: usize,
 }
+
+/// The longest value of a field that holds a code, a date, a time or a
+/// number (formats.md's cells are all far shorter).
+pub(crate) const MAX_CODE_CHARS: usize = 64;
+/// The longest account name (a PC log's account, a doctor's PC account).
+pub(crate) const MAX_ACCOUNT_CHARS: usize = 128;
+/// The longest value of a name, a department or a PC's name.
+pub(crate) const MAX_NAME_CHARS: usize = 200;
+/// Headers are shown (ignored columns, the column of a problem) cut to this.
+pub(crate) const MAX_HEADER_CHARS: usize = 100;
+/// Ignored headers named in an answer; the rest are counted.
+pub(crate) const MAX_IGNORED_LISTED: usize = 100;
 
 /// The doctor's key, shared by the doctors list, timecards and rosters.
 pub(crate) const STAFF_ID: Field = Field {
     name: "staff_id",
     aliases: &["職員番号", "職員ID", "社員番号"],
     required: true,
+    max_chars: MAX_CODE_CHARS,
 };
 
 impl Field {
@@ -53,12 +70,20 @@ pub(crate) fn header_key(s: &str) -> String {
     nfkc.trim().to_ascii_lowercase()
 }
 
+/// A header as shown back to people: cut to [`MAX_HEADER_CHARS`].
+fn shown(written: &str) -> String {
+    super::cut_chars(written, MAX_HEADER_CHARS)
+}
+
 /// Where each known field sits in a file.
 #[derive(Debug)]
 pub(crate) struct Columns {
     mapped: Vec<Mapped>,
-    /// Unknown headers as written in the file.
+    /// Unknown headers as written in the file (the first
+    /// [`MAX_IGNORED_LISTED`], cut to [`MAX_HEADER_CHARS`]).
     pub ignored: Vec<String>,
+    /// Unknown headers beyond those listed.
+    pub ignored_omitted: usize,
     /// The number of cells in the header row.
     pub width: usize,
 }
@@ -87,14 +112,14 @@ impl Columns {
                 // An empty header is the trailing comma many exports write,
                 // not a column anyone would want named back to them.
                 if !key.is_empty() {
-                    ignored.push(written.to_string());
+                    ignored.push(shown(written));
                 }
                 continue;
             };
             let new = Mapped {
                 field: field.name,
                 index,
-                header: written.to_string(),
+                header: shown(written),
                 rank,
             };
             match mapped.iter_mut().find(|m| m.field == field.name) {
@@ -110,7 +135,7 @@ impl Columns {
                     let less_specific = std::mem::replace(first, new);
                     ignored.push(less_specific.header);
                 }
-                Some(_) => ignored.push(written.to_string()),
+                Some(_) => ignored.push(shown(written)),
                 None => mapped.push(new),
             }
         }
@@ -122,9 +147,12 @@ impl Columns {
         if !missing.is_empty() {
             return Err(FileError::MissingColumns(missing));
         }
+        let ignored_omitted = ignored.len().saturating_sub(MAX_IGNORED_LISTED);
+        ignored.truncate(MAX_IGNORED_LISTED);
         Ok(Columns {
             mapped,
             ignored,
+            ignored_omitted,
             width: header.len(),
         })
     }
@@ -147,11 +175,13 @@ mod tests {
             name: "staff_id",
             aliases: &["職員番号", "職員ID"],
             required: true,
+            max_chars: MAX_CODE_CHARS,
         },
         Field {
             name: "break_minutes",
             aliases: &["休憩", "休憩時間(分)"],
             required: false,
+            max_chars: MAX_CODE_CHARS,
         },
     ];
 
@@ -201,6 +231,7 @@ mod tests {
             name: "clock_in",
             aliases: &["出勤", "出勤時刻", "始業", "開始"],
             required: true,
+            max_chars: MAX_CODE_CHARS,
         }];
         let cols = Columns::map(&header(&["始業", "出勤"]), &TIMES).unwrap();
         assert_eq!(cols.find(&TIMES[0]), Some((1, "出勤")));

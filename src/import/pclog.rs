@@ -2,7 +2,7 @@
 //! FILE`)"), compared later against timecards to find discrepancies.
 
 use super::fields::{self, text};
-use super::header::Field;
+use super::header::{Field, MAX_ACCOUNT_CHARS, MAX_CODE_CHARS, MAX_NAME_CHARS};
 use super::table::read_table;
 use super::{FileError, Parsed};
 use chrono::NaiveDateTime;
@@ -21,21 +21,25 @@ const ACCOUNT: Field = Field {
     name: "staff_id",
     aliases: &["職員番号", "アカウント", "ユーザー", "account", "職員ID", "社員番号"],
     required: true,
+    max_chars: MAX_ACCOUNT_CHARS,
 };
 const PC_NAME: Field = Field {
     name: "pc_name",
     aliases: &["端末名", "PC名", "コンピュータ名"],
     required: false,
+    max_chars: MAX_NAME_CHARS,
 };
 const LOGON: Field = Field {
     name: "logon",
     aliases: &["ログオン", "ログオン日時", "開始日時"],
     required: true,
+    max_chars: MAX_CODE_CHARS,
 };
 const LOGOFF: Field = Field {
     name: "logoff",
     aliases: &["ログオフ", "ログオフ日時", "終了日時"],
     required: true,
+    max_chars: MAX_CODE_CHARS,
 };
 
 pub(crate) const FIELDS: [Field; 4] = [ACCOUNT, PC_NAME, LOGON, LOGOFF];

@@ -143,10 +143,15 @@ const DOCTOR_LABELS: [(&str, &str); 9] = [
 struct Outcome {
     encoding: &'static str,
     read: BTreeMap<usize, Vec<String>>,
+    /// The refused records among the first listed problems (enough for a
+    /// preview of the first records: see [`preview`]).
     refused: BTreeMap<usize, Vec<RowError>>,
+    /// Every refused record, listed or not.
+    refused_records: usize,
 }
 
 fn outcome<T>(parsed: Parsed<T>, values: fn(&T) -> Vec<String>) -> Outcome {
+    let refused_records = parsed.rejected.rows();
     let mut refused: BTreeMap<usize, Vec<RowError>> = BTreeMap::new();
     for e in parsed.rejected {
         refused.entry(e.line).or_default().push(e);
@@ -155,8 +160,13 @@ fn outcome<T>(parsed: Parsed<T>, values: fn(&T) -> Vec<String>) -> Outcome {
         encoding: parsed.encoding,
         read: parsed.rows.iter().map(|r| (r.line, values(&r.value))).collect(),
         refused,
+        refused_records,
     }
 }
+
+/// The longest cell shown as written (a preview is a page: a cell of a
+/// megabyte is shown cut, and the import refuses it anyway).
+const MAX_SHOWN_CHARS: usize = 200;
 
 /// Previews a file: up to `limit` records. Fails exactly when the import
 /// would fail as a whole (the same [`FileError`]).
@@ -203,7 +213,7 @@ pub fn preview(kind: PreviewKind, bytes: &[u8], limit: usize) -> Result<Preview,
         .iter()
         .enumerate()
         .map(|(i, written)| ColumnReading {
-            header: written.to_string(),
+            header: super::cut_chars(written, MAX_SHOWN_CHARS),
             field: by_index.get(&i).map(|f| f.name),
             label: by_index.get(&i).map(|f| f.label_ja()),
         })
@@ -215,11 +225,15 @@ pub fn preview(kind: PreviewKind, bytes: &[u8], limit: usize) -> Result<Preview,
     lines.sort_unstable();
     lines.dedup();
     let mut rows = Vec::new();
+    // The lines of the first `limit` records are all known while the
+    // problems listed cover them: a record has at most one problem per
+    // field and one for the record, so sixteen per record is ample.
+    let limit = limit.min(super::MAX_LISTED / 16);
     for (line, record) in lines.iter().take(limit).zip(records) {
         let record = record.map_err(csv_error)?;
         rows.push(PreviewRow {
             line: *line,
-            cells: record.iter().map(String::from).collect(),
+            cells: record.iter().map(|c| super::cut_chars(c, MAX_SHOWN_CHARS)).collect(),
             read: outcome.read.get(line).cloned().unwrap_or_default(),
             errors: outcome.refused.get(line).cloned().unwrap_or_default(),
         });
@@ -229,8 +243,8 @@ pub fn preview(kind: PreviewKind, bytes: &[u8], limit: usize) -> Result<Preview,
         columns,
         read_labels: labels.to_vec(),
         rows,
-        records: lines.len(),
-        rejected_records: outcome.refused.len(),
+        records: outcome.read.len() + outcome.refused_records,
+        rejected_records: outcome.refused_records,
     })
 }
 

@@ -4,7 +4,7 @@
 //! are the domain's (rules §1), not re-implemented here.
 
 use super::fields::{self, text};
-use super::header::{Field, STAFF_ID};
+use super::header::{Field, MAX_CODE_CHARS, STAFF_ID};
 use super::table::read_table;
 use super::{FileError, Parsed};
 use crate::domain::{Shift, ShiftError};
@@ -22,31 +22,37 @@ const DATE: Field = Field {
     name: "date",
     aliases: &["勤務日", "日付"],
     required: true,
+    max_chars: MAX_CODE_CHARS,
 };
 const CLOCK_IN: Field = Field {
     name: "clock_in",
     aliases: &["出勤", "出勤時刻", "始業", "開始"],
     required: true,
+    max_chars: MAX_CODE_CHARS,
 };
 const CLOCK_OUT: Field = Field {
     name: "clock_out",
     aliases: &["退勤", "退勤時刻", "終業", "終了"],
     required: true,
+    max_chars: MAX_CODE_CHARS,
 };
 const END_DATE: Field = Field {
     name: "end_date",
     aliases: &["終了日", "退勤日"],
     required: false,
+    max_chars: MAX_CODE_CHARS,
 };
 const BREAK: Field = Field {
     name: "break_minutes",
     aliases: &["休憩", "休憩時間", "休憩(分)", "休憩時間(分)"],
     required: false,
+    max_chars: MAX_CODE_CHARS,
 };
 const KIND: Field = Field {
     name: "kind",
     aliases: &["勤務区分", "区分"],
     required: false,
+    max_chars: MAX_CODE_CHARS,
 };
 
 pub(crate) const FIELDS: [Field; 7] = [STAFF_ID, DATE, CLOCK_IN, CLOCK_OUT, END_DATE, BREAK, KIND];

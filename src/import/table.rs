@@ -30,20 +30,36 @@ impl Cells<'_> {
     /// fields whose parser supplies the default (kind, level, break, …).
     pub fn value<T>(&mut self, field: &Field, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
         let columns = self.columns;
-        let (column, cell) = match columns.find(field) {
-            Some((index, header)) => (Some(header), normalise(self.record.get(index).unwrap_or(""))),
-            None => (None, std::borrow::Cow::Borrowed("")),
+        let (column, raw) = match columns.find(field) {
+            Some((index, header)) => (Some(header), self.record.get(index).unwrap_or("")),
+            None => (None, ""),
         };
         // A line break inside a value is almost always an unclosed quote that
         // swallowed the following lines; refusing it keeps them visible.
-        let result = if cell.contains(['\n', '\r']) {
+        let line_break = || {
             // Not quoted back: it may be the rest of the file.
-            Err(
-                "値に改行が含まれています（引用符の閉じ忘れ？） / value contains a line break (unclosed quote?)"
-                    .to_string(),
-            )
+            "値に改行が含まれています（引用符の閉じ忘れ？） / value contains a line break (unclosed quote?)".to_string()
+        };
+        // A cell far over the limit is refused as written, without making a
+        // normalised copy of it (NFKC changes a length by a small factor at
+        // most, so four times the limit is surely too long).
+        let written = raw.chars().count();
+        let result = if written > field.max_chars.saturating_mul(4) {
+            Err(if raw.trim().contains(['\n', '\r']) {
+                line_break()
+            } else {
+                too_long(field, written)
+            })
         } else {
-            parse(&cell)
+            let cell = normalise(raw);
+            let n = cell.chars().count();
+            if cell.contains(['\n', '\r']) {
+                Err(line_break())
+            } else if n > field.max_chars {
+                Err(too_long(field, n))
+            } else {
+                parse(&cell)
+            }
         };
         result
             .map_err(|reason| self.push(column.map(str::to_string), reason))
@@ -87,6 +103,18 @@ impl Cells<'_> {
             reason: shorten(reason),
         });
     }
+}
+
+/// Why a value of `chars` characters is refused for `field`: named, with
+/// the limit, and without quoting the value.
+fn too_long(field: &Field, chars: usize) -> String {
+    format!(
+        "{}が長すぎます（{}文字まで、この値は{chars}文字） / {} is too long (at most {} characters, this one has {chars})",
+        field.label(),
+        field.max_chars,
+        field.name,
+        field.max_chars
+    )
 }
 
 /// The longest reason kept (in characters): a reason quotes the value it
@@ -151,8 +179,9 @@ pub(crate) fn read_table<T>(
     let columns = Columns::map(&header, fields)?;
     let mut parsed = Parsed {
         rows: Vec::new(),
-        rejected: Vec::new(),
+        rejected: Default::default(),
         ignored_columns: columns.ignored.clone(),
+        ignored_columns_omitted: columns.ignored_omitted,
         encoding: decoded.encoding,
     };
     let mut last_record = None;
@@ -187,7 +216,7 @@ pub(crate) fn read_table<T>(
                     // to say why it refused it.
                     cells.reject(None, "行を読めません / unreadable row".to_string());
                 }
-                parsed.rejected.append(&mut cells.errors);
+                parsed.rejected.extend(cells.errors.drain(..));
             }
         }
     }

@@ -298,6 +298,10 @@ pub fn record_interview(
             "実施日が未来の日付です / held_on is in the future".into(),
         ));
     }
+    // Not before this service's dates either (an interview "held on
+    // 0001-01-01" is a typing mistake): for the screens and the API alike.
+    crate::domain::input::past_date(("実施日", "held_on"), input.held_on, now.date())
+        .map_err(|e| RecordError::Invalid(e.0))?;
     write_transaction(conn, |conn| -> Result<Interview, RecordError> {
         let i: Interview = interviews::table
             .find(interview_id)

@@ -253,11 +253,11 @@ impl MonthlyReport {
     /// The CSV form: a header of the JSON field names, one line per doctor,
     /// booleans as `true`/`false`, missing dates empty.
     pub fn to_csv(&self) -> Result<String, csv::Error> {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(CSV_COLUMNS)?;
         let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-        for d in &self.doctors {
-            w.write_record([
+        // Through the one CSV writer, so names and staff ids that start like
+        // a formula are written as text (export::neutralise).
+        let rows = self.doctors.iter().map(|d| {
+            vec![
                 d.staff_id.clone(),
                 d.name.clone(),
                 d.level.clone(),
@@ -277,9 +277,9 @@ impl MonthlyReport {
                 date(d.reach_100_date),
                 date(d.interview_deadline),
                 d.open_discrepancies.to_string(),
-            ])?;
-        }
-        let bytes = w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+            ]
+        });
+        let bytes = crate::export::plain_csv(&CSV_COLUMNS, rows)?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 }

@@ -137,13 +137,8 @@ fn month_and_as_of(app: &App, month: Option<&str>, as_of: Option<&str>) -> Resul
         None => YearMonth::of(today),
     };
     let as_of = match as_of {
-        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-            ApiError::bad_request(
-                "bad_as_of",
-                &format!("as_of は YYYY-MM-DD で指定してください: {d:?}"),
-                "as_of must be YYYY-MM-DD",
-            )
-        })?,
+        Some(d) => crate::domain::input::parse_date(("as_of", "as_of"), d)
+            .map_err(|e| ApiError::bad_request("bad_as_of", &e.0, e.0.rsplit(" / ").next().unwrap_or(&e.0)))?,
         None => today,
     };
     Ok((month, as_of))

@@ -28,7 +28,7 @@ async fn service(
 }
 
 /// Calls the service; answers the status and the JSON body (Null if none).
-async fn call<S>(s: &S, req: test::TestRequest, token: Option<&str>) -> (u16, Value)
+pub(crate) async fn call<S>(s: &S, req: test::TestRequest, token: Option<&str>) -> (u16, Value)
 where
     S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
 {
@@ -42,7 +42,7 @@ where
     (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
 }
 
-async fn token<S>(s: &S, login: &str) -> String
+pub(crate) async fn token<S>(s: &S, login: &str) -> String
 where
     S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
 {
@@ -58,7 +58,7 @@ fn get(uri: &str) -> test::TestRequest {
     test::TestRequest::get().uri(uri)
 }
 
-fn upload(uri: &str, bytes: &[u8]) -> test::TestRequest {
+pub(crate) fn upload(uri: &str, bytes: &[u8]) -> test::TestRequest {
     test::TestRequest::post()
         .uri(uri)
         .insert_header(("Content-Type", "text/csv"))

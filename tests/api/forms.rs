@@ -14,14 +14,14 @@ use kinmu::monitor::records;
 
 /// The test hospital after the daily job of 14 June 2024 (interviews for
 /// A01, B02 and C03, all assigned to kato; C03 over 155 h), plus an admin.
-fn june(db: &TestDb) {
+pub(crate) fn june(db: &TestDb) {
     hospital(db);
     db.add_user("admin", Role::Admin, None, None);
     run_daily(db, &settings(db, None), "2024-06-14");
 }
 
 /// The interview id of a doctor's June.
-fn interview_of(db: &TestDb, staff_id: &str) -> i64 {
+pub(crate) fn interview_of(db: &TestDb, staff_id: &str) -> i64 {
     let mut conn = db.conn();
     records::list_interviews(&mut conn, YearMonth::parse("2024-06").unwrap(), date("2024-06-14"))
         .unwrap()
@@ -43,7 +43,7 @@ fn measure_of(db: &TestDb, staff_id: &str, reason: &str) -> i64 {
         .id
 }
 
-async fn signed_in<'a, S: Service>(service: &'a S, login: &str) -> Browser<'a, S> {
+pub(crate) async fn signed_in<'a, S: Service>(service: &'a S, login: &str) -> Browser<'a, S> {
     let mut b = Browser::new(service);
     assert_eq!(b.sign_in(login, PASSWORD).await.status, 303, "{login} signs in");
     b
@@ -51,7 +51,7 @@ async fn signed_in<'a, S: Service>(service: &'a S, login: &str) -> Browser<'a, S
 
 /// The session's CSRF token, read off the role's home page (every page has
 /// the sign-out form).
-async fn token<S: Service>(b: &mut Browser<'_, S>, login: &str) -> String {
+pub(crate) async fn token<S: Service>(b: &mut Browser<'_, S>, login: &str) -> String {
     let uri = match login {
         "jinji" | "admin" => "/",
         "aoki" => "/me/selfcheck",
@@ -67,7 +67,7 @@ fn excerpt(p: &Page) -> &str {
 }
 
 /// The calm pre-check: no risk factor at all.
-fn calm(csrf: &str) -> Vec<(&str, &str)> {
+pub(crate) fn calm(csrf: &str) -> Vec<(&str, &str)> {
     vec![
         ("csrf", csrf),
         ("work_status", "外来と病棟"),
@@ -80,7 +80,7 @@ fn calm(csrf: &str) -> Vec<(&str, &str)> {
 }
 
 /// The physician's record form; an empty `csrf` leaves the token out.
-fn held<'a>(csrf: &'a str, opinion: &'a str, held_on: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn held<'a>(csrf: &'a str, opinion: &'a str, held_on: &'a str) -> Vec<(&'a str, &'a str)> {
     let mut form = vec![
         ("held_on", held_on),
         ("check_work", "当直が多い"),

@@ -40,7 +40,13 @@ fn upload_request(body: Vec<u8>) -> test::TestRequest {
 }
 
 /// Uploads a file as the signed-in user; answers the preview page.
-async fn upload<S: Service>(b: &mut Browser<'_, S>, csrf: &str, kind: &str, name: &str, bytes: &[u8]) -> Page {
+pub(crate) async fn upload<S: Service>(
+    b: &mut Browser<'_, S>,
+    csrf: &str,
+    kind: &str,
+    name: &str,
+    bytes: &[u8],
+) -> Page {
     let body = multipart(&[("csrf", csrf), ("kind", kind)], Some((name, bytes)));
     let sent = b.send(upload_request(body)).await;
     assert_eq!(sent.status, 303, "{}", sent.body);
@@ -50,7 +56,7 @@ async fn upload<S: Service>(b: &mut Browser<'_, S>, csrf: &str, kind: &str, name
 }
 
 /// Imports the previewed upload; answers the result page.
-async fn import<S: Service>(b: &mut Browser<'_, S>, preview: &Page) -> Page {
+pub(crate) async fn import<S: Service>(b: &mut Browser<'_, S>, preview: &Page) -> Page {
     let csrf = hidden(&preview.body, "csrf");
     let token = hidden(&preview.body, "token");
     let done = b.post("/imports/commit", &[("csrf", &csrf), ("token", &token)]).await;

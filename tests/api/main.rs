@@ -18,6 +18,7 @@ mod forms;
 mod health_access;
 mod hr;
 mod imports;
+mod inputs;
 mod lockout;
 mod monitoring;
 mod print;

@@ -50,7 +50,7 @@ fn more_hours(db: &TestDb) {
 
 /// The hospital with its June run, C03's pre-check, interview and
 /// measures recorded, and the monthly check of May done.
-fn prepared(db: &TestDb) -> kinmu::config::Settings {
+pub(crate) fn prepared(db: &TestDb) -> kinmu::config::Settings {
     hospital(db);
     more_hours(db);
     db.add_user("admin", Role::Admin, None, None);
@@ -131,7 +131,7 @@ fn row_keys(html: &str, part: &str) -> BTreeSet<String> {
 }
 
 /// A request with a session cookie, answered with its headers and raw bytes.
-async fn raw<S: crate::ui::Service>(service: &S, token: &str, uri: &str) -> (u16, String, String, Vec<u8>) {
+pub(crate) async fn raw<S: crate::ui::Service>(service: &S, token: &str, uri: &str) -> (u16, String, String, Vec<u8>) {
     let req = test::TestRequest::get()
         .uri(uri)
         .insert_header(("Cookie", format!("kinmu_session={token}")))

@@ -142,6 +142,7 @@ async fn account_action(
                 format!("退職日は YYYY-MM-DD で入力してください: {d:?} / the leaving date must be YYYY-MM-DD"),
             )
         })?),
+        // Its range is accounts::set_leaving_date's rule.
     };
     if action == "disable" && login == viewer.user.login {
         return Err(UiError::BadRequest(
@@ -182,15 +183,12 @@ struct LogQuery {
 
 impl LogQuery {
     fn filter(&self, viewer: &Viewer) -> Result<Filter, UiError> {
-        let date = |v: &Option<String>, what: &str| -> Result<Option<NaiveDate>, UiError> {
+        let date = |v: &Option<String>, what: &'static str| -> Result<Option<NaiveDate>, UiError> {
             match v.as_deref().map(str::trim) {
                 None | Some("") => Ok(None),
-                Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map(Some).map_err(|_| {
-                    UiError::BadRequest(
-                        viewer.lang,
-                        format!("{what}は YYYY-MM-DD で入力してください: {d:?} / dates are YYYY-MM-DD"),
-                    )
-                }),
+                Some(d) => crate::domain::input::parse_date((what, "date"), d)
+                    .map(Some)
+                    .map_err(|e| UiError::BadRequest(viewer.lang, e.0)),
             }
         };
         let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);

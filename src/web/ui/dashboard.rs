@@ -104,12 +104,17 @@ pub fn month_as_of(
 ) -> Result<(YearMonth, NaiveDate), UiError> {
     let today = app.settings.today();
     let month = match month.filter(|m| !m.is_empty()) {
-        Some(m) => YearMonth::parse(m).ok_or_else(|| UiError::BadRequest(viewer.lang, format!("month: {m}")))?,
+        Some(m) => YearMonth::parse(m).ok_or_else(|| {
+            UiError::BadRequest(
+                viewer.lang,
+                format!("月は YYYY-MM（2000-01〜2099-12）で指定してください: {m:?} / month must be YYYY-MM (2000-01 to 2099-12)"),
+            )
+        })?,
         None => YearMonth::of(today),
     };
     let as_of = match as_of.filter(|d| !d.is_empty()) {
-        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| UiError::BadRequest(viewer.lang, format!("as_of: {d}")))?,
+        Some(d) => crate::domain::input::parse_date(("基準日", "as_of"), d)
+            .map_err(|e| UiError::BadRequest(viewer.lang, e.0))?,
         None => today,
     };
     Ok((month, month.clamp(as_of)))

@@ -445,8 +445,8 @@ async fn resolve(app: web::Data<App>, viewer: Viewer, form: web::Form<ResolveFor
     viewer.check_csrf(&form.csrf)?;
     let form = form.into_inner();
     let (month, as_of) = month_as_of(&app, &viewer, form.month.as_deref(), form.as_of.as_deref())?;
-    let day = NaiveDate::parse_from_str(form.day.trim(), "%Y-%m-%d")
-        .map_err(|_| UiError::BadRequest(viewer.lang, format!("day: {}", form.day)))?;
+    let day = crate::domain::input::parse_date(("日付", "day"), &form.day)
+        .map_err(|e| UiError::BadRequest(viewer.lang, e.0))?;
     let echo = Echo {
         staff_id: form.staff_id.clone(),
         day: form.day.clone(),

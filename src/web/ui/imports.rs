@@ -97,6 +97,15 @@ struct Rejected {
     reason: String,
 }
 
+/// Problems of one kind of reason, as kept with a result.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ReasonLine {
+    column: Option<String>,
+    reason: String,
+    count: usize,
+    first_line: usize,
+}
+
 /// The outcome of an import, kept for the result page and the CSV.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Outcome {
@@ -111,9 +120,30 @@ struct Outcome {
     committed: bool,
     batch_id: Option<i64>,
     ignored_columns: Vec<String>,
+    /// The first problems (`ingest::ImportReport::rejected`: at most
+    /// `import::MAX_LISTED`).
     rejected: Vec<Rejected>,
+    /// Every problem found, listed or not (0 in results kept before it was).
+    #[serde(default)]
+    rejected_total: usize,
+    #[serde(default)]
+    rejected_rows: usize,
+    #[serde(default)]
+    reasons: Vec<ReasonLine>,
     /// Why the file could not be read at all (nothing was written).
     file_error: Option<String>,
+}
+
+impl Outcome {
+    /// Every problem found.
+    fn total(&self) -> usize {
+        self.rejected_total.max(self.rejected.len())
+    }
+
+    /// Problems found but not listed.
+    fn omitted(&self) -> usize {
+        self.total() - self.rejected.len()
+    }
 }
 
 /// The private directory of uploads (0700 on Unix: the files hold staff
@@ -588,6 +618,9 @@ async fn commit(app: web::Data<App>, viewer: Viewer, form: web::Form<CommitForm>
             batch_id: None,
             ignored_columns: Vec::new(),
             rejected: Vec::new(),
+            rejected_total: 0,
+            rejected_rows: 0,
+            reasons: Vec::new(),
             file_error: None,
         };
         match run {
@@ -599,6 +632,24 @@ async fn commit(app: web::Data<App>, viewer: Viewer, form: web::Form<CommitForm>
                 outcome.committed = r.committed;
                 outcome.batch_id = r.batch_id;
                 outcome.ignored_columns = r.ignored_columns;
+                if r.ignored_columns_omitted > 0 {
+                    outcome.ignored_columns.push(format!(
+                        "…（ほか{}列） / ({} more)",
+                        r.ignored_columns_omitted, r.ignored_columns_omitted
+                    ));
+                }
+                outcome.rejected_total = r.rejected_total;
+                outcome.rejected_rows = r.rejected_rows;
+                outcome.reasons = r
+                    .rejected_reasons
+                    .into_iter()
+                    .map(|g| ReasonLine {
+                        column: g.column,
+                        reason: g.reason,
+                        count: g.count,
+                        first_line: g.first_line,
+                    })
+                    .collect();
                 outcome.rejected = r
                     .rejected
                     .into_iter()
@@ -670,17 +721,32 @@ async fn result_page(app: web::Data<App>, viewer: Viewer, token: web::Path<Strin
 }
 
 /// The rejected rows as CSV: UTF-8 with a BOM, so that Excel on a Japanese
-/// Windows opens it without garbling.
-fn rejected_csv(rows: &[Rejected]) -> Result<Vec<u8>, csv::Error> {
+/// Windows opens it without garbling. The problems listed (at most
+/// `import::MAX_LISTED`), then, when some were not, a last line saying how
+/// many.
+fn rejected_csv(rows: &[Rejected], omitted: usize) -> Result<Vec<u8>, csv::Error> {
+    let more = (omitted > 0).then(|| {
+        vec![
+            String::new(),
+            String::new(),
+            format!(
+                "ほか{omitted}件は省略しました（先頭{}件のみ。理由ごとの件数は結果の画面にあります） / {omitted} more not listed (the first {} only; counts by reason are on the result page)",
+                rows.len(),
+                rows.len()
+            ),
+        ]
+    });
     crate::export::spreadsheet_csv(
         &["行", "列", "理由"],
-        rows.iter().map(|r| {
-            vec![
-                r.line.to_string(),
-                r.column.clone().unwrap_or_default(),
-                r.reason.clone(),
-            ]
-        }),
+        rows.iter()
+            .map(|r| {
+                vec![
+                    r.line.to_string(),
+                    r.column.clone().unwrap_or_default(),
+                    r.reason.clone(),
+                ]
+            })
+            .chain(more),
     )
 }
 
@@ -688,7 +754,7 @@ fn rejected_csv(rows: &[Rejected]) -> Result<Vec<u8>, csv::Error> {
 async fn rejected_download(viewer: Viewer, token: web::Path<String>) -> Result<HttpResponse, UiError> {
     viewer.require(&HR)?;
     let o = outcome_of(&viewer, token.into_inner()).await?;
-    let body = rejected_csv(&o.rejected).map_err(UiError::internal)?;
+    let body = rejected_csv(&o.rejected, o.omitted()).map_err(UiError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
@@ -731,11 +797,14 @@ mod tests {
 
     #[test]
     fn the_rejected_csv_starts_with_a_bom_and_quotes_reasons() {
-        let csv = rejected_csv(&[Rejected {
-            line: 3,
-            column: Some("退勤".into()),
-            reason: "読めません, \"25:99\"".into(),
-        }])
+        let csv = rejected_csv(
+            &[Rejected {
+                line: 3,
+                column: Some("退勤".into()),
+                reason: "読めません, \"25:99\"".into(),
+            }],
+            0,
+        )
         .unwrap();
         assert!(csv.starts_with(b"\xEF\xBB\xBF"));
         let text = String::from_utf8(csv[3..].to_vec()).unwrap();

@@ -201,30 +201,18 @@ const SYMPTOMS: [&str; 4] = ["I", "II", "III", "IV"];
 const SCORES: [&str; 8] = ["0", "1", "2", "3", "4", "5", "6", "7"];
 
 /// Average sleep as typed: `6:30` (hours:minutes), `390` (minutes), also
-/// in full-width digits or as `6時間30分`. The range is the record's rule.
-fn parse_sleep(s: &str) -> Option<i64> {
-    let half: String = s
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c),
-            '：' => ':',
-            c => c,
-        })
-        .collect();
-    let mut t = half.replace("時間", ":").replace('分', "");
-    if t.ends_with(':') {
-        t.push('0');
-    }
-    match t.split_once(':') {
-        Some((h, m)) => {
-            let h: i64 = h.trim().parse().ok()?;
-            let m: i64 = m.trim().parse().ok()?;
-            (h >= 0 && (0..60).contains(&m)).then_some(h * 60 + m)
-        }
-        None => t.trim().parse().ok(),
-    }
+/// in full-width digits or as `6時間30分` (domain::input::parse_duration,
+/// with checked arithmetic). The range is the record's rule.
+fn parse_sleep(s: &str) -> Result<i64, &'static str> {
+    use crate::domain::input::{parse_duration, DurationError};
+    parse_duration(s).map_err(|e| match e {
+        DurationError::Unreadable => SLEEP_FORMAT,
+        DurationError::TooLarge => SLEEP_RANGE,
+    })
 }
+
+/// The range of an average sleep (records::record_precheck's rule too).
+const SLEEP_RANGE: &str = "平均睡眠時間は 0:00〜24:00 の範囲で入力してください / the average sleep must be 0:00–24:00";
 
 const SLEEP_FORMAT: &str = "平均睡眠時間は「6:30」（時間:分）または「390」（分）の形で入力してください / \
                             enter the average sleep as hours:minutes (6:30) or minutes (390)";
@@ -334,7 +322,7 @@ impl PreCheckForm {
     /// The record's input; what cannot be read is refused here, the ranges
     /// are checked by [`records::record_precheck`].
     fn input(&self) -> Result<PreCheckInput, &'static str> {
-        let sleep_average_minutes = parse_sleep(&self.sleep).ok_or(SLEEP_FORMAT)?;
+        let sleep_average_minutes = parse_sleep(&self.sleep)?;
         let fatigue_score = self
             .fatigue_score
             .trim()
@@ -1687,10 +1675,10 @@ fn read_selfcheck(form: &HashMap<String, String>) -> Result<SelfCheckResult, &'s
         let join = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
         (grade, score, Some(format!("{}/{}", join(&s), join(&w))))
     };
-    let sleep = form.get("sleep").and_then(|v| parse_sleep(v)).ok_or(SLEEP_FORMAT)?;
+    let sleep = parse_sleep(form.get("sleep").map_or("", String::as_str))?;
     // The same range as the manager's pre-check (records::record_precheck).
     if !(0..=24 * 60).contains(&sleep) {
-        return Err("平均睡眠時間は 0:00〜24:00 の範囲で入力してください / the average sleep must be 0:00–24:00");
+        return Err(SLEEP_RANGE);
     }
     let wish = form
         .get("wants_interview")
@@ -1796,14 +1784,16 @@ mod tests {
 
     #[test]
     fn sleep_is_read_as_hours_and_minutes_or_minutes() {
-        assert_eq!(parse_sleep("6:30"), Some(390));
-        assert_eq!(parse_sleep(" 390 "), Some(390));
-        assert_eq!(parse_sleep("６：３０"), Some(390));
-        assert_eq!(parse_sleep("6時間30分"), Some(390));
-        assert_eq!(parse_sleep("7時間"), Some(420));
-        assert_eq!(parse_sleep("6:75"), None);
-        assert_eq!(parse_sleep("6.5"), None);
-        assert_eq!(parse_sleep(""), None);
+        assert_eq!(parse_sleep("6:30"), Ok(390));
+        assert_eq!(parse_sleep(" 390 "), Ok(390));
+        assert_eq!(parse_sleep("６：３０"), Ok(390));
+        assert_eq!(parse_sleep("6時間30分"), Ok(390));
+        assert_eq!(parse_sleep("7時間"), Ok(420));
+        assert_eq!(parse_sleep("6:75"), Err(SLEEP_FORMAT));
+        assert_eq!(parse_sleep("6.5"), Err(SLEEP_FORMAT));
+        assert_eq!(parse_sleep(""), Err(SLEEP_FORMAT));
+        // Once wrapped round to 44 minutes (issue 10, finding 13).
+        assert_eq!(parse_sleep("307445734561825861:00"), Err(SLEEP_RANGE));
     }
 
     #[test]

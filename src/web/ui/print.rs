@@ -100,12 +100,24 @@ impl Params {
         };
         let date = |v: Option<&str>, default: NaiveDate, what: &str| -> Result<NaiveDate, UiError> {
             match v.map(str::trim).filter(|s| !s.is_empty()) {
-                Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad(what, s)),
+                // Within the dates a person may enter (domain::input).
+                Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .ok()
+                    .filter(|d| (crate::domain::input::EARLIEST..=crate::domain::input::LATEST).contains(d))
+                    .ok_or_else(|| bad(what, s)),
                 None => Ok(default),
             }
         };
-        let from = date(q.from.as_deref(), last_month.first_day(), "from（YYYY-MM-DD）")?;
-        let to = date(q.to.as_deref(), last_month.last_day(), "to（YYYY-MM-DD）")?;
+        let from = date(
+            q.from.as_deref(),
+            last_month.first_day(),
+            "from（YYYY-MM-DD、2000-01-01〜2099-12-31）",
+        )?;
+        let to = date(
+            q.to.as_deref(),
+            last_month.last_day(),
+            "to（YYYY-MM-DD、2000-01-01〜2099-12-31）",
+        )?;
         if to < from {
             return Err(bad("期間 / period", &format!("{from} – {to}")));
         }
