@@ -411,16 +411,23 @@ fn decoy_hash() -> &'static str {
 }
 
 /// How the access log names the person behind an attempt: the login of a
-/// known account; for anything else a short hash of the normalised text,
-/// which ties repeated attempts together without keeping what was typed (a
-/// password typed into the login field must never be stored).
+/// known account; for anything else a short keyed hash of the normalised
+/// text, which ties one run's repeated attempts together without keeping
+/// what was typed (a password typed into the login field must never be
+/// stored). The key is random per process and never stored, so the hash
+/// cannot be reversed by trying candidate passwords against the log.
 pub fn attempt_actor(login: &str, known: bool) -> String {
+    static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     if known {
         return login.to_string();
     }
+    let key = KEY.get_or_init(random_token);
     let normalised: String = login.trim().to_lowercase().chars().take(256).collect();
-    let digest = Sha256::digest(normalised.as_bytes());
-    let short: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let mut hasher = Sha256::new();
+    hasher.update(key.as_bytes());
+    hasher.update([0u8]);
+    hasher.update(normalised.as_bytes());
+    let short: String = hasher.finalize().iter().take(4).map(|b| format!("{b:02x}")).collect();
     format!("unknown:{short}")
 }
 
@@ -638,6 +645,12 @@ fn attempt<T>(
             log_refusal_after(conn, login, true, purpose, Refusal::Locked(until).code(), true, now)?;
             return Ok(Err(AccountError::Locked(until)));
         }
+        // The password changed while this one was being checked: what was
+        // checked is no longer the password.
+        if password_ok && current.password_hash != user.password_hash {
+            log_refusal_after(conn, login, true, purpose, "password_changed", true, now)?;
+            return Ok(Err(AccountError::BadCredentials));
+        }
         if !password_ok {
             // This attempt was counted when it was taken.
             let failures = current.failed_sign_ins;
@@ -783,7 +796,15 @@ pub fn set_password(
 ) -> Result<(), AccountError> {
     let user = user_by_login(conn, login)?.ok_or_else(|| AccountError::NoSuchUser(login.to_string()))?;
     check_password(policy, login, new_password).map_err(AccountError::WeakPassword)?;
-    if verify_password(&user.password_hash, new_password) {
+    // The new password must differ from the old one. On one's own change
+    // that is a plain comparison with the current password once it has
+    // been checked (checking the new one against the stored hash here
+    // would test a second guess outside the lock-out).
+    let unchanged = match change {
+        PasswordChange::Own { current, .. } => current == new_password,
+        PasswordChange::Reset => verify_password(&user.password_hash, new_password),
+    };
+    if unchanged {
         return Err(AccountError::WeakPassword(PasswordProblem::Guessable));
     }
     let hash = hash_password(new_password)?;

@@ -31,6 +31,9 @@ pub(crate) const MAX_NAME_CHARS: usize = 200;
 pub(crate) const MAX_HEADER_CHARS: usize = 100;
 /// Ignored headers named in an answer; the rest are counted.
 pub(crate) const MAX_IGNORED_LISTED: usize = 100;
+/// The most columns a file may have: the widest vendor export known (jinjer
+/// 勤怠's 汎用データ) has 194.
+pub(crate) const MAX_COLUMNS: usize = 1000;
 
 /// The doctor's key, shared by the doctors list, timecards and rosters.
 pub(crate) const STAFF_ID: Field = Field {
@@ -104,6 +107,12 @@ impl Columns {
     /// times, and the actual ones are the record. The same spelling twice
     /// fails the file: no row could be read unambiguously.
     pub fn map(header: &StringRecord, fields: &[Field]) -> Result<Columns, FileError> {
+        if header.len() > MAX_COLUMNS {
+            return Err(FileError::TooManyColumns {
+                found: header.len(),
+                max: MAX_COLUMNS,
+            });
+        }
         let mut mapped: Vec<Mapped> = Vec::new();
         let mut ignored = Vec::new();
         for (index, written) in header.iter().enumerate() {
@@ -128,7 +137,7 @@ impl Columns {
                         "{}: {:?}, {:?}",
                         field.label(),
                         first.header,
-                        written
+                        shown(written)
                     )));
                 }
                 Some(first) if rank < first.rank => {

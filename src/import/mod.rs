@@ -272,6 +272,12 @@ pub enum FileError {
     DuplicateColumn(String),
     #[error("CSVとして読めません（{line}行目）: {message} / unreadable CSV at line {line}")]
     Csv { line: usize, message: String },
+    /// More header cells than any export has (a file built to exhaust
+    /// memory, or not a table at all).
+    #[error(
+        "列が多すぎます（見出し行に{found}列、{max}列まで） / too many columns ({found} in the header, at most {max})"
+    )]
+    TooManyColumns { found: usize, max: usize },
 }
 
 #[cfg(test)]

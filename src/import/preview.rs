@@ -233,7 +233,11 @@ pub fn preview(kind: PreviewKind, bytes: &[u8], limit: usize) -> Result<Preview,
         let record = record.map_err(csv_error)?;
         rows.push(PreviewRow {
             line: *line,
-            cells: record.iter().map(|c| super::cut_chars(c, MAX_SHOWN_CHARS)).collect(),
+            cells: record
+                .iter()
+                .take(super::header::MAX_COLUMNS)
+                .map(|c| super::cut_chars(c, MAX_SHOWN_CHARS))
+                .collect(),
             read: outcome.read.get(line).cloned().unwrap_or_default(),
             errors: outcome.refused.get(line).cloned().unwrap_or_default(),
         });

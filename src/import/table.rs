@@ -43,7 +43,8 @@ impl Cells<'_> {
         // A cell far over the limit is refused as written, without making a
         // normalised copy of it (NFKC changes a length by a small factor at
         // most, so four times the limit is surely too long).
-        let written = raw.chars().count();
+        // Padding around a value is not part of it (the parser trims it).
+        let written = raw.trim().chars().count();
         let result = if written > field.max_chars.saturating_mul(4) {
             Err(if raw.trim().contains(['\n', '\r']) {
                 line_break()

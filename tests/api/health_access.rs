@@ -443,3 +443,64 @@ async fn the_print_pack_carries_health_data_only_for_the_manager_and_is_refused_
         }
     }
 }
+
+#[actix_web::test]
+async fn measures_cases_on_the_doctor_page_and_month_follow_the_measures_rule_not_for_physicians() {
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        let (_, june) = a01_with_two_interviews(&db);
+        {
+            let mut conn = db.conn();
+            let conn: &mut kinmu::db::AnyConnection = &mut conn;
+            let a01 = kinmu::db::queries::doctor_by_staff_id(conn, "A01").unwrap().unwrap();
+            diesel::insert_into(kinmu::db::schema::measures::table)
+                .values(&kinmu::db::models::NewMeasure {
+                    doctor_id: a01.id,
+                    month: "2024-06".into(),
+                    reason: "over_155".into(),
+                    interview_id: Some(june),
+                    created_at: now(),
+                })
+                .execute(conn)
+                .unwrap();
+            let id: i64 = kinmu::db::schema::measures::table
+                .filter(kinmu::db::schema::measures::doctor_id.eq(a01.id))
+                .filter(kinmu::db::schema::measures::month.eq("2024-06"))
+                .select(kinmu::db::schema::measures::id)
+                .first(conn)
+                .unwrap();
+            let input = records::MeasureInput {
+                shorter_hours: true,
+                fewer_night_duties: false,
+                other: true,
+                other_text: Some("MEASURE-TEXT-A01".into()),
+            };
+            records::record_measures(conn, id, &input, "boss", now()).unwrap();
+        }
+        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
+        for (login, page, _, _) in PEOPLE {
+            if !page {
+                continue;
+            }
+            let sees = !matches!(login, "kato" | "sato");
+            let mut b = Browser::new(&service);
+            assert_eq!(b.sign_in(login, PASSWORD).await.status, 303);
+            let screen = b.get("/doctors/A01?month=2024-06").await;
+            assert_eq!(screen.status, 200);
+            assert_eq!(
+                screen.body.contains("MEASURE-TEXT-A01"),
+                sees,
+                "{login} on {backend:?}: the measures text on the doctor page"
+            );
+            let token = token(&service, login).await;
+            let (status, body) = call(&service, "/api/v1/doctors/A01/months/2024-06", &token).await;
+            assert_eq!(status, 200);
+            let body = body.to_string();
+            assert_eq!(
+                body.contains("MEASURE-TEXT-A01"),
+                sees,
+                "{login} on {backend:?}: the measures text in the doctor-month API"
+            );
+        }
+    }
+}

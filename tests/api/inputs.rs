@@ -459,3 +459,35 @@ async fn dates_far_off_are_refused_in_imports_leaving_dates_queries_and_commands
         }
     }
 }
+
+#[test]
+fn a_header_of_millions_of_columns_or_a_padded_duplicate_gives_a_short_file_error() {
+    let mut wide = String::from("staff_id,date,clock_in,clock_out");
+    wide.push_str(&",a".repeat(2_000_000));
+    wide.push_str("\nD001,2024-06-03,08:30,17:30\n");
+    let padded = format!(
+        "staff_id,date,clock_in,clock_out,{}staff_id\nD001,2024-06-03,08:30,17:30,D001\n",
+        " ".repeat(1 << 20)
+    );
+    each_backend(|db| {
+        let before = db.data_counts();
+        for (file, says) in [(wide.as_bytes(), "列が多すぎます"), (padded.as_bytes(), "同じ項目の列")] {
+            let e = kinmu::ingest::run(
+                &mut db.conn(),
+                &kinmu::ingest::ImportRequest {
+                    kind: ImportKind::Timecard,
+                    bytes: file,
+                    file_name: "wide.csv",
+                    skip_invalid: false,
+                    actor: None,
+                    now: now(),
+                },
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(e.contains(says), "{e:.300}");
+            assert!(e.len() < 1_000, "a short message: {} bytes", e.len());
+        }
+        assert_eq!(db.data_counts(), before);
+    });
+}

@@ -463,3 +463,29 @@ async fn next_leads_only_to_this_site_and_a_control_character_is_a_bad_request()
         .await;
     assert_eq!(page.status, 400);
 }
+
+#[test]
+fn a_password_change_checks_only_the_current_password_never_the_new_one_against_the_stored_hash() {
+    each_backend(|db| {
+        db.add_user("jinji", Role::Hr, None, None);
+        let policy = AccountPolicy::default();
+        // A guess in the new-password field must not be tested against the
+        // stored password: the answer is about the current password only.
+        let e = accounts::set_password(
+            &mut db.conn(),
+            "jinji",
+            PasswordChange::Own {
+                current: "guess-Quokka-1!",
+                keep_session: None,
+            },
+            PASSWORD,
+            &policy,
+            Some("jinji"),
+            now(),
+        )
+        .unwrap_err();
+        assert!(matches!(e, AccountError::WrongCurrentPassword), "{:?}: {e}", db.backend);
+        let u = accounts::user_by_login(&mut db.conn(), "jinji").unwrap().unwrap();
+        assert_eq!(u.failed_sign_ins, 1, "the guess counts toward the lock-out");
+    });
+}

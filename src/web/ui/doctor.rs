@@ -223,12 +223,18 @@ pub(crate) fn page(
             i,
         });
     }
-    let measures: Vec<Measure> = measures::table
-        .filter(measures::doctor_id.eq(d.id))
-        .order(measures::month.desc())
-        .select(Measure::as_select())
-        .load(conn)
-        .map_err(UiError::internal)?;
+    // Measures cases (with the manager's text) by the same rule as the
+    // measures lists: not for physicians.
+    let measures: Vec<Measure> = if crate::policy::sees_measures(viewer.who(), crate::policy::Whose::from(&d)) {
+        measures::table
+            .filter(measures::doctor_id.eq(d.id))
+            .order(measures::month.desc())
+            .select(Measure::as_select())
+            .load(conn)
+            .map_err(UiError::internal)?
+    } else {
+        Vec::new()
+    };
     Ok(DoctorPage {
         ctx: viewer.ctx(app),
         month: month.to_string(),
