@@ -18,6 +18,7 @@ mod forms;
 mod hr;
 mod imports;
 mod monitoring;
+mod outbox;
 mod print;
 mod purge;
 mod report_cache;
