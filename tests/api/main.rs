@@ -24,5 +24,6 @@ mod purge;
 mod report_cache;
 mod reports;
 mod robustness;
+mod slow_clients;
 mod smtp;
 mod ui;
