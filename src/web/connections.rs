@@ -13,6 +13,10 @@
 //!   and then trickles the body would otherwise hold its connection for as
 //!   long as it likes. On the deadline the body fails, the answer is 408 and
 //!   the connection is closed.
+//! - Not covered: actix times only the first request head of a connection;
+//!   the next head on a kept-alive connection may come byte by byte. The
+//!   per-address cap bounds that; `http_keep_alive_seconds = 0` or a proxy's
+//!   `client_header_timeout` closes it (docs/operations.md, section 5).
 //! - [`raise_open_file_limit`] lifts the soft open-file limit to the hard
 //!   one at start, and the connection cap of the server is kept under it.
 

@@ -160,7 +160,7 @@ Content-Length: 1000\r\n\r\n{",
 
     // The stalled heads are closed after the 1 s header time-out (actix's
     // own default would be 5 s), with 408.
-    let deadline = started + Duration::from_millis(3500);
+    let deadline = started + Duration::from_millis(4000);
     let mut timed_out = 0;
     for (i, c) in stalled.iter_mut().enumerate() {
         let got = closed_by(c, deadline).unwrap_or_else(|| panic!("stalled connection {i} still open"));
@@ -171,9 +171,9 @@ Content-Length: 1000\r\n\r\n{",
     let heads_closed = started.elapsed();
     assert!(timed_out > 0, "the server answers 408 to a stalled head");
 
-    // The trickled bodies are cut off after the 2 s body time-out, though
-    // a byte arrives every 250 ms.
-    let deadline = started + Duration::from_millis(4500);
+    // The trickled bodies are cut off after the 2 s body time-out (and the
+    // 1 s the closing connection gets), though a byte arrives every 250 ms.
+    let deadline = started + Duration::from_millis(6000);
     for (i, c) in trickling.iter_mut().enumerate() {
         let got = closed_by(c, deadline).unwrap_or_else(|| panic!("trickling connection {i} still open"));
         assert!(got.starts_with("HTTP/1.1 408"), "connection {i}: {got:?}");
