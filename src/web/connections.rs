@@ -39,7 +39,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What the server answers on a connection over the per-address cap, before
 /// closing it.
@@ -56,7 +56,13 @@ pub const RESERVED_FILES: u64 = 256;
 pub struct PerAddress {
     cap: usize,
     open: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    /// When a refusal was last logged, and the refusals since: a flood of
+    /// connections must not become a flood of log lines.
+    refused: Arc<Mutex<(Option<Instant>, u64)>>,
 }
+
+/// At most one log line about refused connections in this time.
+const REFUSED_LOG_EVERY: Duration = Duration::from_secs(10);
 
 /// One counted connection: released (the count goes down) when actix drops
 /// the connection's data, i.e. when the connection is closed.
@@ -89,6 +95,7 @@ impl PerAddress {
         PerAddress {
             cap,
             open: Arc::default(),
+            refused: Arc::default(),
         }
     }
 
@@ -112,6 +119,25 @@ impl PerAddress {
         })
     }
 
+    /// Logs a refusal, at most once every [`REFUSED_LOG_EVERY`].
+    fn log_refusal(&self, ip: IpAddr) {
+        let mut refused = self.refused.lock().unwrap_or_else(PoisonError::into_inner);
+        refused.1 += 1;
+        let now = Instant::now();
+        if refused
+            .0
+            .is_none_or(|last| now.duration_since(last) >= REFUSED_LOG_EVERY)
+        {
+            tracing::warn!(
+                address = %ip,
+                cap = self.cap,
+                refused = refused.1,
+                "too many connections from one address; refused (count since the last such line)"
+            );
+            *refused = (Some(now), 0);
+        }
+    }
+
     /// For `HttpServer::on_connect`: counts the new connection, or answers
     /// 429 and shuts it down when its address is over the cap.
     pub fn on_connect(&self, conn: &dyn Any, data: &mut Extensions) {
@@ -127,7 +153,7 @@ impl PerAddress {
             }
             None => {
                 data.insert(OverCap);
-                tracing::warn!(address = %peer.ip(), cap = self.cap, "too many connections from one address; refused");
+                self.log_refusal(peer.ip());
                 // Straight on the socket (a fresh socket takes this small
                 // answer at once); then no more is read or written on it,
                 // so actix sees the end of the stream and closes it.
