@@ -8,6 +8,7 @@ use chrono::{FixedOffset, NaiveDate, NaiveTime, Utc, Weekday};
 use serde::Deserialize;
 use std::fmt;
 use std::path::Path;
+use std::time::Duration;
 
 const DEFAULTS: &str = include_str!("../config/default.toml");
 
@@ -55,6 +56,12 @@ struct RawSettings {
     session_idle_minutes: Option<i64>,
     unused_account_days: Option<i64>,
     sign_in_attempts_per_minute: Option<i64>,
+    http_header_timeout_seconds: Option<i64>,
+    http_body_timeout_seconds: Option<i64>,
+    http_keep_alive_seconds: Option<i64>,
+    http_disconnect_timeout_seconds: Option<i64>,
+    http_max_connections: Option<i64>,
+    http_max_connections_per_address: Option<i64>,
 }
 
 impl RawSettings {
@@ -86,6 +93,16 @@ impl RawSettings {
             session_idle_minutes: other.session_idle_minutes.or(self.session_idle_minutes),
             unused_account_days: other.unused_account_days.or(self.unused_account_days),
             sign_in_attempts_per_minute: other.sign_in_attempts_per_minute.or(self.sign_in_attempts_per_minute),
+            http_header_timeout_seconds: other.http_header_timeout_seconds.or(self.http_header_timeout_seconds),
+            http_body_timeout_seconds: other.http_body_timeout_seconds.or(self.http_body_timeout_seconds),
+            http_keep_alive_seconds: other.http_keep_alive_seconds.or(self.http_keep_alive_seconds),
+            http_disconnect_timeout_seconds: other
+                .http_disconnect_timeout_seconds
+                .or(self.http_disconnect_timeout_seconds),
+            http_max_connections: other.http_max_connections.or(self.http_max_connections),
+            http_max_connections_per_address: other
+                .http_max_connections_per_address
+                .or(self.http_max_connections_per_address),
         }
     }
 
@@ -137,6 +154,12 @@ impl RawSettings {
             session_idle_minutes: int("session_idle_minutes")?,
             unused_account_days: int("unused_account_days")?,
             sign_in_attempts_per_minute: int("sign_in_attempts_per_minute")?,
+            http_header_timeout_seconds: int("http_header_timeout_seconds")?,
+            http_body_timeout_seconds: int("http_body_timeout_seconds")?,
+            http_keep_alive_seconds: int("http_keep_alive_seconds")?,
+            http_disconnect_timeout_seconds: int("http_disconnect_timeout_seconds")?,
+            http_max_connections: int("http_max_connections")?,
+            http_max_connections_per_address: int("http_max_connections_per_address")?,
         })
     }
 }
@@ -146,6 +169,45 @@ impl RawSettings {
 pub enum LogFormat {
     Pretty,
     Json,
+}
+
+/// How the web server treats connections (slow and greedy clients).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpLimits {
+    /// A new connection must send its first request head within this
+    /// (`http_header_timeout_seconds`, default 10 s; else 408 and closed).
+    pub header_timeout: Duration,
+    /// A request body must have arrived within this of the handler starting
+    /// to read it (`http_body_timeout_seconds`, default 60 s; else 408 and
+    /// closed).
+    pub body_timeout: Duration,
+    /// An idle kept-alive connection is closed after this
+    /// (`http_keep_alive_seconds`, default 5 s; 0 turns keep-alive off).
+    pub keep_alive: Duration,
+    /// How long a closing connection may take to shut down
+    /// (`http_disconnect_timeout_seconds`, default 2 s).
+    pub disconnect_timeout: Duration,
+    /// Open connections of the whole server (`http_max_connections`,
+    /// default 2048), shared among the workers and lowered to what the
+    /// open-file limit allows; more wait in the listen backlog.
+    pub max_connections: usize,
+    /// Open connections one client address may hold
+    /// (`http_max_connections_per_address`, default 64; 0 = no cap); more
+    /// are answered 429 and closed at once.
+    pub max_connections_per_address: usize,
+}
+
+impl Default for HttpLimits {
+    fn default() -> HttpLimits {
+        HttpLimits {
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(60),
+            keep_alive: Duration::from_secs(5),
+            disconnect_timeout: Duration::from_secs(2),
+            max_connections: 2048,
+            max_connections_per_address: 64,
+        }
+    }
 }
 
 /// Validated settings.
@@ -173,6 +235,8 @@ pub struct Settings {
     pub accounts: AccountPolicy,
     /// Sign-in attempts one address may make per minute (then 429).
     pub sign_in_attempts_per_minute: u32,
+    /// Timeouts and connection caps of the web server.
+    pub http: HttpLimits,
 }
 
 impl fmt::Debug for Settings {
@@ -196,6 +260,7 @@ impl fmt::Debug for Settings {
             .field("accounts_cron", &self.accounts_cron)
             .field("accounts", &self.accounts)
             .field("sign_in_attempts_per_minute", &self.sign_in_attempts_per_minute)
+            .field("http", &self.http)
             .finish()
     }
 }
@@ -272,6 +337,18 @@ impl Settings {
             }
         };
         let p = AccountPolicy::default();
+        let h = HttpLimits::default();
+        let seconds =
+            |key: &'static str, v: Option<i64>, default: Duration, min: i64| -> Result<Duration, ConfigError> {
+                let v = v.unwrap_or(default.as_secs() as i64);
+                if (min..=86_400).contains(&v) {
+                    Ok(Duration::from_secs(v as u64))
+                } else if min == 0 {
+                    Err(bad(key, &v.to_string(), "0 以上 86400 以下 / 0 to 86400"))
+                } else {
+                    Err(bad(key, &v.to_string(), "1 以上 86400 以下 / 1 to 86400"))
+                }
+            };
         let tz_name = raw.timezone.unwrap_or_else(|| "Asia/Tokyo".into());
         let timezone = parse_timezone(&tz_name).ok_or_else(|| bad("timezone", &tz_name, "Asia/Tokyo, UTC, +09:00"))?;
         let log = raw.log_format.unwrap_or_else(|| "pretty".into());
@@ -335,6 +412,37 @@ impl Settings {
             },
             sign_in_attempts_per_minute: positive("sign_in_attempts_per_minute", raw.sign_in_attempts_per_minute, 10)?
                 as u32,
+            http: HttpLimits {
+                header_timeout: seconds(
+                    "http_header_timeout_seconds",
+                    raw.http_header_timeout_seconds,
+                    h.header_timeout,
+                    1,
+                )?,
+                body_timeout: seconds(
+                    "http_body_timeout_seconds",
+                    raw.http_body_timeout_seconds,
+                    h.body_timeout,
+                    1,
+                )?,
+                keep_alive: seconds("http_keep_alive_seconds", raw.http_keep_alive_seconds, h.keep_alive, 0)?,
+                disconnect_timeout: seconds(
+                    "http_disconnect_timeout_seconds",
+                    raw.http_disconnect_timeout_seconds,
+                    h.disconnect_timeout,
+                    1,
+                )?,
+                max_connections: positive(
+                    "http_max_connections",
+                    raw.http_max_connections,
+                    h.max_connections as i64,
+                )? as usize,
+                max_connections_per_address: non_negative(
+                    "http_max_connections_per_address",
+                    raw.http_max_connections_per_address,
+                    h.max_connections_per_address as i64,
+                )? as usize,
+            },
         })
     }
 
@@ -463,6 +571,38 @@ mod tests {
         assert_eq!(s.accounts.unused_days, 30);
         let err = Settings::load_with(None, &env(&[("KINMU_LOCKOUT_FAILURES", "0")])).unwrap_err();
         assert!(err.to_string().contains("lockout_failures"), "{err}");
+    }
+
+    #[test]
+    fn http_limits_have_defaults_env_overrides_and_bounds() {
+        let s = Settings::load_with(None, &env(&[])).unwrap();
+        assert_eq!(s.http, HttpLimits::default());
+        let s = Settings::load_with(
+            None,
+            &env(&[
+                ("KINMU_HTTP_BODY_TIMEOUT_SECONDS", "30"),
+                ("KINMU_HTTP_KEEP_ALIVE_SECONDS", "0"),
+                ("KINMU_HTTP_MAX_CONNECTIONS_PER_ADDRESS", "0"),
+                ("KINMU_HTTP_MAX_CONNECTIONS", "500"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.http.body_timeout, Duration::from_secs(30));
+        assert_eq!(s.http.keep_alive, Duration::ZERO);
+        assert_eq!(s.http.max_connections_per_address, 0);
+        assert_eq!(s.http.max_connections, 500);
+        for (key, value) in [
+            ("KINMU_HTTP_HEADER_TIMEOUT_SECONDS", "0"),
+            ("KINMU_HTTP_BODY_TIMEOUT_SECONDS", "-1"),
+            ("KINMU_HTTP_MAX_CONNECTIONS", "0"),
+            ("KINMU_HTTP_MAX_CONNECTIONS_PER_ADDRESS", "-5"),
+        ] {
+            let err = Settings::load_with(None, &env(&[(key, value)])).unwrap_err();
+            assert!(
+                err.to_string().contains(&key["KINMU_".len()..].to_ascii_lowercase()),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -18,8 +18,10 @@ use std::time::Duration;
 
 /// The SMTP port used when the URL names none.
 const DEFAULT_PORT: u16 = 25;
-/// How long one SMTP connection or command may take.
-const TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one SMTP connection or command may take (each socket read or
+/// write; one mail is a connection and about seven commands, so at most
+/// about 80 s even against a relay that answers each just in time).
+pub const TIMEOUT: Duration = Duration::from_secs(10);
 /// The content type of the `.ics` invitation.
 const ICS_CONTENT_TYPE: &str = "text/calendar; method=REQUEST; charset=utf-8";
 /// The file name of the `.ics` invitation.
@@ -128,6 +130,25 @@ impl Mailer {
         Ok(Mailer { from, smtp })
     }
 
+    /// The stable Message-ID of the outbox mail with this dedupe key:
+    /// `<sha256(key) in hex@kinmu.DOMAIN>`, DOMAIN being the sender's
+    /// (`mail_from`) domain, so every instance and host gives the same one.
+    /// The key is unique in the outbox, so no two mails share an id.
+    pub fn message_id_for(&self, dedupe_key: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let hash: String = Sha256::digest(dedupe_key.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let domain = self.from.email.domain();
+        let domain: String = domain
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+            .collect();
+        let domain = if domain.is_empty() { "localhost".into() } else { domain };
+        format!("<{hash}@kinmu.{domain}>")
+    }
+
     /// Whether an SMTP relay is configured.
     pub fn is_configured(&self) -> bool {
         self.smtp.is_some()
@@ -138,8 +159,17 @@ impl Mailer {
     /// charset=utf-8` when `ics` is Some; only the alternative otherwise) and
     /// sends it synchronously, with a ~10 s timeout. Never panics.
     pub fn send(&self, mail: &Mail) -> Result<(), MailError> {
+        self.send_with_id(mail, None)
+    }
+
+    /// As [`Mailer::send`], with the given `Message-ID` (a random one when
+    /// `None`). The outbox gives every mail a stable one
+    /// ([`Mailer::message_id_for`]), so sending a mail again after a crash
+    /// between the relay's 250 and the outbox update repeats the same
+    /// Message-ID, by which receivers and mail stores drop the duplicate.
+    pub fn send_with_id(&self, mail: &Mail, message_id: Option<&str>) -> Result<(), MailError> {
         let smtp = self.smtp.as_ref().ok_or(MailError::NotConfigured)?;
-        let message = build_message(&self.from, mail)?;
+        let message = build_message(&self.from, mail, message_id)?;
         smtp.transport
             .send(&message)
             .map(|_| ())
@@ -148,7 +178,7 @@ impl Mailer {
 }
 
 /// The MIME message for `mail`, from `from`.
-fn build_message(from: &Mailbox, mail: &Mail) -> Result<Message, MailError> {
+fn build_message(from: &Mailbox, mail: &Mail, message_id: Option<&str>) -> Result<Message, MailError> {
     let to: Mailbox = mail
         .to
         .trim()
@@ -158,7 +188,7 @@ fn build_message(from: &Mailbox, mail: &Mail) -> Result<Message, MailError> {
         .from(from.clone())
         .to(to)
         .subject(one_line(&mail.subject))
-        .message_id(None)
+        .message_id(message_id.map(str::to_string))
         .header(AutoSubmitted);
     let alternative = MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone());
     let message = match &mail.ics {
@@ -314,7 +344,7 @@ mod tests {
 
     fn formatted(m: &Mail) -> String {
         let from: Mailbox = "kinmu <kinmu@example.jp>".parse().unwrap();
-        String::from_utf8(build_message(&from, m).unwrap().formatted()).unwrap()
+        String::from_utf8(build_message(&from, m, None).unwrap().formatted()).unwrap()
     }
 
     #[test]
@@ -431,6 +461,25 @@ mod tests {
         assert!(!f.contains("text/calendar"));
         assert!(f.contains("\r\nAuto-Submitted: auto-generated\r\n"), "{f}");
         assert!(f.contains("\r\nMessage-ID: <"), "{f}");
+    }
+
+    #[test]
+    fn the_outbox_message_id_is_stable_per_dedupe_key() {
+        let m = Mailer::from_url(None, "kinmu <kinmu@Hospital.example.jp>").unwrap();
+        let id = m.message_id_for("interview/7/2024-06/sato@example.jp");
+        assert_eq!(id, m.message_id_for("interview/7/2024-06/sato@example.jp"));
+        assert_ne!(id, m.message_id_for("interview/8/2024-06/sato@example.jp"));
+        let (local, domain) = id
+            .strip_prefix('<')
+            .and_then(|s| s.strip_suffix('>'))
+            .and_then(|s| s.split_once('@'))
+            .unwrap();
+        assert_eq!(local.len(), 64);
+        assert!(local.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(domain, "kinmu.Hospital.example.jp");
+        let from: Mailbox = "kinmu@example.jp".parse().unwrap();
+        let f = String::from_utf8(build_message(&from, &mail(None), Some(&id)).unwrap().formatted()).unwrap();
+        assert!(f.contains(&format!("\r\nMessage-ID: {id}\r\n")), "{f}");
     }
 
     #[test]

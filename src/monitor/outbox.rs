@@ -5,21 +5,34 @@
 //! same alert can never be queued twice, whichever process tries. Sending
 //! claims mails in a write transaction first, so two instances never send
 //! the same mail; a failed send goes back to the queue with its error and a
-//! back-off; a claim left by a crashed process is taken back after a while.
+//! back-off; a claim left by a crashed process is taken back after a short
+//! lease.
+//!
+//! The claim is a lease of [`CLAIM_LEASE_SECONDS`] (2 minutes), renewed
+//! right before each mail of the batch is handed to the relay; the renewal
+//! only succeeds while the claim is still this sender's, so a mail taken
+//! over by another sender is skipped. One send is bounded by the SMTP
+//! timeout (each connection step and command at most 10 s, about 80 s for a
+//! whole mail), shorter than the lease: a live sender's claim never lapses
+//! while it talks to the relay. A crash after the relay's 250 but before the
+//! outbox update leaves the mail claimed; after the lease another sender
+//! sends it again, with the same Message-ID (`Mailer::message_id_for` of its
+//! dedupe key), by which receivers and mail stores recognise the duplicate.
 
 use super::mailer::{Mail, Mailer};
 use crate::db::models::{NewOutboxMail, OutboxMail};
 use crate::db::schema::outbox;
 use crate::db::{write_transaction, AnyConnection};
-use chrono::{Duration, NaiveDateTime};
+use chrono::{Duration, NaiveDateTime, Timelike};
 use diesel::prelude::*;
 
 pub const QUEUED: &str = "queued";
 pub const SENDING: &str = "sending";
 pub const SENT: &str = "sent";
 
-/// A claim older than this is considered abandoned (the sender crashed).
-const CLAIM_TIMEOUT_MINUTES: i64 = 10;
+/// A claim not renewed for this long is considered abandoned (the sender
+/// crashed): twelve SMTP timeouts, longer than one whole send can take.
+pub const CLAIM_LEASE_SECONDS: i64 = 12 * super::mailer::TIMEOUT.as_secs() as i64;
 /// Mails claimed per round.
 const BATCH: i64 = 50;
 
@@ -95,13 +108,31 @@ pub fn flush(
         return Ok(result);
     }
     let mut tried: Vec<i64> = Vec::new();
+    // `now` moves on with the real time spent in this flush, for the claims.
+    let started = std::time::Instant::now();
+    let clock = || micros(now + Duration::from_std(started.elapsed()).unwrap_or_default());
     loop {
-        let batch = claim(conn, now, ignore_backoff, &tried)?;
+        let (batch, claimed_at) = claim(conn, clock(), ignore_backoff, &tried)?;
         if batch.is_empty() {
             return Ok(result);
         }
         for m in batch {
             tried.push(m.id);
+            // Renew the lease just before sending, only if the claim is
+            // still ours (it may have lapsed while earlier mails were sent).
+            let renewed_at = clock();
+            let renewed = diesel::update(
+                outbox::table
+                    .find(m.id)
+                    .filter(outbox::status.eq(SENDING))
+                    .filter(outbox::claimed_at.eq(Some(claimed_at))),
+            )
+            .set(outbox::claimed_at.eq(Some(renewed_at)))
+            .execute(conn)?;
+            if renewed == 0 {
+                tracing::warn!(mail = m.id, "mail claimed by another sender meanwhile; skipped");
+                continue;
+            }
             let mail = Mail {
                 to: m.recipient.clone(),
                 subject: m.subject.clone(),
@@ -109,7 +140,7 @@ pub fn flush(
                 html: m.body_html.clone(),
                 ics: m.ics.clone(),
             };
-            match mailer.send(&mail) {
+            match mailer.send_with_id(&mail, Some(&mailer.message_id_for(&m.dedupe_key))) {
                 Ok(()) => {
                     diesel::update(outbox::table.find(m.id))
                         .set((
@@ -123,15 +154,22 @@ pub fn flush(
                 Err(e) => {
                     tracing::warn!(mail = m.id, to = %m.recipient, error = %e, "mail not sent; it stays queued");
                     let attempts = m.attempts + 1;
-                    diesel::update(outbox::table.find(m.id))
-                        .set((
-                            outbox::status.eq(QUEUED),
-                            outbox::attempts.eq(attempts),
-                            outbox::last_error.eq(Some(e.to_string())),
-                            outbox::next_attempt_at.eq(now + backoff(attempts)),
-                            outbox::claimed_at.eq(None::<NaiveDateTime>),
-                        ))
-                        .execute(conn)?;
+                    // Only while still ours: never put back a mail that
+                    // another sender has taken over (and maybe sent).
+                    diesel::update(
+                        outbox::table
+                            .find(m.id)
+                            .filter(outbox::status.eq(SENDING))
+                            .filter(outbox::claimed_at.eq(Some(renewed_at))),
+                    )
+                    .set((
+                        outbox::status.eq(QUEUED),
+                        outbox::attempts.eq(attempts),
+                        outbox::last_error.eq(Some(e.to_string())),
+                        outbox::next_attempt_at.eq(now + backoff(attempts)),
+                        outbox::claimed_at.eq(None::<NaiveDateTime>),
+                    ))
+                    .execute(conn)?;
                     result.failed += 1;
                 }
             }
@@ -139,16 +177,22 @@ pub fn flush(
     }
 }
 
+/// A time with whole microseconds, as both databases store it, so a claim
+/// written can be compared for equality when read back.
+fn micros(t: NaiveDateTime) -> NaiveDateTime {
+    t.with_nanosecond(t.nanosecond() / 1000 * 1000).unwrap_or(t)
+}
+
 /// Claims a batch of due mails for this sender (skipping those already
-/// tried in this flush).
+/// tried in this flush), as of `at`; returns them and the claim time.
 fn claim(
     conn: &mut AnyConnection,
-    now: NaiveDateTime,
+    at: NaiveDateTime,
     ignore_backoff: bool,
     tried: &[i64],
-) -> QueryResult<Vec<OutboxMail>> {
+) -> QueryResult<(Vec<OutboxMail>, NaiveDateTime)> {
     write_transaction(conn, |conn| {
-        let stale = now - Duration::minutes(CLAIM_TIMEOUT_MINUTES);
+        let stale = at - Duration::seconds(CLAIM_LEASE_SECONDS);
         let mut q = outbox::table
             .filter(
                 outbox::status
@@ -161,22 +205,29 @@ fn claim(
             .select(OutboxMail::as_select())
             .into_boxed::<crate::db::MultiBackend>();
         if !ignore_backoff {
-            q = q.filter(outbox::next_attempt_at.le(now));
+            q = q.filter(outbox::next_attempt_at.le(at));
         }
         let batch: Vec<OutboxMail> = q.load(conn)?;
         let ids: Vec<i64> = batch.iter().map(|m| m.id).collect();
         if !ids.is_empty() {
             diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
-                .set((outbox::status.eq(SENDING), outbox::claimed_at.eq(Some(now))))
+                .set((outbox::status.eq(SENDING), outbox::claimed_at.eq(Some(at))))
                 .execute(conn)?;
         }
-        Ok(batch)
+        Ok((batch, at))
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lease_outlasts_one_whole_send_and_is_two_minutes() {
+        assert_eq!(CLAIM_LEASE_SECONDS, 120);
+        // A connection and about seven commands, each within the timeout.
+        const { assert!(8 * super::super::mailer::TIMEOUT.as_secs() < CLAIM_LEASE_SECONDS as u64) };
+    }
 
     #[test]
     fn back_off_doubles_from_five_minutes_up_to_six_hours() {

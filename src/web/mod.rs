@@ -7,6 +7,7 @@
 pub mod access;
 mod api;
 mod auth;
+pub mod connections;
 mod error;
 mod interviews;
 pub mod limit;
@@ -75,6 +76,7 @@ pub fn application(
     }
     actix_web::App::new()
         .app_data(data)
+        .wrap(actix_web::middleware::from_fn(connections::guard))
         .wrap(actix_web::middleware::from_fn(access::log_access))
         .wrap(headers)
         .wrap(actix_web::middleware::Logger::new("%a \"%r\" %s %Dms").log_target("kinmu::http"))
@@ -90,10 +92,46 @@ async fn boxed(
     Ok(next.call(req).await?.map_into_boxed_body())
 }
 
-/// Starts the server on an already-bound listener (port 0 in tests).
+/// Starts the server on an already-bound listener (port 0 in tests), with
+/// the time-outs and connection caps of `settings.http` (see
+/// [`connections`]): the open-file limit is raised first, and the
+/// connections of all workers together are kept under it.
 pub fn serve(app: App, listener: TcpListener) -> std::io::Result<Server> {
+    let limits = app.settings.http.clone();
+    let files = connections::raise_open_file_limit();
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    let per_worker = connections::per_worker(limits.max_connections, workers, files);
+    if per_worker * workers < limits.max_connections {
+        tracing::warn!(
+            http_max_connections = limits.max_connections,
+            allowed = per_worker * workers,
+            open_files = files,
+            "the open-file limit allows fewer connections than http_max_connections"
+        );
+    }
+    tracing::info!(
+        workers,
+        connections_per_worker = per_worker,
+        connections_per_address = limits.max_connections_per_address,
+        header_timeout_s = limits.header_timeout.as_secs(),
+        body_timeout_s = limits.body_timeout.as_secs(),
+        keep_alive_s = limits.keep_alive.as_secs(),
+        "web server limits"
+    );
+    let per_address = connections::PerAddress::new(limits.max_connections_per_address);
+    let keep_alive = if limits.keep_alive.is_zero() {
+        actix_web::http::KeepAlive::Disabled
+    } else {
+        actix_web::http::KeepAlive::Timeout(limits.keep_alive)
+    };
     let data = web::Data::new(app);
     let server = actix_web::HttpServer::new(move || application(data.clone()))
+        .workers(workers)
+        .max_connections(per_worker)
+        .client_request_timeout(limits.header_timeout)
+        .client_disconnect_timeout(limits.disconnect_timeout)
+        .keep_alive(keep_alive)
+        .on_connect(move |conn, data| per_address.on_connect(conn, data))
         .listen(listener)?
         .run();
     Ok(server)
