@@ -55,6 +55,7 @@ struct RawSettings {
     session_idle_minutes: Option<i64>,
     unused_account_days: Option<i64>,
     sign_in_attempts_per_minute: Option<i64>,
+    audit_key_file: Option<String>,
 }
 
 impl RawSettings {
@@ -86,6 +87,7 @@ impl RawSettings {
             session_idle_minutes: other.session_idle_minutes.or(self.session_idle_minutes),
             unused_account_days: other.unused_account_days.or(self.unused_account_days),
             sign_in_attempts_per_minute: other.sign_in_attempts_per_minute.or(self.sign_in_attempts_per_minute),
+            audit_key_file: other.audit_key_file.or(self.audit_key_file),
         }
     }
 
@@ -137,6 +139,7 @@ impl RawSettings {
             session_idle_minutes: int("session_idle_minutes")?,
             unused_account_days: int("unused_account_days")?,
             sign_in_attempts_per_minute: int("sign_in_attempts_per_minute")?,
+            audit_key_file: get("audit_key_file"),
         })
     }
 }
@@ -173,6 +176,9 @@ pub struct Settings {
     pub accounts: AccountPolicy,
     /// Sign-in attempts one address may make per minute (then 429).
     pub sign_in_attempts_per_minute: u32,
+    /// The access-log key file (`None`: the default next to the database,
+    /// see `crate::audit::key::default_path`).
+    pub audit_key_file: Option<std::path::PathBuf>,
 }
 
 impl fmt::Debug for Settings {
@@ -196,6 +202,7 @@ impl fmt::Debug for Settings {
             .field("accounts_cron", &self.accounts_cron)
             .field("accounts", &self.accounts)
             .field("sign_in_attempts_per_minute", &self.sign_in_attempts_per_minute)
+            .field("audit_key_file", &self.audit_key_file)
             .finish()
     }
 }
@@ -333,6 +340,10 @@ impl Settings {
             },
             sign_in_attempts_per_minute: positive("sign_in_attempts_per_minute", raw.sign_in_attempts_per_minute, 10)?
                 as u32,
+            audit_key_file: raw
+                .audit_key_file
+                .filter(|p| !p.trim().is_empty())
+                .map(std::path::PathBuf::from),
         })
     }
 

@@ -476,7 +476,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let app = App::open(settings)?;
             let mut conn = app.pool.get()?;
-            let report = kinmu::audit::verify(&mut conn)?;
+            let report = kinmu::audit::verify_with(&mut conn, app.audit_key().as_deref())?;
             println!("{}", serde_json::to_string(&report)?);
             Ok(if report.ok {
                 ExitCode::SUCCESS

@@ -11,6 +11,7 @@ mod accounts;
 mod api;
 mod api_more;
 mod audit;
+mod audit_key;
 mod backup;
 mod browser;
 mod commands;
