@@ -39,9 +39,14 @@ enum Command {
         #[arg(long)]
         listen: Option<String>,
         /// Use a demo database (data/demo.db unless --database-url is given)
-        /// and fill it with example doctors and this month's records.
+        /// and fill it with example doctors and this month's records. Only a
+        /// database the demo created (or marked earlier) is filled.
         #[arg(long)]
         demo: bool,
+        /// With --demo: put the demo (accounts with a public password) into
+        /// the given database although the demo did not create it.
+        #[arg(long, requires = "demo")]
+        demo_into_this_database: bool,
     },
     /// Import a CSV file (UTF-8 or Shift_JIS).
     Import {
@@ -340,12 +345,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command.unwrap_or(Command::Serve {
         listen: None,
         demo: false,
+        demo_into_this_database: false,
     }) {
-        Command::Serve { listen, demo } => {
+        Command::Serve {
+            listen,
+            demo,
+            demo_into_this_database,
+        } => {
             if let Some(l) = listen {
                 settings.listen = l;
             }
-            serve(App::open(settings)?, demo)?;
+            // Whether this start creates the database: only such a database
+            // (or one marked as a demo before) takes the demo data.
+            let created_now = match kinmu::db::DatabaseUrl::parse(&settings.database_url)? {
+                kinmu::db::DatabaseUrl::Sqlite(path) => !path.exists(),
+                kinmu::db::DatabaseUrl::Postgres(_) => false,
+            };
+            let app = App::open(settings)?;
+            let demo = demo.then_some(DemoStart {
+                created_now,
+                into_this_database: demo_into_this_database,
+            });
+            serve(app, demo)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Import {
@@ -637,9 +658,24 @@ fn import(app: App, kind: ImportKind, file: &std::path::Path, skip_invalid: bool
     })
 }
 
-fn serve(app: App, demo: bool) -> anyhow::Result<()> {
-    if demo {
+/// How `serve --demo` found its database.
+struct DemoStart {
+    /// The SQLite file did not exist before this start.
+    created_now: bool,
+    /// `--demo-into-this-database` was given.
+    into_this_database: bool,
+}
+
+fn serve(app: App, demo: Option<DemoStart>) -> anyhow::Result<()> {
+    if let Some(start) = demo {
         let mut conn = app.pool.get()?;
+        kinmu::demo::claim(
+            &mut conn,
+            &app.database.redacted(),
+            start.created_now,
+            start.into_this_database,
+            app.now(),
+        )?;
         let loaded = kinmu::demo::load_if_empty(&mut conn, app.settings.today(), app.now())?;
         if loaded {
             // Open this month's interviews and measures so there is something to see.

@@ -28,6 +28,7 @@ const TABLES: &[&str] = &[
     "outbox",
     "job_runs",
     "self_checks",
+    "demo_marker",
 ];
 
 #[derive(QueryableByName)]

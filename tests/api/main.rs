@@ -15,6 +15,7 @@ mod audit_key;
 mod backup;
 mod browser;
 mod commands;
+mod demo;
 mod forms;
 mod hr;
 mod imports;
