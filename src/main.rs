@@ -439,13 +439,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 JobCommand::Accounts { .. } => unreachable!("handled above"),
                 JobCommand::Monthly { month } => {
                     let month = month.unwrap_or_else(|| YearMonth::of(app.settings.today()).previous());
-                    serde_json::to_string(&monitor::monthly::run(
+                    let check = monitor::monthly::run(&mut conn, &app.settings, &mailer, month, app.now())?;
+                    // The check names the doctors over 100 and 155 hours.
+                    kinmu::audit::log(
                         &mut conn,
-                        &app.settings,
-                        &mailer,
-                        month,
+                        Some(&cli_actor()),
+                        "read",
+                        "jobs monthly",
+                        serde_json::json!({ "month": check.month, "doctors": check.doctors }),
                         app.now(),
-                    )?)?
+                    )?;
+                    serde_json::to_string(&check)?
                 }
             };
             println!("{out}");
@@ -508,6 +512,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Backup { file } => {
             let app = App::open(settings)?;
             let mut conn = app.pool.get()?;
+            // A backup is a copy of every record: logged (before it is
+            // taken, so the copy holds its own entry) as an export.
+            kinmu::audit::log(
+                &mut conn,
+                Some(&cli_actor()),
+                "export",
+                "backup",
+                serde_json::json!({ "file": file.display().to_string() }),
+                app.now(),
+            )?;
             kinmu::backup::backup(&app.database, &mut conn, &file)?;
             println!("{}", serde_json::json!({ "backup": file.display().to_string() }));
             Ok(ExitCode::SUCCESS)
@@ -534,6 +548,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let app = App::open(settings)?;
             let mut conn = app.pool.get()?;
             let lines = monitor::records::list_interviews(&mut conn, month, app.settings.today())?;
+            // Who is due an interview says who worked over 100 hours: a read
+            // of personal data, logged before it is printed.
+            kinmu::audit::log(
+                &mut conn,
+                Some(&cli_actor()),
+                "read",
+                "interviews list",
+                serde_json::json!({ "month": month.to_string(), "lines": lines.len() }),
+                app.now(),
+            )?;
             let interviews: Vec<_> = lines
                 .iter()
                 .map(|l| {
@@ -559,6 +583,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let as_of = as_of.unwrap_or_else(|| app.settings.today());
             let mut conn = app.pool.get()?;
             let report = kinmu::report::monthly(&mut conn, month, as_of, &app.settings.rules)?;
+            // Every doctor's hours: logged before they are printed, as a
+            // read (JSON) or an export (CSV, for a spreadsheet).
+            kinmu::audit::log(
+                &mut conn,
+                Some(&cli_actor()),
+                match format {
+                    Format::Json => "read",
+                    Format::Csv => "export",
+                },
+                "report monthly",
+                serde_json::json!({
+                    "month": month.to_string(),
+                    "as_of": as_of,
+                    "format": match format { Format::Json => "json", Format::Csv => "csv" },
+                    "doctors": report.doctors.len(),
+                }),
+                app.now(),
+            )?;
             let out = match format {
                 Format::Json => serde_json::to_string_pretty(&report)? + "\n",
                 Format::Csv => report.to_csv()?,
