@@ -13,8 +13,19 @@
 //! [`log`], which calls it), inside kinmu's write transaction, so two writers
 //! never chain onto the same entry.
 //!
-//! Limits: a chain cannot show that entries were cut from its *end*; keep
-//! the last hash reported by `kinmu audit verify` elsewhere to detect that.
+//! The chain alone does not stop the database owner, who can delete entries
+//! and recompute every hash after them. So each new entry is also signed:
+//! `hmac` is the HMAC-SHA256 of its hash under a key kept outside the
+//! database (see [`key`]). [`verify`] checks hashes, links and signatures;
+//! entries written before the key existed (no `hmac`) are accepted as
+//! "verified by the chain only" up to the entry the key file names, and an
+//! unsigned entry after that, or after a signed one, is tampering.
+//!
+//! Limits: neither the chain nor the signatures show that entries were cut
+//! from its *end*; keep the last entry reported by `kinmu audit verify`
+//! (`last`: id and hash) elsewhere to detect that.
+
+pub mod key;
 
 use crate::db::models::{AuditEntry, NewAuditEntry};
 use crate::db::schema::audit_log;
@@ -74,8 +85,9 @@ struct SinkJob {
 const SINK_BATCH: usize = 512;
 
 impl Sink {
-    /// Starts the writer thread on `pool`; it ends when the sink is dropped.
-    pub fn start(pool: crate::db::Pool) -> std::io::Result<Sink> {
+    /// Starts the writer thread on `pool`, signing entries with `key`; it
+    /// ends when the sink is dropped.
+    pub fn start(pool: crate::db::Pool, key: std::sync::Arc<key::AuditKey>) -> std::io::Result<Sink> {
         let (jobs, queue) = std::sync::mpsc::channel::<SinkJob>();
         std::thread::Builder::new()
             .name("kinmu-access-log".into())
@@ -90,7 +102,9 @@ impl Sink {
                     }
                     let written = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
                         crate::db::write_transaction(&mut conn, |conn| {
-                            batch.iter().try_for_each(|job| queries::insert_audit(conn, &job.entry))
+                            batch
+                                .iter()
+                                .try_for_each(|job| queries::insert_audit_signed(conn, &job.entry, Some(&key)))
                         })
                         .map_err(|e| e.to_string())
                     });
@@ -172,8 +186,17 @@ pub struct Filter {
     pub category: Option<String>,
 }
 
-/// Entries matching `filter`, newest first, `limit` from `offset`.
+/// The most entries [`entries`] returns at once.
+pub const ENTRIES_MAX: i64 = 100_000;
+/// The furthest [`entries`] skips back (far beyond any log; keeps the
+/// offset a number every backend accepts).
+pub const OFFSET_MAX: i64 = 1_000_000_000_000;
+
+/// Entries matching `filter`, newest first, `limit` from `offset`; both are
+/// clamped to `0..=ENTRIES_MAX` and `0..=OFFSET_MAX` (a negative or huge
+/// value from a URL is never handed to the database).
 pub fn entries(conn: &mut AnyConnection, filter: &Filter, limit: i64, offset: i64) -> Result<Vec<AuditEntry>, DbError> {
+    let (limit, offset) = (limit.clamp(0, ENTRIES_MAX), offset.clamp(0, OFFSET_MAX));
     let mut q = audit_log::table.select(AuditEntry::as_select()).into_boxed();
     if let Some(from) = filter.from {
         q = q.filter(audit_log::at.ge(from.and_time(chrono::NaiveTime::MIN)));
@@ -271,6 +294,14 @@ pub enum ProblemKind {
     RemovedOrReordered,
     /// Ids do not increase.
     OutOfOrder,
+    /// The entry's signature (`hmac`) is not the key's signature of its
+    /// hash: it was written or re-chained without the key.
+    BadHmac,
+    /// The entry has no signature although it comes after the key came into
+    /// use (after a signed entry, or after the entry the key file names).
+    Unkeyed,
+    /// The last entry from before the key is not the one the key file names.
+    AnchorMismatch,
 }
 
 /// The first problem found in the chain.
@@ -283,21 +314,56 @@ pub struct Problem {
     pub message: String,
 }
 
+/// An entry's place, to keep outside the database (a cut at the end of the
+/// log is only seen against such a copy).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Anchor {
+    pub id: i64,
+    pub hash: String,
+}
+
 /// The result of [`verify`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VerifyReport {
     pub ok: bool,
     /// Entries in the log (all of them, also after a problem).
     pub entries: usize,
+    /// Entries whose signature was checked.
+    pub keyed: usize,
+    /// Entries from before the key existed: verified by the chain only.
+    pub unkeyed: usize,
+    /// Says which entries are verified by the chain only, when there are any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Why the signatures could not be checked (no key): then `ok` is false.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cannot_check: Option<String>,
+    /// The newest entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last: Option<Anchor>,
+    /// The newest entry with a signature.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_keyed: Option<Anchor>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<Problem>,
 }
 
-/// Checks the whole access log, reading it in id order a page at a time.
-/// Reports the first entry that was edited, or that does not follow its
-/// predecessor (removed or reordered entries).
+/// Checks the whole access log with this process's key (see
+/// [`key::process_key`]); without one, reports that signatures cannot be
+/// checked (`ok` false).
 pub fn verify(conn: &mut AnyConnection) -> Result<VerifyReport, DbError> {
-    let mut checker = Checker::default();
+    verify_with(conn, key::process_key().as_deref())
+}
+
+/// Checks the whole access log, reading it in id order a page at a time.
+/// Reports the first entry that was edited, that does not follow its
+/// predecessor (removed or reordered entries), whose signature is wrong, or
+/// that lacks a signature where one is due.
+pub fn verify_with(conn: &mut AnyConnection, key: Option<&key::AuditKey>) -> Result<VerifyReport, DbError> {
+    let mut checker = Checker {
+        key,
+        ..Checker::default()
+    };
     let mut after = i64::MIN;
     loop {
         let page: Vec<AuditEntry> = audit_log::table
@@ -321,21 +387,39 @@ pub fn verify(conn: &mut AnyConnection) -> Result<VerifyReport, DbError> {
 
 /// Walks the chain one entry at a time.
 #[derive(Default)]
-struct Checker {
+struct Checker<'k> {
+    key: Option<&'k key::AuditKey>,
     entries: usize,
+    keyed: usize,
+    unkeyed: usize,
     last: Option<(i64, String)>,
+    /// Unsigned entries accepted as older than the key, and the last of them.
+    chain_only: usize,
+    chain_only_through: Option<i64>,
+    last_keyed: Option<(i64, String)>,
     problem: Option<Problem>,
 }
 
-impl Checker {
+impl Checker<'_> {
     fn check(&mut self, e: &AuditEntry) {
         self.entries += 1;
         let found = self.problem_with(e);
+        if e.hmac.is_none() && found.is_none() && self.key.is_some() {
+            self.chain_only += 1;
+            self.chain_only_through = Some(e.id);
+        }
         if self.problem.is_none() {
             self.problem = found;
         }
         // Carry on from the entry as stored, so one problem is reported once.
         self.last = Some((e.id, e.hash.clone()));
+        match &e.hmac {
+            Some(_) => {
+                self.keyed += 1;
+                self.last_keyed = Some((e.id, e.hash.clone()));
+            }
+            None => self.unkeyed += 1,
+        }
     }
 
     fn problem_with(&self, e: &AuditEntry) -> Option<Problem> {
@@ -388,13 +472,68 @@ impl Checker {
             };
             return problem(ProblemKind::RemovedOrReordered, message);
         }
-        None
+        // Without a key only the chain is checked (the report says so).
+        let key = self.key?;
+        match &e.hmac {
+            Some(mac) if key.check(&e.hash, mac) => None,
+            Some(_) => problem(
+                ProblemKind::BadHmac,
+                format!(
+                    "アクセスログ id={} の署名が鍵と一致しません（鍵を持たない者による書き換え・削除後の再計算の疑い） / the entry's HMAC does not match the key (rewritten or re-chained without the key)",
+                    e.id
+                ),
+            ),
+            None => {
+                let before_key = key.unkeyed_through.as_ref().filter(|(through, _)| e.id <= *through);
+                match before_key {
+                    Some(_) if self.last_keyed.is_some() => problem(
+                        ProblemKind::Unkeyed,
+                        format!(
+                            "アクセスログ id={} に署名がありません（署名された記録の後。改ざんの疑い） / the entry has no HMAC although signed entries come before it (tampering)",
+                            e.id
+                        ),
+                    ),
+                    Some((through, hash)) if e.id == *through && e.hash != *hash => problem(
+                        ProblemKind::AnchorMismatch,
+                        format!(
+                            "アクセスログ id={} が鍵ファイルに記録された鍵導入前の最後の記録と一致しません（改ざんの疑い） / the entry is not the last pre-key entry the key file names (tampering)",
+                            e.id
+                        ),
+                    ),
+                    Some(_) => None,
+                    None => problem(
+                        ProblemKind::Unkeyed,
+                        format!(
+                            "アクセスログ id={} に署名がありません（鍵の導入後の記録。改ざんの疑い） / the entry has no HMAC although it was written after the key came into use (tampering)",
+                            e.id
+                        ),
+                    ),
+                }
+            }
+        }
     }
 
     fn report(self) -> VerifyReport {
+        let anchor = |p: Option<(i64, String)>| p.map(|(id, hash)| Anchor { id, hash });
+        let cannot_check = self.key.is_none().then(|| {
+            "アクセスログの鍵がないため署名を検査できません（ハッシュの連鎖のみ検査） / no access-log key: signatures not checked (chain only)"
+                .to_string()
+        });
+        let note = self.chain_only_through.map(|id| {
+            format!(
+                "id={id} までの {} 件は鍵の導入前の記録で、ハッシュの連鎖のみで検査しました / {} entries up to id={id} predate the key: unkeyed, verified by chain only",
+                self.chain_only, self.chain_only
+            )
+        });
         VerifyReport {
-            ok: self.problem.is_none(),
+            ok: self.problem.is_none() && cannot_check.is_none(),
             entries: self.entries,
+            keyed: self.keyed,
+            unkeyed: self.unkeyed,
+            note,
+            cannot_check,
+            last: anchor(self.last),
+            last_keyed: anchor(self.last_keyed),
             problem: self.problem,
         }
     }

@@ -49,9 +49,24 @@ pub enum BackupError {
 
 /// Writes a consistent copy of the database to `file` (which must not exist).
 pub fn backup(url: &DatabaseUrl, conn: &mut AnyConnection, file: &Path) -> Result<(), BackupError> {
-    if file.exists() {
-        return Err(BackupError::Exists(file.to_path_buf()));
+    // The copy holds personal data: the file is made here, readable by its
+    // owner only (0600), before VACUUM INTO / pg_dump fill it; creating it
+    // also refuses a file that exists.
+    if let Err(e) = crate::db::create_private_file(file) {
+        return Err(match e.kind() {
+            std::io::ErrorKind::AlreadyExists => BackupError::Exists(file.to_path_buf()),
+            _ => BackupError::Io(format!("{}: {e}", file.display())),
+        });
     }
+    let written = write_backup(url, conn, file);
+    if written.is_err() {
+        // Leave no empty or half-written file behind.
+        let _ = std::fs::remove_file(file);
+    }
+    written
+}
+
+fn write_backup(url: &DatabaseUrl, conn: &mut AnyConnection, file: &Path) -> Result<(), BackupError> {
     match (url, conn) {
         (DatabaseUrl::Sqlite(_), AnyConnection::Sqlite(c)) => {
             let target = file.to_str().ok_or_else(|| {
@@ -108,6 +123,8 @@ fn restore_sqlite(target: &Path, file: &Path) -> Result<(), BackupError> {
     // Copy next to the target, then rename: the database is never half written.
     let tmp = target.with_extension("restore-tmp");
     std::fs::copy(file, &tmp).map_err(|e| BackupError::Io(format!("{}: {e}", tmp.display())))?;
+    // fs::copy copies the backup's mode; the database is the owner's only.
+    crate::db::make_private(&tmp).map_err(|e| BackupError::Io(format!("{}: {e}", tmp.display())))?;
     for suffix in ["-wal", "-shm"] {
         let mut side = target.as_os_str().to_owned();
         side.push(suffix);

@@ -62,6 +62,7 @@ struct RawSettings {
     http_disconnect_timeout_seconds: Option<i64>,
     http_max_connections: Option<i64>,
     http_max_connections_per_address: Option<i64>,
+    audit_key_file: Option<String>,
 }
 
 impl RawSettings {
@@ -103,6 +104,7 @@ impl RawSettings {
             http_max_connections_per_address: other
                 .http_max_connections_per_address
                 .or(self.http_max_connections_per_address),
+            audit_key_file: other.audit_key_file.or(self.audit_key_file),
         }
     }
 
@@ -160,6 +162,7 @@ impl RawSettings {
             http_disconnect_timeout_seconds: int("http_disconnect_timeout_seconds")?,
             http_max_connections: int("http_max_connections")?,
             http_max_connections_per_address: int("http_max_connections_per_address")?,
+            audit_key_file: get("audit_key_file"),
         })
     }
 }
@@ -237,6 +240,9 @@ pub struct Settings {
     pub sign_in_attempts_per_minute: u32,
     /// Timeouts and connection caps of the web server.
     pub http: HttpLimits,
+    /// The access-log key file (`None`: the default next to the database,
+    /// see `crate::audit::key::default_path`).
+    pub audit_key_file: Option<std::path::PathBuf>,
 }
 
 impl fmt::Debug for Settings {
@@ -261,6 +267,7 @@ impl fmt::Debug for Settings {
             .field("accounts", &self.accounts)
             .field("sign_in_attempts_per_minute", &self.sign_in_attempts_per_minute)
             .field("http", &self.http)
+            .field("audit_key_file", &self.audit_key_file)
             .finish()
     }
 }
@@ -443,6 +450,10 @@ impl Settings {
                     h.max_connections_per_address as i64,
                 )? as usize,
             },
+            audit_key_file: raw
+                .audit_key_file
+                .filter(|p| !p.trim().is_empty())
+                .map(std::path::PathBuf::from),
         })
     }
 

@@ -60,14 +60,77 @@ impl DemoFiles {
     }
 }
 
+/// Why the demo is not loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("{0} はデモ用に作られたデータベースではありません。公開されたパスワードのデモ用アカウントとデモデータは入れません。新しいデータベースを指定するか（--database-url を外すと data/demo.db）、本当にこのデータベースに入れるときは --demo-into-this-database を付けてください / {0} was not created as a demo database: refusing to put the demo accounts (with their public password) and data into it; name a new database (without --database-url the demo uses data/demo.db), or pass --demo-into-this-database if you really mean this one")]
+    NotADemoDatabase(String),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    #[error("データベースの処理に失敗しました: {0} / database error")]
+    Db(#[from] diesel::result::Error),
+}
+
+/// Whether the database carries the demo's mark (see [`claim`]).
+pub fn is_demo_database(conn: &mut AnyConnection) -> Result<bool, diesel::result::Error> {
+    use crate::db::schema::demo_marker;
+    use diesel::prelude::*;
+    Ok(demo_marker::table.count().get_result::<i64>(conn)? > 0)
+}
+
+/// Decides whether the demo may use this database, marking it as a demo
+/// database when it may: one that already carries the mark; one the demo
+/// has just created (`created_now`: the SQLite file did not exist before
+/// this start) and that is still empty; or any database when the operator
+/// said so (`--demo-into-this-database`). Anything else — a real, possibly
+/// empty, database reached through `DATABASE_URL` — is refused, so the demo's
+/// accounts with their public password never land in it silently.
+pub fn claim(
+    conn: &mut AnyConnection,
+    shown_as: &str,
+    created_now: bool,
+    into_this_database: bool,
+    now: NaiveDateTime,
+) -> Result<(), DemoError> {
+    use crate::db::schema::{demo_marker, users};
+    use diesel::prelude::*;
+    if is_demo_database(conn)? {
+        return Ok(());
+    }
+    let brand_new =
+        created_now && queries::all_doctors(conn)?.is_empty() && users::table.count().get_result::<i64>(conn)? == 0;
+    if !(brand_new || into_this_database) {
+        return Err(DemoError::NotADemoDatabase(shown_as.to_string()));
+    }
+    crate::db::write_transaction(conn, |conn| -> Result<(), DemoError> {
+        diesel::insert_into(demo_marker::table)
+            .values((demo_marker::id.eq(1), demo_marker::created_at.eq(now)))
+            .execute(conn)?;
+        crate::audit::log(
+            conn,
+            None,
+            "system",
+            "demo_database",
+            serde_json::json!({ "created_now": brand_new, "forced": into_this_database }),
+            now,
+        )
+        .map_err(ImportError::from)?;
+        Ok(())
+    })
+}
+
 /// Loads the example hospital when the database has no doctors yet.
-/// Returns whether anything was loaded.
+/// Returns whether anything was loaded. Refuses a database without the
+/// demo's mark (see [`claim`]).
 ///
 /// A rejected row would be a bug of this generator (the tests check that
 /// there are none); it is reported as an unreadable file rather than
 /// loading half a hospital.
-pub fn load_if_empty(conn: &mut AnyConnection, today: NaiveDate, now: NaiveDateTime) -> Result<bool, ImportError> {
-    if !queries::all_doctors(conn)?.is_empty() {
+pub fn load_if_empty(conn: &mut AnyConnection, today: NaiveDate, now: NaiveDateTime) -> Result<bool, DemoError> {
+    if !is_demo_database(conn)? {
+        return Err(DemoError::NotADemoDatabase("このデータベース / this database".into()));
+    }
+    if !queries::all_doctors(conn).map_err(ImportError::from)?.is_empty() {
         return Ok(false);
     }
     let files = files(today);
@@ -84,13 +147,13 @@ pub fn load_if_empty(conn: &mut AnyConnection, today: NaiveDate, now: NaiveDateT
             },
         )?;
         if let Some(bad) = report.rejected.first() {
-            return Err(ImportError::File(FileError::Csv {
+            return Err(DemoError::Import(ImportError::File(FileError::Csv {
                 line: bad.line,
                 message: format!(
                     "デモデータ {file_name} の行が取り込めません: {} / demo data row rejected",
                     bad.reason
                 ),
-            }));
+            })));
         }
     }
     for account in accounts(today) {
@@ -99,10 +162,10 @@ pub fn load_if_empty(conn: &mut AnyConnection, today: NaiveDate, now: NaiveDateT
             ..Default::default()
         };
         crate::accounts::add_user(conn, &account, &demo, None, now).map_err(|e| {
-            ImportError::File(FileError::Csv {
+            DemoError::Import(ImportError::File(FileError::Csv {
                 line: 0,
                 message: format!("デモ用アカウントを作成できません: {e} / demo account not created"),
-            })
+            }))
         })?;
     }
     Ok(true)
@@ -551,6 +614,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let pool = open(&DatabaseUrl::Sqlite(dir.path().join("demo.db")), 2).unwrap();
         let mut conn = pool.get().unwrap();
+        claim(&mut conn, "demo.db", true, false, midnight(today)).unwrap();
         assert!(load_if_empty(&mut conn, today, midnight(today) + Duration::hours(9)).unwrap());
         // The accounts come with it: each role, and only trained non-管理者
         // physicians can be chosen for interviews.

@@ -39,9 +39,14 @@ enum Command {
         #[arg(long)]
         listen: Option<String>,
         /// Use a demo database (data/demo.db unless --database-url is given)
-        /// and fill it with example doctors and this month's records.
+        /// and fill it with example doctors and this month's records. Only a
+        /// database the demo created (or marked earlier) is filled.
         #[arg(long)]
         demo: bool,
+        /// With --demo: put the demo (accounts with a public password) into
+        /// the given database although the demo did not create it.
+        #[arg(long, requires = "demo")]
+        demo_into_this_database: bool,
     },
     /// Import a CSV file (UTF-8 or Shift_JIS).
     Import {
@@ -344,14 +349,30 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command.unwrap_or(Command::Serve {
         listen: None,
         demo: false,
+        demo_into_this_database: false,
     }) {
-        Command::Serve { listen, demo } => {
+        Command::Serve {
+            listen,
+            demo,
+            demo_into_this_database,
+        } => {
             if let Some(l) = listen {
                 settings.listen = l;
             }
             // The published demo password opens accounts only in a demo.
             settings.accounts.demo_mode = demo;
-            serve(App::open(settings)?, demo)?;
+            // Whether this start creates the database: only such a database
+            // (or one marked as a demo before) takes the demo data.
+            let created_now = match kinmu::db::DatabaseUrl::parse(&settings.database_url)? {
+                kinmu::db::DatabaseUrl::Sqlite(path) => !path.exists(),
+                kinmu::db::DatabaseUrl::Postgres(_) => false,
+            };
+            let app = App::open(settings)?;
+            let demo = demo.then_some(DemoStart {
+                created_now,
+                into_this_database: demo_into_this_database,
+            });
+            serve(app, demo)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Import {
@@ -424,13 +445,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 JobCommand::Accounts { .. } => unreachable!("handled above"),
                 JobCommand::Monthly { month } => {
                     let month = month.unwrap_or_else(|| YearMonth::of(app.settings.today()).previous());
-                    serde_json::to_string(&monitor::monthly::run(
+                    let check = monitor::monthly::run(&mut conn, &app.settings, &mailer, month, app.now())?;
+                    // The check names the doctors over 100 and 155 hours.
+                    kinmu::audit::log(
                         &mut conn,
-                        &app.settings,
-                        &mailer,
-                        month,
+                        Some(&cli_actor()),
+                        "read",
+                        "jobs monthly",
+                        serde_json::json!({ "month": check.month, "doctors": check.doctors }),
                         app.now(),
-                    )?)?
+                    )?;
+                    serde_json::to_string(&check)?
                 }
             };
             println!("{out}");
@@ -482,7 +507,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let app = App::open(settings)?;
             let mut conn = app.pool.get()?;
-            let report = kinmu::audit::verify(&mut conn)?;
+            let report = kinmu::audit::verify_with(&mut conn, app.audit_key().as_deref())?;
             println!("{}", serde_json::to_string(&report)?);
             Ok(if report.ok {
                 ExitCode::SUCCESS
@@ -493,6 +518,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Backup { file } => {
             let app = App::open(settings)?;
             let mut conn = app.pool.get()?;
+            // A backup is a copy of every record: logged (before it is
+            // taken, so the copy holds its own entry) as an export.
+            kinmu::audit::log(
+                &mut conn,
+                Some(&cli_actor()),
+                "export",
+                "backup",
+                serde_json::json!({ "file": file.display().to_string() }),
+                app.now(),
+            )?;
             kinmu::backup::backup(&app.database, &mut conn, &file)?;
             println!("{}", serde_json::json!({ "backup": file.display().to_string() }));
             Ok(ExitCode::SUCCESS)
@@ -519,6 +554,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let app = App::open(settings)?;
             let mut conn = app.pool.get()?;
             let lines = monitor::records::list_interviews(&mut conn, month, app.settings.today())?;
+            // Who is due an interview says who worked over 100 hours: a read
+            // of personal data, logged before it is printed.
+            kinmu::audit::log(
+                &mut conn,
+                Some(&cli_actor()),
+                "read",
+                "interviews list",
+                serde_json::json!({ "month": month.to_string(), "lines": lines.len() }),
+                app.now(),
+            )?;
             let interviews: Vec<_> = lines
                 .iter()
                 .map(|l| {
@@ -544,6 +589,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let as_of = as_of.unwrap_or_else(|| app.settings.today());
             let mut conn = app.pool.get()?;
             let report = kinmu::report::monthly(&mut conn, month, as_of, &app.settings.rules)?;
+            // Every doctor's hours: logged before they are printed, as a
+            // read (JSON) or an export (CSV, for a spreadsheet).
+            kinmu::audit::log(
+                &mut conn,
+                Some(&cli_actor()),
+                match format {
+                    Format::Json => "read",
+                    Format::Csv => "export",
+                },
+                "report monthly",
+                serde_json::json!({
+                    "month": month.to_string(),
+                    "as_of": as_of,
+                    "format": match format { Format::Json => "json", Format::Csv => "csv" },
+                    "doctors": report.doctors.len(),
+                }),
+                app.now(),
+            )?;
             let out = match format {
                 Format::Json => serde_json::to_string_pretty(&report)? + "\n",
                 Format::Csv => report.to_csv()?,
@@ -651,9 +714,24 @@ fn import(app: App, kind: ImportKind, file: &std::path::Path, skip_invalid: bool
     })
 }
 
-fn serve(app: App, demo: bool) -> anyhow::Result<()> {
-    if demo {
+/// How `serve --demo` found its database.
+struct DemoStart {
+    /// The SQLite file did not exist before this start.
+    created_now: bool,
+    /// `--demo-into-this-database` was given.
+    into_this_database: bool,
+}
+
+fn serve(app: App, demo: Option<DemoStart>) -> anyhow::Result<()> {
+    if let Some(start) = demo {
         let mut conn = app.pool.get()?;
+        kinmu::demo::claim(
+            &mut conn,
+            &app.database.redacted(),
+            start.created_now,
+            start.into_this_database,
+            app.now(),
+        )?;
         let loaded = kinmu::demo::load_if_empty(&mut conn, app.settings.today(), app.now())?;
         if loaded {
             // Open this month's interviews and measures so there is something to see.

@@ -106,7 +106,17 @@ pub fn establish(url: &DatabaseUrl) -> Result<AnyConnection, DbError> {
             .map_err(|e| DbError::Connect(e.to_string())),
         DatabaseUrl::Sqlite(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| DbError::Connect(format!("{}: {e}", dir.display())))?;
+                create_private_dir(dir).map_err(|e| DbError::Connect(format!("{}: {e}", dir.display())))?;
+            }
+            // The file holds personal data: made readable by its owner only
+            // (SQLite gives the -wal and -shm files the database's mode).
+            let special = path.to_str().is_some_and(|p| p == ":memory:" || p.starts_with("file:"));
+            if !special {
+                match create_private_file(path) {
+                    Ok(_) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                    Err(e) => return Err(DbError::Connect(format!("{}: {e}", path.display()))),
+                }
             }
             let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())
                 .map_err(|e| DbError::Connect(e.to_string()))?;
@@ -117,6 +127,53 @@ pub fn establish(url: &DatabaseUrl) -> Result<AnyConnection, DbError> {
             Ok(AnyConnection::Sqlite(conn))
         }
     }
+}
+
+/// Creates `dir` and its missing parents; on unix the directories made are
+/// mode 0700 (existing ones are left as they are).
+pub fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Creates a new, empty file that only its owner may read and write (mode
+/// 0600 on unix, whatever the umask). Fails if the file exists.
+pub fn create_private_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// Takes group and other permissions off a file kinmu keeps personal data
+/// in (a database made by an older kinmu, or copied in), and off its -wal
+/// and -shm files. A file that does not exist is skipped.
+pub fn make_private(path: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            let file = std::path::Path::new(&name);
+            match std::fs::metadata(file) {
+                Ok(m) if m.permissions().mode() & 0o077 != 0 => {
+                    let mode = m.permissions().mode() & 0o700;
+                    std::fs::set_permissions(file, std::fs::Permissions::from_mode(mode))?;
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// Runs the embedded migrations of the connection's backend.
@@ -161,6 +218,9 @@ pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Pool, DbError> {
     let mut conn = establish(url)?;
     run_migrations(&mut conn)?;
     drop(conn);
+    if let DatabaseUrl::Sqlite(path) = url {
+        make_private(path).map_err(|e| DbError::Connect(format!("{}: {e}", path.display())))?;
+    }
     // SQLite serialises writers anyway (readers run side by side in WAL
     // mode); a small pool avoids lock churn.
     let size = if url.is_postgres() { max_size } else { max_size.min(8) };

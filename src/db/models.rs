@@ -239,6 +239,9 @@ pub struct AuditEntry {
     pub detail: String,
     pub prev_hash: String,
     pub hash: String,
+    /// HMAC-SHA256 of `hash` under the access-log key (`None`: written
+    /// before the key existed; see `crate::audit::key`).
+    pub hmac: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]

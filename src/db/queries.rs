@@ -293,7 +293,20 @@ pub fn insert_pc_sessions(conn: &mut AnyConnection, rows: &[NewPcSession]) -> Qu
 /// `crate::audit`). Runs in `write_transaction` — a savepoint when the caller
 /// already holds one — so two writers never chain onto the same entry.
 /// `at` is kept to the microsecond, the precision both backends store.
+///
+/// The entry is signed with this process's access-log key
+/// (`crate::audit::key::process_key`), when one is installed.
 pub fn insert_audit(conn: &mut AnyConnection, entry: &NewAuditEntry) -> QueryResult<()> {
+    insert_audit_signed(conn, entry, crate::audit::key::process_key().as_deref())
+}
+
+/// [`insert_audit`] with the key given: the entry's `hmac` is the key's
+/// signature of its hash (`None`: written unsigned).
+pub fn insert_audit_signed(
+    conn: &mut AnyConnection,
+    entry: &NewAuditEntry,
+    key: Option<&crate::audit::key::AuditKey>,
+) -> QueryResult<()> {
     super::write_transaction(conn, |conn| {
         let prev_hash: String = audit_log::table
             .select(audit_log::hash)
@@ -318,6 +331,7 @@ pub fn insert_audit(conn: &mut AnyConnection, entry: &NewAuditEntry) -> QueryRes
                 audit_log::operation.eq(&entry.operation),
                 audit_log::detail.eq(&entry.detail),
                 audit_log::prev_hash.eq(&prev_hash),
+                audit_log::hmac.eq(key.map(|k| k.sign(&hash))),
                 audit_log::hash.eq(&hash),
             ))
             .execute(conn)

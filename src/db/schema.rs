@@ -102,6 +102,14 @@ diesel::table! {
         detail -> Text,
         prev_hash -> Text,
         hash -> Text,
+        hmac -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    demo_marker (id) {
+        id -> Integer,
+        created_at -> Timestamp,
     }
 }
 

@@ -19,7 +19,7 @@ use crate::app::App;
 use crate::db::models::{NewAuditEntry, User};
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::Method;
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 
@@ -36,21 +36,33 @@ pub fn note_reader(req: &HttpRequest, user: &User) {
     });
 }
 
-/// The access-log category of a request: `print`, `export`, `read` or
-/// `change`; `None` for the session endpoints, which `accounts` logs.
-pub fn category(method: &Method, path: &str, query: &str) -> Option<&'static str> {
+/// The access-log category of a request, decided by what it did:
+///
+/// - a request that may change something (not GET/HEAD) is `change` when it
+///   succeeded (2xx, 3xx) and `read` when it was refused (4xx, 5xx: nothing
+///   was changed, and what the answer showed — a form re-shown with its
+///   error, the page behind it — was read; `detail.status` says it was
+///   refused);
+/// - a download (`.csv`, `.xlsx`, `.ics`, `format=csv|xlsx`, the log's
+///   export) is `export`, also from the print screens;
+/// - a print page (`/print…`, the inspection pack as a page) is `print`;
+/// - anything else is `read`.
+///
+/// `None` for the session endpoints, which `accounts` logs.
+pub fn category(method: &Method, path: &str, query: &str, status: StatusCode) -> Option<&'static str> {
     if matches!(path, "/login" | "/logout" | "/api/v1/sessions") {
         return None;
     }
     if !matches!(*method, Method::GET | Method::HEAD) {
-        return Some("change");
+        let done = status.is_success() || status.is_redirection();
+        return Some(if done { "change" } else { "read" });
     }
     let exported = [".csv", ".xlsx", ".ics"].iter().any(|ext| path.ends_with(ext))
         || query.split('&').any(|kv| matches!(kv, "format=csv" | "format=xlsx"));
-    if path.starts_with("/print") || path.starts_with("/api/v1/inspection") {
-        Some("print")
-    } else if exported || path.starts_with("/admin/") && path.contains("export") {
+    if exported || path.starts_with("/admin/") && path.contains("export") {
         Some("export")
+    } else if path.starts_with("/print") || path.starts_with("/api/v1/inspection") {
+        Some("print")
     } else {
         Some("read")
     }
@@ -67,7 +79,8 @@ pub async fn log_access(
     let query = req.query_string().to_string();
     let res = next.call(req).await?;
     let reader = res.request().extensions().get::<Reader>().cloned();
-    let (Some(reader), Some(category)) = (reader, category(&method, &path, &query)) else {
+    let status = res.status();
+    let (Some(reader), Some(category)) = (reader, category(&method, &path, &query, status)) else {
         return Ok(res.map_into_left_body());
     };
     let Some(app) = res.request().app_data::<web::Data<App>>().cloned() else {
@@ -117,21 +130,68 @@ mod tests {
 
     #[test]
     fn requests_fall_into_the_categories_of_the_log() {
-        assert_eq!(category(&Method::GET, "/doctors/D001", "month=2024-06"), Some("read"));
+        let ok = StatusCode::OK;
         assert_eq!(
-            category(&Method::GET, "/api/v1/reports/monthly", "format=csv"),
+            category(&Method::GET, "/doctors/D001", "month=2024-06", ok),
+            Some("read")
+        );
+        assert_eq!(
+            category(&Method::GET, "/api/v1/reports/monthly", "format=csv", ok),
             Some("export")
         );
         assert_eq!(
-            category(&Method::GET, "/imports/result/x/rejected.csv", ""),
+            category(&Method::GET, "/imports/result/x/rejected.csv", "", ok),
             Some("export")
         );
-        assert_eq!(category(&Method::GET, "/admin/users/export.csv", ""), Some("export"));
-        assert_eq!(category(&Method::GET, "/print/pack", "month=2024-06"), Some("print"));
-        assert_eq!(category(&Method::GET, "/print/pack.xlsx", ""), Some("print"));
-        assert_eq!(category(&Method::GET, "/api/v1/inspection", ""), Some("print"));
-        assert_eq!(category(&Method::POST, "/interviews/3/record", ""), Some("change"));
-        assert_eq!(category(&Method::POST, "/login", ""), None);
-        assert_eq!(category(&Method::DELETE, "/api/v1/sessions", ""), None);
+        assert_eq!(
+            category(&Method::GET, "/admin/users/export.csv", "", ok),
+            Some("export")
+        );
+        assert_eq!(
+            category(&Method::GET, "/print/pack", "month=2024-06", ok),
+            Some("print")
+        );
+        assert_eq!(category(&Method::GET, "/api/v1/inspection", "", ok), Some("print"));
+        assert_eq!(
+            category(&Method::POST, "/interviews/3/record", "", StatusCode::SEE_OTHER),
+            Some("change")
+        );
+        assert_eq!(category(&Method::POST, "/login", "", ok), None);
+        assert_eq!(category(&Method::DELETE, "/api/v1/sessions", "", ok), None);
+    }
+
+    #[test]
+    fn downloads_from_the_print_screens_are_exports() {
+        let ok = StatusCode::OK;
+        assert_eq!(category(&Method::GET, "/print/pack.xlsx", "", ok), Some("export"));
+        assert_eq!(
+            category(&Method::GET, "/print/monthly.csv", "fy=2024", ok),
+            Some("export")
+        );
+        assert_eq!(
+            category(&Method::GET, "/api/v1/inspection", "format=csv", ok),
+            Some("export")
+        );
+    }
+
+    #[test]
+    fn a_refused_change_is_a_read_not_a_change() {
+        for status in [StatusCode::OK, StatusCode::CREATED, StatusCode::SEE_OTHER] {
+            assert_eq!(
+                category(&Method::POST, "/discrepancies/resolve", "", status),
+                Some("change")
+            );
+        }
+        for status in [
+            StatusCode::BAD_REQUEST,
+            StatusCode::FORBIDDEN,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::INTERNAL_SERVER_ERROR,
+        ] {
+            assert_eq!(
+                category(&Method::POST, "/discrepancies/resolve", "", status),
+                Some("read")
+            );
+        }
     }
 }

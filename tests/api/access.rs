@@ -98,7 +98,7 @@ fn every_read_export_print_and_change_is_logged_with_who_what_and_when() {
             assert_eq!(detail["status"], 200);
             find("jinji", "read", "GET /");
             find("admin", "print", "GET /print/pack");
-            find("admin", "print", "GET /print/pack.xlsx");
+            find("admin", "export", "GET /print/pack.xlsx");
             let refused = find("jinji", "print", "GET /print");
             assert!(refused.3.contains("403"));
             find("jinji", "read", "GET /api/v1/doctors/{staff_id}/months/{month}");
@@ -373,4 +373,179 @@ async fn the_api_refuses_an_early_delete_with_the_date_to_keep_until() {
     )
     .await;
     assert_eq!(resp.status(), 400);
+}
+
+#[test]
+fn downloads_from_print_screens_are_exports_and_a_refused_change_is_a_read() {
+    each_backend(|db| {
+        hospital(db);
+        db.add_user("admin", Role::Admin, None, None);
+        actix_web::rt::System::new().block_on(async {
+            let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
+            let mut admin = Browser::new(&service);
+            admin.sign_in("admin", PASSWORD).await;
+            let mut hr = Browser::new(&service);
+            hr.sign_in("jinji", PASSWORD).await;
+            let page = hr.get("/discrepancies?month=2024-06").await;
+            assert_eq!(page.status, 200);
+            let csrf = crate::ui::hidden(&page.body, "csrf");
+
+            let mark = last_id(db);
+            let query = "fy=2024&from=2024-06-01&to=2024-06-30";
+            assert_eq!(admin.get(&format!("/print/over100.csv?{query}")).await.status, 200);
+            assert_eq!(admin.get(&format!("/print/pack?{query}")).await.status, 200);
+            // A decision without a choice: refused, the queue shown again.
+            let refused = hr
+                .post(
+                    "/discrepancies/resolve",
+                    &[
+                        ("csrf", &csrf),
+                        ("staff_id", "A01"),
+                        ("day", "2024-06-03"),
+                        ("reason", ""),
+                        ("month", "2024-06"),
+                    ],
+                )
+                .await;
+            assert_eq!(refused.status, 400);
+            let log = entries_after(db, mark);
+            let category = |actor: &str, operation: &str| -> String {
+                log.iter()
+                    .find(|(a, _, o, _)| a.as_deref() == Some(actor) && o == operation)
+                    .unwrap_or_else(|| panic!("{:?}: no {actor} {operation} in {log:#?}", db.backend))
+                    .1
+                    .clone()
+            };
+            assert_eq!(category("admin", "GET /print/{part}.csv"), "export");
+            assert_eq!(category("admin", "GET /print/pack"), "print");
+            assert_eq!(category("jinji", "POST /discrepancies/resolve"), "read");
+            assert!(
+                !log.iter().any(|(_, c, _, _)| c == "change"),
+                "nothing was changed: {log:#?}"
+            );
+        });
+    });
+}
+
+#[test]
+fn huge_or_negative_paging_on_the_audit_screen_and_api_is_clamped() {
+    each_backend(|db| {
+        db.add_user("admin", Role::Admin, None, None);
+        actix_web::rt::System::new().block_on(async {
+            let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
+            let mut admin = Browser::new(&service);
+            admin.sign_in("admin", PASSWORD).await;
+            for page in ["9223372036854775807", "-9223372036854775808", "1000001", "-1"] {
+                let shown = admin.get(&format!("/admin/audit?page={page}")).await;
+                assert_eq!(shown.status, 200, "{:?}: page={page}", db.backend);
+            }
+            // The first page still lists entries.
+            let first = admin.get("/admin/audit?page=0").await;
+            assert!(first.body.contains("sign_in"), "{:?}", db.backend);
+            let token = {
+                let req = atest::TestRequest::post()
+                    .uri("/api/v1/sessions")
+                    .set_json(serde_json::json!({"login": "admin", "password": PASSWORD}))
+                    .to_request();
+                let body: serde_json::Value = atest::call_and_read_body_json(&service, req).await;
+                body["token"].as_str().unwrap().to_string()
+            };
+            for query in [
+                "offset=9223372036854775807",
+                "offset=-9223372036854775808",
+                "limit=9223372036854775807&offset=9223372036854775807",
+                "limit=-9223372036854775808",
+            ] {
+                let req = atest::TestRequest::get()
+                    .uri(&format!("/api/v1/audit?{query}"))
+                    .insert_header(("Authorization", format!("Bearer {token}")))
+                    .to_request();
+                let resp = atest::call_service(&service, req).await;
+                assert_eq!(resp.status(), 200, "{:?}: {query}", db.backend);
+            }
+        });
+        // The library clamps too, whoever calls it.
+        let all = kinmu::audit::entries(&mut db.conn(), &Default::default(), i64::MAX, i64::MIN).unwrap();
+        assert!(!all.is_empty());
+        let none = kinmu::audit::entries(&mut db.conn(), &Default::default(), 10, i64::MAX).unwrap();
+        assert!(none.is_empty());
+    });
+}
+
+/// Runs the binary as the operating-system user `user`.
+fn kinmu_as(db: &TestDb, user: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(kinmu_bin())
+        .arg("--database-url")
+        .arg(&db.url)
+        .args(args)
+        .env_remove("RUST_LOG")
+        .env_remove("DATABASE_URL")
+        .env("KINMU_AUDIT_KEY_FILE", &db.key_file)
+        .env("USER", user)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn commands_that_print_personal_data_are_logged_as_the_os_user() {
+    each_backend(|db| {
+        hospital(db);
+        let dir = tempfile::tempdir().unwrap();
+        let backup = dir.path().join("kinmu.bak");
+        let backup = backup.to_str().unwrap();
+        let runs: [(&[&str], &str, &str); 5] = [
+            (
+                &["report", "monthly", "--month", "2024-06", "--as-of", "2024-06-14"],
+                "read",
+                "report monthly",
+            ),
+            (
+                &[
+                    "report",
+                    "monthly",
+                    "--month",
+                    "2024-06",
+                    "--as-of",
+                    "2024-06-14",
+                    "--format",
+                    "csv",
+                ],
+                "export",
+                "report monthly",
+            ),
+            (&["interviews", "list", "--month", "2024-06"], "read", "interviews list"),
+            (&["jobs", "monthly", "--month", "2024-06"], "read", "jobs monthly"),
+            (&["backup", backup], "export", "backup"),
+        ];
+        for (args, category, operation) in runs {
+            if args[0] == "backup" && db.backend == Backend::Postgres && which_pg_dump().is_none() {
+                continue;
+            }
+            let mark = last_id(db);
+            let out = kinmu_as(db, "tanaka", args);
+            assert!(
+                out.status.success(),
+                "{:?} {args:?}: {}",
+                db.backend,
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let log = entries_after(db, mark);
+            assert!(
+                log.iter()
+                    .any(|(a, c, o, _)| a.as_deref() == Some("cli:tanaka") && c == category && o == operation),
+                "{:?} {args:?}: no cli:tanaka {category} {operation} in {log:#?}",
+                db.backend
+            );
+        }
+        assert!(kinmu::audit::verify(&mut db.conn()).unwrap().ok);
+    });
+}
+
+fn which_pg_dump() -> Option<()> {
+    std::process::Command::new("pg_dump")
+        .arg("--version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(drop)
 }

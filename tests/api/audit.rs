@@ -81,7 +81,7 @@ fn an_empty_log_verifies() {
         assert_eq!((report.ok, report.entries, report.problem), (true, 0, None));
         assert_eq!(
             serde_json::to_value(verify(db)).unwrap(),
-            serde_json::json!({"ok": true, "entries": 0})
+            serde_json::json!({"ok": true, "entries": 0, "keyed": 0, "unkeyed": 0})
         );
     });
 }
@@ -94,9 +94,10 @@ fn a_fresh_chain_verifies_and_each_entry_carries_the_previous_hash() {
         let report = verify(db);
         assert!(report.ok, "{:?}: {report:?}", db.backend);
         assert_eq!(report.entries, 7);
+        let last = serde_json::json!({"id": ids[6], "hash": report.last.as_ref().unwrap().hash});
         assert_eq!(
             serde_json::to_value(&report).unwrap(),
-            serde_json::json!({"ok": true, "entries": 7})
+            serde_json::json!({"ok": true, "entries": 7, "keyed": 7, "unkeyed": 0, "last": last, "last_keyed": last})
         );
 
         #[derive(QueryableByName)]
@@ -239,7 +240,8 @@ fn swapped_entries_are_found_with_or_without_their_hashes() {
 #[test]
 fn an_edit_rehashed_by_hand_is_still_found_at_the_next_entry() {
     // Someone who knows the encoding edits an entry and recomputes its hash:
-    // the next entry's prev_hash gives it away.
+    // without the key its signature gives it away (and the next entry's
+    // prev_hash would too).
     each_backend(|db| {
         let ids = fill(db);
         let mut conn = db.conn();
@@ -267,7 +269,7 @@ fn an_edit_rehashed_by_hand_is_still_found_at_the_next_entry() {
         ))
         .execute(conn)
         .unwrap();
-        assert_problem(db, &verify(db), ids[3], ProblemKind::RemovedOrReordered);
+        assert_problem(db, &verify(db), ids[2], ProblemKind::BadHmac);
     });
 }
 

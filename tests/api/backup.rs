@@ -28,6 +28,7 @@ const TABLES: &[&str] = &[
     "outbox",
     "job_runs",
     "self_checks",
+    "demo_marker",
 ];
 
 #[derive(QueryableByName)]
@@ -202,4 +203,52 @@ fn a_sqlite_restore_refuses_bad_files_and_a_database_in_use() {
     let err = backup::restore(&url, &file).unwrap_err();
     assert!(matches!(err, BackupError::InUse(_)), "{err}");
     assert!(err.to_string().contains("stop the kinmu service"));
+}
+
+/// The mode bits of a file (unix).
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn the_database_its_wal_backups_and_restores_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data/kinmu.db");
+    let url = DatabaseUrl::Sqlite(path.clone());
+    let pool = db::open(&url, 2).unwrap();
+    let db_in = |p: &str| dir.path().join("data").join(p);
+    {
+        let mut conn = pool.get().unwrap();
+        kinmu::audit::log(&mut conn, None, "system", "x", serde_json::json!({}), now()).unwrap();
+        // The WAL and its index exist while a connection is open.
+        assert!(db_in("kinmu.db-wal").exists());
+        for file in ["kinmu.db", "kinmu.db-wal", "kinmu.db-shm"] {
+            assert_eq!(mode(&db_in(file)), 0o600, "{file}");
+        }
+        assert_eq!(mode(&dir.path().join("data")), 0o700, "the directory kinmu made");
+        let backup_file = dir.path().join("kinmu.bak");
+        backup::backup(&url, &mut conn, &backup_file).unwrap();
+        assert_eq!(mode(&backup_file), 0o600, "backup");
+        // A restore from a copy others could read is private again.
+        let shared = dir.path().join("shared.bak");
+        std::fs::copy(&backup_file, &shared).unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let target = dir.path().join("restored.db");
+        backup::restore(&DatabaseUrl::Sqlite(target.clone()), &shared).unwrap();
+        assert_eq!(mode(&target), 0o600, "restored database");
+    }
+    drop(pool);
+    // A database an older kinmu made world-readable is tightened on open.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let pool = db::open(&url, 1).unwrap();
+    assert_eq!(mode(&path), 0o600);
+    drop(pool);
 }

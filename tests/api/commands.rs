@@ -112,7 +112,7 @@ fn serve_answers_health_the_sign_in_page_and_guards_the_api_over_http() {
         .local_addr()
         .unwrap()
         .port();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kinmu"))
+    let mut child = std::process::Command::new(kinmu_bin())
         .args([
             "--database-url",
             &db.url,

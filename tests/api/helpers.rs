@@ -33,6 +33,9 @@ pub struct TestDb {
     pub backend: Backend,
     pub url: String,
     pub pool: Pool,
+    /// The access-log key file of this database (the process's test key,
+    /// see [`test_key`]); for SQLite at the default place next to the file.
+    pub key_file: PathBuf,
     _dir: tempfile::TempDir,
     pg: Option<(String, String)>, // (admin url, database name)
 }
@@ -79,6 +82,29 @@ pub fn backends() -> Vec<Backend> {
     b
 }
 
+/// The `kinmu` binary the tests run: `KINMU_TEST_BIN` when set, else the
+/// one cargo built for this test binary. With a target directory shared by
+/// several checkouts, `target/debug/kinmu` may be another checkout's build;
+/// point `KINMU_TEST_BIN` at this checkout's binary
+/// (`cargo build --message-format=json` names it) to be sure.
+pub fn kinmu_bin() -> PathBuf {
+    std::env::var_os("KINMU_TEST_BIN")
+        .filter(|p| !p.is_empty())
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_kinmu")), PathBuf::from)
+}
+
+/// The access-log key of every test database: made once per test process
+/// and installed as the process's key, so every entry the tests write is
+/// signed, and the binaries the tests run read it from [`TestDb::key_file`].
+pub fn test_key() -> &'static kinmu::audit::key::AuditKey {
+    static KEY: OnceLock<kinmu::audit::key::AuditKey> = OnceLock::new();
+    KEY.get_or_init(|| {
+        let key = kinmu::audit::key::AuditKey::generate(None);
+        kinmu::audit::key::install(key.clone()).unwrap();
+        key
+    })
+}
+
 /// Runs `test` once per backend, each time on a fresh database.
 pub fn each_backend(test: impl Fn(&TestDb)) {
     for backend in backends() {
@@ -115,11 +141,18 @@ impl TestDb {
                 (format!("{prefix}{name}"), Some((admin.clone(), name)))
             }
         };
-        let pool = db::open(&DatabaseUrl::parse(&url).unwrap(), 2).unwrap();
+        let database = DatabaseUrl::parse(&url).unwrap();
+        let pool = db::open(&database, 2).unwrap();
+        let key_file = match backend {
+            Backend::Sqlite => kinmu::audit::key::default_path(&database),
+            Backend::Postgres => dir.path().join("audit.key"),
+        };
+        test_key().write_new(&key_file, now()).unwrap();
         TestDb {
             backend,
             url,
             pool,
+            key_file,
             _dir: dir,
             pg,
         }
@@ -207,13 +240,14 @@ impl TestDb {
 
     /// Runs the real binary against this database.
     pub fn kinmu(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_kinmu"))
+        Command::new(kinmu_bin())
             .arg("--database-url")
             .arg(&self.url)
             .args(args)
             // No RUST_LOG: commands must keep stderr quiet by default.
             .env_remove("RUST_LOG")
             .env_remove("DATABASE_URL")
+            .env("KINMU_AUDIT_KEY_FILE", &self.key_file)
             .output()
             .unwrap()
     }
@@ -221,12 +255,13 @@ impl TestDb {
     /// Runs the real binary with `input` on its standard input.
     pub fn kinmu_stdin(&self, args: &[&str], input: &[u8]) -> Output {
         use std::io::Write;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kinmu"))
+        let mut child = Command::new(kinmu_bin())
             .arg("--database-url")
             .arg(&self.url)
             .args(args)
             .env_remove("RUST_LOG")
             .env_remove("DATABASE_URL")
+            .env("KINMU_AUDIT_KEY_FILE", &self.key_file)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())

@@ -712,7 +712,7 @@ fn the_commands_print_the_jobs_and_interviews_json_of_formats_md() {
     assert_eq!(first["reason"], "projected_over_100");
     assert!(["scheduled", "overdue"].contains(&first["status"].as_str().unwrap()));
 
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kinmu"))
+    let out = std::process::Command::new(kinmu_bin())
         .args([
             "--database-url",
             &db.url,

@@ -19,6 +19,8 @@ use std::collections::HashMap;
 const ADMIN: [Role; 1] = [Role::Admin];
 /// Log entries per page on the screen.
 const PAGE: i64 = 100;
+/// The last page the log screen shows (10^8 entries back).
+const MAX_PAGE: i64 = 1_000_000;
 /// The most entries one CSV export holds (narrow the filter for more).
 const EXPORT_MAX: i64 = 100_000;
 
@@ -264,12 +266,15 @@ async fn audit_page(app: web::Data<App>, viewer: Viewer, q: web::Query<LogQuery>
     viewer.require(&ADMIN)?;
     let q = q.into_inner();
     let filter = q.filter(&viewer)?;
-    let page = q.page.unwrap_or(0).max(0);
+    // A page past the log's end simply shows nothing; a huge one must not
+    // overflow the offset (PostgreSQL refused it with a 500).
+    let page = q.page.unwrap_or(0).clamp(0, MAX_PAGE);
     let verify = q.verify.is_some();
+    let key = app.audit_key();
     let (entries, names, report) = with_conn(&app, move |conn| {
         let entries = audit::entries(conn, &filter, PAGE + 1, page * PAGE).map_err(UiError::internal)?;
         let report = if verify {
-            Some(audit::verify(conn).map_err(UiError::internal)?)
+            Some(audit::verify_with(conn, key.as_deref()).map_err(UiError::internal)?)
         } else {
             None
         };

@@ -73,10 +73,11 @@ fn write_try(dir: &Path, index: usize, doctors: usize) -> Try {
     }
 }
 
-fn spawn(url: &str, path: &Path) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_kinmu"))
+fn spawn(db: &TestDb, path: &Path) -> std::process::Child {
+    Command::new(kinmu_bin())
         .arg("--database-url")
-        .arg(url)
+        .arg(&db.url)
+        .env("KINMU_AUDIT_KEY_FILE", &db.key_file)
         .args(["import", "timecard"])
         .arg(path)
         .env_remove("RUST_LOG")
@@ -88,9 +89,9 @@ fn spawn(url: &str, path: &Path) -> std::process::Child {
 }
 
 /// Runs an import to its end, returning how long it took.
-fn run_uncut(url: &str, path: &Path) -> Duration {
+fn run_uncut(db: &TestDb, path: &Path) -> Duration {
     let started = Instant::now();
-    let out = spawn(url, path).wait_with_output().unwrap();
+    let out = spawn(db, path).wait_with_output().unwrap();
     let took = started.elapsed();
     let head = |b: &[u8]| String::from_utf8_lossy(b).chars().take(2000).collect::<String>();
     assert!(
@@ -234,9 +235,9 @@ pub fn run(backend: Backend, tries: usize, seed: u64) {
     // Calibrate: the start-up cost (a header-only file) and one full run.
     let header_only = dir.path().join("header-only.csv");
     std::fs::write(&header_only, "staff_id,date,clock_in,clock_out\n").unwrap();
-    let startup = run_uncut(&url, &header_only);
+    let startup = run_uncut(&db, &header_only);
     let mut files = vec![write_try(dir.path(), 0, 100)];
-    let first = run_uncut(&url, &files[0].path);
+    let first = run_uncut(&db, &files[0].path);
     let per_row = first.saturating_sub(startup).as_secs_f64() / files[0].rows as f64;
     let doctors = if per_row > 0.0 {
         let rows = TARGET.saturating_sub(startup).as_secs_f64().max(0.3) / per_row;
@@ -265,7 +266,7 @@ pub fn run(backend: Backend, tries: usize, seed: u64) {
         let ctx = format!("{backend:?} try {index} (KINMU_KILL_SEED={seed:#x})");
         // Try 1 measures a full run at this size; later ones follow drift.
         let uncut = index % 10 == 1;
-        let mut child = spawn(&url, &t.path);
+        let mut child = spawn(&db, &t.path);
         let launched = Instant::now();
         if uncut {
             let status = child.wait().unwrap();
@@ -307,7 +308,7 @@ pub fn run(backend: Backend, tries: usize, seed: u64) {
     let present = verify(&url, &files, "before re-import");
     let missing = files.iter().zip(&present).position(|(_, p)| !p);
     if let Some(i) = missing {
-        run_uncut(&url, &files[i].path);
+        run_uncut(&db, &files[i].path);
         let after = verify(&url, &files, "after re-import");
         assert!(after[i], "re-importing {} after the kills", files[i].file_name);
     }
