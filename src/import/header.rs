@@ -32,8 +32,9 @@ pub(crate) const MAX_HEADER_CHARS: usize = 100;
 /// Ignored headers named in an answer; the rest are counted.
 pub(crate) const MAX_IGNORED_LISTED: usize = 100;
 /// The most columns a file may have: the widest vendor export known (jinjer
-/// 勤怠's 汎用データ) has 194.
-pub(crate) const MAX_COLUMNS: usize = 1000;
+/// 勤怠's 汎用データ) has 194; a spreadsheet's extra empty columns can add a
+/// few thousand. Far more is a file built to exhaust memory.
+pub(crate) const MAX_COLUMNS: usize = 4096;
 
 /// The doctor's key, shared by the doctors list, timecards and rosters.
 pub(crate) const STAFF_ID: Field = Field {

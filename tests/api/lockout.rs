@@ -408,6 +408,7 @@ fn guessable_passwords_are_refused_by_strength_not_by_a_word_list() {
 #[test]
 fn the_published_demo_password_opens_an_account_only_in_a_demo() {
     each_backend(|db| {
+        kinmu::demo::claim(&mut db.conn(), "test", true, false, now()).unwrap();
         kinmu::demo::load_if_empty(&mut db.conn(), date("2024-07-15"), now()).unwrap();
         let demo = AccountPolicy {
             demo_mode: true,
