@@ -300,7 +300,10 @@ pub enum ProblemKind {
     /// The entry has no signature although it comes after the key came into
     /// use (after a signed entry, or after the entry the key file names).
     Unkeyed,
-    /// The last entry from before the key is not the one the key file names.
+    /// The last entry from before the key is not the one the key file names,
+    /// or an anchor kept outside the database (`verify --anchor`, the daily
+    /// mail to administrators) no longer matches: the entry is gone (the
+    /// log was cut) or was rewritten.
     AnchorMismatch,
 }
 
@@ -320,6 +323,62 @@ pub struct Problem {
 pub struct Anchor {
     pub id: i64,
     pub hash: String,
+}
+
+impl std::str::FromStr for Anchor {
+    type Err = String;
+    /// `ID:HASH`, as the daily mail and `verify` print it.
+    fn from_str(s: &str) -> Result<Anchor, String> {
+        let bad = || format!("ID:HASH の形で指定してください（例 1234:9f86d0…）: {s:?} / expected ID:HASH");
+        let (id, hash) = s.trim().split_once(':').ok_or_else(bad)?;
+        let id: i64 = id.parse().map_err(|_| bad())?;
+        let hash = hash.to_ascii_lowercase();
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad());
+        }
+        Ok(Anchor { id, hash })
+    }
+}
+
+impl std::fmt::Display for Anchor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.id, self.hash)
+    }
+}
+
+/// Checks anchors kept outside the database (from earlier `verify` runs or
+/// the daily mail) against the log as it is: each named entry must still be
+/// there with the same hash. The chain and the signatures find an entry
+/// edited or removed *inside* the log; only an anchor finds entries cut from
+/// its end. Adds the first mismatch to `report` (which is then not ok).
+pub fn check_anchors(conn: &mut AnyConnection, report: &mut VerifyReport, anchors: &[Anchor]) -> Result<(), DbError> {
+    for anchor in anchors {
+        let stored: Option<String> = audit_log::table
+            .find(anchor.id)
+            .select(audit_log::hash)
+            .first(conn)
+            .optional()?;
+        let message = match stored {
+            Some(hash) if hash == anchor.hash => continue,
+            Some(_) => format!(
+                "アクセスログ id={} が、外部に控えた記録（アンカー）と一致しません（書き換えの疑い） / the entry does not match the anchor kept outside the database (rewritten)",
+                anchor.id
+            ),
+            None => format!(
+                "外部に控えたアクセスログ id={} がありません（記録の削除・切り詰めの疑い） / the entry named by an anchor kept outside the database is gone (log cut or entries deleted)",
+                anchor.id
+            ),
+        };
+        report.ok = false;
+        if report.problem.is_none() {
+            report.problem = Some(Problem {
+                id: anchor.id,
+                kind: ProblemKind::AnchorMismatch,
+                message,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The result of [`verify`].

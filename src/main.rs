@@ -112,9 +112,15 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
-    /// Check the access log's hash chain: exit 0 when intact, 3 when an
-    /// entry was edited, removed or reordered.
-    Verify,
+    /// Check the access log's hash chain and signatures: exit 0 when intact,
+    /// 3 when an entry was edited, removed or reordered.
+    Verify {
+        /// An entry kept outside the database, as ID:HASH (from an earlier
+        /// run's `last` or the daily mail to administrators); it must still
+        /// be there unchanged. May be given more than once.
+        #[arg(long = "anchor", value_name = "ID:HASH")]
+        anchors: Vec<kinmu::audit::Anchor>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -424,7 +430,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut conn = app.pool.get()?;
             let now = as_of.map_or_else(|| app.now(), |d| d.and_time(app.now().time()));
             let disabled = kinmu::monitor::account_job::run(&mut conn, &app.settings, now)?;
-            println!("{}", serde_json::json!({ "disabled": disabled }));
+            let access_log = kinmu::monitor::account_job::anchor_log(&mut conn, &app.settings, now)?;
+            println!(
+                "{}",
+                serde_json::json!({ "disabled": disabled, "access_log": access_log })
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Jobs { job } => {
@@ -503,11 +513,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
-            command: AuditCommand::Verify,
+            command: AuditCommand::Verify { anchors },
         } => {
             let app = App::open(settings)?;
             let mut conn = app.pool.get()?;
-            let report = kinmu::audit::verify_with(&mut conn, app.audit_key().as_deref())?;
+            let mut report = kinmu::audit::verify_with(&mut conn, app.audit_key().as_deref())?;
+            kinmu::audit::check_anchors(&mut conn, &mut report, &anchors)?;
             println!("{}", serde_json::to_string(&report)?);
             Ok(if report.ok {
                 ExitCode::SUCCESS

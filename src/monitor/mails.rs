@@ -327,6 +327,54 @@ pub fn accounts_disabled(
     doc.into_mail(to, subject)
 }
 
+/// The daily access-log check for administrators: whether the log is
+/// intact, and its newest entry to keep outside the database.
+pub fn access_log_anchor(
+    hospital: &str,
+    to: &str,
+    on: NaiveDate,
+    report: &crate::audit::VerifyReport,
+    base_url: &str,
+) -> Mail {
+    let state = if report.ok { "異常なし" } else { "要確認" };
+    let subject = format!("【kinmu】アクセスログの確認（{}）：{state}", wareki(on));
+    let last = report
+        .last
+        .as_ref()
+        .map_or_else(|| "（記録なし）".to_string(), ToString::to_string);
+    let mut blocks = vec![
+        Block::Para(format!(
+            "{hospital} の勤務時間管理システム kinmu からのお知らせです。\n\
+             {} の定期処理でアクセスログ（{}件）を検査しました：{state}。",
+            wareki(on),
+            report.entries
+        )),
+        Block::Para(format!(
+            "最新の記録（アンカー）：{last}\n\
+             このメールを保管してください。後日 `kinmu audit verify --anchor {last}` で、\
+             この記録以前のログが削除・書き換えされていないことを確かめられます。"
+        )),
+    ];
+    if let Some(problem) = &report.problem {
+        blocks.push(Block::Para(format!("検出した問題：{}", problem.message)));
+    }
+    if let Some(reason) = &report.cannot_check {
+        blocks.push(Block::Para(reason.clone()));
+    }
+    let doc = Doc {
+        hospital,
+        base_url,
+        salutation: "システム管理者様".to_string(),
+        blocks,
+        english: format!(
+            "This is an automatic message from kinmu: the access log ({} entries) was checked: {}. Keep this mail: its newest entry {last} lets `kinmu audit verify --anchor` show later that nothing before it was deleted or rewritten.",
+            report.entries,
+            if report.ok { "intact" } else { "PROBLEM FOUND" }
+        ),
+    };
+    doc.into_mail(to, subject)
+}
+
 /// A date in 和暦: `令和6年6月19日`, `令和元年5月1日`, `平成31年4月30日`;
 /// 昭和 before 1989-01-08; the Western year before 1926-12-25.
 pub fn wareki(d: NaiveDate) -> String {

@@ -46,8 +46,13 @@ fn purge_task(app: &App, _mailer: &Mailer) -> Result<String, String> {
 
 fn accounts_task(app: &App, _mailer: &Mailer) -> Result<String, String> {
     let mut conn = app.pool.get().map_err(|e| e.to_string())?;
-    let d = super::account_job::run(&mut conn, &app.settings, app.now()).map_err(|e| e.to_string())?;
-    Ok(serde_json::to_string(&d).unwrap_or_default())
+    let now = app.now();
+    let d = super::account_job::run(&mut conn, &app.settings, now).map_err(|e| e.to_string())?;
+    let log = super::account_job::anchor_log(&mut conn, &app.settings, now).map_err(|e| e.to_string())?;
+    if !log.ok {
+        tracing::error!(problem = ?log.problem, cannot_check = ?log.cannot_check, "the access log failed its check");
+    }
+    Ok(serde_json::json!({ "disabled": d, "access_log": log }).to_string())
 }
 
 /// A cron job that runs `task` on the blocking pool and logs how it went.

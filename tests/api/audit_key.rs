@@ -291,3 +291,81 @@ fn the_first_start_makes_a_private_key_and_signs_with_it() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!key_file.exists());
 }
+
+#[test]
+fn entries_cut_from_the_end_of_the_log_are_found_against_an_anchor_kept_outside() {
+    each_backend(|db| {
+        let ids = fill(db);
+        let anchor = audit::verify(&mut db.conn()).unwrap().last.unwrap();
+        assert_eq!(anchor.id, ids[11]);
+        // The owner cuts the last three entries: the chain before them is
+        // whole and signed, so the log alone looks fine…
+        delete(db, ids[9], ids[11]);
+        let mut report = audit::verify(&mut db.conn()).unwrap();
+        assert!(report.ok, "{:?}: {report:?}", db.backend);
+        // …but not against the anchor.
+        audit::check_anchors(&mut db.conn(), &mut report, std::slice::from_ref(&anchor)).unwrap();
+        assert!(!report.ok);
+        let problem = report.problem.unwrap();
+        assert_eq!((problem.id, problem.kind), (ids[11], ProblemKind::AnchorMismatch));
+        assert!(problem.message.contains("切り詰め"), "{}", problem.message);
+        // An older anchor still inside the log holds.
+        let kept: kinmu::audit::Anchor = format!("{}:{}", ids[3], all(db)[3].hash).parse().unwrap();
+        let mut report = audit::verify(&mut db.conn()).unwrap();
+        audit::check_anchors(&mut db.conn(), &mut report, &[kept]).unwrap();
+        assert!(report.ok);
+    });
+}
+
+#[test]
+fn the_verify_command_checks_anchors_given_as_id_and_hash() {
+    let db = TestDb::new(Backend::Sqlite);
+    let ids = fill(&db);
+    let last = stdout_json(&db.kinmu(&["audit", "verify"]))["last"].clone();
+    let anchor = format!("{}:{}", last["id"], last["hash"].as_str().unwrap());
+    let ok = db.kinmu(&["audit", "verify", "--anchor", &anchor]);
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    delete(&db, ids[11], ids[11]);
+    let cut = db.kinmu(&["audit", "verify", "--anchor", &anchor]);
+    assert_eq!(cut.status.code(), Some(3));
+    assert_eq!(stdout_json(&cut)["problem"]["kind"], "anchor_mismatch");
+    let bad = db.kinmu(&["audit", "verify", "--anchor", "12:not-a-hash"]);
+    assert_eq!(bad.status.code(), Some(2), "clap refuses it");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("ID:HASH"));
+}
+
+#[test]
+fn the_daily_account_job_mails_administrators_the_newest_entry_once_a_day() {
+    each_backend(|db| {
+        db.add_user("admin", kinmu::accounts::Role::Admin, None, None);
+        db.add_user("jinji", kinmu::accounts::Role::Hr, None, None);
+        fill(db);
+        let app = db.app();
+        let at = now();
+        let report = kinmu::monitor::account_job::anchor_log(&mut db.conn(), &app.settings, at).unwrap();
+        assert!(report.ok, "{report:?}");
+        let last = report.last.clone().unwrap();
+        kinmu::monitor::account_job::anchor_log(&mut db.conn(), &app.settings, at).unwrap();
+        use kinmu::db::schema::outbox;
+        let mut conn = db.conn();
+        let conn: &mut AnyConnection = &mut conn;
+        let mails: Vec<(String, String, String)> = outbox::table
+            .filter(outbox::reason.eq("access_log_anchor"))
+            .select((outbox::recipient, outbox::subject, outbox::body_text))
+            .load(conn)
+            .unwrap();
+        assert_eq!(
+            mails.len(),
+            1,
+            "{:?}: one mail a day, to the administrator only",
+            db.backend
+        );
+        let (to, subject, body) = &mails[0];
+        assert_eq!(to, "admin@example.org");
+        assert!(
+            subject.contains("アクセスログの確認") && subject.contains("異常なし"),
+            "{subject}"
+        );
+        assert!(body.contains(&format!("{}:{}", last.id, last.hash)), "{body}");
+    });
+}
