@@ -21,6 +21,7 @@ mod health_access;
 mod hr;
 mod imports;
 mod inputs;
+mod layers;
 mod lockout;
 mod monitoring;
 mod outbox;
