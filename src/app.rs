@@ -4,7 +4,7 @@ use crate::audit::key::{self, AuditKey, KeyError};
 use crate::config::Settings;
 use crate::db::{self, DatabaseUrl, DbError, Pool};
 use crate::monitor::mailer::{MailError, Mailer};
-use crate::web::SignInLimiter;
+use crate::rate_limit::SignInLimiter;
 use chrono::NaiveDateTime;
 use std::sync::{Arc, OnceLock};
 
@@ -30,7 +30,7 @@ pub struct App {
     /// The key the access log is signed with.
     audit_key: Option<Arc<AuditKey>>,
     /// Computed monthly reports, until the data changes.
-    pub reports: Arc<crate::web::report_cache::ReportCache>,
+    pub reports: Arc<crate::report::cache::ReportCache>,
 }
 
 impl App {
@@ -85,7 +85,7 @@ impl App {
             audit_key: key::process_key(),
             sign_in_limiter: Arc::new(SignInLimiter::new(settings.sign_in_attempts_per_minute)),
             audit_sink: Arc::new(OnceLock::new()),
-            reports: Arc::new(crate::web::report_cache::ReportCache::default()),
+            reports: Arc::new(crate::report::cache::ReportCache::default()),
             settings,
             database,
             pool,

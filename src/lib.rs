@@ -26,6 +26,7 @@ pub mod import;
 pub mod ingest;
 pub mod monitor;
 pub mod policy;
+pub mod rate_limit;
 pub mod records;
 pub mod report;
 mod sim;
@@ -43,7 +44,7 @@ pub const LAYERS: &[&[&str]] = &[
     // Storage: every query.
     &["db"],
     // What rests on storage alone.
-    &["audit", "accounts", "policy", "records", "backup"],
+    &["audit", "accounts", "policy", "records", "backup", "rate_limit"],
     // Figures, imports and discrepancies.
     &["report", "discrepancies", "ingest"],
     // Interviews, mails and jobs.

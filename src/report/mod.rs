@@ -1,5 +1,6 @@
 //! Reports built from the stored rows by the rule book.
 
+pub mod cache;
 pub mod inspection;
 pub mod monthly;
 

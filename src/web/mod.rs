@@ -11,11 +11,10 @@ pub mod connections;
 mod error;
 mod interviews;
 pub mod limit;
-pub mod report_cache;
 pub mod ui;
 
+pub use crate::rate_limit::SignInLimiter;
 pub use error::ApiError;
-pub use limit::SignInLimiter;
 
 use crate::app::App;
 use crate::domain::time::YearMonth;
@@ -221,7 +220,11 @@ async fn monthly_report(
 
 /// The monthly report from the cache while the data has not changed, else
 /// computed (once, however many ask at the same time) and kept.
-async fn cached_monthly(app: &App, month: YearMonth, as_of: NaiveDate) -> Result<report_cache::Cached, ApiError> {
+async fn cached_monthly(
+    app: &App,
+    month: YearMonth,
+    as_of: NaiveDate,
+) -> Result<crate::report::cache::Cached, ApiError> {
     let pool = app.pool.clone();
     let version = || {
         let pool = pool.clone();
@@ -246,7 +249,7 @@ async fn cached_monthly(app: &App, month: YearMonth, as_of: NaiveDate) -> Result
     }
     let report = load_monthly(app, month, as_of).await?;
     let json = serde_json::to_vec(&report).map_err(ApiError::internal)?;
-    let cached = report_cache::Cached {
+    let cached = crate::report::cache::Cached {
         report: std::sync::Arc::new(report),
         json: json.into(),
     };

@@ -17,8 +17,6 @@ const KNOWN_BACK_EDGES: &[(&str, &str)] = &[
     ("report", "monitor"),
     // The scheduler runs jobs with the whole App.
     ("monitor", "app"),
-    // App carries the web's report cache and sign-in limiter (app ↔ web).
-    ("app", "web"),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -2,10 +2,12 @@
 //! data (see [`crate::db::data_version`]), and kept — with its JSON already
 //! written — until an import, resolution or deletion changes the data. Many
 //! people (and scripts) asking for the same month then cost one computation.
+//! Every reader of the monthly report (the API, the screens, the jobs) may
+//! share it: it lives here, below the surfaces, not in `web/`.
 
 use crate::domain::time::YearMonth;
 use crate::report::MonthlyReport;
-use actix_web::web::Bytes;
+use bytes::Bytes;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
