@@ -29,6 +29,7 @@ pub mod policy;
 pub mod rate_limit;
 pub mod records;
 pub mod report;
+pub mod scheduler;
 mod sim;
 pub mod telemetry;
 pub mod web;
@@ -51,8 +52,8 @@ pub const LAYERS: &[&[&str]] = &[
     &["monitor"],
     // Settings + pool + mailer.
     &["app"],
-    // Example data.
-    &["demo", "generate"],
+    // The scheduler of `kinmu serve`; example data.
+    &["scheduler", "demo", "generate"],
     // The surfaces.
     &["web"],
 ];

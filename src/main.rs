@@ -766,7 +766,7 @@ fn serve(app: App, demo: Option<DemoStart>) -> anyhow::Result<()> {
     tracing::info!(%addr, "kinmu is listening: http://{addr}/");
     let mailer = app.mailer()?;
     actix_web::rt::System::new().block_on(async move {
-        let _scheduler = monitor::scheduler::start(app.clone(), mailer)
+        let _scheduler = kinmu::scheduler::start(app.clone(), mailer)
             .await
             .map_err(|e| std::io::Error::other(e.to_string()))?;
         kinmu::web::serve(app, listener)?.await

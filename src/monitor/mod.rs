@@ -9,4 +9,3 @@ pub mod mails;
 pub mod monthly;
 pub mod outbox;
 pub mod records;
-pub mod scheduler;

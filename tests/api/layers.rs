@@ -15,8 +15,6 @@ const KNOWN_BACK_EDGES: &[(&str, &str)] = &[
     ("db", "audit"),
     // The inspection pack reads interview lists through monitor::records.
     ("report", "monitor"),
-    // The scheduler runs jobs with the whole App.
-    ("monitor", "app"),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

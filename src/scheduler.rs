@@ -3,14 +3,17 @@
 //! monthly retention purge (rules §10; the counts go to the access log) and
 //! the daily account job (leavers and unused accounts disabled).
 //!
+//! It sits above `app` (it runs the jobs with the whole application), the
+//! jobs themselves below it in `monitor` and `records`.
+//!
 //! A job logs its error and never takes the scheduler down; the database
 //! work runs on the blocking pool. Running the jobs on several instances
 //! against one PostgreSQL is safe: they open and send nothing twice.
 
-use super::mailer::Mailer;
-use super::{daily, monthly, outbox};
 use crate::app::App;
 use crate::domain::time::YearMonth;
+use crate::monitor::mailer::Mailer;
+use crate::monitor::{account_job, daily, monthly, outbox};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -47,8 +50,8 @@ fn purge_task(app: &App, _mailer: &Mailer) -> Result<String, String> {
 fn accounts_task(app: &App, _mailer: &Mailer) -> Result<String, String> {
     let mut conn = app.pool.get().map_err(|e| e.to_string())?;
     let now = app.now();
-    let d = super::account_job::run(&mut conn, &app.settings, now).map_err(|e| e.to_string())?;
-    let log = super::account_job::anchor_log(&mut conn, &app.settings, now).map_err(|e| e.to_string())?;
+    let d = account_job::run(&mut conn, &app.settings, now).map_err(|e| e.to_string())?;
+    let log = account_job::anchor_log(&mut conn, &app.settings, now).map_err(|e| e.to_string())?;
     if !log.ok {
         tracing::error!(problem = ?log.problem, cannot_check = ?log.cannot_check, "the access log failed its check");
     }
