@@ -15,46 +15,7 @@ use sha2::{Digest, Sha256};
 use std::fmt;
 use std::str::FromStr;
 
-/// The account rules: password strength, lock-out, session lifetime and
-/// when an unused account is disabled (settings; MHLW checklist 2-(5)).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccountPolicy {
-    /// The shortest password accepted (13: the MHLW guideline's length for
-    /// passwords used without a second factor).
-    pub password_min_chars: usize,
-    /// Consecutive failed sign-ins that lock an account.
-    pub lockout_failures: i32,
-    /// How long a locked account stays locked.
-    pub lockout_minutes: i64,
-    /// How long a session lasts at most.
-    pub session_hours: i64,
-    /// A session not used for this long ends.
-    pub session_idle_minutes: i64,
-    /// An account not used for this many days is disabled by the daily job.
-    pub unused_days: i64,
-    /// The lowest zxcvbn score (0–4) a new password must reach: 4 means
-    /// over 10^10 guesses (3, over 10^8, still lets `Welcome2024!!` and
-    /// `Hospital#2024a` through).
-    pub password_min_score: u8,
-    /// `serve --demo`: the published demo password ([`DEMO_PASSWORD`]) is
-    /// accepted. Never set from the configuration file.
-    pub demo_mode: bool,
-}
-
-impl Default for AccountPolicy {
-    fn default() -> Self {
-        AccountPolicy {
-            password_min_chars: 13,
-            lockout_failures: 5,
-            lockout_minutes: 15,
-            session_hours: 12,
-            session_idle_minutes: 30,
-            unused_days: 90,
-            password_min_score: 4,
-            demo_mode: false,
-        }
-    }
-}
+pub use crate::config::AccountPolicy;
 
 /// How often a session's last use is written (not on every request).
 const LAST_SEEN_GRANULARITY_SECONDS: i64 = 60;

@@ -1,7 +1,6 @@
 //! Settings: built-in defaults (config/default.toml, compiled in), then a
 //! config file, then `KINMU_<KEY>` environment variables (formats.md).
 
-use crate::accounts::AccountPolicy;
 use crate::domain::hours::RuleConfig;
 use crate::domain::shift::parse_weekday;
 use chrono::{FixedOffset, NaiveDate, NaiveTime, Utc, Weekday};
@@ -486,6 +485,47 @@ fn parse_timezone(name: &str) -> Option<FixedOffset> {
                 return None;
             }
             FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+        }
+    }
+}
+
+/// The account rules: password strength, lock-out, session lifetime and
+/// when an unused account is disabled (settings; MHLW checklist 2-(5)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountPolicy {
+    /// The shortest password accepted (13: the MHLW guideline's length for
+    /// passwords used without a second factor).
+    pub password_min_chars: usize,
+    /// Consecutive failed sign-ins that lock an account.
+    pub lockout_failures: i32,
+    /// How long a locked account stays locked.
+    pub lockout_minutes: i64,
+    /// How long a session lasts at most.
+    pub session_hours: i64,
+    /// A session not used for this long ends.
+    pub session_idle_minutes: i64,
+    /// An account not used for this many days is disabled by the daily job.
+    pub unused_days: i64,
+    /// The lowest zxcvbn score (0–4) a new password must reach: 4 means
+    /// over 10^10 guesses (3, over 10^8, still lets `Welcome2024!!` and
+    /// `Hospital#2024a` through).
+    pub password_min_score: u8,
+    /// `serve --demo`: the published demo password (`accounts::DEMO_PASSWORD`) is
+    /// accepted. Never set from the configuration file.
+    pub demo_mode: bool,
+}
+
+impl Default for AccountPolicy {
+    fn default() -> Self {
+        AccountPolicy {
+            password_min_chars: 13,
+            lockout_failures: 5,
+            lockout_minutes: 15,
+            session_hours: 12,
+            session_idle_minutes: 30,
+            unused_days: 90,
+            password_min_score: 4,
+            demo_mode: false,
         }
     }
 }

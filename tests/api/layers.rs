@@ -9,8 +9,6 @@ use std::path::{Path, PathBuf};
 
 /// Back edges that exist today, to be removed (issue 11, "no cycles").
 const KNOWN_BACK_EDGES: &[(&str, &str)] = &[
-    // config::Settings holds the account policy.
-    ("config", "accounts"),
     // db::models / db::queries write access-log entries (audit ↔ db).
     ("db", "audit"),
     // The inspection pack reads interview lists through monitor::records.
