@@ -173,6 +173,15 @@ pub fn work_record_retention(month: YearMonth) -> NaiveDate {
     years_after(month.last_day(), WORK_RECORD_YEARS)
 }
 
+/// Interview reasons (the codes stored with an interview), in the order of
+/// strength.
+pub const PROJECTED_OVER_100: &str = "projected_over_100";
+pub const OVER_100: &str = "over_100";
+/// Measures reasons: over 155 h (hours must be shortened, 規則第70条), and
+/// after an interview's opinion.
+pub const MEASURES_OVER_155: &str = "over_155";
+pub const MEASURES_AFTER_INTERVIEW: &str = "interview";
+
 #[cfg(test)]
 mod tests {
     use super::*;

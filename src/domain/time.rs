@@ -125,6 +125,24 @@ pub fn format_hm(minutes: Minutes) -> String {
     format!("{sign}{}:{:02}", m / 60, m % 60)
 }
 
+/// A date in 和暦: `令和6年6月19日`, `令和元年5月1日`, `平成31年4月30日`;
+/// 昭和 before 1989-01-08; the Western year before 1926-12-25.
+pub fn wareki(d: NaiveDate) -> String {
+    const ERAS: [(&str, i32, u32, u32); 3] = [("令和", 2019, 5, 1), ("平成", 1989, 1, 8), ("昭和", 1926, 12, 25)];
+    let (m, day) = (d.month(), d.day());
+    for (era, y, em, ed) in ERAS {
+        if (d.year(), m, day) >= (y, em, ed) {
+            let n = d.year() - y + 1;
+            return if n == 1 {
+                format!("{era}元年{m}月{day}日")
+            } else {
+                format!("{era}{n}年{m}月{day}日")
+            };
+        }
+    }
+    format!("{}年{m}月{day}日", d.year())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,12 +35,7 @@ pub struct DailySummary {
     pub measures_opened: usize,
 }
 
-/// Interview reasons, in the order of strength.
-pub const PROJECTED_OVER_100: &str = "projected_over_100";
-pub const OVER_100: &str = "over_100";
-/// Measures reasons.
-pub const MEASURES_OVER_155: &str = "over_155";
-pub const MEASURES_AFTER_INTERVIEW: &str = "interview";
+pub use crate::domain::interview::{MEASURES_AFTER_INTERVIEW, MEASURES_OVER_155, OVER_100, PROJECTED_OVER_100};
 
 /// The people mails go to.
 pub(crate) struct Directory {

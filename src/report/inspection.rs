@@ -27,10 +27,10 @@ use crate::db::schema::{
 use crate::db::{queries, AnyConnection, MultiBackend};
 use crate::domain::hours::RuleConfig;
 use crate::domain::interview::{years_after, Status, HEALTH_RECORD_YEARS, WORK_RECORD_YEARS};
+use crate::domain::interview::{MEASURES_AFTER_INTERVIEW, MEASURES_OVER_155, OVER_100};
 use crate::domain::shift::Kind;
+use crate::domain::time::wareki;
 use crate::domain::time::{midnight, Minutes, YearMonth};
-use crate::monitor::daily::{MEASURES_AFTER_INTERVIEW, MEASURES_OVER_155, OVER_100};
-use crate::monitor::mails::wareki;
 use crate::policy::{self, Pack, Who};
 use crate::report::monthly::{compute, line, load_rows_of, DoctorMonth, ReportError};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};

@@ -11,8 +11,6 @@ use std::path::{Path, PathBuf};
 const KNOWN_BACK_EDGES: &[(&str, &str)] = &[
     // db::models / db::queries write access-log entries (audit ↔ db).
     ("db", "audit"),
-    // The inspection pack reads interview lists through monitor::records.
-    ("report", "monitor"),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
