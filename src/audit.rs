@@ -9,7 +9,7 @@
 //! entries in id order, so an edited entry fails its own hash, and a removed
 //! or reordered one breaks the link to its predecessor.
 //!
-//! Entries are written only by [`crate::db::queries::insert_audit`] (or
+//! Entries are written only by [`append`] (or
 //! [`log`], which calls it), inside kinmu's write transaction, so two writers
 //! never chain onto the same entry.
 //!
@@ -53,7 +53,7 @@ pub fn log(
     detail: serde_json::Value,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
-    queries::insert_audit(
+    append(
         conn,
         &NewAuditEntry {
             at: now,
@@ -64,6 +64,41 @@ pub fn log(
         },
     )?;
     Ok(())
+}
+
+/// Appends one entry to the access log, chained to the newest entry and
+/// signed with this process's access-log key ([`key::process_key`]) when
+/// one is installed. Runs in `write_transaction` — a savepoint when the
+/// caller already holds one — so two writers never chain onto the same
+/// entry. `at` is kept to the microsecond, the precision both backends store.
+pub fn append(conn: &mut AnyConnection, entry: &NewAuditEntry) -> diesel::QueryResult<()> {
+    append_signed(conn, entry, key::process_key().as_deref())
+}
+
+/// [`append`] with the key given: the entry's `hmac` is the key's signature
+/// of its hash (`None`: written unsigned).
+pub fn append_signed(
+    conn: &mut AnyConnection,
+    entry: &NewAuditEntry,
+    key: Option<&key::AuditKey>,
+) -> diesel::QueryResult<()> {
+    crate::db::write_transaction(conn, |conn| {
+        let prev_hash = queries::newest_audit_hash(conn)?;
+        let entry = NewAuditEntry {
+            at: stored_time(entry.at),
+            ..entry.clone()
+        };
+        let hash = entry_hash(
+            &prev_hash,
+            entry.at,
+            entry.actor.as_deref(),
+            &entry.category,
+            &entry.operation,
+            &entry.detail,
+        );
+        let hmac = key.map(|k| k.sign(&hash));
+        queries::append_audit_row(conn, &entry, &prev_hash, &hash, hmac.as_deref())
+    })
 }
 
 /// Writes access-log entries for the web service with group commit: a
@@ -104,7 +139,7 @@ impl Sink {
                         crate::db::write_transaction(&mut conn, |conn| {
                             batch
                                 .iter()
-                                .try_for_each(|job| queries::insert_audit_signed(conn, &job.entry, Some(&key)))
+                                .try_for_each(|job| append_signed(conn, &job.entry, Some(&key)))
                         })
                         .map_err(|e| e.to_string())
                     });

@@ -387,7 +387,7 @@ pub fn resolve(conn: &mut AnyConnection, req: &ResolveRequest) -> Result<Resolve
             Err(e) => return Err(e.into()),
         }
         let fmt = |t: &NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
-        queries::insert_audit(
+        crate::audit::append(
             conn,
             &NewAuditEntry {
                 at: req.now,

@@ -291,7 +291,7 @@ fn apply<T>(
         )?;
         (p.write)(conn, batch_id)?;
         crate::db::bump_data_version(conn)?;
-        queries::insert_audit(
+        crate::audit::append(
             conn,
             &NewAuditEntry {
                 at: req.now,
@@ -862,7 +862,7 @@ fn doctors(
             }
             for (id, fields, old) in &updates {
                 queries::update_doctor(conn, *id, fields)?;
-                queries::insert_audit(
+                crate::audit::append(
                     conn,
                     &NewAuditEntry {
                         at: now,

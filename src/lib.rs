@@ -4,11 +4,9 @@
 //! → `domain` (the rule book, pure) → `report` and `web` (figures out).
 //!
 //! The dependency rule: a module may use the modules of its own layer and
-//! of the layers before it in [`LAYERS`], never one after it. The test
-//! `tests/api/layers.rs` reads every `crate::` path under `src/` and fails
-//! on a new edge against the rule; the few back edges the code has today
-//! are listed there as debt to remove (issue 11), and the test also fails
-//! when one of them is gone but still listed.
+//! of the layers before it in [`LAYERS`], never one after it, and no
+//! modules use each other in a cycle. `tests/api/layers.rs` reads every
+//! `crate::` path under `src/` and fails on an edge against the rule.
 
 pub mod accounts;
 pub mod app;

@@ -18,8 +18,8 @@
 //! `dry_run`). A dry run performs the same deletions and rolls them back, so
 //! its counts are exactly those a real run would report.
 
+use crate::audit::append;
 use crate::db::models::NewAuditEntry;
-use crate::db::queries::insert_audit;
 use crate::db::schema::*;
 use crate::db::{write_transaction, AnyConnection, DbError};
 use crate::domain::retention::work_records_kept_from;
@@ -136,7 +136,7 @@ fn log(
     now: NaiveDateTime,
 ) -> Result<(), diesel::result::Error> {
     let detail = serde_json::to_string(report).unwrap_or_default();
-    insert_audit(
+    append(
         conn,
         &NewAuditEntry {
             at: now,
@@ -346,7 +346,7 @@ pub fn delete_work_records(
                 "through": through.to_string(),
                 "reason": refusal.to_string(),
             });
-            insert_audit(
+            append(
                 conn,
                 &NewAuditEntry {
                     at: now,
@@ -389,7 +389,7 @@ pub fn delete_work_records(
             )
             .execute(conn)?,
         };
-        insert_audit(
+        append(
             conn,
             &NewAuditEntry {
                 at: now,
@@ -477,7 +477,7 @@ fn audit(
     actor: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<(), diesel::result::Error> {
-    insert_audit(
+    append(
         conn,
         &NewAuditEntry {
             at: now,

@@ -253,7 +253,7 @@ pub fn load_or_create(
 static PROCESS_KEY: OnceLock<Arc<AuditKey>> = OnceLock::new();
 
 /// Makes `key` the key this process signs access-log entries with (every
-/// writer — [`crate::db::queries::insert_audit`], the web service's
+/// writer — [`crate::audit::append`], the web service's
 /// [`super::Sink`] — uses it). A process has one key: installing the same key
 /// again is fine, a different one is refused.
 pub fn install(key: AuditKey) -> Result<Arc<AuditKey>, KeyError> {

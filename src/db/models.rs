@@ -216,8 +216,7 @@ pub struct Resolution {
 }
 
 /// An access-log entry to append. Deliberately not `Insertable`: entries go
-/// in only through `queries::insert_audit`, which chains them (see
-/// `crate::audit`).
+/// in only through `crate::audit::append`, which chains and signs them.
 #[derive(Debug, Clone)]
 pub struct NewAuditEntry {
     pub at: NaiveDateTime,

@@ -289,54 +289,40 @@ pub fn insert_pc_sessions(conn: &mut AnyConnection, rows: &[NewPcSession]) -> Qu
     ))
 }
 
-/// Appends one entry to the access log, chained to the newest entry (see
-/// `crate::audit`). Runs in `write_transaction` — a savepoint when the caller
-/// already holds one — so two writers never chain onto the same entry.
-/// `at` is kept to the microsecond, the precision both backends store.
-///
-/// The entry is signed with this process's access-log key
-/// (`crate::audit::key::process_key`), when one is installed.
-pub fn insert_audit(conn: &mut AnyConnection, entry: &NewAuditEntry) -> QueryResult<()> {
-    insert_audit_signed(conn, entry, crate::audit::key::process_key().as_deref())
+/// The hash of the newest access-log entry (`""` for an empty log): what
+/// the next entry chains onto. Read inside the writer's transaction.
+pub fn newest_audit_hash(conn: &mut AnyConnection) -> QueryResult<String> {
+    Ok(audit_log::table
+        .select(audit_log::hash)
+        .order(audit_log::id.desc())
+        .first(conn)
+        .optional()?
+        .unwrap_or_default())
 }
 
-/// [`insert_audit`] with the key given: the entry's `hmac` is the key's
-/// signature of its hash (`None`: written unsigned).
-pub fn insert_audit_signed(
+/// Stores one access-log entry whose place in the chain (`prev_hash`,
+/// `hash`) and signature `crate::audit` has computed. Only `crate::audit`
+/// calls this, inside its write transaction.
+pub fn append_audit_row(
     conn: &mut AnyConnection,
     entry: &NewAuditEntry,
-    key: Option<&crate::audit::key::AuditKey>,
+    prev_hash: &str,
+    hash: &str,
+    hmac: Option<&str>,
 ) -> QueryResult<()> {
-    super::write_transaction(conn, |conn| {
-        let prev_hash: String = audit_log::table
-            .select(audit_log::hash)
-            .order(audit_log::id.desc())
-            .first(conn)
-            .optional()?
-            .unwrap_or_default();
-        let at = crate::audit::stored_time(entry.at);
-        let hash = crate::audit::entry_hash(
-            &prev_hash,
-            at,
-            entry.actor.as_deref(),
-            &entry.category,
-            &entry.operation,
-            &entry.detail,
-        );
-        diesel::insert_into(audit_log::table)
-            .values((
-                audit_log::at.eq(at),
-                audit_log::actor.eq(entry.actor.as_deref()),
-                audit_log::category.eq(&entry.category),
-                audit_log::operation.eq(&entry.operation),
-                audit_log::detail.eq(&entry.detail),
-                audit_log::prev_hash.eq(&prev_hash),
-                audit_log::hmac.eq(key.map(|k| k.sign(&hash))),
-                audit_log::hash.eq(&hash),
-            ))
-            .execute(conn)
-            .map(drop)
-    })
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::at.eq(entry.at),
+            audit_log::actor.eq(entry.actor.as_deref()),
+            audit_log::category.eq(&entry.category),
+            audit_log::operation.eq(&entry.operation),
+            audit_log::detail.eq(&entry.detail),
+            audit_log::prev_hash.eq(prev_hash),
+            audit_log::hmac.eq(hmac),
+            audit_log::hash.eq(hash),
+        ))
+        .execute(conn)
+        .map(drop)
 }
 
 /// Counts of stored rows per table, for diagnostics and tests.

@@ -157,7 +157,7 @@ fn entries_from_before_the_key_are_verified_by_the_chain_only_and_no_further() {
         };
         let mut conn = db.conn();
         for n in 0..4 {
-            kinmu::db::queries::insert_audit_signed(&mut conn, &entry(n), None).unwrap();
+            kinmu::audit::append_signed(&mut conn, &entry(n), None).unwrap();
         }
         // The key is made now: it names the newest entry as the last unsigned one.
         let dir = tempfile::tempdir().unwrap();
@@ -168,7 +168,7 @@ fn entries_from_before_the_key_are_verified_by_the_chain_only_and_no_further() {
         let (again, created) = key::load_or_create(&path, &mut conn, now()).unwrap();
         assert!(!created && again == key, "read back, not made twice");
         for n in 4..7 {
-            kinmu::db::queries::insert_audit_signed(&mut conn, &entry(n), Some(&key)).unwrap();
+            kinmu::audit::append_signed(&mut conn, &entry(n), Some(&key)).unwrap();
         }
         let report = audit::verify_with(&mut conn, Some(&key)).unwrap();
         assert!(report.ok, "{:?}: {report:?}", db.backend);
@@ -198,7 +198,7 @@ fn entries_from_before_the_key_are_verified_by_the_chain_only_and_no_further() {
             detail: "{}".into(),
         };
         for _ in 0..3 {
-            kinmu::db::queries::insert_audit_signed(&mut conn, &entry, None).unwrap();
+            kinmu::audit::append_signed(&mut conn, &entry, None).unwrap();
         }
         drop(conn);
         let ids: Vec<i64> = all(db).iter().map(|e| e.id).collect();
@@ -217,8 +217,8 @@ fn entries_from_before_the_key_are_verified_by_the_chain_only_and_no_further() {
             detail: "{}".into(),
         };
         let key = AuditKey::generate(Some((1_000, "ab".repeat(32))));
-        kinmu::db::queries::insert_audit_signed(&mut conn, &entry, Some(&key)).unwrap();
-        kinmu::db::queries::insert_audit_signed(&mut conn, &entry, None).unwrap();
+        kinmu::audit::append_signed(&mut conn, &entry, Some(&key)).unwrap();
+        kinmu::audit::append_signed(&mut conn, &entry, None).unwrap();
         let report = audit::verify_with(&mut conn, Some(&key)).unwrap();
         let second = report.last.as_ref().unwrap().id;
         assert_problem(db, &report, second, ProblemKind::Unkeyed);

@@ -1,17 +1,10 @@
 //! The dependency rule of `src/lib.rs` (`kinmu::LAYERS`), checked on the
 //! source: every `crate::…` path (in `use` lines, groups and code) names the
-//! module it uses; a module may use its own layer and the layers before it.
-//! The back edges the code has today are listed as debt (issue 11): a new
-//! one fails this test, and so does a listed one that is gone.
+//! module it uses; a module may use its own layer and the layers before it,
+//! and no top-level modules use each other in a cycle.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-/// Back edges that exist today, to be removed (issue 11, "no cycles").
-const KNOWN_BACK_EDGES: &[(&str, &str)] = &[
-    // db::models / db::queries write access-log entries (audit ↔ db).
-    ("db", "audit"),
-];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -134,26 +127,59 @@ fn every_module_has_a_layer_and_uses_only_its_own_and_earlier_layers() {
     );
 
     let edges = edges();
-    let mut against = Vec::new();
-    for ((from, to), file) in &edges {
-        let (Some(a), Some(b)) = (layer_of(from), layer_of(to)) else {
-            continue;
-        };
-        if b > a && !KNOWN_BACK_EDGES.contains(&(from.as_str(), to.as_str())) {
-            against.push(format!("{from} → {to} ({})", file.display()));
-        }
-    }
+    let against: Vec<String> = edges
+        .iter()
+        .filter(|((from, to), _)| match (layer_of(from), layer_of(to)) {
+            (Some(a), Some(b)) => b > a,
+            _ => false,
+        })
+        .map(|((from, to), file)| format!("{from} → {to} ({})", file.display()))
+        .collect();
     assert!(
         against.is_empty(),
         "edges against the dependency rule of src/lib.rs:\n{}",
         against.join("\n")
     );
-    let gone: Vec<_> = KNOWN_BACK_EDGES
-        .iter()
-        .filter(|(from, to)| !edges.contains_key(&(from.to_string(), to.to_string())))
-        .collect();
-    assert!(
-        gone.is_empty(),
-        "remove these from KNOWN_BACK_EDGES, they are gone: {gone:?}"
-    );
+}
+
+#[test]
+fn no_top_level_modules_use_each_other_in_a_cycle() {
+    let edges = edges();
+    let mut next: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (from, to) in edges.keys() {
+        next.entry(from.as_str()).or_default().push(to.as_str());
+    }
+    // Depth-first search; a module met again on the current path closes a cycle.
+    fn visit<'a>(
+        m: &'a str,
+        next: &BTreeMap<&'a str, Vec<&'a str>>,
+        path: &mut Vec<&'a str>,
+        done: &mut BTreeSet<&'a str>,
+    ) -> Option<Vec<&'a str>> {
+        if let Some(i) = path.iter().position(|p| *p == m) {
+            let mut cycle = path[i..].to_vec();
+            cycle.push(m);
+            return Some(cycle);
+        }
+        if !done.insert(m) {
+            return None;
+        }
+        path.push(m);
+        for to in next.get(m).into_iter().flatten() {
+            if let Some(cycle) = visit(to, next, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        None
+    }
+    let mut done = BTreeSet::new();
+    for m in next.keys() {
+        let cycle = visit(m, &next, &mut Vec::new(), &mut done);
+        assert!(
+            cycle.is_none(),
+            "a cycle of modules: {}",
+            cycle.unwrap_or_default().join(" → ")
+        );
+    }
 }
