@@ -377,7 +377,7 @@ fn decoy_hash() -> &'static str {
 /// what was typed (a password typed into the login field must never be
 /// stored). The key is random per process and never stored, so the hash
 /// cannot be reversed by trying candidate passwords against the log.
-pub fn attempt_actor(login: &str, known: bool) -> String {
+fn attempt_actor(login: &str, known: bool) -> String {
     static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     if known {
         return login.to_string();

@@ -21,24 +21,10 @@ use chrono::NaiveDateTime;
 pub fn run(conn: &mut AnyConnection, settings: &Settings, now: NaiveDateTime) -> Result<Vec<DisabledAccount>, DbError> {
     write_transaction(conn, |conn| {
         let disabled = accounts::disable_stale_accounts(conn, &settings.accounts, now)?;
-        if disabled.is_empty() {
-            return Ok(disabled);
-        }
-        let day = now.date().to_string();
-        let admins = accounts::active_users(conn)?
-            .into_iter()
-            .filter(|u| u.role() == Some(Role::Admin));
-        for admin in admins {
-            let Some(to) = admin.email.as_deref() else {
-                continue;
-            };
-            let mail = mails::accounts_disabled(&settings.hospital_name, to, now.date(), &disabled, &settings.base_url);
-            let topic = Topic {
-                reason: "accounts_disabled",
-                doctor_id: None,
-                month: Some(&day),
-            };
-            outbox::enqueue(conn, &topic, mail, now)?;
+        if !disabled.is_empty() {
+            mail_administrators(conn, "accounts_disabled", now, |to| {
+                mails::accounts_disabled(&settings.hospital_name, to, now.date(), &disabled, &settings.base_url)
+            })?;
         }
         Ok(disabled)
     })
@@ -50,22 +36,9 @@ pub fn anchor_log(conn: &mut AnyConnection, settings: &Settings, now: NaiveDateT
     // Read outside the write transaction: the whole log may be long.
     let report = audit::verify(conn)?;
     write_transaction(conn, |conn| -> Result<(), DbError> {
-        let day = now.date().to_string();
-        let admins = accounts::active_users(conn)?
-            .into_iter()
-            .filter(|u| u.role() == Some(Role::Admin));
-        for admin in admins {
-            let Some(to) = admin.email.as_deref() else {
-                continue;
-            };
-            let mail = mails::access_log_anchor(&settings.hospital_name, to, now.date(), &report, &settings.base_url);
-            let topic = Topic {
-                reason: "access_log_anchor",
-                doctor_id: None,
-                month: Some(&day),
-            };
-            outbox::enqueue(conn, &topic, mail, now)?;
-        }
+        mail_administrators(conn, "access_log_anchor", now, |to| {
+            mails::access_log_anchor(&settings.hospital_name, to, now.date(), &report, &settings.base_url)
+        })?;
         audit::log(
             conn,
             None,
@@ -73,8 +46,33 @@ pub fn anchor_log(conn: &mut AnyConnection, settings: &Settings, now: NaiveDateT
             "access_log_check",
             serde_json::json!({ "ok": report.ok, "entries": report.entries, "last": report.last }),
             now,
-        )?;
-        Ok(())
+        )
     })?;
     Ok(report)
+}
+
+/// Queues `mail` for every active administrator with an address, at most
+/// once a day per administrator and `reason` (the outbox's dedupe key).
+fn mail_administrators(
+    conn: &mut AnyConnection,
+    reason: &str,
+    now: NaiveDateTime,
+    mail: impl Fn(&str) -> super::mailer::Mail,
+) -> Result<(), DbError> {
+    let day = now.date().to_string();
+    let admins = accounts::active_users(conn)?
+        .into_iter()
+        .filter(|u| u.role() == Some(Role::Admin));
+    for admin in admins {
+        let Some(to) = admin.email.as_deref() else {
+            continue;
+        };
+        let topic = Topic {
+            reason,
+            doctor_id: None,
+            month: Some(&day),
+        };
+        outbox::enqueue(conn, &topic, mail(to), now)?;
+    }
+    Ok(())
 }
