@@ -30,7 +30,7 @@ pub struct App {
     /// The key the access log is signed with.
     audit_key: Option<Arc<AuditKey>>,
     /// Computed monthly reports, until the data changes.
-    pub reports: Arc<crate::report::cache::ReportCache>,
+    pub reports: Arc<crate::month::cache::ReportCache>,
 }
 
 impl App {
@@ -85,7 +85,7 @@ impl App {
             audit_key: key::process_key(),
             sign_in_limiter: Arc::new(SignInLimiter::new(settings.sign_in_attempts_per_minute)),
             audit_sink: Arc::new(OnceLock::new()),
-            reports: Arc::new(crate::report::cache::ReportCache::default()),
+            reports: Arc::new(crate::month::cache::ReportCache::default()),
             settings,
             database,
             pool,

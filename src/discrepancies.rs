@@ -8,8 +8,9 @@
 //!   and not yet resolved: a day is resolved once (unique per doctor and
 //!   day; a second attempt is refused with the first decision named).
 //! - **work** adds `work` timecard rows covering exactly the uncovered PC
-//!   time of that day's sessions (the PC time minus every current timecard
-//!   row of any kind, on the rounded times of rules §1). Records are never
+//!   time of that day (`domain::discrepancy::uncovered`, the function the
+//!   report counts with: the PC time, each minute once, minus every current
+//!   timecard row of any kind, on the rounded times of rules §1). Records are never
 //!   changed in place (rules §10): a PC session running on past clock-out
 //!   gets a separate row starting at the clock-out, never a longer version
 //!   of the clocked row. Such a row is new information, not a new version
@@ -30,9 +31,9 @@
 use crate::db::models::{CorruptRow, NewAuditEntry, NewTimecardRow, StoredPcSession};
 use crate::db::schema::{discrepancy_resolutions, doctors};
 use crate::db::{queries, write_transaction, AnyConnection, DbError};
-use crate::domain::discrepancy::{discrepancy_days, PcSession};
+use crate::domain::discrepancy::{uncovered, PcSession, Uncovered};
 use crate::domain::shift::{Kind, Shift};
-use crate::domain::time::{ceil_minute, floor_minute, midnight, minutes_between, Minutes, YearMonth};
+use crate::domain::time::{midnight, Minutes, YearMonth};
 use crate::domain::RuleConfig;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -180,52 +181,9 @@ impl ResolveError {
     }
 }
 
-/// The minutes of PC use outside every timecard row, as disjoint sorted
-/// intervals on minute boundaries: each session is read like a punch (rules
-/// §1, log-on floored, log-off ceiled), sessions on two PCs at once count
-/// once, and every row of any kind covers its rounded span.
-pub fn uncovered_intervals(sessions: &[PcSession], timecard: &[Shift]) -> Vec<(NaiveDateTime, NaiveDateTime)> {
-    let mut pc: Vec<(NaiveDateTime, NaiveDateTime)> = sessions
-        .iter()
-        .map(|s| (floor_minute(s.logon), ceil_minute(s.logoff)))
-        .filter(|(on, off)| off > on)
-        .collect();
-    pc.sort_unstable();
-    let pc = merge(pc);
-    let mut covered: Vec<(NaiveDateTime, NaiveDateTime)> =
-        timecard.iter().map(|s| (s.rounded_start(), s.rounded_end())).collect();
-    covered.sort_unstable();
-    let covered = merge(covered);
-
-    let mut out = Vec::new();
-    for (on, off) in pc {
-        let mut from = on;
-        for &(start, end) in covered.iter().filter(|(start, end)| *start < off && *end > on) {
-            if start > from {
-                out.push((from, start));
-            }
-            from = from.max(end);
-        }
-        if from < off {
-            out.push((from, off));
-        }
-    }
-    out
-}
-
-/// Sorted intervals merged where they overlap or touch.
-fn merge(sorted: Vec<(NaiveDateTime, NaiveDateTime)>) -> Vec<(NaiveDateTime, NaiveDateTime)> {
-    let mut merged: Vec<(NaiveDateTime, NaiveDateTime)> = Vec::with_capacity(sorted.len());
-    for (start, end) in sorted {
-        match merged.last_mut() {
-            Some(last) if start <= last.1 => last.1 = last.1.max(end),
-            _ => merged.push((start, end)),
-        }
-    }
-    merged
-}
-
-/// A doctor's day as stored: the PC sessions that start on it, and the
+/// A doctor's day as stored: the PC sessions that start on it or up to two
+/// days before (an earlier session sharing minutes with the day's makes
+/// their merged interval count on the earlier day, rules §9), and the
 /// current timecard rows (any kind) that can cover them.
 #[derive(Debug, Clone, Default)]
 pub struct DayRecords {
@@ -250,7 +208,12 @@ impl DayRecords {
 /// 48 h before the day.
 pub fn load_day(conn: &mut AnyConnection, doctor_id: i64, day: NaiveDate) -> Result<DayRecords, ResolveError> {
     let ids = [doctor_id];
-    let sessions = queries::pc_sessions_between(conn, Some(&ids), midnight(day), midnight(day + Duration::days(1)))?;
+    let sessions = queries::pc_sessions_between(
+        conn,
+        Some(&ids),
+        midnight(day) - Duration::days(2),
+        midnight(day + Duration::days(1)),
+    )?;
     let until = sessions
         .iter()
         .map(|s| s.logoff_at)
@@ -312,13 +275,15 @@ pub fn resolve(conn: &mut AnyConnection, req: &ResolveRequest) -> Result<Resolve
             });
         }
 
-        // The same computation as the monthly report's count (rules §9).
+        // The one coverage function the monthly report counts with (rules
+        // §9): the day's merged intervals, each minute of PC use once.
         let day = load_day(conn, doctor.id, req.day)?;
-        let pc = day.pc();
+        let spans: Vec<Uncovered> = uncovered(&day.pc(), &day.timecard)
+            .into_iter()
+            .filter(|u| u.day == req.day)
+            .collect();
         let threshold = req.rules.discrepancy_minutes;
-        let uncovered = discrepancy_days(&pc, &day.timecard, req.day, req.day, Minutes::MIN)
-            .first()
-            .map_or(0, |d| d.uncovered_minutes);
+        let uncovered: Minutes = spans.iter().map(Uncovered::minutes).sum();
         if uncovered <= threshold {
             return Err(ResolveError::NotADiscrepancy {
                 staff_id: doctor.staff_id,
@@ -332,7 +297,7 @@ pub fn resolve(conn: &mut AnyConnection, req: &ResolveRequest) -> Result<Resolve
         if let Some(kind) = req.resolution.kind() {
             let working: Vec<&Shift> = day.timecard.iter().filter(|s| s.kind().is_working()).collect();
             let mut rows = Vec::new();
-            for (start, end) in uncovered_intervals(&pc, &day.timecard) {
+            for Uncovered { start, end, .. } in spans {
                 let shift = Shift::new(start, end, 0, kind).map_err(|_| ResolveError::TooLong { start, end })?;
                 if kind.is_working() {
                     if let Some(clash) = working.iter().find(|w| w.overlaps(&shift)) {
@@ -472,69 +437,9 @@ pub fn resolutions_of_month(conn: &mut AnyConnection, month: YearMonth) -> Query
         .load(conn)
 }
 
-/// Minutes of an interval list.
-pub fn total_minutes(intervals: &[(NaiveDateTime, NaiveDateTime)]) -> Minutes {
-    intervals.iter().map(|(s, e)| minutes_between(*s, *e)).sum()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn at(s: &str) -> NaiveDateTime {
-        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
-    }
-    fn session(on: &str, off: &str) -> PcSession {
-        PcSession {
-            logon: at(on),
-            logoff: at(off),
-        }
-    }
-    fn row(start: &str, end: &str, kind: Kind) -> Shift {
-        Shift::new(at(start), at(end), 0, kind).unwrap()
-    }
-
-    #[test]
-    fn pc_time_after_clock_out_is_one_separate_interval_starting_at_the_clock_out() {
-        let tc = [row("2024-06-03 08:30:00", "2024-06-03 17:30:00", Kind::Work)];
-        let pc = [session("2024-06-03 08:20:10", "2024-06-03 18:29:30")];
-        assert_eq!(
-            uncovered_intervals(&pc, &tc),
-            vec![
-                (at("2024-06-03 08:20:00"), at("2024-06-03 08:30:00")),
-                (at("2024-06-03 17:30:00"), at("2024-06-03 18:30:00")),
-            ],
-            "log-on floored, log-off ceiled, the clocked row untouched"
-        );
-    }
-
-    #[test]
-    fn rows_of_any_kind_cover_and_two_pcs_at_once_count_once() {
-        let tc = [
-            row("2024-06-03 08:30:00", "2024-06-03 17:30:00", Kind::Work),
-            row("2024-06-03 18:00:00", "2024-06-03 19:00:00", Kind::SelfStudy),
-        ];
-        let pc = [
-            session("2024-06-03 17:00:00", "2024-06-03 20:00:00"),
-            session("2024-06-03 19:30:00", "2024-06-03 20:15:00"),
-        ];
-        let got = uncovered_intervals(&pc, &tc);
-        assert_eq!(
-            got,
-            vec![
-                (at("2024-06-03 17:30:00"), at("2024-06-03 18:00:00")),
-                (at("2024-06-03 19:00:00"), at("2024-06-03 20:15:00")),
-            ]
-        );
-        assert_eq!(total_minutes(&got), 105);
-    }
-
-    #[test]
-    fn a_fully_covered_session_leaves_nothing() {
-        let tc = [row("2024-06-02 17:00:00", "2024-06-03 09:00:00", Kind::Duty)];
-        let pc = [session("2024-06-03 07:00:00", "2024-06-03 09:00:00")];
-        assert!(uncovered_intervals(&pc, &tc).is_empty());
-    }
 
     #[test]
     fn resolutions_read_back_from_their_codes() {

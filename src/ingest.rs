@@ -21,6 +21,10 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Instant;
 
+/// The largest file accepted (formats.md files of a large hospital's month
+/// are a few MB; this leaves room for a year of PC logs).
+pub const MAX_UPLOAD_BYTES: usize = 50 * 1024 * 1024;
+
 /// Which kind of file is imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,7 +1,8 @@
 //! kinmu — doctors' working hours under the 2024 reform (医師の働き方改革).
 //!
 //! The data flows one way: `import` (CSV → validated rows) → `db` (storage)
-//! → `domain` (the rule book, pure) → `report` and `web` (figures out).
+//! → `month` (load + the rule book of `domain`, one doctor or all, cached)
+//! → `report` (read models) → `web` and the command line (figures out).
 //!
 //! The dependency rule: a module may use the modules of its own layer and
 //! of the layers before it in [`LAYERS`], never one after it, and no
@@ -23,6 +24,7 @@ pub mod html;
 pub mod import;
 pub mod ingest;
 pub mod monitor;
+pub mod month;
 pub mod policy;
 pub mod rate_limit;
 pub mod records;
@@ -42,9 +44,10 @@ pub const LAYERS: &[&[&str]] = &[
     &["config", "import", "telemetry", "sim"],
     // Storage: every query.
     &["db"],
-    // What rests on storage alone.
-    &["audit", "accounts", "policy", "records", "backup", "rate_limit"],
-    // Figures, imports and discrepancies.
+    // What rests on storage alone, and the compute stage (the month of one
+    // doctor or all, and its cache).
+    &["audit", "accounts", "policy", "records", "backup", "rate_limit", "month"],
+    // Read models, imports and discrepancies.
     &["report", "discrepancies", "ingest"],
     // Interviews, mails and jobs.
     &["monitor"],

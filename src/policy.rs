@@ -148,6 +148,18 @@ pub fn sees_measures(who: Who, whose: Whose) -> bool {
     }
 }
 
+/// Whose month `who` sees on the dashboard, in the monthly report and the
+/// discrepancy queue's figures: HR and admin every doctor's, a manager their
+/// own doctors'. Physicians and doctors have no dashboard (they see a
+/// doctor's month through [`doctor`]).
+pub fn sees_dashboard_line(who: Who, whose: Whose) -> bool {
+    match who.role {
+        Role::Admin | Role::Hr => true,
+        Role::Manager => is_manager(who, whose),
+        Role::Physician | Role::Doctor => false,
+    }
+}
+
 /// Which inspector's print pack (rules.md §12) a user may print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pack {
@@ -295,6 +307,29 @@ mod tests {
         };
         assert_eq!(doctor(kato, whose, [None, Some("sato")]), N);
         assert_eq!(doctor(kato, whose, []), N);
+    }
+
+    #[test]
+    fn the_dashboard_shows_hr_and_admin_every_doctor_and_a_manager_their_own() {
+        for (role, rel, want) in [
+            (Role::Admin, Rel::Stranger, true),
+            (Role::Hr, Rel::Stranger, true),
+            (Role::Manager, Rel::Manager, true),
+            (Role::Manager, Rel::Stranger, false),
+            (Role::Physician, Rel::Assigned, false),
+            (Role::Doctor, Rel::Themself, false),
+        ] {
+            let who = Who {
+                role,
+                login: "me",
+                staff_id: (rel == Rel::Themself).then_some("D01"),
+            };
+            let whose = Whose {
+                staff_id: "D01",
+                manager_login: Some(if rel == Rel::Manager { "me" } else { "boss" }),
+            };
+            assert_eq!(sees_dashboard_line(who, whose), want, "{role:?} × {rel:?}");
+        }
     }
 
     #[test]

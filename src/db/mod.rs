@@ -6,6 +6,7 @@
 //! on the variant. Migrations for each backend are embedded in the binary and
 //! run when the pool is opened.
 
+pub mod interview_reads;
 pub mod models;
 pub mod queries;
 pub mod reads;

@@ -1,10 +1,12 @@
 //! PC-usage sessions against the timecard: discrepancies (乖離, rules §9).
 //!
-//! A PC session is read like a punch (log-on floored, log-off ceiled). Its
-//! minutes not covered by any timecard row of the same doctor, of any kind,
-//! are uncovered; they are summed per day of the session's start (a session
-//! is not split at midnight), and a day whose sum exceeds the configured
-//! minutes is one discrepancy. Discrepancies never change the hour figures.
+//! A PC session is read like a punch (log-on floored, log-off ceiled); a
+//! doctor's sessions that share a minute are merged, so each minute of PC use
+//! counts once. The minutes not covered by any timecard row of the same
+//! doctor, of any kind, are uncovered ([`uncovered`], the one coverage
+//! function); they are summed per day of the merged interval's start (not
+//! split at midnight), and a day whose sum exceeds the configured minutes is
+//! one discrepancy. Discrepancies never change the hour figures.
 
 use super::shift::Shift;
 use super::time::{ceil_minute, floor_minute, minutes_between, Minutes};
@@ -26,35 +28,80 @@ pub struct DiscrepancyDay {
     pub uncovered_minutes: Minutes,
 }
 
-/// Timecard coverage as sorted, disjoint minute intervals.
-struct Coverage(Vec<(NaiveDateTime, NaiveDateTime)>);
+/// One stretch of PC use outside every timecard row, on minute boundaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Uncovered {
+    /// The day it counts on: the log-on date of the earliest session of its
+    /// merged PC interval (an interval is not split at midnight).
+    pub day: NaiveDate,
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+}
 
-impl Coverage {
-    fn new(rows: &[Shift]) -> Coverage {
-        let mut spans: Vec<_> = rows.iter().map(|s| (s.rounded_start(), s.rounded_end())).collect();
-        spans.sort_unstable();
-        let mut merged: Vec<(NaiveDateTime, NaiveDateTime)> = Vec::with_capacity(spans.len());
-        for (start, end) in spans {
-            match merged.last_mut() {
-                Some(last) if start <= last.1 => last.1 = last.1.max(end),
-                _ => merged.push((start, end)),
-            }
-        }
-        Coverage(merged)
-    }
-
-    /// Minutes of `[from, to)` inside the coverage.
-    fn covered(&self, from: NaiveDateTime, to: NaiveDateTime) -> Minutes {
-        let first = self.0.partition_point(|(_, end)| *end <= from);
-        self.0[first..]
-            .iter()
-            .take_while(|(start, _)| *start < to)
-            .map(|(start, end)| minutes_between((*start).max(from), (*end).min(to)))
-            .sum()
+impl Uncovered {
+    pub fn minutes(&self) -> Minutes {
+        minutes_between(self.start, self.end)
     }
 }
 
-/// The discrepancy days of one doctor between `from` and `to` (inclusive).
+/// Sorted intervals merged where they share a minute (`touching` also
+/// merges those where one ends as the next starts).
+fn merged(mut spans: Vec<(NaiveDateTime, NaiveDateTime)>, touching: bool) -> Vec<(NaiveDateTime, NaiveDateTime)> {
+    spans.sort_unstable();
+    let mut out: Vec<(NaiveDateTime, NaiveDateTime)> = Vec::with_capacity(spans.len());
+    for (start, end) in spans {
+        match out.last_mut() {
+            Some(last) if start < last.1 || (touching && start == last.1) => last.1 = last.1.max(end),
+            _ => out.push((start, end)),
+        }
+    }
+    out
+}
+
+/// The PC use of one doctor outside every timecard row (rules §9) — the one
+/// coverage function: the monthly report's count, the discrepancy queue and
+/// a `work` resolution all take their minutes from here, so they agree.
+///
+/// Each session is read like a punch (log-on floored, log-off ceiled); the
+/// doctor's sessions that share a minute (two PCs at once, a session logged
+/// twice) are merged first, so each minute of PC use counts once; sessions
+/// that only touch (one ends at 24:00, the next starts at 00:00) stay two.
+/// Every row of `timecard`, of any kind, covers its rounded span. The result
+/// is in time order.
+pub fn uncovered(sessions: &[PcSession], timecard: &[Shift]) -> Vec<Uncovered> {
+    let pc = merged(
+        sessions
+            .iter()
+            .map(|s| (floor_minute(s.logon), ceil_minute(s.logoff)))
+            .filter(|(on, off)| off > on)
+            .collect(),
+        false,
+    );
+    let covered = merged(
+        timecard.iter().map(|s| (s.rounded_start(), s.rounded_end())).collect(),
+        true,
+    );
+    let mut out = Vec::new();
+    for (on, off) in pc {
+        // A floored log-on keeps its date: the merged interval's day.
+        let day = on.date();
+        let mut from = on;
+        let first = covered.partition_point(|(_, end)| *end <= on);
+        for &(start, end) in covered[first..].iter().take_while(|(start, _)| *start < off) {
+            if start > from {
+                out.push(Uncovered { day, start: from, end: start });
+            }
+            from = from.max(end);
+        }
+        if from < off {
+            out.push(Uncovered { day, start: from, end: off });
+        }
+    }
+    out
+}
+
+/// The discrepancy days of one doctor between `from` and `to` (inclusive):
+/// the days whose [`uncovered`] minutes exceed `threshold`.
 ///
 /// `sessions` are the doctor's PC sessions; `timecard` the doctor's actual
 /// rows (any kind) starting on or before the as-of date.
@@ -65,19 +112,11 @@ pub fn discrepancy_days(
     to: NaiveDate,
     threshold: Minutes,
 ) -> Vec<DiscrepancyDay> {
-    let coverage = Coverage::new(timecard);
     let mut by_day: BTreeMap<NaiveDate, Minutes> = BTreeMap::new();
-    for s in sessions {
-        let day = s.logon.date();
-        if day < from || day > to {
-            continue;
+    for u in uncovered(sessions, timecard) {
+        if (from..=to).contains(&u.day) {
+            *by_day.entry(u.day).or_default() += u.minutes();
         }
-        let (on, off) = (floor_minute(s.logon), ceil_minute(s.logoff));
-        if off <= on {
-            continue;
-        }
-        let uncovered = minutes_between(on, off) - coverage.covered(on, off);
-        *by_day.entry(day).or_default() += uncovered;
     }
     by_day
         .into_iter()
@@ -182,5 +221,90 @@ mod tests {
         ];
         let found = discrepancy_days(&pcs, &[], d("2024-06-01"), d("2024-06-15"), 30);
         assert!(found.is_empty());
+    }
+
+    fn span(day: &str, start: &str, end: &str) -> Uncovered {
+        Uncovered {
+            day: d(day),
+            start: at(start),
+            end: at(end),
+        }
+    }
+
+    #[test]
+    fn pc_time_after_clock_out_is_one_separate_interval_starting_at_the_clock_out() {
+        let tc = [row("2024-06-03 08:30:00", "2024-06-03 17:30:00", Kind::Work)];
+        let pc = [session("2024-06-03 08:20:10", "2024-06-03 18:29:30")];
+        assert_eq!(
+            uncovered(&pc, &tc),
+            vec![
+                span("2024-06-03", "2024-06-03 08:20:00", "2024-06-03 08:30:00"),
+                span("2024-06-03", "2024-06-03 17:30:00", "2024-06-03 18:30:00"),
+            ],
+            "log-on floored, log-off ceiled, the clocked row untouched"
+        );
+    }
+
+    #[test]
+    fn two_pcs_at_once_count_once_in_the_report_and_in_what_a_resolution_adds() {
+        // The example of issue 11: v1's report counted 135 here (60 + 75,
+        // the 19:30–20:00 overlap twice) while resolving the day as work
+        // added 105. Both are 105 now (rules §9).
+        let tc = [
+            row("2024-06-03 08:30:00", "2024-06-03 17:30:00", Kind::Work),
+            row("2024-06-03 18:00:00", "2024-06-03 19:00:00", Kind::SelfStudy),
+        ];
+        let pc = [
+            session("2024-06-03 17:00:00", "2024-06-03 20:00:00"),
+            session("2024-06-03 19:30:00", "2024-06-03 20:15:00"),
+        ];
+        let got = uncovered(&pc, &tc);
+        assert_eq!(
+            got,
+            vec![
+                span("2024-06-03", "2024-06-03 17:30:00", "2024-06-03 18:00:00"),
+                span("2024-06-03", "2024-06-03 19:00:00", "2024-06-03 20:15:00"),
+            ]
+        );
+        assert_eq!(got.iter().map(Uncovered::minutes).sum::<Minutes>(), 105);
+        let (from, to) = june();
+        assert_eq!(discrepancy_days(&pc, &tc, from, to, 30)[0].uncovered_minutes, 105);
+    }
+
+    #[test]
+    fn a_merged_interval_counts_on_its_earliest_sessions_day_and_touching_sessions_stay_apart() {
+        // 23:00–00:30 and 00:10–01:00 share minutes: one interval of 120 on
+        // the 3rd. 22:00–24:00 and 00:00–00:40 only touch: two days.
+        let pc = [
+            session("2024-06-03 23:00:00", "2024-06-04 00:30:00"),
+            session("2024-06-04 00:10:00", "2024-06-04 01:00:00"),
+            session("2024-06-10 22:00:00", "2024-06-11 00:00:00"),
+            session("2024-06-11 00:00:00", "2024-06-11 00:40:00"),
+        ];
+        let (from, to) = june();
+        assert_eq!(
+            discrepancy_days(&pc, &[], from, to, 30),
+            vec![
+                DiscrepancyDay {
+                    date: d("2024-06-03"),
+                    uncovered_minutes: 120
+                },
+                DiscrepancyDay {
+                    date: d("2024-06-10"),
+                    uncovered_minutes: 120
+                },
+                DiscrepancyDay {
+                    date: d("2024-06-11"),
+                    uncovered_minutes: 40
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_fully_covered_session_leaves_nothing() {
+        let tc = [row("2024-06-02 17:00:00", "2024-06-03 09:00:00", Kind::Duty)];
+        let pc = [session("2024-06-03 07:00:00", "2024-06-03 09:00:00")];
+        assert!(uncovered(&pc, &tc).is_empty());
     }
 }

@@ -1,7 +1,20 @@
-//! Reports built from the stored rows by the rule book.
+//! Read models: what the screens (`web::ui`), the JSON API (`web::api`) and
+//! the command line show, computed once below them from the compute stage
+//! (`month`) and the stored records, as plain typed data. The surfaces only
+//! render or serialise these; who sees what is asked of `policy` here.
+//!
+//! - [`dashboard`]: every doctor's month with department, state, interview;
+//! - [`doctor_month`]: one doctor's month, rows, last twelve months,
+//!   interviews and measures;
+//! - [`queue`]: the discrepancy (乖離) queue;
+//! - [`inspection`]: the inspector's print pack (rules §12).
 
-pub mod cache;
+pub mod dashboard;
+pub mod doctor_month;
 pub mod inspection;
-pub mod monthly;
+pub mod queue;
 
-pub use monthly::{monthly, DoctorMonth, MonthlyReport, ReportError};
+/// The compute stage's former path, kept while other branches still name
+/// it; `crate::month` is the one to use.
+pub use crate::month as monthly;
+pub use crate::month::{monthly, DoctorMonth, MonthlyReport, ReportError};

@@ -12,20 +12,22 @@
 use super::auth::CurrentUser;
 use super::interviews::{blocking, detail_json, measure_json, Visible};
 use super::ui::{self, Lang, UiError, Viewer};
-use super::{load_monthly, month_and_as_of, ApiError};
+use super::{month_and_as_of, ApiError};
 use crate::accounts::Role;
 use crate::app::App;
 use crate::db::queries;
 use crate::discrepancies::{self, Resolution, ResolveError, ResolveRequest};
 use crate::domain::time::YearMonth;
 use crate::ingest::{self, ImportError, ImportKind, ImportRequest};
-use crate::monitor::records;
+use crate::domain::time::Minutes;
+use crate::report::dashboard::{Filter, Line, State};
+use crate::report::doctor_month::{DoctorMonthError, DoctorMonthView};
+use crate::report::queue::QueueItem;
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use std::str::FromStr;
 
 const HR: [Role; 2] = [Role::Admin, Role::Hr];
@@ -56,7 +58,11 @@ fn from_ui(e: UiError) -> ApiError {
 }
 
 fn require(me: &CurrentUser, roles: &[Role]) -> Result<(), ApiError> {
-    viewer_of(me).require(roles).map_err(from_ui)
+    if roles.contains(&me.role) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("この操作の権限がありません / not allowed for this role"))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -89,7 +95,7 @@ fn error_with(status: StatusCode, e: ApiError) -> HttpResponse {
 }
 
 fn too_large() -> HttpResponse {
-    let mb = ui::imports::MAX_UPLOAD_BYTES / (1024 * 1024);
+    let mb = ingest::MAX_UPLOAD_BYTES / (1024 * 1024);
     error_with(
         StatusCode::PAYLOAD_TOO_LARGE,
         ApiError::bad_request(
@@ -128,7 +134,7 @@ async fn import(
             "send the file's bytes as the body (Content-Type: text/csv), not a form",
         ));
     }
-    let limit = ui::imports::MAX_UPLOAD_BYTES;
+    let limit = ingest::MAX_UPLOAD_BYTES;
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -213,7 +219,101 @@ async fn batches(app: web::Data<App>, me: CurrentUser) -> Result<HttpResponse, A
 // ---------------------------------------------------------------------------
 // Discrepancies.
 
-/// `GET /api/v1/discrepancies`: the queue of the discrepancy screen.
+/// A timecard or roster row as the API shows it.
+#[derive(Debug, Serialize)]
+struct RowOut<T> {
+    kind: &'static str,
+    start: T,
+    end: T,
+    break_minutes: Minutes,
+}
+
+/// A timecard row of an open discrepancy day, with its Japanese label.
+#[derive(Debug, Serialize)]
+struct QueueRowOut {
+    kind: &'static str,
+    kind_ja: &'static str,
+    start: String,
+    end: String,
+    break_minutes: Minutes,
+}
+
+#[derive(Debug, Serialize)]
+struct QueueSessionOut {
+    pc_name: String,
+    logon: String,
+    logoff: String,
+    uncovered_minutes: Minutes,
+}
+
+#[derive(Debug, Serialize)]
+struct QueueItemOut {
+    staff_id: String,
+    name: String,
+    department: String,
+    date: NaiveDate,
+    uncovered_minutes: Minutes,
+    uncovered: Vec<String>,
+    timecard: Vec<QueueRowOut>,
+    pc_sessions: Vec<QueueSessionOut>,
+}
+
+#[derive(Debug, Serialize)]
+struct ResolvedOut {
+    staff_id: String,
+    name: String,
+    date: NaiveDate,
+    resolution: String,
+    reason: String,
+    resolved_by: Option<String>,
+    resolved_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Serialize)]
+struct QueueOut {
+    month: String,
+    as_of: NaiveDate,
+    threshold_minutes: Minutes,
+    open: Vec<QueueItemOut>,
+    resolved: Vec<ResolvedOut>,
+}
+
+impl From<&QueueItem> for QueueItemOut {
+    fn from(i: &QueueItem) -> QueueItemOut {
+        QueueItemOut {
+            staff_id: i.staff_id.clone(),
+            name: i.name.clone(),
+            department: i.department.clone(),
+            date: i.date,
+            uncovered_minutes: i.uncovered,
+            uncovered: i.gap_texts(),
+            timecard: i
+                .rows
+                .iter()
+                .map(|r| QueueRowOut {
+                    kind: r.kind().code(),
+                    kind_ja: r.kind().label_ja(),
+                    start: i.at(r.start()),
+                    end: i.at(r.end()),
+                    break_minutes: r.break_minutes(),
+                })
+                .collect(),
+            pc_sessions: i
+                .sessions
+                .iter()
+                .map(|s| QueueSessionOut {
+                    pc_name: s.pc_name.clone(),
+                    logon: i.at(s.logon),
+                    logoff: i.at(s.logoff),
+                    uncovered_minutes: s.uncovered,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `GET /api/v1/discrepancies`: the queue of the discrepancy screen
+/// (`report::queue`).
 #[get("/api/v1/discrepancies")]
 async fn discrepancy_queue(
     app: web::Data<App>,
@@ -222,44 +322,30 @@ async fn discrepancy_queue(
 ) -> Result<HttpResponse, ApiError> {
     require(&me, &HR)?;
     let (month, as_of) = month_as_of(&app, q.month.as_deref(), q.as_of.as_deref())?;
-    let a = app.clone();
-    let (items, resolved) = blocking(&app, move |c| {
-        ui::discrepancies::queue(c, &a, month, as_of).map_err(from_ui)
+    let rules = app.settings.rules.clone();
+    let queue = blocking(&app, move |c| {
+        crate::report::queue::queue(c, &rules, month, as_of).map_err(ApiError::internal)
     })
     .await?;
-    let open: Vec<Value> = items
-        .iter()
-        .map(|i| {
-            json!({
-                "staff_id": i.staff_id, "name": i.name, "department": i.department, "date": i.date,
-                "uncovered_minutes": i.uncovered,
-                "uncovered": i.gaps,
-                "timecard": i.rows.iter().map(|r| json!({
-                    "kind": r.kind_code, "kind_ja": r.kind_ja, "start": r.start, "end": r.end,
-                    "break_minutes": r.break_minutes,
-                })).collect::<Vec<_>>(),
-                "pc_sessions": i.sessions.iter().map(|s| json!({
-                    "pc_name": s.pc_name, "logon": s.logon, "logoff": s.logoff, "uncovered_minutes": s.uncovered,
-                })).collect::<Vec<_>>(),
+    Ok(HttpResponse::Ok().json(QueueOut {
+        month: month.to_string(),
+        as_of,
+        threshold_minutes: app.settings.rules.discrepancy_minutes,
+        open: queue.items.iter().map(QueueItemOut::from).collect(),
+        resolved: queue
+            .resolved
+            .into_iter()
+            .map(|r| ResolvedOut {
+                staff_id: r.staff_id,
+                name: r.name,
+                date: r.day,
+                resolution: r.resolution,
+                reason: r.reason,
+                resolved_by: r.resolved_by,
+                resolved_at: r.resolved_at,
             })
-        })
-        .collect();
-    let resolved: Vec<Value> = resolved
-        .iter()
-        .map(|r| {
-            json!({
-                "staff_id": r.staff_id, "name": r.name, "date": r.day, "resolution": r.resolution,
-                "reason": r.reason, "resolved_by": r.resolved_by, "resolved_at": r.resolved_at,
-            })
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(json!({
-        "month": month.to_string(),
-        "as_of": as_of,
-        "threshold_minutes": app.settings.rules.discrepancy_minutes,
-        "open": open,
-        "resolved": resolved,
-    })))
+            .collect(),
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -321,9 +407,126 @@ struct AsOf {
     as_of: Option<String>,
 }
 
+#[derive(Debug, Serialize)]
+struct RunningDay {
+    date: NaiveDate,
+    actual: Option<Minutes>,
+    projected: Option<Minutes>,
+}
+
+#[derive(Debug, Serialize)]
+struct MonthTotal {
+    month: String,
+    overtime_holiday_minutes: Minutes,
+}
+
+#[derive(Debug, Serialize)]
+struct PcOut {
+    logon: chrono::NaiveDateTime,
+    logoff: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Serialize)]
+struct DoctorMonthOut {
+    staff_id: String,
+    name: String,
+    department: Option<String>,
+    level: &'static str,
+    month: String,
+    as_of: NaiveDate,
+    state: State,
+    health_data: bool,
+    figures: crate::report::DoctorMonth,
+    projection_method: &'static str,
+    running_total: Vec<RunningDay>,
+    last_12_months: Vec<MonthTotal>,
+    timecard: Vec<RowOut<chrono::NaiveDateTime>>,
+    roster: Vec<RowOut<chrono::NaiveDateTime>>,
+    pc_sessions: Vec<PcOut>,
+    /// The interview API's shape of each interview (`detail_json`).
+    interviews: Vec<Value>,
+    measures: Vec<Value>,
+}
+
+fn row_out(s: &crate::domain::shift::Shift) -> RowOut<chrono::NaiveDateTime> {
+    RowOut {
+        kind: s.kind().code(),
+        start: s.start(),
+        end: s.end(),
+        break_minutes: s.break_minutes(),
+    }
+}
+
+impl DoctorMonthOut {
+    fn of(v: DoctorMonthView, today: NaiveDate) -> DoctorMonthOut {
+        let p = &v.computed.projection;
+        let running_total = v
+            .month
+            .iter_days()
+            .enumerate()
+            .map(|(k, day)| RunningDay {
+                date: day,
+                actual: (day <= p.as_of).then(|| p.actual.running.get(k).copied()).flatten(),
+                projected: p.running.get(k).copied(),
+            })
+            .collect();
+        let interviews = v
+            .interviews
+            .iter()
+            .map(|iv| {
+                let visible = Visible {
+                    sight: iv.sight,
+                    interview: iv.i.clone(),
+                    doctor: v.doctor.clone(),
+                    prechecks: iv.prechecks.clone(),
+                    measures: v.measures_of(&iv.i.month).cloned().collect(),
+                    physician: iv.physician.clone(),
+                };
+                let mut j = detail_json(&visible, today);
+                j["health_data"] = json!(iv.sight.health());
+                j
+            })
+            .collect();
+        DoctorMonthOut {
+            staff_id: v.doctor.staff_id.clone(),
+            name: v.doctor.name.clone(),
+            department: v.doctor.department.clone(),
+            level: v.doctor.level().code(),
+            month: v.month.to_string(),
+            as_of: v.as_of,
+            state: v.state,
+            health_data: v.health,
+            projection_method: v.method(),
+            running_total,
+            last_12_months: v
+                .last_12_months
+                .iter()
+                .map(|(m, minutes)| MonthTotal {
+                    month: m.to_string(),
+                    overtime_holiday_minutes: *minutes,
+                })
+                .collect(),
+            timecard: v.rows.timecard.iter().map(row_out).collect(),
+            roster: v.rows.roster.iter().map(row_out).collect(),
+            pc_sessions: v
+                .rows
+                .pc
+                .iter()
+                .map(|s| PcOut {
+                    logon: s.logon,
+                    logoff: s.logoff,
+                })
+                .collect(),
+            interviews,
+            measures: v.measures.iter().map(measure_json).collect(),
+            figures: v.figures,
+        }
+    }
+}
+
 /// `GET /api/v1/doctors/{staff_id}/months/{month}`: what the doctor page
-/// shows, under its rule (`crate::policy::doctor`, and per interview
-/// `crate::policy::listed_interview`).
+/// shows (`report::doctor_month`), under its rule (`crate::policy::doctor`,
+/// and per interview `crate::policy::listed_interview`).
 #[get("/api/v1/doctors/{staff_id}/months/{month}")]
 async fn doctor_month(
     app: web::Data<App>,
@@ -333,69 +536,18 @@ async fn doctor_month(
 ) -> Result<HttpResponse, ApiError> {
     let (staff_id, month) = path.into_inner();
     let (month, as_of) = month_as_of(&app, Some(&month), q.as_of.as_deref())?;
-    let a = app.clone();
-    let today = app.settings.today();
+    let (rules, today) = (app.settings.rules.clone(), app.settings.today());
     let v = blocking(&app, move |c| {
-        let viewer = viewer_of(&me);
-        let page = ui::doctor::page(c, &a, &viewer, &staff_id, month, as_of).map_err(from_ui)?;
-        let d = &page.doctor;
-        let (rows, computed) = ui::doctor::month_of(c, &a, d, month, as_of).map_err(from_ui)?;
-        let p = &computed.projection;
-        let running: Vec<Value> = month
-            .iter_days()
-            .enumerate()
-            .map(|(k, day)| {
-                let actual = (day <= p.as_of).then(|| p.actual.running.get(k).copied()).flatten();
-                json!({ "date": day, "actual": actual, "projected": p.running.get(k) })
-            })
-            .collect();
-        let months: Vec<Value> = page
-            .last_12_months
-            .iter()
-            .map(|(month, minutes)| json!({ "month": month, "overtime_holiday_minutes": minutes }))
-            .collect();
-        let shift = |s: &crate::domain::shift::Shift| {
-            json!({ "kind": s.kind().code(), "start": s.start(), "end": s.end(), "break_minutes": s.break_minutes() })
-        };
-        let interviews: Vec<Value> = page
-            .interviews
-            .iter()
-            .map(|iv| {
-                let visible = Visible {
-                    sight: iv.sight,
-                    interview: iv.i.clone(),
-                    doctor: d.clone(),
-                    prechecks: iv.prechecks.clone(),
-                    measures: page.measures.iter().filter(|m| m.month == iv.i.month).cloned().collect(),
-                    physician: Some(iv.physician.clone()).filter(|p| p != "—"),
-                };
-                let mut v = detail_json(&visible, today);
-                v["health_data"] = json!(iv.sight.health());
-                v
-            })
-            .collect();
-        Ok(json!({
-            "staff_id": d.staff_id,
-            "name": d.name,
-            "department": d.department,
-            "level": d.level().code(),
-            "month": month.to_string(),
-            "as_of": page.as_of,
-            "state": page.state,
-            "health_data": page.health,
-            "figures": page.m,
-            "projection_method": page.method,
-            "running_total": running,
-            "last_12_months": months,
-            "timecard": rows.timecard.iter().map(shift).collect::<Vec<_>>(),
-            "roster": rows.roster.iter().map(shift).collect::<Vec<_>>(),
-            "pc_sessions": rows.pc.iter().map(|s| json!({ "logon": s.logon, "logoff": s.logoff })).collect::<Vec<_>>(),
-            "interviews": interviews,
-            "measures": page.measures.iter().map(measure_json).collect::<Vec<_>>(),
-        }))
+        let who = crate::policy::Who::of(me.role, &me.user);
+        crate::report::doctor_month::doctor_month(c, &rules, who, &staff_id, month, as_of, today).map_err(
+            |e| match e {
+                DoctorMonthError::NotFound => ApiError::not_found(),
+                other => ApiError::internal(other),
+            },
+        )
     })
     .await?;
-    Ok(HttpResponse::Ok().json(v))
+    Ok(HttpResponse::Ok().json(DoctorMonthOut::of(v, today)))
 }
 
 // ---------------------------------------------------------------------------
@@ -409,8 +561,15 @@ struct DashboardQuery {
     level: Option<String>,
 }
 
-/// `GET /api/v1/dashboard`: the dashboard's lines — the monthly report's
-/// figures with department, state (`ui::dashboard::state_of`) and interview.
+#[derive(Debug, Serialize)]
+struct DashboardOut {
+    month: String,
+    as_of: NaiveDate,
+    lines: Vec<Line>,
+}
+
+/// `GET /api/v1/dashboard`: the dashboard's lines (`report::dashboard`) —
+/// the monthly report's figures with department, state and interview.
 #[get("/api/v1/dashboard")]
 async fn dashboard(
     app: web::Data<App>,
@@ -419,42 +578,29 @@ async fn dashboard(
 ) -> Result<HttpResponse, ApiError> {
     require(&me, &DASHBOARD)?;
     let (month, as_of) = month_as_of(&app, q.month.as_deref(), q.as_of.as_deref())?;
-    let report = load_monthly(&app, month, as_of).await?;
+    let q = q.into_inner();
+    let filter = Filter {
+        department: q.department.unwrap_or_default(),
+        level: q.level.unwrap_or_default(),
+    };
     let today = app.settings.today();
-    let (doctors, interviews) = blocking(&app, move |c| {
-        let doctors = queries::all_doctors(c).map_err(ApiError::internal)?;
-        let interviews = records::list_interviews(c, month, today).map_err(ApiError::internal)?;
-        Ok((doctors, interviews))
+    let a = app.clone();
+    let out = blocking(&app, move |c| {
+        let cached = a
+            .reports
+            .report(&a.pool, month, as_of, &a.settings.rules)
+            .map_err(ApiError::internal)?;
+        let who = crate::policy::Who::of(me.role, &me.user);
+        let board = crate::report::dashboard::dashboard(c, &cached.report, who, &filter, today)
+            .map_err(ApiError::internal)?;
+        Ok(DashboardOut {
+            month: cached.report.month.clone(),
+            as_of: cached.report.as_of,
+            lines: board.lines,
+        })
     })
     .await?;
-    let doctors: HashMap<&str, _> = doctors.iter().map(|d| (d.staff_id.as_str(), d)).collect();
-    let interviews: HashMap<&str, _> = interviews.iter().map(|l| (l.staff_id.as_str(), l)).collect();
-    let manager = (me.role == Role::Manager).then_some(me.user.login.as_str());
-    let (department, level) = (
-        q.department.as_deref().unwrap_or_default(),
-        q.level.as_deref().unwrap_or_default(),
-    );
-    let mut lines = Vec::new();
-    for m in &report.doctors {
-        let Some(d) = doctors.get(m.staff_id.as_str()) else {
-            continue;
-        };
-        let dept = d.department.as_deref().unwrap_or_default();
-        if manager.is_some_and(|login| d.manager_login.as_deref() != Some(login))
-            || (!department.is_empty() && dept != department)
-            || (!level.is_empty() && m.level != level)
-        {
-            continue;
-        }
-        let mut v = json!(m);
-        v["department"] = json!(dept);
-        v["state"] = json!(ui::dashboard::state_of(m));
-        v["interview"] = json!(interviews
-            .get(m.staff_id.as_str())
-            .map(|l| json!({ "id": l.id, "status": l.status.code(), "deadline": l.deadline })));
-        lines.push(v);
-    }
-    Ok(HttpResponse::Ok().json(json!({ "month": report.month, "as_of": report.as_of, "lines": lines })))
+    Ok(HttpResponse::Ok().json(out))
 }
 
 // ---------------------------------------------------------------------------

@@ -18,7 +18,6 @@ pub use error::ApiError;
 
 use crate::app::App;
 use crate::domain::time::YearMonth;
-use crate::report;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::{get, web, HttpResponse};
@@ -196,75 +195,32 @@ async fn monthly_report(
         ));
     }
     let (month, as_of) = month_and_as_of(&app, q.month.as_deref(), q.as_of.as_deref())?;
-    let cached = cached_monthly(&app, month, as_of).await?;
-    if me.role != Role::Manager {
-        return Ok(HttpResponse::Ok().content_type("application/json").body(cached.json));
-    }
-    let login = me.user.login.clone();
-    let pool = app.pool.clone();
-    let mine: std::collections::HashSet<String> = web::block(move || -> Result<_, ApiError> {
-        let mut conn = pool.get().map_err(ApiError::internal)?;
-        let all = crate::db::queries::all_doctors(&mut conn).map_err(ApiError::internal)?;
-        Ok(all
+    let a = app.clone();
+    let (cached, mine) = web::block(move || -> Result<_, ApiError> {
+        let cached = a
+            .reports
+            .report(&a.pool, month, as_of, &a.settings.rules)
+            .map_err(ApiError::internal)?;
+        if me.role != Role::Manager {
+            return Ok((cached, None));
+        }
+        // A manager's lines, by the dashboard's rule.
+        let mut conn = a.pool.get().map_err(ApiError::internal)?;
+        let who = crate::policy::Who::of(me.role, &me.user);
+        let mine: std::collections::HashSet<String> = crate::db::queries::all_doctors(&mut conn)
+            .map_err(ApiError::internal)?
             .into_iter()
-            .filter(|d| d.manager_login.as_deref() == Some(login.as_str()))
+            .filter(|d| crate::policy::sees_dashboard_line(who, d.into()))
             .map(|d| d.staff_id)
-            .collect())
+            .collect();
+        Ok((cached, Some(mine)))
     })
     .await
     .map_err(ApiError::internal)??;
+    let Some(mine) = mine else {
+        return Ok(HttpResponse::Ok().content_type("application/json").body(cached.json));
+    };
     let mut report = (*cached.report).clone();
     report.doctors.retain(|d| mine.contains(&d.staff_id));
     Ok(HttpResponse::Ok().json(report))
-}
-
-/// The monthly report from the cache while the data has not changed, else
-/// computed (once, however many ask at the same time) and kept.
-async fn cached_monthly(
-    app: &App,
-    month: YearMonth,
-    as_of: NaiveDate,
-) -> Result<crate::report::cache::Cached, ApiError> {
-    let pool = app.pool.clone();
-    let version = || {
-        let pool = pool.clone();
-        async move {
-            web::block(move || -> Result<i64, ApiError> {
-                let mut conn = pool.get().map_err(ApiError::internal)?;
-                crate::db::data_version(&mut conn).map_err(ApiError::internal)
-            })
-            .await
-            .map_err(ApiError::internal)?
-        }
-    };
-    if let Some(hit) = app.reports.get(month, as_of, version().await?) {
-        return Ok(hit);
-    }
-    let _turn = app.reports.computing.lock().await;
-    // Read the version before computing: data changed meanwhile gets a new
-    // version, so a report is never kept under a version newer than its data.
-    let v = version().await?;
-    if let Some(hit) = app.reports.get(month, as_of, v) {
-        return Ok(hit);
-    }
-    let report = load_monthly(app, month, as_of).await?;
-    let json = serde_json::to_vec(&report).map_err(ApiError::internal)?;
-    let cached = crate::report::cache::Cached {
-        report: std::sync::Arc::new(report),
-        json: json.into(),
-    };
-    app.reports.put(month, as_of, v, cached.clone());
-    Ok(cached)
-}
-
-/// Builds the monthly report on the blocking pool.
-async fn load_monthly(app: &App, month: YearMonth, as_of: NaiveDate) -> Result<report::MonthlyReport, ApiError> {
-    let pool = app.pool.clone();
-    let rules = app.settings.rules.clone();
-    web::block(move || -> Result<_, ApiError> {
-        let mut conn = pool.get().map_err(ApiError::internal)?;
-        report::monthly(&mut conn, month, as_of, &rules).map_err(ApiError::internal)
-    })
-    .await
-    .map_err(ApiError::internal)?
 }

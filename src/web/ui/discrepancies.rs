@@ -4,29 +4,24 @@
 //! side (one chart on a shared time axis, and both as tables), and a form
 //! to resolve it as work, self-study or not work with a reason.
 //!
-//! The days are those the monthly report counts as open (the same
-//! `report::monthly::compute`), so resolving one lowers the dashboard's
-//! figure by exactly one. The resolution rule itself is
+//! The queue itself is the read model `report::queue` (the days the monthly
+//! report counts as open, so resolving one lowers the dashboard's figure by
+//! exactly one); this page renders it. The resolution rule itself is
 //! `crate::discrepancies`. Hr and admin only; the form checks CSRF.
 
 use super::dashboard::month_as_of;
 use super::{html, PageCtx, UiError, Viewer};
 use crate::accounts::Role;
 use crate::app::App;
-use crate::db::models::StoredPcSession;
-use crate::db::queries;
 use crate::discrepancies::{self, Resolution, ResolutionRecord, ResolveRequest};
-use crate::domain::discrepancy::PcSession;
-use crate::domain::shift::Shift;
-use crate::domain::time::{format_hm, midnight, minutes_between, Minutes, YearMonth};
+use crate::domain::time::{format_hm, midnight, Minutes, YearMonth};
 use crate::html::escape;
-use crate::report::monthly::{compute, load_rows, DoctorRows};
+use crate::report::queue::{queue, QueueItem};
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::fmt::Write;
 
 const HR: [Role; 2] = [Role::Admin, Role::Hr];
@@ -120,22 +115,6 @@ impl QueuePage {
     }
 }
 
-/// A time of the day's records: the date only when it is not the day, the
-/// seconds only when the export had them (they explain the rounding of
-/// rules §1 in the uncovered minutes).
-fn at(t: NaiveDateTime, day: NaiveDate) -> String {
-    let clock = if chrono::Timelike::second(&t) == 0 {
-        "%H:%M"
-    } else {
-        "%H:%M:%S"
-    };
-    if t.date() == day {
-        t.format(clock).to_string()
-    } else {
-        t.format(&format!("%m/%d {clock}")).to_string()
-    }
-}
-
 /// Colours as on the doctor's page (charts.rs), so a kind looks the same.
 fn colour(kind: &str) -> &'static str {
     match kind {
@@ -218,148 +197,80 @@ fn day_chart(day: NaiveDate, lanes: &[(&str, Vec<Bar>)], title: &str) -> String 
     s
 }
 
-/// The open discrepancy days of every doctor for the month as of a date.
-pub(crate) fn queue(
-    conn: &mut crate::db::AnyConnection,
-    app: &App,
-    month: YearMonth,
-    as_of: NaiveDate,
-) -> Result<(Vec<Item>, Vec<ResolutionRecord>), UiError> {
-    let rules = &app.settings.rules;
-    let (doctors, rows) = load_rows(conn, month, as_of, rules).map_err(UiError::internal)?;
-    // The sessions again, with their PC names, for the tables.
-    let mut named: HashMap<i64, Vec<StoredPcSession>> = HashMap::new();
-    for s in queries::pc_sessions_between(
-        conn,
-        None,
-        midnight(month.first_day()),
-        midnight(as_of + Duration::days(1)),
-    )
-    .map_err(UiError::internal)?
-    {
-        named.entry(s.doctor_id).or_default().push(s);
-    }
-    let empty = DoctorRows::default();
-    let mut items = Vec::new();
-    for d in &doctors {
-        let r = rows.get(&d.id).unwrap_or(&empty);
-        let c = compute(r, d, month, as_of, rules);
-        // Coverage as the report takes it (rows starting on or before T).
-        let covering: Vec<Shift> = r
-            .timecard
+/// A queue item (`report::queue`) as the page shows it: its rows and
+/// sessions as listed, and the day chart.
+fn item_of(i: QueueItem) -> Item {
+    let day = i.date;
+    let row_bars = i
+        .rows
+        .iter()
+        .map(|s| Bar {
+            start: s.start(),
+            end: s.end(),
+            class: s.kind().code(),
+            title: format!("{} {}–{}", s.kind().label_ja(), i.at(s.start()), i.at(s.end())),
+        })
+        .collect();
+    let pc_bars = i
+        .sessions
+        .iter()
+        .map(|s| Bar {
+            start: s.logon,
+            end: s.logoff,
+            class: "pc",
+            title: format!("PC {} {}–{}", s.pc_name, i.at(s.logon), i.at(s.logoff)),
+        })
+        .collect();
+    let gap_bars = i
+        .gaps
+        .iter()
+        .map(|g| Bar {
+            start: g.start,
+            end: g.end,
+            class: "uncovered",
+            title: format!(
+                "未打刻 / uncovered {}–{} ({}分)",
+                i.at(g.start),
+                i.at(g.end),
+                g.minutes()
+            ),
+        })
+        .collect();
+    let svg = day_chart(
+        day,
+        &[("タイムカード", row_bars), ("PCログ", pc_bars), ("未打刻", gap_bars)],
+        &format!("{} {} {}", i.staff_id, i.name, day),
+    );
+    Item {
+        rows: i
+            .rows
             .iter()
-            .filter(|s| s.start_date() <= c.projection.as_of)
-            .cloned()
-            .collect();
-        for day in c.discrepancies.iter().filter(|x| !r.resolved_days.contains(&x.date)) {
-            let sessions: Vec<&StoredPcSession> = named
-                .get(&d.id)
-                .map(|v| v.iter().filter(|s| s.logon_at.date() == day.date).collect())
-                .unwrap_or_default();
-            let window_start = midnight(day.date);
-            let window_end = sessions
-                .iter()
-                .map(|s| s.logoff_at)
-                .max()
-                .unwrap_or(window_start)
-                .max(midnight(day.date + Duration::days(1)));
-            let day_rows: Vec<&Shift> = covering
-                .iter()
-                .filter(|s| s.end() > window_start && s.start() < window_end)
-                .collect();
-            let pc = |s: &StoredPcSession| PcSession {
-                logon: s.logon_at,
-                logoff: s.logoff_at,
-            };
-            let all_pc: Vec<PcSession> = sessions.iter().map(|s| pc(s)).collect();
-            let gaps = discrepancies::uncovered_intervals(&all_pc, &covering);
-
-            let row_bars = day_rows
-                .iter()
-                .map(|s| Bar {
-                    start: s.start(),
-                    end: s.end(),
-                    class: s.kind().code(),
-                    title: format!(
-                        "{} {}–{}",
-                        s.kind().label_ja(),
-                        at(s.start(), day.date),
-                        at(s.end(), day.date)
-                    ),
-                })
-                .collect();
-            let pc_bars = sessions
-                .iter()
-                .map(|s| Bar {
-                    start: s.logon_at,
-                    end: s.logoff_at,
-                    class: "pc",
-                    title: format!(
-                        "PC {} {}–{}",
-                        s.pc_name,
-                        at(s.logon_at, day.date),
-                        at(s.logoff_at, day.date)
-                    ),
-                })
-                .collect();
-            let gap_bars = gaps
-                .iter()
-                .map(|(s, e)| Bar {
-                    start: *s,
-                    end: *e,
-                    class: "uncovered",
-                    title: format!(
-                        "未打刻 / uncovered {}–{} ({}分)",
-                        at(*s, day.date),
-                        at(*e, day.date),
-                        minutes_between(*s, *e)
-                    ),
-                })
-                .collect();
-            let svg = day_chart(
-                day.date,
-                &[("タイムカード", row_bars), ("PCログ", pc_bars), ("未打刻", gap_bars)],
-                &format!("{} {} {}", d.staff_id, d.name, day.date),
-            );
-            items.push(Item {
-                staff_id: d.staff_id.clone(),
-                name: d.name.clone(),
-                department: d.department.clone().unwrap_or_default(),
-                date: day.date,
-                uncovered: day.uncovered_minutes,
-                rows: day_rows
-                    .iter()
-                    .map(|s| RowLine {
-                        kind_code: s.kind().code(),
-                        kind_ja: s.kind().label_ja(),
-                        start: at(s.start(), day.date),
-                        end: at(s.end(), day.date),
-                        break_minutes: s.break_minutes(),
-                    })
-                    .collect(),
-                sessions: sessions
-                    .iter()
-                    .map(|s| PcLine {
-                        pc_name: s.pc_name.clone(),
-                        logon: at(s.logon_at, day.date),
-                        logoff: at(s.logoff_at, day.date),
-                        uncovered: discrepancies::total_minutes(&discrepancies::uncovered_intervals(
-                            &[pc(s)],
-                            &covering,
-                        )),
-                    })
-                    .collect(),
-                gaps: gaps
-                    .iter()
-                    .map(|(s, e)| format!("{}–{}", at(*s, day.date), at(*e, day.date)))
-                    .collect(),
-                svg,
-            });
-        }
+            .map(|s| RowLine {
+                kind_code: s.kind().code(),
+                kind_ja: s.kind().label_ja(),
+                start: i.at(s.start()),
+                end: i.at(s.end()),
+                break_minutes: s.break_minutes(),
+            })
+            .collect(),
+        sessions: i
+            .sessions
+            .iter()
+            .map(|s| PcLine {
+                pc_name: s.pc_name.clone(),
+                logon: i.at(s.logon),
+                logoff: i.at(s.logoff),
+                uncovered: s.uncovered,
+            })
+            .collect(),
+        gaps: i.gap_texts(),
+        svg,
+        staff_id: i.staff_id,
+        name: i.name,
+        department: i.department,
+        date: i.date,
+        uncovered: i.uncovered,
     }
-    items.sort_by(|a, b| (a.date, &a.staff_id).cmp(&(b.date, &b.staff_id)));
-    let resolved = discrepancies::resolutions_of_month(conn, month).map_err(UiError::internal)?;
-    Ok((items, resolved))
 }
 
 /// Renders the queue (with a message, or a refused form shown again).
@@ -373,12 +284,13 @@ async fn render(
     echo: Echo,
 ) -> Result<HttpResponse, UiError> {
     let app2 = app.clone();
-    let (items, resolved) = web::block(move || {
+    let q = web::block(move || {
         let mut conn = app2.pool.get().map_err(UiError::internal)?;
-        queue(&mut conn, &app2, month, as_of)
+        queue(&mut conn, &app2.settings.rules, month, as_of).map_err(UiError::internal)
     })
     .await
     .map_err(UiError::internal)??;
+    let (items, resolved) = (q.items.into_iter().map(item_of).collect(), q.resolved);
     html(&QueuePage {
         ctx: viewer.ctx(&app),
         month: month.to_string(),

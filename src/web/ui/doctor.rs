@@ -6,58 +6,63 @@
 //! the doctor, their manager, and per interview its assigned physician.
 
 use super::charts::{self, Span};
-use super::dashboard::{month_as_of, state_of};
+use super::dashboard::month_as_of;
 use super::{html, PageCtx, UiError, Viewer};
 use crate::accounts::Role;
 use crate::app::App;
-use crate::db::models::{Doctor, Interview, Measure, PreCheck};
-use crate::db::schema::{interviews, measures, prechecks, users};
-use crate::db::{queries, AnyConnection};
-use crate::domain::interview::Status;
+use crate::db::models::{Doctor, Measure};
 use crate::domain::time::{format_hm, YearMonth};
-use crate::policy::{self, Sight};
-use crate::report::monthly::{compute, line, load_rows_of, DoctorMonth, DoctorRows};
+use crate::report::dashboard::State;
+use crate::report::doctor_month::{doctor_month, DoctorMonthError, DoctorMonthView, InterviewView};
+use crate::report::DoctorMonth;
 use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
 use askama::Template;
 use chrono::NaiveDate;
-use diesel::prelude::*;
 use serde::Deserialize;
 
 /// An interview as the page shows it.
-pub struct InterviewView {
-    pub i: Interview,
+pub struct InterviewLine {
+    pub i: crate::db::models::Interview,
     pub status: &'static str,
     pub physician: String,
-    /// What the viewer sees of this interview on this page (at least its
-    /// status); its pre-checks and opinion only when `Health`.
-    pub sight: Sight,
-    /// Whether the viewer may open the interview's own page.
+    pub sight: crate::policy::Sight,
     pub linked: bool,
-    pub prechecks: Vec<PreCheck>,
+    pub prechecks: Vec<crate::db::models::PreCheck>,
+}
+
+impl From<InterviewView> for InterviewLine {
+    fn from(v: InterviewView) -> InterviewLine {
+        InterviewLine {
+            status: v.status.code(),
+            physician: v.physician.unwrap_or_else(|| "—".into()),
+            sight: v.sight,
+            linked: v.linked,
+            prechecks: v.prechecks,
+            i: v.i,
+        }
+    }
 }
 
 #[derive(Template)]
 #[template(path = "doctor.html")]
-pub(crate) struct DoctorPage {
+struct DoctorPage {
     ctx: PageCtx,
-    pub(crate) doctor: Doctor,
+    doctor: Doctor,
     month: String,
     previous: String,
     next: String,
-    pub(crate) as_of: NaiveDate,
-    pub(crate) m: DoctorMonth,
-    pub(crate) state: &'static str,
+    as_of: NaiveDate,
+    m: DoctorMonth,
+    state: State,
     /// Some health data is shown (of every interview, or of some).
-    pub(crate) health: bool,
-    pub(crate) method: &'static str,
+    health: bool,
+    method: &'static str,
     running_svg: String,
     months_svg: String,
-    /// The last twelve months (month, overtime + holiday minutes), oldest first.
-    pub(crate) last_12_months: Vec<(String, crate::domain::time::Minutes)>,
     timeline_svg: String,
-    pub(crate) interviews: Vec<InterviewView>,
-    pub(crate) measures: Vec<Measure>,
+    interviews: Vec<InterviewLine>,
+    measures: Vec<Measure>,
 }
 
 impl DoctorPage {
@@ -72,59 +77,34 @@ struct PageQuery {
     as_of: Option<String>,
 }
 
-/// The rows of one doctor for a month, computed.
-pub(crate) fn month_of(
-    conn: &mut AnyConnection,
-    app: &App,
-    d: &Doctor,
-    month: YearMonth,
-    as_of: NaiveDate,
-) -> Result<(DoctorRows, crate::report::monthly::DoctorComputation), UiError> {
-    let (_, mut rows) =
-        load_rows_of(conn, Some(&[d.id]), month, as_of, &app.settings.rules).map_err(UiError::internal)?;
-    let rows = rows.remove(&d.id).unwrap_or_default();
-    let c = compute(&rows, d, month, as_of, &app.settings.rules);
-    Ok((rows, c))
-}
-
-pub(crate) fn page(
-    conn: &mut AnyConnection,
+/// A doctor's month as the access policy lets the viewer see it (404 for
+/// no such doctor and for one the viewer may not see).
+pub(crate) fn read(
+    conn: &mut crate::db::AnyConnection,
     app: &App,
     viewer: &Viewer,
     staff_id: &str,
     month: YearMonth,
     as_of: NaiveDate,
-) -> Result<DoctorPage, UiError> {
-    let d = queries::doctor_by_staff_id(conn, staff_id)
-        .map_err(UiError::internal)?
-        .ok_or(UiError::NotFound(viewer.lang))?;
-    // The interviews and their physicians first: a physician sees the page
-    // while assigned to one of them.
-    let found: Vec<Interview> = interviews::table
-        .filter(interviews::doctor_id.eq(d.id))
-        .order(interviews::month.desc())
-        .select(Interview::as_select())
-        .load(conn)
-        .map_err(UiError::internal)?;
-    let mut physicians: Vec<Option<String>> = Vec::with_capacity(found.len());
-    for i in &found {
-        physicians.push(match i.physician_id {
-            Some(p) => users::table
-                .find(p)
-                .select(users::login)
-                .first(conn)
-                .optional()
-                .map_err(UiError::internal)?,
-            None => None,
-        });
-    }
-    let who = viewer.who();
-    let sight = policy::doctor(who, (&d).into(), physicians.iter().map(Option::as_deref));
-    if sight == Sight::None {
-        return Err(UiError::NotFound(viewer.lang));
-    }
-    let (rows, c) = month_of(conn, app, &d, month, as_of)?;
-    let m = line(&d, &c);
+) -> Result<DoctorMonthView, UiError> {
+    doctor_month(
+        conn,
+        &app.settings.rules,
+        viewer.who(),
+        staff_id,
+        month,
+        as_of,
+        app.settings.today(),
+    )
+    .map_err(|e| match e {
+        DoctorMonthError::NotFound => UiError::NotFound(viewer.lang),
+        other => UiError::internal(other),
+    })
+}
+
+/// The page of a doctor's month: the read model with its charts.
+fn page(app: &App, viewer: &Viewer, v: DoctorMonthView) -> DoctorPage {
+    let c = &v.computed;
     let as_of_day = usize::try_from(chrono::Datelike::day(&c.projection.as_of)).unwrap_or(1);
     let running_svg = charts::running_total(
         &c.projection.actual.running,
@@ -132,23 +112,11 @@ pub(crate) fn page(
         as_of_day,
         "時間外・休日労働の累計 / running total",
     );
-
-    // The last twelve months, each as of its end (this month as of the date).
-    let mut bars = Vec::with_capacity(12);
-    let mut ym = month;
-    for _ in 0..11 {
-        ym = ym.previous();
-    }
-    for _ in 0..12 {
-        let at = if ym == month { as_of } else { ym.last_day() };
-        let (_, c) = month_of(conn, app, &d, ym, at)?;
-        bars.push((ym.to_string(), c.projection.actual.overtime_holiday_minutes));
-        ym = ym.next();
-    }
+    let bars: Vec<(String, i64)> = v.last_12_months.iter().map(|(m, x)| (m.to_string(), *x)).collect();
     let months_svg = charts::months(&bars, "直近12か月 / last 12 months");
 
     let mut spans: Vec<Span> = Vec::new();
-    for s in &rows.timecard {
+    for s in &v.rows.timecard {
         spans.push(Span {
             start: s.start(),
             end: s.end(),
@@ -161,7 +129,7 @@ pub(crate) fn page(
             ),
         });
     }
-    for s in &rows.roster {
+    for s in &v.rows.roster {
         spans.push(Span {
             start: s.start(),
             end: s.end(),
@@ -173,7 +141,7 @@ pub(crate) fn page(
             ),
         });
     }
-    for p in &rows.pc {
+    for p in &v.rows.pc {
         spans.push(Span {
             start: p.logon,
             end: p.logoff,
@@ -181,81 +149,26 @@ pub(crate) fn page(
             label: format!("PC {}–{}", p.logon.format("%H:%M"), p.logoff.format("%m/%d %H:%M")),
         });
     }
-    let days: Vec<NaiveDate> = month.iter_days().collect();
+    let days: Vec<NaiveDate> = v.month.iter_days().collect();
     let timeline_svg = charts::timeline(&days, &spans, "勤務の記録 / timeline");
-
-    let today = app.settings.today();
-    let mut views = Vec::with_capacity(found.len());
-    for (i, physician) in found.into_iter().zip(physicians) {
-        let own = policy::interview(who, (&d).into(), physician.as_deref());
-        let shown = policy::listed_interview(sight, own);
-        // Health data is not even read where it is not shown.
-        let checks = if shown.health() {
-            prechecks::table
-                .filter(prechecks::doctor_id.eq(d.id))
-                .filter(prechecks::month.eq(&i.month))
-                .order(prechecks::id)
-                .select(PreCheck::as_select())
-                .load(conn)
-                .map_err(UiError::internal)?
-        } else {
-            Vec::new()
-        };
-        // Nor are the physician's check items and opinion kept to render.
-        let i = if shown.health() {
-            i
-        } else {
-            Interview {
-                check_work: None,
-                check_sleep: None,
-                check_fatigue: None,
-                check_mental_physical: None,
-                opinion: None,
-                ..i
-            }
-        };
-        views.push(InterviewView {
-            status: Status::of(i.deadline, i.held_on, today).code(),
-            physician: physician.unwrap_or_else(|| "—".into()),
-            sight: shown,
-            linked: own != Sight::None,
-            prechecks: checks,
-            i,
-        });
-    }
-    // Measures cases (with the manager's text) by the same rule as the
-    // measures lists: not for physicians.
-    let measures: Vec<Measure> = if crate::policy::sees_measures(viewer.who(), crate::policy::Whose::from(&d)) {
-        measures::table
-            .filter(measures::doctor_id.eq(d.id))
-            .order(measures::month.desc())
-            .select(Measure::as_select())
-            .load(conn)
-            .map_err(UiError::internal)?
-    } else {
-        Vec::new()
-    };
-    Ok(DoctorPage {
+    let method = v.method();
+    DoctorPage {
         ctx: viewer.ctx(app),
-        month: month.to_string(),
-        previous: month.previous().to_string(),
-        next: month.next().to_string(),
-        as_of: c.projection.as_of,
-        state: state_of(&m),
-        method: match c.projection.method {
-            crate::domain::projection::Method::Roster => "roster",
-            crate::domain::projection::Method::Linear => "linear",
-        },
-        m,
-        health: sight.health() || views.iter().any(|v| v.sight.health()),
+        month: v.month.to_string(),
+        previous: v.month.previous().to_string(),
+        next: v.month.next().to_string(),
+        as_of: v.as_of,
+        state: v.state,
+        method,
+        m: v.figures,
+        health: v.health,
         running_svg,
         months_svg,
-        last_12_months: bars,
         timeline_svg,
-        interviews: views,
-        measures,
-        doctor: d,
-    })
+        interviews: v.interviews.into_iter().map(InterviewLine::from).collect(),
+        measures: v.measures,
+        doctor: v.doctor,
+    }
 }
 
 #[get("/doctors/{staff_id}")]
@@ -270,7 +183,8 @@ async fn doctor_page(
     let app2 = app.clone();
     let p = web::block(move || {
         let mut conn = app2.pool.get().map_err(UiError::internal)?;
-        page(&mut conn, &app2, &viewer, &staff_id, month, as_of)
+        let v = read(&mut conn, &app2, &viewer, &staff_id, month, as_of)?;
+        Ok::<_, UiError>(page(&app2, &viewer, v))
     })
     .await
     .map_err(UiError::internal)??;

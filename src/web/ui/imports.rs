@@ -32,9 +32,7 @@ use std::pin::Pin;
 use std::str::FromStr;
 use std::time::{Duration, SystemTime};
 
-/// The largest file accepted (formats.md files of a large hospital's month
-/// are a few MB; this leaves room for a year of PC logs).
-pub const MAX_UPLOAD_BYTES: usize = 50 * 1024 * 1024;
+pub use crate::ingest::MAX_UPLOAD_BYTES;
 /// How long an upload or a result is kept.
 const KEEP: Duration = Duration::from_secs(3600);
 /// Records shown in the preview.

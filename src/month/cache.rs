@@ -2,11 +2,14 @@
 //! data (see [`crate::db::data_version`]), and kept — with its JSON already
 //! written — until an import, resolution or deletion changes the data. Many
 //! people (and scripts) asking for the same month then cost one computation.
-//! Every reader of the monthly report (the API, the screens, the jobs) may
-//! share it: it lives here, below the surfaces, not in `web/`.
+//! Every reader of the monthly report (the API, the dashboard, the jobs)
+//! takes it through [`ReportCache::report`]: it lives here, in the compute
+//! stage, below the surfaces.
 
+use super::{monthly, MonthlyReport, ReportError};
+use crate::db::{self, DbError, Pool};
+use crate::domain::hours::RuleConfig;
 use crate::domain::time::YearMonth;
-use crate::report::MonthlyReport;
 use bytes::Bytes;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -28,10 +31,47 @@ type Key = (YearMonth, NaiveDate);
 pub struct ReportCache {
     entries: Mutex<HashMap<Key, (i64, u64, Cached)>>,
     /// One computation at a time: the others wait and find it cached.
-    pub computing: tokio::sync::Mutex<()>,
+    computing: Mutex<()>,
 }
 
 impl ReportCache {
+    /// The monthly report of `month` as of `as_of` (clamped into the month)
+    /// from the cache while the data has not changed, else computed — once,
+    /// however many ask at the same time — and kept. Blocking (diesel): call
+    /// it on a blocking thread. No connection is held while waiting for
+    /// another reader's computation.
+    pub fn report(
+        &self,
+        pool: &Pool,
+        month: YearMonth,
+        as_of: NaiveDate,
+        rules: &RuleConfig,
+    ) -> Result<Cached, ReportError> {
+        let as_of = month.clamp(as_of);
+        let version = || -> Result<i64, ReportError> { Ok(db::data_version(&mut *pool.get().map_err(DbError::from)?)?) };
+        if let Some(hit) = self.get(month, as_of, version()?) {
+            return Ok(hit);
+        }
+        let _turn = self.computing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut conn = pool.get().map_err(DbError::from)?;
+        // Read the version before computing: data changed meanwhile gets a
+        // new version, so a report is never kept under a version newer than
+        // its data.
+        let v = db::data_version(&mut *conn)?;
+        if let Some(hit) = self.get(month, as_of, v) {
+            return Ok(hit);
+        }
+        let report = monthly(&mut *conn, month, as_of, rules)?;
+        drop(conn);
+        let json = serde_json::to_vec(&report)?;
+        let cached = Cached {
+            report: Arc::new(report),
+            json: json.into(),
+        };
+        self.put(month, as_of, v, cached.clone());
+        Ok(cached)
+    }
+
     /// The report of `month` as of `as_of` if computed at data `version`.
     pub fn get(&self, month: YearMonth, as_of: NaiveDate, version: i64) -> Option<Cached> {
         let entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);

@@ -1,0 +1,95 @@
+//! Loading what is stored about doctors' months, before the rules run:
+//! the rows of all doctors are read in four queries (timecard, roster, PC
+//! sessions, discrepancy resolutions) over the month's window and grouped
+//! by doctor; one doctor's are read by the same queries narrowed to its id.
+
+use super::ReportError;
+use crate::db::models::Doctor;
+use crate::db::{queries, reads, AnyConnection};
+use crate::domain::discrepancy::PcSession;
+use crate::domain::hours::{earliest_relevant_start, RuleConfig};
+use crate::domain::shift::Shift;
+use crate::domain::time::{midnight, YearMonth};
+use chrono::{Duration, NaiveDate};
+use std::collections::{HashMap, HashSet};
+
+/// Everything stored about one doctor's month, before the rules run.
+#[derive(Debug, Clone, Default)]
+pub struct DoctorRows {
+    pub timecard: Vec<Shift>,
+    pub roster: Vec<Shift>,
+    pub pc: Vec<PcSession>,
+    pub resolved_days: HashSet<NaiveDate>,
+}
+
+/// Loads every doctor's rows for `month` as of `as_of` (clamped into the month).
+pub fn load_rows(
+    conn: &mut AnyConnection,
+    month: YearMonth,
+    as_of: NaiveDate,
+    cfg: &RuleConfig,
+) -> Result<(Vec<Doctor>, HashMap<i64, DoctorRows>), ReportError> {
+    load_rows_of(conn, None, month, as_of, cfg)
+}
+
+/// As [`load_rows`], for some doctors only (all when `doctor_ids` is `None`).
+pub fn load_rows_of(
+    conn: &mut AnyConnection,
+    doctor_ids: Option<&[i64]>,
+    month: YearMonth,
+    as_of: NaiveDate,
+    cfg: &RuleConfig,
+) -> Result<(Vec<Doctor>, HashMap<i64, DoctorRows>), ReportError> {
+    let t = month.clamp(as_of);
+    let after_t = midnight(t + Duration::days(1));
+    let mut doctors = queries::all_doctors(conn)?;
+    if let Some(ids) = doctor_ids {
+        doctors.retain(|d| ids.contains(&d.id));
+    }
+    let mut rows: HashMap<i64, DoctorRows> = HashMap::new();
+
+    let from = earliest_relevant_start(month, cfg.week_start);
+    for (s, _, _) in queries::current_timecard(conn, doctor_ids, from, after_t)? {
+        rows.entry(s.doctor_id)
+            .or_default()
+            .timecard
+            .push(s.shift("timecard_rows")?);
+    }
+    let month_end = midnight(month.next().first_day());
+    if after_t < month_end {
+        for s in queries::current_roster(conn, doctor_ids, after_t, month_end)? {
+            rows.entry(s.doctor_id)
+                .or_default()
+                .roster
+                .push(s.shift("roster_rows")?);
+        }
+    }
+    // A month's sessions are most of the rows: look each doctor up once per
+    // run of their sessions (the rows come grouped by doctor), then put each
+    // doctor's sessions in time order (already so on SQLite).
+    let sessions = reads::pc_sessions_in(conn, doctor_ids, midnight(month.first_day()), after_t)?;
+    let mut run = sessions.as_slice();
+    while let Some(&(doctor_id, _, _)) = run.first() {
+        let n = run.iter().position(|s| s.0 != doctor_id).unwrap_or(run.len());
+        let pc = &mut rows.entry(doctor_id).or_default().pc;
+        pc.extend(run[..n].iter().map(|&(_, on, off)| PcSession {
+            logon: on.0,
+            logoff: off.0,
+        }));
+        run = &run[n..];
+    }
+    drop(sessions);
+    for r in rows.values_mut() {
+        if !r.pc.is_sorted() {
+            r.pc.sort_unstable();
+        }
+    }
+    for r in queries::resolutions_between(conn, month.first_day(), t)?
+        .into_iter()
+        .filter(|r| doctor_ids.is_none_or(|ids| ids.contains(&r.doctor_id)))
+    {
+        rows.entry(r.doctor_id).or_default().resolved_days.insert(r.day);
+    }
+    Ok((doctors, rows))
+}
+

@@ -1,0 +1,206 @@
+//! The dashboard's read model: every doctor's month as the monthly report
+//! has it (`month::cache`, computed once for every reader), with the
+//! doctor's department, the state the line is coloured by (rules §7) and the
+//! month's interview. The screen (`web::ui::dashboard`) and the API
+//! (`GET /api/v1/dashboard`) both render this; a manager sees their own
+//! doctors (the access policy's rule, [`crate::policy::sees_dashboard_line`]).
+
+use crate::db::{interview_reads, queries, AnyConnection};
+use crate::domain::interview::Status;
+use crate::month::{DoctorMonth, MonthlyReport, ReportError};
+use crate::policy::{self, Who};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+
+/// The state a doctor's month is coloured by (rules §7), strongest last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum State {
+    Normal,
+    Watch,
+    Projected,
+    Over100,
+    Over155,
+}
+
+impl State {
+    /// The state of a month: the strongest that applies.
+    pub fn of(m: &DoctorMonth) -> State {
+        if m.over_155 {
+            State::Over155
+        } else if m.over_100 {
+            State::Over100
+        } else if m.projected_over_100 {
+            State::Projected
+        } else if m.watch {
+            State::Watch
+        } else {
+            State::Normal
+        }
+    }
+
+    /// The stable code (the API's `state`, the screens' CSS class); empty
+    /// for a month with nothing to watch.
+    pub fn code(self) -> &'static str {
+        match self {
+            State::Normal => "",
+            State::Watch => "watch",
+            State::Projected => "projected",
+            State::Over100 => "over100",
+            State::Over155 => "over155",
+        }
+    }
+
+    /// The states a dashboard counts, in the order of its chips.
+    pub const COUNTED: [State; 4] = [State::Watch, State::Projected, State::Over100, State::Over155];
+}
+
+impl std::fmt::Display for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl Serialize for State {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+/// The month's interview of a line's doctor.
+#[derive(Debug, Clone, Serialize)]
+pub struct InterviewRef {
+    pub id: i64,
+    pub status: Status,
+    pub deadline: NaiveDate,
+}
+
+/// One line of the dashboard.
+#[derive(Debug, Clone, Serialize)]
+pub struct Line {
+    #[serde(flatten)]
+    pub m: DoctorMonth,
+    pub department: String,
+    pub state: State,
+    pub interview: Option<InterviewRef>,
+}
+
+/// What to show: all lines the viewer may see, or those of one department
+/// and/or level.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub department: String,
+    pub level: String,
+}
+
+/// The dashboard of a month.
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    /// The lines the viewer may see that pass the filter, in the report's
+    /// (staff-id) order.
+    pub lines: Vec<Line>,
+    /// The departments of every line the viewer may see (for the filter).
+    pub departments: Vec<String>,
+}
+
+impl Dashboard {
+    /// How many lines are in `state`.
+    pub fn count(&self, state: State) -> usize {
+        self.lines.iter().filter(|l| l.state == state).count()
+    }
+}
+
+/// The dashboard of `report`'s month for `who`, interview statuses as of
+/// `today`.
+pub fn dashboard(
+    conn: &mut AnyConnection,
+    report: &MonthlyReport,
+    who: Who<'_>,
+    filter: &Filter,
+    today: NaiveDate,
+) -> Result<Dashboard, ReportError> {
+    let doctors = queries::all_doctors(conn)?;
+    let doctors: HashMap<&str, _> = doctors.iter().map(|d| (d.staff_id.as_str(), d)).collect();
+    let interviews: HashMap<String, InterviewRef> = interview_reads::interviews_of_month(conn, &report.month)?
+        .into_iter()
+        .map(|(staff_id, i)| {
+            let r = InterviewRef {
+                id: i.id,
+                status: Status::of(i.deadline, i.held_on, today),
+                deadline: i.deadline,
+            };
+            (staff_id, r)
+        })
+        .collect();
+    let mut departments = BTreeSet::new();
+    let mut lines = Vec::new();
+    for m in &report.doctors {
+        let Some(d) = doctors.get(m.staff_id.as_str()) else {
+            continue;
+        };
+        if !policy::sees_dashboard_line(who, (*d).into()) {
+            continue;
+        }
+        let department = d.department.clone().unwrap_or_default();
+        if let Some(dep) = &d.department {
+            departments.insert(dep.clone());
+        }
+        if (!filter.department.is_empty() && department != filter.department)
+            || (!filter.level.is_empty() && m.level != filter.level)
+        {
+            continue;
+        }
+        lines.push(Line {
+            state: State::of(m),
+            interview: interviews.get(&m.staff_id).cloned(),
+            department,
+            m: m.clone(),
+        });
+    }
+    Ok(Dashboard {
+        lines,
+        departments: departments.into_iter().collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn month(oh: i64, projected: i64) -> DoctorMonth {
+        let flags = crate::domain::projection::Flags::new(oh, projected, 4800);
+        DoctorMonth {
+            staff_id: "X".into(),
+            name: "X".into(),
+            level: "A".into(),
+            total_work_minutes: 0,
+            overtime_minutes: oh,
+            holiday_minutes: 0,
+            overtime_holiday_minutes: oh,
+            projected_overtime_holiday_minutes: projected,
+            self_study_minutes: 0,
+            external_minutes: 0,
+            duty_permitted_minutes: 0,
+            over_100: flags.over_100,
+            over_155: flags.over_155,
+            projected_over_100: flags.projected_over_100,
+            projected_over_155: flags.projected_over_155,
+            watch: flags.watch,
+            reach_100_date: None,
+            interview_deadline: None,
+            open_discrepancies: 0,
+        }
+    }
+
+    #[test]
+    fn a_month_is_coloured_by_its_strongest_state() {
+        assert_eq!(State::of(&month(1000, 2000)), State::Normal);
+        assert_eq!(State::of(&month(1000, 4800)), State::Watch);
+        assert_eq!(State::of(&month(3000, 6000)), State::Projected);
+        assert_eq!(State::of(&month(6000, 6100)), State::Over100);
+        assert_eq!(State::of(&month(9301, 9400)), State::Over155);
+        assert_eq!(State::of(&month(6000, 9400)), State::Over100);
+        assert_eq!(State::Over155.code(), "over155");
+        assert_eq!(State::Normal.code(), "");
+    }
+}
