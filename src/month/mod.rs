@@ -131,6 +131,21 @@ pub fn compute(
     }
 }
 
+/// One doctor's rows for a month as of a date, loaded (that doctor's only)
+/// and computed.
+pub fn compute_one(
+    conn: &mut AnyConnection,
+    rules: &RuleConfig,
+    d: &Doctor,
+    month: YearMonth,
+    as_of: NaiveDate,
+) -> Result<(DoctorRows, DoctorComputation), ReportError> {
+    let (_, mut rows) = load_rows_of(conn, Some(&[d.id]), month, as_of, rules)?;
+    let rows = rows.remove(&d.id).unwrap_or_default();
+    let c = compute(&rows, d, month, as_of, rules);
+    Ok((rows, c))
+}
+
 /// Builds the monthly report.
 pub fn monthly(
     conn: &mut AnyConnection,

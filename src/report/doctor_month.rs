@@ -17,7 +17,7 @@ use crate::domain::hours::RuleConfig;
 use crate::domain::interview::Status;
 use crate::domain::projection::Method;
 use crate::domain::time::{Minutes, YearMonth};
-use crate::month::{compute, line, load_rows_of, DoctorComputation, DoctorMonth, DoctorRows, ReportError};
+use crate::month::{compute_one, line, DoctorComputation, DoctorMonth, DoctorRows, ReportError};
 use crate::policy::{self, Sight, Who};
 use chrono::NaiveDate;
 
@@ -89,20 +89,6 @@ impl From<diesel::result::Error> for DoctorMonthError {
     fn from(e: diesel::result::Error) -> Self {
         DoctorMonthError::Report(e.into())
     }
-}
-
-/// One doctor's rows for a month as of a date, computed.
-pub fn compute_one(
-    conn: &mut AnyConnection,
-    rules: &RuleConfig,
-    d: &Doctor,
-    month: YearMonth,
-    as_of: NaiveDate,
-) -> Result<(DoctorRows, DoctorComputation), ReportError> {
-    let (_, mut rows) = load_rows_of(conn, Some(&[d.id]), month, as_of, rules)?;
-    let rows = rows.remove(&d.id).unwrap_or_default();
-    let c = compute(&rows, d, month, as_of, rules);
-    Ok((rows, c))
 }
 
 /// The month of doctor `staff_id` as `who` may see it; interview statuses

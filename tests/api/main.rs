@@ -15,6 +15,7 @@ mod audit_key;
 mod backup;
 mod browser;
 mod commands;
+mod coverage;
 mod demo;
 mod forms;
 mod health_access;
