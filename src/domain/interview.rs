@@ -86,6 +86,15 @@ pub fn deadline(
     }
 }
 
+/// Whether the manager's pre-check (事前確認) of a doctor's month is due
+/// (rules §8): from the watch level (`watch_minutes` of actual overtime and
+/// holiday work) on, or as soon as an interview of the month is open — the
+/// A-level exception needs one. The daily job asks the manager for it; the
+/// manager's list shows it until one is recorded.
+pub fn precheck_due(actual_minutes: Minutes, watch_minutes: Minutes, interview_open: bool) -> bool {
+    actual_minutes >= watch_minutes || interview_open
+}
+
 /// Where an interview stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -185,6 +194,13 @@ pub const MEASURES_AFTER_INTERVIEW: &str = "interview";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pre_check_is_due_from_the_watch_level_or_with_an_open_interview() {
+        assert!(!precheck_due(4799, 4800, false));
+        assert!(precheck_due(4800, 4800, false));
+        assert!(precheck_due(0, 4800, true));
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -7,16 +7,17 @@
 //! unique per reason, doctor, month and recipient, so running the job twice —
 //! or on two instances against one PostgreSQL — opens and sends nothing twice.
 
+use super::directory::{display_name, facts, Directory};
 use super::mailer::{Mail, Mailer};
-use super::mails::{self, DoctorFacts};
+use super::mails;
 use super::outbox::{self, Topic};
-use super::records::{self, physicians_with_load};
-use crate::accounts::Role;
+use super::records::physicians_with_load;
 use crate::config::Settings;
-use crate::db::models::{Doctor, NewInterview, NewMeasure, PreCheck, User};
-use crate::db::schema::{interviews, job_runs, measures, users};
+use crate::db::interviews::latest_precheck;
+use crate::db::models::{Doctor, NewInterview, NewMeasure, PreCheck};
+use crate::db::schema::{interviews, job_runs, measures};
 use crate::db::{write_transaction, AnyConnection};
-use crate::domain::interview::{choose_physician, deadline, Status};
+use crate::domain::interview::{choose_physician, deadline, precheck_due, Status};
 use crate::domain::time::YearMonth;
 use crate::report::monthly::{compute, load_rows, DoctorComputation, DoctorRows, ReportError};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -36,49 +37,6 @@ pub struct DailySummary {
 }
 
 pub use crate::domain::interview::{MEASURES_AFTER_INTERVIEW, MEASURES_OVER_155, OVER_100, PROJECTED_OVER_100};
-
-/// The people mails go to.
-pub(crate) struct Directory {
-    by_login: HashMap<String, User>,
-    by_id: HashMap<i64, User>,
-    hr: Vec<User>,
-}
-
-impl Directory {
-    pub(crate) fn load(conn: &mut AnyConnection) -> QueryResult<Directory> {
-        let all: Vec<User> = users::table
-            .filter(users::active.eq(1))
-            .select(User::as_select())
-            .load(conn)?;
-        Ok(Directory {
-            hr: all.iter().filter(|u| u.role() == Some(Role::Hr)).cloned().collect(),
-            by_id: all.iter().map(|u| (u.id, u.clone())).collect(),
-            by_login: all.into_iter().map(|u| (u.login.clone(), u)).collect(),
-        })
-    }
-    pub(crate) fn user(&self, id: Option<i64>) -> Option<&User> {
-        self.by_id.get(&id?)
-    }
-    pub(crate) fn manager_of(&self, d: &Doctor) -> Option<&User> {
-        self.by_login.get(d.manager_login.as_deref()?)
-    }
-}
-
-/// The mail facts of one doctor's computed month.
-pub(crate) fn facts<'a>(s: &'a Settings, d: &'a Doctor, month: &'a str, c: &DoctorComputation) -> DoctorFacts<'a> {
-    DoctorFacts {
-        hospital: &s.hospital_name,
-        staff_id: &d.staff_id,
-        name: &d.name,
-        department: d.department.as_deref(),
-        level: d.level().code(),
-        month,
-        actual_minutes: c.projection.actual.overtime_holiday_minutes,
-        projected_minutes: c.projection.projected_overtime_holiday_minutes,
-        reach_100_date: c.projection.reach_100_date,
-        base_url: &s.base_url,
-    }
-}
 
 /// Runs the daily job once as of `as_of`.
 pub fn run(
@@ -133,12 +91,13 @@ pub fn run(
             let manager = dir.manager_of(d).and_then(|u| u.email.clone());
 
             // Interviews: open one for a doctor heading to 100 h.
+            let mut opened = false;
             let needs_interview = p.flags.projected_over_100 || p.flags.over_100;
             if let (true, Some(reach)) = (needs_interview, p.reach_100_date) {
                 let reason = if p.flags.over_100 { OVER_100 } else { PROJECTED_OVER_100 };
                 // A pre-check recorded before the interview opened may
                 // already allow the A-level exception.
-                let precheck = records::latest_precheck(conn, d.id, month)?;
+                let precheck = latest_precheck(conn, d.id, month)?;
                 let due = deadline(
                     reach,
                     d.level(),
@@ -163,13 +122,12 @@ pub fn run(
                             })
                             .execute(conn)?;
                         summary.interviews_scheduled += 1;
+                        opened = true;
                         if let Some(ph) = physicians.iter_mut().find(|ph| Some(ph.id) == chosen) {
                             ph.open_interviews += 1;
                         }
                         let physician = dir.user(chosen);
-                        let physician_name = physician
-                            .map(records::display_name)
-                            .unwrap_or_else(|| "（未定）".into());
+                        let physician_name = physician.map(display_name).unwrap_or_else(|| "（未定）".into());
                         queue(
                             conn,
                             &mut summary,
@@ -188,6 +146,9 @@ pub fn run(
                                 .as_deref()
                                 .map(|to| mails::interview_notice_doctor(&f, to, &physician_name, due)),
                         )?;
+                        // The open interview makes the pre-check due
+                        // (precheck_due below): asked for with the
+                        // interview's own mails, before any overdue notice.
                         queue(
                             conn,
                             &mut summary,
@@ -241,8 +202,11 @@ pub fn run(
                 }
             }
 
-            // Pre-check: once the actual figure passes the watch level.
-            if p.actual.overtime_holiday_minutes >= settings.rules.watch_minutes {
+            // Pre-check: once the actual figure passes the watch level, or
+            // with the interview opened above (that mail is queued already,
+            // so this one is not queued twice). An interview opened by an
+            // earlier run asked its manager then.
+            if precheck_due(p.actual.overtime_holiday_minutes, rules.watch_minutes, opened) {
                 queue(
                     conn,
                     &mut summary,
@@ -283,7 +247,7 @@ pub fn run(
 
         // HR: discrepancies waiting (once a month per HR user).
         if discrepancy_days > 0 {
-            for hr in &dir.hr {
+            for hr in dir.hr() {
                 if let Some(to) = hr.email.as_deref() {
                     let mail = mails::discrepancies_waiting(
                         &settings.hospital_name,

@@ -2,7 +2,8 @@
 //! final figures, who reached 100 h and 155 h, whether each of them had the
 //! interview, and a record that the check was done.
 
-use super::daily::{facts, record_run, Directory};
+use super::daily::record_run;
+use super::directory::{facts, Directory};
 use super::mailer::Mailer;
 use super::mails;
 use super::outbox::{self, Topic};

@@ -1,19 +1,24 @@
 //! The interview (面接指導) and measures (就業上の措置) records: listing them,
-//! the manager's pre-check, the physician's record, a change of physician,
-//! and the measures taken (rules §8, §10).
+//! the manager's pre-check, the doctor's self-check, the physician's record,
+//! a change of physician, and the measures taken (rules §8, §10).
 //!
 //! Who may do what is decided by the caller (web handlers, commands); this
 //! module checks the rules of the records themselves.
 
-use super::daily::{facts, Directory, MEASURES_AFTER_INTERVIEW, MEASURES_OVER_155};
+use super::directory::{display_name, facts, Directory};
 use super::mails;
 use super::outbox::{self, Topic};
 use crate::accounts::Role;
 use crate::config::Settings;
-use crate::db::models::{Doctor, Interview, Measure, NewMeasure, PreCheck, User};
+use crate::db::interviews::{insert_self_check, latest_precheck};
+use crate::db::models::{Doctor, Interview, Measure, NewMeasure, NewSelfCheck, PreCheck, User};
 use crate::db::schema::{doctors, interviews, measures, prechecks, users};
 use crate::db::{write_transaction, AnyConnection, DbError};
-use crate::domain::interview::{choose_physician, deadline, health_record_retention, Physician, Status, Symptom};
+use crate::domain::interview::{
+    choose_physician, deadline, health_record_retention, Physician, Status, Symptom, MEASURES_AFTER_INTERVIEW,
+    MEASURES_OVER_155,
+};
+use crate::domain::selfcheck::SelfCheckResult;
 use crate::domain::time::YearMonth;
 use crate::report::monthly::{compute, load_rows, DoctorRows, ReportError};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -41,11 +46,6 @@ impl From<diesel::result::Error> for RecordError {
     fn from(e: diesel::result::Error) -> Self {
         RecordError::Db(DbError::Query(e))
     }
-}
-
-/// How a user is named in mails and lists.
-pub fn display_name(u: &User) -> String {
-    u.name.clone().unwrap_or_else(|| u.login.clone())
 }
 
 /// Active physicians with the number of their interviews not yet held.
@@ -169,17 +169,6 @@ pub struct PreCheckInput {
     pub doctor_requests_interview: bool,
 }
 
-/// The latest pre-check of a doctor's month, if any.
-pub fn latest_precheck(conn: &mut AnyConnection, doctor_id: i64, month: YearMonth) -> QueryResult<Option<PreCheck>> {
-    prechecks::table
-        .filter(prechecks::doctor_id.eq(doctor_id))
-        .filter(prechecks::month.eq(month.to_string()))
-        .order(prechecks::id.desc())
-        .select(PreCheck::as_select())
-        .first(conn)
-        .optional()
-}
-
 /// Records a manager's pre-check of a doctor's month (from 80 h on, with or
 /// without an interview yet) and applies the A-level exception to the open
 /// interview's deadline, if there is one. The previous month's figure is
@@ -265,6 +254,33 @@ pub fn record_precheck(
 
 fn clamp_i32(v: i64) -> i32 {
     i32::try_from(v).unwrap_or(if v < 0 { i32::MIN } else { i32::MAX })
+}
+
+/// Records a doctor's own self-check (rules §8) in the month of `now`:
+/// health data, kept five years like the interview records. The latest of
+/// a month prefills the manager's pre-check.
+pub fn record_selfcheck(
+    conn: &mut AnyConnection,
+    doctor: &Doctor,
+    r: &SelfCheckResult,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let clamp = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+    insert_self_check(
+        conn,
+        &NewSelfCheck {
+            doctor_id: doctor.id,
+            month: YearMonth::of(now.date()).to_string(),
+            symptom: r.symptom.code().into(),
+            score: clamp(r.score),
+            sleep_average_minutes: clamp(r.sleep),
+            wants_interview: i32::from(r.wish),
+            answers: r.answers.clone(),
+            recorded_at: now,
+            // Health data: kept five years like the interview records.
+            retention_until: health_record_retention(now.date()),
+        },
+    )
 }
 
 /// The physician's record of the interview (rules §8).

@@ -5,7 +5,7 @@
 //! (`GET /api/v1/dashboard`) both render this; a manager sees their own
 //! doctors (the access policy's rule, [`crate::policy::sees_dashboard_line`]).
 
-use crate::db::{interview_reads, queries, AnyConnection};
+use crate::db::{interviews as stored, queries, AnyConnection};
 use crate::domain::interview::Status;
 use crate::month::{DoctorMonth, MonthlyReport, ReportError};
 use crate::policy::{self, Who};
@@ -121,7 +121,7 @@ pub fn dashboard(
 ) -> Result<Dashboard, ReportError> {
     let doctors = queries::all_doctors(conn)?;
     let doctors: HashMap<&str, _> = doctors.iter().map(|d| (d.staff_id.as_str(), d)).collect();
-    let interviews: HashMap<String, InterviewRef> = interview_reads::interviews_of_month(conn, &report.month)?
+    let interviews: HashMap<String, InterviewRef> = stored::interviews_of_month(conn, &report.month)?
         .into_iter()
         .map(|(staff_id, i)| {
             let r = InterviewRef {

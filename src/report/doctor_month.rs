@@ -12,7 +12,7 @@
 
 use super::dashboard::State;
 use crate::db::models::{Doctor, Interview, Measure, PreCheck};
-use crate::db::{interview_reads, queries, AnyConnection};
+use crate::db::{interviews as stored, queries, AnyConnection};
 use crate::domain::hours::RuleConfig;
 use crate::domain::interview::Status;
 use crate::domain::projection::Method;
@@ -105,7 +105,7 @@ pub fn doctor_month(
     let d = queries::doctor_by_staff_id(conn, staff_id)?.ok_or(DoctorMonthError::NotFound)?;
     // The interviews and their physicians first: a physician sees the page
     // while assigned to one of them.
-    let found = interview_reads::interviews_of_doctor(conn, d.id)?;
+    let found = stored::interviews_of_doctor(conn, d.id)?;
     let sight = policy::doctor(who, (&d).into(), found.iter().map(|(_, p)| p.as_deref()));
     if sight == Sight::None {
         return Err(DoctorMonthError::NotFound);
@@ -132,7 +132,11 @@ pub fn doctor_month(
         // Health data is not even read where it is not shown, nor are the
         // physician's check items and opinion kept.
         let (i, prechecks) = if shown.health() {
-            let checks = interview_reads::prechecks_of(conn, d.id, &i.month)?;
+            // A month column that does not read as one has no pre-checks.
+            let checks = match YearMonth::parse(&i.month) {
+                Some(m) => stored::prechecks_of(conn, d.id, m)?,
+                None => Vec::new(),
+            };
             (i, checks)
         } else {
             let i = Interview {
@@ -157,7 +161,7 @@ pub fn doctor_month(
     // Measures cases (with the manager's text) by the same rule as the
     // measures lists: not for physicians.
     let measures = if policy::sees_measures(who, policy::Whose::from(&d)) {
-        interview_reads::measures_of_doctor(conn, d.id)?
+        stored::measures_of_doctor(conn, d.id)?
     } else {
         Vec::new()
     };

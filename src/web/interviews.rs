@@ -10,13 +10,12 @@ use super::ApiError;
 use crate::accounts::Role;
 use crate::app::App;
 use crate::db::models::{Doctor, Interview, Measure, PreCheck};
-use crate::db::{schema, AnyConnection};
+use crate::db::{interviews, users, AnyConnection};
 use crate::domain::interview::Status;
 use crate::domain::time::YearMonth;
 use crate::monitor::records::{self, InterviewInput, InterviewLine, MeasureInput, PreCheckInput, RecordError};
 use crate::policy::{self, Sight, Who, Whose};
 use actix_web::{get, post, web, HttpResponse};
-use diesel::prelude::*;
 use serde::Deserialize;
 
 fn who(me: &CurrentUser) -> Who<'_> {
@@ -101,12 +100,7 @@ pub(super) struct Visible {
 fn load_visible(conn: &mut AnyConnection, me: &CurrentUser, id: i64) -> Result<Visible, ApiError> {
     let (interview, doctor, prechecks, measures) = records::interview(conn, id).map_err(record_error)?;
     let physician: Option<String> = match interview.physician_id {
-        Some(p) => schema::users::table
-            .find(p)
-            .select(schema::users::login)
-            .first(conn)
-            .optional()
-            .map_err(ApiError::internal)?,
+        Some(p) => users::login_of(conn, p).map_err(ApiError::internal)?,
         None => None,
     };
     let sight = policy::interview(who(me), (&doctor).into(), physician.as_deref());
@@ -322,7 +316,7 @@ async fn reassign(app: web::Data<App>, me: CurrentUser, id: web::Path<i64>) -> R
         }
         let i = records::reassign(c, &settings, id, now).map_err(record_error)?;
         let login: Option<String> = match i.physician_id {
-            Some(p) => schema::users::table.find(p).select(schema::users::login).first(c).optional().map_err(ApiError::internal)?,
+            Some(p) => users::login_of(c, p).map_err(ApiError::internal)?,
             None => None,
         };
         Ok(serde_json::json!({ "id": i.id, "staff_id": d.staff_id, "physician_login": login }))
@@ -365,13 +359,7 @@ async fn record_measures(
     let (id, input) = (id.into_inner(), body.into_inner());
     let now = app.now();
     let v = blocking(&app, move |c| {
-        let doctor: Option<Doctor> = schema::measures::table
-            .inner_join(schema::doctors::table)
-            .filter(schema::measures::id.eq(id))
-            .select(Doctor::as_select())
-            .first(c)
-            .optional()
-            .map_err(ApiError::internal)?;
+        let doctor: Option<Doctor> = interviews::doctor_of_measure(c, id).map_err(ApiError::internal)?;
         let d = doctor.ok_or_else(ApiError::not_found)?;
         if !policy::is_manager(who(&me), (&d).into()) {
             return Err(ApiError::forbidden(

@@ -252,13 +252,7 @@ impl AuditPage {
 }
 
 fn names(conn: &mut crate::db::AnyConnection) -> Result<HashMap<String, String>, UiError> {
-    use crate::db::schema::users;
-    use diesel::prelude::*;
-    let pairs: Vec<(String, Option<String>)> = users::table
-        .select((users::login, users::name))
-        .load(conn)
-        .map_err(UiError::internal)?;
-    Ok(pairs.into_iter().filter_map(|(l, n)| Some((l, n?))).collect())
+    crate::db::users::names_by_login(conn).map_err(UiError::internal)
 }
 
 #[get("/admin/audit")]

@@ -1,0 +1,217 @@
+//! The manager's measures (就業上の措置, rules §8, §10): `GET /measures`,
+//! their doctors' cases of a month with a form per open case, and
+//! `POST /measures/{id}`; and a case as the interview page shows it too.
+
+use super::{blocking, parse_month, reason_label, refusal, PageQuery, Reply};
+use crate::accounts::Role;
+use crate::app::App;
+use crate::db::interviews::{measure_with_doctor, opinion_and_physician};
+use crate::db::models::{Doctor, Measure};
+use crate::db::users::login_of;
+use crate::db::AnyConnection;
+use crate::domain::interview::MEASURES_OVER_155;
+use crate::domain::time::YearMonth;
+use crate::monitor::records::{self, MeasureInput};
+use crate::policy;
+use crate::web::ui::{Lang, PageCtx, UiError, Viewer};
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+/// A measures case as the interview page and the measures page show it.
+pub(super) struct MeasureView {
+    pub(super) m: Measure,
+    pub(super) staff_id: String,
+    pub(super) name: String,
+    pub(super) reason: &'static str,
+    pub(super) mandatory: bool,
+    pub(super) recorded: bool,
+    /// The physician's opinion the measures answer (only for who may see it).
+    pub(super) opinion: Option<String>,
+    pub(super) form: MeasureFields,
+    pub(super) error: Option<String>,
+}
+
+impl MeasureView {
+    pub(super) fn of(lang: Lang, m: Measure, d: &Doctor) -> MeasureView {
+        MeasureView {
+            staff_id: d.staff_id.clone(),
+            name: d.name.clone(),
+            reason: reason_label(lang, &m.reason),
+            mandatory: m.reason == MEASURES_OVER_155,
+            recorded: m.recorded_at.is_some(),
+            opinion: None,
+            form: MeasureFields::default(),
+            error: None,
+            m,
+        }
+    }
+}
+
+/// The measures form's values (checkboxes are absent when not ticked).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct MeasureForm {
+    csrf: String,
+    shorter_hours: Option<String>,
+    fewer_night_duties: Option<String>,
+    other: Option<String>,
+    other_text: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(super) struct MeasureFields {
+    pub(super) shorter_hours: bool,
+    pub(super) fewer_night_duties: bool,
+    pub(super) other: bool,
+    pub(super) other_text: String,
+}
+
+impl MeasureForm {
+    fn fields(&self) -> MeasureFields {
+        MeasureFields {
+            shorter_hours: self.shorter_hours.is_some(),
+            fewer_night_duties: self.fewer_night_duties.is_some(),
+            other: self.other.is_some(),
+            other_text: self.other_text.clone(),
+        }
+    }
+
+    fn input(&self) -> MeasureInput {
+        let f = self.fields();
+        MeasureInput {
+            shorter_hours: f.shorter_hours,
+            fewer_night_duties: f.fewer_night_duties,
+            other: f.other,
+            other_text: Some(f.other_text),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "measures.html")]
+struct MeasuresPage {
+    ctx: PageCtx,
+    month: String,
+    previous: String,
+    next: String,
+    cases: Vec<MeasureView>,
+    saved: bool,
+}
+
+/// A refused measures form: the case, its message and what was ticked.
+struct MeasureRefusal {
+    id: i64,
+    message: String,
+    fields: MeasureFields,
+}
+
+fn measures_page(
+    conn: &mut AnyConnection,
+    app: &App,
+    viewer: &Viewer,
+    month: YearMonth,
+    saved: bool,
+    refused: Option<MeasureRefusal>,
+) -> Result<MeasuresPage, UiError> {
+    let lang = viewer.lang;
+    let mut cases: Vec<MeasureView> = Vec::new();
+    for (m, d) in records::list_measures(conn, month).map_err(UiError::internal)? {
+        if !policy::sees_measures(viewer.who(), (&d).into()) {
+            continue;
+        }
+        // The opinion the measures answer: health data, shown when the
+        // viewer may see the interview's health data (its manager does).
+        let opinion = match m.interview_id {
+            Some(iid) => {
+                let found = opinion_and_physician(conn, iid).map_err(UiError::internal)?;
+                match found {
+                    Some((opinion, physician_id)) => {
+                        let physician: Option<String> = match physician_id {
+                            Some(p) => login_of(conn, p).map_err(UiError::internal)?,
+                            None => None,
+                        };
+                        let sight = policy::interview(viewer.who(), (&d).into(), physician.as_deref());
+                        opinion.filter(|_| sight.health())
+                    }
+                    None => None,
+                }
+            }
+            None => None,
+        };
+        let mut v = MeasureView::of(lang, m, &d);
+        v.opinion = opinion;
+        if let Some(r) = refused.as_ref().filter(|r| r.id == v.m.id) {
+            v.error = Some(r.message.clone());
+            v.form = r.fields.clone();
+        }
+        cases.push(v);
+    }
+    // Open cases first (the over-155 ones on top: they are mandatory), then
+    // the recorded ones; the list is already in staff-id order.
+    cases.sort_by_key(|v| (v.recorded, !v.mandatory));
+    Ok(MeasuresPage {
+        ctx: viewer.ctx(app),
+        month: month.to_string(),
+        previous: month.previous().to_string(),
+        next: month.next().to_string(),
+        cases,
+        saved,
+    })
+}
+
+/// Managers: their doctors' measures cases of a month, with a form per
+/// open case. (HR and admin read measures on the dashboard and the API.)
+#[get("/measures")]
+pub(super) async fn measures_list(
+    app: web::Data<App>,
+    viewer: Viewer,
+    q: web::Query<PageQuery>,
+) -> Result<HttpResponse, UiError> {
+    viewer.require(&[Role::Manager])?;
+    let month = parse_month(&viewer, q.month.as_deref())?.unwrap_or_else(|| YearMonth::of(app.settings.today()));
+    let saved = q.saved();
+    blocking(&app, move |c, app| {
+        Reply::page(StatusCode::OK, &measures_page(c, app, &viewer, month, saved, None)?)
+    })
+    .await
+}
+
+#[post("/measures/{id}")]
+pub(super) async fn measures_save(
+    app: web::Data<App>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+    form: web::Form<MeasureForm>,
+) -> Result<HttpResponse, UiError> {
+    viewer.require(&[Role::Manager])?;
+    viewer.check_csrf(&form.csrf)?;
+    let (id, form) = (id.into_inner(), form.into_inner());
+    let now = app.now();
+    blocking(&app, move |c, app| {
+        let found = measure_with_doctor(c, id).map_err(UiError::internal)?;
+        // Another manager's case does not exist for this one: 404, as on
+        // the measures list where it is not shown.
+        let (m, _) = found
+            .filter(|(_, d)| policy::is_manager(viewer.who(), d.into()))
+            .ok_or(UiError::NotFound(viewer.lang))?;
+        let month = YearMonth::parse(&m.month).ok_or(UiError::NotFound(viewer.lang))?;
+        let (status, message) = match records::record_measures(c, id, &form.input(), &viewer.user.login, now) {
+            Ok(m) => {
+                return Ok(Reply::Redirect(format!(
+                    "/measures?month={}&saved=1#measure-{}",
+                    m.month, m.id
+                )))
+            }
+            Err(e) => refusal(viewer.lang, e)?,
+        };
+        let refused = MeasureRefusal {
+            id,
+            message,
+            fields: form.fields(),
+        };
+        Reply::page(status, &measures_page(c, app, &viewer, month, false, Some(refused))?)
+    })
+    .await
+}

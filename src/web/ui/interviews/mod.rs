@@ -1,0 +1,534 @@
+//! The screens of interview physicians, managers and doctors (issue 4 §5),
+//! one file per page:
+//!
+//! - `GET /interviews` (here) — a physician's "my interviews"; a manager's
+//!   interviews of their doctors and the doctors needing action;
+//! - `GET /interviews/{id}` (`detail`) — one interview, with the manager's
+//!   pre-check form, the physician's record form and "another physician";
+//! - `GET|POST /prechecks/{staff_id}` (`prechecks`) — the pre-check of a
+//!   doctor's month before an interview is opened (from 80 h on);
+//! - `GET /measures`, `POST /measures/{id}` (`measures`) — the manager's
+//!   measures;
+//! - `GET|POST /me/selfcheck` (`selfcheck`) — the doctor's fatigue
+//!   self-check and sleep, which prefill the manager's pre-check.
+//!
+//! The rules of the records are those of [`records`] (the JSON API uses
+//! the same functions), the reading of the self-check and of the sleep and
+//! wish typed into a pre-check that of [`crate::domain::selfcheck`]; the
+//! queries are [`crate::db::interviews`]'s. Who sees what is the access
+//! policy ([`crate::policy`]): health data only for the doctor, their
+//! manager and the physician assigned to the interview; HR and admin see
+//! status only. An interview a user may not see does not exist for them
+//! (404).
+//!
+//! Every POST checks the session's CSRF token; a saved form redirects (303)
+//! back to its page with `?saved=1`, a refused one is shown again with the
+//! rule's message.
+
+mod detail;
+mod measures;
+mod prechecks;
+mod selfcheck;
+
+use detail::RecordForm;
+use prechecks::PreCheckFields;
+
+use super::{urlencode, Lang, PageCtx, UiError, Viewer};
+use crate::accounts::Role;
+use crate::app::App;
+use crate::db::interviews::{latest_precheck, months_of_physician, open_interviews_of, unrecorded_measures_of};
+use crate::db::models::{Doctor, PreCheck, SelfCheck, User};
+use crate::db::{queries, AnyConnection};
+use crate::domain::interview::{precheck_due, Status};
+use crate::domain::time::{format_hm, YearMonth};
+use crate::monitor::records::{self, InterviewLine, RecordError};
+use crate::policy::{self, Sight, Whose};
+use crate::report::monthly::{compute, line, load_rows_of, DoctorRows};
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, web, HttpResponse};
+use askama::Template;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+// ---------------------------------------------------------------------------
+// Shared pieces
+
+/// What a handler's database work ends in. Built inside `web::block` (an
+/// `HttpResponse` cannot cross threads), answered outside.
+enum Reply {
+    /// 303 to a page of this site.
+    Redirect(String),
+    /// A rendered page with its status.
+    Html(StatusCode, String),
+}
+
+impl Reply {
+    fn page(status: StatusCode, t: &impl Template) -> Result<Reply, UiError> {
+        Ok(Reply::Html(status, t.render().map_err(UiError::internal)?))
+    }
+
+    fn respond(self) -> HttpResponse {
+        match self {
+            Reply::Redirect(to) => HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish(),
+            Reply::Html(status, body) => HttpResponse::build(status)
+                .content_type("text/html; charset=utf-8")
+                .body(body),
+        }
+    }
+}
+
+/// Runs a handler's database work on the blocking pool.
+async fn blocking(
+    app: &web::Data<App>,
+    f: impl FnOnce(&mut AnyConnection, &App) -> Result<Reply, UiError> + Send + 'static,
+) -> Result<HttpResponse, UiError> {
+    let app = app.clone();
+    let reply = web::block(move || {
+        let mut conn = app.pool.get().map_err(UiError::internal)?;
+        f(&mut conn, &app)
+    })
+    .await
+    .map_err(UiError::internal)??;
+    Ok(reply.respond())
+}
+
+/// page's language.
+fn in_lang(lang: Lang, msg: &str) -> String {
+    match (lang, msg.split_once(" / ")) {
+        (Lang::Ja, Some((ja, _))) => ja.to_string(),
+        (Lang::En, Some((_, en))) => en.to_string(),
+        _ => msg.to_string(),
+    }
+}
+
+/// A refused record: the status and message the form is shown again with.
+/// Anything but a broken rule is an error page.
+fn refusal(lang: Lang, e: RecordError) -> Result<(StatusCode, String), UiError> {
+    match e {
+        RecordError::Invalid(m) => Ok((StatusCode::BAD_REQUEST, in_lang(lang, &m))),
+        RecordError::AlreadyDone | RecordError::NoPhysician => {
+            Ok((StatusCode::CONFLICT, in_lang(lang, &e.to_string())))
+        }
+        RecordError::NotFound => Err(UiError::NotFound(lang)),
+        other => Err(UiError::internal(other)),
+    }
+}
+
+/// A month parameter: empty means "not given".
+fn parse_month(viewer: &Viewer, m: Option<&str>) -> Result<Option<YearMonth>, UiError> {
+    match m.map(str::trim).filter(|m| !m.is_empty()) {
+        Some(m) => YearMonth::parse(m)
+            .map(Some)
+            .ok_or_else(|| UiError::BadRequest(viewer.lang, format!("month: {m}"))),
+        None => Ok(None),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct PageQuery {
+    month: Option<String>,
+    saved: Option<String>,
+}
+
+impl PageQuery {
+    fn saved(&self) -> bool {
+        self.saved.as_deref().is_some_and(|s| !s.is_empty())
+    }
+}
+
+/// A form that carries nothing but its CSRF token. A missing token is an
+/// empty one, refused with 403 like a wrong one (not a 400 of the parser).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CsrfOnly {
+    csrf: String,
+}
+
+fn status_label(lang: Lang, code: &str) -> &'static str {
+    match (lang, code) {
+        (Lang::Ja, "done") => "実施済",
+        (Lang::Ja, "overdue") => "期限超過",
+        (Lang::Ja, _) => "予定",
+        (Lang::En, "done") => "done",
+        (Lang::En, "overdue") => "overdue",
+        (Lang::En, _) => "scheduled",
+    }
+}
+
+fn reason_label(lang: Lang, code: &str) -> &'static str {
+    match (lang, code) {
+        (Lang::Ja, "over_100") => "100時間到達",
+        (Lang::Ja, "projected_over_100") => "100時間到達見込み",
+        (Lang::Ja, "over_155") => "155時間超（労働時間短縮の措置が必須）",
+        (Lang::Ja, "interview") => "面接指導の意見",
+        (Lang::En, "over_100") => "reached 100 h",
+        (Lang::En, "projected_over_100") => "projected to reach 100 h",
+        (Lang::En, "over_155") => "over 155 h (hours must be shortened)",
+        (Lang::En, "interview") => "the interview's opinion",
+        _ => "—",
+    }
+}
+
+fn yes_no(lang: Lang, yes: bool) -> &'static str {
+    match (lang, yes) {
+        (Lang::Ja, true) => "あり",
+        (Lang::Ja, false) => "なし",
+        (Lang::En, true) => "yes",
+        (Lang::En, false) => "no",
+    }
+}
+
+/// How a user is named on the screens.
+fn person(u: &User) -> String {
+    match &u.name {
+        Some(n) => format!("{n}（{}）", u.login),
+        None => u.login.clone(),
+    }
+}
+
+/// An option of a select.
+#[derive(Debug, Clone)]
+struct Choice {
+    value: String,
+    selected: bool,
+}
+
+fn choices(values: &[&str], selected: &str) -> Vec<Choice> {
+    values
+        .iter()
+        .map(|v| Choice {
+            value: (*v).to_string(),
+            selected: *v == selected,
+        })
+        .collect()
+}
+
+const SYMPTOMS: [&str; 4] = ["I", "II", "III", "IV"];
+const SCORES: [&str; 8] = ["0", "1", "2", "3", "4", "5", "6", "7"];
+
+// ---------------------------------------------------------------------------
+// Pre-checks and self-checks as shown
+
+/// A pre-check as a table row shows it.
+struct PreCheckView {
+    p: PreCheck,
+    sleep: String,
+    previous: String,
+    wish: &'static str,
+}
+
+impl PreCheckView {
+    fn of(lang: Lang, p: PreCheck) -> PreCheckView {
+        PreCheckView {
+            sleep: format_hm(i64::from(p.sleep_average_minutes)),
+            previous: format_hm(i64::from(p.previous_month_minutes)),
+            wish: yes_no(lang, p.doctor_requests_interview != 0),
+            p,
+        }
+    }
+}
+
+/// A self-check as a table row shows it.
+struct SelfCheckView {
+    s: SelfCheck,
+    sleep: String,
+    wish: &'static str,
+    by_checklist: bool,
+}
+
+impl SelfCheckView {
+    fn of(lang: Lang, s: SelfCheck) -> SelfCheckView {
+        SelfCheckView {
+            sleep: format_hm(i64::from(s.sleep_average_minutes)),
+            wish: yes_no(lang, s.wants_interview != 0),
+            by_checklist: s.answers.is_some(),
+            s,
+        }
+    }
+}
+
+/// What the interview page (and the pre-check page) shows besides the
+/// records: a saved notice, or the refused form with its message.
+#[derive(Default)]
+struct Shown {
+    saved: bool,
+    error: Option<String>,
+    pf: Option<PreCheckFields>,
+    rf: Option<RecordForm>,
+}
+
+// ---------------------------------------------------------------------------
+// GET /interviews
+
+/// One line of "my interviews" / "my doctors' interviews".
+struct Row {
+    id: i64,
+    month: String,
+    staff_id: String,
+    name: String,
+    level: String,
+    physician: String,
+    reason: &'static str,
+    reach_100_date: NaiveDate,
+    deadline: NaiveDate,
+    held_on: Option<NaiveDate>,
+    status: &'static str,
+    status_label: &'static str,
+}
+
+impl Row {
+    fn of(lang: Lang, month: YearMonth, l: InterviewLine) -> Row {
+        Row {
+            id: l.id,
+            month: month.to_string(),
+            staff_id: l.staff_id,
+            name: l.name,
+            level: l.level,
+            physician: l.physician_login.unwrap_or_else(|| "—".into()),
+            reason: reason_label(lang, &l.reason),
+            reach_100_date: l.reach_100_date,
+            deadline: l.deadline,
+            held_on: l.held_on,
+            status: l.status.code(),
+            status_label: status_label(lang, l.status.code()),
+        }
+    }
+}
+
+/// Something a manager has to do about one of their doctors.
+struct Action {
+    /// `precheck`, `overdue` or `measures`.
+    kind: &'static str,
+    staff_id: String,
+    name: String,
+    month: String,
+    detail: String,
+    href: String,
+}
+
+#[derive(Template)]
+#[template(path = "interviews.html")]
+struct ListPage {
+    ctx: PageCtx,
+    manager: bool,
+    /// The month shown; empty for a physician's "every month".
+    month: String,
+    previous: String,
+    next: String,
+    rows: Vec<Row>,
+    actions: Vec<Action>,
+}
+
+/// The doctors whose manager the viewer is.
+fn my_doctors(conn: &mut AnyConnection, viewer: &Viewer) -> Result<Vec<Doctor>, UiError> {
+    Ok(queries::all_doctors(conn)
+        .map_err(UiError::internal)?
+        .into_iter()
+        .filter(|d| policy::is_manager(viewer.who(), d.into()))
+        .collect())
+}
+
+/// The manager's "doctors needing action": a pre-check missing for the
+/// month (the doctor's actual figure is at the watch level, or an interview
+/// of the month is open — the A-level exception needs one), interviews past
+/// their deadline, and measures cases not recorded (any month).
+fn needing_action(
+    conn: &mut AnyConnection,
+    app: &App,
+    viewer: &Viewer,
+    month: YearMonth,
+    today: NaiveDate,
+) -> Result<Vec<Action>, UiError> {
+    let lang = viewer.lang;
+    let mine = my_doctors(conn, viewer)?;
+    let ids: Vec<i64> = mine.iter().map(|d| d.id).collect();
+    let mut actions = Vec::new();
+    if ids.is_empty() {
+        return Ok(actions);
+    }
+    let rules = &app.settings.rules;
+    let as_of = month.clamp(today);
+    let (_, rows) = load_rows_of(conn, Some(&ids), month, as_of, rules).map_err(UiError::internal)?;
+    let open = open_interviews_of(conn, &ids).map_err(UiError::internal)?;
+    let open_this_month: HashMap<i64, i64> = open
+        .iter()
+        .filter(|(i, _)| i.month == month.to_string())
+        .map(|(i, _)| (i.doctor_id, i.id))
+        .collect();
+    let empty = DoctorRows::default();
+    for d in &mine {
+        let m = line(d, &compute(rows.get(&d.id).unwrap_or(&empty), d, month, as_of, rules));
+        let interview = open_this_month.get(&d.id);
+        let due = precheck_due(m.overtime_holiday_minutes, rules.watch_minutes, interview.is_some());
+        if due && latest_precheck(conn, d.id, month).map_err(UiError::internal)?.is_none() {
+            actions.push(Action {
+                kind: "precheck",
+                staff_id: d.staff_id.clone(),
+                name: d.name.clone(),
+                month: month.to_string(),
+                detail: format!(
+                    "{} {}・{} {}",
+                    match lang {
+                        Lang::Ja => "実績",
+                        Lang::En => "actual",
+                    },
+                    format_hm(m.overtime_holiday_minutes),
+                    match lang {
+                        Lang::Ja => "月末見込み",
+                        Lang::En => "projected",
+                    },
+                    format_hm(m.projected_overtime_holiday_minutes)
+                ),
+                href: match interview {
+                    Some(id) => format!("/interviews/{id}#precheck"),
+                    None => format!("/prechecks/{}?month={month}", urlencode(&d.staff_id)),
+                },
+            });
+        }
+    }
+    for (i, d) in open {
+        if Status::of(i.deadline, i.held_on, today) == Status::Overdue {
+            actions.push(Action {
+                kind: "overdue",
+                staff_id: d.staff_id,
+                name: d.name,
+                detail: format!(
+                    "{} {}",
+                    match lang {
+                        Lang::Ja => "期限",
+                        Lang::En => "deadline",
+                    },
+                    i.deadline
+                ),
+                month: i.month,
+                href: format!("/interviews/{}", i.id),
+            });
+        }
+    }
+    let unrecorded = unrecorded_measures_of(conn, &ids).map_err(UiError::internal)?;
+    for (m, d) in unrecorded {
+        actions.push(Action {
+            kind: "measures",
+            staff_id: d.staff_id,
+            name: d.name,
+            detail: reason_label(lang, &m.reason).to_string(),
+            href: format!("/measures?month={}#measure-{}", m.month, m.id),
+            month: m.month,
+        });
+    }
+    Ok(actions)
+}
+
+fn list_page(
+    conn: &mut AnyConnection,
+    app: &App,
+    viewer: &Viewer,
+    month: Option<YearMonth>,
+) -> Result<ListPage, UiError> {
+    let today = app.settings.today();
+    let manager = viewer.role == Role::Manager;
+    // A manager works month by month; a physician sees every month unless
+    // one is asked for, so that nothing open is out of sight.
+    let month = if manager {
+        Some(month.unwrap_or_else(|| YearMonth::of(today)))
+    } else {
+        month
+    };
+    let months: Vec<YearMonth> = match month {
+        Some(m) => vec![m],
+        None => months_of_physician(conn, viewer.user.id)
+            .map_err(UiError::internal)?
+            .iter()
+            .filter_map(|m| YearMonth::parse(m))
+            .collect(),
+    };
+    let mut rows = Vec::new();
+    for m in months {
+        for l in records::list_interviews(conn, m, today).map_err(UiError::internal)? {
+            let whose = Whose {
+                staff_id: &l.staff_id,
+                manager_login: l.manager_login.as_deref(),
+            };
+            if policy::interview(viewer.who(), whose, l.physician_login.as_deref()) != Sight::None {
+                rows.push(Row::of(viewer.lang, m, l));
+            }
+        }
+    }
+    // Open ones first, the nearest deadline on top; then the held ones,
+    // the latest first.
+    rows.sort_by(|a, b| {
+        let (a_done, b_done) = (a.held_on.is_some(), b.held_on.is_some());
+        a_done.cmp(&b_done).then_with(|| {
+            if a_done {
+                b.held_on.cmp(&a.held_on)
+            } else {
+                a.deadline.cmp(&b.deadline)
+            }
+            .then_with(|| a.staff_id.cmp(&b.staff_id))
+        })
+    });
+    let actions = match (manager, month) {
+        (true, Some(m)) => needing_action(conn, app, viewer, m, today)?,
+        _ => Vec::new(),
+    };
+    Ok(ListPage {
+        ctx: viewer.ctx(app),
+        manager,
+        month: month.map(|m| m.to_string()).unwrap_or_default(),
+        previous: month.map(|m| m.previous().to_string()).unwrap_or_default(),
+        next: month.map(|m| m.next().to_string()).unwrap_or_default(),
+        rows,
+        actions,
+    })
+}
+
+/// Physicians: the interviews assigned to them. Managers: their doctors'
+/// interviews and what needs doing. HR and admin use the dashboard, doctors
+/// their own page.
+#[get("/interviews")]
+async fn interviews_page(
+    app: web::Data<App>,
+    viewer: Viewer,
+    q: web::Query<PageQuery>,
+) -> Result<HttpResponse, UiError> {
+    viewer.require(&[Role::Physician, Role::Manager])?;
+    let month = parse_month(&viewer, q.month.as_deref())?;
+    blocking(&app, move |c, app| {
+        Reply::page(StatusCode::OK, &list_page(c, app, &viewer, month)?)
+    })
+    .await
+}
+
+/// Registers the screens of this module.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(interviews_page)
+        .service(detail::interview_page)
+        .service(detail::interview_precheck)
+        .service(detail::interview_record)
+        .service(detail::interview_reassign)
+        .service(prechecks::precheck_form)
+        .service(prechecks::precheck_save)
+        .service(measures::measures_list)
+        .service(measures::measures_save)
+        .service(selfcheck::selfcheck_form)
+        .service(selfcheck::selfcheck_save);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rule_message_is_shown_in_the_pages_language() {
+        assert_eq!(
+            in_lang(Lang::Ja, "措置を一つ以上選んでください / choose at least one measure"),
+            "措置を一つ以上選んでください"
+        );
+        assert_eq!(
+            in_lang(Lang::En, "措置を一つ以上選んでください / choose at least one measure"),
+            "choose at least one measure"
+        );
+        assert_eq!(in_lang(Lang::En, "日本語だけ"), "日本語だけ");
+    }
+}

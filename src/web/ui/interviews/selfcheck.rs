@@ -1,0 +1,170 @@
+//! `GET|POST /me/selfcheck`: the doctor's fatigue self-check and sleep
+//! (rules §8), which prefill the manager's pre-check. The checklist and its
+//! scoring are [`crate::domain::fatigue`], the form's reading
+//! [`crate::domain::selfcheck`]; this page shows and stores them.
+
+use super::{blocking, choices, in_lang, Choice, PageQuery, Reply, SelfCheckView, SCORES, SYMPTOMS};
+use crate::accounts::Role;
+use crate::app::App;
+use crate::db::interviews::recent_self_checks;
+use crate::db::models::Doctor;
+use crate::db::{queries, AnyConnection};
+use crate::domain::fatigue;
+use crate::domain::selfcheck::read_selfcheck;
+use crate::domain::time::YearMonth;
+use crate::monitor::records;
+use crate::web::ui::{Lang, PageCtx, UiError, Viewer};
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpResponse};
+use askama::Template;
+use std::collections::HashMap;
+
+/// A radio answer of the checklist, as shown.
+struct ItemAnswer {
+    value: u32,
+    label: &'static str,
+    checked: bool,
+}
+
+/// A checklist item, as shown.
+struct Item {
+    /// The form field: `s1`–`s13`, `w1`–`w7`.
+    name: String,
+    label: &'static str,
+    answers: Vec<ItemAnswer>,
+}
+
+fn items(
+    lang: Lang,
+    prefix: &str,
+    list: &[(&'static str, &'static str, &'static [fatigue::Answer])],
+    form: &HashMap<String, String>,
+) -> Vec<Item> {
+    list.iter()
+        .enumerate()
+        .map(|(n, (ja, en, answers))| {
+            let name = format!("{prefix}{}", n + 1);
+            let picked = form.get(&name).map(String::as_str).unwrap_or("");
+            Item {
+                label: if lang == Lang::Ja { ja } else { en },
+                answers: answers
+                    .iter()
+                    .map(|(p, aja, aen)| ItemAnswer {
+                        value: *p,
+                        label: if lang == Lang::Ja { aja } else { aen },
+                        checked: picked == p.to_string(),
+                    })
+                    .collect(),
+                name,
+            }
+        })
+        .collect()
+}
+
+fn symptom_items() -> Vec<(&'static str, &'static str, &'static [fatigue::Answer])> {
+    fatigue::SYMPTOMS
+        .iter()
+        .map(|(ja, en)| (*ja, *en, fatigue::SYMPTOM_ANSWERS))
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "selfcheck.html")]
+struct SelfCheckPage {
+    ctx: PageCtx,
+    d: Doctor,
+    month: String,
+    symptom_items: Vec<Item>,
+    work_items: Vec<Item>,
+    symptoms: Vec<Choice>,
+    scores: Vec<Choice>,
+    sleep: String,
+    wish: String,
+    history: Vec<SelfCheckView>,
+    saved: bool,
+    error: Option<String>,
+}
+
+/// The doctor of the signed-in doctor account; 404 when the account names
+/// no known doctor.
+fn own_doctor(conn: &mut AnyConnection, viewer: &Viewer) -> Result<Doctor, UiError> {
+    let staff = viewer.user.staff_id.as_deref().ok_or(UiError::NotFound(viewer.lang))?;
+    queries::doctor_by_staff_id(conn, staff)
+        .map_err(UiError::internal)?
+        .ok_or(UiError::NotFound(viewer.lang))
+}
+
+fn selfcheck_page(
+    conn: &mut AnyConnection,
+    app: &App,
+    viewer: &Viewer,
+    d: Doctor,
+    form: &HashMap<String, String>,
+    saved: bool,
+    error: Option<String>,
+) -> Result<SelfCheckPage, UiError> {
+    let lang = viewer.lang;
+    let history = recent_self_checks(conn, d.id, 12).map_err(UiError::internal)?;
+    let field = |k: &str| form.get(k).cloned().unwrap_or_default();
+    Ok(SelfCheckPage {
+        ctx: viewer.ctx(app),
+        month: YearMonth::of(app.settings.today()).to_string(),
+        symptom_items: items(lang, "s", &symptom_items(), form),
+        work_items: items(lang, "w", &fatigue::WORK, form),
+        symptoms: choices(&SYMPTOMS, field("symptom").trim()),
+        scores: choices(&SCORES, field("score").trim()),
+        sleep: field("sleep"),
+        wish: field("wants_interview"),
+        history: history.into_iter().map(|s| SelfCheckView::of(lang, s)).collect(),
+        saved,
+        error,
+        d,
+    })
+}
+
+#[get("/me/selfcheck")]
+pub(super) async fn selfcheck_form(
+    app: web::Data<App>,
+    viewer: Viewer,
+    q: web::Query<PageQuery>,
+) -> Result<HttpResponse, UiError> {
+    viewer.require(&[Role::Doctor])?;
+    let saved = q.saved();
+    blocking(&app, move |c, app| {
+        let d = own_doctor(c, &viewer)?;
+        Reply::page(
+            StatusCode::OK,
+            &selfcheck_page(c, app, &viewer, d, &HashMap::new(), saved, None)?,
+        )
+    })
+    .await
+}
+
+#[post("/me/selfcheck")]
+pub(super) async fn selfcheck_save(
+    app: web::Data<App>,
+    viewer: Viewer,
+    form: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, UiError> {
+    viewer.require(&[Role::Doctor])?;
+    let form = form.into_inner();
+    viewer.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let now = app.now();
+    blocking(&app, move |c, app| {
+        let d = own_doctor(c, &viewer)?;
+        match read_selfcheck(&form) {
+            Ok(r) => {
+                records::record_selfcheck(c, &d, &r, now).map_err(UiError::internal)?;
+                Ok(Reply::Redirect("/me/selfcheck?saved=1".into()))
+            }
+            Err(msg) => {
+                let error = Some(in_lang(viewer.lang, msg));
+                Reply::page(
+                    StatusCode::BAD_REQUEST,
+                    &selfcheck_page(c, app, &viewer, d, &form, false, error)?,
+                )
+            }
+        }
+    })
+    .await
+}
