@@ -20,7 +20,7 @@ use crate::domain::interview::{
 };
 use crate::domain::selfcheck::SelfCheckResult;
 use crate::domain::time::YearMonth;
-use crate::report::monthly::{compute, load_rows, DoctorRows, ReportError};
+use crate::month::{compute_one, ReportError};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -199,18 +199,9 @@ pub fn record_precheck(
         ));
     }
     let previous = month.previous();
-    let (_, rows) = load_rows(conn, previous, previous.last_day(), &settings.rules)?;
-    let empty = DoctorRows::default();
-    let prev_minutes = compute(
-        rows.get(&doctor.id).unwrap_or(&empty),
-        doctor,
-        previous,
-        previous.last_day(),
-        &settings.rules,
-    )
-    .projection
-    .actual
-    .overtime_holiday_minutes;
+    // This doctor's rows only (month::compute_one), not the hospital's.
+    let (_, prev) = compute_one(conn, &settings.rules, doctor, previous, previous.last_day())?;
+    let prev_minutes = prev.projection.actual.overtime_holiday_minutes;
     let check = PreCheck {
         id: 0,
         doctor_id: doctor.id,
@@ -403,9 +394,7 @@ pub fn reassign(
         if let Some(ph) = dir.user(Some(chosen)) {
             if let Some(to) = ph.email.as_deref() {
                 let month = YearMonth::parse(&i.month).ok_or(RecordError::NotFound)?;
-                let (_, rows) = load_rows(conn, month, today, &settings.rules)?;
-                let empty = DoctorRows::default();
-                let c = compute(rows.get(&d.id).unwrap_or(&empty), &d, month, today, &settings.rules);
+                let (_, c) = compute_one(conn, &settings.rules, &d, month, today)?;
                 let mail =
                     mails::interview_assigned(&facts(settings, &d, &i.month, &c), to, &display_name(ph), i.deadline);
                 let topic = Topic {

@@ -43,7 +43,7 @@ use crate::domain::interview::{precheck_due, Status};
 use crate::domain::time::{format_hm, YearMonth};
 use crate::monitor::records::{self, InterviewLine, RecordError};
 use crate::policy::{self, Sight, Whose};
-use crate::report::monthly::{compute, line, load_rows_of, DoctorRows};
+use crate::month::{compute, line, load_rows_of, DoctorRows};
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, web, HttpResponse};
 use askama::Template;

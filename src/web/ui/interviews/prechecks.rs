@@ -16,7 +16,7 @@ use crate::domain::selfcheck::{parse_sleep, parse_wish, WISH_MISSING};
 use crate::domain::time::{format_hm, YearMonth};
 use crate::monitor::records::{self, PreCheckInput};
 use crate::policy;
-use crate::report::monthly::{compute, line, load_rows_of};
+use crate::month::{compute_one, line};
 use crate::web::ui::{urlencode, Lang, PageCtx, UiError, Viewer};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
@@ -182,11 +182,8 @@ fn precheck_page(
     let lang = viewer.lang;
     let rules = &app.settings.rules;
     let as_of = month.clamp(app.settings.today());
-    let (_, mut rows) = load_rows_of(conn, Some(&[d.id]), month, as_of, rules).map_err(UiError::internal)?;
-    let m = line(
-        &d,
-        &compute(&rows.remove(&d.id).unwrap_or_default(), &d, month, as_of, rules),
-    );
+    let (_, c) = compute_one(conn, rules, &d, month, as_of).map_err(UiError::internal)?;
+    let m = line(&d, &c);
     let interview = open_interview_of(conn, d.id, month).map_err(UiError::internal)?;
     let prechecks = prechecks_of(conn, d.id, month).map_err(UiError::internal)?;
     let selfs = self_checks_of(conn, d.id, &month.to_string()).map_err(UiError::internal)?;
