@@ -4,6 +4,7 @@
 use super::shift::Level;
 use super::time::{Minutes, YearMonth};
 use chrono::{Datelike, Duration, NaiveDate};
+use super::text::Label;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -121,6 +122,21 @@ impl Status {
             Status::Overdue => "overdue",
         }
     }
+
+    pub fn parse(code: &str) -> Option<Status> {
+        [Status::Scheduled, Status::Done, Status::Overdue]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+
+    /// The one label table of interview statuses (screens, mails, print).
+    pub fn label(self) -> Label {
+        match self {
+            Status::Scheduled => Label::new("予定", "scheduled"),
+            Status::Done => Label::new("実施済み", "done"),
+            Status::Overdue => Label::new("期限超過（未実施）", "overdue (not held)"),
+        }
+    }
 }
 
 impl fmt::Display for Status {
@@ -182,18 +198,114 @@ pub fn work_record_retention(month: YearMonth) -> NaiveDate {
     years_after(month.last_day(), WORK_RECORD_YEARS)
 }
 
-/// Interview reasons (the codes stored with an interview), in the order of
-/// strength.
+/// Why an interview was opened (the code stored with it), weakest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// The month is projected to reach 100 h (rules §8: before reaching it).
+    ProjectedOver100,
+    /// The month has reached 100 h.
+    Over100,
+}
+
+impl Reason {
+    pub const ALL: [Reason; 2] = [Reason::ProjectedOver100, Reason::Over100];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::ProjectedOver100 => "projected_over_100",
+            Reason::Over100 => "over_100",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// The one label table of interview reasons (screens, mails, print).
+    pub fn label(self) -> Label {
+        match self {
+            Reason::ProjectedOver100 => Label::new("100時間以上の見込み", "projected to reach 100 h"),
+            Reason::Over100 => Label::new("100時間以上", "100 h or more"),
+        }
+    }
+
+    /// The label of a stored code; an unknown code shows as "—".
+    pub fn label_of(code: &str) -> Label {
+        Reason::parse(code).map_or(Label::new("—", "—"), Reason::label)
+    }
+}
+
+/// Why a measures case (就業上の措置) was opened (the code stored with it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasureReason {
+    /// Over 155 h: the hours must be shortened (規則第70条).
+    #[serde(rename = "over_155")]
+    Over155,
+    /// After an interview, on the physician's opinion (規則第69条).
+    Interview,
+}
+
+impl MeasureReason {
+    pub const ALL: [MeasureReason; 2] = [MeasureReason::Over155, MeasureReason::Interview];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            MeasureReason::Over155 => "over_155",
+            MeasureReason::Interview => "interview",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<MeasureReason> {
+        MeasureReason::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// The one label table of measures reasons (screens, mails, print).
+    pub fn label(self) -> Label {
+        match self {
+            MeasureReason::Over155 => Label::new("155時間超（労働時間短縮の措置）", "over 155 h (hours must be shortened)"),
+            MeasureReason::Interview => Label::new("面接指導後の就業上の措置", "measures after the interview"),
+        }
+    }
+
+    /// The label of a stored code; an unknown code shows as "—".
+    pub fn label_of(code: &str) -> Label {
+        MeasureReason::parse(code).map_or(Label::new("—", "—"), MeasureReason::label)
+    }
+}
+
+/// The codes as stored (kept for the queries and the tests that name them).
 pub const PROJECTED_OVER_100: &str = "projected_over_100";
 pub const OVER_100: &str = "over_100";
-/// Measures reasons: over 155 h (hours must be shortened, 規則第70条), and
-/// after an interview's opinion.
 pub const MEASURES_OVER_155: &str = "over_155";
 pub const MEASURES_AFTER_INTERVIEW: &str = "interview";
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_code_reads_back_and_the_stored_constants_are_the_codes() {
+        for r in Reason::ALL {
+            assert_eq!(Reason::parse(r.code()), Some(r));
+        }
+        for r in MeasureReason::ALL {
+            assert_eq!(MeasureReason::parse(r.code()), Some(r));
+        }
+        for s in [Status::Scheduled, Status::Done, Status::Overdue] {
+            assert_eq!(Status::parse(s.code()), Some(s));
+        }
+        assert_eq!(
+            (Reason::Over100.code(), Reason::ProjectedOver100.code()),
+            (OVER_100, PROJECTED_OVER_100)
+        );
+        assert_eq!(
+            (MeasureReason::Over155.code(), MeasureReason::Interview.code()),
+            (MEASURES_OVER_155, MEASURES_AFTER_INTERVIEW)
+        );
+        assert_eq!(Reason::label_of("other").ja, "—");
+    }
 
     #[test]
     fn a_pre_check_is_due_from_the_watch_level_or_with_an_open_interview() {

@@ -14,6 +14,7 @@ pub mod projection;
 pub mod retention;
 pub mod selfcheck;
 pub mod shift;
+pub mod text;
 pub mod time;
 
 pub use hours::{DoctorRules, MonthFigures, RuleConfig};
