@@ -3,5 +3,6 @@
 pub mod cache;
 pub mod inspection;
 pub mod monthly;
+pub mod pack;
 
 pub use monthly::{monthly, DoctorMonth, MonthlyReport, ReportError};
