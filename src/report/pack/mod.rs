@@ -43,8 +43,9 @@ const MAX_PERIOD_DAYS: i64 = 366;
 // Query and scope.
 // ---------------------------------------------------------------------------
 
-/// The pack's parameters as given (all optional; read by hand so that a bad
-/// value is a Japanese 400 page, not the API's JSON error).
+/// The pack's parameters as given (all optional; read by hand, not by
+/// serde, so that each surface answers a bad value its own way: the screens
+/// a Japanese 400 page, the API its `bad_query` error).
 #[derive(Debug, Deserialize)]
 pub struct PackQuery {
     fy: Option<String>,
@@ -108,7 +109,7 @@ impl Params {
         format!("fy={}&from={}&to={}", self.fiscal_year, self.from, self.to)
     }
 
-    /// For file names: `2024-06-01_2024-06-30`.
+    /// For file names: `fy2024-2024-06-01_2024-06-30`.
     pub fn file_stem(&self) -> String {
         format!("fy{}-{}_{}", self.fiscal_year, self.from, self.to)
     }
@@ -230,4 +231,53 @@ pub fn load(conn: &mut AnyConnection, ctx: &Context, who: Who, params: Params, w
         checklist,
         documents,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn q(fy: Option<&str>, from: Option<&str>, to: Option<&str>) -> PackQuery {
+        PackQuery {
+            fy: fy.map(str::to_string),
+            from: from.map(str::to_string),
+            to: to.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn the_pack_defaults_to_this_fiscal_year_and_the_last_closed_month() {
+        let p = Params::read(&q(None, Some(" "), None), d("2024-07-22")).unwrap();
+        let want = Params {
+            fiscal_year: 2024,
+            from: d("2024-06-01"),
+            to: d("2024-06-30"),
+        };
+        assert_eq!(p, want);
+        assert_eq!(p.query(), "fy=2024&from=2024-06-01&to=2024-06-30");
+        assert_eq!(p.file_stem(), "fy2024-2024-06-01_2024-06-30");
+        let march = Params::read(&q(None, None, None), d("2025-03-10")).unwrap();
+        assert_eq!(
+            march.fiscal_year, 2024,
+            "March belongs to the fiscal year of the April before"
+        );
+    }
+
+    #[test]
+    fn a_bad_year_or_period_says_what_and_which_value() {
+        let today = d("2024-07-22");
+        let bad = |fy, from, to| Params::read(&q(fy, from, to), today).unwrap_err().0;
+        assert_eq!(bad(Some("2018"), None, None), "fy（年度: 2019〜）: 2018");
+        assert!(bad(None, Some("2024-6-1x"), None).starts_with("from（"));
+        assert_eq!(
+            bad(None, Some("2024-06-30"), Some("2024-06-01")),
+            "期間 / period: 2024-06-30 – 2024-06-01"
+        );
+        assert!(bad(None, Some("2024-01-01"), Some("2025-01-01")).starts_with("期間は1年以内"));
+        assert!(Params::read(&q(None, Some("2024-01-01"), Some("2024-12-31")), today).is_ok());
+    }
 }

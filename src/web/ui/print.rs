@@ -24,8 +24,7 @@
 
 use super::{html, PageCtx, UiError, Viewer};
 use crate::app::App;
-use crate::domain::time::YearMonth;
-use crate::monitor::mails::wareki;
+use crate::domain::time::{wareki, YearMonth};
 use crate::policy::Who;
 use crate::report::inspection::{date_both, fiscal_year_ja, last_12_months, month_both, Scope};
 use crate::report::pack::{self, tables, to_csv, workbook, Pack, PackError, PackQuery, Params, Table, Want, PARTS};
@@ -44,6 +43,7 @@ async fn print_css() -> HttpResponse {
         .body(PRINT_CSS)
 }
 
+/// The viewer as the access policy asks about them.
 fn who(viewer: &Viewer) -> Who<'_> {
     Who::of(viewer.role, &viewer.user)
 }
