@@ -7,11 +7,13 @@
 //! - [`doctor_month`]: one doctor's month, rows, last twelve months,
 //!   interviews and measures;
 //! - [`queue`]: the discrepancy (乖離) queue;
-//! - [`inspection`]: the inspector's print pack (rules §12).
+//! - [`inspection`]: the records and figures of the inspector's print pack
+//!   (rules §12), and [`pack`]: its parts as tables (HTML, CSV, xlsx, API).
 
 pub mod dashboard;
 pub mod doctor_month;
 pub mod inspection;
+pub mod pack;
 pub mod queue;
 
 /// The compute stage's former path, kept while other branches still name

@@ -3,15 +3,14 @@
 //! and the inspector's print pack.
 //!
 //! Every handler takes the bearer [`CurrentUser`] and answers with the data
-//! the matching screen renders, computed by the screen's own functions
-//! (`web::ui::*`, `ingest`, `discrepancies`, `report`), under the screen's
-//! role rule: no rule is written twice. The screens' access functions take a
-//! [`Viewer`]; [`viewer_of`] makes one of the token's user. Errors are the
-//! API's (`{"error","message","message_en"}`, docs/api.md).
+//! the matching screen renders: the same read models (`report::*`) and write
+//! functions (`ingest`, `discrepancies`), asked with the token's user as
+//! `policy::Who`, serialised through typed response structs. This module and
+//! the screens (`web::ui`) are siblings: neither uses the other. Errors are
+//! the API's (`{"error","message","message_en"}`, docs/api.md).
 
 use super::auth::CurrentUser;
 use super::interviews::{blocking, detail_json, measure_json, Visible};
-use super::ui::{self, Lang, UiError, Viewer};
 use super::{month_and_as_of, ApiError};
 use crate::accounts::Role;
 use crate::app::App;
@@ -20,8 +19,10 @@ use crate::discrepancies::{self, Resolution, ResolveError, ResolveRequest};
 use crate::domain::time::YearMonth;
 use crate::ingest::{self, ImportError, ImportKind, ImportRequest};
 use crate::domain::time::Minutes;
+use crate::policy::Who;
 use crate::report::dashboard::{Filter, Line, State};
 use crate::report::doctor_month::{DoctorMonthError, DoctorMonthView};
+use crate::report::pack;
 use crate::report::queue::QueueItem;
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
@@ -34,28 +35,6 @@ const HR: [Role; 2] = [Role::Admin, Role::Hr];
 const DASHBOARD: [Role; 3] = [Role::Admin, Role::Hr, Role::Manager];
 /// Past imports listed, as on the uploads screen.
 const RECENT_BATCHES: i64 = 50;
-
-/// The token's user as the screens' access functions take it.
-fn viewer_of(me: &CurrentUser) -> Viewer {
-    Viewer {
-        user: me.user.clone(),
-        role: me.role,
-        csrf: String::new(),
-        lang: Lang::Ja,
-        path: String::new(),
-    }
-}
-
-/// A screen's refusal as the API answers it.
-fn from_ui(e: UiError) -> ApiError {
-    match e {
-        UiError::SignIn(_) | UiError::Expired(_) => ApiError::unauthorized(),
-        UiError::Forbidden(_) => ApiError::forbidden("この操作の権限がありません / not allowed for this role"),
-        UiError::NotFound(_) => ApiError::not_found(),
-        UiError::BadRequest(_, m) => ApiError::bad_request("bad_query", &m, &m),
-        UiError::Internal(m) => ApiError::internal(m),
-    }
-}
 
 fn require(me: &CurrentUser, roles: &[Role]) -> Result<(), ApiError> {
     if roles.contains(&me.role) {
@@ -606,41 +585,79 @@ async fn dashboard(
 // ---------------------------------------------------------------------------
 // The inspector's print pack.
 
+/// One part of the print pack as the API answers it (fields in the order
+/// the API has always written them).
+#[derive(serde::Serialize)]
+struct InspectionPart {
+    columns: Vec<&'static str>,
+    key: &'static str,
+    keys: Vec<String>,
+    notes: Vec<String>,
+    rows: Vec<Vec<String>>,
+    title: String,
+}
+
+/// `GET /api/v1/inspection`'s answer.
+#[derive(serde::Serialize)]
+struct Inspection {
+    fiscal_year: i32,
+    from: NaiveDate,
+    health_data: bool,
+    parts: Vec<InspectionPart>,
+    /// `hospital` or `manager`.
+    scope: &'static str,
+    to: NaiveDate,
+}
+
 /// `GET /api/v1/inspection`: every part of the print pack as the tables the
-/// HTML, .xlsx and CSV forms are made of (`ui::print`), with its scope rule.
+/// HTML, .xlsx and CSV forms are made of (`report::pack`), with its scope rule.
 #[get("/api/v1/inspection")]
 async fn inspection(
     app: web::Data<App>,
     me: CurrentUser,
-    q: web::Query<ui::print::PackQuery>,
+    q: web::Query<pack::PackQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let viewer = viewer_of(&me);
-    ui::print::allowed(&viewer).map_err(from_ui)?;
-    let params = ui::print::Params::read(&q, &viewer, app.settings.today()).map_err(from_ui)?;
-    let pack = ui::print::load(&app, &viewer, params, ui::print::Want::ALL)
-        .await
-        .map_err(from_ui)?;
-    let parts: Vec<Value> = ui::print::tables(&pack)
-        .iter()
-        .map(|t| {
-            json!({
-                "key": t.key,
-                "title": t.title,
-                "notes": t.notes,
-                "columns": t.columns.iter().map(|c| c.header).collect::<Vec<_>>(),
-                "rows": t.rows,
-                "keys": t.keys,
-            })
+    if !pack::may_print(Who::of(me.role, &me.user)) {
+        return Err(ApiError::forbidden(
+            "この操作の権限がありません / not allowed for this role",
+        ));
+    }
+    let params = pack::Params::read(&q, app.settings.today())
+        .map_err(|pack::BadParams(m)| ApiError::bad_request("bad_query", &m, &m))?;
+    let ctx = pack::Context::new(&app.settings, app.now());
+    let (role, user) = (me.role, me.user.clone());
+    let loaded = blocking(&app, move |conn| {
+        pack::load(conn, &ctx, Who::of(role, &user), params, pack::Want::ALL).map_err(|e| match e {
+            pack::PackError::NotAllowed => {
+                ApiError::forbidden("この操作の権限がありません / not allowed for this role")
+            }
+            pack::PackError::Report(e) => ApiError::internal(e),
+        })
+    })
+    .await?;
+    let parts = pack::tables(&loaded)
+        .into_iter()
+        .map(|t| InspectionPart {
+            columns: t.columns.iter().map(|c| c.header).collect(),
+            key: t.key,
+            keys: t.keys,
+            notes: t.notes,
+            rows: t.rows,
+            title: t.title,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(json!({
-        "fiscal_year": params.fiscal_year,
-        "from": params.from,
-        "to": params.to,
-        "scope": if pack.scope.manager_login().is_some() { "manager" } else { "hospital" },
-        "health_data": pack.scope.health(),
-        "parts": parts,
-    })))
+    Ok(HttpResponse::Ok().json(Inspection {
+        fiscal_year: params.fiscal_year,
+        from: params.from,
+        health_data: loaded.scope.health(),
+        parts,
+        scope: if loaded.scope.manager_login().is_some() {
+            "manager"
+        } else {
+            "hospital"
+        },
+        to: params.to,
+    }))
 }
 
 // ---------------------------------------------------------------------------

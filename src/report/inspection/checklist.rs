@@ -1,0 +1,374 @@
+//! The prefecture's checklist 「病院立入検査重点項目」 (医師の働き方改革,
+//! rules §12) of a fiscal year, filled in from the data (規則第61条〜第71条):
+//! the counts and dates its items ask about. `checklist_rows.rs` words them
+//! as the printed form's lines.
+
+use super::dates::{as_of_for, fiscal_bounds, fiscal_months};
+use super::figures::month_lines;
+use super::records::{InterviewRecord, PreCheckRecord, Records};
+use super::scope::{scoped, Scope};
+use crate::db::models::Measure;
+use crate::db::schema::{import_batches, job_runs, pc_sessions, timecard_rows};
+use crate::db::{AnyConnection, MultiBackend};
+use crate::domain::hours::RuleConfig;
+use crate::domain::interview::{years_after, Status, HEALTH_RECORD_YEARS};
+use crate::domain::interview::{MEASURES_AFTER_INTERVIEW, MEASURES_OVER_155};
+use crate::domain::time::{midnight, YearMonth};
+use crate::report::monthly::ReportError;
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use std::collections::{BTreeSet, HashMap};
+
+/// Doctors expected at ≥ 100 h in a month (checklist 1.(4)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpectedCount {
+    pub month: YearMonth,
+    /// `None`: the month has not begun.
+    pub as_of: Option<NaiveDate>,
+    /// Doctors at or projected at ≥ 100 h as of `as_of`.
+    pub doctors: Option<usize>,
+    /// Doctors for whom an interview was opened in the month (each was
+    /// projected at ≥ 100 h on some day of it).
+    pub interviews_opened: usize,
+}
+
+/// Interview counts of a fiscal year (checklist 2.).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InterviewCounts {
+    pub total: usize,
+    /// Interviews whose month has a pre-check.
+    pub with_precheck: usize,
+    /// Pre-checks recording each of ア〜オ.
+    pub precheck_items: [usize; 5],
+    pub held: usize,
+    pub held_in_time: usize,
+    pub overdue: usize,
+    /// Held interviews recording each of ア〜エ.
+    pub checks: [usize; 4],
+    pub opinions: usize,
+    /// Held interviews kept at least five years from the interview.
+    pub kept_5_years: usize,
+    pub latest_held: Option<NaiveDate>,
+}
+
+/// An interview physician (面接指導実施医師) and their training.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhysicianLine {
+    pub login: String,
+    pub name: String,
+    pub trained_on: Option<NaiveDate>,
+    pub active: bool,
+    pub is_administrator: bool,
+    /// Interviews of the fiscal year (in scope) assigned to them.
+    pub interviews: usize,
+}
+
+/// Measures counts of a fiscal year (checklist 3. and 4.).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MeasureCounts {
+    pub total: usize,
+    pub recorded: usize,
+    pub shorter_hours: usize,
+    pub fewer_night_duties: usize,
+    pub other: usize,
+    pub other_texts: Vec<String>,
+    /// Recorded measures kept at least five years from their record.
+    pub kept_5_years: usize,
+}
+
+/// The checklist 「病院立入検査重点項目」 of a fiscal year, from the data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checklist {
+    pub fiscal_year: i32,
+    pub today: NaiveDate,
+    pub whole_hospital: bool,
+    pub doctors: usize,
+    /// Current timecard rows starting in the fiscal year.
+    pub timecard_rows: i64,
+    /// PC sessions logged on in the fiscal year.
+    pub pc_sessions: i64,
+    pub last_timecard_import: Option<NaiveDateTime>,
+    pub last_pclog_import: Option<NaiveDateTime>,
+    /// The oldest stored timecard row (kinmu never deletes them).
+    pub oldest_record: Option<NaiveDate>,
+    /// The closed months of the fiscal year and the day each was checked
+    /// by the monthly job (`None`: not checked).
+    pub monthly_checks: Vec<(YearMonth, Option<NaiveDate>)>,
+    /// Runs of the daily job in the fiscal year.
+    pub daily_runs: i64,
+    /// April, May and June.
+    pub expected_100: Vec<ExpectedCount>,
+    pub interviews: InterviewCounts,
+    pub physicians: Vec<PhysicianLine>,
+    pub measures: MeasureCounts,
+    pub over_155: MeasureCounts,
+}
+
+fn count_measures(cases: &[&Measure]) -> MeasureCounts {
+    let mut c = MeasureCounts {
+        total: cases.len(),
+        ..MeasureCounts::default()
+    };
+    for m in cases {
+        let Some(at) = m.recorded_at else { continue };
+        c.recorded += 1;
+        c.shorter_hours += usize::from(m.shorter_hours != 0);
+        c.fewer_night_duties += usize::from(m.fewer_night_duties != 0);
+        if m.other != 0 {
+            c.other += 1;
+            if let Some(t) = m.other_text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                if !c.other_texts.iter().any(|x| x == t) {
+                    c.other_texts.push(t.to_string());
+                }
+            }
+        }
+        if m.retention_until
+            .is_some_and(|u| u >= years_after(at.date(), HEALTH_RECORD_YEARS))
+        {
+            c.kept_5_years += 1;
+        }
+    }
+    c
+}
+
+/// Fills the checklist of `fiscal_year` from the data.
+pub fn checklist(
+    conn: &mut AnyConnection,
+    rules: &RuleConfig,
+    fiscal_year: i32,
+    today: NaiveDate,
+    scope: &Scope,
+) -> Result<Checklist, ReportError> {
+    let (doctors, ids) = scoped(conn, scope)?;
+    let in_scope: BTreeSet<i64> = doctors.iter().map(|d| d.id).collect();
+    let months = fiscal_months(fiscal_year);
+    // A year chrono cannot name has no months: an empty checklist.
+    let (fy_first, fy_last) = fiscal_bounds(fiscal_year).unwrap_or((today, today - Duration::days(1)));
+    let (from, to) = (midnight(fy_first), midnight(fy_last + Duration::days(1)));
+
+    // 1.(1) How working time is known: timecards and PC logs.
+    let mut q = timecard_rows::table
+        .filter(timecard_rows::superseded_at.is_null())
+        .filter(timecard_rows::start_at.ge(from))
+        .filter(timecard_rows::start_at.lt(to))
+        .into_boxed::<MultiBackend>();
+    if let Some(ids) = &ids {
+        q = q.filter(timecard_rows::doctor_id.eq_any(ids.clone()));
+    }
+    let timecard: i64 = q.count().get_result(conn)?;
+    let mut q = pc_sessions::table
+        .filter(pc_sessions::logon_at.ge(from))
+        .filter(pc_sessions::logon_at.lt(to))
+        .into_boxed::<MultiBackend>();
+    if let Some(ids) = &ids {
+        q = q.filter(pc_sessions::doctor_id.eq_any(ids.clone()));
+    }
+    let pc: i64 = q.count().get_result(conn)?;
+    let last_import = |conn: &mut AnyConnection, kind: &str| -> QueryResult<Option<NaiveDateTime>> {
+        import_batches::table
+            .filter(import_batches::kind.eq(kind))
+            .select(diesel::dsl::max(import_batches::imported_at))
+            .first(conn)
+    };
+    let last_timecard_import = last_import(conn, "timecard")?;
+    let last_pclog_import = last_import(conn, "pclog")?;
+
+    // 1.(2) Records kept three years: the oldest row still stored,
+    // superseded versions included.
+    let mut q = timecard_rows::table
+        .select(diesel::dsl::min(timecard_rows::start_at))
+        .into_boxed::<MultiBackend>();
+    if let Some(ids) = &ids {
+        q = q.filter(timecard_rows::doctor_id.eq_any(ids.clone()));
+    }
+    let oldest: Option<NaiveDateTime> = q.first(conn)?;
+
+    // 1.(3) The monthly check of each closed month.
+    let codes: Vec<String> = months.iter().map(ToString::to_string).collect();
+    let runs: Vec<(String, NaiveDateTime)> = job_runs::table
+        .filter(job_runs::job.eq("monthly"))
+        .filter(job_runs::month.eq_any(codes))
+        .select((job_runs::month, job_runs::finished_at))
+        .order(job_runs::finished_at)
+        .load(conn)?;
+    let monthly_checks = months
+        .iter()
+        .filter(|m| m.last_day() < today)
+        .map(|m| {
+            let code = m.to_string();
+            (*m, runs.iter().find(|(c, _)| *c == code).map(|(_, at)| at.date()))
+        })
+        .collect();
+    let daily_runs: i64 = job_runs::table
+        .filter(job_runs::job.eq("daily"))
+        .filter(job_runs::as_of.ge(fy_first))
+        .filter(job_runs::as_of.le(fy_last))
+        .count()
+        .get_result(conn)?;
+
+    // 2.–4. Interviews, pre-checks and measures of the fiscal year.
+    let records = Records::load(conn, &months)?;
+
+    // 1.(4) April, May and June.
+    let mut expected_100 = Vec::with_capacity(3);
+    for month in months.iter().take(3).copied() {
+        let code = month.to_string();
+        let opened = records
+            .interviews
+            .keys()
+            .filter(|(d, m)| *m == code && in_scope.contains(d))
+            .count();
+        let (as_of, count) = match as_of_for(month, today) {
+            Some(t) => {
+                let lines = month_lines(conn, rules, month, t, scope, ids.as_deref())?;
+                let n = lines.iter().filter(|l| l.m.over_100 || l.m.projected_over_100).count();
+                (Some(t), Some(n))
+            }
+            None => (None, None),
+        };
+        expected_100.push(ExpectedCount {
+            month,
+            as_of,
+            doctors: count,
+            interviews_opened: opened,
+        });
+    }
+
+    let mut ic = InterviewCounts::default();
+    let mut assigned: HashMap<i64, usize> = HashMap::new();
+    for ((doctor, month), i) in &records.interviews {
+        if !in_scope.contains(doctor) {
+            continue;
+        }
+        ic.total += 1;
+        if let Some(p) = i.physician_id {
+            *assigned.entry(p).or_default() += 1;
+        }
+        // Counts only: no health data is read out.
+        if let Some(p) = records
+            .prechecks
+            .get(&(*doctor, month.clone()))
+            .map(|p| PreCheckRecord::of(p, false))
+        {
+            ic.with_precheck += 1;
+            for (n, item) in ic.precheck_items.iter_mut().zip(p.items_recorded) {
+                *n += usize::from(item);
+            }
+        }
+        let r = InterviewRecord::of(i, &records.people, today, false);
+        match r.held_on {
+            Some(held) => {
+                ic.held += 1;
+                ic.held_in_time += usize::from(r.in_time());
+                for (n, item) in ic.checks.iter_mut().zip(r.checks_recorded) {
+                    *n += usize::from(item);
+                }
+                ic.opinions += usize::from(r.opinion_recorded);
+                if r.retention_until
+                    .is_some_and(|u| u >= years_after(held, HEALTH_RECORD_YEARS))
+                {
+                    ic.kept_5_years += 1;
+                }
+                ic.latest_held = ic.latest_held.max(Some(held));
+            }
+            None if r.status == Status::Overdue => ic.overdue += 1,
+            None => {}
+        }
+    }
+
+    let mut physicians: Vec<PhysicianLine> = records
+        .people
+        .values()
+        .filter(|u| u.role == crate::accounts::Role::Physician.code())
+        .map(|u| PhysicianLine {
+            login: u.login.clone(),
+            name: u.name.clone().unwrap_or_else(|| u.login.clone()),
+            trained_on: u.trained_on,
+            active: u.is_active(),
+            is_administrator: u.is_administrator != 0,
+            interviews: assigned.get(&u.id).copied().unwrap_or(0),
+        })
+        .filter(|p| p.active || p.interviews > 0)
+        .collect();
+    physicians.sort_by(|a, b| a.login.cmp(&b.login));
+
+    let cases: Vec<&Measure> = records
+        .measures
+        .iter()
+        .filter(|((d, _), _)| in_scope.contains(d))
+        .flat_map(|(_, ms)| ms.iter())
+        .collect();
+    let after_interview: Vec<&Measure> = cases
+        .iter()
+        .copied()
+        .filter(|m| m.reason == MEASURES_AFTER_INTERVIEW)
+        .collect();
+    let over_155: Vec<&Measure> = cases
+        .iter()
+        .copied()
+        .filter(|m| m.reason == MEASURES_OVER_155)
+        .collect();
+
+    Ok(Checklist {
+        fiscal_year,
+        today,
+        whole_hospital: scope.manager_login().is_none(),
+        doctors: doctors.len(),
+        timecard_rows: timecard,
+        pc_sessions: pc,
+        last_timecard_import,
+        last_pclog_import,
+        oldest_record: oldest.map(|t| t.date()),
+        monthly_checks,
+        daily_runs,
+        expected_100,
+        interviews: ic,
+        physicians,
+        measures: count_measures(&after_interview),
+        over_155: count_measures(&over_155),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::records::MeasureRecord;
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn measure(reason: &str, recorded: bool) -> Measure {
+        Measure {
+            id: 1,
+            doctor_id: 1,
+            month: "2024-06".into(),
+            reason: reason.into(),
+            interview_id: None,
+            shorter_hours: 1,
+            fewer_night_duties: 0,
+            other: 1,
+            other_text: Some(" 外来の削減 ".into()),
+            recorded_by: recorded.then(|| "boss".into()),
+            recorded_at: recorded.then(|| d("2024-07-01").and_hms_opt(9, 0, 0).unwrap()),
+            retention_until: recorded.then(|| d("2029-07-01")),
+            created_at: d("2024-06-20").and_hms_opt(5, 0, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn measures_are_named_in_the_checklists_words_and_counted_when_recorded() {
+        let done = MeasureRecord::of(&measure(MEASURES_OVER_155, true));
+        assert_eq!(done.taken_ja(), "労働時間の短縮、その他（外来の削減）");
+        assert_eq!(
+            MeasureRecord::of(&measure(MEASURES_OVER_155, false)).taken_ja(),
+            "未記録"
+        );
+        let a = measure(MEASURES_AFTER_INTERVIEW, true);
+        let b = measure(MEASURES_AFTER_INTERVIEW, false);
+        let c = count_measures(&[&a, &b]);
+        assert_eq!((c.total, c.recorded, c.shorter_hours, c.other), (2, 1, 1, 1));
+        assert_eq!(c.other_texts, vec!["外来の削減".to_string()]);
+        assert_eq!(c.kept_5_years, 1);
+    }
+}

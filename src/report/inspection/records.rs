@@ -1,0 +1,277 @@
+//! Interviews (面接指導, rules §8), the manager's pre-checks (事前確認) and
+//! measures cases (就業上の措置, §10) as the print pack shows them, read
+//! for some months at once; health data only where the [`Scope`] may see
+//! it, otherwise whether it was recorded.
+
+use super::scope::Scope;
+use crate::db::models::{Doctor, Interview, Measure, PreCheck, User};
+use crate::db::schema::{interviews, measures, prechecks, users};
+use crate::db::AnyConnection;
+use crate::domain::interview::Status;
+use crate::domain::time::YearMonth;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use std::collections::HashMap;
+
+/// A person named in the pack (the interview physician).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonRef {
+    pub login: String,
+    pub name: String,
+    pub trained_on: Option<NaiveDate>,
+}
+
+/// What the physician recorded (health data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterviewHealth {
+    pub check_work: String,
+    pub check_sleep: String,
+    pub check_fatigue: String,
+    pub check_mental_physical: String,
+    pub opinion: String,
+}
+
+/// An interview (面接指導) as the pack shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterviewRecord {
+    pub id: i64,
+    pub month: String,
+    pub reason: String,
+    pub reach_100_date: NaiveDate,
+    pub deadline: NaiveDate,
+    pub held_on: Option<NaiveDate>,
+    pub status: Status,
+    pub physician: Option<PersonRef>,
+    pub recorded_by: Option<String>,
+    pub recorded_at: Option<NaiveDateTime>,
+    pub retention_until: Option<NaiveDate>,
+    /// Which of the check items ア〜エ were recorded (work, sleep, fatigue,
+    /// other mental and physical state).
+    pub checks_recorded: [bool; 4],
+    pub opinion_recorded: bool,
+    /// The check items and the opinion, when the scope may see health data.
+    pub health: Option<InterviewHealth>,
+}
+
+fn filled(s: &Option<String>) -> bool {
+    s.as_deref().is_some_and(|t| !t.trim().is_empty())
+}
+
+impl InterviewRecord {
+    pub(super) fn of(i: &Interview, people: &HashMap<i64, User>, today: NaiveDate, health: bool) -> InterviewRecord {
+        let physician = i.physician_id.and_then(|p| people.get(&p)).map(|u| PersonRef {
+            login: u.login.clone(),
+            name: u.name.clone().unwrap_or_else(|| u.login.clone()),
+            trained_on: u.trained_on,
+        });
+        let text = |s: &Option<String>| s.clone().unwrap_or_default();
+        InterviewRecord {
+            id: i.id,
+            month: i.month.clone(),
+            reason: i.reason.clone(),
+            reach_100_date: i.reach_100_date,
+            deadline: i.deadline,
+            held_on: i.held_on,
+            status: Status::of(i.deadline, i.held_on, today),
+            physician,
+            recorded_by: i.recorded_by.clone(),
+            recorded_at: i.recorded_at,
+            retention_until: i.retention_until,
+            checks_recorded: [
+                filled(&i.check_work),
+                filled(&i.check_sleep),
+                filled(&i.check_fatigue),
+                filled(&i.check_mental_physical),
+            ],
+            opinion_recorded: filled(&i.opinion),
+            health: health.then(|| InterviewHealth {
+                check_work: text(&i.check_work),
+                check_sleep: text(&i.check_sleep),
+                check_fatigue: text(&i.check_fatigue),
+                check_mental_physical: text(&i.check_mental_physical),
+                opinion: text(&i.opinion),
+            }),
+        }
+    }
+
+    /// Held on or before its deadline (before reaching 100 h, or for the
+    /// A-level exception without delay after it).
+    pub fn in_time(&self) -> bool {
+        self.held_on.is_some_and(|d| d <= self.deadline)
+    }
+}
+
+/// The manager's latest pre-check (事前確認) of a doctor's month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreCheckRecord {
+    pub recorded_at: NaiveDateTime,
+    pub recorded_by: Option<String>,
+    /// Which of the items ア〜オ were recorded (work, sleep, fatigue, mental
+    /// and physical state, the wish to be interviewed).
+    pub items_recorded: [bool; 5],
+    /// The pre-check itself, when the scope may see health data.
+    pub facts: Option<PreCheck>,
+}
+
+impl PreCheckRecord {
+    pub(super) fn of(p: &PreCheck, health: bool) -> PreCheckRecord {
+        PreCheckRecord {
+            recorded_at: p.recorded_at,
+            recorded_by: p.recorded_by.clone(),
+            items_recorded: [
+                !p.work_status.trim().is_empty(),
+                // Sleep, fatigue and the wish are required fields of the form.
+                true,
+                !p.fatigue_symptom.trim().is_empty(),
+                !p.mental_physical.trim().is_empty(),
+                true,
+            ],
+            facts: health.then(|| p.clone()),
+        }
+    }
+}
+
+/// A measures case (就業上の措置) and what was recorded in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeasureRecord {
+    pub id: i64,
+    pub month: String,
+    pub reason: String,
+    pub shorter_hours: bool,
+    pub fewer_night_duties: bool,
+    pub other: bool,
+    pub other_text: Option<String>,
+    pub recorded_by: Option<String>,
+    pub recorded_at: Option<NaiveDateTime>,
+    pub retention_until: Option<NaiveDate>,
+}
+
+impl MeasureRecord {
+    pub(super) fn of(m: &Measure) -> MeasureRecord {
+        MeasureRecord {
+            id: m.id,
+            month: m.month.clone(),
+            reason: m.reason.clone(),
+            shorter_hours: m.shorter_hours != 0,
+            fewer_night_duties: m.fewer_night_duties != 0,
+            other: m.other != 0,
+            other_text: m.other_text.clone(),
+            recorded_by: m.recorded_by.clone(),
+            recorded_at: m.recorded_at,
+            retention_until: m.retention_until,
+        }
+    }
+
+    pub fn recorded(&self) -> bool {
+        self.recorded_at.is_some()
+    }
+
+    /// The measures taken, in the checklist's words, or 未記録.
+    pub fn taken_ja(&self) -> String {
+        if !self.recorded() {
+            return "未記録".into();
+        }
+        let mut parts = Vec::new();
+        if self.shorter_hours {
+            parts.push("労働時間の短縮".to_string());
+        }
+        if self.fewer_night_duties {
+            parts.push("宿直回数の減少".to_string());
+        }
+        if self.other {
+            parts.push(format!(
+                "その他（{}）",
+                self.other_text.as_deref().unwrap_or_default().trim()
+            ));
+        }
+        parts.join("、")
+    }
+}
+
+/// The interviews, latest pre-checks and measures of some months, and the
+/// people they name — read in four queries whatever the number of doctors.
+pub(super) struct Records {
+    pub(super) interviews: HashMap<(i64, String), Interview>,
+    pub(super) prechecks: HashMap<(i64, String), PreCheck>,
+    pub(super) measures: HashMap<(i64, String), Vec<Measure>>,
+    pub(super) people: HashMap<i64, User>,
+}
+
+impl Records {
+    pub(super) fn load(conn: &mut AnyConnection, months: &[YearMonth]) -> QueryResult<Records> {
+        let codes: Vec<String> = months.iter().map(ToString::to_string).collect();
+        let found: Vec<Interview> = interviews::table
+            .filter(interviews::month.eq_any(codes.clone()))
+            .order(interviews::id)
+            .select(Interview::as_select())
+            .load(conn)?;
+        let checks: Vec<PreCheck> = prechecks::table
+            .filter(prechecks::month.eq_any(codes.clone()))
+            .order(prechecks::id)
+            .select(PreCheck::as_select())
+            .load(conn)?;
+        let cases: Vec<Measure> = measures::table
+            .filter(measures::month.eq_any(codes))
+            .order(measures::id)
+            .select(Measure::as_select())
+            .load(conn)?;
+        let people: Vec<User> = users::table.select(User::as_select()).load(conn)?;
+        let mut measures_by: HashMap<(i64, String), Vec<Measure>> = HashMap::new();
+        for m in cases {
+            measures_by.entry((m.doctor_id, m.month.clone())).or_default().push(m);
+        }
+        Ok(Records {
+            interviews: found.into_iter().map(|i| ((i.doctor_id, i.month.clone()), i)).collect(),
+            // In id order, so the last one written is the one kept: the latest.
+            prechecks: checks
+                .into_iter()
+                .map(|p| ((p.doctor_id, p.month.clone()), p))
+                .collect(),
+            measures: measures_by,
+            people: people.into_iter().map(|u| (u.id, u)).collect(),
+        })
+    }
+
+    /// The login of the physician assigned to `d`'s interview of `month`.
+    fn physician_of(&self, d: &Doctor, month: &str) -> Option<&str> {
+        self.interviews
+            .get(&(d.id, month.to_string()))
+            .and_then(|i| i.physician_id)
+            .and_then(|p| self.people.get(&p))
+            .map(|u| u.login.as_str())
+    }
+
+    pub(super) fn interview(
+        &self,
+        d: &Doctor,
+        month: &str,
+        today: NaiveDate,
+        scope: &Scope,
+    ) -> Option<InterviewRecord> {
+        let health = scope.health_of(d, self.physician_of(d, month));
+        self.interviews
+            .get(&(d.id, month.to_string()))
+            .map(|i| InterviewRecord::of(i, &self.people, today, health))
+    }
+
+    /// The pre-check of a doctor-month is health data of that month's
+    /// interview (none open yet: of the doctor and their manager only).
+    pub(super) fn precheck(&self, d: &Doctor, month: &str, scope: &Scope) -> Option<PreCheckRecord> {
+        let health = scope.health_of(d, self.physician_of(d, month));
+        self.prechecks
+            .get(&(d.id, month.to_string()))
+            .map(|p| PreCheckRecord::of(p, health))
+    }
+
+    pub(super) fn measures(&self, doctor: i64, month: &str, reason: &str) -> Vec<MeasureRecord> {
+        self.measures
+            .get(&(doctor, month.to_string()))
+            .map(|ms| {
+                ms.iter()
+                    .filter(|m| m.reason == reason)
+                    .map(MeasureRecord::of)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}

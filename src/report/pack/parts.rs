@@ -1,0 +1,373 @@
+//! The print pack's parts (rules §12), in the pack's order: the list of
+//! doctors at ≥ 100 h and the checklist here, the five documents (ア)〜(オ)
+//! in `documents.rs`, and the cell texts they share.
+
+use super::documents::{measures_table, results_table, subjects_table, work_status_table, working_hours_table};
+use super::table::{add_wareki_month, col, group, num, Table};
+use super::Pack;
+use crate::domain::time::format_hm;
+use crate::report::inspection::{fiscal_year_ja, status_ja, InterviewRecord, MeasureRecord, PreCheckRecord};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
+
+/// The parts of the pack, in order: (CSV name, title of the index).
+pub const PARTS: [(&str, &str); 7] = [
+    (
+        "over100",
+        "時間外・休日労働が月100時間以上となった医師の一覧（直近12か月）",
+    ),
+    ("checklist", "病院立入検査重点項目「医師の働き方改革」点検表"),
+    ("a", "（ア）医師の勤務状況がわかる書類（タイムカード、PCの利用状況）"),
+    ("b", "（イ）労働時間が把握できる書類（勤務日、勤務時間）"),
+    ("c", "（ウ）面接指導対象医師の一覧表"),
+    ("d", "（エ）長時間労働医師面接指導結果及び意見書"),
+    ("e", "（オ）労働時間短縮のために必要な措置の内容の記録"),
+];
+
+pub(super) fn date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+pub(super) fn opt_date(d: Option<NaiveDate>) -> String {
+    d.map(date).unwrap_or_default()
+}
+
+pub(super) fn datetime(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub(super) fn weekday_ja(d: NaiveDate) -> &'static str {
+    match d.weekday() {
+        Weekday::Mon => "月",
+        Weekday::Tue => "火",
+        Weekday::Wed => "水",
+        Weekday::Thu => "木",
+        Weekday::Fri => "金",
+        Weekday::Sat => "土",
+        Weekday::Sun => "日",
+    }
+}
+
+/// A span of time on its start's day: `08:00–22:00`, `22:00–翌08:30`, or
+/// with the end's date when it is later still.
+pub(super) fn span(start: NaiveDateTime, end: NaiveDateTime) -> String {
+    let days = (end.date() - start.date()).num_days();
+    let end_text = match days {
+        0 => end.format("%H:%M").to_string(),
+        1 => format!("翌{}", end.format("%H:%M")),
+        _ => end.format("%m/%d %H:%M").to_string(),
+    };
+    format!("{}–{end_text}", start.format("%H:%M"))
+}
+
+pub(super) const WITHHELD: &str = "記録あり（健康情報のため省略）";
+
+pub(super) fn recorded(yes: bool) -> &'static str {
+    if yes {
+        "記録あり"
+    } else {
+        "未記録"
+    }
+}
+
+pub(super) fn physician(i: &InterviewRecord) -> String {
+    i.physician
+        .as_ref()
+        .map(|p| format!("{}（{}）", p.name, p.login))
+        .unwrap_or_else(|| "未定".into())
+}
+
+/// The pre-check as one cell of the list.
+fn precheck_text(p: Option<&PreCheckRecord>) -> String {
+    let Some(p) = p else {
+        return "なし".into();
+    };
+    let head = format!(
+        "{} 記録（{}）",
+        datetime(p.recorded_at),
+        p.recorded_by.as_deref().unwrap_or("—")
+    );
+    match &p.facts {
+        Some(f) => format!(
+            "{head}\nア 勤務: {}\nイ 睡眠: 平均 {}/日\nウ 疲労: 自覚症状 {}・疲労蓄積度 {}\nエ 心身: {}\nオ 面接指導の希望: {}",
+            f.work_status,
+            format_hm(i64::from(f.sleep_average_minutes)),
+            f.fatigue_symptom,
+            f.fatigue_score,
+            f.mental_physical,
+            if f.doctor_requests_interview != 0 {
+                "あり"
+            } else {
+                "なし"
+            }
+        ),
+        None => format!("{head}\n{WITHHELD}"),
+    }
+}
+
+fn measures_text(ms: &[MeasureRecord], none: &str) -> String {
+    if ms.is_empty() {
+        return none.to_string();
+    }
+    ms.iter()
+        .map(|m| match m.recorded_at {
+            Some(at) => format!("{}（{} 記録）", m.taken_ja(), date(at.date())),
+            None => "未記録".to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub(super) const HEALTH_NOTE: &str = "健康情報（事前確認・確認事項・意見の内容）は、医師本人・所属長・面接指導実施医師のみが閲覧できるため、この出力では記録の有無のみを示します。内容は所属長の出力に含まれます。";
+
+fn over100_table(pack: &Pack) -> Table {
+    let columns = vec![
+        col("年月", 8.0),
+        col("基準日", 11.0),
+        col("職員番号", 9.0),
+        col("氏名", 12.0),
+        col("診療科", 10.0),
+        col("水準", 6.0),
+        num("時間外・休日労働時間", 10.0),
+        num("時間外・休日労働（分）", 10.0),
+        col("155時間超", 9.0),
+        col("面接指導の状況", 12.0),
+        col("面接指導期限", 11.0),
+        col("面接指導実施日", 11.0),
+        col("面接指導実施医師", 16.0),
+        col("事前確認", 36.0),
+        col("意見", 36.0),
+        col("就業上の措置", 28.0),
+        col("155時間超の措置", 28.0),
+    ];
+    let groups = vec![
+        group("年月\n基準日", &[0, 1], 11),
+        group("職員番号\n氏名", &[2, 3], 10),
+        group("診療科\n水準", &[4, 5], 8),
+        group("時間外・休日労働", &[6, 8], 8),
+        group("面接指導\n実施日／医師", &[11, 12], 11),
+        group("期限\n状況", &[10, 9], 9),
+        group("事前確認", &[13], 13),
+        group("意見", &[14], 11),
+        group("就業上の措置", &[15], 10),
+        group("155時間超の措置", &[16], 9),
+    ];
+    let mut rows = Vec::new();
+    let mut keys = Vec::new();
+    for l in &pack.over100 {
+        let i = l.interview.as_ref();
+        let opinion = match i {
+            None => "—".to_string(),
+            Some(i) if i.held_on.is_none() => "—（面接指導前）".to_string(),
+            Some(i) if !i.opinion_recorded => "未記録".to_string(),
+            Some(i) => match &i.health {
+                Some(h) => h.opinion.clone(),
+                None => WITHHELD.to_string(),
+            },
+        };
+        let held = i.is_some_and(|i| i.held_on.is_some());
+        rows.push(vec![
+            l.month.to_string(),
+            date(l.as_of),
+            l.staff_id.clone(),
+            l.name.clone(),
+            l.department.clone().unwrap_or_default(),
+            l.level.clone(),
+            format_hm(l.minutes),
+            l.minutes.to_string(),
+            if l.over_155 {
+                "155時間超".into()
+            } else {
+                String::new()
+            },
+            i.map(|i| status_ja(i.status).to_string())
+                .unwrap_or_else(|| "面接指導の記録なし".into()),
+            i.map(|i| date(i.deadline)).unwrap_or_default(),
+            i.and_then(|i| i.held_on).map(date).unwrap_or_default(),
+            i.map(physician).unwrap_or_default(),
+            precheck_text(l.precheck.as_ref()),
+            opinion,
+            measures_text(&l.measures, if held { "措置の記録なし" } else { "—" }),
+            if l.over_155 || !l.over_155_measures.is_empty() {
+                measures_text(&l.over_155_measures, "措置の記録なし")
+            } else {
+                "—".into()
+            },
+        ]);
+        keys.push(format!("{} {} {}", l.month, l.staff_id, l.minutes));
+    }
+    let mut notes = vec![
+        "時間外・休日労働時間は月次報告と同じ規則による集計です（締まった月は月末時点、当月は本日時点）。".to_string(),
+    ];
+    if !pack.scope.health() {
+        notes.push(HEALTH_NOTE.into());
+    }
+    Table {
+        key: "over100",
+        sheet: "一覧（100時間以上）",
+        title: PARTS[0].1.to_string(),
+        notes,
+        columns,
+        groups,
+        rows,
+        keys,
+    }
+}
+
+fn checklist_table(pack: &Pack) -> Table {
+    let columns = vec![
+        col("番号", 7.0),
+        col("項目", 60.0),
+        col("確認", 6.0),
+        col("記入内容", 50.0),
+        col("根拠（kinmu の記録）", 50.0),
+    ];
+    let groups = vec![
+        group("番号", &[0], 6),
+        group("項目", &[1], 35),
+        group("確認", &[2], 5),
+        group("記入内容", &[3], 30),
+        group("根拠（kinmu の記録）", &[4], 24),
+    ];
+    let mut rows = Vec::new();
+    let mut keys = Vec::new();
+    let mut notes = Vec::new();
+    if let Some(c) = &pack.checklist {
+        for (n, r) in c.rows().into_iter().enumerate() {
+            keys.push(format!("{} {n}", r.number));
+            rows.push(vec![
+                r.number.to_string(),
+                r.item,
+                r.mark.to_string(),
+                r.answer,
+                r.basis,
+            ]);
+        }
+        notes.push(format!(
+            "{}（{}年4月〜{}年3月）、{}。☑ 記録で確認できる　□ 記録で確認できない　— 該当なし・数値",
+            fiscal_year_ja(c.fiscal_year),
+            c.fiscal_year,
+            c.fiscal_year + 1,
+            if c.whole_hospital {
+                "病院全体"
+            } else {
+                "所属長の担当医師のみ"
+            }
+        ));
+    }
+    let fy = pack
+        .checklist
+        .as_ref()
+        .map(|c| c.fiscal_year)
+        .unwrap_or(pack.params.fiscal_year);
+    Table {
+        key: "checklist",
+        sheet: "点検表",
+        title: format!("{} 病院立入検査重点項目「医師の働き方改革」点検表", fiscal_year_ja(fy)),
+        notes,
+        columns,
+        groups,
+        rows,
+        keys,
+    }
+}
+
+/// The parts that were loaded, in the pack's order.
+pub fn tables(pack: &Pack) -> Vec<Table> {
+    let mut out = Vec::with_capacity(PARTS.len());
+    if pack.want.over100 {
+        out.push(add_wareki_month(over100_table(pack)));
+    }
+    if pack.checklist.is_some() {
+        out.push(checklist_table(pack));
+    }
+    if let Some(d) = &pack.documents {
+        out.push(work_status_table(d));
+        out.push(add_wareki_month(working_hours_table(d)));
+        out.push(add_wareki_month(subjects_table(d)));
+        out.push(add_wareki_month(results_table(d, pack.scope.health())));
+        out.push(add_wareki_month(measures_table(d)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Params, Want};
+    use super::*;
+    use crate::report::inspection::{Documents, Scope};
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn t(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn spans_name_the_next_day_and_later_days() {
+        assert_eq!(span(t("2024-06-03 08:00"), t("2024-06-03 22:00")), "08:00–22:00");
+        assert_eq!(span(t("2024-06-03 22:00"), t("2024-06-04 08:30")), "22:00–翌08:30");
+        assert_eq!(span(t("2024-06-03 22:00"), t("2024-06-05 08:30")), "22:00–06/05 08:30");
+        assert_eq!(weekday_ja(d("2024-07-22")), "月");
+    }
+
+    /// Every part of an empty pack, as built for the pages.
+    fn empty_tables() -> Vec<Table> {
+        let pack = Pack {
+            want: Want::ALL,
+            params: Params {
+                fiscal_year: 2024,
+                from: d("2024-06-01"),
+                to: d("2024-06-30"),
+            },
+            scope: Scope::hospital(),
+            hospital: "テスト病院".into(),
+            today: d("2024-07-22"),
+            generated: t("2024-07-22 09:00"),
+            over100: vec![],
+            checklist: None,
+            documents: Some(Documents {
+                from: d("2024-06-01"),
+                to: d("2024-06-30"),
+                work_status: vec![],
+                working_hours: vec![],
+                subjects: vec![],
+                results: vec![],
+                measures: vec![],
+            }),
+        };
+        let mut all = tables(&pack);
+        all.insert(1, checklist_table(&pack));
+        all
+    }
+
+    #[test]
+    fn every_part_fills_the_page_width_exactly_and_names_each_column_once() {
+        let all = empty_tables();
+        assert_eq!(
+            all.iter().map(|t| t.key).collect::<Vec<_>>(),
+            PARTS.iter().map(|(k, _)| *k).collect::<Vec<_>>()
+        );
+        for t in &all {
+            let total: u32 = t.groups.iter().map(|g| g.percent).sum();
+            assert_eq!(total, 100, "{}", t.key);
+            assert!(
+                t.groups.iter().flat_map(|g| &g.columns).all(|&i| i < t.columns.len()),
+                "{}",
+                t.key
+            );
+            let mut headers: Vec<&str> = t.columns.iter().map(|c| c.header).collect();
+            headers.sort_unstable();
+            headers.dedup();
+            assert_eq!(headers.len(), t.columns.len(), "{}: a header twice", t.key);
+            assert!(t.sheet.chars().count() <= 31 && !t.sheet.contains(['[', ']', ':', '*', '?', '/', '\\']));
+        }
+        assert_eq!(all[0].columns[1].header, "年月（和暦）");
+        assert_eq!(
+            all[0].groups[0].columns,
+            vec![0, 1, 2],
+            "month, 和暦 and as-of in one cell"
+        );
+    }
+}
