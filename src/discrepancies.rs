@@ -33,6 +33,7 @@ use crate::db::schema::{discrepancy_resolutions, doctors};
 use crate::db::{queries, write_transaction, AnyConnection, DbError};
 use crate::domain::discrepancy::{uncovered, PcSession, Uncovered};
 use crate::domain::shift::{Kind, Shift};
+use crate::domain::text::Label;
 use crate::domain::time::{midnight, Minutes, YearMonth};
 use crate::domain::RuleConfig;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
@@ -73,20 +74,21 @@ impl Resolution {
         }
     }
 
-    pub fn label_ja(self) -> &'static str {
+    /// The one label table of resolutions (screens, access log, print).
+    pub fn label(self) -> Label {
         match self {
-            Resolution::Work => "勤務",
-            Resolution::SelfStudy => "自己研鑽",
-            Resolution::NotWork => "勤務外",
+            Resolution::Work => Label::new("労働時間", "work"),
+            Resolution::SelfStudy => Label::new("自己研鑽", "self-study"),
+            Resolution::NotWork => Label::new("労働時間外", "not work"),
         }
     }
 
+    pub fn label_ja(self) -> &'static str {
+        self.label().ja
+    }
+
     pub fn label_en(self) -> &'static str {
-        match self {
-            Resolution::Work => "work",
-            Resolution::SelfStudy => "self-study",
-            Resolution::NotWork => "not work",
-        }
+        self.label().en
     }
 
     /// The kind of the rows this resolution adds, if any.

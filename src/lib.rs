@@ -46,7 +46,15 @@ pub const LAYERS: &[&[&str]] = &[
     &["db"],
     // What rests on storage alone, and the compute stage (the month of one
     // doctor or all, and its cache).
-    &["audit", "accounts", "policy", "records", "backup", "rate_limit", "month"],
+    &[
+        "audit",
+        "accounts",
+        "policy",
+        "records",
+        "backup",
+        "rate_limit",
+        "month",
+    ],
     // Read models, imports and discrepancies.
     &["report", "discrepancies", "ingest"],
     // Interviews, mails and jobs.

@@ -151,10 +151,7 @@ pub fn interviews_of_month(conn: &mut AnyConnection, month: &str) -> QueryResult
 
 /// A doctor's interviews, newest month first, each with the login of its
 /// physician (if one is assigned).
-pub fn interviews_of_doctor(
-    conn: &mut AnyConnection,
-    doctor_id: i64,
-) -> QueryResult<Vec<(Interview, Option<String>)>> {
+pub fn interviews_of_doctor(conn: &mut AnyConnection, doctor_id: i64) -> QueryResult<Vec<(Interview, Option<String>)>> {
     let found: Vec<Interview> = interviews::table
         .filter(interviews::doctor_id.eq(doctor_id))
         .order(interviews::month.desc())

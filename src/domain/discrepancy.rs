@@ -89,12 +89,20 @@ pub fn uncovered(sessions: &[PcSession], timecard: &[Shift]) -> Vec<Uncovered> {
         let first = covered.partition_point(|(_, end)| *end <= on);
         for &(start, end) in covered[first..].iter().take_while(|(start, _)| *start < off) {
             if start > from {
-                out.push(Uncovered { day, start: from, end: start });
+                out.push(Uncovered {
+                    day,
+                    start: from,
+                    end: start,
+                });
             }
             from = from.max(end);
         }
         if from < off {
-            out.push(Uncovered { day, start: from, end: off });
+            out.push(Uncovered {
+                day,
+                start: from,
+                end: off,
+            });
         }
     }
     out

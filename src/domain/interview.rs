@@ -2,9 +2,9 @@
 //! may be the interview physician, and retention (rules §8, §10).
 
 use super::shift::Level;
+use super::text::Label;
 use super::time::{Minutes, YearMonth};
 use chrono::{Datelike, Duration, NaiveDate};
-use super::text::Label;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -264,7 +264,10 @@ impl MeasureReason {
     /// The one label table of measures reasons (screens, mails, print).
     pub fn label(self) -> Label {
         match self {
-            MeasureReason::Over155 => Label::new("155時間超（労働時間短縮の措置）", "over 155 h (hours must be shortened)"),
+            MeasureReason::Over155 => Label::new(
+                "155時間超（労働時間短縮の措置）",
+                "over 155 h (hours must be shortened)",
+            ),
             MeasureReason::Interview => Label::new("面接指導後の就業上の措置", "measures after the interview"),
         }
     }
@@ -275,18 +278,12 @@ impl MeasureReason {
     }
 }
 
-/// The codes as stored (kept for the queries and the tests that name them).
-pub const PROJECTED_OVER_100: &str = "projected_over_100";
-pub const OVER_100: &str = "over_100";
-pub const MEASURES_OVER_155: &str = "over_155";
-pub const MEASURES_AFTER_INTERVIEW: &str = "interview";
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn every_code_reads_back_and_the_stored_constants_are_the_codes() {
+    fn every_code_reads_back_and_is_the_code_stored() {
         for r in Reason::ALL {
             assert_eq!(Reason::parse(r.code()), Some(r));
         }
@@ -296,13 +293,14 @@ mod tests {
         for s in [Status::Scheduled, Status::Done, Status::Overdue] {
             assert_eq!(Status::parse(s.code()), Some(s));
         }
+        // The codes as stored in the database.
         assert_eq!(
             (Reason::Over100.code(), Reason::ProjectedOver100.code()),
-            (OVER_100, PROJECTED_OVER_100)
+            ("over_100", "projected_over_100")
         );
         assert_eq!(
             (MeasureReason::Over155.code(), MeasureReason::Interview.code()),
-            (MEASURES_OVER_155, MEASURES_AFTER_INTERVIEW)
+            ("over_155", "interview")
         );
         assert_eq!(Reason::label_of("other").ja, "—");
     }

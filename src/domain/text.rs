@@ -70,9 +70,15 @@ mod tests {
     #[test]
     fn a_pair_splits_at_its_last_separator_and_prints_back_the_same() {
         let m = Message::from_pair("期間は1年以内 / 2024 / at most a year");
-        assert_eq!((m.ja.as_str(), m.en.as_str()), ("期間は1年以内 / 2024", "at most a year"));
+        assert_eq!(
+            (m.ja.as_str(), m.en.as_str()),
+            ("期間は1年以内 / 2024", "at most a year")
+        );
         assert_eq!(m.to_string(), "期間は1年以内 / 2024 / at most a year");
         let one = Message::from_pair("D01");
-        assert_eq!((one.ja.as_str(), one.en.as_str(), one.to_string()), ("D01", "D01", "D01".into()));
+        assert_eq!(
+            (one.ja.as_str(), one.en.as_str(), one.to_string()),
+            ("D01", "D01", "D01".into())
+        );
     }
 }

@@ -17,7 +17,7 @@ use crate::db::interviews::latest_precheck;
 use crate::db::models::{Doctor, NewInterview, NewMeasure, PreCheck};
 use crate::db::schema::{interviews, job_runs, measures};
 use crate::db::{write_transaction, AnyConnection};
-use crate::domain::interview::{choose_physician, deadline, precheck_due, Status};
+use crate::domain::interview::{choose_physician, deadline, precheck_due, MeasureReason, Reason, Status};
 use crate::domain::time::YearMonth;
 use crate::report::monthly::{compute, load_rows, DoctorComputation, DoctorRows, ReportError};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -35,8 +35,6 @@ pub struct DailySummary {
     pub alerts_failed: usize,
     pub measures_opened: usize,
 }
-
-pub use crate::domain::interview::{MEASURES_AFTER_INTERVIEW, MEASURES_OVER_155, OVER_100, PROJECTED_OVER_100};
 
 /// Runs the daily job once as of `as_of`.
 pub fn run(
@@ -94,7 +92,11 @@ pub fn run(
             let mut opened = false;
             let needs_interview = p.flags.projected_over_100 || p.flags.over_100;
             if let (true, Some(reach)) = (needs_interview, p.reach_100_date) {
-                let reason = if p.flags.over_100 { OVER_100 } else { PROJECTED_OVER_100 };
+                let reason = if p.flags.over_100 {
+                    Reason::Over100.code()
+                } else {
+                    Reason::ProjectedOver100.code()
+                };
                 // A pre-check recorded before the interview opened may
                 // already allow the A-level exception.
                 let precheck = latest_precheck(conn, d.id, month)?;
@@ -181,7 +183,7 @@ pub fn run(
                                     interviews::reason.eq(reason),
                                 ))
                                 .execute(conn)?;
-                        } else if reason == OVER_100 && i.reason != OVER_100 {
+                        } else if reason == Reason::Over100.code() && i.reason != Reason::Over100.code() {
                             diesel::update(interviews::table.find(i.id))
                                 .set(interviews::reason.eq(reason))
                                 .execute(conn)?;
@@ -220,13 +222,13 @@ pub fn run(
             if p.flags.projected_over_155 || p.flags.over_155 {
                 if !open_measures
                     .iter()
-                    .any(|(doc, r)| *doc == d.id && r == MEASURES_OVER_155)
+                    .any(|(doc, r)| *doc == d.id && r == MeasureReason::Over155.code())
                 {
                     diesel::insert_into(measures::table)
                         .values(&NewMeasure {
                             doctor_id: d.id,
                             month: month_code.clone(),
-                            reason: MEASURES_OVER_155.into(),
+                            reason: MeasureReason::Over155.code().into(),
                             interview_id: existing.get(&d.id).map(|i| i.id),
                             created_at: now,
                         })

@@ -15,8 +15,7 @@ use crate::db::models::{Doctor, Interview, Measure, NewMeasure, NewSelfCheck, Pr
 use crate::db::schema::{doctors, interviews, measures, prechecks, users};
 use crate::db::{write_transaction, AnyConnection, DbError};
 use crate::domain::interview::{
-    choose_physician, deadline, health_record_retention, Physician, Status, Symptom, MEASURES_AFTER_INTERVIEW,
-    MEASURES_OVER_155,
+    choose_physician, deadline, health_record_retention, MeasureReason, Physician, Status, Symptom,
 };
 use crate::domain::selfcheck::SelfCheckResult;
 use crate::domain::time::YearMonth;
@@ -346,7 +345,7 @@ pub fn record_interview(
         let exists: i64 = measures::table
             .filter(measures::doctor_id.eq(i.doctor_id))
             .filter(measures::month.eq(&i.month))
-            .filter(measures::reason.eq(MEASURES_AFTER_INTERVIEW))
+            .filter(measures::reason.eq(MeasureReason::Interview.code()))
             .count()
             .get_result(conn)?;
         if exists == 0 {
@@ -354,7 +353,7 @@ pub fn record_interview(
                 .values(&NewMeasure {
                     doctor_id: i.doctor_id,
                     month: i.month.clone(),
-                    reason: MEASURES_AFTER_INTERVIEW.into(),
+                    reason: MeasureReason::Interview.code().into(),
                     interview_id: Some(i.id),
                     created_at: now,
                 })
@@ -449,7 +448,7 @@ pub fn record_measures(
         }
         let any = input.shorter_hours || input.fewer_night_duties || input.other;
         let shortens = input.shorter_hours || input.fewer_night_duties;
-        if m.reason == MEASURES_OVER_155 && !shortens {
+        if m.reason == MeasureReason::Over155.code() && !shortens {
             return Err(RecordError::Invalid(
                 "155時間超のため労働時間を短縮する措置（時間短縮または当直の削減）が必要です / over 155 h a measure that shortens working hours (shorter hours or fewer night duties) is required".into(),
             ));

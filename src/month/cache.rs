@@ -48,7 +48,8 @@ impl ReportCache {
         rules: &RuleConfig,
     ) -> Result<Cached, ReportError> {
         let as_of = month.clamp(as_of);
-        let version = || -> Result<i64, ReportError> { Ok(db::data_version(&mut *pool.get().map_err(DbError::from)?)?) };
+        let version =
+            || -> Result<i64, ReportError> { Ok(db::data_version(&mut *pool.get().map_err(DbError::from)?)?) };
         if let Some(hit) = self.get(month, as_of, version()?) {
             return Ok(hit);
         }

@@ -98,7 +98,6 @@ pub const CSV_COLUMNS: [&str; 19] = [
     "open_discrepancies",
 ];
 
-
 /// One doctor's computed month, with the details screens need.
 #[derive(Debug, Clone)]
 pub struct DoctorComputation {

@@ -92,4 +92,3 @@ pub fn load_rows_of(
     }
     Ok((doctors, rows))
 }
-

@@ -16,9 +16,9 @@ use crate::accounts::Role;
 use crate::app::App;
 use crate::db::queries;
 use crate::discrepancies::{self, Resolution, ResolveError, ResolveRequest};
+use crate::domain::time::Minutes;
 use crate::domain::time::YearMonth;
 use crate::ingest::{self, ImportError, ImportKind, ImportRequest};
-use crate::domain::time::Minutes;
 use crate::policy::Who;
 use crate::report::dashboard::{Filter, Line, State};
 use crate::report::doctor_month::{DoctorMonthError, DoctorMonthView};
@@ -40,7 +40,9 @@ fn require(me: &CurrentUser, roles: &[Role]) -> Result<(), ApiError> {
     if roles.contains(&me.role) {
         Ok(())
     } else {
-        Err(ApiError::forbidden("この操作の権限がありません / not allowed for this role"))
+        Err(ApiError::forbidden(
+            "この操作の権限がありません / not allowed for this role",
+        ))
     }
 }
 
@@ -518,12 +520,10 @@ async fn doctor_month(
     let (rules, today) = (app.settings.rules.clone(), app.settings.today());
     let v = blocking(&app, move |c| {
         let who = crate::policy::Who::of(me.role, &me.user);
-        crate::report::doctor_month::doctor_month(c, &rules, who, &staff_id, month, as_of, today).map_err(
-            |e| match e {
-                DoctorMonthError::NotFound => ApiError::not_found(),
-                other => ApiError::internal(other),
-            },
-        )
+        crate::report::doctor_month::doctor_month(c, &rules, who, &staff_id, month, as_of, today).map_err(|e| match e {
+            DoctorMonthError::NotFound => ApiError::not_found(),
+            other => ApiError::internal(other),
+        })
     })
     .await?;
     Ok(HttpResponse::Ok().json(DoctorMonthOut::of(v, today)))
@@ -570,8 +570,8 @@ async fn dashboard(
             .report(&a.pool, month, as_of, &a.settings.rules)
             .map_err(ApiError::internal)?;
         let who = crate::policy::Who::of(me.role, &me.user);
-        let board = crate::report::dashboard::dashboard(c, &cached.report, who, &filter, today)
-            .map_err(ApiError::internal)?;
+        let board =
+            crate::report::dashboard::dashboard(c, &cached.report, who, &filter, today).map_err(ApiError::internal)?;
         Ok(DashboardOut {
             month: cached.report.month.clone(),
             as_of: cached.report.as_of,

@@ -54,6 +54,10 @@ fn the_report_the_queue_and_a_work_resolution_count_simultaneous_pc_use_once() {
         let after = db.report("2024-06", "2024-06-30");
         let (b, a) = (doctor(&before, "X1"), doctor(&after, "X1"));
         assert_eq!(a.open_discrepancies, 0);
-        assert_eq!(a.total_work_minutes - b.total_work_minutes, 105, "the day's work grew by what was shown");
+        assert_eq!(
+            a.total_work_minutes - b.total_work_minutes,
+            105,
+            "the day's work grew by what was shown"
+        );
     });
 }

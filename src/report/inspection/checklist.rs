@@ -11,8 +11,8 @@ use crate::db::models::Measure;
 use crate::db::schema::{import_batches, job_runs, pc_sessions, timecard_rows};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::domain::hours::RuleConfig;
+use crate::domain::interview::MeasureReason;
 use crate::domain::interview::{years_after, Status, HEALTH_RECORD_YEARS};
-use crate::domain::interview::{MEASURES_AFTER_INTERVIEW, MEASURES_OVER_155};
 use crate::domain::time::{midnight, YearMonth};
 use crate::report::monthly::ReportError;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
@@ -301,12 +301,12 @@ pub fn checklist(
     let after_interview: Vec<&Measure> = cases
         .iter()
         .copied()
-        .filter(|m| m.reason == MEASURES_AFTER_INTERVIEW)
+        .filter(|m| m.reason == MeasureReason::Interview.code())
         .collect();
     let over_155: Vec<&Measure> = cases
         .iter()
         .copied()
-        .filter(|m| m.reason == MEASURES_OVER_155)
+        .filter(|m| m.reason == MeasureReason::Over155.code())
         .collect();
 
     Ok(Checklist {
@@ -358,14 +358,14 @@ mod tests {
 
     #[test]
     fn measures_are_named_in_the_checklists_words_and_counted_when_recorded() {
-        let done = MeasureRecord::of(&measure(MEASURES_OVER_155, true));
+        let done = MeasureRecord::of(&measure(MeasureReason::Over155.code(), true));
         assert_eq!(done.taken_ja(), "労働時間の短縮、その他（外来の削減）");
         assert_eq!(
-            MeasureRecord::of(&measure(MEASURES_OVER_155, false)).taken_ja(),
+            MeasureRecord::of(&measure(MeasureReason::Over155.code(), false)).taken_ja(),
             "未記録"
         );
-        let a = measure(MEASURES_AFTER_INTERVIEW, true);
-        let b = measure(MEASURES_AFTER_INTERVIEW, false);
+        let a = measure(MeasureReason::Interview.code(), true);
+        let b = measure(MeasureReason::Interview.code(), false);
         let c = count_measures(&[&a, &b]);
         assert_eq!((c.total, c.recorded, c.shorter_hours, c.other), (2, 1, 1, 1));
         assert_eq!(c.other_texts, vec!["外来の削減".to_string()]);

@@ -11,7 +11,7 @@ use crate::db::models::Doctor;
 use crate::db::schema::discrepancy_resolutions;
 use crate::db::{queries, AnyConnection};
 use crate::domain::hours::RuleConfig;
-use crate::domain::interview::{MEASURES_AFTER_INTERVIEW, MEASURES_OVER_155};
+use crate::domain::interview::MeasureReason;
 use crate::domain::shift::Kind;
 use crate::domain::time::{midnight, Minutes, YearMonth};
 use crate::report::monthly::ReportError;
@@ -232,7 +232,7 @@ pub fn documents(
                     });
                 }
             }
-            for reason in [MEASURES_AFTER_INTERVIEW, MEASURES_OVER_155] {
+            for reason in [MeasureReason::Interview.code(), MeasureReason::Over155.code()] {
                 for m in records.measures(d.id, &code, reason) {
                     measures_out.push(MeasureLine {
                         month: *month,

@@ -9,7 +9,7 @@ use super::scope::{scoped, Scope};
 use crate::db::models::Doctor;
 use crate::db::AnyConnection;
 use crate::domain::hours::RuleConfig;
-use crate::domain::interview::{MEASURES_AFTER_INTERVIEW, MEASURES_OVER_155};
+use crate::domain::interview::MeasureReason;
 use crate::domain::time::{Minutes, YearMonth};
 use crate::report::monthly::ReportError;
 use chrono::NaiveDate;
@@ -68,8 +68,8 @@ pub fn over_100_list(
                 as_of: l.as_of,
                 interview: records.interview(d, &code, today, scope),
                 precheck: records.precheck(d, &code, scope),
-                measures: records.measures(l.doctor_id, &code, MEASURES_AFTER_INTERVIEW),
-                over_155_measures: records.measures(l.doctor_id, &code, MEASURES_OVER_155),
+                measures: records.measures(l.doctor_id, &code, MeasureReason::Interview.code()),
+                over_155_measures: records.measures(l.doctor_id, &code, MeasureReason::Over155.code()),
                 minutes: l.m.overtime_holiday_minutes,
                 over_155: l.m.over_155,
                 department: l.department,

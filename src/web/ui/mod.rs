@@ -45,16 +45,13 @@ impl PageCtx {
             Lang::En => en,
         }
     }
-    /// An interview status (`scheduled`, `done`, `overdue`) in words.
+    /// An interview status (`scheduled`, `done`, `overdue`) in words, from
+    /// its one label table.
     pub fn status_label(&self, code: &str) -> &'static str {
-        match (code, self.lang) {
-            ("done", Lang::Ja) => "実施済",
-            ("overdue", Lang::Ja) => "期限超過",
-            ("scheduled", Lang::Ja) => "予定",
-            ("done", Lang::En) => "done",
-            ("overdue", Lang::En) => "overdue",
-            _ => "scheduled",
-        }
+        let label = crate::domain::interview::Status::parse(code)
+            .unwrap_or(crate::domain::interview::Status::Scheduled)
+            .label();
+        self.tr(label.ja, label.en)
     }
 
     pub fn is(&self, role: &str) -> bool {

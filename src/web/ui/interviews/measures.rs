@@ -9,7 +9,7 @@ use crate::db::interviews::{measure_with_doctor, opinion_and_physician};
 use crate::db::models::{Doctor, Measure};
 use crate::db::users::login_of;
 use crate::db::AnyConnection;
-use crate::domain::interview::MEASURES_OVER_155;
+use crate::domain::interview::MeasureReason;
 use crate::domain::time::YearMonth;
 use crate::monitor::records::{self, MeasureInput};
 use crate::policy;
@@ -39,7 +39,7 @@ impl MeasureView {
             staff_id: d.staff_id.clone(),
             name: d.name.clone(),
             reason: reason_label(lang, &m.reason),
-            mandatory: m.reason == MEASURES_OVER_155,
+            mandatory: m.reason == MeasureReason::Over155.code(),
             recorded: m.recorded_at.is_some(),
             opinion: None,
             form: MeasureFields::default(),

@@ -39,11 +39,11 @@ use crate::app::App;
 use crate::db::interviews::{latest_precheck, months_of_physician, open_interviews_of, unrecorded_measures_of};
 use crate::db::models::{Doctor, PreCheck, SelfCheck, User};
 use crate::db::{queries, AnyConnection};
-use crate::domain::interview::{precheck_due, Status};
+use crate::domain::interview::{precheck_due, MeasureReason, Reason, Status};
 use crate::domain::time::{format_hm, YearMonth};
 use crate::monitor::records::{self, InterviewLine, RecordError};
-use crate::policy::{self, Sight, Whose};
 use crate::month::{compute, line, load_rows_of, DoctorRows};
+use crate::policy::{self, Sight, Whose};
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, web, HttpResponse};
 use askama::Template;
@@ -146,27 +146,23 @@ struct CsrfOnly {
 }
 
 fn status_label(lang: Lang, code: &str) -> &'static str {
-    match (lang, code) {
-        (Lang::Ja, "done") => "実施済",
-        (Lang::Ja, "overdue") => "期限超過",
-        (Lang::Ja, _) => "予定",
-        (Lang::En, "done") => "done",
-        (Lang::En, "overdue") => "overdue",
-        (Lang::En, _) => "scheduled",
+    let label = Status::parse(code).unwrap_or(Status::Scheduled).label();
+    match lang {
+        Lang::Ja => label.ja,
+        Lang::En => label.en,
     }
 }
 
+/// An interview's or a measures case's reason, from the one label table of
+/// its kind.
 fn reason_label(lang: Lang, code: &str) -> &'static str {
-    match (lang, code) {
-        (Lang::Ja, "over_100") => "100時間到達",
-        (Lang::Ja, "projected_over_100") => "100時間到達見込み",
-        (Lang::Ja, "over_155") => "155時間超（労働時間短縮の措置が必須）",
-        (Lang::Ja, "interview") => "面接指導の意見",
-        (Lang::En, "over_100") => "reached 100 h",
-        (Lang::En, "projected_over_100") => "projected to reach 100 h",
-        (Lang::En, "over_155") => "over 155 h (hours must be shortened)",
-        (Lang::En, "interview") => "the interview's opinion",
-        _ => "—",
+    let label = match Reason::parse(code) {
+        Some(r) => r.label(),
+        None => MeasureReason::label_of(code),
+    };
+    match lang {
+        Lang::Ja => label.ja,
+        Lang::En => label.en,
     }
 }
 
