@@ -22,6 +22,7 @@ pub mod generate;
 pub mod html;
 pub mod import;
 pub mod ingest;
+pub mod jobs;
 pub mod monitor;
 pub mod policy;
 pub mod rate_limit;
@@ -50,6 +51,8 @@ pub const LAYERS: &[&[&str]] = &[
     &["monitor"],
     // Settings + pool + mailer.
     &["app"],
+    // The jobs, one enum run by the scheduler and the command line.
+    &["jobs"],
     // The scheduler of `kinmu serve`; example data.
     &["scheduler", "demo", "generate"],
     // The surfaces.
