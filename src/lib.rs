@@ -1,7 +1,8 @@
 //! kinmu — doctors' working hours under the 2024 reform (医師の働き方改革).
 //!
 //! The data flows one way: `import` (CSV → validated rows) → `db` (storage)
-//! → `domain` (the rule book, pure) → `report` and `web` (figures out).
+//! → `domain` (the rule book, pure) → `report`, and the surfaces `web` and
+//! `cli` (figures out).
 //!
 //! The dependency rule: a module may use the modules of its own layer and
 //! of the layers before it in [`LAYERS`], never one after it, and no
@@ -12,6 +13,7 @@ pub mod accounts;
 pub mod app;
 pub mod audit;
 pub mod backup;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -55,6 +57,7 @@ pub const LAYERS: &[&[&str]] = &[
     &["jobs"],
     // The scheduler of `kinmu serve`; example data.
     &["scheduler", "demo", "generate"],
-    // The surfaces.
-    &["web"],
+    // The surfaces: the only modules that know actix-web's routes or clap
+    // (the command line starts the web service).
+    &["web", "cli"],
 ];
