@@ -1,8 +1,8 @@
 //! Test harness: a fresh database per test on each backend, and helpers to
 //! run imports and reports through the library or the real binary; the
 //! service under test and its browser ([`test_app`]), the test hospital
-//! ([`hospital`]), the screens' forms ([`forms`]) and a real SMTP server to
-//! read mails back from ([`smtp_sink`]).
+//! ([`hospital`]), the screens' forms ([`forms`]), a real SMTP server to
+//! read mails back from ([`smtp_sink`]) and golden files ([`snapshot`]).
 //! Test files take their fixtures from here, never from each other.
 //!
 //! Every database test runs on SQLite (a temporary file) and on PostgreSQL
@@ -14,11 +14,13 @@
 mod forms;
 mod hospital;
 mod smtp_sink;
+mod snapshot;
 mod test_app;
 
 pub use forms::*;
 pub use hospital::*;
 pub use smtp_sink::SmtpSink;
+pub use snapshot::assert_snapshot;
 pub use test_app::*;
 
 use chrono::{NaiveDate, NaiveDateTime};

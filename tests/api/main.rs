@@ -32,3 +32,4 @@ mod reports;
 mod robustness;
 mod screen_roles;
 mod slow_clients;
+mod snapshots;
