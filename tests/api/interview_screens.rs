@@ -60,10 +60,7 @@ async fn every_screen_of_interviews_measures_and_self_checks_answers_each_role_a
             ("", [303, 303, 303, 303, 303, 303, 303]),
         ];
         for (login, statuses) in expected {
-            let mut b = service.browser();
-            if !login.is_empty() {
-                assert_eq!(b.sign_in(login, PASSWORD).await.status, 303, "{login} signs in");
-            }
+            let mut b = service.browser_of(login).await;
             for (route, want) in routes.iter().zip(statuses) {
                 let page = b.get(route).await;
                 assert_eq!(page.status, want, "{login} {route} on {backend:?}: {}", excerpt(&page));

@@ -235,10 +235,8 @@ async fn the_password_screen_keeps_its_own_session_and_ends_the_others() {
     let db = TestDb::new(Backend::Sqlite);
     db.add_user("jinji", Role::Hr, None, None);
     let service = db.spawn().await;
-    let mut here = service.browser();
-    let mut there = service.browser();
-    assert_eq!(here.sign_in("jinji", PASSWORD).await.status, 303);
-    assert_eq!(there.sign_in("jinji", PASSWORD).await.status, 303);
+    let mut here = service.signed_in("jinji").await;
+    let mut there = service.signed_in("jinji").await;
     let form = here.get("/account/password").await;
     let csrf = hidden(&form.body, "csrf");
     let done = here

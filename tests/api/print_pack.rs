@@ -70,10 +70,7 @@ async fn only_admin_and_managers_open_the_print_pack() {
             ("boss", 200),
             ("", 303),
         ] {
-            let mut b = service.browser();
-            if !login.is_empty() {
-                assert_eq!(b.sign_in(login, PASSWORD).await.status, 303, "{login} signs in");
-            }
+            let mut b = service.browser_of(login).await;
             for route in routes() {
                 let page = b.get(&route).await;
                 assert_eq!(

@@ -56,6 +56,16 @@ impl<S: Service> TestApp<S> {
         b
     }
 
+    /// A browser signed in as `login`, or nobody's when `login` is empty
+    /// (the route × role matrices have an anonymous row).
+    pub async fn browser_of(&self, login: &str) -> Browser<'_, Self> {
+        if login.is_empty() {
+            self.browser()
+        } else {
+            self.signed_in(login).await
+        }
+    }
+
     /// An API bearer token of `login`.
     pub async fn token(&self, login: &str) -> String {
         let req = test::TestRequest::post()
