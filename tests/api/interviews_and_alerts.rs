@@ -1,6 +1,6 @@
 //! Interviews before 100 h, measures over 155 h, and alerts that arrive
-//! exactly once — against a real SMTP server (tests/api/helpers/smtp_sink.rs) on both
-//! backends.
+//! exactly once — against a real SMTP server
+//! (tests/api/helpers/smtp_sink.rs) on both backends.
 
 use crate::helpers::*;
 use kinmu::accounts::Role;
