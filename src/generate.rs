@@ -27,6 +27,12 @@
 //! Everything is deterministic: the same options give the same bytes. Each
 //! day of each doctor draws from its own seeded generator, so a day looks the
 //! same whatever the period around it.
+//!
+//! It stays in the production library although no hospital needs it:
+//! `kinmu generate` is a command of the shipped binary (README,
+//! "Benchmarks"; `bench/run` and `bench/snapshot` drive it), and its days
+//! come from `sim`, which the demo of `kinmu serve --demo` uses too. It is
+//! one generator with its pattern tables, hence one file past 800 lines.
 
 use crate::domain::time::{midnight, YearMonth};
 use crate::sim::{clock_out, day_rows, fortnight_day, hm, minute_of_day, minutes, Pattern, Rng, Row, RowKind};

@@ -2,7 +2,7 @@
 //!
 //! The data flows one way: `import` (CSV → validated rows) → `db` (storage)
 //! → `month` (load + the rule book of `domain`, one doctor or all, cached)
-//! → `report` (read models) → `web` and the command line (figures out).
+//! → `report` (read models) → the surfaces `web` and `cli` (figures out).
 //!
 //! The dependency rule: a module may use the modules of its own layer and
 //! of the layers before it in [`LAYERS`], never one after it, and no
@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod app;
 pub mod audit;
 pub mod backup;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -23,6 +24,7 @@ pub mod generate;
 pub mod html;
 pub mod import;
 pub mod ingest;
+pub mod jobs;
 pub mod monitor;
 pub mod month;
 pub mod policy;
@@ -61,8 +63,11 @@ pub const LAYERS: &[&[&str]] = &[
     &["monitor"],
     // Settings + pool + mailer.
     &["app"],
+    // The jobs, one enum run by the scheduler and the command line.
+    &["jobs"],
     // The scheduler of `kinmu serve`; example data.
     &["scheduler", "demo", "generate"],
-    // The surfaces.
-    &["web"],
+    // The surfaces: the only modules that know actix-web's routes or clap
+    // (the command line starts the web service).
+    &["web", "cli"],
 ];

@@ -3,59 +3,34 @@
 //! monthly retention purge (rules §10; the counts go to the access log) and
 //! the daily account job (leavers and unused accounts disabled).
 //!
-//! It sits above `app` (it runs the jobs with the whole application), the
-//! jobs themselves below it in `monitor` and `records`.
+//! It sits above `jobs` (each cron entry names a [`crate::jobs::Job`], the
+//! same the command line runs), the work itself below in `monitor` and
+//! `records`.
 //!
 //! A job logs its error and never takes the scheduler down; the database
 //! work runs on the blocking pool. Running the jobs on several instances
 //! against one PostgreSQL is safe: they open and send nothing twice.
 
 use crate::app::App;
-use crate::domain::time::YearMonth;
+use crate::jobs::{Job as Task, Outcome, Trigger};
 use crate::monitor::mailer::Mailer;
-use crate::monitor::{account_job, daily, monthly, outbox};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
 
-type Task = fn(&App, &Mailer) -> Result<String, String>;
-
-fn daily_task(app: &App, mailer: &Mailer) -> Result<String, String> {
-    let mut conn = app.pool.get().map_err(|e| e.to_string())?;
-    let s = daily::run(&mut conn, &app.settings, mailer, app.settings.today(), app.now()).map_err(|e| e.to_string())?;
-    Ok(serde_json::to_string(&s).unwrap_or_default())
-}
-
-fn monthly_task(app: &App, mailer: &Mailer) -> Result<String, String> {
-    let mut conn = app.pool.get().map_err(|e| e.to_string())?;
-    let closed = YearMonth::of(app.settings.today()).previous();
-    let c = monthly::run(&mut conn, &app.settings, mailer, closed, app.now()).map_err(|e| e.to_string())?;
-    Ok(serde_json::to_string(&c).unwrap_or_default())
-}
-
-fn outbox_task(app: &App, mailer: &Mailer) -> Result<String, String> {
-    let mut conn = app.pool.get().map_err(|e| e.to_string())?;
-    let f = outbox::flush(&mut conn, mailer, app.now(), false).map_err(|e| e.to_string())?;
-    Ok(format!("sent={} failed={}", f.sent, f.failed))
-}
-
-fn purge_task(app: &App, _mailer: &Mailer) -> Result<String, String> {
-    let mut conn = app.pool.get().map_err(|e| e.to_string())?;
-    let r = crate::records::purge(&mut conn, app.settings.today(), false, Some("scheduler"), app.now())
+fn run(task: Task, app: &App, mailer: &Mailer) -> Result<String, String> {
+    let outcome = task
+        .run(app, Some(mailer), Trigger::Schedule)
         .map_err(|e| e.to_string())?;
-    Ok(serde_json::to_string(&r).unwrap_or_default())
-}
-
-fn accounts_task(app: &App, _mailer: &Mailer) -> Result<String, String> {
-    let mut conn = app.pool.get().map_err(|e| e.to_string())?;
-    let now = app.now();
-    let d = account_job::run(&mut conn, &app.settings, now).map_err(|e| e.to_string())?;
-    let log = account_job::anchor_log(&mut conn, &app.settings, now).map_err(|e| e.to_string())?;
-    if !log.ok {
-        tracing::error!(problem = ?log.problem, cannot_check = ?log.cannot_check, "the access log failed its check");
+    // A command prints the check for the person who ran it; the service
+    // has only its log to say the access log failed.
+    if let Outcome::Accounts { access_log: log, .. } = &outcome {
+        if !log.ok {
+            tracing::error!(problem = ?log.problem, cannot_check = ?log.cannot_check, "the access log failed its check");
+        }
     }
-    Ok(serde_json::json!({ "disabled": d, "access_log": log }).to_string())
+    Ok(outcome.summary())
 }
 
 /// A cron job that runs `task` on the blocking pool and logs how it went.
@@ -73,7 +48,7 @@ fn job(
         move |_id, _lock| -> Pin<Box<dyn Future<Output = ()> + Send>> {
             let (app, mailer) = (app.clone(), mailer.clone());
             Box::pin(async move {
-                match actix_web::rt::task::spawn_blocking(move || task(&app, &mailer)).await {
+                match actix_web::rt::task::spawn_blocking(move || run(task, &app, &mailer)).await {
                     Ok(Ok(summary)) => tracing::info!(job = name, %summary, "scheduled job done"),
                     Ok(Err(e)) => tracing::error!(job = name, error = %e, "scheduled job failed"),
                     Err(e) => tracing::error!(job = name, error = %e, "scheduled job panicked"),
@@ -90,7 +65,13 @@ pub async fn start(app: App, mailer: Mailer) -> Result<JobScheduler, JobSchedule
     let sched = JobScheduler::new().await?;
     let s = &app.settings;
     sched
-        .add(job("daily", &s.daily_cron, app.clone(), mailer.clone(), daily_task)?)
+        .add(job(
+            "daily",
+            &s.daily_cron,
+            app.clone(),
+            mailer.clone(),
+            Task::Daily { as_of: None },
+        )?)
         .await?;
     sched
         .add(job(
@@ -98,14 +79,29 @@ pub async fn start(app: App, mailer: Mailer) -> Result<JobScheduler, JobSchedule
             &s.monthly_cron,
             app.clone(),
             mailer.clone(),
-            monthly_task,
+            Task::Monthly { month: None },
         )?)
         .await?;
     sched
-        .add(job("outbox", &s.outbox_cron, app.clone(), mailer.clone(), outbox_task)?)
+        .add(job(
+            "outbox",
+            &s.outbox_cron,
+            app.clone(),
+            mailer.clone(),
+            Task::Outbox,
+        )?)
         .await?;
     sched
-        .add(job("purge", &s.purge_cron, app.clone(), mailer.clone(), purge_task)?)
+        .add(job(
+            "purge",
+            &s.purge_cron,
+            app.clone(),
+            mailer.clone(),
+            Task::Purge {
+                as_of: None,
+                dry_run: false,
+            },
+        )?)
         .await?;
     sched
         .add(job(
@@ -113,7 +109,7 @@ pub async fn start(app: App, mailer: Mailer) -> Result<JobScheduler, JobSchedule
             &s.accounts_cron,
             app.clone(),
             mailer.clone(),
-            accounts_task,
+            Task::Accounts { as_of: None },
         )?)
         .await?;
     sched.start().await?;

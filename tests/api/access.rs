@@ -6,9 +6,7 @@
 //! cannot be deleted (rules §10).
 
 use crate::helpers::*;
-use crate::monitoring::hospital;
-use crate::ui::Browser;
-use actix_web::{test as atest, web};
+use actix_web::test as atest;
 use diesel::prelude::*;
 use kinmu::accounts::Role;
 use kinmu::db::AnyConnection;
@@ -48,12 +46,10 @@ fn every_read_export_print_and_change_is_logged_with_who_what_and_when() {
         hospital(db);
         db.add_user("admin", Role::Admin, None, None);
         actix_web::rt::System::new().block_on(async {
-            let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-            let mut hr = Browser::new(&service);
-            hr.sign_in("jinji", PASSWORD).await;
-            let mut admin = Browser::new(&service);
-            admin.sign_in("admin", PASSWORD).await;
-            let mut anonymous = Browser::new(&service);
+            let service = db.spawn().await;
+            let mut hr = service.signed_in("jinji").await;
+            let mut admin = service.signed_in("admin").await;
+            let mut anonymous = service.browser();
 
             let mark = last_id(db);
             assert_eq!(hr.get("/doctors/A01?month=2024-06").await.status, 200);
@@ -66,14 +62,7 @@ fn every_read_export_print_and_change_is_logged_with_who_what_and_when() {
             assert_eq!(anonymous.get("/static/style.css").await.status, 200);
 
             // The API, with a bearer token.
-            let token = {
-                let req = atest::TestRequest::post()
-                    .uri("/api/v1/sessions")
-                    .set_json(serde_json::json!({"login": "jinji", "password": PASSWORD}))
-                    .to_request();
-                let body: serde_json::Value = atest::call_and_read_body_json(&service, req).await;
-                body["token"].as_str().unwrap().to_string()
-            };
+            let token = service.token("jinji").await;
             let get = |uri: &str| {
                 atest::TestRequest::get()
                     .uri(uri)
@@ -120,7 +109,7 @@ fn every_read_export_print_and_change_is_logged_with_who_what_and_when() {
             let mark = last_id(db);
             let page = hr.get("/discrepancies?month=2024-06").await;
             assert_eq!(page.status, 200);
-            let csrf = crate::ui::hidden(&page.body, "csrf");
+            let csrf = hidden(&page.body, "csrf");
             hr.post("/logout", &[("csrf", &csrf)]).await;
             let log = entries_after(db, mark);
             assert!(log
@@ -139,9 +128,8 @@ fn every_read_export_print_and_change_is_logged_with_who_what_and_when() {
 async fn a_read_whose_log_entry_cannot_be_written_is_not_answered() {
     let db = TestDb::new(Backend::Sqlite);
     hospital(&db);
-    let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-    let mut hr = Browser::new(&service);
-    hr.sign_in("jinji", PASSWORD).await;
+    let service = db.spawn().await;
+    let mut hr = service.signed_in("jinji").await;
     assert_eq!(hr.get("/doctors/A01?month=2024-06").await.status, 200);
     {
         // The log becomes unwritable (a full disk, a broken table…).
@@ -166,12 +154,10 @@ async fn the_administrator_reads_filters_exports_and_checks_the_log() {
     let db = TestDb::new(Backend::Sqlite);
     hospital(&db);
     db.add_user("admin", Role::Admin, None, None);
-    let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-    let mut hr = Browser::new(&service);
-    hr.sign_in("jinji", PASSWORD).await;
+    let service = db.spawn().await;
+    let mut hr = service.signed_in("jinji").await;
     hr.get("/doctors/A01?month=2024-06").await;
-    let mut admin = Browser::new(&service);
-    admin.sign_in("admin", PASSWORD).await;
+    let mut admin = service.signed_in("admin").await;
 
     let page = admin.get("/admin/audit?actor=jinji&category=read").await;
     assert_eq!(page.status, 200);
@@ -208,12 +194,7 @@ async fn the_administrator_reads_filters_exports_and_checks_the_log() {
     assert_eq!(admin.get("/admin/audit?from=2024-13-01").await.status, 400);
 
     // The same through the API.
-    let req = atest::TestRequest::post()
-        .uri("/api/v1/sessions")
-        .set_json(serde_json::json!({"login": "admin", "password": PASSWORD}))
-        .to_request();
-    let body: serde_json::Value = atest::call_and_read_body_json(&service, req).await;
-    let token = body["token"].as_str().unwrap().to_string();
+    let token = service.token("admin").await;
     let req = atest::TestRequest::get()
         .uri("/api/v1/audit?actor=jinji&category=read&limit=5")
         .insert_header(("Authorization", format!("Bearer {token}")))
@@ -320,17 +301,9 @@ async fn the_api_refuses_an_early_delete_with_the_date_to_keep_until() {
     let db = TestDb::new(Backend::Sqlite);
     hospital(&db);
     db.add_user("admin", Role::Admin, None, None);
-    let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-    let token = |login: &str| {
-        atest::TestRequest::post()
-            .uri("/api/v1/sessions")
-            .set_json(serde_json::json!({"login": login, "password": PASSWORD}))
-            .to_request()
-    };
-    let body: serde_json::Value = atest::call_and_read_body_json(&service, token("admin")).await;
-    let admin = body["token"].as_str().unwrap().to_string();
-    let body: serde_json::Value = atest::call_and_read_body_json(&service, token("jinji")).await;
-    let hr = body["token"].as_str().unwrap().to_string();
+    let service = db.spawn().await;
+    let admin = service.token("admin").await;
+    let hr = service.token("jinji").await;
     let delete = |t: &str, uri: &str| {
         atest::TestRequest::delete()
             .uri(uri)
@@ -381,14 +354,12 @@ fn downloads_from_print_screens_are_exports_and_a_refused_change_is_a_read() {
         hospital(db);
         db.add_user("admin", Role::Admin, None, None);
         actix_web::rt::System::new().block_on(async {
-            let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-            let mut admin = Browser::new(&service);
-            admin.sign_in("admin", PASSWORD).await;
-            let mut hr = Browser::new(&service);
-            hr.sign_in("jinji", PASSWORD).await;
+            let service = db.spawn().await;
+            let mut admin = service.signed_in("admin").await;
+            let mut hr = service.signed_in("jinji").await;
             let page = hr.get("/discrepancies?month=2024-06").await;
             assert_eq!(page.status, 200);
-            let csrf = crate::ui::hidden(&page.body, "csrf");
+            let csrf = hidden(&page.body, "csrf");
 
             let mark = last_id(db);
             let query = "fy=2024&from=2024-06-01&to=2024-06-30";
@@ -432,9 +403,8 @@ fn huge_or_negative_paging_on_the_audit_screen_and_api_is_clamped() {
     each_backend(|db| {
         db.add_user("admin", Role::Admin, None, None);
         actix_web::rt::System::new().block_on(async {
-            let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-            let mut admin = Browser::new(&service);
-            admin.sign_in("admin", PASSWORD).await;
+            let service = db.spawn().await;
+            let mut admin = service.signed_in("admin").await;
             for page in ["9223372036854775807", "-9223372036854775808", "1000001", "-1"] {
                 let shown = admin.get(&format!("/admin/audit?page={page}")).await;
                 assert_eq!(shown.status, 200, "{:?}: page={page}", db.backend);
@@ -442,14 +412,7 @@ fn huge_or_negative_paging_on_the_audit_screen_and_api_is_clamped() {
             // The first page still lists entries.
             let first = admin.get("/admin/audit?page=0").await;
             assert!(first.body.contains("sign_in"), "{:?}", db.backend);
-            let token = {
-                let req = atest::TestRequest::post()
-                    .uri("/api/v1/sessions")
-                    .set_json(serde_json::json!({"login": "admin", "password": PASSWORD}))
-                    .to_request();
-                let body: serde_json::Value = atest::call_and_read_body_json(&service, req).await;
-                body["token"].as_str().unwrap().to_string()
-            };
+            let token = service.token("admin").await;
             for query in [
                 "offset=9223372036854775807",
                 "offset=-9223372036854775808",

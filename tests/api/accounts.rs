@@ -4,8 +4,7 @@
 //! and the sign-in rate limit. On both backends where a database is involved.
 
 use crate::helpers::*;
-use crate::ui::{hidden, Browser};
-use actix_web::{test as atest, web};
+use actix_web::test as atest;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use kinmu::accounts::{self, AccountError, AccountPolicy, AccountState, DisableReason, Role};
@@ -229,7 +228,7 @@ fn the_account_job_disables_leavers_and_unused_accounts_and_reports_them_to_admi
         accounts::set_leaving_date(&mut conn, "leaver", Some(date("2024-09-27")), Some("admin"), now()).unwrap();
         accounts::sign_in(&mut conn, "leaver", PASSWORD, &p, at("2024-09-27 17:00")).unwrap();
 
-        let mut s = crate::monitoring::settings(db, None);
+        let mut s = settings(db, None);
         s.accounts = p.clone();
         let run =
             |conn: &mut kinmu::db::PooledConn, t: &str| kinmu::monitor::account_job::run(conn, &s, at(t)).unwrap();
@@ -346,16 +345,14 @@ async fn the_ledger_screen_and_export_are_for_the_administrator_and_its_actions_
     let db = TestDb::new(Backend::Sqlite);
     db.add_user("admin", Role::Admin, None, None);
     db.add_user("jinji", Role::Hr, None, None);
-    let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
+    let service = db.spawn().await;
 
-    let mut hr = Browser::new(&service);
-    hr.sign_in("jinji", PASSWORD).await;
+    let mut hr = service.signed_in("jinji").await;
     assert_eq!(hr.get("/admin/users").await.status, 403);
     assert_eq!(hr.get("/admin/users/export.csv").await.status, 403);
     assert_eq!(hr.get("/admin/audit").await.status, 403);
 
-    let mut admin = Browser::new(&service);
-    admin.sign_in("admin", PASSWORD).await;
+    let mut admin = service.signed_in("admin").await;
     let page = admin.get("/admin/users").await;
     assert_eq!(page.status, 200);
     assert!(
@@ -434,9 +431,8 @@ async fn the_ledger_screen_and_export_are_for_the_administrator_and_its_actions_
 async fn an_expired_session_goes_back_to_sign_in_saying_so() {
     let db = TestDb::new(Backend::Sqlite);
     db.add_user("jinji", Role::Hr, None, None);
-    let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-    let mut b = Browser::new(&service);
-    b.sign_in("jinji", PASSWORD).await;
+    let service = db.spawn().await;
+    let mut b = service.signed_in("jinji").await;
     assert_eq!(b.get("/imports").await.status, 200);
     {
         let mut conn = db.conn();
@@ -469,7 +465,7 @@ async fn sign_in_is_rate_limited_per_address_and_a_locked_account_answers_like_a
         app.database.clone(),
         app.pool.clone(),
     );
-    let service = atest::init_service(kinmu::web::application(web::Data::new(app))).await;
+    let service = spawn_with(app).await;
     let peer: std::net::SocketAddr = "192.0.2.7:50000".parse().unwrap();
     let api = |password: &str| {
         atest::TestRequest::post()
@@ -506,7 +502,7 @@ async fn sign_in_is_rate_limited_per_address_and_a_locked_account_answers_like_a
 async fn every_answer_carries_the_security_headers() {
     let db = TestDb::new(Backend::Sqlite);
     db.add_user("jinji", Role::Hr, None, None);
-    let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
+    let service = db.spawn().await;
     for uri in ["/login", "/healthz", "/"] {
         let resp = atest::call_service(&service, atest::TestRequest::get().uri(uri).to_request()).await;
         let h = resp.headers();

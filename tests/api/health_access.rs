@@ -10,17 +10,13 @@
 //! sato. Each has its own opinion and pre-check, told apart by their text.
 
 use crate::helpers::*;
-use crate::monitoring::{hospital, run_daily, settings};
-use crate::ui::Browser;
-use actix_web::dev::{Service, ServiceResponse};
-use actix_web::{test, web};
 use diesel::prelude::*;
 use kinmu::accounts::Role;
 use kinmu::db::models::{NewInterview, NewSelfCheck};
 use kinmu::db::schema::{interviews, self_checks, users};
 use kinmu::domain::time::YearMonth;
 use kinmu::monitor::records::{self, InterviewInput, PreCheckInput};
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// The distinctive health data of one interview, as each route shows it.
 struct Marks {
@@ -232,44 +228,17 @@ fn assert_health(body: &str, texts: &[&str], seen: Seen, what: &str) {
     }
 }
 
-async fn call<S>(s: &S, uri: &str, token: &str) -> (u16, Value)
-where
-    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
-{
-    let req = test::TestRequest::get()
-        .uri(uri)
-        .insert_header(("Authorization", format!("Bearer {token}")));
-    let resp = test::call_service(s, req.to_request()).await;
-    let status = resp.status().as_u16();
-    let body = test::read_body(resp).await;
-    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
-}
-
-async fn token<S>(s: &S, login: &str) -> String
-where
-    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
-{
-    let req = test::TestRequest::post()
-        .uri("/api/v1/sessions")
-        .set_json(json!({"login": login, "password": PASSWORD}));
-    let resp = test::call_service(s, req.to_request()).await;
-    assert_eq!(resp.status().as_u16(), 200, "{login} signs in");
-    let body: Value = serde_json::from_slice(&test::read_body(resp).await).unwrap();
-    body["token"].as_str().unwrap().to_string()
-}
-
 #[actix_web::test]
 async fn the_doctor_page_shows_each_interviews_health_data_only_to_its_physician_the_doctor_and_manager() {
     for backend in backends() {
         let db = TestDb::new(backend);
         let (may, june) = a01_with_two_interviews(&db);
-        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
+        let service = db.spawn().await;
         for (login, page, may_seen, june_seen) in PEOPLE {
             let (may_listed, june_listed) = (listed(page, may_seen), listed(page, june_seen));
             let what = |route: &str, month: &str| format!("{login} {route} {month} on {backend:?}");
 
-            let mut b = Browser::new(&service);
-            assert_eq!(b.sign_in(login, PASSWORD).await.status, 303, "{login} signs in");
+            let mut b = service.signed_in(login).await;
             let screen = b.get("/doctors/A01?month=2024-06").await;
             assert_eq!(
                 screen.status,
@@ -298,12 +267,12 @@ async fn the_doctor_month_api_shows_each_interviews_health_data_only_to_its_phys
     for backend in backends() {
         let db = TestDb::new(backend);
         let (may, june) = a01_with_two_interviews(&db);
-        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
+        let service = db.spawn().await;
         for (login, page, may_seen, june_seen) in PEOPLE {
             let (may_listed, june_listed) = (listed(page, may_seen), listed(page, june_seen));
             let what = |route: &str, month: &str| format!("{login} {route} {month} on {backend:?}");
-            let t = token(&service, login).await;
-            let (status, body) = call(&service, "/api/v1/doctors/A01/months/2024-06", &t).await;
+            let t = service.token(login).await;
+            let (status, body) = service.get_json("/api/v1/doctors/A01/months/2024-06", Some(&t)).await;
             assert_eq!(status, if page { 200 } else { 404 }, "{}", what("doctor month API", ""));
             if page {
                 let text = body.to_string();
@@ -350,16 +319,15 @@ async fn the_interview_api_and_screen_show_health_data_only_to_the_interviews_ow
     for backend in backends() {
         let db = TestDb::new(backend);
         let (may, june) = a01_with_two_interviews(&db);
-        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
+        let service = db.spawn().await;
         for (login, _, may_seen, june_seen) in PEOPLE {
-            let mut b = Browser::new(&service);
-            assert_eq!(b.sign_in(login, PASSWORD).await.status, 303, "{login} signs in");
-            let t = token(&service, login).await;
+            let mut b = service.signed_in(login).await;
+            let t = service.token(login).await;
             for (id, marks, seen) in [(may, &MAY, may_seen), (june, &JUNE, june_seen)] {
                 let what = |route: &str| format!("{login} {route} on {backend:?}");
                 let want = if seen == Nothing { 404 } else { 200 };
 
-                let (status, body) = call(&service, &format!("/api/v1/interviews/{id}"), &t).await;
+                let (status, body) = service.get_json(&format!("/api/v1/interviews/{id}"), Some(&t)).await;
                 assert_eq!(status, want, "{}: {body}", what(&format!("/api/v1/interviews/{id}")));
                 if status == 200 {
                     assert_health(
@@ -403,7 +371,7 @@ async fn the_print_pack_carries_health_data_only_for_the_manager_and_is_refused_
     for backend in backends() {
         let db = TestDb::new(backend);
         a01_with_two_interviews(&db);
-        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
+        let service = db.spawn().await;
         let query = "fy=2024&from=2024-05-01&to=2024-06-30";
         // (login, answer, health data of A01's interviews in it)
         let expected = [
@@ -418,11 +386,10 @@ async fn the_print_pack_carries_health_data_only_for_the_manager_and_is_refused_
         ];
         for (login, want, health) in expected {
             let seen = if health { Health } else { Status };
-            let t = token(&service, login).await;
-            let (status, body) = call(&service, &format!("/api/v1/inspection?{query}"), &t).await;
+            let t = service.token(login).await;
+            let (status, body) = service.get_json(&format!("/api/v1/inspection?{query}"), Some(&t)).await;
             assert_eq!(status, want, "{login} /api/v1/inspection on {backend:?}: {body}");
-            let mut b = Browser::new(&service);
-            b.sign_in(login, PASSWORD).await;
+            let mut b = service.signed_in(login).await;
             let page = b.get(&format!("/print/pack?{query}")).await;
             assert_eq!(page.status, want, "{login} /print/pack on {backend:?}");
             if want == 200 {
@@ -477,14 +444,13 @@ async fn measures_cases_on_the_doctor_page_and_month_follow_the_measures_rule_no
             };
             records::record_measures(conn, id, &input, "boss", now()).unwrap();
         }
-        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
+        let service = db.spawn().await;
         for (login, page, _, _) in PEOPLE {
             if !page {
                 continue;
             }
             let sees = !matches!(login, "kato" | "sato");
-            let mut b = Browser::new(&service);
-            assert_eq!(b.sign_in(login, PASSWORD).await.status, 303);
+            let mut b = service.signed_in(login).await;
             let screen = b.get("/doctors/A01?month=2024-06").await;
             assert_eq!(screen.status, 200);
             assert_eq!(
@@ -492,8 +458,10 @@ async fn measures_cases_on_the_doctor_page_and_month_follow_the_measures_rule_no
                 sees,
                 "{login} on {backend:?}: the measures text on the doctor page"
             );
-            let token = token(&service, login).await;
-            let (status, body) = call(&service, "/api/v1/doctors/A01/months/2024-06", &token).await;
+            let token = service.token(login).await;
+            let (status, body) = service
+                .get_json("/api/v1/doctors/A01/months/2024-06", Some(&token))
+                .await;
             assert_eq!(status, 200);
             let body = body.to_string();
             assert_eq!(

@@ -1,11 +1,27 @@
 //! Test harness: a fresh database per test on each backend, and helpers to
-//! run imports and reports through the library or the real binary.
+//! run imports and reports through the library or the real binary; the
+//! service under test and its browser ([`test_app`]), the test hospital
+//! ([`hospital`]), the screens' forms ([`forms`]), a real SMTP server to
+//! read mails back from ([`smtp_sink`]) and golden files ([`snapshot`]).
+//! Test files take their fixtures from here, never from each other.
 //!
 //! Every database test runs on SQLite (a temporary file) and on PostgreSQL
 //! (a database created for the test and dropped after it). PostgreSQL is
 //! reached through `KINMU_TEST_POSTGRES_URL` (default: the local server);
 //! when it cannot be reached the PostgreSQL half is skipped with a warning,
 //! unless `KINMU_TEST_REQUIRE_POSTGRES=1` (set by `.ci/run`) makes it fail.
+
+mod forms;
+mod hospital;
+mod smtp_sink;
+mod snapshot;
+mod test_app;
+
+pub use forms::*;
+pub use hospital::*;
+pub use smtp_sink::SmtpSink;
+pub use snapshot::assert_snapshot;
+pub use test_app::*;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::connection::SimpleConnection;

@@ -5,8 +5,7 @@
 //! only to this site. On both backends where a database is involved.
 
 use crate::helpers::*;
-use crate::ui::{hidden, Browser};
-use actix_web::{test as atest, web};
+use actix_web::test as atest;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use kinmu::accounts::{self, AccountError, AccountPolicy, PasswordChange, Role};
@@ -235,11 +234,9 @@ fn changing_ones_own_password_ends_every_other_session_and_api_token() {
 async fn the_password_screen_keeps_its_own_session_and_ends_the_others() {
     let db = TestDb::new(Backend::Sqlite);
     db.add_user("jinji", Role::Hr, None, None);
-    let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-    let mut here = Browser::new(&service);
-    let mut there = Browser::new(&service);
-    assert_eq!(here.sign_in("jinji", PASSWORD).await.status, 303);
-    assert_eq!(there.sign_in("jinji", PASSWORD).await.status, 303);
+    let service = db.spawn().await;
+    let mut here = service.signed_in("jinji").await;
+    let mut there = service.signed_in("jinji").await;
     let form = here.get("/account/password").await;
     let csrf = hidden(&form.body, "csrf");
     let done = here
@@ -262,9 +259,8 @@ async fn the_password_screen_keeps_its_own_session_and_ends_the_others() {
 async fn five_wrong_current_passwords_on_the_screen_lock_the_account_and_sign_it_out() {
     let db = TestDb::new(Backend::Sqlite);
     db.add_user("jinji", Role::Hr, None, None);
-    let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-    let mut b = Browser::new(&service);
-    assert_eq!(b.sign_in("jinji", PASSWORD).await.status, 303);
+    let service = db.spawn().await;
+    let mut b = service.signed_in("jinji").await;
     let csrf = hidden(&b.get("/account/password").await.body, "csrf");
     for _ in 0..5 {
         let page = b
@@ -281,12 +277,12 @@ async fn five_wrong_current_passwords_on_the_screen_lock_the_account_and_sign_it
         assert_eq!(page.status, 422);
     }
     assert_eq!(b.get("/account/password").await.status, 303, "signed out by the lock");
-    let mut fresh = Browser::new(&service);
+    let mut fresh = service.browser();
     assert_eq!(fresh.sign_in("jinji", PASSWORD).await.status, 401, "locked");
 }
 
 /// The status and body of an API sign-in.
-async fn api_sign_in(service: &impl crate::ui::Service, login: &str, password: &str) -> (u16, serde_json::Value) {
+async fn api_sign_in(service: &impl Service, login: &str, password: &str) -> (u16, serde_json::Value) {
     let req = atest::TestRequest::post()
         .uri("/api/v1/sessions")
         .set_json(serde_json::json!({ "login": login, "password": password }))
@@ -300,7 +296,7 @@ async fn api_sign_in(service: &impl crate::ui::Service, login: &str, password: &
 async fn a_locked_account_answers_exactly_like_an_unknown_login_on_the_api_and_the_screen() {
     let db = TestDb::new(Backend::Sqlite);
     db.add_user("jinji", Role::Hr, None, None);
-    let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
+    let service = db.spawn().await;
     for _ in 0..6 {
         api_sign_in(&service, "jinji", "guess-Quokka-1!").await;
     }
@@ -432,8 +428,8 @@ fn the_published_demo_password_opens_an_account_only_in_a_demo() {
 async fn next_leads_only_to_this_site_and_a_control_character_is_a_bad_request() {
     let db = TestDb::new(Backend::Sqlite);
     db.add_user("jinji", Role::Hr, None, None);
-    let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-    let mut b = Browser::new(&service);
+    let service = db.spawn().await;
+    let mut b = service.browser();
     for uri in [
         "/lang/en?next=/%09/evil.example",
         "/lang/ja?next=/%0a/evil.example",

@@ -3,7 +3,6 @@
 //! back after the short lease, on both backends against a real SMTP server.
 
 use crate::helpers::*;
-use crate::smtp::SmtpSink;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use kinmu::db::schema::outbox as ob;

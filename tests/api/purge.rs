@@ -249,3 +249,39 @@ fn a_dry_run_deletes_nothing_reports_the_same_counts_and_both_are_audited() {
         }
     });
 }
+
+#[actix_web::test]
+async fn the_scheduler_and_the_command_run_one_purge_job_and_the_log_says_who_ran_it() {
+    use kinmu::jobs::{Job, Outcome};
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        fixture(&db);
+        let service = db.spawn().await;
+        let command = db.kinmu(&["purge", "--dry-run", "--as-of", "2030-01-01"]);
+        assert!(command.status.success(), "{}", String::from_utf8_lossy(&command.stderr));
+        let Outcome::Purge(scheduled) = service.run_job(Job::Purge {
+            as_of: Some(date("2030-01-01")),
+            dry_run: true,
+        }) else {
+            panic!("a purge job answers a purge report");
+        };
+        assert_eq!(counts(&scheduled), [5, 2, 1, 1, 1], "on {backend:?}");
+        assert_eq!(stdout_json(&command), serde_json::to_value(&scheduled).unwrap());
+
+        #[derive(QueryableByName)]
+        struct Entry {
+            #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+            actor: Option<String>,
+        }
+        let mut conn = db.conn();
+        let conn: &mut AnyConnection = &mut conn;
+        let actors: Vec<Option<String>> =
+            diesel::sql_query("SELECT actor FROM audit_log WHERE category = 'purge' ORDER BY id")
+                .load::<Entry>(conn)
+                .unwrap()
+                .into_iter()
+                .map(|e| e.actor)
+                .collect();
+        assert_eq!(actors, [None, Some("scheduler".to_string())], "on {backend:?}");
+    }
+}

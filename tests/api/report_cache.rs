@@ -2,7 +2,7 @@
 //! and never a stale report after an import, a resolution or a deletion.
 
 use crate::helpers::*;
-use actix_web::{test as atest, web};
+use actix_web::test as atest;
 use kinmu::accounts::Role;
 use kinmu::ingest::ImportKind;
 
@@ -13,13 +13,8 @@ fn the_cached_report_follows_every_change_of_the_data() {
         db.import_ok(ImportKind::Timecard, &read_sample("worked-timecard.csv"));
         db.add_user("jinji", Role::Hr, None, None);
         actix_web::rt::System::new().block_on(async {
-            let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-            let req = atest::TestRequest::post()
-                .uri("/api/v1/sessions")
-                .set_json(serde_json::json!({"login": "jinji", "password": PASSWORD}))
-                .to_request();
-            let body: serde_json::Value = atest::call_and_read_body_json(&service, req).await;
-            let token = body["token"].as_str().unwrap().to_string();
+            let service = db.spawn().await;
+            let token = service.token("jinji").await;
             let get = || {
                 atest::TestRequest::get()
                     .uri("/api/v1/reports/monthly?month=2024-06&as_of=2024-06-30")

@@ -4,7 +4,7 @@
 //! Sign-in makes a session cookie (HttpOnly, SameSite=Strict, Secure when
 //! kinmu is served over https); every form carries the session's CSRF token
 //! and every POST checks it. Each handler states the roles it serves with
-//! [`Viewer::require`]; `tests/api/ui.rs` walks the whole route × role matrix.
+//! [`Viewer::require`]; `tests/api/screen_roles.rs` walks the whole route × role matrix.
 
 pub(crate) mod admin;
 mod charts;

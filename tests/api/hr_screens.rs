@@ -3,68 +3,7 @@
 //! backends, through the real routes with cookies and CSRF.
 
 use crate::helpers::*;
-use crate::monitoring::{hospital, run_daily, settings};
-use crate::ui::{hidden, Browser, Page, Service};
-use actix_web::{test, web};
 use kinmu::ingest::ImportKind;
-
-const BOUNDARY: &str = "----kinmu-hr-test-boundary";
-
-/// A multipart/form-data body as a browser sends the upload form.
-fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
-        );
-    }
-    if let Some((file_name, bytes)) = file {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
-
-fn upload_request(body: Vec<u8>) -> test::TestRequest {
-    test::TestRequest::post()
-        .uri("/imports/preview")
-        .insert_header(("content-type", format!("multipart/form-data; boundary={BOUNDARY}")))
-        .set_payload(body)
-}
-
-/// Uploads a file as the signed-in user; answers the preview page.
-pub(crate) async fn upload<S: Service>(
-    b: &mut Browser<'_, S>,
-    csrf: &str,
-    kind: &str,
-    name: &str,
-    bytes: &[u8],
-) -> Page {
-    let body = multipart(&[("csrf", csrf), ("kind", kind)], Some((name, bytes)));
-    let sent = b.send(upload_request(body)).await;
-    assert_eq!(sent.status, 303, "{}", sent.body);
-    let to = sent.location.unwrap();
-    assert!(to.starts_with("/imports/preview/"), "{to}");
-    b.get(&to).await
-}
-
-/// Imports the previewed upload; answers the result page.
-pub(crate) async fn import<S: Service>(b: &mut Browser<'_, S>, preview: &Page) -> Page {
-    let csrf = hidden(&preview.body, "csrf");
-    let token = hidden(&preview.body, "token");
-    let done = b.post("/imports/commit", &[("csrf", &csrf), ("token", &token)]).await;
-    assert_eq!(done.status, 303, "{}", done.body);
-    let to = done.location.unwrap();
-    assert_eq!(to, format!("/imports/result/{token}"));
-    b.get(&to).await
-}
 
 fn row_count(db: &TestDb, table: &str) -> i64 {
     db.data_counts().into_iter().find(|(t, _)| *t == table).unwrap().1
@@ -83,7 +22,7 @@ async fn every_hr_route_is_refused_to_other_roles() {
         let db = TestDb::new(backend);
         hospital(&db);
         run_daily(&db, &settings(&db, None), "2024-06-14");
-        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
+        let service = db.spawn().await;
         let token = "0".repeat(64);
         // Each signs in and takes their own CSRF token from a page they may
         // see, so the 403 below is the role rule, not a bad token.
@@ -92,8 +31,7 @@ async fn every_hr_route_is_refused_to_other_roles() {
             ("kato", "/doctors/A01?month=2024-06"),
             ("aoki", "/doctors/A01?month=2024-06"),
         ] {
-            let mut b = Browser::new(&service);
-            assert_eq!(b.sign_in(login, PASSWORD).await.status, 303);
+            let mut b = service.signed_in(login).await;
             let page = b.get(own_page).await;
             assert_eq!(page.status, 200, "{login} {own_page}");
             let csrf = hidden(&page.body, "csrf");
@@ -127,11 +65,10 @@ async fn every_hr_route_is_refused_to_other_roles() {
                 .await;
             assert_eq!(resolve.status, 403, "{login} resolve");
         }
-        let mut hr = Browser::new(&service);
-        hr.sign_in("jinji", PASSWORD).await;
+        let mut hr = service.signed_in("jinji").await;
         assert_eq!(hr.get("/imports").await.status, 200);
         assert_eq!(hr.get("/discrepancies?month=2024-06").await.status, 200);
-        let mut nobody = Browser::new(&service);
+        let mut nobody = service.browser();
         assert_eq!(
             nobody.get("/imports").await.status,
             303,
@@ -147,9 +84,8 @@ async fn a_shift_jis_timecard_is_previewed_then_imported_and_listed() {
     for backend in backends() {
         let db = TestDb::new(backend);
         hospital(&db);
-        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-        let mut hr = Browser::new(&service);
-        hr.sign_in("jinji", PASSWORD).await;
+        let service = db.spawn().await;
+        let mut hr = service.signed_in("jinji").await;
         let form = hr.get("/imports").await;
         assert!(form.body.contains(r#"enctype="multipart/form-data""#) && form.body.contains("/static/app.js"));
         let csrf = hidden(&form.body, "csrf");
@@ -217,9 +153,8 @@ A01,2024-07-02,08:30,25:99\n";
     for backend in backends() {
         let db = TestDb::new(backend);
         hospital(&db);
-        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-        let mut hr = Browser::new(&service);
-        hr.sign_in("jinji", PASSWORD).await;
+        let service = db.spawn().await;
+        let mut hr = service.signed_in("jinji").await;
         let csrf = hidden(&hr.get("/imports").await.body, "csrf");
         let counts = db.data_counts();
 
@@ -336,9 +271,8 @@ async fn pc_use_past_clock_out_is_queued_and_resolving_it_as_work_adds_a_separat
         let db = TestDb::new(backend);
         hospital(&db);
         db.import_ok(ImportKind::Pclog, PC_LOG.as_bytes());
-        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-        let mut hr = Browser::new(&service);
-        hr.sign_in("jinji", PASSWORD).await;
+        let service = db.spawn().await;
+        let mut hr = service.signed_in("jinji").await;
         let queue = hr.get("/discrepancies?month=2024-06&as_of=2024-06-14").await;
         assert_eq!(queue.status, 200);
         let q = &queue.body;
@@ -472,9 +406,8 @@ async fn resolving_as_not_work_or_self_study_changes_no_working_hours() {
         let db = TestDb::new(backend);
         hospital(&db);
         db.import_ok(ImportKind::Pclog, PC_LOG.as_bytes());
-        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-        let mut hr = Browser::new(&service);
-        hr.sign_in("jinji", PASSWORD).await;
+        let service = db.spawn().await;
+        let mut hr = service.signed_in("jinji").await;
         let csrf = hidden(&hr.get("/discrepancies?month=2024-06").await.body, "csrf");
         let before = doctor(&db.report("2024-06", "2024-06-14"), "D04").clone();
         let rows = row_count(&db, "timecard_rows");

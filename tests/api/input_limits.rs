@@ -5,9 +5,7 @@
 //! never stored. On both backends.
 
 use crate::helpers::*;
-use crate::monitoring::hospital;
-use crate::ui::{hidden, Browser};
-use actix_web::{test as atest, web};
+use actix_web::test as atest;
 use kinmu::accounts::{self, NewAccount, Role};
 use kinmu::ingest::ImportKind;
 use serde_json::{json, Value};
@@ -95,9 +93,8 @@ async fn the_ledger_and_the_access_log_exports_write_formula_like_names_as_text(
         let db = TestDb::new(backend);
         add_account(&db, "admin", Role::Admin, "@SUM(1)", "+cmd");
         add_account(&db, "jinji", Role::Hr, HYPERLINK, "-2+3");
-        let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-        let mut admin = Browser::new(&service);
-        assert_eq!(admin.sign_in("admin", PASSWORD).await.status, 303);
+        let service = db.spawn().await;
+        let mut admin = service.signed_in("admin").await;
 
         let ledger = admin.get("/admin/users/export.csv").await;
         assert_eq!(ledger.status, 200);
@@ -127,7 +124,7 @@ async fn the_ledger_and_the_access_log_exports_write_formula_like_names_as_text(
 async fn the_print_pack_csv_writes_a_formula_like_doctor_name_as_text() {
     for backend in backends() {
         let db = TestDb::new(backend);
-        let s = crate::print::prepared(&db);
+        let s = prepared(&db);
         // B02 (over 100 h in June) renamed as an attacker would.
         let renamed = format!(
             "staff_id,name,level,email,manager_login\nB02,\"{}\",B,b02@example.org,boss\n",
@@ -137,16 +134,16 @@ async fn the_print_pack_csv_writes_a_formula_like_doctor_name_as_text() {
         let app = kinmu::app::App::open(s.clone()).unwrap();
         let (_, session) =
             accounts::sign_in(&mut db.conn(), "admin", PASSWORD, &app.settings.accounts, app.now()).unwrap();
-        let service = atest::init_service(kinmu::web::application(web::Data::new(app))).await;
+        let service = spawn_with(app).await;
         let query = "fy=2024&from=2024-06-01&to=2024-06-30";
         for part in ["over100", "checklist", "a", "b", "c", "d", "e"] {
-            let (status, _, _, bytes) =
-                crate::print::raw(&service, &session.token, &format!("/print/{part}.csv?{query}")).await;
+            let (status, _, _, bytes) = service.raw(&session.token, &format!("/print/{part}.csv?{query}")).await;
             assert_eq!(status, 200, "{part}");
             assert_no_formula(part, &bytes);
         }
-        let (_, _, _, bytes) =
-            crate::print::raw(&service, &session.token, &format!("/print/over100.csv?{query}")).await;
+        let (_, _, _, bytes) = service
+            .raw(&session.token, &format!("/print/over100.csv?{query}"))
+            .await;
         assert!(
             cells(&bytes)
                 .iter()
@@ -214,9 +211,9 @@ async fn fifty_thousand_bad_rows_make_a_bounded_api_answer_page_and_download() {
     for backend in backends() {
         let db = TestDb::new(backend);
         hospital(&db);
-        let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
+        let service = db.spawn().await;
 
-        let token = crate::api_more::token(&service, "jinji").await;
+        let token = service.token("jinji").await;
         let req = atest::TestRequest::post()
             .uri("/api/v1/imports/timecard")
             .insert_header(("Content-Type", "text/csv"))
@@ -228,10 +225,9 @@ async fn fifty_thousand_bad_rows_make_a_bounded_api_answer_page_and_download() {
         let body = atest::read_body(resp).await;
         assert_bounded(&serde_json::from_slice(&body).unwrap(), body.len());
 
-        let mut hr = Browser::new(&service);
-        assert_eq!(hr.sign_in("jinji", PASSWORD).await.status, 303);
+        let mut hr = service.signed_in("jinji").await;
         let csrf = hidden(&hr.get("/imports").await.body, "csrf");
-        let preview = crate::hr::upload(&mut hr, &csrf, "timecard", "bad.csv", &file).await;
+        let preview = upload(&mut hr, &csrf, "timecard", "bad.csv", &file).await;
         assert_eq!(preview.status, 200);
         assert!(
             preview.body.len() < 200_000,
@@ -239,7 +235,7 @@ async fn fifty_thousand_bad_rows_make_a_bounded_api_answer_page_and_download() {
             preview.body.len()
         );
         let upload = hidden(&preview.body, "token");
-        let result = crate::hr::import(&mut hr, &preview).await;
+        let result = import(&mut hr, &preview).await;
         assert_eq!(result.status, 200);
         assert!(
             result.body.len() < 600_000,
@@ -298,10 +294,10 @@ fn a_megabyte_name_is_refused_with_a_row_error_naming_the_line_and_field() {
 async fn an_interview_held_on_0001_01_01_or_9999_12_31_is_refused_by_the_api_and_the_screen() {
     for backend in backends() {
         let db = TestDb::new(backend);
-        crate::forms::june(&db);
-        let a01 = crate::forms::interview_of(&db, "A01");
-        let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-        let token = crate::api_more::token(&service, "kato").await;
+        june(&db);
+        let a01 = interview_of(&db, "A01");
+        let service = db.spawn().await;
+        let token = service.token("kato").await;
         for held_on in ["0001-01-01", "9999-12-31", "1999-12-31"] {
             let req = atest::TestRequest::post()
                 .uri(&format!("/api/v1/interviews/{a01}/record"))
@@ -309,19 +305,16 @@ async fn an_interview_held_on_0001_01_01_or_9999_12_31_is_refused_by_the_api_and
                     "held_on": held_on, "check_work": "当直が多い", "check_sleep": "6時間",
                     "check_fatigue": "II", "check_mental_physical": "なし", "opinion": "意見",
                 }));
-            let (status, body) = crate::api_more::call(&service, req, Some(&token)).await;
+            let (status, body) = service.call(req, Some(&token)).await;
             assert!(matches!(status, 400 | 422), "{held_on}: {status} {body}");
             assert!(body.to_string().contains("held_on"), "{held_on}: {body}");
         }
 
-        let mut kato = crate::forms::signed_in(&service, "kato").await;
-        let csrf = crate::forms::token(&mut kato, "kato").await;
+        let mut kato = service.signed_in("kato").await;
+        let csrf = kato.csrf("kato").await;
         for held_on in ["0001-01-01", "9999-12-31"] {
             let page = kato
-                .post(
-                    &format!("/interviews/{a01}/record"),
-                    &crate::forms::held(&csrf, "意見", held_on),
-                )
+                .post(&format!("/interviews/{a01}/record"), &held(&csrf, "意見", held_on))
                 .await;
             assert!(matches!(page.status, 400 | 422), "{held_on}: {}", page.status);
         }
@@ -334,13 +327,13 @@ async fn an_interview_held_on_0001_01_01_or_9999_12_31_is_refused_by_the_api_and
 async fn a_huge_sleep_is_refused_by_the_screens_and_the_api_never_stored_as_44_minutes() {
     for backend in backends() {
         let db = TestDb::new(backend);
-        crate::forms::june(&db);
-        let a01 = crate::forms::interview_of(&db, "A01");
-        let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
+        june(&db);
+        let a01 = interview_of(&db, "A01");
+        let service = db.spawn().await;
         let huge = "307445734561825861:00";
 
-        let mut aoki = crate::forms::signed_in(&service, "aoki").await;
-        let csrf = crate::forms::token(&mut aoki, "aoki").await;
+        let mut aoki = service.signed_in("aoki").await;
+        let csrf = aoki.csrf("aoki").await;
         let page = aoki
             .post(
                 "/me/selfcheck",
@@ -356,16 +349,16 @@ async fn a_huge_sleep_is_refused_by_the_screens_and_the_api_never_stored_as_44_m
         assert_eq!(page.status, 400, "{}", &page.body[..page.body.len().min(300)]);
         assert!(page.body.contains("0:00〜24:00"));
 
-        let mut boss = crate::forms::signed_in(&service, "boss").await;
-        let csrf = crate::forms::token(&mut boss, "boss").await;
-        let mut form = crate::forms::calm(&csrf);
+        let mut boss = service.signed_in("boss").await;
+        let csrf = boss.csrf("boss").await;
+        let mut form = calm(&csrf);
         form.retain(|(k, _)| *k != "sleep");
         form.push(("sleep", huge));
         let page = boss.post(&format!("/interviews/{a01}/precheck"), &form).await;
         assert_eq!(page.status, 400);
         assert!(page.body.contains("0:00〜24:00"));
 
-        let token = crate::api_more::token(&service, "boss").await;
+        let token = service.token("boss").await;
         let req = atest::TestRequest::post()
             .uri(&format!("/api/v1/interviews/{a01}/precheck"))
             .set_json(json!({
@@ -373,7 +366,7 @@ async fn a_huge_sleep_is_refused_by_the_screens_and_the_api_never_stored_as_44_m
                 "fatigue_symptom": "II", "fatigue_score": 2, "mental_physical": "なし",
                 "doctor_requests_interview": false,
             }));
-        let (status, body) = crate::api_more::call(&service, req, Some(&token)).await;
+        let (status, body) = service.call(req, Some(&token)).await;
         assert!(matches!(status, 400 | 422), "{status} {body}");
 
         assert_eq!(db.count_where("SELECT COUNT(*) AS n FROM self_checks"), 0);
@@ -398,9 +391,8 @@ async fn dates_far_off_are_refused_in_imports_leaving_dates_queries_and_commands
             .contains("date out of range (2000-01-01 to 2099-12-31)"));
 
         // A leaving date, on the screen and through the library.
-        let service = atest::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-        let mut admin = Browser::new(&service);
-        assert_eq!(admin.sign_in("admin", PASSWORD).await.status, 303);
+        let service = db.spawn().await;
+        let mut admin = service.signed_in("admin").await;
         let csrf = hidden(&admin.get("/admin/users").await.body, "csrf");
         for leaves_on in ["0001-01-01", "9999-12-31"] {
             let page = admin
@@ -432,10 +424,10 @@ async fn dates_far_off_are_refused_in_imports_leaving_dates_queries_and_commands
         assert_eq!(admin.get("/?as_of=0001-01-01").await.status, 400);
         assert_eq!(admin.get("/?month=9999-12").await.status, 400);
         assert_eq!(admin.get("/admin/audit?from=0001-01-01").await.status, 400);
-        let token = crate::api_more::token(&service, "jinji").await;
+        let token = service.token("jinji").await;
         for q in ["as_of=9999-12-31", "month=0001-01"] {
             let req = atest::TestRequest::get().uri(&format!("/api/v1/reports/monthly?{q}"));
-            let (status, body) = crate::api_more::call(&service, req, Some(&token)).await;
+            let (status, body) = service.call(req, Some(&token)).await;
             assert_eq!(status, 400, "{q}: {body}");
         }
 

@@ -3,11 +3,9 @@
 //! screens' role rules, on both backends.
 
 use crate::helpers::*;
-use crate::monitoring::{hospital, run_daily, settings};
-use actix_web::dev::{Service, ServiceResponse};
-use actix_web::{test, web};
+use actix_web::test;
 use kinmu::ingest::ImportKind;
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// A Shift_JIS timecard export with Japanese headers (of tests/api/imports.rs).
 const JAPANESE_TIMECARD: &str = "職員番号,勤務日,出勤時刻,退勤時刻,休憩時間（分）,勤務区分,備考\r\n\
@@ -20,39 +18,6 @@ X2,2024/6/2,09:00,18:00,60,副業,他院外来\r\n";
 const PC_LOG: &str = "staff_id,pc_name,logon,logoff\n\
 D04,PC-7,2024-06-03 08:31:00,2024-06-03 18:30:00\n\
 D04,PC-7,2024-06-04 08:35:00,2024-06-04 18:30:00\n";
-
-async fn service(
-    db: &TestDb,
-) -> impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error> {
-    test::init_service(kinmu::web::application(web::Data::new(db.app()))).await
-}
-
-/// Calls the service; answers the status and the JSON body (Null if none).
-pub(crate) async fn call<S>(s: &S, req: test::TestRequest, token: Option<&str>) -> (u16, Value)
-where
-    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
-{
-    let req = match token {
-        Some(t) => req.insert_header(("Authorization", format!("Bearer {t}"))),
-        None => req,
-    };
-    let resp = test::call_service(s, req.to_request()).await;
-    let status = resp.status().as_u16();
-    let body = test::read_body(resp).await;
-    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
-}
-
-pub(crate) async fn token<S>(s: &S, login: &str) -> String
-where
-    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
-{
-    let req = test::TestRequest::post()
-        .uri("/api/v1/sessions")
-        .set_json(json!({"login": login, "password": PASSWORD}));
-    let (status, body) = call(s, req, None).await;
-    assert_eq!(status, 200, "{login} signs in: {body}");
-    body["token"].as_str().unwrap().to_string()
-}
 
 fn get(uri: &str) -> test::TestRequest {
     test::TestRequest::get().uri(uri)
@@ -81,7 +46,7 @@ async fn every_endpoint_answers_each_role_as_its_screen_does() {
         db.add_user("admin", kinmu::accounts::Role::Admin, None, None);
         let s = settings(&db, None);
         run_daily(&db, &s, "2024-06-14");
-        let svc = service(&db).await;
+        let svc = db.spawn().await;
         let routes = [
             "/api/v1/imports",
             "/api/v1/discrepancies?month=2024-06",
@@ -100,35 +65,39 @@ async fn every_endpoint_answers_each_role_as_its_screen_does() {
             ("aoki", [403, 403, 200, 404, 403, 403]),
         ];
         for route in routes {
-            let (status, body) = call(&svc, get(route), None).await;
+            let (status, body) = svc.call(get(route), None).await;
             assert_eq!((status, body["error"].as_str()), (401, Some("unauthorized")), "{route}");
         }
         for (login, statuses) in expected {
-            let t = token(&svc, login).await;
+            let t = svc.token(login).await;
             for (route, want) in routes.iter().zip(statuses) {
-                let (status, body) = call(&svc, get(route), Some(&t)).await;
+                let (status, body) = svc.call(get(route), Some(&t)).await;
                 assert_eq!(status, want, "{login} {route} on {backend:?}: {body}");
                 if status >= 400 {
                     assert!(body["message"].is_string() && body["message_en"].is_string(), "{body}");
                 }
             }
-            let (status, _) = call(&svc, upload("/api/v1/imports/pclog", PC_LOG.as_bytes()), Some(&t)).await;
+            let (status, _) = svc
+                .call(upload("/api/v1/imports/pclog", PC_LOG.as_bytes()), Some(&t))
+                .await;
             assert_eq!(
                 status,
                 if matches!(login, "admin" | "jinji") { 200 } else { 403 },
                 "{login} uploads"
             );
-            let (status, _) = call(&svc, resolve_req("2024-06-05", "work"), Some(&t)).await;
+            let (status, _) = svc.call(resolve_req("2024-06-05", "work"), Some(&t)).await;
             // HR and admin are heard (5 June is no discrepancy day); others not.
             let want = if matches!(login, "admin" | "jinji") { 400 } else { 403 };
             assert_eq!(status, want, "{login} resolves");
         }
-        let (status, _) = call(&svc, upload("/api/v1/imports/pclog", PC_LOG.as_bytes()), None).await;
+        let (status, _) = svc.call(upload("/api/v1/imports/pclog", PC_LOG.as_bytes()), None).await;
         assert_eq!(status, 401);
 
         // A manager's dashboard holds their doctors only.
-        let t = token(&svc, "boss").await;
-        let (_, body) = call(&svc, get("/api/v1/dashboard?month=2024-06&as_of=2024-06-14"), Some(&t)).await;
+        let t = svc.token("boss").await;
+        let (_, body) = svc
+            .call(get("/api/v1/dashboard?month=2024-06&as_of=2024-06-14"), Some(&t))
+            .await;
         let ids: Vec<&str> = body["lines"]
             .as_array()
             .unwrap()
@@ -141,24 +110,24 @@ async fn every_endpoint_answers_each_role_as_its_screen_does() {
         // The status is as of today, long after June 2024.
         assert_eq!(a01["interview"]["status"], "overdue");
         assert!(a01["interview"]["deadline"].is_string());
-        let (_, body) = call(
-            &svc,
-            get("/api/v1/dashboard?month=2024-06&as_of=2024-06-14&level=C-1"),
-            Some(&t),
-        )
-        .await;
+        let (_, body) = svc
+            .call(
+                get("/api/v1/dashboard?month=2024-06&as_of=2024-06-14&level=C-1"),
+                Some(&t),
+            )
+            .await;
         assert_eq!(body["lines"].as_array().unwrap().len(), 1);
         assert_eq!(
             (&body["lines"][0]["staff_id"], &body["lines"][0]["projected_over_155"]),
             (&json!("C03"), &json!(true))
         );
         // The print pack: a manager's scope holds health data, the admin's not.
-        let (_, body) = call(
-            &svc,
-            get("/api/v1/inspection?fy=2024&from=2024-06-01&to=2024-06-30"),
-            Some(&t),
-        )
-        .await;
+        let (_, body) = svc
+            .call(
+                get("/api/v1/inspection?fy=2024&from=2024-06-01&to=2024-06-30"),
+                Some(&t),
+            )
+            .await;
         assert_eq!(
             (body["scope"].as_str(), body["health_data"].as_bool()),
             (Some("manager"), Some(true))
@@ -170,25 +139,25 @@ async fn every_endpoint_answers_each_role_as_its_screen_does() {
             .map(|p| p["key"].as_str().unwrap())
             .collect();
         assert_eq!(keys, ["over100", "checklist", "a", "b", "c", "d", "e"]);
-        let t = token(&svc, "admin").await;
-        let (_, body) = call(
-            &svc,
-            get("/api/v1/inspection?fy=2024&from=2024-06-01&to=2024-06-30"),
-            Some(&t),
-        )
-        .await;
+        let t = svc.token("admin").await;
+        let (_, body) = svc
+            .call(
+                get("/api/v1/inspection?fy=2024&from=2024-06-01&to=2024-06-30"),
+                Some(&t),
+            )
+            .await;
         assert_eq!(
             (body["scope"].as_str(), body["health_data"].as_bool()),
             (Some("hospital"), Some(false))
         );
-        let (status, body) = call(
-            &svc,
-            get("/api/v1/inspection?fy=2024&from=2024-06-30&to=2024-06-01"),
-            Some(&t),
-        )
-        .await;
+        let (status, body) = svc
+            .call(
+                get("/api/v1/inspection?fy=2024&from=2024-06-30&to=2024-06-01"),
+                Some(&t),
+            )
+            .await;
         assert_eq!((status, body["error"].as_str()), (400, Some("bad_query")));
-        let (status, body) = call(&svc, get("/api/v1/dashboard?month=2024-13"), Some(&t)).await;
+        let (status, body) = svc.call(get("/api/v1/dashboard?month=2024-13"), Some(&t)).await;
         assert_eq!((status, body["error"].as_str()), (400, Some("bad_month")));
     }
 }
@@ -204,14 +173,14 @@ async fn a_shift_jis_upload_answers_the_report_of_kinmu_import() {
         let db = TestDb::new(backend);
         db.import_ok(ImportKind::Doctors, &read_sample("worked-doctors.csv"));
         db.add_user("jinji", kinmu::accounts::Role::Hr, None, None);
-        let svc = service(&db).await;
-        let t = token(&svc, "jinji").await;
-        let (status, body) = call(
-            &svc,
-            upload("/api/v1/imports/timecard?file_name=timecard-sjis.csv", &sjis),
-            Some(&t),
-        )
-        .await;
+        let svc = db.spawn().await;
+        let t = svc.token("jinji").await;
+        let (status, body) = svc
+            .call(
+                upload("/api/v1/imports/timecard?file_name=timecard-sjis.csv", &sjis),
+                Some(&t),
+            )
+            .await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["encoding"], "shift_jis");
 
@@ -222,7 +191,7 @@ async fn a_shift_jis_upload_answers_the_report_of_kinmu_import() {
         assert_eq!(db.report("2024-06", "2024-06-30"), cli.report("2024-06", "2024-06-30"));
 
         // The batch is listed, with its file name and who imported it.
-        let (status, list) = call(&svc, get("/api/v1/imports"), Some(&t)).await;
+        let (status, list) = svc.call(get("/api/v1/imports"), Some(&t)).await;
         assert_eq!(status, 200);
         let newest = &list["batches"][0];
         assert_eq!(
@@ -238,14 +207,16 @@ async fn a_bad_upload_is_refused_with_its_rejected_lines_and_nothing_written() {
         let db = TestDb::new(backend);
         db.import_ok(ImportKind::Doctors, &read_sample("worked-doctors.csv"));
         db.add_user("jinji", kinmu::accounts::Role::Hr, None, None);
-        let svc = service(&db).await;
-        let t = token(&svc, "jinji").await;
+        let svc = db.spawn().await;
+        let t = svc.token("jinji").await;
         let counts = db.data_counts();
         let bad = "staff_id,date,clock_in,clock_out,break_minutes\n\
 X1,2024-06-03,08:00,20:00,60\n\
 NOBODY,2024-06-03,08:00,20:00,60\n\
 X1,2024-06-04,08:00,25:99,60\n";
-        let (status, body) = call(&svc, upload("/api/v1/imports/timecard", bad.as_bytes()), Some(&t)).await;
+        let (status, body) = svc
+            .call(upload("/api/v1/imports/timecard", bad.as_bytes()), Some(&t))
+            .await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(body["committed"], false);
         let lines: Vec<u64> = body["rejected"]
@@ -258,23 +229,25 @@ X1,2024-06-04,08:00,25:99,60\n";
         assert_eq!(db.data_counts(), counts, "nothing written on {backend:?}");
 
         // A file that cannot be read at all: 400 with the Japanese message.
-        let (status, body) = call(&svc, upload("/api/v1/imports/timecard", b"foo,bar\n1,2\n"), Some(&t)).await;
+        let (status, body) = svc
+            .call(upload("/api/v1/imports/timecard", b"foo,bar\n1,2\n"), Some(&t))
+            .await;
         assert_eq!((status, body["error"].as_str()), (400, Some("bad_file")), "{body}");
         assert!(
             body["message"].as_str().unwrap().contains("必須の列がありません"),
             "{body}"
         );
-        let (status, body) = call(&svc, upload("/api/v1/imports/payroll", b"x\n"), Some(&t)).await;
+        let (status, body) = svc.call(upload("/api/v1/imports/payroll", b"x\n"), Some(&t)).await;
         assert_eq!((status, body["error"].as_str()), (400, Some("bad_kind")));
         assert_eq!(db.data_counts(), counts);
 
         // With skip_invalid the good row is written; the answer is still 422.
-        let (status, body) = call(
-            &svc,
-            upload("/api/v1/imports/timecard?skip_invalid=true", bad.as_bytes()),
-            Some(&t),
-        )
-        .await;
+        let (status, body) = svc
+            .call(
+                upload("/api/v1/imports/timecard?skip_invalid=true", bad.as_bytes()),
+                Some(&t),
+            )
+            .await;
         assert_eq!(
             (status, body["inserted"].as_u64(), body["committed"].as_bool()),
             (422, Some(1), Some(true))
@@ -288,14 +261,11 @@ async fn resolving_through_the_api_closes_the_day_in_the_report_and_a_second_tim
         let db = TestDb::new(backend);
         hospital(&db);
         db.import_ok(ImportKind::Pclog, PC_LOG.as_bytes());
-        let svc = service(&db).await;
-        let t = token(&svc, "jinji").await;
-        let (status, queue) = call(
-            &svc,
-            get("/api/v1/discrepancies?month=2024-06&as_of=2024-06-14"),
-            Some(&t),
-        )
-        .await;
+        let svc = db.spawn().await;
+        let t = svc.token("jinji").await;
+        let (status, queue) = svc
+            .call(get("/api/v1/discrepancies?month=2024-06&as_of=2024-06-14"), Some(&t))
+            .await;
         assert_eq!(status, 200);
         let open = queue["open"].as_array().unwrap();
         assert_eq!(open.len(), 2, "{queue}");
@@ -310,7 +280,7 @@ async fn resolving_through_the_api_closes_the_day_in_the_report_and_a_second_tim
 
         let before = doctor(&db.report("2024-06", "2024-06-14"), "D04").clone();
         assert_eq!(before.open_discrepancies, 2);
-        let (status, body) = call(&svc, resolve_req("2024-06-03", "work"), Some(&t)).await;
+        let (status, body) = svc.call(resolve_req("2024-06-03", "work"), Some(&t)).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(
             (&body["resolution"], &body["uncovered_minutes"]),
@@ -321,27 +291,24 @@ async fn resolving_through_the_api_closes_the_day_in_the_report_and_a_second_tim
         assert_eq!(a.open_discrepancies, 1);
         assert_eq!(a.total_work_minutes, before.total_work_minutes + 60);
 
-        let (status, body) = call(&svc, resolve_req("2024-06-03", "not_work"), Some(&t)).await;
+        let (status, body) = svc.call(resolve_req("2024-06-03", "not_work"), Some(&t)).await;
         assert_eq!(
             (status, body["error"].as_str()),
             (409, Some("already_resolved")),
             "{body}"
         );
-        let (status, body) = call(&svc, resolve_req("2024-06-04", "maybe"), Some(&t)).await;
+        let (status, body) = svc.call(resolve_req("2024-06-04", "maybe"), Some(&t)).await;
         assert_eq!((status, body["error"].as_str()), (400, Some("invalid")));
-        let (status, body) = call(&svc, resolve_req("2024-06-10", "work"), Some(&t)).await;
+        let (status, body) = svc.call(resolve_req("2024-06-10", "work"), Some(&t)).await;
         assert_eq!(
             (status, body["error"].as_str()),
             (400, Some("invalid")),
             "not a discrepancy day"
         );
 
-        let (_, queue) = call(
-            &svc,
-            get("/api/v1/discrepancies?month=2024-06&as_of=2024-06-14"),
-            Some(&t),
-        )
-        .await;
+        let (_, queue) = svc
+            .call(get("/api/v1/discrepancies?month=2024-06&as_of=2024-06-14"), Some(&t))
+            .await;
         assert_eq!(queue["open"].as_array().unwrap().len(), 1);
         assert_eq!(queue["resolved"][0]["resolved_by"], "jinji");
     }
@@ -354,13 +321,13 @@ async fn a_doctors_month_is_the_report_line_with_health_data_only_for_those_who_
         hospital(&db);
         let s = settings(&db, None);
         run_daily(&db, &s, "2024-06-14");
-        let svc = service(&db).await;
+        let svc = db.spawn().await;
         let uri = "/api/v1/doctors/A01/months/2024-06?as_of=2024-06-14";
         let line = serde_json::to_value(doctor(&db.report("2024-06", "2024-06-14"), "A01")).unwrap();
         let mut seen = Vec::new();
         for login in ["jinji", "boss", "kato", "aoki"] {
-            let t = token(&svc, login).await;
-            let (status, body) = call(&svc, get(uri), Some(&t)).await;
+            let t = svc.token(login).await;
+            let (status, body) = svc.call(get(uri), Some(&t)).await;
             assert_eq!(status, 200, "{login}: {body}");
             assert_eq!(body["figures"], line, "{login} on {backend:?}");
             assert_eq!(body["projection_method"], "linear");
@@ -393,12 +360,12 @@ async fn a_doctors_month_is_the_report_line_with_health_data_only_for_those_who_
             }
         }
         // Not their doctor: not found; a month that is no month: 400.
-        let t = token(&svc, "other-boss").await;
-        let (status, _) = call(&svc, get(uri), Some(&t)).await;
+        let t = svc.token("other-boss").await;
+        let (status, _) = svc.call(get(uri), Some(&t)).await;
         assert_eq!(status, 404);
-        let (status, body) = call(&svc, get("/api/v1/doctors/A01/months/June"), Some(&t)).await;
+        let (status, body) = svc.call(get("/api/v1/doctors/A01/months/June"), Some(&t)).await;
         assert_eq!((status, body["error"].as_str()), (400, Some("bad_month")));
-        let (status, _) = call(&svc, get("/api/v1/doctors/NOBODY/months/2024-06"), Some(&t)).await;
+        let (status, _) = svc.call(get("/api/v1/doctors/NOBODY/months/2024-06"), Some(&t)).await;
         assert_eq!(status, 404);
     }
 }

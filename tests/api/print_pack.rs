@@ -3,18 +3,11 @@
 //! health data to those who may see it, and downloads as .xlsx and CSV.
 
 use crate::helpers::*;
-use crate::monitoring::{hospital, run_daily, settings};
-use crate::ui::Browser;
-use actix_web::{test, web};
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use kinmu::accounts::Role;
 use kinmu::domain::time::{format_hm, YearMonth};
-use kinmu::ingest::ImportKind;
-use kinmu::monitor::mailer::Mailer;
 use kinmu::monitor::mails::wareki;
-use kinmu::monitor::records;
 use std::collections::BTreeSet;
-use std::fmt::Write;
 
 const QUERY: &str = "fy=2024&from=2024-06-01&to=2024-06-30";
 
@@ -28,75 +21,6 @@ fn routes() -> Vec<String> {
         r.push(format!("/print/{part}.csv?{QUERY}"));
     }
     r
-}
-
-/// More cases than `hospital()` has: B02 keeps working long weekdays to the
-/// end of June (≥ 100 h), and D04 — another manager's doctor — works
-/// 08:00–23:00 every day of May (far over 155 h, with no interview opened).
-fn more_hours(db: &TestDb) {
-    let mut s = String::from("staff_id,date,clock_in,clock_out,break_minutes\n");
-    for day in 15..=30 {
-        let d = NaiveDate::from_ymd_opt(2024, 6, day).unwrap();
-        if d.weekday().num_days_from_monday() < 6 {
-            writeln!(s, "B02,{d},08:00,22:00,60").unwrap();
-        }
-    }
-    for day in 1..=31 {
-        let d = NaiveDate::from_ymd_opt(2024, 5, day).unwrap();
-        writeln!(s, "D04,{d},08:00,23:00,60").unwrap();
-    }
-    db.import_ok(ImportKind::Timecard, s.as_bytes());
-}
-
-/// The hospital with its June run, C03's pre-check, interview and
-/// measures recorded, and the monthly check of May done.
-pub(crate) fn prepared(db: &TestDb) -> kinmu::config::Settings {
-    hospital(db);
-    more_hours(db);
-    db.add_user("admin", Role::Admin, None, None);
-    let s = settings(db, None);
-    run_daily(db, &s, "2024-06-14");
-    let june = YearMonth::parse("2024-06").unwrap();
-    let at = date("2024-06-20").and_hms_opt(12, 0, 0).unwrap();
-    let mut conn = db.conn();
-    let c03 = kinmu::db::queries::doctor_by_staff_id(&mut conn, "C03")
-        .unwrap()
-        .unwrap();
-    let check = records::PreCheckInput {
-        work_status: "救急外来が多い".into(),
-        sleep_average_minutes: 330,
-        fatigue_symptom: "III".into(),
-        fatigue_score: 5,
-        mental_physical: "疲労感あり".into(),
-        doctor_requests_interview: true,
-    };
-    records::record_precheck(&mut conn, &s, &c03, june, &check, "boss", at).unwrap();
-    let i = records::list_interviews(&mut conn, june, date("2024-06-14"))
-        .unwrap()
-        .into_iter()
-        .find(|l| l.staff_id == "C03")
-        .unwrap();
-    let input = records::InterviewInput {
-        held_on: date("2024-06-13"),
-        check_work: "連続勤務".into(),
-        check_sleep: "5時間半".into(),
-        check_fatigue: "III・5点".into(),
-        check_mental_physical: "特記なし".into(),
-        opinion: "当直の削減が望ましい<script>".into(),
-    };
-    records::record_interview(&mut conn, i.id, &input, "kato", at).unwrap();
-    for (m, _) in records::list_measures(&mut conn, june).unwrap() {
-        let input = records::MeasureInput {
-            shorter_hours: true,
-            fewer_night_duties: m.reason == "interview",
-            other: m.reason == "over_155",
-            other_text: Some("外来担当の削減".into()),
-        };
-        records::record_measures(&mut conn, m.id, &input, "boss", at).unwrap();
-    }
-    let mailer = Mailer::from_url(None, &s.mail_from).unwrap();
-    kinmu::monitor::monthly::run(&mut conn, &s, &mailer, YearMonth::parse("2024-05").unwrap(), now()).unwrap();
-    s
 }
 
 /// What the monthly reports say: `month staff minutes` of every doctor at
@@ -130,29 +54,6 @@ fn row_keys(html: &str, part: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// A request with a session cookie, answered with its headers and raw bytes.
-pub(crate) async fn raw<S: crate::ui::Service>(service: &S, token: &str, uri: &str) -> (u16, String, String, Vec<u8>) {
-    let req = test::TestRequest::get()
-        .uri(uri)
-        .insert_header(("Cookie", format!("kinmu_session={token}")))
-        .to_request();
-    let resp = test::call_service(service, req).await;
-    let header = |name: &str| {
-        resp.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string()
-    };
-    let (status, ctype, disposition) = (
-        resp.status().as_u16(),
-        header("content-type"),
-        header("content-disposition"),
-    );
-    let body = test::read_body(resp).await.to_vec();
-    (status, ctype, disposition, body)
-}
-
 #[actix_web::test]
 async fn only_admin_and_managers_open_the_print_pack() {
     for backend in backends() {
@@ -160,7 +61,7 @@ async fn only_admin_and_managers_open_the_print_pack() {
         hospital(&db);
         db.add_user("admin", Role::Admin, None, None);
         run_daily(&db, &settings(&db, None), "2024-06-14");
-        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
+        let service = db.spawn().await;
         for (login, want) in [
             ("jinji", 403),
             ("kato", 403),
@@ -169,10 +70,7 @@ async fn only_admin_and_managers_open_the_print_pack() {
             ("boss", 200),
             ("", 303),
         ] {
-            let mut b = Browser::new(&service);
-            if !login.is_empty() {
-                assert_eq!(b.sign_in(login, PASSWORD).await.status, 303, "{login} signs in");
-            }
+            let mut b = service.browser_of(login).await;
             for route in routes() {
                 let page = b.get(&route).await;
                 assert_eq!(
@@ -186,8 +84,7 @@ async fn only_admin_and_managers_open_the_print_pack() {
                 }
             }
         }
-        let mut admin = Browser::new(&service);
-        admin.sign_in("admin", PASSWORD).await;
+        let mut admin = service.signed_in("admin").await;
         let index = admin.get("/print").await;
         assert!(index.body.contains("すべて印刷"), "the print-everything link");
         for part in ["over100", "checklist", "a", "b", "c", "d", "e"] {
@@ -207,7 +104,7 @@ async fn the_pack_lists_exactly_the_doctors_and_hours_of_the_monthly_reports() {
         let s = prepared(&db);
         let app = kinmu::app::App::open(s.clone()).unwrap();
         let today = app.settings.today();
-        let service = test::init_service(kinmu::web::application(web::Data::new(app))).await;
+        let service = spawn_with(app).await;
 
         // The admin's pack: every doctor, no health data.
         let everyone = expected_over_100(&db, &s, |_| true);
@@ -217,8 +114,7 @@ async fn the_pack_lists_exactly_the_doctors_and_hours_of_the_monthly_reports() {
             BTreeSet::from(["B02", "C03", "D04"]),
             "the fixture has three cases: {everyone:?}"
         );
-        let mut admin = Browser::new(&service);
-        admin.sign_in("admin", PASSWORD).await;
+        let mut admin = service.signed_in("admin").await;
         let page = admin.get(&format!("/print/pack?{QUERY}")).await;
         assert_eq!(page.status, 200);
         let html = page.body;
@@ -292,15 +188,13 @@ async fn the_pack_lists_exactly_the_doctors_and_hours_of_the_monthly_reports() {
 
         // A manager's pack: their doctors only, health data included and escaped.
         let mine = expected_over_100(&db, &s, |staff| staff != "D04");
-        let mut boss = Browser::new(&service);
-        boss.sign_in("boss", PASSWORD).await;
+        let mut boss = service.signed_in("boss").await;
         let html = boss.get(&format!("/print/pack?{QUERY}")).await.body;
         assert_eq!(row_keys(&html, "over100"), mine);
         assert!(html.contains("当直の削減が望ましい&#60;script&#62;") && !html.contains("<script>"));
         assert!(html.contains("救急外来が多い"));
         assert!(!html.contains("D04"), "not their doctor");
-        let mut other = Browser::new(&service);
-        other.sign_in("other-boss", PASSWORD).await;
+        let mut other = service.signed_in("other-boss").await;
         let html = other.get(&format!("/print/pack?{QUERY}")).await.body;
         assert_eq!(
             row_keys(&html, "over100"),
@@ -322,10 +216,10 @@ async fn the_pack_downloads_as_a_workbook_of_one_sheet_per_part_and_as_csv_with_
         let app = kinmu::app::App::open(s.clone()).unwrap();
         let (_, session) =
             kinmu::accounts::sign_in(&mut db.conn(), "admin", PASSWORD, &app.settings.accounts, app.now()).unwrap();
-        let service = test::init_service(kinmu::web::application(web::Data::new(app))).await;
+        let service = spawn_with(app).await;
 
         let (status, ctype, disposition, bytes) =
-            raw(&service, &session.token, &format!("/print/pack.xlsx?{QUERY}")).await;
+            service.raw(&session.token, &format!("/print/pack.xlsx?{QUERY}")).await;
         assert_eq!(status, 200);
         assert_eq!(
             ctype,
@@ -344,8 +238,9 @@ async fn the_pack_downloads_as_a_workbook_of_one_sheet_per_part_and_as_csv_with_
         }
         assert!(!names.contains("xl/worksheets/sheet8.xml"));
 
-        let (status, ctype, disposition, bytes) =
-            raw(&service, &session.token, &format!("/print/over100.csv?{QUERY}")).await;
+        let (status, ctype, disposition, bytes) = service
+            .raw(&session.token, &format!("/print/over100.csv?{QUERY}"))
+            .await;
         assert_eq!(status, 200);
         assert_eq!(ctype, "text/csv; charset=utf-8");
         assert!(disposition.contains("kinmu-inspection-over100-fy2024-2024-06-01_2024-06-30.csv"));
@@ -370,7 +265,7 @@ async fn the_pack_downloads_as_a_workbook_of_one_sheet_per_part_and_as_csv_with_
             ("d", "対象月"),
             ("e", "対象月"),
         ] {
-            let (status, _, _, bytes) = raw(&service, &session.token, &format!("/print/{part}.csv?{QUERY}")).await;
+            let (status, _, _, bytes) = service.raw(&session.token, &format!("/print/{part}.csv?{QUERY}")).await;
             assert_eq!(status, 200, "{part}");
             assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "{part}");
             let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
@@ -380,7 +275,9 @@ async fn the_pack_downloads_as_a_workbook_of_one_sheet_per_part_and_as_csv_with_
                 &text[..text.len().min(80)]
             );
         }
-        let (_, _, _, bytes) = raw(&service, &session.token, &format!("/print/checklist.csv?{QUERY}")).await;
+        let (_, _, _, bytes) = service
+            .raw(&session.token, &format!("/print/checklist.csv?{QUERY}"))
+            .await;
         let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
         assert!(text.contains("タイムカード") && text.contains("☑") && text.contains("令和6年1月15日（2024-01-15）"));
     }

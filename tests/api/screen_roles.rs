@@ -2,111 +2,14 @@
 //! (a role never sees a page it should not).
 
 use crate::helpers::*;
-use crate::monitoring::{hospital, run_daily, settings};
-use actix_web::{test, web};
-
-/// The service under test (actix's test service over the real routes).
-pub(crate) trait Service:
-    actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error>
-{
-}
-impl<S> Service for S where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse,
-        Error = actix_web::Error,
-    >
-{
-}
-
-/// A browser of one: keeps the cookies the service sets.
-pub(crate) struct Browser<'a, S: Service> {
-    service: &'a S,
-    cookies: Vec<(String, String)>,
-}
-
-/// What a request answered.
-pub(crate) struct Page {
-    pub(crate) status: u16,
-    pub(crate) location: Option<String>,
-    pub(crate) body: String,
-}
-
-impl<'a, S: Service> Browser<'a, S> {
-    pub(crate) fn new(service: &'a S) -> Self {
-        Browser {
-            service,
-            cookies: Vec::new(),
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    pub(crate) async fn send(&mut self, req: test::TestRequest) -> Page {
-        let req = if self.cookies.is_empty() {
-            req
-        } else {
-            req.insert_header(("Cookie", self.cookie_header()))
-        };
-        let resp = test::call_service(self.service, req.to_request()).await;
-        for c in resp.response().cookies() {
-            self.cookies.retain(|(k, _)| k != c.name());
-            if !c.value().is_empty() {
-                self.cookies.push((c.name().to_string(), c.value().to_string()));
-            }
-        }
-        let status = resp.status().as_u16();
-        let location = resp
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .map(String::from);
-        let body = String::from_utf8_lossy(&test::read_body(resp).await).into_owned();
-        Page { status, location, body }
-    }
-
-    pub(crate) async fn get(&mut self, uri: &str) -> Page {
-        self.send(test::TestRequest::get().uri(uri)).await
-    }
-
-    pub(crate) async fn post(&mut self, uri: &str, form: &[(&str, &str)]) -> Page {
-        self.send(test::TestRequest::post().uri(uri).set_form(form)).await
-    }
-
-    /// Signs in through the form, as a person would.
-    pub(crate) async fn sign_in(&mut self, login: &str, password: &str) -> Page {
-        let form = self.get("/login").await;
-        let csrf = hidden(&form.body, "csrf");
-        self.post(
-            "/login",
-            &[("login", login), ("password", password), ("csrf", &csrf), ("next", "/")],
-        )
-        .await
-    }
-}
-
-/// The value of a hidden form field.
-pub(crate) fn hidden(html: &str, name: &str) -> String {
-    let marker = format!(r#"name="{name}" value=""#);
-    let start = html
-        .find(&marker)
-        .map(|i| i + marker.len())
-        .unwrap_or_else(|| panic!("no {name} in {html}"));
-    html[start..].split('"').next().unwrap_or_default().to_string()
-}
+use actix_web::test;
 
 #[actix_web::test]
 async fn signing_in_sets_a_strict_http_only_cookie_and_a_bad_password_is_refused_in_japanese() {
     let db = TestDb::new(Backend::Sqlite);
     hospital(&db);
-    let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-    let mut b = Browser::new(&service);
+    let service = db.spawn().await;
+    let mut b = service.browser();
     let page = b.get("/").await;
     assert_eq!(page.status, 303);
     assert_eq!(page.location.as_deref(), Some("/login?next=/"));
@@ -146,7 +49,7 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_a_bad_password_is_refused
     );
 
     // A sign-in form without its token is refused.
-    let mut other = Browser::new(&service);
+    let mut other = service.browser();
     let forged = other
         .post(
             "/login",
@@ -165,9 +68,8 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_a_bad_password_is_refused
 async fn sign_out_needs_the_csrf_token_and_ends_the_session() {
     let db = TestDb::new(Backend::Sqlite);
     hospital(&db);
-    let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-    let mut b = Browser::new(&service);
-    assert_eq!(b.sign_in("jinji", PASSWORD).await.status, 303);
+    let service = db.spawn().await;
+    let mut b = service.signed_in("jinji").await;
     let home = b.get("/").await;
     assert_eq!(home.status, 200);
     assert_eq!(b.post("/logout", &[("csrf", "nope")]).await.status, 403);
@@ -183,7 +85,7 @@ async fn every_route_answers_each_role_as_the_role_rules_say() {
         hospital(&db);
         let s = settings(&db, None);
         run_daily(&db, &s, "2024-06-14");
-        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
+        let service = db.spawn().await;
         // 200 shown, 303 redirected, 403 not for this role, 404 not theirs to see.
         let routes = [
             "/?month=2024-06",
@@ -207,10 +109,7 @@ async fn every_route_answers_each_role_as_the_role_rules_say() {
             ("", [303; 10]),
         ];
         for (login, statuses) in expected {
-            let mut b = Browser::new(&service);
-            if !login.is_empty() {
-                assert_eq!(b.sign_in(login, PASSWORD).await.status, 303, "{login} signs in");
-            }
+            let mut b = service.browser_of(login).await;
             for (route, want) in routes.iter().zip(statuses) {
                 let page = b.get(route).await;
                 assert_eq!(
@@ -229,9 +128,8 @@ async fn the_dashboard_shows_each_doctors_state_and_a_manager_only_their_doctors
     let db = TestDb::new(Backend::Sqlite);
     hospital(&db);
     run_daily(&db, &settings(&db, None), "2024-06-14");
-    let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-    let mut hr = Browser::new(&service);
-    hr.sign_in("jinji", PASSWORD).await;
+    let service = db.spawn().await;
+    let mut hr = service.signed_in("jinji").await;
     let page = hr.get("/?month=2024-06&as_of=2024-06-14").await;
     assert_eq!(page.status, 200);
     for (staff, class) in [("A01", "projected"), ("C03", "over100"), ("D04", "")] {
@@ -251,8 +149,7 @@ async fn the_dashboard_shows_each_doctors_state_and_a_manager_only_their_doctors
     let filtered = hr.get("/?month=2024-06&level=B").await;
     assert!(filtered.body.contains(r#"data-staff-id="B02""#) && !filtered.body.contains(r#"data-staff-id="A01""#));
 
-    let mut other = Browser::new(&service);
-    other.sign_in("other-boss", PASSWORD).await;
+    let mut other = service.signed_in("other-boss").await;
     let page = other.get("/?month=2024-06").await;
     assert!(page.body.contains(r#"data-staff-id="D04""#));
     assert!(!page.body.contains(r#"data-staff-id="A01""#), "not their doctor");
@@ -290,9 +187,8 @@ async fn a_doctors_page_shows_health_data_to_the_doctor_and_never_to_hr() {
         )
         .unwrap();
     }
-    let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-    let mut doctor = Browser::new(&service);
-    doctor.sign_in("aoki", PASSWORD).await;
+    let service = db.spawn().await;
+    let mut doctor = service.signed_in("aoki").await;
     let me = doctor.get("/me").await;
     assert_eq!(me.location.as_deref(), Some("/doctors/A01"));
     let page = doctor.get("/doctors/A01?month=2024-06&as_of=2024-06-14").await;
@@ -306,8 +202,7 @@ async fn a_doctors_page_shows_health_data_to_the_doctor_and_never_to_hr() {
         page.body.contains("<svg") && page.body.contains("100h"),
         "charts are there"
     );
-    let mut hr = Browser::new(&service);
-    hr.sign_in("jinji", PASSWORD).await;
+    let mut hr = service.signed_in("jinji").await;
     let page = hr.get("/doctors/A01?month=2024-06").await;
     assert_eq!(page.status, 200);
     assert!(!page.body.contains("当直の削減が望ましい"), "HR never sees the opinion");

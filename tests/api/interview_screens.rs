@@ -5,31 +5,9 @@
 //! health data never shown to HR.
 
 use crate::helpers::*;
-use crate::monitoring::{hospital, run_daily, settings};
-use crate::ui::{hidden, Browser, Page, Service};
-use actix_web::{test, web};
 use kinmu::accounts::Role;
 use kinmu::domain::YearMonth;
 use kinmu::monitor::records;
-
-/// The test hospital after the daily job of 14 June 2024 (interviews for
-/// A01, B02 and C03, all assigned to kato; C03 over 155 h), plus an admin.
-pub(crate) fn june(db: &TestDb) {
-    hospital(db);
-    db.add_user("admin", Role::Admin, None, None);
-    run_daily(db, &settings(db, None), "2024-06-14");
-}
-
-/// The interview id of a doctor's June.
-pub(crate) fn interview_of(db: &TestDb, staff_id: &str) -> i64 {
-    let mut conn = db.conn();
-    records::list_interviews(&mut conn, YearMonth::parse("2024-06").unwrap(), date("2024-06-14"))
-        .unwrap()
-        .into_iter()
-        .find(|l| l.staff_id == staff_id)
-        .unwrap_or_else(|| panic!("no interview for {staff_id}"))
-        .id
-}
 
 /// The id of a doctor's June measures case of `reason`.
 fn measure_of(db: &TestDb, staff_id: &str, reason: &str) -> i64 {
@@ -43,56 +21,8 @@ fn measure_of(db: &TestDb, staff_id: &str, reason: &str) -> i64 {
         .id
 }
 
-pub(crate) async fn signed_in<'a, S: Service>(service: &'a S, login: &str) -> Browser<'a, S> {
-    let mut b = Browser::new(service);
-    assert_eq!(b.sign_in(login, PASSWORD).await.status, 303, "{login} signs in");
-    b
-}
-
-/// The session's CSRF token, read off the role's home page (every page has
-/// the sign-out form).
-pub(crate) async fn token<S: Service>(b: &mut Browser<'_, S>, login: &str) -> String {
-    let uri = match login {
-        "jinji" | "admin" => "/",
-        "aoki" => "/me/selfcheck",
-        _ => "/interviews",
-    };
-    let page = b.get(uri).await;
-    assert_eq!(page.status, 200, "{uri}: {}", page.body);
-    hidden(&page.body, "csrf")
-}
-
 fn excerpt(p: &Page) -> &str {
     &p.body[..p.body.len().min(400)]
-}
-
-/// The calm pre-check: no risk factor at all.
-pub(crate) fn calm(csrf: &str) -> Vec<(&str, &str)> {
-    vec![
-        ("csrf", csrf),
-        ("work_status", "外来と病棟"),
-        ("sleep", "7:00"),
-        ("fatigue_symptom", "II"),
-        ("fatigue_score", "2"),
-        ("mental_physical", "特記なし"),
-        ("doctor_requests_interview", "no"),
-    ]
-}
-
-/// The physician's record form; an empty `csrf` leaves the token out.
-pub(crate) fn held<'a>(csrf: &'a str, opinion: &'a str, held_on: &'a str) -> Vec<(&'a str, &'a str)> {
-    let mut form = vec![
-        ("held_on", held_on),
-        ("check_work", "当直が多い"),
-        ("check_sleep", "平均6時間"),
-        ("check_fatigue", "自覚症状II"),
-        ("check_mental_physical", "問題なし"),
-        ("opinion", opinion),
-    ];
-    if !csrf.is_empty() {
-        form.push(("csrf", csrf));
-    }
-    form
 }
 
 fn with<'a>(mut form: Vec<(&'a str, &'a str)>, key: &'a str, value: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -107,7 +37,7 @@ async fn every_screen_of_interviews_measures_and_self_checks_answers_each_role_a
         let db = TestDb::new(backend);
         june(&db);
         let (a01, c03) = (interview_of(&db, "A01"), interview_of(&db, "C03"));
-        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
+        let service = db.spawn().await;
         // 200 shown, 303 to sign-in, 403 not for this role, 404 not theirs to see.
         let routes = [
             "/interviews?month=2024-06".to_string(),
@@ -130,17 +60,14 @@ async fn every_screen_of_interviews_measures_and_self_checks_answers_each_role_a
             ("", [303, 303, 303, 303, 303, 303, 303]),
         ];
         for (login, statuses) in expected {
-            let mut b = Browser::new(&service);
-            if !login.is_empty() {
-                assert_eq!(b.sign_in(login, PASSWORD).await.status, 303, "{login} signs in");
-            }
+            let mut b = service.browser_of(login).await;
             for (route, want) in routes.iter().zip(statuses) {
                 let page = b.get(route).await;
                 assert_eq!(page.status, want, "{login} {route} on {backend:?}: {}", excerpt(&page));
             }
         }
         // A bad month is a bad request, not a silent default.
-        let mut boss = signed_in(&service, "boss").await;
+        let mut boss = service.signed_in("boss").await;
         assert_eq!(boss.get("/interviews?month=2024-13").await.status, 400);
         assert_eq!(boss.get("/measures?month=June").await.status, 400);
 
@@ -158,8 +85,8 @@ async fn every_screen_of_interviews_measures_and_self_checks_answers_each_role_a
             ("boss", "/me/selfcheck".to_string(), 403),
         ];
         for (login, uri, want) in posts {
-            let mut b = signed_in(&service, login).await;
-            let csrf = token(&mut b, login).await;
+            let mut b = service.signed_in(login).await;
+            let csrf = b.csrf(login).await;
             let page = b.post(&uri, &calm(&csrf)).await;
             assert_eq!(
                 page.status,
@@ -170,8 +97,8 @@ async fn every_screen_of_interviews_measures_and_self_checks_answers_each_role_a
         }
         let over_155 = measure_of(&db, "C03", "over_155");
         for (login, want) in [("kato", 403), ("jinji", 403), ("other-boss", 404)] {
-            let mut b = signed_in(&service, login).await;
-            let csrf = token(&mut b, login).await;
+            let mut b = service.signed_in(login).await;
+            let csrf = b.csrf(login).await;
             let page = b
                 .post(
                     &format!("/measures/{over_155}"),
@@ -183,7 +110,7 @@ async fn every_screen_of_interviews_measures_and_self_checks_answers_each_role_a
 
         // The physician's list: every month, their interviews only; the
         // deadlines of June 2024 have passed.
-        let mut kato = signed_in(&service, "kato").await;
+        let mut kato = service.signed_in("kato").await;
         let mine = kato.get("/interviews").await;
         for staff in ["A01", "B02", "C03"] {
             assert!(
@@ -192,7 +119,7 @@ async fn every_screen_of_interviews_measures_and_self_checks_answers_each_role_a
             );
         }
         assert!(mine.body.contains(r#"data-status="overdue""#) && mine.body.contains("期限超過"));
-        let mut untrained = signed_in(&service, "untrained").await;
+        let mut untrained = service.signed_in("untrained").await;
         let none = untrained.get("/interviews").await;
         assert!(
             !none.body.contains("data-interview-id"),
@@ -215,7 +142,7 @@ async fn every_screen_of_interviews_measures_and_self_checks_answers_each_role_a
         }
         assert!(list.body.contains(r#"data-action="measures" data-staff-id="C03""#));
         assert!(!list.body.contains(r#"data-staff-id="D04""#), "not boss's doctor");
-        let mut other = signed_in(&service, "other-boss").await;
+        let mut other = service.signed_in("other-boss").await;
         let theirs = other.get("/interviews?month=2024-06").await;
         assert!(!theirs.body.contains("data-action="), "D04 works normal days");
         assert!(!theirs.body.contains(r#"data-staff-id="A01""#));
@@ -228,8 +155,8 @@ async fn a_manager_records_the_pre_check_and_the_a_level_doctor_gets_the_later_d
         let db = TestDb::new(backend);
         june(&db);
         let (a01, b02) = (interview_of(&db, "A01"), interview_of(&db, "B02"));
-        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-        let mut boss = signed_in(&service, "boss").await;
+        let service = db.spawn().await;
+        let mut boss = service.signed_in("boss").await;
         let page = boss.get(&format!("/interviews/{a01}")).await;
         assert!(
             page.body.contains(r#"<b id="deadline">2024-06-27</b>"#),
@@ -307,7 +234,7 @@ async fn a_manager_records_the_pre_check_and_the_a_level_doctor_gets_the_later_d
         assert!(!page.body.contains("A水準の例外"));
 
         // A pre-check before any interview: other-boss for D04.
-        let mut other = signed_in(&service, "other-boss").await;
+        let mut other = service.signed_in("other-boss").await;
         let page = other.get("/prechecks/D04?month=2024-06").await;
         let csrf = hidden(&page.body, "csrf");
         let saved = other.post("/prechecks/D04?month=2024-06", &calm(&csrf)).await;
@@ -342,8 +269,8 @@ async fn the_physician_records_the_interview_and_hr_never_sees_the_opinion() {
         let db = TestDb::new(backend);
         june(&db);
         let a01 = interview_of(&db, "A01");
-        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-        let mut kato = signed_in(&service, "kato").await;
+        let service = db.spawn().await;
+        let mut kato = service.signed_in("kato").await;
         let page = kato.get(&format!("/interviews/{a01}")).await;
         assert!(page.body.contains(r#"id="record-form""#), "{}", page.body);
         assert!(
@@ -396,7 +323,7 @@ async fn the_physician_records_the_interview_and_hr_never_sees_the_opinion() {
         // The doctor and the manager see the opinion; HR and admin see
         // that it was held, never what was said.
         for login in ["aoki", "boss"] {
-            let mut b = signed_in(&service, login).await;
+            let mut b = service.signed_in(login).await;
             let page = b.get(&format!("/interviews/{a01}")).await;
             assert!(
                 page.body.contains("当直回数の削減が望ましい"),
@@ -404,7 +331,7 @@ async fn the_physician_records_the_interview_and_hr_never_sees_the_opinion() {
             );
         }
         for login in ["jinji", "admin"] {
-            let mut b = signed_in(&service, login).await;
+            let mut b = service.signed_in(login).await;
             let page = b.get(&format!("/interviews/{a01}")).await;
             assert_eq!(page.status, 200);
             assert!(page.body.contains(r#"data-status="done""#), "{login} sees the status");
@@ -427,8 +354,8 @@ async fn the_manager_records_measures_and_over_155_hours_they_must_shorten_hours
         let db = TestDb::new(backend);
         june(&db);
         let over_155 = measure_of(&db, "C03", "over_155");
-        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-        let mut boss = signed_in(&service, "boss").await;
+        let service = db.spawn().await;
+        let mut boss = service.signed_in("boss").await;
         let page = boss.get("/measures?month=2024-06").await;
         assert_eq!(page.status, 200);
         let case = format!(r#"data-measure-id="{over_155}" data-staff-id="C03""#);
@@ -484,7 +411,7 @@ async fn the_manager_records_measures_and_over_155_hours_they_must_shorten_hours
         let list = boss.get("/interviews?month=2024-06").await;
         assert!(!list.body.contains(r#"data-action="measures" data-staff-id="C03""#));
         // other-boss sees none of it.
-        let mut other = signed_in(&service, "other-boss").await;
+        let mut other = service.signed_in("other-boss").await;
         assert!(!other.get("/measures?month=2024-06").await.body.contains("C03"));
     }
 }
@@ -495,8 +422,8 @@ async fn the_doctors_self_check_prefills_the_managers_pre_check() {
         let db = TestDb::new(backend);
         june(&db);
         let a01 = interview_of(&db, "A01");
-        let service = test::init_service(kinmu::web::application(web::Data::new(db.app()))).await;
-        let mut aoki = signed_in(&service, "aoki").await;
+        let service = db.spawn().await;
+        let mut aoki = service.signed_in("aoki").await;
         let page = aoki.get("/me/selfcheck").await;
         assert_eq!(page.status, 200);
         assert!(page.body.contains("イライラする") && page.body.contains("深夜勤務に伴う負担"));
@@ -568,7 +495,7 @@ async fn the_doctors_self_check_prefills_the_managers_pre_check() {
 
         // The manager's form is prefilled from it; the physician sees it;
         // HR does not.
-        let mut boss = signed_in(&service, "boss").await;
+        let mut boss = service.signed_in("boss").await;
         let page = boss.get(&format!("/interviews/{a01}")).await;
         for prefilled in [
             r#"name="sleep" value="6:45""#,
@@ -579,10 +506,10 @@ async fn the_doctors_self_check_prefills_the_managers_pre_check() {
         ] {
             assert!(page.body.contains(prefilled), "{prefilled} in {}", page.body);
         }
-        let mut kato = signed_in(&service, "kato").await;
+        let mut kato = service.signed_in("kato").await;
         let seen = kato.get(&format!("/interviews/{a01}")).await;
         assert!(seen.body.contains(r#"id="self-checks""#) && seen.body.contains("6:45"));
-        let mut jinji = signed_in(&service, "jinji").await;
+        let mut jinji = service.signed_in("jinji").await;
         let hidden_from_hr = jinji.get(&format!("/interviews/{a01}")).await;
         assert!(!hidden_from_hr.body.contains("self-checks") && !hidden_from_hr.body.contains("6:45"));
 

@@ -1,135 +1,11 @@
 //! Interviews before 100 h, measures over 155 h, and alerts that arrive
-//! exactly once — against a real SMTP server (tests/api/smtp.rs) on both
-//! backends.
+//! exactly once — against a real SMTP server
+//! (tests/api/helpers/smtp_sink.rs) on both backends.
 
 use crate::helpers::*;
-use crate::smtp::SmtpSink;
-use chrono::{Datelike, NaiveDate};
-use kinmu::accounts::{self, NewAccount, Role};
-use kinmu::config::Settings;
-use kinmu::ingest::ImportKind;
+use kinmu::accounts::Role;
 use kinmu::monitor::mailer::Mailer;
 use kinmu::monitor::{daily, records};
-use std::fmt::Write;
-
-/// A01 (A) and B02 (B) work long weekdays (300 min overtime a day) through
-/// 14 June 2024: 3000 actual, projected 6428, 100 h reached on the 28th.
-/// C03 (C-1) works 08:00–23:00 every day: far over 155 h. D04 works normal days.
-const DOCTORS: &str = "staff_id,name,level,email,manager_login\n\
-A01,青木 一郎,A,a01@example.org,boss\n\
-B02,馬場 二郎,B,b02@example.org,boss\n\
-C03,千葉 三郎,C-1,c03@example.org,boss\n\
-D04,土井 四郎,A,d04@example.org,other-boss\n";
-
-fn timecard() -> String {
-    let mut s = String::from("staff_id,date,clock_in,clock_out,break_minutes\n");
-    for day in 1..=14 {
-        let d = NaiveDate::from_ymd_opt(2024, 6, day).unwrap();
-        if d.weekday().num_days_from_monday() < 5 {
-            writeln!(s, "A01,{d},08:00,22:00,60").unwrap();
-            writeln!(s, "B02,{d},08:00,22:00,60").unwrap();
-            writeln!(s, "D04,{d},08:30,17:30,60").unwrap();
-        }
-        writeln!(s, "C03,{d},08:00,23:00,60").unwrap();
-    }
-    s
-}
-
-/// An account of the test hospital; its mail is `{login}@example.org`.
-struct Person {
-    login: &'static str,
-    role: Role,
-    trained_on: Option<&'static str>,
-    administrator: bool,
-    staff_id: Option<&'static str>,
-}
-
-const fn person(login: &'static str, role: Role) -> Person {
-    Person {
-        login,
-        role,
-        trained_on: None,
-        administrator: false,
-        staff_id: None,
-    }
-}
-
-/// Physicians who may never interview: untrained, and the hospital's 管理者.
-const UNQUALIFIED: [Person; 2] = [
-    person("untrained", Role::Physician),
-    Person {
-        trained_on: Some("2020-04-01"),
-        administrator: true,
-        ..person("director", Role::Physician)
-    },
-];
-
-/// Everyone else: one trained physician, two managers, HR, and A01's account.
-const STAFF: [Person; 5] = [
-    Person {
-        trained_on: Some("2024-01-15"),
-        ..person("kato", Role::Physician)
-    },
-    person("boss", Role::Manager),
-    person("other-boss", Role::Manager),
-    person("jinji", Role::Hr),
-    Person {
-        staff_id: Some("A01"),
-        ..person("aoki", Role::Doctor)
-    },
-];
-
-fn add_people(db: &TestDb, people: &[Person]) {
-    let mut conn = db.conn();
-    for p in people {
-        let account = NewAccount {
-            login: p.login.into(),
-            role: p.role,
-            name: Some(format!("{} 先生", p.login)),
-            staff_id: p.staff_id.map(Into::into),
-            email: Some(format!("{}@example.org", p.login)),
-            department: None,
-            trained_on: p.trained_on.map(date),
-            is_administrator: p.administrator,
-            password: PASSWORD.into(),
-        };
-        accounts::add_user(&mut conn, &account, &Default::default(), None, now()).unwrap();
-    }
-}
-
-/// The doctors and their June, without any accounts.
-fn doctors_and_june(db: &TestDb) {
-    db.import_ok(ImportKind::Doctors, DOCTORS.as_bytes());
-    db.import_ok(ImportKind::Timecard, timecard().as_bytes());
-}
-
-/// The hospital of these tests: doctors, their June, and its people.
-pub(crate) fn hospital(db: &TestDb) {
-    doctors_and_june(db);
-    add_people(db, &UNQUALIFIED);
-    add_people(db, &STAFF);
-}
-
-pub(crate) fn settings(db: &TestDb, smtp: Option<&SmtpSink>) -> Settings {
-    let mut s = Settings::load_with(None, &|_| None).unwrap();
-    s.database_url = db.url.clone();
-    s.smtp_url = smtp.map(SmtpSink::url);
-    s.hospital_name = "テスト病院".into();
-    s
-}
-
-pub(crate) fn run_daily(db: &TestDb, s: &Settings, as_of: &str) -> daily::DailySummary {
-    let mailer = Mailer::from_url(s.smtp_url.as_deref(), &s.mail_from).unwrap();
-    let mut conn = db.conn();
-    daily::run(
-        &mut conn,
-        s,
-        &mailer,
-        date(as_of),
-        date(as_of).and_hms_opt(5, 0, 0).unwrap(),
-    )
-    .unwrap()
-}
 
 fn interviews(db: &TestDb) -> Vec<records::InterviewLine> {
     let mut conn = db.conn();
@@ -293,13 +169,10 @@ fn untrained_physicians_and_the_hospitals_administrator_are_never_assigned() {
     });
 }
 
-/// Runs an API call through the real routes and returns (status, JSON).
-async fn call(
-    service: &impl actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse,
-        Error = actix_web::Error,
-    >,
+/// Runs an API call (GET, or POST with a JSON body) through the real
+/// routes and returns (status, JSON).
+async fn call<S: Service>(
+    service: &TestApp<S>,
     method: &str,
     uri: &str,
     token: Option<&str>,
@@ -311,43 +184,24 @@ async fn call(
         _ => test::TestRequest::get(),
     }
     .uri(uri);
-    if let Some(t) = token {
-        req = req.insert_header(("Authorization", format!("Bearer {t}")));
-    }
     if let Some(b) = body {
         req = req.set_json(b);
     }
-    let resp = test::call_service(service, req.to_request()).await;
-    let status = resp.status().as_u16();
-    let bytes = test::read_body(resp).await;
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
-    )
+    service.call(req, token).await
 }
 
 #[actix_web::test]
 async fn a_month_walked_through_the_api_pre_check_interview_and_measures_with_role_rules() {
-    use actix_web::{test, web};
     for backend in backends() {
         let db = TestDb::new(backend);
         hospital(&db);
         let s = settings(&db, None);
         run_daily(&db, &s, "2024-06-14");
         let app = kinmu::app::App::open(s.clone()).unwrap();
-        let service = test::init_service(kinmu::web::application(web::Data::new(app))).await;
+        let service = spawn_with(app).await;
         let mut tokens = std::collections::HashMap::new();
         for login in ["kato", "boss", "other-boss", "jinji", "aoki", "untrained"] {
-            let (status, body) = call(
-                &service,
-                "POST",
-                "/api/v1/sessions",
-                None,
-                Some(serde_json::json!({"login": login, "password": PASSWORD})),
-            )
-            .await;
-            assert_eq!(status, 200, "{login}: {body}");
-            tokens.insert(login, body["token"].as_str().unwrap().to_string());
+            tokens.insert(login, service.token(login).await);
         }
         let t = |login: &str| tokens[login].clone();
         let (status, _) = call(
