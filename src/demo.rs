@@ -589,7 +589,7 @@ mod tests {
     use crate::domain::time::midnight;
     use crate::domain::{RuleConfig, Shift};
     use crate::import::{decode, parse_doctors, parse_pclog, parse_shifts};
-    use crate::report::{monthly, DoctorMonth};
+    use crate::month::{monthly, DoctorMonth};
     use std::collections::BTreeMap;
 
     fn d(s: &str) -> NaiveDate {

@@ -889,7 +889,7 @@ mod tests {
     use crate::domain::RuleConfig;
     use crate::import::{decode, parse_shifts};
     use crate::ingest::{self, ImportKind, ImportRequest};
-    use crate::report::monthly;
+    use crate::month::monthly;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -1029,7 +1029,7 @@ mod tests {
         let month = YearMonth::new(2024, 5).unwrap();
         let report = monthly(&mut conn, month, month.last_day(), &RuleConfig::default()).unwrap();
         assert_eq!(report.doctors.len(), 150);
-        let count = |f: &dyn Fn(&crate::report::DoctorMonth) -> bool| report.doctors.iter().filter(|l| f(l)).count();
+        let count = |f: &dyn Fn(&crate::month::DoctorMonth) -> bool| report.doctors.iter().filter(|l| f(l)).count();
         assert!(count(&|l| !l.watch) >= 60, "most doctors under 80 h");
         assert!(count(&|l| l.watch && !l.over_100) >= 10, "some on watch");
         assert!(count(&|l| l.over_100) >= 3, "some over 100 h");

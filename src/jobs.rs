@@ -18,8 +18,8 @@ use crate::monitor::daily::{self, DailySummary};
 use crate::monitor::mailer::{MailError, Mailer};
 use crate::monitor::monthly::{self, MonthlyCheck};
 use crate::monitor::outbox::{self, Flushed};
+use crate::month::ReportError;
 use crate::records::{self, PurgeReport};
-use crate::report::monthly::ReportError;
 use chrono::NaiveDate;
 
 /// A job, with what a person may choose when starting it by hand (`None`:

@@ -36,7 +36,7 @@ pub(super) fn run(settings: Settings, command: ReportCommand) -> anyhow::Result<
     let app = App::open(settings)?;
     let as_of = as_of.unwrap_or_else(|| app.settings.today());
     let mut conn = app.pool.get()?;
-    let report = crate::report::monthly(&mut conn, month, as_of, &app.settings.rules)?;
+    let report = crate::month::monthly(&mut conn, month, as_of, &app.settings.rules)?;
     // Every doctor's hours: logged before they are printed, as a
     // read (JSON) or an export (CSV, for a spreadsheet).
     crate::audit::log(

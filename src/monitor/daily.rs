@@ -19,7 +19,7 @@ use crate::db::schema::{interviews, job_runs, measures};
 use crate::db::{write_transaction, AnyConnection};
 use crate::domain::interview::{choose_physician, deadline, precheck_due, MeasureReason, Reason, Status};
 use crate::domain::time::YearMonth;
-use crate::report::monthly::{compute, load_rows, DoctorComputation, DoctorRows, ReportError};
+use crate::month::{compute, load_rows, DoctorComputation, DoctorRows, ReportError};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;

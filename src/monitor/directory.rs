@@ -9,7 +9,7 @@ use crate::config::Settings;
 use crate::db::models::{Doctor, User};
 use crate::db::schema::users;
 use crate::db::AnyConnection;
-use crate::report::monthly::DoctorComputation;
+use crate::month::DoctorComputation;
 use diesel::prelude::*;
 use std::collections::HashMap;
 

@@ -11,7 +11,7 @@ use crate::config::Settings;
 use crate::db::schema::interviews;
 use crate::db::{write_transaction, AnyConnection};
 use crate::domain::time::YearMonth;
-use crate::report::monthly::{compute, load_rows, DoctorRows, ReportError};
+use crate::month::{compute, load_rows, DoctorRows, ReportError};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;

@@ -58,11 +58,11 @@ impl ReportCache {
         // Read the version before computing: data changed meanwhile gets a
         // new version, so a report is never kept under a version newer than
         // its data.
-        let v = db::data_version(&mut *conn)?;
+        let v = db::data_version(&mut conn)?;
         if let Some(hit) = self.get(month, as_of, v) {
             return Ok(hit);
         }
-        let report = monthly(&mut *conn, month, as_of, rules)?;
+        let report = monthly(&mut conn, month, as_of, rules)?;
         drop(conn);
         let json = serde_json::to_vec(&report)?;
         let cached = Cached {

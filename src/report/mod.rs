@@ -15,8 +15,3 @@ pub mod doctor_month;
 pub mod inspection;
 pub mod pack;
 pub mod queue;
-
-/// The compute stage's former path, kept while other branches still name
-/// it; `crate::month` is the one to use.
-pub use crate::month as monthly;
-pub use crate::month::{monthly, DoctorMonth, MonthlyReport, ReportError};

@@ -417,7 +417,7 @@ struct DoctorMonthOut {
     as_of: NaiveDate,
     state: State,
     health_data: bool,
-    figures: crate::report::DoctorMonth,
+    figures: crate::month::DoctorMonth,
     projection_method: &'static str,
     running_total: Vec<RunningDay>,
     last_12_months: Vec<MonthTotal>,

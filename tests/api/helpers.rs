@@ -30,7 +30,7 @@ use kinmu::db::{self, AnyConnection, DatabaseUrl, Pool};
 use kinmu::domain::time::YearMonth;
 use kinmu::domain::RuleConfig;
 use kinmu::ingest::{self, ImportKind, ImportReport, ImportRequest};
-use kinmu::report::MonthlyReport;
+use kinmu::month::MonthlyReport;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -214,7 +214,7 @@ impl TestDb {
 
     pub fn report(&self, month: &str, as_of: &str) -> MonthlyReport {
         let mut conn = self.conn();
-        kinmu::report::monthly(
+        kinmu::month::monthly(
             &mut conn,
             YearMonth::parse(month).unwrap(),
             date(as_of),
@@ -329,7 +329,7 @@ pub fn stdout_json(out: &Output) -> serde_json::Value {
 }
 
 /// A doctor's line of a report by staff id.
-pub fn doctor<'a>(r: &'a MonthlyReport, staff_id: &str) -> &'a kinmu::report::DoctorMonth {
+pub fn doctor<'a>(r: &'a MonthlyReport, staff_id: &str) -> &'a kinmu::month::DoctorMonth {
     r.doctors
         .iter()
         .find(|d| d.staff_id == staff_id)

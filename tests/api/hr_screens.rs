@@ -311,7 +311,9 @@ async fn pc_use_past_clock_out_is_queued_and_resolving_it_as_work_adds_a_separat
         );
         let shown = hr.get(&back).await;
         assert!(
-            shown.body.contains("D04 の 2024-06-03 を「勤務」として処理しました。"),
+            shown
+                .body
+                .contains("D04 の 2024-06-03 を「労働時間」として処理しました。"),
             "{}",
             shown.body
         );

@@ -31,7 +31,7 @@ fn expected_over_100(db: &TestDb, s: &kinmu::config::Settings, mine: impl Fn(&st
     let mut out = BTreeSet::new();
     let mut m = YearMonth::parse("2023-07").unwrap();
     for _ in 0..12 {
-        let r = kinmu::report::monthly(&mut conn, m, m.last_day(), &s.rules).unwrap();
+        let r = kinmu::month::monthly(&mut conn, m, m.last_day(), &s.rules).unwrap();
         for d in r.doctors.iter().filter(|d| d.over_100 && mine(&d.staff_id)) {
             out.insert(format!("{m} {} {}", d.staff_id, d.overtime_holiday_minutes));
         }
@@ -124,7 +124,7 @@ async fn the_pack_lists_exactly_the_doctors_and_hours_of_the_monthly_reports() {
             assert!(html.contains(&format_hm(minutes)), "{key} shown as H:MM");
         }
         // (イ): June's monthly report, every doctor, as of the month's end.
-        let june = kinmu::report::monthly(
+        let june = kinmu::month::monthly(
             &mut db.conn(),
             YearMonth::parse("2024-06").unwrap(),
             date("2024-06-30"),
@@ -172,7 +172,7 @@ async fn the_pack_lists_exactly_the_doctors_and_hours_of_the_monthly_reports() {
         let mut counts = Vec::new();
         for m in ["2024-04", "2024-05", "2024-06"] {
             let ym = YearMonth::parse(m).unwrap();
-            let r = kinmu::report::monthly(&mut db.conn(), ym, ym.last_day(), &s.rules).unwrap();
+            let r = kinmu::month::monthly(&mut db.conn(), ym, ym.last_day(), &s.rules).unwrap();
             let n = r.doctors.iter().filter(|d| d.over_100 || d.projected_over_100).count();
             counts.push(format!("令和6年{}月 {n} 人", ym.first_day().month()));
         }

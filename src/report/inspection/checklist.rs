@@ -14,7 +14,7 @@ use crate::domain::hours::RuleConfig;
 use crate::domain::interview::MeasureReason;
 use crate::domain::interview::{years_after, Status, HEALTH_RECORD_YEARS};
 use crate::domain::time::{midnight, YearMonth};
-use crate::report::monthly::ReportError;
+use crate::month::ReportError;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use std::collections::{BTreeSet, HashMap};

@@ -14,7 +14,7 @@ use crate::domain::hours::RuleConfig;
 use crate::domain::interview::MeasureReason;
 use crate::domain::shift::Kind;
 use crate::domain::time::{midnight, Minutes, YearMonth};
-use crate::report::monthly::ReportError;
+use crate::month::ReportError;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use std::collections::{BTreeMap, HashMap};

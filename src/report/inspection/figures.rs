@@ -1,12 +1,12 @@
 //! The print pack's month figures: each in-scope doctor's line of the
-//! monthly report (`report::monthly`, rules §3–§7), the same rows and rule
+//! monthly report (`month`, rules §3–§7), the same rows and rule
 //! book, plus the days worked.
 
 use super::scope::Scope;
 use crate::db::AnyConnection;
 use crate::domain::hours::RuleConfig;
 use crate::domain::time::YearMonth;
-use crate::report::monthly::{compute, line, load_rows_of, DoctorMonth, ReportError};
+use crate::month::{compute, line, load_rows_of, DoctorMonth, ReportError};
 use chrono::NaiveDate;
 use std::collections::BTreeSet;
 

@@ -9,7 +9,7 @@
 //!   the data (規則第61条〜第71条).
 //! - [`documents()`]: the five documents of the inspection day, (ア)〜(オ).
 //!
-//! Every figure is the monthly report's (`report::monthly`): the same rows,
+//! Every figure is the monthly report's (`month`): the same rows,
 //! the same rule book, each month as of its last day — or as of today for
 //! the month that is not over yet. No HTTP here: `report::pack` makes the
 //! pack's tables of it, which the screens and the API render.

@@ -11,7 +11,7 @@ use crate::db::AnyConnection;
 use crate::domain::hours::RuleConfig;
 use crate::domain::interview::MeasureReason;
 use crate::domain::time::{Minutes, YearMonth};
-use crate::report::monthly::ReportError;
+use crate::month::ReportError;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 

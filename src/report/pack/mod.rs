@@ -30,9 +30,9 @@ use crate::config::Settings;
 use crate::db::AnyConnection;
 use crate::domain::hours::RuleConfig;
 use crate::domain::time::YearMonth;
+use crate::month::ReportError;
 use crate::policy::{self, Who};
 use crate::report::inspection::{self as insp, fiscal_year_of, Checklist, Documents, Over100Line, Scope};
-use crate::report::monthly::ReportError;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
