@@ -180,10 +180,7 @@ async fn import(
 #[get("/api/v1/imports")]
 async fn batches(app: web::Data<App>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
     require(&me, &HR)?;
-    let batches = blocking(&app, |c| {
-        queries::import_batches_recent(c, RECENT_BATCHES).map_err(ApiError::internal)
-    })
-    .await?;
+    let batches = blocking(&app, |c| Ok(queries::import_batches_recent(c, RECENT_BATCHES)?)).await?;
     let batches: Vec<Value> = batches
         .into_iter()
         .map(|b| {
@@ -304,10 +301,7 @@ async fn discrepancy_queue(
     require(&me, &HR)?;
     let (month, as_of) = month_as_of(&app, q.month.as_deref(), q.as_of.as_deref())?;
     let rules = app.settings.rules.clone();
-    let queue = blocking(&app, move |c| {
-        crate::report::queue::queue(c, &rules, month, as_of).map_err(ApiError::internal)
-    })
-    .await?;
+    let queue = blocking(&app, move |c| Ok(crate::report::queue::queue(c, &rules, month, as_of)?)).await?;
     Ok(HttpResponse::Ok().json(QueueOut {
         month: month.to_string(),
         as_of,
@@ -564,21 +558,19 @@ async fn dashboard(
     };
     let today = app.settings.today();
     let a = app.clone();
-    let out = blocking(&app, move |c| {
-        let cached = a
-            .reports
-            .report(&a.pool, month, as_of, &a.settings.rules)
-            .map_err(ApiError::internal)?;
+    // The cached report first, without a connection held while another
+    // request may be computing it; then one connection for the rest.
+    let out = web::block(move || -> Result<DashboardOut, ApiError> {
+        let cached = a.reports.report(&a.pool, month, as_of, &a.settings.rules)?;
         let who = crate::policy::Who::of(me.role, &me.user);
-        let board =
-            crate::report::dashboard::dashboard(c, &cached.report, who, &filter, today).map_err(ApiError::internal)?;
+        let board = crate::report::dashboard::dashboard(&mut *a.pool.get()?, &cached.report, who, &filter, today)?;
         Ok(DashboardOut {
             month: cached.report.month.clone(),
             as_of: cached.report.as_of,
             lines: board.lines,
         })
     })
-    .await?;
+    .await??;
     Ok(HttpResponse::Ok().json(out))
 }
 

@@ -42,14 +42,13 @@ impl FromRequest for CurrentUser {
                 return Err(ApiError::unauthorized());
             };
             let now = app.now();
-            let user = web::block(move || -> Result<Option<User>, ApiError> {
-                let mut conn = app.pool.get().map_err(ApiError::internal)?;
-                accounts::user_by_token(&mut conn, &token, &app.settings.accounts, now)
+            let policy = app.settings.accounts.clone();
+            let user = crate::web::blocking(&app, move |conn| -> Result<Option<User>, ApiError> {
+                accounts::user_by_token(conn, &token, &policy, now)
                     .map(|u| u.map(|(u, _)| u))
                     .map_err(ApiError::internal)
             })
-            .await
-            .map_err(ApiError::internal)??;
+            .await?;
             let user = user.ok_or_else(ApiError::unauthorized)?;
             let role = user.role().ok_or_else(ApiError::unauthorized)?;
             super::access::note_reader(&ext, &user);
@@ -80,19 +79,16 @@ pub(super) async fn sign_in(
     }
     let SignIn { login, password } = body.into_inner();
     let now = app.now();
-    let pool = app.pool.clone();
     let policy = app.settings.accounts.clone();
-    let (user, session) = web::block(move || {
-        let mut conn = pool.get().map_err(ApiError::internal)?;
-        accounts::sign_in(&mut conn, &login, &password, &policy, now).map_err(|e| match e {
+    let (user, session) = crate::web::blocking(&app, move |conn| {
+        accounts::sign_in(conn, &login, &password, &policy, now).map_err(|e| match e {
             // A locked account answers exactly like a wrong password or an
             // unknown login: the answer tells nobody whether it exists.
             AccountError::BadCredentials | AccountError::Locked(_) => ApiError::bad_credentials(&policy),
             other => ApiError::internal(other),
         })
     })
-    .await
-    .map_err(ApiError::internal)??;
+    .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "token": session.token,
         "login": user.login,
@@ -107,12 +103,9 @@ pub(super) async fn sign_in(
 pub(super) async fn sign_out(app: web::Data<App>, me: CurrentUser, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let token = bearer(&req).ok_or_else(ApiError::unauthorized)?;
     let now = app.now();
-    let pool = app.pool.clone();
-    web::block(move || {
-        let mut conn = pool.get().map_err(ApiError::internal)?;
-        accounts::sign_out(&mut conn, &token, &me.user.login, now).map_err(ApiError::internal)
+    crate::web::blocking(&app, move |conn| {
+        accounts::sign_out(conn, &token, &me.user.login, now).map_err(ApiError::internal)
     })
-    .await
-    .map_err(ApiError::internal)??;
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

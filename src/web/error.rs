@@ -5,6 +5,47 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use std::fmt;
 
+/// An error with every cause under it, `outer: inner: innermost`, for the
+/// log: a failure's answer says nothing of internals, its log line all.
+pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        // thiserror's `transparent` and `{0}` repeat the cause already.
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = c.source();
+    }
+    text
+}
+
+/// The failures below the web that are always ours (storage, the blocking
+/// pool, a computation), converted by `?` into each surface's error: logged
+/// with their causes, answered as a plain 500.
+macro_rules! internal_from {
+    ($target:ty, $ctor:path: $($source:ty),+ $(,)?) => {
+        $(impl From<$source> for $target {
+            fn from(e: $source) -> Self {
+                $ctor(crate::web::error::chain(&e))
+            }
+        })+
+    };
+}
+pub(crate) use internal_from;
+
+internal_from!(
+    ApiError,
+    ApiError::internal:
+    diesel::result::Error,
+    diesel::r2d2::PoolError,
+    actix_web::error::BlockingError,
+    crate::db::DbError,
+    crate::month::ReportError,
+);
+
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,

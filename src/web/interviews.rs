@@ -32,18 +32,12 @@ fn record_error(e: RecordError) -> ApiError {
     }
 }
 
-/// Runs blocking database work for a request.
+/// Runs blocking database work for a request (the web's one helper).
 pub(super) async fn blocking<T: Send + 'static>(
     app: &App,
     f: impl FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let pool = app.pool.clone();
-    web::block(move || {
-        let mut conn = pool.get().map_err(ApiError::internal)?;
-        f(&mut conn)
-    })
-    .await
-    .map_err(ApiError::internal)?
+    super::blocking(app, f).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -100,7 +94,7 @@ pub(super) struct Visible {
 fn load_visible(conn: &mut AnyConnection, me: &CurrentUser, id: i64) -> Result<Visible, ApiError> {
     let (interview, doctor, prechecks, measures) = records::interview(conn, id).map_err(record_error)?;
     let physician: Option<String> = match interview.physician_id {
-        Some(p) => users::login_of(conn, p).map_err(ApiError::internal)?,
+        Some(p) => users::login_of(conn, p)?,
         None => None,
     };
     let sight = policy::interview(who(me), (&doctor).into(), physician.as_deref());
@@ -272,9 +266,7 @@ async fn precheck_for_doctor(
     let now = app.now();
     let settings = app.settings.clone();
     let v = blocking(&app, move |c| {
-        let d = crate::db::queries::doctor_by_staff_id(c, &body.staff_id)
-            .map_err(ApiError::internal)?
-            .ok_or_else(ApiError::not_found)?;
+        let d = crate::db::queries::doctor_by_staff_id(c, &body.staff_id)?.ok_or_else(ApiError::not_found)?;
         precheck_as_manager(c, &settings, &me, &d, month, &body.input, now)
     })
     .await?;
@@ -316,7 +308,7 @@ async fn reassign(app: web::Data<App>, me: CurrentUser, id: web::Path<i64>) -> R
         }
         let i = records::reassign(c, &settings, id, now).map_err(record_error)?;
         let login: Option<String> = match i.physician_id {
-            Some(p) => users::login_of(c, p).map_err(ApiError::internal)?,
+            Some(p) => users::login_of(c, p)?,
             None => None,
         };
         Ok(serde_json::json!({ "id": i.id, "staff_id": d.staff_id, "physician_login": login }))
@@ -359,7 +351,7 @@ async fn record_measures(
     let (id, input) = (id.into_inner(), body.into_inner());
     let now = app.now();
     let v = blocking(&app, move |c| {
-        let doctor: Option<Doctor> = interviews::doctor_of_measure(c, id).map_err(ApiError::internal)?;
+        let doctor: Option<Doctor> = interviews::doctor_of_measure(c, id)?;
         let d = doctor.ok_or_else(ApiError::not_found)?;
         if !policy::is_manager(who(&me), (&d).into()) {
             return Err(ApiError::forbidden(

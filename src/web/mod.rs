@@ -25,6 +25,26 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use std::net::TcpListener;
 
+/// Runs a request's database work on actix's blocking pool with a pooled
+/// connection — the one way both surfaces (the screens and the API) do
+/// blocking work. A pool or pool-thread failure becomes the surface's own
+/// error through `From`, so `?` works on both sides of the call.
+pub(crate) async fn blocking<T, E>(
+    app: &App,
+    f: impl FnOnce(&mut crate::db::AnyConnection) -> Result<T, E> + Send + 'static,
+) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<diesel::r2d2::PoolError> + From<actix_web::error::BlockingError> + Send + 'static,
+{
+    let pool = app.pool.clone();
+    web::block(move || {
+        let mut conn = pool.get()?;
+        f(&mut conn)
+    })
+    .await?
+}
+
 /// Registers every route and how bad queries and bodies are answered;
 /// shared by the server and the tests.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -144,12 +164,11 @@ async fn healthz(app: web::Data<App>) -> Result<HttpResponse, ApiError> {
     };
     let pool = app.pool.clone();
     web::block(move || -> Result<(), ApiError> {
-        let mut conn = pool.get().map_err(ApiError::internal)?;
-        crate::db::queries::all_doctors(&mut conn).map_err(ApiError::internal)?;
+        let mut conn = pool.get()?;
+        crate::db::queries::all_doctors(&mut conn)?;
         Ok(())
     })
-    .await
-    .map_err(ApiError::internal)??;
+    .await??;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ok", "database": backend })))
 }
 
@@ -197,26 +216,21 @@ async fn monthly_report(
     let (month, as_of) = month_and_as_of(&app, q.month.as_deref(), q.as_of.as_deref())?;
     let a = app.clone();
     let (cached, mine) = web::block(move || -> Result<_, ApiError> {
-        let cached = a
-            .reports
-            .report(&a.pool, month, as_of, &a.settings.rules)
-            .map_err(ApiError::internal)?;
+        let cached = a.reports.report(&a.pool, month, as_of, &a.settings.rules)?;
         if me.role != Role::Manager {
             return Ok((cached, None));
         }
         // A manager's lines, by the dashboard's rule.
-        let mut conn = a.pool.get().map_err(ApiError::internal)?;
+        let mut conn = a.pool.get()?;
         let who = crate::policy::Who::of(me.role, &me.user);
-        let mine: std::collections::HashSet<String> = crate::db::queries::all_doctors(&mut conn)
-            .map_err(ApiError::internal)?
+        let mine: std::collections::HashSet<String> = crate::db::queries::all_doctors(&mut conn)?
             .into_iter()
             .filter(|d| crate::policy::sees_dashboard_line(who, d.into()))
             .map(|d| d.staff_id)
             .collect();
         Ok((cached, Some(mine)))
     })
-    .await
-    .map_err(ApiError::internal)??;
+    .await??;
     let Some(mine) = mine else {
         return Ok(HttpResponse::Ok().content_type("application/json").body(cached.json));
     };

@@ -369,7 +369,7 @@ async fn pc_use_past_clock_out_is_queued_and_resolving_it_as_work_adds_a_separat
         assert!(
             twice
                 .body
-                .contains("D04 の 2024-06-03 の乖離は処理済みです（勤務、jinji）"),
+                .contains("D04 の 2024-06-03 の乖離は処理済みです（労働時間、jinji）"),
             "{}",
             twice.body
         );

@@ -104,7 +104,7 @@ async fn users_csv(app: web::Data<App>, viewer: Viewer) -> Result<HttpResponse, 
     viewer.require(&ADMIN)?;
     let now = app.now();
     let bytes = with_conn(&app, move |conn| {
-        let lines = accounts::ledger(conn, now).map_err(UiError::internal)?;
+        let lines = accounts::ledger(conn, now)?;
         accounts::ledger_csv(&lines).map_err(UiError::internal)
     })
     .await?;
@@ -252,7 +252,7 @@ impl AuditPage {
 }
 
 fn names(conn: &mut crate::db::AnyConnection) -> Result<HashMap<String, String>, UiError> {
-    crate::db::users::names_by_login(conn).map_err(UiError::internal)
+    Ok(crate::db::users::names_by_login(conn)?)
 }
 
 #[get("/admin/audit")]
@@ -266,9 +266,9 @@ async fn audit_page(app: web::Data<App>, viewer: Viewer, q: web::Query<LogQuery>
     let verify = q.verify.is_some();
     let key = app.audit_key();
     let (entries, names, report) = with_conn(&app, move |conn| {
-        let entries = audit::entries(conn, &filter, PAGE + 1, page * PAGE).map_err(UiError::internal)?;
+        let entries = audit::entries(conn, &filter, PAGE + 1, page * PAGE)?;
         let report = if verify {
-            Some(audit::verify_with(conn, key.as_deref()).map_err(UiError::internal)?)
+            Some(audit::verify_with(conn, key.as_deref())?)
         } else {
             None
         };
@@ -308,7 +308,7 @@ async fn audit_csv(app: web::Data<App>, viewer: Viewer, q: web::Query<LogQuery>)
     viewer.require(&ADMIN)?;
     let filter = q.filter(&viewer)?;
     let bytes = with_conn(&app, move |conn| {
-        let entries = audit::entries(conn, &filter, EXPORT_MAX, 0).map_err(UiError::internal)?;
+        let entries = audit::entries(conn, &filter, EXPORT_MAX, 0)?;
         audit::to_csv(&entries, &names(conn)?).map_err(UiError::internal)
     })
     .await?;

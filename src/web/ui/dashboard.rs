@@ -111,16 +111,20 @@ async fn dashboard(
     };
     let today = app.settings.today();
     let (app2, viewer2, filter2) = (app.clone(), viewer.clone(), filter.clone());
+    // The cached report first, without a connection held while another
+    // request may be computing it; then one connection for the rest.
     let board = web::block(move || -> Result<model::Dashboard, UiError> {
-        let cached = app2
-            .reports
-            .report(&app2.pool, month, as_of, &app2.settings.rules)
-            .map_err(UiError::internal)?;
-        let mut conn = app2.pool.get().map_err(UiError::internal)?;
-        model::dashboard(&mut conn, &cached.report, viewer2.who(), &filter2, today).map_err(UiError::internal)
+        let cached = app2.reports.report(&app2.pool, month, as_of, &app2.settings.rules)?;
+        let mut conn = app2.pool.get()?;
+        Ok(model::dashboard(
+            &mut conn,
+            &cached.report,
+            viewer2.who(),
+            &filter2,
+            today,
+        )?)
     })
-    .await
-    .map_err(UiError::internal)??;
+    .await??;
     let counts = State::COUNTED.map(|s| board.count(s));
     let mut lines = board.lines;
     let sort = q.sort.clone().unwrap_or_else(|| "staff_id".into());

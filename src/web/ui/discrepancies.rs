@@ -10,7 +10,7 @@
 //! `crate::discrepancies`. Hr and admin only; the form checks CSRF.
 
 use super::dashboard::month_as_of;
-use super::{html, PageCtx, UiError, Viewer};
+use super::{html, with_conn, PageCtx, UiError, Viewer};
 use crate::accounts::Role;
 use crate::app::App;
 use crate::discrepancies::{self, Resolution, ResolutionRecord, ResolveRequest};
@@ -283,13 +283,8 @@ async fn render(
     error: Option<String>,
     echo: Echo,
 ) -> Result<HttpResponse, UiError> {
-    let app2 = app.clone();
-    let q = web::block(move || {
-        let mut conn = app2.pool.get().map_err(UiError::internal)?;
-        queue(&mut conn, &app2.settings.rules, month, as_of).map_err(UiError::internal)
-    })
-    .await
-    .map_err(UiError::internal)??;
+    let rules = app.settings.rules.clone();
+    let q = with_conn(&app, move |conn| Ok(queue(conn, &rules, month, as_of)?)).await?;
     let (items, resolved) = (q.items.into_iter().map(item_of).collect(), q.resolved);
     html(&QueuePage {
         ctx: viewer.ctx(&app),
@@ -380,7 +375,7 @@ async fn resolve(app: web::Data<App>, viewer: Viewer, form: web::Form<ResolveFor
     let staff_id = form.staff_id.trim().to_string();
     let reason = form.reason;
     let outcome = web::block(move || -> Result<_, UiError> {
-        let mut conn = pool.get().map_err(UiError::internal)?;
+        let mut conn = pool.get()?;
         Ok(discrepancies::resolve(
             &mut conn,
             &ResolveRequest {
@@ -394,8 +389,7 @@ async fn resolve(app: web::Data<App>, viewer: Viewer, form: web::Form<ResolveFor
             },
         ))
     })
-    .await
-    .map_err(UiError::internal)??;
+    .await??;
     match outcome {
         Ok(r) => {
             let done = format!("{}:{}:{}", r.staff_id, r.day, r.resolution.code());

@@ -181,13 +181,11 @@ async fn doctor_page(
     let (month, as_of) = month_as_of(&app, &viewer, q.month.as_deref(), q.as_of.as_deref())?;
     let staff_id = staff_id.into_inner();
     let app2 = app.clone();
-    let p = web::block(move || {
-        let mut conn = app2.pool.get().map_err(UiError::internal)?;
-        let v = read(&mut conn, &app2, &viewer, &staff_id, month, as_of)?;
-        Ok::<_, UiError>(page(&app2, &viewer, v))
+    let p = super::with_conn(&app, move |conn| {
+        let v = read(conn, &app2, &viewer, &staff_id, month, as_of)?;
+        Ok(page(&app2, &viewer, v))
     })
-    .await
-    .map_err(UiError::internal)??;
+    .await?;
     html(&p)
 }
 

@@ -90,6 +90,19 @@ impl UiError {
     }
 }
 
+crate::web::error::internal_from!(
+    UiError,
+    UiError::internal:
+    diesel::result::Error,
+    diesel::r2d2::PoolError,
+    actix_web::error::BlockingError,
+    crate::db::DbError,
+    crate::month::ReportError,
+    askama::Error,
+    csv::Error,
+    rust_xlsxwriter::XlsxError,
+);
+
 impl std::fmt::Display for UiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{self:?}")
@@ -167,23 +180,17 @@ impl actix_web::ResponseError for UiError {
 
 /// Renders a template as an HTML response.
 pub fn html(t: &impl Template) -> Result<HttpResponse, UiError> {
-    let body = t.render().map_err(UiError::internal)?;
+    let body = t.render()?;
     Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(body))
 }
 
 /// Runs `f` with a connection on the blocking pool (database work never
-/// runs on the async workers).
+/// runs on the async workers): the web's one helper, for a screen.
 pub(crate) async fn with_conn<T: Send + 'static>(
     app: &crate::app::App,
     f: impl FnOnce(&mut crate::db::AnyConnection) -> Result<T, UiError> + Send + 'static,
 ) -> Result<T, UiError> {
-    let pool = app.pool.clone();
-    web::block(move || {
-        let mut conn = pool.get().map_err(UiError::internal)?;
-        f(&mut conn)
-    })
-    .await
-    .map_err(UiError::internal)?
+    crate::web::blocking(app, f).await
 }
 
 /// Percent-encodes a path for a query parameter.

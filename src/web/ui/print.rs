@@ -67,14 +67,13 @@ async fn load(app: &web::Data<App>, viewer: &Viewer, params: Params, want: Want)
     let ctx = pack::Context::new(&app.settings, app.now());
     let (pool, role, user, lang) = (app.pool.clone(), viewer.role, viewer.user.clone(), viewer.lang);
     web::block(move || {
-        let mut conn = pool.get().map_err(UiError::internal)?;
+        let mut conn = pool.get()?;
         pack::load(&mut conn, &ctx, Who::of(role, &user), params, want).map_err(|e| match e {
             PackError::NotAllowed => UiError::Forbidden(lang),
             PackError::Report(e) => UiError::internal(e),
         })
     })
-    .await
-    .map_err(UiError::internal)?
+    .await?
 }
 
 // ---------------------------------------------------------------------------
@@ -200,10 +199,8 @@ async fn pack_xlsx(app: web::Data<App>, viewer: Viewer, q: web::Query<PackQuery>
     let pack = load(&app, &viewer, params, Want::ALL).await?;
     let tables = tables(&pack);
     let (hospital, generated) = (pack.hospital.clone(), pack.generated.date());
-    let bytes = web::block(move || workbook(&tables, &hospital, generated).and_then(|mut wb| wb.save_to_buffer()))
-        .await
-        .map_err(UiError::internal)?
-        .map_err(UiError::internal)?;
+    let bytes =
+        web::block(move || workbook(&tables, &hospital, generated).and_then(|mut wb| wb.save_to_buffer())).await??;
     Ok(attachment(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         &format!("kinmu-inspection-{}.xlsx", params.file_stem()),
@@ -229,7 +226,7 @@ async fn part_csv(
         .into_iter()
         .find(|t| t.key == *key)
         .ok_or(UiError::NotFound(viewer.lang))?;
-    let bytes = to_csv(&table).map_err(UiError::internal)?;
+    let bytes = to_csv(&table)?;
     Ok(attachment(
         "text/csv; charset=utf-8",
         &format!("kinmu-inspection-{key}-{}.csv", params.file_stem()),

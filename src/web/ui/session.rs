@@ -115,12 +115,11 @@ impl FromRequest for Viewer {
                 return Err(UiError::SignIn(path));
             };
             let now = app.now();
-            let found = web::block(move || {
-                let mut conn = app.pool.get().map_err(UiError::internal)?;
-                accounts::user_by_token(&mut conn, &token, &app.settings.accounts, now).map_err(UiError::internal)
+            let policy = app.settings.accounts.clone();
+            let found = crate::web::blocking(&app, move |conn| {
+                accounts::user_by_token(conn, &token, &policy, now).map_err(UiError::internal)
             })
-            .await
-            .map_err(UiError::internal)??;
+            .await?;
             let Some((user, csrf)) = found else {
                 return Err(UiError::Expired(path));
             };
@@ -289,19 +288,16 @@ async fn login(app: web::Data<App>, req: HttpRequest, form: web::Form<LoginForm>
         return login_page(&app, lang, next, Some(Notice::TooMany));
     }
     let now = app.now();
-    let pool = app.pool.clone();
     let policy = app.settings.accounts.clone();
     let (login, password) = (form.login, form.password);
-    let result = web::block(move || {
-        let mut conn = pool.get().map_err(UiError::internal)?;
-        match accounts::sign_in(&mut conn, &login, &password, &policy, now) {
+    let result = crate::web::blocking(&app, move |conn| {
+        match accounts::sign_in(conn, &login, &password, &policy, now) {
             Ok((_, session)) => Ok(Ok(session)),
             Err(AccountError::BadCredentials | AccountError::Locked(_)) => Ok(Err(Notice::Wrong)),
             Err(e) => Err(UiError::internal(e)),
         }
     })
-    .await
-    .map_err(UiError::internal)??;
+    .await?;
     let session = match result {
         Ok(session) => session,
         Err(notice) => {
@@ -340,13 +336,11 @@ async fn logout(
 ) -> Result<HttpResponse, UiError> {
     viewer.check_csrf(&form.csrf)?;
     if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()) {
-        let pool = app.pool.clone();
-        web::block(move || {
-            let mut conn = pool.get().map_err(UiError::internal)?;
-            accounts::sign_out(&mut conn, &token, &viewer.user.login, app.now()).map_err(UiError::internal)
+        let now = app.now();
+        crate::web::blocking(&app, move |conn| {
+            accounts::sign_out(conn, &token, &viewer.user.login, now).map_err(UiError::internal)
         })
-        .await
-        .map_err(UiError::internal)??;
+        .await?;
     }
     let mut gone = Cookie::build(SESSION_COOKIE, "").path("/").finish();
     gone.make_removal();

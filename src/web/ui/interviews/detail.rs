@@ -44,7 +44,7 @@ fn load(conn: &mut AnyConnection, viewer: &Viewer, id: i64) -> Result<Loaded, Ui
         e => UiError::internal(e),
     })?;
     let physician: Option<User> = match i.physician_id {
-        Some(p) => user_by_id(conn, p).map_err(UiError::internal)?,
+        Some(p) => user_by_id(conn, p)?,
         None => None,
     };
     let sight = policy::interview(viewer.who(), (&d).into(), physician.as_ref().map(|u| u.login.as_str()));
@@ -142,7 +142,7 @@ fn detail_page(
     let can_reassign = !held && policy::may_reassign(viewer.who(), sight);
     // Health data is not even read for a status-only viewer.
     let (self_checks, pf) = if health {
-        let selfs = self_checks_of(conn, d.id, &i.month).map_err(UiError::internal)?;
+        let selfs = self_checks_of(conn, d.id, &i.month)?;
         let pf = match shown.pf {
             Some(pf) => pf,
             None => prefill(lang, selfs.first(), prechecks.last()),

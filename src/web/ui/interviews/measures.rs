@@ -117,7 +117,7 @@ fn measures_page(
 ) -> Result<MeasuresPage, UiError> {
     let lang = viewer.lang;
     let mut cases: Vec<MeasureView> = Vec::new();
-    for (m, d) in records::list_measures(conn, month).map_err(UiError::internal)? {
+    for (m, d) in records::list_measures(conn, month)? {
         if !policy::sees_measures(viewer.who(), (&d).into()) {
             continue;
         }
@@ -125,11 +125,11 @@ fn measures_page(
         // viewer may see the interview's health data (its manager does).
         let opinion = match m.interview_id {
             Some(iid) => {
-                let found = opinion_and_physician(conn, iid).map_err(UiError::internal)?;
+                let found = opinion_and_physician(conn, iid)?;
                 match found {
                     Some((opinion, physician_id)) => {
                         let physician: Option<String> = match physician_id {
-                            Some(p) => login_of(conn, p).map_err(UiError::internal)?,
+                            Some(p) => login_of(conn, p)?,
                             None => None,
                         };
                         let sight = policy::interview(viewer.who(), (&d).into(), physician.as_deref());
@@ -190,7 +190,7 @@ pub(super) async fn measures_save(
     let (id, form) = (id.into_inner(), form.into_inner());
     let now = app.now();
     blocking(&app, move |c, app| {
-        let found = measure_with_doctor(c, id).map_err(UiError::internal)?;
+        let found = measure_with_doctor(c, id)?;
         // Another manager's case does not exist for this one: 404, as on
         // the measures list where it is not shown.
         let (m, _) = found

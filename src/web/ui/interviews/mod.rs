@@ -65,7 +65,7 @@ enum Reply {
 
 impl Reply {
     fn page(status: StatusCode, t: &impl Template) -> Result<Reply, UiError> {
-        Ok(Reply::Html(status, t.render().map_err(UiError::internal)?))
+        Ok(Reply::Html(status, t.render()?))
     }
 
     fn respond(self) -> HttpResponse {
@@ -83,13 +83,8 @@ async fn blocking(
     app: &web::Data<App>,
     f: impl FnOnce(&mut AnyConnection, &App) -> Result<Reply, UiError> + Send + 'static,
 ) -> Result<HttpResponse, UiError> {
-    let app = app.clone();
-    let reply = web::block(move || {
-        let mut conn = app.pool.get().map_err(UiError::internal)?;
-        f(&mut conn, &app)
-    })
-    .await
-    .map_err(UiError::internal)??;
+    let a = app.clone().into_inner();
+    let reply = crate::web::blocking(app, move |conn| f(conn, &a)).await?;
     Ok(reply.respond())
 }
 
@@ -318,8 +313,7 @@ struct ListPage {
 
 /// The doctors whose manager the viewer is.
 fn my_doctors(conn: &mut AnyConnection, viewer: &Viewer) -> Result<Vec<Doctor>, UiError> {
-    Ok(queries::all_doctors(conn)
-        .map_err(UiError::internal)?
+    Ok(queries::all_doctors(conn)?
         .into_iter()
         .filter(|d| policy::is_manager(viewer.who(), d.into()))
         .collect())
@@ -345,8 +339,8 @@ fn needing_action(
     }
     let rules = &app.settings.rules;
     let as_of = month.clamp(today);
-    let (_, rows) = load_rows_of(conn, Some(&ids), month, as_of, rules).map_err(UiError::internal)?;
-    let open = open_interviews_of(conn, &ids).map_err(UiError::internal)?;
+    let (_, rows) = load_rows_of(conn, Some(&ids), month, as_of, rules)?;
+    let open = open_interviews_of(conn, &ids)?;
     let open_this_month: HashMap<i64, i64> = open
         .iter()
         .filter(|(i, _)| i.month == month.to_string())
@@ -357,7 +351,7 @@ fn needing_action(
         let m = line(d, &compute(rows.get(&d.id).unwrap_or(&empty), d, month, as_of, rules));
         let interview = open_this_month.get(&d.id);
         let due = precheck_due(m.overtime_holiday_minutes, rules.watch_minutes, interview.is_some());
-        if due && latest_precheck(conn, d.id, month).map_err(UiError::internal)?.is_none() {
+        if due && latest_precheck(conn, d.id, month)?.is_none() {
             actions.push(Action {
                 kind: "precheck",
                 staff_id: d.staff_id.clone(),
@@ -402,7 +396,7 @@ fn needing_action(
             });
         }
     }
-    let unrecorded = unrecorded_measures_of(conn, &ids).map_err(UiError::internal)?;
+    let unrecorded = unrecorded_measures_of(conn, &ids)?;
     for (m, d) in unrecorded {
         actions.push(Action {
             kind: "measures",
@@ -433,15 +427,14 @@ fn list_page(
     };
     let months: Vec<YearMonth> = match month {
         Some(m) => vec![m],
-        None => months_of_physician(conn, viewer.user.id)
-            .map_err(UiError::internal)?
+        None => months_of_physician(conn, viewer.user.id)?
             .iter()
             .filter_map(|m| YearMonth::parse(m))
             .collect(),
     };
     let mut rows = Vec::new();
     for m in months {
-        for l in records::list_interviews(conn, m, today).map_err(UiError::internal)? {
+        for l in records::list_interviews(conn, m, today)? {
             let whose = Whose {
                 staff_id: &l.staff_id,
                 manager_login: l.manager_login.as_deref(),

@@ -165,8 +165,7 @@ struct PreCheckPage {
 /// The doctor of `staff_id` if the viewer is their manager; 404 otherwise,
 /// as the doctor's page answers another manager.
 fn managed_doctor(conn: &mut AnyConnection, viewer: &Viewer, staff_id: &str) -> Result<Doctor, UiError> {
-    queries::doctor_by_staff_id(conn, staff_id)
-        .map_err(UiError::internal)?
+    queries::doctor_by_staff_id(conn, staff_id)?
         .filter(|d| policy::is_manager(viewer.who(), d.into()))
         .ok_or(UiError::NotFound(viewer.lang))
 }
@@ -182,11 +181,11 @@ fn precheck_page(
     let lang = viewer.lang;
     let rules = &app.settings.rules;
     let as_of = month.clamp(app.settings.today());
-    let (_, c) = compute_one(conn, rules, &d, month, as_of).map_err(UiError::internal)?;
+    let (_, c) = compute_one(conn, rules, &d, month, as_of)?;
     let m = line(&d, &c);
-    let interview = open_interview_of(conn, d.id, month).map_err(UiError::internal)?;
-    let prechecks = prechecks_of(conn, d.id, month).map_err(UiError::internal)?;
-    let selfs = self_checks_of(conn, d.id, &month.to_string()).map_err(UiError::internal)?;
+    let interview = open_interview_of(conn, d.id, month)?;
+    let prechecks = prechecks_of(conn, d.id, month)?;
+    let selfs = self_checks_of(conn, d.id, &month.to_string())?;
     let pf = match shown.pf {
         Some(pf) => pf,
         None => prefill(lang, selfs.first(), prechecks.last()),

@@ -89,9 +89,7 @@ struct SelfCheckPage {
 /// no known doctor.
 fn own_doctor(conn: &mut AnyConnection, viewer: &Viewer) -> Result<Doctor, UiError> {
     let staff = viewer.user.staff_id.as_deref().ok_or(UiError::NotFound(viewer.lang))?;
-    queries::doctor_by_staff_id(conn, staff)
-        .map_err(UiError::internal)?
-        .ok_or(UiError::NotFound(viewer.lang))
+    queries::doctor_by_staff_id(conn, staff)?.ok_or(UiError::NotFound(viewer.lang))
 }
 
 fn selfcheck_page(
@@ -104,7 +102,7 @@ fn selfcheck_page(
     error: Option<String>,
 ) -> Result<SelfCheckPage, UiError> {
     let lang = viewer.lang;
-    let history = recent_self_checks(conn, d.id, 12).map_err(UiError::internal)?;
+    let history = recent_self_checks(conn, d.id, 12)?;
     let field = |k: &str| form.get(k).cloned().unwrap_or_default();
     Ok(SelfCheckPage {
         ctx: viewer.ctx(app),
@@ -154,7 +152,7 @@ pub(super) async fn selfcheck_save(
         let d = own_doctor(c, &viewer)?;
         match read_selfcheck(&form) {
             Ok(r) => {
-                records::record_selfcheck(c, &d, &r, now).map_err(UiError::internal)?;
+                records::record_selfcheck(c, &d, &r, now)?;
                 Ok(Reply::Redirect("/me/selfcheck?saved=1".into()))
             }
             Err(msg) => {
