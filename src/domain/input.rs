@@ -11,20 +11,11 @@
 //!
 //! Messages are Japanese first, then English, and name the field.
 
-use super::time::YearMonth;
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Months, NaiveDate};
 
-/// The earliest date a person may enter.
-pub const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
-    Some(d) => d,
-    None => NaiveDate::MIN,
-};
-/// The latest date a person may enter anywhere (also where "today" is not
-/// known, as in import files and command options).
-pub const LATEST: NaiveDate = match NaiveDate::from_ymd_opt(2099, 12, 31) {
-    Some(d) => d,
-    None => NaiveDate::MAX,
-};
+// The range of the dates a person may enter is the calendar's (`time`), so
+// that a typed month (`YearMonth::parse`) is read within it too.
+pub use super::time::{month_in_range, EARLIEST, LATEST};
 /// How far ahead a planned date (a leaving date, a training date) may be.
 pub const YEARS_AHEAD: u32 = 10;
 
@@ -87,12 +78,6 @@ pub fn parse_date(field: Label, s: &str) -> Result<NaiveDate, InputError> {
         ))
     })?;
     date_in_range(field, d)
-}
-
-/// Whether a month lies within [`EARLIEST`]..=[`LATEST`]
-/// ([`YearMonth::parse`] reads no other).
-pub fn month_in_range(m: YearMonth) -> bool {
-    (EARLIEST.year()..=LATEST.year()).contains(&m.first_day().year())
 }
 
 /// Why a duration could not be read.

@@ -143,6 +143,24 @@ pub fn wareki(d: NaiveDate) -> String {
     format!("{}年{m}月{day}日", d.year())
 }
 
+/// The earliest date a person may enter (`domain::input`).
+pub const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+/// The latest date a person may enter anywhere (also where "today" is not
+/// known, as in import files and command options).
+pub const LATEST: NaiveDate = match NaiveDate::from_ymd_opt(2099, 12, 31) {
+    Some(d) => d,
+    None => NaiveDate::MAX,
+};
+
+/// Whether a month lies within [`EARLIEST`]..=[`LATEST`]
+/// ([`YearMonth::parse`] reads no other).
+pub fn month_in_range(m: YearMonth) -> bool {
+    (EARLIEST.year()..=LATEST.year()).contains(&m.first_day().year())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,7 +239,7 @@ impl YearMonth {
         }
     }
     /// Parses `YYYY-MM` (also `YYYY/MM`) of the years a person may enter
-    /// (2000–2099, [`super::input::month_in_range`]): every month typed
+    /// (2000–2099, [`month_in_range`]): every month typed
     /// into a form, a query or a command goes through here.
     pub fn parse(s: &str) -> Option<YearMonth> {
         let s = s.trim();
@@ -229,7 +247,7 @@ impl YearMonth {
         if y.len() != 4 || m.is_empty() || m.len() > 2 {
             return None;
         }
-        YearMonth::new(y.parse().ok()?, m.parse().ok()?).filter(|m| super::input::month_in_range(*m))
+        YearMonth::new(y.parse().ok()?, m.parse().ok()?).filter(|m| month_in_range(*m))
     }
     pub fn first_day(self) -> NaiveDate {
         self.first

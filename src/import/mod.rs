@@ -282,7 +282,22 @@ pub enum FileError {
 
 #[cfg(test)]
 mod tests {
+    use super::header::header_key;
     use super::*;
+    use std::collections::HashSet;
+
+    // Here, not in table.rs: the table reader knows no kind of file.
+    #[test]
+    fn no_two_columns_of_one_import_share_a_header_spelling() {
+        for fields in [&doctors::FIELDS[..], &shifts::FIELDS[..], &pclog::FIELDS[..]] {
+            let mut seen = HashSet::new();
+            for f in fields {
+                for spelling in std::iter::once(f.name).chain(f.aliases.iter().copied()) {
+                    assert!(seen.insert(header_key(spelling)), "{spelling} is used twice");
+                }
+            }
+        }
+    }
 
     fn error(line: usize, column: Option<&str>, reason: &str) -> RowError {
         RowError {

@@ -5,11 +5,9 @@
 //! `web::block` on actix's blocking pool, never on the async workers.
 
 pub mod access;
-mod api;
-mod auth;
+pub(crate) mod api;
 pub mod connections;
 mod error;
-mod interviews;
 pub mod limit;
 pub mod ui;
 
@@ -17,12 +15,9 @@ pub use crate::rate_limit::SignInLimiter;
 pub use error::ApiError;
 
 use crate::app::App;
-use crate::domain::time::YearMonth;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::{get, web, HttpResponse};
-use chrono::NaiveDate;
-use serde::Deserialize;
 use std::net::TcpListener;
 
 /// Runs a request's database work on actix's blocking pool with a pooled
@@ -55,11 +50,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .app_data(web::JsonConfig::default().limit(64 * 1024).error_handler(|e, _| {
         ApiError::bad_request("bad_json", &format!("JSONが不正です: {e}"), &e.to_string()).into()
     }));
-    cfg.service(auth::sign_in)
-        .service(auth::sign_out)
-        .configure(interviews::configure)
-        .configure(api::configure);
-    cfg.service(healthz).service(monthly_report).configure(ui::configure);
+    cfg.configure(api::configure);
+    cfg.service(healthz).configure(ui::configure);
 }
 
 /// The Content-Security-Policy of every answer: kinmu's own scripts and
@@ -170,71 +162,4 @@ async fn healthz(app: web::Data<App>) -> Result<HttpResponse, ApiError> {
     })
     .await??;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ok", "database": backend })))
-}
-
-#[derive(Debug, Deserialize)]
-struct MonthlyQuery {
-    month: Option<String>,
-    as_of: Option<String>,
-}
-
-/// The month and as-of date of a request, defaulting to today's month.
-fn month_and_as_of(app: &App, month: Option<&str>, as_of: Option<&str>) -> Result<(YearMonth, NaiveDate), ApiError> {
-    let today = app.settings.today();
-    let month = match month {
-        Some(m) => YearMonth::parse(m).ok_or_else(|| {
-            ApiError::bad_request(
-                "bad_month",
-                &format!("month は YYYY-MM で指定してください: {m:?}"),
-                "month must be YYYY-MM",
-            )
-        })?,
-        None => YearMonth::of(today),
-    };
-    let as_of = match as_of {
-        Some(d) => crate::domain::input::parse_date(("as_of", "as_of"), d)
-            .map_err(|e| ApiError::bad_request("bad_as_of", &e.0, e.0.rsplit(" / ").next().unwrap_or(&e.0)))?,
-        None => today,
-    };
-    Ok((month, as_of))
-}
-
-/// The monthly report (formats.md) for HR and admin; a manager gets the
-/// lines of their own doctors.
-#[get("/api/v1/reports/monthly")]
-async fn monthly_report(
-    app: web::Data<App>,
-    me: auth::CurrentUser,
-    q: web::Query<MonthlyQuery>,
-) -> Result<HttpResponse, ApiError> {
-    use crate::accounts::Role;
-    if !matches!(me.role, Role::Admin | Role::Hr | Role::Manager) {
-        return Err(ApiError::forbidden(
-            "月次報告は人事・所属長・管理者が見られます / the monthly report is for HR, managers and admins",
-        ));
-    }
-    let (month, as_of) = month_and_as_of(&app, q.month.as_deref(), q.as_of.as_deref())?;
-    let a = app.clone();
-    let (cached, mine) = web::block(move || -> Result<_, ApiError> {
-        let cached = a.reports.report(&a.pool, month, as_of, &a.settings.rules)?;
-        if me.role != Role::Manager {
-            return Ok((cached, None));
-        }
-        // A manager's lines, by the dashboard's rule.
-        let mut conn = a.pool.get()?;
-        let who = crate::policy::Who::of(me.role, &me.user);
-        let mine: std::collections::HashSet<String> = crate::db::queries::all_doctors(&mut conn)?
-            .into_iter()
-            .filter(|d| crate::policy::sees_dashboard_line(who, d.into()))
-            .map(|d| d.staff_id)
-            .collect();
-        Ok((cached, Some(mine)))
-    })
-    .await??;
-    let Some(mine) = mine else {
-        return Ok(HttpResponse::Ok().content_type("application/json").body(cached.json));
-    };
-    let mut report = (*cached.report).clone();
-    report.doctors.retain(|d| mine.contains(&d.staff_id));
-    Ok(HttpResponse::Ok().json(report))
 }

@@ -28,15 +28,26 @@ fn module_of(src: &Path, file: &Path) -> Option<String> {
 /// The top-level modules named by `crate::` paths in `code` (comments
 /// removed), including `use crate::{a, b::c}` groups.
 fn used_modules(code: &str) -> BTreeSet<String> {
+    names_after(code, "crate::")
+}
+
+/// The first segment of every path in `code` that starts with `prefix`
+/// (e.g. `crate::`, `crate::web::`, `super::`), groups included.
+fn names_after(code: &str, prefix: &str) -> BTreeSet<String> {
     let mut used = BTreeSet::new();
     let ident = |s: &str| -> String {
         s.chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
             .collect()
     };
-    let mut rest = code;
-    while let Some(i) = rest.find("crate::") {
-        let after = &rest[i + "crate::".len()..];
+    for (i, _) in code.match_indices(prefix) {
+        // `crate::web::` must not match inside `kinmu_crate::web::`, nor
+        // `super::` inside `super::super::`'s second half.
+        let before = code[..i].chars().next_back();
+        let after = &code[i + prefix.len()..];
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':') {
+            continue;
+        }
         if let Some(group) = after.strip_prefix('{') {
             // The first identifier of each item at depth one.
             let mut depth = 0;
@@ -63,7 +74,6 @@ fn used_modules(code: &str) -> BTreeSet<String> {
                 used.insert(name);
             }
         }
-        rest = after;
     }
     used
 }
@@ -182,4 +192,147 @@ fn no_top_level_modules_use_each_other_in_a_cycle() {
             cycle.unwrap_or_default().join(" → ")
         );
     }
+}
+
+fn src_files(under: &str) -> Vec<(PathBuf, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(under);
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files
+        .into_iter()
+        .map(|f| {
+            let code = without_comments(&std::fs::read_to_string(&f).unwrap());
+            (f, code)
+        })
+        .collect()
+}
+
+#[test]
+fn the_screens_and_the_api_are_siblings_and_neither_uses_the_other() {
+    // Both render the read models below web/ (report, month, policy): the
+    // API never calls a screen's function, a screen never an API handler.
+    let mut against = Vec::new();
+    for (file, code) in src_files("web/api") {
+        let depth = file
+            .strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web/api"))
+            .unwrap()
+            .components()
+            .count();
+        // From web/api/x.rs, `super::super::` is web; from web/api/mod.rs, `super::`.
+        let up = if file.ends_with("mod.rs") && depth == 1 {
+            "super::"
+        } else {
+            "super::super::"
+        };
+        if names_after(&code, "crate::web::").contains("ui") || names_after(&code, up).contains("ui") {
+            against.push(format!("{} uses web::ui", file.display()));
+        }
+    }
+    for (file, code) in src_files("web/ui") {
+        let web = names_after(&code, "crate::web::");
+        if web.contains("api") {
+            against.push(format!("{} uses web::api", file.display()));
+        }
+        let top = file.parent().unwrap().ends_with("src/web/ui");
+        let up = if top && !file.ends_with("mod.rs") {
+            "super::super::"
+        } else {
+            "super::"
+        };
+        if top && names_after(&code, up).contains("api") {
+            against.push(format!("{} uses web::api", file.display()));
+        }
+    }
+    assert!(against.is_empty(), "{}", against.join("\n"));
+}
+
+#[test]
+fn nothing_under_web_queries_the_database() {
+    // Every query lives under db/ (one file per table group); the surfaces
+    // ask the read models and write functions.
+    let querying: Vec<String> = src_files("web")
+        .into_iter()
+        .filter(|(_, code)| {
+            code.contains("db::schema") || code.contains("diesel::prelude") || code.contains("diesel::dsl")
+        })
+        .map(|(f, _)| f.display().to_string())
+        .collect();
+    assert!(querying.is_empty(), "SQL under web/: {querying:?}");
+}
+
+/// The second-level units of `src/` (`monitor::daily`, `web::ui`) and the
+/// units of the same top-level module each uses, through `crate::top::x`
+/// or, from a file directly under `src/top/`, `super::x`.
+fn unit_edges() -> BTreeMap<(String, String), PathBuf> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut edges = BTreeMap::new();
+    for file in files {
+        let rel: Vec<String> = file
+            .strip_prefix(&src)
+            .unwrap()
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().trim_end_matches(".rs").to_string())
+            .collect();
+        if rel.len() < 2 || rel[1] == "mod" {
+            continue;
+        }
+        let (top, unit) = (&rel[0], &rel[1]);
+        let code = without_comments(&std::fs::read_to_string(&file).unwrap());
+        let mut used = names_after(&code, &format!("crate::{top}::"));
+        let up = match rel.len() {
+            2 => "super::".to_string(),
+            3 if rel[2] == "mod" => "super::".to_string(),
+            n => "super::".repeat(n - 1 - usize::from(rel[n - 1] == "mod")),
+        };
+        used.extend(names_after(&code, &up));
+        for to in used {
+            if &to != unit && to != "super" && to != "self" {
+                edges
+                    .entry((format!("{top}::{unit}"), format!("{top}::{to}")))
+                    .or_insert_with(|| file.clone());
+            }
+        }
+    }
+    edges
+}
+
+#[test]
+fn the_files_of_a_module_do_not_use_each_other_in_a_cycle() {
+    let edges = unit_edges();
+    let pairs: Vec<String> = edges
+        .keys()
+        .filter(|(a, b)| edges.contains_key(&(b.clone(), a.clone())) && a < b)
+        .map(|(a, b)| {
+            format!(
+                "{a} ↔ {b} ({} and {})",
+                edges[&(a.clone(), b.clone())].display(),
+                edges[&(b.clone(), a.clone())].display()
+            )
+        })
+        .collect();
+    assert!(pairs.is_empty(), "units using each other:\n{}", pairs.join("\n"));
+}
+
+#[test]
+fn no_file_under_src_runs_past_800_lines_without_saying_why() {
+    let long: Vec<String> = {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        rust_files(&src, &mut files);
+        files
+            .into_iter()
+            .filter_map(|f| {
+                let text = std::fs::read_to_string(&f).unwrap();
+                let lines = text.lines().count();
+                let doc: String = text.lines().take_while(|l| l.starts_with("//!")).collect();
+                (lines > 800 && !doc.contains("800 lines")).then(|| format!("{} ({lines} lines)", f.display()))
+            })
+            .collect()
+    };
+    assert!(
+        long.is_empty(),
+        "files past 800 lines whose //! does not say why: {long:?}"
+    );
 }

@@ -2,11 +2,11 @@
 //! and password returns a bearer token; every protected handler takes a
 //! [`CurrentUser`], which answers 401 without a valid token.
 
-use super::limit::client_addr;
 use super::ApiError;
 use crate::accounts::{self, AccountError, Role};
 use crate::app::App;
 use crate::db::models::User;
+use crate::web::limit::client_addr;
 use actix_web::dev::Payload;
 use actix_web::{delete, post, web, FromRequest, HttpRequest, HttpResponse, ResponseError};
 use serde::Deserialize;
@@ -51,7 +51,7 @@ impl FromRequest for CurrentUser {
             .await?;
             let user = user.ok_or_else(ApiError::unauthorized)?;
             let role = user.role().ok_or_else(ApiError::unauthorized)?;
-            super::access::note_reader(&ext, &user);
+            crate::web::access::note_reader(&ext, &user);
             Ok(CurrentUser { user, role })
         })
     }

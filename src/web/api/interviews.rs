@@ -6,7 +6,7 @@
 //! interview's physician see.
 
 use super::auth::CurrentUser;
-use super::ApiError;
+use super::{blocking, ApiError};
 use crate::accounts::Role;
 use crate::app::App;
 use crate::db::models::{Doctor, Interview, Measure, PreCheck};
@@ -30,14 +30,6 @@ fn record_error(e: RecordError) -> ApiError {
         RecordError::NoPhysician => ApiError::conflict("no_physician", &e.to_string()),
         other => ApiError::internal(other),
     }
-}
-
-/// Runs blocking database work for a request (the web's one helper).
-pub(super) async fn blocking<T: Send + 'static>(
-    app: &App,
-    f: impl FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    super::blocking(app, f).await
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,0 +1,106 @@
+//! `GET /api/v1/dashboard`: the dashboard's lines (`report::dashboard`), and
+//! `GET /api/v1/reports/monthly`: the monthly report of formats.md, both
+//! from the cached month (`month::cache`).
+
+use super::auth::CurrentUser;
+use super::{month_and_as_of, month_as_of, require, DASHBOARD};
+use crate::app::App;
+use crate::report::dashboard::{Filter, Line};
+use crate::web::ApiError;
+use actix_web::{get, web, HttpResponse};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Deserialize)]
+struct DashboardQuery {
+    month: Option<String>,
+    as_of: Option<String>,
+    department: Option<String>,
+    level: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct DashboardOut {
+    month: String,
+    as_of: NaiveDate,
+    lines: Vec<Line>,
+}
+
+/// `GET /api/v1/dashboard`: the dashboard's lines (`report::dashboard`) —
+/// the monthly report's figures with department, state and interview.
+#[get("/api/v1/dashboard")]
+pub(super) async fn dashboard(
+    app: web::Data<App>,
+    me: CurrentUser,
+    q: web::Query<DashboardQuery>,
+) -> Result<HttpResponse, ApiError> {
+    require(&me, &DASHBOARD)?;
+    let (month, as_of) = month_as_of(&app, q.month.as_deref(), q.as_of.as_deref())?;
+    let q = q.into_inner();
+    let filter = Filter {
+        department: q.department.unwrap_or_default(),
+        level: q.level.unwrap_or_default(),
+    };
+    let today = app.settings.today();
+    let a = app.clone();
+    // The cached report first, without a connection held while another
+    // request may be computing it; then one connection for the rest.
+    let out = web::block(move || -> Result<DashboardOut, ApiError> {
+        let cached = a.reports.report(&a.pool, month, as_of, &a.settings.rules)?;
+        let who = crate::policy::Who::of(me.role, &me.user);
+        let board = crate::report::dashboard::dashboard(&mut *a.pool.get()?, &cached.report, who, &filter, today)?;
+        Ok(DashboardOut {
+            month: cached.report.month.clone(),
+            as_of: cached.report.as_of,
+            lines: board.lines,
+        })
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+#[derive(Debug, Deserialize)]
+struct MonthlyQuery {
+    month: Option<String>,
+    as_of: Option<String>,
+}
+
+/// The monthly report (formats.md) for HR and admin; a manager gets the
+/// lines of their own doctors.
+#[get("/api/v1/reports/monthly")]
+pub(super) async fn monthly_report(
+    app: web::Data<App>,
+    me: CurrentUser,
+    q: web::Query<MonthlyQuery>,
+) -> Result<HttpResponse, ApiError> {
+    use crate::accounts::Role;
+    if !matches!(me.role, Role::Admin | Role::Hr | Role::Manager) {
+        return Err(ApiError::forbidden(
+            "月次報告は人事・所属長・管理者が見られます / the monthly report is for HR, managers and admins",
+        ));
+    }
+    let (month, as_of) = month_and_as_of(&app, q.month.as_deref(), q.as_of.as_deref())?;
+    let a = app.clone();
+    let (cached, mine) = web::block(move || -> Result<_, ApiError> {
+        let cached = a.reports.report(&a.pool, month, as_of, &a.settings.rules)?;
+        if me.role != Role::Manager {
+            return Ok((cached, None));
+        }
+        // A manager's lines, by the dashboard's rule.
+        let mut conn = a.pool.get()?;
+        let who = crate::policy::Who::of(me.role, &me.user);
+        let mine: std::collections::HashSet<String> = crate::db::queries::all_doctors(&mut conn)?
+            .into_iter()
+            .filter(|d| crate::policy::sees_dashboard_line(who, d.into()))
+            .map(|d| d.staff_id)
+            .collect();
+        Ok((cached, Some(mine)))
+    })
+    .await??;
+    let Some(mine) = mine else {
+        return Ok(HttpResponse::Ok().content_type("application/json").body(cached.json));
+    };
+    let mut report = (*cached.report).clone();
+    report.doctors.retain(|d| mine.contains(&d.staff_id));
+    Ok(HttpResponse::Ok().json(report))
+}

@@ -1,0 +1,146 @@
+//! `POST /api/v1/imports/{kind}` and `GET /api/v1/imports`: a file in, as
+//! `kinmu import` takes it (formats.md), and the recent import batches.
+
+use super::auth::CurrentUser;
+use super::{blocking, require, HR, RECENT_BATCHES};
+use crate::app::App;
+use crate::db::queries;
+use crate::ingest::{self, ImportError, ImportKind, ImportRequest};
+use crate::web::ApiError;
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::str::FromStr;
+
+#[derive(Debug, Deserialize)]
+struct ImportQuery {
+    skip_invalid: Option<bool>,
+    file_name: Option<String>,
+}
+
+/// An answer with the API's error shape and another status.
+fn error_with(status: StatusCode, e: ApiError) -> HttpResponse {
+    let mut resp = e.error_response();
+    *resp.status_mut() = status;
+    resp
+}
+
+fn too_large() -> HttpResponse {
+    let mb = ingest::MAX_UPLOAD_BYTES / (1024 * 1024);
+    error_with(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        ApiError::bad_request(
+            "too_large",
+            &format!("ファイルが大きすぎます（上限 {mb} MB）。期間を分けて取り込んでください。"),
+            &format!("the file is too large (limit {mb} MB); split it by period"),
+        ),
+    )
+}
+
+/// `POST /api/v1/imports/{kind}`: the body is the file itself. The answer is
+/// the report of `kinmu import` (formats.md): 200 when no row was rejected,
+/// 422 when some were (nothing written unless `skip_invalid`), 400 when the
+/// file cannot be read at all.
+#[post("/api/v1/imports/{kind}")]
+pub(super) async fn import(
+    app: web::Data<App>,
+    me: CurrentUser,
+    req: HttpRequest,
+    kind: web::Path<String>,
+    q: web::Query<ImportQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    // Role and kind first: others never get to make the server read 50 MB.
+    require(&me, &HR)?;
+    let kind = ImportKind::from_str(&kind).map_err(|m| ApiError::bad_request("bad_kind", &m, "unknown import kind"))?;
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if content_type.starts_with("multipart/") || content_type.starts_with("application/x-www-form-urlencoded") {
+        return Err(ApiError::bad_request(
+            "bad_body",
+            "ファイルの中身をそのまま送ってください（Content-Type: text/csv）",
+            "send the file's bytes as the body (Content-Type: text/csv), not a form",
+        ));
+    }
+    let limit = ingest::MAX_UPLOAD_BYTES;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Ok(too_large());
+    }
+    let bytes = match payload.to_bytes_limited(limit).await {
+        Ok(read) => read.map_err(|e| ApiError::bad_request("bad_body", &e.to_string(), &e.to_string()))?,
+        Err(_) => return Ok(too_large()),
+    };
+    if bytes.is_empty() {
+        return Err(ApiError::bad_request(
+            "bad_file",
+            "空のファイルは取り込めません",
+            "an empty file cannot be imported",
+        ));
+    }
+    // Only the last path segment of a given name is kept (for the batch record).
+    let file_name: String = q
+        .file_name
+        .as_deref()
+        .and_then(|n| n.rsplit(['/', '\\']).next())
+        .filter(|n| !n.is_empty())
+        .unwrap_or("upload.csv")
+        .chars()
+        .take(200)
+        .collect();
+    let skip_invalid = q.skip_invalid.unwrap_or(false);
+    let (login, now) = (me.user.login, app.now());
+    let report = blocking(&app, move |c| {
+        ingest::run(
+            c,
+            &ImportRequest {
+                kind,
+                bytes: &bytes,
+                file_name: &file_name,
+                skip_invalid,
+                actor: Some(&login),
+                now,
+            },
+        )
+        .map_err(|e| match e {
+            ImportError::File(f) => {
+                let m = f.to_string();
+                ApiError::bad_request("bad_file", &m, m.rsplit(" / ").next().unwrap_or(&m))
+            }
+            other => ApiError::internal(other),
+        })
+    })
+    .await?;
+    let status = if report.rejected.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(HttpResponse::build(status).json(report))
+}
+
+/// `GET /api/v1/imports`: the recent import batches, newest first.
+#[get("/api/v1/imports")]
+pub(super) async fn batches(app: web::Data<App>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
+    require(&me, &HR)?;
+    let batches = blocking(&app, |c| Ok(queries::import_batches_recent(c, RECENT_BATCHES)?)).await?;
+    let batches: Vec<Value> = batches
+        .into_iter()
+        .map(|b| {
+            json!({
+                "id": b.id, "kind": b.kind, "file_name": b.file_name, "file_sha256": b.file_sha256,
+                "encoding": b.encoding, "imported_at": b.imported_at, "imported_by": b.imported_by,
+                "inserted": b.inserted, "corrected": b.corrected, "unchanged": b.unchanged, "rejected": b.rejected,
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({ "batches": batches })))
+}

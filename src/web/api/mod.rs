@@ -1,0 +1,114 @@
+//! The JSON API (docs/api.md, docs/openapi.yaml) of what the screens show,
+//! for scripts: sign-in, interviews, uploads,
+//! the discrepancy queue and its resolution, a doctor's month, the dashboard
+//! and the inspector's print pack.
+//!
+//! Every handler takes the bearer [`CurrentUser`] and answers with the data
+//! the matching screen renders: the same read models (`report::*`) and write
+//! functions (`ingest`, `discrepancies`), asked with the token's user as
+//! `policy::Who`, serialised through typed response structs. This module and
+//! the screens (`web::ui`) are siblings: neither uses the other. Errors are
+//! the API's (`{"error","message","message_en"}`, docs/api.md).
+
+mod auth;
+mod dashboard;
+mod discrepancies;
+mod doctors;
+mod imports;
+mod inspection;
+pub(super) mod interviews;
+mod records;
+
+pub(super) use auth::CurrentUser;
+
+use crate::accounts::Role;
+use crate::app::App;
+use crate::domain::time::YearMonth;
+use crate::web::ApiError;
+use actix_web::web;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+/// Runs a request's database work on the blocking pool (`web::blocking`,
+/// the web's one helper, with the API's error).
+pub(super) async fn blocking<T: Send + 'static>(
+    app: &App,
+    f: impl FnOnce(&mut crate::db::AnyConnection) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    crate::web::blocking(app, f).await
+}
+
+pub(super) const HR: [Role; 2] = [Role::Admin, Role::Hr];
+pub(super) const DASHBOARD: [Role; 3] = [Role::Admin, Role::Hr, Role::Manager];
+/// Past imports listed, as on the uploads screen.
+pub(super) const RECENT_BATCHES: i64 = 50;
+
+pub(super) fn require(me: &CurrentUser, roles: &[Role]) -> Result<(), ApiError> {
+    if roles.contains(&me.role) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "この操作の権限がありません / not allowed for this role",
+        ))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct MonthAsOf {
+    pub(super) month: Option<String>,
+    pub(super) as_of: Option<String>,
+}
+
+/// The month (default this month) and the as-of date (default today),
+/// clamped into the month as the screens do.
+pub(super) fn month_as_of(
+    app: &App,
+    month: Option<&str>,
+    as_of: Option<&str>,
+) -> Result<(YearMonth, NaiveDate), ApiError> {
+    let (month, as_of) = month_and_as_of(app, month, as_of)?;
+    Ok((month, month.clamp(as_of)))
+}
+
+/// The month and as-of date of a request, defaulting to today's month.
+pub(super) fn month_and_as_of(
+    app: &App,
+    month: Option<&str>,
+    as_of: Option<&str>,
+) -> Result<(YearMonth, NaiveDate), ApiError> {
+    let today = app.settings.today();
+    let month = match month {
+        Some(m) => YearMonth::parse(m).ok_or_else(|| {
+            ApiError::bad_request(
+                "bad_month",
+                &format!("month は YYYY-MM で指定してください: {m:?}"),
+                "month must be YYYY-MM",
+            )
+        })?,
+        None => YearMonth::of(today),
+    };
+    let as_of = match as_of {
+        Some(d) => crate::domain::input::parse_date(("as_of", "as_of"), d)
+            .map_err(|e| ApiError::bad_request("bad_as_of", &e.0, e.0.rsplit(" / ").next().unwrap_or(&e.0)))?,
+        None => today,
+    };
+    Ok((month, as_of))
+}
+
+/// Registers the routes of this module.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(auth::sign_in)
+        .service(auth::sign_out)
+        .configure(interviews::configure)
+        .service(dashboard::monthly_report)
+        .service(records::user_ledger)
+        .service(records::audit_entries)
+        .service(records::delete_work_records)
+        .service(imports::import)
+        .service(imports::batches)
+        .service(discrepancies::discrepancy_queue)
+        .service(discrepancies::resolve)
+        .service(doctors::doctor_month)
+        .service(dashboard::dashboard)
+        .service(inspection::inspection);
+}
