@@ -25,6 +25,7 @@ mod interview_screens;
 mod interviews_and_alerts;
 mod layers;
 mod lockout;
+mod openapi;
 mod outbox;
 mod print_pack;
 mod purge;
