@@ -1,13 +1,35 @@
 //! kinmu — doctors' working hours under the 2024 reform (医師の働き方改革).
 //!
-//! The data flows one way: `import` (CSV → validated rows) → `db` (storage)
-//! → `month` (load + the rule book of `domain`, one doctor or all, cached)
-//! → `report` (read models) → the surfaces `web` and `cli` (figures out).
+//! A timecard row travels one way, and so does the code:
+//!
+//! ```text
+//! CSV, form ─► import (parse: encoding, headers, cells → checked rows)
+//!                └─► ingest (all or nothing, corrections) ─► db (every query)
+//! domain (THE RULE BOOK, pure) ◄── month (load + compute one doctor or all, cached)
+//!                                     │
+//!        report (read models: dashboard, doctor month, 乖離 queue, inspection pack)
+//!        monitor (interview records, the daily/monthly jobs' work, mails)
+//!                                     │
+//!                  jobs (one enum) ─► scheduler
+//!                  web::ui   web::api   cli     ← siblings over the same read models
+//! ```
+//!
+//! Where a change goes: a rule and its worked examples in `domain`; a
+//! figure in `month` (one doctor or all) or a read model in `report`; who may
+//! see it in `policy` (one pure access policy, pinned by its table test);
+//! its query in `db`; then the views that show it (`web::ui` templates,
+//! `web::api` typed responses and docs/openapi.yaml, `cli`). Codes are
+//! enums with one label table each (`domain::interview::{Status, Reason,
+//! MeasureReason}`, `report::dashboard::State`, `discrepancies::Resolution`),
+//! words for people are `domain::text::{Label, Message}`.
 //!
 //! The dependency rule: a module may use the modules of its own layer and
 //! of the layers before it in [`LAYERS`], never one after it, and no
-//! modules use each other in a cycle. `tests/api/layers.rs` reads every
-//! `crate::` path under `src/` and fails on an edge against the rule.
+//! modules — nor the files of one module — use each other in a cycle.
+//! `tests/api/layers.rs` reads every `crate::` and `super::` path under
+//! `src/` and fails on an edge against the rule; it also keeps the screens
+//! and the API from using each other, SQL out of `web/`, and every file
+//! under 800 lines unless its `//!` says why.
 
 pub mod accounts;
 pub mod app;
