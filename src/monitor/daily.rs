@@ -19,7 +19,7 @@ use crate::db::schema::{interviews, job_runs, measures};
 use crate::db::{write_transaction, AnyConnection};
 use crate::domain::interview::{choose_physician, deadline, precheck_due, MeasureReason, Reason, Status};
 use crate::domain::time::YearMonth;
-use crate::month::{compute, load_rows, DoctorComputation, DoctorRows, ReportError};
+use crate::month::{compute_all, DoctorComputation, ReportError};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -36,7 +36,7 @@ pub struct DailySummary {
     pub measures_opened: usize,
 }
 
-/// Runs the daily job once as of `as_of`.
+/// Runs the daily job once as of `as_of`, computing the month itself.
 pub fn run(
     conn: &mut AnyConnection,
     settings: &Settings,
@@ -44,17 +44,23 @@ pub fn run(
     as_of: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<DailySummary, ReportError> {
+    let computed = compute_all(conn, YearMonth::of(as_of), as_of, &settings.rules)?;
+    run_on(conn, settings, mailer, as_of, now, &computed)
+}
+
+/// Runs the daily job once as of `as_of` on the month already computed as
+/// of that day (every doctor, as `month::compute_all` or the report cache
+/// `month::cache` gives it).
+pub fn run_on(
+    conn: &mut AnyConnection,
+    settings: &Settings,
+    mailer: &Mailer,
+    as_of: NaiveDate,
+    now: NaiveDateTime,
+    computed: &[(Doctor, DoctorComputation)],
+) -> Result<DailySummary, ReportError> {
     let month = YearMonth::of(as_of);
     let rules = &settings.rules;
-    let (doctors, rows) = load_rows(conn, month, as_of, rules)?;
-    let empty = DoctorRows::default();
-    let computed: Vec<(Doctor, DoctorComputation)> = doctors
-        .into_iter()
-        .map(|d| {
-            let c = compute(rows.get(&d.id).unwrap_or(&empty), &d, month, as_of, rules);
-            (d, c)
-        })
-        .collect();
 
     let mut summary = DailySummary {
         as_of,
@@ -77,7 +83,7 @@ pub fn run(
             .load(conn)?;
         let mut discrepancy_days = 0;
 
-        for (d, c) in &computed {
+        for (d, c) in computed {
             let p = &c.projection;
             let f = facts(settings, d, &month_code, c);
             let about = |reason| Topic {

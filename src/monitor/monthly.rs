@@ -8,10 +8,11 @@ use super::mailer::Mailer;
 use super::mails;
 use super::outbox::{self, Topic};
 use crate::config::Settings;
+use crate::db::models::Doctor;
 use crate::db::schema::interviews;
 use crate::db::{write_transaction, AnyConnection};
 use crate::domain::time::YearMonth;
-use crate::month::{compute, load_rows, DoctorRows, ReportError};
+use crate::month::{compute_all, DoctorComputation, ReportError};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -39,9 +40,22 @@ pub fn run(
     month: YearMonth,
     now: NaiveDateTime,
 ) -> Result<MonthlyCheck, ReportError> {
+    let computed = compute_all(conn, month, month.last_day(), &settings.rules)?;
+    run_on(conn, settings, mailer, month, now, &computed)
+}
+
+/// As [`run`], on the month already computed as of its last day (every
+/// doctor, as `month::compute_all` or the report cache gives it).
+pub fn run_on(
+    conn: &mut AnyConnection,
+    settings: &Settings,
+    mailer: &Mailer,
+    month: YearMonth,
+    now: NaiveDateTime,
+    computed: &[(Doctor, DoctorComputation)],
+) -> Result<MonthlyCheck, ReportError> {
     let last = month.last_day();
     let code = month.to_string();
-    let (doctors, rows) = load_rows(conn, month, last, &settings.rules)?;
     let held: HashMap<i64, (Option<NaiveDate>, NaiveDate)> = interviews::table
         .filter(interviews::month.eq(&code))
         .select((interviews::doctor_id, (interviews::held_on, interviews::deadline)))
@@ -50,14 +64,12 @@ pub fn run(
         .collect();
     let mut check = MonthlyCheck {
         month: code.clone(),
-        doctors: doctors.len(),
+        doctors: computed.len(),
         ..MonthlyCheck::default()
     };
-    let empty = DoctorRows::default();
     write_transaction(conn, |conn| -> Result<(), ReportError> {
         let dir = Directory::load(conn)?;
-        for d in &doctors {
-            let c = compute(rows.get(&d.id).unwrap_or(&empty), d, month, last, &settings.rules);
+        for (d, c) in computed {
             let flags = c.projection.flags;
             if flags.over_155 {
                 check.over_155.push(d.staff_id.clone());
@@ -79,7 +91,7 @@ pub fn run(
                     continue;
                 }
                 if let Some(to) = dir.manager_of(d).and_then(|u| u.email.as_deref()) {
-                    let mail = mails::interview_overdue(&facts(settings, d, &code, &c), to, deadline);
+                    let mail = mails::interview_overdue(&facts(settings, d, &code, c), to, deadline);
                     let topic = Topic {
                         reason: "interview_overdue",
                         doctor_id: Some(d.id),

@@ -2,11 +2,12 @@
 //! data (see [`crate::db::data_version`]), and kept — with its JSON already
 //! written — until an import, resolution or deletion changes the data. Many
 //! people (and scripts) asking for the same month then cost one computation.
-//! Every reader of the monthly report (the API, the dashboard, the jobs)
-//! takes it through [`ReportCache::report`]: it lives here, in the compute
+//! Every reader of a whole month (the API, the dashboard, the daily and
+//! monthly jobs) takes it through [`ReportCache::report`]: it lives here, in the compute
 //! stage, below the surfaces.
 
-use super::{monthly, MonthlyReport, ReportError};
+use super::{compute_all, DoctorComputation, MonthlyReport, ReportError};
+use crate::db::models::Doctor;
 use crate::db::{self, DbError, Pool};
 use crate::domain::hours::RuleConfig;
 use crate::domain::time::YearMonth;
@@ -18,11 +19,14 @@ use std::sync::{Arc, Mutex};
 /// Reports kept at most (months × as-of days); the oldest go first.
 const KEEP: usize = 16;
 
-/// A computed report and its JSON.
+/// A computed month: every doctor's computation, the report made of it and
+/// the report's JSON.
 #[derive(Debug, Clone)]
 pub struct Cached {
     pub report: Arc<MonthlyReport>,
     pub json: Bytes,
+    /// Every doctor with their computed month (the jobs' input).
+    pub computed: Arc<Vec<(Doctor, DoctorComputation)>>,
 }
 
 type Key = (YearMonth, NaiveDate);
@@ -62,12 +66,14 @@ impl ReportCache {
         if let Some(hit) = self.get(month, as_of, v) {
             return Ok(hit);
         }
-        let report = monthly(&mut conn, month, as_of, rules)?;
+        let computed = compute_all(&mut conn, month, as_of, rules)?;
         drop(conn);
+        let report = MonthlyReport::of(month, as_of, &computed);
         let json = serde_json::to_vec(&report)?;
         let cached = Cached {
             report: Arc::new(report),
             json: json.into(),
+            computed: Arc::new(computed),
         };
         self.put(month, as_of, v, cached.clone());
         Ok(cached)
@@ -108,6 +114,7 @@ mod tests {
                 doctors: vec![],
             }),
             json: Bytes::from(month.to_string()),
+            computed: Arc::new(Vec::new()),
         }
     }
 

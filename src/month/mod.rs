@@ -153,20 +153,27 @@ pub fn monthly(
     cfg: &RuleConfig,
 ) -> Result<MonthlyReport, ReportError> {
     let t = month.clamp(as_of);
-    let (doctors, rows) = load_rows(conn, month, t, cfg)?;
-    let empty = DoctorRows::default();
-    let lines = doctors
-        .iter()
+    Ok(MonthlyReport::of(month, t, &compute_all(conn, month, t, cfg)?))
+}
+
+/// Every doctor's month as of a date (clamped into the month), computed:
+/// what the monthly report's lines and the jobs are made of.
+pub fn compute_all(
+    conn: &mut AnyConnection,
+    month: YearMonth,
+    as_of: NaiveDate,
+    cfg: &RuleConfig,
+) -> Result<Vec<(Doctor, DoctorComputation)>, ReportError> {
+    let t = month.clamp(as_of);
+    let (doctors, mut rows) = load_rows(conn, month, t, cfg)?;
+    Ok(doctors
+        .into_iter()
         .map(|d| {
-            let c = compute(rows.get(&d.id).unwrap_or(&empty), d, month, t, cfg);
-            line(d, &c)
+            let r = rows.remove(&d.id).unwrap_or_default();
+            let c = compute(&r, &d, month, t, cfg);
+            (d, c)
         })
-        .collect();
-    Ok(MonthlyReport {
-        month: month.to_string(),
-        as_of: t,
-        doctors: lines,
-    })
+        .collect())
 }
 
 /// The report line of a computed doctor.
@@ -197,6 +204,15 @@ pub fn line(d: &Doctor, c: &DoctorComputation) -> DoctorMonth {
 }
 
 impl MonthlyReport {
+    /// The report of computed months (`as_of` already clamped).
+    pub fn of(month: YearMonth, as_of: NaiveDate, computed: &[(Doctor, DoctorComputation)]) -> MonthlyReport {
+        MonthlyReport {
+            month: month.to_string(),
+            as_of,
+            doctors: computed.iter().map(|(d, c)| line(d, c)).collect(),
+        }
+    }
+
     /// The CSV form: a header of the JSON field names, one line per doctor,
     /// booleans as `true`/`false`, missing dates empty.
     pub fn to_csv(&self) -> Result<String, csv::Error> {
