@@ -10,7 +10,7 @@
 //! (`kinmu audit verify --anchor ID:HASH`).
 
 use super::mails;
-use super::outbox::{self, Topic};
+use super::outbox::{self, MailKind, Topic};
 use crate::accounts::{self, DisabledAccount, Role};
 use crate::audit::{self, VerifyReport};
 use crate::config::Settings;
@@ -22,7 +22,7 @@ pub fn run(conn: &mut AnyConnection, settings: &Settings, now: NaiveDateTime) ->
     write_transaction(conn, |conn| {
         let disabled = accounts::disable_stale_accounts(conn, &settings.accounts, now)?;
         if !disabled.is_empty() {
-            mail_administrators(conn, "accounts_disabled", now, |to| {
+            mail_administrators(conn, MailKind::AccountsDisabled, now, |to| {
                 mails::accounts_disabled(&settings.hospital_name, to, now.date(), &disabled, &settings.base_url)
             })?;
         }
@@ -36,7 +36,7 @@ pub fn anchor_log(conn: &mut AnyConnection, settings: &Settings, now: NaiveDateT
     // Read outside the write transaction: the whole log may be long.
     let report = audit::verify(conn)?;
     write_transaction(conn, |conn| -> Result<(), DbError> {
-        mail_administrators(conn, "access_log_anchor", now, |to| {
+        mail_administrators(conn, MailKind::AccessLogAnchor, now, |to| {
             mails::access_log_anchor(&settings.hospital_name, to, now.date(), &report, &settings.base_url)
         })?;
         audit::log(
@@ -55,7 +55,7 @@ pub fn anchor_log(conn: &mut AnyConnection, settings: &Settings, now: NaiveDateT
 /// once a day per administrator and `reason` (the outbox's dedupe key).
 fn mail_administrators(
     conn: &mut AnyConnection,
-    reason: &str,
+    reason: MailKind,
     now: NaiveDateTime,
     mail: impl Fn(&str) -> super::mailer::Mail,
 ) -> Result<(), DbError> {

@@ -10,7 +10,7 @@
 use super::directory::{display_name, facts, Directory};
 use super::mailer::{Mail, Mailer};
 use super::mails;
-use super::outbox::{self, Topic};
+use super::outbox::{self, MailKind, Topic};
 use super::records::physicians_with_load;
 use crate::config::Settings;
 use crate::db::interviews::latest_precheck;
@@ -139,7 +139,7 @@ pub fn run_on(
                         queue(
                             conn,
                             &mut summary,
-                            &about("interview_assigned"),
+                            &about(MailKind::InterviewAssigned),
                             now,
                             physician
                                 .and_then(|u| u.email.as_deref())
@@ -148,7 +148,7 @@ pub fn run_on(
                         queue(
                             conn,
                             &mut summary,
-                            &about("interview_notice"),
+                            &about(MailKind::InterviewNotice),
                             now,
                             d.email
                                 .as_deref()
@@ -160,7 +160,7 @@ pub fn run_on(
                         queue(
                             conn,
                             &mut summary,
-                            &about("precheck_needed"),
+                            &about(MailKind::PrecheckNeeded),
                             now,
                             manager.as_deref().map(|to| mails::precheck_needed(&f, to)),
                         )?;
@@ -170,7 +170,7 @@ pub fn run_on(
                             queue(
                                 conn,
                                 &mut summary,
-                                &about("interview_overdue"),
+                                &about(MailKind::InterviewOverdue),
                                 now,
                                 manager.as_deref().map(|to| mails::interview_overdue(&f, to, due)),
                             )?;
@@ -198,7 +198,7 @@ pub fn run_on(
                             queue(
                                 conn,
                                 &mut summary,
-                                &about("interview_overdue"),
+                                &about(MailKind::InterviewOverdue),
                                 now,
                                 manager
                                     .as_deref()
@@ -218,7 +218,7 @@ pub fn run_on(
                 queue(
                     conn,
                     &mut summary,
-                    &about("precheck_needed"),
+                    &about(MailKind::PrecheckNeeded),
                     now,
                     manager.as_deref().map(|to| mails::precheck_needed(&f, to)),
                 )?;
@@ -244,7 +244,7 @@ pub fn run_on(
                 queue(
                     conn,
                     &mut summary,
-                    &about("measures_needed"),
+                    &about(MailKind::MeasuresNeeded),
                     now,
                     manager
                         .as_deref()
@@ -265,7 +265,7 @@ pub fn run_on(
                         &settings.base_url,
                     );
                     let topic = Topic {
-                        reason: "discrepancies_waiting",
+                        reason: MailKind::DiscrepanciesWaiting,
                         doctor_id: None,
                         month: Some(&month_code),
                     };

@@ -6,7 +6,7 @@ use super::daily::record_run;
 use super::directory::{facts, Directory};
 use super::mailer::Mailer;
 use super::mails;
-use super::outbox::{self, Topic};
+use super::outbox::{self, MailKind, Topic};
 use crate::config::Settings;
 use crate::db::models::Doctor;
 use crate::db::schema::interviews;
@@ -93,7 +93,7 @@ pub fn run_on(
                 if let Some(to) = dir.manager_of(d).and_then(|u| u.email.as_deref()) {
                     let mail = mails::interview_overdue(&facts(settings, d, &code, c), to, deadline);
                     let topic = Topic {
-                        reason: "interview_overdue",
+                        reason: MailKind::InterviewOverdue,
                         doctor_id: Some(d.id),
                         month: Some(&code),
                     };

@@ -36,10 +36,59 @@ pub const CLAIM_LEASE_SECONDS: i64 = 12 * super::mailer::TIMEOUT.as_secs() as i6
 /// Mails claimed per round.
 const BATCH: i64 = 50;
 
+/// The kinds of mail kinmu sends, stored as an outbox row's `reason` (the
+/// first part of its dedupe key): one code each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MailKind {
+    /// To the physician: an interview was assigned to them.
+    InterviewAssigned,
+    /// To the doctor: an interview is scheduled.
+    InterviewNotice,
+    /// To the manager: a pre-check (事前確認) is needed.
+    PrecheckNeeded,
+    /// To the manager and physician: the deadline passed without it.
+    InterviewOverdue,
+    /// To the manager: measures (就業上の措置) must be recorded.
+    MeasuresNeeded,
+    /// To HR: discrepancies (乖離) wait for a decision.
+    DiscrepanciesWaiting,
+    /// To administrators: accounts were disabled.
+    AccountsDisabled,
+    /// To administrators: the access log's newest entry, to keep apart.
+    AccessLogAnchor,
+}
+
+impl MailKind {
+    pub const ALL: [MailKind; 8] = [
+        MailKind::InterviewAssigned,
+        MailKind::InterviewNotice,
+        MailKind::PrecheckNeeded,
+        MailKind::InterviewOverdue,
+        MailKind::MeasuresNeeded,
+        MailKind::DiscrepanciesWaiting,
+        MailKind::AccountsDisabled,
+        MailKind::AccessLogAnchor,
+    ];
+
+    /// The code stored with the mail.
+    pub fn code(self) -> &'static str {
+        match self {
+            MailKind::InterviewAssigned => "interview_assigned",
+            MailKind::InterviewNotice => "interview_notice",
+            MailKind::PrecheckNeeded => "precheck_needed",
+            MailKind::InterviewOverdue => "interview_overdue",
+            MailKind::MeasuresNeeded => "measures_needed",
+            MailKind::DiscrepanciesWaiting => "discrepancies_waiting",
+            MailKind::AccountsDisabled => "accounts_disabled",
+            MailKind::AccessLogAnchor => "access_log_anchor",
+        }
+    }
+}
+
 /// What a mail is about: it makes the dedupe key.
 #[derive(Debug, Clone)]
 pub struct Topic<'a> {
-    pub reason: &'a str,
+    pub reason: MailKind,
     pub doctor_id: Option<i64>,
     pub month: Option<&'a str>,
 }
@@ -49,7 +98,7 @@ pub struct Topic<'a> {
 pub fn enqueue(conn: &mut AnyConnection, topic: &Topic, mail: Mail, now: NaiveDateTime) -> QueryResult<bool> {
     let key = format!(
         "{}/{}/{}/{}",
-        topic.reason,
+        topic.reason.code(),
         topic.doctor_id.map(|d| d.to_string()).unwrap_or_default(),
         topic.month.unwrap_or(""),
         mail.to
@@ -64,7 +113,7 @@ pub fn enqueue(conn: &mut AnyConnection, topic: &Topic, mail: Mail, now: NaiveDa
     diesel::insert_into(outbox::table)
         .values(&NewOutboxMail {
             dedupe_key: key,
-            reason: topic.reason.into(),
+            reason: topic.reason.code().into(),
             doctor_id: topic.doctor_id,
             month: topic.month.map(Into::into),
             recipient: mail.to,

@@ -7,7 +7,7 @@
 
 use super::directory::{display_name, facts, Directory};
 use super::mails;
-use super::outbox::{self, Topic};
+use super::outbox::{self, MailKind, Topic};
 use crate::accounts::Role;
 use crate::config::Settings;
 use crate::db::interviews::{insert_self_check, latest_precheck};
@@ -397,7 +397,7 @@ pub fn reassign(
                 let mail =
                     mails::interview_assigned(&facts(settings, &d, &i.month, &c), to, &display_name(ph), i.deadline);
                 let topic = Topic {
-                    reason: "interview_assigned",
+                    reason: MailKind::InterviewAssigned,
                     doctor_id: Some(d.id),
                     month: Some(&i.month),
                 };

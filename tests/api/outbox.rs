@@ -14,7 +14,7 @@ use kinmu::monitor::outbox::{self, Topic, CLAIM_LEASE_SECONDS};
 fn queue(db: &TestDb, to: &str, at: NaiveDateTime) -> String {
     let mut conn = db.conn();
     let topic = Topic {
-        reason: "test_alert",
+        reason: kinmu::monitor::outbox::MailKind::DiscrepanciesWaiting,
         doctor_id: None,
         month: Some("2024-06"),
     };
@@ -27,7 +27,7 @@ fn queue(db: &TestDb, to: &str, at: NaiveDateTime) -> String {
     };
     assert!(outbox::enqueue(&mut conn, &topic, mail, at).unwrap());
     // reason/doctor/month/recipient, as the outbox makes it.
-    format!("test_alert//2024-06/{to}")
+    format!("discrepancies_waiting//2024-06/{to}")
 }
 
 /// What a sender that died after the relay's 250 (or while sending) leaves:
