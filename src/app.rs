@@ -62,7 +62,7 @@ impl App {
                     crate::audit::log(
                         &mut conn,
                         None,
-                        "system",
+                        crate::audit::Category::System,
                         "audit_key_created",
                         serde_json::json!({
                             "path": path.display().to_string(),

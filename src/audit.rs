@@ -30,6 +30,7 @@ pub mod key;
 use crate::db::models::{AuditEntry, NewAuditEntry};
 use crate::db::schema::audit_log;
 use crate::db::{queries, AnyConnection, DbError};
+use crate::domain::text::Label;
 use chrono::{NaiveDateTime, SubsecRound};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -48,7 +49,7 @@ const PAGE: i64 = 10_000;
 pub fn log(
     conn: &mut AnyConnection,
     actor: Option<&str>,
-    category: &str,
+    category: Category,
     operation: &str,
     detail: serde_json::Value,
     now: NaiveDateTime,
@@ -58,7 +59,7 @@ pub fn log(
         &NewAuditEntry {
             at: now,
             actor: actor.map(String::from),
-            category: category.to_string(),
+            category: category.code().to_string(),
             operation: operation.to_string(),
             detail: detail.to_string(),
         },
@@ -248,39 +249,87 @@ pub fn entries(conn: &mut AnyConnection, filter: &Filter, limit: i64, offset: i6
     Ok(q.order(audit_log::id.desc()).limit(limit).offset(offset).load(conn)?)
 }
 
-/// A category as the log screen shows it (アクセスログの「カテゴリ」).
-pub fn category_label_ja(category: &str) -> &str {
-    match category {
-        "session" => "ログイン・ログアウト",
-        "account" => "アカウント管理",
-        "read" => "閲覧",
-        "export" => "出力",
-        "print" => "印刷",
-        "change" => "更新",
-        "import" => "取込",
-        "discrepancy" => "乖離の確認",
-        "purge" => "保存期間経過の削除",
-        "legal_hold" => "訴訟等による保存",
-        "doctor" => "医師情報の訂正",
-        "system" => "システム",
-        other => other,
+/// What an access-log entry is about: its `category`, one code each, with
+/// the one label table the log screen and its CSV use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Category {
+    Session,
+    Account,
+    Read,
+    Export,
+    Print,
+    Change,
+    Import,
+    Discrepancy,
+    Doctor,
+    Purge,
+    LegalHold,
+    System,
+}
+
+impl Category {
+    /// The categories, in the order of the log screen's filter.
+    pub const ALL: [Category; 12] = [
+        Category::Session,
+        Category::Account,
+        Category::Read,
+        Category::Export,
+        Category::Print,
+        Category::Change,
+        Category::Import,
+        Category::Discrepancy,
+        Category::Doctor,
+        Category::Purge,
+        Category::LegalHold,
+        Category::System,
+    ];
+
+    /// The code stored with the entry.
+    pub fn code(self) -> &'static str {
+        match self {
+            Category::Session => "session",
+            Category::Account => "account",
+            Category::Read => "read",
+            Category::Export => "export",
+            Category::Print => "print",
+            Category::Change => "change",
+            Category::Import => "import",
+            Category::Discrepancy => "discrepancy",
+            Category::Doctor => "doctor",
+            Category::Purge => "purge",
+            Category::LegalHold => "legal_hold",
+            Category::System => "system",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    /// The one label table of the log's categories.
+    pub fn label(self) -> Label {
+        match self {
+            Category::Session => Label::new("ログイン・ログアウト", "sign-in and sign-out"),
+            Category::Account => Label::new("アカウント管理", "accounts"),
+            Category::Read => Label::new("閲覧", "read"),
+            Category::Export => Label::new("出力", "export"),
+            Category::Print => Label::new("印刷", "print"),
+            Category::Change => Label::new("更新", "change"),
+            Category::Import => Label::new("取込", "import"),
+            Category::Discrepancy => Label::new("乖離の確認", "discrepancies"),
+            Category::Doctor => Label::new("医師情報の訂正", "doctor records"),
+            Category::Purge => Label::new("保存期間経過の削除", "purge after retention"),
+            Category::LegalHold => Label::new("訴訟等による保存", "legal hold"),
+            Category::System => Label::new("システム", "system"),
+        }
     }
 }
 
-/// The categories the log uses, for the filter on the log screen.
-pub const CATEGORIES: &[&str] = &[
-    "session",
-    "account",
-    "read",
-    "export",
-    "print",
-    "change",
-    "import",
-    "discrepancy",
-    "doctor",
-    "purge",
-    "legal_hold",
-];
+/// The Japanese label of a stored category code (the code itself when it
+/// is not one of kinmu's).
+pub fn category_label_ja(category: &str) -> &str {
+    Category::parse(category).map_or(category, |c| c.label().ja)
+}
 
 /// Entries as CSV for a spreadsheet program: the columns of the MHLW
 /// checklist's example log (ユーザーID, 氏名, 時刻, カテゴリ, 操作情報) plus

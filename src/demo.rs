@@ -109,7 +109,7 @@ pub fn claim(
         crate::audit::log(
             conn,
             None,
-            "system",
+            crate::audit::Category::System,
             "demo_database",
             serde_json::json!({ "created_now": brand_new, "forced": into_this_database }),
             now,

@@ -359,7 +359,7 @@ pub fn resolve(conn: &mut AnyConnection, req: &ResolveRequest) -> Result<Resolve
             &NewAuditEntry {
                 at: req.now,
                 actor: Some(req.actor.to_string()),
-                category: "discrepancy".into(),
+                category: crate::audit::Category::Discrepancy.code().into(),
                 operation: "resolve".into(),
                 detail: serde_json::json!({
                     "staff_id": doctor.staff_id,

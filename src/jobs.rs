@@ -120,7 +120,7 @@ impl Job {
                     crate::audit::log(
                         &mut conn,
                         Some(actor),
-                        "read",
+                        crate::audit::Category::Read,
                         "jobs monthly",
                         serde_json::json!({ "month": check.month, "doctors": check.doctors }),
                         app.now(),

@@ -141,7 +141,7 @@ fn log(
         &NewAuditEntry {
             at: now,
             actor: actor.map(str::to_string),
-            category: "purge".into(),
+            category: crate::audit::Category::Purge.code().into(),
             operation: if report.dry_run { "dry_run" } else { "purge" }.into(),
             detail,
         },
@@ -351,7 +351,7 @@ pub fn delete_work_records(
                 &NewAuditEntry {
                     at: now,
                     actor: actor.map(str::to_string),
-                    category: "purge".into(),
+                    category: crate::audit::Category::Purge.code().into(),
                     operation: "delete_refused".into(),
                     detail: detail.to_string(),
                 },
@@ -394,7 +394,7 @@ pub fn delete_work_records(
             &NewAuditEntry {
                 at: now,
                 actor: actor.map(str::to_string),
-                category: "purge".into(),
+                category: crate::audit::Category::Purge.code().into(),
                 operation: "delete".into(),
                 detail: serde_json::to_string(&r).unwrap_or_default(),
             },
@@ -482,7 +482,7 @@ fn audit(
         &NewAuditEntry {
             at: now,
             actor: actor.map(str::to_string),
-            category: "legal_hold".into(),
+            category: crate::audit::Category::LegalHold.code().into(),
             operation: operation.into(),
             detail: detail.to_string(),
         },

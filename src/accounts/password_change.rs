@@ -78,7 +78,7 @@ pub fn set_password(
         audit::log(
             conn,
             actor,
-            "account",
+            crate::audit::Category::Account,
             operation,
             serde_json::json!({ "login": login, "sessions_ended": ended }),
             now,

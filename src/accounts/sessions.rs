@@ -82,7 +82,14 @@ pub fn sign_out(conn: &mut AnyConnection, token: &str, login: &str, now: NaiveDa
     write_transaction(conn, |conn| {
         let n = diesel::delete(sessions::table.filter(sessions::token_sha256.eq(token_hash(token)))).execute(conn)?;
         if n > 0 {
-            audit::log(conn, Some(login), "session", "sign_out", serde_json::json!({}), now)?;
+            audit::log(
+                conn,
+                Some(login),
+                crate::audit::Category::Session,
+                "sign_out",
+                serde_json::json!({}),
+                now,
+            )?;
         }
         Ok(())
     })

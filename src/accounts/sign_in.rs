@@ -90,10 +90,10 @@ impl Purpose {
             Purpose::PasswordChange => "change_password_refused",
         }
     }
-    fn category(self) -> &'static str {
+    fn category(self) -> crate::audit::Category {
         match self {
-            Purpose::SignIn => "session",
-            Purpose::PasswordChange => "account",
+            Purpose::SignIn => crate::audit::Category::Session,
+            Purpose::PasswordChange => crate::audit::Category::Account,
         }
     }
 }
@@ -153,7 +153,7 @@ fn lock_in(
     audit::log(
         conn,
         Some(&user.login),
-        "account",
+        crate::audit::Category::Account,
         "lock",
         serde_json::json!({ "failures": failures, "until": until, "sessions_ended": ended }),
         now,
@@ -328,7 +328,14 @@ pub fn sign_in(
                 sessions::last_seen_at.eq(Some(now)),
             ))
             .execute(conn)?;
-        audit::log(conn, Some(login), "session", "sign_in", serde_json::json!({}), now)?;
+        audit::log(
+            conn,
+            Some(login),
+            crate::audit::Category::Session,
+            "sign_in",
+            serde_json::json!({}),
+            now,
+        )?;
         let user = User {
             last_sign_in_at: Some(now),
             ..user.clone()

@@ -96,7 +96,7 @@ pub fn add_user(
         audit::log(
             conn,
             actor,
-            "account",
+            crate::audit::Category::Account,
             "create",
             serde_json::json!({ "login": account.login, "role": account.role.code() }),
             now,
@@ -178,7 +178,7 @@ fn disable_in(
     audit::log(
         conn,
         actor,
-        "account",
+        crate::audit::Category::Account,
         "disable",
         serde_json::json!({
             "login": user.login,
@@ -279,7 +279,7 @@ pub fn enable(
         audit::log(
             conn,
             actor,
-            "account",
+            crate::audit::Category::Account,
             "enable",
             serde_json::json!({ "login": login }),
             now,
@@ -308,7 +308,7 @@ pub fn set_leaving_date(
         audit::log(
             conn,
             actor,
-            "account",
+            crate::audit::Category::Account,
             "leaving_date",
             serde_json::json!({ "login": login, "leaves_on": leaves_on }),
             now,

@@ -14,7 +14,7 @@ pub(super) fn backup(settings: Settings, file: &Path) -> anyhow::Result<ExitCode
     crate::audit::log(
         &mut conn,
         Some(&cli_actor()),
-        "export",
+        crate::audit::Category::Export,
         "backup",
         serde_json::json!({ "file": file.display().to_string() }),
         app.now(),

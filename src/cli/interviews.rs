@@ -36,7 +36,7 @@ pub(super) fn run(settings: Settings, command: InterviewsCommand) -> anyhow::Res
     crate::audit::log(
         &mut conn,
         Some(&cli_actor()),
-        "read",
+        crate::audit::Category::Read,
         "interviews list",
         serde_json::json!({ "month": month.to_string(), "lines": lines.len() }),
         app.now(),

@@ -43,8 +43,8 @@ pub(super) fn run(settings: Settings, command: ReportCommand) -> anyhow::Result<
         &mut conn,
         Some(&cli_actor()),
         match format {
-            Format::Json => "read",
-            Format::Csv => "export",
+            Format::Json => crate::audit::Category::Read,
+            Format::Csv => crate::audit::Category::Export,
         },
         "report monthly",
         serde_json::json!({

@@ -128,7 +128,7 @@ pub(super) fn run(settings: Settings, command: UsersCommand) -> anyhow::Result<E
             crate::audit::log(
                 &mut conn,
                 actor,
-                "export",
+                crate::audit::Category::Export,
                 "users list",
                 serde_json::json!({ "lines": ledger.len() }),
                 now,

@@ -42,7 +42,7 @@ pub fn anchor_log(conn: &mut AnyConnection, settings: &Settings, now: NaiveDateT
         audit::log(
             conn,
             None,
-            "system",
+            crate::audit::Category::System,
             "access_log_check",
             serde_json::json!({ "ok": report.ok, "entries": report.entries, "last": report.last }),
             now,

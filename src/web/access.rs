@@ -16,6 +16,7 @@
 //! arriving together in one transaction.
 
 use crate::app::App;
+use crate::audit::Category;
 use crate::db::models::{NewAuditEntry, User};
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -49,22 +50,22 @@ pub fn note_reader(req: &HttpRequest, user: &User) {
 /// - anything else is `read`.
 ///
 /// `None` for the session endpoints, which `accounts` logs.
-pub fn category(method: &Method, path: &str, query: &str, status: StatusCode) -> Option<&'static str> {
+pub fn category(method: &Method, path: &str, query: &str, status: StatusCode) -> Option<Category> {
     if matches!(path, "/login" | "/logout" | "/api/v1/sessions") {
         return None;
     }
     if !matches!(*method, Method::GET | Method::HEAD) {
         let done = status.is_success() || status.is_redirection();
-        return Some(if done { "change" } else { "read" });
+        return Some(if done { Category::Change } else { Category::Read });
     }
     let exported = [".csv", ".xlsx", ".ics"].iter().any(|ext| path.ends_with(ext))
         || query.split('&').any(|kv| matches!(kv, "format=csv" | "format=xlsx"));
     if exported || path.starts_with("/admin/") && path.contains("export") {
-        Some("export")
+        Some(Category::Export)
     } else if path.starts_with("/print") || path.starts_with("/api/v1/inspection") {
-        Some("print")
+        Some(Category::Print)
     } else {
-        Some("read")
+        Some(Category::Read)
     }
 }
 
@@ -96,7 +97,7 @@ pub async fn log_access(
     let entry = NewAuditEntry {
         at: app.now(),
         actor: Some(reader.login),
-        category: category.to_string(),
+        category: category.code().to_string(),
         operation,
         detail: detail.to_string(),
     };
@@ -106,7 +107,7 @@ pub async fn log_access(
     };
     match written {
         Ok(()) => Ok(res.map_into_left_body()),
-        Err(e) if category == "change" => {
+        Err(e) if category == Category::Change => {
             // The change is done; refusing the answer now would mislead.
             tracing::error!(error = %e, "access log entry not written for a change");
             Ok(res.map_into_left_body())
@@ -133,28 +134,31 @@ mod tests {
         let ok = StatusCode::OK;
         assert_eq!(
             category(&Method::GET, "/doctors/D001", "month=2024-06", ok),
-            Some("read")
+            Some(Category::Read)
         );
         assert_eq!(
             category(&Method::GET, "/api/v1/reports/monthly", "format=csv", ok),
-            Some("export")
+            Some(Category::Export)
         );
         assert_eq!(
             category(&Method::GET, "/imports/result/x/rejected.csv", "", ok),
-            Some("export")
+            Some(Category::Export)
         );
         assert_eq!(
             category(&Method::GET, "/admin/users/export.csv", "", ok),
-            Some("export")
+            Some(Category::Export)
         );
         assert_eq!(
             category(&Method::GET, "/print/pack", "month=2024-06", ok),
-            Some("print")
+            Some(Category::Print)
         );
-        assert_eq!(category(&Method::GET, "/api/v1/inspection", "", ok), Some("print"));
+        assert_eq!(
+            category(&Method::GET, "/api/v1/inspection", "", ok),
+            Some(Category::Print)
+        );
         assert_eq!(
             category(&Method::POST, "/interviews/3/record", "", StatusCode::SEE_OTHER),
-            Some("change")
+            Some(Category::Change)
         );
         assert_eq!(category(&Method::POST, "/login", "", ok), None);
         assert_eq!(category(&Method::DELETE, "/api/v1/sessions", "", ok), None);
@@ -163,14 +167,17 @@ mod tests {
     #[test]
     fn downloads_from_the_print_screens_are_exports() {
         let ok = StatusCode::OK;
-        assert_eq!(category(&Method::GET, "/print/pack.xlsx", "", ok), Some("export"));
+        assert_eq!(
+            category(&Method::GET, "/print/pack.xlsx", "", ok),
+            Some(Category::Export)
+        );
         assert_eq!(
             category(&Method::GET, "/print/monthly.csv", "fy=2024", ok),
-            Some("export")
+            Some(Category::Export)
         );
         assert_eq!(
             category(&Method::GET, "/api/v1/inspection", "format=csv", ok),
-            Some("export")
+            Some(Category::Export)
         );
     }
 
@@ -179,7 +186,7 @@ mod tests {
         for status in [StatusCode::OK, StatusCode::CREATED, StatusCode::SEE_OTHER] {
             assert_eq!(
                 category(&Method::POST, "/discrepancies/resolve", "", status),
-                Some("change")
+                Some(Category::Change)
             );
         }
         for status in [
@@ -190,7 +197,7 @@ mod tests {
         ] {
             assert_eq!(
                 category(&Method::POST, "/discrepancies/resolve", "", status),
-                Some("read")
+                Some(Category::Read)
             );
         }
     }

@@ -28,14 +28,22 @@ fn fill(db: &TestDb) -> Vec<i64> {
         audit::log(
             &mut conn,
             Some("jinji"),
-            "session",
+            audit::Category::Session,
             op,
             serde_json::json!({ "n": i, "text": "個人情報" }),
             at,
         )
         .unwrap();
     }
-    audit::log(&mut conn, None, "system", "purge", serde_json::json!({}), now()).unwrap();
+    audit::log(
+        &mut conn,
+        None,
+        audit::Category::System,
+        "purge",
+        serde_json::json!({}),
+        now(),
+    )
+    .unwrap();
     drop(conn);
     db.drop_audit_guard();
     ids(db)

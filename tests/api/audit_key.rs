@@ -21,7 +21,7 @@ fn fill(db: &TestDb) -> Vec<i64> {
         audit::log(
             &mut conn,
             Some("jinji"),
-            "read",
+            kinmu::audit::Category::Read,
             "GET /doctors/{staff_id}",
             serde_json::json!({ "n": i }),
             at,

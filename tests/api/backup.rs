@@ -227,7 +227,15 @@ fn the_database_its_wal_backups_and_restores_are_readable_by_their_owner_only() 
     let db_in = |p: &str| dir.path().join("data").join(p);
     {
         let mut conn = pool.get().unwrap();
-        kinmu::audit::log(&mut conn, None, "system", "x", serde_json::json!({}), now()).unwrap();
+        kinmu::audit::log(
+            &mut conn,
+            None,
+            kinmu::audit::Category::System,
+            "x",
+            serde_json::json!({}),
+            now(),
+        )
+        .unwrap();
         // The WAL and its index exist while a connection is open.
         assert!(db_in("kinmu.db-wal").exists());
         for file in ["kinmu.db", "kinmu.db-wal", "kinmu.db-shm"] {

@@ -244,9 +244,9 @@ struct AuditPage {
 
 impl AuditPage {
     fn category_label<'a>(&self, c: &'a str) -> &'a str {
-        match self.ctx.lang {
-            super::Lang::Ja => audit::category_label_ja(c),
-            super::Lang::En => c,
+        match audit::Category::parse(c) {
+            Some(c) => self.ctx.tr(c.label().ja, c.label().en),
+            None => c,
         }
     }
 }
@@ -284,10 +284,7 @@ async fn audit_page(app: web::Data<App>, viewer: Viewer, q: web::Query<LogQuery>
             e,
         })
         .collect();
-    let categories = audit::CATEGORIES
-        .iter()
-        .map(|c| (*c, audit::category_label_ja(c)))
-        .collect();
+    let categories = audit::Category::ALL.iter().map(|c| (c.code(), c.label().ja)).collect();
     html(&AuditPage {
         ctx: viewer.ctx(&app),
         lines,
