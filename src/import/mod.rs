@@ -193,7 +193,8 @@ impl Rejections {
 /// The kind of a reason: its column and its English part (after the last
 /// ` / `), with every run of digits read as one `#`.
 fn reason_key(e: &RowError) -> String {
-    let english = e.reason.rsplit(" / ").next().unwrap_or(&e.reason);
+    let reason = crate::domain::text::Message::from_pair(&e.reason);
+    let english = reason.en.as_str();
     let mut key = String::with_capacity(english.len() + 16);
     key.push_str(e.column.as_deref().unwrap_or(""));
     key.push('\0');

@@ -1,6 +1,7 @@
 //! Errors as the web answers them: a status, a stable snake_case code for
 //! scripts, and a message in Japanese (with English beside it).
 
+use crate::domain::text::Message;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use std::fmt;
@@ -50,8 +51,7 @@ internal_from!(
 pub struct ApiError {
     status: StatusCode,
     code: &'static str,
-    message: String,
-    message_en: String,
+    message: Message,
 }
 
 impl ApiError {
@@ -60,8 +60,7 @@ impl ApiError {
         ApiError {
             status,
             code,
-            message: message.into(),
-            message_en: message_en.into(),
+            message: Message::new(message, message_en),
         }
     }
 
@@ -79,8 +78,7 @@ impl ApiError {
         ApiError {
             status: StatusCode::BAD_REQUEST,
             code,
-            message: message.into(),
-            message_en: message_en.into(),
+            message: Message::new(message, message_en),
         }
     }
 
@@ -90,13 +88,15 @@ impl ApiError {
         ApiError {
             status: StatusCode::UNAUTHORIZED,
             code: "bad_credentials",
-            message: format!(
-                "ログインIDまたはパスワードが違います（続けて{}回間違えるとアカウントは{}分間ロックされます）",
-                policy.lockout_failures, policy.lockout_minutes
-            ),
-            message_en: format!(
-                "wrong login or password ({} wrong passwords in a row lock the account for {} minutes)",
-                policy.lockout_failures, policy.lockout_minutes
+            message: Message::new(
+                format!(
+                    "ログインIDまたはパスワードが違います（続けて{}回間違えるとアカウントは{}分間ロックされます）",
+                    policy.lockout_failures, policy.lockout_minutes
+                ),
+                format!(
+                    "wrong login or password ({} wrong passwords in a row lock the account for {} minutes)",
+                    policy.lockout_failures, policy.lockout_minutes
+                ),
             ),
         }
     }
@@ -105,17 +105,19 @@ impl ApiError {
         ApiError {
             status: StatusCode::UNAUTHORIZED,
             code: "unauthorized",
-            message: "ログインが必要です（ログインIDまたはパスワードが違うか、有効期限切れです）".into(),
-            message_en: "sign-in required (wrong credentials or expired session)".into(),
+            message: Message::new(
+                "ログインが必要です（ログインIDまたはパスワードが違うか、有効期限切れです）",
+                "sign-in required (wrong credentials or expired session)",
+            ),
         }
     }
 
+    /// A refusal; `message` is written `"日本語 / English"`.
     pub fn forbidden(message: &str) -> ApiError {
         ApiError {
             status: StatusCode::FORBIDDEN,
             code: "forbidden",
-            message: message.into(),
-            message_en: message.rsplit(" / ").next().unwrap_or(message).into(),
+            message: Message::from_pair(message),
         }
     }
 
@@ -123,17 +125,16 @@ impl ApiError {
         ApiError {
             status: StatusCode::NOT_FOUND,
             code: "not_found",
-            message: "見つかりません".into(),
-            message_en: "not found".into(),
+            message: Message::new("見つかりません", "not found"),
         }
     }
 
+    /// A conflict; `message` is written `"日本語 / English"`.
     pub fn conflict(code: &'static str, message: &str) -> ApiError {
         ApiError {
             status: StatusCode::CONFLICT,
             code,
-            message: message.split(" / ").next().unwrap_or(message).into(),
-            message_en: message.rsplit(" / ").next().unwrap_or(message).into(),
+            message: Message::from_pair(message),
         }
     }
 
@@ -144,15 +145,17 @@ impl ApiError {
         ApiError {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             code: "internal_error",
-            message: "サーバーでエラーが発生しました。管理者に連絡してください。".into(),
-            message_en: "internal server error".into(),
+            message: Message::new(
+                "サーバーでエラーが発生しました。管理者に連絡してください。",
+                "internal server error",
+            ),
         }
     }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.code, self.message_en)
+        write!(f, "{}: {}", self.code, self.message.en)
     }
 }
 
@@ -164,8 +167,8 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         HttpResponse::build(self.status).json(serde_json::json!({
             "error": self.code,
-            "message": self.message,
-            "message_en": self.message_en,
+            "message": self.message.ja,
+            "message_en": self.message.en,
         }))
     }
 }

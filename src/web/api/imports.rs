@@ -113,7 +113,8 @@ pub(super) async fn import(
         .map_err(|e| match e {
             ImportError::File(f) => {
                 let m = f.to_string();
-                ApiError::bad_request("bad_file", &m, m.rsplit(" / ").next().unwrap_or(&m))
+                let pair = crate::domain::text::Message::from_pair(&m);
+                ApiError::bad_request("bad_file", &m, &pair.en)
             }
             other => ApiError::internal(other),
         })

@@ -88,8 +88,10 @@ pub(super) fn month_and_as_of(
         None => YearMonth::of(today),
     };
     let as_of = match as_of {
-        Some(d) => crate::domain::input::parse_date(("as_of", "as_of"), d)
-            .map_err(|e| ApiError::bad_request("bad_as_of", &e.0, e.0.rsplit(" / ").next().unwrap_or(&e.0)))?,
+        Some(d) => crate::domain::input::parse_date(("as_of", "as_of"), d).map_err(|e| {
+            let m = crate::domain::text::Message::from_pair(&e.0);
+            ApiError::bad_request("bad_as_of", &e.0, &m.en)
+        })?,
         None => today,
     };
     Ok((month, as_of))

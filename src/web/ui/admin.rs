@@ -406,10 +406,10 @@ async fn change_password(
     match result {
         Ok(()) => Ok(back_to("/account/password?done=1")),
         Err(message) => {
-            let shown = match viewer.lang {
-                super::Lang::Ja => message.split(" / ").next().unwrap_or(&message).to_string(),
-                super::Lang::En => message.rsplit(" / ").next().unwrap_or(&message).to_string(),
-            };
+            let shown = viewer
+                .lang
+                .pick(&crate::domain::text::Message::from_pair(&message))
+                .to_string();
             page(shown)
         }
     }

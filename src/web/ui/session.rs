@@ -38,6 +38,22 @@ impl Lang {
             Lang::En => "en",
         }
     }
+
+    /// A message in this language.
+    pub fn pick(self, m: &crate::domain::text::Message) -> &str {
+        match self {
+            Lang::Ja => &m.ja,
+            Lang::En => &m.en,
+        }
+    }
+
+    /// A label in this language.
+    pub fn label(self, l: crate::domain::text::Label) -> &'static str {
+        match self {
+            Lang::Ja => l.ja,
+            Lang::En => l.en,
+        }
+    }
 }
 
 /// The signed-in user of a screen request.

@@ -30,6 +30,7 @@ mod measures;
 mod prechecks;
 mod selfcheck;
 
+use crate::domain::text::Message;
 use detail::RecordForm;
 use prechecks::PreCheckFields;
 
@@ -90,11 +91,7 @@ async fn blocking(
 
 /// page's language.
 fn in_lang(lang: Lang, msg: &str) -> String {
-    match (lang, msg.split_once(" / ")) {
-        (Lang::Ja, Some((ja, _))) => ja.to_string(),
-        (Lang::En, Some((_, en))) => en.to_string(),
-        _ => msg.to_string(),
-    }
+    lang.pick(&Message::from_pair(msg)).to_string()
 }
 
 /// A refused record: the status and message the form is shown again with.
