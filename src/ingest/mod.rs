@@ -23,6 +23,7 @@ mod plan;
 mod roster;
 mod shifts;
 mod timecard;
+pub mod uploads;
 
 pub use apply::run;
 
