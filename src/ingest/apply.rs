@@ -1,0 +1,189 @@
+//! Running an import all or nothing (formats.md, "What an import does with
+//! bad input"): the file is parsed, its kind's step plans inside the write
+//! transaction, and then either the transaction is rolled back (rows were
+//! rejected without `skip_invalid`, or nothing changed) or the batch is
+//! recorded, the rows written and the import logged in the audit trail.
+
+use super::doctors::doctors;
+use super::pclog::pclog;
+use super::plan::{Planner, Tx};
+use super::roster::roster;
+use super::timecard::timecard;
+use super::{ImportError, ImportKind, ImportReport, ImportRequest};
+use crate::db::models::{NewAuditEntry, NewImportBatch};
+use crate::db::{queries, write_transaction, AnyConnection};
+use crate::import::{self, Parsed};
+use sha2::{Digest, Sha256};
+use std::time::Instant;
+
+/// Imports one file. Returns the report whether or not rows were rejected;
+/// an `Err` means the file could not be read at all or the database failed,
+/// and nothing was written.
+pub fn run(conn: &mut AnyConnection, req: &ImportRequest) -> Result<ImportReport, ImportError> {
+    let started = Instant::now();
+    let result = with_import_cache(conn, |conn| match req.kind {
+        ImportKind::Doctors => apply(conn, req, import::parse_doctors(req.bytes)?, doctors),
+        ImportKind::Timecard => apply(conn, req, import::parse_shifts(req.bytes)?, timecard),
+        ImportKind::Roster => apply(conn, req, import::parse_shifts(req.bytes)?, roster),
+        ImportKind::Pclog => apply(conn, req, import::parse_pclog(req.bytes)?, pclog),
+    });
+    if let Ok(r) = &result {
+        tracing::info!(
+            kind = %req.kind,
+            file = req.file_name,
+            encoding = r.encoding,
+            inserted = r.inserted,
+            corrected = r.corrected,
+            unchanged = r.unchanged,
+            rejected = r.rejected_total,
+            committed = r.committed,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "import finished"
+        );
+    }
+    result
+}
+
+/// SQLite's page cache during an import, in KiB (a fixed bound, whatever the
+/// file's size).
+const IMPORT_CACHE_KIB: i64 = 32 * 1024;
+
+/// Runs `f` with a larger SQLite page cache. With the default 2 MiB, a large
+/// import's dirty index pages no longer fit and SQLite spills them to the WAL
+/// before the commit, then reads them back; a bigger cache only changes
+/// memory use, not what is written or when it is durable. The connection's
+/// own setting is restored afterwards (it may be a pooled one).
+fn with_import_cache<T>(conn: &mut AnyConnection, f: impl FnOnce(&mut AnyConnection) -> T) -> T {
+    use diesel::connection::SimpleConnection;
+    use diesel::RunQueryDsl;
+    let AnyConnection::Sqlite(sqlite) = conn else {
+        return f(conn);
+    };
+    #[derive(diesel::QueryableByName)]
+    struct CacheSize {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        cache_size: i64,
+    }
+    let before = diesel::sql_query("PRAGMA cache_size")
+        .get_result::<CacheSize>(sqlite)
+        .ok()
+        .map(|c| c.cache_size);
+    // Only ever enlarged: a connection configured bigger keeps its cache.
+    let enlarge = before.is_some_and(|b| cache_kib(b) < IMPORT_CACHE_KIB);
+    if enlarge {
+        let _ = sqlite.batch_execute(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"));
+    }
+    let result = f(conn);
+    if let (true, Some(before), AnyConnection::Sqlite(sqlite)) = (enlarge, before, conn) {
+        let _ = sqlite.batch_execute(&format!("PRAGMA cache_size = {before}"));
+    }
+    result
+}
+
+/// A `PRAGMA cache_size` value in KiB: negative is KiB, positive is pages
+/// (counted at the largest page size, 64 KiB, to stay on the safe side).
+fn cache_kib(value: i64) -> i64 {
+    if value < 0 {
+        -value
+    } else {
+        value.saturating_mul(64)
+    }
+}
+
+/// The shared frame of every import: plan inside the write transaction,
+/// then either abort (rolling back) or record the batch and write.
+fn apply<T>(
+    conn: &mut AnyConnection,
+    req: &ImportRequest,
+    parsed: Parsed<T>,
+    plan: Planner<T>,
+) -> Result<ImportReport, ImportError> {
+    let Parsed {
+        rows,
+        rejected: parse_errors,
+        ignored_columns,
+        ignored_columns_omitted,
+        encoding,
+    } = parsed;
+    let outcome = write_transaction(conn, |conn| {
+        let mut rejected = parse_errors;
+        let p = plan(conn, rows, req, &mut rejected)?;
+        let mut report = ImportReport {
+            kind: req.kind,
+            inserted: p.inserted,
+            corrected: p.corrected,
+            unchanged: p.unchanged,
+            rejected_total: rejected.total(),
+            rejected_rows: rejected.rows(),
+            rejected_omitted: rejected.omitted(),
+            rejected_reasons: rejected.reasons(),
+            rejected: rejected.into_listed(),
+            ignored_columns,
+            ignored_columns_omitted,
+            encoding,
+            committed: false,
+            batch_id: None,
+        };
+        if report.rejected_total > 0 && !req.skip_invalid {
+            report.inserted = 0;
+            report.corrected = 0;
+            report.unchanged = 0;
+            return Err(Tx::Abort(Box::new(report)));
+        }
+        if report.inserted + report.corrected == 0 {
+            // Nothing new: leave the database exactly as it was.
+            return Err(Tx::Abort(Box::new(report)));
+        }
+        let batch_id = queries::insert_batch(
+            conn,
+            &NewImportBatch {
+                kind: req.kind.code().into(),
+                file_name: req.file_name.into(),
+                file_sha256: sha256_hex(req.bytes),
+                encoding: encoding.into(),
+                imported_at: req.now,
+                imported_by: req.actor.map(Into::into),
+                inserted: count(report.inserted),
+                corrected: count(report.corrected),
+                unchanged: count(report.unchanged),
+                rejected: count(report.rejected_total),
+            },
+        )?;
+        (p.write)(conn, batch_id)?;
+        crate::db::bump_data_version(conn)?;
+        crate::audit::append(
+            conn,
+            &NewAuditEntry {
+                at: req.now,
+                actor: req.actor.map(Into::into),
+                category: "import".into(),
+                operation: req.kind.code().into(),
+                detail: serde_json::json!({
+                    "batch_id": batch_id,
+                    "file": req.file_name,
+                    "inserted": report.inserted,
+                    "corrected": report.corrected,
+                    "unchanged": report.unchanged,
+                    "rejected": report.rejected_total,
+                })
+                .to_string(),
+            },
+        )?;
+        report.committed = true;
+        report.batch_id = Some(batch_id);
+        Ok(report)
+    });
+    match outcome {
+        Ok(r) => Ok(r),
+        Err(Tx::Abort(r)) => Ok(*r),
+        Err(Tx::Fail(e)) => Err(e),
+    }
+}
+
+fn count(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,113 @@
+//! Importing the list of doctors (formats.md): new doctors are inserted,
+//! changed ones updated with the change in the audit log, and a PC account
+//! may belong to one doctor only (nor equal another doctor's staff id).
+
+use super::plan::{row_error, Plan, Tx};
+use super::ImportRequest;
+use crate::db::models::{Doctor, DoctorFields, NewAuditEntry, NewDoctor};
+use crate::db::{queries, AnyConnection};
+use crate::domain::shift::weekday_code;
+use crate::import::{self, Lined, Rejections};
+use std::collections::{HashMap, HashSet};
+
+/// Doctors: new doctors are inserted, changed ones updated (the change is
+/// written to the audit log with the old and new values).
+pub(super) fn doctors(
+    conn: &mut AnyConnection,
+    rows: Vec<Lined<import::DoctorRecord>>,
+    req: &ImportRequest,
+    rejected: &mut Rejections,
+) -> Result<Plan, Tx> {
+    let stored = queries::all_doctors(conn)?;
+    let by_staff: HashMap<String, Doctor> = stored.iter().map(|d| (d.staff_id.clone(), d.clone())).collect();
+    // Who holds each PC account after this file: stored doctors not in the
+    // file keep theirs.
+    let in_file: HashSet<&str> = rows.iter().map(|r| r.value.staff_id.as_str()).collect();
+    let mut account_holder: HashMap<String, (String, Option<usize>)> = stored
+        .iter()
+        .filter(|d| !in_file.contains(d.staff_id.as_str()))
+        .filter_map(|d| Some((d.pc_account.clone()?, (d.staff_id.clone(), None))))
+        .collect();
+    let staff_ids: HashSet<String> = stored
+        .iter()
+        .map(|d| d.staff_id.clone())
+        .chain(in_file.iter().map(|s| s.to_string()))
+        .collect();
+
+    let mut inserts = Vec::new();
+    let mut updates: Vec<(i64, DoctorFields, Doctor)> = Vec::new();
+    let mut unchanged = 0;
+    for Lined { line, value: rec } in rows {
+        if let Some(acct) = &rec.pc_account {
+            if let Some((holder, holder_line)) = account_holder.get(acct).filter(|(h, _)| *h != rec.staff_id) {
+                let at = holder_line.map(|l| format!("{l}行目の")).unwrap_or_default();
+                rejected.push(row_error(
+                    line,
+                    Some("pc_account"),
+                    format!("PCアカウント {acct:?} は{at}職員番号 {holder:?} が使っています / PC account already used by another doctor"),
+                ));
+                continue;
+            }
+            if *acct != rec.staff_id && staff_ids.contains(acct) {
+                rejected.push(row_error(
+                    line,
+                    Some("pc_account"),
+                    format!("PCアカウント {acct:?} は他の医師の職員番号と同じです / PC account equals another doctor's staff id"),
+                ));
+                continue;
+            }
+            account_holder.insert(acct.clone(), (rec.staff_id.clone(), Some(line)));
+        }
+        let fields = DoctorFields {
+            staff_id: rec.staff_id.clone(),
+            name: rec.name,
+            department: rec.department,
+            level: rec.level.code().into(),
+            email: rec.email,
+            legal_holiday: weekday_code(rec.legal_holiday).into(),
+            pc_account: rec.pc_account,
+            scheduled_start: rec.scheduled_start.map(|t| t.format("%H:%M").to_string()),
+            manager_login: rec.manager_login,
+            updated_at: req.now,
+        };
+        match by_staff.get(&rec.staff_id) {
+            Some(old) if DoctorFields::of(old).profile() == fields.profile() => unchanged += 1,
+            Some(old) => updates.push((old.id, fields, old.clone())),
+            None => inserts.push(NewDoctor {
+                fields,
+                created_at: req.now,
+            }),
+        }
+    }
+    let (now, actor) = (req.now, req.actor.map(String::from));
+    Ok(Plan {
+        inserted: inserts.len(),
+        corrected: updates.len(),
+        unchanged,
+        write: Box::new(move |conn, batch_id| {
+            for d in &inserts {
+                queries::insert_doctor(conn, d)?;
+            }
+            for (id, fields, old) in &updates {
+                queries::update_doctor(conn, *id, fields)?;
+                crate::audit::append(
+                    conn,
+                    &NewAuditEntry {
+                        at: now,
+                        actor: actor.clone(),
+                        category: "doctor".into(),
+                        operation: "update".into(),
+                        detail: serde_json::json!({
+                            "batch_id": batch_id,
+                            "staff_id": old.staff_id,
+                            "before": DoctorFields::of(old).profile(),
+                            "after": fields.profile(),
+                        })
+                        .to_string(),
+                    },
+                )?;
+            }
+            Ok(())
+        }),
+    })
+}

@@ -1,0 +1,148 @@
+//! Applying an import file to the database (formats.md, "What an import does
+//! with bad input").
+//!
+//! A file is written all or nothing, in one transaction: every row is
+//! checked first (parse errors, unknown doctors, duplicate keys, overlap with
+//! the file's other rows and with stored rows), and if any row is invalid
+//! nothing is written unless `skip_invalid` is set. Re-importing the same
+//! file changes nothing. A timecard row with the same doctor, start and kind
+//! as a stored one but other values is a correction: the new version is
+//! stored and points at the old one, which is kept.
+//!
+//! The steps, in the order a file travels: [`apply`] runs the write
+//! transaction (plan, then abort or record the batch and write), [`plan`]
+//! is the vocabulary of the kind-specific steps, and one file per kind
+//! decides what its rows do: [`doctors`], [`timecard`] (corrections and
+//! superseded rows), [`roster`] and [`pclog`], the shift kinds sharing the
+//! row resolution and overlap checks of [`shifts`].
+
+mod apply;
+mod doctors;
+mod pclog;
+mod plan;
+mod roster;
+mod shifts;
+mod timecard;
+pub mod uploads;
+
+pub use apply::run;
+
+use crate::db::models::CorruptRow;
+use crate::db::DbError;
+use crate::import::{FileError, ReasonCount, RowError};
+use chrono::NaiveDateTime;
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+/// The largest file accepted (formats.md files of a large hospital's month
+/// are a few MB; this leaves room for a year of PC logs).
+pub const MAX_UPLOAD_BYTES: usize = 50 * 1024 * 1024;
+
+/// Which kind of file is imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    Doctors,
+    Timecard,
+    Roster,
+    Pclog,
+}
+
+impl ImportKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ImportKind::Doctors => "doctors",
+            ImportKind::Timecard => "timecard",
+            ImportKind::Roster => "roster",
+            ImportKind::Pclog => "pclog",
+        }
+    }
+}
+
+impl fmt::Display for ImportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for ImportKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "doctors" => Ok(ImportKind::Doctors),
+            "timecard" => Ok(ImportKind::Timecard),
+            "roster" => Ok(ImportKind::Roster),
+            "pclog" => Ok(ImportKind::Pclog),
+            other => Err(format!(
+                "不明な取込種別です: {other:?}（doctors, timecard, roster, pclog） / unknown import kind"
+            )),
+        }
+    }
+}
+
+/// One import to run.
+#[derive(Debug, Clone)]
+pub struct ImportRequest<'a> {
+    pub kind: ImportKind,
+    pub bytes: &'a [u8],
+    /// The file's name as uploaded, kept with the batch.
+    pub file_name: &'a str,
+    /// Write the valid rows even if some are rejected.
+    pub skip_invalid: bool,
+    /// Who imports (a login), for the batch and the audit log.
+    pub actor: Option<&'a str>,
+    /// The hospital's local time now.
+    pub now: NaiveDateTime,
+}
+
+/// The answer of an import (formats.md: one JSON object on stdout).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub kind: ImportKind,
+    pub inserted: usize,
+    pub corrected: usize,
+    pub unchanged: usize,
+    /// The problems found, by line: the first [`import::MAX_LISTED`](crate::import::MAX_LISTED) of them
+    /// (a row with two bad cells has two entries).
+    pub rejected: Vec<RowError>,
+    /// Every problem found, listed or not.
+    pub rejected_total: usize,
+    /// The rows refused.
+    pub rejected_rows: usize,
+    /// Problems found but not listed in `rejected`.
+    pub rejected_omitted: usize,
+    /// Problems counted by kind of reason (column and English reason,
+    /// numbers aside), each with its first reason and line.
+    pub rejected_reasons: Vec<ReasonCount>,
+    pub ignored_columns: Vec<String>,
+    /// Ignored columns beyond the 100 named in `ignored_columns`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub ignored_columns_omitted: usize,
+    pub encoding: &'static str,
+    /// Whether anything was written (false when rows were rejected and
+    /// `skip_invalid` was not set, or when nothing changed).
+    pub committed: bool,
+    pub batch_id: Option<i64>,
+}
+
+/// Why an import failed as a whole. Japanese first, then English.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Corrupt(#[from] CorruptRow),
+}
+
+impl From<diesel::result::Error> for ImportError {
+    fn from(e: diesel::result::Error) -> Self {
+        ImportError::Db(DbError::Query(e))
+    }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
