@@ -156,7 +156,7 @@ fn apply<T>(
             &NewAuditEntry {
                 at: req.now,
                 actor: req.actor.map(Into::into),
-                category: "import".into(),
+                category: crate::audit::Category::Import.code().into(),
                 operation: req.kind.code().into(),
                 detail: serde_json::json!({
                     "batch_id": batch_id,

@@ -95,7 +95,7 @@ pub(super) fn doctors(
                     &NewAuditEntry {
                         at: now,
                         actor: actor.clone(),
-                        category: "doctor".into(),
+                        category: crate::audit::Category::Doctor.code().into(),
                         operation: "update".into(),
                         detail: serde_json::json!({
                             "batch_id": batch_id,
