@@ -63,6 +63,16 @@ struct SignIn {
     password: String,
 }
 
+/// A sign-in's answer: the bearer token and how long it lasts.
+#[derive(Debug, serde::Serialize)]
+struct SignedIn {
+    token: String,
+    login: String,
+    role: String,
+    expires_in_hours: i64,
+    idle_minutes: i64,
+}
+
 #[post("/api/v1/sessions")]
 pub(super) async fn sign_in(
     app: web::Data<App>,
@@ -89,13 +99,13 @@ pub(super) async fn sign_in(
         })
     })
     .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "token": session.token,
-        "login": user.login,
-        "role": user.role,
-        "expires_in_hours": app.settings.accounts.session_hours,
-        "idle_minutes": app.settings.accounts.session_idle_minutes,
-    })))
+    Ok(HttpResponse::Ok().json(SignedIn {
+        token: session.token,
+        login: user.login,
+        role: user.role,
+        expires_in_hours: app.settings.accounts.session_hours,
+        idle_minutes: app.settings.accounts.session_idle_minutes,
+    }))
 }
 
 /// Ends the caller's API session.

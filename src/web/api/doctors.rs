@@ -2,7 +2,7 @@
 //! doctor page shows it (`report::doctor_month`), under the access policy.
 
 use super::auth::CurrentUser;
-use super::interviews::{detail_json, measure_json, Visible};
+use super::interviews::{InterviewOut, MeasureOut, Visible};
 use super::{blocking, month_as_of};
 use crate::app::App;
 use crate::domain::time::Minutes;
@@ -12,7 +12,6 @@ use crate::web::ApiError;
 use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 
 #[derive(Debug, Deserialize)]
 struct AsOf {
@@ -64,9 +63,9 @@ struct DoctorMonthOut {
     timecard: Vec<RowOut<chrono::NaiveDateTime>>,
     roster: Vec<RowOut<chrono::NaiveDateTime>>,
     pc_sessions: Vec<PcOut>,
-    /// The interview API's shape of each interview (`detail_json`).
-    interviews: Vec<Value>,
-    measures: Vec<Value>,
+    /// The interview API's shape of each interview, with `health_data`.
+    interviews: Vec<InterviewOut>,
+    measures: Vec<MeasureOut>,
 }
 
 fn row_out(s: &crate::domain::shift::Shift) -> RowOut<chrono::NaiveDateTime> {
@@ -103,8 +102,8 @@ impl DoctorMonthOut {
                     measures: v.measures_of(&iv.i.month).cloned().collect(),
                     physician: iv.physician.clone(),
                 };
-                let mut j = detail_json(&visible, today);
-                j["health_data"] = json!(iv.sight.health());
+                let mut j = InterviewOut::of(&visible, today);
+                j.health_data = Some(iv.sight.health());
                 j
             })
             .collect();
@@ -139,7 +138,7 @@ impl DoctorMonthOut {
                 })
                 .collect(),
             interviews,
-            measures: v.measures.iter().map(measure_json).collect(),
+            measures: v.measures.iter().map(MeasureOut::from).collect(),
             figures: v.figures,
         }
     }

@@ -9,8 +9,7 @@ use crate::ingest::{self, ImportError, ImportKind, ImportRequest};
 use crate::web::ApiError;
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
 #[derive(Debug, Deserialize)]
@@ -128,20 +127,47 @@ pub(super) async fn import(
     Ok(HttpResponse::build(status).json(report))
 }
 
+/// An import batch as the API lists it.
+#[derive(Debug, Serialize)]
+struct BatchOut {
+    id: i64,
+    kind: String,
+    file_name: String,
+    file_sha256: String,
+    encoding: String,
+    imported_at: chrono::NaiveDateTime,
+    imported_by: Option<String>,
+    inserted: i32,
+    corrected: i32,
+    unchanged: i32,
+    rejected: i32,
+}
+
+#[derive(Debug, Serialize)]
+struct Batches {
+    batches: Vec<BatchOut>,
+}
+
 /// `GET /api/v1/imports`: the recent import batches, newest first.
 #[get("/api/v1/imports")]
 pub(super) async fn batches(app: web::Data<App>, me: CurrentUser) -> Result<HttpResponse, ApiError> {
     require(&me, &HR)?;
     let batches = blocking(&app, |c| Ok(queries::import_batches_recent(c, RECENT_BATCHES)?)).await?;
-    let batches: Vec<Value> = batches
+    let batches: Vec<BatchOut> = batches
         .into_iter()
-        .map(|b| {
-            json!({
-                "id": b.id, "kind": b.kind, "file_name": b.file_name, "file_sha256": b.file_sha256,
-                "encoding": b.encoding, "imported_at": b.imported_at, "imported_by": b.imported_by,
-                "inserted": b.inserted, "corrected": b.corrected, "unchanged": b.unchanged, "rejected": b.rejected,
-            })
+        .map(|b| BatchOut {
+            id: b.id,
+            kind: b.kind,
+            file_name: b.file_name,
+            file_sha256: b.file_sha256,
+            encoding: b.encoding,
+            imported_at: b.imported_at,
+            imported_by: b.imported_by,
+            inserted: b.inserted,
+            corrected: b.corrected,
+            unchanged: b.unchanged,
+            rejected: b.rejected,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(json!({ "batches": batches })))
+    Ok(HttpResponse::Ok().json(Batches { batches }))
 }

@@ -16,7 +16,7 @@ use crate::domain::time::YearMonth;
 use crate::monitor::records::{self, InterviewInput, InterviewLine, MeasureInput, PreCheckInput, RecordError};
 use crate::policy::{self, Sight, Who, Whose};
 use actix_web::{get, post, web, HttpResponse};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 fn who(me: &CurrentUser) -> Who<'_> {
     Who::of(me.role, &me.user)
@@ -50,6 +50,12 @@ fn month_of(app: &App, q: &MonthQuery) -> Result<YearMonth, ApiError> {
     }
 }
 
+#[derive(Debug, Serialize)]
+struct InterviewList<'a> {
+    month: String,
+    interviews: Vec<&'a InterviewLine>,
+}
+
 #[get("/api/v1/interviews")]
 async fn list(app: web::Data<App>, me: CurrentUser, q: web::Query<MonthQuery>) -> Result<HttpResponse, ApiError> {
     let month = month_of(&app, &q)?;
@@ -68,7 +74,10 @@ async fn list(app: web::Data<App>, me: CurrentUser, q: web::Query<MonthQuery>) -
             policy::interview(who(&me), whose, l.physician_login.as_deref()) != Sight::None
         })
         .collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "month": month.to_string(), "interviews": visible })))
+    Ok(HttpResponse::Ok().json(InterviewList {
+        month: month.to_string(),
+        interviews: visible,
+    }))
 }
 
 /// An interview as one user may see it.
@@ -104,79 +113,150 @@ fn load_visible(conn: &mut AnyConnection, me: &CurrentUser, id: i64) -> Result<V
     })
 }
 
-pub(super) fn detail_json(v: &Visible, today: chrono::NaiveDate) -> serde_json::Value {
-    let (a, i, d, checks, ms, physician) = (
-        v.sight,
-        &v.interview,
-        &v.doctor,
-        &v.prechecks,
-        &v.measures,
-        v.physician.as_deref(),
-    );
-    let mut v = serde_json::json!({
-        "id": i.id,
-        "staff_id": d.staff_id,
-        "name": d.name,
-        "department": d.department,
-        "level": d.level().code(),
-        "month": i.month,
-        "reason": i.reason,
-        "reach_100_date": i.reach_100_date,
-        "deadline": i.deadline,
-        "physician_login": physician,
-        "held_on": i.held_on,
-        "status": Status::of(i.deadline, i.held_on, today),
-        "retention_until": i.retention_until,
-    });
-    if a.health() {
-        v["prechecks"] = serde_json::json!(checks
-            .iter()
-            .map(|p| serde_json::json!({
-                "work_status": p.work_status,
-                "previous_month_minutes": p.previous_month_minutes,
-                "sleep_average_minutes": p.sleep_average_minutes,
-                "fatigue_symptom": p.fatigue_symptom,
-                "fatigue_score": p.fatigue_score,
-                "mental_physical": p.mental_physical,
-                "doctor_requests_interview": p.doctor_requests_interview != 0,
-                "recorded_by": p.recorded_by,
-                "recorded_at": p.recorded_at,
-            }))
-            .collect::<Vec<_>>());
-        v["check"] = serde_json::json!({
-            "work": i.check_work, "sleep": i.check_sleep, "fatigue": i.check_fatigue,
-            "mental_physical": i.check_mental_physical,
-        });
-        v["opinion"] = serde_json::json!(i.opinion);
-    }
-    // Measures taken are employment measures, not health data: HR and admin
-    // see them here as they do in the measures list.
-    v["measures"] = serde_json::json!(ms.iter().map(measure_json).collect::<Vec<_>>());
-    v
+/// A pre-check as the API shows it (health data).
+#[derive(Debug, Serialize)]
+pub(super) struct PreCheckOut {
+    work_status: String,
+    previous_month_minutes: i32,
+    sleep_average_minutes: i32,
+    fatigue_symptom: String,
+    fatigue_score: i32,
+    mental_physical: String,
+    doctor_requests_interview: bool,
+    recorded_by: Option<String>,
+    recorded_at: chrono::NaiveDateTime,
 }
 
-pub(super) fn measure_json(m: &Measure) -> serde_json::Value {
-    serde_json::json!({
-        "id": m.id,
-        "month": m.month,
-        "reason": m.reason,
-        "interview_id": m.interview_id,
-        "shorter_hours": m.shorter_hours != 0,
-        "fewer_night_duties": m.fewer_night_duties != 0,
-        "other": m.other != 0,
-        "other_text": m.other_text,
-        "recorded": m.recorded_at.is_some(),
-        "recorded_by": m.recorded_by,
-        "recorded_at": m.recorded_at,
-        "retention_until": m.retention_until,
-    })
+/// The physician's check items (health data).
+#[derive(Debug, Serialize)]
+pub(super) struct CheckOut {
+    work: Option<String>,
+    sleep: Option<String>,
+    fatigue: Option<String>,
+    mental_physical: Option<String>,
+}
+
+/// A measures case (就業上の措置) as the API shows it.
+#[derive(Debug, Serialize)]
+pub(super) struct MeasureOut {
+    id: i64,
+    month: String,
+    reason: String,
+    interview_id: Option<i64>,
+    shorter_hours: bool,
+    fewer_night_duties: bool,
+    other: bool,
+    other_text: Option<String>,
+    recorded: bool,
+    recorded_by: Option<String>,
+    recorded_at: Option<chrono::NaiveDateTime>,
+    retention_until: Option<chrono::NaiveDate>,
+}
+
+impl From<&Measure> for MeasureOut {
+    fn from(m: &Measure) -> MeasureOut {
+        MeasureOut {
+            id: m.id,
+            month: m.month.clone(),
+            reason: m.reason.clone(),
+            interview_id: m.interview_id,
+            shorter_hours: m.shorter_hours != 0,
+            fewer_night_duties: m.fewer_night_duties != 0,
+            other: m.other != 0,
+            other_text: m.other_text.clone(),
+            recorded: m.recorded_at.is_some(),
+            recorded_by: m.recorded_by.clone(),
+            recorded_at: m.recorded_at,
+            retention_until: m.retention_until,
+        }
+    }
+}
+
+/// One interview as one user may see it: the pre-checks, check items and
+/// opinion only with health data (`policy::interview`).
+#[derive(Debug, Serialize)]
+pub(super) struct InterviewOut {
+    id: i64,
+    staff_id: String,
+    name: String,
+    department: Option<String>,
+    level: &'static str,
+    month: String,
+    reason: String,
+    reach_100_date: chrono::NaiveDate,
+    deadline: chrono::NaiveDate,
+    physician_login: Option<String>,
+    held_on: Option<chrono::NaiveDate>,
+    status: Status,
+    retention_until: Option<chrono::NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prechecks: Option<Vec<PreCheckOut>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    check: Option<CheckOut>,
+    /// Present (possibly null) only with health data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    opinion: Option<Option<String>>,
+    measures: Vec<MeasureOut>,
+    /// Set where the interview is listed on a doctor's month.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) health_data: Option<bool>,
+}
+
+impl InterviewOut {
+    /// The interview as `v.sight` lets it be seen, its status as of `today`.
+    pub(super) fn of(v: &Visible, today: chrono::NaiveDate) -> InterviewOut {
+        let (i, d) = (&v.interview, &v.doctor);
+        let health = v.sight.health();
+        InterviewOut {
+            id: i.id,
+            staff_id: d.staff_id.clone(),
+            name: d.name.clone(),
+            department: d.department.clone(),
+            level: d.level().code(),
+            month: i.month.clone(),
+            reason: i.reason.clone(),
+            reach_100_date: i.reach_100_date,
+            deadline: i.deadline,
+            physician_login: v.physician.clone(),
+            held_on: i.held_on,
+            status: Status::of(i.deadline, i.held_on, today),
+            retention_until: i.retention_until,
+            prechecks: health.then(|| {
+                v.prechecks
+                    .iter()
+                    .map(|p| PreCheckOut {
+                        work_status: p.work_status.clone(),
+                        previous_month_minutes: p.previous_month_minutes,
+                        sleep_average_minutes: p.sleep_average_minutes,
+                        fatigue_symptom: p.fatigue_symptom.clone(),
+                        fatigue_score: p.fatigue_score,
+                        mental_physical: p.mental_physical.clone(),
+                        doctor_requests_interview: p.doctor_requests_interview != 0,
+                        recorded_by: p.recorded_by.clone(),
+                        recorded_at: p.recorded_at,
+                    })
+                    .collect()
+            }),
+            check: health.then(|| CheckOut {
+                work: i.check_work.clone(),
+                sleep: i.check_sleep.clone(),
+                fatigue: i.check_fatigue.clone(),
+                mental_physical: i.check_mental_physical.clone(),
+            }),
+            opinion: health.then(|| i.opinion.clone()),
+            // Measures taken are employment measures, not health data: HR
+            // and admin see them here as they do in the measures list.
+            measures: v.measures.iter().map(MeasureOut::from).collect(),
+            health_data: None,
+        }
+    }
 }
 
 #[get("/api/v1/interviews/{id}")]
 async fn show(app: web::Data<App>, me: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let today = app.settings.today();
-    let v = blocking(&app, move |c| Ok(detail_json(&load_visible(c, &me, id)?, today))).await?;
+    let v = blocking(&app, move |c| Ok(InterviewOut::of(&load_visible(c, &me, id)?, today))).await?;
     Ok(HttpResponse::Ok().json(v))
 }
 
@@ -189,7 +269,7 @@ fn precheck_as_manager(
     month: YearMonth,
     input: &PreCheckInput,
     now: chrono::NaiveDateTime,
-) -> Result<serde_json::Value, ApiError> {
+) -> Result<PreCheckRecorded, ApiError> {
     if !policy::is_manager(who(me), d.into()) {
         return Err(ApiError::forbidden(
             "事前確認は所属長が記録します / only the doctor's manager records the pre-check",
@@ -197,13 +277,13 @@ fn precheck_as_manager(
     }
     let (p, deadline) =
         records::record_precheck(c, settings, d, month, input, &me.user.login, now).map_err(record_error)?;
-    Ok(serde_json::json!({
-        "id": p.id,
-        "staff_id": d.staff_id,
-        "month": p.month,
-        "previous_month_minutes": p.previous_month_minutes,
-        "deadline": deadline,
-    }))
+    Ok(PreCheckRecorded {
+        id: p.id,
+        staff_id: d.staff_id.clone(),
+        month: p.month,
+        previous_month_minutes: p.previous_month_minutes,
+        deadline,
+    })
 }
 
 /// The pre-check of a doctor's month, for the interview it belongs to.
@@ -282,7 +362,11 @@ async fn record(
             ));
         }
         let i = records::record_interview(c, id, &input, &me.user.login, now).map_err(record_error)?;
-        Ok(serde_json::json!({ "id": i.id, "held_on": i.held_on, "retention_until": i.retention_until }))
+        Ok(InterviewRecorded {
+            id: i.id,
+            held_on: i.held_on,
+            retention_until: i.retention_until,
+        })
     })
     .await?;
     Ok(HttpResponse::Ok().json(v))
@@ -303,10 +387,54 @@ async fn reassign(app: web::Data<App>, me: CurrentUser, id: web::Path<i64>) -> R
             Some(p) => users::login_of(c, p)?,
             None => None,
         };
-        Ok(serde_json::json!({ "id": i.id, "staff_id": d.staff_id, "physician_login": login }))
+        Ok(Reassigned {
+            id: i.id,
+            staff_id: d.staff_id,
+            physician_login: login,
+        })
     })
     .await?;
     Ok(HttpResponse::Ok().json(v))
+}
+
+/// A measures case in the month's list, with its doctor.
+#[derive(Debug, Serialize)]
+struct MeasureLineOut {
+    #[serde(flatten)]
+    m: MeasureOut,
+    staff_id: String,
+    name: String,
+}
+
+#[derive(Debug, Serialize)]
+struct MeasureList {
+    month: String,
+    measures: Vec<MeasureLineOut>,
+}
+
+/// A pre-check as recorded, with the deadline it gives.
+#[derive(Debug, Serialize)]
+struct PreCheckRecorded {
+    id: i64,
+    staff_id: String,
+    month: String,
+    previous_month_minutes: i32,
+    /// The interview's deadline, when an interview of the month is open.
+    deadline: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, Serialize)]
+struct InterviewRecorded {
+    id: i64,
+    held_on: Option<chrono::NaiveDate>,
+    retention_until: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, Serialize)]
+struct Reassigned {
+    id: i64,
+    staff_id: String,
+    physician_login: Option<String>,
 }
 
 #[get("/api/v1/measures")]
@@ -320,17 +448,19 @@ async fn list_measures(
         records::list_measures(c, month).map_err(ApiError::internal)
     })
     .await?;
-    let visible: Vec<serde_json::Value> = rows
+    let visible: Vec<MeasureLineOut> = rows
         .iter()
         .filter(|(_, d)| policy::sees_measures(who(&me), d.into()))
-        .map(|(m, d)| {
-            let mut v = measure_json(m);
-            v["staff_id"] = serde_json::json!(d.staff_id);
-            v["name"] = serde_json::json!(d.name);
-            v
+        .map(|(m, d)| MeasureLineOut {
+            m: m.into(),
+            staff_id: d.staff_id.clone(),
+            name: d.name.clone(),
         })
         .collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "month": month.to_string(), "measures": visible })))
+    Ok(HttpResponse::Ok().json(MeasureList {
+        month: month.to_string(),
+        measures: visible,
+    }))
 }
 
 #[post("/api/v1/measures/{id}")]
@@ -351,7 +481,7 @@ async fn record_measures(
             ));
         }
         let m = records::record_measures(c, id, &input, &me.user.login, now).map_err(record_error)?;
-        Ok(measure_json(&m))
+        Ok(MeasureOut::from(&m))
     })
     .await?;
     Ok(HttpResponse::Ok().json(v))

@@ -11,8 +11,8 @@ use crate::domain::time::YearMonth;
 use crate::web::ApiError;
 use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 // one deletion a person may ask for (refused while records must be kept).
 
@@ -25,7 +25,30 @@ pub(super) async fn user_ledger(app: web::Data<App>, me: CurrentUser) -> Result<
         crate::accounts::ledger(conn, now).map_err(ApiError::internal)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(json!({ "users": lines })))
+    Ok(HttpResponse::Ok().json(Users { users: lines }))
+}
+
+#[derive(Debug, Serialize)]
+struct Users {
+    users: Vec<crate::accounts::LedgerLine>,
+}
+
+/// An access-log entry; `detail` is free-form, as the operation wrote it.
+#[derive(Debug, Serialize)]
+struct EntryOut {
+    id: i64,
+    at: chrono::NaiveDateTime,
+    actor: Option<String>,
+    category: String,
+    operation: String,
+    detail: Value,
+    prev_hash: String,
+    hash: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Entries {
+    entries: Vec<EntryOut>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -58,17 +81,21 @@ pub(super) async fn audit_entries(
         crate::audit::entries(conn, &filter, limit, offset).map_err(ApiError::internal)
     })
     .await?;
-    let entries: Vec<Value> = entries
+    let entries: Vec<EntryOut> = entries
         .into_iter()
-        .map(|e| {
-            json!({
-                "id": e.id, "at": e.at, "actor": e.actor, "category": e.category,
-                "operation": e.operation, "detail": serde_json::from_str::<Value>(&e.detail).unwrap_or(Value::String(e.detail)),
-                "prev_hash": e.prev_hash, "hash": e.hash,
-            })
+        .map(|e| EntryOut {
+            id: e.id,
+            at: e.at,
+            actor: e.actor,
+            category: e.category,
+            operation: e.operation,
+            // Stored as JSON text; shown as the JSON it is (as text if not).
+            detail: serde_json::from_str::<Value>(&e.detail).unwrap_or(Value::String(e.detail)),
+            prev_hash: e.prev_hash,
+            hash: e.hash,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(json!({ "entries": entries })))
+    Ok(HttpResponse::Ok().json(Entries { entries }))
 }
 
 #[derive(Debug, Deserialize)]
