@@ -183,10 +183,11 @@ impl ResolveError {
     }
 }
 
-/// A doctor's day as stored: the PC sessions that start on it or up to two
-/// days before (an earlier session sharing minutes with the day's makes
-/// their merged interval count on the earlier day, rules §9), and the
-/// current timecard rows (any kind) that can cover them.
+/// A doctor's day as stored: the PC sessions that start on it and up to two
+/// days before and after it (sessions sharing minutes are merged and the
+/// interval counts whole on its earliest session's day, rules §9, as the
+/// monthly report counts it), and the current timecard rows (any kind)
+/// that can cover them.
 #[derive(Debug, Clone, Default)]
 pub struct DayRecords {
     pub sessions: Vec<StoredPcSession>,
@@ -214,7 +215,7 @@ pub fn load_day(conn: &mut AnyConnection, doctor_id: i64, day: NaiveDate) -> Res
         conn,
         Some(&ids),
         midnight(day) - Duration::days(2),
-        midnight(day + Duration::days(1)),
+        midnight(day + Duration::days(3)),
     )?;
     let until = sessions
         .iter()

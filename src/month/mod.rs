@@ -118,7 +118,12 @@ pub fn compute(
     let projection = project(&rows.timecard, &rows.roster, &rules, month, as_of, cfg);
     let t = projection.as_of;
     let covering: Vec<Shift> = rows.timecard.iter().filter(|s| s.start_date() <= t).cloned().collect();
-    let discrepancies = discrepancy_days(&rows.pc, &covering, month.first_day(), t, cfg.discrepancy_minutes);
+    let pc = if rows.pc_around.is_empty() {
+        std::borrow::Cow::Borrowed(&rows.pc)
+    } else {
+        std::borrow::Cow::Owned(rows.pc_for_coverage())
+    };
+    let discrepancies = discrepancy_days(&pc, &covering, month.first_day(), t, cfg.discrepancy_minutes);
     let open_discrepancies = discrepancies
         .iter()
         .filter(|d| !rows.resolved_days.contains(&d.date))

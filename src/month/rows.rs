@@ -19,6 +19,12 @@ pub struct DoctorRows {
     pub timecard: Vec<Shift>,
     pub roster: Vec<Shift>,
     pub pc: Vec<PcSession>,
+    /// PC sessions of the two days before the month and after the as-of
+    /// date: not counted themselves, but merged with the month's where they
+    /// share minutes (rules §9: a merged interval counts whole, on the day
+    /// of its earliest session), so the month's figure and a resolution of
+    /// the day see the same interval.
+    pub pc_around: Vec<PcSession>,
     pub resolved_days: HashSet<NaiveDate>,
 }
 
@@ -79,6 +85,19 @@ pub fn load_rows_of(
         run = &run[n..];
     }
     drop(sessions);
+    let month_start = midnight(month.first_day());
+    let around = [
+        (month_start - Duration::days(2), month_start),
+        (after_t, after_t + Duration::days(2)),
+    ];
+    for (from, to) in around {
+        for (doctor_id, on, off) in reads::pc_sessions_in(conn, doctor_ids, from, to)? {
+            rows.entry(doctor_id).or_default().pc_around.push(PcSession {
+                logon: on.0,
+                logoff: off.0,
+            });
+        }
+    }
     for r in rows.values_mut() {
         if !r.pc.is_sorted() {
             r.pc.sort_unstable();
@@ -91,4 +110,16 @@ pub fn load_rows_of(
         rows.entry(r.doctor_id).or_default().resolved_days.insert(r.day);
     }
     Ok((doctors, rows))
+}
+
+impl DoctorRows {
+    /// The PC sessions the month's coverage is computed from: the month's,
+    /// with those around it for merging (`domain::discrepancy` counts only
+    /// the month's days up to the as-of date).
+    pub fn pc_for_coverage(&self) -> Vec<PcSession> {
+        let mut all = Vec::with_capacity(self.pc_around.len() + self.pc.len());
+        all.extend_from_slice(&self.pc_around);
+        all.extend_from_slice(&self.pc);
+        all
+    }
 }

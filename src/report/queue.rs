@@ -100,11 +100,13 @@ pub fn queue(
     let (doctors, rows) = load_rows(conn, month, as_of, rules)?;
     // The sessions again, with their PC names, for the tables.
     let mut named: HashMap<i64, Vec<StoredPcSession>> = HashMap::new();
+    // As the month's coverage reads them (month::rows): with the sessions
+    // around the month that may merge into one of its days.
     for s in queries::pc_sessions_between(
         conn,
         None,
-        midnight(month.first_day()),
-        midnight(as_of + Duration::days(1)),
+        midnight(month.first_day()) - Duration::days(2),
+        midnight(as_of + Duration::days(3)),
     )? {
         named.entry(s.doctor_id).or_default().push(s);
     }
@@ -120,7 +122,7 @@ pub fn queue(
             .filter(|s| s.start_date() <= c.projection.as_of)
             .cloned()
             .collect();
-        let spans = uncovered(&r.pc, &covering);
+        let spans = uncovered(&r.pc_for_coverage(), &covering);
         for day in c.discrepancies.iter().filter(|x| !r.resolved_days.contains(&x.date)) {
             let gaps: Vec<Uncovered> = spans.iter().filter(|u| u.day == day.date).copied().collect();
             // The day's sessions: those starting on it, and any of another

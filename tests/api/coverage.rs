@@ -61,3 +61,30 @@ fn the_report_the_queue_and_a_work_resolution_count_simultaneous_pc_use_once() {
         );
     });
 }
+
+/// 31 May 23:00–1 June 00:30 and 1 June 00:10–01:00 share minutes: one
+/// interval of 120 on 31 May. June has no discrepancy of its own.
+const ACROSS_MONTHS: &str = "staff_id,pc_name,logon,logoff\n\
+X1,PC-1,2024-05-31 23:00:00,2024-06-01 00:30:00\n\
+X1,PC-2,2024-06-01 00:10:00,2024-06-01 01:00:00\n";
+
+#[test]
+fn pc_use_merged_across_the_month_end_counts_on_the_earlier_month() {
+    each_backend(|db| {
+        db.import_ok(ImportKind::Doctors, &read_sample("worked-doctors.csv"));
+        db.import_ok(ImportKind::Pclog, ACROSS_MONTHS.as_bytes());
+        assert_eq!(doctor(&db.report("2024-05", "2024-05-31"), "X1").open_discrepancies, 1);
+        assert_eq!(
+            doctor(&db.report("2024-06", "2024-06-30"), "X1").open_discrepancies,
+            0,
+            "the 1st's session belongs to May's interval"
+        );
+        let rules = kinmu::domain::RuleConfig::default();
+        let june = YearMonth::parse("2024-06").unwrap();
+        let queue = kinmu::report::queue::queue(&mut db.conn(), &rules, june, date("2024-06-30")).unwrap();
+        assert!(queue.items.is_empty());
+        let may = YearMonth::parse("2024-05").unwrap();
+        let queue = kinmu::report::queue::queue(&mut db.conn(), &rules, may, date("2024-05-31")).unwrap();
+        assert_eq!((queue.items.len(), queue.items[0].uncovered), (1, 120));
+    });
+}
