@@ -11,11 +11,11 @@
 //!   --single-transaction`, so a failed restore leaves the database as it was.
 //!
 //! The PostgreSQL URL is handed to the client tools as `--dbname`; use a
-//! `~/.pgpass` file rather than a password in the URL on shared hosts.
+//! `~/.pgpass` file rather than a password in the URL on shared hosts. The
+//! SQLite statements are [`crate::db::backup`]'s.
 
+use crate::db::backup as db;
 use crate::db::{AnyConnection, DatabaseUrl};
-use diesel::connection::SimpleConnection;
-use diesel::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -75,8 +75,7 @@ fn write_backup(url: &DatabaseUrl, conn: &mut AnyConnection, file: &Path) -> Res
                     file.display()
                 ))
             })?;
-            c.batch_execute(&format!("VACUUM INTO {}", sql_string(target)))
-                .map_err(|e| BackupError::Db(e.to_string()))
+            db::vacuum_into(c, target).map_err(|e| BackupError::Db(e.to_string()))
         }
         (DatabaseUrl::Postgres(u), AnyConnection::Postgresql(_)) => run_tool(
             "pg_dump",
@@ -150,18 +149,8 @@ fn check_sqlite_backup(file: &Path) -> Result<(), BackupError> {
         return Err(not("SQLite のファイルではありません / not a SQLite file".into()));
     }
     let path = file.to_str().ok_or_else(|| not("path is not UTF-8".into()))?;
-    let mut c = diesel::SqliteConnection::establish(&format!("file:{path}?mode=ro")).map_err(|e| not(e.to_string()))?;
-    #[derive(QueryableByName)]
-    struct Name {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        name: String,
-    }
-    let names: Vec<String> = diesel::sql_query("SELECT name FROM sqlite_master WHERE type = 'table'")
-        .load::<Name>(&mut c)
-        .map_err(|e| not(e.to_string()))?
-        .into_iter()
-        .map(|n| n.name)
-        .collect();
+    let mut c = db::open_read_only(path).map_err(|e| not(e.to_string()))?;
+    let names = db::table_names(&mut c).map_err(|e| not(e.to_string()))?;
     let missing: Vec<&str> = REQUIRED_TABLES
         .iter()
         .copied()
@@ -183,26 +172,13 @@ fn take_offline(target: &Path) -> Result<(), BackupError> {
         .to_str()
         .ok_or_else(|| BackupError::Io(format!("{}: path is not UTF-8", target.display())))?;
     let in_use = |e: String| BackupError::InUse(format!("{}: {e}", target.display()));
-    let mut c = diesel::SqliteConnection::establish(path).map_err(|e| in_use(e.to_string()))?;
-    #[derive(QueryableByName)]
-    struct Mode {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        journal_mode: String,
-    }
-    c.batch_execute("PRAGMA busy_timeout = 0;")
-        .map_err(|e| in_use(e.to_string()))?;
-    let mode = diesel::sql_query("PRAGMA journal_mode = DELETE")
-        .get_result::<Mode>(&mut c)
-        .map_err(|e| in_use(e.to_string()))?;
-    if !mode.journal_mode.eq_ignore_ascii_case("delete") {
-        return Err(in_use(format!("journal_mode = {}", mode.journal_mode)));
+    let mut c = db::open(path).map_err(|e| in_use(e.to_string()))?;
+    db::fail_when_busy(&mut c).map_err(|e| in_use(e.to_string()))?;
+    let journal_mode = db::leave_wal(&mut c).map_err(|e| in_use(e.to_string()))?;
+    if !journal_mode.eq_ignore_ascii_case("delete") {
+        return Err(in_use(format!("journal_mode = {journal_mode}")));
     }
     Ok(())
-}
-
-/// A SQL string literal: single quotes doubled.
-fn sql_string(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
 }
 
 fn run_tool(name: &'static str, cmd: &mut Command) -> Result<(), BackupError> {
@@ -217,15 +193,5 @@ fn run_tool(name: &'static str, cmd: &mut Command) -> Result<(), BackupError> {
             name,
             String::from_utf8_lossy(&out.stderr).trim().to_string(),
         ))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quotes_in_a_path_are_escaped_for_sql() {
-        assert_eq!(sql_string("/tmp/o'brien.db"), "'/tmp/o''brien.db'");
     }
 }

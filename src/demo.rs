@@ -73,9 +73,7 @@ pub enum DemoError {
 
 /// Whether the database carries the demo's mark (see [`claim`]).
 pub fn is_demo_database(conn: &mut AnyConnection) -> Result<bool, diesel::result::Error> {
-    use crate::db::schema::demo_marker;
-    use diesel::prelude::*;
-    Ok(demo_marker::table.count().get_result::<i64>(conn)? > 0)
+    crate::db::demo::has_demo_mark(conn)
 }
 
 /// Decides whether the demo may use this database, marking it as a demo
@@ -92,20 +90,15 @@ pub fn claim(
     into_this_database: bool,
     now: NaiveDateTime,
 ) -> Result<(), DemoError> {
-    use crate::db::schema::{demo_marker, users};
-    use diesel::prelude::*;
     if is_demo_database(conn)? {
         return Ok(());
     }
-    let brand_new =
-        created_now && queries::all_doctors(conn)?.is_empty() && users::table.count().get_result::<i64>(conn)? == 0;
+    let brand_new = created_now && queries::all_doctors(conn)?.is_empty() && crate::db::demo::user_count(conn)? == 0;
     if !(brand_new || into_this_database) {
         return Err(DemoError::NotADemoDatabase(shown_as.to_string()));
     }
     crate::db::write_transaction(conn, |conn| -> Result<(), DemoError> {
-        diesel::insert_into(demo_marker::table)
-            .values((demo_marker::id.eq(1), demo_marker::created_at.eq(now)))
-            .execute(conn)?;
+        crate::db::demo::insert_demo_mark(conn, now)?;
         crate::audit::log(
             conn,
             None,

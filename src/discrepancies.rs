@@ -25,20 +25,24 @@
 //! - **not_work** adds no row.
 //!
 //! In every case one `discrepancy_resolutions` row and one audit-log entry
-//! are written, all in one write transaction. The report then counts the
+//! are written (through [`crate::db::discrepancies`]), all in one write
+//! transaction. The report then counts the
 //! day as resolved; only `work` changes the hours.
 
+use crate::db::discrepancies::{insert_resolution, resolution_of_day, NewResolution};
 use crate::db::models::{CorruptRow, NewAuditEntry, NewTimecardRow, StoredPcSession};
-use crate::db::schema::{discrepancy_resolutions, doctors};
 use crate::db::{queries, write_transaction, AnyConnection, DbError};
 use crate::domain::discrepancy::{uncovered, PcSession, Uncovered};
 use crate::domain::shift::{Kind, Shift};
 use crate::domain::text::Label;
-use crate::domain::time::{midnight, Minutes, YearMonth};
+use crate::domain::time::{midnight, Minutes};
 use crate::domain::RuleConfig;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 use serde::Serialize;
+
+/// The resolutions as the queue lists them: stored and read in
+/// [`crate::db::discrepancies`], named here where the callers look.
+pub use crate::db::discrepancies::{resolutions_of_month, ResolutionRecord};
 
 /// The longest reason kept (a sentence or two, not a document).
 pub const MAX_REASON_CHARS: usize = 500;
@@ -230,17 +234,6 @@ pub fn load_day(conn: &mut AnyConnection, doctor_id: i64, day: NaiveDate) -> Res
     Ok(DayRecords { sessions, timecard })
 }
 
-#[derive(Insertable)]
-#[diesel(table_name = discrepancy_resolutions, treat_none_as_default_value = false)]
-struct NewResolution {
-    doctor_id: i64,
-    day: NaiveDate,
-    resolution: String,
-    reason: String,
-    resolved_by: Option<String>,
-    resolved_at: NaiveDateTime,
-}
-
 /// Records HR's decision on one discrepancy day (see the module docs for
 /// the rule), in one write transaction.
 pub fn resolve(conn: &mut AnyConnection, req: &ResolveRequest) -> Result<Resolved, ResolveError> {
@@ -257,15 +250,7 @@ pub fn resolve(conn: &mut AnyConnection, req: &ResolveRequest) -> Result<Resolve
         crate::db::bump_data_version(conn)?;
         let doctor = queries::doctor_by_staff_id(conn, req.staff_id)?
             .ok_or_else(|| ResolveError::UnknownDoctor(req.staff_id.to_string()))?;
-        let already: Option<(String, Option<String>)> = discrepancy_resolutions::table
-            .filter(discrepancy_resolutions::doctor_id.eq(doctor.id))
-            .filter(discrepancy_resolutions::day.eq(req.day))
-            .select((
-                discrepancy_resolutions::resolution,
-                discrepancy_resolutions::resolved_by,
-            ))
-            .first(conn)
-            .optional()?;
+        let already = resolution_of_day(conn, doctor.id, req.day)?;
         if let Some((resolution, by)) = already {
             let label = Resolution::parse(&resolution).map_or(resolution, |r| r.label_ja().to_string());
             return Err(ResolveError::AlreadyResolved {
@@ -331,16 +316,17 @@ pub fn resolve(conn: &mut AnyConnection, req: &ResolveRequest) -> Result<Resolve
             queries::insert_timecard_rows(conn, &rows)?;
         }
 
-        let inserted = diesel::insert_into(discrepancy_resolutions::table)
-            .values(&NewResolution {
+        let inserted = insert_resolution(
+            conn,
+            &NewResolution {
                 doctor_id: doctor.id,
                 day: req.day,
                 resolution: req.resolution.code().into(),
                 reason: reason.to_string(),
                 resolved_by: Some(req.actor.to_string()),
                 resolved_at: req.now,
-            })
-            .execute(conn);
+            },
+        );
         match inserted {
             Ok(_) => {}
             // The write lock makes this unreachable in kinmu itself; a
@@ -394,18 +380,6 @@ pub fn resolve(conn: &mut AnyConnection, req: &ResolveRequest) -> Result<Resolve
     })
 }
 
-/// A resolution as the queue lists it (fields in the order selected).
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
-pub struct ResolutionRecord {
-    pub staff_id: String,
-    pub name: String,
-    pub day: NaiveDate,
-    pub resolution: String,
-    pub reason: String,
-    pub resolved_by: Option<String>,
-    pub resolved_at: NaiveDateTime,
-}
-
 impl ResolutionRecord {
     pub fn label_ja(&self) -> &str {
         match Resolution::parse(&self.resolution) {
@@ -419,25 +393,6 @@ impl ResolutionRecord {
             None => &self.resolution,
         }
     }
-}
-
-/// The resolutions of the days of a month, by day then staff id.
-pub fn resolutions_of_month(conn: &mut AnyConnection, month: YearMonth) -> QueryResult<Vec<ResolutionRecord>> {
-    discrepancy_resolutions::table
-        .inner_join(doctors::table)
-        .filter(discrepancy_resolutions::day.ge(month.first_day()))
-        .filter(discrepancy_resolutions::day.le(month.last_day()))
-        .order((discrepancy_resolutions::day, doctors::staff_id))
-        .select((
-            doctors::staff_id,
-            doctors::name,
-            discrepancy_resolutions::day,
-            discrepancy_resolutions::resolution,
-            discrepancy_resolutions::reason,
-            discrepancy_resolutions::resolved_by,
-            discrepancy_resolutions::resolved_at,
-        ))
-        .load(conn)
 }
 
 #[cfg(test)]

@@ -16,16 +16,16 @@
 //! timecard row is kept while a kept correction points at it. The counts are
 //! written to the audit log (category `purge`, operation `purge` or
 //! `dry_run`). A dry run performs the same deletions and rolls them back, so
-//! its counts are exactly those a real run would report.
+//! its counts are exactly those a real run would report. The queries are
+//! [`crate::db::retention`]'s.
 
 use crate::audit::append;
 use crate::db::models::NewAuditEntry;
-use crate::db::schema::*;
+use crate::db::retention as db;
 use crate::db::{write_transaction, AnyConnection, DbError};
 use crate::domain::retention::work_records_kept_from;
 use crate::domain::time::midnight;
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -149,11 +149,7 @@ fn log(
 }
 
 fn delete_expired(conn: &mut AnyConnection, today: NaiveDate) -> Result<PurgeReport, diesel::result::Error> {
-    let held: Vec<i64> = legal_holds::table
-        .filter(legal_holds::released_at.is_null())
-        .select(legal_holds::doctor_id)
-        .distinct()
-        .load(conn)?;
+    let held = db::held_doctor_ids(conn)?;
     let kept_from = work_records_kept_from(today);
     let cutoff = midnight(kept_from);
     let mut r = PurgeReport {
@@ -165,57 +161,19 @@ fn delete_expired(conn: &mut AnyConnection, today: NaiveDate) -> Result<PurgeRep
     };
 
     r.timecard_rows = purge_timecard(conn, &held, cutoff)?;
-    r.roster_rows = diesel::delete(
-        roster_rows::table
-            .filter(roster_rows::start_at.lt(cutoff))
-            .filter(roster_rows::doctor_id.ne_all(&held)),
-    )
-    .execute(conn)?;
-    r.pc_sessions = diesel::delete(
-        pc_sessions::table
-            .filter(pc_sessions::logon_at.lt(cutoff))
-            .filter(pc_sessions::doctor_id.ne_all(&held)),
-    )
-    .execute(conn)?;
-    r.discrepancy_resolutions = diesel::delete(
-        discrepancy_resolutions::table
-            .filter(discrepancy_resolutions::day.lt(kept_from))
-            .filter(discrepancy_resolutions::doctor_id.ne_all(&held)),
-    )
-    .execute(conn)?;
+    r.roster_rows = db::delete_roster_before(conn, &held, cutoff)?;
+    r.pc_sessions = db::delete_pc_sessions_before(conn, &held, cutoff)?;
+    r.discrepancy_resolutions = db::delete_resolutions_before(conn, &held, kept_from)?;
 
     // Measures before the interviews they refer to.
-    r.measures = diesel::delete(
-        measures::table
-            .filter(measures::retention_until.lt(today))
-            .filter(measures::doctor_id.ne_all(&held)),
-    )
-    .execute(conn)?;
-    let referenced: Vec<Option<i64>> = measures::table
-        .filter(measures::interview_id.is_not_null())
-        .select(measures::interview_id)
-        .distinct()
-        .load(conn)?;
-    let referenced: Vec<i64> = referenced.into_iter().flatten().collect();
-    r.interviews = diesel::delete(
-        interviews::table
-            .filter(interviews::retention_until.lt(today))
-            .filter(interviews::doctor_id.ne_all(&held))
-            .filter(interviews::id.ne_all(&referenced)),
-    )
-    .execute(conn)?;
-    r.prechecks = diesel::delete(
-        prechecks::table
-            .filter(prechecks::retention_until.lt(today))
-            .filter(prechecks::doctor_id.ne_all(&held)),
-    )
-    .execute(conn)?;
-    r.self_checks = diesel::delete(
-        self_checks::table
-            .filter(self_checks::retention_until.lt(today))
-            .filter(self_checks::doctor_id.ne_all(&held)),
-    )
-    .execute(conn)?;
+    r.measures = db::delete_expired_measures(conn, &held, today)?;
+    let referenced: Vec<i64> = db::interviews_referenced_by_measures(conn)?
+        .into_iter()
+        .flatten()
+        .collect();
+    r.interviews = db::delete_expired_interviews(conn, &held, &referenced, today)?;
+    r.prechecks = db::delete_expired_prechecks(conn, &held, today)?;
+    r.self_checks = db::delete_expired_self_checks(conn, &held, today)?;
     Ok(r)
 }
 
@@ -227,11 +185,7 @@ fn purge_timecard(
     held: &[i64],
     cutoff: NaiveDateTime,
 ) -> Result<usize, diesel::result::Error> {
-    let expired: Vec<i64> = timecard_rows::table
-        .filter(timecard_rows::start_at.lt(cutoff))
-        .filter(timecard_rows::doctor_id.ne_all(held))
-        .select(timecard_rows::id)
-        .load(conn)?;
+    let expired = db::timecard_ids_before(conn, held, cutoff)?;
     delete_timecard_rows(conn, expired)
 }
 
@@ -241,10 +195,7 @@ fn delete_timecard_rows(conn: &mut AnyConnection, expired: Vec<i64>) -> Result<u
     if expired.is_empty() {
         return Ok(0);
     }
-    let links: Vec<(i64, Option<i64>)> = timecard_rows::table
-        .filter(timecard_rows::replaces_id.is_not_null())
-        .select((timecard_rows::id, timecard_rows::replaces_id))
-        .load(conn)?;
+    let links = db::timecard_replacements(conn)?;
     let mut deletable: HashSet<i64> = expired.into_iter().collect();
     loop {
         let pinned: Vec<i64> = links
@@ -266,7 +217,7 @@ fn delete_timecard_rows(conn: &mut AnyConnection, expired: Vec<i64>) -> Result<u
     ids.sort_unstable_by(|a, b| b.cmp(a));
     let mut deleted = 0;
     for chunk in ids.chunks(DELETE_CHUNK) {
-        deleted += diesel::delete(timecard_rows::table.filter(timecard_rows::id.eq_any(chunk))).execute(conn)?;
+        deleted += db::delete_timecard_rows_by_id(conn, chunk)?;
     }
     Ok(deleted)
 }
@@ -319,17 +270,9 @@ pub fn delete_work_records(
 ) -> Result<DeleteReport, DeleteError> {
     let until = crate::domain::interview::work_record_retention(through);
     write_transaction(conn, |conn| -> Result<Result<DeleteReport, DeleteError>, DeleteError> {
-        let doctor_id: i64 = doctors::table
-            .filter(doctors::staff_id.eq(staff_id))
-            .select(doctors::id)
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| DeleteError::NoSuchDoctor(staff_id.to_string()))?;
-        let on_hold: i64 = legal_holds::table
-            .filter(legal_holds::doctor_id.eq(doctor_id))
-            .filter(legal_holds::released_at.is_null())
-            .count()
-            .get_result(conn)?;
+        let doctor_id =
+            db::doctor_id_of(conn, staff_id)?.ok_or_else(|| DeleteError::NoSuchDoctor(staff_id.to_string()))?;
+        let on_hold = db::holds_of(conn, doctor_id)?;
         let refusal = if on_hold > 0 {
             Some(DeleteError::OnHold(staff_id.to_string()))
         } else if !crate::domain::retention::has_expired(until, today) {
@@ -361,33 +304,14 @@ pub fn delete_work_records(
         crate::db::bump_data_version(conn)?;
         let first_kept = through.next().first_day();
         let cutoff = midnight(first_kept);
-        let expired: Vec<i64> = timecard_rows::table
-            .filter(timecard_rows::doctor_id.eq(doctor_id))
-            .filter(timecard_rows::start_at.lt(cutoff))
-            .select(timecard_rows::id)
-            .load(conn)?;
+        let expired = db::timecard_ids_of_before(conn, doctor_id, cutoff)?;
         let r = DeleteReport {
             staff_id: staff_id.to_string(),
             through: through.to_string(),
             timecard_rows: delete_timecard_rows(conn, expired)?,
-            roster_rows: diesel::delete(
-                roster_rows::table
-                    .filter(roster_rows::doctor_id.eq(doctor_id))
-                    .filter(roster_rows::start_at.lt(cutoff)),
-            )
-            .execute(conn)?,
-            pc_sessions: diesel::delete(
-                pc_sessions::table
-                    .filter(pc_sessions::doctor_id.eq(doctor_id))
-                    .filter(pc_sessions::logon_at.lt(cutoff)),
-            )
-            .execute(conn)?,
-            discrepancy_resolutions: diesel::delete(
-                discrepancy_resolutions::table
-                    .filter(discrepancy_resolutions::doctor_id.eq(doctor_id))
-                    .filter(discrepancy_resolutions::day.lt(first_kept)),
-            )
-            .execute(conn)?,
+            roster_rows: db::delete_roster_of_before(conn, doctor_id, cutoff)?,
+            pc_sessions: db::delete_pc_sessions_of_before(conn, doctor_id, cutoff)?,
+            discrepancy_resolutions: db::delete_resolutions_of_before(conn, doctor_id, first_kept)?,
         };
         append(
             conn,
@@ -417,19 +341,8 @@ pub fn place_hold(
     }
     write_transaction(conn, |conn| -> Result<i64, HoldError> {
         let doctor_id = doctor_id(conn, staff_id)?;
-        diesel::insert_into(legal_holds::table)
-            .values((
-                legal_holds::doctor_id.eq(doctor_id),
-                legal_holds::reason.eq(reason.trim()),
-                legal_holds::placed_by.eq(actor),
-                legal_holds::placed_at.eq(now),
-            ))
-            .execute(conn)?;
-        let id: i64 = legal_holds::table
-            .filter(legal_holds::doctor_id.eq(doctor_id))
-            .select(diesel::dsl::max(legal_holds::id))
-            .first::<Option<i64>>(conn)?
-            .unwrap_or_default();
+        db::insert_hold(conn, doctor_id, reason.trim(), actor, now)?;
+        let id: i64 = db::newest_hold_id(conn, doctor_id)?.unwrap_or_default();
         let detail = serde_json::json!({ "staff_id": staff_id, "hold_id": id, "reason": reason.trim() });
         audit(conn, "place_hold", &detail, actor, now)?;
         Ok(id)
@@ -445,13 +358,7 @@ pub fn release_hold(
 ) -> Result<usize, HoldError> {
     write_transaction(conn, |conn| -> Result<usize, HoldError> {
         let doctor_id = doctor_id(conn, staff_id)?;
-        let n = diesel::update(
-            legal_holds::table
-                .filter(legal_holds::doctor_id.eq(doctor_id))
-                .filter(legal_holds::released_at.is_null()),
-        )
-        .set(legal_holds::released_at.eq(Some(now)))
-        .execute(conn)?;
+        let n = db::release_holds_of(conn, doctor_id, now)?;
         if n == 0 {
             return Err(HoldError::NoActiveHold(staff_id.to_string()));
         }
@@ -462,12 +369,7 @@ pub fn release_hold(
 }
 
 fn doctor_id(conn: &mut AnyConnection, staff_id: &str) -> Result<i64, HoldError> {
-    doctors::table
-        .filter(doctors::staff_id.eq(staff_id))
-        .select(doctors::id)
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| HoldError::NoSuchDoctor(staff_id.to_string()))
+    db::doctor_id_of(conn, staff_id)?.ok_or_else(|| HoldError::NoSuchDoctor(staff_id.to_string()))
 }
 
 fn audit(

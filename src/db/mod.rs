@@ -6,10 +6,15 @@
 //! on the variant. Migrations for each backend are embedded in the binary and
 //! run when the pool is opened.
 
+pub mod backup;
+pub mod demo;
+pub mod discrepancies;
+pub mod inspection;
 pub mod interviews;
 pub mod models;
 pub mod queries;
 pub mod reads;
+pub mod retention;
 pub mod schema;
 pub mod timestamp;
 pub mod users;

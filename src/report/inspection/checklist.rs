@@ -7,16 +7,15 @@ use super::dates::{as_of_for, fiscal_bounds, fiscal_months};
 use super::figures::month_lines;
 use super::records::{InterviewRecord, PreCheckRecord, Records};
 use super::scope::{scoped, Scope};
+use crate::db::inspection as db;
 use crate::db::models::Measure;
-use crate::db::schema::{import_batches, job_runs, pc_sessions, timecard_rows};
-use crate::db::{AnyConnection, MultiBackend};
+use crate::db::AnyConnection;
 use crate::domain::hours::RuleConfig;
 use crate::domain::interview::MeasureReason;
 use crate::domain::interview::{years_after, Status, HEALTH_RECORD_YEARS};
 use crate::domain::time::{midnight, YearMonth};
 use crate::month::ReportError;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 
 /// Doctors expected at ≥ 100 h in a month (checklist 1.(4)).
@@ -147,50 +146,18 @@ pub fn checklist(
     let (from, to) = (midnight(fy_first), midnight(fy_last + Duration::days(1)));
 
     // 1.(1) How working time is known: timecards and PC logs.
-    let mut q = timecard_rows::table
-        .filter(timecard_rows::superseded_at.is_null())
-        .filter(timecard_rows::start_at.ge(from))
-        .filter(timecard_rows::start_at.lt(to))
-        .into_boxed::<MultiBackend>();
-    if let Some(ids) = &ids {
-        q = q.filter(timecard_rows::doctor_id.eq_any(ids.clone()));
-    }
-    let timecard: i64 = q.count().get_result(conn)?;
-    let mut q = pc_sessions::table
-        .filter(pc_sessions::logon_at.ge(from))
-        .filter(pc_sessions::logon_at.lt(to))
-        .into_boxed::<MultiBackend>();
-    if let Some(ids) = &ids {
-        q = q.filter(pc_sessions::doctor_id.eq_any(ids.clone()));
-    }
-    let pc: i64 = q.count().get_result(conn)?;
-    let last_import = |conn: &mut AnyConnection, kind: &str| -> QueryResult<Option<NaiveDateTime>> {
-        import_batches::table
-            .filter(import_batches::kind.eq(kind))
-            .select(diesel::dsl::max(import_batches::imported_at))
-            .first(conn)
-    };
-    let last_timecard_import = last_import(conn, "timecard")?;
-    let last_pclog_import = last_import(conn, "pclog")?;
+    let timecard = db::current_timecard_count(conn, ids.as_deref(), from, to)?;
+    let pc = db::pc_session_count(conn, ids.as_deref(), from, to)?;
+    let last_timecard_import = db::last_import_at(conn, "timecard")?;
+    let last_pclog_import = db::last_import_at(conn, "pclog")?;
 
     // 1.(2) Records kept three years: the oldest row still stored,
     // superseded versions included.
-    let mut q = timecard_rows::table
-        .select(diesel::dsl::min(timecard_rows::start_at))
-        .into_boxed::<MultiBackend>();
-    if let Some(ids) = &ids {
-        q = q.filter(timecard_rows::doctor_id.eq_any(ids.clone()));
-    }
-    let oldest: Option<NaiveDateTime> = q.first(conn)?;
+    let oldest = db::oldest_timecard_start(conn, ids.as_deref())?;
 
     // 1.(3) The monthly check of each closed month.
     let codes: Vec<String> = months.iter().map(ToString::to_string).collect();
-    let runs: Vec<(String, NaiveDateTime)> = job_runs::table
-        .filter(job_runs::job.eq("monthly"))
-        .filter(job_runs::month.eq_any(codes))
-        .select((job_runs::month, job_runs::finished_at))
-        .order(job_runs::finished_at)
-        .load(conn)?;
+    let runs = db::monthly_runs_of(conn, &codes)?;
     let monthly_checks = months
         .iter()
         .filter(|m| m.last_day() < today)
@@ -199,12 +166,7 @@ pub fn checklist(
             (*m, runs.iter().find(|(c, _)| *c == code).map(|(_, at)| at.date()))
         })
         .collect();
-    let daily_runs: i64 = job_runs::table
-        .filter(job_runs::job.eq("daily"))
-        .filter(job_runs::as_of.ge(fy_first))
-        .filter(job_runs::as_of.le(fy_last))
-        .count()
-        .get_result(conn)?;
+    let daily_runs = db::daily_run_count(conn, fy_first, fy_last)?;
 
     // 2.–4. Interviews, pre-checks and measures of the fiscal year.
     let records = Records::load(conn, &months)?;

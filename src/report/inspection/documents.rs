@@ -8,7 +8,6 @@ use super::labels::resolution_ja;
 use super::records::{InterviewRecord, MeasureRecord, PreCheckRecord, Records};
 use super::scope::{scoped, Scope};
 use crate::db::models::Doctor;
-use crate::db::schema::discrepancy_resolutions;
 use crate::db::{queries, AnyConnection};
 use crate::domain::hours::RuleConfig;
 use crate::domain::interview::MeasureReason;
@@ -16,7 +15,6 @@ use crate::domain::shift::Kind;
 use crate::domain::time::{midnight, Minutes, YearMonth};
 use crate::month::ReportError;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 /// A timecard row of (ア).
@@ -123,16 +121,7 @@ pub fn documents(
     // (ア) Timecard rows, PC sessions and resolutions by doctor and day.
     let cards = queries::current_timecard(conn, ids.as_deref(), start, end)?;
     let pcs = queries::pc_sessions_between(conn, ids.as_deref(), start, end)?;
-    let resolved: Vec<(i64, NaiveDate, String, String)> = discrepancy_resolutions::table
-        .filter(discrepancy_resolutions::day.ge(from))
-        .filter(discrepancy_resolutions::day.le(to))
-        .select((
-            discrepancy_resolutions::doctor_id,
-            discrepancy_resolutions::day,
-            discrepancy_resolutions::resolution,
-            discrepancy_resolutions::reason,
-        ))
-        .load(conn)?;
+    let resolved = crate::db::discrepancies::resolutions_with_reasons_between(conn, from, to)?;
     let mut days: BTreeMap<(String, NaiveDate), WorkStatusDay> = BTreeMap::new();
     fn day_of<'a>(
         days: &'a mut BTreeMap<(String, NaiveDate), WorkStatusDay>,

@@ -4,13 +4,13 @@
 //! it, otherwise whether it was recorded.
 
 use super::scope::Scope;
+use crate::db::inspection as db;
 use crate::db::models::{Doctor, Interview, Measure, PreCheck, User};
-use crate::db::schema::{interviews, measures, prechecks, users};
 use crate::db::AnyConnection;
 use crate::domain::interview::Status;
 use crate::domain::time::YearMonth;
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
+use diesel::QueryResult;
 use std::collections::HashMap;
 
 /// A person named in the pack (the interview physician).
@@ -200,22 +200,10 @@ pub(super) struct Records {
 impl Records {
     pub(super) fn load(conn: &mut AnyConnection, months: &[YearMonth]) -> QueryResult<Records> {
         let codes: Vec<String> = months.iter().map(ToString::to_string).collect();
-        let found: Vec<Interview> = interviews::table
-            .filter(interviews::month.eq_any(codes.clone()))
-            .order(interviews::id)
-            .select(Interview::as_select())
-            .load(conn)?;
-        let checks: Vec<PreCheck> = prechecks::table
-            .filter(prechecks::month.eq_any(codes.clone()))
-            .order(prechecks::id)
-            .select(PreCheck::as_select())
-            .load(conn)?;
-        let cases: Vec<Measure> = measures::table
-            .filter(measures::month.eq_any(codes))
-            .order(measures::id)
-            .select(Measure::as_select())
-            .load(conn)?;
-        let people: Vec<User> = users::table.select(User::as_select()).load(conn)?;
+        let found = db::interviews_of_months(conn, &codes)?;
+        let checks = db::prechecks_of_months(conn, &codes)?;
+        let cases = db::measures_of_months(conn, &codes)?;
+        let people = db::all_users(conn)?;
         let mut measures_by: HashMap<(i64, String), Vec<Measure>> = HashMap::new();
         for m in cases {
             measures_by.entry((m.doctor_id, m.month.clone())).or_default().push(m);
