@@ -6,11 +6,13 @@
 //! on the variant. Migrations for each backend are embedded in the binary and
 //! run when the pool is opened.
 
+pub mod audit;
 pub mod interviews;
 pub mod models;
 pub mod queries;
 pub mod reads;
 pub mod schema;
+pub mod sessions;
 pub mod timestamp;
 pub mod users;
 
