@@ -28,11 +28,9 @@
 pub mod key;
 
 use crate::db::models::{AuditEntry, NewAuditEntry};
-use crate::db::schema::audit_log;
-use crate::db::{queries, AnyConnection, DbError};
+use crate::db::{audit as store, AnyConnection, DbError};
 use crate::domain::text::Label;
 use chrono::{NaiveDateTime, SubsecRound};
-use diesel::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -84,7 +82,7 @@ pub fn append_signed(
     key: Option<&key::AuditKey>,
 ) -> diesel::QueryResult<()> {
     crate::db::write_transaction(conn, |conn| {
-        let prev_hash = queries::newest_audit_hash(conn)?;
+        let prev_hash = store::newest_audit_hash(conn)?;
         let entry = NewAuditEntry {
             at: stored_time(entry.at),
             ..entry.clone()
@@ -98,7 +96,7 @@ pub fn append_signed(
             &entry.detail,
         );
         let hmac = key.map(|k| k.sign(&hash));
-        queries::append_audit_row(conn, &entry, &prev_hash, &hash, hmac.as_deref())
+        store::append_audit_row(conn, &entry, &prev_hash, &hash, hmac.as_deref())
     })
 }
 
@@ -233,20 +231,20 @@ pub const OFFSET_MAX: i64 = 1_000_000_000_000;
 /// value from a URL is never handed to the database).
 pub fn entries(conn: &mut AnyConnection, filter: &Filter, limit: i64, offset: i64) -> Result<Vec<AuditEntry>, DbError> {
     let (limit, offset) = (limit.clamp(0, ENTRIES_MAX), offset.clamp(0, OFFSET_MAX));
-    let mut q = audit_log::table.select(AuditEntry::as_select()).into_boxed();
-    if let Some(from) = filter.from {
-        q = q.filter(audit_log::at.ge(from.and_time(chrono::NaiveTime::MIN)));
-    }
-    if let Some(to) = filter.to.and_then(|d| d.succ_opt()) {
-        q = q.filter(audit_log::at.lt(to.and_time(chrono::NaiveTime::MIN)));
-    }
-    if let Some(actor) = &filter.actor {
-        q = q.filter(audit_log::actor.eq(actor.clone()));
-    }
-    if let Some(category) = &filter.category {
-        q = q.filter(audit_log::category.eq(category.clone()));
-    }
-    Ok(q.order(audit_log::id.desc()).limit(limit).offset(offset).load(conn)?)
+    let from = filter.from.map(|d| d.and_time(chrono::NaiveTime::MIN));
+    let before = filter
+        .to
+        .and_then(|d| d.succ_opt())
+        .map(|d| d.and_time(chrono::NaiveTime::MIN));
+    Ok(store::audit_entries(
+        conn,
+        from,
+        before,
+        filter.actor.as_deref(),
+        filter.category.as_deref(),
+        limit,
+        offset,
+    )?)
 }
 
 /// What an access-log entry is about: its `category`, one code each, with
@@ -437,11 +435,7 @@ impl std::fmt::Display for Anchor {
 /// its end. Adds the first mismatch to `report` (which is then not ok).
 pub fn check_anchors(conn: &mut AnyConnection, report: &mut VerifyReport, anchors: &[Anchor]) -> Result<(), DbError> {
     for anchor in anchors {
-        let stored: Option<String> = audit_log::table
-            .find(anchor.id)
-            .select(audit_log::hash)
-            .first(conn)
-            .optional()?;
+        let stored = store::audit_hash_of(conn, anchor.id)?;
         let message = match stored {
             Some(hash) if hash == anchor.hash => continue,
             Some(_) => format!(
@@ -509,12 +503,7 @@ pub fn verify_with(conn: &mut AnyConnection, key: Option<&key::AuditKey>) -> Res
     };
     let mut after = i64::MIN;
     loop {
-        let page: Vec<AuditEntry> = audit_log::table
-            .filter(audit_log::id.gt(after))
-            .order(audit_log::id.asc())
-            .limit(PAGE)
-            .select(AuditEntry::as_select())
-            .load(conn)?;
+        let page = store::audit_page_after(conn, after, PAGE)?;
         let Some(last) = page.last() else { break };
         after = last.id;
         let full = page.len() as i64 == PAGE;

@@ -5,10 +5,9 @@
 use super::role::Role;
 use super::users::DisableReason;
 use crate::db::models::User;
-use crate::db::schema::users;
-use crate::db::AnyConnection;
+use crate::db::{users, AnyConnection};
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
+use diesel::QueryResult;
 use serde::Serialize;
 
 /// An account's state on the ledger.
@@ -104,7 +103,7 @@ pub struct LedgerLine {
 
 /// The user ledger: every account, enabled or not, by department and login.
 pub fn ledger(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<LedgerLine>> {
-    let mut all: Vec<User> = users::table.select(User::as_select()).load(conn)?;
+    let mut all = users::all_users(conn)?;
     all.sort_by(|a, b| (&a.department, &a.login).cmp(&(&b.department, &b.login)));
     Ok(all
         .into_iter()

@@ -11,10 +11,8 @@ use super::users::user_by_login;
 use crate::audit;
 use crate::config::AccountPolicy;
 use crate::db::models::User;
-use crate::db::schema::{sessions, users};
-use crate::db::{write_transaction, AnyConnection};
+use crate::db::{sessions, users, write_transaction, AnyConnection};
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 
 /// Who sets a password, and which sessions survive it.
 #[derive(Debug, Clone, Copy)]
@@ -56,20 +54,13 @@ pub fn set_password(
     }
     let hash = hash_password(new_password)?;
     let store = |conn: &mut AnyConnection, user: &User| -> Result<(), AccountError> {
-        diesel::update(users::table.find(user.id))
-            .set((
-                users::password_hash.eq(&hash),
-                users::failed_sign_ins.eq(0),
-                users::locked_until.eq(None::<NaiveDateTime>),
-            ))
-            .execute(conn)?;
-        let others = sessions::table.filter(sessions::user_id.eq(user.id));
+        users::set_password_hash(conn, user.id, &hash)?;
         let ended = match change {
             PasswordChange::Own {
                 keep_session: Some(token),
                 ..
-            } => diesel::delete(others.filter(sessions::token_sha256.ne(token_hash(token)))).execute(conn)?,
-            _ => diesel::delete(others).execute(conn)?,
+            } => sessions::delete_sessions_of_except(conn, user.id, &token_hash(token))?,
+            _ => sessions::delete_sessions_of(conn, user.id)?,
         };
         let operation = match change {
             PasswordChange::Own { .. } => "change_password",

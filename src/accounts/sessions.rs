@@ -7,11 +7,10 @@ use super::users::may_sign_in;
 use crate::audit;
 use crate::config::AccountPolicy;
 use crate::db::models::User;
-use crate::db::schema::{sessions, users};
-use crate::db::{write_transaction, AnyConnection, DbError};
+use crate::db::{sessions, write_transaction, AnyConnection, DbError};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use chrono::{Duration, NaiveDateTime};
-use diesel::prelude::*;
+use diesel::QueryResult;
 use sha2::{Digest, Sha256};
 
 /// How often a session's last use is written (not on every request).
@@ -50,19 +49,7 @@ pub fn user_by_token(
     now: NaiveDateTime,
 ) -> QueryResult<Option<(User, String)>> {
     let idle_since = now - Duration::minutes(policy.session_idle_minutes);
-    let found: Option<(User, String, i64, Option<NaiveDateTime>)> = sessions::table
-        .inner_join(users::table)
-        .filter(sessions::token_sha256.eq(token_hash(token)))
-        .filter(sessions::expires_at.gt(now))
-        .filter(sessions::last_seen_at.gt(idle_since))
-        .select((
-            User::as_select(),
-            sessions::csrf_token,
-            sessions::id,
-            sessions::last_seen_at,
-        ))
-        .first(conn)
-        .optional()?;
+    let found = sessions::current_session(conn, &token_hash(token), now, idle_since)?;
     let Some((user, csrf, session_id, last_seen)) = found else {
         return Ok(None);
     };
@@ -70,9 +57,7 @@ pub fn user_by_token(
         return Ok(None);
     }
     if last_seen.is_none_or(|t| now - t >= Duration::seconds(LAST_SEEN_GRANULARITY_SECONDS)) {
-        diesel::update(sessions::table.find(session_id))
-            .set(sessions::last_seen_at.eq(Some(now)))
-            .execute(conn)?;
+        sessions::touch_session(conn, session_id, now)?;
     }
     Ok(Some((user, csrf)))
 }
@@ -80,7 +65,7 @@ pub fn user_by_token(
 /// Ends a session (logged as the user's sign-out).
 pub fn sign_out(conn: &mut AnyConnection, token: &str, login: &str, now: NaiveDateTime) -> Result<(), DbError> {
     write_transaction(conn, |conn| {
-        let n = diesel::delete(sessions::table.filter(sessions::token_sha256.eq(token_hash(token)))).execute(conn)?;
+        let n = sessions::delete_session(conn, &token_hash(token))?;
         if n > 0 {
             audit::log(
                 conn,

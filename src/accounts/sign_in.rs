@@ -12,10 +12,8 @@ use super::users::{may_sign_in, user_by_login, valid_login};
 use crate::audit;
 use crate::config::AccountPolicy;
 use crate::db::models::User;
-use crate::db::schema::{sessions, users};
-use crate::db::{write_transaction, AnyConnection, DbError};
+use crate::db::{sessions, users, write_transaction, AnyConnection, DbError};
 use chrono::{Duration, NaiveDateTime};
-use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 /// A well-formed hash of a password nobody knows: checked whenever no real
@@ -146,10 +144,8 @@ fn lock_in(
     now: NaiveDateTime,
 ) -> Result<NaiveDateTime, DbError> {
     let until = now + Duration::minutes(policy.lockout_minutes);
-    diesel::update(users::table.find(user.id))
-        .set((users::failed_sign_ins.eq(0), users::locked_until.eq(Some(until))))
-        .execute(conn)?;
-    let ended = diesel::delete(sessions::table.filter(sessions::user_id.eq(user.id))).execute(conn)?;
+    users::lock_user(conn, user.id, until)?;
+    let ended = sessions::delete_sessions_of(conn, user.id)?;
     audit::log(
         conn,
         Some(&user.login),
@@ -204,9 +200,7 @@ fn reserve_attempt(
         };
         match (user, refusal) {
             (Some(u), None) => {
-                diesel::update(users::table.find(u.id))
-                    .set(users::failed_sign_ins.eq(u.failed_sign_ins + 1))
-                    .execute(conn)?;
+                users::record_failed_attempt(conn, u.id, u.failed_sign_ins + 1)?;
                 Ok(Ok(u))
             }
             (user, Some(refusal)) => {
@@ -245,11 +239,7 @@ pub(super) fn attempt<T>(
     write_transaction(conn, |conn| -> Result<Result<T, AccountError>, AccountError> {
         // The row as it is now: other attempts may have locked it, an
         // administrator may have disabled it meanwhile.
-        let current = users::table
-            .find(user.id)
-            .select(User::as_select())
-            .first(conn)
-            .optional()?;
+        let current = users::user_by_id(conn, user.id)?;
         let Some(current) = current else {
             log_refusal_after(conn, login, false, purpose, Refusal::UnknownLogin.code(), true, now)?;
             return Ok(Err(AccountError::BadCredentials));
@@ -282,12 +272,7 @@ pub(super) fn attempt<T>(
             log_refusal_after(conn, login, true, purpose, "wrong_password", true, now)?;
             return Ok(Err(error));
         }
-        diesel::update(users::table.find(current.id))
-            .set((
-                users::failed_sign_ins.eq(0),
-                users::locked_until.eq(None::<NaiveDateTime>),
-            ))
-            .execute(conn)?;
+        users::clear_failed_attempts(conn, current.id)?;
         let current = User {
             failed_sign_ins: 0,
             locked_until: None,
@@ -315,19 +300,15 @@ pub fn sign_in(
             token: random_token(),
             csrf: random_token(),
         };
-        diesel::update(users::table.find(user.id))
-            .set(users::last_sign_in_at.eq(Some(now)))
-            .execute(conn)?;
-        diesel::insert_into(sessions::table)
-            .values((
-                sessions::user_id.eq(user.id),
-                sessions::token_sha256.eq(token_hash(&session.token)),
-                sessions::csrf_token.eq(&session.csrf),
-                sessions::created_at.eq(now),
-                sessions::expires_at.eq(now + Duration::hours(policy.session_hours)),
-                sessions::last_seen_at.eq(Some(now)),
-            ))
-            .execute(conn)?;
+        users::record_sign_in(conn, user.id, now)?;
+        sessions::insert_session(
+            conn,
+            user.id,
+            &token_hash(&session.token),
+            &session.csrf,
+            now,
+            now + Duration::hours(policy.session_hours),
+        )?;
         audit::log(
             conn,
             Some(login),

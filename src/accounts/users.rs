@@ -10,11 +10,11 @@ use super::role::Role;
 use crate::audit;
 use crate::config::AccountPolicy;
 use crate::db::models::{NewUser, User};
-use crate::db::schema::{doctors, sessions, users};
-use crate::db::{write_transaction, AnyConnection, DbError};
+use crate::db::{sessions, users, write_transaction, AnyConnection, DbError};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 use serde::Serialize;
+
+pub use crate::db::users::{active_users, user_by_login};
 
 /// A new account as requested by `kinmu users add`.
 #[derive(Debug, Clone)]
@@ -60,25 +60,20 @@ pub fn add_user(
     }
     let password_hash = hash_password(&account.password)?;
     write_transaction(conn, |conn| {
-        let taken: i64 = users::table
-            .filter(users::login.eq(&account.login))
-            .count()
-            .get_result(conn)?;
+        let taken = users::count_with_login(conn, &account.login)?;
         if taken > 0 {
             return Err(AccountError::LoginTaken(account.login.clone()));
         }
         if account.role == Role::Doctor {
             let staff = account.staff_id.clone().unwrap_or_default();
-            let known: i64 = doctors::table
-                .filter(doctors::staff_id.eq(&staff))
-                .count()
-                .get_result(conn)?;
+            let known = users::count_doctors_with_staff_id(conn, &staff)?;
             if known == 0 {
                 return Err(AccountError::UnknownStaffId(staff));
             }
         }
-        diesel::insert_into(users::table)
-            .values(&NewUser {
+        users::insert_user(
+            conn,
+            &NewUser {
                 login: account.login.clone(),
                 role: account.role.code().into(),
                 name: account.name.clone(),
@@ -91,8 +86,8 @@ pub fn add_user(
                 active: 1,
                 created_at: now,
                 active_since: Some(now),
-            })
-            .execute(conn)?;
+            },
+        )?;
         audit::log(
             conn,
             actor,
@@ -101,27 +96,8 @@ pub fn add_user(
             serde_json::json!({ "login": account.login, "role": account.role.code() }),
             now,
         )?;
-        Ok(users::table
-            .filter(users::login.eq(&account.login))
-            .select(User::as_select())
-            .first(conn)?)
+        Ok(users::user_by_login(conn, &account.login)?.ok_or(diesel::result::Error::NotFound)?)
     })
-}
-
-pub fn user_by_login(conn: &mut AnyConnection, login: &str) -> QueryResult<Option<User>> {
-    users::table
-        .filter(users::login.eq(login))
-        .select(User::as_select())
-        .first(conn)
-        .optional()
-}
-
-pub fn active_users(conn: &mut AnyConnection) -> QueryResult<Vec<User>> {
-    users::table
-        .filter(users::active.eq(1))
-        .order(users::login)
-        .select(User::as_select())
-        .load(conn)
 }
 
 /// Whether the account may sign in on `today`: enabled, and not past its
@@ -167,14 +143,8 @@ fn disable_in(
     actor: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
-    diesel::update(users::table.find(user.id))
-        .set((
-            users::active.eq(0),
-            users::disabled_at.eq(Some(now)),
-            users::disabled_reason.eq(Some(reason.code())),
-        ))
-        .execute(conn)?;
-    diesel::delete(sessions::table.filter(sessions::user_id.eq(user.id))).execute(conn)?;
+    users::disable_user(conn, user.id, reason.code(), now)?;
+    sessions::delete_sessions_of(conn, user.id)?;
     audit::log(
         conn,
         actor,
@@ -266,16 +236,7 @@ pub fn enable(
 ) -> Result<(), AccountError> {
     let user = existing(conn, login)?;
     write_transaction(conn, |conn| {
-        diesel::update(users::table.find(user.id))
-            .set((
-                users::active.eq(1),
-                users::disabled_at.eq(None::<NaiveDateTime>),
-                users::disabled_reason.eq(None::<String>),
-                users::failed_sign_ins.eq(0),
-                users::locked_until.eq(None::<NaiveDateTime>),
-                users::active_since.eq(Some(now)),
-            ))
-            .execute(conn)?;
+        users::enable_user(conn, user.id, now)?;
         audit::log(
             conn,
             actor,
@@ -302,9 +263,7 @@ pub fn set_leaving_date(
     }
     let user = existing(conn, login)?;
     write_transaction(conn, |conn| {
-        diesel::update(users::table.find(user.id))
-            .set(users::leaves_on.eq(leaves_on))
-            .execute(conn)?;
+        users::set_leaves_on(conn, user.id, leaves_on)?;
         audit::log(
             conn,
             actor,

@@ -24,9 +24,7 @@
 //! and carrying on without one would silently disable the check. Back the
 //! file up apart from the database backups (docs/operations.md).
 
-use crate::db::schema::audit_log;
-use crate::db::AnyConnection;
-use diesel::prelude::*;
+use crate::db::{audit as store, AnyConnection};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::path::{Path, PathBuf};
@@ -229,18 +227,11 @@ pub fn load_or_create(
         Err(KeyError::Missing(_)) => {}
         other => return other.map(|k| (k, false)),
     }
-    let signed: i64 = audit_log::table
-        .filter(audit_log::hmac.is_not_null())
-        .count()
-        .get_result(conn)?;
+    let signed = store::signed_audit_count(conn)?;
     if signed > 0 {
         return Err(KeyError::Missing(path.to_path_buf()));
     }
-    let newest: Option<(i64, String)> = audit_log::table
-        .select((audit_log::id, audit_log::hash))
-        .order(audit_log::id.desc())
-        .first(conn)
-        .optional()?;
+    let newest = store::newest_audit_entry(conn)?;
     let key = AuditKey::generate(newest);
     match key.write_new(path, now) {
         Ok(()) => Ok((key, true)),

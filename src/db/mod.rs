@@ -6,6 +6,7 @@
 //! on the variant. Migrations for each backend are embedded in the binary and
 //! run when the pool is opened.
 
+pub mod audit;
 pub mod backup;
 pub mod demo;
 pub mod discrepancies;
@@ -16,6 +17,7 @@ pub mod queries;
 pub mod reads;
 pub mod retention;
 pub mod schema;
+pub mod sessions;
 pub mod timestamp;
 pub mod users;
 

@@ -289,42 +289,6 @@ pub fn insert_pc_sessions(conn: &mut AnyConnection, rows: &[NewPcSession]) -> Qu
     ))
 }
 
-/// The hash of the newest access-log entry (`""` for an empty log): what
-/// the next entry chains onto. Read inside the writer's transaction.
-pub fn newest_audit_hash(conn: &mut AnyConnection) -> QueryResult<String> {
-    Ok(audit_log::table
-        .select(audit_log::hash)
-        .order(audit_log::id.desc())
-        .first(conn)
-        .optional()?
-        .unwrap_or_default())
-}
-
-/// Stores one access-log entry whose place in the chain (`prev_hash`,
-/// `hash`) and signature `crate::audit` has computed. Only `crate::audit`
-/// calls this, inside its write transaction.
-pub fn append_audit_row(
-    conn: &mut AnyConnection,
-    entry: &NewAuditEntry,
-    prev_hash: &str,
-    hash: &str,
-    hmac: Option<&str>,
-) -> QueryResult<()> {
-    diesel::insert_into(audit_log::table)
-        .values((
-            audit_log::at.eq(entry.at),
-            audit_log::actor.eq(entry.actor.as_deref()),
-            audit_log::category.eq(&entry.category),
-            audit_log::operation.eq(&entry.operation),
-            audit_log::detail.eq(&entry.detail),
-            audit_log::prev_hash.eq(prev_hash),
-            audit_log::hmac.eq(hmac),
-            audit_log::hash.eq(hash),
-        ))
-        .execute(conn)
-        .map(drop)
-}
-
 /// Counts of stored rows per table, for diagnostics and tests.
 pub fn table_counts(conn: &mut AnyConnection) -> QueryResult<Vec<(&'static str, i64)>> {
     Ok(vec![
