@@ -6,8 +6,10 @@
 //! on the variant. Migrations for each backend are embedded in the binary and
 //! run when the pool is opened.
 
+pub mod directory;
 pub mod interviews;
 pub mod models;
+pub mod outbox;
 pub mod queries;
 pub mod reads;
 pub mod schema;
