@@ -9,10 +9,12 @@
 pub mod audit;
 pub mod backup;
 pub mod demo;
+pub mod directory;
 pub mod discrepancies;
 pub mod inspection;
 pub mod interviews;
 pub mod models;
+pub mod outbox;
 pub mod queries;
 pub mod reads;
 pub mod retention;

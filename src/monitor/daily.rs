@@ -13,15 +13,18 @@ use super::mails;
 use super::outbox::{self, MailKind, Topic};
 use super::records::physicians_with_load;
 use crate::config::Settings;
-use crate::db::interviews::latest_precheck;
-use crate::db::models::{Doctor, NewInterview, NewMeasure, PreCheck};
-use crate::db::schema::{interviews, job_runs, measures};
+use crate::db::interviews::{
+    insert_interview, insert_measure, interviews_in_month, latest_precheck, measure_reasons_of_month,
+    set_reach_and_deadline, set_reason,
+};
+use crate::db::models::{Doctor, Interview, NewInterview, NewMeasure, PreCheck};
+use crate::db::outbox::insert_job_run;
 use crate::db::{write_transaction, AnyConnection};
 use crate::domain::interview::{choose_physician, deadline, precheck_due, MeasureReason, Reason, Status};
 use crate::domain::time::YearMonth;
 use crate::month::{compute_all, DoctorComputation, ReportError};
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
+use diesel::result::QueryResult;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -70,17 +73,11 @@ pub fn run_on(
         let month_code = month.to_string();
         let dir = Directory::load(conn)?;
         let mut physicians = physicians_with_load(conn)?;
-        let existing: HashMap<i64, crate::db::models::Interview> = interviews::table
-            .filter(interviews::month.eq(&month_code))
-            .select(crate::db::models::Interview::as_select())
-            .load(conn)?
+        let existing: HashMap<i64, Interview> = interviews_in_month(conn, &month_code)?
             .into_iter()
             .map(|i| (i.doctor_id, i))
             .collect();
-        let open_measures: Vec<(i64, String)> = measures::table
-            .filter(measures::month.eq(&month_code))
-            .select((measures::doctor_id, measures::reason))
-            .load(conn)?;
+        let open_measures: Vec<(i64, String)> = measure_reasons_of_month(conn, &month_code)?;
         let mut discrepancy_days = 0;
 
         for (d, c) in computed {
@@ -118,8 +115,9 @@ pub fn run_on(
                         if chosen.is_none() {
                             tracing::warn!(doctor = %d.staff_id, "no trained interview physician available");
                         }
-                        diesel::insert_into(interviews::table)
-                            .values(&NewInterview {
+                        insert_interview(
+                            conn,
+                            &NewInterview {
                                 doctor_id: d.id,
                                 month: month_code.clone(),
                                 reason: reason.into(),
@@ -127,8 +125,8 @@ pub fn run_on(
                                 deadline: due,
                                 physician_id: chosen,
                                 created_at: now,
-                            })
-                            .execute(conn)?;
+                            },
+                        )?;
                         summary.interviews_scheduled += 1;
                         opened = true;
                         if let Some(ph) = physicians.iter_mut().find(|ph| Some(ph.id) == chosen) {
@@ -182,17 +180,9 @@ pub fn run_on(
                         // for the A-level exception follow it without delay).
                         if reach < i.reach_100_date {
                             let deadline = i.deadline.min(due);
-                            diesel::update(interviews::table.find(i.id))
-                                .set((
-                                    interviews::reach_100_date.eq(reach),
-                                    interviews::deadline.eq(deadline),
-                                    interviews::reason.eq(reason),
-                                ))
-                                .execute(conn)?;
+                            set_reach_and_deadline(conn, i.id, reach, deadline, reason)?;
                         } else if reason == Reason::Over100.code() && i.reason != Reason::Over100.code() {
-                            diesel::update(interviews::table.find(i.id))
-                                .set(interviews::reason.eq(reason))
-                                .execute(conn)?;
+                            set_reason(conn, i.id, reason)?;
                         }
                         if Status::of(i.deadline.min(due), None, as_of) == Status::Overdue {
                             queue(
@@ -230,15 +220,16 @@ pub fn run_on(
                     .iter()
                     .any(|(doc, r)| *doc == d.id && r == MeasureReason::Over155.code())
                 {
-                    diesel::insert_into(measures::table)
-                        .values(&NewMeasure {
+                    insert_measure(
+                        conn,
+                        &NewMeasure {
                             doctor_id: d.id,
                             month: month_code.clone(),
                             reason: MeasureReason::Over155.code().into(),
                             interview_id: existing.get(&d.id).map(|i| i.id),
                             created_at: now,
-                        })
-                        .execute(conn)?;
+                        },
+                    )?;
                     summary.measures_opened += 1;
                 }
                 queue(
@@ -323,15 +314,5 @@ pub(crate) fn record_run(
     now: NaiveDateTime,
     summary: &str,
 ) -> QueryResult<()> {
-    diesel::insert_into(job_runs::table)
-        .values((
-            job_runs::job.eq(job),
-            job_runs::as_of.eq(as_of),
-            job_runs::month.eq(month),
-            job_runs::started_at.eq(now),
-            job_runs::finished_at.eq(now),
-            job_runs::summary.eq(summary),
-        ))
-        .execute(conn)
-        .map(drop)
+    insert_job_run(conn, job, as_of, month, now, summary).map(drop)
 }

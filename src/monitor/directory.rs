@@ -6,11 +6,11 @@
 use super::mails::DoctorFacts;
 use crate::accounts::Role;
 use crate::config::Settings;
+use crate::db::directory::active_users;
 use crate::db::models::{Doctor, User};
-use crate::db::schema::users;
 use crate::db::AnyConnection;
 use crate::month::DoctorComputation;
-use diesel::prelude::*;
+use diesel::result::QueryResult;
 use std::collections::HashMap;
 
 /// The people mails go to.
@@ -22,10 +22,7 @@ pub(crate) struct Directory {
 
 impl Directory {
     pub(crate) fn load(conn: &mut AnyConnection) -> QueryResult<Directory> {
-        let all: Vec<User> = users::table
-            .filter(users::active.eq(1))
-            .select(User::as_select())
-            .load(conn)?;
+        let all: Vec<User> = active_users(conn)?;
         Ok(Directory {
             hr: all.iter().filter(|u| u.role() == Some(Role::Hr)).cloned().collect(),
             by_id: all.iter().map(|u| (u.id, u.clone())).collect(),

@@ -8,13 +8,12 @@ use super::mailer::Mailer;
 use super::mails;
 use super::outbox::{self, MailKind, Topic};
 use crate::config::Settings;
+use crate::db::interviews::held_and_deadlines_of_month;
 use crate::db::models::Doctor;
-use crate::db::schema::interviews;
 use crate::db::{write_transaction, AnyConnection};
 use crate::domain::time::YearMonth;
 use crate::month::{compute_all, DoctorComputation, ReportError};
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -56,12 +55,8 @@ pub fn run_on(
 ) -> Result<MonthlyCheck, ReportError> {
     let last = month.last_day();
     let code = month.to_string();
-    let held: HashMap<i64, (Option<NaiveDate>, NaiveDate)> = interviews::table
-        .filter(interviews::month.eq(&code))
-        .select((interviews::doctor_id, (interviews::held_on, interviews::deadline)))
-        .load(conn)?
-        .into_iter()
-        .collect();
+    let held: HashMap<i64, (Option<NaiveDate>, NaiveDate)> =
+        held_and_deadlines_of_month(conn, &code)?.into_iter().collect();
     let mut check = MonthlyCheck {
         month: code.clone(),
         doctors: computed.len(),

@@ -21,14 +21,14 @@
 
 use super::mailer::{Mail, Mailer};
 use crate::db::models::{NewOutboxMail, OutboxMail};
-use crate::db::schema::outbox;
+use crate::db::outbox::{
+    claim_mails, count_with_dedupe_key, due_mails, insert_mail, mark_sent, renew_claim, requeue_failed,
+};
 use crate::db::{write_transaction, AnyConnection};
 use chrono::{Duration, NaiveDateTime, Timelike};
-use diesel::prelude::*;
+use diesel::result::QueryResult;
 
-pub const QUEUED: &str = "queued";
-pub const SENDING: &str = "sending";
-pub const SENT: &str = "sent";
+pub use crate::db::outbox::{QUEUED, SENDING, SENT};
 
 /// A claim not renewed for this long is considered abandoned (the sender
 /// crashed): twelve SMTP timeouts, longer than one whole send can take.
@@ -103,15 +103,12 @@ pub fn enqueue(conn: &mut AnyConnection, topic: &Topic, mail: Mail, now: NaiveDa
         topic.month.unwrap_or(""),
         mail.to
     );
-    let exists: i64 = outbox::table
-        .filter(outbox::dedupe_key.eq(&key))
-        .count()
-        .get_result(conn)?;
-    if exists > 0 {
+    if count_with_dedupe_key(conn, &key)? > 0 {
         return Ok(false);
     }
-    diesel::insert_into(outbox::table)
-        .values(&NewOutboxMail {
+    insert_mail(
+        conn,
+        &NewOutboxMail {
             dedupe_key: key,
             reason: topic.reason.code().into(),
             doctor_id: topic.doctor_id,
@@ -124,8 +121,8 @@ pub fn enqueue(conn: &mut AnyConnection, topic: &Topic, mail: Mail, now: NaiveDa
             status: QUEUED.into(),
             next_attempt_at: now,
             created_at: now,
-        })
-        .execute(conn)?;
+        },
+    )?;
     Ok(true)
 }
 
@@ -170,14 +167,7 @@ pub fn flush(
             // Renew the lease just before sending, only if the claim is
             // still ours (it may have lapsed while earlier mails were sent).
             let renewed_at = clock();
-            let renewed = diesel::update(
-                outbox::table
-                    .find(m.id)
-                    .filter(outbox::status.eq(SENDING))
-                    .filter(outbox::claimed_at.eq(Some(claimed_at))),
-            )
-            .set(outbox::claimed_at.eq(Some(renewed_at)))
-            .execute(conn)?;
+            let renewed = renew_claim(conn, m.id, claimed_at, renewed_at)?;
             if renewed == 0 {
                 tracing::warn!(mail = m.id, "mail claimed by another sender meanwhile; skipped");
                 continue;
@@ -191,13 +181,7 @@ pub fn flush(
             };
             match mailer.send_with_id(&mail, Some(&mailer.message_id_for(&m.dedupe_key))) {
                 Ok(()) => {
-                    diesel::update(outbox::table.find(m.id))
-                        .set((
-                            outbox::status.eq(SENT),
-                            outbox::sent_at.eq(Some(now)),
-                            outbox::last_error.eq(None::<String>),
-                        ))
-                        .execute(conn)?;
+                    mark_sent(conn, m.id, now)?;
                     result.sent += 1;
                 }
                 Err(e) => {
@@ -205,20 +189,7 @@ pub fn flush(
                     let attempts = m.attempts + 1;
                     // Only while still ours: never put back a mail that
                     // another sender has taken over (and maybe sent).
-                    diesel::update(
-                        outbox::table
-                            .find(m.id)
-                            .filter(outbox::status.eq(SENDING))
-                            .filter(outbox::claimed_at.eq(Some(renewed_at))),
-                    )
-                    .set((
-                        outbox::status.eq(QUEUED),
-                        outbox::attempts.eq(attempts),
-                        outbox::last_error.eq(Some(e.to_string())),
-                        outbox::next_attempt_at.eq(now + backoff(attempts)),
-                        outbox::claimed_at.eq(None::<NaiveDateTime>),
-                    ))
-                    .execute(conn)?;
+                    requeue_failed(conn, m.id, renewed_at, attempts, e.to_string(), now + backoff(attempts))?;
                     result.failed += 1;
                 }
             }
@@ -242,26 +213,10 @@ fn claim(
 ) -> QueryResult<(Vec<OutboxMail>, NaiveDateTime)> {
     write_transaction(conn, |conn| {
         let stale = at - Duration::seconds(CLAIM_LEASE_SECONDS);
-        let mut q = outbox::table
-            .filter(
-                outbox::status
-                    .eq(QUEUED)
-                    .or(outbox::status.eq(SENDING).and(outbox::claimed_at.lt(stale))),
-            )
-            .filter(outbox::id.ne_all(tried.to_vec()))
-            .order(outbox::id)
-            .limit(BATCH)
-            .select(OutboxMail::as_select())
-            .into_boxed::<crate::db::MultiBackend>();
-        if !ignore_backoff {
-            q = q.filter(outbox::next_attempt_at.le(at));
-        }
-        let batch: Vec<OutboxMail> = q.load(conn)?;
+        let batch: Vec<OutboxMail> = due_mails(conn, at, stale, ignore_backoff, tried, BATCH)?;
         let ids: Vec<i64> = batch.iter().map(|m| m.id).collect();
         if !ids.is_empty() {
-            diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
-                .set((outbox::status.eq(SENDING), outbox::claimed_at.eq(Some(at))))
-                .execute(conn)?;
+            claim_mails(conn, ids, at)?;
         }
         Ok((batch, at))
     })

@@ -10,9 +10,14 @@ use super::mails;
 use super::outbox::{self, MailKind, Topic};
 use crate::accounts::Role;
 use crate::config::Settings;
-use crate::db::interviews::{insert_self_check, latest_precheck};
+use crate::db::directory::{logins_by_id, users_of_role};
+use crate::db::interviews::{
+    count_measures, extend_precheck_retention, find_interview, find_measure, insert_measure, insert_precheck,
+    insert_self_check, interview_by_id, interview_with_doctor, interviews_with_doctors_of_month, latest_precheck,
+    measure_by_id, measures_of_month, measures_with_doctors_of_month, open_interview_in, open_interview_physicians,
+    prechecks_of_month, set_deadline, set_held, set_measures_taken, set_physician, HeldInterview, MeasuresTaken,
+};
 use crate::db::models::{Doctor, Interview, Measure, NewMeasure, NewSelfCheck, PreCheck, User};
-use crate::db::schema::{doctors, interviews, measures, prechecks, users};
 use crate::db::{write_transaction, AnyConnection, DbError};
 use crate::domain::interview::{
     choose_physician, deadline, health_record_retention, MeasureReason, Physician, Status, Symptom,
@@ -21,7 +26,7 @@ use crate::domain::selfcheck::SelfCheckResult;
 use crate::domain::time::YearMonth;
 use crate::month::{compute_one, ReportError};
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
+use diesel::result::QueryResult;
 use serde::{Deserialize, Serialize};
 
 /// Why a record could not be written. Japanese first, then English.
@@ -49,15 +54,8 @@ impl From<diesel::result::Error> for RecordError {
 
 /// Active physicians with the number of their interviews not yet held.
 pub fn physicians_with_load(conn: &mut AnyConnection) -> QueryResult<Vec<Physician>> {
-    let people: Vec<User> = users::table
-        .filter(users::role.eq(Role::Physician.code()))
-        .order(users::login)
-        .select(User::as_select())
-        .load(conn)?;
-    let open: Vec<Option<i64>> = interviews::table
-        .filter(interviews::held_on.is_null())
-        .select(interviews::physician_id)
-        .load(conn)?;
+    let people: Vec<User> = users_of_role(conn, Role::Physician.code())?;
+    let open: Vec<Option<i64>> = open_interview_physicians(conn)?;
     Ok(people
         .into_iter()
         .map(|u| Physician {
@@ -94,17 +92,8 @@ pub fn list_interviews(
     month: YearMonth,
     today: NaiveDate,
 ) -> QueryResult<Vec<InterviewLine>> {
-    let rows: Vec<(Interview, Doctor)> = interviews::table
-        .inner_join(doctors::table)
-        .filter(interviews::month.eq(month.to_string()))
-        .order(doctors::staff_id)
-        .select((Interview::as_select(), Doctor::as_select()))
-        .load(conn)?;
-    let logins: std::collections::HashMap<i64, String> = users::table
-        .select((users::id, users::login))
-        .load(conn)?
-        .into_iter()
-        .collect();
+    let rows: Vec<(Interview, Doctor)> = interviews_with_doctors_of_month(conn, month)?;
+    let logins: std::collections::HashMap<i64, String> = logins_by_id(conn)?;
     Ok(rows
         .into_iter()
         .map(|(i, d)| InterviewLine {
@@ -129,25 +118,9 @@ pub fn interview(
     conn: &mut AnyConnection,
     id: i64,
 ) -> Result<(Interview, Doctor, Vec<PreCheck>, Vec<Measure>), RecordError> {
-    let (i, d): (Interview, Doctor) = interviews::table
-        .inner_join(doctors::table)
-        .filter(interviews::id.eq(id))
-        .select((Interview::as_select(), Doctor::as_select()))
-        .first(conn)
-        .optional()?
-        .ok_or(RecordError::NotFound)?;
-    let checks = prechecks::table
-        .filter(prechecks::doctor_id.eq(d.id))
-        .filter(prechecks::month.eq(&i.month))
-        .order(prechecks::id)
-        .select(PreCheck::as_select())
-        .load(conn)?;
-    let ms = measures::table
-        .filter(measures::doctor_id.eq(d.id))
-        .filter(measures::month.eq(&i.month))
-        .order(measures::id)
-        .select(Measure::as_select())
-        .load(conn)?;
+    let (i, d): (Interview, Doctor) = interview_with_doctor(conn, id)?.ok_or(RecordError::NotFound)?;
+    let checks = prechecks_of_month(conn, d.id, &i.month)?;
+    let ms = measures_of_month(conn, d.id, &i.month)?;
     Ok((i, d, checks, ms))
 }
 
@@ -217,15 +190,9 @@ pub fn record_precheck(
         retention_until: health_record_retention(now.date()),
     };
     write_transaction(conn, |conn| -> Result<(PreCheck, Option<NaiveDate>), RecordError> {
-        diesel::insert_into(prechecks::table).values(&check).execute(conn)?;
+        insert_precheck(conn, &check)?;
         let stored = latest_precheck(conn, doctor.id, month)?.ok_or(RecordError::NotFound)?;
-        let open: Option<Interview> = interviews::table
-            .filter(interviews::doctor_id.eq(doctor.id))
-            .filter(interviews::month.eq(month.to_string()))
-            .filter(interviews::held_on.is_null())
-            .select(Interview::as_select())
-            .first(conn)
-            .optional()?;
+        let open: Option<Interview> = open_interview_in(conn, doctor.id, month)?;
         let Some(i) = open else {
             return Ok((stored, None));
         };
@@ -235,9 +202,7 @@ pub fn record_precheck(
             stored.facts().as_ref(),
             settings.rules.a_level_grace_days,
         );
-        diesel::update(interviews::table.find(i.id))
-            .set(interviews::deadline.eq(new_deadline))
-            .execute(conn)?;
+        set_deadline(conn, i.id, new_deadline)?;
         Ok((stored, Some(new_deadline)))
     })
 }
@@ -309,60 +274,43 @@ pub fn record_interview(
     crate::domain::input::past_date(("実施日", "held_on"), input.held_on, now.date())
         .map_err(|e| RecordError::Invalid(e.0))?;
     write_transaction(conn, |conn| -> Result<Interview, RecordError> {
-        let i: Interview = interviews::table
-            .find(interview_id)
-            .select(Interview::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or(RecordError::NotFound)?;
+        let i: Interview = interview_by_id(conn, interview_id)?.ok_or(RecordError::NotFound)?;
         if i.held_on.is_some() {
             return Err(RecordError::AlreadyDone);
         }
-        diesel::update(interviews::table.find(interview_id))
-            .set((
-                interviews::held_on.eq(Some(input.held_on)),
-                interviews::check_work.eq(Some(&input.check_work)),
-                interviews::check_sleep.eq(Some(&input.check_sleep)),
-                interviews::check_fatigue.eq(Some(&input.check_fatigue)),
-                interviews::check_mental_physical.eq(Some(&input.check_mental_physical)),
-                interviews::opinion.eq(Some(&input.opinion)),
-                interviews::recorded_by.eq(Some(actor)),
-                interviews::recorded_at.eq(Some(now)),
-                interviews::retention_until.eq(Some(health_record_retention(input.held_on))),
-            ))
-            .execute(conn)?;
+        set_held(
+            conn,
+            interview_id,
+            &HeldInterview {
+                held_on: input.held_on,
+                check_work: &input.check_work,
+                check_sleep: &input.check_sleep,
+                check_fatigue: &input.check_fatigue,
+                check_mental_physical: &input.check_mental_physical,
+                opinion: &input.opinion,
+                recorded_by: actor,
+                recorded_at: now,
+                retention_until: health_record_retention(input.held_on),
+            },
+        )?;
         // The month's pre-checks are part of this interview's record: kept
         // at least as long as it is.
         let until = health_record_retention(input.held_on);
-        diesel::update(
-            prechecks::table
-                .filter(prechecks::doctor_id.eq(i.doctor_id))
-                .filter(prechecks::month.eq(&i.month))
-                .filter(prechecks::retention_until.lt(until)),
-        )
-        .set(prechecks::retention_until.eq(until))
-        .execute(conn)?;
-        let exists: i64 = measures::table
-            .filter(measures::doctor_id.eq(i.doctor_id))
-            .filter(measures::month.eq(&i.month))
-            .filter(measures::reason.eq(MeasureReason::Interview.code()))
-            .count()
-            .get_result(conn)?;
+        extend_precheck_retention(conn, i.doctor_id, &i.month, until)?;
+        let exists: i64 = count_measures(conn, i.doctor_id, &i.month, MeasureReason::Interview.code())?;
         if exists == 0 {
-            diesel::insert_into(measures::table)
-                .values(&NewMeasure {
+            insert_measure(
+                conn,
+                &NewMeasure {
                     doctor_id: i.doctor_id,
                     month: i.month.clone(),
                     reason: MeasureReason::Interview.code().into(),
                     interview_id: Some(i.id),
                     created_at: now,
-                })
-                .execute(conn)?;
+                },
+            )?;
         }
-        Ok(interviews::table
-            .find(interview_id)
-            .select(Interview::as_select())
-            .first(conn)?)
+        Ok(find_interview(conn, interview_id)?)
     })
 }
 
@@ -383,12 +331,7 @@ pub fn reassign(
         let chosen = choose_physician(&physicians, i.physician_id, today)
             .ok_or(RecordError::NoPhysician)?
             .id;
-        diesel::update(interviews::table.find(interview_id))
-            .set((
-                interviews::physician_id.eq(Some(chosen)),
-                interviews::previous_physician_id.eq(i.physician_id),
-            ))
-            .execute(conn)?;
+        set_physician(conn, interview_id, chosen, i.physician_id)?;
         let dir = Directory::load(conn)?;
         if let Some(ph) = dir.user(Some(chosen)) {
             if let Some(to) = ph.email.as_deref() {
@@ -404,10 +347,7 @@ pub fn reassign(
                 outbox::enqueue(conn, &topic, mail, now)?;
             }
         }
-        Ok(interviews::table
-            .find(interview_id)
-            .select(Interview::as_select())
-            .first(conn)?)
+        Ok(find_interview(conn, interview_id)?)
     })
 }
 
@@ -436,12 +376,7 @@ pub fn record_measures(
         ));
     }
     write_transaction(conn, |conn| -> Result<Measure, RecordError> {
-        let m: Measure = measures::table
-            .find(measure_id)
-            .select(Measure::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or(RecordError::NotFound)?;
+        let m: Measure = measure_by_id(conn, measure_id)?.ok_or(RecordError::NotFound)?;
         if m.recorded_at.is_some() {
             // Records are never changed in place (rules §10).
             return Err(RecordError::AlreadyDone);
@@ -458,30 +393,24 @@ pub fn record_measures(
                 "措置を一つ以上選んでください / choose at least one measure".into(),
             ));
         }
-        diesel::update(measures::table.find(measure_id))
-            .set((
-                measures::shorter_hours.eq(i32::from(input.shorter_hours)),
-                measures::fewer_night_duties.eq(i32::from(input.fewer_night_duties)),
-                measures::other.eq(i32::from(input.other)),
-                measures::other_text.eq(other_text),
-                measures::recorded_by.eq(Some(actor)),
-                measures::recorded_at.eq(Some(now)),
-                measures::retention_until.eq(Some(health_record_retention(now.date()))),
-            ))
-            .execute(conn)?;
-        Ok(measures::table
-            .find(measure_id)
-            .select(Measure::as_select())
-            .first(conn)?)
+        set_measures_taken(
+            conn,
+            measure_id,
+            &MeasuresTaken {
+                shorter_hours: input.shorter_hours,
+                fewer_night_duties: input.fewer_night_duties,
+                other: input.other,
+                other_text,
+                recorded_by: actor,
+                recorded_at: now,
+                retention_until: health_record_retention(now.date()),
+            },
+        )?;
+        Ok(find_measure(conn, measure_id)?)
     })
 }
 
 /// The measures cases of a month with their doctors.
 pub fn list_measures(conn: &mut AnyConnection, month: YearMonth) -> QueryResult<Vec<(Measure, Doctor)>> {
-    measures::table
-        .inner_join(doctors::table)
-        .filter(measures::month.eq(month.to_string()))
-        .order((doctors::staff_id, measures::id))
-        .select((Measure::as_select(), Doctor::as_select()))
-        .load(conn)
+    measures_with_doctors_of_month(conn, month)
 }
