@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod backup;
+mod cache;
 pub mod demo;
 pub mod directory;
 pub mod discrepancies;
@@ -22,6 +23,8 @@ pub mod schema;
 pub mod sessions;
 pub mod timestamp;
 pub mod users;
+
+pub use cache::with_import_cache;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;

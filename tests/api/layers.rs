@@ -336,3 +336,24 @@ fn no_file_under_src_runs_past_800_lines_without_saying_why() {
         "files past 800 lines whose //! does not say why: {long:?}"
     );
 }
+
+#[test]
+fn every_query_lives_under_db() {
+    // One file per table group under db/ owns its queries (the model owns
+    // its queries); the rules above it call them.
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let querying: Vec<String> = src_files("")
+        .into_iter()
+        .filter(|(f, _)| !f.starts_with(src.join("db")))
+        .filter(|(_, code)| {
+            code.contains("db::schema")
+                || code.contains("diesel::prelude")
+                || code.contains("diesel::insert_into")
+                || code.contains("diesel::update(")
+                || code.contains("diesel::delete(")
+                || code.contains("diesel::sql_query")
+        })
+        .map(|(f, _)| f.display().to_string())
+        .collect();
+    assert!(querying.is_empty(), "queries outside src/db/: {querying:?}");
+}
