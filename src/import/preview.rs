@@ -7,7 +7,8 @@
 //! what the preview shows is what the import will get; it only adds the
 //! cells as written, read again from the same decoded text. Checks that
 //! need the database (unknown doctors, overlap with stored rows) are the
-//! import's and are not shown here. Pure: no database, no file system.
+//! import's: the preview screen adds them by asking `ingest::check`, the
+//! import itself with nothing written. Pure: no database, no file system.
 
 use super::header::{Columns, Field};
 use super::{decode, doctors, parse_doctors, parse_pclog, parse_shifts, pclog, shifts};

@@ -16,17 +16,40 @@ use crate::import::{self, Parsed};
 use sha2::{Digest, Sha256};
 use std::time::Instant;
 
+/// Whether an import writes, or only says what it would do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Write,
+    Check,
+}
+
 /// Imports one file. Returns the report whether or not rows were rejected;
 /// an `Err` means the file could not be read at all or the database failed,
 /// and nothing was written.
 pub fn run(conn: &mut AnyConnection, req: &ImportRequest) -> Result<ImportReport, ImportError> {
+    run_in(conn, req, Mode::Write)
+}
+
+/// What importing the file now would do — the same parse, the same checks
+/// against the stored rows (unknown doctors, overlaps, corrections) and the
+/// same report as [`run`] — with nothing written (`committed` is false; the
+/// counts are those the import would write). The preview screen shows this,
+/// so its verdict is the import's.
+pub fn check(conn: &mut AnyConnection, req: &ImportRequest) -> Result<ImportReport, ImportError> {
+    run_in(conn, req, Mode::Check)
+}
+
+fn run_in(conn: &mut AnyConnection, req: &ImportRequest, mode: Mode) -> Result<ImportReport, ImportError> {
     let started = Instant::now();
     let result = crate::db::with_import_cache(conn, |conn| match req.kind {
-        ImportKind::Doctors => apply(conn, req, import::parse_doctors(req.bytes)?, doctors),
-        ImportKind::Timecard => apply(conn, req, import::parse_shifts(req.bytes)?, timecard),
-        ImportKind::Roster => apply(conn, req, import::parse_shifts(req.bytes)?, roster),
-        ImportKind::Pclog => apply(conn, req, import::parse_pclog(req.bytes)?, pclog),
+        ImportKind::Doctors => apply(conn, req, import::parse_doctors(req.bytes)?, doctors, mode),
+        ImportKind::Timecard => apply(conn, req, import::parse_shifts(req.bytes)?, timecard, mode),
+        ImportKind::Roster => apply(conn, req, import::parse_shifts(req.bytes)?, roster, mode),
+        ImportKind::Pclog => apply(conn, req, import::parse_pclog(req.bytes)?, pclog, mode),
     });
+    if mode == Mode::Check {
+        return result;
+    }
     if let Ok(r) = &result {
         tracing::info!(
             kind = %req.kind,
@@ -51,6 +74,7 @@ fn apply<T>(
     req: &ImportRequest,
     parsed: Parsed<T>,
     plan: Planner<T>,
+    mode: Mode,
 ) -> Result<ImportReport, ImportError> {
     let Parsed {
         rows,
@@ -84,8 +108,9 @@ fn apply<T>(
             report.unchanged = 0;
             return Err(Tx::Abort(Box::new(report)));
         }
-        if report.inserted + report.corrected == 0 {
-            // Nothing new: leave the database exactly as it was.
+        if report.inserted + report.corrected == 0 || mode == Mode::Check {
+            // Nothing new, or only a check: leave the database exactly as
+            // it was.
             return Err(Tx::Abort(Box::new(report)));
         }
         let batch_id = queries::insert_batch(

@@ -25,7 +25,7 @@ mod shifts;
 mod timecard;
 pub mod uploads;
 
-pub use apply::run;
+pub use apply::{check, run};
 
 use crate::db::models::CorruptRow;
 use crate::db::DbError;

@@ -105,6 +105,8 @@ async fn a_shift_jis_timecard_is_previewed_then_imported_and_listed() {
             "33:00 read as the next day's 09:00: {p}"
         );
         assert_eq!(row_count(&db, "timecard_rows"), before, "a preview writes nothing");
+        // The preview already gives the import's verdict.
+        assert!(p.contains(r#"<p id="verdict-ok">追加 <b>3</b>"#), "{p}");
 
         let result = import(&mut hr, &preview).await;
         assert_eq!(result.status, 200);
@@ -452,5 +454,31 @@ async fn resolving_as_not_work_or_self_study_changes_no_working_hours() {
         let queue = hr.get("/discrepancies?month=2024-06&as_of=2024-06-14").await;
         assert!(queue.body.contains("勤務外") && queue.body.contains("PCの閉じ忘れ"));
         assert!(queue.body.contains(r#"<b id="open-count">0</b>"#));
+    }
+}
+
+#[actix_web::test]
+async fn timecards_before_the_doctors_list_are_refused_in_the_preview_already_with_one_grouped_reason() {
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        db.add_user("jinji", kinmu::accounts::Role::Hr, None, None);
+        let service = db.spawn().await;
+        let mut hr = service.signed_in("jinji").await;
+        let csrf = hidden(&hr.get("/imports").await.body, "csrf");
+        let mut file = String::from("staff_id,date,clock_in,clock_out,break_minutes\n");
+        for day in 1..=20 {
+            file.push_str(&format!("D{day:02},2024-06-{day:02},08:30,17:30,60\n"));
+        }
+        let preview = upload(&mut hr, &csrf, "timecard", "before-doctors.csv", file.as_bytes()).await;
+        assert_eq!(preview.status, 200, "{}", preview.body);
+        let p = &preview.body;
+        // Every row is readable, but none has a doctor: the verdict says so,
+        // as one reason counted 20 times, before anything is imported.
+        assert!(p.contains(r#"<b id="verdict-rejected">20</b>"#), "{p}");
+        assert!(p.contains(r#"<td class="n">20</td><td class="n">2</td>"#), "{p}");
+        assert!(p.contains("先に医師一覧を取り込んでください"), "{p}");
+        assert!(p.contains("このままでは何も書き込まれません"));
+        assert_eq!(row_count(&db, "timecard_rows"), 0, "a check writes nothing");
+        assert_eq!(row_count(&db, "import_batches"), 0);
     }
 }

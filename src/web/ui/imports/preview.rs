@@ -2,7 +2,9 @@
 //! /imports/preview` checks the role before reading the body, keeps the
 //! file in the waiting room ([`crate::ingest::uploads`]) and names its
 //! token; `GET /imports/preview/{token}` shows the first records as parsed
-//! (formats.md) or why the file cannot be read.
+//! (formats.md) or why the file cannot be read, and the import's own
+//! verdict (`ingest::check`: unknown doctors, overlaps, what would be added
+//! or corrected), so the preview never calls fine what the import refuses.
 
 use super::multipart::{TooLarge, Upload};
 use super::{expired, labels_of, HR, MAX_UPLOAD_BYTES};
@@ -114,6 +116,9 @@ struct PreviewPage {
     skip_invalid: bool,
     error: Option<String>,
     preview: Option<Preview>,
+    /// What importing the file now would do (`ingest::check`): the import's
+    /// own verdict, checked against the stored doctors and rows.
+    verdict: Option<crate::ingest::ImportReport>,
 }
 
 #[get("/imports/preview/{token}")]
@@ -128,7 +133,8 @@ pub(super) async fn preview_page(
         return Err(UiError::NotFound(viewer.lang));
     }
     let (login, lang, t) = (viewer.user.login.clone(), viewer.lang, token.clone());
-    let (meta, result) = web::block(move || -> Result<_, UiError> {
+    let (now, app2) = (app.now(), app.clone());
+    let (meta, result, verdict) = web::block(move || -> Result<_, UiError> {
         let dir = store_dir().map_err(UiError::internal)?;
         let meta = load_meta(&dir, &t, &login)
             .map_err(UiError::internal)?
@@ -137,10 +143,26 @@ pub(super) async fn preview_page(
             .map_err(UiError::internal)?
             .ok_or_else(|| expired(lang))?;
         let kind = ImportKind::from_str(&meta.kind).map_err(UiError::internal)?;
-        Ok((meta, import::preview(preview_kind(kind), &bytes, PREVIEW_ROWS)))
+        let preview = import::preview(preview_kind(kind), &bytes, PREVIEW_ROWS);
+        // A readable file is also checked as the import will check it.
+        let verdict = match &preview {
+            Ok(_) => {
+                let mut conn = app2.pool.get()?;
+                let req = crate::ingest::ImportRequest {
+                    kind,
+                    bytes: &bytes,
+                    file_name: &meta.file_name,
+                    skip_invalid: meta.skip_invalid,
+                    actor: Some(&login),
+                    now,
+                };
+                crate::ingest::check(&mut conn, &req).ok()
+            }
+            Err(_) => None,
+        };
+        Ok((meta, preview, verdict))
     })
-    .await
-    .map_err(UiError::internal)??;
+    .await??;
     let (kind_ja, kind_en) = labels_of(&meta.kind);
     let (preview, error) = match result {
         Ok(p) => (Some(p), None),
@@ -156,5 +178,6 @@ pub(super) async fn preview_page(
         skip_invalid: meta.skip_invalid,
         error,
         preview,
+        verdict,
     })
 }
