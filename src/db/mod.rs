@@ -10,7 +10,6 @@ pub mod audit;
 pub mod backup;
 mod cache;
 pub mod demo;
-pub mod directory;
 pub mod discrepancies;
 pub mod inspection;
 pub mod interviews;

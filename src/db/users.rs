@@ -149,3 +149,21 @@ pub fn set_password_hash(conn: &mut AnyConnection, id: i64, password_hash: &str)
         .execute(conn)
         .map(drop)
 }
+
+/// The users of a role (active or not), by login.
+pub fn users_of_role(conn: &mut AnyConnection, role: &str) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::role.eq(role))
+        .order(users::login)
+        .select(User::as_select())
+        .load(conn)
+}
+
+/// Every user's login, by user id.
+pub fn logins_by_id(conn: &mut AnyConnection) -> QueryResult<HashMap<i64, String>> {
+    Ok(users::table
+        .select((users::id, users::login))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
+}

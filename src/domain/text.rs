@@ -46,12 +46,6 @@ impl Message {
     }
 }
 
-impl From<Label> for Message {
-    fn from(l: Label) -> Message {
-        Message::new(l.ja, l.en)
-    }
-}
-
 /// `日本語 / English`, as logs and the command line print it.
 impl fmt::Display for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

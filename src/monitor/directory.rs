@@ -6,8 +6,8 @@
 use super::mails::DoctorFacts;
 use crate::accounts::Role;
 use crate::config::Settings;
-use crate::db::directory::active_users;
 use crate::db::models::{Doctor, User};
+use crate::db::users::active_users;
 use crate::db::AnyConnection;
 use crate::month::DoctorComputation;
 use diesel::result::QueryResult;

@@ -10,7 +10,6 @@ use super::mails;
 use super::outbox::{self, MailKind, Topic};
 use crate::accounts::Role;
 use crate::config::Settings;
-use crate::db::directory::{logins_by_id, users_of_role};
 use crate::db::interviews::{
     count_measures, extend_precheck_retention, find_interview, find_measure, insert_measure, insert_precheck,
     insert_self_check, interview_by_id, interview_with_doctor, interviews_with_doctors_of_month, latest_precheck,
@@ -18,6 +17,7 @@ use crate::db::interviews::{
     prechecks_of_month, set_deadline, set_held, set_measures_taken, set_physician, HeldInterview, MeasuresTaken,
 };
 use crate::db::models::{Doctor, Interview, Measure, NewMeasure, NewSelfCheck, PreCheck, User};
+use crate::db::users::{logins_by_id, users_of_role};
 use crate::db::{write_transaction, AnyConnection, DbError};
 use crate::domain::interview::{
     choose_physician, deadline, health_record_retention, MeasureReason, Physician, Status, Symptom,

@@ -132,11 +132,7 @@ pub fn doctor_month(
         // Health data is not even read where it is not shown, nor are the
         // physician's check items and opinion kept.
         let (i, prechecks) = if shown.health() {
-            // A month column that does not read as one has no pre-checks.
-            let checks = match YearMonth::parse(&i.month) {
-                Some(m) => stored::prechecks_of(conn, d.id, m)?,
-                None => Vec::new(),
-            };
+            let checks = stored::prechecks_of_month(conn, d.id, &i.month)?;
             (i, checks)
         } else {
             let i = Interview {

@@ -245,7 +245,7 @@ struct AuditPage {
 impl AuditPage {
     fn category_label<'a>(&self, c: &'a str) -> &'a str {
         match audit::Category::parse(c) {
-            Some(c) => self.ctx.tr(c.label().ja, c.label().en),
+            Some(c) => self.ctx.lang.label(c.label()),
             None => c,
         }
     }

@@ -21,29 +21,6 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-/// An interview as the page shows it.
-pub struct InterviewLine {
-    pub i: crate::db::models::Interview,
-    pub status: &'static str,
-    pub physician: String,
-    pub sight: crate::policy::Sight,
-    pub linked: bool,
-    pub prechecks: Vec<crate::db::models::PreCheck>,
-}
-
-impl From<InterviewView> for InterviewLine {
-    fn from(v: InterviewView) -> InterviewLine {
-        InterviewLine {
-            status: v.status.code(),
-            physician: v.physician.unwrap_or_else(|| "—".into()),
-            sight: v.sight,
-            linked: v.linked,
-            prechecks: v.prechecks,
-            i: v.i,
-        }
-    }
-}
-
 #[derive(Template)]
 #[template(path = "doctor.html")]
 struct DoctorPage {
@@ -61,7 +38,7 @@ struct DoctorPage {
     running_svg: String,
     months_svg: String,
     timeline_svg: String,
-    interviews: Vec<InterviewLine>,
+    interviews: Vec<InterviewView>,
     measures: Vec<Measure>,
 }
 
@@ -165,7 +142,7 @@ fn page(app: &App, viewer: &Viewer, v: DoctorMonthView) -> DoctorPage {
         running_svg,
         months_svg,
         timeline_svg,
-        interviews: v.interviews.into_iter().map(InterviewLine::from).collect(),
+        interviews: v.interviews,
         measures: v.measures,
         doctor: v.doctor,
     }

@@ -48,10 +48,11 @@ impl PageCtx {
     /// An interview status (`scheduled`, `done`, `overdue`) in words, from
     /// its one label table.
     pub fn status_label(&self, code: &str) -> &'static str {
-        let label = crate::domain::interview::Status::parse(code)
-            .unwrap_or(crate::domain::interview::Status::Scheduled)
-            .label();
-        self.tr(label.ja, label.en)
+        self.lang.label(
+            crate::domain::interview::Status::parse(code)
+                .unwrap_or(crate::domain::interview::Status::Scheduled)
+                .label(),
+        )
     }
 
     pub fn is(&self, role: &str) -> bool {

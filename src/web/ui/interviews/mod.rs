@@ -138,24 +138,16 @@ struct CsrfOnly {
 }
 
 fn status_label(lang: Lang, code: &str) -> &'static str {
-    let label = Status::parse(code).unwrap_or(Status::Scheduled).label();
-    match lang {
-        Lang::Ja => label.ja,
-        Lang::En => label.en,
-    }
+    lang.label(Status::parse(code).unwrap_or(Status::Scheduled).label())
 }
 
 /// An interview's or a measures case's reason, from the one label table of
 /// its kind.
 fn reason_label(lang: Lang, code: &str) -> &'static str {
-    let label = match Reason::parse(code) {
+    lang.label(match Reason::parse(code) {
         Some(r) => r.label(),
         None => MeasureReason::label_of(code),
-    };
-    match lang {
-        Lang::Ja => label.ja,
-        Lang::En => label.en,
-    }
+    })
 }
 
 fn yes_no(lang: Lang, yes: bool) -> &'static str {
