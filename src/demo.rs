@@ -131,6 +131,7 @@ pub fn load_if_empty(conn: &mut AnyConnection, today: NaiveDate, now: NaiveDateT
         let report = ingest::run(
             conn,
             &ImportRequest {
+                layout: None,
                 kind,
                 bytes,
                 file_name,

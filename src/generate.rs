@@ -1007,6 +1007,7 @@ mod tests {
             let report = ingest::run(
                 &mut conn,
                 &ImportRequest {
+                    layout: None,
                     kind,
                     bytes: &bytes,
                     file_name: "generated.csv",

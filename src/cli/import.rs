@@ -44,6 +44,7 @@ pub(super) fn run(
     let report = ingest::run(
         &mut conn,
         &ImportRequest {
+            layout: None,
             kind,
             bytes: &bytes,
             file_name: &name,

@@ -18,10 +18,12 @@ mod doctors;
 mod encoding;
 mod fields;
 mod header;
+pub mod layout;
 mod pclog;
 mod preview;
 mod shifts;
 mod table;
+pub mod winevent;
 
 pub use doctors::{parse_doctors, DoctorRecord};
 pub use encoding::{decode, Decoded};
@@ -47,6 +49,9 @@ pub struct Parsed<T> {
     pub ignored_columns_omitted: usize,
     /// `"utf-8"` or `"shift_jis"`.
     pub encoding: &'static str,
+    /// Rows read but worth a person's look, not refused (a PC session whose
+    /// end kinmu had to supply, …): grouped and bounded like rejections.
+    pub notices: Rejections,
 }
 
 /// A value with the line of the file it came from.

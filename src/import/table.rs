@@ -184,6 +184,7 @@ pub(crate) fn read_table<T>(
         ignored_columns: columns.ignored.clone(),
         ignored_columns_omitted: columns.ignored_omitted,
         encoding: decoded.encoding,
+        notices: Default::default(),
     };
     let mut last_record = None;
     for record in records {

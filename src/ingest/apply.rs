@@ -82,6 +82,7 @@ fn apply<T>(
         ignored_columns,
         ignored_columns_omitted,
         encoding,
+        notices: _,
     } = parsed;
     let outcome = write_transaction(conn, |conn| {
         let mut rejected = parse_errors;

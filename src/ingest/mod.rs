@@ -90,6 +90,9 @@ pub struct ImportRequest<'a> {
     pub file_name: &'a str,
     /// Write the valid rows even if some are rejected.
     pub skip_invalid: bool,
+    /// The layout to read the file with; `None`: recognised from the header
+    /// (a preset whose header is distinctive, else kinmu's own columns).
+    pub layout: Option<&'a crate::import::layout::Layout>,
     /// Who imports (a login), for the batch and the audit log.
     pub actor: Option<&'a str>,
     /// The hospital's local time now.

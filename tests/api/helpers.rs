@@ -188,6 +188,7 @@ impl TestDb {
         ingest::run(
             &mut conn,
             &ImportRequest {
+                layout: None,
                 kind,
                 bytes,
                 file_name: "test.csv",

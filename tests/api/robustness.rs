@@ -129,6 +129,7 @@ fn check_case(
     let result = {
         let mut conn = db.conn();
         let req = ImportRequest {
+            layout: None,
             kind,
             bytes: &case.bytes,
             file_name: "fuzz.csv",

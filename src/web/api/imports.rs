@@ -101,6 +101,7 @@ pub(super) async fn import(
         ingest::run(
             c,
             &ImportRequest {
+                layout: None,
                 kind,
                 bytes: &bytes,
                 file_name: &file_name,

@@ -149,6 +149,7 @@ pub(super) async fn preview_page(
             Ok(_) => {
                 let mut conn = app2.pool.get()?;
                 let req = crate::ingest::ImportRequest {
+                    layout: None,
                     kind,
                     bytes: &bytes,
                     file_name: &meta.file_name,

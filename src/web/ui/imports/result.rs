@@ -61,6 +61,7 @@ pub(super) async fn commit(
         let run = ingest::run(
             &mut conn,
             &ImportRequest {
+                layout: None,
                 kind,
                 bytes: &bytes,
                 file_name: &meta.file_name,
