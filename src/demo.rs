@@ -132,6 +132,7 @@ pub fn load_if_empty(conn: &mut AnyConnection, today: NaiveDate, now: NaiveDateT
             conn,
             &ImportRequest {
                 layout: None,
+                period: None,
                 kind,
                 bytes,
                 file_name,

@@ -1008,6 +1008,7 @@ mod tests {
                 &mut conn,
                 &ImportRequest {
                     layout: None,
+                    period: None,
                     kind,
                     bytes: &bytes,
                     file_name: "generated.csv",

@@ -45,6 +45,7 @@ pub(super) fn run(
         &mut conn,
         &ImportRequest {
             layout: None,
+            period: None,
             kind,
             bytes: &bytes,
             file_name: &name,

@@ -14,8 +14,28 @@ pub enum Flavour {
     GetWinEvent,
 }
 
+/// How events become sessions; a layout's `[windows]` table sets them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// A session with no end event is closed at the next logon of the same
+    /// account and machine, or after this many minutes, whichever is first.
+    pub max_open_minutes: i64,
+    /// The PC's name when the file does not say (Event Viewer's CSV has no
+    /// computer column).
+    pub pc_name: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_open_minutes: 16 * 60,
+            pc_name: None,
+        }
+    }
+}
+
 /// Reads the events of a file and pairs them into PC sessions. A session
 /// whose end had to be supplied is in `rows` and flagged in `notices`.
-pub fn read(_bytes: &[u8], _flavour: Flavour) -> Result<Parsed<PcRecord>, FileError> {
+pub fn read(_bytes: &[u8], _flavour: Flavour, _options: &Options) -> Result<Parsed<PcRecord>, FileError> {
     Err(FileError::Empty)
 }

@@ -93,6 +93,10 @@ pub struct ImportRequest<'a> {
     /// The layout to read the file with; `None`: recognised from the header
     /// (a preset whose header is distinctive, else kinmu's own columns).
     pub layout: Option<&'a crate::import::layout::Layout>,
+    /// The dates the file covers (inclusive), inside which a timecard file
+    /// is the truth for the doctors it names; `None`: each doctor's first to
+    /// last date in the file.
+    pub period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
     /// Who imports (a login), for the batch and the audit log.
     pub actor: Option<&'a str>,
     /// The hospital's local time now.

@@ -189,6 +189,7 @@ impl TestDb {
             &mut conn,
             &ImportRequest {
                 layout: None,
+                period: None,
                 kind,
                 bytes,
                 file_name: "test.csv",

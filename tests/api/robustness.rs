@@ -130,6 +130,7 @@ fn check_case(
         let mut conn = db.conn();
         let req = ImportRequest {
             layout: None,
+            period: None,
             kind,
             bytes: &case.bytes,
             file_name: "fuzz.csv",

@@ -102,6 +102,7 @@ pub(super) async fn import(
             c,
             &ImportRequest {
                 layout: None,
+                period: None,
                 kind,
                 bytes: &bytes,
                 file_name: &file_name,

@@ -150,6 +150,7 @@ pub(super) async fn preview_page(
                 let mut conn = app2.pool.get()?;
                 let req = crate::ingest::ImportRequest {
                     layout: None,
+                    period: None,
                     kind,
                     bytes: &bytes,
                     file_name: &meta.file_name,

@@ -62,6 +62,7 @@ pub(super) async fn commit(
             &mut conn,
             &ImportRequest {
                 layout: None,
+                period: None,
                 kind,
                 bytes: &bytes,
                 file_name: &meta.file_name,
