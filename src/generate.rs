@@ -64,6 +64,17 @@ pub enum Encoding {
     ShiftJis,
 }
 
+/// How the timecard writes its cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Notation {
+    /// One notation throughout: `2024/06/03`, `08:30`, breaks in minutes.
+    Plain,
+    /// What real exports mix (issue 12's benchmark): per row, dates with
+    /// slashes, dashes or one-digit months and days; times with seconds;
+    /// breaks as `H:MM` or minutes; and now and then full-width digits.
+    Mixed,
+}
+
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
 pub struct Options {
@@ -90,6 +101,9 @@ pub struct Options {
     /// The files' text encoding.
     #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
     pub encoding: Encoding,
+    /// How the timecard's cells are written.
+    #[arg(long, value_enum, default_value_t = Notation::Plain)]
+    pub notation: Notation,
 }
 
 impl Default for Options {
@@ -102,6 +116,7 @@ impl Default for Options {
             as_of: None,
             seed: 1,
             encoding: Encoding::Utf8,
+            notation: Notation::Plain,
         }
     }
 }
@@ -266,15 +281,20 @@ impl Generator {
         for d in &self.doctors {
             for r in self.schedule(d, last, true) {
                 let _ = write!(out.line, "{},", d.staff_id);
-                push_date(&mut out.line, r.start.date(), '/');
-                let _ = write!(
-                    out.line,
-                    ",{},{},{},{}",
-                    hm(minute_of_day(r.start)),
-                    clock_out(&r),
-                    r.break_minutes,
-                    r.kind.label()
-                );
+                match self.opts.notation {
+                    Notation::Plain => {
+                        push_date(&mut out.line, r.start.date(), '/');
+                        let _ = write!(
+                            out.line,
+                            ",{},{},{},{}",
+                            hm(minute_of_day(r.start)),
+                            clock_out(&r),
+                            r.break_minutes,
+                            r.kind.label()
+                        );
+                    }
+                    Notation::Mixed => push_mixed(&mut out.line, &r, n),
+                }
                 out.end_line()?;
                 n += 1;
             }
@@ -557,6 +577,40 @@ impl<W: Write> Out<W> {
 
 fn push_date(s: &mut String, d: NaiveDate, sep: char) {
     let _ = write!(s, "{:04}{sep}{:02}{sep}{:02}", d.year(), d.month(), d.day());
+}
+
+/// A timecard row's cells after the staff id in one of the notations real
+/// exports mix, chosen by the row's number: the same values as
+/// [`Notation::Plain`] writes, read back to the same row.
+fn push_mixed(s: &mut String, r: &Row, n: u64) {
+    let start = s.len();
+    let date = r.start.date();
+    match n % 3 {
+        0 => push_date(s, date, '/'),
+        1 => push_date(s, date, '-'),
+        _ => {
+            let _ = write!(s, "{}/{}/{}", date.year(), date.month(), date.day());
+        }
+    }
+    let _ = write!(s, ",{}:00,{}", hm(minute_of_day(r.start)), clock_out(r));
+    if n % 2 == 0 {
+        let _ = write!(s, ":00,{}:{:02},", r.break_minutes / 60, r.break_minutes % 60);
+    } else {
+        let _ = write!(s, ",{},", r.break_minutes);
+    }
+    s.push_str(r.kind.label());
+    // Every seventh row as a spreadsheet typed in full width writes it.
+    if n % 7 == 3 {
+        let tail: String = s[start..]
+            .chars()
+            .map(|c| match c {
+                '0'..='9' | ':' | '/' | '-' => char::from_u32(c as u32 - 0x21 + 0xFF01).unwrap_or(c),
+                other => other,
+            })
+            .collect();
+        s.truncate(start);
+        s.push_str(&tail);
+    }
 }
 
 fn push_datetime(s: &mut String, t: NaiveDateTime) {
@@ -966,6 +1020,30 @@ mod tests {
         assert_eq!(parsed.encoding, "shift_jis");
         assert!(parsed.rejected.is_empty());
         assert!(decode(&sjis[0]).unwrap().text.starts_with(DOCTORS_HEADER));
+    }
+
+    #[test]
+    fn a_mixed_notation_timecard_reads_back_to_the_plain_one_row_for_row() {
+        let opts = Options {
+            doctors: 40,
+            months: 2,
+            ..Options::default()
+        };
+        let plain = bytes(&opts)[1].clone();
+        let mixed = bytes(&Options {
+            notation: Notation::Mixed,
+            ..opts
+        })[1]
+            .clone();
+        let text = String::from_utf8(mixed.clone()).unwrap();
+        for written in ["/", "-", ":00,", "１", "：", ",1:00,"] {
+            assert!(text.contains(written), "no {written:?} in the mixed file");
+        }
+        assert_ne!(plain, mixed);
+        let (plain, mixed) = (parse_shifts(&plain).unwrap(), parse_shifts(&mixed).unwrap());
+        assert!(mixed.rejected.is_empty(), "{:?}", mixed.rejected.first());
+        assert!(plain.rows.len() > 1000);
+        assert_eq!(plain.rows, mixed.rows);
     }
 
     #[test]
