@@ -43,7 +43,7 @@ pub(super) fn doctors(
                 let at = holder_line.map(|l| format!("{l}行目の")).unwrap_or_default();
                 rejected.push(row_error(
                     line,
-                    Some("pc_account"),
+                    Some("PCアカウント"),
                     format!("PCアカウント {acct:?} は{at}職員番号 {holder:?} が使っています / PC account already used by another doctor"),
                 ));
                 continue;
@@ -51,7 +51,7 @@ pub(super) fn doctors(
             if *acct != rec.staff_id && staff_ids.contains(acct) {
                 rejected.push(row_error(
                     line,
-                    Some("pc_account"),
+                    Some("PCアカウント"),
                     format!("PCアカウント {acct:?} は他の医師の職員番号と同じです / PC account equals another doctor's staff id"),
                 ));
                 continue;

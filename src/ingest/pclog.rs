@@ -35,7 +35,7 @@ pub(super) fn pclog(
             let Some(&doctor_id) = accounts.get(value.account.as_str()) else {
                 rejected.push(row_error(
                     line,
-                    Some("staff_id"),
+                    Some("アカウント"),
                     format!("アカウント {:?} に該当する医師がいません（職員番号またはPCアカウント） / no doctor has this staff id or PC account", value.account),
                 ));
                 return None;

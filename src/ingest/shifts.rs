@@ -13,9 +13,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 fn unknown_doctor(line: usize, staff_id: &str) -> RowError {
     row_error(
         line,
-        Some("staff_id"),
+        Some("職員番号"),
         format!(
-            "職員番号 {staff_id:?} の医師が登録されていません（先に医師一覧を取り込んでください） / unknown doctor"
+            "職員番号 {staff_id:?} の医師が登録されていません（先に医師一覧を取り込んでください） / unknown doctor (import the doctors list first)"
         ),
     )
 }

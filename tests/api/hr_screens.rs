@@ -173,7 +173,7 @@ A01,2024-07-02,08:30,25:99\n";
             "{r}"
         );
         assert!(r.contains(r#"<table id="rejected">"#));
-        assert!(r.contains(r#"<tr><td class="n">3</td><td>staff_id</td>"#), "{r}");
+        assert!(r.contains(r#"<tr><td class="n">3</td><td>職員番号</td>"#), "{r}");
         assert!(r.contains(r#"<tr><td class="n">4</td><td>退勤</td>"#), "{r}");
         assert_eq!(db.data_counts(), counts, "nothing written on {backend:?}");
 
@@ -184,7 +184,7 @@ A01,2024-07-02,08:30,25:99\n";
         let lines: Vec<&str> = csv.body.trim_start_matches('\u{feff}').lines().collect();
         assert_eq!(lines[0], "行,列,理由");
         assert!(
-            lines[1].starts_with("3,staff_id,") && lines[2].starts_with("4,退勤,"),
+            lines[1].starts_with("3,職員番号,") && lines[2].starts_with("4,退勤,"),
             "{lines:?}"
         );
 
@@ -478,6 +478,9 @@ async fn timecards_before_the_doctors_list_are_refused_in_the_preview_already_wi
         assert!(p.contains(r#"<td class="n">20</td><td class="n">2</td>"#), "{p}");
         assert!(p.contains("先に医師一覧を取り込んでください"), "{p}");
         assert!(p.contains("このままでは何も書き込まれません"));
+        // Japanese on a Japanese page, no English half and no field name.
+        assert!(!p.contains("unknown doctor") && !p.contains("staff_id</b>"), "{p}");
+        assert!(!p.contains("--skip-invalid"), "no command-line flag on a screen");
         assert_eq!(row_count(&db, "timecard_rows"), 0, "a check writes nothing");
         assert_eq!(row_count(&db, "import_batches"), 0);
     }

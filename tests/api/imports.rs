@@ -221,7 +221,7 @@ fn re_importing_doctors_updates_them_and_logs_the_change() {
         let clash = "staff_id,name,pc_account\nD003,鈴木 一郎,yamada-pc\n";
         let r = db.import(ImportKind::Doctors, clash.as_bytes());
         assert_eq!(r.rejected.len(), 1);
-        assert_eq!(r.rejected[0].column.as_deref(), Some("pc_account"));
+        assert_eq!(r.rejected[0].column.as_deref(), Some("PCアカウント"));
     });
 }
 

@@ -45,6 +45,14 @@ impl PageCtx {
             Lang::En => en,
         }
     }
+    /// A reason written `日本語 / English` (an import's row and file
+    /// errors), in the page's language only.
+    pub fn said(&self, pair: &str) -> String {
+        self.lang
+            .pick(&crate::domain::text::Message::from_pair(pair))
+            .to_string()
+    }
+
     /// An interview status (`scheduled`, `done`, `overdue`) in words, from
     /// its one label table.
     pub fn status_label(&self, code: &str) -> &'static str {
