@@ -215,6 +215,29 @@ pub fn insert_batch(conn: &mut AnyConnection, batch: &NewImportBatch) -> QueryRe
         .get_result(conn)
 }
 
+/// Completes a batch recorded before its rows were read (a file imported
+/// in blocks): its file's hash, encoding and counts.
+pub fn finish_batch(
+    conn: &mut AnyConnection,
+    id: i64,
+    file_sha256: &str,
+    encoding: &str,
+    counts: [i32; 4],
+) -> QueryResult<()> {
+    let [inserted, corrected, unchanged, rejected] = counts;
+    diesel::update(import_batches::table.find(id))
+        .set((
+            import_batches::file_sha256.eq(file_sha256),
+            import_batches::encoding.eq(encoding),
+            import_batches::inserted.eq(inserted),
+            import_batches::corrected.eq(corrected),
+            import_batches::unchanged.eq(unchanged),
+            import_batches::rejected.eq(rejected),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
 pub fn import_batches_recent(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<ImportBatch>> {
     import_batches::table
         .select(ImportBatch::as_select())

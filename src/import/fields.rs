@@ -22,8 +22,30 @@ pub(crate) fn normalise(cell: &str) -> Cow<'_, str> {
     if is_nfkc_quick(cell.chars()) == IsNormalized::Yes {
         return Cow::Borrowed(cell.trim());
     }
+    // Cells typed in full width (`０８：３０`, `２０２４／６／３`) hold only
+    // ASCII and full-width ASCII, whose NFKC is one ASCII character each
+    // (U+FF01–U+FF5E → U+0021–U+007E, the ideographic space → a space):
+    // mapped directly, without the general algorithm.
+    if cell.chars().all(|c| c.is_ascii() || is_wide_ascii(c)) {
+        let narrow: String = cell.chars().map(narrow_ascii).collect();
+        return Cow::Owned(narrow.trim().to_string());
+    }
     let nfkc: String = cell.nfkc().collect();
     Cow::Owned(nfkc.trim().to_string())
+}
+
+/// A full-width form of an ASCII character, or the ideographic space.
+fn is_wide_ascii(c: char) -> bool {
+    matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}')
+}
+
+/// The ASCII character a full-width one stands for (NFKC's mapping).
+fn narrow_ascii(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
+        other => other,
+    }
 }
 
 /// `s` if it is all ASCII digits and `len` long, as a number.
@@ -172,6 +194,24 @@ mod tests {
         assert_eq!(normalise("　０８：３０ "), "08:30");
         assert_eq!(normalise("２０２４／０６／０１"), "2024/06/01");
         assert_eq!(normalise("山田　太郎"), "山田 太郎");
+    }
+
+    #[test]
+    fn full_width_ascii_is_mapped_as_nfkc_maps_it() {
+        for c in ('\u{FF01}'..='\u{FF5E}').chain(['\u{3000}']) {
+            let nfkc: String = c.to_string().nfkc().collect();
+            assert_eq!(narrow_ascii(c).to_string(), nfkc, "{c:?}");
+        }
+        for cell in [
+            "２０２４／０６／０３",
+            " ０８：３０：００ ",
+            "1：00",
+            "Ｄ００１",
+            "　60　",
+        ] {
+            let nfkc: String = cell.nfkc().collect();
+            assert_eq!(normalise(cell), nfkc.trim(), "{cell:?}");
+        }
     }
 
     #[test]

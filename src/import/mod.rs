@@ -14,6 +14,7 @@
 //! required column missing) or is read to the end, and then every record is
 //! in exactly one of [`Parsed::rows`] or [`Parsed::rejected`].
 
+pub mod blocks;
 mod doctors;
 mod encoding;
 mod fields;
@@ -82,6 +83,9 @@ pub const MAX_LISTED: usize = 1000;
 /// Kinds of reason counted separately in [`Rejections::reasons`]; further
 /// kinds are counted together as "other reasons".
 pub const MAX_REASON_GROUPS: usize = 50;
+
+/// The reason under which kinds beyond [`MAX_REASON_GROUPS`] are counted.
+const OTHER_REASONS: &str = "その他の理由 / other reasons";
 
 /// How many problems share one kind of reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -155,12 +159,64 @@ impl Rejections {
         }
         let other = self.other.get_or_insert_with(|| ReasonCount {
             column: None,
-            reason: "その他の理由 / other reasons".into(),
+            reason: OTHER_REASONS.into(),
             count: 0,
             first_line: e.line,
         });
         other.count += 1;
         other.first_line = other.first_line.min(e.line);
+    }
+
+    /// Adds the problems of a later block of the same file (its lines
+    /// shifted by `line_offset`), keeping every count: the listed ones stay
+    /// the first by line, kinds of reason are merged. (Past
+    /// [`MAX_REASON_GROUPS`] kinds, a block's own "other reasons" stay
+    /// other reasons.)
+    pub fn absorb(&mut self, other: Rejections, line_offset: usize) {
+        self.total += other.total;
+        self.rows += other.rows;
+        if other.last_line.is_some() {
+            self.last_line = other.last_line.map(|l| l + line_offset);
+        }
+        for mut g in other.groups.into_iter().chain(other.other) {
+            g.first_line += line_offset;
+            let key = reason_key(&RowError {
+                line: g.first_line,
+                column: g.column.clone(),
+                reason: g.reason.clone(),
+            });
+            let is_other = g.reason == OTHER_REASONS;
+            let room = self.groups.len() < MAX_REASON_GROUPS;
+            let target = match self.group_of.get(&key).copied() {
+                Some(i) => Some(&mut self.groups[i]),
+                None if is_other || !room => Some(self.other.get_or_insert_with(|| ReasonCount {
+                    column: None,
+                    reason: OTHER_REASONS.into(),
+                    count: 0,
+                    first_line: g.first_line,
+                })),
+                None => None,
+            };
+            match target {
+                Some(t) => {
+                    t.count += g.count;
+                    t.first_line = t.first_line.min(g.first_line);
+                }
+                None => {
+                    self.group_of.insert(key, self.groups.len());
+                    self.groups.push(g);
+                }
+            }
+        }
+        for mut e in other.listed {
+            if self.listed.len() >= MAX_LISTED && self.listed.last().is_some_and(|l| l.line <= e.line + line_offset) {
+                break;
+            }
+            e.line += line_offset;
+            let at = self.listed.partition_point(|x| x.line <= e.line);
+            self.listed.insert(at, e);
+            self.listed.truncate(MAX_LISTED);
+        }
     }
 
     /// Every problem found, listed or not.
@@ -356,6 +412,67 @@ mod tests {
             vec![(Some("date"), 5000, 2), (Some("clock_in"), 2500, 2), (None, 2, 1)]
         );
         assert_eq!(reasons[0].reason, "日付が読めません: \"x2\" / unreadable date");
+    }
+
+    /// `problems` pushed in blocks of `block` lines, each block's lines
+    /// counted from 2 (after its header) and absorbed with its offset.
+    fn in_blocks(problems: &[RowError], block: usize) -> Rejections {
+        let mut merged = Rejections::default();
+        let mut start = 0;
+        while start < problems.len() {
+            let first_line = problems[start].line;
+            let offset = first_line - 2;
+            let mut part = Rejections::default();
+            let mut end = start;
+            while end < problems.len() && problems[end].line < first_line + block {
+                let mut e = problems[end].clone();
+                e.line -= offset;
+                part.push(e);
+                end += 1;
+            }
+            merged.absorb(part, offset);
+            start = end;
+        }
+        merged
+    }
+
+    fn problems_of(kinds: usize) -> Vec<RowError> {
+        (2..3000)
+            .flat_map(|line| {
+                let mut v = vec![error(
+                    line,
+                    Some("logon"),
+                    &format!("日時が読めません: \"x{line}\" / unreadable date and time"),
+                )];
+                if line % 3 == 0 {
+                    let k = line % kinds;
+                    v.push(error(line, None, &format!("理由{k} / reason {}", "y".repeat(k))));
+                }
+                v
+            })
+            .collect()
+    }
+
+    #[test]
+    fn problems_of_blocks_absorbed_count_as_if_pushed_in_one() {
+        let problems = problems_of(40);
+        let mut whole = Rejections::default();
+        whole.extend(problems.iter().cloned());
+        for block in [1, 7, 500, 5000] {
+            let merged = in_blocks(&problems, block);
+            assert_eq!(merged, whole, "blocks of {block} lines");
+            assert_eq!(merged.reasons(), whole.reasons(), "blocks of {block} lines");
+        }
+        // Beyond the kinds counted apart, which kinds a block counted as
+        // "other reasons" may differ; no problem goes uncounted.
+        let problems = problems_of(70);
+        let mut whole = Rejections::default();
+        whole.extend(problems.iter().cloned());
+        let merged = in_blocks(&problems, 100);
+        assert_eq!(merged, whole);
+        let counted = |r: &Rejections| r.reasons().iter().map(|g| g.count).sum::<usize>();
+        assert_eq!(counted(&merged), whole.total());
+        assert_eq!(merged.reasons().len(), MAX_REASON_GROUPS + 1);
     }
 
     #[test]

@@ -5,20 +5,21 @@
 //! recorded, the rows written and the import logged in the audit trail.
 
 use super::doctors::doctors;
-use super::pclog::pclog;
 use super::plan::{Planner, Tx};
 use super::roster::roster;
+use super::stream::{pclog_in_parts, PcSource};
 use super::timecard::timecard;
 use super::{ImportError, ImportKind, ImportReport, ImportRequest};
 use crate::db::models::{NewAuditEntry, NewImportBatch};
 use crate::db::{queries, write_transaction, AnyConnection};
-use crate::import::{self, Parsed};
+use crate::import::blocks::Blocks;
+use crate::import::{self, Parsed, Rejections};
 use sha2::{Digest, Sha256};
 use std::time::Instant;
 
 /// Whether an import writes, or only says what it would do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
+pub(super) enum Mode {
     Write,
     Check,
 }
@@ -45,7 +46,7 @@ fn run_in(conn: &mut AnyConnection, req: &ImportRequest, mode: Mode) -> Result<I
         ImportKind::Doctors => apply(conn, req, import::parse_doctors(req.bytes)?, doctors, mode),
         ImportKind::Timecard => apply(conn, req, import::parse_shifts(req.bytes)?, timecard, mode),
         ImportKind::Roster => apply(conn, req, import::parse_shifts(req.bytes)?, roster, mode),
-        ImportKind::Pclog => apply(conn, req, import::parse_pclog(req.bytes)?, pclog, mode),
+        ImportKind::Pclog => pclog_in_parts(conn, req, PcSource::Blocks(Blocks::new(req.bytes)), mode),
     });
     if mode == Mode::Check {
         return result;
@@ -87,70 +88,19 @@ fn apply<T>(
     let outcome = write_transaction(conn, |conn| {
         let mut rejected = parse_errors;
         let p = plan(conn, rows, req, &mut rejected)?;
-        let mut report = ImportReport {
-            kind: req.kind,
-            inserted: p.inserted,
-            corrected: p.corrected,
-            unchanged: p.unchanged,
-            rejected_total: rejected.total(),
-            rejected_rows: rejected.rows(),
-            rejected_omitted: rejected.omitted(),
-            rejected_reasons: rejected.reasons(),
-            rejected: rejected.into_listed(),
-            ignored_columns,
-            ignored_columns_omitted,
+        let mut report = report_of(
+            req,
+            [p.inserted, p.corrected, p.unchanged],
+            rejected,
+            (ignored_columns, ignored_columns_omitted),
             encoding,
-            committed: false,
-            batch_id: None,
-        };
-        if report.rejected_total > 0 && !req.skip_invalid {
-            report.inserted = 0;
-            report.corrected = 0;
-            report.unchanged = 0;
+        );
+        if leaves_nothing(&mut report, req, mode) {
             return Err(Tx::Abort(Box::new(report)));
         }
-        if report.inserted + report.corrected == 0 || mode == Mode::Check {
-            // Nothing new, or only a check: leave the database exactly as
-            // it was.
-            return Err(Tx::Abort(Box::new(report)));
-        }
-        let batch_id = queries::insert_batch(
-            conn,
-            &NewImportBatch {
-                kind: req.kind.code().into(),
-                file_name: req.file_name.into(),
-                file_sha256: sha256_hex(req.bytes),
-                encoding: encoding.into(),
-                imported_at: req.now,
-                imported_by: req.actor.map(Into::into),
-                inserted: count(report.inserted),
-                corrected: count(report.corrected),
-                unchanged: count(report.unchanged),
-                rejected: count(report.rejected_total),
-            },
-        )?;
+        let batch_id = queries::insert_batch(conn, &new_batch(req, &report, sha256_hex(req.bytes)))?;
         (p.write)(conn, batch_id)?;
-        crate::db::bump_data_version(conn)?;
-        crate::audit::append(
-            conn,
-            &NewAuditEntry {
-                at: req.now,
-                actor: req.actor.map(Into::into),
-                category: crate::audit::Category::Import.code().into(),
-                operation: req.kind.code().into(),
-                detail: serde_json::json!({
-                    "batch_id": batch_id,
-                    "file": req.file_name,
-                    "inserted": report.inserted,
-                    "corrected": report.corrected,
-                    "unchanged": report.unchanged,
-                    "rejected": report.rejected_total,
-                })
-                .to_string(),
-            },
-        )?;
-        report.committed = true;
-        report.batch_id = Some(batch_id);
+        record(conn, req, &mut report, batch_id)?;
         Ok(report)
     });
     match outcome {
@@ -160,7 +110,94 @@ fn apply<T>(
     }
 }
 
-fn count(n: usize) -> i32 {
+/// The answer of an import, before anything is written.
+pub(super) fn report_of(
+    req: &ImportRequest,
+    [inserted, corrected, unchanged]: [usize; 3],
+    rejected: Rejections,
+    (ignored_columns, ignored_columns_omitted): (Vec<String>, usize),
+    encoding: &'static str,
+) -> ImportReport {
+    ImportReport {
+        kind: req.kind,
+        inserted,
+        corrected,
+        unchanged,
+        rejected_total: rejected.total(),
+        rejected_rows: rejected.rows(),
+        rejected_omitted: rejected.omitted(),
+        rejected_reasons: rejected.reasons(),
+        rejected: rejected.into_listed(),
+        ignored_columns,
+        ignored_columns_omitted,
+        encoding,
+        committed: false,
+        batch_id: None,
+    }
+}
+
+/// Whether the import must leave the database exactly as it was: rows were
+/// rejected without `skip_invalid` (then it writes nothing and says so
+/// with zero counts), nothing is new, or it is only a check.
+pub(super) fn leaves_nothing(report: &mut ImportReport, req: &ImportRequest, mode: Mode) -> bool {
+    if report.rejected_total > 0 && !req.skip_invalid {
+        report.inserted = 0;
+        report.corrected = 0;
+        report.unchanged = 0;
+        return true;
+    }
+    report.inserted + report.corrected == 0 || mode == Mode::Check
+}
+
+/// The batch of an import with its counts.
+pub(super) fn new_batch(req: &ImportRequest, report: &ImportReport, file_sha256: String) -> NewImportBatch {
+    NewImportBatch {
+        kind: req.kind.code().into(),
+        file_name: req.file_name.into(),
+        file_sha256,
+        encoding: report.encoding.into(),
+        imported_at: req.now,
+        imported_by: req.actor.map(Into::into),
+        inserted: count(report.inserted),
+        corrected: count(report.corrected),
+        unchanged: count(report.unchanged),
+        rejected: count(report.rejected_total),
+    }
+}
+
+/// After the rows of batch `batch_id` are written: the data changed, the
+/// import goes to the audit trail, and the answer says it was committed.
+pub(super) fn record(
+    conn: &mut AnyConnection,
+    req: &ImportRequest,
+    report: &mut ImportReport,
+    batch_id: i64,
+) -> diesel::QueryResult<()> {
+    crate::db::bump_data_version(conn)?;
+    crate::audit::append(
+        conn,
+        &NewAuditEntry {
+            at: req.now,
+            actor: req.actor.map(Into::into),
+            category: crate::audit::Category::Import.code().into(),
+            operation: req.kind.code().into(),
+            detail: serde_json::json!({
+                "batch_id": batch_id,
+                "file": req.file_name,
+                "inserted": report.inserted,
+                "corrected": report.corrected,
+                "unchanged": report.unchanged,
+                "rejected": report.rejected_total,
+            })
+            .to_string(),
+        },
+    )?;
+    report.committed = true;
+    report.batch_id = Some(batch_id);
+    Ok(())
+}
+
+pub(super) fn count(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 

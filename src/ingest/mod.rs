@@ -22,6 +22,7 @@ mod pclog;
 mod plan;
 mod roster;
 mod shifts;
+mod stream;
 mod timecard;
 pub mod uploads;
 
@@ -142,6 +143,8 @@ pub enum ImportError {
     Db(#[from] DbError),
     #[error(transparent)]
     Corrupt(#[from] CorruptRow),
+    #[error("ファイルを読めません: {0} / cannot read the file")]
+    Read(String),
 }
 
 impl From<diesel::result::Error> for ImportError {

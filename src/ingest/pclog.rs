@@ -1,38 +1,50 @@
 //! Importing PC logon sessions (formats.md): the objective record is
 //! append-only, a row names its doctor by staff id or PC account, and a
-//! session already stored (or repeated in the file) is unchanged.
+//! session already stored (or repeated in the file) is unchanged. The file
+//! comes in parts (blocks of kinmu's own layout, or a vendor's file read
+//! whole): [`super::stream`].
 
-use super::plan::{line_i32, row_error, Plan, Tx};
-use super::ImportRequest;
+use super::plan::{line_i32, row_error, Tx};
 use crate::db::models::{NewPcSession, StoredPcSession};
 use crate::db::{queries, AnyConnection};
 use crate::import::{self, Lined, Rejections};
 use chrono::{Duration, NaiveDateTime};
 use std::collections::HashMap;
 
-/// PC sessions: the objective record is append-only; a session already
-/// stored is unchanged.
-pub(super) fn pclog(
-    conn: &mut AnyConnection,
-    rows: Vec<Lined<import::PcRecord>>,
-    req: &ImportRequest,
-    rejected: &mut Rejections,
-) -> Result<Plan, Tx> {
-    let doctors = queries::all_doctors(conn)?;
-    let mut accounts: HashMap<&str, i64> = doctors
-        .iter()
-        .filter_map(|d| Some((d.pc_account.as_deref()?, d.id)))
-        .collect();
-    // A staff id wins over another doctor's PC account of the same spelling.
-    accounts.extend(doctors.iter().map(|d| (d.staff_id.as_str(), d.id)));
+/// Doctors by the names a PC log may give them: staff id or PC account.
+pub(super) struct Accounts(HashMap<String, i64>);
 
+impl Accounts {
+    pub(super) fn load(conn: &mut AnyConnection) -> Result<Accounts, Tx> {
+        let doctors = queries::all_doctors(conn)?;
+        let mut accounts: HashMap<String, i64> = doctors
+            .iter()
+            .filter_map(|d| Some((d.pc_account.clone()?, d.id)))
+            .collect();
+        // A staff id wins over another doctor's PC account of the same spelling.
+        accounts.extend(doctors.into_iter().map(|d| (d.staff_id, d.id)));
+        Ok(Accounts(accounts))
+    }
+}
+
+/// The sessions of `rows` to insert (their batch not yet set), and how many
+/// are unchanged: a session is new unless an earlier row of the file or a
+/// stored session has its key. Rows of earlier blocks of the same import
+/// are stored already (in the same transaction), so this holds across
+/// blocks too.
+pub(super) fn plan_sessions(
+    conn: &mut AnyConnection,
+    accounts: &Accounts,
+    rows: Vec<Lined<import::PcRecord>>,
+    rejected: &mut Rejections,
+) -> Result<(Vec<NewPcSession>, usize), Tx> {
     // Collected from `rows.into_iter()`, which lets the standard library
     // reuse the records' buffer for the sessions (they are the same size)
     // instead of holding both at once.
     let sessions: Vec<NewPcSession> = rows
         .into_iter()
         .filter_map(|Lined { line, value }| {
-            let Some(&doctor_id) = accounts.get(value.account.as_str()) else {
+            let Some(&doctor_id) = accounts.0.get(value.account.as_str()) else {
                 rejected.push(row_error(
                     line,
                     Some("アカウント"),
@@ -50,10 +62,9 @@ pub(super) fn pclog(
             })
         })
         .collect();
-    // A session is new unless an earlier row of the file or a stored session
-    // has its key. The keys borrow their PC names (from `sessions` and
-    // `stored`) rather than copying them, and sessions are compared sorted
-    // (ties in file order) instead of through a set of a million keys.
+    // The keys borrow their PC names (from `sessions` and `stored`) rather
+    // than copying them, and sessions are compared sorted (ties in file
+    // order) instead of through a set of a million keys.
     type Key<'a> = (i64, &'a str, NaiveDateTime, NaiveDateTime);
     fn key(s: &NewPcSession) -> Key<'_> {
         (s.doctor_id, s.pc_name.as_str(), s.logon_at, s.logoff_at)
@@ -99,16 +110,5 @@ pub(super) fn pclog(
     let mut inserts = sessions;
     inserts.retain(|_| keep.next().unwrap_or(false));
     inserts.shrink_to_fit();
-    let _ = req;
-    Ok(Plan {
-        inserted: inserts.len(),
-        corrected: 0,
-        unchanged,
-        write: Box::new(move |conn, batch_id| {
-            for s in &mut inserts {
-                s.batch_id = Some(batch_id);
-            }
-            queries::insert_pc_sessions(conn, &inserts)
-        }),
-    })
+    Ok((inserts, unchanged))
 }

@@ -266,3 +266,59 @@ ghost,OR-02,2024-06-03 09:00,2024-06-03 10:00\n";
         assert_eq!((r.inserted, r.unchanged), (0, 2));
     });
 }
+
+/// A PC log larger than one block of the streamed import (4 MiB): 100
+/// doctors' sessions over a year, with a repeat of line 2 at the end.
+fn big_pclog(doctors: usize) -> Vec<String> {
+    let mut lines = vec!["account,pc_name,logon,logoff".to_string()];
+    let first = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    for i in 1..=doctors {
+        for day in 0..366 {
+            let d = first + chrono::Duration::days(day);
+            for (on, off) in [("08:10:05", "12:00:00"), ("13:00:00", "19:30:59")] {
+                lines.push(format!(
+                    "D{i:04},PC-{:03}-with-a-long-terminal-name,{d} {on},{d} {off}",
+                    i % 40
+                ));
+            }
+        }
+    }
+    lines.push(lines[1].clone());
+    lines
+}
+
+#[test]
+fn a_pc_log_larger_than_a_block_imports_all_or_nothing_with_its_lines_and_repeats_across_blocks() {
+    each_backend(|db| {
+        db.import_ok(ImportKind::Doctors, many_doctors(100).as_bytes());
+        let mut lines = big_pclog(100);
+        let sessions = lines.len() - 2;
+        // A bad row in the last block: nothing of the earlier blocks stays.
+        let bad_line = lines.len() - 1;
+        lines[bad_line - 1] = "D0001,PC,2024-12-31 10:00,2024-12-31 09:00".into();
+        let file = lines.join("\r\n");
+        assert!(file.len() > 5 << 20, "{} bytes: more than one block", file.len());
+        let counts = db.data_counts();
+        let r = db.import(ImportKind::Pclog, file.as_bytes());
+        assert_eq!((r.rejected_total, r.committed), (1, false));
+        assert_eq!(r.rejected[0].line, bad_line, "the line counted across blocks");
+        assert_eq!(db.data_counts(), counts, "all or nothing");
+
+        lines[bad_line - 1] = "D0001,PC,2024-12-31 20:00,2024-12-31 21:00".into();
+        let file = lines.join("\r\n");
+        let r = db.import_ok(ImportKind::Pclog, file.as_bytes());
+        // The last row repeats line 2, which an earlier block stored.
+        assert_eq!((r.inserted, r.unchanged), (sessions, 1));
+        assert_eq!(db.count_where("SELECT COUNT(*) AS n FROM pc_sessions"), sessions as i64);
+        assert_eq!(
+            db.count_where(&format!(
+                "SELECT COUNT(*) AS n FROM pc_sessions WHERE source_line = {} AND logon_at >= '2024-12-31 20:00:00'",
+                bad_line
+            )),
+            1,
+            "the stored session keeps its line in the file"
+        );
+        let r = db.import_ok(ImportKind::Pclog, file.as_bytes());
+        assert_eq!((r.inserted, r.unchanged, r.committed), (0, sessions + 1, false));
+    });
+}
