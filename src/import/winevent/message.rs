@@ -6,17 +6,18 @@
 //! アカウントが正常にログオンしました。
 //!
 //! サブジェクト:
-//! 	セキュリティ ID:		SYSTEM
-//! 	アカウント名:		PC-01$
+//! →セキュリティ ID:→→SYSTEM
+//! →アカウント名:→→PC-01$
 //! …
 //! 新しいログオン:
-//! 	アカウント名:		yamada-t
-//! 	ログオン ID:		0x1A2B3C
+//! →アカウント名:→→yamada-t
+//! →ログオン ID:→→0x1A2B3C
 //! ```
 //!
-//! A section is a line `Label:` with nothing after it; its fields follow
-//! until a blank line. Labels are compared without spaces and ASCII case,
-//! so `ログオン ID` and `ログオンID`, `Logon ID` and `Logon Id` are one.
+//! (`→` stands for a tab.) A section is a line `Label:` with nothing after
+//! it; its fields follow until a blank line. Labels are compared without
+//! spaces and ASCII case, so `ログオン ID` and `ログオンID`, `Logon ID` and
+//! `Logon Id` are one.
 
 /// The section of the account that logged on (4624).
 pub(super) const NEW_LOGON: &[&str] = &["新しいログオン", "New Logon"];

@@ -170,7 +170,12 @@ pub(super) fn pair(mut events: Vec<Event>, max_minutes: i64, pc_name: &dyn Fn(&s
                     .entry(event.account.to_lowercase())
                     .or_default();
                 let logoff = event.what == What::Logoff;
-                if logoff && event.logon_id.as_ref().is_some_and(|id| account.logged_off.contains(id)) {
+                if logoff
+                    && event
+                        .logon_id
+                        .as_ref()
+                        .is_some_and(|id| account.logged_off.contains(id))
+                {
                     continue;
                 }
                 match account.open.take() {

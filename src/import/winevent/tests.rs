@@ -64,7 +64,9 @@ fn the_event_viewer_file_pairs_into_the_expected_sessions_and_notices() {
         notices[0].1,
         "suzuki-h の 2024-06-04 19:00:00 からのセッションに終了（ログオフ・ロック・シャットダウン）の記録がないため、960分後（2024-06-05 11:00:00）で終了としました / no logoff, lock or shutdown after this logon or unlock: the session was closed after 960 minutes (2024-06-05 11:00:00)"
     );
-    assert!(notices[1].1.ends_with("the session was closed at the next logon or unlock (2024-06-04 13:02:00)"));
+    assert!(notices[1]
+        .1
+        .ends_with("the session was closed at the next logon or unlock (2024-06-04 13:02:00)"));
     assert_eq!(
         notices[2].1,
         "suzuki-h のログオフ（2024-06-03 07:45:10）より前に、そのログオンまたはロック解除の記録がファイルにないため、無視しました / a logoff with no logon or unlock before it in the file was ignored (2024-06-03 07:45:10)"
@@ -73,7 +75,12 @@ fn the_event_viewer_file_pairs_into_the_expected_sessions_and_notices() {
 
 #[test]
 fn the_get_winevent_file_pairs_per_machine_and_account() {
-    let parsed = read(&file("windows-getwinevent.csv"), Flavour::GetWinEvent, &Options::default()).unwrap();
+    let parsed = read(
+        &file("windows-getwinevent.csv"),
+        Flavour::GetWinEvent,
+        &Options::default(),
+    )
+    .unwrap();
     assert_eq!(parsed.rejected, vec![]);
     let (a, b) = ("PC-ER-01.hosp.local", "PC-WARD-3.hosp.local");
     assert_eq!(
@@ -95,7 +102,9 @@ fn the_get_winevent_file_pairs_per_machine_and_account() {
     let notices = notices(&parsed);
     assert_eq!(notices.iter().map(|n| n.0).collect::<Vec<_>>(), vec![3, 46, 513]);
     assert!(notices[0].1.ends_with("closed after 960 minutes (2024-06-12 00:10:00)"));
-    assert!(notices[1].1.ends_with("closed at the next startup of the PC (2024-06-11 08:40:00)"));
+    assert!(notices[1]
+        .1
+        .ends_with("closed at the next startup of the PC (2024-06-11 08:40:00)"));
     assert!(notices[2].1.starts_with("yamada-t のログオフ（2024-06-10 07:40:00）"));
 }
 
@@ -108,11 +117,19 @@ fn a_named_pc_and_a_shorter_limit_are_honoured() {
     let parsed = read(&file("windows-eventviewer.csv"), Flavour::EventViewer, &options).unwrap();
     let first = &parsed.rows[0].value;
     assert_eq!(first.pc_name.as_deref(), Some("救急外来1"));
-    assert_eq!((first.logon, first.logoff), (at("2024-06-04 19:00:00"), at("2024-06-04 21:00:00")));
+    assert_eq!(
+        (first.logon, first.logoff),
+        (at("2024-06-04 19:00:00"), at("2024-06-04 21:00:00"))
+    );
     // The limit comes before the next start too.
     let morning = &parsed.rows[2].value;
-    assert_eq!((morning.logon, morning.logoff), (at("2024-06-04 08:05:00"), at("2024-06-04 10:05:00")));
-    assert!(parsed.notices[1].reason.ends_with("closed after 120 minutes (2024-06-04 10:05:00)"));
+    assert_eq!(
+        (morning.logon, morning.logoff),
+        (at("2024-06-04 08:05:00"), at("2024-06-04 10:05:00"))
+    );
+    assert!(parsed.notices[1]
+        .reason
+        .ends_with("closed after 120 minutes (2024-06-04 10:05:00)"));
 }
 
 #[test]
@@ -163,7 +180,10 @@ fn logon(account: &str, logon_type: u32, logon_id: Option<&str>) -> String {
 }
 
 fn logoff(account: &str, logon_type: u32, logon_id: Option<&str>) -> String {
-    format!("{}\n\nLogon Type:\t\t\t{logon_type}", subject("An account was logged off.", account, logon_id))
+    format!(
+        "{}\n\nLogon Type:\t\t\t{logon_type}",
+        subject("An account was logged off.", account, logon_id)
+    )
 }
 
 /// An English Event Viewer export of the security log (whose first column
@@ -171,7 +191,11 @@ fn logoff(account: &str, logon_type: u32, logon_id: Option<&str>) -> String {
 fn viewer(events: &[(&str, u32, String)]) -> Vec<u8> {
     let mut out = String::from("Keywords,Date and Time,Source,Event ID,Task Category\r\n");
     for (time, id, message) in events {
-        let source = if matches!(id, 6005 | 6006) { "EventLog" } else { "Microsoft-Windows-Security-Auditing" };
+        let source = if matches!(id, 6005 | 6006) {
+            "EventLog"
+        } else {
+            "Microsoft-Windows-Security-Auditing"
+        };
         out.push_str(&format!(
             "Audit Success,{time},{source},{id},Logon,\"{}\"\r\n",
             message.replace('"', "\"\"")
@@ -194,7 +218,11 @@ fn sessions(bytes: &[u8]) -> Vec<(String, NaiveDateTime, NaiveDateTime)> {
 fn english_event_viewer_dates_and_physical_lines_are_read_in_either_order() {
     let events = [
         ("6/3/2024 8:00:00 AM", 4624, logon("tanaka", 2, Some("0x10"))),
-        ("6/3/2024 12:30:00 PM", 4647, subject("User initiated logoff:", "tanaka", Some("0x10"))),
+        (
+            "6/3/2024 12:30:00 PM",
+            4647,
+            subject("User initiated logoff:", "tanaka", Some("0x10")),
+        ),
     ];
     let bytes = viewer(&events);
     let parsed = read(&bytes, Flavour::EventViewer, &Options::default()).unwrap();
@@ -202,7 +230,11 @@ fn english_event_viewer_dates_and_physical_lines_are_read_in_either_order() {
     assert_eq!(parsed.rows.len(), 1);
     assert_eq!(parsed.rows[0].line, 2);
     assert_eq!(parsed.rows[0].value.pc_name.as_deref(), Some("PC-01"));
-    let expected = vec![("tanaka".to_string(), at("2024-06-03 08:00:00"), at("2024-06-03 12:30:00"))];
+    let expected = vec![(
+        "tanaka".to_string(),
+        at("2024-06-03 08:00:00"),
+        at("2024-06-03 12:30:00"),
+    )];
     assert_eq!(sessions(&bytes), expected);
     let reversed: Vec<_> = events.iter().rev().cloned().collect();
     assert_eq!(sessions(&viewer(&reversed)), expected);
@@ -216,8 +248,16 @@ fn sessions_pair_without_logon_ids_and_a_stale_logoff_ends_nothing() {
     // No Logon ID anywhere: pairing by account, machine and time alone.
     let plain = viewer(&[
         ("2024/06/03 8:00:00", 4624, logon("tanaka", 2, None)),
-        ("2024/06/03 9:00:00", 4800, subject("The workstation was locked.", "tanaka", None)),
-        ("2024/06/03 9:30:00", 4801, subject("The workstation was unlocked.", "tanaka", None)),
+        (
+            "2024/06/03 9:00:00",
+            4800,
+            subject("The workstation was locked.", "tanaka", None),
+        ),
+        (
+            "2024/06/03 9:30:00",
+            4801,
+            subject("The workstation was unlocked.", "tanaka", None),
+        ),
         ("2024/06/03 10:00:00", 4634, logoff("tanaka", 2, None)),
     ]);
     assert_eq!(
@@ -231,7 +271,11 @@ fn sessions_pair_without_logon_ids_and_a_stale_logoff_ends_nothing() {
     // echo of a logoff already taken.
     let stale = viewer(&[
         ("2024/06/03 8:00:00", 4624, logon("tanaka", 2, Some("0x10"))),
-        ("2024/06/03 9:00:00", 4647, subject("User initiated logoff:", "tanaka", Some("0x10"))),
+        (
+            "2024/06/03 9:00:00",
+            4647,
+            subject("User initiated logoff:", "tanaka", Some("0x10")),
+        ),
         ("2024/06/03 9:10:00", 4624, logon("tanaka", 2, Some("0x20"))),
         ("2024/06/03 9:40:00", 4634, logoff("tanaka", 2, Some("0x10"))),
         ("2024/06/03 11:00:00", 4634, logoff("tanaka", 2, Some("0x20"))),
@@ -258,15 +302,26 @@ fn system_accounts_other_logon_types_and_other_events_are_skipped_silently() {
         ("2024/06/03 8:00:00", 4624, logon("tanaka", 3, None)),
         ("2024/06/03 8:00:00", 4624, logon("tanaka", 5, None)),
         ("2024/06/03 8:00:00", 4648, logon("tanaka", 2, None)),
-        ("2024/06/03 8:00:00", 4672, "Special privileges assigned to new logon.".into()),
+        (
+            "2024/06/03 8:00:00",
+            4672,
+            "Special privileges assigned to new logon.".into(),
+        ),
         ("2024/06/03 8:00:00", 1102, "The audit log was cleared.".into()),
     ]);
     let parsed = read(&bytes, Flavour::EventViewer, &Options::default()).unwrap();
-    assert_eq!((parsed.rows.len(), parsed.rejected.total(), parsed.notices.total()), (0, 0, 0));
+    assert_eq!(
+        (parsed.rows.len(), parsed.rejected.total(), parsed.notices.total()),
+        (0, 0, 0)
+    );
     // Numbers of other providers are not theirs: Winlogon's 6006 is no shutdown.
     let winlogon = String::from_utf8(viewer(&[
         ("2024/06/03 8:00:00", 4624, logon("tanaka", 2, None)),
-        ("2024/06/03 9:00:00", 6006, "The winlogon notification subscriber took 1 second(s).".into()),
+        (
+            "2024/06/03 9:00:00",
+            6006,
+            "The winlogon notification subscriber took 1 second(s).".into(),
+        ),
     ]))
     .unwrap()
     .replace("EventLog", "Microsoft-Windows-Winlogon");
@@ -279,14 +334,38 @@ fn twin_logons_and_an_unlock_written_twice_open_one_session_and_zero_length_is_d
     let bytes = viewer(&[
         ("2024/06/03 8:00:00", 4624, logon("tanaka", 2, Some("0x10"))),
         ("2024/06/03 8:00:00", 4624, logon("tanaka", 2, Some("0x11"))),
-        ("2024/06/03 9:00:00", 4800, subject("The workstation was locked.", "tanaka", Some("0x10"))),
-        ("2024/06/03 9:30:00", 4801, subject("The workstation was unlocked.", "tanaka", Some("0x10"))),
+        (
+            "2024/06/03 9:00:00",
+            4800,
+            subject("The workstation was locked.", "tanaka", Some("0x10")),
+        ),
+        (
+            "2024/06/03 9:30:00",
+            4801,
+            subject("The workstation was unlocked.", "tanaka", Some("0x10")),
+        ),
         ("2024/06/03 9:30:01", 4624, logon("tanaka", 7, Some("0x30"))),
         ("2024/06/03 9:30:01", 4634, logoff("tanaka", 7, Some("0x30"))),
-        ("2024/06/03 10:00:00", 4800, subject("The workstation was locked.", "tanaka", Some("0x10"))),
-        ("2024/06/03 10:00:00", 4801, subject("The workstation was unlocked.", "tanaka", Some("0x10"))),
-        ("2024/06/03 10:00:00", 4800, subject("The workstation was locked.", "tanaka", Some("0x10"))),
-        ("2024/06/03 12:00:00", 4647, subject("User initiated logoff:", "tanaka", Some("0x10"))),
+        (
+            "2024/06/03 10:00:00",
+            4800,
+            subject("The workstation was locked.", "tanaka", Some("0x10")),
+        ),
+        (
+            "2024/06/03 10:00:00",
+            4801,
+            subject("The workstation was unlocked.", "tanaka", Some("0x10")),
+        ),
+        (
+            "2024/06/03 10:00:00",
+            4800,
+            subject("The workstation was locked.", "tanaka", Some("0x10")),
+        ),
+        (
+            "2024/06/03 12:00:00",
+            4647,
+            subject("User initiated logoff:", "tanaka", Some("0x10")),
+        ),
         ("2024/06/03 12:00:01", 4634, logoff("tanaka", 2, Some("0x11"))),
         ("2024/06/03 12:00:01", 4634, logoff("tanaka", 2, Some("0x10"))),
         ("2024/06/03 12:00:05", 6006, "The Event log service was stopped.".into()),
@@ -337,7 +416,11 @@ fn unreadable_times_ids_and_descriptions_are_row_errors_with_their_lines() {
     let mut csv = String::from_utf8(viewer(&[
         ("2024/06/03 8:00:00", 4624, logon("tanaka", 2, None)),
         ("03/06/2024 08:00:00", 4624, logon("sato", 2, None)),
-        ("2024/06/03 9:00:00", 4624, "アカウントが正常にログオンしました。".into()),
+        (
+            "2024/06/03 9:00:00",
+            4624,
+            "アカウントが正常にログオンしました。".into(),
+        ),
         ("2024/06/03 9:00:00", 4647, "User initiated logoff:".into()),
         // An unreadable time on an event that does not matter is no problem.
         ("yesterday", 4672, "Special privileges assigned to new logon.".into()),
@@ -357,9 +440,13 @@ fn unreadable_times_ids_and_descriptions_are_row_errors_with_their_lines() {
     assert!(errors[0].2.starts_with("日時が読めません"), "{}", errors[0].2);
     assert!(errors[0].2.contains("\"03/06/2024 08:00:00\""));
     assert_eq!(errors[1].0, 30);
-    assert!(errors[1].2.ends_with("the logon (4624) has no logon type in its description"));
+    assert!(errors[1]
+        .2
+        .ends_with("the logon (4624) has no logon type in its description"));
     assert_eq!(errors[2].0, 31);
-    assert!(errors[2].2.ends_with("event 4647 has no account name in its description"));
+    assert!(errors[2]
+        .2
+        .ends_with("event 4647 has no account name in its description"));
     assert_eq!((errors[3].0, errors[3].1), (33, Some("Event ID")));
     assert_eq!(errors[3].2, "イベント ID が読めません: \"46x4\" / unreadable event ID");
     assert_eq!(errors[4].0, 34);
@@ -380,7 +467,12 @@ fn a_file_of_neither_flavour_names_the_columns_it_lacks() {
         Some(FileError::MissingColumns(expected_viewer))
     );
     assert_eq!(
-        read(&file("windows-eventviewer.csv"), Flavour::GetWinEvent, &Options::default()).err(),
+        read(
+            &file("windows-eventviewer.csv"),
+            Flavour::GetWinEvent,
+            &Options::default()
+        )
+        .err(),
         Some(FileError::MissingColumns(vec![
             "作成日時(TimeCreated)".into(),
             "イベント ID(Id)".into(),
@@ -399,7 +491,7 @@ fn a_file_of_neither_flavour_names_the_columns_it_lacks() {
 fn a_quote_left_open_refuses_the_event_it_swallowed_the_file_into() {
     let mut csv = String::from_utf8(viewer(&[("2024/06/03 8:00:00", 4624, logon("tanaka", 2, None))])).unwrap();
     csv.push_str("Audit Success,2024/06/03 9:00:00,Microsoft-Windows-Security-Auditing,4624,Logon,\"An account was successfully logged on.\r\nLogon Type: 2\r\nNew Logon:\r\n\tAccount Name: sato\r\n");
-    csv.push_str("Audit Success,2024/06/03 10:00:00,Microsoft-Windows-Security-Auditing,4647,Logoff,\"x\"\r\n");
+    csv.push_str("Audit Success,2024/06/03 10:00:00,Microsoft-Windows-Security-Auditing,4647,Logoff,x\r\n");
     let parsed = read(csv.as_bytes(), Flavour::EventViewer, &Options::default()).unwrap();
     assert_eq!(parsed.rows.len(), 1, "tanaka's session, closed by the limit");
     assert_eq!(parsed.rejected.len(), 1);
@@ -426,7 +518,10 @@ fn any_limit_on_open_sessions_is_read_without_panicking() {
     assert_eq!(ends(0), vec![]);
     assert_eq!(ends(60), vec![at("2024-06-03 09:00:00"), at("2024-06-03 21:00:00")]);
     // A limit past a year and a day is read as one.
-    assert_eq!(ends(i64::MAX), vec![at("2024-06-03 20:00:00"), at("2025-06-04 20:00:00")]);
+    assert_eq!(
+        ends(i64::MAX),
+        vec![at("2024-06-03 20:00:00"), at("2025-06-04 20:00:00")]
+    );
     assert_eq!(ends(i64::MIN), vec![]);
 }
 
@@ -474,7 +569,11 @@ fn damaged_exports_never_panic_and_every_kept_session_has_length() {
                 continue;
             };
             assert!(parsed.rows.iter().all(|r| r.value.logoff > r.value.logon));
-            assert!(parsed.rejected.iter().chain(parsed.notices.iter()).all(|e| e.reason.contains(" / ")));
+            assert!(parsed
+                .rejected
+                .iter()
+                .chain(parsed.notices.iter())
+                .all(|e| e.reason.contains(" / ")));
         }
     }
 }

@@ -16,10 +16,8 @@ pub(super) struct Text<'a> {
 /// UTF-8 with or without BOM, else Shift_JIS (CP932): whichever Windows
 /// wrote, nothing is guessed with replacement characters.
 pub(super) fn decode_any(bytes: &[u8]) -> Result<Text<'_>, FileError> {
-    let utf16: [(&[u8], &'static Encoding, &'static str); 2] = [
-        (b"\xFF\xFE", UTF_16LE, "utf-16le"),
-        (b"\xFE\xFF", UTF_16BE, "utf-16be"),
-    ];
+    let utf16: [(&[u8], &'static Encoding, &'static str); 2] =
+        [(b"\xFF\xFE", UTF_16LE, "utf-16le"), (b"\xFE\xFF", UTF_16BE, "utf-16be")];
     for (bom, encoding, name) in utf16 {
         if let Some(rest) = bytes.strip_prefix(bom) {
             let text = encoding
