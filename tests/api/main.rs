@@ -20,6 +20,7 @@ mod demo;
 mod health_access;
 mod hr_screens;
 mod imports;
+mod intake;
 mod input_limits;
 mod interview_screens;
 mod interviews_and_alerts;
