@@ -685,7 +685,11 @@ mod tests {
     fn intake_is_off_by_default_and_its_rules_come_from_a_file_or_the_environment() {
         let s = Settings::load_with(None, &env(&[])).unwrap();
         assert_eq!(s.intake.dir, None);
-        assert!(s.intake.rules.iter().any(|r| r.kind == "timecard" && r.matches("timecard_06.csv")));
+        assert!(s
+            .intake
+            .rules
+            .iter()
+            .any(|r| r.kind == "timecard" && r.matches("timecard_06.csv")));
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("kinmu.toml");
         std::fs::write(

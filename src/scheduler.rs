@@ -124,7 +124,13 @@ pub async fn start(app: App, mailer: Mailer) -> Result<JobScheduler, JobSchedule
         .await?;
     if let Some(dir) = &s.intake.dir {
         sched
-            .add(job("intake", &s.intake.cron, app.clone(), mailer.clone(), Task::Intake)?)
+            .add(job(
+                "intake",
+                &s.intake.cron,
+                app.clone(),
+                mailer.clone(),
+                Task::Intake,
+            )?)
             .await?;
         tracing::info!(folder = %dir.display(), cron = %s.intake.cron, "intake folder watched");
     }

@@ -22,8 +22,7 @@ use std::time::Duration;
 /// the intake job's tests pin that they agree).
 pub const KINDS: [&str; 4] = ["doctors", "timecard", "roster", "pclog"];
 
-const RULE_FORMAT: &str =
-    "パターン=種別[:レイアウト]、種別は doctors, timecard, roster, pclog / PATTERN=KIND[:LAYOUT]";
+const RULE_FORMAT: &str = "パターン=種別[:レイアウト]、種別は doctors, timecard, roster, pclog / PATTERN=KIND[:LAYOUT]";
 
 /// The intake folder's settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,7 +209,10 @@ mod tests {
         );
         assert_eq!(r.to_string(), "kot_*.csv=timecard:kingoftime-daily");
         let r = IntakeRule::parse(" doctors*.csv = doctors ").unwrap();
-        assert_eq!((r.pattern.as_str(), r.kind.as_str(), r.layout), ("doctors*.csv", "doctors", None));
+        assert_eq!(
+            (r.pattern.as_str(), r.kind.as_str(), r.layout),
+            ("doctors*.csv", "doctors", None)
+        );
         let r = IntakeRule::parse("pc_*.csv=pclog:/etc/kinmu/layouts/pc.toml").unwrap();
         assert_eq!(r.layout.as_deref(), Some("/etc/kinmu/layouts/pc.toml"));
         for bad in [

@@ -95,7 +95,8 @@ fn every_kind_of_mail_reads_as_its_golden_file() {
     let reasons = [
         kinmu::import::ReasonCount {
             column: Some("staff_id".into()),
-            reason: "職員番号 \"Z99\" の医師が登録されていません（先に医師一覧を取り込んでください） / unknown doctor".into(),
+            reason: "職員番号 \"Z99\" の医師が登録されていません（先に医師一覧を取り込んでください） / unknown doctor"
+                .into(),
             count: 16087,
             first_line: 2,
         },

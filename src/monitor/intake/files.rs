@@ -85,7 +85,13 @@ pub(super) fn safe_name(name: &str) -> String {
     const MAX_BYTES: usize = 150;
     let cleaned: String = name
         .chars()
-        .map(|c| if c.is_control() || c == '/' || c == '\\' { '_' } else { c })
+        .map(|c| {
+            if c.is_control() || c == '/' || c == '\\' {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     let cleaned = if cleaned.trim_matches(['.', ' ']).is_empty() {
         "file".to_string()
@@ -199,7 +205,13 @@ mod tests {
 
     #[test]
     fn hidden_and_unfinished_files_are_never_taken() {
-        for name in [".timecard.csv", "timecard.csv.part", "timecard.csv.TMP", "x.crdownload", "timecard.csv~"] {
+        for name in [
+            ".timecard.csv",
+            "timecard.csv.part",
+            "timecard.csv.TMP",
+            "x.crdownload",
+            "timecard.csv~",
+        ] {
             assert!(is_ignored_name(name), "{name}");
         }
         for name in ["timecard.csv", "doctors_2024.CSV", "勤怠.csv"] {
@@ -217,7 +229,11 @@ mod tests {
         fs::create_dir(p.join(DONE)).unwrap();
         fs::write(p.join(DONE).join("old.csv"), "x").unwrap();
         let scan = scan(p, Duration::ZERO).unwrap();
-        let names: Vec<String> = scan.ready.iter().map(|r| r.name.to_string_lossy().into_owned()).collect();
+        let names: Vec<String> = scan
+            .ready
+            .iter()
+            .map(|r| r.name.to_string_lossy().into_owned())
+            .collect();
         assert_eq!(names, ["a.csv", "b.csv"]);
         // Just written: both wait with a settle time of a minute.
         let scan = super::scan(p, Duration::from_secs(60)).unwrap();
@@ -244,7 +260,10 @@ mod tests {
             fs::write(&claimed, body).unwrap();
             stored.push(put_away(dir.path(), &claimed, FAILED, "20240701-090000", "x.csv", b"{}").unwrap());
         }
-        assert_eq!(stored, ["failed/20240701-090000_x.csv", "failed/20240701-090000-2_x.csv"]);
+        assert_eq!(
+            stored,
+            ["failed/20240701-090000_x.csv", "failed/20240701-090000-2_x.csv"]
+        );
         assert_eq!(fs::read_to_string(dir.path().join(&stored[0])).unwrap(), "one");
         assert_eq!(fs::read_to_string(dir.path().join(&stored[1])).unwrap(), "two");
         assert!(dir.path().join("failed/20240701-090000-2_x.csv.result.json").exists());

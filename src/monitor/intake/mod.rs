@@ -32,7 +32,7 @@ use crate::config::{IntakeRule, Settings};
 use crate::db::{write_transaction, AnyConnection, DbError};
 use crate::import::layout::Layout;
 use crate::ingest::{self, ImportError, ImportKind, ImportReport, ImportRequest, MAX_UPLOAD_BYTES};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDateTime, Timelike};
 use serde::Serialize;
 use std::path::Path;
 use std::str::FromStr;
@@ -147,6 +147,9 @@ pub fn run(
     let Some(dir) = settings.intake.dir.as_deref() else {
         return Err(IntakeError::NotConfigured);
     };
+    // Whole seconds: the mails queued now are due for the flush below,
+    // whose clock has whole microseconds.
+    let now = now.with_nanosecond(0).unwrap_or(now);
     let _running = match RUNNING.try_lock() {
         Ok(guard) => guard,
         Err(TryLockError::Poisoned(p)) => p.into_inner(),
@@ -418,7 +421,12 @@ mod tests {
             let kind = ImportKind::from_str(code).unwrap();
             assert_eq!(kind.code(), code);
         }
-        for kind in [ImportKind::Doctors, ImportKind::Timecard, ImportKind::Roster, ImportKind::Pclog] {
+        for kind in [
+            ImportKind::Doctors,
+            ImportKind::Timecard,
+            ImportKind::Roster,
+            ImportKind::Pclog,
+        ] {
             assert!(INTAKE_KINDS.contains(&kind.code()), "{kind}");
         }
     }

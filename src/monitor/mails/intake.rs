@@ -70,7 +70,10 @@ pub fn one_line(s: &str, max: usize) -> String {
 /// To HR: a file of the intake folder was refused; nothing of it was stored.
 pub fn intake_rejected(hospital: &str, to: &str, r: &IntakeRejection, base_url: &str) -> Mail {
     let file = one_line(r.file, 200);
-    let subject = format!("【kinmu】自動取込できなかったファイルがあります：{}", one_line(r.file, 60));
+    let subject = format!(
+        "【kinmu】自動取込できなかったファイルがあります：{}",
+        one_line(r.file, 60)
+    );
     let mut facts = vec![
         ("ファイル", file.clone()),
         (
@@ -79,7 +82,8 @@ pub fn intake_rejected(hospital: &str, to: &str, r: &IntakeRejection, base_url: 
         ),
         (
             "取込の種類",
-            r.kind.map_or_else(|| "不明（ファイル名から判別できません）".to_string(), str::to_string),
+            r.kind
+                .map_or_else(|| "不明（ファイル名から判別できません）".to_string(), str::to_string),
         ),
     ];
     if r.kind.is_some() {
@@ -187,10 +191,22 @@ mod tests {
     #[test]
     fn hr_reads_the_file_and_each_reason_with_its_count_and_first_line() {
         let reasons = [unknown_doctor(3)];
-        let m = intake_rejected("みなと病院", "hr@example.jp", &rejection("timecard_06.csv", &reasons), "https://k");
+        let m = intake_rejected(
+            "みなと病院",
+            "hr@example.jp",
+            &rejection("timecard_06.csv", &reasons),
+            "https://k",
+        );
         assert_eq!(m.to, "hr@example.jp");
         assert!(m.subject.contains("timecard_06.csv"), "{}", m.subject);
-        for part in ["timecard_06.csv", "タイムカード", "登録されていない医師です", "3件", "2行目", "1件も保存していません"] {
+        for part in [
+            "timecard_06.csv",
+            "タイムカード",
+            "登録されていない医師です",
+            "3件",
+            "2行目",
+            "1件も保存していません",
+        ] {
             assert!(m.text.contains(part), "{part}: {}", m.text);
             assert!(m.html.contains(part), "{part}");
         }
