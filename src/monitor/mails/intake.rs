@@ -67,6 +67,27 @@ pub fn one_line(s: &str, max: usize) -> String {
     out.trim().to_string()
 }
 
+/// A kinmu field name (`staff_id`, `pc_account`): lower-case ASCII,
+/// digits and `_` only.
+fn is_field_name(c: &str) -> bool {
+    !c.is_empty()
+        && c.chars()
+            .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
+}
+
+/// `16087` as `16,087`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// To HR: a file of the intake folder was refused; nothing of it was stored.
 pub fn intake_rejected(hospital: &str, to: &str, r: &IntakeRejection, base_url: &str) -> Mail {
     let file = one_line(r.file, 200);
@@ -112,23 +133,27 @@ pub fn intake_rejected(hospital: &str, to: &str, r: &IntakeRejection, base_url: 
         None => {
             blocks.push(Block::Strong(format!(
                 "{}行に問題があります。理由ごとの件数：",
-                r.rejected_rows
+                thousands(r.rejected_rows)
             )));
             let mut items: Vec<String> = r
                 .reasons
                 .iter()
                 .take(MAX_REASONS_IN_MAIL)
                 .map(|g| {
+                    // A header as written in the file helps; kinmu's own
+                    // field names (`staff_id`, for a check against stored
+                    // data) are not for HR: the reason names the field.
                     let column = g
                         .column
                         .as_deref()
+                        .filter(|c| !is_field_name(c))
                         .map(|c| format!("「{}」列：", one_line(c, 40)))
                         .unwrap_or_default();
                     format!(
                         "{column}{}（{}件、最初は{}行目）",
                         one_line(&g.reason, 200),
-                        g.count,
-                        g.first_line
+                        thousands(g.count),
+                        thousands(g.first_line)
                     )
                 })
                 .collect();
@@ -238,6 +263,26 @@ mod tests {
         let m = intake_rejected("病院", "hr@example.jp", &rejection("x.csv", &reasons), "https://k");
         assert!(m.text.contains("理由9 /") && !m.text.contains("理由10 /"));
         assert!(m.text.contains("ほかに2種類"));
+    }
+
+    #[test]
+    fn counts_read_with_thousands_separators_and_field_names_are_left_out() {
+        assert_eq!(thousands(16087), "16,087");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000000), "1,000,000");
+        let reasons = [
+            unknown_doctor(16087),
+            ReasonCount {
+                column: Some("退勤".into()),
+                reason: "時刻が読めません / unreadable time".into(),
+                count: 2,
+                first_line: 9,
+            },
+        ];
+        let m = intake_rejected("病院", "hr@example.jp", &rejection("x.csv", &reasons), "https://k");
+        assert!(m.text.contains("16,087件"), "{}", m.text);
+        assert!(!m.text.contains("staff_id"), "{}", m.text);
+        assert!(m.text.contains("「退勤」列"), "{}", m.text);
     }
 
     #[test]
