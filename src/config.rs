@@ -9,6 +9,10 @@ use std::fmt;
 use std::path::Path;
 use std::time::Duration;
 
+mod intake;
+
+pub use intake::{glob_match, IntakeRule, IntakeSettings, KINDS as INTAKE_KINDS};
+
 const DEFAULTS: &str = include_str!("../config/default.toml");
 
 /// Why the settings could not be read. Japanese first, then English.
@@ -62,6 +66,10 @@ struct RawSettings {
     http_max_connections: Option<i64>,
     http_max_connections_per_address: Option<i64>,
     audit_key_file: Option<String>,
+    intake_dir: Option<String>,
+    intake_rules: Option<Vec<String>>,
+    intake_settle_seconds: Option<i64>,
+    intake_cron: Option<String>,
 }
 
 impl RawSettings {
@@ -104,6 +112,10 @@ impl RawSettings {
                 .http_max_connections_per_address
                 .or(self.http_max_connections_per_address),
             audit_key_file: other.audit_key_file.or(self.audit_key_file),
+            intake_dir: other.intake_dir.or(self.intake_dir),
+            intake_rules: other.intake_rules.or(self.intake_rules),
+            intake_settle_seconds: other.intake_settle_seconds.or(self.intake_settle_seconds),
+            intake_cron: other.intake_cron.or(self.intake_cron),
         }
     }
 
@@ -162,6 +174,10 @@ impl RawSettings {
             http_max_connections: int("http_max_connections")?,
             http_max_connections_per_address: int("http_max_connections_per_address")?,
             audit_key_file: get("audit_key_file"),
+            intake_dir: get("intake_dir"),
+            intake_rules: get("intake_rules").map(|v| intake::split_env_rules(&v)),
+            intake_settle_seconds: int("intake_settle_seconds")?,
+            intake_cron: get("intake_cron"),
         })
     }
 }
@@ -242,6 +258,8 @@ pub struct Settings {
     /// The access-log key file (`None`: the default next to the database,
     /// see `crate::audit::key::default_path`).
     pub audit_key_file: Option<std::path::PathBuf>,
+    /// The folder kinmu imports files from, and its rules (off by default).
+    pub intake: IntakeSettings,
 }
 
 impl fmt::Debug for Settings {
@@ -266,6 +284,7 @@ impl fmt::Debug for Settings {
             .field("accounts", &self.accounts)
             .field("sign_in_attempts_per_minute", &self.sign_in_attempts_per_minute)
             .field("http", &self.http)
+            .field("intake", &self.intake)
             .field("audit_key_file", &self.audit_key_file)
             .finish()
     }
@@ -453,6 +472,12 @@ impl Settings {
                 .audit_key_file
                 .filter(|p| !p.trim().is_empty())
                 .map(std::path::PathBuf::from),
+            intake: intake::validate(
+                raw.intake_dir,
+                raw.intake_rules,
+                raw.intake_settle_seconds,
+                raw.intake_cron,
+            )?,
         })
     }
 
@@ -654,6 +679,43 @@ mod tests {
                 "{err}"
             );
         }
+    }
+
+    #[test]
+    fn intake_is_off_by_default_and_its_rules_come_from_a_file_or_the_environment() {
+        let s = Settings::load_with(None, &env(&[])).unwrap();
+        assert_eq!(s.intake.dir, None);
+        assert!(s
+            .intake
+            .rules
+            .iter()
+            .any(|r| r.kind == "timecard" && r.matches("timecard_06.csv")));
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("kinmu.toml");
+        std::fs::write(
+            &file,
+            "intake_dir = \"/srv/intake\"\nintake_rules = [\"kot_*.csv=timecard:kingoftime-daily\"]\n",
+        )
+        .unwrap();
+        let s = Settings::load_with(Some(&file), &env(&[])).unwrap();
+        assert_eq!(s.intake.dir.as_deref(), Some(Path::new("/srv/intake")));
+        assert_eq!(s.intake.rules.len(), 1);
+        assert_eq!(s.intake.rules[0].layout.as_deref(), Some("kingoftime-daily"));
+        let s = Settings::load_with(
+            Some(&file),
+            &env(&[
+                ("KINMU_INTAKE_RULES", "doctors*=doctors;pc_*.csv=pclog"),
+                ("KINMU_INTAKE_SETTLE_SECONDS", "3"),
+            ]),
+        )
+        .unwrap();
+        let kinds: Vec<&str> = s.intake.rules.iter().map(|r| r.kind.as_str()).collect();
+        assert_eq!(kinds, ["doctors", "pclog"]);
+        assert_eq!(s.intake.settle, Duration::from_secs(3));
+        let err = Settings::load_with(None, &env(&[("KINMU_INTAKE_RULES", "x.csv=payroll")])).unwrap_err();
+        assert!(err.to_string().contains("intake_rules"), "{err}");
+        let err = Settings::load_with(None, &env(&[("KINMU_INTAKE_SETTLE_SECONDS", "-1")])).unwrap_err();
+        assert!(err.to_string().contains("intake_settle_seconds"), "{err}");
     }
 
     #[test]

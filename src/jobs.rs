@@ -1,6 +1,6 @@
 //! The jobs kinmu runs by itself (rules §7, §8, §10; MHLW checklist 2-(5),
 //! 2-(6)): the daily job, the monthly check of the closed month, the outbox
-//! retries, the retention purge and the account job. The scheduler of
+//! retries, the retention purge, the account job and the intake folder. The scheduler of
 //! `kinmu serve` (src/scheduler.rs) and the command line (`kinmu jobs …`,
 //! `kinmu purge`) both name a [`Job`] and call [`Job::run`], so a job does
 //! the same whether the clock or a person starts it; the work itself lives
@@ -15,6 +15,7 @@ use crate::db::DbError;
 use crate::domain::time::YearMonth;
 use crate::monitor::account_job;
 use crate::monitor::daily::{self, DailySummary};
+use crate::monitor::intake::{self, IntakeError, IntakeSummary};
 use crate::monitor::mailer::{MailError, Mailer};
 use crate::monitor::monthly::{self, MonthlyCheck};
 use crate::monitor::outbox::{self, Flushed};
@@ -39,6 +40,9 @@ pub enum Job {
     /// Disable leavers and unused accounts, check the access log and mail
     /// the administrators, as of a day (default now).
     Accounts { as_of: Option<NaiveDate> },
+    /// Import the settled files of the intake folder, move them to done/ or
+    /// failed/ and mail HR about the failed ones.
+    Intake,
 }
 
 /// Who started a job: the access log says so.
@@ -62,6 +66,7 @@ pub enum Outcome {
         disabled: Vec<DisabledAccount>,
         access_log: VerifyReport,
     },
+    Intake(IntakeSummary),
 }
 
 /// Why a job failed (the cause as it is: the command prints it, the
@@ -78,6 +83,8 @@ pub enum JobError {
     Db(#[from] DbError),
     #[error(transparent)]
     Query(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Intake(#[from] IntakeError),
 }
 
 impl Job {
@@ -151,6 +158,11 @@ impl Job {
                 let access_log = account_job::anchor_log(&mut conn, settings, now)?;
                 Outcome::Accounts { disabled, access_log }
             }
+            Job::Intake => {
+                let mailer = sender(mailer, app, &mut opened)?;
+                let mut conn = app.pool.get()?;
+                Outcome::Intake(intake::run(&mut conn, settings, mailer, app.now())?)
+            }
         })
     }
 }
@@ -174,6 +186,7 @@ impl Outcome {
             Outcome::Accounts { disabled, access_log } => {
                 serde_json::json!({ "disabled": disabled, "access_log": access_log }).to_string()
             }
+            Outcome::Intake(s) => serde_json::to_string(s).unwrap_or_default(),
         }
     }
 }

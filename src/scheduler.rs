@@ -1,7 +1,9 @@
 //! Scheduled runs inside `kinmu serve` (tokio-cron-scheduler): the daily
 //! job, the monthly check of the closed month, the outbox retries and the
 //! monthly retention purge (rules §10; the counts go to the access log) and
-//! the daily account job (leavers and unused accounts disabled).
+//! the daily account job (leavers and unused accounts disabled), and, when
+//! `intake_dir` is set, the intake folder (every 20 seconds by default; a
+//! look that finds nothing is logged at debug level only).
 //!
 //! It sits above `jobs` (each cron entry names a [`crate::jobs::Job`], the
 //! same the command line runs), the work itself below in `monitor` and
@@ -19,7 +21,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
 
-fn run(task: Task, app: &App, mailer: &Mailer) -> Result<String, String> {
+/// Runs `task`; answers its summary, or `None` when there is nothing to
+/// tell (an intake run that found no file).
+fn run(task: Task, app: &App, mailer: &Mailer) -> Result<Option<String>, String> {
     let outcome = task
         .run(app, Some(mailer), Trigger::Schedule)
         .map_err(|e| e.to_string())?;
@@ -30,7 +34,12 @@ fn run(task: Task, app: &App, mailer: &Mailer) -> Result<String, String> {
             tracing::error!(problem = ?log.problem, cannot_check = ?log.cannot_check, "the access log failed its check");
         }
     }
-    Ok(outcome.summary())
+    if let Outcome::Intake(s) = &outcome {
+        if s.is_idle() {
+            return Ok(None);
+        }
+    }
+    Ok(Some(outcome.summary()))
 }
 
 /// A cron job that runs `task` on the blocking pool and logs how it went.
@@ -49,7 +58,8 @@ fn job(
             let (app, mailer) = (app.clone(), mailer.clone());
             Box::pin(async move {
                 match actix_web::rt::task::spawn_blocking(move || run(task, &app, &mailer)).await {
-                    Ok(Ok(summary)) => tracing::info!(job = name, %summary, "scheduled job done"),
+                    Ok(Ok(Some(summary))) => tracing::info!(job = name, %summary, "scheduled job done"),
+                    Ok(Ok(None)) => tracing::debug!(job = name, "scheduled job done, nothing to do"),
                     Ok(Err(e)) => tracing::error!(job = name, error = %e, "scheduled job failed"),
                     Err(e) => tracing::error!(job = name, error = %e, "scheduled job panicked"),
                 }
@@ -112,6 +122,18 @@ pub async fn start(app: App, mailer: Mailer) -> Result<JobScheduler, JobSchedule
             Task::Accounts { as_of: None },
         )?)
         .await?;
+    if let Some(dir) = &s.intake.dir {
+        sched
+            .add(job(
+                "intake",
+                &s.intake.cron,
+                app.clone(),
+                mailer.clone(),
+                Task::Intake,
+            )?)
+            .await?;
+        tracing::info!(folder = %dir.display(), cron = %s.intake.cron, "intake folder watched");
+    }
     sched.start().await?;
     tracing::info!(
         daily = %s.daily_cron,
@@ -138,6 +160,7 @@ mod tests {
             &s.outbox_cron,
             &s.purge_cron,
             &s.accounts_cron,
+            &s.intake.cron,
         ] {
             let parsed = Job::new_async(cron.as_str(), |_, _| -> Pin<Box<dyn Future<Output = ()> + Send>> {
                 Box::pin(async {})

@@ -29,6 +29,9 @@ pub(super) enum JobCommand {
         #[arg(long, value_parser = parse_date)]
         as_of: Option<NaiveDate>,
     },
+    /// Import the settled files of the intake folder (`intake_dir`) once,
+    /// now: each to done/ or failed/, HR mailed about a failed one.
+    Intake,
 }
 
 impl From<JobCommand> for Job {
@@ -37,6 +40,7 @@ impl From<JobCommand> for Job {
             JobCommand::Daily { as_of } => Job::Daily { as_of },
             JobCommand::Monthly { month } => Job::Monthly { month },
             JobCommand::Accounts { as_of } => Job::Accounts { as_of },
+            JobCommand::Intake => Job::Intake,
         }
     }
 }

@@ -1,12 +1,15 @@
 //! Monitoring (rules §7, §8, §10): the daily job that opens interviews and
 //! measures, the people its mails go to, the mail outbox and its sender,
-//! and the records of interviews, pre-checks, self-checks and measures.
+//! the records of interviews, pre-checks, self-checks and measures, and
+//! the intake folder's job (files imported by themselves, HR told of a
+//! refused one).
 //!
 //! The jobs use the records (and the directory), never the other way round.
 
 pub mod account_job;
 pub mod daily;
 pub mod directory;
+pub mod intake;
 pub mod mailer;
 pub mod mails;
 pub mod monthly;

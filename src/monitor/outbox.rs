@@ -56,10 +56,12 @@ pub enum MailKind {
     AccountsDisabled,
     /// To administrators: the access log's newest entry, to keep apart.
     AccessLogAnchor,
+    /// To HR: a file of the intake folder was refused (one mail per file).
+    IntakeRejected,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 8] = [
+    pub const ALL: [MailKind; 9] = [
         MailKind::InterviewAssigned,
         MailKind::InterviewNotice,
         MailKind::PrecheckNeeded,
@@ -68,6 +70,7 @@ impl MailKind {
         MailKind::DiscrepanciesWaiting,
         MailKind::AccountsDisabled,
         MailKind::AccessLogAnchor,
+        MailKind::IntakeRejected,
     ];
 
     /// The code stored with the mail.
@@ -81,6 +84,7 @@ impl MailKind {
             MailKind::DiscrepanciesWaiting => "discrepancies_waiting",
             MailKind::AccountsDisabled => "accounts_disabled",
             MailKind::AccessLogAnchor => "access_log_anchor",
+            MailKind::IntakeRejected => "intake_rejected",
         }
     }
 }

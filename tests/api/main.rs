@@ -21,6 +21,7 @@ mod health_access;
 mod hr_screens;
 mod imports;
 mod input_limits;
+mod intake;
 mod interview_screens;
 mod interviews_and_alerts;
 mod layers;

@@ -92,6 +92,41 @@ fn every_kind_of_mail_reads_as_its_golden_file() {
         },
     ];
     let base = "https://kinmu.example.jp";
+    let reasons = [
+        kinmu::import::ReasonCount {
+            column: Some("staff_id".into()),
+            reason: "職員番号 \"Z99\" の医師が登録されていません（先に医師一覧を取り込んでください） / unknown doctor"
+                .into(),
+            count: 16087,
+            first_line: 2,
+        },
+        kinmu::import::ReasonCount {
+            column: Some("退勤".into()),
+            reason: "時刻を読めません: \"25:99\" / unreadable time".into(),
+            count: 3,
+            first_line: 40,
+        },
+    ];
+    let intake_rows = mails::IntakeRejection {
+        file: "kot_daily_2024-06.csv",
+        stored_as: "failed/20240701-020000_kot_daily_2024-06.csv",
+        kind: Some("タイムカード"),
+        layout: Some("kingoftime-daily"),
+        taken_at: at("2024-07-01"),
+        problem: None,
+        reasons: &reasons,
+        rejected_rows: 16090,
+    };
+    let intake_no_rule = mails::IntakeRejection {
+        file: "給与_2024-06.csv",
+        stored_as: "failed/20240701-020000_給与_2024-06.csv",
+        kind: None,
+        layout: None,
+        taken_at: at("2024-07-01"),
+        problem: Some("ファイル名から取込の種類を判別できません（どの取込ルールにも当てはまりません）。ファイル名を確かめるか、システム管理者に取込ルールの追加を頼んでください。 / the file name matches no intake rule"),
+        reasons: &[],
+        rejected_rows: 0,
+    };
     let kinds = [
         (
             "interview_assigned",
@@ -125,6 +160,14 @@ fn every_kind_of_mail_reads_as_its_golden_file() {
         (
             "access_log_anchor_intact",
             mails::access_log_anchor("みなと総合病院", "admin@example.jp", on, &report(true), base),
+        ),
+        (
+            "intake_rejected_rows",
+            mails::intake_rejected("みなと総合病院", "jinji@example.jp", &intake_rows, base),
+        ),
+        (
+            "intake_rejected_no_rule",
+            mails::intake_rejected("みなと総合病院", "jinji@example.jp", &intake_no_rule, base),
         ),
         (
             "access_log_anchor_problem",

@@ -22,7 +22,8 @@
 //! how dates and months are written; `body.rs` the blocks and their text and
 //! HTML rendering; `ics.rs` the invitation; one file per kind of mail —
 //! `interviews.rs`, `precheck.rs`, `measures.rs`, `discrepancies.rs`,
-//! `admin.rs` (accounts disabled, the access-log anchor). This file declares
+//! `admin.rs` (accounts disabled, the access-log anchor), `intake.rs` (a file
+//! of the intake folder refused). This file declares
 //! and re-exports them, so every `crate::monitor::mails::X` path is as it was.
 
 mod admin;
@@ -30,6 +31,7 @@ mod body;
 mod discrepancies;
 mod facts;
 mod ics;
+mod intake;
 mod interviews;
 mod measures;
 mod precheck;
@@ -38,6 +40,7 @@ pub use crate::domain::time::wareki;
 pub use admin::{access_log_anchor, accounts_disabled};
 pub use discrepancies::discrepancies_waiting;
 pub use facts::DoctorFacts;
+pub use intake::{intake_rejected, one_line, IntakeRejection, MAX_REASONS_IN_MAIL};
 pub use interviews::{interview_assigned, interview_notice_doctor, interview_overdue};
 pub use measures::measures_needed;
 pub use precheck::precheck_needed;
