@@ -12,7 +12,7 @@ use super::timecard::timecard;
 use super::{ImportError, ImportKind, ImportReport, ImportRequest};
 use crate::db::models::{NewAuditEntry, NewImportBatch};
 use crate::db::{queries, write_transaction, AnyConnection};
-use crate::import::{self, Parsed};
+use crate::import::{self, layout, Parsed};
 use sha2::{Digest, Sha256};
 use std::time::Instant;
 
@@ -41,11 +41,26 @@ pub fn check(conn: &mut AnyConnection, req: &ImportRequest) -> Result<ImportRepo
 
 fn run_in(conn: &mut AnyConnection, req: &ImportRequest, mode: Mode) -> Result<ImportReport, ImportError> {
     let started = Instant::now();
+    // The file is read through the layout asked for, or one recognised
+    // from its header (import::layout); the answer names it.
     let result = crate::db::with_import_cache(conn, |conn| match req.kind {
-        ImportKind::Doctors => apply(conn, req, import::parse_doctors(req.bytes)?, doctors, mode),
-        ImportKind::Timecard => apply(conn, req, import::parse_shifts(req.bytes)?, timecard, mode),
-        ImportKind::Roster => apply(conn, req, import::parse_shifts(req.bytes)?, roster, mode),
-        ImportKind::Pclog => apply(conn, req, import::parse_pclog(req.bytes)?, pclog, mode),
+        ImportKind::Doctors => {
+            layout::check_doctors(req.layout)?;
+            let parsed = import::parse_doctors(req.bytes)?;
+            apply(conn, req, parsed, doctors, mode, "kinmu".into())
+        }
+        ImportKind::Timecard => {
+            let read = layout::read_shifts(req.layout, req.bytes)?;
+            apply(conn, req, read.parsed, timecard, mode, read.layout)
+        }
+        ImportKind::Roster => {
+            let read = layout::read_shifts(req.layout, req.bytes)?;
+            apply(conn, req, read.parsed, roster, mode, read.layout)
+        }
+        ImportKind::Pclog => {
+            let read = layout::read_pclog(req.layout, req.bytes)?;
+            apply(conn, req, read.parsed, pclog, mode, read.layout)
+        }
     });
     if mode == Mode::Check {
         return result;
@@ -54,6 +69,7 @@ fn run_in(conn: &mut AnyConnection, req: &ImportRequest, mode: Mode) -> Result<I
         tracing::info!(
             kind = %req.kind,
             file = req.file_name,
+            layout = r.layout,
             encoding = r.encoding,
             inserted = r.inserted,
             corrected = r.corrected,
@@ -75,6 +91,7 @@ fn apply<T>(
     parsed: Parsed<T>,
     plan: Planner<T>,
     mode: Mode,
+    layout: String,
 ) -> Result<ImportReport, ImportError> {
     let Parsed {
         rows,
@@ -89,6 +106,7 @@ fn apply<T>(
         let p = plan(conn, rows, req, &mut rejected)?;
         let mut report = ImportReport {
             kind: req.kind,
+            layout,
             inserted: p.inserted,
             corrected: p.corrected,
             unchanged: p.unchanged,
@@ -141,6 +159,7 @@ fn apply<T>(
                 detail: serde_json::json!({
                     "batch_id": batch_id,
                     "file": req.file_name,
+                    "layout": report.layout,
                     "inserted": report.inserted,
                     "corrected": report.corrected,
                     "unchanged": report.unchanged,

@@ -107,6 +107,9 @@ pub struct ImportRequest<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImportReport {
     pub kind: ImportKind,
+    /// The layout the file was read with (`kinmu`, `jinjer-daily`, …, or a
+    /// hospital's own layout's name).
+    pub layout: String,
     pub inserted: usize,
     pub corrected: usize,
     pub unchanged: usize,

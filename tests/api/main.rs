@@ -24,6 +24,7 @@ mod input_limits;
 mod interview_screens;
 mod interviews_and_alerts;
 mod layers;
+mod layouts;
 mod lockout;
 mod openapi;
 mod outbox;
