@@ -1,11 +1,14 @@
 //! `kinmu import`: a CSV file through the ordinary import path (formats.md;
-//! exit 2 when rows were rejected).
+//! exit 2 when rows were rejected), read with a layout chosen by
+//! `--layout`/`--layout-file` or recognised from the header.
 
 use super::Settings;
 use crate::app::App;
+use crate::import::layout::Layout;
 use crate::ingest::{self, ImportKind, ImportRequest};
 use anyhow::Context;
 use clap::ValueEnum;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -27,12 +30,44 @@ impl From<KindArg> for ImportKind {
     }
 }
 
+/// Which layout `--layout` / `--layout-file` chose.
+pub(super) enum LayoutArg {
+    Recognise,
+    Preset(String),
+    File(PathBuf),
+}
+
+impl LayoutArg {
+    pub(super) fn of(name: Option<String>, file: Option<PathBuf>) -> Self {
+        match (name, file) {
+            (_, Some(f)) => LayoutArg::File(f),
+            (Some(n), None) => LayoutArg::Preset(n),
+            (None, None) => LayoutArg::Recognise,
+        }
+    }
+
+    fn load(&self) -> anyhow::Result<Option<Layout>> {
+        Ok(match self {
+            LayoutArg::Recognise => None,
+            LayoutArg::Preset(n) => Some(Layout::preset(n)?),
+            LayoutArg::File(f) => {
+                let text = std::fs::read_to_string(f)
+                    .with_context(|| format!("ファイルを読めません / cannot read {}", f.display()))?;
+                Some(Layout::from_toml(&text)?)
+            }
+        })
+    }
+}
+
 pub(super) fn run(
     settings: Settings,
     kind: ImportKind,
     file: &std::path::Path,
     skip_invalid: bool,
+    layout: LayoutArg,
 ) -> anyhow::Result<ExitCode> {
+    // A wrong layout is said before anything is opened.
+    let layout = layout.load()?;
     let app = App::open(settings)?;
     let bytes =
         std::fs::read(file).with_context(|| format!("ファイルを読めません / cannot read {}", file.display()))?;
@@ -44,7 +79,7 @@ pub(super) fn run(
     let report = ingest::run(
         &mut conn,
         &ImportRequest {
-            layout: None,
+            layout: layout.as_ref(),
             period: None,
             kind,
             bytes: &bytes,

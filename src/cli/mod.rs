@@ -8,6 +8,7 @@ mod backup;
 mod import;
 mod interviews;
 mod jobs;
+mod layouts;
 mod records;
 mod report;
 mod serve;
@@ -63,6 +64,18 @@ enum Command {
         /// Write the valid rows even when some rows are rejected.
         #[arg(long)]
         skip_invalid: bool,
+        /// Read the file with this built-in layout (`kinmu layouts list`);
+        /// without it, a layout is recognised from the header.
+        #[arg(long, value_name = "NAME", conflicts_with = "layout_file")]
+        layout: Option<String>,
+        /// Read the file with a layout of your own (TOML).
+        #[arg(long, value_name = "FILE.toml")]
+        layout_file: Option<PathBuf>,
+    },
+    /// The layouts vendor exports are read with.
+    Layouts {
+        #[command(subcommand)]
+        command: layouts::LayoutsCommand,
     },
     /// Print a report.
     Report {
@@ -171,7 +184,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             kind,
             file,
             skip_invalid,
-        } => import::run(settings, kind.into(), &file, skip_invalid),
+            layout,
+            layout_file,
+        } => import::run(
+            settings,
+            kind.into(),
+            &file,
+            skip_invalid,
+            import::LayoutArg::of(layout, layout_file),
+        ),
+        Command::Layouts { command } => layouts::run(command),
         Command::Users { command } => users::run(settings, command),
         Command::Jobs { job } => jobs::run(settings, job),
         Command::Purge { dry_run, as_of } => jobs::purge(settings, dry_run, as_of),

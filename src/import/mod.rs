@@ -340,6 +340,10 @@ pub enum FileError {
         "列が多すぎます（見出し行に{found}列、{max}列まで） / too many columns ({found} in the header, at most {max})"
     )]
     TooManyColumns { found: usize, max: usize },
+    /// The layout chosen cannot read this kind of import, or the file does
+    /// not match it (Japanese / English).
+    #[error("取込レイアウトが合いません: {0}")]
+    Layout(String),
 }
 
 #[cfg(test)]

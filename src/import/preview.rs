@@ -67,6 +67,10 @@ pub struct Preview {
     pub records: usize,
     /// Of those, records the parser refused.
     pub rejected_records: usize,
+    /// The layout the file is read with (`kinmu`, `jinjer-daily`, …) and
+    /// its title.
+    pub layout: String,
+    pub layout_title: String,
 }
 
 /// A time as a person reads it: seconds only when the file had them.
@@ -82,7 +86,7 @@ fn opt(s: &Option<String>) -> String {
     s.clone().unwrap_or_default()
 }
 
-fn shift_values(r: &ShiftRecord) -> Vec<String> {
+pub(crate) fn shift_values(r: &ShiftRecord) -> Vec<String> {
     let s = &r.shift;
     vec![
         r.staff_id.clone(),
@@ -94,7 +98,7 @@ fn shift_values(r: &ShiftRecord) -> Vec<String> {
     ]
 }
 
-fn pc_values(r: &PcRecord) -> Vec<String> {
+pub(crate) fn pc_values(r: &PcRecord) -> Vec<String> {
     vec![r.account.clone(), opt(&r.pc_name), at(r.logon), at(r.logoff)]
 }
 
@@ -114,7 +118,7 @@ fn doctor_values(r: &DoctorRecord) -> Vec<String> {
     ]
 }
 
-const SHIFT_LABELS: [(&str, &str); 6] = [
+pub(crate) const SHIFT_LABELS: [(&str, &str); 6] = [
     ("職員番号", "Staff ID"),
     ("開始", "Start"),
     ("終了", "End"),
@@ -122,7 +126,7 @@ const SHIFT_LABELS: [(&str, &str); 6] = [
     ("区分", "Kind"),
     ("時間", "Minutes (H:MM)"),
 ];
-const PC_LABELS: [(&str, &str); 4] = [
+pub(crate) const PC_LABELS: [(&str, &str); 4] = [
     ("職員番号・アカウント", "Staff ID / account"),
     ("端末名", "PC"),
     ("ログオン", "Log-on"),
@@ -167,7 +171,7 @@ fn outcome<T>(parsed: Parsed<T>, values: fn(&T) -> Vec<String>) -> Outcome {
 
 /// The longest cell shown as written (a preview is a page: a cell of a
 /// megabyte is shown cut, and the import refuses it anyway).
-const MAX_SHOWN_CHARS: usize = 200;
+pub(crate) const MAX_SHOWN_CHARS: usize = 200;
 
 /// Previews a file: up to `limit` records. Fails exactly when the import
 /// would fail as a whole (the same [`FileError`]).
@@ -250,6 +254,8 @@ pub fn preview(kind: PreviewKind, bytes: &[u8], limit: usize) -> Result<Preview,
         rows,
         records: outcome.read.len() + outcome.refused_records,
         rejected_records: outcome.refused_records,
+        layout: "kinmu".into(),
+        layout_title: "kinmu 標準形式".into(),
     })
 }
 

@@ -240,7 +240,7 @@ pub(crate) fn read_table<T>(
 /// Whether the text ends inside a quoted field (csv-core's states with the
 /// reader's settings: `"` opens a field only at its start, `""` inside one
 /// is a quote). The csv crate reads such a field to the end of the file.
-fn quote_left_open(text: &[u8]) -> bool {
+pub(crate) fn quote_left_open(text: &[u8]) -> bool {
     let (mut field_start, mut quoted, mut closing) = (true, false, false);
     for &b in text {
         if quoted {
@@ -266,17 +266,27 @@ fn quote_left_open(text: &[u8]) -> bool {
 /// Physical line numbers, counted from the text. The csv crate's own count
 /// is taken where the previous record ended, so it lags behind after a CRLF
 /// or blank lines.
-struct Lines<'t> {
+pub(crate) struct Lines<'t> {
     text: &'t [u8],
     /// Bytes before `at` are counted; `at` is on line `line`.
     at: usize,
     line: usize,
 }
 
-impl Lines<'_> {
+impl<'t> Lines<'t> {
+    /// Counting lines of `text`, whose first line is `first_line` (a reader
+    /// that skipped leading lines of a file hands on the rest).
+    pub(crate) fn new(text: &'t [u8], first_line: usize) -> Self {
+        Lines {
+            text,
+            at: 0,
+            line: first_line,
+        }
+    }
+
     /// The line of the record read from `position` on: the record itself
     /// starts after the line ends (and skipped blank lines) found there.
-    fn of(&mut self, position: Option<&csv::Position>) -> usize {
+    pub(crate) fn of(&mut self, position: Option<&csv::Position>) -> usize {
         let mut start = position.and_then(|p| usize::try_from(p.byte()).ok()).unwrap_or(self.at);
         while matches!(self.text.get(start), Some(b'\r' | b'\n')) {
             start += 1;
@@ -294,7 +304,7 @@ impl Lines<'_> {
         self.line
     }
 
-    fn csv_error(&mut self, e: csv::Error) -> FileError {
+    pub(crate) fn csv_error(&mut self, e: csv::Error) -> FileError {
         FileError::Csv {
             line: self.of(e.position()),
             message: e.to_string(),

@@ -13,7 +13,7 @@ use super::{ImportError, ImportKind, ImportReport, ImportRequest};
 use crate::db::models::{NewAuditEntry, NewImportBatch};
 use crate::db::{queries, write_transaction, AnyConnection};
 use crate::import::blocks::Blocks;
-use crate::import::{self, Parsed, Rejections};
+use crate::import::{self, layout, Parsed, Rejections};
 use sha2::{Digest, Sha256};
 use std::time::Instant;
 
@@ -42,11 +42,29 @@ pub fn check(conn: &mut AnyConnection, req: &ImportRequest) -> Result<ImportRepo
 
 fn run_in(conn: &mut AnyConnection, req: &ImportRequest, mode: Mode) -> Result<ImportReport, ImportError> {
     let started = Instant::now();
+    // The file is read through the layout asked for, or one recognised
+    // from its header (import::layout); the answer names it.
     let result = crate::db::with_import_cache(conn, |conn| match req.kind {
-        ImportKind::Doctors => apply(conn, req, import::parse_doctors(req.bytes)?, doctors, mode),
-        ImportKind::Timecard => apply(conn, req, import::parse_shifts(req.bytes)?, timecard, mode),
-        ImportKind::Roster => apply(conn, req, import::parse_shifts(req.bytes)?, roster, mode),
-        ImportKind::Pclog => pclog_in_parts(conn, req, PcSource::Blocks(Blocks::new(req.bytes)), mode),
+        ImportKind::Doctors => {
+            layout::check_doctors(req.layout)?;
+            let parsed = import::parse_doctors(req.bytes)?;
+            apply(conn, req, parsed, doctors, mode, "kinmu".into())
+        }
+        ImportKind::Timecard => {
+            let read = layout::read_shifts(req.layout, req.bytes)?;
+            apply(conn, req, read.parsed, timecard, mode, read.layout)
+        }
+        ImportKind::Roster => {
+            let read = layout::read_shifts(req.layout, req.bytes)?;
+            apply(conn, req, read.parsed, roster, mode, read.layout)
+        }
+        ImportKind::Pclog => {
+            let source = match layout::read_pclog_vendor(req.layout, req.bytes)? {
+                Some(read) => PcSource::Whole(Some(read.parsed), sha256_hex(req.bytes), read.layout),
+                None => PcSource::Blocks(Blocks::new(req.bytes)),
+            };
+            pclog_in_parts(conn, req, source, mode)
+        }
     });
     if mode == Mode::Check {
         return result;
@@ -55,6 +73,7 @@ fn run_in(conn: &mut AnyConnection, req: &ImportRequest, mode: Mode) -> Result<I
         tracing::info!(
             kind = %req.kind,
             file = req.file_name,
+            layout = r.layout,
             encoding = r.encoding,
             inserted = r.inserted,
             corrected = r.corrected,
@@ -76,6 +95,7 @@ fn apply<T>(
     parsed: Parsed<T>,
     plan: Planner<T>,
     mode: Mode,
+    layout: String,
 ) -> Result<ImportReport, ImportError> {
     let Parsed {
         rows,
@@ -83,18 +103,21 @@ fn apply<T>(
         ignored_columns,
         ignored_columns_omitted,
         encoding,
-        notices: _,
+        notices,
     } = parsed;
     let outcome = write_transaction(conn, |conn| {
         let mut rejected = parse_errors;
         let p = plan(conn, rows, req, &mut rejected)?;
         let mut report = report_of(
             req,
+            &layout,
             [p.inserted, p.corrected, p.unchanged],
             rejected,
             (ignored_columns, ignored_columns_omitted),
             encoding,
         );
+        report.notices_total = notices.total();
+        report.notices = notices.reasons();
         if leaves_nothing(&mut report, req, mode) {
             return Err(Tx::Abort(Box::new(report)));
         }
@@ -113,6 +136,7 @@ fn apply<T>(
 /// The answer of an import, before anything is written.
 pub(super) fn report_of(
     req: &ImportRequest,
+    layout: &str,
     [inserted, corrected, unchanged]: [usize; 3],
     rejected: Rejections,
     (ignored_columns, ignored_columns_omitted): (Vec<String>, usize),
@@ -120,6 +144,7 @@ pub(super) fn report_of(
 ) -> ImportReport {
     ImportReport {
         kind: req.kind,
+        layout: layout.to_string(),
         inserted,
         corrected,
         unchanged,
@@ -128,6 +153,8 @@ pub(super) fn report_of(
         rejected_omitted: rejected.omitted(),
         rejected_reasons: rejected.reasons(),
         rejected: rejected.into_listed(),
+        notices: Vec::new(),
+        notices_total: 0,
         ignored_columns,
         ignored_columns_omitted,
         encoding,
@@ -184,6 +211,7 @@ pub(super) fn record(
             detail: serde_json::json!({
                 "batch_id": batch_id,
                 "file": req.file_name,
+                "layout": report.layout,
                 "inserted": report.inserted,
                 "corrected": report.corrected,
                 "unchanged": report.unchanged,
@@ -201,6 +229,6 @@ pub(super) fn count(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(super) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -108,6 +108,9 @@ pub struct ImportRequest<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImportReport {
     pub kind: ImportKind,
+    /// The layout the file was read with (`kinmu`, `jinjer-daily`, …, or a
+    /// hospital's own layout's name).
+    pub layout: String,
     pub inserted: usize,
     pub corrected: usize,
     pub unchanged: usize,
@@ -123,6 +126,11 @@ pub struct ImportReport {
     /// Problems counted by kind of reason (column and English reason,
     /// numbers aside), each with its first reason and line.
     pub rejected_reasons: Vec<ReasonCount>,
+    /// Rows kept but worth a person's look (a PC session whose end kinmu
+    /// supplied, …), counted by kind of reason like `rejected_reasons`.
+    pub notices: Vec<ReasonCount>,
+    /// Every such row.
+    pub notices_total: usize,
     pub ignored_columns: Vec<String>,
     /// Ignored columns beyond the 100 named in `ignored_columns`.
     #[serde(skip_serializing_if = "is_zero")]

@@ -33,9 +33,9 @@ impl From<BlockError> for Tx {
 pub(super) enum PcSource<R> {
     /// kinmu's own layout, read block by block.
     Blocks(Blocks<R>),
-    /// A file read whole by another reader (a vendor layout), with its
-    /// bytes' hash.
-    Whole(Option<Parsed<import::PcRecord>>, String),
+    /// A file read whole through a vendor layout, with its bytes' hash and
+    /// the layout's name.
+    Whole(Option<Parsed<import::PcRecord>>, String, String),
 }
 
 impl<R: Read> PcSource<R> {
@@ -49,14 +49,21 @@ impl<R: Read> PcSource<R> {
                 ))),
                 None => Ok(None),
             },
-            PcSource::Whole(parsed, _) => Ok(parsed.take().map(|p| (p, 0))),
+            PcSource::Whole(parsed, ..) => Ok(parsed.take().map(|p| (p, 0))),
+        }
+    }
+
+    fn layout(&self) -> &str {
+        match self {
+            PcSource::Blocks(_) => "kinmu",
+            PcSource::Whole(_, _, layout) => layout,
         }
     }
 
     fn sha256_hex(&self) -> String {
         match self {
             PcSource::Blocks(blocks) => blocks.sha256_hex(),
-            PcSource::Whole(_, sha) => sha.clone(),
+            PcSource::Whole(_, sha, _) => sha.clone(),
         }
     }
 }
@@ -69,10 +76,18 @@ pub(super) fn pclog_in_parts<R: Read>(
     mode: Mode,
 ) -> Result<ImportReport, ImportError> {
     let outcome = write_transaction(conn, |conn| {
-        let mut report = report_of(req, [0; 3], Rejections::default(), (Vec::new(), 0), "utf-8");
+        let mut report = report_of(
+            req,
+            source.layout(),
+            [0; 3],
+            Rejections::default(),
+            (Vec::new(), 0),
+            "utf-8",
+        );
         let batch_id = queries::insert_batch(conn, &new_batch(req, &report, String::new()))?;
         let accounts = Accounts::load(conn)?;
         let mut rejected = Rejections::default();
+        let mut notices = Rejections::default();
         let (mut inserted, mut unchanged) = (0, 0);
         let mut columns = None;
         let mut encoding = "utf-8";
@@ -80,6 +95,7 @@ pub(super) fn pclog_in_parts<R: Read>(
             columns.get_or_insert((parsed.ignored_columns, parsed.ignored_columns_omitted));
             encoding = parsed.encoding;
             rejected.absorb(parsed.rejected, line_offset);
+            notices.absorb(parsed.notices, line_offset);
             let rows: Vec<Lined<import::PcRecord>> = parsed
                 .rows
                 .into_iter()
@@ -102,6 +118,7 @@ pub(super) fn pclog_in_parts<R: Read>(
         }
         report = report_of(
             req,
+            source.layout(),
             [inserted, 0, unchanged],
             rejected,
             columns.unwrap_or_default(),
@@ -110,6 +127,8 @@ pub(super) fn pclog_in_parts<R: Read>(
                 PcSource::Whole(..) => encoding,
             },
         );
+        report.notices_total = notices.total();
+        report.notices = notices.reasons();
         if leaves_nothing(&mut report, req, mode) {
             return Err(Tx::Abort(Box::new(report)));
         }

@@ -23,6 +23,10 @@ pub struct UploadMeta {
     pub file_name: String,
     pub skip_invalid: bool,
     pub size: usize,
+    /// The built-in layout chosen on the form; `None`: recognised from the
+    /// header.
+    #[serde(default)]
+    pub layout: Option<String>,
 }
 
 /// A rejected row as kept with a result.

@@ -25,6 +25,7 @@ mod intake;
 mod interview_screens;
 mod interviews_and_alerts;
 mod layers;
+mod layouts;
 mod lockout;
 mod openapi;
 mod outbox;

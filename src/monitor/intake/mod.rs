@@ -275,6 +275,7 @@ fn try_file<'s>(
         Ok(report) => Ok(report),
         Err(ImportError::File(e)) => Err(e.to_string()),
         Err(ImportError::Corrupt(e)) => Err(e.to_string()),
+        Err(e @ ImportError::Read(_)) => Err(e.to_string()),
         Err(ImportError::Db(e)) => return Err(IntakeError::Db(e)),
     };
     Ok(attempt)

@@ -5,6 +5,7 @@ use super::auth::CurrentUser;
 use super::{blocking, require, HR, RECENT_BATCHES};
 use crate::app::App;
 use crate::db::queries;
+use crate::import::layout::Layout;
 use crate::ingest::{self, ImportError, ImportKind, ImportRequest};
 use crate::web::ApiError;
 use actix_web::http::{header, StatusCode};
@@ -16,6 +17,8 @@ use std::str::FromStr;
 struct ImportQuery {
     skip_invalid: Option<bool>,
     file_name: Option<String>,
+    /// A built-in layout's name; absent: recognised from the header.
+    layout: Option<String>,
 }
 
 /// An answer with the API's error shape and another status.
@@ -53,6 +56,14 @@ pub(super) async fn import(
     // Role and kind first: others never get to make the server read 50 MB.
     require(&me, &HR)?;
     let kind = ImportKind::from_str(&kind).map_err(|m| ApiError::bad_request("bad_kind", &m, "unknown import kind"))?;
+    let layout = match q.layout.as_deref().filter(|l| !l.is_empty()) {
+        None => None,
+        Some(name) => Some(Layout::preset(name).map_err(|e| {
+            let m = e.to_string();
+            let pair = crate::domain::text::Message::from_pair(&m);
+            ApiError::bad_request("bad_layout", &m, &pair.en)
+        })?),
+    };
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -101,7 +112,7 @@ pub(super) async fn import(
         ingest::run(
             c,
             &ImportRequest {
-                layout: None,
+                layout: layout.as_ref(),
                 period: None,
                 kind,
                 bytes: &bytes,

@@ -84,6 +84,8 @@ struct ImportsPage {
     kinds: Vec<(&'static str, &'static str, &'static str)>,
     max_mb: usize,
     max_bytes: usize,
+    /// The built-in layouts offered: (name, title, what it reads in Japanese).
+    layouts: Vec<(String, String, &'static str)>,
     batches: Vec<BatchLine>,
 }
 
@@ -112,6 +114,17 @@ async fn imports_page(app: web::Data<App>, viewer: Viewer) -> Result<HttpRespons
             .collect(),
         max_mb: MAX_UPLOAD_BYTES / (1024 * 1024),
         max_bytes: MAX_UPLOAD_BYTES,
+        layouts: crate::import::layout::Layout::presets()
+            .into_iter()
+            .filter(|l| l.name != "kinmu")
+            .map(|l| {
+                (
+                    l.name,
+                    l.title,
+                    l.yields.label().split(" / ").next().unwrap_or_default(),
+                )
+            })
+            .collect(),
         batches: batches
             .into_iter()
             .map(|b| {

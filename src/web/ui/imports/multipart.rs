@@ -19,6 +19,8 @@ pub(super) struct Upload {
     pub(super) csrf: String,
     pub(super) kind: String,
     pub(super) skip_invalid: bool,
+    /// A built-in layout's name; empty: recognised from the header.
+    pub(super) layout: String,
     pub(super) file: Option<FieldBytes>,
 }
 
@@ -53,7 +55,9 @@ impl MultipartCollect for Upload {
             // Every field is read to its end (unknown ones too) so the
             // limits count all of the body; the first of a name wins.
             let value = FieldBytes::read_field(req, field, limits).await?;
-            if matches!(name.as_str(), "csrf" | "kind" | "skip_invalid" | "file") && !state.contains_key(&name) {
+            if matches!(name.as_str(), "csrf" | "kind" | "skip_invalid" | "layout" | "file")
+                && !state.contains_key(&name)
+            {
                 state.insert(name, Box::new(value));
             }
             Ok(())
@@ -65,6 +69,7 @@ impl MultipartCollect for Upload {
             csrf: text_of(&mut state, "csrf"),
             kind: text_of(&mut state, "kind"),
             skip_invalid: !text_of(&mut state, "skip_invalid").is_empty(),
+            layout: text_of(&mut state, "layout"),
             file: state
                 .remove("file")
                 .and_then(|b| b.downcast::<FieldBytes>().ok())

@@ -10,6 +10,7 @@ use super::multipart::{TooLarge, Upload};
 use super::{expired, labels_of, HR, MAX_UPLOAD_BYTES};
 use crate::accounts;
 use crate::app::App;
+use crate::import::layout::Layout;
 use crate::import::{self, Preview, PreviewKind};
 use crate::ingest::uploads::{
     load_meta, path_of, read_fresh, store_dir, sweep, valid_token, write_private, UploadMeta,
@@ -54,6 +55,10 @@ pub(super) async fn upload(
     let MultipartForm(form) = MultipartForm::<Upload>::from_request(&req, &mut payload.into_inner()).await?;
     viewer.check_csrf(&form.csrf)?;
     let kind = ImportKind::from_str(&form.kind).map_err(|e| UiError::BadRequest(viewer.lang, e))?;
+    let layout = Some(form.layout.clone()).filter(|l| !l.is_empty());
+    if let Some(name) = &layout {
+        Layout::preset(name).map_err(|e| UiError::BadRequest(viewer.lang, e.to_string()))?;
+    }
     let Some(file) = form.file.filter(|f| !f.data.is_empty()) else {
         return Err(UiError::BadRequest(
             viewer.lang,
@@ -79,6 +84,7 @@ pub(super) async fn upload(
         file_name,
         skip_invalid: form.skip_invalid,
         size: file.data.len(),
+        layout,
     };
     let t = token.clone();
     web::block(move || -> Result<(), UiError> {
@@ -143,13 +149,16 @@ pub(super) async fn preview_page(
             .map_err(UiError::internal)?
             .ok_or_else(|| expired(lang))?;
         let kind = ImportKind::from_str(&meta.kind).map_err(UiError::internal)?;
-        let preview = import::preview(preview_kind(kind), &bytes, PREVIEW_ROWS);
+        let layout = meta.layout.as_deref().map(Layout::preset).transpose();
+        let layout = layout.map_err(|e| UiError::BadRequest(lang, e.to_string()))?;
+        // Read through the same layout the import will use.
+        let preview = import::layout::preview(layout.as_ref(), preview_kind(kind), &bytes, PREVIEW_ROWS);
         // A readable file is also checked as the import will check it.
         let verdict = match &preview {
             Ok(_) => {
                 let mut conn = app2.pool.get()?;
                 let req = crate::ingest::ImportRequest {
-                    layout: None,
+                    layout: layout.as_ref(),
                     period: None,
                     kind,
                     bytes: &bytes,
