@@ -63,6 +63,12 @@ enum Command {
         /// Write the valid rows even when some rows are rejected.
         #[arg(long)]
         skip_invalid: bool,
+        /// Timecard: the dates the file covers, FROM..TO (YYYY-MM-DD, both
+        /// inclusive); inside them the file replaces the stored rows of the
+        /// doctors it names (default: each doctor's first to last date in
+        /// the file).
+        #[arg(long, value_name = "FROM..TO", value_parser = import::parse_period_arg)]
+        period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
     },
     /// Print a report.
     Report {
@@ -171,7 +177,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             kind,
             file,
             skip_invalid,
-        } => import::run(settings, kind.into(), &file, skip_invalid),
+            period,
+        } => import::run(settings, kind.into(), &file, skip_invalid, period),
         Command::Users { command } => users::run(settings, command),
         Command::Jobs { job } => jobs::run(settings, job),
         Command::Purge { dry_run, as_of } => jobs::purge(settings, dry_run, as_of),

@@ -57,6 +57,7 @@ fn run_in(conn: &mut AnyConnection, req: &ImportRequest, mode: Mode) -> Result<I
             encoding = r.encoding,
             inserted = r.inserted,
             corrected = r.corrected,
+            superseded = r.superseded,
             unchanged = r.unchanged,
             rejected = r.rejected_total,
             committed = r.committed,
@@ -91,6 +92,7 @@ fn apply<T>(
             kind: req.kind,
             inserted: p.inserted,
             corrected: p.corrected,
+            superseded: p.superseded,
             unchanged: p.unchanged,
             rejected_total: rejected.total(),
             rejected_rows: rejected.rows(),
@@ -106,10 +108,11 @@ fn apply<T>(
         if report.rejected_total > 0 && !req.skip_invalid {
             report.inserted = 0;
             report.corrected = 0;
+            report.superseded = 0;
             report.unchanged = 0;
             return Err(Tx::Abort(Box::new(report)));
         }
-        if report.inserted + report.corrected == 0 || mode == Mode::Check {
+        if report.inserted + report.corrected + report.superseded == 0 || mode == Mode::Check {
             // Nothing new, or only a check: leave the database exactly as
             // it was.
             return Err(Tx::Abort(Box::new(report)));
@@ -127,6 +130,7 @@ fn apply<T>(
                 corrected: count(report.corrected),
                 unchanged: count(report.unchanged),
                 rejected: count(report.rejected_total),
+                superseded: count(report.superseded),
             },
         )?;
         (p.write)(conn, batch_id)?;
@@ -143,6 +147,7 @@ fn apply<T>(
                     "file": req.file_name,
                     "inserted": report.inserted,
                     "corrected": report.corrected,
+                    "superseded": report.superseded,
                     "unchanged": report.unchanged,
                     "rejected": report.rejected_total,
                 })

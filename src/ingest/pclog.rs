@@ -103,6 +103,7 @@ pub(super) fn pclog(
     Ok(Plan {
         inserted: inserts.len(),
         corrected: 0,
+        superseded: 0,
         unchanged,
         write: Box::new(move |conn, batch_id| {
             for s in &mut inserts {

@@ -16,6 +16,29 @@ use std::str::FromStr;
 struct ImportQuery {
     skip_invalid: Option<bool>,
     file_name: Option<String>,
+    /// Timecard: the dates the file covers, both inclusive (both or neither).
+    period_from: Option<String>,
+    period_to: Option<String>,
+}
+
+/// The declared period of a timecard upload, if any (both dates or none).
+fn period_of(q: &ImportQuery, kind: ImportKind) -> Result<Option<(chrono::NaiveDate, chrono::NaiveDate)>, ApiError> {
+    let bad = |ja: &str, en: &str| ApiError::bad_request("bad_query", ja, en);
+    match (q.period_from.as_deref(), q.period_to.as_deref()) {
+        (None, None) => Ok(None),
+        (Some(_), Some(_)) if kind != ImportKind::Timecard => Err(bad(
+            "対象期間はタイムカードの取込にだけ指定できます",
+            "a period applies to timecard imports only",
+        )),
+        (Some(from), Some(to)) => ingest::parse_period(from, to).map(Some).map_err(|m| {
+            let pair = crate::domain::text::Message::from_pair(&m);
+            bad(&pair.ja, &pair.en)
+        }),
+        _ => Err(bad(
+            "対象期間は開始日と終了日の両方を指定してください（period_from, period_to）",
+            "give both period_from and period_to, or neither",
+        )),
+    }
 }
 
 /// An answer with the API's error shape and another status.
@@ -40,7 +63,8 @@ fn too_large() -> HttpResponse {
 /// `POST /api/v1/imports/{kind}`: the body is the file itself. The answer is
 /// the report of `kinmu import` (formats.md): 200 when no row was rejected,
 /// 422 when some were (nothing written unless `skip_invalid`), 400 when the
-/// file cannot be read at all.
+/// file cannot be read at all. A timecard upload may declare the period it
+/// covers (`period_from`, `period_to`; see `ingest::period`).
 #[post("/api/v1/imports/{kind}")]
 pub(super) async fn import(
     app: web::Data<App>,
@@ -53,6 +77,7 @@ pub(super) async fn import(
     // Role and kind first: others never get to make the server read 50 MB.
     require(&me, &HR)?;
     let kind = ImportKind::from_str(&kind).map_err(|m| ApiError::bad_request("bad_kind", &m, "unknown import kind"))?;
+    let period = period_of(&q, kind)?;
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -102,7 +127,7 @@ pub(super) async fn import(
             c,
             &ImportRequest {
                 layout: None,
-                period: None,
+                period,
                 kind,
                 bytes: &bytes,
                 file_name: &file_name,
@@ -141,6 +166,7 @@ struct BatchOut {
     imported_by: Option<String>,
     inserted: i32,
     corrected: i32,
+    superseded: i32,
     unchanged: i32,
     rejected: i32,
 }
@@ -167,6 +193,7 @@ pub(super) async fn batches(app: web::Data<App>, me: CurrentUser) -> Result<Http
             imported_by: b.imported_by,
             inserted: b.inserted,
             corrected: b.corrected,
+            superseded: b.superseded,
             unchanged: b.unchanged,
             rejected: b.rejected,
         })

@@ -19,6 +19,9 @@ pub(super) struct Upload {
     pub(super) csrf: String,
     pub(super) kind: String,
     pub(super) skip_invalid: bool,
+    /// 対象期間 (timecard): the first and last date, `YYYY-MM-DD` or empty.
+    pub(super) period_from: String,
+    pub(super) period_to: String,
     pub(super) file: Option<FieldBytes>,
 }
 
@@ -53,7 +56,11 @@ impl MultipartCollect for Upload {
             // Every field is read to its end (unknown ones too) so the
             // limits count all of the body; the first of a name wins.
             let value = FieldBytes::read_field(req, field, limits).await?;
-            if matches!(name.as_str(), "csrf" | "kind" | "skip_invalid" | "file") && !state.contains_key(&name) {
+            if matches!(
+                name.as_str(),
+                "csrf" | "kind" | "skip_invalid" | "period_from" | "period_to" | "file"
+            ) && !state.contains_key(&name)
+            {
                 state.insert(name, Box::new(value));
             }
             Ok(())
@@ -65,6 +72,8 @@ impl MultipartCollect for Upload {
             csrf: text_of(&mut state, "csrf"),
             kind: text_of(&mut state, "kind"),
             skip_invalid: !text_of(&mut state, "skip_invalid").is_empty(),
+            period_from: text_of(&mut state, "period_from"),
+            period_to: text_of(&mut state, "period_to"),
             file: state
                 .remove("file")
                 .and_then(|b| b.downcast::<FieldBytes>().ok())
