@@ -292,30 +292,32 @@ fn a_row_hr_added_on_the_discrepancy_screen_is_not_removed_by_a_re_export() {
     each_backend(|db| {
         prepared(db);
         // What a resolution as work stores: a row with no import batch.
-        let mut conn = db.conn();
-        let conn: &mut kinmu::db::AnyConnection = &mut conn;
-        kinmu::db::queries::insert_timecard_rows(
-            conn,
-            &[kinmu::db::models::NewTimecardRow {
-                doctor_id: kinmu::db::queries::doctor_by_staff_id(conn, "D001")
-                    .unwrap()
-                    .unwrap()
-                    .id,
-                kind: "work".into(),
-                start_at: date("2024-06-04").and_hms_opt(17, 30, 0).unwrap(),
-                end_at: date("2024-06-04").and_hms_opt(19, 0, 0).unwrap(),
-                break_minutes: 0,
-                version: 1,
-                replaces_id: None,
-                batch_id: None,
-                source_line: None,
-                correction_reason: Some("病棟対応".into()),
-                created_by: Some("jinji".into()),
-                created_at: now(),
-            }],
-        )
-        .unwrap();
-        drop(conn);
+        {
+            let mut conn = db.conn();
+            let conn: &mut kinmu::db::AnyConnection = &mut conn;
+            let doctor_id = kinmu::db::queries::doctor_by_staff_id(conn, "D001")
+                .unwrap()
+                .unwrap()
+                .id;
+            kinmu::db::queries::insert_timecard_rows(
+                conn,
+                &[kinmu::db::models::NewTimecardRow {
+                    doctor_id,
+                    kind: "work".into(),
+                    start_at: date("2024-06-04").and_hms_opt(17, 30, 0).unwrap(),
+                    end_at: date("2024-06-04").and_hms_opt(19, 0, 0).unwrap(),
+                    break_minutes: 0,
+                    version: 1,
+                    replaces_id: None,
+                    batch_id: None,
+                    source_line: None,
+                    correction_reason: Some("病棟対応".into()),
+                    created_by: Some("jinji".into()),
+                    created_at: now(),
+                }],
+            )
+            .unwrap();
+        }
         let file = format!("{HEADER}D001,2024-06-03,08:30,17:30,60,work\nD001,2024-06-04,08:30,17:30,60,work\n");
         let r = run(db, &file, Some(("2024-06-03", "2024-06-05")), false);
         assert_eq!(counts(&r), (0, 0, 1, 2), "only the vendor's 5th goes");
