@@ -123,8 +123,7 @@ pub(super) fn match_rows(rows: &[Row], stored: &[Stored], periods: &HashMap<i64,
         .map(|(j, s)| ((s.doctor_id, s.shift.start(), s.shift.kind()), j))
         .collect();
     let mut taken: HashSet<usize> = HashSet::new();
-    // Rows and stored rows left after step 1, in the period, by slot.
-    let mut left: BTreeMap<Slot, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+    let mut unmatched: Vec<usize> = Vec::new();
     for (i, r) in rows.iter().enumerate() {
         match by_key.get(&(r.doctor_id, r.shift.start(), r.shift.kind())) {
             Some(&j) => {
@@ -135,15 +134,24 @@ pub(super) fn match_rows(rows: &[Row], stored: &[Stored], periods: &HashMap<i64,
                     m.corrections.push((i, j));
                 }
             }
-            None if in_period(periods, r.doctor_id, r.shift.start_date()) => {
-                left.entry(slot_of(r.doctor_id, &r.shift)).or_default().0.push(i);
-            }
-            None => m.fresh.push(i),
+            None => unmatched.push(i),
         }
     }
+    // Stored rows left after step 1, in the period, by slot; then the file's
+    // rows left in those slots (a slot with no stored row left makes its
+    // rows new at once, so a first import builds no map of its rows).
+    let mut left: BTreeMap<Slot, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
     for (j, s) in stored.iter().enumerate() {
         if s.imported && !taken.contains(&j) && in_period(periods, s.doctor_id, s.shift.start_date()) {
             left.entry(slot_of(s.doctor_id, &s.shift)).or_default().1.push(j);
+        }
+    }
+    for i in unmatched {
+        let r = &rows[i];
+        // A slot's date is a stored row's, in the doctor's period.
+        match left.get_mut(&slot_of(r.doctor_id, &r.shift)) {
+            Some(slot) => slot.0.push(i),
+            None => m.fresh.push(i),
         }
     }
     for (_, (mut file, mut kept)) in left {
