@@ -59,15 +59,27 @@ impl LayoutArg {
     }
 }
 
+/// `--period FROM..TO` (see [`ingest::parse_period`]).
+pub(super) fn parse_period_arg(s: &str) -> Result<(chrono::NaiveDate, chrono::NaiveDate), String> {
+    let (from, to) = s
+        .split_once("..")
+        .ok_or("対象期間は FROM..TO と書いてください（例 2024-06-01..2024-06-30） / write the period as FROM..TO")?;
+    ingest::parse_period(from, to)
+}
+
 pub(super) fn run(
     settings: Settings,
     kind: ImportKind,
     file: &std::path::Path,
     skip_invalid: bool,
     layout: LayoutArg,
+    period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
 ) -> anyhow::Result<ExitCode> {
     // A wrong layout is said before anything is opened.
     let layout = layout.load()?;
+    if period.is_some() && kind != ImportKind::Timecard {
+        anyhow::bail!("--period はタイムカードの取込にだけ指定できます / --period applies to timecard imports only");
+    }
     let app = App::open(settings)?;
     let bytes =
         std::fs::read(file).with_context(|| format!("ファイルを読めません / cannot read {}", file.display()))?;
@@ -80,7 +92,7 @@ pub(super) fn run(
         &mut conn,
         &ImportRequest {
             layout: layout.as_ref(),
-            period: None,
+            period,
             kind,
             bytes: &bytes,
             file_name: &name,

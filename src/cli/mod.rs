@@ -71,6 +71,12 @@ enum Command {
         /// Read the file with a layout of your own (TOML).
         #[arg(long, value_name = "FILE.toml")]
         layout_file: Option<PathBuf>,
+        /// Timecard: the dates the file covers, FROM..TO (YYYY-MM-DD, both
+        /// inclusive); inside them the file replaces the stored rows of the
+        /// doctors it names (default: each doctor's first to last date in
+        /// the file).
+        #[arg(long, value_name = "FROM..TO", value_parser = import::parse_period_arg)]
+        period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
     },
     /// The layouts vendor exports are read with.
     Layouts {
@@ -186,12 +192,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             skip_invalid,
             layout,
             layout_file,
+            period,
         } => import::run(
             settings,
             kind.into(),
             &file,
             skip_invalid,
             import::LayoutArg::of(layout, layout_file),
+            period,
         ),
         Command::Layouts { command } => layouts::run(command),
         Command::Users { command } => users::run(settings, command),

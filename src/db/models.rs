@@ -117,6 +117,9 @@ pub struct NewImportBatch {
     pub corrected: i32,
     pub unchanged: i32,
     pub rejected: i32,
+    /// Stored rows superseded without a new version (a timecard re-export
+    /// that no longer has them; a roster's withdrawn plans).
+    pub superseded: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -133,6 +136,9 @@ pub struct ImportBatch {
     pub corrected: i32,
     pub unchanged: i32,
     pub rejected: i32,
+    /// Stored rows superseded without a new version (a timecard re-export
+    /// that no longer has them; a roster's withdrawn plans).
+    pub superseded: i32,
 }
 
 /// A timecard or roster row as stored (the columns both tables share).

@@ -149,6 +149,31 @@ pub fn current_timecard(
         .collect())
 }
 
+/// Current (not superseded) timecard rows starting in `[from, to)`, with
+/// their version numbers and the import batch that stored them (`None`: a
+/// row HR added on the discrepancy screen), for a timecard import to
+/// classify its rows against.
+pub fn current_timecard_batches(
+    conn: &mut AnyConnection,
+    doctor_ids: Option<&[i64]>,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(StoredShift, i32, Option<i64>)>> {
+    let rows = current_shifts!(
+        conn,
+        timecard_rows,
+        doctor_ids,
+        from,
+        to,
+        (timecard_rows::version, timecard_rows::batch_id),
+        (i64, i64, String, Ts, Ts, i32, i32, Option<i64>)
+    );
+    Ok(rows
+        .into_iter()
+        .map(|(id, d, k, s, e, b, version, batch)| (stored_shift(id, d, k, s, e, b), version, batch))
+        .collect())
+}
+
 /// Current planned rows starting in `[from, to)`.
 pub fn current_roster(
     conn: &mut AnyConnection,
@@ -246,12 +271,29 @@ pub fn import_batches_recent(conn: &mut AnyConnection, limit: i64) -> QueryResul
         .load(conn)
 }
 
-/// Marks timecard rows as replaced by a newer version (their data stays).
-pub fn supersede_timecard(conn: &mut AnyConnection, ids: &[i64], at: NaiveDateTime) -> QueryResult<usize> {
+/// Who, when, why and by which import timecard rows are superseded.
+#[derive(Debug, Clone, Copy)]
+pub struct Supersession<'a> {
+    pub at: NaiveDateTime,
+    pub by: Option<&'a str>,
+    /// 日本語 / English, e.g. 「再取込による訂正 / corrected by re-import」.
+    pub reason: &'a str,
+    pub batch_id: Option<i64>,
+}
+
+/// Marks timecard rows as superseded — replaced by a newer version, or no
+/// longer in a re-export of their period (their data stays), keeping who,
+/// when, why and by which import.
+pub fn supersede_timecard(conn: &mut AnyConnection, ids: &[i64], s: &Supersession) -> QueryResult<usize> {
     let mut n = 0;
     for chunk in ids.chunks(INSERT_CHUNK) {
         n += diesel::update(timecard_rows::table.filter(timecard_rows::id.eq_any(chunk.to_vec())))
-            .set(timecard_rows::superseded_at.eq(Some(at)))
+            .set((
+                timecard_rows::superseded_at.eq(Some(s.at)),
+                timecard_rows::superseded_by.eq(s.by),
+                timecard_rows::superseded_reason.eq(Some(s.reason)),
+                timecard_rows::superseded_batch_id.eq(s.batch_id),
+            ))
             .execute(conn)?;
     }
     Ok(n)

@@ -31,6 +31,7 @@ diesel::table! {
         corrected -> Integer,
         unchanged -> Integer,
         rejected -> Integer,
+        superseded -> Integer,
     }
 }
 
@@ -50,6 +51,9 @@ diesel::table! {
         correction_reason -> Nullable<Text>,
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
+        superseded_by -> Nullable<Text>,
+        superseded_reason -> Nullable<Text>,
+        superseded_batch_id -> Nullable<BigInt>,
     }
 }
 

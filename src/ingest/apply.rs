@@ -77,6 +77,7 @@ fn run_in(conn: &mut AnyConnection, req: &ImportRequest, mode: Mode) -> Result<I
             encoding = r.encoding,
             inserted = r.inserted,
             corrected = r.corrected,
+            superseded = r.superseded,
             unchanged = r.unchanged,
             rejected = r.rejected_total,
             committed = r.committed,
@@ -111,7 +112,7 @@ fn apply<T>(
         let mut report = report_of(
             req,
             &layout,
-            [p.inserted, p.corrected, p.unchanged],
+            [p.inserted, p.corrected, p.superseded, p.unchanged],
             rejected,
             (ignored_columns, ignored_columns_omitted),
             encoding,
@@ -137,7 +138,7 @@ fn apply<T>(
 pub(super) fn report_of(
     req: &ImportRequest,
     layout: &str,
-    [inserted, corrected, unchanged]: [usize; 3],
+    [inserted, corrected, superseded, unchanged]: [usize; 4],
     rejected: Rejections,
     (ignored_columns, ignored_columns_omitted): (Vec<String>, usize),
     encoding: &'static str,
@@ -147,6 +148,7 @@ pub(super) fn report_of(
         layout: layout.to_string(),
         inserted,
         corrected,
+        superseded,
         unchanged,
         rejected_total: rejected.total(),
         rejected_rows: rejected.rows(),
@@ -170,10 +172,11 @@ pub(super) fn leaves_nothing(report: &mut ImportReport, req: &ImportRequest, mod
     if report.rejected_total > 0 && !req.skip_invalid {
         report.inserted = 0;
         report.corrected = 0;
+        report.superseded = 0;
         report.unchanged = 0;
         return true;
     }
-    report.inserted + report.corrected == 0 || mode == Mode::Check
+    report.inserted + report.corrected + report.superseded == 0 || mode == Mode::Check
 }
 
 /// The batch of an import with its counts.
@@ -189,6 +192,7 @@ pub(super) fn new_batch(req: &ImportRequest, report: &ImportReport, file_sha256:
         corrected: count(report.corrected),
         unchanged: count(report.unchanged),
         rejected: count(report.rejected_total),
+        superseded: count(report.superseded),
     }
 }
 
@@ -214,6 +218,7 @@ pub(super) fn record(
                 "layout": report.layout,
                 "inserted": report.inserted,
                 "corrected": report.corrected,
+                "superseded": report.superseded,
                 "unchanged": report.unchanged,
                 "rejected": report.rejected_total,
             })

@@ -83,6 +83,7 @@ pub(super) fn doctors(
     Ok(Plan {
         inserted: inserts.len(),
         corrected: updates.len(),
+        superseded: 0,
         unchanged,
         write: Box::new(move |conn, batch_id| {
             for d in &inserts {

@@ -7,18 +7,23 @@
 //! nothing is written unless `skip_invalid` is set. Re-importing the same
 //! file changes nothing. A timecard row with the same doctor, start and kind
 //! as a stored one but other values is a correction: the new version is
-//! stored and points at the old one, which is kept.
+//! stored and points at the old one, which is kept. Inside the period a
+//! timecard file covers for each doctor it names, the file is the truth: a
+//! moved clock-in is a correction too, and a stored row the file no longer
+//! has is superseded ([`period`]).
 //!
 //! The steps, in the order a file travels: [`apply`] runs the write
 //! transaction (plan, then abort or record the batch and write), [`plan`]
 //! is the vocabulary of the kind-specific steps, and one file per kind
 //! decides what its rows do: [`doctors`], [`timecard`] (corrections and
-//! superseded rows), [`roster`] and [`pclog`], the shift kinds sharing the
-//! row resolution and overlap checks of [`shifts`].
+//! superseded rows, paired with the stored rows by [`period`]), [`roster`]
+//! and [`pclog`], the shift kinds sharing the row resolution and overlap
+//! checks of [`shifts`].
 
 mod apply;
 mod doctors;
 mod pclog;
+mod period;
 mod plan;
 mod roster;
 mod shifts;
@@ -31,7 +36,7 @@ pub use apply::{check, run};
 use crate::db::models::CorruptRow;
 use crate::db::DbError;
 use crate::import::{FileError, ReasonCount, RowError};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
@@ -97,7 +102,8 @@ pub struct ImportRequest<'a> {
     /// The dates the file covers (inclusive), inside which a timecard file
     /// is the truth for the doctors it names; `None`: each doctor's first to
     /// last date in the file.
-    pub period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    /// Ignored by the other kinds (a roster always covers its own dates).
+    pub period: Option<(NaiveDate, NaiveDate)>,
     /// Who imports (a login), for the batch and the audit log.
     pub actor: Option<&'a str>,
     /// The hospital's local time now.
@@ -113,6 +119,9 @@ pub struct ImportReport {
     pub layout: String,
     pub inserted: usize,
     pub corrected: usize,
+    /// Stored rows superseded with no new version: timecard rows a re-export
+    /// of their period no longer has, a roster's withdrawn plans.
+    pub superseded: usize,
     pub unchanged: usize,
     /// The problems found, by line: the first [`import::MAX_LISTED`](crate::import::MAX_LISTED) of them
     /// (a row with two bad cells has two entries).
@@ -159,6 +168,24 @@ impl From<diesel::result::Error> for ImportError {
     fn from(e: diesel::result::Error) -> Self {
         ImportError::Db(DbError::Query(e))
     }
+}
+
+/// A declared period (`--period FROM..TO`, the API's `period_from` and
+/// `period_to`, the upload form's 対象期間): two dates `YYYY-MM-DD`, both
+/// inclusive, the first not after the second.
+pub fn parse_period(from: &str, to: &str) -> Result<(NaiveDate, NaiveDate), String> {
+    let date = |s: &str| {
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+            format!("対象期間の日付が読めません: {s:?}（YYYY-MM-DD） / unreadable period date (YYYY-MM-DD)")
+        })
+    };
+    let (from, to) = (date(from)?, date(to)?);
+    if from > to {
+        return Err(format!(
+            "対象期間の開始 {from} が終了 {to} より後です / the period starts after it ends"
+        ));
+    }
+    Ok((from, to))
 }
 
 fn is_zero(n: &usize) -> bool {

@@ -33,6 +33,9 @@ pub(super) type Writer = Box<dyn FnOnce(&mut AnyConnection, i64) -> diesel::Quer
 pub(super) struct Plan {
     pub(super) inserted: usize,
     pub(super) corrected: usize,
+    /// Stored rows superseded with no new version (a timecard re-export
+    /// that no longer has them, a roster's withdrawn plans).
+    pub(super) superseded: usize,
     pub(super) unchanged: usize,
     pub(super) write: Writer,
 }

@@ -1,6 +1,14 @@
 //! Importing a roster (formats.md): the file's plan replaces each doctor's
 //! current plan for the dates it covers; withdrawn rows are superseded, not
-//! deleted.
+//! deleted, and counted as `superseded`.
+//!
+//! The same rule as a timecard re-export ([`super::period`]) — per doctor
+//! named in the file, from its first to last date in the file, doctors
+//! absent untouched — but simpler, as a plan has no versions: rows are
+//! matched by their whole content, so a changed plan is a new row plus the
+//! old one withdrawn (never a correction), and a roster takes no declared
+//! period. Overlaps are checked within the file only: the file's plan
+//! replaces the stored one.
 
 use super::plan::{line_i32, Plan, Tx};
 use super::shifts::{doctor_ids, overlap_errors, resolve_rows, stored_around, Row};
@@ -21,7 +29,7 @@ pub(super) fn roster(
     rejected: &mut Rejections,
 ) -> Result<Plan, Tx> {
     let ids = doctor_ids(conn)?;
-    let (rows, duplicates) = resolve_rows(rows, &ids, rejected);
+    let super::shifts::Resolved { rows, duplicates, .. } = resolve_rows(rows, &ids, rejected);
     let overlap = overlap_errors(&rows.iter().collect::<Vec<_>>(), &HashMap::new());
     let bad: HashSet<usize> = overlap.iter().map(|(l, _)| *l).collect();
     rejected.extend(overlap.into_iter().map(|(_, e)| e));
@@ -64,7 +72,8 @@ pub(super) fn roster(
     let now = req.now;
     Ok(Plan {
         inserted: inserts.len(),
-        corrected: withdrawn.len(),
+        corrected: 0,
+        superseded: withdrawn.len(),
         unchanged,
         write: Box::new(move |conn, batch_id| {
             queries::supersede_roster(conn, &withdrawn, now)?;

@@ -3,12 +3,12 @@
 //! can touch, and refusing working rows that overlap (rules §2).
 
 use super::plan::{row_error, Tx};
-use crate::db::models::{CorruptRow, StoredShift};
+use crate::db::models::StoredShift;
 use crate::db::{queries, AnyConnection};
 use crate::domain::shift::Shift;
 use crate::import::{self, Lined, Rejections, RowError};
 use chrono::{Duration, NaiveDateTime};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 fn unknown_doctor(line: usize, staff_id: &str) -> RowError {
     row_error(
@@ -45,6 +45,17 @@ pub(super) struct Row {
     pub(super) shift: Shift,
 }
 
+/// The rows of a file resolved to doctors.
+pub(super) struct Resolved {
+    pub(super) rows: Vec<Row>,
+    /// Rows that repeat an earlier row exactly (counted as unchanged).
+    pub(super) duplicates: usize,
+    /// Rows refused because an earlier row has the same doctor, start and
+    /// kind but other values (a timecard re-import must not remove their
+    /// stored counterpart).
+    pub(super) clashing: Vec<Row>,
+}
+
 /// Resolves staff ids, and drops rows that repeat an earlier row of the file
 /// exactly (the same row twice is one row). Two different rows with the same
 /// doctor, start and kind are an error on the later one.
@@ -52,8 +63,9 @@ pub(super) fn resolve_rows(
     rows: Vec<Lined<import::ShiftRecord>>,
     ids: &HashMap<String, i64>,
     rejected: &mut Rejections,
-) -> (Vec<Row>, usize) {
+) -> Resolved {
     let mut out: Vec<Row> = Vec::with_capacity(rows.len());
+    let mut clashing = Vec::new();
     let mut duplicates = 0;
     let mut seen: HashMap<(i64, NaiveDateTime, &'static str), usize> = HashMap::new();
     for Lined { line, value } in rows {
@@ -64,21 +76,36 @@ pub(super) fn resolve_rows(
         let key = (doctor_id, value.shift.start(), value.shift.kind().code());
         match seen.get(&key) {
             Some(&i) if out[i].shift == value.shift => duplicates += 1,
-            Some(&i) => rejected.push(row_error(
-                line,
-                None,
-                format!(
-                    "同じ職員・開始時刻・区分の行が{}行目にあり、内容が異なります / another row (line {}) has the same doctor, start and kind",
-                    out[i].line, out[i].line
-                ),
-            )),
+            Some(&i) => {
+                rejected.push(row_error(
+                    line,
+                    None,
+                    format!(
+                        "同じ職員・開始時刻・区分の行が{}行目にあり、内容が異なります / another row (line {}) has the same doctor, start and kind",
+                        out[i].line, out[i].line
+                    ),
+                ));
+                clashing.push(Row {
+                    line,
+                    doctor_id,
+                    shift: value.shift,
+                });
+            }
             None => {
                 seen.insert(key, out.len());
-                out.push(Row { line, doctor_id, shift: value.shift });
+                out.push(Row {
+                    line,
+                    doctor_id,
+                    shift: value.shift,
+                });
             }
         }
     }
-    (out, duplicates)
+    Resolved {
+        rows: out,
+        duplicates,
+        clashing,
+    }
 }
 
 /// Rejects working rows among `candidates` that overlap a `stored` working
@@ -157,19 +184,4 @@ pub(super) fn stored_around(
         stored.extend(load(conn, chunk, from, to)?);
     }
     Ok(stored)
-}
-
-/// Stored working rows that stay (are not being replaced), per doctor.
-pub(super) fn stored_working(
-    stored: &[(StoredShift, Option<i32>)],
-    replaced: &HashSet<i64>,
-) -> Result<HashMap<i64, Vec<Shift>>, CorruptRow> {
-    let mut out: HashMap<i64, Vec<Shift>> = HashMap::new();
-    for (s, _) in stored.iter().filter(|(s, _)| !replaced.contains(&s.id)) {
-        let shift = s.shift("timecard_rows")?;
-        if shift.kind().is_working() {
-            out.entry(s.doctor_id).or_default().push(shift);
-        }
-    }
-    Ok(out)
 }

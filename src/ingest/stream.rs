@@ -79,7 +79,7 @@ pub(super) fn pclog_in_parts<R: Read>(
         let mut report = report_of(
             req,
             source.layout(),
-            [0; 3],
+            [0; 4],
             Rejections::default(),
             (Vec::new(), 0),
             "utf-8",
@@ -119,7 +119,7 @@ pub(super) fn pclog_in_parts<R: Read>(
         report = report_of(
             req,
             source.layout(),
-            [inserted, 0, unchanged],
+            [inserted, 0, 0, unchanged],
             rejected,
             columns.unwrap_or_default(),
             match &source {

@@ -1,82 +1,111 @@
-//! Importing a timecard (formats.md): a row is new, unchanged, or a
-//! correction of the stored row with the same doctor, start and kind. A
-//! correction is stored as a new version pointing at the old one, which is
-//! kept and marked superseded; rows overlapping other working rows are
+//! Importing a timecard (formats.md): inside the period the file covers for
+//! each doctor it names, the file is the truth ([`super::period`]). A row is
+//! new, unchanged, or a correction of a stored row — stored as a new version
+//! pointing at the old one, which is kept and marked superseded; a stored row
+//! the file no longer has is superseded with no new version. Either way the
+//! old row keeps who superseded it, when and why, and by which import. Rows
+//! overlapping other working rows — of the file, or stored and staying — are
 //! refused.
 
+use super::period::{match_rows, periods, slot_of, window, Slot, Stored};
 use super::plan::{line_i32, Plan, Tx};
-use super::shifts::{doctor_ids, overlap_errors, resolve_rows, stored_around, stored_working, Row};
+use super::shifts::{doctor_ids, overlap_errors, resolve_rows, Resolved, Row};
 use super::ImportRequest;
-use crate::db::models::{NewTimecardRow, StoredShift};
-use crate::db::{queries, AnyConnection};
+use crate::db::models::NewTimecardRow;
+use crate::db::queries::{self, Supersession};
+use crate::db::AnyConnection;
 use crate::domain::shift::Shift;
 use crate::import::{self, Lined, Rejections};
-use chrono::NaiveDateTime;
 use std::collections::{HashMap, HashSet};
 
-/// Timecard rows: new rows, corrections, or unchanged.
+/// Why the old version of a corrected row was superseded (also the new
+/// version's `correction_reason`).
+pub(super) const CORRECTED: &str = "再取込による訂正 / corrected by re-import";
+/// Why a stored row a re-export no longer has was superseded.
+pub(super) const REMOVED: &str =
+    "再取込で取消（取り込んだファイルの対象期間に無い行） / removed by re-import (not in the file's period)";
+
+/// Timecard rows: new rows, corrections, rows removed, or unchanged.
 pub(super) fn timecard(
     conn: &mut AnyConnection,
     rows: Vec<Lined<import::ShiftRecord>>,
     req: &ImportRequest,
     rejected: &mut Rejections,
 ) -> Result<Plan, Tx> {
+    // A line that could not be read at all may be anyone's row: then
+    // nothing is removed (see `period`).
+    let unreadable = rejected.total() > 0;
     let ids = doctor_ids(conn)?;
-    let (rows, duplicates) = resolve_rows(rows, &ids, rejected);
-    let stored = stored_around(conn, &rows, |conn, ids, from, to| {
-        queries::current_timecard(conn, Some(ids), from, to)
-            .map(|v| v.into_iter().map(|(s, version, _)| (s, Some(version))).collect())
-    })?;
+    let Resolved {
+        rows,
+        duplicates,
+        clashing,
+    } = resolve_rows(rows, &ids, rejected);
+    let periods = periods(&rows, req.period);
+    let stored = load_stored(conn, &rows, &periods)?;
+    let m = match_rows(&rows, &stored, &periods);
 
-    // Classify each row against the stored current version with its key.
-    let mut by_key: HashMap<(i64, NaiveDateTime, String), (&StoredShift, i32, Shift)> = HashMap::new();
-    for (s, version) in &stored {
-        by_key.insert(
-            (s.doctor_id, s.start_at, s.kind.clone()),
-            (s, version.unwrap_or(1), s.shift("timecard_rows")?),
-        );
-    }
-    let mut unchanged = duplicates;
-    let mut fresh: Vec<&Row> = Vec::new();
-    let mut corrections: Vec<(&Row, i64, i32)> = Vec::new();
-    for r in &rows {
-        match by_key.get(&(r.doctor_id, r.shift.start(), r.shift.kind().code().to_string())) {
-            Some((_, _, old)) if *old == r.shift => unchanged += 1,
-            Some((s, version, _)) => corrections.push((r, s.id, *version)),
-            None => fresh.push(r),
+    // Overlap, until stable: a refused row leaves the stored rows of its
+    // slot in place (its correction's old version, and what it would have
+    // removed), which may then clash with another accepted row.
+    let mut refused: HashSet<usize> = HashSet::new();
+    let mut kept_slots: HashSet<Slot> = clashing.iter().map(|r| slot_of(r.doctor_id, &r.shift)).collect();
+    let removed = |kept_slots: &HashSet<Slot>| -> Vec<usize> {
+        if unreadable {
+            return Vec::new();
         }
-    }
-
-    // Overlap, until stable: a rejected correction leaves its old version
-    // in place, which may then clash with another accepted row.
-    let mut rejected_lines: HashSet<usize> = HashSet::new();
-    loop {
-        let replaced: HashSet<i64> = corrections
-            .iter()
-            .filter(|(r, _, _)| !rejected_lines.contains(&r.line))
-            .map(|(_, id, _)| *id)
-            .collect();
-        let candidates: Vec<&Row> = fresh
+        m.missing
             .iter()
             .copied()
-            .chain(corrections.iter().map(|(r, _, _)| *r))
-            .filter(|r| !rejected_lines.contains(&r.line))
+            .filter(|&j| !kept_slots.contains(&slot_of(stored[j].doctor_id, &stored[j].shift)))
+            .collect()
+    };
+    loop {
+        let mut replaced: HashSet<usize> = removed(&kept_slots).into_iter().collect();
+        replaced.extend(
+            m.corrections
+                .iter()
+                .filter(|(i, _)| !refused.contains(i))
+                .map(|(_, j)| *j),
+        );
+        let candidates: Vec<&Row> = m
+            .fresh
+            .iter()
+            .chain(m.corrections.iter().map(|(i, _)| i))
+            .filter(|i| !refused.contains(i))
+            .map(|&i| &rows[i])
             .collect();
-        let errors = overlap_errors(&candidates, &stored_working(&stored, &replaced)?);
+        let mut staying: HashMap<i64, Vec<Shift>> = HashMap::new();
+        for (j, s) in stored.iter().enumerate() {
+            if !replaced.contains(&j) && s.shift.kind().is_working() {
+                staying.entry(s.doctor_id).or_default().push(s.shift.clone());
+            }
+        }
+        let errors = overlap_errors(&candidates, &staying);
         if errors.is_empty() {
             break;
         }
+        let index: HashMap<usize, usize> = rows.iter().enumerate().map(|(i, r)| (r.line, i)).collect();
         for (line, e) in errors {
-            rejected_lines.insert(line);
+            if let Some(&i) = index.get(&line) {
+                refused.insert(i);
+                kept_slots.insert(slot_of(rows[i].doctor_id, &rows[i].shift));
+            }
             rejected.push(e);
         }
     }
-    fresh.retain(|r| !rejected_lines.contains(&r.line));
-    corrections.retain(|(r, _, _)| !rejected_lines.contains(&r.line));
+    let fresh: Vec<usize> = m.fresh.iter().copied().filter(|i| !refused.contains(i)).collect();
+    let corrections: Vec<(usize, usize)> = m
+        .corrections
+        .iter()
+        .copied()
+        .filter(|(i, _)| !refused.contains(i))
+        .collect();
+    let removed: Vec<i64> = removed(&kept_slots).into_iter().map(|j| stored[j].id).collect();
 
     let now = req.now;
     let actor = req.actor.map(String::from);
-    let new_row = move |r: &Row, version: i32, replaces_id: Option<i64>, batch_id: i64| NewTimecardRow {
+    let new_row = |r: &Row, version: i32, replaces_id: Option<i64>| NewTimecardRow {
         doctor_id: r.doctor_id,
         kind: r.shift.kind().code().into(),
         start_at: r.shift.start(),
@@ -84,29 +113,66 @@ pub(super) fn timecard(
         break_minutes: i32::try_from(r.shift.break_minutes()).unwrap_or(i32::MAX),
         version,
         replaces_id,
-        batch_id: Some(batch_id),
+        batch_id: None,
         source_line: line_i32(r.line),
-        correction_reason: replaces_id.map(|_| "再取込による訂正 / corrected by re-import".into()),
+        correction_reason: replaces_id.map(|_| CORRECTED.into()),
         created_by: actor.clone(),
         created_at: now,
     };
-    let inserts: Vec<(Row, i32, Option<i64>)> = fresh
-        .iter()
-        .map(|r| ((*r).clone(), 1, None))
-        .chain(corrections.iter().map(|(r, id, v)| ((*r).clone(), v + 1, Some(*id))))
-        .collect();
-    let superseded: Vec<i64> = corrections.iter().map(|(_, id, _)| *id).collect();
+    let mut inserts: Vec<NewTimecardRow> = fresh.iter().map(|&i| new_row(&rows[i], 1, None)).collect();
+    inserts.extend(
+        corrections
+            .iter()
+            .map(|&(i, j)| new_row(&rows[i], stored[j].version + 1, Some(stored[j].id))),
+    );
+    let replaced: Vec<i64> = corrections.iter().map(|&(_, j)| stored[j].id).collect();
     Ok(Plan {
         inserted: fresh.len(),
         corrected: corrections.len(),
-        unchanged,
+        superseded: removed.len(),
+        unchanged: m.unchanged + duplicates,
         write: Box::new(move |conn, batch_id| {
-            queries::supersede_timecard(conn, &superseded, now)?;
-            let rows: Vec<NewTimecardRow> = inserts
-                .iter()
-                .map(|(r, v, rep)| new_row(r, *v, *rep, batch_id))
-                .collect();
-            queries::insert_timecard_rows(conn, &rows)
+            let mut inserts = inserts;
+            let by = actor.as_deref();
+            let at = |reason| Supersession {
+                at: now,
+                by,
+                reason,
+                batch_id: Some(batch_id),
+            };
+            queries::supersede_timecard(conn, &replaced, &at(CORRECTED))?;
+            queries::supersede_timecard(conn, &removed, &at(REMOVED))?;
+            for r in inserts.iter_mut() {
+                r.batch_id = Some(batch_id);
+            }
+            queries::insert_timecard_rows(conn, &inserts)
         }),
     })
+}
+
+/// The stored current rows of the file's doctors the file can pair with,
+/// replace or overlap.
+fn load_stored(
+    conn: &mut AnyConnection,
+    rows: &[Row],
+    periods: &HashMap<i64, super::period::Period>,
+) -> Result<Vec<Stored>, Tx> {
+    let Some((from, to)) = window(rows, periods) else {
+        return Ok(Vec::new());
+    };
+    let mut doctors: Vec<i64> = periods.keys().copied().collect();
+    doctors.sort_unstable();
+    let mut stored = Vec::new();
+    for chunk in doctors.chunks(500) {
+        for (s, version, batch) in queries::current_timecard_batches(conn, Some(chunk), from, to)? {
+            stored.push(Stored {
+                id: s.id,
+                doctor_id: s.doctor_id,
+                version,
+                imported: batch.is_some(),
+                shift: s.shift("timecard_rows")?,
+            });
+        }
+    }
+    Ok(stored)
 }

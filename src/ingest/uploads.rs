@@ -27,6 +27,9 @@ pub struct UploadMeta {
     /// header.
     #[serde(default)]
     pub layout: Option<String>,
+    /// The period a timecard upload declares it covers (対象期間).
+    #[serde(default)]
+    pub period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
 }
 
 /// A rejected row as kept with a result.
@@ -56,6 +59,10 @@ pub struct Outcome {
     pub encoding: String,
     pub inserted: usize,
     pub corrected: usize,
+    /// Stored rows superseded with no new version (0 in results kept
+    /// before it was counted).
+    #[serde(default)]
+    pub superseded: usize,
     pub unchanged: usize,
     pub committed: bool,
     pub batch_id: Option<i64>,
@@ -72,6 +79,9 @@ pub struct Outcome {
     pub reasons: Vec<ReasonLine>,
     /// Why the file could not be read at all (nothing was written).
     pub file_error: Option<String>,
+    /// The period the import declared (対象期間), if any.
+    #[serde(default)]
+    pub period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
 }
 
 impl Outcome {

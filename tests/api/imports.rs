@@ -239,7 +239,9 @@ D001,2024-06-20,08:30,17:30,60\nD001,2024-06-21,08:30,17:30,60\nD001,2024-06-24,
         let new_plan = "staff_id,date,clock_in,clock_out,break_minutes\n\
 D001,2024-06-20,08:30,17:30,60\nD001,2024-06-24,08:30,20:30,60\n";
         let r = db.import_ok(ImportKind::Roster, new_plan.as_bytes());
-        assert_eq!((r.inserted, r.corrected, r.unchanged), (1, 2, 1));
+        // Withdrawn plans count as superseded (a plan has no versions, so
+        // nothing is a correction), as a timecard re-export's removed rows.
+        assert_eq!((r.inserted, r.corrected, r.superseded, r.unchanged), (1, 0, 2, 1));
         assert_eq!(
             db.count_where("SELECT COUNT(*) AS n FROM roster_rows WHERE superseded_at IS NULL"),
             2

@@ -31,6 +31,7 @@ mod openapi;
 mod outbox;
 mod print_pack;
 mod purge;
+mod reimport;
 mod report_cache;
 mod reports;
 mod robustness;

@@ -199,6 +199,22 @@ async fn every_field_the_api_answers_is_documented() {
             missing.push(format!("{path}: {keys:?}"));
         }
     }
+    // An import's answer (a timecard re-export declaring its period).
+    let (status, answer) = app
+        .call(
+            crate::api_screens::upload(
+                "/api/v1/imports/timecard?period_from=2024-06-03&period_to=2024-06-04",
+                b"staff_id,date,clock_in,clock_out\nA01,2024-06-03,08:30,17:30\n",
+            ),
+            Some(&hr),
+        )
+        .await;
+    assert!(status == 200 || status == 422, "{answer}");
+    assert!(answer.get("superseded").is_some(), "{answer}");
+    let keys = undocumented(&doc, "/api/v1/imports/{kind}", &answer);
+    if !keys.is_empty() {
+        missing.push(format!("/api/v1/imports/{{kind}}: {keys:?}"));
+    }
     assert!(
         missing.is_empty(),
         "fields missing from docs/openapi.yaml:\n{}",

@@ -256,7 +256,8 @@ fn check_case(
             }
         }
         (Expect::Valid { .. }, Err(e)) => fail!("a valid file failed: {e}"),
-        (Expect::Noop, Ok(r)) if r.rejected.is_empty() && !r.committed && r.inserted + r.corrected == 0 => {}
+        (Expect::Noop, Ok(r))
+            if r.rejected.is_empty() && !r.committed && r.inserted + r.corrected + r.superseded == 0 => {}
         (Expect::Noop, r) => fail!("a header-only file did something: {r:?}"),
         (Expect::FileError { mentions }, Err(e)) => {
             if let Some(m) = mentions {
@@ -283,15 +284,18 @@ fn check_report(r: &ImportReport, kind: ImportKind, case: &Case, last_line: usiz
     if r.kind != kind {
         return Err(format!("a {kind} import reported {}", r.kind));
     }
-    if !r.rejected.is_empty() && !case.skip_invalid && (r.committed || r.inserted + r.corrected + r.unchanged != 0) {
+    if !r.rejected.is_empty()
+        && !case.skip_invalid
+        && (r.committed || r.inserted + r.corrected + r.superseded + r.unchanged != 0)
+    {
         return Err(format!(
             "rows were rejected, yet the import counts or commits rows: {r:?}"
         ));
     }
-    if r.committed && r.inserted + r.corrected == 0 {
+    if r.committed && r.inserted + r.corrected + r.superseded == 0 {
         return Err(format!("committed nothing: {r:?}"));
     }
-    if !r.committed && r.rejected.is_empty() && r.inserted + r.corrected != 0 {
+    if !r.committed && r.rejected.is_empty() && r.inserted + r.corrected + r.superseded != 0 {
         return Err(format!("new rows, nothing rejected, yet not committed: {r:?}"));
     }
     for e in &r.rejected {

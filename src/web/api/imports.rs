@@ -19,6 +19,29 @@ struct ImportQuery {
     file_name: Option<String>,
     /// A built-in layout's name; absent: recognised from the header.
     layout: Option<String>,
+    /// Timecard: the dates the file covers, both inclusive (both or neither).
+    period_from: Option<String>,
+    period_to: Option<String>,
+}
+
+/// The declared period of a timecard upload, if any (both dates or none).
+fn period_of(q: &ImportQuery, kind: ImportKind) -> Result<Option<(chrono::NaiveDate, chrono::NaiveDate)>, ApiError> {
+    let bad = |ja: &str, en: &str| ApiError::bad_request("bad_query", ja, en);
+    match (q.period_from.as_deref(), q.period_to.as_deref()) {
+        (None, None) => Ok(None),
+        (Some(_), Some(_)) if kind != ImportKind::Timecard => Err(bad(
+            "対象期間はタイムカードの取込にだけ指定できます",
+            "a period applies to timecard imports only",
+        )),
+        (Some(from), Some(to)) => ingest::parse_period(from, to).map(Some).map_err(|m| {
+            let pair = crate::domain::text::Message::from_pair(&m);
+            bad(&pair.ja, &pair.en)
+        }),
+        _ => Err(bad(
+            "対象期間は開始日と終了日の両方を指定してください（period_from, period_to）",
+            "give both period_from and period_to, or neither",
+        )),
+    }
 }
 
 /// An answer with the API's error shape and another status.
@@ -43,7 +66,8 @@ fn too_large() -> HttpResponse {
 /// `POST /api/v1/imports/{kind}`: the body is the file itself. The answer is
 /// the report of `kinmu import` (formats.md): 200 when no row was rejected,
 /// 422 when some were (nothing written unless `skip_invalid`), 400 when the
-/// file cannot be read at all.
+/// file cannot be read at all. A timecard upload may declare the period it
+/// covers (`period_from`, `period_to`; see `ingest::period`).
 #[post("/api/v1/imports/{kind}")]
 pub(super) async fn import(
     app: web::Data<App>,
@@ -64,6 +88,7 @@ pub(super) async fn import(
             ApiError::bad_request("bad_layout", &m, &pair.en)
         })?),
     };
+    let period = period_of(&q, kind)?;
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -113,7 +138,7 @@ pub(super) async fn import(
             c,
             &ImportRequest {
                 layout: layout.as_ref(),
-                period: None,
+                period,
                 kind,
                 bytes: &bytes,
                 file_name: &file_name,
@@ -152,6 +177,7 @@ struct BatchOut {
     imported_by: Option<String>,
     inserted: i32,
     corrected: i32,
+    superseded: i32,
     unchanged: i32,
     rejected: i32,
 }
@@ -178,6 +204,7 @@ pub(super) async fn batches(app: web::Data<App>, me: CurrentUser) -> Result<Http
             imported_by: b.imported_by,
             inserted: b.inserted,
             corrected: b.corrected,
+            superseded: b.superseded,
             unchanged: b.unchanged,
             rejected: b.rejected,
         })

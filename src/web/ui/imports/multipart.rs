@@ -21,6 +21,9 @@ pub(super) struct Upload {
     pub(super) skip_invalid: bool,
     /// A built-in layout's name; empty: recognised from the header.
     pub(super) layout: String,
+    /// 対象期間 (timecard): the first and last date, `YYYY-MM-DD` or empty.
+    pub(super) period_from: String,
+    pub(super) period_to: String,
     pub(super) file: Option<FieldBytes>,
 }
 
@@ -55,8 +58,10 @@ impl MultipartCollect for Upload {
             // Every field is read to its end (unknown ones too) so the
             // limits count all of the body; the first of a name wins.
             let value = FieldBytes::read_field(req, field, limits).await?;
-            if matches!(name.as_str(), "csrf" | "kind" | "skip_invalid" | "layout" | "file")
-                && !state.contains_key(&name)
+            if matches!(
+                name.as_str(),
+                "csrf" | "kind" | "skip_invalid" | "layout" | "period_from" | "period_to" | "file"
+            ) && !state.contains_key(&name)
             {
                 state.insert(name, Box::new(value));
             }
@@ -70,6 +75,8 @@ impl MultipartCollect for Upload {
             kind: text_of(&mut state, "kind"),
             skip_invalid: !text_of(&mut state, "skip_invalid").is_empty(),
             layout: text_of(&mut state, "layout"),
+            period_from: text_of(&mut state, "period_from"),
+            period_to: text_of(&mut state, "period_to"),
             file: state
                 .remove("file")
                 .and_then(|b| b.downcast::<FieldBytes>().ok())

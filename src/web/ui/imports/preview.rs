@@ -21,6 +21,7 @@ use actix_multipart::form::MultipartForm;
 use actix_web::http::header;
 use actix_web::{get, web, FromRequest, HttpRequest, HttpResponse};
 use askama::Template;
+use chrono::NaiveDate;
 use std::str::FromStr;
 
 /// Records shown in the preview.
@@ -31,6 +32,20 @@ fn preview_kind(kind: ImportKind) -> PreviewKind {
         ImportKind::Doctors => PreviewKind::Doctors,
         ImportKind::Timecard | ImportKind::Roster => PreviewKind::Shifts,
         ImportKind::Pclog => PreviewKind::Pclog,
+    }
+}
+
+/// The 対象期間 of the form: both dates or neither, timecards only.
+fn period_of(form: &Upload, kind: ImportKind) -> Result<Option<(NaiveDate, NaiveDate)>, String> {
+    match (form.period_from.as_str(), form.period_to.as_str()) {
+        ("", "") => Ok(None),
+        _ if kind != ImportKind::Timecard => Err(
+            "対象期間はタイムカードの取込にだけ指定できます。 / A period can be given for timecards only.".into(),
+        ),
+        ("", _) | (_, "") => Err(
+            "対象期間は開始日と終了日の両方を入れてください（どちらも空なら、ファイルの日付から決めます）。 / Give both dates of the period, or neither (then the file's dates decide).".into(),
+        ),
+        (from, to) => crate::ingest::parse_period(from, to).map(Some),
     }
 }
 
@@ -59,6 +74,7 @@ pub(super) async fn upload(
     if let Some(name) = &layout {
         Layout::preset(name).map_err(|e| UiError::BadRequest(viewer.lang, e.to_string()))?;
     }
+    let period = period_of(&form, kind).map_err(|m| UiError::BadRequest(viewer.lang, m))?;
     let Some(file) = form.file.filter(|f| !f.data.is_empty()) else {
         return Err(UiError::BadRequest(
             viewer.lang,
@@ -79,6 +95,7 @@ pub(super) async fn upload(
         .collect::<String>();
     let token = accounts::random_token();
     let meta = UploadMeta {
+        period,
         login: viewer.user.login.clone(),
         kind: kind.code().into(),
         file_name,
@@ -120,6 +137,8 @@ struct PreviewPage {
     file_name: String,
     size: usize,
     skip_invalid: bool,
+    /// The declared 対象期間, if any.
+    period: Option<(NaiveDate, NaiveDate)>,
     error: Option<String>,
     preview: Option<Preview>,
     /// What importing the file now would do (`ingest::check`): the import's
@@ -159,7 +178,7 @@ pub(super) async fn preview_page(
                 let mut conn = app2.pool.get()?;
                 let req = crate::ingest::ImportRequest {
                     layout: layout.as_ref(),
-                    period: None,
+                    period: meta.period,
                     kind,
                     bytes: &bytes,
                     file_name: &meta.file_name,
@@ -187,6 +206,7 @@ pub(super) async fn preview_page(
         file_name: meta.file_name,
         size: meta.size,
         skip_invalid: meta.skip_invalid,
+        period: meta.period,
         error,
         preview,
         verdict,

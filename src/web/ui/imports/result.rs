@@ -65,7 +65,7 @@ pub(super) async fn commit(
             &mut conn,
             &ImportRequest {
                 layout: layout.as_ref(),
-                period: None,
+                period: meta.period,
                 kind,
                 bytes: &bytes,
                 file_name: &meta.file_name,
@@ -82,6 +82,7 @@ pub(super) async fn commit(
             encoding: String::new(),
             inserted: 0,
             corrected: 0,
+            superseded: 0,
             unchanged: 0,
             committed: false,
             batch_id: None,
@@ -91,12 +92,14 @@ pub(super) async fn commit(
             rejected_rows: 0,
             reasons: Vec::new(),
             file_error: None,
+            period: meta.period,
         };
         match run {
             Ok(r) => {
                 outcome.encoding = r.encoding.into();
                 outcome.inserted = r.inserted;
                 outcome.corrected = r.corrected;
+                outcome.superseded = r.superseded;
                 outcome.unchanged = r.unchanged;
                 outcome.committed = r.committed;
                 outcome.batch_id = r.batch_id;
