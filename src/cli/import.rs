@@ -4,10 +4,11 @@
 
 use super::Settings;
 use crate::app::App;
-use crate::import::layout::Layout;
+use crate::import::layout::{self, Layout};
 use crate::ingest::{self, ImportKind, ImportRequest};
 use anyhow::Context;
 use clap::ValueEnum;
+use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -81,27 +82,46 @@ pub(super) fn run(
         anyhow::bail!("--period はタイムカードの取込にだけ指定できます / --period applies to timecard imports only");
     }
     let app = App::open(settings)?;
-    let bytes =
-        std::fs::read(file).with_context(|| format!("ファイルを読めません / cannot read {}", file.display()))?;
+    let cannot_read = || format!("ファイルを読めません / cannot read {}", file.display());
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut conn = app.pool.get()?;
-    let report = ingest::run(
-        &mut conn,
-        &ImportRequest {
-            layout: layout.as_ref(),
-            period,
-            kind,
-            bytes: &bytes,
-            file_name: &name,
-            skip_invalid,
-            actor: None,
-            now: app.now(),
-        },
-    )?;
-    println!("{}", serde_json::to_string(&report)?);
+    let mut req = ImportRequest {
+        layout: layout.as_ref(),
+        period,
+        kind,
+        bytes: &[],
+        file_name: &name,
+        skip_invalid,
+        actor: None,
+        now: app.now(),
+    };
+    // kinmu's own PC log is read from disk block by block: a year of a
+    // large hospital's sessions never has to fit in memory.
+    if kind == ImportKind::Pclog && layout.is_none() {
+        let mut f = std::fs::File::open(file).with_context(cannot_read)?;
+        let mut head = Vec::with_capacity(64 << 10);
+        (&mut f)
+            .take(64 << 10)
+            .read_to_end(&mut head)
+            .with_context(cannot_read)?;
+        if layout::pclog_is_kinmu(&head) {
+            let whole = std::io::Cursor::new(head).chain(f);
+            let report = ingest::run_pclog_file(&mut conn, &req, whole)?;
+            return answer(&report);
+        }
+    }
+    let bytes = std::fs::read(file).with_context(cannot_read)?;
+    req.bytes = &bytes;
+    let report = ingest::run(&mut conn, &req)?;
+    answer(&report)
+}
+
+/// Prints the answer; exit 2 when rows were rejected.
+fn answer(report: &ingest::ImportReport) -> anyhow::Result<ExitCode> {
+    println!("{}", serde_json::to_string(report)?);
     Ok(if report.rejected.is_empty() {
         ExitCode::SUCCESS
     } else {

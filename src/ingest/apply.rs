@@ -5,24 +5,16 @@
 //! recorded, the rows written and the import logged in the audit trail.
 
 use super::doctors::doctors;
+use super::outcome::{leaves_nothing, new_batch, record, report_of, sha256_hex, Mode};
 use super::plan::{Planner, Tx};
 use super::roster::roster;
 use super::stream::{pclog_in_parts, PcSource};
 use super::timecard::timecard;
 use super::{ImportError, ImportKind, ImportReport, ImportRequest};
-use crate::db::models::{NewAuditEntry, NewImportBatch};
 use crate::db::{queries, write_transaction, AnyConnection};
 use crate::import::blocks::Blocks;
-use crate::import::{self, layout, Parsed, Rejections};
-use sha2::{Digest, Sha256};
+use crate::import::{self, layout, Parsed};
 use std::time::Instant;
-
-/// Whether an import writes, or only says what it would do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Mode {
-    Write,
-    Check,
-}
 
 /// Imports one file. Returns the report whether or not rows were rejected;
 /// an `Err` means the file could not be read at all or the database failed,
@@ -60,16 +52,36 @@ fn run_in(conn: &mut AnyConnection, req: &ImportRequest, mode: Mode) -> Result<I
         }
         ImportKind::Pclog => {
             let source = match layout::read_pclog_vendor(req.layout, req.bytes)? {
-                Some(read) => PcSource::Whole(Some(read.parsed), sha256_hex(req.bytes), read.layout),
+                Some(read) => PcSource::Whole(Some(Box::new(read.parsed)), sha256_hex(req.bytes), read.layout),
                 None => PcSource::Blocks(Blocks::new(req.bytes)),
             };
             pclog_in_parts(conn, req, source, mode)
         }
     });
-    if mode == Mode::Check {
-        return result;
+    if mode == Mode::Write {
+        log_finished(req, &result, started);
     }
-    if let Ok(r) = &result {
+    result
+}
+
+/// Imports a PC log in kinmu's own columns from `file`, block by block, so
+/// that a log of millions of sessions is never held whole (`kinmu import
+/// pclog` of a file on disk). `req.bytes` is not read: the file is.
+pub fn run_pclog_file(
+    conn: &mut AnyConnection,
+    req: &ImportRequest,
+    file: impl std::io::Read,
+) -> Result<ImportReport, ImportError> {
+    let started = Instant::now();
+    let result = crate::db::with_import_cache(conn, |conn| {
+        pclog_in_parts(conn, req, PcSource::Blocks(Blocks::new(file)), Mode::Write)
+    });
+    log_finished(req, &result, started);
+    result
+}
+
+fn log_finished(req: &ImportRequest, result: &Result<ImportReport, ImportError>, started: Instant) {
+    if let Ok(r) = result {
         tracing::info!(
             kind = %req.kind,
             file = req.file_name,
@@ -85,7 +97,6 @@ fn run_in(conn: &mut AnyConnection, req: &ImportRequest, mode: Mode) -> Result<I
             "import finished"
         );
     }
-    result
 }
 
 /// The shared frame of every import: plan inside the write transaction,
@@ -132,108 +143,4 @@ fn apply<T>(
         Err(Tx::Abort(r)) => Ok(*r),
         Err(Tx::Fail(e)) => Err(e),
     }
-}
-
-/// The answer of an import, before anything is written.
-pub(super) fn report_of(
-    req: &ImportRequest,
-    layout: &str,
-    [inserted, corrected, superseded, unchanged]: [usize; 4],
-    rejected: Rejections,
-    (ignored_columns, ignored_columns_omitted): (Vec<String>, usize),
-    encoding: &'static str,
-) -> ImportReport {
-    ImportReport {
-        kind: req.kind,
-        layout: layout.to_string(),
-        inserted,
-        corrected,
-        superseded,
-        unchanged,
-        rejected_total: rejected.total(),
-        rejected_rows: rejected.rows(),
-        rejected_omitted: rejected.omitted(),
-        rejected_reasons: rejected.reasons(),
-        rejected: rejected.into_listed(),
-        notices: Vec::new(),
-        notices_total: 0,
-        ignored_columns,
-        ignored_columns_omitted,
-        encoding,
-        committed: false,
-        batch_id: None,
-    }
-}
-
-/// Whether the import must leave the database exactly as it was: rows were
-/// rejected without `skip_invalid` (then it writes nothing and says so
-/// with zero counts), nothing is new, or it is only a check.
-pub(super) fn leaves_nothing(report: &mut ImportReport, req: &ImportRequest, mode: Mode) -> bool {
-    if report.rejected_total > 0 && !req.skip_invalid {
-        report.inserted = 0;
-        report.corrected = 0;
-        report.superseded = 0;
-        report.unchanged = 0;
-        return true;
-    }
-    report.inserted + report.corrected + report.superseded == 0 || mode == Mode::Check
-}
-
-/// The batch of an import with its counts.
-pub(super) fn new_batch(req: &ImportRequest, report: &ImportReport, file_sha256: String) -> NewImportBatch {
-    NewImportBatch {
-        kind: req.kind.code().into(),
-        file_name: req.file_name.into(),
-        file_sha256,
-        encoding: report.encoding.into(),
-        imported_at: req.now,
-        imported_by: req.actor.map(Into::into),
-        inserted: count(report.inserted),
-        corrected: count(report.corrected),
-        unchanged: count(report.unchanged),
-        rejected: count(report.rejected_total),
-        superseded: count(report.superseded),
-    }
-}
-
-/// After the rows of batch `batch_id` are written: the data changed, the
-/// import goes to the audit trail, and the answer says it was committed.
-pub(super) fn record(
-    conn: &mut AnyConnection,
-    req: &ImportRequest,
-    report: &mut ImportReport,
-    batch_id: i64,
-) -> diesel::QueryResult<()> {
-    crate::db::bump_data_version(conn)?;
-    crate::audit::append(
-        conn,
-        &NewAuditEntry {
-            at: req.now,
-            actor: req.actor.map(Into::into),
-            category: crate::audit::Category::Import.code().into(),
-            operation: req.kind.code().into(),
-            detail: serde_json::json!({
-                "batch_id": batch_id,
-                "file": req.file_name,
-                "layout": report.layout,
-                "inserted": report.inserted,
-                "corrected": report.corrected,
-                "superseded": report.superseded,
-                "unchanged": report.unchanged,
-                "rejected": report.rejected_total,
-            })
-            .to_string(),
-        },
-    )?;
-    report.committed = true;
-    report.batch_id = Some(batch_id);
-    Ok(())
-}
-
-pub(super) fn count(n: usize) -> i32 {
-    i32::try_from(n).unwrap_or(i32::MAX)
-}
-
-pub(super) fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }

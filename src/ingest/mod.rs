@@ -12,16 +12,20 @@
 //! moved clock-in is a correction too, and a stored row the file no longer
 //! has is superseded ([`period`]).
 //!
-//! The steps, in the order a file travels: [`apply`] runs the write
-//! transaction (plan, then abort or record the batch and write), [`plan`]
-//! is the vocabulary of the kind-specific steps, and one file per kind
-//! decides what its rows do: [`doctors`], [`timecard`] (corrections and
-//! superseded rows, paired with the stored rows by [`period`]), [`roster`]
-//! and [`pclog`], the shift kinds sharing the row resolution and overlap
-//! checks of [`shifts`].
+//! The steps, in the order a file travels: [`apply`] reads the file
+//! (through its layout) and runs the write transaction (plan, then abort or
+//! record the batch and write); a PC log is planned and written part by
+//! part instead — block by block for kinmu's own layout — by [`stream`];
+//! both end in [`outcome`] (the answer, the all-or-nothing decision, the
+//! batch and the audit entry). [`plan`] is the vocabulary of the
+//! kind-specific steps, and one file per kind decides what its rows do:
+//! [`doctors`], [`timecard`] (corrections, and the period a re-export
+//! replaces: [`period`]), [`roster`] and [`pclog`], the shift kinds sharing
+//! the row resolution and overlap checks of [`shifts`].
 
 mod apply;
 mod doctors;
+mod outcome;
 mod pclog;
 mod period;
 mod plan;
@@ -31,7 +35,7 @@ mod stream;
 mod timecard;
 pub mod uploads;
 
-pub use apply::{check, run};
+pub use apply::{check, run, run_pclog_file};
 
 use crate::db::models::CorruptRow;
 use crate::db::DbError;

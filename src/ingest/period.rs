@@ -8,8 +8,10 @@
 //! each doctor's first to last date in the file. A doctor without a row in
 //! the file is never touched (a per-department export does not wipe the
 //! other departments). Inside a doctor's period — the stored rows whose start
-//! date lies in it, of every kind a timecard holds (work, duty, permitted
-//! duty, self-study, external work) — the file is the truth:
+//! date lies in it, of the kinds the file holds (a vendor's timecard of
+//! work and duty rows leaves the self-reported 副業 and self-study rows
+//! alone; a file of self-reports leaves the punches alone) — the file is
+//! the truth:
 //!
 //! 1. a file row with the doctor, start and kind of a stored current row is
 //!    that row: unchanged if equal, else a correction (anywhere, in the
@@ -140,9 +142,14 @@ pub(super) fn match_rows(rows: &[Row], stored: &[Stored], periods: &HashMap<i64,
     // Stored rows left after step 1, in the period, by slot; then the file's
     // rows left in those slots (a slot with no stored row left makes its
     // rows new at once, so a first import builds no map of its rows).
+    let kinds: HashSet<Kind> = rows.iter().map(|r| r.shift.kind()).collect();
     let mut left: BTreeMap<Slot, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
     for (j, s) in stored.iter().enumerate() {
-        if s.imported && !taken.contains(&j) && in_period(periods, s.doctor_id, s.shift.start_date()) {
+        if s.imported
+            && !taken.contains(&j)
+            && kinds.contains(&s.shift.kind())
+            && in_period(periods, s.doctor_id, s.shift.start_date())
+        {
             left.entry(slot_of(s.doctor_id, &s.shift)).or_default().1.push(j);
         }
     }
@@ -209,6 +216,7 @@ mod tests {
             stored(10, 1, shift("2024-06-03", "08:30", "17:00", Kind::Work)),
             stored(11, 1, shift("2024-06-04", "08:30", "17:00", Kind::Work)),
             stored(12, 1, shift("2024-06-04", "18:00", "20:00", Kind::SelfStudy)),
+            stored(13, 1, shift("2024-06-04", "20:00", "21:00", Kind::Work)),
         ];
         let m = match_rows(&rows, &kept, &periods(&rows, None));
         assert_eq!(m.unchanged, 1);
@@ -216,9 +224,17 @@ mod tests {
         assert!(m.fresh.is_empty());
         assert_eq!(
             m.missing,
-            vec![2],
-            "the self-study row of the 4th is no longer in the file"
+            vec![3],
+            "the 4th's second work row is no longer in the file; its self-study row is \
+             of a kind the file does not hold, and stays"
         );
+        // A file that holds self-study rows replaces them too.
+        let mut with_study = rows.clone();
+        with_study.push(row(4, 1, shift("2024-06-03", "18:00", "19:00", Kind::SelfStudy)));
+        let mut m = match_rows(&with_study, &kept, &periods(&with_study, None));
+        m.missing.sort_unstable();
+        assert_eq!(m.missing, vec![2, 3]);
+        assert_eq!(m.fresh, vec![2]);
     }
 
     #[test]

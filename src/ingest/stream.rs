@@ -11,7 +11,7 @@
 //! everything: rows rejected without `skip_invalid`, nothing new, or only a
 //! check leave the database exactly as it was.
 
-use super::apply::{count, leaves_nothing, new_batch, record, report_of, Mode};
+use super::outcome::{count, leaves_nothing, new_batch, record, report_of, Mode};
 use super::pclog::{plan_sessions, Accounts};
 use super::plan::Tx;
 use super::{ImportError, ImportReport, ImportRequest};
@@ -35,7 +35,7 @@ pub(super) enum PcSource<R> {
     Blocks(Blocks<R>),
     /// A file read whole through a vendor layout, with its bytes' hash and
     /// the layout's name.
-    Whole(Option<Parsed<import::PcRecord>>, String, String),
+    Whole(Option<Box<Parsed<import::PcRecord>>>, String, String),
 }
 
 impl<R: Read> PcSource<R> {
@@ -49,7 +49,7 @@ impl<R: Read> PcSource<R> {
                 ))),
                 None => Ok(None),
             },
-            PcSource::Whole(parsed, ..) => Ok(parsed.take().map(|p| (p, 0))),
+            PcSource::Whole(parsed, ..) => Ok(parsed.take().map(|p| (*p, 0))),
         }
     }
 

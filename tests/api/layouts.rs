@@ -238,3 +238,45 @@ fn layouts_are_listed_and_shown() {
     assert_eq!(Layout::from_toml(&shown).unwrap().name, "kingoftime-daily");
     assert!(shown.contains("unit = \"hours_sexagesimal\""));
 }
+
+#[test]
+fn a_get_winevent_export_is_recognised_and_its_sessions_stored_for_the_doctors_pc_accounts_with_notices() {
+    each_backend(|db| {
+        db.import_ok(
+            ImportKind::Doctors,
+            "staff_id,name,pc_account\nD001,山田 太郎,yamada-t\nD002,鈴木 花子,suzuki-h\n".as_bytes(),
+        );
+        let bytes = read_sample("layouts/windows-getwinevent.csv");
+        // No layout given: the header names it.
+        let r = import(db, ImportKind::Pclog, &bytes, None);
+        assert_eq!(r.layout, "windows-getwinevent");
+        assert_eq!((r.inserted, r.unchanged), (7, 0));
+        assert_eq!(r.notices_total, 3, "{:?}", r.notices);
+        assert!(r.notices.iter().all(|n| n.reason.contains(" / ")));
+        assert_eq!(
+            db.count_where(
+                "SELECT COUNT(*) AS n FROM pc_sessions p JOIN doctors d ON d.id = p.doctor_id \
+                 WHERE d.staff_id = 'D001' AND p.pc_name = 'PC-ER-01.hosp.local' \
+                 AND p.logon_at = '2024-06-10 08:00:05' AND p.logoff_at = '2024-06-10 12:00:00' AND p.source_line = 426"
+            ),
+            1
+        );
+        // The same export again changes nothing.
+        let mut conn = db.conn();
+        let again = ingest::run(
+            &mut conn,
+            &ImportRequest {
+                kind: ImportKind::Pclog,
+                bytes: &bytes,
+                file_name: "again.csv",
+                skip_invalid: false,
+                layout: None,
+                period: None,
+                actor: Some("test"),
+                now: now(),
+            },
+        )
+        .unwrap();
+        assert_eq!((again.inserted, again.unchanged, again.committed), (0, 7, false));
+    });
+}

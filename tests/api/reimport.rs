@@ -236,17 +236,24 @@ fn a_declared_period_wider_than_the_files_rows_supersedes_the_rows_in_the_gap() 
         .unwrap();
         drop(conn);
         assert_eq!(counts(&inferred), (0, 0, 0, 1));
-        // Declared 1–10 June: the 4th, the 5th and the self-study row of the
-        // 7th (every kind) go; the 20th stays.
+        // Declared 1–10 June: the work rows of the 4th and the 5th go; the
+        // self-study row of the 7th stays (the file holds no self-study: a
+        // vendor's punches never remove self-reports); the 20th stays.
         let r = run(db, &file, Some(("2024-06-01", "2024-06-10")), false);
-        assert_eq!(counts(&r), (0, 0, 3, 1));
+        assert_eq!(counts(&r), (0, 0, 2, 1));
         assert_eq!(work_minutes(db, "D001"), 480 + 480);
         assert!(current(db, "D001", "2024-06-20 08:30"));
-        assert!(!current(db, "D001", "2024-06-07 18:00"));
+        assert!(current(db, "D001", "2024-06-07 18:00"));
         assert_eq!(
             db.count_where("SELECT COUNT(*) AS n FROM timecard_rows WHERE superseded_reason LIKE '再取込で取消%'"),
-            3
+            2
         );
+        // A file of self-reports for the same period replaces only those.
+        let reports = format!("{HEADER}D001,2024-06-08,18:00,19:00,0,self_study\n");
+        let r = run(db, &reports, Some(("2024-06-01", "2024-06-10")), false);
+        assert_eq!(counts(&r), (1, 0, 1, 0), "the 8th's self-study in, the 7th's out");
+        assert!(!current(db, "D001", "2024-06-07 18:00"));
+        assert!(current(db, "D001", "2024-06-03 08:30"), "the punches stay");
     });
 }
 

@@ -198,7 +198,27 @@ async fn the_print_pack_csv_parts_an_inspector_downloads_read_as_their_golden_fi
             let (status, ctype, _, bytes) = service.raw(&session.token, &uri).await;
             assert_eq!(status, 200, "{part} on {backend:?}");
             assert!(ctype.starts_with("text/csv"), "{part}: {ctype}");
+            // The checklist says which records today's 3-year rule needs:
+            // a date that moves with the day the test runs.
+            let bytes = mask_after(&bytes, "3年前: ");
             assert_snapshot(&format!("print/{part}.csv"), &bytes);
         }
     }
+}
+
+/// `bytes` with the text after each `marker`, up to the end of its cell,
+/// replaced by `…`.
+fn mask_after(bytes: &[u8], marker: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(text.len());
+    let mut rest: &str = &text;
+    while let Some(at) = rest.find(marker) {
+        out.push_str(&rest[..at + marker.len()]);
+        rest = &rest[at + marker.len()..];
+        let end = rest.find([',', '"', '\n']).unwrap_or(rest.len());
+        out.push('…');
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out.into_bytes()
 }

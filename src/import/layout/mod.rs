@@ -225,6 +225,16 @@ fn recognise(bytes: &[u8], wanted: fn(Yields) -> bool) -> Option<Layout> {
         .find(|l| l.recognises(&text))
 }
 
+/// Whether a PC log whose file starts with `head` is in kinmu's own
+/// columns (no preset recognised from its header): such a file can be read
+/// block by block from disk instead of whole.
+pub fn pclog_is_kinmu(head: &[u8]) -> bool {
+    // Whole lines only: a character cut in two would make the head
+    // undecodable.
+    let cut = head.iter().rposition(|b| *b == b'\n').map_or(head.len(), |i| i + 1);
+    recognise(&head[..cut], Yields::reads_sessions).is_none()
+}
+
 /// A file read through a layout, and the layout's name.
 #[derive(Debug)]
 pub struct Read<T> {
