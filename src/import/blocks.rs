@@ -9,8 +9,8 @@
 //! caller: a block's line numbers are shifted by [`Block::line_offset`],
 //! and the encoding is decided once for the file.
 //!
-//! Where a record ends is found with the reader's own quoting rules (see
-//! `table::quote_left_open`): a line end outside quotes, where a quote opens
+//! Where a record ends is found with the reader's own quoting rules
+//! ([`Scan`]): a line end outside quotes, where a quote opens
 //! a field only at its start and `""` inside one is a quote. In Shift_JIS
 //! no byte of a two-byte character is `"`, `,`, CR or LF, so the same scan
 //! works on the raw bytes of either encoding.
@@ -73,23 +73,30 @@ pub struct Blocks<R> {
     eof: bool,
 }
 
-/// The quoting automaton of `table::quote_left_open`, one byte at a time.
+/// The CSV reader's quoting, one byte at a time (csv-core's states with the
+/// reader's settings: `"` opens a field only at its start, `""` inside one
+/// is a quote). Every reader of kinmu finds record ends and quotes left
+/// open with it.
 #[derive(Debug, Clone, Copy)]
-struct Scan {
+pub(crate) struct Scan {
+    delimiter: u8,
     field_start: bool,
     quoted: bool,
     closing: bool,
 }
 
 impl Scan {
-    const START: Scan = Scan {
-        field_start: true,
-        quoted: false,
-        closing: false,
-    };
+    pub(crate) fn new(delimiter: u8) -> Scan {
+        Scan {
+            delimiter,
+            field_start: true,
+            quoted: false,
+            closing: false,
+        }
+    }
 
     /// Takes one byte; true when it ends a record outside quotes.
-    fn step(&mut self, b: u8) -> bool {
+    pub(crate) fn step(&mut self, b: u8) -> bool {
         if self.quoted {
             match (self.closing, b) {
                 (false, b'"') => self.closing = true,
@@ -106,7 +113,7 @@ impl Scan {
                 self.field_start = true;
                 true
             }
-            b',' => {
+            b if b == self.delimiter => {
                 self.field_start = true;
                 false
             }
@@ -120,6 +127,21 @@ impl Scan {
             }
         }
     }
+
+    /// Whether the bytes taken end inside a quoted field (the csv crate
+    /// then reads that field to the end of the file).
+    pub(crate) fn in_quotes(&self) -> bool {
+        self.quoted && !self.closing
+    }
+}
+
+/// Whether `text` ends inside a quoted field.
+pub(crate) fn quote_left_open(text: &[u8], delimiter: u8) -> bool {
+    let mut scan = Scan::new(delimiter);
+    for &b in text {
+        scan.step(b);
+    }
+    scan.in_quotes()
 }
 
 /// Line breaks in `bytes`: LF, CRLF (at its LF) and a lone CR, as the
@@ -145,7 +167,7 @@ impl<R: Read> Blocks<R> {
             block_bytes: block_bytes.max(1),
             buf: Vec::new(),
             scanned: 0,
-            scan: Scan::START,
+            scan: Scan::new(b','),
             cut: None,
             header: None,
             header_breaks: 0,
@@ -282,7 +304,7 @@ fn header_of(first: &[u8]) -> Vec<u8> {
         .iter()
         .position(|b| !matches!(b, b'\r' | b'\n'))
         .unwrap_or(text.len());
-    let mut scan = Scan::START;
+    let mut scan = Scan::new(b',');
     let mut end = text.len();
     for (i, &b) in text.iter().enumerate().skip(start) {
         if scan.step(b) {

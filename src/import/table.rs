@@ -237,30 +237,9 @@ pub(crate) fn read_table<T>(
     Ok(parsed)
 }
 
-/// Whether the text ends inside a quoted field (csv-core's states with the
-/// reader's settings: `"` opens a field only at its start, `""` inside one
-/// is a quote). The csv crate reads such a field to the end of the file.
+/// Whether the text ends inside a quoted field: see [`Scan`](super::blocks::Scan).
 pub(crate) fn quote_left_open(text: &[u8]) -> bool {
-    let (mut field_start, mut quoted, mut closing) = (true, false, false);
-    for &b in text {
-        if quoted {
-            match (closing, b) {
-                (false, b'"') => closing = true,
-                (false, _) => {}
-                (true, b'"') => closing = false,
-                (true, _) => (quoted, closing) = (false, false),
-            }
-            if quoted {
-                continue;
-            }
-        }
-        match b {
-            b',' | b'\n' | b'\r' => field_start = true,
-            b'"' if field_start => (quoted, field_start) = (true, false),
-            _ => field_start = false,
-        }
-    }
-    quoted && !closing
+    super::blocks::quote_left_open(text, b',')
 }
 
 /// Physical line numbers, counted from the text. The csv crate's own count

@@ -5,7 +5,7 @@
 //! recorded, the rows written and the import logged in the audit trail.
 
 use super::doctors::doctors;
-use super::outcome::{leaves_nothing, new_batch, record, report_of, sha256_hex, Mode};
+use super::outcome::{leaves_nothing, new_batch, record, report_of, settle, sha256_hex, Mode};
 use super::plan::{Planner, Tx};
 use super::roster::roster;
 use super::stream::{pclog_in_parts, PcSource};
@@ -138,9 +138,5 @@ fn apply<T>(
         record(conn, req, &mut report, batch_id)?;
         Ok(report)
     });
-    match outcome {
-        Ok(r) => Ok(r),
-        Err(Tx::Abort(r)) => Ok(*r),
-        Err(Tx::Fail(e)) => Err(e),
-    }
+    settle(outcome)
 }

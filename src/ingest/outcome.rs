@@ -3,7 +3,8 @@
 //! the answer, the all-or-nothing decision, the batch record and the audit
 //! entry (formats.md, "What an import does with bad input").
 
-use super::{ImportReport, ImportRequest};
+use super::plan::Tx;
+use super::{ImportError, ImportReport, ImportRequest};
 use crate::db::models::{NewAuditEntry, NewImportBatch};
 use crate::db::AnyConnection;
 use crate::import::Rejections;
@@ -118,4 +119,14 @@ pub(super) fn count(n: usize) -> i32 {
 
 pub(super) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The answer of a write transaction: a report it wrote, or one it rolled
+/// back (nothing to write), or the failure.
+pub(super) fn settle(outcome: Result<ImportReport, Tx>) -> Result<ImportReport, ImportError> {
+    match outcome {
+        Ok(r) => Ok(r),
+        Err(Tx::Abort(r)) => Ok(*r),
+        Err(Tx::Fail(e)) => Err(e),
+    }
 }

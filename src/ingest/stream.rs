@@ -11,7 +11,7 @@
 //! everything: rows rejected without `skip_invalid`, nothing new, or only a
 //! check leave the database exactly as it was.
 
-use super::outcome::{count, leaves_nothing, new_batch, record, report_of, Mode};
+use super::outcome::{count, leaves_nothing, new_batch, record, report_of, settle, Mode};
 use super::pclog::{plan_sessions, Accounts};
 use super::plan::Tx;
 use super::{ImportError, ImportReport, ImportRequest};
@@ -147,9 +147,5 @@ pub(super) fn pclog_in_parts<R: Read>(
         record(conn, req, &mut report, batch_id)?;
         Ok(report)
     });
-    match outcome {
-        Ok(r) => Ok(r),
-        Err(Tx::Abort(r)) => Ok(*r),
-        Err(Tx::Fail(e)) => Err(e),
-    }
+    settle(outcome)
 }

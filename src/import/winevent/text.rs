@@ -127,25 +127,5 @@ impl<'t> Lines<'t> {
 /// Whether the text ends inside a quoted field (the csv crate then reads
 /// that field to the end of the file, swallowing every event after it).
 pub(super) fn quote_left_open(text: &[u8], delimiter: u8) -> bool {
-    let (mut field_start, mut quoted, mut closing) = (true, false, false);
-    for &b in text {
-        if quoted {
-            match (closing, b) {
-                (false, b'"') => closing = true,
-                (false, _) => {}
-                (true, b'"') => closing = false,
-                (true, _) => (quoted, closing) = (false, false),
-            }
-            if quoted {
-                continue;
-            }
-        }
-        match b {
-            b'\n' | b'\r' => field_start = true,
-            b if b == delimiter => field_start = true,
-            b'"' if field_start => (quoted, field_start) = (true, false),
-            _ => field_start = false,
-        }
-    }
-    quoted && !closing
+    crate::import::blocks::quote_left_open(text, delimiter)
 }
