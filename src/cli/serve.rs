@@ -58,6 +58,16 @@ fn serve(app: App, demo: Option<DemoStart>) -> anyhow::Result<()> {
         if loaded {
             // Open this month's interviews and measures so there is something to see.
             let actor = cli_actor();
+            // Early in a month, this month has little to see yet: the
+            // previous one (complete in the demo) gets its cases too.
+            let today = app.settings.today();
+            if chrono::Datelike::day(&today) < 15 {
+                let last_month_end = crate::domain::YearMonth::of(today).previous().last_day();
+                Job::Daily {
+                    as_of: Some(last_month_end),
+                }
+                .run(&app, None, Trigger::Command { actor: &actor })?;
+            }
             let outcome = Job::Daily { as_of: None }.run(&app, None, Trigger::Command { actor: &actor })?;
             if let Outcome::Daily(summary) = outcome {
                 tracing::info!(

@@ -43,9 +43,15 @@ export async function run({ browser, base, out, here, PASSWORD, check, execFileS
   check((await wrong.textContent('body')).includes('ログインIDまたはパスワードが違います'), 'a wrong password is refused in Japanese');
   await wrong.context().close();
 
+  // The month to look at: the demo's data run to today (Asia/Tokyo), so
+  // early in a month the previous, complete month shows every state.
+  const tokyo = new Date(Date.now() + 9 * 3600e3);
+  const shown = tokyo.getUTCDate() < 15 ? new Date(Date.UTC(tokyo.getUTCFullYear(), tokyo.getUTCMonth() - 1, 1)) : tokyo;
+  const demoMonth = shown.toISOString().slice(0, 7);
+
   // HR: the month's dashboard, every state coloured.
   const hr = await signIn(browser, base, 'jinji', PASSWORD);
-  await hr.goto(`${base}/`);
+  await hr.goto(`${base}/?month=${demoMonth}`);
   const rows = await hr.locator('#dashboard tbody tr').count();
   check(rows === 12, `the dashboard lists the 12 demo doctors (got ${rows})`);
   for (const state of ['watch', 'over100', 'over155']) {
@@ -80,7 +86,7 @@ export async function run({ browser, base, out, here, PASSWORD, check, execFileS
   await hr.screenshot({ path: `${out}/import-rejected.png`, fullPage: true });
 
   // HR resolves a discrepancy as work.
-  await hr.goto(`${base}/discrepancies`);
+  await hr.goto(`${base}/discrepancies?month=${demoMonth}`);
   const before = Number((await hr.textContent('#open-count')).trim());
   check(before > 0, `the queue has open discrepancies (${before})`);
   const first = hr.locator('section.disc').first();
@@ -88,7 +94,7 @@ export async function run({ browser, base, out, here, PASSWORD, check, execFileS
   await first.locator('input[name=reason]').fill('本人確認のうえ病棟対応');
   await Promise.all([hr.waitForLoadState('load'), first.locator('button[type=submit]').click()]);
   await hr.waitForLoadState('networkidle');
-  await hr.goto(`${base}/discrepancies`);
+  await hr.goto(`${base}/discrepancies?month=${demoMonth}`);
   const after = Number((await hr.textContent('#open-count')).trim());
   check(after === before - 1, `resolving one leaves ${before - 1} open (got ${after})`);
   await hr.context().close();
