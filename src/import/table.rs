@@ -292,15 +292,16 @@ impl<'t> Lines<'t> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::super::{parse_doctors, parse_pclog, parse_shifts};
     use super::*;
     use std::collections::HashSet;
 
-    /// A small deterministic generator: tests must be repeatable.
-    struct Lcg(u64);
+    /// A small deterministic generator: tests must be repeatable (the
+    /// Windows-events reader's damage tests use it too).
+    pub(crate) struct Lcg(pub(crate) u64);
     impl Lcg {
-        fn next(&mut self) -> u64 {
+        pub(crate) fn next(&mut self) -> u64 {
             self.0 = self
                 .0
                 .wrapping_mul(6364136223846793005)

@@ -525,17 +525,7 @@ fn any_limit_on_open_sessions_is_read_without_panicking() {
     assert_eq!(ends(i64::MIN), vec![]);
 }
 
-/// A small deterministic generator: tests must be repeatable.
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-}
+use crate::import::table::tests::Lcg;
 
 #[test]
 fn random_garbage_bytes_are_refused_without_panicking() {
