@@ -47,6 +47,7 @@ pub mod html;
 pub mod import;
 pub mod ingest;
 pub mod jobs;
+pub mod layouts;
 pub mod monitor;
 pub mod month;
 pub mod policy;
@@ -75,6 +76,7 @@ pub const LAYERS: &[&[&str]] = &[
         "accounts",
         "policy",
         "records",
+        "layouts",
         "backup",
         "rate_limit",
         "month",

@@ -121,5 +121,13 @@
     for (var j = 0; j < prints.length; j++) {
       prints[j].addEventListener("click", function () { window.print(); });
     }
+    // Forms that undo something ask first (the question is the form's
+    // data-confirm).
+    var asks = document.querySelectorAll("form[data-confirm]");
+    for (var k = 0; k < asks.length; k++) {
+      asks[k].addEventListener("submit", function (e) {
+        if (!window.confirm(this.getAttribute("data-confirm"))) e.preventDefault();
+      });
+    }
   });
 })();

@@ -47,10 +47,11 @@ impl LayoutArg {
         }
     }
 
-    fn load(&self) -> anyhow::Result<Option<Layout>> {
+    /// The layout: a preset, a saved layout, or a TOML file.
+    fn load(&self, conn: &mut crate::db::AnyConnection) -> anyhow::Result<Option<Layout>> {
         Ok(match self {
             LayoutArg::Recognise => None,
-            LayoutArg::Preset(n) => Some(Layout::preset(n)?),
+            LayoutArg::Preset(n) => Some(crate::layouts::resolve(conn, n)?),
             LayoutArg::File(f) => {
                 let text = std::fs::read_to_string(f)
                     .with_context(|| format!("ファイルを読めません / cannot read {}", f.display()))?;
@@ -76,12 +77,12 @@ pub(super) fn run(
     layout: LayoutArg,
     period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
 ) -> anyhow::Result<ExitCode> {
-    // A wrong layout is said before anything is opened.
-    let layout = layout.load()?;
     if period.is_some() && kind != ImportKind::Timecard {
         anyhow::bail!("--period はタイムカードの取込にだけ指定できます / --period applies to timecard imports only");
     }
     let app = App::open(settings)?;
+    // A wrong layout is said before the file is read.
+    let layout = layout.load(&mut *app.pool.get()?)?;
     let cannot_read = || format!("ファイルを読めません / cannot read {}", file.display());
     let name = file
         .file_name()

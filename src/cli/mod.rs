@@ -201,7 +201,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             import::LayoutArg::of(layout, layout_file),
             period,
         ),
-        Command::Layouts { command } => layouts::run(command),
+        Command::Layouts { command } => layouts::run(settings, command),
         Command::Users { command } => users::run(settings, command),
         Command::Jobs { job } => jobs::run(settings, job),
         Command::Purge { dry_run, as_of } => jobs::purge(settings, dry_run, as_of),

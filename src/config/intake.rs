@@ -7,7 +7,7 @@
 //! A rule is one string `PATTERN=KIND[:LAYOUT]`: a file-name pattern (`*`
 //! any run of characters, `?` one character, letters matched without regard
 //! to case, no `=` or `/`), the import kind (`doctors`, `timecard`, `roster`,
-//! `pclog`) and optionally a layout (a preset name, or a path to a `.toml`
+//! `pclog`) and optionally a layout (a preset or saved layout's name, or a path to a `.toml`
 //! layout file; none: recognised from the header, kinmu's own columns).
 //! In a file the rules are an array of such strings; in the environment
 //! (`KINMU_INTAKE_RULES`) they are separated by `;` or new lines. The
@@ -46,7 +46,7 @@ pub struct IntakeRule {
     pub pattern: String,
     /// One of [`KINDS`].
     pub kind: String,
-    /// A preset name or a path to a `.toml` layout; `None`: recognised
+    /// A preset or saved layout's name, or a path to a `.toml` layout; `None`: recognised
     /// from the header.
     pub layout: Option<String>,
 }

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod discrepancies;
 pub mod inspection;
 pub mod interviews;
+pub mod layouts;
 pub mod models;
 pub mod outbox;
 pub mod queries;

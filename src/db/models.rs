@@ -460,3 +460,27 @@ pub struct NewSelfCheck {
     pub recorded_at: NaiveDateTime,
     pub retention_until: NaiveDate,
 }
+
+/// A layout HR saved (issue 12): its TOML as written, and who saved it.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = saved_layouts)]
+pub struct SavedLayout {
+    pub id: i64,
+    pub name: String,
+    pub title: String,
+    pub yields: String,
+    pub toml: String,
+    pub saved_by: Option<String>,
+    pub saved_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = saved_layouts, treat_none_as_null = true)]
+pub struct NewSavedLayout {
+    pub name: String,
+    pub title: String,
+    pub yields: String,
+    pub toml: String,
+    pub saved_by: Option<String>,
+    pub saved_at: NaiveDateTime,
+}

@@ -309,3 +309,15 @@ diesel::table! {
 }
 
 diesel::joinable!(self_checks -> doctors (doctor_id));
+
+diesel::table! {
+    saved_layouts (id) {
+        id -> BigInt,
+        name -> Text,
+        title -> Text,
+        yields -> Text,
+        toml -> Text,
+        saved_by -> Nullable<Text>,
+        saved_at -> Timestamp,
+    }
+}

@@ -240,6 +240,40 @@ fn layouts_are_listed_and_shown() {
 }
 
 #[test]
+fn a_layout_saved_from_the_command_line_is_taken_by_name_listed_and_deleted() {
+    each_backend(|db| {
+        db.import_ok(ImportKind::Doctors, DOCTORS.as_bytes());
+        let own = sample("layouts/hospital-own.toml");
+        let csv = sample("layouts/hospital-own.csv");
+        let out = db.kinmu(&["layouts", "save", own.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with("hospital-own\t"));
+        let list = String::from_utf8(db.kinmu(&["layouts", "list"]).stdout).unwrap();
+        assert!(list.lines().any(|l| l.starts_with("hospital-own\t")), "{list}");
+        let out = db.kinmu(&["import", "roster", csv.to_str().unwrap(), "--layout", "hospital-own"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(stdout_json(&out)["layout"], "hospital-own");
+        assert_eq!(db.count_where("SELECT COUNT(*) AS n FROM roster_rows"), 4);
+        // A preset's name cannot be saved over.
+        let dir = tempfile::tempdir().unwrap();
+        let taken = dir.path().join("taken.toml");
+        let text = std::fs::read_to_string(&own).unwrap();
+        std::fs::write(
+            &taken,
+            text.replace("name = \"hospital-own\"", "name = \"jinjer-daily\""),
+        )
+        .unwrap();
+        let out = db.kinmu(&["layouts", "save", taken.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("built-in layout's name"));
+        assert!(db.kinmu(&["layouts", "delete", "hospital-own"]).status.success());
+        assert_eq!(db.kinmu(&["layouts", "delete", "hospital-own"]).status.code(), Some(1));
+        let out = db.kinmu(&["import", "roster", csv.to_str().unwrap(), "--layout", "hospital-own"]);
+        assert_eq!(out.status.code(), Some(1));
+    });
+}
+
+#[test]
 fn a_get_winevent_export_is_recognised_and_its_sessions_stored_for_the_doctors_pc_accounts_with_notices() {
     each_backend(|db| {
         db.import_ok(

@@ -27,6 +27,7 @@ mod interviews_and_alerts;
 mod layers;
 mod layouts;
 mod lockout;
+mod mapping_screen;
 mod openapi;
 mod outbox;
 mod print_pack;

@@ -10,6 +10,7 @@
 //! assembles one-punch-per-row files into shifts.
 
 mod daily;
+mod mapping;
 mod notation;
 mod preview;
 mod punches;
@@ -18,6 +19,10 @@ mod spec;
 #[cfg(test)]
 mod tests;
 
+pub use mapping::{
+    best_start, field_of, first_mapping, sample, value_rows, Mapping, MappingError, PairChoice, Sample, SampleColumn,
+    DAY_OFF,
+};
 pub use notation::{BreakUnit, DateFormat};
 pub use preview::preview;
 

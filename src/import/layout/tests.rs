@@ -370,3 +370,192 @@ fn full_width_digits_in_a_vendor_file_are_read_like_ascii() {
         vec![row("D001", "2024-06-03 08:00", "2024-06-03 17:00", 0, Kind::Work)]
     );
 }
+
+// ---- the mapping screen (mapping.rs) ----
+
+/// The layout a mapping started from `preset` writes, for `file`.
+fn mapped(preset: &str, file: &[u8], name: &str) -> (Mapping, Layout) {
+    let start = Layout::preset(preset).unwrap();
+    let (header, skip) = match &start.reader {
+        spec::Reader::Shifts(t) | spec::Reader::PcSessions(t) => (t.header, t.skip_lines),
+        _ => unreachable!(),
+    };
+    let sample = sample(file, "auto", header, skip).unwrap();
+    let mut m = Mapping::from_layout(&start, &sample);
+    m.name = name.into();
+    let toml = m.to_toml(&sample.columns).unwrap();
+    let layout = Layout::from_toml(&toml).unwrap_or_else(|e| panic!("{e}\n{toml}"));
+    (m, layout)
+}
+
+#[test]
+fn a_mapping_started_from_each_preset_reads_its_test_file_exactly_as_the_preset_does() {
+    let shift_files: [(&str, Vec<u8>); 4] = [
+        ("kingoftime-daily", cp932(KOT)),
+        ("jinjer-daily", cp932(JINJER)),
+        ("jobcan-punches", JOBCAN.as_bytes().to_vec()),
+        ("timerecorder-usb", cp932(RECORDER)),
+    ];
+    for (preset, file) in shift_files {
+        let (_, layout) = mapped(preset, &file, "mine");
+        let ours = read_shifts(Some(&layout), &file).unwrap();
+        let theirs = read_shifts(Some(&Layout::preset(preset).unwrap()), &file).unwrap();
+        assert!(!theirs.parsed.rows.is_empty(), "{preset}");
+        assert_eq!(rows(&ours), rows(&theirs), "{preset}");
+        assert_eq!(ours.parsed.rejected.len(), theirs.parsed.rejected.len(), "{preset}");
+        assert_eq!(ours.layout, "mine");
+    }
+    let file = cp932(JINJER_PC);
+    let (m, layout) = mapped("jinjer-pclog", &file, "pc");
+    assert!(m.sessions);
+    let ours = read_pclog(Some(&layout), &file).unwrap().parsed;
+    let theirs = read_pclog(Some(&Layout::preset("jinjer-pclog").unwrap()), &file)
+        .unwrap()
+        .parsed;
+    let spans = |p: &crate::import::Parsed<PcRecord>| -> Vec<(NaiveDateTime, NaiveDateTime)> {
+        p.rows.iter().map(|r| (r.value.logon, r.value.logoff)).collect()
+    };
+    assert!(!theirs.rows.is_empty());
+    assert_eq!(spans(&ours), spans(&theirs));
+}
+
+#[test]
+fn the_sample_shows_each_column_with_its_header_and_first_values() {
+    let s = sample(&cp932(KOT), "auto", true, 0).unwrap();
+    assert_eq!(s.encoding, "shift_jis");
+    assert_eq!(s.columns.len(), 8);
+    let c = &s.columns[4];
+    assert_eq!((c.position, c.header.as_str()), (5, "出勤時刻(時刻のみ)"));
+    assert_eq!(c.values, ["08:30", "17:00", "０９:００"]);
+    assert_eq!(s.columns[3].distinct.first().map(String::as_str), Some("平日"));
+    assert!(s.columns[3].distinct.contains(&"法定休日".to_string()));
+    // Without a header row, columns are numbered.
+    let s = sample(&cp932(RECORDER), "auto", false, 1).unwrap();
+    assert_eq!(s.columns[2].label(), "3列目");
+    assert_eq!(s.columns[2].values[0], "24/06/03");
+}
+
+#[test]
+fn a_mapping_names_unique_headers_and_falls_back_to_positions() {
+    let file = "ID,日付,時刻,時刻,休憩\nD001,2024/06/03,08:30,17:30,60\n";
+    let s = sample(file.as_bytes(), "auto", true, 0).unwrap();
+    let m = Mapping {
+        name: "dup".into(),
+        staff_id: Some(0),
+        date: Some(1),
+        pairs: vec![PairChoice {
+            start: Some(2),
+            end: Some(3),
+            ..Default::default()
+        }],
+        break_column: Some(4),
+        break_unit: "minutes".into(),
+        ..Default::default()
+    };
+    let toml = m.to_toml(&s.columns).unwrap();
+    assert!(toml.contains("staff_id = \"ID\""), "{toml}");
+    assert!(toml.contains("start = 3\nend = 4"), "{toml}");
+    let layout = Layout::from_toml(&toml).unwrap();
+    let read = read_shifts(Some(&layout), file.as_bytes()).unwrap();
+    assert_eq!(
+        rows(&read),
+        vec![row("D001", "2024-06-03 08:30", "2024-06-03 17:30", 60, Kind::Work)]
+    );
+}
+
+#[test]
+fn a_mapping_from_a_form_keeps_rows_in_order_and_drops_empty_ones() {
+    let form: Vec<(String, String)> = [
+        ("name", " 当院 "),
+        ("reads", "shifts"),
+        ("header", "1"),
+        ("staff_id", "1"),
+        ("date", "2"),
+        ("pair_start", "3"),
+        ("pair_end", "4"),
+        ("pair_start", ""),
+        ("pair_end", ""),
+        ("pair_start", "5"),
+        ("pair_end", ""),
+        ("kind_column", "6"),
+        ("kv_value", "日勤"),
+        ("kv_kind", "work"),
+        ("kv_value", "公休"),
+        ("kv_kind", "day_off"),
+        ("kv_value", "当直"),
+        ("kv_kind", ""),
+        ("csrf", "x"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let m = Mapping::from_form(&form);
+    assert_eq!(m.name, "当院");
+    assert_eq!((m.staff_id, m.date), (Some(0), Some(1)));
+    assert_eq!(m.pairs.len(), 2);
+    assert_eq!(m.pairs[1].end, None);
+    assert_eq!(
+        m.kind_values,
+        vec![
+            ("日勤".to_string(), "work".to_string()),
+            ("公休".into(), "day_off".into())
+        ]
+    );
+    // The half-chosen pair is named.
+    let err = m.to_toml(&[]).unwrap_err();
+    assert_eq!(err.field, "pair");
+    assert!(err.reason.starts_with("2行目"), "{}", err.reason);
+}
+
+#[test]
+fn hostile_text_in_a_mapping_stays_a_string_in_the_toml() {
+    let m = Mapping {
+        name: "x\"\ny = 1\n[columns]".into(),
+        staff_id: Some(0),
+        date: Some(1),
+        pairs: vec![PairChoice {
+            start: Some(2),
+            end: Some(3),
+            ..Default::default()
+        }],
+        skip_column: Some(0),
+        skip_values: "合計, \"]\\".into(),
+        ..Default::default()
+    };
+    let toml = m.to_toml(&[]).unwrap();
+    // The name is one string: a control character in it is refused by the
+    // layout's own check, not read as TOML.
+    let err = Layout::from_toml(&toml).unwrap_err();
+    assert!(
+        matches!(err, LayoutError::Key { ref key, .. } if key == "name"),
+        "{err}\n{toml}"
+    );
+    let m = Mapping {
+        name: "a\"]\\b".into(),
+        ..m
+    };
+    let layout = Layout::from_toml(&m.to_toml(&[]).unwrap()).unwrap();
+    assert_eq!(layout.name, "a\"]\\b");
+}
+
+#[test]
+fn the_best_start_is_the_preset_whose_headers_the_file_has() {
+    let s = sample(&cp932(KOT), "auto", true, 0).unwrap();
+    assert_eq!(
+        best_start(&s, false).map(|l| l.name).as_deref(),
+        Some("kingoftime-daily")
+    );
+    let s = sample(&cp932(JINJER_PC), "auto", true, 0).unwrap();
+    assert_eq!(best_start(&s, true).map(|l| l.name).as_deref(), Some("jinjer-pclog"));
+    let s = sample(b"a,b,c\n1,2,3\n", "auto", true, 0).unwrap();
+    assert!(best_start(&s, false).is_none());
+}
+
+#[test]
+fn a_layout_key_maps_to_its_form_field() {
+    assert_eq!(field_of("columns.staff_id"), "staff_id");
+    assert_eq!(field_of("pairs[2].end"), "pair");
+    assert_eq!(field_of("break.unit"), "break");
+    assert_eq!(field_of("kind.values.日勤"), "kind");
+    assert_eq!(field_of("punch.types"), "punch");
+}

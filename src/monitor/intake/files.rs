@@ -15,8 +15,10 @@
 //! runs — two ticks, two instances on one PostgreSQL, a tick and
 //! `kinmu jobs intake` — exactly one gets the file, and the other finds it
 //! gone. A file stays in `processing/` only if the process died while
-//! importing it: move it back to import it again (an import already
-//! written then changes nothing).
+//! importing it: [`recover`] moves such a file back into the folder once
+//! its claim is [`RECOVER_AFTER`] old, and it is imported again (an import
+//! is all or nothing, and one already written changes nothing the second
+//! time).
 
 use std::ffi::OsString;
 use std::fs;
@@ -127,6 +129,56 @@ pub(super) fn claim(dir: &Path, name: &OsString, shown: &str) -> io::Result<Opti
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// How old a claim must be before [`recover`] takes it back: far longer
+/// than any import of a file within the upload limit takes.
+pub(super) const RECOVER_AFTER: Duration = Duration::from_secs(60 * 60);
+
+/// The time a claimed file was claimed, from its name
+/// (`{nanos}-{pid}_{name}`), and the name it had.
+fn claimed_at(claimed: &str) -> Option<(SystemTime, &str)> {
+    let (stamp, name) = claimed.split_once('_')?;
+    let nanos: u64 = stamp.split_once('-')?.0.parse().ok()?;
+    Some((SystemTime::UNIX_EPOCH + Duration::from_nanos(nanos), name))
+}
+
+/// Moves the files of `processing/` claimed before `now - stale` back into
+/// the folder under the name they had (or, if that is taken, the name with
+/// the claim's stamp in front); answers the names they were put back as.
+pub(super) fn recover(dir: &Path, now: SystemTime, stale: Duration) -> io::Result<Vec<String>> {
+    let processing = dir.join(PROCESSING);
+    let entries = match fs::read_dir(&processing) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut back = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        let claimed = entry.file_name().to_string_lossy().into_owned();
+        let Some((at, name)) = claimed_at(&claimed) else {
+            continue;
+        };
+        if !is_settled(at, now, stale) || !entry.file_type()?.is_file() {
+            continue;
+        }
+        let mut to = dir.join(name);
+        if to.exists() {
+            to = dir.join(format!("{}_{name}", claimed.split('_').next().unwrap_or_default()));
+        }
+        if to.exists() {
+            continue;
+        }
+        fs::rename(entry.path(), &to)?;
+        back.push(
+            to.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        );
+    }
+    back.sort();
+    Ok(back)
 }
 
 /// Reads at most `max` bytes; `Err(size)` when the file is larger.
@@ -249,6 +301,32 @@ mod tests {
         let first = claim(dir.path(), &name, "a.csv").unwrap();
         assert!(first.as_ref().is_some_and(|p| p.exists()));
         assert!(claim(dir.path(), &name, "a.csv").unwrap().is_none());
+    }
+
+    #[test]
+    fn a_file_left_in_processing_goes_back_to_the_folder_once_its_claim_is_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("kot_0701.csv"), "x").unwrap();
+        let claimed = claim(dir.path(), &OsString::from("kot_0701.csv"), "kot_0701.csv")
+            .unwrap()
+            .unwrap();
+        let now = SystemTime::now();
+        // A claim of a running import is left alone.
+        assert!(recover(dir.path(), now, RECOVER_AFTER).unwrap().is_empty());
+        assert!(claimed.exists());
+        // An hour later it is back under its own name, and a second stale
+        // claim of the same name comes back beside it.
+        fs::write(dir.path().join(PROCESSING).join("5-1_kot_0701.csv"), "y").unwrap();
+        let later = now + RECOVER_AFTER + Duration::from_secs(1);
+        let back = recover(dir.path(), later, RECOVER_AFTER).unwrap();
+        assert_eq!(back.len(), 2, "{back:?}");
+        assert!(back.contains(&"kot_0701.csv".to_string()));
+        assert!(back.contains(&"5-1_kot_0701.csv".to_string()));
+        assert_eq!(fs::read_to_string(dir.path().join("5-1_kot_0701.csv")).unwrap(), "y");
+        assert!(!claimed.exists());
+        // Names kinmu did not give are not touched.
+        fs::write(dir.path().join(PROCESSING).join("notes.txt"), "z").unwrap();
+        assert!(recover(dir.path(), later, RECOVER_AFTER).unwrap().is_empty());
     }
 
     #[test]

@@ -30,7 +30,6 @@ use super::mails::{self, IntakeRejection};
 use super::outbox::{self, MailKind, Topic};
 use crate::config::{IntakeRule, Settings};
 use crate::db::{write_transaction, AnyConnection, DbError};
-use crate::import::layout::Layout;
 use crate::ingest::{self, ImportError, ImportKind, ImportReport, ImportRequest, MAX_UPLOAD_BYTES};
 use chrono::{NaiveDateTime, Timelike};
 use serde::Serialize;
@@ -160,6 +159,15 @@ pub fn run(
             })
         }
     };
+    // Files a run that died left in processing/ are imported again.
+    match files::recover(dir, std::time::SystemTime::now(), files::RECOVER_AFTER) {
+        Ok(back) => {
+            for name in back {
+                tracing::warn!(file = %mails::one_line(&name, 200), "intake: a file left in processing/ by an interrupted run is imported again");
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "intake: processing/ cannot be read"),
+    }
     let scan = files::scan(dir, settings.intake.settle).map_err(|e| IntakeError::Folder {
         path: dir.display().to_string(),
         message: e.to_string(),
@@ -236,8 +244,14 @@ fn try_file<'s>(
         }
     };
     attempt.kind = Some(kind);
-    let layout = match rule.layout.as_deref().map(Layout::load).transpose() {
+    let layout = match rule
+        .layout
+        .as_deref()
+        .map(|spec| crate::layouts::resolve_spec(conn, spec))
+        .transpose()
+    {
         Ok(layout) => layout,
+        Err(crate::layouts::Error::Db(e)) => return Err(e.into()),
         Err(e) => {
             attempt.outcome = Err(e.to_string());
             return Ok(attempt);

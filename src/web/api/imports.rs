@@ -5,7 +5,6 @@ use super::auth::CurrentUser;
 use super::{blocking, require, HR, RECENT_BATCHES};
 use crate::app::App;
 use crate::db::queries;
-use crate::import::layout::Layout;
 use crate::ingest::{self, ImportError, ImportKind, ImportRequest};
 use crate::web::ApiError;
 use actix_web::http::{header, StatusCode};
@@ -80,13 +79,22 @@ pub(super) async fn import(
     // Role and kind first: others never get to make the server read 50 MB.
     require(&me, &HR)?;
     let kind = ImportKind::from_str(&kind).map_err(|m| ApiError::bad_request("bad_kind", &m, "unknown import kind"))?;
-    let layout = match q.layout.as_deref().filter(|l| !l.is_empty()) {
+    // A preset or a saved layout, found before the body is read.
+    let layout = match q.layout.clone().filter(|l| !l.is_empty()) {
         None => None,
-        Some(name) => Some(Layout::preset(name).map_err(|e| {
-            let m = e.to_string();
-            let pair = crate::domain::text::Message::from_pair(&m);
-            ApiError::bad_request("bad_layout", &m, &pair.en)
-        })?),
+        Some(name) => Some(
+            blocking(&app, move |c| {
+                crate::layouts::resolve(c, &name).map_err(|e| match e {
+                    crate::layouts::Error::Db(e) => ApiError::internal(e),
+                    other => {
+                        let m = other.to_string();
+                        let pair = crate::domain::text::Message::from_pair(&m);
+                        ApiError::bad_request("bad_layout", &m, &pair.en)
+                    }
+                })
+            })
+            .await?,
+        ),
     };
     let period = period_of(&q, kind)?;
     let content_type = req

@@ -17,6 +17,7 @@
 //! imports it and shows the outcome. The kept files are
 //! [`crate::ingest::uploads`].
 
+mod layouts;
 mod multipart;
 mod preview;
 mod result;
@@ -70,6 +71,20 @@ fn expired(lang: super::Lang) -> UiError {
     )
 }
 
+/// The layout an upload named (`None`: recognised from the header): a
+/// preset or a saved layout.
+fn layout_of(
+    conn: &mut crate::db::AnyConnection,
+    name: Option<&str>,
+    lang: super::Lang,
+) -> Result<Option<crate::import::layout::Layout>, UiError> {
+    match name.map(|n| crate::layouts::resolve(conn, n)).transpose() {
+        Ok(layout) => Ok(layout),
+        Err(crate::layouts::Error::Db(e)) => Err(UiError::internal(e)),
+        Err(e) => Err(UiError::BadRequest(lang, e.to_string())),
+    }
+}
+
 /// A past import as listed.
 pub struct BatchLine {
     pub b: ImportBatch,
@@ -86,6 +101,8 @@ struct ImportsPage {
     max_bytes: usize,
     /// The built-in layouts offered: (name, title, what it reads in Japanese).
     layouts: Vec<(String, String, &'static str)>,
+    /// The hospital's saved layouts: (name, title).
+    saved: Vec<(String, String)>,
     batches: Vec<BatchLine>,
 }
 
@@ -97,9 +114,11 @@ fn labels_of(code: &str) -> (&'static str, &'static str) {
 async fn imports_page(app: web::Data<App>, viewer: Viewer) -> Result<HttpResponse, UiError> {
     viewer.require(&HR)?;
     let pool = app.pool.clone();
-    let batches = web::block(move || -> Result<Vec<ImportBatch>, UiError> {
+    let (batches, saved) = web::block(move || -> Result<_, UiError> {
         let mut conn = pool.get().map_err(UiError::internal)?;
-        queries::import_batches_recent(&mut conn, 50).map_err(UiError::internal)
+        let batches: Vec<ImportBatch> = queries::import_batches_recent(&mut conn, 50).map_err(UiError::internal)?;
+        let saved = crate::layouts::saved(&mut conn).map_err(UiError::internal)?;
+        Ok((batches, saved))
     })
     .await
     .map_err(UiError::internal)??;
@@ -125,6 +144,7 @@ async fn imports_page(app: web::Data<App>, viewer: Viewer) -> Result<HttpRespons
                 )
             })
             .collect(),
+        saved: saved.into_iter().map(|s| (s.name, s.title)).collect(),
         batches: batches
             .into_iter()
             .map(|b| {
@@ -147,4 +167,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(result::commit)
         .service(result::result_page)
         .service(result::rejected_download);
+    layouts::configure(cfg);
 }

@@ -25,6 +25,8 @@ pub(super) struct Upload {
     pub(super) period_from: String,
     pub(super) period_to: String,
     pub(super) file: Option<FieldBytes>,
+    /// `map`: the file is a sample for the mapping screen, not an import.
+    pub(super) then: String,
 }
 
 /// The form's text fields are small; only `file` may be large.
@@ -60,7 +62,7 @@ impl MultipartCollect for Upload {
             let value = FieldBytes::read_field(req, field, limits).await?;
             if matches!(
                 name.as_str(),
-                "csrf" | "kind" | "skip_invalid" | "layout" | "period_from" | "period_to" | "file"
+                "csrf" | "kind" | "skip_invalid" | "layout" | "period_from" | "period_to" | "file" | "then"
             ) && !state.contains_key(&name)
             {
                 state.insert(name, Box::new(value));
@@ -77,6 +79,7 @@ impl MultipartCollect for Upload {
             layout: text_of(&mut state, "layout"),
             period_from: text_of(&mut state, "period_from"),
             period_to: text_of(&mut state, "period_to"),
+            then: text_of(&mut state, "then"),
             file: state
                 .remove("file")
                 .and_then(|b| b.downcast::<FieldBytes>().ok())

@@ -10,7 +10,6 @@ use super::multipart::{TooLarge, Upload};
 use super::{expired, labels_of, HR, MAX_UPLOAD_BYTES};
 use crate::accounts;
 use crate::app::App;
-use crate::import::layout::Layout;
 use crate::import::{self, Preview, PreviewKind};
 use crate::ingest::uploads::{
     load_meta, path_of, read_fresh, store_dir, sweep, valid_token, write_private, UploadMeta,
@@ -52,6 +51,7 @@ fn period_of(form: &Upload, kind: ImportKind) -> Result<Option<(NaiveDate, Naive
 /// `POST /imports/preview`: keeps the file and answers with the preview's
 /// address (a redirect; JSON for the page's script, which shows progress).
 pub(super) async fn upload(
+    app: web::Data<App>,
     viewer: Viewer,
     req: HttpRequest,
     payload: web::Payload,
@@ -71,9 +71,6 @@ pub(super) async fn upload(
     viewer.check_csrf(&form.csrf)?;
     let kind = ImportKind::from_str(&form.kind).map_err(|e| UiError::BadRequest(viewer.lang, e))?;
     let layout = Some(form.layout.clone()).filter(|l| !l.is_empty());
-    if let Some(name) = &layout {
-        Layout::preset(name).map_err(|e| UiError::BadRequest(viewer.lang, e.to_string()))?;
-    }
     let period = period_of(&form, kind).map_err(|m| UiError::BadRequest(viewer.lang, m))?;
     let Some(file) = form.file.filter(|f| !f.data.is_empty()) else {
         return Err(UiError::BadRequest(
@@ -103,8 +100,12 @@ pub(super) async fn upload(
         size: file.data.len(),
         layout,
     };
-    let t = token.clone();
+    let (t, pool, lang) = (token.clone(), app.pool.clone(), viewer.lang);
     web::block(move || -> Result<(), UiError> {
+        // A layout that does not exist is said before the file is kept.
+        let mut conn = pool.get().map_err(UiError::internal)?;
+        super::layout_of(&mut conn, meta.layout.as_deref(), lang)?;
+        drop(conn);
         let dir = store_dir().map_err(UiError::internal)?;
         sweep(&dir);
         write_private(&path_of(&dir, &t, "bin"), &file.data).map_err(UiError::internal)?;
@@ -113,7 +114,11 @@ pub(super) async fn upload(
     })
     .await
     .map_err(UiError::internal)??;
-    let next = format!("/imports/preview/{token}");
+    let next = if form.then == "map" {
+        format!("/imports/layouts/map/{token}")
+    } else {
+        format!("/imports/preview/{token}")
+    };
     let scripted = req
         .headers()
         .get("x-requested-with")
@@ -168,14 +173,13 @@ pub(super) async fn preview_page(
             .map_err(UiError::internal)?
             .ok_or_else(|| expired(lang))?;
         let kind = ImportKind::from_str(&meta.kind).map_err(UiError::internal)?;
-        let layout = meta.layout.as_deref().map(Layout::preset).transpose();
-        let layout = layout.map_err(|e| UiError::BadRequest(lang, e.to_string()))?;
+        let mut conn = app2.pool.get()?;
+        let layout = super::layout_of(&mut conn, meta.layout.as_deref(), lang)?;
         // Read through the same layout the import will use.
         let preview = import::layout::preview(layout.as_ref(), preview_kind(kind), &bytes, PREVIEW_ROWS);
         // A readable file is also checked as the import will check it.
         let verdict = match &preview {
             Ok(_) => {
-                let mut conn = app2.pool.get()?;
                 let req = crate::ingest::ImportRequest {
                     layout: layout.as_ref(),
                     period: meta.period,

@@ -5,7 +5,6 @@
 
 use super::{expired, labels_of, HR};
 use crate::app::App;
-use crate::import::layout::Layout;
 use crate::ingest::uploads::{
     load_meta, load_outcome, path_of, read_fresh, remove_quietly, store_dir, valid_token, write_private, Outcome,
     ReasonLine, Rejected,
@@ -58,9 +57,8 @@ pub(super) async fn commit(
             .map_err(UiError::internal)?
             .ok_or_else(|| expired(lang))?;
         let kind = ImportKind::from_str(&meta.kind).map_err(UiError::internal)?;
-        let layout = meta.layout.as_deref().map(Layout::preset).transpose();
-        let layout = layout.map_err(|e| UiError::BadRequest(lang, e.to_string()))?;
         let mut conn = pool.get().map_err(UiError::internal)?;
+        let layout = super::layout_of(&mut conn, meta.layout.as_deref(), lang)?;
         let run = ingest::run(
             &mut conn,
             &ImportRequest {
