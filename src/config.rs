@@ -50,6 +50,7 @@ struct RawSettings {
     daily_cron: Option<String>,
     monthly_cron: Option<String>,
     outbox_cron: Option<String>,
+    recheck_cron: Option<String>,
     purge_cron: Option<String>,
     accounts_cron: Option<String>,
     password_min_chars: Option<i64>,
@@ -92,6 +93,7 @@ impl RawSettings {
             daily_cron: other.daily_cron.or(self.daily_cron),
             monthly_cron: other.monthly_cron.or(self.monthly_cron),
             outbox_cron: other.outbox_cron.or(self.outbox_cron),
+            recheck_cron: other.recheck_cron.or(self.recheck_cron),
             purge_cron: other.purge_cron.or(self.purge_cron),
             accounts_cron: other.accounts_cron.or(self.accounts_cron),
             password_min_chars: other.password_min_chars.or(self.password_min_chars),
@@ -158,6 +160,7 @@ impl RawSettings {
             daily_cron: get("daily_cron"),
             monthly_cron: get("monthly_cron"),
             outbox_cron: get("outbox_cron"),
+            recheck_cron: get("recheck_cron"),
             purge_cron: get("purge_cron"),
             accounts_cron: get("accounts_cron"),
             password_min_chars: int("password_min_chars")?,
@@ -245,6 +248,9 @@ pub struct Settings {
     pub daily_cron: String,
     pub monthly_cron: String,
     pub outbox_cron: String,
+    /// When months whose data changed are re-checked (every minute by
+    /// default; nothing to do is two queries).
+    pub recheck_cron: String,
     /// When the retention purge runs (monthly by default).
     pub purge_cron: String,
     /// When unused accounts and leavers are disabled (daily by default).
@@ -279,6 +285,7 @@ impl fmt::Debug for Settings {
             .field("daily_cron", &self.daily_cron)
             .field("monthly_cron", &self.monthly_cron)
             .field("outbox_cron", &self.outbox_cron)
+            .field("recheck_cron", &self.recheck_cron)
             .field("purge_cron", &self.purge_cron)
             .field("accounts_cron", &self.accounts_cron)
             .field("accounts", &self.accounts)
@@ -414,6 +421,7 @@ impl Settings {
             daily_cron: raw.daily_cron.unwrap_or_else(|| "0 0 5 * * *".into()),
             monthly_cron: raw.monthly_cron.unwrap_or_else(|| "0 30 5 1 * *".into()),
             outbox_cron: raw.outbox_cron.unwrap_or_else(|| "0 */5 * * * *".into()),
+            recheck_cron: raw.recheck_cron.unwrap_or_else(|| "30 * * * * *".into()),
             purge_cron: raw.purge_cron.unwrap_or_else(|| "0 0 6 1 * *".into()),
             accounts_cron: raw.accounts_cron.unwrap_or_else(|| "0 15 5 * * *".into()),
             accounts: AccountPolicy {

@@ -1,6 +1,7 @@
 //! The jobs kinmu runs by itself (rules §7, §8, §10; MHLW checklist 2-(5),
 //! 2-(6)): the daily job, the monthly check of the closed month, the outbox
-//! retries, the retention purge, the account job and the intake folder. The scheduler of
+//! retries, the retention purge, the account job, the intake folder and
+//! the re-check of months whose data changed. The scheduler of
 //! `kinmu serve` (src/scheduler.rs) and the command line (`kinmu jobs …`,
 //! `kinmu purge`) both name a [`Job`] and call [`Job::run`], so a job does
 //! the same whether the clock or a person starts it; the work itself lives
@@ -19,6 +20,7 @@ use crate::monitor::intake::{self, IntakeError, IntakeSummary};
 use crate::monitor::mailer::{MailError, Mailer};
 use crate::monitor::monthly::{self, MonthlyCheck};
 use crate::monitor::outbox::{self, Flushed};
+use crate::monitor::recheck::{self, RecheckSummary};
 use crate::month::ReportError;
 use crate::records::{self, PurgeReport};
 use chrono::NaiveDate;
@@ -43,6 +45,10 @@ pub enum Job {
     /// Import the settled files of the intake folder, move them to done/ or
     /// failed/ and mail HR about the failed ones.
     Intake,
+    /// Re-check every month whose data changed since the last run (late
+    /// imports, corrections, resolutions), as of a day (default today):
+    /// open its interviews and measures cases, late ones as violations.
+    Recheck { as_of: Option<NaiveDate> },
 }
 
 /// Who started a job: the access log says so.
@@ -67,6 +73,7 @@ pub enum Outcome {
         access_log: VerifyReport,
     },
     Intake(IntakeSummary),
+    Recheck(RecheckSummary),
 }
 
 /// Why a job failed (the cause as it is: the command prints it, the
@@ -161,7 +168,18 @@ impl Job {
             Job::Intake => {
                 let mailer = sender(mailer, app, &mut opened)?;
                 let mut conn = app.pool.get()?;
-                Outcome::Intake(intake::run(&mut conn, settings, mailer, app.now())?)
+                let summary = intake::run(&mut conn, settings, mailer, app.now())?;
+                if summary.imported > 0 {
+                    // What came in is checked at once, not at the next tick.
+                    recheck::run(&mut conn, settings, mailer, settings.today(), app.now())?;
+                }
+                Outcome::Intake(summary)
+            }
+            Job::Recheck { as_of } => {
+                let mailer = sender(mailer, app, &mut opened)?;
+                let mut conn = app.pool.get()?;
+                let today = as_of.unwrap_or_else(|| settings.today());
+                Outcome::Recheck(recheck::run(&mut conn, settings, mailer, today, app.now())?)
             }
         })
     }
@@ -187,6 +205,7 @@ impl Outcome {
                 serde_json::json!({ "disabled": disabled, "access_log": access_log }).to_string()
             }
             Outcome::Intake(s) => serde_json::to_string(s).unwrap_or_default(),
+            Outcome::Recheck(s) => serde_json::to_string(s).unwrap_or_default(),
         }
     }
 }

@@ -39,6 +39,11 @@ fn run(task: Task, app: &App, mailer: &Mailer) -> Result<Option<String>, String>
             return Ok(None);
         }
     }
+    if let Outcome::Recheck(s) = &outcome {
+        if s.months.is_empty() {
+            return Ok(None);
+        }
+    }
     Ok(Some(outcome.summary()))
 }
 
@@ -90,6 +95,15 @@ pub async fn start(app: App, mailer: Mailer) -> Result<JobScheduler, JobSchedule
             app.clone(),
             mailer.clone(),
             Task::Monthly { month: None },
+        )?)
+        .await?;
+    sched
+        .add(job(
+            "recheck",
+            &s.recheck_cron,
+            app.clone(),
+            mailer.clone(),
+            Task::Recheck { as_of: None },
         )?)
         .await?;
     sched

@@ -111,13 +111,32 @@ pub(super) fn run(
         if layout::pclog_is_kinmu(&head) {
             let whole = std::io::Cursor::new(head).chain(f);
             let report = ingest::run_pclog_file(&mut conn, &req, whole)?;
+            drop(conn);
+            recheck_after(&app, &report);
             return answer(&report);
         }
     }
     let bytes = std::fs::read(file).with_context(cannot_read)?;
     req.bytes = &bytes;
     let report = ingest::run(&mut conn, &req)?;
+    drop(conn);
+    recheck_after(&app, &report);
     answer(&report)
+}
+
+/// After an import that changed something, the months it touched are
+/// re-checked at once (interviews and measures cases opened, late ones as
+/// violations), as `kinmu serve` does within a minute. A failure here is
+/// said, and the import stands.
+fn recheck_after(app: &App, report: &ingest::ImportReport) {
+    if !report.committed || report.inserted + report.corrected + report.superseded == 0 {
+        return;
+    }
+    let actor = super::cli_actor();
+    let job = crate::jobs::Job::Recheck { as_of: None };
+    if let Err(e) = job.run(app, None, crate::jobs::Trigger::Command { actor: &actor }) {
+        eprintln!("取り込んだ月の再確認に失敗しました（kinmu jobs recheck で再実行できます）: {e} / re-checking the imported months failed");
+    }
 }
 
 /// Prints the answer; exit 2 when rows were rejected.

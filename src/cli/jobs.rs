@@ -32,6 +32,14 @@ pub(super) enum JobCommand {
     /// Import the settled files of the intake folder (`intake_dir`) once,
     /// now: each to done/ or failed/, HR mailed about a failed one.
     Intake,
+    /// Re-check every month whose data changed since the last run (late
+    /// imports, corrections, resolved discrepancies): open its interviews
+    /// and measures cases, those past their deadline as violations.
+    Recheck {
+        /// Judge as of this day (default: today).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+    },
 }
 
 impl From<JobCommand> for Job {
@@ -41,6 +49,7 @@ impl From<JobCommand> for Job {
             JobCommand::Monthly { month } => Job::Monthly { month },
             JobCommand::Accounts { as_of } => Job::Accounts { as_of },
             JobCommand::Intake => Job::Intake,
+            JobCommand::Recheck { as_of } => Job::Recheck { as_of },
         }
     }
 }

@@ -56,18 +56,22 @@ fn serve(app: App, demo: Option<DemoStart>) -> anyhow::Result<()> {
         let loaded = crate::demo::load_if_empty(&mut conn, app.settings.today(), app.now())?;
         drop(conn);
         if loaded {
-            // Open this month's interviews and measures so there is something to see.
+            // The demo hospital ran its daily job every morning: its
+            // interviews and measures were opened on the day they were due
+            // to be, from the first day of the previous month (complete in
+            // the demo) to yesterday, and the re-check has nothing left.
             let actor = cli_actor();
-            // Early in a month, this month has little to see yet: the
-            // previous one (complete in the demo) gets its cases too.
             let today = app.settings.today();
-            if chrono::Datelike::day(&today) < 15 {
-                let last_month_end = crate::domain::YearMonth::of(today).previous().last_day();
-                Job::Daily {
-                    as_of: Some(last_month_end),
-                }
-                .run(&app, None, Trigger::Command { actor: &actor })?;
+            let mailer = app.mailer()?;
+            let mut conn = app.pool.get()?;
+            let mut day = crate::domain::YearMonth::of(today).previous().first_day();
+            while day < today {
+                let morning = day.and_hms_opt(5, 0, 0).unwrap_or_default();
+                crate::monitor::daily::run(&mut conn, &app.settings, &mailer, day, morning)?;
+                day = day.succ_opt().unwrap_or(today);
             }
+            crate::monitor::recheck::caught_up(&mut conn, app.now())?;
+            drop(conn);
             let outcome = Job::Daily { as_of: None }.run(&app, None, Trigger::Command { actor: &actor })?;
             if let Outcome::Daily(summary) = outcome {
                 tracing::info!(

@@ -18,6 +18,7 @@ pub mod models;
 pub mod outbox;
 pub mod queries;
 pub mod reads;
+pub mod recheck;
 pub mod retention;
 pub mod schema;
 pub mod sessions;

@@ -316,6 +316,15 @@ pub struct Interview {
     pub created_at: NaiveDateTime,
 }
 
+impl Interview {
+    /// Whether the case was opened after its deadline: the data showing the
+    /// doctor at 100 h came late, so the interview cannot have been in time
+    /// (a violation, issue 13).
+    pub fn opened_late(&self) -> bool {
+        self.created_at.date() > self.deadline
+    }
+}
+
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = interviews, treat_none_as_default_value = false)]
 pub struct NewInterview {
@@ -376,6 +385,14 @@ pub struct Measure {
     pub recorded_at: Option<NaiveDateTime>,
     pub retention_until: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
+}
+
+impl Measure {
+    /// Whether the case was opened after its month closed: the hours went
+    /// over 155 with no measures during the month (a violation, issue 13).
+    pub fn opened_late(&self) -> bool {
+        crate::domain::time::YearMonth::parse(&self.month).is_some_and(|m| self.created_at.date() > m.last_day())
+    }
 }
 
 #[derive(Debug, Clone, Insertable)]

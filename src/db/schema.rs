@@ -321,3 +321,11 @@ diesel::table! {
         saved_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    recheck_marks (source) {
+        source -> Text,
+        last_id -> BigInt,
+        checked_at -> Timestamp,
+    }
+}

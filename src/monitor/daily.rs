@@ -9,7 +9,7 @@
 
 use super::directory::{display_name, facts, Directory};
 use super::mailer::{Mail, Mailer};
-use super::mails;
+use super::mails::{self, Late};
 use super::outbox::{self, MailKind, Topic};
 use super::records::physicians_with_load;
 use crate::config::Settings;
@@ -37,6 +37,11 @@ pub struct DailySummary {
     pub alerts_sent: usize,
     pub alerts_failed: usize,
     pub measures_opened: usize,
+    /// Of the interviews opened, those opened after their deadline: data
+    /// came late, and the interview was not in time (a violation).
+    pub interviews_opened_late: usize,
+    /// Of the measures cases opened, those opened after their month closed.
+    pub measures_opened_late: usize,
 }
 
 /// Runs the daily job once as of `as_of`, computing the month itself.
@@ -63,8 +68,6 @@ pub fn run_on(
     computed: &[(Doctor, DoctorComputation)],
 ) -> Result<DailySummary, ReportError> {
     let month = YearMonth::of(as_of);
-    let rules = &settings.rules;
-
     let mut summary = DailySummary {
         as_of,
         ..DailySummary::default()
@@ -72,177 +75,14 @@ pub fn run_on(
     write_transaction(conn, |conn| -> Result<(), ReportError> {
         let month_code = month.to_string();
         let dir = Directory::load(conn)?;
-        let mut physicians = physicians_with_load(conn)?;
-        let existing: HashMap<i64, Interview> = interviews_in_month(conn, &month_code)?
-            .into_iter()
-            .map(|i| (i.doctor_id, i))
-            .collect();
-        let open_measures: Vec<(i64, String)> = measure_reasons_of_month(conn, &month_code)?;
-        let mut discrepancy_days = 0;
-
-        for (d, c) in computed {
-            let p = &c.projection;
-            let f = facts(settings, d, &month_code, c);
-            let about = |reason| Topic {
-                reason,
-                doctor_id: Some(d.id),
-                month: Some(month_code.as_str()),
-            };
-            discrepancy_days += c.open_discrepancies;
-            let manager = dir.manager_of(d).and_then(|u| u.email.clone());
-
-            // Interviews: open one for a doctor heading to 100 h.
-            let mut opened = false;
-            let needs_interview = p.flags.projected_over_100 || p.flags.over_100;
-            if let (true, Some(reach)) = (needs_interview, p.reach_100_date) {
-                let reason = if p.flags.over_100 {
-                    Reason::Over100.code()
-                } else {
-                    Reason::ProjectedOver100.code()
-                };
-                // A pre-check recorded before the interview opened may
-                // already allow the A-level exception.
-                let precheck = latest_precheck(conn, d.id, month)?;
-                let due = deadline(
-                    reach,
-                    d.level(),
-                    precheck.as_ref().and_then(PreCheck::facts).as_ref(),
-                    rules.a_level_grace_days,
-                );
-                match existing.get(&d.id) {
-                    None => {
-                        let chosen = choose_physician(&physicians, None, as_of).map(|ph| ph.id);
-                        if chosen.is_none() {
-                            tracing::warn!(doctor = %d.staff_id, "no trained interview physician available");
-                        }
-                        insert_interview(
-                            conn,
-                            &NewInterview {
-                                doctor_id: d.id,
-                                month: month_code.clone(),
-                                reason: reason.into(),
-                                reach_100_date: reach,
-                                deadline: due,
-                                physician_id: chosen,
-                                created_at: now,
-                            },
-                        )?;
-                        summary.interviews_scheduled += 1;
-                        opened = true;
-                        if let Some(ph) = physicians.iter_mut().find(|ph| Some(ph.id) == chosen) {
-                            ph.open_interviews += 1;
-                        }
-                        let physician = dir.user(chosen);
-                        let physician_name = physician.map(display_name).unwrap_or_else(|| "（未定）".into());
-                        queue(
-                            conn,
-                            &mut summary,
-                            &about(MailKind::InterviewAssigned),
-                            now,
-                            physician
-                                .and_then(|u| u.email.as_deref())
-                                .map(|to| mails::interview_assigned(&f, to, &physician_name, due)),
-                        )?;
-                        queue(
-                            conn,
-                            &mut summary,
-                            &about(MailKind::InterviewNotice),
-                            now,
-                            d.email
-                                .as_deref()
-                                .map(|to| mails::interview_notice_doctor(&f, to, &physician_name, due)),
-                        )?;
-                        // The open interview makes the pre-check due
-                        // (precheck_due below): asked for with the
-                        // interview's own mails, before any overdue notice.
-                        queue(
-                            conn,
-                            &mut summary,
-                            &about(MailKind::PrecheckNeeded),
-                            now,
-                            manager.as_deref().map(|to| mails::precheck_needed(&f, to)),
-                        )?;
-                        // Opened already past its deadline (the doctor reached 100 h
-                        // before any interview): the manager hears it now.
-                        if Status::of(due, None, as_of) == Status::Overdue {
-                            queue(
-                                conn,
-                                &mut summary,
-                                &about(MailKind::InterviewOverdue),
-                                now,
-                                manager.as_deref().map(|to| mails::interview_overdue(&f, to, due)),
-                            )?;
-                        }
-                    }
-                    Some(i) if i.held_on.is_none() => {
-                        // The projection moved earlier: so does the deadline
-                        // (never later: the interview must precede 100 h, or
-                        // for the A-level exception follow it without delay).
-                        if reach < i.reach_100_date {
-                            let deadline = i.deadline.min(due);
-                            set_reach_and_deadline(conn, i.id, reach, deadline, reason)?;
-                        } else if reason == Reason::Over100.code() && i.reason != Reason::Over100.code() {
-                            set_reason(conn, i.id, reason)?;
-                        }
-                        if Status::of(i.deadline.min(due), None, as_of) == Status::Overdue {
-                            queue(
-                                conn,
-                                &mut summary,
-                                &about(MailKind::InterviewOverdue),
-                                now,
-                                manager
-                                    .as_deref()
-                                    .map(|to| mails::interview_overdue(&f, to, i.deadline.min(due))),
-                            )?;
-                        }
-                    }
-                    Some(_) => {}
-                }
-            }
-
-            // Pre-check: once the actual figure passes the watch level, or
-            // with the interview opened above (that mail is queued already,
-            // so this one is not queued twice). An interview opened by an
-            // earlier run asked its manager then.
-            if precheck_due(p.actual.overtime_holiday_minutes, rules.watch_minutes, opened) {
-                queue(
-                    conn,
-                    &mut summary,
-                    &about(MailKind::PrecheckNeeded),
-                    now,
-                    manager.as_deref().map(|to| mails::precheck_needed(&f, to)),
-                )?;
-            }
-
-            // Over 155 h (actual or projected): a measures case for the manager.
-            if p.flags.projected_over_155 || p.flags.over_155 {
-                if !open_measures
-                    .iter()
-                    .any(|(doc, r)| *doc == d.id && r == MeasureReason::Over155.code())
-                {
-                    insert_measure(
-                        conn,
-                        &NewMeasure {
-                            doctor_id: d.id,
-                            month: month_code.clone(),
-                            reason: MeasureReason::Over155.code().into(),
-                            interview_id: existing.get(&d.id).map(|i| i.id),
-                            created_at: now,
-                        },
-                    )?;
-                    summary.measures_opened += 1;
-                }
-                queue(
-                    conn,
-                    &mut summary,
-                    &about(MailKind::MeasuresNeeded),
-                    now,
-                    manager
-                        .as_deref()
-                        .map(|to| mails::measures_needed(&f, to, p.flags.over_155)),
-                )?;
-            }
-        }
+        let run = Cases {
+            settings,
+            dir: &dir,
+            month,
+            today: as_of,
+            now,
+        };
+        let discrepancy_days = run.open(conn, computed, &mut summary)?;
 
         // HR: discrepancies waiting (once a month per HR user).
         if discrepancy_days > 0 {
@@ -288,6 +128,264 @@ pub fn run_on(
         "daily job finished"
     );
     Ok(summary)
+}
+
+/// Opening the cases of one month: the daily job's for today's month, the
+/// re-check's for a month whose data changed (`monitor::recheck`).
+pub(super) struct Cases<'a> {
+    pub settings: &'a Settings,
+    pub dir: &'a Directory,
+    pub month: YearMonth,
+    /// The day the run happens: deadlines are judged on it.
+    pub today: NaiveDate,
+    pub now: NaiveDateTime,
+}
+
+impl Cases<'_> {
+    /// Opens interviews for doctors at or heading to 100 h and measures
+    /// cases over 155 h, moves deadlines earlier, and queues the mails, for
+    /// the month computed as of `as_of`; answers the open discrepancy days.
+    /// Runs in the caller's write transaction.
+    pub(super) fn open(
+        &self,
+        conn: &mut AnyConnection,
+        computed: &[(Doctor, DoctorComputation)],
+        summary: &mut DailySummary,
+    ) -> Result<usize, ReportError> {
+        let month_code = self.month.to_string();
+        // While the month runs, the manager is asked for pre-checks and
+        // measures as hours grow; a closed month's cases are late.
+        let live = YearMonth::of(self.today) == self.month;
+        let mut physicians = physicians_with_load(conn)?;
+        let existing: HashMap<i64, Interview> = interviews_in_month(conn, &month_code)?
+            .into_iter()
+            .map(|i| (i.doctor_id, i))
+            .collect();
+        let open_measures: Vec<(i64, String)> = measure_reasons_of_month(conn, &month_code)?;
+        let mut discrepancy_days = 0;
+
+        for (d, c) in computed {
+            let p = &c.projection;
+            let f = facts(self.settings, d, &month_code, c);
+            let about = |reason| Topic {
+                reason,
+                doctor_id: Some(d.id),
+                month: Some(month_code.as_str()),
+            };
+            discrepancy_days += c.open_discrepancies;
+            let manager = self.dir.manager_of(d).and_then(|u| u.email.clone());
+
+            // Interviews: open one for a doctor heading to 100 h.
+            let mut opened = false;
+            let needs_interview = p.flags.projected_over_100 || p.flags.over_100;
+            if let (true, Some(reach)) = (needs_interview, p.reach_100_date) {
+                let reason = if p.flags.over_100 {
+                    Reason::Over100.code()
+                } else {
+                    Reason::ProjectedOver100.code()
+                };
+                // A pre-check recorded before the interview opened may
+                // already allow the A-level exception.
+                let precheck = latest_precheck(conn, d.id, self.month)?;
+                let due = deadline(
+                    reach,
+                    d.level(),
+                    precheck.as_ref().and_then(PreCheck::facts).as_ref(),
+                    self.settings.rules.a_level_grace_days,
+                );
+                match existing.get(&d.id) {
+                    None => {
+                        let chosen = choose_physician(&physicians, None, self.today).map(|ph| ph.id);
+                        if chosen.is_none() {
+                            tracing::warn!(doctor = %d.staff_id, "no trained interview physician available");
+                        }
+                        insert_interview(
+                            conn,
+                            &NewInterview {
+                                doctor_id: d.id,
+                                month: month_code.clone(),
+                                reason: reason.into(),
+                                reach_100_date: reach,
+                                deadline: due,
+                                physician_id: chosen,
+                                created_at: self.now,
+                            },
+                        )?;
+                        summary.interviews_scheduled += 1;
+                        opened = true;
+                        if let Some(ph) = physicians.iter_mut().find(|ph| Some(ph.id) == chosen) {
+                            ph.open_interviews += 1;
+                        }
+                        let physician = self.dir.user(chosen);
+                        let physician_name = physician.map(display_name).unwrap_or_else(|| "（未定）".into());
+                        queue(
+                            conn,
+                            summary,
+                            &about(MailKind::InterviewAssigned),
+                            self.now,
+                            physician
+                                .and_then(|u| u.email.as_deref())
+                                .map(|to| mails::interview_assigned(&f, to, &physician_name, due)),
+                        )?;
+                        queue(
+                            conn,
+                            summary,
+                            &about(MailKind::InterviewNotice),
+                            self.now,
+                            d.email
+                                .as_deref()
+                                .map(|to| mails::interview_notice_doctor(&f, to, &physician_name, due)),
+                        )?;
+                        // The open interview makes the pre-check due
+                        // (precheck_due below): asked for with the
+                        // interview's own mails, before any overdue notice —
+                        // while the month runs (a pre-check is made before).
+                        if live {
+                            queue(
+                                conn,
+                                summary,
+                                &about(MailKind::PrecheckNeeded),
+                                self.now,
+                                manager.as_deref().map(|to| mails::precheck_needed(&f, to)),
+                            )?;
+                        }
+                        if self.today > due {
+                            // Opened after its deadline: the interview was
+                            // not in time (a violation).
+                            summary.interviews_opened_late += 1;
+                        }
+                        if !live && self.today > due {
+                            // The data of a closed month came late: the
+                            // manager and HR hear what happened and that
+                            // the interview must be held now.
+                            self.tell_late(
+                                conn,
+                                summary,
+                                &about(MailKind::InterviewFoundLate),
+                                manager.as_deref(),
+                                |to| mails::case_found_late(&f, to, Late::Interview { deadline: due }),
+                            )?;
+                        } else if Status::of(due, None, self.today) == Status::Overdue {
+                            queue(
+                                conn,
+                                summary,
+                                &about(MailKind::InterviewOverdue),
+                                self.now,
+                                manager.as_deref().map(|to| mails::interview_overdue(&f, to, due)),
+                            )?;
+                        }
+                    }
+                    Some(i) if i.held_on.is_none() => {
+                        // The projection moved earlier: so does the deadline
+                        // (never later: the interview must precede 100 h, or
+                        // for the A-level exception follow it without delay).
+                        if reach < i.reach_100_date {
+                            let deadline = i.deadline.min(due);
+                            set_reach_and_deadline(conn, i.id, reach, deadline, reason)?;
+                        } else if reason == Reason::Over100.code() && i.reason != Reason::Over100.code() {
+                            set_reason(conn, i.id, reason)?;
+                        }
+                        // One opened late already told its people.
+                        if !i.opened_late() && Status::of(i.deadline.min(due), None, self.today) == Status::Overdue {
+                            queue(
+                                conn,
+                                summary,
+                                &about(MailKind::InterviewOverdue),
+                                self.now,
+                                manager
+                                    .as_deref()
+                                    .map(|to| mails::interview_overdue(&f, to, i.deadline.min(due))),
+                            )?;
+                        }
+                    }
+                    Some(_) => {}
+                }
+            }
+
+            // Pre-check: once the actual figure passes the watch level, or
+            // with the interview opened above (that mail is queued already,
+            // so this one is not queued twice). An interview opened by an
+            // earlier run asked its manager then.
+            if live
+                && precheck_due(
+                    p.actual.overtime_holiday_minutes,
+                    self.settings.rules.watch_minutes,
+                    opened,
+                )
+            {
+                queue(
+                    conn,
+                    summary,
+                    &about(MailKind::PrecheckNeeded),
+                    self.now,
+                    manager.as_deref().map(|to| mails::precheck_needed(&f, to)),
+                )?;
+            }
+
+            // Over 155 h (actual or projected): a measures case for the manager.
+            if p.flags.projected_over_155 || p.flags.over_155 {
+                if !open_measures
+                    .iter()
+                    .any(|(doc, r)| *doc == d.id && r == MeasureReason::Over155.code())
+                {
+                    insert_measure(
+                        conn,
+                        &NewMeasure {
+                            doctor_id: d.id,
+                            month: month_code.clone(),
+                            reason: MeasureReason::Over155.code().into(),
+                            interview_id: existing.get(&d.id).map(|i| i.id),
+                            created_at: self.now,
+                        },
+                    )?;
+                    summary.measures_opened += 1;
+                    if !live {
+                        // Opened after the month closed: over 155 h with no
+                        // measures during the month (a violation).
+                        summary.measures_opened_late += 1;
+                        self.tell_late(
+                            conn,
+                            summary,
+                            &about(MailKind::MeasuresFoundLate),
+                            manager.as_deref(),
+                            |to| mails::case_found_late(&f, to, Late::Measures),
+                        )?;
+                    }
+                }
+                if live {
+                    queue(
+                        conn,
+                        summary,
+                        &about(MailKind::MeasuresNeeded),
+                        self.now,
+                        manager
+                            .as_deref()
+                            .map(|to| mails::measures_needed(&f, to, p.flags.over_155)),
+                    )?;
+                }
+            }
+        }
+
+        Ok(discrepancy_days)
+    }
+
+    /// Queues a case-found-late mail to the manager and to every HR
+    /// account with an address.
+    fn tell_late(
+        &self,
+        conn: &mut AnyConnection,
+        summary: &mut DailySummary,
+        topic: &Topic,
+        manager: Option<&str>,
+        mail: impl Fn(&str) -> Mail,
+    ) -> QueryResult<()> {
+        let hr = self.dir.hr();
+        let to = manager.into_iter().chain(hr.iter().filter_map(|u| u.email.as_deref()));
+        for address in to {
+            queue(conn, summary, topic, self.now, Some(mail(address)))?;
+        }
+        Ok(())
+    }
 }
 
 /// Queues a mail if there is a recipient, counting what was queued.

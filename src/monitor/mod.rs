@@ -14,4 +14,5 @@ pub mod mailer;
 pub mod mails;
 pub mod monthly;
 pub mod outbox;
+pub mod recheck;
 pub mod records;

@@ -58,10 +58,15 @@ pub enum MailKind {
     AccessLogAnchor,
     /// To HR: a file of the intake folder was refused (one mail per file).
     IntakeRejected,
+    /// To the manager and HR: an interview case opened after its deadline
+    /// (data that came late).
+    InterviewFoundLate,
+    /// To the manager and HR: a measures case opened after its month closed.
+    MeasuresFoundLate,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 9] = [
+    pub const ALL: [MailKind; 11] = [
         MailKind::InterviewAssigned,
         MailKind::InterviewNotice,
         MailKind::PrecheckNeeded,
@@ -71,6 +76,8 @@ impl MailKind {
         MailKind::AccountsDisabled,
         MailKind::AccessLogAnchor,
         MailKind::IntakeRejected,
+        MailKind::InterviewFoundLate,
+        MailKind::MeasuresFoundLate,
     ];
 
     /// The code stored with the mail.
@@ -85,6 +92,8 @@ impl MailKind {
             MailKind::AccountsDisabled => "accounts_disabled",
             MailKind::AccessLogAnchor => "access_log_anchor",
             MailKind::IntakeRejected => "intake_rejected",
+            MailKind::InterviewFoundLate => "interview_found_late",
+            MailKind::MeasuresFoundLate => "measures_found_late",
         }
     }
 }

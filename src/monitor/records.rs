@@ -84,6 +84,9 @@ pub struct InterviewLine {
     pub held_on: Option<NaiveDate>,
     pub status: Status,
     pub reason: String,
+    /// Opened after its deadline (data came late): the interview was not
+    /// in time, a violation whatever happens next.
+    pub opened_late: bool,
 }
 
 /// The interviews of a month, in staff-id order, with their status today.
@@ -97,6 +100,7 @@ pub fn list_interviews(
     Ok(rows
         .into_iter()
         .map(|(i, d)| InterviewLine {
+            opened_late: i.opened_late(),
             id: i.id,
             level: d.level().code().to_string(),
             staff_id: d.staff_id,

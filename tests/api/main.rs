@@ -24,6 +24,7 @@ mod input_limits;
 mod intake;
 mod interview_screens;
 mod interviews_and_alerts;
+mod late_months;
 mod layers;
 mod layouts;
 mod lockout;

@@ -170,6 +170,14 @@ fn every_kind_of_mail_reads_as_its_golden_file() {
             mails::intake_rejected("みなと総合病院", "jinji@example.jp", &intake_no_rule, base),
         ),
         (
+            "interview_found_late",
+            mails::case_found_late(&f, "boss@example.jp", mails::Late::Interview { deadline }),
+        ),
+        (
+            "measures_found_late",
+            mails::case_found_late(&f, "jinji@example.jp", mails::Late::Measures),
+        ),
+        (
             "access_log_anchor_problem",
             mails::access_log_anchor("みなと総合病院", "admin@example.jp", on, &report(false), base),
         ),

@@ -66,7 +66,7 @@ pub(super) fn doctor_facts(f: &DoctorFacts) -> Vec<(&'static str, String)> {
     rows.push(("水準", level));
     rows.push(("対象月", month_ja(f.month)));
     rows.push(("時間外・休日労働（実績）", format_hm(f.actual_minutes)));
-    rows.push(("時間外・休日労働（今月の見込み）", format_hm(f.projected_minutes)));
+    rows.push(("時間外・休日労働（月末の見込み）", format_hm(f.projected_minutes)));
     if let Some(d) = f.reach_100_date {
         rows.push(("100時間到達見込日", date_ja(d)));
     }

@@ -30,9 +30,10 @@ pub fn interview_assigned(f: &DoctorFacts, to: &str, physician_name: &str, deadl
         salutation: format!("{physician_name} 先生"),
         blocks: vec![
             Block::Para(format!(
-                "{} の勤務時間管理システム kinmu からのお知らせです。\n下記の医師の今月の時間外・休日労働が{reached}。\
+                "{} の勤務時間管理システム kinmu からのお知らせです。\n下記の医師の{}の時間外・休日労働が{reached}。\
                  先生が面接指導実施医師として割り当てられました。",
-                f.hospital
+                f.hospital,
+                month_ja(f.month)
             )),
             Block::Strong(format!("実施期限：{}まで", date_ja(deadline))),
             Block::Facts(doctor_facts(f)),
@@ -75,9 +76,10 @@ pub fn interview_notice_doctor(f: &DoctorFacts, to: &str, physician_name: &str, 
         salutation: format!("{} 先生", f.name),
         blocks: vec![
             Block::Para(format!(
-                "{} の勤務時間管理システム kinmu からのお知らせです。\n先生の今月の時間外・休日労働が{reached}。\
+                "{} の勤務時間管理システム kinmu からのお知らせです。\n先生の{}の時間外・休日労働が{reached}。\
                  健康確保のため、面接指導を受けていただく必要があります。",
-                f.hospital
+                f.hospital,
+                month_ja(f.month)
             )),
             Block::Facts(vec![
                 ("面接指導実施医師", format!("{physician_name} 先生")),

@@ -18,12 +18,14 @@ pub fn measures_needed(f: &DoctorFacts, to: &str, over_155: bool) -> Mail {
     let line = format_hm(MEASURES_LINE);
     let situation = if over_155 {
         format!(
-            "下記の医師の今月の時間外・休日労働が {line} を超えました（実績 {}）。",
+            "下記の医師の{}の時間外・休日労働が {line} を超えました（実績 {}）。",
+            month_ja(f.month),
             format_hm(f.actual_minutes)
         )
     } else {
         format!(
-            "下記の医師の今月の時間外・休日労働が {line} を超える見込みです（見込み {}）。",
+            "下記の医師の{}の時間外・休日労働が {line} を超える見込みです（見込み {}）。",
+            month_ja(f.month),
             format_hm(f.projected_minutes)
         )
     };

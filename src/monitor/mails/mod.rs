@@ -23,7 +23,7 @@
 //! HTML rendering; `ics.rs` the invitation; one file per kind of mail —
 //! `interviews.rs`, `precheck.rs`, `measures.rs`, `discrepancies.rs`,
 //! `admin.rs` (accounts disabled, the access-log anchor), `intake.rs` (a file
-//! of the intake folder refused). This file declares
+//! of the intake folder refused), `late.rs` (a case found from late data). This file declares
 //! and re-exports them, so every `crate::monitor::mails::X` path is as it was.
 
 mod admin;
@@ -33,6 +33,7 @@ mod facts;
 mod ics;
 mod intake;
 mod interviews;
+mod late;
 mod measures;
 mod precheck;
 
@@ -42,6 +43,7 @@ pub use discrepancies::discrepancies_waiting;
 pub use facts::DoctorFacts;
 pub use intake::{intake_rejected, one_line, IntakeRejection, MAX_REASONS_IN_MAIL};
 pub use interviews::{interview_assigned, interview_notice_doctor, interview_overdue};
+pub use late::{case_found_late, Late};
 pub use measures::measures_needed;
 pub use precheck::precheck_needed;
 

@@ -255,6 +255,7 @@ struct Row {
     held_on: Option<NaiveDate>,
     status: &'static str,
     status_label: &'static str,
+    opened_late: bool,
 }
 
 impl Row {
@@ -272,6 +273,7 @@ impl Row {
             held_on: l.held_on,
             status: l.status.code(),
             status_label: status_label(lang, l.status.code()),
+            opened_late: l.opened_late,
         }
     }
 }
