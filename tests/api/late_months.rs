@@ -142,6 +142,12 @@ async fn a_month_imported_after_it_closed_opens_its_cases_as_violations_once() {
             "{}",
             list.body
         );
+        // And so does the inspector's (ウ): the two doctors, as violations.
+        let c = boss.get("/print/c.csv?fy=2024&from=2024-07-01&to=2024-07-31").await;
+        assert_eq!(c.status, 200, "{}", c.body);
+        let late: Vec<&str> = c.body.lines().filter(|l| l.contains("違反（期限後に判明）")).collect();
+        assert_eq!(late.len(), 2, "{}", c.body);
+        assert!(late.iter().any(|l| l.contains("A01")) && late.iter().any(|l| l.contains("C03")));
     }
 }
 

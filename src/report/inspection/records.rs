@@ -41,6 +41,8 @@ pub struct InterviewRecord {
     pub deadline: NaiveDate,
     pub held_on: Option<NaiveDate>,
     pub status: Status,
+    /// Opened after its deadline (the data came late): not in time.
+    pub opened_late: bool,
     pub physician: Option<PersonRef>,
     pub recorded_by: Option<String>,
     pub recorded_at: Option<NaiveDateTime>,
@@ -73,6 +75,7 @@ impl InterviewRecord {
             deadline: i.deadline,
             held_on: i.held_on,
             status: Status::of(i.deadline, i.held_on, today),
+            opened_late: i.opened_late(),
             physician,
             recorded_by: i.recorded_by.clone(),
             recorded_at: i.recorded_at,

@@ -197,7 +197,11 @@ pub(super) fn subjects_table(d: &Documents) -> Table {
             date(i.deadline),
             physician(i),
             opt_date(i.held_on),
-            status_ja(i.status).to_string(),
+            if i.opened_late {
+                format!("{}・違反（期限後に判明）", status_ja(i.status))
+            } else {
+                status_ja(i.status).to_string()
+            },
         ]);
         keys.push(format!("{} {}", s.month, s.staff_id));
     }
