@@ -435,12 +435,10 @@ fn the_sample_shows_each_column_with_its_header_and_first_values() {
     assert_eq!(s.columns[2].values[0], "24/06/03");
 }
 
-#[test]
-fn a_mapping_names_unique_headers_and_falls_back_to_positions() {
-    let file = "ID,日付,時刻,時刻,休憩\nD001,2024/06/03,08:30,17:30,60\n";
-    let s = sample(file.as_bytes(), "auto", true, 0).unwrap();
-    let m = Mapping {
-        name: "dup".into(),
+/// Staff id in column 1, the date in 2, one pair in 3 and 4.
+fn staff_date_pair(name: &str) -> Mapping {
+    Mapping {
+        name: name.into(),
         staff_id: Some(0),
         date: Some(1),
         pairs: vec![PairChoice {
@@ -448,9 +446,18 @@ fn a_mapping_names_unique_headers_and_falls_back_to_positions() {
             end: Some(3),
             ..Default::default()
         }],
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_mapping_names_unique_headers_and_falls_back_to_positions() {
+    let file = "ID,日付,時刻,時刻,休憩\nD001,2024/06/03,08:30,17:30,60\n";
+    let s = sample(file.as_bytes(), "auto", true, 0).unwrap();
+    let m = Mapping {
         break_column: Some(4),
         break_unit: "minutes".into(),
-        ..Default::default()
+        ..staff_date_pair("dup")
     };
     let toml = m.to_toml(&s.columns).unwrap();
     assert!(toml.contains("staff_id = \"ID\""), "{toml}");
@@ -510,17 +517,9 @@ fn a_mapping_from_a_form_keeps_rows_in_order_and_drops_empty_ones() {
 #[test]
 fn hostile_text_in_a_mapping_stays_a_string_in_the_toml() {
     let m = Mapping {
-        name: "x\"\ny = 1\n[columns]".into(),
-        staff_id: Some(0),
-        date: Some(1),
-        pairs: vec![PairChoice {
-            start: Some(2),
-            end: Some(3),
-            ..Default::default()
-        }],
         skip_column: Some(0),
         skip_values: "合計, \"]\\".into(),
-        ..Default::default()
+        ..staff_date_pair("x\"\ny = 1\n[columns]")
     };
     let toml = m.to_toml(&[]).unwrap();
     // The name is one string: a control character in it is refused by the

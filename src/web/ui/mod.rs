@@ -23,6 +23,14 @@ use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
 use askama::Template;
 
+/// A form that carries nothing but its CSRF token. A missing token is an
+/// empty one, refused with 403 like a wrong one (not a 400 of the parser).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct CsrfOnly {
+    pub(crate) csrf: String,
+}
+
 /// What every page knows: who is looking, in which language, and the
 /// token its forms must carry.
 #[derive(Debug, Clone)]

@@ -22,7 +22,7 @@ use crate::import::layout::{
 use crate::import::{Preview, PreviewKind};
 use crate::ingest::uploads::{load_meta, path_of, read_fresh, store_dir, valid_token, write_private, UploadMeta};
 use crate::ingest::ImportKind;
-use crate::web::ui::{html, PageCtx, UiError, Viewer};
+use crate::web::ui::{html, CsrfOnly, PageCtx, UiError, Viewer};
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
@@ -163,11 +163,6 @@ fn percent(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-#[derive(Deserialize)]
-struct CsrfOnly {
-    csrf: String,
 }
 
 /// `POST /imports/layouts/{name}/delete`: deletes a saved layout.

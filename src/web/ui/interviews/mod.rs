@@ -129,13 +129,7 @@ impl PageQuery {
     }
 }
 
-/// A form that carries nothing but its CSRF token. A missing token is an
-/// empty one, refused with 403 like a wrong one (not a 400 of the parser).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct CsrfOnly {
-    csrf: String,
-}
+use super::CsrfOnly;
 
 fn status_label(lang: Lang, code: &str) -> &'static str {
     lang.label(Status::parse(code).unwrap_or(Status::Scheduled).label())
