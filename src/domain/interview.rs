@@ -106,12 +106,30 @@ pub enum Status {
 }
 
 impl Status {
-    /// Done once held; overdue when the deadline has passed without it.
+    /// As of `today` (a 基準日 may be in the past): done once held on or
+    /// before it; overdue when the deadline has passed without it.
     pub fn of(deadline: NaiveDate, held_on: Option<NaiveDate>, today: NaiveDate) -> Status {
         match held_on {
-            Some(_) => Status::Done,
-            None if today > deadline => Status::Overdue,
-            None => Status::Scheduled,
+            Some(held) if held <= today => Status::Done,
+            _ if today > deadline => Status::Overdue,
+            _ => Status::Scheduled,
+        }
+    }
+
+    /// Days an interview was held after its deadline (`None` in time or
+    /// not held): a late interview is never shown as plainly done.
+    pub fn days_late(deadline: NaiveDate, held_on: Option<NaiveDate>) -> Option<i64> {
+        held_on.map(|h| (h - deadline).num_days()).filter(|d| *d > 0)
+    }
+
+    /// The status in words, with the delay of a late interview
+    /// (「期限後実施（N日遅延）」).
+    pub fn words(self, days_late: Option<i64>, lang_ja: bool) -> String {
+        match (self, days_late) {
+            (Status::Done, Some(n)) if lang_ja => format!("期限後実施（{n}日遅延）"),
+            (Status::Done, Some(n)) => format!("held late ({n} days)"),
+            (s, _) if lang_ja => s.label().ja.to_string(),
+            (s, _) => s.label().en.to_string(),
         }
     }
 
@@ -314,6 +332,21 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn the_status_is_judged_on_the_day_asked_and_a_late_interview_says_how_late() {
+        let (deadline, held) = (d("2024-06-18"), Some(d("2024-07-11")));
+        // As of a 基準日 before it was held, it was overdue, not done.
+        assert_eq!(Status::of(deadline, held, d("2024-06-30")), Status::Overdue);
+        assert_eq!(Status::of(deadline, held, d("2024-06-10")), Status::Scheduled);
+        assert_eq!(Status::of(deadline, held, d("2024-07-11")), Status::Done);
+        assert_eq!(Status::days_late(deadline, held), Some(23));
+        assert_eq!(Status::Done.words(Some(23), true), "期限後実施（23日遅延）");
+        assert_eq!(Status::Done.words(Some(23), false), "held late (23 days)");
+        // In time: plainly done.
+        assert_eq!(Status::days_late(deadline, Some(deadline)), None);
+        assert_eq!(Status::Done.words(None, true), "実施済み");
     }
     fn calm() -> PreCheckFacts {
         PreCheckFacts {

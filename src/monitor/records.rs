@@ -87,6 +87,8 @@ pub struct InterviewLine {
     /// Opened after its deadline (data came late): the interview was not
     /// in time, a violation whatever happens next.
     pub opened_late: bool,
+    /// Days it was held after its deadline, when held late.
+    pub days_late: Option<i64>,
 }
 
 /// The interviews of a month, in staff-id order, with their status today.
@@ -101,6 +103,7 @@ pub fn list_interviews(
         .into_iter()
         .map(|(i, d)| InterviewLine {
             opened_late: i.opened_late(),
+            days_late: Status::days_late(i.deadline, i.held_on),
             id: i.id,
             level: d.level().code().to_string(),
             staff_id: d.staff_id,

@@ -1,13 +1,8 @@
 //! The Japanese words the print pack (rules §12) uses for codes: an
-//! interview's status and reason (rules §8), a measures case's reason
-//! (§10) and a discrepancy's resolution (§9).
+//! interview's reason (rules §8; its status is `InterviewRecord::status_words`),
+//! a measures case's reason (§10) and a discrepancy's resolution (§9).
 
-use crate::domain::interview::{MeasureReason, Reason, Status};
-
-/// Where an interview stands, in Japanese (its one label table).
-pub fn status_ja(s: Status) -> &'static str {
-    s.label().ja
-}
+use crate::domain::interview::{MeasureReason, Reason};
 
 /// Why an interview was opened, in Japanese (its one label table).
 pub fn interview_reason_ja(reason: &str) -> &'static str {

@@ -46,7 +46,7 @@ pub use documents::{
     documents, Documents, InterviewResult, MeasureLine, PcEntry, SubjectLine, TimecardEntry, WorkStatusDay,
 };
 pub use figures::MonthLine;
-pub use labels::{interview_reason_ja, measure_reason_ja, resolution_ja, status_ja};
+pub use labels::{interview_reason_ja, measure_reason_ja, resolution_ja};
 pub use over100::{over_100_list, Over100Line};
 pub use records::{InterviewHealth, InterviewRecord, MeasureRecord, PersonRef, PreCheckRecord};
 pub use scope::Scope;

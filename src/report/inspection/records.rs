@@ -43,6 +43,8 @@ pub struct InterviewRecord {
     pub status: Status,
     /// Opened after its deadline (the data came late): not in time.
     pub opened_late: bool,
+    /// Days it was held after its deadline, when held late.
+    pub days_late: Option<i64>,
     pub physician: Option<PersonRef>,
     pub recorded_by: Option<String>,
     pub recorded_at: Option<NaiveDateTime>,
@@ -60,6 +62,18 @@ fn filled(s: &Option<String>) -> bool {
 }
 
 impl InterviewRecord {
+    /// The status as the pack prints it: 「期限後実施（N日遅延）」 for a late
+    /// interview, and 「違反（期限後に判明）」 for a case opened after its
+    /// deadline.
+    pub fn status_words(&self) -> String {
+        let words = self.status.words(self.days_late, true);
+        if self.opened_late {
+            format!("{words}・違反（期限後に判明）")
+        } else {
+            words
+        }
+    }
+
     pub(super) fn of(i: &Interview, people: &HashMap<i64, User>, today: NaiveDate, health: bool) -> InterviewRecord {
         let physician = i.physician_id.and_then(|p| people.get(&p)).map(|u| PersonRef {
             login: u.login.clone(),
@@ -76,6 +90,7 @@ impl InterviewRecord {
             held_on: i.held_on,
             status: Status::of(i.deadline, i.held_on, today),
             opened_late: i.opened_late(),
+            days_late: Status::days_late(i.deadline, i.held_on),
             physician,
             recorded_by: i.recorded_by.clone(),
             recorded_at: i.recorded_at,

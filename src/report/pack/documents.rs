@@ -6,9 +6,7 @@
 use super::parts::{date, datetime, opt_date, physician, recorded, span, weekday_ja, HEALTH_NOTE, PARTS, WITHHELD};
 use super::table::{col, group, group_labelled, labelled, num, Table};
 use crate::domain::time::format_hm;
-use crate::report::inspection::{
-    date_both, interview_reason_ja, measure_reason_ja, status_ja, Documents, MeasureRecord,
-};
+use crate::report::inspection::{date_both, interview_reason_ja, measure_reason_ja, Documents, MeasureRecord};
 
 fn period_note(d: &Documents) -> String {
     format!("対象期間: {} 〜 {}", date_both(d.from), date_both(d.to))
@@ -197,11 +195,7 @@ pub(super) fn subjects_table(d: &Documents) -> Table {
             date(i.deadline),
             physician(i),
             opt_date(i.held_on),
-            if i.opened_late {
-                format!("{}・違反（期限後に判明）", status_ja(i.status))
-            } else {
-                status_ja(i.status).to_string()
-            },
+            i.status_words(),
         ]);
         keys.push(format!("{} {}", s.month, s.staff_id));
     }

@@ -6,7 +6,7 @@ use super::documents::{measures_table, results_table, subjects_table, work_statu
 use super::table::{add_wareki_month, col, group, num, Table};
 use super::Pack;
 use crate::domain::time::format_hm;
-use crate::report::inspection::{fiscal_year_ja, status_ja, InterviewRecord, MeasureRecord, PreCheckRecord};
+use crate::report::inspection::{fiscal_year_ja, InterviewRecord, MeasureRecord, PreCheckRecord};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
 
 /// The parts of the pack, in order: (CSV name, title of the index).
@@ -179,7 +179,7 @@ fn over100_table(pack: &Pack) -> Table {
             } else {
                 String::new()
             },
-            i.map(|i| status_ja(i.status).to_string())
+            i.map(InterviewRecord::status_words)
                 .unwrap_or_else(|| "面接指導の記録なし".into()),
             i.map(|i| date(i.deadline)).unwrap_or_default(),
             i.and_then(|i| i.held_on).map(date).unwrap_or_default(),

@@ -248,7 +248,7 @@ struct Row {
     deadline: NaiveDate,
     held_on: Option<NaiveDate>,
     status: &'static str,
-    status_label: &'static str,
+    status_label: String,
     opened_late: bool,
 }
 
@@ -266,7 +266,7 @@ impl Row {
             deadline: l.deadline,
             held_on: l.held_on,
             status: l.status.code(),
-            status_label: status_label(lang, l.status.code()),
+            status_label: l.status.words(l.days_late, lang == Lang::Ja),
             opened_late: l.opened_late,
         }
     }
