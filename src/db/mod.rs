@@ -11,6 +11,7 @@ pub mod backup;
 mod cache;
 pub mod demo;
 pub mod discrepancies;
+pub mod freshness;
 pub mod inspection;
 pub mod interviews;
 pub mod layouts;

@@ -73,6 +73,10 @@ pub struct InterviewRef {
     pub id: i64,
     pub status: Status,
     pub deadline: NaiveDate,
+    /// Days it was held after its deadline, when held late.
+    pub days_late: Option<i64>,
+    /// Opened after its deadline (data came late): a violation.
+    pub opened_late: bool,
 }
 
 /// One line of the dashboard.
@@ -111,7 +115,7 @@ impl Dashboard {
 }
 
 /// The dashboard of `report`'s month for `who`, interview statuses as of
-/// `today`.
+/// `today` (the report's 基準日, so that figures and badges agree).
 pub fn dashboard(
     conn: &mut AnyConnection,
     report: &MonthlyReport,
@@ -128,6 +132,8 @@ pub fn dashboard(
                 id: i.id,
                 status: Status::of(i.deadline, i.held_on, today),
                 deadline: i.deadline,
+                days_late: Status::days_late(i.deadline, i.held_on),
+                opened_late: i.opened_late(),
             };
             (staff_id, r)
         })

@@ -38,6 +38,13 @@ pub struct InterviewView {
     pub prechecks: Vec<PreCheck>,
 }
 
+impl InterviewView {
+    /// Days it was held after its deadline, when held late.
+    pub fn days_late(&self) -> Option<i64> {
+        Status::days_late(self.i.deadline, self.i.held_on)
+    }
+}
+
 /// One doctor's month as the viewer may see it.
 #[derive(Debug, Clone)]
 pub struct DoctorMonthView {

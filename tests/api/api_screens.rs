@@ -107,8 +107,10 @@ async fn every_endpoint_answers_each_role_as_its_screen_does() {
         assert_eq!(ids, ["A01", "B02", "C03"]);
         let a01 = &body["lines"][0];
         assert_eq!(a01["state"], "projected");
-        // The status is as of today, long after June 2024.
-        assert_eq!(a01["interview"]["status"], "overdue");
+        // The status is as of the same 基準日 as the figures: on 14 June
+        // A01's interview (due 27 June) is still ahead.
+        assert_eq!(a01["interview"]["status"], "scheduled");
+        assert_eq!(a01["interview"]["opened_late"], false);
         assert!(a01["interview"]["deadline"].is_string());
         let (_, body) = svc
             .call(

@@ -179,3 +179,33 @@ fn the_running_month_is_opened_in_time_by_the_same_recheck() {
         0
     );
 }
+
+#[actix_web::test]
+async fn the_dashboard_says_what_its_figures_rest_on_and_when_a_month_has_no_data() {
+    let db = TestDb::new(Backend::Sqlite);
+    hospital(&db);
+    let service = db.spawn().await;
+    let mut hr = service.signed_in("jinji").await;
+    let june = hr.get("/?month=2024-06").await;
+    assert_eq!(june.status, 200);
+    let freshness = june
+        .body
+        .split(r#"id="freshness""#)
+        .nth(1)
+        .unwrap()
+        .split("</p>")
+        .next()
+        .unwrap();
+    assert!(
+        freshness.contains(r#"data-source="timecard">タイムカード"#) && freshness.contains("2024-06-14まで"),
+        "{freshness}"
+    );
+    assert!(
+        freshness.contains("PCログ") && freshness.contains("未取込"),
+        "{freshness}"
+    );
+    assert!(!june.body.contains(r#"id="no-data""#));
+    // July has nothing yet: its 0:00 is missing data, and the page says so.
+    let july = hr.get("/?month=2024-07").await;
+    assert!(july.body.contains(r#"id="no-data""#), "{}", july.body);
+}

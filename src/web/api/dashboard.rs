@@ -41,14 +41,14 @@ pub(super) async fn dashboard(
         department: q.department.unwrap_or_default(),
         level: q.level.unwrap_or_default(),
     };
-    let today = app.settings.today();
     let a = app.clone();
     // The cached report first, without a connection held while another
     // request may be computing it; then one connection for the rest.
     let out = web::block(move || -> Result<DashboardOut, ApiError> {
         let cached = a.reports.report(&a.pool, month, as_of, &a.settings.rules)?;
         let who = crate::policy::Who::of(me.role, &me.user);
-        let board = crate::report::dashboard::dashboard(&mut *a.pool.get()?, &cached.report, who, &filter, today)?;
+        // Statuses as of the same day as the figures (基準日).
+        let board = crate::report::dashboard::dashboard(&mut *a.pool.get()?, &cached.report, who, &filter, as_of)?;
         Ok(DashboardOut {
             month: cached.report.month.clone(),
             as_of: cached.report.as_of,

@@ -29,6 +29,8 @@ struct Dashboard {
     sort: String,
     desc: bool,
     counts: [usize; 4],
+    /// What the figures rest on: each source's last day and import.
+    freshness: crate::report::freshness::Freshness,
 }
 
 impl Dashboard {
@@ -109,20 +111,16 @@ async fn dashboard(
         department: q.department.clone().unwrap_or_default(),
         level: q.level.clone().unwrap_or_default(),
     };
-    let today = app.settings.today();
     let (app2, viewer2, filter2) = (app.clone(), viewer.clone(), filter.clone());
     // The cached report first, without a connection held while another
     // request may be computing it; then one connection for the rest.
-    let board = web::block(move || -> Result<model::Dashboard, UiError> {
+    let (board, freshness) = web::block(move || -> Result<_, UiError> {
         let cached = app2.reports.report(&app2.pool, month, as_of, &app2.settings.rules)?;
         let mut conn = app2.pool.get()?;
-        Ok(model::dashboard(
-            &mut conn,
-            &cached.report,
-            viewer2.who(),
-            &filter2,
-            today,
-        )?)
+        // Statuses as of the same day as the figures (基準日).
+        let board = model::dashboard(&mut conn, &cached.report, viewer2.who(), &filter2, as_of)?;
+        let freshness = crate::report::freshness::of_month(&mut conn, month).map_err(UiError::internal)?;
+        Ok((board, freshness))
     })
     .await??;
     let counts = State::COUNTED.map(|s| board.count(s));
@@ -143,6 +141,7 @@ async fn dashboard(
         sort,
         desc,
         counts,
+        freshness,
     })
 }
 

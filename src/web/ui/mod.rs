@@ -61,14 +61,15 @@ impl PageCtx {
             .to_string()
     }
 
-    /// An interview status (`scheduled`, `done`, `overdue`) in words, from
-    /// its one label table.
-    pub fn status_label(&self, code: &str) -> &'static str {
-        self.lang.label(
-            crate::domain::interview::Status::parse(code)
-                .unwrap_or(crate::domain::interview::Status::Scheduled)
-                .label(),
-        )
+    /// An interview's status in words, with the delay of one held late
+    /// (「期限後実施（N日遅延）」).
+    pub fn status_words(&self, status: &crate::domain::interview::Status, days_late: &Option<i64>) -> String {
+        status.words(*days_late, self.lang == Lang::Ja)
+    }
+
+    /// The mark of a case opened after its deadline (a violation).
+    pub fn found_late(&self) -> &'static str {
+        self.tr("違反（期限後に判明）", "Violation (found late)")
     }
 
     pub fn is(&self, role: &str) -> bool {

@@ -7,8 +7,7 @@
 use super::measures::MeasureView;
 use super::prechecks::{prefill, PreCheckFields, PreCheckForm};
 use super::{
-    blocking, in_lang, person, reason_label, refusal, status_label, CsrfOnly, PageQuery, PreCheckView, Reply,
-    SelfCheckView, Shown,
+    blocking, in_lang, person, reason_label, refusal, CsrfOnly, PageQuery, PreCheckView, Reply, SelfCheckView, Shown,
 };
 use crate::app::App;
 use crate::db::interviews::self_checks_of;
@@ -98,7 +97,7 @@ struct DetailPage {
     level: &'static str,
     reason: &'static str,
     status: &'static str,
-    status_label: &'static str,
+    status_label: String,
     physician: String,
     /// The deadline is after the 100 h date: the A-level exception applies.
     a_level_exception: bool,
@@ -151,14 +150,15 @@ fn detail_page(
     } else {
         (Vec::new(), PreCheckFields::default())
     };
-    let status = Status::of(i.deadline, i.held_on, today).code();
+    let state = Status::of(i.deadline, i.held_on, today);
+    let status = state.code();
     let measures = measures.into_iter().map(|m| MeasureView::of(lang, m, &d)).collect();
     Ok(DetailPage {
         ctx: viewer.ctx(app),
         level: d.level().code(),
         reason: reason_label(lang, &i.reason),
         status,
-        status_label: status_label(lang, status),
+        status_label: state.words(Status::days_late(i.deadline, i.held_on), lang == Lang::Ja),
         physician: physician.as_ref().map(person).unwrap_or_else(|| {
             match lang {
                 Lang::Ja => "未割当",

@@ -131,10 +131,6 @@ impl PageQuery {
 
 use super::CsrfOnly;
 
-fn status_label(lang: Lang, code: &str) -> &'static str {
-    lang.label(Status::parse(code).unwrap_or(Status::Scheduled).label())
-}
-
 /// An interview's or a measures case's reason, from the one label table of
 /// its kind.
 fn reason_label(lang: Lang, code: &str) -> &'static str {
