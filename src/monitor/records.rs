@@ -358,7 +358,10 @@ pub fn reassign(
     })
 }
 
-/// The measures taken (就業上の措置), as the manager records them.
+/// The measures taken (就業上の措置), as the manager records them: the
+/// kinds ticked and, for every record, 「講じた措置の具体的内容」 — what
+/// was done, which is what an inspector reads (`other_text`, its name kept
+/// for the API).
 #[derive(Debug, Clone, Deserialize)]
 pub struct MeasureInput {
     pub shorter_hours: bool,
@@ -366,6 +369,9 @@ pub struct MeasureInput {
     pub other: bool,
     pub other_text: Option<String>,
 }
+
+/// The longest description of measures taken.
+pub const MAX_MEASURES_TEXT_CHARS: usize = 2000;
 
 /// Records the measures of a case. Over 155 h, a measure that shortens
 /// working hours is mandatory whatever the opinion said (規則第70条).
@@ -377,11 +383,6 @@ pub fn record_measures(
     now: NaiveDateTime,
 ) -> Result<Measure, RecordError> {
     let other_text = input.other_text.as_deref().map(str::trim).filter(|t| !t.is_empty());
-    if input.other && other_text.is_none() {
-        return Err(RecordError::Invalid(
-            "「その他」の内容を入力してください / other_text is required with other".into(),
-        ));
-    }
     write_transaction(conn, |conn| -> Result<Measure, RecordError> {
         let m: Measure = measure_by_id(conn, measure_id)?.ok_or(RecordError::NotFound)?;
         if m.recorded_at.is_some() {
@@ -392,13 +393,23 @@ pub fn record_measures(
         let shortens = input.shorter_hours || input.fewer_night_duties;
         if m.reason == MeasureReason::Over155.code() && !shortens {
             return Err(RecordError::Invalid(
-                "155時間超のため労働時間を短縮する措置（時間短縮または当直の削減）が必要です / over 155 h a measure that shortens working hours (shorter hours or fewer night duties) is required".into(),
+                "155時間超のため労働時間を短縮する措置（労働時間の短縮または宿直の回数の減少）が必要です / over 155 h a measure that shortens working hours (shorter hours or fewer night duties) is required".into(),
             ));
         }
         if !any {
             return Err(RecordError::Invalid(
                 "措置を一つ以上選んでください / choose at least one measure".into(),
             ));
+        }
+        let Some(text) = other_text else {
+            return Err(RecordError::Invalid(
+                "講じた措置の具体的内容を入力してください（どの措置でも必須です） / describe the measures taken (other_text, required for every measure)".into(),
+            ));
+        };
+        if text.chars().count() > MAX_MEASURES_TEXT_CHARS {
+            return Err(RecordError::Invalid(format!(
+                "講じた措置の具体的内容は{MAX_MEASURES_TEXT_CHARS}文字までです / other_text is at most {MAX_MEASURES_TEXT_CHARS} characters"
+            )));
         }
         set_measures_taken(
             conn,

@@ -102,7 +102,11 @@ async fn every_screen_of_interviews_measures_and_self_checks_answers_each_role_a
             let page = b
                 .post(
                     &format!("/measures/{over_155}"),
-                    &[("csrf", &csrf), ("shorter_hours", "1")],
+                    &[
+                        ("csrf", &csrf),
+                        ("shorter_hours", "1"),
+                        ("other_text", "外来を減らした"),
+                    ],
                 )
                 .await;
             assert_eq!(page.status, want, "{login} POST /measures on {backend:?}");
@@ -373,7 +377,7 @@ async fn the_manager_records_measures_and_over_155_hours_they_must_shorten_hours
         assert!(
             fewer
                 .body
-                .contains("155時間超のため労働時間を短縮する措置（時間短縮または当直の削減）が必要です"),
+                .contains("155時間超のため労働時間を短縮する措置（労働時間の短縮または宿直の回数の減少）が必要です"),
             "{}",
             fewer.body
         );
@@ -385,6 +389,23 @@ async fn the_manager_records_measures_and_over_155_hours_they_must_shorten_hours
             .post(
                 &uri,
                 &[("csrf", &csrf), ("shorter_hours", "1"), ("fewer_night_duties", "1")],
+            )
+            .await;
+        assert_eq!(saved.status, 400, "what was done is required: {}", excerpt(&saved));
+        assert!(
+            saved.body.contains("講じた措置の具体的内容を入力してください"),
+            "{}",
+            excerpt(&saved)
+        );
+        let saved = boss
+            .post(
+                &uri,
+                &[
+                    ("csrf", &csrf),
+                    ("shorter_hours", "1"),
+                    ("fewer_night_duties", "1"),
+                    ("other_text", "8月の当直を4回から2回に減らし、外来を週1コマ減らした"),
+                ],
             )
             .await;
         assert_eq!(saved.status, 303, "{}", excerpt(&saved));
@@ -403,7 +424,13 @@ async fn the_manager_records_measures_and_over_155_hours_they_must_shorten_hours
             page.body.contains("保存期限"),
             "kept five years from the day it was recorded"
         );
-        let again = boss.post(&uri, &[("csrf", &csrf), ("shorter_hours", "1")]).await;
+        assert!(
+            page.body.contains("8月の当直を4回から2回に減らし"),
+            "the text is shown with the record"
+        );
+        let again = boss
+            .post(&uri, &[("csrf", &csrf), ("shorter_hours", "1"), ("other_text", "x")])
+            .await;
         assert_eq!(again.status, 409);
         assert!(again.body.contains("記録済みです"));
 

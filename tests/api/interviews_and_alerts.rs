@@ -445,7 +445,18 @@ async fn a_month_walked_through_the_api_pre_check_interview_and_measures_with_ro
         )
         .await;
         assert_eq!(status, 400, "over 155 h the measure must shorten hours: {body}");
-        let shorten = serde_json::json!({"shorter_hours": true, "fewer_night_duties": true, "other": false});
+        let untold = serde_json::json!({"shorter_hours": true, "fewer_night_duties": true, "other": false});
+        let (status, body) = call(
+            &service,
+            "POST",
+            &format!("/api/v1/measures/{over_155}"),
+            Some(&t("boss")),
+            Some(untold),
+        )
+        .await;
+        assert_eq!(status, 400, "what was done is required for every measure: {body}");
+        assert!(body["message"].as_str().unwrap().contains("具体的内容"), "{body}");
+        let shorten = serde_json::json!({"shorter_hours": true, "fewer_night_duties": true, "other": false, "other_text": "8月の当直を4回から2回に減らした"});
         let (status, body) = call(
             &service,
             "POST",
@@ -470,11 +481,11 @@ async fn a_month_walked_through_the_api_pre_check_interview_and_measures_with_ro
             "POST",
             &format!("/api/v1/measures/{over_155}"),
             Some(&t("boss")),
-            Some(serde_json::json!({"shorter_hours": true, "fewer_night_duties": false, "other": false})),
+            Some(serde_json::json!({"shorter_hours": true, "fewer_night_duties": false, "other": false, "other_text": "再入力"})),
         )
         .await;
         assert_eq!(status, 409, "a recorded case is never changed in place");
-        let fewer_nights = serde_json::json!({"shorter_hours": false, "fewer_night_duties": true, "other": false});
+        let fewer_nights = serde_json::json!({"shorter_hours": false, "fewer_night_duties": true, "other": false, "other_text": "宿直を月2回までとした"});
         let (status, _) = call(
             &service,
             "POST",

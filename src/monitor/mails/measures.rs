@@ -44,7 +44,7 @@ pub fn measures_needed(f: &DoctorFacts, to: &str, over_155: bool) -> Mail {
             Block::Facts(doctor_facts(f)),
             Block::Para(
                 "この措置は、面接指導実施医師の意見の内容にかかわらず必要です。\n\
-                 講じた措置（勤務時間の短縮、当直回数の削減など）を kinmu に記録してください。"
+                 講じた措置（労働時間の短縮、宿直の回数の減少など）とその具体的内容を kinmu に記録してください。"
                     .to_string(),
             ),
         ],

@@ -323,7 +323,7 @@ impl Checklist {
         );
         push(
             "3.(1)",
-            "宿直回数の減少",
+            "宿直の回数の減少",
             mark(m.fewer_night_duties > 0),
             format!("{} 件", m.fewer_night_duties),
             String::new(),
@@ -361,7 +361,7 @@ impl Checklist {
             taken.push(format!("労働時間の短縮 {} 件", o.shorter_hours));
         }
         if o.fewer_night_duties > 0 {
-            taken.push(format!("宿直回数の減少 {} 件", o.fewer_night_duties));
+            taken.push(format!("宿直の回数の減少 {} 件", o.fewer_night_duties));
         }
         if o.other > 0 {
             taken.push(format!("その他 {} 件（{}）", o.other, o.other_texts.join("、")));

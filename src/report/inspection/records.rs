@@ -194,15 +194,15 @@ impl MeasureRecord {
             parts.push("労働時間の短縮".to_string());
         }
         if self.fewer_night_duties {
-            parts.push("宿直回数の減少".to_string());
+            parts.push("宿直の回数の減少".to_string());
         }
         if self.other {
-            parts.push(format!(
-                "その他（{}）",
-                self.other_text.as_deref().unwrap_or_default().trim()
-            ));
+            parts.push("その他".to_string());
         }
-        parts.join("、")
+        match self.other_text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            Some(text) => format!("{}：{text}", parts.join("、")),
+            None => parts.join("、"),
+        }
     }
 }
 
