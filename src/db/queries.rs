@@ -6,7 +6,7 @@
 
 use super::models::*;
 use super::schema::*;
-use super::timestamp::Ts;
+use super::timestamp::{Ts, TsText};
 use super::{AnyConnection, MultiBackend};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -20,24 +20,43 @@ const INSERT_CHUNK: usize = 1000;
 /// round trips, and a bounded buffer whatever the file's size.
 const COPY_ROWS: usize = 20_000;
 
+/// Rows per multi-row INSERT on SQLite: a fixed number, so that diesel
+/// prepares the statement once and caches it (an array's INSERT has a
+/// static query id; a `Vec`'s is parsed anew for every chunk), and well
+/// under SQLite's bind-parameter limit (32766) at 14 columns.
+const SQLITE_ROWS: usize = 64;
+
 /// Inserts rows inside the caller's transaction.
 ///
-/// On SQLite each row is one execution of a single-row INSERT that diesel
-/// prepares once and caches: a multi-row INSERT is parsed anew for every
-/// chunk and, as it writes many rows, needs a statement journal, which
-/// together cost more than stepping one cached statement per row. On
-/// PostgreSQL, where a statement is a round trip, rows go by `COPY … FROM
-/// STDIN` (binary) in chunks of [`COPY_ROWS`]: the same rows and checks as
-/// INSERTs (unique indexes, foreign keys, ids from the sequence in order),
-/// without a bind parameter per value.
+/// On SQLite rows go [`SQLITE_ROWS`] at a time through one cached
+/// multi-row INSERT, the rest one by one through a cached single-row one:
+/// a statement's fixed work (starting the program, opening the table's and
+/// indexes' cursors, the AUTOINCREMENT counter, diesel's checks) is done
+/// once per [`SQLITE_ROWS`] rows rather than once per row. Rows keep their
+/// order, so their ids rise in it as before. A multi-row INSERT keeps a
+/// statement journal (so that one failing part-way is undone alone), which
+/// an import keeps in memory ([`super::with_import_cache`]). On PostgreSQL, where a
+/// statement is a round trip, rows go by `COPY … FROM STDIN` (binary) in
+/// chunks of [`COPY_ROWS`]: the same rows and checks as INSERTs (unique
+/// indexes, foreign keys, ids from the sequence in order), without a bind
+/// parameter per value.
 ///
-/// `$row` turns one element of `$rows` into a tuple of `column.eq(value)`,
-/// borrowing its text, so no second copy of all the rows is held.
+/// `$row` turns one element of `$rows` into a tuple of `column.eq(value)`.
+/// Its text is copied, a chunk at a time (diesel caches only a statement
+/// whose values own their text), so no second copy of all the rows is held.
 macro_rules! batch_insert {
     ($conn:expr, $table:expr, $rows:expr, |$r:ident| $row:expr) => {{
         match $conn {
             AnyConnection::Sqlite(c) => {
-                for $r in $rows.iter() {
+                let mut chunks = $rows.chunks_exact(SQLITE_ROWS);
+                for chunk in &mut chunks {
+                    let values: [_; SQLITE_ROWS] = std::array::from_fn(|i| {
+                        let $r = &chunk[i];
+                        $row
+                    });
+                    diesel::insert_into($table).values(values).execute(c)?;
+                }
+                for $r in chunks.remainder() {
                     diesel::insert_into($table).values($row).execute(c)?;
                 }
             }
@@ -314,17 +333,17 @@ pub fn insert_timecard_rows(conn: &mut AnyConnection, rows: &[NewTimecardRow]) -
     use timecard_rows as t;
     batch_insert!(conn, t::table, rows, |r| (
         t::doctor_id.eq(r.doctor_id),
-        t::kind.eq(r.kind.as_str()),
-        t::start_at.eq(Ts(r.start_at)),
-        t::end_at.eq(Ts(r.end_at)),
+        t::kind.eq(r.kind.clone()),
+        t::start_at.eq(TsText::new(r.start_at)),
+        t::end_at.eq(TsText::new(r.end_at)),
         t::break_minutes.eq(r.break_minutes),
         t::version.eq(r.version),
         t::replaces_id.eq(r.replaces_id),
         t::batch_id.eq(r.batch_id),
         t::source_line.eq(r.source_line),
-        t::correction_reason.eq(r.correction_reason.as_deref()),
-        t::created_by.eq(r.created_by.as_deref()),
-        t::created_at.eq(Ts(r.created_at)),
+        t::correction_reason.eq(r.correction_reason.clone()),
+        t::created_by.eq(r.created_by.clone()),
+        t::created_at.eq(TsText::new(r.created_at)),
     ))
 }
 
@@ -332,13 +351,13 @@ pub fn insert_roster_rows(conn: &mut AnyConnection, rows: &[NewRosterRow]) -> Qu
     use roster_rows as t;
     batch_insert!(conn, t::table, rows, |r| (
         t::doctor_id.eq(r.doctor_id),
-        t::kind.eq(r.kind.as_str()),
-        t::start_at.eq(Ts(r.start_at)),
-        t::end_at.eq(Ts(r.end_at)),
+        t::kind.eq(r.kind.clone()),
+        t::start_at.eq(TsText::new(r.start_at)),
+        t::end_at.eq(TsText::new(r.end_at)),
         t::break_minutes.eq(r.break_minutes),
         t::batch_id.eq(r.batch_id),
         t::source_line.eq(r.source_line),
-        t::created_at.eq(Ts(r.created_at)),
+        t::created_at.eq(TsText::new(r.created_at)),
     ))
 }
 
@@ -346,9 +365,9 @@ pub fn insert_pc_sessions(conn: &mut AnyConnection, rows: &[NewPcSession]) -> Qu
     use pc_sessions as t;
     batch_insert!(conn, t::table, rows, |r| (
         t::doctor_id.eq(r.doctor_id),
-        t::pc_name.eq(r.pc_name.as_str()),
-        t::logon_at.eq(Ts(r.logon_at)),
-        t::logoff_at.eq(Ts(r.logoff_at)),
+        t::pc_name.eq(r.pc_name.clone()),
+        t::logon_at.eq(TsText::new(r.logon_at)),
+        t::logoff_at.eq(TsText::new(r.logoff_at)),
         t::batch_id.eq(r.batch_id),
         t::source_line.eq(r.source_line),
     ))

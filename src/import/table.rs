@@ -44,9 +44,20 @@ impl Cells<'_> {
         // normalised copy of it (NFKC changes a length by a small factor at
         // most, so four times the limit is surely too long).
         // Padding around a value is not part of it (the parser trims it).
-        let written = raw.trim().chars().count();
-        let result = if written > field.max_chars.saturating_mul(4) {
-            Err(if raw.trim().contains(['\n', '\r']) {
+        let trimmed = raw.trim();
+        // ASCII (most cells) is its own NFKC and counts a character a
+        // byte: the checks below without a pass to count or normalise.
+        let result = if trimmed.is_ascii() {
+            if trimmed.bytes().any(|b| b == b'\n' || b == b'\r') {
+                Err(line_break())
+            } else if trimmed.len() > field.max_chars {
+                Err(too_long(field, trimmed.len()))
+            } else {
+                parse(trimmed)
+            }
+        } else if trimmed.chars().count() > field.max_chars.saturating_mul(4) {
+            let written = trimmed.chars().count();
+            Err(if trimmed.contains(['\n', '\r']) {
                 line_break()
             } else {
                 too_long(field, written)

@@ -67,7 +67,7 @@ pub(super) fn resolve_rows(
     let mut out: Vec<Row> = Vec::with_capacity(rows.len());
     let mut clashing = Vec::new();
     let mut duplicates = 0;
-    let mut seen: HashMap<(i64, NaiveDateTime, &'static str), usize> = HashMap::new();
+    let mut seen: HashMap<(i64, NaiveDateTime, &'static str), usize> = HashMap::with_capacity(rows.len());
     for Lined { line, value } in rows {
         let Some(&doctor_id) = ids.get(&value.staff_id) else {
             rejected.push(unknown_doctor(line, &value.staff_id));
