@@ -153,16 +153,24 @@ pub(super) fn recover(dir: &Path, now: SystemTime, stale: Duration) -> io::Resul
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e),
     };
-    let mut back = Vec::new();
+    // Oldest claim first: it gets its own name back.
+    let mut stale_claims = Vec::new();
     for entry in entries {
         let entry = entry?;
         let claimed = entry.file_name().to_string_lossy().into_owned();
-        let Some((at, name)) = claimed_at(&claimed) else {
+        let Some((at, _)) = claimed_at(&claimed) else {
             continue;
         };
-        if !is_settled(at, now, stale) || !entry.file_type()?.is_file() {
-            continue;
+        if is_settled(at, now, stale) && entry.file_type()?.is_file() {
+            stale_claims.push((at, claimed, entry.path()));
         }
+    }
+    stale_claims.sort();
+    let mut back = Vec::new();
+    for (_, claimed, path) in stale_claims {
+        let Some((_, name)) = claimed_at(&claimed) else {
+            continue;
+        };
         let mut to = dir.join(name);
         if to.exists() {
             to = dir.join(format!("{}_{name}", claimed.split('_').next().unwrap_or_default()));
@@ -170,7 +178,7 @@ pub(super) fn recover(dir: &Path, now: SystemTime, stale: Duration) -> io::Resul
         if to.exists() {
             continue;
         }
-        fs::rename(entry.path(), &to)?;
+        fs::rename(&path, &to)?;
         back.push(
             to.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -314,15 +322,18 @@ mod tests {
         // A claim of a running import is left alone.
         assert!(recover(dir.path(), now, RECOVER_AFTER).unwrap().is_empty());
         assert!(claimed.exists());
-        // An hour later it is back under its own name, and a second stale
-        // claim of the same name comes back beside it.
+        // An hour later both claims of the name come back: the older one
+        // (claimed at 5 ns past 1970) under its own name, the other beside
+        // it with its claim's stamp.
         fs::write(dir.path().join(PROCESSING).join("5-1_kot_0701.csv"), "y").unwrap();
         let later = now + RECOVER_AFTER + Duration::from_secs(1);
         let back = recover(dir.path(), later, RECOVER_AFTER).unwrap();
         assert_eq!(back.len(), 2, "{back:?}");
         assert!(back.contains(&"kot_0701.csv".to_string()));
-        assert!(back.contains(&"5-1_kot_0701.csv".to_string()));
-        assert_eq!(fs::read_to_string(dir.path().join("5-1_kot_0701.csv")).unwrap(), "y");
+        assert_eq!(fs::read_to_string(dir.path().join("kot_0701.csv")).unwrap(), "y");
+        let stamped = claimed.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(back.contains(&stamped), "{back:?}");
+        assert_eq!(fs::read_to_string(dir.path().join(&stamped)).unwrap(), "x");
         assert!(!claimed.exists());
         // Names kinmu did not give are not touched.
         fs::write(dir.path().join(PROCESSING).join("notes.txt"), "z").unwrap();

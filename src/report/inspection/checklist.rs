@@ -321,7 +321,8 @@ mod tests {
     #[test]
     fn measures_are_named_in_the_checklists_words_and_counted_when_recorded() {
         let done = MeasureRecord::of(&measure(MeasureReason::Over155.code(), true));
-        assert_eq!(done.taken_ja(), "労働時間の短縮、その他（外来の削減）");
+        // The kinds taken, then what was done.
+        assert_eq!(done.taken_ja(), "労働時間の短縮、その他：外来の削減");
         assert_eq!(
             MeasureRecord::of(&measure(MeasureReason::Over155.code(), false)).taken_ja(),
             "未記録"
