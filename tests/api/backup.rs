@@ -29,6 +29,8 @@ const TABLES: &[&str] = &[
     "job_runs",
     "self_checks",
     "demo_marker",
+    "saved_layouts",
+    "recheck_marks",
 ];
 
 #[derive(QueryableByName)]
@@ -60,7 +62,8 @@ fn dump(conn: &mut AnyConnection) -> BTreeMap<&'static str, Vec<String>> {
             .map(|c| format!("COALESCE(CAST({c} AS TEXT), '<null>')"))
             .collect::<Vec<_>>()
             .join(" || '|' || ");
-        let rows = diesel::sql_query(format!("SELECT {row} AS t FROM {table} ORDER BY id"))
+        // In the order of the rows' text: not every table has an id.
+        let rows = diesel::sql_query(format!("SELECT {row} AS t FROM {table} ORDER BY t"))
             .load::<Text>(conn)
             .unwrap()
             .into_iter()
@@ -97,6 +100,12 @@ fn fill(db: &TestDb) {
     db.import_ok(ImportKind::Timecard, month_csv(20, 2024, 5).as_bytes());
     let mut conn = db.conn();
     kinmu::records::place_hold(&mut conn, "D001", "訴訟", Some("admin"), now()).unwrap();
+    // A saved layout, and the re-check's marks with the cases it opened.
+    let own = String::from_utf8(read_sample("layouts/hospital-own.toml")).unwrap();
+    kinmu::layouts::save(&mut conn, &own, Some("jinji"), now()).unwrap();
+    let s = settings(db, None);
+    let mailer = kinmu::monitor::mailer::Mailer::from_url(None, &s.mail_from).unwrap();
+    kinmu::monitor::recheck::run(&mut conn, &s, &mailer, date("2024-06-20"), now()).unwrap();
 }
 
 /// Restores `file` into a fresh database of `db`'s backend; returns its dump.
@@ -137,6 +146,8 @@ fn a_backup_restores_into_a_fresh_database_with_every_table_equal() {
         );
         let original = dump(&mut db.conn());
         assert!(original["timecard_rows"].len() > 500);
+        assert_eq!(original["saved_layouts"].len(), 1);
+        assert_eq!(original["recheck_marks"].len(), 2);
         assert_eq!(restore_fresh(db, &file), original);
     });
 }
