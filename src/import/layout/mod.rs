@@ -75,6 +75,13 @@ impl Yields {
         }
     }
 
+    /// The yields of a code ([`Yields::code`]), as stored with a saved layout.
+    pub fn from_code(code: &str) -> Option<Yields> {
+        [Yields::Kinmu, Yields::Shifts, Yields::PcSessions, Yields::Windows]
+            .into_iter()
+            .find(|y| y.code() == code)
+    }
+
     /// What a person reads (Japanese first, then English).
     pub fn label(self) -> &'static str {
         match self {

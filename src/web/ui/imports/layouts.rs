@@ -46,14 +46,8 @@ struct SavedLine {
 }
 
 /// What a layout reads, in Japanese.
-fn reads_label(yields: &str) -> &'static str {
-    let label = match yields {
-        "shifts" => layout::Yields::Shifts.label(),
-        "pc_sessions" => layout::Yields::PcSessions.label(),
-        "windows" => layout::Yields::Windows.label(),
-        _ => layout::Yields::Kinmu.label(),
-    };
-    label.split(" / ").next().unwrap_or_default()
+fn reads_label(yields: layout::Yields) -> &'static str {
+    yields.label().split(" / ").next().unwrap_or_default()
 }
 
 #[derive(Template)]
@@ -89,7 +83,7 @@ async fn layouts_page(app: web::Data<App>, viewer: Viewer, q: web::Query<Done>) 
         saved: saved
             .into_iter()
             .map(|s| SavedLine {
-                reads: reads_label(&s.yields),
+                reads: layout::Yields::from_code(&s.yields).map_or("", reads_label),
                 name: s.name,
                 title: s.title,
                 saved_by: s.saved_by.unwrap_or_default(),
@@ -100,7 +94,7 @@ async fn layouts_page(app: web::Data<App>, viewer: Viewer, q: web::Query<Done>) 
             .into_iter()
             .filter(|l| l.name != "kinmu")
             .map(|l| {
-                let reads = reads_label(l.yields.code());
+                let reads = reads_label(l.yields);
                 (l.name, l.title, reads)
             })
             .collect(),
@@ -149,20 +143,11 @@ async fn download(app: web::Data<App>, viewer: Viewer, name: web::Path<String>) 
             header::CONTENT_DISPOSITION,
             format!(
                 "attachment; filename=\"{ascii}.toml\"; filename*=UTF-8''{}.toml",
-                percent(&layout.name)
+                // RFC 5987: a '/' in a name is not a file name's.
+                crate::web::ui::urlencode(&layout.name.replace('/', "_"))
             ),
         ))
         .body(layout.source))
-}
-
-/// RFC 5987 percent-encoding of a file name.
-fn percent(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// `POST /imports/layouts/{name}/delete`: deletes a saved layout.
@@ -442,6 +427,24 @@ async fn map_page(
     })
 }
 
+/// What a submitted mapping came to: saved (on to the import's preview), or
+/// the page shown again (checked, or refused) with what it needs.
+enum Submitted {
+    Saved,
+    Shown(Box<Shown>),
+}
+
+/// The mapping page shown again after a submission.
+struct Shown {
+    meta: UploadMeta,
+    m: Mapping,
+    sample: Option<Sample>,
+    errors: Vec<(&'static str, String)>,
+    toml: Option<String>,
+    preview: Option<Preview>,
+    starts: Vec<(String, String)>,
+}
+
 /// `POST /imports/layouts/map/{token}`: `action=preview` writes the layout
 /// and shows what it reads; `action=save` also saves it and goes on to the
 /// import's preview of the file with it.
@@ -535,7 +538,7 @@ async fn map_submit(
                         let dir = store_dir().map_err(UiError::internal)?;
                         let json = serde_json::to_vec(&meta).map_err(UiError::internal)?;
                         write_private(&path_of(&dir, &t, "json"), &json).map_err(UiError::internal)?;
-                        return Ok(Err(()));
+                        return Ok(Submitted::Saved);
                     }
                     Err(crate::layouts::Error::Db(e)) => return Err(UiError::internal(e)),
                     Err(crate::layouts::Error::Layout(e)) => errors.push(("name", e.to_string())),
@@ -543,12 +546,29 @@ async fn map_submit(
             }
         }
         let sessions = m.sessions;
-        Ok(Ok((meta, m, sample, errors, toml, preview, starts(sessions, saved))))
+        Ok(Submitted::Shown(Box::new(Shown {
+            meta,
+            m,
+            sample,
+            errors,
+            toml,
+            preview,
+            starts: starts(sessions, saved),
+        })))
     })
     .await
     .map_err(UiError::internal)??;
-    let Ok((meta, m, sample, errors, toml, preview, starts)) = outcome else {
-        return Ok(see_other(&format!("/imports/preview/{token}")));
+    let Shown {
+        meta,
+        m,
+        sample,
+        errors,
+        toml,
+        preview,
+        starts,
+    } = match outcome {
+        Submitted::Saved => return Ok(see_other(&format!("/imports/preview/{token}"))),
+        Submitted::Shown(page) => *page,
     };
     let (kind_ja, kind_en) = super::labels_of(&meta.kind);
     html(&MapPage {
