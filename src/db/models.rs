@@ -314,6 +314,11 @@ pub struct Interview {
     pub recorded_at: Option<NaiveDateTime>,
     pub retention_until: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
+    /// When the interview was held, to the minute (rules §8.3); `None` for
+    /// a record with only `held_on` (read as 24:00 of that day).
+    pub held_at: Option<NaiveDateTime>,
+    /// The planned date and time (予定日時), set by the physician or HR.
+    pub scheduled_at: Option<NaiveDateTime>,
 }
 
 impl Interview {

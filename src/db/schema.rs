@@ -192,6 +192,8 @@ diesel::table! {
         recorded_at -> Nullable<Timestamp>,
         retention_until -> Nullable<Date>,
         created_at -> Timestamp,
+        held_at -> Nullable<Timestamp>,
+        scheduled_at -> Nullable<Timestamp>,
     }
 }
 
