@@ -6,11 +6,13 @@
 //! module's tests.
 
 pub mod discrepancy;
+pub mod due;
 pub mod fatigue;
 pub mod hours;
 pub mod input;
 pub mod interview;
 pub mod projection;
+pub mod reach;
 pub mod retention;
 pub mod selfcheck;
 pub mod shift;

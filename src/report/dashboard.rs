@@ -130,9 +130,9 @@ pub fn dashboard(
         .map(|(staff_id, i)| {
             let r = InterviewRef {
                 id: i.id,
-                status: Status::of(i.deadline, i.held_on, today),
+                status: i.due().status(crate::domain::due::end_of(today)),
                 deadline: i.deadline,
-                days_late: Status::days_late(i.deadline, i.held_on),
+                days_late: i.due().days_late(),
                 opened_late: i.opened_late(),
             };
             (staff_id, r)
@@ -193,7 +193,12 @@ mod tests {
             projected_over_155: flags.projected_over_155,
             watch: flags.watch,
             reach_100_date: None,
+            reach_100_at: None,
             interview_deadline: None,
+            a_level_exception: crate::domain::due::Exception::NotApplicable,
+            interview_in_time: None,
+            monthly_100h_violation_from: None,
+            past_planning_deadline: false,
             open_discrepancies: 0,
         }
     }

@@ -41,7 +41,7 @@ pub struct InterviewView {
 impl InterviewView {
     /// Days it was held after its deadline, when held late.
     pub fn days_late(&self) -> Option<i64> {
-        Status::days_late(self.i.deadline, self.i.held_on)
+        self.i.due().days_late()
     }
 }
 
@@ -153,7 +153,7 @@ pub fn doctor_month(
             (i, Vec::new())
         };
         interviews.push(InterviewView {
-            status: Status::of(i.deadline, i.held_on, today),
+            status: i.due().status(crate::domain::due::end_of(today)),
             physician,
             sight: shown,
             linked: own != Sight::None,

@@ -219,7 +219,7 @@ impl InterviewOut {
             deadline: i.deadline,
             physician_login: v.physician.clone(),
             held_on: i.held_on,
-            status: Status::of(i.deadline, i.held_on, today),
+            status: i.due().status(crate::domain::due::end_of(today)),
             retention_until: i.retention_until,
             prechecks: health.then(|| {
                 v.prechecks

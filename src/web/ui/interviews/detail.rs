@@ -14,7 +14,6 @@ use crate::db::interviews::self_checks_of;
 use crate::db::models::{Doctor, Interview, Measure, PreCheck, User};
 use crate::db::users::user_by_id;
 use crate::db::AnyConnection;
-use crate::domain::interview::Status;
 use crate::domain::time::YearMonth;
 use crate::monitor::records::{self, InterviewInput, RecordError};
 use crate::policy::{self, Sight};
@@ -150,7 +149,7 @@ fn detail_page(
     } else {
         (Vec::new(), PreCheckFields::default())
     };
-    let state = Status::of(i.deadline, i.held_on, today);
+    let state = i.due().status(crate::domain::due::end_of(today));
     let status = state.code();
     let measures = measures.into_iter().map(|m| MeasureView::of(lang, m, &d)).collect();
     Ok(DetailPage {
@@ -158,7 +157,7 @@ fn detail_page(
         level: d.level().code(),
         reason: reason_label(lang, &i.reason),
         status,
-        status_label: state.words(Status::days_late(i.deadline, i.held_on), lang == Lang::Ja),
+        status_label: state.words(i.due().days_late(), lang == Lang::Ja),
         physician: physician.as_ref().map(person).unwrap_or_else(|| {
             match lang {
                 Lang::Ja => "未割当",

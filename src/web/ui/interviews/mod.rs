@@ -359,7 +359,7 @@ fn needing_action(
         }
     }
     for (i, d) in open {
-        if Status::of(i.deadline, i.held_on, today) == Status::Overdue {
+        if i.due().status(crate::domain::due::end_of(today)) == Status::Overdue {
             actions.push(Action {
                 kind: "overdue",
                 staff_id: d.staff_id,
