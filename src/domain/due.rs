@@ -106,7 +106,9 @@ impl Exception {
 /// `DueNow`, the day the risk factor was recorded.
 ///
 /// `reach_100_at` is `None` while the actual month is below 6000; `now`
-/// bounds the pre-checks taken into account then.
+/// bounds the pre-checks taken into account then. Once it is reached, every
+/// pre-check recorded after it counts, whenever recorded: a risk found
+/// after 100 h makes the interview due on that day.
 pub fn exception(
     level_a: bool,
     reach_100_at: Option<NaiveDateTime>,
@@ -116,11 +118,12 @@ pub fn exception(
     if !level_a {
         return (Exception::NotApplicable, None);
     }
-    let before = reach_100_at.unwrap_or(now);
-    let latest_before = prechecks
-        .iter()
-        .filter(|p| p.recorded_at < before)
-        .max_by_key(|p| p.recorded_at);
+    // Before the minute 100 h was reached; while it is not, up to now.
+    let counts = |p: &&PreCheckMark| match reach_100_at {
+        Some(r) => p.recorded_at < r,
+        None => p.recorded_at <= now,
+    };
+    let latest_before = prechecks.iter().filter(counts).max_by_key(|p| p.recorded_at);
     match (latest_before, reach_100_at) {
         (None, _) => (Exception::None, None),
         (Some(p), _) if p.risk => (Exception::None, None),
@@ -128,7 +131,7 @@ pub fn exception(
         (Some(_), Some(r)) => {
             let risk_after = prechecks
                 .iter()
-                .filter(|p| p.recorded_at >= r && p.recorded_at <= now.max(r) && p.risk)
+                .filter(|p| p.recorded_at >= r && p.risk)
                 .map(|p| p.recorded_at.date())
                 .min();
             match risk_after {

@@ -14,14 +14,15 @@ use super::outbox::{self, MailKind, Topic};
 use super::records::physicians_with_load;
 use crate::config::Settings;
 use crate::db::interviews::{
-    insert_interview, insert_measure, interviews_in_month, measure_reasons_of_month, set_judgement,
-    set_reach_and_deadline, set_reason,
+    insert_interview, insert_measure, interviews_in_month, measure_reasons_of_month, precheck_marks_of_month,
+    set_judgement, set_reach_and_deadline, set_reason,
 };
 use crate::db::models::{Doctor, Interview, NewInterview, NewMeasure};
 use crate::db::outbox::insert_job_run;
 use crate::db::{write_transaction, AnyConnection};
-use crate::domain::due::planning_deadline;
+use crate::domain::due::{exception, planning_deadline, PreCheckMark};
 use crate::domain::interview::{choose_physician, precheck_due, MeasureReason, Reason};
+use crate::domain::shift::Level;
 use crate::domain::time::YearMonth;
 use crate::month::{compute_all, DoctorComputation, ReportError};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -163,6 +164,10 @@ impl Cases<'_> {
             .map(|i| (i.doctor_id, i))
             .collect();
         let open_measures: Vec<(i64, String)> = measure_reasons_of_month(conn, &month_code)?;
+        let mut marks: HashMap<i64, Vec<PreCheckMark>> = HashMap::new();
+        for (doctor_id, mark) in precheck_marks_of_month(conn, &month_code)? {
+            marks.entry(doctor_id).or_default().push(mark);
+        }
         let mut discrepancy_days = 0;
 
         for (d, c) in computed {
@@ -186,9 +191,13 @@ impl Cases<'_> {
                     Reason::ProjectedOver100.code()
                 };
                 // The A-level exception as of now (rules §8.4): a pre-check
-                // recorded before the minute 100 h was reached may grant it.
-                let exception = c.due.a_level_exception;
-                let due = c.due.interview_deadline.unwrap_or(reach - chrono::Duration::days(1));
+                // recorded before the minute 100 h was reached may grant it,
+                // one recorded since with a risk factor makes it due now —
+                // every pre-check saved so far, whatever the month's as-of day.
+                let checks = marks.get(&d.id).map(Vec::as_slice).unwrap_or(&[]);
+                let (exception, due_on) = exception(d.level() == Level::A, p.reach_100_at, checks, self.now);
+                let grace = self.settings.rules.a_level_grace_days;
+                let due = planning_deadline(reach, exception, due_on, grace);
                 match existing.get(&d.id) {
                     None => {
                         let chosen = choose_physician(&physicians, None, self.today).map(|ph| ph.id);
@@ -279,12 +288,7 @@ impl Cases<'_> {
                         // unless the exception, granted by a pre-check
                         // before 100 h, allows it to follow without delay).
                         let reach_date = reach.min(i.reach_100_date);
-                        let planned = planning_deadline(
-                            reach_date,
-                            exception,
-                            c.due.due_on,
-                            self.settings.rules.a_level_grace_days,
-                        );
+                        let planned = planning_deadline(reach_date, exception, due_on, grace);
                         let deadline = if exception.grants_grace() {
                             planned
                         } else {

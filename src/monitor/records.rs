@@ -324,6 +324,8 @@ pub fn record_interview(
         if i.held_on.is_some() {
             return Err(RecordError::AlreadyDone);
         }
+        // The month's report reads whether the interview was in time.
+        crate::db::bump_data_version(conn)?;
         set_held(
             conn,
             interview_id,

@@ -122,16 +122,19 @@ pub fn load_rows_of(
         rows.entry(r.doctor_id).or_default().resolved_days.insert(r.day);
     }
     // What decides the interview's timeliness (rules §8): the pre-checks
-    // and the interview, as recorded by the end of the as-of day.
+    // and the interview as recorded. They are not cut at the as-of day: an
+    // interview under the A-level exception, and a risk found after 100 h,
+    // come after the day 100 h was reached, often after the month (the
+    // rules of §8.4 say which pre-checks count at a moment).
     let month_code = month.to_string();
     let wanted = |id: i64| doctor_ids.is_none_or(|ids| ids.contains(&id));
     for (doctor_id, mark) in interviews::precheck_marks_of_month(conn, &month_code)? {
-        if wanted(doctor_id) && mark.recorded_at < after_t {
+        if wanted(doctor_id) {
             rows.entry(doctor_id).or_default().prechecks.push(mark);
         }
     }
     for i in interviews::interviews_in_month(conn, &month_code)? {
-        let held = i.held_on.filter(|on| *on <= t).map(|on| Held { on, at: i.held_at });
+        let held = i.held_on.map(|on| Held { on, at: i.held_at });
         if wanted(i.doctor_id) && held.is_some() {
             rows.entry(i.doctor_id).or_default().held = held;
         }
