@@ -327,6 +327,24 @@ pub struct Interview {
 }
 
 impl Interview {
+    /// The case judged with the month as just computed: the minute 100 h
+    /// was reached and the exception (fresher than the stored judgement
+    /// when rows came in after the last daily run), the stored deadline
+    /// and the interview as held.
+    pub fn due_as_computed(
+        &self,
+        reach_100_at: Option<NaiveDateTime>,
+        exception: crate::domain::due::Exception,
+    ) -> crate::domain::due::Due {
+        crate::domain::due::Due {
+            deadline: self.deadline,
+            reach_100_at,
+            exception,
+            held_on: self.held_on,
+            held_at: self.held_at,
+        }
+    }
+
     /// The case as rules §8.3–§8.5 judge it.
     ///
     /// A case stored before the minute was computed (not judged yet) reads

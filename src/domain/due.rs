@@ -548,6 +548,31 @@ mod tests {
     }
 
     #[test]
+    fn the_status_is_judged_on_the_day_asked_and_a_late_interview_says_how_late() {
+        let due = Due {
+            deadline: d("2024-06-18"),
+            reach_100_at: d("2024-06-19").and_hms_opt(9, 0, 0),
+            exception: Exception::None,
+            held_on: Some(d("2024-07-11")),
+            held_at: None,
+        };
+        // As of a 基準日 before it was held, it was overdue, not done.
+        assert_eq!(due.status(end_of(d("2024-06-30"))), Status::Overdue);
+        assert_eq!(due.status(end_of(d("2024-06-10"))), Status::Scheduled);
+        assert_eq!(due.status(end_of(d("2024-07-11"))), Status::Done);
+        assert_eq!(due.days_late(), Some(23));
+        assert_eq!(Status::Done.words(Some(23), true), "期限後実施（23日遅延）");
+        assert_eq!(Status::Done.words(Some(23), false), "held late (23 days)");
+        // In time: plainly done.
+        let in_time = Due {
+            held_on: Some(d("2024-06-18")),
+            ..due
+        };
+        assert_eq!(in_time.days_late(), None);
+        assert_eq!(Status::Done.words(None, true), "実施済み");
+    }
+
+    #[test]
     fn every_exception_code_reads_back() {
         for e in Exception::ALL {
             assert_eq!(Exception::parse(e.code()), Some(e));

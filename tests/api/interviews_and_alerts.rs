@@ -624,7 +624,9 @@ fn a_pre_check_recorded_before_the_interview_opens_gives_an_a_level_doctor_the_l
             let d = kinmu::db::queries::doctor_by_staff_id(&mut conn, staff_id)
                 .unwrap()
                 .unwrap();
-            let (check, deadline) = records::record_precheck(&mut conn, &s, &d, june, &calm, "boss", now()).unwrap();
+            // The day before the daily run, long before 100 h.
+            let before = date("2024-06-13").and_hms_opt(9, 0, 0).unwrap();
+            let (check, deadline) = records::record_precheck(&mut conn, &s, &d, june, &calm, "boss", before).unwrap();
             assert_eq!(deadline, None, "no interview is open yet");
             assert_eq!(check.previous_month_minutes, 0, "computed by kinmu from May");
         }
