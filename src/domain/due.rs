@@ -405,16 +405,8 @@ mod tests {
         assert_eq!(due.status(at("2024-06-21T12:00")), Status::DueNow);
         assert_eq!(due.status(at("2024-06-22T09:00")), Status::Overdue);
         assert_eq!(due.violation_from(), Some(d("2024-06-22")));
-        // Seen before the risk was recorded, the exception stood.
-        let (before, _) = case(
-            true,
-            "2024-06-19",
-            Some("2024-06-19T18:00"),
-            &checks,
-            None,
-            "2024-06-20T12:00",
-        );
-        assert_eq!(before, Exception::Established);
+        // The day before the risk was found the interview was not yet due.
+        assert_eq!(due.status(at("2024-06-20T12:00")), Status::Scheduled);
     }
 
     #[test]
