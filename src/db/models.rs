@@ -506,3 +506,24 @@ pub struct NewSavedLayout {
     pub saved_by: Option<String>,
     pub saved_at: NaiveDateTime,
 }
+
+/// One 予定日時 set for an interview (issue 13): the newest is the
+/// interview's `scheduled_at`; their number is the invitation's SEQUENCE.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = interview_schedules)]
+pub struct InterviewSchedule {
+    pub id: i64,
+    pub interview_id: i64,
+    pub scheduled_at: NaiveDateTime,
+    pub set_by: String,
+    pub set_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = interview_schedules)]
+pub struct NewInterviewSchedule<'a> {
+    pub interview_id: i64,
+    pub scheduled_at: NaiveDateTime,
+    pub set_by: &'a str,
+    pub set_at: NaiveDateTime,
+}

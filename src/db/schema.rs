@@ -331,3 +331,13 @@ diesel::table! {
         checked_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    interview_schedules (id) {
+        id -> BigInt,
+        interview_id -> BigInt,
+        scheduled_at -> Timestamp,
+        set_by -> Text,
+        set_at -> Timestamp,
+    }
+}

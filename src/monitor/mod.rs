@@ -16,3 +16,4 @@ pub mod monthly;
 pub mod outbox;
 pub mod recheck;
 pub mod records;
+pub mod worklist;

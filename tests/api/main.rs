@@ -40,3 +40,4 @@ mod robustness;
 mod screen_roles;
 mod slow_clients;
 mod snapshots;
+mod worklists;

@@ -185,6 +185,12 @@ async fn every_field_the_api_answers_is_documented() {
         ),
         ("/api/v1/users", "/api/v1/users".into(), &admin),
         ("/api/v1/audit", "/api/v1/audit?limit=200".into(), &admin),
+        ("/api/v1/worklist", "/api/v1/worklist?month=2024-06".into(), &hr),
+        (
+            "/api/v1/interviews/{id}/physicians",
+            format!("/api/v1/interviews/{interview}/physicians"),
+            &hr,
+        ),
     ];
     let mut missing = Vec::new();
     for (path, uri, token) in asked {

@@ -7,6 +7,9 @@
 //!   pre-check form, the physician's record form and "another physician";
 //! - `GET|POST /prechecks/{staff_id}` (`prechecks`) — the pre-check of a
 //!   doctor's month before an interview is opened (from 80 h on);
+//! - `GET /interviews/manage` and `/interviews/{id}/arrange` (`manage`) —
+//!   HR's and the administrator's 面接指導管理 work list, the 予定日時 and
+//!   the choice of a physician;
 //! - `GET /measures`, `POST /measures/{id}` (`measures`) — the manager's
 //!   measures;
 //! - `GET|POST /me/selfcheck` (`selfcheck`) — the doctor's fatigue
@@ -26,6 +29,7 @@
 //! rule's message.
 
 mod detail;
+mod manage;
 mod measures;
 mod prechecks;
 mod selfcheck;
@@ -472,6 +476,7 @@ async fn interviews_page(
 
 /// Registers the screens of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    manage::configure(cfg);
     cfg.service(interviews_page)
         .service(detail::interview_page)
         .service(detail::interview_precheck)
