@@ -287,7 +287,7 @@ fn arrange_page(
         physician: a
             .physician
             .as_ref()
-            .map(|u| super::person(u))
+            .map(super::person)
             .unwrap_or_else(|| tr(lang, "未割当", "none").to_string()),
         scheduled: scheduled.clone().map(|s| s.replace('T', " ")).unwrap_or_default(),
         scheduled_value: shown.value.or(scheduled).unwrap_or_default(),
