@@ -467,6 +467,8 @@ pub struct SelfCheck {
     pub answers: Option<String>,
     pub recorded_at: NaiveDateTime,
     pub retention_until: NaiveDate,
+    /// The checklist's edition (`2023`, `2004`).
+    pub checklist_version: String,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -481,6 +483,8 @@ pub struct NewSelfCheck {
     pub answers: Option<String>,
     pub recorded_at: NaiveDateTime,
     pub retention_until: NaiveDate,
+    /// The checklist's edition (`2023`, `2004`).
+    pub checklist_version: String,
 }
 
 /// A layout HR saved (issue 12): its TOML as written, and who saved it.

@@ -307,6 +307,7 @@ diesel::table! {
         answers -> Nullable<Text>,
         recorded_at -> Timestamp,
         retention_until -> Date,
+        checklist_version -> Text,
     }
 }
 

@@ -4,7 +4,7 @@
 //! `scheduled_at`; their number the invitation's SEQUENCE).
 
 use super::models::{Doctor, Interview, InterviewSchedule, Measure, NewInterviewSchedule};
-use super::schema::{doctors, interview_schedules, interviews, measures};
+use super::schema::{doctors, interview_schedules, interviews, measures, self_checks};
 use super::AnyConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -72,4 +72,34 @@ pub fn scheduled_at(conn: &mut AnyConnection, interview_id: i64) -> QueryResult<
         .find(interview_id)
         .select(interviews::scheduled_at)
         .first(conn)
+}
+
+/// The doctors among `doctor_ids` whose self-check of `month` asks for an
+/// interview while no interview of theirs that month is held: each with
+/// when they first asked (the manager's list, issue 13 item 8).
+pub fn interview_requests(
+    conn: &mut AnyConnection,
+    doctor_ids: &[i64],
+    month: &str,
+) -> QueryResult<Vec<(i64, NaiveDateTime)>> {
+    let asked: Vec<(i64, NaiveDateTime)> = self_checks::table
+        .filter(self_checks::doctor_id.eq_any(doctor_ids))
+        .filter(self_checks::month.eq(month))
+        .filter(self_checks::wants_interview.ne(0))
+        .order((self_checks::doctor_id, self_checks::recorded_at))
+        .select((self_checks::doctor_id, self_checks::recorded_at))
+        .load(conn)?;
+    let held: Vec<i64> = interviews::table
+        .filter(interviews::doctor_id.eq_any(doctor_ids))
+        .filter(interviews::month.eq(month))
+        .filter(interviews::held_on.is_not_null())
+        .select(interviews::doctor_id)
+        .load(conn)?;
+    let mut out: Vec<(i64, NaiveDateTime)> = Vec::new();
+    for (d, at) in asked {
+        if !held.contains(&d) && !out.iter().any(|(o, _)| *o == d) {
+            out.push((d, at));
+        }
+    }
+    Ok(out)
 }

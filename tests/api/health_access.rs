@@ -203,6 +203,7 @@ fn a01_with_two_interviews(db: &TestDb) -> (i64, i64) {
                 answers: None,
                 recorded_at: at(&format!("{month}-10"), (8, 0)),
                 retention_until: date("2029-06-30"),
+                checklist_version: "2004".into(),
             })
             .execute(conn)
             .unwrap();

@@ -461,3 +461,61 @@ async fn the_administrator_adds_an_account_and_resets_a_password_on_screen() {
         assert_eq!(forbidden.status, 403);
     }
 }
+
+#[actix_web::test]
+async fn a_self_check_asking_for_an_interview_reaches_the_managers_list_and_the_outbox_once() {
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        june(&db);
+        let service = db.spawn().await;
+        let month = service.app.settings.today().format("%Y-%m").to_string();
+        let mut aoki = service.signed_in("aoki").await;
+        let page = aoki.get("/me/selfcheck").await;
+        assert!(page.body.contains("2023") && page.body.contains("食欲がないと感じる"));
+        assert!(!page.body.contains(r#"id="judgement""#), "nothing to judge yet");
+        let csrf = hidden(&page.body, "csrf");
+        // Every item of the 2023 edition: 14 symptom points (III), work 6 (C): 4.
+        let mut fields: Vec<(String, String)> = (1..=14).map(|n| (format!("s{n}"), "1".into())).collect();
+        fields.extend((1..=13).map(|n| (format!("w{n}"), if n == 1 || n == 4 { "3" } else { "0" }.to_string())));
+        fields.extend([
+            ("csrf".to_string(), csrf.clone()),
+            ("sleep".into(), "7:00".into()),
+            ("wants_interview".into(), "yes".into()),
+        ]);
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let requests = |db: &TestDb| {
+            db.count_where("SELECT COUNT(*) AS n FROM outbox WHERE reason = 'interview_requested' AND recipient = 'boss@example.org'")
+        };
+        assert_eq!(requests(&db), 0);
+        for _ in 0..2 {
+            assert_eq!(aoki.post("/me/selfcheck", &pairs).await.status, 303);
+        }
+        assert_eq!(requests(&db), 1, "mailed once however often the doctor asks");
+        assert_eq!(
+            db.count_where("SELECT COUNT(*) AS n FROM self_checks WHERE checklist_version = '2023'"),
+            2,
+            "each answer stored with its edition"
+        );
+        // The doctor reads the judgement in words and sees the last answers again.
+        let page = aoki.get("/me/selfcheck?saved=1").await;
+        assert!(page.body.contains(r#"id="judgement""#));
+        assert!(page.body.contains("疲労蓄積度 4 点") && page.body.contains("高いと考えられる"));
+        assert!(page.body.contains("リスク要因があります") && page.body.contains("所属長"));
+        assert!(page.body.contains(r#"id="prefilled""#));
+        assert!(
+            page.body.contains(r#"name="s14" value="1" checked"#),
+            "the last answers are filled in"
+        );
+        // On the manager's list, not on another manager's.
+        let mut boss = service.signed_in("boss").await;
+        let list = boss.get(&format!("/interviews?month={month}")).await;
+        assert!(
+            list.body.contains(r#"data-action="requested" data-staff-id="A01""#),
+            "{}",
+            &list.body[..list.body.len().min(2000)]
+        );
+        let mut other = service.signed_in("other-boss").await;
+        let list = other.get(&format!("/interviews?month={month}")).await;
+        assert!(!list.body.contains(r#"data-action="requested""#));
+    }
+}

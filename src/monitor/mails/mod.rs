@@ -36,6 +36,7 @@ mod interviews;
 mod late;
 mod measures;
 mod precheck;
+mod request;
 mod schedule;
 
 pub use crate::domain::time::wareki;
@@ -47,6 +48,7 @@ pub use interviews::{interview_assigned, interview_notice_doctor, interview_over
 pub use late::{case_found_late, Late};
 pub use measures::measures_needed;
 pub use precheck::precheck_needed;
+pub use request::{interview_requested, Requester};
 pub use schedule::{interview_scheduled, Scheduled};
 
 #[cfg(test)]

@@ -274,7 +274,7 @@ impl Row {
 
 /// Something a manager has to do about one of their doctors.
 struct Action {
-    /// `precheck`, `overdue` or `measures`.
+    /// `precheck`, `overdue`, `requested` or `measures`.
     kind: &'static str,
     staff_id: String,
     name: String,
@@ -378,6 +378,29 @@ fn needing_action(
                 ),
                 month: i.month,
                 href: format!("/interviews/{}", i.id),
+            });
+        }
+    }
+    // A self-check of the month asking for an interview (issue 13 item 8).
+    for (doctor_id, at) in crate::db::worklist::interview_requests(conn, &ids, &month.to_string())? {
+        if let Some(d) = mine.iter().find(|d| d.id == doctor_id) {
+            actions.push(Action {
+                kind: "requested",
+                staff_id: d.staff_id.clone(),
+                name: d.name.clone(),
+                month: month.to_string(),
+                detail: format!(
+                    "{} {}",
+                    match lang {
+                        Lang::Ja => "セルフチェックで希望",
+                        Lang::En => "asked in the self-check on",
+                    },
+                    at.format("%Y-%m-%d %H:%M")
+                ),
+                href: match open_this_month.get(&d.id) {
+                    Some(id) => format!("/interviews/{id}"),
+                    None => format!("/prechecks/{}?month={month}", urlencode(&d.staff_id)),
+                },
             });
         }
     }

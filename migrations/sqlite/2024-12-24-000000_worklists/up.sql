@@ -10,3 +10,8 @@ CREATE TABLE interview_schedules (
     set_at TIMESTAMP NOT NULL
 );
 CREATE INDEX interview_schedules_interview ON interview_schedules (interview_id);
+
+-- The edition of the fatigue checklist each self-check answered (issue 13
+-- item 8): `2023` (2023年改正版, asked now) or `2004`, the edition of every
+-- self-check stored before this column.
+ALTER TABLE self_checks ADD COLUMN checklist_version TEXT NOT NULL DEFAULT '2004';
