@@ -517,5 +517,32 @@ async fn a_self_check_asking_for_an_interview_reaches_the_managers_list_and_the_
         let mut other = service.signed_in("other-boss").await;
         let list = other.get(&format!("/interviews?month={month}")).await;
         assert!(!list.body.contains(r#"data-action="requested""#));
+
+        // The API: the same checklist, the same rule of one mail a month.
+        let token = service.token("aoki").await;
+        let (status, body) = service.get_json("/api/v1/me/selfcheck", Some(&token)).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["checklist_version"], "2023");
+        assert_eq!(body["items"].as_array().unwrap().len(), 27);
+        assert_eq!(body["latest"]["score"], 4);
+        let partial = atest::TestRequest::post()
+            .uri("/api/v1/me/selfcheck")
+            .set_json(serde_json::json!({ "s1": "1", "sleep": "7:00", "wants_interview": "yes" }));
+        let (status, body) = service.call(partial, Some(&token)).await;
+        assert_eq!(status, 400);
+        assert!(body["message"].as_str().unwrap().contains("s2"), "{body}");
+        let json: serde_json::Map<String, serde_json::Value> = fields
+            .iter()
+            .filter(|(k, _)| k != "csrf")
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect();
+        let req = atest::TestRequest::post()
+            .uri("/api/v1/me/selfcheck")
+            .set_json(serde_json::Value::Object(json));
+        let (status, body) = service.call(req, Some(&token)).await;
+        assert_eq!((status, body["mailed"].as_i64()), (200, Some(0)), "{body}");
+        assert_eq!(requests(&db), 1);
+        let boss_token = service.token("boss").await;
+        assert_eq!(service.get_json("/api/v1/me/selfcheck", Some(&boss_token)).await.0, 403);
     }
 }

@@ -18,6 +18,7 @@ mod imports;
 mod inspection;
 pub(super) mod interviews;
 mod records;
+mod selfcheck;
 mod worklist;
 
 pub(super) use auth::CurrentUser;
@@ -103,6 +104,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(auth::sign_in)
         .service(auth::sign_out)
         .configure(worklist::configure)
+        .configure(selfcheck::configure)
         .configure(interviews::configure)
         .service(dashboard::monthly_report)
         .service(records::user_ledger)
