@@ -137,6 +137,23 @@ pub fn may_reassign(who: Who, sight: Sight) -> bool {
     who.role == Role::Admin || (sight.health() && matches!(who.role, Role::Doctor | Role::Manager))
 }
 
+/// Who sees the 面接指導管理 work list (every interview and measures case
+/// of the hospital, case facts only — no health data): HR and admin.
+pub fn sees_worklist(who: Who) -> bool {
+    matches!(who.role, Role::Hr | Role::Admin)
+}
+
+/// Who may set an interview's 予定日時: its assigned physician, or HR.
+pub fn may_schedule(who: Who, physician_login: Option<&str>) -> bool {
+    who.role == Role::Hr || is_assigned_physician(who, physician_login)
+}
+
+/// Who may give an interview to a physician of their choice: HR (who
+/// assign from the work list) and whoever may ask for another physician.
+pub fn may_choose_physician(who: Who, sight: Sight) -> bool {
+    who.role == Role::Hr || may_reassign(who, sight)
+}
+
 /// Whose measures cases (就業上の措置: employment measures, not health data)
 /// `who` sees in the measures lists.
 pub fn sees_measures(who: Who, whose: Whose) -> bool {
@@ -163,7 +180,7 @@ pub fn sees_dashboard_line(who: Who, whose: Whose) -> bool {
 /// Which inspector's print pack (rules.md §12) a user may print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pack {
-    /// Every doctor of the hospital, without health data (admin).
+    /// Every doctor of the hospital, without health data (admin, HR).
     Hospital,
     /// The doctors whose manager the user is, each interview with what
     /// [`interview`] allows (所属長: all of it).
@@ -177,13 +194,15 @@ impl Pack {
     }
 }
 
-/// The print pack `who` may print, if any. Physicians, whose sight is one
-/// interview at a time, HR and doctors print none.
+/// The print pack `who` may print, if any: admin and HR the hospital's,
+/// without health data (「記録あり」 where a record exists); a manager
+/// their doctors'. Physicians, whose sight is one interview at a time, and
+/// doctors print none.
 pub fn print_pack(who: Who) -> Option<Pack> {
     match who.role {
-        Role::Admin => Some(Pack::Hospital),
+        Role::Admin | Role::Hr => Some(Pack::Hospital),
         Role::Manager => Some(Pack::Managed),
-        Role::Hr | Role::Physician | Role::Doctor => None,
+        Role::Physician | Role::Doctor => None,
     }
 }
 
@@ -354,7 +373,7 @@ mod tests {
             assert_eq!(
                 print_pack(who),
                 match role {
-                    Role::Admin => Some(Pack::Hospital),
+                    Role::Admin | Role::Hr => Some(Pack::Hospital),
                     Role::Manager => Some(Pack::Managed),
                     _ => None,
                 },
@@ -369,5 +388,33 @@ mod tests {
         };
         assert!(!may_reassign(other, interview(other, whose, Some("kato"))));
         assert!(!Pack::Hospital.health() && Pack::Managed.health());
+    }
+
+    #[test]
+    fn hr_and_admin_see_the_work_list_hr_and_the_physician_schedule() {
+        let whose = Whose {
+            staff_id: "D01",
+            manager_login: Some("me"),
+        };
+        for role in ROLES {
+            let who = Who {
+                role,
+                login: "me",
+                staff_id: Some("D01"),
+            };
+            assert_eq!(sees_worklist(who), matches!(role, Role::Hr | Role::Admin), "{role:?}");
+            assert_eq!(
+                may_schedule(who, Some("me")),
+                matches!(role, Role::Hr | Role::Physician),
+                "{role:?} schedules"
+            );
+            assert_eq!(may_schedule(who, Some("colleague")), role == Role::Hr, "{role:?}");
+            let sight = interview(who, whose, Some("me"));
+            assert_eq!(
+                may_choose_physician(who, sight),
+                matches!(role, Role::Hr | Role::Admin | Role::Manager | Role::Doctor),
+                "{role:?} chooses"
+            );
+        }
     }
 }

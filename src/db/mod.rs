@@ -25,6 +25,7 @@ pub mod schema;
 pub mod sessions;
 pub mod timestamp;
 pub mod users;
+pub mod worklist;
 
 pub use cache::with_import_cache;
 

@@ -527,6 +527,8 @@ pub struct SelfCheck {
     pub answers: Option<String>,
     pub recorded_at: NaiveDateTime,
     pub retention_until: NaiveDate,
+    /// The checklist's edition (`2023`, `2004`).
+    pub checklist_version: String,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -541,6 +543,8 @@ pub struct NewSelfCheck {
     pub answers: Option<String>,
     pub recorded_at: NaiveDateTime,
     pub retention_until: NaiveDate,
+    /// The checklist's edition (`2023`, `2004`).
+    pub checklist_version: String,
 }
 
 /// A layout HR saved (issue 12): its TOML as written, and who saved it.
@@ -565,4 +569,25 @@ pub struct NewSavedLayout {
     pub toml: String,
     pub saved_by: Option<String>,
     pub saved_at: NaiveDateTime,
+}
+
+/// One 予定日時 set for an interview (issue 13): the newest is the
+/// interview's `scheduled_at`; their number is the invitation's SEQUENCE.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = interview_schedules)]
+pub struct InterviewSchedule {
+    pub id: i64,
+    pub interview_id: i64,
+    pub scheduled_at: NaiveDateTime,
+    pub set_by: String,
+    pub set_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = interview_schedules)]
+pub struct NewInterviewSchedule<'a> {
+    pub interview_id: i64,
+    pub scheduled_at: NaiveDateTime,
+    pub set_by: &'a str,
+    pub set_at: NaiveDateTime,
 }

@@ -309,6 +309,7 @@ diesel::table! {
         answers -> Nullable<Text>,
         recorded_at -> Timestamp,
         retention_until -> Date,
+        checklist_version -> Text,
     }
 }
 
@@ -331,5 +332,15 @@ diesel::table! {
         source -> Text,
         last_id -> BigInt,
         checked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    interview_schedules (id) {
+        id -> BigInt,
+        interview_id -> BigInt,
+        scheduled_at -> Timestamp,
+        set_by -> Text,
+        set_at -> Timestamp,
     }
 }

@@ -18,6 +18,7 @@ pub mod selfcheck;
 pub mod shift;
 pub mod text;
 pub mod time;
+pub mod worklist;
 
 pub use hours::{DoctorRules, MonthFigures, RuleConfig};
 pub use projection::{Flags, Projection};

@@ -16,3 +16,5 @@ pub mod monthly;
 pub mod outbox;
 pub mod recheck;
 pub mod records;
+pub mod selfcheck;
+pub mod worklist;

@@ -63,10 +63,16 @@ pub enum MailKind {
     InterviewFoundLate,
     /// To the manager and HR: a measures case opened after its month closed.
     MeasuresFoundLate,
+    /// To the physician and the doctor: the interview's 予定日時 was set
+    /// (one mail per time set: the invitation's SEQUENCE is in the topic).
+    InterviewScheduled,
+    /// To the manager and the physician: a doctor's self-check asks for an
+    /// interview (面接指導を希望する).
+    InterviewRequested,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 11] = [
+    pub const ALL: [MailKind; 13] = [
         MailKind::InterviewAssigned,
         MailKind::InterviewNotice,
         MailKind::PrecheckNeeded,
@@ -78,6 +84,8 @@ impl MailKind {
         MailKind::IntakeRejected,
         MailKind::InterviewFoundLate,
         MailKind::MeasuresFoundLate,
+        MailKind::InterviewScheduled,
+        MailKind::InterviewRequested,
     ];
 
     /// The code stored with the mail.
@@ -94,6 +102,8 @@ impl MailKind {
             MailKind::IntakeRejected => "intake_rejected",
             MailKind::InterviewFoundLate => "interview_found_late",
             MailKind::MeasuresFoundLate => "measures_found_late",
+            MailKind::InterviewScheduled => "interview_scheduled",
+            MailKind::InterviewRequested => "interview_requested",
         }
     }
 }

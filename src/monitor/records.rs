@@ -280,6 +280,7 @@ pub fn record_selfcheck(
             recorded_at: now,
             // Health data: kept five years like the interview records.
             retention_until: health_record_retention(now.date()),
+            checklist_version: r.version.into(),
         },
     )
 }

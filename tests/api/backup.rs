@@ -31,6 +31,7 @@ const TABLES: &[&str] = &[
     "demo_marker",
     "saved_layouts",
     "recheck_marks",
+    "interview_schedules",
 ];
 
 #[derive(QueryableByName)]
@@ -106,6 +107,11 @@ fn fill(db: &TestDb) {
     let s = settings(db, None);
     let mailer = kinmu::monitor::mailer::Mailer::from_url(None, &s.mail_from).unwrap();
     kinmu::monitor::recheck::run(&mut conn, &s, &mailer, date("2024-06-20"), now()).unwrap();
+    // A 予定日時 of one of the interviews it opened.
+    drop(conn);
+    let first = db.count_where("SELECT MIN(id) AS n FROM interviews");
+    let at = now() + chrono::Duration::days(1);
+    kinmu::monitor::worklist::schedule(&mut db.conn(), &s, first, at, "jinji", now()).unwrap();
 }
 
 /// Restores `file` into a fresh database of `db`'s backend; returns its dump.
@@ -148,6 +154,7 @@ fn a_backup_restores_into_a_fresh_database_with_every_table_equal() {
         assert!(original["timecard_rows"].len() > 500);
         assert_eq!(original["saved_layouts"].len(), 1);
         assert_eq!(original["recheck_marks"].len(), 2);
+        assert_eq!(original["interview_schedules"].len(), 1);
         assert_eq!(restore_fresh(db, &file), original);
     });
 }

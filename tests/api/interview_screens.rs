@@ -488,11 +488,15 @@ async fn the_doctors_self_check_prefills_the_managers_pre_check() {
             )
             .await;
         assert_eq!(partial.status, 400);
-        assert!(partial.body.contains("全20項目に回答してください"));
+        assert!(partial.body.contains("全項目に回答してください"));
+        // The unanswered items are marked, the answered one not.
+        assert!(partial.body.contains(r#"data-unanswered="s2""#) && partial.body.contains(r#"data-unanswered="w13""#));
+        assert!(!partial.body.contains(r#"data-unanswered="s1""#));
 
-        // The checklist, scored: 13 symptom points (III), work 3 points (C): 4.
-        let mut checklist: Vec<(String, String)> = (1..=13).map(|n| (format!("s{n}"), "1".into())).collect();
-        checklist.extend((1..=7).map(|n| (format!("w{n}"), if n == 1 { "3" } else { "0" }.to_string())));
+        // The checklist (2023 edition), scored: 14 symptom points (III),
+        // work 6 points (C): 4.
+        let mut checklist: Vec<(String, String)> = (1..=14).map(|n| (format!("s{n}"), "1".into())).collect();
+        checklist.extend((1..=13).map(|n| (format!("w{n}"), if n == 1 || n == 4 { "3" } else { "0" }.to_string())));
         checklist.extend([
             ("csrf".to_string(), csrf.clone()),
             ("sleep".into(), "６：４５".into()),

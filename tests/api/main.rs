@@ -41,3 +41,4 @@ mod robustness;
 mod screen_roles;
 mod slow_clients;
 mod snapshots;
+mod worklists;

@@ -142,10 +142,11 @@ async fn every_field_the_api_answers_is_documented() {
     db.import_ok(ImportKind::Pclog, PC_LOG.as_bytes());
     let app = db.spawn().await;
     let doc = openapi();
-    let (admin, hr, boss) = (
+    let (admin, hr, boss, doctor) = (
         app.token("admin").await,
         app.token("jinji").await,
         app.token("boss").await,
+        app.token("aoki").await,
     );
     let interview = interview_of(&db, "C03");
     let asked: Vec<(&str, String, &str)> = vec![
@@ -185,6 +186,13 @@ async fn every_field_the_api_answers_is_documented() {
         ),
         ("/api/v1/users", "/api/v1/users".into(), &admin),
         ("/api/v1/audit", "/api/v1/audit?limit=200".into(), &admin),
+        ("/api/v1/worklist", "/api/v1/worklist?month=2024-06".into(), &hr),
+        ("/api/v1/me/selfcheck", "/api/v1/me/selfcheck".into(), &doctor),
+        (
+            "/api/v1/interviews/{id}/physicians",
+            format!("/api/v1/interviews/{interview}/physicians"),
+            &hr,
+        ),
     ];
     let mut missing = Vec::new();
     for (path, uri, token) in asked {

@@ -118,6 +118,35 @@ export async function run({ browser, base, out, here, PASSWORD, check, execFileS
   await doc.screenshot({ path: `${out}/interview.png`, fullPage: true });
   await doc.context().close();
 
+  // HR's 面接指導管理 on a phone: every case of this month and the open ones
+  // before it, each filter listing what its count says, no health data, and
+  // a 予定日時 set on an open interview.
+  const thisMonth = tokyo.toISOString().slice(0, 7);
+  const phone = await signIn(browser, base, 'jinji', PASSWORD);
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.goto(`${base}/interviews/manage?month=${thisMonth}`);
+  const cases = await phone.locator('#worklist tbody tr').count();
+  check(cases > 0, `the work list shows the cases (${cases})`);
+  check(!(await phone.textContent('body')).includes('当直回数を月4回以下に減らすこと'), 'the work list shows no opinion');
+  await phone.screenshot({ path: `${out}/worklist.png`, fullPage: true });
+  for (const f of ['overdue', 'due_this_week', 'unassigned', 'unscheduled', 'awaiting_opinion', 'measures_unrecorded', 'violation']) {
+    const n = Number(await phone.getAttribute(`[data-filter=${f}]`, 'data-count'));
+    await phone.goto(`${base}/interviews/manage?month=${thisMonth}&filter=${f}`);
+    const listed = await phone.locator('#worklist tbody tr').count();
+    check(listed === n, `the ${f} filter lists its ${n} cases (got ${listed})`);
+    await phone.goto(`${base}/interviews/manage?month=${thisMonth}`);
+  }
+  await phone.goto(`${base}/interviews/manage?month=${thisMonth}&filter=unscheduled`);
+  const unscheduled = phone.locator('#worklist tbody tr[data-kind=interview] a[href$="/arrange"]').first();
+  check((await unscheduled.count()) === 1, 'an open interview has no 予定日時 yet');
+  await Promise.all([phone.waitForURL(/\/arrange/), unscheduled.click()]);
+  const tomorrow = new Date(Date.now() + 33 * 3600e3).toISOString().slice(0, 10);
+  await phone.fill('#schedule-form input[name=scheduled_at]', `${tomorrow}T14:30`);
+  await Promise.all([phone.waitForURL(/saved=1/), phone.click('#schedule-form button')]);
+  check((await phone.textContent('#scheduled')).includes(`${tomorrow} 14:30`), 'HR sets the 予定日時');
+  await phone.screenshot({ path: `${out}/interview-arrange.png`, fullPage: true });
+  await phone.context().close();
+
   // The inspector's print pack: A4, Japanese, exactly the doctors of the monthly report.
   const admin = await signIn(browser, base, 'admin', PASSWORD);
   await admin.goto(`${base}/print`);

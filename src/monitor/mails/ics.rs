@@ -3,7 +3,7 @@
 //! escaping and the line folding the RFC asks for.
 
 use super::facts::{date_ja, month_ja, DoctorFacts};
-use chrono::{Duration, NaiveDate};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 /// The iCalendar invitation (RFC 5545 / 5546 REQUEST) for the interview
 /// deadline: one all-day VEVENT on the deadline date, CRLF lines, folded at
@@ -47,6 +47,85 @@ pub(super) fn interview_ics(f: &DoctorFacts, to: &str, physician_name: &str, dea
         "END:VEVENT".to_string(),
         "END:VCALENDAR".to_string(),
     ];
+    let mut out = String::new();
+    for line in &lines {
+        out.push_str(&fold(line));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// One attendee of a scheduled interview: the address (`名前 <addr>` or
+/// `addr`) and the name.
+pub(super) struct Party<'a> {
+    pub(super) to: &'a str,
+    pub(super) name: &'a str,
+}
+
+/// The invitation for the interview's 予定日時 (issue 13): the same UID as
+/// the deadline's invitation, so a calendar replaces the event, with a
+/// higher SEQUENCE each time the time is set (RFC 5546 §2.1.4), a timed
+/// event of 30 minutes. `utc_offset_secs` turns the hospital's local
+/// times into UTC (`…Z`); `stamp` is when the time was set. The physician
+/// organises; the doctor is asked to attend.
+pub(super) fn interview_schedule_ics(
+    f: &DoctorFacts,
+    physician: &Party,
+    doctor: Option<&Party>,
+    at: NaiveDateTime,
+    sequence: i64,
+    stamp: NaiveDateTime,
+    utc_offset_secs: i32,
+) -> String {
+    let utc = |t: NaiveDateTime| {
+        (t - Duration::seconds(i64::from(utc_offset_secs)))
+            .format("%Y%m%dT%H%M%SZ")
+            .to_string()
+    };
+    let address = mail_address(physician.to);
+    let cn = param_value(physician.name);
+    let description = format!(
+        "{} 先生（職員番号 {}、{}）の面接指導です。\n予定：{} {}\n{}/",
+        f.name,
+        f.staff_id,
+        month_ja(f.month),
+        date_ja(at.date()),
+        at.format("%H:%M"),
+        f.base_url.trim_end_matches('/')
+    );
+    let mut lines = vec![
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".to_string(),
+        "PRODID:-//kinmu//kinmu//JA".to_string(),
+        "CALSCALE:GREGORIAN".to_string(),
+        "METHOD:REQUEST".to_string(),
+        "BEGIN:VEVENT".to_string(),
+        format!(
+            "UID:{}",
+            ics_text(&format!("kinmu-interview-{}-{}@kinmu", f.staff_id, f.month))
+        ),
+        format!("DTSTAMP:{}", utc(stamp)),
+        format!("SEQUENCE:{sequence}"),
+        format!("DTSTART:{}", utc(at)),
+        format!("DTEND:{}", utc(at + Duration::minutes(30))),
+        format!("SUMMARY:{}", ics_text(&format!("面接指導（{}）", f.name))),
+        format!("DESCRIPTION:{}", ics_text(&description)),
+        format!("ORGANIZER;CN={cn}:mailto:{address}"),
+        format!("ATTENDEE;CN={cn};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:{address}"),
+    ];
+    if let Some(d) = doctor {
+        lines.push(format!(
+            "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION:mailto:{}",
+            param_value(d.name),
+            mail_address(d.to)
+        ));
+    }
+    lines.extend([
+        "STATUS:CONFIRMED".to_string(),
+        "TRANSP:OPAQUE".to_string(),
+        "END:VEVENT".to_string(),
+        "END:VCALENDAR".to_string(),
+    ]);
     let mut out = String::new();
     for line in &lines {
         out.push_str(&fold(line));

@@ -36,6 +36,8 @@ mod interviews;
 mod late;
 mod measures;
 mod precheck;
+mod request;
+mod schedule;
 
 pub use crate::domain::time::wareki;
 pub use admin::{access_log_anchor, accounts_disabled};
@@ -46,6 +48,8 @@ pub use interviews::{interview_assigned, interview_notice_doctor, interview_over
 pub use late::{case_found_late, Late};
 pub use measures::measures_needed;
 pub use precheck::precheck_needed;
+pub use request::{interview_requested, Requester};
+pub use schedule::{interview_scheduled, Scheduled};
 
 #[cfg(test)]
 mod tests {

@@ -18,6 +18,8 @@ mod imports;
 mod inspection;
 pub(super) mod interviews;
 mod records;
+mod selfcheck;
+mod worklist;
 
 pub(super) use auth::CurrentUser;
 
@@ -101,6 +103,8 @@ pub(super) fn month_and_as_of(
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(auth::sign_in)
         .service(auth::sign_out)
+        .configure(worklist::configure)
+        .configure(selfcheck::configure)
         .configure(interviews::configure)
         .service(dashboard::monthly_report)
         .service(records::user_ledger)

@@ -88,6 +88,13 @@ async fn users_page(app: web::Data<App>, viewer: Viewer, q: web::Query<MessageQu
         Some("leave") => viewer
             .ctx(&app)
             .tr("退職日を記録しました。", "The leaving date was recorded."),
+        Some("create") => viewer
+            .ctx(&app)
+            .tr("アカウントを追加しました。", "The account was added."),
+        Some("password") => viewer.ctx(&app).tr(
+            "パスワードを再設定しました（ログイン中のセッションは終了しました）。",
+            "The password was reset (its sessions were ended).",
+        ),
         _ => "",
     }
     .to_string();

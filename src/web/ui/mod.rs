@@ -6,6 +6,7 @@
 //! and every POST checks it. Each handler states the roles it serves with
 //! [`Viewer::require`]; `tests/api/screen_roles.rs` walks the whole route × role matrix.
 
+mod accounts;
 pub(crate) mod admin;
 mod charts;
 pub(crate) mod dashboard;
@@ -241,5 +242,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(discrepancies::configure)
         .configure(interviews::configure)
         .configure(print::configure)
+        .configure(accounts::configure)
         .configure(admin::configure);
 }

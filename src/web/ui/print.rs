@@ -48,7 +48,7 @@ fn who(viewer: &Viewer) -> Who<'_> {
     Who::of(viewer.role, &viewer.user)
 }
 
-/// Admin and managers only (`crate::policy::print_pack`); anyone else 403.
+/// Admin, HR and managers only (`crate::policy::print_pack`); anyone else 403.
 fn allowed(viewer: &Viewer) -> Result<(), UiError> {
     if pack::may_print(who(viewer)) {
         Ok(())

@@ -7,6 +7,9 @@
 //!   pre-check form, the physician's record form and "another physician";
 //! - `GET|POST /prechecks/{staff_id}` (`prechecks`) — the pre-check of a
 //!   doctor's month before an interview is opened (from 80 h on);
+//! - `GET /interviews/manage` and `/interviews/{id}/arrange` (`manage`) —
+//!   HR's and the administrator's 面接指導管理 work list, the 予定日時 and
+//!   the choice of a physician;
 //! - `GET /measures`, `POST /measures/{id}` (`measures`) — the manager's
 //!   measures;
 //! - `GET|POST /me/selfcheck` (`selfcheck`) — the doctor's fatigue
@@ -26,6 +29,7 @@
 //! rule's message.
 
 mod detail;
+mod manage;
 mod measures;
 mod prechecks;
 mod selfcheck;
@@ -270,7 +274,7 @@ impl Row {
 
 /// Something a manager has to do about one of their doctors.
 struct Action {
-    /// `precheck`, `overdue`, `past_planning` or `measures`.
+    /// `precheck`, `overdue`, `past_planning`, `requested` or `measures`.
     kind: &'static str,
     staff_id: String,
     name: String,
@@ -386,6 +390,29 @@ fn needing_action(
             href: format!("/interviews/{}", i.id),
         });
     }
+    // A self-check of the month asking for an interview (issue 13 item 8).
+    for (doctor_id, at) in crate::db::worklist::interview_requests(conn, &ids, &month.to_string())? {
+        if let Some(d) = mine.iter().find(|d| d.id == doctor_id) {
+            actions.push(Action {
+                kind: "requested",
+                staff_id: d.staff_id.clone(),
+                name: d.name.clone(),
+                month: month.to_string(),
+                detail: format!(
+                    "{} {}",
+                    match lang {
+                        Lang::Ja => "セルフチェックで希望",
+                        Lang::En => "asked in the self-check on",
+                    },
+                    at.format("%Y-%m-%d %H:%M")
+                ),
+                href: match open_this_month.get(&d.id) {
+                    Some(id) => format!("/interviews/{id}"),
+                    None => format!("/prechecks/{}?month={month}", urlencode(&d.staff_id)),
+                },
+            });
+        }
+    }
     let unrecorded = unrecorded_measures_of(conn, &ids)?;
     for (m, d) in unrecorded {
         actions.push(Action {
@@ -481,6 +508,7 @@ async fn interviews_page(
 
 /// Registers the screens of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    manage::configure(cfg);
     cfg.service(interviews_page)
         .service(detail::interview_page)
         .service(detail::interview_precheck)
