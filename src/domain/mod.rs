@@ -10,6 +10,7 @@ pub mod fatigue;
 pub mod hours;
 pub mod input;
 pub mod interview;
+pub mod opinion;
 pub mod projection;
 pub mod retention;
 pub mod selfcheck;

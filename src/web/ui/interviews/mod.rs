@@ -28,11 +28,12 @@
 mod detail;
 mod measures;
 mod prechecks;
+mod record;
 mod selfcheck;
 
 use crate::domain::text::Message;
-use detail::RecordForm;
 use prechecks::PreCheckFields;
+use record::{AddendumForm, FieldErrors, RecordForm};
 
 use super::{urlencode, Lang, PageCtx, UiError, Viewer};
 use crate::accounts::Role;
@@ -226,6 +227,12 @@ struct Shown {
     error: Option<String>,
     pf: Option<PreCheckFields>,
     rf: Option<RecordForm>,
+    /// The record form's refused fields.
+    rerr: FieldErrors,
+    /// Show the confirmation step of `rf`.
+    confirm: bool,
+    af: Option<AddendumForm>,
+    aerr: FieldErrors,
 }
 
 // ---------------------------------------------------------------------------
@@ -476,11 +483,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(detail::interview_page)
         .service(detail::interview_precheck)
         .service(detail::interview_record)
+        .service(detail::interview_addendum)
         .service(detail::interview_reassign)
         .service(prechecks::precheck_form)
         .service(prechecks::precheck_save)
         .service(measures::measures_list)
         .service(measures::measures_save)
+        .service(measures::measures_addendum)
         .service(selfcheck::selfcheck_form)
         .service(selfcheck::selfcheck_save);
 }
