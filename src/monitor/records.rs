@@ -17,12 +17,14 @@ use crate::db::interviews::{
     set_held, set_measures_taken, set_physician, HeldInterview, MeasuresTaken,
 };
 use crate::db::models::{Doctor, Interview, Measure, NewSelfCheck, PreCheck, User};
+use crate::db::models::{NewRecordAddendum, RecordAddendum};
+use crate::db::opinions::{addenda_of, insert_addendum};
 use crate::db::users::{logins_by_id, users_of_role};
 use crate::db::{write_transaction, AnyConnection, DbError};
 use crate::domain::interview::{
     choose_physician, deadline, health_record_retention, MeasureReason, Physician, Status, Symptom,
 };
-use crate::domain::opinion::{self, FieldError, Opinion, OpinionInput};
+use crate::domain::opinion::{self, AddendumInput, FieldError, Opinion, OpinionInput, RecordKind};
 use crate::domain::selfcheck::SelfCheckResult;
 use crate::domain::time::YearMonth;
 use crate::month::{compute_one, ReportError};
@@ -570,4 +572,87 @@ pub fn check_measures(m: &Measure, input: &MeasureInput) -> Result<String, Recor
 /// The measures cases of a month with their doctors.
 pub fn list_measures(conn: &mut AnyConnection, month: YearMonth) -> QueryResult<Vec<(Measure, Doctor)>> {
     measures_with_doctors_of_month(conn, month)
+}
+
+/// Adds a dated addendum (追記) to a saved record: the record must be
+/// saved (an interview held, a measures case recorded); the field's text
+/// as it stood is kept with the addendum. Logged.
+pub fn add_addendum(
+    conn: &mut AnyConnection,
+    kind: RecordKind,
+    record_id: i64,
+    input: &AddendumInput,
+    actor: &str,
+    now: NaiveDateTime,
+) -> Result<RecordAddendum, RecordError> {
+    let (field, value, reason) = input
+        .check(kind)
+        .map_err(|e| RecordError::Invalid(opinion::joined(&e)))?;
+    write_transaction(conn, |conn| -> Result<RecordAddendum, RecordError> {
+        let existing = addenda_of(conn, kind.code(), record_id)?;
+        let (original, retention) = match kind {
+            RecordKind::Interview => {
+                let i = interview_by_id(conn, record_id)?.ok_or(RecordError::NotFound)?;
+                let Some(held_on) = i.held_on else {
+                    return Err(RecordError::Invalid(
+                        "まだ記録されていません（追記は記録の後に） / not recorded yet (addenda follow a record)"
+                            .into(),
+                    ));
+                };
+                let o = crate::db::opinions::opinion_of(conn, record_id)?;
+                let retention = i.retention_until.unwrap_or_else(|| health_record_retention(held_on));
+                (
+                    super::opinions::interview_original(&i, o.as_ref(), field.code),
+                    retention,
+                )
+            }
+            RecordKind::Measure => {
+                let m = measure_by_id(conn, record_id)?.ok_or(RecordError::NotFound)?;
+                if m.recorded_at.is_none() {
+                    return Err(RecordError::Invalid(
+                        "まだ記録されていません（追記は記録の後に） / not recorded yet (addenda follow a record)"
+                            .into(),
+                    ));
+                }
+                let original = if field.code == "other_text" {
+                    m.other_text.clone()
+                } else {
+                    None
+                };
+                let retention = m.retention_until.unwrap_or_else(|| health_record_retention(now.date()));
+                (original, retention)
+            }
+        };
+        let old = if field.code == "note" {
+            None
+        } else {
+            super::opinions::current_text(&existing, field.code, original)
+        };
+        // Part of the record: kept (and purged) with it.
+        let retention_until = retention;
+        insert_addendum(
+            conn,
+            &NewRecordAddendum {
+                record_kind: kind.code().into(),
+                record_id,
+                field: field.code.into(),
+                old_value: old,
+                new_value: value,
+                reason,
+                written_by: actor.into(),
+                written_at: now,
+                retention_until,
+            },
+        )?;
+        crate::audit::log(
+            conn,
+            Some(actor),
+            crate::audit::Category::Change,
+            "record_addendum",
+            serde_json::json!({ "kind": kind.code(), "record_id": record_id, "field": field.code }),
+            now,
+        )?;
+        let mut all = addenda_of(conn, kind.code(), record_id)?;
+        all.pop().ok_or(RecordError::NotFound)
+    })
 }

@@ -13,7 +13,7 @@ use crate::db::models::{InterviewOpinion, RecordAddendum};
 use crate::db::opinions::{addenda_of, opinion_of};
 use crate::db::{interviews, AnyConnection};
 use crate::domain::opinion::{AddendumInput, RecordKind};
-use crate::monitor::opinions::add_addendum;
+use crate::monitor::records::add_addendum;
 use crate::policy;
 use actix_web::{post, web, HttpResponse};
 use serde::Serialize;

@@ -405,7 +405,7 @@ pub(super) async fn interview_addendum(
                     },
                 )
             }
-            Ok(_) => match crate::monitor::opinions::add_addendum(
+            Ok(_) => match crate::monitor::records::add_addendum(
                 c,
                 RecordKind::Interview,
                 id,

@@ -306,7 +306,7 @@ pub(super) async fn measures_addendum(
                 let aerr = FieldErrors::of(lang, &errors);
                 (StatusCode::BAD_REQUEST, aerr.all(), aerr)
             }
-            Ok(_) => match crate::monitor::opinions::add_addendum(
+            Ok(_) => match crate::monitor::records::add_addendum(
                 c,
                 RecordKind::Measure,
                 id,
