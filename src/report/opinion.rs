@@ -76,7 +76,7 @@ pub const OPINION_ROWS: [(&str, &str); 6] = [
 ];
 
 /// One row of a page: label and words.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PageRow {
     pub field: &'static str,
     pub label: &'static str,
@@ -84,7 +84,7 @@ pub struct PageRow {
 }
 
 /// An addendum as printed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PageAddendum {
     pub written_at: String,
     pub written_by: String,
@@ -95,7 +95,7 @@ pub struct PageAddendum {
 }
 
 /// One doctor's 意見書 page of the pack.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OpinionPage {
     pub interview_id: i64,
     pub month: String,

@@ -329,6 +329,22 @@ async fn the_opinion_reaches_the_managers_pack_and_the_administrators_only_where
         assert!(page.body.contains(r#"data-opinion-page="A01""#));
         assert!(page.body.contains("時間外・休日労働の上限 60時間/月"));
         assert!(!page.body.contains("当直が月8回"), "the check items stay withheld");
+
+        // The API's pack says the same.
+        let api = "/api/v1/inspection?fy=2024&from=2024-06-01&to=2024-06-30";
+        let token = service.token("admin").await;
+        let (status, body) = service.get_json(api, Some(&token)).await;
+        assert_eq!(status, 200);
+        assert_eq!(body["opinions"], json!([]), "not without the hospital's policy");
+        let token = allowed.token("admin").await;
+        let (_, body) = allowed.get_json(api, Some(&token)).await;
+        assert_eq!(body["opinions"][0]["staff_id"], json!("A01"));
+        assert!(!body["opinions"].to_string().contains("当直が月8回"));
+        let token = service.token("boss").await;
+        let (_, body) = service.get_json(api, Some(&token)).await;
+        let rows = body["opinions"][0]["rows"].to_string();
+        assert!(rows.contains("時間外・休日労働の上限 60時間/月"), "{rows}");
+        assert!(body["opinions"][0]["checks"].to_string().contains("当直が月8回"));
     }
 }
 
