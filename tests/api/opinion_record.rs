@@ -424,3 +424,66 @@ async fn one_measures_case_per_doctor_month_keeps_both_reasons_and_takes_addenda
         assert!(page.body.contains("外来担当の削減（週2コマ）"));
     }
 }
+
+#[actix_web::test]
+async fn the_purge_takes_the_opinion_and_its_addenda_with_their_interview_when_its_retention_ends() {
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        june(&db);
+        let a01 = interview_of(&db, "A01");
+        let service = db.spawn().await;
+        record_a01(&service, a01).await;
+        let mut kato = service.signed_in("kato").await;
+        let csrf = kato.csrf("kato").await;
+        let added = kato
+            .post(
+                &format!("/interviews/{a01}/addenda"),
+                &[
+                    ("csrf", &csrf),
+                    ("field", "note"),
+                    ("new_value", "追記"),
+                    ("reason", "補足"),
+                ],
+            )
+            .await;
+        assert_eq!(added.status, 303);
+        let mut conn = db.conn();
+        // The manager records the measures on 25 June (kept until 2029-06-25).
+        let june = YearMonth::parse("2024-06").unwrap();
+        let (m, _) = records::list_measures(&mut conn, june)
+            .unwrap()
+            .into_iter()
+            .find(|(m, _)| m.interview_id == Some(a01))
+            .unwrap();
+        let taken = records::MeasureInput {
+            shorter_hours: true,
+            fewer_night_duties: false,
+            other: false,
+            other_text: Some("外来を減らした".into()),
+        };
+        records::record_measures(&mut conn, m.id, &taken, "boss", at("2024-06-25 10:00")).unwrap();
+        // The day its five years end, everything stays.
+        kinmu::records::purge(
+            &mut conn,
+            date("2029-06-20"),
+            false,
+            Some("admin"),
+            at("2029-06-20 06:00"),
+        )
+        .unwrap();
+        assert!(opinion_of(&mut conn, a01).unwrap().is_some());
+        // Once the measures referring to it are gone too, the interview goes
+        // with its opinion and addenda (no foreign key left dangling).
+        let r = kinmu::records::purge(
+            &mut conn,
+            date("2029-06-26"),
+            false,
+            Some("admin"),
+            at("2029-06-26 06:00"),
+        )
+        .unwrap();
+        assert!(r.interviews >= 1, "{r:?}");
+        assert!(opinion_of(&mut conn, a01).unwrap().is_none());
+        assert!(addenda_of(&mut conn, "interview", a01).unwrap().is_empty());
+    }
+}

@@ -390,7 +390,10 @@ fn needing_action(
             kind: "measures",
             staff_id: d.staff_id,
             name: d.name,
-            detail: reason_label(lang, &m.reason).to_string(),
+            detail: match &m.extra_reason {
+                Some(x) => format!("{}・{}", reason_label(lang, &m.reason), reason_label(lang, x)),
+                None => reason_label(lang, &m.reason).to_string(),
+            },
             href: format!("/measures?month={}#measure-{}", m.month, m.id),
             month: m.month,
         });
