@@ -41,9 +41,12 @@ pub(super) fn run(settings: Settings, command: InterviewsCommand) -> anyhow::Res
         serde_json::json!({ "month": month.to_string(), "lines": lines.len() }),
         app.now(),
     )?;
+    // formats.md's names; the line's other fields (the doctor's name,
+    // department, manager) are not printed here.
     let interviews: Vec<_> = lines
         .iter()
         .map(|l| {
+            let minute = |at: Option<chrono::NaiveDateTime>| at.map(|t| t.format("%Y-%m-%dT%H:%M").to_string());
             serde_json::json!({
                 "staff_id": l.staff_id,
                 "physician_login": l.physician_login,
@@ -51,7 +54,15 @@ pub(super) fn run(settings: Settings, command: InterviewsCommand) -> anyhow::Res
                 "status": l.status,
                 "reason": l.reason,
                 "held_on": l.held_on,
+                "held_at": minute(l.held_at),
                 "reach_100_date": l.reach_100_date,
+                "reach_100_at": minute(l.reach_100_at),
+                "interview_in_time": l.interview_in_time,
+                "a_level_exception": l.a_level_exception,
+                "days_after_reach": l.days_after_reach,
+                "past_planning_deadline": l.past_planning_deadline,
+                "opened_late": l.opened_late,
+                "days_late": l.days_late,
             })
         })
         .collect();

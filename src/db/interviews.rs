@@ -6,6 +6,7 @@
 use super::models::{Doctor, Interview, Measure, NewInterview, NewMeasure, NewSelfCheck, PreCheck, SelfCheck};
 use super::schema::{doctors, interviews, measures, prechecks, self_checks, users};
 use super::AnyConnection;
+use crate::domain::due::PreCheckMark;
 use crate::domain::time::YearMonth;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -85,6 +86,35 @@ pub fn prechecks_of_month(conn: &mut AnyConnection, doctor_id: i64, month: &str)
         .order(prechecks::id)
         .select(PreCheck::as_select())
         .load(conn)
+}
+
+/// Every pre-check of a month (`YYYY-MM`) as `(doctor_id, mark)`, for the
+/// A-level exception of every doctor (rules §8.4).
+pub fn precheck_marks_of_month(conn: &mut AnyConnection, month: &str) -> QueryResult<Vec<(i64, PreCheckMark)>> {
+    let checks: Vec<PreCheck> = prechecks::table
+        .filter(prechecks::month.eq(month))
+        .order(prechecks::id)
+        .select(PreCheck::as_select())
+        .load(conn)?;
+    Ok(checks.iter().map(|c| (c.doctor_id, c.mark())).collect())
+}
+
+/// Stores what decides an interview's timeliness (rules §8.2–§8.4): the
+/// minute 100 h was reached, the exception and the planning deadline.
+pub fn set_judgement(
+    conn: &mut AnyConnection,
+    interview_id: i64,
+    reach_100_at: Option<NaiveDateTime>,
+    exception: &str,
+    deadline: NaiveDate,
+) -> QueryResult<usize> {
+    diesel::update(interviews::table.find(interview_id))
+        .set((
+            interviews::reach_100_at.eq(reach_100_at),
+            interviews::a_level_exception.eq(exception),
+            interviews::deadline.eq(deadline),
+        ))
+        .execute(conn)
 }
 
 /// A doctor's self-checks of a month (`YYYY-MM`), newest first.

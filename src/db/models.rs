@@ -319,9 +319,57 @@ pub struct Interview {
     pub held_at: Option<NaiveDateTime>,
     /// The planned date and time (予定日時), set by the physician or HR.
     pub scheduled_at: Option<NaiveDateTime>,
+    /// The minute the actual month reached 100 h (rules §8.2), as the last
+    /// daily run or re-check computed it; `None` below 100 h.
+    pub reach_100_at: Option<NaiveDateTime>,
+    /// The A-level exception as last judged (rules §8.4).
+    pub a_level_exception: Option<String>,
 }
 
 impl Interview {
+    /// The case judged with the month as just computed: the minute 100 h
+    /// was reached and the exception (fresher than the stored judgement
+    /// when rows came in after the last daily run), the stored deadline
+    /// and the interview as held.
+    pub fn due_as_computed(
+        &self,
+        reach_100_at: Option<NaiveDateTime>,
+        exception: crate::domain::due::Exception,
+    ) -> crate::domain::due::Due {
+        crate::domain::due::Due {
+            deadline: self.deadline,
+            reach_100_at,
+            exception,
+            held_on: self.held_on,
+            held_at: self.held_at,
+        }
+    }
+
+    /// The case as rules §8.3–§8.5 judge it.
+    ///
+    /// A case stored before the minute was computed (not judged yet) reads
+    /// as the rules before issue 13 judged it: due by the end of its
+    /// deadline day, overdue from the next day.
+    pub fn due(&self) -> crate::domain::due::Due {
+        use crate::domain::due::{Due, Exception};
+        match self.a_level_exception.as_deref().and_then(Exception::parse) {
+            Some(exception) => Due {
+                deadline: self.deadline,
+                reach_100_at: self.reach_100_at,
+                exception,
+                held_on: self.held_on,
+                held_at: self.held_at,
+            },
+            None => Due {
+                deadline: self.deadline,
+                reach_100_at: self.deadline.succ_opt().and_then(|d| d.and_hms_opt(0, 1, 0)),
+                exception: Exception::None,
+                held_on: self.held_on,
+                held_at: self.held_at,
+            },
+        }
+    }
+
     /// Whether the case was opened after its deadline: the data showing the
     /// doctor at 100 h came late, so the interview cannot have been in time
     /// (a violation, issue 13).
@@ -340,6 +388,8 @@ pub struct NewInterview {
     pub deadline: NaiveDate,
     pub physician_id: Option<i64>,
     pub created_at: NaiveDateTime,
+    pub reach_100_at: Option<NaiveDateTime>,
+    pub a_level_exception: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -363,6 +413,16 @@ pub struct PreCheck {
 
 impl PreCheck {
     /// What decides the deadline (rules §8).
+    /// The pre-check as the A-level exception sees it (rules §8.4): when it
+    /// was saved and whether it records a risk factor (an unreadable
+    /// symptom counts as one: the exception is never granted on doubt).
+    pub fn mark(&self) -> crate::domain::due::PreCheckMark {
+        crate::domain::due::PreCheckMark {
+            recorded_at: self.recorded_at,
+            risk: self.facts().is_none_or(|f| f.has_risk_factor()),
+        }
+    }
+
     pub fn facts(&self) -> Option<crate::domain::interview::PreCheckFacts> {
         Some(crate::domain::interview::PreCheckFacts {
             previous_month_minutes: i64::from(self.previous_month_minutes),

@@ -194,6 +194,8 @@ diesel::table! {
         created_at -> Timestamp,
         held_at -> Nullable<Timestamp>,
         scheduled_at -> Nullable<Timestamp>,
+        reach_100_at -> Nullable<Timestamp>,
+        a_level_exception -> Nullable<Text>,
     }
 }
 

@@ -122,9 +122,7 @@ impl DayLedger {
     /// Builds the ledger of a doctor's rows (non-working kinds are ignored).
     pub fn new(shifts: &[Shift], doctor: &DoctorRules) -> DayLedger {
         let mut ledger = DayLedger::default();
-        for span in working_spans(shifts) {
-            ledger.add(span, doctor);
-        }
+        for_each_piece(shifts, doctor, |p| ledger.add(p));
         ledger
     }
 
@@ -138,44 +136,79 @@ impl DayLedger {
         self.holiday.get(&d).copied().unwrap_or(0)
     }
 
-    fn add(&mut self, span: Span, doctor: &DoctorRules) {
-        let start_day = span.start.date();
-        let from_holiday = doctor.is_holiday(start_day);
-        let mut cuts: Vec<NaiveDateTime> = Vec::with_capacity(8);
-        let mut day = start_day;
-        while midnight(day) < span.end {
-            let next = day + Duration::days(1);
-            cuts.push(midnight(next));
-            cuts.push(next.and_time(doctor.scheduled_start));
-            day = next;
-        }
-        cuts.retain(|c| span.start < *c && *c < span.end);
-        cuts.push(span.end);
-        cuts.sort_unstable();
-        cuts.dedup();
+    fn add(&mut self, piece: Piece) {
+        let minutes = minutes_between(piece.start, piece.end);
+        let book = if piece.holiday {
+            &mut self.holiday
+        } else {
+            &mut self.attributed
+        };
+        *book.entry(piece.day).or_default() += minutes;
+    }
+}
 
-        let mut break_left = span.break_minutes;
-        let mut piece_start = span.start;
-        for piece_end in cuts {
-            let length = minutes_between(piece_start, piece_end);
-            let taken = break_left.min(length);
-            break_left -= taken;
-            let minutes = length - taken;
+/// Worked minutes of one row between two cuts, after the break (§3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Piece {
+    /// The worked minutes `start..end`: the break is taken from a piece's
+    /// first minutes (§3: from the row's parts in time order).
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+    /// The calendar day of holiday work, else the attributed day (§5).
+    pub day: NaiveDate,
+    /// Holiday work (the piece lies in the statutory holiday, §4).
+    pub holiday: bool,
+}
+
+/// Every worked piece of a doctor's rows, in time order (non-working kinds
+/// are ignored). The ledger sums them; the minute 100 h is reached (§8.2)
+/// walks them.
+pub(crate) fn for_each_piece(shifts: &[Shift], doctor: &DoctorRules, mut f: impl FnMut(Piece)) {
+    for span in working_spans(shifts) {
+        span_pieces(span, doctor, &mut f);
+    }
+}
+
+fn span_pieces(span: Span, doctor: &DoctorRules, f: &mut impl FnMut(Piece)) {
+    let start_day = span.start.date();
+    let from_holiday = doctor.is_holiday(start_day);
+    let mut cuts: Vec<NaiveDateTime> = Vec::with_capacity(8);
+    let mut day = start_day;
+    while midnight(day) < span.end {
+        let next = day + Duration::days(1);
+        cuts.push(midnight(next));
+        cuts.push(next.and_time(doctor.scheduled_start));
+        day = next;
+    }
+    cuts.retain(|c| span.start < *c && *c < span.end);
+    cuts.push(span.end);
+    cuts.sort_unstable();
+    cuts.dedup();
+
+    let mut break_left = span.break_minutes;
+    let mut piece_start = span.start;
+    for piece_end in cuts {
+        let length = minutes_between(piece_start, piece_end);
+        let taken = break_left.min(length);
+        break_left -= taken;
+        if length > taken {
             let calendar_day = piece_start.date();
-            if minutes > 0 {
-                if doctor.is_holiday(calendar_day) {
-                    *self.holiday.entry(calendar_day).or_default() += minutes;
-                } else {
-                    let day = if from_holiday {
-                        start_day + Duration::days(1)
-                    } else {
-                        attributed_day(start_day, piece_start, doctor.scheduled_start)
-                    };
-                    *self.attributed.entry(day).or_default() += minutes;
-                }
-            }
-            piece_start = piece_end;
+            let holiday = doctor.is_holiday(calendar_day);
+            let day = if holiday {
+                calendar_day
+            } else if from_holiday {
+                start_day + Duration::days(1)
+            } else {
+                attributed_day(start_day, piece_start, doctor.scheduled_start)
+            };
+            f(Piece {
+                start: piece_start + Duration::minutes(taken),
+                end: piece_end,
+                day,
+                holiday,
+            });
         }
+        piece_start = piece_end;
     }
 }
 

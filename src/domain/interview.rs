@@ -1,10 +1,9 @@
 //! Interviews (面接指導) and measures: deadlines, the A-level exception, who
 //! may be the interview physician, and retention (rules §8, §10).
 
-use super::shift::Level;
 use super::text::Label;
 use super::time::{Minutes, YearMonth};
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -71,22 +70,6 @@ impl PreCheckFacts {
     }
 }
 
-/// The interview deadline (rules §8): the day before the doctor reaches
-/// 100 h; for an A-level doctor whose pre-check records no risk factor, the
-/// interview may follow reaching 100 h without delay (`grace_days` after).
-/// Never for 連携B, B, C-1 or C-2.
-pub fn deadline(
-    reach_100_date: NaiveDate,
-    level: Level,
-    precheck: Option<&PreCheckFacts>,
-    grace_days: i64,
-) -> NaiveDate {
-    match precheck {
-        Some(p) if level == Level::A && !p.has_risk_factor() => reach_100_date + Duration::days(grace_days),
-        _ => reach_100_date - Duration::days(1),
-    }
-}
-
 /// Whether the manager's pre-check (事前確認) of a doctor's month is due
 /// (rules §8): from the watch level (`watch_minutes` of actual overtime and
 /// holiday work) on, or as soon as an interview of the month is open — the
@@ -102,26 +85,12 @@ pub fn precheck_due(actual_minutes: Minutes, watch_minutes: Minutes, interview_o
 pub enum Status {
     Scheduled,
     Done,
+    /// The A-level exception turned due now: today is the deadline.
+    DueNow,
     Overdue,
 }
 
 impl Status {
-    /// As of `today` (a 基準日 may be in the past): done once held on or
-    /// before it; overdue when the deadline has passed without it.
-    pub fn of(deadline: NaiveDate, held_on: Option<NaiveDate>, today: NaiveDate) -> Status {
-        match held_on {
-            Some(held) if held <= today => Status::Done,
-            _ if today > deadline => Status::Overdue,
-            _ => Status::Scheduled,
-        }
-    }
-
-    /// Days an interview was held after its deadline (`None` in time or
-    /// not held): a late interview is never shown as plainly done.
-    pub fn days_late(deadline: NaiveDate, held_on: Option<NaiveDate>) -> Option<i64> {
-        held_on.map(|h| (h - deadline).num_days()).filter(|d| *d > 0)
-    }
-
     /// The status in words, with the delay of a late interview
     /// (「期限後実施（N日遅延）」).
     pub fn words(self, days_late: Option<i64>, lang_ja: bool) -> String {
@@ -137,12 +106,13 @@ impl Status {
         match self {
             Status::Scheduled => "scheduled",
             Status::Done => "done",
+            Status::DueNow => "due_now",
             Status::Overdue => "overdue",
         }
     }
 
     pub fn parse(code: &str) -> Option<Status> {
-        [Status::Scheduled, Status::Done, Status::Overdue]
+        [Status::Scheduled, Status::Done, Status::DueNow, Status::Overdue]
             .into_iter()
             .find(|s| s.code() == code)
     }
@@ -152,6 +122,7 @@ impl Status {
         match self {
             Status::Scheduled => Label::new("予定", "scheduled"),
             Status::Done => Label::new("実施済み", "done"),
+            Status::DueNow => Label::new("本日中に実施（リスク判明）", "due today (risk found)"),
             Status::Overdue => Label::new("期限超過（未実施）", "overdue (not held)"),
         }
     }
@@ -308,7 +279,7 @@ mod tests {
         for r in MeasureReason::ALL {
             assert_eq!(MeasureReason::parse(r.code()), Some(r));
         }
-        for s in [Status::Scheduled, Status::Done, Status::Overdue] {
+        for s in [Status::Scheduled, Status::Done, Status::DueNow, Status::Overdue] {
             assert_eq!(Status::parse(s.code()), Some(s));
         }
         // The codes as stored in the database.
@@ -334,20 +305,6 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    #[test]
-    fn the_status_is_judged_on_the_day_asked_and_a_late_interview_says_how_late() {
-        let (deadline, held) = (d("2024-06-18"), Some(d("2024-07-11")));
-        // As of a 基準日 before it was held, it was overdue, not done.
-        assert_eq!(Status::of(deadline, held, d("2024-06-30")), Status::Overdue);
-        assert_eq!(Status::of(deadline, held, d("2024-06-10")), Status::Scheduled);
-        assert_eq!(Status::of(deadline, held, d("2024-07-11")), Status::Done);
-        assert_eq!(Status::days_late(deadline, held), Some(23));
-        assert_eq!(Status::Done.words(Some(23), true), "期限後実施（23日遅延）");
-        assert_eq!(Status::Done.words(Some(23), false), "held late (23 days)");
-        // In time: plainly done.
-        assert_eq!(Status::days_late(deadline, Some(deadline)), None);
-        assert_eq!(Status::Done.words(None, true), "実施済み");
-    }
     fn calm() -> PreCheckFacts {
         PreCheckFacts {
             previous_month_minutes: 4000,
@@ -355,28 +312,6 @@ mod tests {
             fatigue_symptom: Symptom::II,
             fatigue_score: 2,
             doctor_requests_interview: false,
-        }
-    }
-
-    #[test]
-    fn the_deadline_is_the_day_before_reaching_100_hours() {
-        assert_eq!(deadline(d("2024-06-19"), Level::A, None, 7), d("2024-06-18"));
-        assert_eq!(deadline(d("2024-06-01"), Level::B, Some(&calm()), 7), d("2024-05-31"));
-    }
-
-    #[test]
-    fn an_a_level_doctor_without_risk_factors_may_be_interviewed_after_reaching_100_hours() {
-        assert_eq!(deadline(d("2024-06-19"), Level::A, Some(&calm()), 7), d("2024-06-26"));
-    }
-
-    #[test]
-    fn the_a_level_exception_never_applies_to_renkei_b_b_or_c() {
-        for level in [Level::RenkeiB, Level::B, Level::C1, Level::C2] {
-            assert_eq!(
-                deadline(d("2024-06-19"), level, Some(&calm()), 7),
-                d("2024-06-18"),
-                "{level}"
-            );
         }
     }
 
@@ -406,12 +341,8 @@ mod tests {
         ];
         for p in risky {
             assert!(p.has_risk_factor(), "{p:?}");
-            assert_eq!(
-                deadline(d("2024-06-19"), Level::A, Some(&p), 7),
-                d("2024-06-18"),
-                "{p:?}"
-            );
         }
+        assert!(!calm().has_risk_factor());
         // The boundaries themselves are not risks: 5999 min, exactly 6 h sleep, III, score 3.
         let edge = PreCheckFacts {
             previous_month_minutes: 5999,
@@ -421,16 +352,6 @@ mod tests {
             doctor_requests_interview: false,
         };
         assert!(!edge.has_risk_factor());
-    }
-
-    #[test]
-    fn an_interview_is_done_when_held_and_overdue_after_its_deadline() {
-        assert_eq!(Status::of(d("2024-06-18"), None, d("2024-06-18")), Status::Scheduled);
-        assert_eq!(Status::of(d("2024-06-18"), None, d("2024-06-19")), Status::Overdue);
-        assert_eq!(
-            Status::of(d("2024-06-18"), Some(d("2024-06-20")), d("2024-06-25")),
-            Status::Done
-        );
     }
 
     fn physician(id: i64, login: &str, trained: Option<&str>, admin: bool, open: usize) -> Physician {

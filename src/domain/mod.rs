@@ -6,12 +6,14 @@
 //! module's tests.
 
 pub mod discrepancy;
+pub mod due;
 pub mod fatigue;
 pub mod hours;
 pub mod input;
 pub mod interview;
 pub mod opinion;
 pub mod projection;
+pub mod reach;
 pub mod retention;
 pub mod selfcheck;
 pub mod shift;

@@ -7,9 +7,10 @@
 //! ones; otherwise the actual figure is extended linearly.
 
 use super::hours::{month_figures, DoctorRules, MonthFigures, RuleConfig};
+use super::reach::reach_instant;
 use super::shift::Shift;
 use super::time::{Minutes, YearMonth};
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 /// 100 hours: the interview (面接指導) must be done before this (以上).
@@ -61,6 +62,9 @@ pub struct Projection {
     pub flags: Flags,
     /// The first day whose running total reaches 6000 minutes.
     pub reach_100_date: Option<NaiveDate>,
+    /// The end of the actual month's 6000th combined minute (rules §8.2);
+    /// `None` while the actual month is below 6000.
+    pub reach_100_at: Option<NaiveDateTime>,
     /// The day before `reach_100_date`: the interview must be done by then.
     pub interview_deadline: Option<NaiveDate>,
     /// `run(k)` along the projection, index k−1 (§8).
@@ -86,6 +90,11 @@ pub fn project(
     let planned: Vec<&Shift> = roster.iter().filter(|s| s.start_date() > t).collect();
     let actual_figures = month_figures(&known, doctor, month, cfg.week_start);
     let actual_total = actual_figures.overtime_holiday_minutes;
+    let reach_100_at = if actual_total >= INTERVIEW_LINE {
+        reach_instant(&known, doctor, month, cfg.week_start, INTERVIEW_LINE)
+    } else {
+        None
+    };
 
     let has_plan = planned
         .iter()
@@ -111,6 +120,7 @@ pub fn project(
 
     let reach_100_date = reach_date(&running, month, INTERVIEW_LINE);
     Projection {
+        reach_100_at,
         as_of: t,
         flags: Flags::new(actual_total, projected, cfg.watch_minutes),
         actual: actual_figures,

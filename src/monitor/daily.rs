@@ -14,13 +14,15 @@ use super::outbox::{self, MailKind, Topic};
 use super::records::physicians_with_load;
 use crate::config::Settings;
 use crate::db::interviews::{
-    insert_interview, interviews_in_month, latest_precheck, measure_reasons_of_month, set_reach_and_deadline,
-    set_reason,
+    insert_interview, interviews_in_month, measure_reasons_of_month, precheck_marks_of_month, set_judgement,
+    set_reach_and_deadline, set_reason,
 };
-use crate::db::models::{Doctor, Interview, NewInterview, PreCheck};
+use crate::db::models::{Doctor, Interview, NewInterview};
 use crate::db::outbox::insert_job_run;
 use crate::db::{write_transaction, AnyConnection};
-use crate::domain::interview::{choose_physician, deadline, precheck_due, MeasureReason, Reason, Status};
+use crate::domain::due::{exception, planning_deadline, PreCheckMark};
+use crate::domain::interview::{choose_physician, precheck_due, MeasureReason, Reason};
+use crate::domain::shift::Level;
 use crate::domain::time::YearMonth;
 use crate::month::{compute_all, DoctorComputation, ReportError};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -162,6 +164,10 @@ impl Cases<'_> {
             .map(|i| (i.doctor_id, i))
             .collect();
         let open_measures: Vec<(i64, String)> = measure_reasons_of_month(conn, &month_code)?;
+        let mut marks: HashMap<i64, Vec<PreCheckMark>> = HashMap::new();
+        for (doctor_id, mark) in precheck_marks_of_month(conn, &month_code)? {
+            marks.entry(doctor_id).or_default().push(mark);
+        }
         let mut discrepancy_days = 0;
 
         for (d, c) in computed {
@@ -184,15 +190,14 @@ impl Cases<'_> {
                 } else {
                     Reason::ProjectedOver100.code()
                 };
-                // A pre-check recorded before the interview opened may
-                // already allow the A-level exception.
-                let precheck = latest_precheck(conn, d.id, self.month)?;
-                let due = deadline(
-                    reach,
-                    d.level(),
-                    precheck.as_ref().and_then(PreCheck::facts).as_ref(),
-                    self.settings.rules.a_level_grace_days,
-                );
+                // The A-level exception as of now (rules §8.4): a pre-check
+                // recorded before the minute 100 h was reached may grant it,
+                // one recorded since with a risk factor makes it due now —
+                // every pre-check saved so far, whatever the month's as-of day.
+                let checks = marks.get(&d.id).map(Vec::as_slice).unwrap_or(&[]);
+                let (exception, due_on) = exception(d.level() == Level::A, p.reach_100_at, checks, self.now);
+                let grace = self.settings.rules.a_level_grace_days;
+                let due = planning_deadline(reach, exception, due_on, grace);
                 match existing.get(&d.id) {
                     None => {
                         let chosen = choose_physician(&physicians, None, self.today).map(|ph| ph.id);
@@ -209,6 +214,8 @@ impl Cases<'_> {
                                 deadline: due,
                                 physician_id: chosen,
                                 created_at: self.now,
+                                reach_100_at: p.reach_100_at,
+                                a_level_exception: Some(exception.code().into()),
                             },
                         )?;
                         summary.interviews_scheduled += 1;
@@ -265,7 +272,7 @@ impl Cases<'_> {
                                 manager.as_deref(),
                                 |to| mails::case_found_late(&f, to, Late::Interview { deadline: due }),
                             )?;
-                        } else if Status::of(due, None, self.today) == Status::Overdue {
+                        } else if self.today > due {
                             queue(
                                 conn,
                                 summary,
@@ -277,26 +284,43 @@ impl Cases<'_> {
                     }
                     Some(i) if i.held_on.is_none() => {
                         // The projection moved earlier: so does the deadline
-                        // (never later: the interview must precede 100 h, or
-                        // for the A-level exception follow it without delay).
+                        // (never later: the interview must precede 100 h —
+                        // unless the exception, granted by a pre-check
+                        // before 100 h, allows it to follow without delay).
+                        let reach_date = reach.min(i.reach_100_date);
+                        let planned = planning_deadline(reach_date, exception, due_on, grace);
+                        let deadline = if exception.grants_grace() {
+                            planned
+                        } else {
+                            planned.min(i.deadline)
+                        };
                         if reach < i.reach_100_date {
-                            let deadline = i.deadline.min(due);
                             set_reach_and_deadline(conn, i.id, reach, deadline, reason)?;
                         } else if reason == Reason::Over100.code() && i.reason != Reason::Over100.code() {
                             set_reason(conn, i.id, reason)?;
                         }
+                        if i.deadline != deadline
+                            || i.reach_100_at != p.reach_100_at
+                            || i.a_level_exception.as_deref() != Some(exception.code())
+                        {
+                            set_judgement(conn, i.id, p.reach_100_at, exception.code(), deadline)?;
+                        }
                         // One opened late already told its people.
-                        if !i.opened_late() && Status::of(i.deadline.min(due), None, self.today) == Status::Overdue {
+                        if !i.opened_late() && self.today > deadline {
                             queue(
                                 conn,
                                 summary,
                                 &about(MailKind::InterviewOverdue),
                                 self.now,
-                                manager
-                                    .as_deref()
-                                    .map(|to| mails::interview_overdue(&f, to, i.deadline.min(due))),
+                                manager.as_deref().map(|to| mails::interview_overdue(&f, to, deadline)),
                             )?;
                         }
+                    }
+                    Some(i) if i.reach_100_at != p.reach_100_at => {
+                        // Held: corrected rows may move the minute 100 h was
+                        // reached, and with it whether it was in time.
+                        let judged = i.a_level_exception.clone().unwrap_or_else(|| exception.code().into());
+                        set_judgement(conn, i.id, p.reach_100_at, &judged, i.deadline)?;
                     }
                     Some(_) => {}
                 }

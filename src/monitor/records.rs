@@ -13,19 +13,19 @@ use crate::config::Settings;
 use crate::db::interviews::{
     extend_precheck_retention, find_interview, find_measure, insert_precheck, insert_self_check, interview_by_id,
     interview_with_doctor, interviews_with_doctors_of_month, latest_precheck, measure_by_id, measures_of_month,
-    measures_with_doctors_of_month, open_interview_in, open_interview_physicians, prechecks_of_month, set_deadline,
-    set_held, set_measures_taken, set_physician, HeldInterview, MeasuresTaken,
+    measures_with_doctors_of_month, open_interview_in, open_interview_physicians, prechecks_of, prechecks_of_month,
+    set_held, set_judgement, set_measures_taken, set_physician, HeldInterview, MeasuresTaken,
 };
 use crate::db::models::{Doctor, Interview, Measure, NewSelfCheck, PreCheck, User};
 use crate::db::models::{NewRecordAddendum, RecordAddendum};
 use crate::db::opinions::{addenda_of, insert_addendum};
 use crate::db::users::{logins_by_id, users_of_role};
 use crate::db::{write_transaction, AnyConnection, DbError};
-use crate::domain::interview::{
-    choose_physician, deadline, health_record_retention, MeasureReason, Physician, Status, Symptom,
-};
+use crate::domain::due;
+use crate::domain::interview::{choose_physician, health_record_retention, MeasureReason, Physician, Status, Symptom};
 use crate::domain::opinion::{self, AddendumInput, FieldError, Opinion, OpinionInput, RecordKind};
 use crate::domain::selfcheck::SelfCheckResult;
+use crate::domain::shift::Level;
 use crate::domain::time::YearMonth;
 use crate::month::{compute_one, ReportError};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -83,9 +83,21 @@ pub struct InterviewLine {
     pub manager_login: Option<String>,
     pub physician_login: Option<String>,
     pub reach_100_date: NaiveDate,
+    /// The minute the actual month reached 100 h (rules §8.2), as last
+    /// computed; null below 100 h.
+    #[serde(serialize_with = "due::minute")]
+    pub reach_100_at: Option<NaiveDateTime>,
+    /// The planning deadline (rules §8.3).
     pub deadline: NaiveDate,
     pub held_on: Option<NaiveDate>,
+    #[serde(serialize_with = "due::minute")]
+    pub held_at: Option<NaiveDateTime>,
     pub status: Status,
+    pub interview_in_time: Option<bool>,
+    pub a_level_exception: due::Exception,
+    /// Days from reaching 100 h to the interview (exception cases).
+    pub days_after_reach: Option<i64>,
+    pub past_planning_deadline: bool,
     pub reason: String,
     /// Opened after its deadline (data came late): the interview was not
     /// in time, a violation whatever happens next.
@@ -94,31 +106,44 @@ pub struct InterviewLine {
     pub days_late: Option<i64>,
 }
 
-/// The interviews of a month, in staff-id order, with their status today.
+/// The interviews of a month, in staff-id order, with their status as of
+/// the end of `today` (a 基準日 may be in the past).
 pub fn list_interviews(
     conn: &mut AnyConnection,
     month: YearMonth,
     today: NaiveDate,
 ) -> QueryResult<Vec<InterviewLine>> {
+    let at = due::end_of(today);
     let rows: Vec<(Interview, Doctor)> = interviews_with_doctors_of_month(conn, month)?;
     let logins: std::collections::HashMap<i64, String> = logins_by_id(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(i, d)| InterviewLine {
-            opened_late: i.opened_late(),
-            days_late: Status::days_late(i.deadline, i.held_on),
-            id: i.id,
-            level: d.level().code().to_string(),
-            staff_id: d.staff_id,
-            name: d.name,
-            department: d.department,
-            manager_login: d.manager_login,
-            physician_login: i.physician_id.and_then(|p| logins.get(&p).cloned()),
-            reach_100_date: i.reach_100_date,
-            deadline: i.deadline,
-            held_on: i.held_on,
-            status: Status::of(i.deadline, i.held_on, today),
-            reason: i.reason,
+        .map(|(i, d)| {
+            let due = i.due();
+            InterviewLine {
+                opened_late: i.opened_late(),
+                days_late: due.days_late(),
+                status: due.status(at),
+                interview_in_time: due.in_time(),
+                a_level_exception: due.exception,
+                days_after_reach: Some(due.exception)
+                    .filter(|e| matches!(e, due::Exception::Established | due::Exception::DueNow))
+                    .and_then(|_| due::days_after_reach(i.reach_100_date, i.held_on)),
+                past_planning_deadline: due.past_planning_deadline(at),
+                reach_100_at: i.reach_100_at,
+                held_at: i.held_at,
+                id: i.id,
+                level: d.level().code().to_string(),
+                staff_id: d.staff_id,
+                name: d.name,
+                department: d.department,
+                manager_login: d.manager_login,
+                physician_login: i.physician_id.and_then(|p| logins.get(&p).cloned()),
+                reach_100_date: i.reach_100_date,
+                deadline: i.deadline,
+                held_on: i.held_on,
+                reason: i.reason,
+            }
         })
         .collect())
 }
@@ -184,6 +209,11 @@ pub fn record_precheck(
     // This doctor's rows only (month::compute_one), not the hospital's.
     let (_, prev) = compute_one(conn, &settings.rules, doctor, previous, previous.last_day())?;
     let prev_minutes = prev.projection.actual.overtime_holiday_minutes;
+    // The minute the month reached 100 h, computed now (not as last
+    // stored): a pre-check recorded at or after it never grants the
+    // exception (rules §8.4).
+    let (_, current) = compute_one(conn, &settings.rules, doctor, month, now.date())?;
+    let reach_100_at = current.projection.reach_100_at;
     let check = PreCheck {
         id: 0,
         doctor_id: doctor.id,
@@ -201,18 +231,26 @@ pub fn record_precheck(
     };
     write_transaction(conn, |conn| -> Result<(PreCheck, Option<NaiveDate>), RecordError> {
         insert_precheck(conn, &check)?;
+        // The month's timeliness figures read the pre-checks.
+        crate::db::bump_data_version(conn)?;
         let stored = latest_precheck(conn, doctor.id, month)?.ok_or(RecordError::NotFound)?;
         let open: Option<Interview> = open_interview_in(conn, doctor.id, month)?;
         let Some(i) = open else {
             return Ok((stored, None));
         };
-        let new_deadline = deadline(
-            i.reach_100_date,
-            doctor.level(),
-            stored.facts().as_ref(),
-            settings.rules.a_level_grace_days,
-        );
-        set_deadline(conn, i.id, new_deadline)?;
+        let marks: Vec<_> = prechecks_of(conn, doctor.id, month)?
+            .iter()
+            .map(PreCheck::mark)
+            .collect();
+        let (exception, due_on) = due::exception(doctor.level() == Level::A, reach_100_at, &marks, now);
+        let planned = due::planning_deadline(i.reach_100_date, exception, due_on, settings.rules.a_level_grace_days);
+        // Only the exception lengthens a deadline; anything else shortens it.
+        let new_deadline = if exception.grants_grace() {
+            planned
+        } else {
+            planned.min(i.deadline)
+        };
+        set_judgement(conn, i.id, reach_100_at, exception.code(), new_deadline)?;
         Ok((stored, Some(new_deadline)))
     })
 }
@@ -404,6 +442,8 @@ pub fn record_interview(
             return Err(RecordError::AlreadyDone);
         }
         let until = health_record_retention(held_on);
+        // The month's report reads whether the interview was in time.
+        crate::db::bump_data_version(conn)?;
         set_held(
             conn,
             interview_id,

@@ -19,11 +19,12 @@ pub use rows::{load_rows, load_rows_of, DoctorRows};
 use crate::db::models::{CorruptRow, Doctor};
 use crate::db::{AnyConnection, DbError};
 use crate::domain::discrepancy::{discrepancy_days, DiscrepancyDay};
+use crate::domain::due::{end_of, of_month, Exception, MonthDue};
 use crate::domain::hours::RuleConfig;
 use crate::domain::projection::{project, Projection};
-use crate::domain::shift::Shift;
+use crate::domain::shift::{Level, Shift};
 use crate::domain::time::{Minutes, YearMonth};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 /// Why a report could not be made.
@@ -71,12 +72,20 @@ pub struct DoctorMonth {
     pub projected_over_155: bool,
     pub watch: bool,
     pub reach_100_date: Option<NaiveDate>,
+    /// `YYYY-MM-DDTHH:MM` (rules §8.2).
+    #[serde(serialize_with = "crate::domain::due::minute")]
+    pub reach_100_at: Option<NaiveDateTime>,
+    /// The planning deadline (rules §8.3).
     pub interview_deadline: Option<NaiveDate>,
+    pub a_level_exception: Exception,
+    pub interview_in_time: Option<bool>,
+    pub monthly_100h_violation_from: Option<NaiveDate>,
+    pub past_planning_deadline: bool,
     pub open_discrepancies: usize,
 }
 
 /// The column order of the CSV form: the JSON field names.
-pub const CSV_COLUMNS: [&str; 19] = [
+pub const CSV_COLUMNS: [&str; 24] = [
     "staff_id",
     "name",
     "level",
@@ -94,7 +103,12 @@ pub const CSV_COLUMNS: [&str; 19] = [
     "projected_over_155",
     "watch",
     "reach_100_date",
+    "reach_100_at",
     "interview_deadline",
+    "a_level_exception",
+    "interview_in_time",
+    "monthly_100h_violation_from",
+    "past_planning_deadline",
     "open_discrepancies",
 ];
 
@@ -102,6 +116,8 @@ pub const CSV_COLUMNS: [&str; 19] = [
 #[derive(Debug, Clone)]
 pub struct DoctorComputation {
     pub projection: Projection,
+    /// The interview's timeliness (rules §8.3–§8.5) as of the end of the day.
+    pub due: MonthDue,
     pub discrepancies: Vec<DiscrepancyDay>,
     pub open_discrepancies: usize,
 }
@@ -128,7 +144,18 @@ pub fn compute(
         .iter()
         .filter(|d| !rows.resolved_days.contains(&d.date))
         .count();
+    let end_of_t = end_of(t);
+    let due = of_month(
+        doctor.level() == Level::A,
+        projection.reach_100_date,
+        projection.reach_100_at,
+        &rows.prechecks,
+        rows.held.map(|h| (h.on, h.at)),
+        end_of_t,
+        cfg.a_level_grace_days,
+    );
     DoctorComputation {
+        due,
         projection,
         discrepancies,
         open_discrepancies,
@@ -203,7 +230,12 @@ pub fn line(d: &Doctor, c: &DoctorComputation) -> DoctorMonth {
         projected_over_155: p.flags.projected_over_155,
         watch: p.flags.watch,
         reach_100_date: p.reach_100_date,
-        interview_deadline: p.interview_deadline,
+        reach_100_at: p.reach_100_at,
+        interview_deadline: c.due.interview_deadline,
+        a_level_exception: c.due.a_level_exception,
+        interview_in_time: c.due.interview_in_time,
+        monthly_100h_violation_from: c.due.monthly_100h_violation_from,
+        past_planning_deadline: c.due.past_planning_deadline,
         open_discrepancies: c.open_discrepancies,
     }
 }
@@ -243,7 +275,14 @@ impl MonthlyReport {
                 d.projected_over_155.to_string(),
                 d.watch.to_string(),
                 date(d.reach_100_date),
+                d.reach_100_at
+                    .map(|at| at.format("%Y-%m-%dT%H:%M").to_string())
+                    .unwrap_or_default(),
                 date(d.interview_deadline),
+                d.a_level_exception.code().to_string(),
+                d.interview_in_time.map(|b| b.to_string()).unwrap_or_default(),
+                date(d.monthly_100h_violation_from),
+                d.past_planning_deadline.to_string(),
                 d.open_discrepancies.to_string(),
             ]
         });

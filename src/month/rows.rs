@@ -5,12 +5,13 @@
 
 use super::ReportError;
 use crate::db::models::Doctor;
-use crate::db::{queries, reads, AnyConnection};
+use crate::db::{interviews, queries, reads, AnyConnection};
 use crate::domain::discrepancy::PcSession;
+use crate::domain::due::PreCheckMark;
 use crate::domain::hours::{earliest_relevant_start, RuleConfig};
 use crate::domain::shift::Shift;
 use crate::domain::time::{midnight, YearMonth};
-use chrono::{Duration, NaiveDate};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 use std::collections::{HashMap, HashSet};
 
 /// Everything stored about one doctor's month, before the rules run.
@@ -26,6 +27,17 @@ pub struct DoctorRows {
     /// the day see the same interval.
     pub pc_around: Vec<PcSession>,
     pub resolved_days: HashSet<NaiveDate>,
+    /// The manager's pre-checks of the month (rules §8.4), oldest first.
+    pub prechecks: Vec<PreCheckMark>,
+    /// The month's interview: when it was held, if it was (rules §8.3).
+    pub held: Option<Held>,
+}
+
+/// When an interview was held: the date, and the minute when recorded so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Held {
+    pub on: NaiveDate,
+    pub at: Option<NaiveDateTime>,
 }
 
 /// Loads every doctor's rows for `month` as of `as_of` (clamped into the month).
@@ -108,6 +120,24 @@ pub fn load_rows_of(
         .filter(|r| doctor_ids.is_none_or(|ids| ids.contains(&r.doctor_id)))
     {
         rows.entry(r.doctor_id).or_default().resolved_days.insert(r.day);
+    }
+    // What decides the interview's timeliness (rules §8): the pre-checks
+    // and the interview as recorded. They are not cut at the as-of day: an
+    // interview under the A-level exception, and a risk found after 100 h,
+    // come after the day 100 h was reached, often after the month (the
+    // rules of §8.4 say which pre-checks count at a moment).
+    let month_code = month.to_string();
+    let wanted = |id: i64| doctor_ids.is_none_or(|ids| ids.contains(&id));
+    for (doctor_id, mark) in interviews::precheck_marks_of_month(conn, &month_code)? {
+        if wanted(doctor_id) {
+            rows.entry(doctor_id).or_default().prechecks.push(mark);
+        }
+    }
+    for i in interviews::interviews_in_month(conn, &month_code)? {
+        let held = i.held_on.map(|on| Held { on, at: i.held_at });
+        if wanted(i.doctor_id) && held.is_some() {
+            rows.entry(i.doctor_id).or_default().held = held;
+        }
     }
     Ok((doctors, rows))
 }

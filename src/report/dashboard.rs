@@ -77,6 +77,9 @@ pub struct InterviewRef {
     pub days_late: Option<i64>,
     /// Opened after its deadline (data came late): a violation.
     pub opened_late: bool,
+    /// Held before the minute 100 h was reached (or within the A-level
+    /// exception's deadline); null while the month is below 100 h.
+    pub interview_in_time: Option<bool>,
 }
 
 /// One line of the dashboard.
@@ -125,15 +128,23 @@ pub fn dashboard(
 ) -> Result<Dashboard, ReportError> {
     let doctors = queries::all_doctors(conn)?;
     let doctors: HashMap<&str, _> = doctors.iter().map(|d| (d.staff_id.as_str(), d)).collect();
+    // Judged with the month as just computed (the minute 100 h was reached,
+    // the exception), at the end of the 基準日.
+    let computed: HashMap<&str, &DoctorMonth> = report.doctors.iter().map(|m| (m.staff_id.as_str(), m)).collect();
     let interviews: HashMap<String, InterviewRef> = stored::interviews_of_month(conn, &report.month)?
         .into_iter()
         .map(|(staff_id, i)| {
+            let due = match computed.get(staff_id.as_str()) {
+                Some(m) => i.due_as_computed(m.reach_100_at, m.a_level_exception),
+                None => i.due(),
+            };
             let r = InterviewRef {
                 id: i.id,
-                status: Status::of(i.deadline, i.held_on, today),
+                status: due.status(crate::domain::due::end_of(today)),
                 deadline: i.deadline,
-                days_late: Status::days_late(i.deadline, i.held_on),
+                days_late: due.days_late(),
                 opened_late: i.opened_late(),
+                interview_in_time: due.in_time(),
             };
             (staff_id, r)
         })
@@ -193,7 +204,12 @@ mod tests {
             projected_over_155: flags.projected_over_155,
             watch: flags.watch,
             reach_100_date: None,
+            reach_100_at: None,
             interview_deadline: None,
+            a_level_exception: crate::domain::due::Exception::NotApplicable,
+            interview_in_time: None,
+            monthly_100h_violation_from: None,
+            past_planning_deadline: false,
             open_discrepancies: 0,
         }
     }

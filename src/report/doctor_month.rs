@@ -28,6 +28,8 @@ pub struct InterviewView {
     /// `Health`.
     pub i: Interview,
     pub status: Status,
+    /// The case as rules §8.2–§8.5 judge it.
+    pub due: crate::domain::due::Due,
     /// The physician's login, if one is assigned.
     pub physician: Option<String>,
     /// What the viewer sees of this interview here (at least its status).
@@ -41,7 +43,7 @@ pub struct InterviewView {
 impl InterviewView {
     /// Days it was held after its deadline, when held late.
     pub fn days_late(&self) -> Option<i64> {
-        Status::days_late(self.i.deadline, self.i.held_on)
+        self.due.days_late()
     }
 }
 
@@ -152,8 +154,15 @@ pub fn doctor_month(
             };
             (i, Vec::new())
         };
+        // This month's case is judged with the month as just computed.
+        let due = if i.month == month.to_string() {
+            i.due_as_computed(c.projection.reach_100_at, c.due.a_level_exception)
+        } else {
+            i.due()
+        };
         interviews.push(InterviewView {
-            status: Status::of(i.deadline, i.held_on, today),
+            status: due.status(crate::domain::due::end_of(today)),
+            due,
             physician,
             sight: shown,
             linked: own != Sight::None,

@@ -146,6 +146,8 @@ fn a01_with_two_interviews(db: &TestDb) -> (i64, i64) {
             deadline: date("2024-05-23"),
             physician_id: Some(kato),
             created_at: at("2024-05-10", (5, 0)),
+            reach_100_at: None,
+            a_level_exception: None,
         })
         .execute(conn)
         .unwrap();

@@ -140,9 +140,15 @@ async fn every_screen_of_interviews_measures_and_self_checks_answers_each_role_a
                 "{staff} needs a pre-check: {}",
                 list.body
             );
+        }
+        // C03 reached 100 h (actual) without the interview: overdue. A01 and
+        // B02 are only projected to: their planning deadline has passed,
+        // a reminder, not yet a violation (rules §8.5).
+        assert!(list.body.contains(r#"data-action="overdue" data-staff-id="C03""#));
+        for staff in ["A01", "B02"] {
             assert!(list
                 .body
-                .contains(&format!(r#"data-action="overdue" data-staff-id="{staff}""#)));
+                .contains(&format!(r#"data-action="past_planning" data-staff-id="{staff}""#)));
         }
         assert!(list.body.contains(r#"data-action="measures" data-staff-id="C03""#));
         assert!(!list.body.contains(r#"data-staff-id="D04""#), "not boss's doctor");

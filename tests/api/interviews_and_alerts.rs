@@ -575,7 +575,22 @@ fn the_commands_print_the_jobs_and_interviews_json_of_formats_md() {
     assert_eq!(first["physician_login"], "kato");
     assert_eq!(first["deadline"], "2024-06-27");
     assert_eq!(first["reason"], "projected_over_100");
-    assert!(["scheduled", "overdue"].contains(&first["status"].as_str().unwrap()));
+    // Today (2026) the June deadline has long passed, but A01's actual month
+    // was below 100 h on the 14th: a reminder, not a violation (rules §8.5).
+    assert_eq!(first["status"], "scheduled");
+    assert_eq!(first["past_planning_deadline"], true);
+    assert_eq!(first["reach_100_at"], serde_json::Value::Null);
+    assert_eq!(first["interview_in_time"], serde_json::Value::Null);
+    assert_eq!(first["a_level_exception"], "none");
+    let c03 = json["interviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["staff_id"] == "C03")
+        .unwrap();
+    assert_eq!(c03["status"], "overdue", "{c03}");
+    assert_eq!(c03["a_level_exception"], "not_applicable");
+    assert!(c03["reach_100_at"].as_str().is_some_and(|m| m.starts_with("2024-06-")), "{c03}");
 
     let out = std::process::Command::new(kinmu_bin())
         .args([
@@ -624,7 +639,9 @@ fn a_pre_check_recorded_before_the_interview_opens_gives_an_a_level_doctor_the_l
             let d = kinmu::db::queries::doctor_by_staff_id(&mut conn, staff_id)
                 .unwrap()
                 .unwrap();
-            let (check, deadline) = records::record_precheck(&mut conn, &s, &d, june, &calm, "boss", now()).unwrap();
+            // The day before the daily run, long before 100 h.
+            let before = date("2024-06-13").and_hms_opt(9, 0, 0).unwrap();
+            let (check, deadline) = records::record_precheck(&mut conn, &s, &d, june, &calm, "boss", before).unwrap();
             assert_eq!(deadline, None, "no interview is open yet");
             assert_eq!(check.previous_month_minutes, 0, "computed by kinmu from May");
         }

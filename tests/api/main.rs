@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod a_level_exception;
 mod access;
 mod accounts;
 mod api_monthly_report;

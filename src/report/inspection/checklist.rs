@@ -14,7 +14,7 @@ use crate::domain::hours::RuleConfig;
 use crate::domain::interview::MeasureReason;
 use crate::domain::interview::{years_after, Status, HEALTH_RECORD_YEARS};
 use crate::domain::time::{midnight, YearMonth};
-use crate::month::ReportError;
+use crate::month::{DoctorMonth, ReportError};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use std::collections::{BTreeSet, HashMap};
 
@@ -171,6 +171,21 @@ pub fn checklist(
     // 2.–4. Interviews, pre-checks and measures of the fiscal year.
     let records = Records::load(conn, &months)?;
 
+    // Each month of the year begun by today, computed once: the counts of
+    // 1.(4) and the interviews' timeliness (the minute 100 h was reached).
+    let mut computed: HashMap<(i64, String), DoctorMonth> = HashMap::new();
+    let mut expected_count: HashMap<YearMonth, (NaiveDate, usize)> = HashMap::new();
+    for month in months.iter().copied() {
+        let Some(t) = as_of_for(month, today) else {
+            continue;
+        };
+        let lines = month_lines(conn, rules, month, t, scope, ids.as_deref())?;
+        let n = lines.iter().filter(|l| l.m.over_100 || l.m.projected_over_100).count();
+        expected_count.insert(month, (t, n));
+        let code = month.to_string();
+        computed.extend(lines.into_iter().map(|l| ((l.doctor_id, code.clone()), l.m)));
+    }
+
     // 1.(4) April, May and June.
     let mut expected_100 = Vec::with_capacity(3);
     for month in months.iter().take(3).copied() {
@@ -180,12 +195,8 @@ pub fn checklist(
             .keys()
             .filter(|(d, m)| *m == code && in_scope.contains(d))
             .count();
-        let (as_of, count) = match as_of_for(month, today) {
-            Some(t) => {
-                let lines = month_lines(conn, rules, month, t, scope, ids.as_deref())?;
-                let n = lines.iter().filter(|l| l.m.over_100 || l.m.projected_over_100).count();
-                (Some(t), Some(n))
-            }
+        let (as_of, count) = match expected_count.get(&month) {
+            Some((t, n)) => (Some(*t), Some(*n)),
             None => (None, None),
         };
         expected_100.push(ExpectedCount {
@@ -217,7 +228,8 @@ pub fn checklist(
                 *n += usize::from(item);
             }
         }
-        let r = InterviewRecord::of(i, &records.people, today, false);
+        let line = computed.get(&(*doctor, month.clone()));
+        let r = InterviewRecord::of(i, &records.people, today, false, line);
         match r.held_on {
             Some(held) => {
                 ic.held += 1;

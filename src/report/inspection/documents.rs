@@ -12,7 +12,7 @@ use crate::db::{queries, AnyConnection};
 use crate::domain::hours::RuleConfig;
 use crate::domain::shift::Kind;
 use crate::domain::time::{midnight, Minutes, YearMonth};
-use crate::month::ReportError;
+use crate::month::{DoctorMonth, ReportError};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use std::collections::{BTreeMap, HashMap};
 
@@ -178,12 +178,14 @@ pub fn documents(
     let months = months_between(from, to);
     let mut working_hours = Vec::new();
     let mut minutes_of: HashMap<(i64, YearMonth), (Minutes, NaiveDate)> = HashMap::new();
+    let mut computed: HashMap<(i64, YearMonth), DoctorMonth> = HashMap::new();
     for month in &months {
         let Some(as_of) = as_of_for(*month, today) else {
             continue;
         };
         for l in month_lines(conn, rules, *month, as_of, scope, ids.as_deref())? {
             minutes_of.insert((l.doctor_id, *month), (l.m.overtime_holiday_minutes, l.as_of));
+            computed.insert((l.doctor_id, *month), l.m.clone());
             working_hours.push(l);
         }
     }
@@ -196,7 +198,7 @@ pub fn documents(
     for month in &months {
         let code = month.to_string();
         for d in &doctors {
-            let interview = records.interview(d, &code, today, scope);
+            let interview = records.interview(d, &code, today, scope, computed.get(&(d.id, *month)));
             if let Some(i) = &interview {
                 let figures = minutes_of.get(&(d.id, *month));
                 subjects.push(SubjectLine {

@@ -66,7 +66,7 @@ pub fn over_100_list(
             out.push(Over100Line {
                 month,
                 as_of: l.as_of,
-                interview: records.interview(d, &code, today, scope),
+                interview: records.interview(d, &code, today, scope, Some(&l.m)),
                 precheck: records.precheck(d, &code, scope),
                 measures: records.measures(l.doctor_id, &code, MeasureReason::Interview.code()),
                 over_155_measures: records.measures(l.doctor_id, &code, MeasureReason::Over155.code()),

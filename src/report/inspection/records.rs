@@ -7,8 +7,10 @@ use super::scope::Scope;
 use crate::db::inspection as db;
 use crate::db::models::{Doctor, Interview, Measure, PreCheck, User};
 use crate::db::AnyConnection;
+use crate::domain::due::Due;
 use crate::domain::interview::Status;
 use crate::domain::time::YearMonth;
+use crate::month::DoctorMonth;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::QueryResult;
 use std::collections::HashMap;
@@ -45,6 +47,11 @@ pub struct InterviewRecord {
     pub opened_late: bool,
     /// Days it was held after its deadline, when held late.
     pub days_late: Option<i64>,
+    /// The case as rules §8.2–§8.5 judge it: the minute 100 h was reached,
+    /// the minute it was held, in time, the A-level exception.
+    pub due: Due,
+    /// The planning deadline passed while the month stayed below 100 h.
+    pub past_planning_deadline: bool,
     pub physician: Option<PersonRef>,
     pub recorded_by: Option<String>,
     pub recorded_at: Option<NaiveDateTime>,
@@ -66,7 +73,11 @@ impl InterviewRecord {
     /// interview, and 「違反（期限後に判明）」 for a case opened after its
     /// deadline.
     pub fn status_words(&self) -> String {
-        let words = self.status.words(self.days_late, true);
+        let words = if self.past_planning_deadline {
+            "予定期限経過（100時間未到達）".to_string()
+        } else {
+            self.status.words(self.days_late, true)
+        };
         if self.opened_late {
             format!("{words}・違反（期限後に判明）")
         } else {
@@ -74,7 +85,20 @@ impl InterviewRecord {
         }
     }
 
-    pub(super) fn of(i: &Interview, people: &HashMap<i64, User>, today: NaiveDate, health: bool) -> InterviewRecord {
+    /// `computed` is the doctor's month as just computed, when the caller
+    /// has it: its minute of 100 h and exception are fresher than those the
+    /// last daily run stored, if rows came in since.
+    pub(super) fn of(
+        i: &Interview,
+        people: &HashMap<i64, User>,
+        today: NaiveDate,
+        health: bool,
+        computed: Option<&DoctorMonth>,
+    ) -> InterviewRecord {
+        let due = match computed {
+            Some(m) => i.due_as_computed(m.reach_100_at, m.a_level_exception),
+            None => i.due(),
+        };
         let physician = i.physician_id.and_then(|p| people.get(&p)).map(|u| PersonRef {
             login: u.login.clone(),
             name: u.name.clone().unwrap_or_else(|| u.login.clone()),
@@ -88,9 +112,11 @@ impl InterviewRecord {
             reach_100_date: i.reach_100_date,
             deadline: i.deadline,
             held_on: i.held_on,
-            status: Status::of(i.deadline, i.held_on, today),
+            status: due.status(crate::domain::due::end_of(today)),
             opened_late: i.opened_late(),
-            days_late: Status::days_late(i.deadline, i.held_on),
+            days_late: due.days_late(),
+            past_planning_deadline: due.past_planning_deadline(crate::domain::due::end_of(today)),
+            due,
             physician,
             recorded_by: i.recorded_by.clone(),
             recorded_at: i.recorded_at,
@@ -114,8 +140,11 @@ impl InterviewRecord {
 
     /// Held on or before its deadline (before reaching 100 h, or for the
     /// A-level exception without delay after it).
+    /// Held, and not late (rules §8.3: before the minute 100 h was
+    /// reached, or within the A-level exception's deadline; an interview
+    /// held while the month stayed below 100 h was before it).
     pub fn in_time(&self) -> bool {
-        self.held_on.is_some_and(|d| d <= self.deadline)
+        self.held_on.is_some() && self.due.in_time() != Some(false)
     }
 }
 
@@ -257,11 +286,12 @@ impl Records {
         month: &str,
         today: NaiveDate,
         scope: &Scope,
+        computed: Option<&DoctorMonth>,
     ) -> Option<InterviewRecord> {
         let health = scope.health_of(d, self.physician_of(d, month));
         self.interviews
             .get(&(d.id, month.to_string()))
-            .map(|i| InterviewRecord::of(i, &self.people, today, health))
+            .map(|i| InterviewRecord::of(i, &self.people, today, health, computed))
     }
 
     /// The pre-check of a doctor-month is health data of that month's

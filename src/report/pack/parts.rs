@@ -117,6 +117,17 @@ fn measures_text(ms: &[MeasureRecord], none: &str) -> String {
         .join("\n")
 }
 
+/// The A-level exception of a case (rules §8.4), with the days from
+/// reaching 100 h to the interview where it applies (rules §12).
+fn exception_text(i: &InterviewRecord) -> String {
+    use crate::domain::due::{days_after_reach, Exception};
+    let label = i.due.exception.label().ja;
+    match (i.due.exception, days_after_reach(i.reach_100_date, i.held_on)) {
+        (Exception::Established | Exception::DueNow, Some(n)) => format!("{label}・到達後{n}日で実施"),
+        _ => label.to_string(),
+    }
+}
+
 pub(super) const HEALTH_NOTE: &str = "健康情報（事前確認・確認事項・意見の内容）は、医師本人・所属長・面接指導実施医師のみが閲覧できるため、この出力では記録の有無のみを示します。内容は所属長の出力に含まれます。";
 
 fn over100_table(pack: &Pack) -> Table {
@@ -138,14 +149,17 @@ fn over100_table(pack: &Pack) -> Table {
         col("意見", 36.0),
         col("就業上の措置", 28.0),
         col("155時間超の措置", 28.0),
+        col("100時間到達日時", 16.0),
+        col("期限内の実施", 10.0),
+        col("A水準の特例", 22.0),
     ];
     let groups = vec![
         group("年月\n基準日", &[0, 1], 11),
         group("職員番号\n氏名", &[2, 3], 10),
-        group("診療科\n水準", &[4, 5], 8),
-        group("時間外・休日労働", &[6, 8], 8),
+        group("診療科\n水準\nA水準の特例", &[4, 5, 19], 8),
+        group("時間外・休日労働\n100時間到達", &[6, 8, 17], 8),
         group("面接指導\n実施日／医師", &[11, 12], 11),
-        group("期限\n状況", &[10, 9], 9),
+        group("期限\n状況\n期限内", &[10, 9, 18], 9),
         group("事前確認", &[13], 13),
         group("意見", &[14], 11),
         group("就業上の措置", &[15], 10),
@@ -182,7 +196,11 @@ fn over100_table(pack: &Pack) -> Table {
             i.map(InterviewRecord::status_words)
                 .unwrap_or_else(|| "面接指導の記録なし".into()),
             i.map(|i| date(i.deadline)).unwrap_or_default(),
-            i.and_then(|i| i.held_on).map(date).unwrap_or_default(),
+            i.map(|i| match (i.due.held_at, i.held_on) {
+                (Some(at), _) => datetime(at),
+                (None, on) => opt_date(on),
+            })
+            .unwrap_or_default(),
             i.map(physician).unwrap_or_default(),
             precheck_text(l.precheck.as_ref()),
             opinion,
@@ -192,6 +210,13 @@ fn over100_table(pack: &Pack) -> Table {
             } else {
                 "—".into()
             },
+            i.and_then(|i| i.due.reach_100_at).map(datetime).unwrap_or_default(),
+            match i.and_then(|i| i.due.in_time()) {
+                Some(true) => "期限内".into(),
+                Some(false) => "期限内でない".into(),
+                None => "—".into(),
+            },
+            i.map(exception_text).unwrap_or_default(),
         ]);
         keys.push(format!("{} {} {}", l.month, l.staff_id, l.minutes));
     }

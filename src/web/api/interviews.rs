@@ -191,9 +191,18 @@ pub(super) struct InterviewOut {
     deadline: chrono::NaiveDate,
     physician_login: Option<String>,
     held_on: Option<chrono::NaiveDate>,
-    /// The minute it was held (null for a date-only record).
+    /// The minute it was held (rules §8.3), when recorded so.
+    #[serde(serialize_with = "crate::domain::due::minute")]
     held_at: Option<chrono::NaiveDateTime>,
+    /// The minute the actual month reached 100 h (rules §8.2).
+    #[serde(serialize_with = "crate::domain::due::minute")]
+    reach_100_at: Option<chrono::NaiveDateTime>,
     status: Status,
+    interview_in_time: Option<bool>,
+    a_level_exception: crate::domain::due::Exception,
+    past_planning_deadline: bool,
+    opened_late: bool,
+    days_late: Option<i64>,
     retention_until: Option<chrono::NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     prechecks: Option<Vec<PreCheckOut>>,
@@ -220,6 +229,8 @@ impl InterviewOut {
     pub(super) fn of(v: &Visible, today: chrono::NaiveDate) -> InterviewOut {
         let (i, d) = (&v.interview, &v.doctor);
         let health = v.sight.health();
+        let due = i.due();
+        let at = crate::domain::due::end_of(today);
         InterviewOut {
             id: i.id,
             staff_id: d.staff_id.clone(),
@@ -233,7 +244,13 @@ impl InterviewOut {
             physician_login: v.physician.clone(),
             held_on: i.held_on,
             held_at: i.held_at,
-            status: Status::of(i.deadline, i.held_on, today),
+            reach_100_at: i.reach_100_at,
+            status: due.status(at),
+            interview_in_time: due.in_time(),
+            a_level_exception: due.exception,
+            past_planning_deadline: due.past_planning_deadline(at),
+            opened_late: i.opened_late(),
+            days_late: due.days_late(),
             retention_until: i.retention_until,
             prechecks: health.then(|| {
                 v.prechecks

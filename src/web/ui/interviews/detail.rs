@@ -19,7 +19,6 @@ use crate::db::models::{Doctor, Interview, Measure, PreCheck, User};
 use crate::db::opinions::{addenda_of, opinion_of};
 use crate::db::users::user_by_id;
 use crate::db::AnyConnection;
-use crate::domain::interview::Status;
 use crate::domain::opinion::RecordKind;
 use crate::domain::time::format_hm;
 use crate::domain::time::YearMonth;
@@ -197,7 +196,7 @@ fn detail_page(
         None
     };
     let af = shown.af.unwrap_or_default();
-    let state = Status::of(i.deadline, i.held_on, today);
+    let state = i.due().status(crate::domain::due::end_of(today));
     let status = state.code();
     let measures = measures.into_iter().map(|m| MeasureView::of(lang, m, &d)).collect();
     Ok(DetailPage {
@@ -205,7 +204,7 @@ fn detail_page(
         level: d.level().code(),
         reason: reason_label(lang, &i.reason),
         status,
-        status_label: state.words(Status::days_late(i.deadline, i.held_on), lang == Lang::Ja),
+        status_label: state.words(i.due().days_late(), lang == Lang::Ja),
         physician: physician.as_ref().map(person).unwrap_or_else(|| {
             match lang {
                 Lang::Ja => "未割当",

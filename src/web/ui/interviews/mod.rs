@@ -277,7 +277,7 @@ impl Row {
 
 /// Something a manager has to do about one of their doctors.
 struct Action {
-    /// `precheck`, `overdue` or `measures`.
+    /// `precheck`, `overdue`, `past_planning` or `measures`.
     kind: &'static str,
     staff_id: String,
     name: String,
@@ -365,24 +365,33 @@ fn needing_action(
             });
         }
     }
+    let at = crate::domain::due::end_of(today);
     for (i, d) in open {
-        if Status::of(i.deadline, i.held_on, today) == Status::Overdue {
-            actions.push(Action {
-                kind: "overdue",
-                staff_id: d.staff_id,
-                name: d.name,
-                detail: format!(
-                    "{} {}",
-                    match lang {
-                        Lang::Ja => "期限",
-                        Lang::En => "deadline",
-                    },
-                    i.deadline
-                ),
-                month: i.month,
-                href: format!("/interviews/{}", i.id),
-            });
-        }
+        let due = i.due();
+        // Overdue once 100 h is reached without the interview (rules §8.5);
+        // before that, a passed planning deadline is still a reminder.
+        let kind = if due.status(at) == Status::Overdue {
+            "overdue"
+        } else if due.past_planning_deadline(at) {
+            "past_planning"
+        } else {
+            continue;
+        };
+        actions.push(Action {
+            kind,
+            staff_id: d.staff_id,
+            name: d.name,
+            detail: format!(
+                "{} {}",
+                match lang {
+                    Lang::Ja => "期限",
+                    Lang::En => "deadline",
+                },
+                i.deadline
+            ),
+            month: i.month,
+            href: format!("/interviews/{}", i.id),
+        });
     }
     let unrecorded = unrecorded_measures_of(conn, &ids)?;
     for (m, d) in unrecorded {
