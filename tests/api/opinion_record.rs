@@ -139,7 +139,7 @@ async fn the_physician_confirms_then_saves_the_structured_opinion_held_to_the_mi
             .get_json(&format!("/api/v1/interviews/{a01}"), Some(&token))
             .await;
         assert_eq!(status, 200);
-        assert_eq!(body["held_at"], json!("2024-06-20T14:35:00"));
+        assert_eq!(body["held_at"], json!("2024-06-20T14:35"));
         assert_eq!(body["opinion_form"]["work_class"], json!("restricted"));
         assert_eq!(body["opinion_form"]["overtime_limit_hours"], json!(60));
         let token = service.token("jinji").await;
