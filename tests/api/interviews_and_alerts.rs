@@ -590,7 +590,10 @@ fn the_commands_print_the_jobs_and_interviews_json_of_formats_md() {
         .unwrap();
     assert_eq!(c03["status"], "overdue", "{c03}");
     assert_eq!(c03["a_level_exception"], "not_applicable");
-    assert!(c03["reach_100_at"].as_str().is_some_and(|m| m.starts_with("2024-06-")), "{c03}");
+    assert!(
+        c03["reach_100_at"].as_str().is_some_and(|m| m.starts_with("2024-06-")),
+        "{c03}"
+    );
 
     let out = std::process::Command::new(kinmu_bin())
         .args([
