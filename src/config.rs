@@ -71,6 +71,14 @@ struct RawSettings {
     intake_rules: Option<Vec<String>>,
     intake_settle_seconds: Option<i64>,
     intake_cron: Option<String>,
+    inspection: Option<RawInspection>,
+}
+
+/// `[inspection]`: the print pack's hospital policy.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInspection {
+    administrator_sees_opinions: Option<bool>,
 }
 
 impl RawSettings {
@@ -118,6 +126,12 @@ impl RawSettings {
             intake_rules: other.intake_rules.or(self.intake_rules),
             intake_settle_seconds: other.intake_settle_seconds.or(self.intake_settle_seconds),
             intake_cron: other.intake_cron.or(self.intake_cron),
+            inspection: match (self.inspection, other.inspection) {
+                (Some(a), Some(b)) => Some(RawInspection {
+                    administrator_sees_opinions: b.administrator_sees_opinions.or(a.administrator_sees_opinions),
+                }),
+                (a, b) => b.or(a),
+            },
         }
     }
 
@@ -181,6 +195,22 @@ impl RawSettings {
             intake_rules: get("intake_rules").map(|v| intake::split_env_rules(&v)),
             intake_settle_seconds: int("intake_settle_seconds")?,
             intake_cron: get("intake_cron"),
+            inspection: match get("inspection_administrator_sees_opinions") {
+                None => None,
+                Some(v) => Some(RawInspection {
+                    administrator_sees_opinions: Some(match v.trim() {
+                        "true" | "1" => true,
+                        "false" | "0" => false,
+                        _ => {
+                            return Err(ConfigError::Value {
+                                key: "inspection_administrator_sees_opinions",
+                                value: v,
+                                expected: "true | false",
+                            })
+                        }
+                    }),
+                }),
+            },
         })
     }
 }
@@ -266,6 +296,10 @@ pub struct Settings {
     pub audit_key_file: Option<std::path::PathBuf>,
     /// The folder kinmu imports files from, and its rules (off by default).
     pub intake: IntakeSettings,
+    /// `[inspection] administrator_sees_opinions`: whether the
+    /// administrator's print pack carries the physicians' 意見書 (hospital
+    /// policy; off by default: 「記録あり」 only).
+    pub administrator_sees_opinions: bool,
 }
 
 impl fmt::Debug for Settings {
@@ -293,6 +327,7 @@ impl fmt::Debug for Settings {
             .field("http", &self.http)
             .field("intake", &self.intake)
             .field("audit_key_file", &self.audit_key_file)
+            .field("administrator_sees_opinions", &self.administrator_sees_opinions)
             .finish()
     }
 }
@@ -486,6 +521,10 @@ impl Settings {
                 raw.intake_settle_seconds,
                 raw.intake_cron,
             )?,
+            administrator_sees_opinions: raw
+                .inspection
+                .and_then(|i| i.administrator_sees_opinions)
+                .unwrap_or(false),
         })
     }
 

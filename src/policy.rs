@@ -206,6 +206,15 @@ pub fn print_pack(who: Who) -> Option<Pack> {
     }
 }
 
+/// Whether a print pack may carry the physicians' 意見書 pages for
+/// interviews whose health data it does not carry: only the
+/// administrator's, and only where the hospital's policy allows it
+/// (`[inspection] administrator_sees_opinions`). The check items and
+/// pre-checks stay withheld.
+pub fn pack_carries_opinions(who: Who, hospital_allows: bool) -> bool {
+    who.role == Role::Admin && hospital_allows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

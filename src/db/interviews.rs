@@ -351,6 +351,8 @@ pub fn set_physician(
 /// What the physician records of a held interview.
 pub struct HeldInterview<'a> {
     pub held_on: NaiveDate,
+    /// The minute it was held (rules §8.3).
+    pub held_at: Option<NaiveDateTime>,
     pub check_work: &'a str,
     pub check_sleep: &'a str,
     pub check_fatigue: &'a str,
@@ -366,6 +368,7 @@ pub fn set_held(conn: &mut AnyConnection, interview_id: i64, r: &HeldInterview) 
     diesel::update(interviews::table.find(interview_id))
         .set((
             interviews::held_on.eq(Some(r.held_on)),
+            interviews::held_at.eq(r.held_at),
             interviews::check_work.eq(Some(r.check_work)),
             interviews::check_sleep.eq(Some(r.check_sleep)),
             interviews::check_fatigue.eq(Some(r.check_fatigue)),
@@ -483,4 +486,28 @@ pub fn set_measures_taken(conn: &mut AnyConnection, measure_id: i64, t: &Measure
             measures::retention_until.eq(Some(t.retention_until)),
         ))
         .execute(conn)
+}
+
+/// The minute each of some interviews was held (`None`: only the day was
+/// recorded), by id.
+pub fn held_times_of(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<HashMap<i64, Option<NaiveDateTime>>> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, Option<NaiveDateTime>)> = interviews::table
+            .filter(interviews::id.eq_any(chunk))
+            .select((interviews::id, interviews::held_at))
+            .load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// The remarks (その他・特記事項) of an interview's record.
+pub fn remarks_of(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<String>> {
+    Ok(interviews::table
+        .find(id)
+        .select(interviews::opinion)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten())
 }

@@ -450,9 +450,17 @@ pub struct Measure {
     pub recorded_at: Option<NaiveDateTime>,
     pub retention_until: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
+    /// The second reason of a case that both the opinion and over 155 h
+    /// call for (one case per doctor-month, issue 13 §6).
+    pub extra_reason: Option<String>,
 }
 
 impl Measure {
+    /// Whether the case answers `reason` (its own or the one that joined it).
+    pub fn has_reason(&self, reason: &str) -> bool {
+        self.reason == reason || self.extra_reason.as_deref() == Some(reason)
+    }
+
     /// Whether the case was opened after its month closed: the hours went
     /// over 155 with no measures during the month (a violation, issue 13).
     pub fn opened_late(&self) -> bool {
@@ -590,4 +598,88 @@ pub struct NewInterviewSchedule<'a> {
     pub scheduled_at: NaiveDateTime,
     pub set_by: &'a str,
     pub set_at: NaiveDateTime,
+}
+
+/// The physician's structured opinion (意見書) of an interview, on the
+/// MHLW form (see [`crate::domain::opinion`]).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = interview_opinions)]
+pub struct InterviewOpinion {
+    pub id: i64,
+    pub interview_id: i64,
+    pub guidance: String,
+    pub reinterview_when: Option<String>,
+    pub work_class: String,
+    pub overtime_limit_hours: Option<i32>,
+    pub overtime_forbidden: i32,
+    pub night_duty_limit: Option<i32>,
+    pub change_workplace: i32,
+    pub change_work: i32,
+    pub fewer_late_night: i32,
+    pub day_shift: i32,
+    pub other_measure: Option<String>,
+    pub period_from: Option<NaiveDate>,
+    pub period_until: Option<NaiveDate>,
+    pub environment: Option<String>,
+    pub medical_care: Option<String>,
+    pub physician_login: String,
+    pub physician_name: String,
+    pub recorded_at: NaiveDateTime,
+    pub retention_until: NaiveDate,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = interview_opinions)]
+pub struct NewInterviewOpinion {
+    pub interview_id: i64,
+    pub guidance: String,
+    pub reinterview_when: Option<String>,
+    pub work_class: String,
+    pub overtime_limit_hours: Option<i32>,
+    pub overtime_forbidden: i32,
+    pub night_duty_limit: Option<i32>,
+    pub change_workplace: i32,
+    pub change_work: i32,
+    pub fewer_late_night: i32,
+    pub day_shift: i32,
+    pub other_measure: Option<String>,
+    pub period_from: Option<NaiveDate>,
+    pub period_until: Option<NaiveDate>,
+    pub environment: Option<String>,
+    pub medical_care: Option<String>,
+    pub physician_login: String,
+    pub physician_name: String,
+    pub recorded_at: NaiveDateTime,
+    pub retention_until: NaiveDate,
+}
+
+/// A dated correction (追記) of a saved interview or measures record: the
+/// original stays as it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = record_addenda)]
+pub struct RecordAddendum {
+    pub id: i64,
+    pub record_kind: String,
+    pub record_id: i64,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: String,
+    pub reason: String,
+    pub written_by: String,
+    pub written_at: NaiveDateTime,
+    pub retention_until: NaiveDate,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = record_addenda)]
+pub struct NewRecordAddendum {
+    pub record_kind: String,
+    pub record_id: i64,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: String,
+    pub reason: String,
+    pub written_by: String,
+    pub written_at: NaiveDateTime,
+    pub retention_until: NaiveDate,
 }

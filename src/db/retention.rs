@@ -5,8 +5,8 @@
 //! deletes rows.
 
 use super::schema::{
-    discrepancy_resolutions, doctors, interviews, legal_holds, measures, pc_sessions, prechecks, roster_rows,
-    self_checks, timecard_rows,
+    discrepancy_resolutions, doctors, interview_opinions, interviews, legal_holds, measures, pc_sessions, prechecks,
+    record_addenda, roster_rows, self_checks, timecard_rows,
 };
 use super::AnyConnection;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -147,6 +147,20 @@ pub fn delete_resolutions_before(conn: &mut AnyConnection, held: &[i64], first_k
 
 /// Deletes the measures kept until before `today` of doctors not in `held`.
 pub fn delete_expired_measures(conn: &mut AnyConnection, held: &[i64], today: NaiveDate) -> QueryResult<usize> {
+    // Their addenda (追記) go with them.
+    let ids: Vec<i64> = measures::table
+        .filter(measures::retention_until.lt(today))
+        .filter(measures::doctor_id.ne_all(held))
+        .select(measures::id)
+        .load(conn)?;
+    for chunk in ids.chunks(500) {
+        diesel::delete(
+            record_addenda::table
+                .filter(record_addenda::record_kind.eq("measure"))
+                .filter(record_addenda::record_id.eq_any(chunk)),
+        )
+        .execute(conn)?;
+    }
     diesel::delete(
         measures::table
             .filter(measures::retention_until.lt(today))
@@ -172,6 +186,23 @@ pub fn delete_expired_interviews(
     referenced: &[i64],
     today: NaiveDate,
 ) -> QueryResult<usize> {
+    // Their opinions (意見書) and addenda (追記) go with them.
+    let ids: Vec<i64> = interviews::table
+        .filter(interviews::retention_until.lt(today))
+        .filter(interviews::doctor_id.ne_all(held))
+        .filter(interviews::id.ne_all(referenced))
+        .select(interviews::id)
+        .load(conn)?;
+    for chunk in ids.chunks(500) {
+        diesel::delete(interview_opinions::table.filter(interview_opinions::interview_id.eq_any(chunk)))
+            .execute(conn)?;
+        diesel::delete(
+            record_addenda::table
+                .filter(record_addenda::record_kind.eq("interview"))
+                .filter(record_addenda::record_id.eq_any(chunk)),
+        )
+        .execute(conn)?;
+    }
     diesel::delete(
         interviews::table
             .filter(interviews::retention_until.lt(today))

@@ -232,6 +232,7 @@ diesel::table! {
         recorded_at -> Nullable<Timestamp>,
         retention_until -> Nullable<Date>,
         created_at -> Timestamp,
+        extra_reason -> Nullable<Text>,
     }
 }
 
@@ -344,3 +345,47 @@ diesel::table! {
         set_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    interview_opinions (id) {
+        id -> BigInt,
+        interview_id -> BigInt,
+        guidance -> Text,
+        reinterview_when -> Nullable<Text>,
+        work_class -> Text,
+        overtime_limit_hours -> Nullable<Integer>,
+        overtime_forbidden -> Integer,
+        night_duty_limit -> Nullable<Integer>,
+        change_workplace -> Integer,
+        change_work -> Integer,
+        fewer_late_night -> Integer,
+        day_shift -> Integer,
+        other_measure -> Nullable<Text>,
+        period_from -> Nullable<Date>,
+        period_until -> Nullable<Date>,
+        environment -> Nullable<Text>,
+        medical_care -> Nullable<Text>,
+        physician_login -> Text,
+        physician_name -> Text,
+        recorded_at -> Timestamp,
+        retention_until -> Date,
+    }
+}
+
+diesel::table! {
+    record_addenda (id) {
+        id -> BigInt,
+        record_kind -> Text,
+        record_id -> BigInt,
+        field -> Text,
+        old_value -> Nullable<Text>,
+        new_value -> Text,
+        reason -> Text,
+        written_by -> Text,
+        written_at -> Timestamp,
+        retention_until -> Date,
+    }
+}
+
+diesel::joinable!(interview_opinions -> interviews (interview_id));
+diesel::allow_tables_to_appear_in_same_query!(interview_opinions, interviews);

@@ -11,6 +11,7 @@ pub mod fatigue;
 pub mod hours;
 pub mod input;
 pub mod interview;
+pub mod opinion;
 pub mod projection;
 pub mod reach;
 pub mod retention;

@@ -14,10 +14,10 @@ use super::outbox::{self, MailKind, Topic};
 use super::records::physicians_with_load;
 use crate::config::Settings;
 use crate::db::interviews::{
-    insert_interview, insert_measure, interviews_in_month, measure_reasons_of_month, precheck_marks_of_month,
-    set_judgement, set_reach_and_deadline, set_reason,
+    insert_interview, interviews_in_month, measure_reasons_of_month, precheck_marks_of_month, set_judgement,
+    set_reach_and_deadline, set_reason,
 };
-use crate::db::models::{Doctor, Interview, NewInterview, NewMeasure};
+use crate::db::models::{Doctor, Interview, NewInterview};
 use crate::db::outbox::insert_job_run;
 use crate::db::{write_transaction, AnyConnection};
 use crate::domain::due::{exception, planning_deadline, PreCheckMark};
@@ -351,17 +351,17 @@ impl Cases<'_> {
                 if !open_measures
                     .iter()
                     .any(|(doc, r)| *doc == d.id && r == MeasureReason::Over155.code())
-                {
-                    insert_measure(
+                    // One case per doctor-month: over 155 h joins the
+                    // opinion's case when there is one (issue 13 §6).
+                    && super::opinions::open_or_join_measures(
                         conn,
-                        &NewMeasure {
-                            doctor_id: d.id,
-                            month: month_code.clone(),
-                            reason: MeasureReason::Over155.code().into(),
-                            interview_id: existing.get(&d.id).map(|i| i.id),
-                            created_at: self.now,
-                        },
-                    )?;
+                        d.id,
+                        &month_code,
+                        MeasureReason::Over155,
+                        existing.get(&d.id).map(|i| i.id),
+                        self.now,
+                    )? != super::opinions::CaseChange::Unchanged
+                {
                     summary.measures_opened += 1;
                     if !live {
                         // Opened after the month closed: over 155 h with no

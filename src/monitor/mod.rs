@@ -13,6 +13,7 @@ pub mod intake;
 pub mod mailer;
 pub mod mails;
 pub mod monthly;
+pub mod opinions;
 pub mod outbox;
 pub mod recheck;
 pub mod records;

@@ -14,5 +14,6 @@ pub mod dashboard;
 pub mod doctor_month;
 pub mod freshness;
 pub mod inspection;
+pub mod opinion;
 pub mod pack;
 pub mod queue;

@@ -80,12 +80,13 @@ fn recheck(db: &TestDb, when: &str) {
 
 fn hold(db: &TestDb, id: i64, on: &str) {
     let input = InterviewInput {
-        held_on: date(on),
+        held_on: Some(date(on)),
         check_work: "外来".into(),
         check_sleep: "6時間".into(),
         check_fatigue: "II".into(),
         check_mental_physical: "良好".into(),
         opinion: "就業上の措置は不要".into(),
+        ..Default::default()
     };
     records::record_interview(&mut db.conn(), id, &input, "kato", at(&format!("{on}T17:00"))).unwrap();
 }

@@ -107,12 +107,13 @@ fn precheck(marks: &Marks, sleep: i64) -> PreCheckInput {
 
 fn held(on: &str, marks: &Marks) -> InterviewInput {
     InterviewInput {
-        held_on: date(on),
+        held_on: Some(date(on)),
         check_work: "外来・病棟".into(),
         check_sleep: "短い".into(),
         check_fatigue: "II".into(),
         check_mental_physical: "良好".into(),
         opinion: marks.opinion.into(),
+        ..Default::default()
     }
 }
 

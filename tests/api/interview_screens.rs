@@ -296,11 +296,15 @@ async fn the_physician_records_the_interview_and_hr_never_sees_the_opinion() {
             403,
             "no token"
         );
-        let bad = kato
-            .post(&format!("/interviews/{a01}/record"), &held(&csrf, "  ", "2024-06-20"))
-            .await;
+        let mut no_class = held(&csrf, "  ", "2024-06-20");
+        no_class.retain(|(k, _)| *k != "work_class");
+        let bad = kato.post(&format!("/interviews/{a01}/record"), &no_class).await;
         assert_eq!(bad.status, 400);
-        assert!(bad.body.contains("意見（意見書）を入力してください"), "{}", bad.body);
+        assert!(
+            bad.body.contains(r#"data-error="work_class">就業区分を選んでください"#),
+            "the message stands next to its field: {}",
+            bad.body
+        );
         assert!(bad.body.contains("当直が多い"), "the form keeps what was typed");
         let bad = kato
             .post(&format!("/interviews/{a01}/record"), &held(&csrf, "意見", "2099-01-01"))
@@ -403,17 +407,25 @@ async fn the_manager_records_measures_and_over_155_hours_they_must_shorten_hours
             "{}",
             excerpt(&saved)
         );
-        let saved = boss
-            .post(
-                &uri,
-                &[
-                    ("csrf", &csrf),
-                    ("shorter_hours", "1"),
-                    ("fewer_night_duties", "1"),
-                    ("other_text", "8月の当直を4回から2回に減らし、外来を週1コマ減らした"),
-                ],
-            )
-            .await;
+        let typed = [
+            ("csrf", csrf.as_str()),
+            ("shorter_hours", "1"),
+            ("fewer_night_duties", "1"),
+            ("other_text", "8月の当直を4回から2回に減らし、外来を週1コマ減らした"),
+        ];
+        // 「確認」 shows what will be saved, and saves nothing.
+        let confirm = boss.post(&uri, &typed).await;
+        assert_eq!(confirm.status, 200, "{}", excerpt(&confirm));
+        assert!(confirm.body.contains("data-confirm") && confirm.body.contains(r#"value="save""#));
+        let page = boss.get("/measures?month=2024-06").await;
+        assert!(
+            page.body.contains(&format!(r#"action="/measures/{over_155}""#)),
+            "still open"
+        );
+        // 「確定」 saves.
+        let mut save = typed.to_vec();
+        save.push(("step", "save"));
+        let saved = boss.post(&uri, &save).await;
         assert_eq!(saved.status, 303, "{}", excerpt(&saved));
         assert!(saved
             .location

@@ -31,6 +31,7 @@ mod layouts;
 mod lockout;
 mod mapping_screen;
 mod openapi;
+mod opinion_record;
 mod outbox;
 mod print_pack;
 mod purge;

@@ -179,12 +179,13 @@ async fn a_doctors_page_shows_health_data_to_the_doctor_and_never_to_hr() {
             .find(|l| l.staff_id == "A01")
             .unwrap();
         let input = records::InterviewInput {
-            held_on: date("2024-06-20"),
+            held_on: Some(date("2024-06-20")),
             check_work: "外来".into(),
             check_sleep: "6時間".into(),
             check_fatigue: "II".into(),
             check_mental_physical: "良好".into(),
             opinion: "当直の削減が望ましい<script>".into(),
+            ..Default::default()
         };
         records::record_interview(
             &mut conn,

@@ -106,15 +106,32 @@ export async function run({ browser, base, out, here, PASSWORD, check, execFileS
   check((await open.count()) === 1, 'the physician has an open interview');
   await Promise.all([doc.waitForURL(/\/interviews\/\d+/), open.click()]);
   const today = new Date().toISOString().slice(0, 10);
-  await doc.fill('#record-form input[name=held_on]', today);
+  // 実施日時 is prefilled with now (to the minute); the month's figures stand beside the form.
+  check(await doc.isVisible('#month-figures [data-figure=actual]'), "the doctor's month figures are beside the form");
   await doc.fill('#record-form textarea[name=check_work]', '当直が月8回');
   await doc.fill('#record-form textarea[name=check_sleep]', '平均5時間半');
   await doc.fill('#record-form textarea[name=check_fatigue]', '自覚症状III');
   await doc.fill('#record-form textarea[name=check_mental_physical]', '抑うつ傾向なし');
+  await doc.selectOption('#record-form select[name=guidance]', 'observation');
+  await doc.selectOption('#record-form select[name=work_class]', 'restricted');
+  await doc.fill('#record-form input[name=overtime_limit_hours]', '60');
+  await doc.fill('#record-form input[name=night_duty_limit]', '4');
+  await doc.fill('#record-form input[name=period_from]', today);
   await doc.fill('#record-form textarea[name=opinion]', '当直回数を月4回以下に減らすこと');
-  await Promise.all([doc.waitForURL(/saved=1/), doc.click('#record-form button')]);
+  // 「確認」 shows what will be saved; 「確定」 saves.
+  await Promise.all([doc.waitForSelector('#record-confirm'), doc.click('#record-form button')]);
+  check((await doc.textContent('#record-confirm')).includes('時間外・休日労働の上限 60時間/月'), 'the confirmation shows the opinion');
+  await Promise.all([doc.waitForURL(/saved=1/), doc.click('#record-save')]);
   check((await doc.textContent('body')).includes('保存しました'), 'the interview record is saved');
   check((await doc.textContent('body')).includes('当直回数を月4回以下に減らすこと'), 'the opinion is shown to the physician');
+  check((await doc.textContent('#check')).includes('就業制限・配慮'), 'the structured opinion is shown');
+  // A correction is a dated addendum; the original stays.
+  await doc.selectOption('#addendum-form select[name=field]', 'working_time');
+  await doc.fill('#addendum-form textarea[name=new_value]', '時間外・休日労働の上限 45時間/月');
+  await doc.fill('#addendum-form input[name=reason]', '記入誤り');
+  await Promise.all([doc.waitForURL(/saved=1/), doc.click('#addendum-form button')]);
+  const addenda = await doc.textContent('#addenda-table');
+  check(addenda.includes('45時間/月') && addenda.includes('60時間/月') && addenda.includes('記入誤り'), 'the addendum keeps the original');
   await doc.screenshot({ path: `${out}/interview.png`, fullPage: true });
   await doc.context().close();
 

@@ -275,12 +275,12 @@ pub fn checklist(
     let after_interview: Vec<&Measure> = cases
         .iter()
         .copied()
-        .filter(|m| m.reason == MeasureReason::Interview.code())
+        .filter(|m| m.has_reason(MeasureReason::Interview.code()))
         .collect();
     let over_155: Vec<&Measure> = cases
         .iter()
         .copied()
-        .filter(|m| m.reason == MeasureReason::Over155.code())
+        .filter(|m| m.has_reason(MeasureReason::Over155.code()))
         .collect();
 
     Ok(Checklist {
@@ -327,6 +327,7 @@ mod tests {
             recorded_at: recorded.then(|| d("2024-07-01").and_hms_opt(9, 0, 0).unwrap()),
             retention_until: recorded.then(|| d("2029-07-01")),
             created_at: d("2024-06-20").and_hms_opt(5, 0, 0).unwrap(),
+            extra_reason: None,
         }
     }
 

@@ -10,7 +10,6 @@ use super::scope::{scoped, Scope};
 use crate::db::models::Doctor;
 use crate::db::{queries, AnyConnection};
 use crate::domain::hours::RuleConfig;
-use crate::domain::interview::MeasureReason;
 use crate::domain::shift::Kind;
 use crate::domain::time::{midnight, Minutes, YearMonth};
 use crate::month::{DoctorMonth, ReportError};
@@ -223,8 +222,8 @@ pub fn documents(
                     });
                 }
             }
-            for reason in [MeasureReason::Interview.code(), MeasureReason::Over155.code()] {
-                for m in records.measures(d.id, &code, reason) {
+            {
+                for m in records.all_measures(d.id, &code) {
                     measures_out.push(MeasureLine {
                         month: *month,
                         staff_id: d.staff_id.clone(),

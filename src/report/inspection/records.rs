@@ -184,6 +184,9 @@ pub struct MeasureRecord {
     pub id: i64,
     pub month: String,
     pub reason: String,
+    /// The second reason of a case both reasons call for (one case per
+    /// doctor-month).
+    pub extra_reason: Option<String>,
     pub shorter_hours: bool,
     pub fewer_night_duties: bool,
     pub other: bool,
@@ -199,6 +202,7 @@ impl MeasureRecord {
             id: m.id,
             month: m.month.clone(),
             reason: m.reason.clone(),
+            extra_reason: m.extra_reason.clone(),
             shorter_hours: m.shorter_hours != 0,
             fewer_night_duties: m.fewer_night_duties != 0,
             other: m.other != 0,
@@ -304,10 +308,18 @@ impl Records {
             .get(&(doctor, month.to_string()))
             .map(|ms| {
                 ms.iter()
-                    .filter(|m| m.reason == reason)
+                    .filter(|m| m.has_reason(reason))
                     .map(MeasureRecord::of)
                     .collect()
             })
+            .unwrap_or_default()
+    }
+
+    /// Every measures case of a doctor-month, whatever its reasons.
+    pub(super) fn all_measures(&self, doctor: i64, month: &str) -> Vec<MeasureRecord> {
+        self.measures
+            .get(&(doctor, month.to_string()))
+            .map(|ms| ms.iter().map(MeasureRecord::of).collect())
             .unwrap_or_default()
     }
 }

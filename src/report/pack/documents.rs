@@ -379,7 +379,10 @@ pub(super) fn measures_table(d: &Documents) -> Table {
             l.staff_id.clone(),
             l.name.clone(),
             l.department.clone().unwrap_or_default(),
-            measure_reason_ja(&m.reason).to_string(),
+            match &m.extra_reason {
+                Some(x) => format!("{}・{}", measure_reason_ja(&m.reason), measure_reason_ja(x)),
+                None => measure_reason_ja(&m.reason).to_string(),
+            },
             opt_date(l.interview_held_on),
             mark(m.shorter_hours, m),
             mark(m.fewer_night_duties, m),

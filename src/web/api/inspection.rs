@@ -29,6 +29,9 @@ struct Inspection {
     from: NaiveDate,
     health_data: bool,
     parts: Vec<InspectionPart>,
+    /// The per-doctor 意見書 pages the pack carries (the manager's; the
+    /// administrator's only under `[inspection] administrator_sees_opinions`).
+    opinions: Vec<crate::report::opinion::OpinionPage>,
     /// `hospital` or `manager`.
     scope: &'static str,
     to: NaiveDate,
@@ -51,13 +54,20 @@ pub(super) async fn inspection(
         .map_err(|pack::BadParams(m)| ApiError::bad_request("bad_query", &m, &m))?;
     let ctx = pack::Context::new(&app.settings, app.now());
     let (role, user) = (me.role, me.user.clone());
-    let loaded = blocking(&app, move |conn| {
-        pack::load(conn, &ctx, Who::of(role, &user), params, pack::Want::ALL).map_err(|e| match e {
+    let without_health =
+        crate::policy::pack_carries_opinions(Who::of(me.role, &me.user), app.settings.administrator_sees_opinions);
+    let (loaded, opinions) = blocking(&app, move |conn| {
+        let loaded = pack::load(conn, &ctx, Who::of(role, &user), params, pack::Want::ALL).map_err(|e| match e {
             pack::PackError::NotAllowed => {
                 ApiError::forbidden("この操作の権限がありません / not allowed for this role")
             }
             pack::PackError::Report(e) => ApiError::internal(e),
-        })
+        })?;
+        let opinions = match &loaded.documents {
+            Some(d) => crate::report::opinion::opinion_pages(conn, d, without_health)?,
+            None => Vec::new(),
+        };
+        Ok((loaded, opinions))
     })
     .await?;
     let parts = pack::tables(&loaded)
@@ -76,6 +86,7 @@ pub(super) async fn inspection(
         from: params.from,
         health_data: loaded.scope.health(),
         parts,
+        opinions,
         scope: if loaded.scope.manager_login().is_some() {
             "manager"
         } else {

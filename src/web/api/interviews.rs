@@ -18,11 +18,11 @@ use crate::policy::{self, Sight, Who, Whose};
 use actix_web::{get, post, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-fn who(me: &CurrentUser) -> Who<'_> {
+pub(super) fn who(me: &CurrentUser) -> Who<'_> {
     Who::of(me.role, &me.user)
 }
 
-fn record_error(e: RecordError) -> ApiError {
+pub(super) fn record_error(e: RecordError) -> ApiError {
     match e {
         RecordError::NotFound => ApiError::not_found(),
         RecordError::Invalid(m) => ApiError::bad_request("invalid", &m, &m),
@@ -92,7 +92,7 @@ pub(super) struct Visible {
 
 /// The interview with its doctor, records and physician's login, if `me`
 /// may see it at all.
-fn load_visible(conn: &mut AnyConnection, me: &CurrentUser, id: i64) -> Result<Visible, ApiError> {
+pub(super) fn load_visible(conn: &mut AnyConnection, me: &CurrentUser, id: i64) -> Result<Visible, ApiError> {
     let (interview, doctor, prechecks, measures) = records::interview(conn, id).map_err(record_error)?;
     let physician: Option<String> = match interview.physician_id {
         Some(p) => users::login_of(conn, p)?,
@@ -142,6 +142,9 @@ pub(super) struct MeasureOut {
     id: i64,
     month: String,
     reason: String,
+    /// The second reason of a case both reasons call for (one case per
+    /// doctor-month).
+    extra_reason: Option<String>,
     interview_id: Option<i64>,
     shorter_hours: bool,
     fewer_night_duties: bool,
@@ -159,6 +162,7 @@ impl From<&Measure> for MeasureOut {
             id: m.id,
             month: m.month.clone(),
             reason: m.reason.clone(),
+            extra_reason: m.extra_reason.clone(),
             interview_id: m.interview_id,
             shorter_hours: m.shorter_hours != 0,
             fewer_night_duties: m.fewer_night_duties != 0,
@@ -208,6 +212,13 @@ pub(super) struct InterviewOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     opinion: Option<Option<String>>,
     measures: Vec<MeasureOut>,
+    /// The structured opinion (意見書), with health data, when recorded on
+    /// the form (`GET /api/v1/interviews/{id}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) opinion_form: Option<Option<super::opinions::OpinionOut>>,
+    /// The dated addenda (追記) of the record, with health data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) addenda: Option<Vec<super::opinions::AddendumOut>>,
     /// Set where the interview is listed on a doctor's month.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) health_data: Option<bool>,
@@ -267,6 +278,8 @@ impl InterviewOut {
             // Measures taken are employment measures, not health data: HR
             // and admin see them here as they do in the measures list.
             measures: v.measures.iter().map(MeasureOut::from).collect(),
+            opinion_form: None,
+            addenda: None,
             health_data: None,
         }
     }
@@ -276,7 +289,15 @@ impl InterviewOut {
 async fn show(app: web::Data<App>, me: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let today = app.settings.today();
-    let v = blocking(&app, move |c| Ok(InterviewOut::of(&load_visible(c, &me, id)?, today))).await?;
+    let v = blocking(&app, move |c| {
+        let v = load_visible(c, &me, id)?;
+        let mut out = InterviewOut::of(&v, today);
+        if v.sight.health() {
+            super::opinions::add_opinion(c, &mut out, id)?;
+        }
+        Ok(out)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(v))
 }
 
@@ -385,6 +406,7 @@ async fn record(
         Ok(InterviewRecorded {
             id: i.id,
             held_on: i.held_on,
+            held_at: i.held_at,
             retention_until: i.retention_until,
         })
     })
@@ -447,6 +469,7 @@ struct PreCheckRecorded {
 struct InterviewRecorded {
     id: i64,
     held_on: Option<chrono::NaiveDate>,
+    held_at: Option<chrono::NaiveDateTime>,
     retention_until: Option<chrono::NaiveDate>,
 }
 
@@ -516,5 +539,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(record)
         .service(reassign)
         .service(list_measures)
-        .service(record_measures);
+        .service(record_measures)
+        .service(super::opinions::interview_addendum)
+        .service(super::opinions::measures_addendum);
 }

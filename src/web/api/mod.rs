@@ -17,6 +17,7 @@ mod doctors;
 mod imports;
 mod inspection;
 pub(super) mod interviews;
+mod opinions;
 mod records;
 mod selfcheck;
 mod worklist;

@@ -27,6 +27,7 @@ use crate::app::App;
 use crate::domain::time::{wareki, YearMonth};
 use crate::policy::Who;
 use crate::report::inspection::{date_both, fiscal_year_ja, last_12_months, month_both, Scope};
+use crate::report::opinion::{opinion_pages, OpinionPage};
 use crate::report::pack::{self, tables, to_csv, workbook, Pack, PackError, PackQuery, Params, Table, Want, PARTS};
 use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
@@ -114,6 +115,8 @@ struct PackPage {
     health: bool,
     query: String,
     tables: Vec<Table>,
+    /// The per-doctor 意見書 pages.
+    opinions: Vec<OpinionPage>,
 }
 
 fn what_of(key: &str) -> &'static str {
@@ -156,6 +159,16 @@ async fn pack_page(app: web::Data<App>, viewer: Viewer, q: web::Query<PackQuery>
     allowed(&viewer)?;
     let params = read_params(&q, &viewer, &app)?;
     let pack = load(&app, &viewer, params, Want::ALL).await?;
+    let without_health = crate::policy::pack_carries_opinions(who(&viewer), app.settings.administrator_sees_opinions);
+    let opinions = match pack.documents.clone() {
+        Some(documents) => {
+            crate::web::blocking(&app, move |conn| {
+                opinion_pages(conn, &documents, without_health).map_err(UiError::internal)
+            })
+            .await?
+        }
+        None => Vec::new(),
+    };
     let list_to = YearMonth::of(params.to.min(pack.today));
     let months = last_12_months(list_to);
     let scope = match pack.scope.manager_login() {
@@ -177,6 +190,7 @@ async fn pack_page(app: web::Data<App>, viewer: Viewer, q: web::Query<PackQuery>
         health: pack.scope.health(),
         query: params.query(),
         tables: tables(&pack),
+        opinions,
         hospital: pack.hospital,
     })
 }

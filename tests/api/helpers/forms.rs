@@ -19,6 +19,8 @@ pub fn calm(csrf: &str) -> Vec<(&str, &str)> {
 
 /// The physician's record form; an empty `csrf` leaves the token out.
 pub fn held<'a>(csrf: &'a str, opinion: &'a str, held_on: &'a str) -> Vec<(&'a str, &'a str)> {
+    // A date-only record with the plainest opinion on the form, saved
+    // (「確定」) without the confirmation step.
     let mut form = vec![
         ("held_on", held_on),
         ("check_work", "当直が多い"),
@@ -26,6 +28,9 @@ pub fn held<'a>(csrf: &'a str, opinion: &'a str, held_on: &'a str) -> Vec<(&'a s
         ("check_fatigue", "自覚症状II"),
         ("check_mental_physical", "問題なし"),
         ("opinion", opinion),
+        ("guidance", "none"),
+        ("work_class", "normal"),
+        ("step", "save"),
     ];
     if !csrf.is_empty() {
         form.push(("csrf", csrf));

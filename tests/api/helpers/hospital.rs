@@ -201,12 +201,13 @@ pub fn prepared(db: &TestDb) -> kinmu::config::Settings {
         .find(|l| l.staff_id == "C03")
         .unwrap();
     let input = records::InterviewInput {
-        held_on: date("2024-06-13"),
+        held_on: Some(date("2024-06-13")),
         check_work: "連続勤務".into(),
         check_sleep: "5時間半".into(),
         check_fatigue: "III・5点".into(),
         check_mental_physical: "特記なし".into(),
         opinion: "当直の削減が望ましい<script>".into(),
+        ..Default::default()
     };
     records::record_interview(&mut conn, i.id, &input, "kato", at).unwrap();
     for (m, _) in records::list_measures(&mut conn, june).unwrap() {

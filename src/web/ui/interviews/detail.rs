@@ -6,23 +6,29 @@
 
 use super::measures::MeasureView;
 use super::prechecks::{prefill, PreCheckFields, PreCheckForm};
+use super::record::{
+    addendum_options, addendum_views, confirm_rows, guidance_options, opinion_rows, work_class_options, AddendumForm,
+    AddendumView, FieldErrors, Opt, RecordForm, Row,
+};
 use super::{
     blocking, in_lang, person, reason_label, refusal, CsrfOnly, PageQuery, PreCheckView, Reply, SelfCheckView, Shown,
 };
 use crate::app::App;
 use crate::db::interviews::self_checks_of;
 use crate::db::models::{Doctor, Interview, Measure, PreCheck, User};
+use crate::db::opinions::{addenda_of, opinion_of};
 use crate::db::users::user_by_id;
 use crate::db::AnyConnection;
+use crate::domain::opinion::RecordKind;
+use crate::domain::time::format_hm;
 use crate::domain::time::YearMonth;
-use crate::monitor::records::{self, InterviewInput, RecordError};
+use crate::monitor::records::{self, RecordError};
 use crate::policy::{self, Sight};
 use crate::web::ui::{Lang, PageCtx, UiError, Viewer};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use chrono::NaiveDate;
-use serde::Deserialize;
 
 /// An interview that the viewer may see, with what they may see of it.
 struct Loaded {
@@ -59,34 +65,6 @@ fn load(conn: &mut AnyConnection, viewer: &Viewer, id: i64) -> Result<Loaded, Ui
     })
 }
 
-/// The interview record form's values.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct RecordForm {
-    csrf: String,
-    held_on: String,
-    check_work: String,
-    check_sleep: String,
-    check_fatigue: String,
-    check_mental_physical: String,
-    opinion: String,
-}
-
-impl RecordForm {
-    fn input(&self) -> Result<InterviewInput, &'static str> {
-        let held_on = NaiveDate::parse_from_str(self.held_on.trim(), "%Y-%m-%d")
-            .map_err(|_| "実施日を YYYY-MM-DD の形で入力してください / held_on must be YYYY-MM-DD")?;
-        Ok(InterviewInput {
-            held_on,
-            check_work: self.check_work.trim().to_string(),
-            check_sleep: self.check_sleep.trim().to_string(),
-            check_fatigue: self.check_fatigue.trim().to_string(),
-            check_mental_physical: self.check_mental_physical.trim().to_string(),
-            opinion: self.opinion.trim().to_string(),
-        })
-    }
-}
-
 #[derive(Template)]
 #[template(path = "interview.html")]
 struct DetailPage {
@@ -111,9 +89,50 @@ struct DetailPage {
     precheck_action: String,
     pf: PreCheckFields,
     rf: RecordForm,
-    today: NaiveDate,
     saved: bool,
     error: Option<String>,
+    /// The doctor's figures of the month, beside the record form.
+    figures: Option<Figures>,
+    /// The latest minute the record form accepts (now).
+    now_minute: String,
+    rerr: FieldErrors,
+    /// The confirmation step: what will be saved.
+    confirm: Option<Vec<Row>>,
+    hidden: Vec<(&'static str, String)>,
+    guidance_opts: Vec<Opt>,
+    work_class_opts: Vec<Opt>,
+    /// The saved 意見書 (structured opinion) and who wrote it.
+    opinion: Vec<Row>,
+    opinion_by: Option<String>,
+    addenda: Vec<AddendumView>,
+    can_addend: bool,
+    af: AddendumForm,
+    aerr: FieldErrors,
+    addendum_opts: Vec<Opt>,
+}
+
+/// The doctor's hours of the interview's month, as of today (or the
+/// month's end).
+pub(super) struct Figures {
+    pub(super) as_of: NaiveDate,
+    pub(super) actual: String,
+    pub(super) projected: String,
+    pub(super) reach_100: Option<NaiveDate>,
+}
+
+fn figures(conn: &mut AnyConnection, app: &App, d: &Doctor, month: &str) -> Result<Option<Figures>, UiError> {
+    let Some(m) = YearMonth::parse(month) else {
+        return Ok(None);
+    };
+    let as_of = m.clamp(app.settings.today());
+    let (_, c) = crate::month::compute_one(conn, &app.settings.rules, d, m, as_of).map_err(UiError::internal)?;
+    let l = crate::month::line(d, &c);
+    Ok(Some(Figures {
+        as_of,
+        actual: format_hm(l.overtime_holiday_minutes),
+        projected: format_hm(l.projected_overtime_holiday_minutes),
+        reach_100: l.reach_100_date,
+    }))
 }
 
 fn detail_page(
@@ -149,6 +168,34 @@ fn detail_page(
     } else {
         (Vec::new(), PreCheckFields::default())
     };
+    let physician_login = physician.as_ref().map(|u| u.login.as_str());
+    let can_addend = held && health && policy::is_assigned_physician(viewer.who(), physician_login);
+    let (opinion, opinion_by, addenda) = if health && held {
+        let o = opinion_of(conn, i.id)?;
+        let addenda = addendum_views(
+            lang,
+            RecordKind::Interview,
+            addenda_of(conn, RecordKind::Interview.code(), i.id)?,
+        );
+        match o {
+            Some(o) => (opinion_rows(lang, &o), Some(o.physician_name.clone()), addenda),
+            None => (Vec::new(), None, addenda),
+        }
+    } else {
+        (Vec::new(), None, Vec::new())
+    };
+    let figures = figures(conn, app, &d, &i.month)?;
+    let now = app.now();
+    let rf = shown.rf.unwrap_or_else(|| RecordForm {
+        held_at: now.format("%Y-%m-%dT%H:%M").to_string(),
+        ..RecordForm::default()
+    });
+    let confirm = if shown.confirm {
+        rf.input(now).ok().map(|input| confirm_rows(lang, &input))
+    } else {
+        None
+    };
+    let af = shown.af.unwrap_or_default();
     let state = i.due().status(crate::domain::due::end_of(today));
     let status = state.code();
     let measures = measures.into_iter().map(|m| MeasureView::of(lang, m, &d)).collect();
@@ -180,13 +227,23 @@ fn detail_page(
         can_reassign,
         precheck_action: format!("/interviews/{}/precheck", i.id),
         pf,
-        rf: shown.rf.unwrap_or_else(|| RecordForm {
-            held_on: today.to_string(),
-            ..RecordForm::default()
-        }),
-        today,
+        hidden: rf.pairs(),
+        guidance_opts: guidance_options(lang, &rf.guidance),
+        work_class_opts: work_class_options(lang, &rf.work_class),
+        rf,
         saved: shown.saved,
         error: shown.error,
+        figures,
+        now_minute: now.format("%Y-%m-%dT%H:%M").to_string(),
+        rerr: shown.rerr,
+        confirm,
+        opinion,
+        opinion_by,
+        addenda,
+        can_addend,
+        addendum_opts: addendum_options(lang, RecordKind::Interview, &af.field),
+        af,
+        aerr: shown.aerr,
         i,
         d,
     })
@@ -249,7 +306,9 @@ pub(super) async fn interview_precheck(
     .await
 }
 
-/// The assigned physician's record of the interview as held.
+/// The assigned physician's record of the interview as held: 「確認」
+/// (`step=confirm`, the default) shows what will be saved; 「確定」
+/// (`step=save`) saves; `step=edit` goes back to the form.
 #[post("/interviews/{id}/record")]
 pub(super) async fn interview_record(
     app: web::Data<App>,
@@ -266,21 +325,109 @@ pub(super) async fn interview_record(
         if !policy::is_assigned_physician(viewer.who(), physician) {
             return Err(UiError::Forbidden(viewer.lang));
         }
-        let refused = match form.input() {
-            Err(msg) => (StatusCode::BAD_REQUEST, in_lang(viewer.lang, msg)),
+        let lang = viewer.lang;
+        let (status, shown) = match form.input(now) {
+            Err(errors) => {
+                let rerr = FieldErrors::of(lang, &errors);
+                let shown = Shown {
+                    error: Some(rerr.all()),
+                    rerr,
+                    rf: Some(form),
+                    ..Shown::default()
+                };
+                (StatusCode::BAD_REQUEST, shown)
+            }
+            Ok(_) if form.step == "edit" => (
+                StatusCode::OK,
+                Shown {
+                    rf: Some(form),
+                    ..Shown::default()
+                },
+            ),
+            Ok(_) if form.confirming() => (
+                StatusCode::OK,
+                Shown {
+                    confirm: true,
+                    rf: Some(form),
+                    ..Shown::default()
+                },
+            ),
             Ok(input) => match records::record_interview(c, id, &input, &viewer.user.login, now) {
                 Ok(_) => return Ok(Reply::Redirect(format!("/interviews/{id}?saved=1"))),
-                Err(e) => refusal(viewer.lang, e)?,
+                Err(e) => {
+                    let (status, message) = refusal(lang, e)?;
+                    let shown = Shown {
+                        error: Some(message),
+                        rf: Some(form),
+                        ..Shown::default()
+                    };
+                    (status, shown)
+                }
             },
         };
         // Reload: a refusal may come from a record written meanwhile.
         let v = load(c, &viewer, id)?;
-        let shown = Shown {
-            error: Some(refused.1),
-            rf: Some(form),
-            ..Shown::default()
+        Reply::page(status, &detail_page(c, app, &viewer, v, shown)?)
+    })
+    .await
+}
+
+/// A dated addendum (追記) to the held interview's record, by its
+/// physician: the original stays as written.
+#[post("/interviews/{id}/addenda")]
+pub(super) async fn interview_addendum(
+    app: web::Data<App>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+    form: web::Form<AddendumForm>,
+) -> Result<HttpResponse, UiError> {
+    viewer.check_csrf(&form.csrf)?;
+    let (id, form) = (id.into_inner(), form.into_inner());
+    let now = app.now();
+    blocking(&app, move |c, app| {
+        let v = load(c, &viewer, id)?;
+        let physician = v.physician.as_ref().map(|u| u.login.as_str());
+        if !policy::is_assigned_physician(viewer.who(), physician) || !v.sight.health() {
+            return Err(UiError::Forbidden(viewer.lang));
+        }
+        let lang = viewer.lang;
+        let (status, shown) = match form.input().check(RecordKind::Interview) {
+            Err(errors) => {
+                let aerr = FieldErrors::of(lang, &errors);
+                (
+                    StatusCode::BAD_REQUEST,
+                    Shown {
+                        error: Some(aerr.all()),
+                        aerr,
+                        af: Some(form),
+                        ..Shown::default()
+                    },
+                )
+            }
+            Ok(_) => match crate::monitor::records::add_addendum(
+                c,
+                RecordKind::Interview,
+                id,
+                &form.input(),
+                &viewer.user.login,
+                now,
+            ) {
+                Ok(_) => return Ok(Reply::Redirect(format!("/interviews/{id}?saved=1#addenda"))),
+                Err(e) => {
+                    let (status, message) = refusal(lang, e)?;
+                    (
+                        status,
+                        Shown {
+                            error: Some(message),
+                            af: Some(form),
+                            ..Shown::default()
+                        },
+                    )
+                }
+            },
         };
-        Reply::page(refused.0, &detail_page(c, app, &viewer, v, shown)?)
+        let v = load(c, &viewer, id)?;
+        Reply::page(status, &detail_page(c, app, &viewer, v, shown)?)
     })
     .await
 }

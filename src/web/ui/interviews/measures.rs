@@ -2,14 +2,17 @@
 //! their doctors' cases of a month with a form per open case, and
 //! `POST /measures/{id}`; and a case as the interview page shows it too.
 
+use super::record::{addendum_options, addendum_views, AddendumForm, AddendumView, FieldErrors, Opt};
 use super::{blocking, parse_month, reason_label, refusal, PageQuery, Reply};
 use crate::accounts::Role;
 use crate::app::App;
 use crate::db::interviews::{measure_with_doctor, opinion_and_physician};
 use crate::db::models::{Doctor, Measure};
+use crate::db::opinions::addenda_of;
 use crate::db::users::login_of;
 use crate::db::AnyConnection;
 use crate::domain::interview::MeasureReason;
+use crate::domain::opinion::RecordKind;
 use crate::domain::time::YearMonth;
 use crate::monitor::records::{self, MeasureInput};
 use crate::policy;
@@ -24,13 +27,19 @@ pub(super) struct MeasureView {
     pub(super) m: Measure,
     pub(super) staff_id: String,
     pub(super) name: String,
-    pub(super) reason: &'static str,
+    pub(super) reason: String,
     pub(super) mandatory: bool,
     pub(super) recorded: bool,
     /// The physician's opinion the measures answer (only for who may see it).
     pub(super) opinion: Option<String>,
     pub(super) form: MeasureFields,
     pub(super) error: Option<String>,
+    /// The confirmation step of `form`.
+    pub(super) confirm: bool,
+    /// The dated addenda (追記) of a recorded case.
+    pub(super) addenda: Vec<AddendumView>,
+    pub(super) af: AddendumForm,
+    pub(super) aerr: FieldErrors,
 }
 
 impl MeasureView {
@@ -38,12 +47,19 @@ impl MeasureView {
         MeasureView {
             staff_id: d.staff_id.clone(),
             name: d.name.clone(),
-            reason: reason_label(lang, &m.reason),
-            mandatory: m.reason == MeasureReason::Over155.code(),
+            reason: match &m.extra_reason {
+                Some(x) => format!("{}・{}", reason_label(lang, &m.reason), reason_label(lang, x)),
+                None => reason_label(lang, &m.reason).to_string(),
+            },
+            mandatory: m.has_reason(MeasureReason::Over155.code()),
             recorded: m.recorded_at.is_some(),
             opinion: None,
             form: MeasureFields::default(),
             error: None,
+            confirm: false,
+            addenda: Vec::new(),
+            af: AddendumForm::default(),
+            aerr: FieldErrors::default(),
             m,
         }
     }
@@ -54,6 +70,8 @@ impl MeasureView {
 #[serde(default)]
 struct MeasureForm {
     csrf: String,
+    /// `confirm` (「確認」, the default), `save` (「確定」) or `edit`.
+    step: String,
     shorter_hours: Option<String>,
     fewer_night_duties: Option<String>,
     other: Option<String>,
@@ -98,13 +116,17 @@ struct MeasuresPage {
     next: String,
     cases: Vec<MeasureView>,
     saved: bool,
+    addendum_opts: Vec<Opt>,
 }
 
-/// A refused measures form: the case, its message and what was ticked.
+/// A measures form shown again: the case, its message (none: the
+/// confirmation step) and what was ticked; or a refused addendum.
 struct MeasureRefusal {
     id: i64,
-    message: String,
+    message: Option<String>,
     fields: MeasureFields,
+    addendum: Option<(AddendumForm, FieldErrors)>,
+    confirm: bool,
 }
 
 fn measures_page(
@@ -142,9 +164,21 @@ fn measures_page(
         };
         let mut v = MeasureView::of(lang, m, &d);
         v.opinion = opinion;
+        if v.recorded {
+            v.addenda = addendum_views(
+                lang,
+                RecordKind::Measure,
+                addenda_of(conn, RecordKind::Measure.code(), v.m.id)?,
+            );
+        }
         if let Some(r) = refused.as_ref().filter(|r| r.id == v.m.id) {
-            v.error = Some(r.message.clone());
+            v.error = r.message.clone();
+            v.confirm = r.confirm;
             v.form = r.fields.clone();
+            if let Some((af, aerr)) = &r.addendum {
+                v.af = af.clone();
+                v.aerr = aerr.clone();
+            }
         }
         cases.push(v);
     }
@@ -158,6 +192,7 @@ fn measures_page(
         next: month.next().to_string(),
         cases,
         saved,
+        addendum_opts: addendum_options(lang, RecordKind::Measure, ""),
     })
 }
 
@@ -197,7 +232,35 @@ pub(super) async fn measures_save(
             .filter(|(_, d)| policy::is_manager(viewer.who(), d.into()))
             .ok_or(UiError::NotFound(viewer.lang))?;
         let month = YearMonth::parse(&m.month).ok_or(UiError::NotFound(viewer.lang))?;
-        let (status, message) = match records::record_measures(c, id, &form.input(), &viewer.user.login, now) {
+        let input = form.input();
+        // 「確認」: the checks, then what will be saved; 「確定」 saves.
+        if form.step != "save" {
+            let shown = match records::check_measures(&m, &input) {
+                Ok(_) => MeasureRefusal {
+                    id,
+                    message: None,
+                    fields: form.fields(),
+                    addendum: None,
+                    confirm: form.step != "edit",
+                },
+                Err(e) => {
+                    let (status, message) = refusal(viewer.lang, e)?;
+                    let r = MeasureRefusal {
+                        id,
+                        message: Some(message),
+                        fields: form.fields(),
+                        addendum: None,
+                        confirm: false,
+                    };
+                    return Reply::page(status, &measures_page(c, app, &viewer, month, false, Some(r))?);
+                }
+            };
+            return Reply::page(
+                StatusCode::OK,
+                &measures_page(c, app, &viewer, month, false, Some(shown))?,
+            );
+        }
+        let (status, message) = match records::record_measures(c, id, &input, &viewer.user.login, now) {
             Ok(m) => {
                 return Ok(Reply::Redirect(format!(
                     "/measures?month={}&saved=1#measure-{}",
@@ -208,10 +271,69 @@ pub(super) async fn measures_save(
         };
         let refused = MeasureRefusal {
             id,
-            message,
+            message: Some(message),
             fields: form.fields(),
+            addendum: None,
+            confirm: false,
         };
         Reply::page(status, &measures_page(c, app, &viewer, month, false, Some(refused))?)
+    })
+    .await
+}
+
+/// A dated addendum (追記) to a recorded measures case, by the doctor's
+/// manager: the original stays as written.
+#[post("/measures/{id}/addenda")]
+pub(super) async fn measures_addendum(
+    app: web::Data<App>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+    form: web::Form<AddendumForm>,
+) -> Result<HttpResponse, UiError> {
+    viewer.require(&[Role::Manager])?;
+    viewer.check_csrf(&form.csrf)?;
+    let (id, form) = (id.into_inner(), form.into_inner());
+    let now = app.now();
+    blocking(&app, move |c, app| {
+        let found = measure_with_doctor(c, id)?;
+        let (m, _) = found
+            .filter(|(_, d)| policy::is_manager(viewer.who(), d.into()))
+            .ok_or(UiError::NotFound(viewer.lang))?;
+        let month = YearMonth::parse(&m.month).ok_or(UiError::NotFound(viewer.lang))?;
+        let lang = viewer.lang;
+        let (status, message, aerr) = match form.input().check(RecordKind::Measure) {
+            Err(errors) => {
+                let aerr = FieldErrors::of(lang, &errors);
+                (StatusCode::BAD_REQUEST, aerr.all(), aerr)
+            }
+            Ok(_) => match crate::monitor::records::add_addendum(
+                c,
+                RecordKind::Measure,
+                id,
+                &form.input(),
+                &viewer.user.login,
+                now,
+            ) {
+                Ok(_) => {
+                    return Ok(Reply::Redirect(format!(
+                        "/measures?month={}&saved=1#measure-{id}",
+                        m.month
+                    )))
+                }
+                Err(e) => {
+                    let (status, message) = refusal(lang, e)?;
+                    (status, message, FieldErrors::default())
+                }
+            },
+        };
+        let r = MeasureRefusal {
+            id,
+            message: Some(message),
+            fields: MeasureFields::default(),
+            addendum: Some((form, aerr)),
+            confirm: false,
+        };
+        Reply::page(status, &measures_page(c, app, &viewer, month, false, Some(r))?)
     })
     .await
 }

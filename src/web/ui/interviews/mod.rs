@@ -32,11 +32,12 @@ mod detail;
 mod manage;
 mod measures;
 mod prechecks;
+mod record;
 mod selfcheck;
 
 use crate::domain::text::Message;
-use detail::RecordForm;
 use prechecks::PreCheckFields;
+use record::{AddendumForm, FieldErrors, RecordForm};
 
 use super::{urlencode, Lang, PageCtx, UiError, Viewer};
 use crate::accounts::Role;
@@ -230,6 +231,12 @@ struct Shown {
     error: Option<String>,
     pf: Option<PreCheckFields>,
     rf: Option<RecordForm>,
+    /// The record form's refused fields.
+    rerr: FieldErrors,
+    /// Show the confirmation step of `rf`.
+    confirm: bool,
+    af: Option<AddendumForm>,
+    aerr: FieldErrors,
 }
 
 // ---------------------------------------------------------------------------
@@ -419,7 +426,10 @@ fn needing_action(
             kind: "measures",
             staff_id: d.staff_id,
             name: d.name,
-            detail: reason_label(lang, &m.reason).to_string(),
+            detail: match &m.extra_reason {
+                Some(x) => format!("{}・{}", reason_label(lang, &m.reason), reason_label(lang, x)),
+                None => reason_label(lang, &m.reason).to_string(),
+            },
             href: format!("/measures?month={}#measure-{}", m.month, m.id),
             month: m.month,
         });
@@ -513,11 +523,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(detail::interview_page)
         .service(detail::interview_precheck)
         .service(detail::interview_record)
+        .service(detail::interview_addendum)
         .service(detail::interview_reassign)
         .service(prechecks::precheck_form)
         .service(prechecks::precheck_save)
         .service(measures::measures_list)
         .service(measures::measures_save)
+        .service(measures::measures_addendum)
         .service(selfcheck::selfcheck_form)
         .service(selfcheck::selfcheck_save);
 }
