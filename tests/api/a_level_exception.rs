@@ -169,6 +169,17 @@ async fn a_pre_check_before_100_hours_moves_the_deadline_for_level_a_only() {
         assert_eq!(a.interview_in_time, Some(true), "{a:?}");
         assert_eq!(a.days_after_reach, Some(5));
         assert_eq!(a.days_late, None);
+        // The interview's page says so to the manager.
+        let service = db.spawn().await;
+        let page = service
+            .signed_in("boss")
+            .await
+            .get(&format!("/interviews/{}", a.id))
+            .await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("適用（事前確認で疲労の蓄積なし）"), "{}", page.body);
+        assert!(page.body.contains(r#"data-in-time="true""#));
+        assert!(page.body.contains("2024-06-28 22:00"));
         let r = report_line(&db, "A01", "2024-06-30");
         assert_eq!(r["a_level_exception"], "established");
         assert_eq!(r["interview_deadline"], "2024-07-05");

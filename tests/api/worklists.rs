@@ -26,7 +26,8 @@ fn set(ids: &[&str]) -> BTreeSet<String> {
 }
 
 /// The June of the test hospital, made to hold one case of each filter
-/// as of the app's today: A01 overdue and unscheduled; B02 due today, with
+/// as of the app's today: A01 reached 100 h without the interview (overdue)
+/// and unscheduled; B02 due today, with
 /// no physician; C03 held three days late with no opinion; C03's 155 h
 /// measures case not recorded.
 fn cases(db: &TestDb) -> (i64, i64, i64) {
@@ -50,6 +51,14 @@ fn cases(db: &TestDb) -> (i64, i64, i64) {
     .unwrap();
     diesel::sql_query(format!(
         "UPDATE interviews SET held_on = '{held}', opinion = NULL WHERE id = {c03}"
+    ))
+    .execute(&mut conn)
+    .unwrap();
+    // A01 reached 100 h on 20 June (as a later daily run would have
+    // recorded): overdue from that minute (rules §8.5), not merely past
+    // its planning deadline.
+    diesel::sql_query(format!(
+        "UPDATE interviews SET reach_100_at = '2024-06-20 10:00:00', a_level_exception = 'none' WHERE id = {a01}"
     ))
     .execute(&mut conn)
     .unwrap();

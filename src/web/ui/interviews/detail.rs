@@ -78,6 +78,12 @@ struct DetailPage {
     physician: String,
     /// The deadline is after the 100 h date: the A-level exception applies.
     a_level_exception: bool,
+    /// The exception's state in words (rules §8.4).
+    exception_label: &'static str,
+    /// The minute the actual month reached 100 h (rules §8.2), if it has.
+    reach_100_at: Option<String>,
+    /// 期限内 / 期限内でない, once 100 h is reached (rules §8.3).
+    in_time: Option<bool>,
     grace_days: i64,
     health: bool,
     prechecks: Vec<PreCheckView>,
@@ -196,15 +202,23 @@ fn detail_page(
         None
     };
     let af = shown.af.unwrap_or_default();
-    let state = i.due().status(crate::domain::due::end_of(today));
+    let due = i.due();
+    let state = due.status(crate::domain::due::end_of(today));
     let status = state.code();
+    let exception_label = {
+        let l = due.exception.label();
+        match lang {
+            Lang::Ja => l.ja,
+            Lang::En => l.en,
+        }
+    };
     let measures = measures.into_iter().map(|m| MeasureView::of(lang, m, &d)).collect();
     Ok(DetailPage {
         ctx: viewer.ctx(app),
         level: d.level().code(),
         reason: reason_label(lang, &i.reason),
         status,
-        status_label: state.words(i.due().days_late(), lang == Lang::Ja),
+        status_label: state.words(due.days_late(), lang == Lang::Ja),
         physician: physician.as_ref().map(person).unwrap_or_else(|| {
             match lang {
                 Lang::Ja => "未割当",
@@ -213,6 +227,9 @@ fn detail_page(
             .into()
         }),
         a_level_exception: i.deadline > i.reach_100_date,
+        exception_label,
+        reach_100_at: i.reach_100_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
+        in_time: due.in_time(),
         grace_days: app.settings.rules.a_level_grace_days,
         health,
         prechecks: if health {
