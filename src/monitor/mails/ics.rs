@@ -23,17 +23,8 @@ pub(super) fn interview_ics(f: &DoctorFacts, to: &str, physician_name: &str, dea
         date_ja(deadline),
         f.base_url.trim_end_matches('/')
     );
-    let lines = [
-        "BEGIN:VCALENDAR".to_string(),
-        "VERSION:2.0".to_string(),
-        "PRODID:-//kinmu//kinmu//JA".to_string(),
-        "CALSCALE:GREGORIAN".to_string(),
-        "METHOD:REQUEST".to_string(),
-        "BEGIN:VEVENT".to_string(),
-        format!(
-            "UID:{}",
-            ics_text(&format!("kinmu-interview-{}-{}@kinmu", f.staff_id, f.month))
-        ),
+    let mut lines = request_head(f);
+    lines.extend([
         format!("DTSTAMP:{}T000000Z", day(deadline)),
         "SEQUENCE:0".to_string(),
         format!("DTSTART;VALUE=DATE:{}", day(deadline)),
@@ -44,15 +35,8 @@ pub(super) fn interview_ics(f: &DoctorFacts, to: &str, physician_name: &str, dea
         format!("ATTENDEE;CN={cn};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:{address}"),
         "STATUS:CONFIRMED".to_string(),
         "TRANSP:TRANSPARENT".to_string(),
-        "END:VEVENT".to_string(),
-        "END:VCALENDAR".to_string(),
-    ];
-    let mut out = String::new();
-    for line in &lines {
-        out.push_str(&fold(line));
-        out.push_str("\r\n");
-    }
-    out
+    ]);
+    written(lines)
 }
 
 /// One attendee of a scheduled interview: the address (`名前 <addr>` or
@@ -93,7 +77,32 @@ pub(super) fn interview_schedule_ics(
         at.format("%H:%M"),
         f.base_url.trim_end_matches('/')
     );
-    let mut lines = vec![
+    let mut lines = request_head(f);
+    lines.extend([
+        format!("DTSTAMP:{}", utc(stamp)),
+        format!("SEQUENCE:{sequence}"),
+        format!("DTSTART:{}", utc(at)),
+        format!("DTEND:{}", utc(at + Duration::minutes(30))),
+        format!("SUMMARY:{}", ics_text(&format!("面接指導（{}）", f.name))),
+        format!("DESCRIPTION:{}", ics_text(&description)),
+        format!("ORGANIZER;CN={cn}:mailto:{address}"),
+        format!("ATTENDEE;CN={cn};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:{address}"),
+    ]);
+    if let Some(d) = doctor {
+        lines.push(format!(
+            "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION:mailto:{}",
+            param_value(d.name),
+            mail_address(d.to)
+        ));
+    }
+    lines.extend(["STATUS:CONFIRMED".to_string(), "TRANSP:OPAQUE".to_string()]);
+    written(lines)
+}
+
+/// The lines every invitation of a doctor-month's interview starts with:
+/// one UID per doctor and month, so a calendar replaces the event.
+fn request_head(f: &DoctorFacts) -> Vec<String> {
+    vec![
         "BEGIN:VCALENDAR".to_string(),
         "VERSION:2.0".to_string(),
         "PRODID:-//kinmu//kinmu//JA".to_string(),
@@ -104,28 +113,12 @@ pub(super) fn interview_schedule_ics(
             "UID:{}",
             ics_text(&format!("kinmu-interview-{}-{}@kinmu", f.staff_id, f.month))
         ),
-        format!("DTSTAMP:{}", utc(stamp)),
-        format!("SEQUENCE:{sequence}"),
-        format!("DTSTART:{}", utc(at)),
-        format!("DTEND:{}", utc(at + Duration::minutes(30))),
-        format!("SUMMARY:{}", ics_text(&format!("面接指導（{}）", f.name))),
-        format!("DESCRIPTION:{}", ics_text(&description)),
-        format!("ORGANIZER;CN={cn}:mailto:{address}"),
-        format!("ATTENDEE;CN={cn};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:{address}"),
-    ];
-    if let Some(d) = doctor {
-        lines.push(format!(
-            "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION:mailto:{}",
-            param_value(d.name),
-            mail_address(d.to)
-        ));
-    }
-    lines.extend([
-        "STATUS:CONFIRMED".to_string(),
-        "TRANSP:OPAQUE".to_string(),
-        "END:VEVENT".to_string(),
-        "END:VCALENDAR".to_string(),
-    ]);
+    ]
+}
+
+/// The event closed, each line folded and ended with CRLF.
+fn written(mut lines: Vec<String>) -> String {
+    lines.extend(["END:VEVENT".to_string(), "END:VCALENDAR".to_string()]);
     let mut out = String::new();
     for line in &lines {
         out.push_str(&fold(line));
