@@ -188,7 +188,42 @@ export async function run({ browser, base, out, here, PASSWORD, check, execFileS
   const log = await admin.textContent('#log');
   check(log.includes('GET /print/pack') && log.includes('印刷'), 'printing the pack is in the access log');
   await admin.screenshot({ path: `${out}/admin-audit.png`, fullPage: true });
+
+  // The administrator adds an account on screen (the CLI's rules); the new
+  // person signs in with it.
+  await admin.goto(`${base}/admin/users/new`);
+  await admin.fill('input[name=login]', 'shinki-jinji');
+  await admin.selectOption('select[name=role]', 'hr');
+  await admin.fill('input[name=name]', '新規 人事');
+  await admin.fill('input[name=password]', 'Kawa-Mori-7319-sora');
+  await admin.fill('input[name=confirm]', 'Kawa-Mori-7319-sora');
+  await Promise.all([admin.waitForURL(/done=create/), admin.click('#new-account button')]);
+  check((await admin.textContent('#ledger')).includes('shinki-jinji'), 'the administrator adds an account on screen');
   await admin.context().close();
+  const newcomer = await signIn(browser, base, 'shinki-jinji', 'Kawa-Mori-7319-sora');
+  check(new URL(newcomer.url()).pathname === '/', `the new account signs in (at ${newcomer.url()})`);
+  await newcomer.context().close();
+
+  // The doctor's self-check on a phone asks for an interview: the judgement
+  // in words, and an action on the manager's list.
+  const me = await signIn(browser, base, 'd001', PASSWORD);
+  await me.setViewportSize({ width: 390, height: 844 });
+  await me.goto(`${base}/me/selfcheck`);
+  const items = await me.$$eval('#selfcheck-form input[type=radio]', (els) => [...new Set(els.map((e) => e.name))].filter((n) => n !== 'wants_interview'));
+  check(items.length >= 20, `the self-check asks every item (${items.length})`);
+  for (const name of items) await me.check(`#selfcheck-form input[name="${name}"] >> nth=0`);
+  await me.fill('#selfcheck-form input[name=sleep]', '5:30');
+  await me.check('#selfcheck-form input[name=wants_interview][value=yes]');
+  await Promise.all([me.waitForURL(/saved=1/), me.click('#selfcheck-form button')]);
+  check((await me.locator('#judgement').count()) === 1, 'the doctor reads the judgement in words');
+  await me.screenshot({ path: `${out}/selfcheck.png`, fullPage: true });
+  await me.context().close();
+  const head = await signIn(browser, base, 'naika-bucho', PASSWORD);
+  await head.goto(`${base}/interviews`);
+  check((await head.locator('#actions tr[data-action="requested"][data-staff-id="D001"]').count()) === 1,
+    "the doctor's request is on the manager's list");
+  await head.screenshot({ path: `${out}/manager-actions.png`, fullPage: true });
+  await head.context().close();
 
   // Compare with the monthly report of the list's last month (the API, as HR).
   const token = await (await fetch(`${base}/api/v1/sessions`, {
