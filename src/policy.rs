@@ -185,24 +185,29 @@ pub enum Pack {
     /// The doctors whose manager the user is, each interview with what
     /// [`interview`] allows (所属長: all of it).
     Managed,
+    /// The doctors an interview physician interviews (or is assigned to),
+    /// each interview with what [`interview`] allows: the physician's own
+    /// interviews' records and 意見書, nothing of the others'.
+    Interviewed,
 }
 
 impl Pack {
     /// Whether the pack may carry any health data at all.
     pub fn health(self) -> bool {
-        self == Pack::Managed
+        matches!(self, Pack::Managed | Pack::Interviewed)
     }
 }
 
 /// The print pack `who` may print, if any: admin and HR the hospital's,
 /// without health data (「記録あり」 where a record exists); a manager
-/// their doctors'. Physicians, whose sight is one interview at a time, and
-/// doctors print none.
+/// their doctors'; an interview physician the doctors of their interviews
+/// (with their own interviews' records and 意見書). Doctors print none.
 pub fn print_pack(who: Who) -> Option<Pack> {
     match who.role {
         Role::Admin | Role::Hr => Some(Pack::Hospital),
         Role::Manager => Some(Pack::Managed),
-        Role::Physician | Role::Doctor => None,
+        Role::Physician => Some(Pack::Interviewed),
+        Role::Doctor => None,
     }
 }
 
@@ -384,7 +389,8 @@ mod tests {
                 match role {
                     Role::Admin | Role::Hr => Some(Pack::Hospital),
                     Role::Manager => Some(Pack::Managed),
-                    _ => None,
+                    Role::Physician => Some(Pack::Interviewed),
+                    Role::Doctor => None,
                 },
                 "{role:?} prints"
             );
@@ -396,7 +402,7 @@ mod tests {
             staff_id: None,
         };
         assert!(!may_reassign(other, interview(other, whose, Some("kato"))));
-        assert!(!Pack::Hospital.health() && Pack::Managed.health());
+        assert!(!Pack::Hospital.health() && Pack::Managed.health() && Pack::Interviewed.health());
     }
 
     #[test]

@@ -10,6 +10,17 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 
+/// The doctors with an interview (any month) assigned to the physician
+/// `login` now: the interview physician's print pack.
+pub fn doctors_interviewed_by(conn: &mut AnyConnection, login: &str) -> QueryResult<Vec<i64>> {
+    interviews::table
+        .inner_join(users::table.on(interviews::physician_id.eq(users::id.nullable())))
+        .filter(users::login.eq(login))
+        .select(interviews::doctor_id)
+        .distinct()
+        .load(conn)
+}
+
 /// How many current (not superseded) timecard rows start in `[from, to)`;
 /// all doctors when `doctor_ids` is `None`.
 pub fn current_timecard_count(

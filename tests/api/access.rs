@@ -58,7 +58,10 @@ fn every_read_export_print_and_change_is_logged_with_who_what_and_when() {
             assert_eq!(admin.get("/print/pack.xlsx?fy=2024").await.status, 200);
             assert_eq!(hr.get("/print").await.status, 200);
             let mut physician = service.signed_in("kato").await;
-            assert_eq!(physician.get("/print").await.status, 403);
+            // An interview physician prints the pack of their interviews.
+            assert_eq!(physician.get("/print").await.status, 200);
+            let mut doctor = service.signed_in("aoki").await;
+            assert_eq!(doctor.get("/print").await.status, 403);
             // Nobody signed in: nothing personal is shown, nothing to log.
             assert_eq!(anonymous.get("/doctors/A01").await.status, 303);
             assert_eq!(anonymous.get("/static/style.css").await.status, 200);
@@ -91,7 +94,8 @@ fn every_read_export_print_and_change_is_logged_with_who_what_and_when() {
             find("admin", "print", "GET /print/pack");
             find("admin", "export", "GET /print/pack.xlsx");
             find("jinji", "print", "GET /print");
-            let refused = find("kato", "print", "GET /print");
+            find("kato", "print", "GET /print");
+            let refused = find("aoki", "print", "GET /print");
             assert!(refused.3.contains("403"));
             find("jinji", "read", "GET /api/v1/doctors/{staff_id}/months/{month}");
             find("jinji", "export", "GET /api/v1/reports/monthly");

@@ -286,7 +286,7 @@ pub fn checklist(
     Ok(Checklist {
         fiscal_year,
         today,
-        whole_hospital: scope.manager_login().is_none(),
+        whole_hospital: scope.whole_hospital(),
         doctors: doctors.len(),
         timecard_rows: timecard,
         pc_sessions: pc,

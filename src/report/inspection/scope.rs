@@ -18,6 +18,8 @@ use diesel::QueryResult;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {
     manager: Option<String>,
+    /// The interview physician whose interviewees these are.
+    physician: Option<String>,
     pack: Pack,
     /// Who prints, as the policy asks about them (`None`: no one's health
     /// data).
@@ -37,6 +39,7 @@ impl Scope {
         let pack = policy::print_pack(who)?;
         Some(Scope {
             manager: (pack == Pack::Managed).then(|| who.login.to_string()),
+            physician: (pack == Pack::Interviewed).then(|| who.login.to_string()),
             pack,
             reader: Some(Reader {
                 role: who.role,
@@ -50,6 +53,7 @@ impl Scope {
     pub fn hospital() -> Scope {
         Scope {
             manager: None,
+            physician: None,
             pack: Pack::Hospital,
             reader: None,
         }
@@ -80,9 +84,19 @@ impl Scope {
         self.pack.health()
     }
 
-    /// The manager whose doctors these are (`None`: the whole hospital).
+    /// The manager whose doctors these are.
     pub fn manager_login(&self) -> Option<&str> {
         self.manager.as_deref()
+    }
+
+    /// The interview physician whose interviewees these are.
+    pub fn physician_login(&self) -> Option<&str> {
+        self.physician.as_deref()
+    }
+
+    /// Every doctor of the hospital (not one manager's or physician's).
+    pub fn whole_hospital(&self) -> bool {
+        self.manager.is_none() && self.physician.is_none()
     }
 }
 
@@ -90,10 +104,21 @@ impl Scope {
 /// the queries need no id list).
 pub(super) fn scoped(conn: &mut AnyConnection, scope: &Scope) -> QueryResult<(Vec<Doctor>, Option<Vec<i64>>)> {
     let all = queries::all_doctors(conn)?;
-    if scope.manager.is_none() {
+    if scope.whole_hospital() {
         return Ok((all, None));
     }
-    let mine: Vec<Doctor> = all.into_iter().filter(|d| scope.includes(d)).collect();
+    let interviewed: Option<std::collections::HashSet<i64>> = match &scope.physician {
+        Some(login) => Some(
+            crate::db::inspection::doctors_interviewed_by(conn, login)?
+                .into_iter()
+                .collect(),
+        ),
+        None => None,
+    };
+    let mine: Vec<Doctor> = all
+        .into_iter()
+        .filter(|d| scope.includes(d) && interviewed.as_ref().is_none_or(|ids| ids.contains(&d.id)))
+        .collect();
     let ids = mine.iter().map(|d| d.id).collect();
     Ok((mine, Some(ids)))
 }

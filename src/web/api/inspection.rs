@@ -89,6 +89,8 @@ pub(super) async fn inspection(
         opinions,
         scope: if loaded.scope.manager_login().is_some() {
             "manager"
+        } else if loaded.scope.physician_login().is_some() {
+            "physician"
         } else {
             "hospital"
         },

@@ -150,7 +150,7 @@ async fn print_index(app: web::Data<App>, viewer: Viewer, q: web::Query<PackQuer
                 what: what_of(key),
             })
             .collect(),
-        whole_hospital: Scope::of(who(&viewer)).is_some_and(|s| s.manager_login().is_none()),
+        whole_hospital: Scope::of(who(&viewer)).is_some_and(|s| s.whole_hospital()),
     })
 }
 
@@ -171,9 +171,10 @@ async fn pack_page(app: web::Data<App>, viewer: Viewer, q: web::Query<PackQuery>
     };
     let list_to = YearMonth::of(params.to.min(pack.today));
     let months = last_12_months(list_to);
-    let scope = match pack.scope.manager_login() {
-        None => "病院全体（全医師）".to_string(),
-        Some(_) => format!("所属長 {} の担当医師", viewer.ctx(&app).display_name),
+    let scope = match (pack.scope.manager_login(), pack.scope.physician_login()) {
+        (Some(_), _) => format!("所属長 {} の担当医師", viewer.ctx(&app).display_name),
+        (None, Some(_)) => format!("面接指導実施医師 {} の面接指導対象医師", viewer.ctx(&app).display_name),
+        (None, None) => "病院全体（全医師）".to_string(),
     };
     html(&PackPage {
         fy_ja: fiscal_year_ja(params.fiscal_year),
