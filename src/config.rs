@@ -10,6 +10,7 @@ use std::path::Path;
 use std::time::Duration;
 
 mod intake;
+mod retention;
 
 pub use intake::{glob_match, IntakeRule, IntakeSettings, KINDS as INTAKE_KINDS};
 
@@ -42,6 +43,9 @@ struct RawSettings {
     watch_minutes: Option<i64>,
     discrepancy_minutes: Option<i64>,
     a_level_grace_days: Option<i64>,
+    work_records_retention_years: Option<i64>,
+    wage_payment_day: Option<i64>,
+    wage_payment_month_offset: Option<i64>,
     hospital_name: Option<String>,
     log_format: Option<String>,
     smtp_url: Option<String>,
@@ -93,6 +97,9 @@ impl RawSettings {
             watch_minutes: other.watch_minutes.or(self.watch_minutes),
             discrepancy_minutes: other.discrepancy_minutes.or(self.discrepancy_minutes),
             a_level_grace_days: other.a_level_grace_days.or(self.a_level_grace_days),
+            work_records_retention_years: other.work_records_retention_years.or(self.work_records_retention_years),
+            wage_payment_day: other.wage_payment_day.or(self.wage_payment_day),
+            wage_payment_month_offset: other.wage_payment_month_offset.or(self.wage_payment_month_offset),
             hospital_name: other.hospital_name.or(self.hospital_name),
             log_format: other.log_format.or(self.log_format),
             smtp_url: other.smtp_url.or(self.smtp_url),
@@ -166,6 +173,9 @@ impl RawSettings {
             watch_minutes: int("watch_minutes")?,
             discrepancy_minutes: int("discrepancy_minutes")?,
             a_level_grace_days: int("a_level_grace_days")?,
+            work_records_retention_years: int("work_records_retention_years")?,
+            wage_payment_day: int("wage_payment_day")?,
+            wage_payment_month_offset: int("wage_payment_month_offset")?,
             hospital_name: get("hospital_name"),
             log_format: get("log_format"),
             smtp_url: get("smtp_url"),
@@ -380,6 +390,7 @@ impl Settings {
             expected,
         };
         let defaults = RuleConfig::default();
+        let retention = retention::read(&raw)?;
         let week = raw.week_start.unwrap_or_else(|| "sun".into());
         let week_start = parse_weekday(&week).ok_or_else(|| bad("week_start", &week, "sun..sat"))?;
         let start = raw.scheduled_start.unwrap_or_else(|| "08:30".into());
@@ -443,6 +454,7 @@ impl Settings {
                     raw.a_level_grace_days,
                     defaults.a_level_grace_days,
                 )?,
+                retention,
             },
             hospital_name: raw.hospital_name.unwrap_or_default(),
             log_format,
@@ -648,6 +660,12 @@ mod tests {
         assert!(err.to_string().contains("watch_minutes"), "{err}");
         let err = Settings::load_with(None, &env(&[("KINMU_TIMEZONE", "Mars/Olympus")])).unwrap_err();
         assert!(err.to_string().contains("timezone"), "{err}");
+        // Fewer than 3 years is below the law's minimum (附則143条).
+        let err = Settings::load_with(None, &env(&[("KINMU_WORK_RECORDS_RETENTION_YEARS", "2")])).unwrap_err();
+        assert!(err.to_string().contains("work_records_retention_years"), "{err}");
+        let ok = Settings::load_with(None, &env(&[("KINMU_WAGE_PAYMENT_DAY", "31")])).unwrap();
+        assert_eq!(ok.rules.retention.wage_payment_day, 31);
+        assert_eq!(ok.rules.retention.years, 5);
     }
 
     #[test]

@@ -156,7 +156,14 @@ impl Job {
                     Trigger::Command { .. } => None,
                     Trigger::Schedule => Some("scheduler"),
                 };
-                Outcome::Purge(records::purge(&mut conn, today, dry_run, actor, app.now())?)
+                Outcome::Purge(records::purge(
+                    &mut conn,
+                    &app.settings.rules.retention,
+                    today,
+                    dry_run,
+                    actor,
+                    app.now(),
+                )?)
             }
             Job::Accounts { as_of } => {
                 let mut conn = app.pool.get()?;

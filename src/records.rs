@@ -23,7 +23,7 @@ use crate::audit::append;
 use crate::db::models::NewAuditEntry;
 use crate::db::retention as db;
 use crate::db::{write_transaction, AnyConnection, DbError};
-use crate::domain::retention::work_records_kept_from;
+use crate::domain::retention::WorkRetention;
 use crate::domain::time::midnight;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
@@ -102,13 +102,14 @@ impl From<diesel::result::Error> for Abort {
 /// docs), or with `dry_run` only counts them; logs the counts to the audit log.
 pub fn purge(
     conn: &mut AnyConnection,
+    retention: &WorkRetention,
     today: NaiveDate,
     dry_run: bool,
     actor: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<PurgeReport, DbError> {
     let result = write_transaction(conn, |conn| -> Result<PurgeReport, Abort> {
-        let mut report = delete_expired(conn, today)?;
+        let mut report = delete_expired(conn, retention, today)?;
         if report.total() > 0 {
             crate::db::bump_data_version(conn)?;
         }
@@ -148,9 +149,13 @@ fn log(
     )
 }
 
-fn delete_expired(conn: &mut AnyConnection, today: NaiveDate) -> Result<PurgeReport, diesel::result::Error> {
+fn delete_expired(
+    conn: &mut AnyConnection,
+    retention: &WorkRetention,
+    today: NaiveDate,
+) -> Result<PurgeReport, diesel::result::Error> {
     let held = db::held_doctor_ids(conn)?;
-    let kept_from = work_records_kept_from(today);
+    let kept_from = retention.kept_from(today);
     let cutoff = midnight(kept_from);
     let mut r = PurgeReport {
         dry_run: false,
@@ -262,13 +267,14 @@ pub struct DeleteReport {
 /// way a person deletes records; everything else is [`purge`].
 pub fn delete_work_records(
     conn: &mut AnyConnection,
+    retention: &WorkRetention,
     staff_id: &str,
     through: crate::domain::time::YearMonth,
     today: NaiveDate,
     actor: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<DeleteReport, DeleteError> {
-    let until = crate::domain::interview::work_record_retention(through);
+    let until = retention.keep_until(through);
     write_transaction(conn, |conn| -> Result<Result<DeleteReport, DeleteError>, DeleteError> {
         let doctor_id =
             db::doctor_id_of(conn, staff_id)?.ok_or_else(|| DeleteError::NoSuchDoctor(staff_id.to_string()))?;

@@ -51,7 +51,15 @@ pub(super) fn delete(settings: Settings, command: RecordsCommand) -> anyhow::Res
     let mut conn = app.pool.get()?;
     let today = as_of.unwrap_or_else(|| app.settings.today());
     let actor = cli_actor();
-    let report = crate::records::delete_work_records(&mut conn, &staff_id, through, today, Some(&actor), app.now())?;
+    let report = crate::records::delete_work_records(
+        &mut conn,
+        &app.settings.rules.retention,
+        &staff_id,
+        through,
+        today,
+        Some(&actor),
+        app.now(),
+    )?;
     println!("{}", serde_json::to_string(&report)?);
     Ok(ExitCode::SUCCESS)
 }

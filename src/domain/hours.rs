@@ -34,6 +34,8 @@ pub struct RuleConfig {
     pub scheduled_start: NaiveTime,
     /// A-level grace after reaching 100 h, in days (default 7).
     pub a_level_grace_days: i64,
+    /// How long working-time records are kept (rules §10).
+    pub retention: super::retention::WorkRetention,
 }
 
 impl Default for RuleConfig {
@@ -44,6 +46,7 @@ impl Default for RuleConfig {
             discrepancy_minutes: 30,
             scheduled_start: NaiveTime::from_hms_opt(8, 30, 0).unwrap_or(NaiveTime::MIN),
             a_level_grace_days: 7,
+            retention: super::retention::WorkRetention::default(),
         }
     }
 }

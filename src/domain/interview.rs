@@ -2,7 +2,7 @@
 //! may be the interview physician, and retention (rules §8, §10).
 
 use super::text::Label;
-use super::time::{Minutes, YearMonth};
+use super::time::Minutes;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -15,7 +15,9 @@ pub const SHORT_SLEEP: Minutes = 360;
 pub const HIGH_FATIGUE_SCORE: i64 = 4;
 /// Interview and measure records are kept five years (規則第64条, 第69–71条).
 pub const HEALTH_RECORD_YEARS: i32 = 5;
-/// Working-time records are kept three years (規則第61条).
+/// Working-time records are kept at least three years from the end of their
+/// month (医療法施行規則第61条; the wage-payment rule of 労基法109条 may keep
+/// them longer: see `retention::WorkRetention`).
 pub const WORK_RECORD_YEARS: i32 = 3;
 
 /// 自覚症状 of the fatigue self-check (労働者の疲労蓄積度自己診断チェックリスト).
@@ -179,12 +181,6 @@ pub fn years_after(from: NaiveDate, years: i32) -> NaiveDate {
 /// When an interview or measure record may be purged: five years after its date.
 pub fn health_record_retention(recorded_on: NaiveDate) -> NaiveDate {
     years_after(recorded_on, HEALTH_RECORD_YEARS)
-}
-
-/// When working-time rows of a month may be purged: three years after the
-/// end of their month.
-pub fn work_record_retention(month: YearMonth) -> NaiveDate {
-    years_after(month.last_day(), WORK_RECORD_YEARS)
 }
 
 /// Why an interview was opened (the code stored with it), weakest first.
@@ -402,12 +398,8 @@ mod tests {
     }
 
     #[test]
-    fn health_records_are_kept_five_years_and_working_time_three_years_from_the_months_end() {
+    fn health_records_are_kept_five_years_from_their_date() {
         assert_eq!(health_record_retention(d("2024-07-22")), d("2029-07-22"));
         assert_eq!(health_record_retention(d("2024-02-29")), d("2029-02-28"));
-        assert_eq!(
-            work_record_retention(YearMonth::parse("2024-06").unwrap()),
-            d("2027-06-30")
-        );
     }
 }

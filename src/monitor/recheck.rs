@@ -31,7 +31,7 @@ use super::outbox;
 use crate::config::Settings;
 use crate::db::recheck::{self as store, Changed};
 use crate::db::{write_transaction, AnyConnection};
-use crate::domain::retention::work_records_kept_from;
+use crate::domain::retention::WorkRetention;
 use crate::domain::time::YearMonth;
 use crate::month::{compute_all, ReportError};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -54,8 +54,8 @@ pub struct RecheckSummary {
 
 /// The months `changed` touches, among those that have begun by `today`
 /// and whose records are kept.
-pub fn months_of(changed: &Changed, today: NaiveDate) -> Vec<YearMonth> {
-    let (first, last) = (YearMonth::of(work_records_kept_from(today)), YearMonth::of(today));
+pub fn months_of(changed: &Changed, today: NaiveDate, retention: &WorkRetention) -> Vec<YearMonth> {
+    let (first, last) = (YearMonth::of(retention.kept_from(today)), YearMonth::of(today));
     let mut months = BTreeSet::new();
     for (start, end) in &changed.spans {
         let (mut m, until) = (YearMonth::of(start.date()), YearMonth::of(end.date()));
@@ -86,7 +86,7 @@ pub fn run(
     if to == from {
         return Ok(summary);
     }
-    let months = months_of(&store::changed(conn, from, to)?, today);
+    let months = months_of(&store::changed(conn, from, to)?, today, &settings.rules.retention);
     for month in &months {
         let as_of = today.min(month.last_day());
         // Computed outside the write transaction: imports are not held up.
@@ -177,7 +177,7 @@ mod tests {
             ..Changed::default()
         };
         assert_eq!(
-            codes(months_of(&changed, day("2024-07-20"))),
+            codes(months_of(&changed, day("2024-07-20"), &WorkRetention::default())),
             ["2024-04", "2024-05", "2024-06"]
         );
     }
@@ -190,7 +190,7 @@ mod tests {
             ..Changed::default()
         };
         assert_eq!(
-            codes(months_of(&changed, day("2024-07-01"))),
+            codes(months_of(&changed, day("2024-07-01"), &WorkRetention::default())),
             ["2024-03", "2024-06", "2024-07"]
         );
     }
@@ -201,6 +201,6 @@ mod tests {
             spans: vec![(at("2015-01-10 08:00"), at("2015-01-10 17:00"))],
             ..Changed::default()
         };
-        assert!(months_of(&changed, day("2024-07-01")).is_empty());
+        assert!(months_of(&changed, day("2024-07-01"), &WorkRetention::default()).is_empty());
     }
 }

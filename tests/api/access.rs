@@ -236,7 +236,8 @@ fn records_still_in_retention_cannot_be_deleted_and_the_refusal_is_logged() {
         };
         let before = rows(db);
         assert!(before > 0);
-        // June 2024's working-time records are kept through 2027-06-30.
+        // June 2024's working-time records (paid 2024-07-25) are kept
+        // through 2029-07-25 (rules §10, the defaults).
         let early = db.kinmu(&[
             "records",
             "delete",
@@ -245,7 +246,7 @@ fn records_still_in_retention_cannot_be_deleted_and_the_refusal_is_logged() {
             "--through",
             "2024-06",
             "--as-of",
-            "2027-06-30",
+            "2029-07-25",
         ]);
         assert_eq!(
             early.status.code(),
@@ -255,7 +256,7 @@ fn records_still_in_retention_cannot_be_deleted_and_the_refusal_is_logged() {
             String::from_utf8_lossy(&early.stderr)
         );
         let message = String::from_utf8_lossy(&early.stderr);
-        assert!(message.contains("2027-06-30 まで保存が必要"), "{message}");
+        assert!(message.contains("2029-07-25 まで保存が必要"), "{message}");
         assert_eq!(rows(db), before);
 
         let mut conn = db.conn();
@@ -269,7 +270,7 @@ fn records_still_in_retention_cannot_be_deleted_and_the_refusal_is_logged() {
             "--through",
             "2024-06",
             "--as-of",
-            "2027-07-01",
+            "2029-07-26",
         ]);
         assert_eq!(held.status.code(), Some(1));
         assert!(String::from_utf8_lossy(&held.stderr).contains("訴訟ホールド"));
@@ -285,7 +286,7 @@ fn records_still_in_retention_cannot_be_deleted_and_the_refusal_is_logged() {
             "--through",
             "2024-06",
             "--as-of",
-            "2027-07-01",
+            "2029-07-26",
         ]);
         assert_eq!(done.status.code(), Some(0), "{}", String::from_utf8_lossy(&done.stderr));
         let report = stdout_json(&done);
@@ -324,19 +325,19 @@ async fn the_api_refuses_an_early_delete_with_the_date_to_keep_until() {
     )
     .await;
     assert_eq!(resp.status(), 403);
-    // Today (the real clock) is before 2027-07-01: June 2024 must be kept.
+    // Today (the real clock) is before 2029-07-26: June 2024 must be kept.
     let resp = atest::call_service(
         &service,
         delete(&admin, "/api/v1/doctors/A01/work-records?through=2024-06"),
     )
     .await;
     let today = chrono::Local::now().date_naive();
-    if today <= date("2027-06-30") {
+    if today <= date("2029-07-25") {
         assert_eq!(resp.status(), 409);
         let body: serde_json::Value = atest::read_body_json(resp).await;
         assert_eq!(body["error"], "still_retained");
         assert!(
-            body["message"].as_str().unwrap().contains("2027-06-30 まで保存が必要"),
+            body["message"].as_str().unwrap().contains("2029-07-25 まで保存が必要"),
             "{body}"
         );
         assert_eq!(db.data_counts(), before);

@@ -465,6 +465,7 @@ async fn the_purge_takes_the_opinion_and_its_addenda_with_their_interview_when_i
         // The day its five years end, everything stays.
         kinmu::records::purge(
             &mut conn,
+            &Default::default(),
             date("2029-06-20"),
             false,
             Some("admin"),
@@ -476,6 +477,7 @@ async fn the_purge_takes_the_opinion_and_its_addenda_with_their_interview_when_i
         // with its opinion and addenda (no foreign key left dangling).
         let r = kinmu::records::purge(
             &mut conn,
+            &Default::default(),
             date("2029-06-26"),
             false,
             Some("admin"),

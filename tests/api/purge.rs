@@ -8,8 +8,17 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use kinmu::db::schema::*;
 use kinmu::db::AnyConnection;
+use kinmu::domain::retention::WorkRetention;
 use kinmu::ingest::ImportKind;
 use kinmu::records::{self, PurgeReport};
+
+/// Wages paid on the month's last day, records kept 3 years: working-time
+/// records go 3 years after their month's end (the fixture's dates).
+const THREE_YEARS_FROM_MONTH_END: WorkRetention = WorkRetention {
+    years: 3,
+    wage_payment_day: 31,
+    wage_payment_month_offset: 0,
+};
 
 const DOCTORS: &[u8] = b"staff_id,name,legal_holiday\nX1,Ichi,sun\nX2,Ni,sun\n";
 const TIMECARD: &[u8] = b"staff_id,date,clock_in,clock_out,break_minutes,kind\n\
@@ -111,13 +120,34 @@ fn fixture(db: &TestDb) -> (i64, i64) {
 }
 
 fn purge(db: &TestDb, today: &str) -> PurgeReport {
+    purge_with(db, &THREE_YEARS_FROM_MONTH_END, today)
+}
+
+fn purge_with(db: &TestDb, retention: &WorkRetention, today: &str) -> PurgeReport {
     let mut conn = db.conn();
-    records::purge(&mut conn, date(today), false, Some("admin"), now()).unwrap()
+    records::purge(&mut conn, retention, date(today), false, Some("admin"), now()).unwrap()
 }
 
 /// (timecard, interviews, measures, prechecks, self_checks) of a report.
 fn counts(r: &PurgeReport) -> [usize; 5] {
     [r.timecard_rows, r.interviews, r.measures, r.prechecks, r.self_checks]
+}
+
+/// Rules §10 [ex E4] with the defaults: June 2021, paid 2021-07-25, is kept
+/// five years from the payment date — not purged three years after the
+/// month's end as before.
+#[test]
+fn working_time_is_kept_five_years_from_the_wage_payment_date_by_default() {
+    each_backend(|db| {
+        fixture(db);
+        let five = WorkRetention::default();
+        let r = purge_with(db, &five, "2026-07-25");
+        assert_eq!(r.timecard_rows, 0, "kept through 2026-07-25: {r:?}");
+        assert_eq!(r.work_records_before, date("2021-06-01"));
+        let r = purge_with(db, &five, "2026-07-26");
+        assert_eq!(r.timecard_rows, 3, "June 2021 rows incl. the superseded version");
+        assert_eq!(r.work_records_before, date("2021-07-01"));
+    });
 }
 
 #[test]
@@ -213,7 +243,15 @@ fn a_dry_run_deletes_nothing_reports_the_same_counts_and_both_are_audited() {
         let rows_before = stored(db);
         let dry = {
             let mut conn = db.conn();
-            records::purge(&mut conn, date("2030-01-01"), true, Some("admin"), now()).unwrap()
+            records::purge(
+                &mut conn,
+                &THREE_YEARS_FROM_MONTH_END,
+                date("2030-01-01"),
+                true,
+                Some("admin"),
+                now(),
+            )
+            .unwrap()
         };
         assert!(dry.dry_run);
         assert_eq!(counts(&dry), [5, 2, 1, 1, 1]);

@@ -123,13 +123,16 @@ pub(super) async fn delete_work_records(
         )
     })?;
     let (today, now, login) = (app.settings.today(), app.now(), me.user.login.clone());
+    let retention = app.settings.rules.retention;
     let report = blocking(&app, move |conn| {
-        crate::records::delete_work_records(conn, &staff_id, through, today, Some(&login), now).map_err(|e| match e {
-            DeleteError::NoSuchDoctor(_) => ApiError::not_found(),
-            e @ DeleteError::StillRetained { .. } => ApiError::conflict("still_retained", &e.to_string()),
-            e @ DeleteError::OnHold(_) => ApiError::conflict("legal_hold", &e.to_string()),
-            DeleteError::Db(e) => ApiError::internal(e),
-        })
+        crate::records::delete_work_records(conn, &retention, &staff_id, through, today, Some(&login), now).map_err(
+            |e| match e {
+                DeleteError::NoSuchDoctor(_) => ApiError::not_found(),
+                e @ DeleteError::StillRetained { .. } => ApiError::conflict("still_retained", &e.to_string()),
+                e @ DeleteError::OnHold(_) => ApiError::conflict("legal_hold", &e.to_string()),
+                DeleteError::Db(e) => ApiError::internal(e),
+            },
+        )
     })
     .await?;
     Ok(HttpResponse::Ok().json(report))
