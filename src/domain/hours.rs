@@ -313,7 +313,7 @@ pub fn earliest_relevant_start(month: YearMonth, week_start: Weekday) -> NaiveDa
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::time::ClockReading;
 
@@ -324,7 +324,7 @@ mod tests {
         NaiveTime::parse_from_str(s, "%H:%M").unwrap()
     }
     /// A row as an export writes it: date, clock in, clock out, break, kind.
-    fn row(date: &str, clock_in: &str, clock_out: &str, brk: Minutes, kind: Kind) -> Shift {
+    pub(crate) fn row(date: &str, clock_in: &str, clock_out: &str, brk: Minutes, kind: Kind) -> Shift {
         Shift::from_written(
             d(date),
             ClockReading::parse(clock_in).unwrap(),

@@ -1,5 +1,5 @@
 //! Thresholds, the projection of the month's end, the date 100 h is reached
-//! and the interview deadline (rules §7, §8).
+//! and the minute 100 h is reached (rules §7, §8; the deadlines are `due`).
 //!
 //! "As of" a date T means data through the end of T: actual rows starting on
 //! or before T. Where the doctor has planned (roster) working rows after T in
@@ -65,8 +65,6 @@ pub struct Projection {
     /// The end of the actual month's 6000th combined minute (rules §8.2);
     /// `None` while the actual month is below 6000.
     pub reach_100_at: Option<NaiveDateTime>,
-    /// The day before `reach_100_date`: the interview must be done by then.
-    pub interview_deadline: Option<NaiveDate>,
     /// `run(k)` along the projection, index k−1 (§8).
     pub running: Vec<Minutes>,
 }
@@ -127,7 +125,6 @@ pub fn project(
         projected_overtime_holiday_minutes: projected,
         method,
         reach_100_date,
-        interview_deadline: reach_100_date.map(|d| d - Duration::days(1)),
         running,
     }
 }
@@ -201,7 +198,6 @@ mod tests {
         assert!(p.flags.projected_over_100 && !p.flags.over_100 && p.flags.watch);
         // run(k) = 3000 × k ÷ 14 ≥ 6000 first at k = 28.
         assert_eq!(p.reach_100_date, Some(d("2024-06-28")));
-        assert_eq!(p.interview_deadline, Some(d("2024-06-27")));
     }
 
     #[test]
@@ -218,7 +214,6 @@ mod tests {
         // 600 × 30 ÷ 4 = 4500.
         assert_eq!(p.projected_overtime_holiday_minutes, 4500);
         assert_eq!(p.reach_100_date, None);
-        assert_eq!(p.interview_deadline, None);
     }
 
     #[test]
@@ -243,7 +238,6 @@ mod tests {
         assert_eq!(p.actual.overtime_holiday_minutes, 3000);
         // 6000 is reached on Fri 28 June, the last planned weekday.
         assert_eq!(p.reach_100_date, Some(d("2024-06-28")));
-        assert_eq!(p.interview_deadline, Some(d("2024-06-27")));
         assert!(p.flags.projected_over_100 && !p.flags.projected_over_155);
     }
 
@@ -312,6 +306,5 @@ mod tests {
         assert_eq!(p.projected_overtime_holiday_minutes, 2400 * 30);
         // run(1) = 960; run(k) = 2400 × k for k > 1: 6000 first reached at k = 3.
         assert_eq!(p.reach_100_date, Some(d("2024-06-03")));
-        assert_eq!(p.interview_deadline, Some(d("2024-06-02")));
     }
 }

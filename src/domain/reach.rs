@@ -100,26 +100,12 @@ fn split_after(stretches: &[Stretch], keep: Minutes) -> (Vec<Stretch>, Vec<Stret
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::hours::tests::row;
     use crate::domain::hours::{month_figures, RuleConfig};
     use crate::domain::shift::Kind;
-    use crate::domain::time::ClockReading;
 
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").unwrap()
-    }
-    fn row(date: &str, clock_in: &str, clock_out: &str, brk: Minutes, kind: Kind) -> Shift {
-        Shift::from_written(
-            d(date),
-            ClockReading::parse(clock_in).unwrap(),
-            ClockReading::parse(clock_out).unwrap(),
-            None,
-            brk,
-            kind,
-        )
-        .unwrap()
     }
     fn doctor() -> DoctorRules {
         DoctorRules::new(&RuleConfig::default(), Weekday::Sun, None)

@@ -77,10 +77,11 @@ pub fn run_on(
             if interview.and_then(|(held_on, _)| held_on).is_none() {
                 check.interview_missing.push(d.staff_id.clone());
                 // The interview's own deadline (an A-level exception may run
-                // past the month's end); the plain rule where none was opened.
+                // past the month's end); the planning deadline of rules §8.3
+                // where none was opened.
                 let deadline = interview
                     .map(|(_, due)| due)
-                    .or(c.projection.interview_deadline)
+                    .or(c.due.interview_deadline)
                     .unwrap_or(last);
                 if deadline >= now.date() {
                     continue;

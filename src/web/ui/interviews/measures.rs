@@ -213,6 +213,17 @@ pub(super) async fn measures_list(
     .await
 }
 
+/// The measures case `id` of one of the viewer's doctors, with its month.
+/// Another manager's case does not exist for this one: 404, as on the
+/// measures list where it is not shown.
+fn managers_case(c: &mut AnyConnection, viewer: &Viewer, id: i64) -> Result<(Measure, YearMonth), UiError> {
+    let (m, _) = measure_with_doctor(c, id)?
+        .filter(|(_, d)| policy::is_manager(viewer.who(), d.into()))
+        .ok_or(UiError::NotFound(viewer.lang))?;
+    let month = YearMonth::parse(&m.month).ok_or(UiError::NotFound(viewer.lang))?;
+    Ok((m, month))
+}
+
 #[post("/measures/{id}")]
 pub(super) async fn measures_save(
     app: web::Data<App>,
@@ -225,13 +236,7 @@ pub(super) async fn measures_save(
     let (id, form) = (id.into_inner(), form.into_inner());
     let now = app.now();
     blocking(&app, move |c, app| {
-        let found = measure_with_doctor(c, id)?;
-        // Another manager's case does not exist for this one: 404, as on
-        // the measures list where it is not shown.
-        let (m, _) = found
-            .filter(|(_, d)| policy::is_manager(viewer.who(), d.into()))
-            .ok_or(UiError::NotFound(viewer.lang))?;
-        let month = YearMonth::parse(&m.month).ok_or(UiError::NotFound(viewer.lang))?;
+        let (m, month) = managers_case(c, &viewer, id)?;
         let input = form.input();
         // 「確認」: the checks, then what will be saved; 「確定」 saves.
         if form.step != "save" {
@@ -295,11 +300,7 @@ pub(super) async fn measures_addendum(
     let (id, form) = (id.into_inner(), form.into_inner());
     let now = app.now();
     blocking(&app, move |c, app| {
-        let found = measure_with_doctor(c, id)?;
-        let (m, _) = found
-            .filter(|(_, d)| policy::is_manager(viewer.who(), d.into()))
-            .ok_or(UiError::NotFound(viewer.lang))?;
-        let month = YearMonth::parse(&m.month).ok_or(UiError::NotFound(viewer.lang))?;
+        let (m, month) = managers_case(c, &viewer, id)?;
         let lang = viewer.lang;
         let (status, message, aerr) = match form.input().check(RecordKind::Measure) {
             Err(errors) => {
