@@ -10,11 +10,13 @@
 //! starts on the statutory holiday, the day after the holiday. Daily and
 //! weekly overtime are then counted per attributed day.
 
+use super::agreement::{AgreementCalendar, AgreementLimits, Designation};
+use super::profile::{HolidayStartTail, WeekdaySet};
 use super::shift::{Kind, Shift};
 use super::time::{midnight, minutes_between, Minutes, YearMonth};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// 8 hours: the daily limit of 労基法32条.
 pub const DAILY_LIMIT: Minutes = 480;
@@ -36,6 +38,25 @@ pub struct RuleConfig {
     pub a_level_grace_days: i64,
     /// How long working-time records are kept (rules §10).
     pub retention: super::retention::WorkRetention,
+    /// The default schedule's end (所定終業, default 17:15; rules §2.1).
+    pub scheduled_end: NaiveTime,
+    /// The default schedule's days (default Monday to Friday; §2.1).
+    pub scheduled_days: WeekdaySet,
+    /// Dates on which the default schedule has no work (祝日, 年末年始; §2.1).
+    pub scheduled_closed_dates: BTreeSet<NaiveDate>,
+    /// How a holiday-started 勤務's own tail is counted (§5.1).
+    pub holiday_start_tail: HolidayStartTail,
+    /// Where agreement months and years start (§6.1).
+    pub calendar: AgreementCalendar,
+    /// 特定労務管理対象機関 designations (§7.2).
+    pub designated_levels: Vec<Designation>,
+    /// The 36協定's figures (§7.3–§7.5).
+    pub agreement: AgreementLimits,
+    /// PC minutes a day inside 研鑽 or permitted duty above which the day is
+    /// a review item (default 30; §9).
+    pub pc_review_minutes: Minutes,
+    /// The hospital's normal weekly hours for doctors (default 2400; §18).
+    pub staffing_weekly_minutes: Minutes,
 }
 
 impl Default for RuleConfig {
@@ -47,6 +68,15 @@ impl Default for RuleConfig {
             scheduled_start: NaiveTime::from_hms_opt(8, 30, 0).unwrap_or(NaiveTime::MIN),
             a_level_grace_days: 7,
             retention: super::retention::WorkRetention::default(),
+            scheduled_end: NaiveTime::from_hms_opt(17, 15, 0).unwrap_or(NaiveTime::MIN),
+            scheduled_days: WeekdaySet::MON_FRI,
+            scheduled_closed_dates: BTreeSet::new(),
+            holiday_start_tail: HolidayStartTail::Separate,
+            calendar: AgreementCalendar::default(),
+            designated_levels: Vec::new(),
+            agreement: AgreementLimits::default(),
+            pc_review_minutes: 30,
+            staffing_weekly_minutes: 2400,
         }
     }
 }

@@ -5,6 +5,7 @@
 //! docs/rules.md and is pinned by worked examples computed by hand in its
 //! module's tests.
 
+pub mod agreement;
 pub mod discrepancy;
 pub mod due;
 pub mod fatigue;
@@ -12,6 +13,7 @@ pub mod hours;
 pub mod input;
 pub mod interview;
 pub mod opinion;
+pub mod profile;
 pub mod projection;
 pub mod reach;
 pub mod retention;

@@ -4,10 +4,12 @@
 //! overlap is tested on what the export said; the rounded times of §1 are
 //! derived from it when minutes are counted.
 
+use super::profile::{ScheduleClass, StudyStatus};
 use super::time::{ceil_minute, floor_minute, minutes_between, ClockReading, Minutes};
 use chrono::{Duration, NaiveDate, NaiveDateTime, Weekday};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// The longest row accepted (rules §1).
 pub const MAX_SHIFT: Duration = Duration::hours(48);
@@ -194,13 +196,20 @@ pub enum ShiftError {
     BreakTooLong { break_minutes: Minutes, span: Minutes },
 }
 
-/// One validated row: times as written, break in minutes, kind.
+/// One validated row: times as written, break in minutes, kind, and the
+/// columns of rule book v2 that some kinds carry (rules §2.3, §5b.2).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Shift {
     start: NaiveDateTime,
     end: NaiveDateTime,
     break_minutes: Minutes,
     kind: Kind,
+    /// `self_study` rows: confirmed, rejected or not yet (§2.3).
+    study: StudyStatus,
+    /// `external` rows: the other employer, as written (§5b.2).
+    employer: Option<Arc<str>>,
+    /// `external` rows: 所定 or 所定外 there (§5b.2).
+    class: ScheduleClass,
 }
 
 impl Shift {
@@ -229,6 +238,9 @@ impl Shift {
             end,
             break_minutes,
             kind,
+            study: StudyStatus::Unconfirmed,
+            employer: None,
+            class: ScheduleClass::Scheduled,
         })
     }
 
@@ -270,6 +282,33 @@ impl Shift {
     }
     pub fn kind(&self) -> Kind {
         self.kind
+    }
+    /// The status of a `self_study` row (rules §2.3).
+    pub fn study(&self) -> StudyStatus {
+        self.study
+    }
+    /// The employer written on an `external` row (rules §5b.2).
+    pub fn employer(&self) -> Option<&str> {
+        self.employer.as_deref()
+    }
+    /// 所定 or 所定外 at the other employer (rules §5b.2).
+    pub fn schedule_class(&self) -> ScheduleClass {
+        self.class
+    }
+    /// The same row with a self-study status.
+    pub fn with_study(mut self, study: StudyStatus) -> Shift {
+        self.study = study;
+        self
+    }
+    /// The same row with an employer (blank names are no employer).
+    pub fn with_employer(mut self, employer: Option<&str>) -> Shift {
+        self.employer = employer.map(str::trim).filter(|e| !e.is_empty()).map(Arc::from);
+        self
+    }
+    /// The same row with a 所定区分.
+    pub fn with_class(mut self, class: ScheduleClass) -> Shift {
+        self.class = class;
+        self
     }
     /// The date the row starts on (its "date" column).
     pub fn start_date(&self) -> NaiveDate {

@@ -222,7 +222,8 @@ mod tests {
     }
 }
 
-/// A calendar month (`2024-06`).
+/// A month named `2024-06`: a calendar month, or an agreement month that
+/// starts on another day of it ([`YearMonth::starting_on`], rules §6.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct YearMonth {
     first: NaiveDate,
@@ -258,19 +259,26 @@ impl YearMonth {
     pub fn days(self) -> i64 {
         (self.next().first - self.first).num_days()
     }
+    /// The month after: the same day of the next calendar month (an
+    /// agreement month starting on the 16th is followed by the next 16th).
     pub fn next(self) -> YearMonth {
-        let (y, m) = if self.first.month() == 12 {
-            (self.first.year() + 1, 1)
-        } else {
-            (self.first.year(), self.first.month() + 1)
-        };
-        YearMonth::new(y, m).unwrap_or(self)
+        self.first
+            .checked_add_months(chrono::Months::new(1))
+            .map_or(self, |first| YearMonth { first })
     }
     pub fn previous(self) -> YearMonth {
-        YearMonth::of(self.first - Duration::days(1))
+        self.first
+            .checked_sub_months(chrono::Months::new(1))
+            .map_or(self, |first| YearMonth { first })
     }
     pub fn contains(self, d: NaiveDate) -> bool {
-        YearMonth::of(d) == self
+        self.first <= d && d < self.next().first
+    }
+    /// The agreement month of the same name starting on `day` (1–28) of
+    /// the month (rules §6.1); day 1 is the calendar month.
+    pub fn starting_on(self, day: u32) -> YearMonth {
+        NaiveDate::from_ymd_opt(self.first.year(), self.first.month(), day.clamp(1, 28))
+            .map_or(self, |first| YearMonth { first })
     }
     /// Clamps a date into the month (formats.md: `--as-of` outside the month).
     pub fn clamp(self, d: NaiveDate) -> NaiveDate {
@@ -278,7 +286,8 @@ impl YearMonth {
     }
     /// Every day of the month in order.
     pub fn iter_days(self) -> impl Iterator<Item = NaiveDate> {
-        self.first.iter_days().take_while(move |d| YearMonth::of(*d) == self)
+        let end = self.next().first;
+        self.first.iter_days().take_while(move |d| *d < end)
     }
 }
 
