@@ -455,6 +455,7 @@ impl Settings {
                     defaults.a_level_grace_days,
                 )?,
                 retention,
+                ..RuleConfig::default()
             },
             hospital_name: raw.hospital_name.unwrap_or_default(),
             log_format,

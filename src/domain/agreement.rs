@@ -190,6 +190,96 @@ impl AgreementLimits {
     }
 }
 
+/// A doctor's agreement year to the as-of date, and where it is heading
+/// (rules §7.3, §7.4, §7.7). The `year` object of the monthly report.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct YearFigures {
+    pub first_day: NaiveDate,
+    pub overtime_holiday_minutes: Minutes,
+    pub own_overtime_holiday_minutes: Minutes,
+    pub own_overtime_minutes: Minutes,
+    pub projected_overtime_holiday_minutes: Minutes,
+    pub own_projected_overtime_holiday_minutes: Minutes,
+    pub cap_minutes: Minutes,
+    pub own_cap_minutes: Minutes,
+    pub cap_exceeded: bool,
+    pub own_cap_exceeded: bool,
+    pub cap_exceed_date: Option<NaiveDate>,
+    pub own_cap_exceed_date: Option<NaiveDate>,
+    pub general_year_exceeded: bool,
+    /// The effective level of the year (its first day, §7.2).
+    #[serde(skip)]
+    pub level: Level,
+}
+
+/// A running total of the year: the actual cumulative figure of each day
+/// from the first to the as-of date (index 0 = the first day).
+#[derive(Debug, Clone, Copy)]
+pub struct YearRun<'a> {
+    pub first_day: NaiveDate,
+    /// Days of the agreement year (365 or 366).
+    pub days: i64,
+    pub actual: &'a [Minutes],
+}
+
+impl YearRun<'_> {
+    fn elapsed(&self) -> i64 {
+        self.actual.len().max(1) as i64
+    }
+    fn ytd(&self) -> Minutes {
+        self.actual.last().copied().unwrap_or(0)
+    }
+    /// `ytd × n ÷ e` (§7.7).
+    pub fn projected(&self) -> Minutes {
+        self.ytd() * self.days / self.elapsed()
+    }
+    /// The first day whose running total is above `cap` (§7.7).
+    pub fn exceed_date(&self, cap: Minutes) -> Option<NaiveDate> {
+        let e = self.elapsed();
+        let k = match self.actual.iter().position(|m| *m > cap) {
+            Some(i) => i as i64 + 1,
+            // ytd × k ÷ e > cap ⟺ ytd × k ≥ (cap + 1) × e.
+            None if self.ytd() > 0 => {
+                let k = ((cap + 1) * e + self.ytd() - 1) / self.ytd();
+                if k > self.days {
+                    return None;
+                }
+                k.max(e + 1)
+            }
+            None => return None,
+        };
+        Some(self.first_day + chrono::Duration::days(k - 1))
+    }
+}
+
+/// The year object from the combined and own running totals (§7.3–§7.7).
+pub fn year_figures(
+    combined: YearRun,
+    own: YearRun,
+    own_overtime_minutes: Minutes,
+    level: Level,
+    limits: &AgreementLimits,
+) -> YearFigures {
+    let cap = combined_cap(level);
+    let own_cap = limits.own_cap(level);
+    YearFigures {
+        first_day: combined.first_day,
+        overtime_holiday_minutes: combined.ytd(),
+        own_overtime_holiday_minutes: own.ytd(),
+        own_overtime_minutes,
+        projected_overtime_holiday_minutes: combined.projected(),
+        own_projected_overtime_holiday_minutes: own.projected(),
+        cap_minutes: cap,
+        own_cap_minutes: own_cap,
+        cap_exceeded: combined.ytd() > cap,
+        own_cap_exceeded: own.ytd() > own_cap,
+        cap_exceed_date: combined.exceed_date(cap),
+        own_cap_exceed_date: own.exceed_date(own_cap),
+        general_year_exceeded: own_overtime_minutes > limits.general_year_minutes,
+        level,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,16 +311,105 @@ mod tests {
         assert!(AgreementCalendar::new(29, "04-29").is_err());
     }
 
+    fn year(first: &str, actual: &[Minutes]) -> YearFigures {
+        let run = YearRun {
+            first_day: d(first),
+            days: 365,
+            actual,
+        };
+        year_figures(run, run, 0, Level::A, &AgreementLimits::default())
+    }
+
+    /// [ex Y-1] 30,000 by day 183 of 365: projected 59,836, the A cap
+    /// passed on 2025-03-18.
+    #[test]
+    fn y_1_the_year_projection_and_the_day_the_cap_would_be_passed() {
+        let mut actual = vec![0; 183];
+        actual[182] = 30_000;
+        let run = YearRun {
+            first_day: d("2024-04-01"),
+            days: 365,
+            actual: &actual,
+        };
+        assert_eq!(run.projected(), 59_836);
+        assert_eq!(run.exceed_date(57_600), Some(d("2025-03-18")));
+        assert_eq!(run.exceed_date(60_000), None);
+    }
+
+    /// [ex K3] A: 56,900 to February and 800 in March — 57,700, 100 over.
+    #[test]
+    fn k3_the_a_cap_is_passed_in_march() {
+        let mut actual = vec![56_900; 365];
+        actual[364] = 57_700;
+        let y = year("2024-04-01", &actual);
+        assert_eq!(
+            (y.overtime_holiday_minutes, y.cap_minutes, y.cap_exceeded),
+            (57_700, 57_600, true)
+        );
+        assert_eq!(y.overtime_holiday_minutes - y.cap_minutes, 100);
+        assert_eq!(y.cap_exceed_date, Some(d("2025-03-31")));
+    }
+
+    /// [ex K4] own 時間外 21,700 over 21,600 — 100 over; 時間外・休日 24,700.
+    #[test]
+    fn k4_the_general_clause_year_counts_own_overtime_only() {
+        let run = YearRun {
+            first_day: d("2024-04-01"),
+            days: 365,
+            actual: &[24_700],
+        };
+        let y = year_figures(run, run, 21_700, Level::A, &AgreementLimits::default());
+        assert!(y.general_year_exceeded);
+        assert_eq!(y.own_overtime_minutes - 21_600, 100);
+        assert_eq!(y.own_overtime_holiday_minutes, 24_700);
+    }
+
+    /// [ex E6] 連携B: own 58,000 over the own 57,600, combined 98,000 within
+    /// 111,600. [ex Y-2] A with a side job: own 50,000 within, combined
+    /// 58,000 over 57,600.
+    #[test]
+    fn e6_and_y_2_own_and_combined_caps() {
+        let limits = AgreementLimits::default();
+        let check = |level, own: Minutes, external: Minutes| {
+            let own_run = YearRun {
+                first_day: d("2024-04-01"),
+                days: 365,
+                actual: &[own],
+            };
+            let combined = [own + external];
+            let combined_run = YearRun {
+                actual: &combined,
+                ..own_run
+            };
+            year_figures(combined_run, own_run, 0, level, &limits)
+        };
+        let e6 = check(Level::RenkeiB, 58_000, 40_000);
+        assert_eq!((e6.own_cap_minutes, e6.own_cap_exceeded), (57_600, true));
+        assert_eq!(e6.own_overtime_holiday_minutes - e6.own_cap_minutes, 400);
+        assert_eq!(
+            (e6.overtime_holiday_minutes, e6.cap_minutes, e6.cap_exceeded),
+            (98_000, 111_600, false)
+        );
+        let y2 = check(Level::A, 50_000, 8_000);
+        assert_eq!((y2.own_cap_minutes, y2.own_cap_exceeded), (57_600, false));
+        assert_eq!(
+            (y2.overtime_holiday_minutes, y2.cap_minutes, y2.cap_exceeded),
+            (58_000, 57_600, true)
+        );
+    }
+
     /// [ex L1] declared B, nothing designated; [ex L1b] with `B:2024-04-01`.
     #[test]
     fn l_1_a_level_above_a_needs_a_designation() {
-        assert_eq!(effective_level(Level::B, &[], d("2024-06-01")), (Level::A, false));
-        let b = Designation::parse("B:2024-04-01").unwrap();
-        assert_eq!(effective_level(Level::B, &[b], d("2024-06-01")), (Level::B, true));
-        assert_eq!(effective_level(Level::B, &[b], d("2024-03-31")), (Level::A, false));
         let limits = AgreementLimits::default();
-        assert_eq!(limits.own_cap(Level::A), 57_600);
-        assert_eq!(combined_cap(Level::B), 111_600);
+        let (level, designated) = effective_level(Level::B, &[], d("2024-06-01"));
+        assert_eq!((level, designated), (Level::A, false));
+        assert_eq!((limits.own_cap(level), combined_cap(level)), (57_600, 57_600));
+        let b = Designation::parse("B:2024-04-01").unwrap();
+        let (level, designated) = effective_level(Level::B, &[b], d("2024-06-01"));
+        assert_eq!((level, designated), (Level::B, true));
+        assert_eq!((limits.own_cap(level), combined_cap(level)), (111_600, 111_600));
+        assert_eq!(effective_level(Level::B, &[b], d("2024-03-31")), (Level::A, false));
         let rb = Designation::parse("連携B:2024-04-01:2027-03-31").unwrap();
         assert_eq!(rb.to, Some(d("2027-03-31")));
         assert_eq!(effective_level(Level::RenkeiB, &[rb], d("2027-04-01")).0, Level::A);

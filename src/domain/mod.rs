@@ -6,6 +6,7 @@
 //! module's tests.
 
 pub mod agreement;
+pub mod count;
 pub mod discrepancy;
 pub mod due;
 pub mod fatigue;
