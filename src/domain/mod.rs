@@ -16,7 +16,6 @@ pub mod interview;
 pub mod opinion;
 pub mod profile;
 pub mod projection;
-pub mod reach;
 pub mod retention;
 pub mod selfcheck;
 pub mod shift;
@@ -24,7 +23,8 @@ pub mod text;
 pub mod time;
 pub mod worklist;
 
-pub use hours::{DoctorRules, MonthFigures, RuleConfig};
+pub use count::MonthFigures;
+pub use hours::RuleConfig;
 pub use projection::{Flags, Projection};
 pub use shift::{Kind, Level, Shift, ShiftError};
 pub use time::{Minutes, YearMonth};

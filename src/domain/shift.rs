@@ -91,9 +91,10 @@ impl fmt::Display for Kind {
 }
 
 /// The doctor's level (水準) under the 2024 reform.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Level {
     #[serde(rename = "A")]
+    #[default]
     A,
     #[serde(rename = "連携B")]
     RenkeiB,

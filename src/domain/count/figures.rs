@@ -242,6 +242,24 @@ impl Counted {
         f
     }
 
+    /// The end of the month's `line`-th combined overtime or holiday
+    /// minute, in the order worked (§8.2).
+    pub fn reach(&self, month: YearMonth, line: Minutes) -> Option<NaiveDateTime> {
+        let stretches = self
+            .segs
+            .iter()
+            .filter(|s| month.contains(s.day))
+            .filter_map(|s| {
+                if s.holiday {
+                    Some((s.start, s.end))
+                } else {
+                    s.overtime_interval()
+                }
+            })
+            .collect();
+        reach_instant(stretches, line)
+    }
+
     /// The employer of an external segment: the external row it lies in.
     fn segs_employer(&self, rows: &[Shift], profile: &Profile, s: &Seg) -> Option<String> {
         rows.iter()

@@ -20,6 +20,8 @@ mod walk;
 
 #[cfg(test)]
 mod examples;
+#[cfg(test)]
+mod tests;
 
 pub use figures::{DayFigures, MonthFigures};
 pub use schedule::{period_cap, Schedule, VariablePeriodInfo};
