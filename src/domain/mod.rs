@@ -14,6 +14,7 @@ pub mod hours;
 pub mod input;
 pub mod interview;
 pub mod opinion;
+pub mod permits;
 pub mod profile;
 pub mod projection;
 pub mod retention;

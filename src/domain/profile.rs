@@ -19,6 +19,7 @@ impl WeekdaySet {
     /// Monday to Friday: config `scheduled_days`' default.
     pub const MON_FRI: WeekdaySet = WeekdaySet(0b0011_1110);
     pub const EMPTY: WeekdaySet = WeekdaySet(0);
+    pub const ALL: WeekdaySet = WeekdaySet(0b0111_1111);
 
     fn bit(w: Weekday) -> u8 {
         1 << w.num_days_from_sunday()

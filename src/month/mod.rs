@@ -20,7 +20,7 @@ use crate::db::models::{CorruptRow, Doctor};
 use crate::db::{AnyConnection, DbError};
 use crate::domain::agreement::YearFigures;
 use crate::domain::count::VariablePeriodInfo;
-use crate::domain::discrepancy::{discrepancy_days, DiscrepancyDay};
+use crate::domain::discrepancy::{discrepancy_days, review_items, Coverage, DiscrepancyDay, ReviewItem};
 use crate::domain::due::{end_of, of_month, Exception, MonthDue};
 use crate::domain::hours::RuleConfig;
 use crate::domain::profile::Profile;
@@ -51,6 +51,9 @@ impl From<diesel::result::Error> for ReportError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MonthlyReport {
     pub month: String,
+    /// The agreement month's first and last day (rules §6.1).
+    pub month_first_day: NaiveDate,
+    pub month_last_day: NaiveDate,
     pub as_of: NaiveDate,
     pub doctors: Vec<DoctorMonth>,
 }
@@ -116,13 +119,14 @@ pub struct DoctorMonth {
     pub anei_excess_minutes: Minutes,
     pub anei_over_80: bool,
     pub open_discrepancies: usize,
+    pub open_pc_reviews: usize,
     pub year: YearFigures,
 }
 
 /// The column order of the CSV form: the JSON field names, the `year`
 /// object's as `year_<name>` and `variable_period`'s as
 /// `variable_period_<name>` (formats.md C.6).
-pub const CSV_COLUMNS: [&str; 72] = [
+pub const CSV_COLUMNS: [&str; 73] = [
     "staff_id",
     "name",
     "level",
@@ -182,6 +186,7 @@ pub const CSV_COLUMNS: [&str; 72] = [
     "anei_excess_minutes",
     "anei_over_80",
     "open_discrepancies",
+    "open_pc_reviews",
     "year_first_day",
     "year_overtime_holiday_minutes",
     "year_own_overtime_holiday_minutes",
@@ -207,6 +212,48 @@ pub struct DoctorComputation {
     pub open_discrepancies: usize,
     /// The doctor as the rules saw them (rules v2 §2.1, §4.1, §5a, §5b).
     pub profile: Profile,
+    /// What the month's PC use is checked against (rules §9).
+    pub coverage: Coverage,
+    /// PC use inside 研鑽 or permitted duty over the review line (§9).
+    pub review_items: Vec<ReviewItem>,
+    pub open_pc_reviews: usize,
+}
+
+/// The coverage of a doctor's timecard rows (rules §9) with the doctor's
+/// schedule and permits: the one coverage every reader of PC logs uses.
+pub fn coverage(covering: &[Shift], who: &Subject, cfg: &RuleConfig) -> Coverage {
+    crate::domain::count::coverage(
+        crate::domain::count::Inputs {
+            rows: covering,
+            profile: who.profile,
+            roster: who.roster,
+            published: who.published,
+            permitted: who.permitted,
+        },
+        cfg,
+    )
+}
+
+/// The coverage of one doctor's rows around a day, with the schedule and
+/// permits stored for the doctor (a resolution of that day).
+pub fn coverage_of_day(
+    conn: &mut AnyConnection,
+    doctor: &Doctor,
+    covering: &[Shift],
+    day: NaiveDate,
+    cfg: &RuleConfig,
+) -> Result<Coverage, ReportError> {
+    let month = cfg.calendar.month_of(day);
+    let (_, mut rows) = load_rows_of(conn, Some(&[doctor.id]), month, day, cfg)?;
+    let rows = rows.remove(&doctor.id).unwrap_or_default();
+    let profile = doctor.profile(cfg, rows.profile_employers.clone());
+    let who = Subject {
+        profile: &profile,
+        roster: &rows.schedule_roster,
+        published: &rows.published,
+        permitted: Some(&rows.permitted),
+    };
+    Ok(coverage(covering, &who, cfg))
 }
 
 /// Applies the rule book to one doctor's rows (pure).
@@ -217,6 +264,7 @@ pub fn compute(
     as_of: NaiveDate,
     cfg: &RuleConfig,
 ) -> DoctorComputation {
+    let month = cfg.calendar.month(month);
     let profile = doctor.profile(cfg, rows.profile_employers.clone());
     let who = Subject {
         profile: &profile,
@@ -227,12 +275,14 @@ pub fn compute(
     let projection = project(&rows.timecard, &rows.roster, who, month, as_of, cfg);
     let t = projection.as_of;
     let covering: Vec<Shift> = rows.timecard.iter().filter(|s| s.start_date() <= t).cloned().collect();
+    let coverage = coverage(&covering, &who, cfg);
     let pc = if rows.pc_around.is_empty() {
         std::borrow::Cow::Borrowed(&rows.pc)
     } else {
         std::borrow::Cow::Owned(rows.pc_for_coverage())
     };
-    let discrepancies = discrepancy_days(&pc, &covering, month.first_day(), t, cfg.discrepancy_minutes);
+    let discrepancies = discrepancy_days(&pc, &coverage, month.first_day(), t, cfg.discrepancy_minutes);
+    let review_items = review_items(&pc, &coverage, month.first_day(), t, cfg.pc_review_minutes);
     let open_discrepancies = discrepancies
         .iter()
         .filter(|d| !rows.resolved_days.contains(&d.date))
@@ -248,6 +298,9 @@ pub fn compute(
         cfg.a_level_grace_days,
     );
     DoctorComputation {
+        open_pc_reviews: review_items.len(),
+        review_items,
+        coverage,
         profile: profile.clone(),
         due,
         projection,
@@ -265,6 +318,7 @@ pub fn compute_one(
     month: YearMonth,
     as_of: NaiveDate,
 ) -> Result<(DoctorRows, DoctorComputation), ReportError> {
+    let month = rules.calendar.month(month);
     let (_, mut rows) = load_rows_of(conn, Some(&[d.id]), month, as_of, rules)?;
     let rows = rows.remove(&d.id).unwrap_or_default();
     let c = compute(&rows, d, month, as_of, rules);
@@ -278,6 +332,7 @@ pub fn monthly(
     as_of: NaiveDate,
     cfg: &RuleConfig,
 ) -> Result<MonthlyReport, ReportError> {
+    let month = cfg.calendar.month(month);
     let t = month.clamp(as_of);
     Ok(MonthlyReport::of(month, t, &compute_all(conn, month, t, cfg)?))
 }
@@ -290,6 +345,7 @@ pub fn compute_all(
     as_of: NaiveDate,
     cfg: &RuleConfig,
 ) -> Result<Vec<(Doctor, DoctorComputation)>, ReportError> {
+    let month = cfg.calendar.month(month);
     let t = month.clamp(as_of);
     let (doctors, mut rows) = load_rows(conn, month, t, cfg)?;
     Ok(doctors
@@ -361,6 +417,7 @@ pub fn line(d: &Doctor, c: &DoctorComputation) -> DoctorMonth {
         anei_excess_minutes: a.anei_excess_minutes,
         anei_over_80: a.anei_over_80,
         open_discrepancies: c.open_discrepancies,
+        open_pc_reviews: c.open_pc_reviews,
         year: p.year.clone(),
     }
 }
@@ -393,6 +450,8 @@ impl MonthlyReport {
     pub fn of(month: YearMonth, as_of: NaiveDate, computed: &[(Doctor, DoctorComputation)]) -> MonthlyReport {
         MonthlyReport {
             month: month.to_string(),
+            month_first_day: month.first_day(),
+            month_last_day: month.last_day(),
             as_of,
             doctors: computed.iter().map(|(d, c)| line(d, c)).collect(),
         }

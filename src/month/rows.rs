@@ -68,6 +68,7 @@ pub fn load_rows_of(
     as_of: NaiveDate,
     cfg: &RuleConfig,
 ) -> Result<(Vec<Doctor>, HashMap<i64, DoctorRows>), ReportError> {
+    let month = cfg.calendar.month(month);
     let t = month.clamp(as_of);
     let after_t = midnight(t + Duration::days(1));
     let mut doctors = queries::all_doctors(conn)?;

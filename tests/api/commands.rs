@@ -28,7 +28,7 @@ fn the_worked_example_imported_by_the_binary_matches_its_expected_report() {
         ]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let expected: serde_json::Value = serde_json::from_slice(&read_sample("worked-expected-2024-06.json")).unwrap();
-        assert_eq!(stdout_json(&out), expected, "on {:?}", db.backend);
+        assert_contains(&stdout_json(&out), &expected, &format!("{:?}", db.backend));
     });
 }
 

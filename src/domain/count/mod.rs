@@ -292,6 +292,28 @@ pub fn count(inputs: Inputs, cfg: &RuleConfig) -> Counted {
     }
 }
 
+/// What PC use is checked against (rules §9): the rows' coverage with the
+/// doctor's schedule and permits, as [`count`] reads them.
+pub fn coverage(inputs: Inputs, cfg: &RuleConfig) -> super::discrepancy::Coverage {
+    let rows = inputs.rows;
+    let inside = match (
+        rows.iter().map(|r| r.start_date()).min(),
+        rows.iter().map(|r| r.rounded_end().date()).max(),
+    ) {
+        (Some(lo), Some(hi)) => Schedule::build(
+            inputs.profile,
+            inputs.roster,
+            inputs.published,
+            &cfg.scheduled_closed_dates,
+            lo - Duration::days(2),
+            hi + Duration::days(2),
+        )
+        .merged(),
+        _ => Vec::new(),
+    };
+    super::discrepancy::Coverage::new(rows, &inside, inputs.permitted)
+}
+
 /// Cuts worked minutes into segments: at midnights (holiday work, §4.2),
 /// at the schedule's edges (所定, §5b.4) and at the scheduled starts of the
 /// following scheduled working days (attribution, §5.1).
