@@ -16,10 +16,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// 100 hours: the interview (面接指導) must be done before this (以上).
-pub const INTERVIEW_LINE: Minutes = 6000;
-/// 155 hours: above this (を超える) measures to shorten hours are mandatory.
-pub const MEASURES_LINE: Minutes = 9300;
+pub use super::count::{INTERVIEW_LINE, MEASURES_LINE};
 
 /// How the month's end was projected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

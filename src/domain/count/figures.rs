@@ -69,6 +69,11 @@ pub struct MonthFigures {
     pub reach_100_at: Option<NaiveDateTime>,
 }
 
+/// 100 hours: the interview (面接指導) must be done before this (以上).
+pub const INTERVIEW_LINE: Minutes = 6000;
+/// 155 hours: above this (を超える) measures to shorten hours are mandatory.
+pub const MEASURES_LINE: Minutes = 9300;
+
 /// 60 hours: the line of the 50 % premium (§17).
 pub const PREMIUM_60H: Minutes = 3600;
 
@@ -238,7 +243,7 @@ impl Counted {
                 run
             })
             .collect();
-        f.reach_100_at = reach_instant(counted, super::super::projection::INTERVIEW_LINE);
+        f.reach_100_at = reach_instant(counted, INTERVIEW_LINE);
         f
     }
 

@@ -23,7 +23,7 @@ mod examples;
 #[cfg(test)]
 mod tests;
 
-pub use figures::{DayFigures, MonthFigures};
+pub use figures::{DayFigures, MonthFigures, INTERVIEW_LINE, MEASURES_LINE};
 pub use schedule::{period_cap, Schedule, VariablePeriodInfo};
 pub use timeline::Source;
 
