@@ -108,6 +108,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(selfcheck::configure)
         .configure(interviews::configure)
         .service(dashboard::monthly_report)
+        .service(dashboard::payroll_report)
         .service(records::user_ledger)
         .service(records::audit_entries)
         .service(records::delete_work_records)
