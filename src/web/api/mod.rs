@@ -88,8 +88,10 @@ pub(super) fn month_and_as_of(
                 "month must be YYYY-MM",
             )
         })?,
-        None => YearMonth::of(today),
+        None => app.settings.rules.calendar.month_of(today),
     };
+    // The agreement month of that name (rules §6.1).
+    let month = app.settings.rules.calendar.month(month);
     let as_of = match as_of {
         Some(d) => crate::domain::input::parse_date(("as_of", "as_of"), d).map_err(|e| {
             let m = crate::domain::text::Message::from_pair(&e.0);
