@@ -17,6 +17,7 @@ pub mod profile;
 pub mod projection;
 pub mod reach;
 pub mod retention;
+pub mod row_status;
 pub mod selfcheck;
 pub mod shift;
 pub mod text;

@@ -4,7 +4,7 @@
 //! overlap is tested on what the export said; the rounded times of §1 are
 //! derived from it when minutes are counted.
 
-use super::profile::{ScheduleClass, StudyStatus};
+use super::row_status::{ScheduleClass, StudyStatus};
 use super::time::{ceil_minute, floor_minute, minutes_between, ClockReading, Minutes};
 use chrono::{Duration, NaiveDate, NaiveDateTime, Weekday};
 use serde::{Deserialize, Serialize};
