@@ -70,7 +70,14 @@ fn hospital() -> Hospital {
             index.insert(account, i);
         }
         doctors.push(DoctorData {
-            rules: DoctorRules::new(&cfg, d.legal_holiday, d.scheduled_start),
+            rules: DoctorRules::new(
+                &cfg,
+                match d.legal_holiday {
+                    kinmu::domain::profile::LegalHoliday::Fixed(w) => w,
+                    _ => chrono::Weekday::Sun,
+                },
+                d.scheduled_start,
+            ),
             timecard: Vec::new(),
             roster: Vec::new(),
             pc: Vec::new(),

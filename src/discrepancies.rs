@@ -310,6 +310,7 @@ pub fn resolve(conn: &mut AnyConnection, req: &ResolveRequest) -> Result<Resolve
                     correction_reason: Some(reason.to_string()),
                     created_by: Some(req.actor.to_string()),
                     created_at: req.now,
+                    extras: Default::default(),
                 });
                 added.push((start, end));
             }
