@@ -72,7 +72,7 @@ fn hospital() -> Hospital {
         }
         doctors.push(DoctorData {
             profile: Profile {
-                legal_holiday: LegalHoliday::Fixed(d.legal_holiday),
+                legal_holiday: d.legal_holiday,
                 scheduled_start: d.scheduled_start.unwrap_or(cfg.scheduled_start),
                 ..Profile::default()
             },

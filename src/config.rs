@@ -11,6 +11,7 @@ use std::time::Duration;
 
 mod intake;
 mod retention;
+mod rules;
 
 pub use intake::{glob_match, IntakeRule, IntakeSettings, KINDS as INTAKE_KINDS};
 
@@ -76,6 +77,26 @@ struct RawSettings {
     intake_settle_seconds: Option<i64>,
     intake_cron: Option<String>,
     inspection: Option<RawInspection>,
+    // Rule book v2 (formats.md C.4), read by `rules`.
+    scheduled_end: Option<String>,
+    holiday_start_tail: Option<String>,
+    year_start: Option<String>,
+    occupational_physician_email: Option<String>,
+    scheduled_days: Option<Vec<String>>,
+    scheduled_closed_dates: Option<Vec<String>>,
+    designated_levels: Option<Vec<String>>,
+    month_start_day: Option<i64>,
+    agreement_general_month_minutes: Option<i64>,
+    agreement_general_year_minutes: Option<i64>,
+    agreement_special_month_minutes: Option<i64>,
+    agreement_year_minutes_a: Option<i64>,
+    agreement_year_minutes_renkei_b: Option<i64>,
+    agreement_year_minutes_b: Option<i64>,
+    agreement_year_minutes_c1: Option<i64>,
+    agreement_year_minutes_c2: Option<i64>,
+    agreement_holiday_days_per_month: Option<i64>,
+    pc_review_minutes: Option<i64>,
+    staffing_weekly_minutes: Option<i64>,
 }
 
 /// `[inspection]`: the print pack's hospital policy.
@@ -139,6 +160,35 @@ impl RawSettings {
                 }),
                 (a, b) => b.or(a),
             },
+            scheduled_end: other.scheduled_end.or(self.scheduled_end),
+            holiday_start_tail: other.holiday_start_tail.or(self.holiday_start_tail),
+            year_start: other.year_start.or(self.year_start),
+            occupational_physician_email: other.occupational_physician_email.or(self.occupational_physician_email),
+            scheduled_days: other.scheduled_days.or(self.scheduled_days),
+            scheduled_closed_dates: other.scheduled_closed_dates.or(self.scheduled_closed_dates),
+            designated_levels: other.designated_levels.or(self.designated_levels),
+            month_start_day: other.month_start_day.or(self.month_start_day),
+            agreement_general_month_minutes: other
+                .agreement_general_month_minutes
+                .or(self.agreement_general_month_minutes),
+            agreement_general_year_minutes: other
+                .agreement_general_year_minutes
+                .or(self.agreement_general_year_minutes),
+            agreement_special_month_minutes: other
+                .agreement_special_month_minutes
+                .or(self.agreement_special_month_minutes),
+            agreement_year_minutes_a: other.agreement_year_minutes_a.or(self.agreement_year_minutes_a),
+            agreement_year_minutes_renkei_b: other
+                .agreement_year_minutes_renkei_b
+                .or(self.agreement_year_minutes_renkei_b),
+            agreement_year_minutes_b: other.agreement_year_minutes_b.or(self.agreement_year_minutes_b),
+            agreement_year_minutes_c1: other.agreement_year_minutes_c1.or(self.agreement_year_minutes_c1),
+            agreement_year_minutes_c2: other.agreement_year_minutes_c2.or(self.agreement_year_minutes_c2),
+            agreement_holiday_days_per_month: other
+                .agreement_holiday_days_per_month
+                .or(self.agreement_holiday_days_per_month),
+            pc_review_minutes: other.pc_review_minutes.or(self.pc_review_minutes),
+            staffing_weekly_minutes: other.staffing_weekly_minutes.or(self.staffing_weekly_minutes),
         }
     }
 
@@ -221,6 +271,25 @@ impl RawSettings {
                     }),
                 }),
             },
+            scheduled_end: get("scheduled_end"),
+            holiday_start_tail: get("holiday_start_tail"),
+            year_start: get("year_start"),
+            occupational_physician_email: get("occupational_physician_email"),
+            scheduled_days: get("scheduled_days").map(|v| rules::split_env_list(&v)),
+            scheduled_closed_dates: get("scheduled_closed_dates").map(|v| rules::split_env_list(&v)),
+            designated_levels: get("designated_levels").map(|v| rules::split_env_list(&v)),
+            month_start_day: int("month_start_day")?,
+            agreement_general_month_minutes: int("agreement_general_month_minutes")?,
+            agreement_general_year_minutes: int("agreement_general_year_minutes")?,
+            agreement_special_month_minutes: int("agreement_special_month_minutes")?,
+            agreement_year_minutes_a: int("agreement_year_minutes_a")?,
+            agreement_year_minutes_renkei_b: int("agreement_year_minutes_renkei_b")?,
+            agreement_year_minutes_b: int("agreement_year_minutes_b")?,
+            agreement_year_minutes_c1: int("agreement_year_minutes_c1")?,
+            agreement_year_minutes_c2: int("agreement_year_minutes_c2")?,
+            agreement_holiday_days_per_month: int("agreement_holiday_days_per_month")?,
+            pc_review_minutes: int("pc_review_minutes")?,
+            staffing_weekly_minutes: int("staffing_weekly_minutes")?,
         })
     }
 }
@@ -310,6 +379,9 @@ pub struct Settings {
     /// administrator's print pack carries the physicians' 意見書 (hospital
     /// policy; off by default: 「記録あり」 only).
     pub administrator_sees_opinions: bool,
+    /// Where the 産業医's copy of the 安衛法 80 h notices goes (rules §16;
+    /// `occupational_physician_email`, empty: none).
+    pub occupational_physician_email: Option<String>,
 }
 
 impl fmt::Debug for Settings {
@@ -338,6 +410,7 @@ impl fmt::Debug for Settings {
             .field("intake", &self.intake)
             .field("audit_key_file", &self.audit_key_file)
             .field("administrator_sees_opinions", &self.administrator_sees_opinions)
+            .field("occupational_physician_email", &self.occupational_physician_email)
             .finish()
     }
 }
@@ -383,7 +456,7 @@ impl Settings {
         Settings::validate(raw)
     }
 
-    fn validate(raw: RawSettings) -> Result<Settings, ConfigError> {
+    fn validate(mut raw: RawSettings) -> Result<Settings, ConfigError> {
         let bad = |key: &'static str, value: &str, expected: &'static str| ConfigError::Value {
             key,
             value: value.to_string(),
@@ -391,6 +464,11 @@ impl Settings {
         };
         let defaults = RuleConfig::default();
         let retention = retention::read(&raw)?;
+        // The keys of rule book v2 (C.4): a RuleConfig whose other fields
+        // are the defaults, completed below.
+        let v2 = rules::read(&raw)?;
+        let occupational_physician_email =
+            rules::occupational_physician_email(raw.occupational_physician_email.take())?;
         let week = raw.week_start.unwrap_or_else(|| "sun".into());
         let week_start = parse_weekday(&week).ok_or_else(|| bad("week_start", &week, "sun..sat"))?;
         let start = raw.scheduled_start.unwrap_or_else(|| "08:30".into());
@@ -435,28 +513,30 @@ impl Settings {
             "json" => LogFormat::Json,
             _ => return Err(bad("log_format", &log, "pretty | json")),
         };
+        let rules = RuleConfig {
+            week_start,
+            watch_minutes: non_negative("watch_minutes", raw.watch_minutes, defaults.watch_minutes)?,
+            discrepancy_minutes: non_negative(
+                "discrepancy_minutes",
+                raw.discrepancy_minutes,
+                defaults.discrepancy_minutes,
+            )?,
+            scheduled_start,
+            a_level_grace_days: non_negative(
+                "a_level_grace_days",
+                raw.a_level_grace_days,
+                defaults.a_level_grace_days,
+            )?,
+            retention,
+            ..v2
+        };
         Ok(Settings {
+            rules,
+            occupational_physician_email,
             database_url: raw.database_url.unwrap_or_else(|| "sqlite://data/kinmu.db".into()),
             listen: raw.listen.unwrap_or_else(|| "127.0.0.1:8080".into()),
             timezone,
             timezone_name: tz_name,
-            rules: RuleConfig {
-                week_start,
-                watch_minutes: non_negative("watch_minutes", raw.watch_minutes, defaults.watch_minutes)?,
-                discrepancy_minutes: non_negative(
-                    "discrepancy_minutes",
-                    raw.discrepancy_minutes,
-                    defaults.discrepancy_minutes,
-                )?,
-                scheduled_start,
-                a_level_grace_days: non_negative(
-                    "a_level_grace_days",
-                    raw.a_level_grace_days,
-                    defaults.a_level_grace_days,
-                )?,
-                retention,
-                ..RuleConfig::default()
-            },
             hospital_name: raw.hospital_name.unwrap_or_default(),
             log_format,
             smtp_url: raw.smtp_url.filter(|u| !u.trim().is_empty()),
@@ -616,178 +696,4 @@ impl Default for AccountPolicy {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashMap;
-
-    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        move |k| map.get(k).cloned()
-    }
-
-    #[test]
-    fn defaults_follow_the_rule_book() {
-        let s = Settings::load_with(None, &env(&[])).unwrap();
-        assert_eq!(s.rules, RuleConfig::default());
-        assert_eq!(s.timezone.local_minus_utc(), 9 * 3600);
-        assert_eq!(s.database_url, "sqlite://data/kinmu.db");
-    }
-
-    #[test]
-    fn the_environment_wins_over_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("kinmu.toml");
-        std::fs::write(
-            &file,
-            "week_start = \"sat\"\nwatch_minutes = 4000\nlisten = \"0.0.0.0:9000\"\n",
-        )
-        .unwrap();
-        let s = Settings::load_with(
-            Some(&file),
-            &env(&[("KINMU_WEEK_START", "mon"), ("KINMU_SCHEDULED_START", "09:00")]),
-        )
-        .unwrap();
-        assert_eq!(s.rules.week_start, Weekday::Mon);
-        assert_eq!(s.rules.watch_minutes, 4000);
-        assert_eq!(s.rules.scheduled_start, NaiveTime::from_hms_opt(9, 0, 0).unwrap());
-        assert_eq!(s.listen, "0.0.0.0:9000");
-    }
-
-    #[test]
-    fn a_bad_value_is_refused_with_its_key() {
-        let err = Settings::load_with(None, &env(&[("KINMU_WEEK_START", "someday")])).unwrap_err();
-        assert!(err.to_string().contains("week_start"), "{err}");
-        let err = Settings::load_with(None, &env(&[("KINMU_WATCH_MINUTES", "eighty")])).unwrap_err();
-        assert!(err.to_string().contains("watch_minutes"), "{err}");
-        let err = Settings::load_with(None, &env(&[("KINMU_TIMEZONE", "Mars/Olympus")])).unwrap_err();
-        assert!(err.to_string().contains("timezone"), "{err}");
-        // Fewer than 3 years is below the law's minimum (附則143条).
-        let err = Settings::load_with(None, &env(&[("KINMU_WORK_RECORDS_RETENTION_YEARS", "2")])).unwrap_err();
-        assert!(err.to_string().contains("work_records_retention_years"), "{err}");
-        let ok = Settings::load_with(None, &env(&[("KINMU_WAGE_PAYMENT_DAY", "31")])).unwrap();
-        assert_eq!(ok.rules.retention.wage_payment_day, 31);
-        assert_eq!(ok.rules.retention.years, 5);
-    }
-
-    #[test]
-    fn an_unknown_key_in_a_file_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("kinmu.toml");
-        std::fs::write(&file, "week_strat = \"mon\"\n").unwrap();
-        assert!(matches!(
-            Settings::load_with(Some(&file), &env(&[])),
-            Err(ConfigError::Parse { .. })
-        ));
-    }
-
-    #[test]
-    fn passwords_in_urls_never_reach_a_log() {
-        assert_eq!(
-            redact_url("smtp://kinmu:s3cret@relay.example:587"),
-            "smtp://kinmu:***@relay.example:587"
-        );
-        assert_eq!(
-            redact_url("postgres://app:p%40ss@db.example/kinmu?sslmode=require"),
-            "postgres://app:***@db.example/kinmu?sslmode=require"
-        );
-        assert_eq!(redact_url("sqlite://data/kinmu.db"), "sqlite://data/kinmu.db");
-        let s = Settings::load_with(
-            None,
-            &env(&[
-                ("KINMU_SMTP_URL", "smtp://kinmu:s3cret@relay.example:587"),
-                ("KINMU_DATABASE_URL", "postgres://app:hunter2@db/kinmu"),
-            ]),
-        )
-        .unwrap();
-        let shown = format!("{s:?}");
-        assert!(!shown.contains("s3cret") && !shown.contains("hunter2"), "{shown}");
-        assert!(shown.contains("relay.example"));
-    }
-
-    #[test]
-    fn account_settings_are_read_and_bounded() {
-        let s = Settings::load_with(None, &env(&[])).unwrap();
-        assert_eq!(s.accounts, AccountPolicy::default());
-        assert_eq!(s.accounts.unused_days, 90);
-        let s = Settings::load_with(None, &env(&[("KINMU_UNUSED_ACCOUNT_DAYS", "30")])).unwrap();
-        assert_eq!(s.accounts.unused_days, 30);
-        let err = Settings::load_with(None, &env(&[("KINMU_LOCKOUT_FAILURES", "0")])).unwrap_err();
-        assert!(err.to_string().contains("lockout_failures"), "{err}");
-    }
-
-    #[test]
-    fn http_limits_have_defaults_env_overrides_and_bounds() {
-        let s = Settings::load_with(None, &env(&[])).unwrap();
-        assert_eq!(s.http, HttpLimits::default());
-        let s = Settings::load_with(
-            None,
-            &env(&[
-                ("KINMU_HTTP_BODY_TIMEOUT_SECONDS", "30"),
-                ("KINMU_HTTP_KEEP_ALIVE_SECONDS", "0"),
-                ("KINMU_HTTP_MAX_CONNECTIONS_PER_ADDRESS", "0"),
-                ("KINMU_HTTP_MAX_CONNECTIONS", "500"),
-            ]),
-        )
-        .unwrap();
-        assert_eq!(s.http.body_timeout, Duration::from_secs(30));
-        assert_eq!(s.http.keep_alive, Duration::ZERO);
-        assert_eq!(s.http.max_connections_per_address, 0);
-        assert_eq!(s.http.max_connections, 500);
-        for (key, value) in [
-            ("KINMU_HTTP_HEADER_TIMEOUT_SECONDS", "0"),
-            ("KINMU_HTTP_BODY_TIMEOUT_SECONDS", "-1"),
-            ("KINMU_HTTP_MAX_CONNECTIONS", "0"),
-            ("KINMU_HTTP_MAX_CONNECTIONS_PER_ADDRESS", "-5"),
-        ] {
-            let err = Settings::load_with(None, &env(&[(key, value)])).unwrap_err();
-            assert!(
-                err.to_string().contains(&key["KINMU_".len()..].to_ascii_lowercase()),
-                "{err}"
-            );
-        }
-    }
-
-    #[test]
-    fn intake_is_off_by_default_and_its_rules_come_from_a_file_or_the_environment() {
-        let s = Settings::load_with(None, &env(&[])).unwrap();
-        assert_eq!(s.intake.dir, None);
-        assert!(s
-            .intake
-            .rules
-            .iter()
-            .any(|r| r.kind == "timecard" && r.matches("timecard_06.csv")));
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("kinmu.toml");
-        std::fs::write(
-            &file,
-            "intake_dir = \"/srv/intake\"\nintake_rules = [\"kot_*.csv=timecard:kingoftime-daily\"]\n",
-        )
-        .unwrap();
-        let s = Settings::load_with(Some(&file), &env(&[])).unwrap();
-        assert_eq!(s.intake.dir.as_deref(), Some(Path::new("/srv/intake")));
-        assert_eq!(s.intake.rules.len(), 1);
-        assert_eq!(s.intake.rules[0].layout.as_deref(), Some("kingoftime-daily"));
-        let s = Settings::load_with(
-            Some(&file),
-            &env(&[
-                ("KINMU_INTAKE_RULES", "doctors*=doctors;pc_*.csv=pclog"),
-                ("KINMU_INTAKE_SETTLE_SECONDS", "3"),
-            ]),
-        )
-        .unwrap();
-        let kinds: Vec<&str> = s.intake.rules.iter().map(|r| r.kind.as_str()).collect();
-        assert_eq!(kinds, ["doctors", "pclog"]);
-        assert_eq!(s.intake.settle, Duration::from_secs(3));
-        let err = Settings::load_with(None, &env(&[("KINMU_INTAKE_RULES", "x.csv=payroll")])).unwrap_err();
-        assert!(err.to_string().contains("intake_rules"), "{err}");
-        let err = Settings::load_with(None, &env(&[("KINMU_INTAKE_SETTLE_SECONDS", "-1")])).unwrap_err();
-        assert!(err.to_string().contains("intake_settle_seconds"), "{err}");
-    }
-
-    #[test]
-    fn fixed_offsets_are_read() {
-        assert_eq!(parse_timezone("+05:30").unwrap().local_minus_utc(), 5 * 3600 + 30 * 60);
-        assert_eq!(parse_timezone("-03:00").unwrap().local_minus_utc(), -3 * 3600);
-        assert!(parse_timezone("+15:00").is_none());
-    }
-}
+mod tests;

@@ -133,6 +133,7 @@ pub fn load_if_empty(conn: &mut AnyConnection, today: NaiveDate, now: NaiveDateT
             &ImportRequest {
                 layout: None,
                 period: None,
+                published_at: None,
                 kind,
                 bytes,
                 file_name,
@@ -733,7 +734,7 @@ mod tests {
         assert_eq!(
             doctors
                 .iter()
-                .filter(|x| x.legal_holiday == chrono::Weekday::Sat)
+                .filter(|x| x.legal_holiday == crate::domain::profile::LegalHoliday::Fixed(chrono::Weekday::Sat))
                 .count(),
             1
         );

@@ -313,6 +313,14 @@ pub fn resolve(conn: &mut AnyConnection, req: &ResolveRequest) -> Result<Resolve
                     correction_reason: Some(reason.to_string()),
                     created_by: Some(req.actor.to_string()),
                     created_at: req.now,
+                    // A day resolved as 研鑽 is HR's decision that it was
+                    // self-study: the row is confirmed by them (rules §9
+                    // `self_study_confirmed`); inside the schedule it still
+                    // counts (§2.3).
+                    extras: crate::db::models::ShiftExtras::of(
+                        &shift.with_study(crate::domain::profile::StudyStatus::Confirmed),
+                        Some((req.actor, req.now)),
+                    ),
                 });
                 added.push((start, end));
             }

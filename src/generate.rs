@@ -1087,6 +1087,7 @@ mod tests {
                 &ImportRequest {
                     layout: None,
                     period: None,
+                    published_at: None,
                     kind,
                     bytes: &bytes,
                     file_name: "generated.csv",

@@ -18,6 +18,7 @@ pub(super) enum KindArg {
     Timecard,
     Roster,
     Pclog,
+    Employers,
 }
 
 impl From<KindArg> for ImportKind {
@@ -27,6 +28,7 @@ impl From<KindArg> for ImportKind {
             KindArg::Timecard => ImportKind::Timecard,
             KindArg::Roster => ImportKind::Roster,
             KindArg::Pclog => ImportKind::Pclog,
+            KindArg::Employers => ImportKind::Employers,
         }
     }
 }
@@ -76,11 +78,15 @@ pub(super) fn run(
     skip_invalid: bool,
     layout: LayoutArg,
     period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    published_at: Option<chrono::NaiveDateTime>,
 ) -> anyhow::Result<ExitCode> {
     if period.is_some() && kind != ImportKind::Timecard {
         anyhow::bail!("--period はタイムカードの取込にだけ指定できます / --period applies to timecard imports only");
     }
     let app = App::open(settings)?;
+    // A publication after the import is refused before the file is read.
+    let now = app.now();
+    ingest::check_published_at(kind, published_at, now).map_err(anyhow::Error::msg)?;
     // A wrong layout is said before the file is read.
     let layout = layout.load(&mut *app.pool.get()?)?;
     let cannot_read = || format!("ファイルを読めません / cannot read {}", file.display());
@@ -92,12 +98,13 @@ pub(super) fn run(
     let mut req = ImportRequest {
         layout: layout.as_ref(),
         period,
+        published_at,
         kind,
         bytes: &[],
         file_name: &name,
         skip_invalid,
         actor: None,
-        now: app.now(),
+        now,
     };
     // kinmu's own PC log is read from disk block by block: a year of a
     // large hospital's sessions never has to fit in memory.

@@ -77,6 +77,10 @@ enum Command {
         /// the file).
         #[arg(long, value_name = "FROM..TO", value_parser = import::parse_period_arg)]
         period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+        /// Roster: when it was published to the doctors, YYYY-MM-DDTHH:MM
+        /// (not after now; rules §5a.2). Default: the import's time.
+        #[arg(long, value_name = "YYYY-MM-DDTHH:MM", value_parser = crate::ingest::parse_published_at)]
+        published_at: Option<chrono::NaiveDateTime>,
     },
     /// The layouts vendor exports are read with.
     Layouts {
@@ -193,6 +197,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             layout,
             layout_file,
             period,
+            published_at,
         } => import::run(
             settings,
             kind.into(),
@@ -200,6 +205,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             skip_invalid,
             import::LayoutArg::of(layout, layout_file),
             period,
+            published_at,
         ),
         Command::Layouts { command } => layouts::run(settings, command),
         Command::Users { command } => users::run(settings, command),

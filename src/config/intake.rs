@@ -7,7 +7,7 @@
 //! A rule is one string `PATTERN=KIND[:LAYOUT]`: a file-name pattern (`*`
 //! any run of characters, `?` one character, letters matched without regard
 //! to case, no `=` or `/`), the import kind (`doctors`, `timecard`, `roster`,
-//! `pclog`) and optionally a layout (a preset or saved layout's name, or a path to a `.toml`
+//! `pclog`, `employers`) and optionally a layout (a preset or saved layout's name, or a path to a `.toml`
 //! layout file; none: recognised from the header, kinmu's own columns).
 //! In a file the rules are an array of such strings; in the environment
 //! (`KINMU_INTAKE_RULES`) they are separated by `;` or new lines. The
@@ -20,9 +20,10 @@ use std::time::Duration;
 
 /// The import kinds a rule may name (`crate::ingest::ImportKind`'s codes;
 /// the intake job's tests pin that they agree).
-pub const KINDS: [&str; 4] = ["doctors", "timecard", "roster", "pclog"];
+pub const KINDS: [&str; 5] = ["doctors", "timecard", "roster", "pclog", "employers"];
 
-const RULE_FORMAT: &str = "パターン=種別[:レイアウト]、種別は doctors, timecard, roster, pclog / PATTERN=KIND[:LAYOUT]";
+const RULE_FORMAT: &str =
+    "パターン=種別[:レイアウト]、種別は doctors, timecard, roster, pclog, employers / PATTERN=KIND[:LAYOUT]";
 
 /// The intake folder's settings.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,11 +1,12 @@
 //! Rows as stored, and their conversion to and from domain types.
 
 use super::schema::*;
-use crate::domain::hours::RuleConfig;
-use crate::domain::profile::{Employer, LegalHoliday, Profile};
 use crate::domain::shift::{parse_weekday, Kind, Level, Shift};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use diesel::prelude::*;
+
+mod profile;
+pub use profile::{DoctorEmployer, NewDoctorEmployer, NewRosterRange, ShiftExtras};
 
 /// A stored row that no longer makes sense (edited outside kinmu).
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +32,16 @@ pub struct Doctor {
     pub manager_login: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    // Rule book v2 (formats.md C.1); read through `Doctor::profile`.
+    pub holiday_period_start: Option<NaiveDate>,
+    pub scheduled_end: Option<String>,
+    pub scheduled_days: Option<String>,
+    pub regime: String,
+    pub variable_period_start: Option<NaiveDate>,
+    pub variable_period: String,
+    pub employment_type: String,
+    pub main_employer: Option<String>,
+    pub contract_date: Option<NaiveDate>,
 }
 
 impl Doctor {
@@ -47,24 +58,13 @@ impl Doctor {
             .as_deref()
             .and_then(|s| NaiveTime::parse_from_str(s, "%H:%M").ok())
     }
-
-    /// What the rule book needs to know about this doctor (rules v2):
-    /// the stored columns over the hospital's defaults.
-    pub fn profile(&self, cfg: &RuleConfig, employers: Vec<Employer>) -> Profile {
-        Profile {
-            level: self.level(),
-            legal_holiday: LegalHoliday::Fixed(self.legal_holiday()),
-            scheduled_days: cfg.scheduled_days,
-            scheduled_start: self.scheduled_start().unwrap_or(cfg.scheduled_start),
-            scheduled_end: cfg.scheduled_end,
-            employers,
-            ..Profile::default()
-        }
-    }
 }
 
+/// A doctor's columns as an import writes them. An empty cell of a
+/// re-imported doctor clears the stored value (`treat_none_as_null`): the
+/// file is the doctor's record, and the audit log says so.
 #[derive(Debug, Clone, Insertable, AsChangeset)]
-#[diesel(table_name = doctors)]
+#[diesel(table_name = doctors, treat_none_as_null = true)]
 pub struct DoctorFields {
     pub staff_id: String,
     pub name: String,
@@ -76,6 +76,15 @@ pub struct DoctorFields {
     pub scheduled_start: Option<String>,
     pub manager_login: Option<String>,
     pub updated_at: NaiveDateTime,
+    pub holiday_period_start: Option<NaiveDate>,
+    pub scheduled_end: Option<String>,
+    pub scheduled_days: Option<String>,
+    pub regime: String,
+    pub variable_period_start: Option<NaiveDate>,
+    pub variable_period: String,
+    pub employment_type: String,
+    pub main_employer: Option<String>,
+    pub contract_date: Option<NaiveDate>,
 }
 
 impl DoctorFields {
@@ -92,6 +101,15 @@ impl DoctorFields {
             scheduled_start: d.scheduled_start.clone(),
             manager_login: d.manager_login.clone(),
             updated_at: d.updated_at,
+            holiday_period_start: d.holiday_period_start,
+            scheduled_end: d.scheduled_end.clone(),
+            scheduled_days: d.scheduled_days.clone(),
+            regime: d.regime.clone(),
+            variable_period_start: d.variable_period_start,
+            variable_period: d.variable_period.clone(),
+            employment_type: d.employment_type.clone(),
+            main_employer: d.main_employer.clone(),
+            contract_date: d.contract_date,
         }
     }
 
@@ -102,6 +120,11 @@ impl DoctorFields {
             "name": self.name, "department": self.department, "level": self.level,
             "email": self.email, "legal_holiday": self.legal_holiday, "pc_account": self.pc_account,
             "scheduled_start": self.scheduled_start, "manager_login": self.manager_login,
+            "holiday_period_start": self.holiday_period_start, "scheduled_end": self.scheduled_end,
+            "scheduled_days": self.scheduled_days, "regime": self.regime,
+            "variable_period_start": self.variable_period_start, "variable_period": self.variable_period,
+            "employment_type": self.employment_type, "main_employer": self.main_employer,
+            "contract_date": self.contract_date,
         })
     }
 }
@@ -130,6 +153,8 @@ pub struct NewImportBatch {
     /// Stored rows superseded without a new version (a timecard re-export
     /// that no longer has them; a roster's withdrawn plans).
     pub superseded: i32,
+    /// A roster's publication to the doctors (`--published-at`, rules §5a.2).
+    pub published_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -149,10 +174,12 @@ pub struct ImportBatch {
     /// Stored rows superseded without a new version (a timecard re-export
     /// that no longer has them; a roster's withdrawn plans).
     pub superseded: i32,
+    /// A roster's publication to the doctors, when the import stated it.
+    pub published_at: Option<NaiveDateTime>,
 }
 
 /// A timecard or roster row as stored (the columns both tables share).
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredShift {
     pub id: i64,
     pub doctor_id: i64,
@@ -160,6 +187,8 @@ pub struct StoredShift {
     pub start_at: NaiveDateTime,
     pub end_at: NaiveDateTime,
     pub break_minutes: i32,
+    /// The columns of rule book v2 (self-study status, employer, 所定区分).
+    pub extras: ShiftExtras,
 }
 
 impl StoredShift {
@@ -171,12 +200,13 @@ impl StoredShift {
             reason,
         };
         let kind = Kind::parse(&self.kind).ok_or_else(|| corrupt(format!("kind {:?}", self.kind)))?;
-        Shift::new(self.start_at, self.end_at, i64::from(self.break_minutes), kind).map_err(|e| corrupt(e.to_string()))
+        Shift::new(self.start_at, self.end_at, i64::from(self.break_minutes), kind)
+            .map(|s| self.extras.apply(s))
+            .map_err(|e| corrupt(e.to_string()))
     }
 }
 
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = timecard_rows, treat_none_as_default_value = false)]
+#[derive(Debug, Clone)]
 pub struct NewTimecardRow {
     pub doctor_id: i64,
     pub kind: String,
@@ -190,10 +220,10 @@ pub struct NewTimecardRow {
     pub correction_reason: Option<String>,
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
+    pub extras: ShiftExtras,
 }
 
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = roster_rows, treat_none_as_default_value = false)]
+#[derive(Debug, Clone)]
 pub struct NewRosterRow {
     pub doctor_id: i64,
     pub kind: String,
@@ -203,6 +233,7 @@ pub struct NewRosterRow {
     pub batch_id: Option<i64>,
     pub source_line: Option<i32>,
     pub created_at: NaiveDateTime,
+    pub extras: ShiftExtras,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]

@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use diesel::result::QueryResult;
 
 /// Rows per INSERT statement: well under both backends' bind-parameter limits
-/// (SQLite 32766, PostgreSQL 65535) for tables of up to 14 columns.
+/// (SQLite 32766, PostgreSQL 65535) for tables of up to 17 columns.
 const INSERT_CHUNK: usize = 1000;
 
 /// Rows per `COPY … FROM STDIN` of the bulk imports on PostgreSQL: few
@@ -23,7 +23,7 @@ const COPY_ROWS: usize = 20_000;
 /// Rows per multi-row INSERT on SQLite: a fixed number, so that diesel
 /// prepares the statement once and caches it (an array's INSERT has a
 /// static query id; a `Vec`'s is parsed anew for every chunk), and well
-/// under SQLite's bind-parameter limit (32766) at 14 columns.
+/// under SQLite's bind-parameter limit (32766) at 17 columns.
 const SQLITE_ROWS: usize = 64;
 
 /// Inserts rows inside the caller's transaction.
@@ -115,6 +115,13 @@ macro_rules! current_shifts {
                         $table::start_at,
                         $table::end_at,
                         $table::break_minutes,
+                        (
+                            $table::study_status,
+                            $table::confirmed_by,
+                            $table::confirmed_at,
+                            $table::employer,
+                            $table::schedule_class,
+                        ),
                         $($extra),*
                     ))
                     .order(($table::doctor_id, $table::start_at))
@@ -133,7 +140,18 @@ macro_rules! current_shifts {
     }};
 }
 
-fn stored_shift(id: i64, doctor_id: i64, kind: String, start: Ts, end: Ts, break_minutes: i32) -> StoredShift {
+/// The rule book v2 columns of a shift row, as selected by `current_shifts!`.
+pub(super) type ExtrasRow = (String, Option<String>, Option<NaiveDateTime>, Option<String>, String);
+
+pub(super) fn stored_shift(
+    id: i64,
+    doctor_id: i64,
+    kind: String,
+    start: Ts,
+    end: Ts,
+    break_minutes: i32,
+    (study_status, confirmed_by, confirmed_at, employer, schedule_class): ExtrasRow,
+) -> StoredShift {
     StoredShift {
         id,
         doctor_id,
@@ -141,6 +159,13 @@ fn stored_shift(id: i64, doctor_id: i64, kind: String, start: Ts, end: Ts, break
         start_at: start.0,
         end_at: end.0,
         break_minutes,
+        extras: ShiftExtras {
+            study_status,
+            confirmed_by,
+            confirmed_at,
+            employer,
+            schedule_class,
+        },
     }
 }
 
@@ -160,11 +185,11 @@ pub fn current_timecard(
         from,
         to,
         (timecard_rows::version, timecard_rows::correction_reason),
-        (i64, i64, String, Ts, Ts, i32, i32, Option<String>)
+        (i64, i64, String, Ts, Ts, i32, ExtrasRow, i32, Option<String>)
     );
     Ok(rows
         .into_iter()
-        .map(|(id, d, k, s, e, b, version, reason)| (stored_shift(id, d, k, s, e, b), version, reason))
+        .map(|(id, d, k, s, e, b, x, version, reason)| (stored_shift(id, d, k, s, e, b, x), version, reason))
         .collect())
 }
 
@@ -185,11 +210,11 @@ pub fn current_timecard_batches(
         from,
         to,
         (timecard_rows::version, timecard_rows::batch_id),
-        (i64, i64, String, Ts, Ts, i32, i32, Option<i64>)
+        (i64, i64, String, Ts, Ts, i32, ExtrasRow, i32, Option<i64>)
     );
     Ok(rows
         .into_iter()
-        .map(|(id, d, k, s, e, b, version, batch)| (stored_shift(id, d, k, s, e, b), version, batch))
+        .map(|(id, d, k, s, e, b, x, version, batch)| (stored_shift(id, d, k, s, e, b, x), version, batch))
         .collect())
 }
 
@@ -207,11 +232,11 @@ pub fn current_roster(
         from,
         to,
         (),
-        (i64, i64, String, Ts, Ts, i32)
+        (i64, i64, String, Ts, Ts, i32, ExtrasRow)
     );
     Ok(rows
         .into_iter()
-        .map(|(id, d, k, s, e, b)| stored_shift(id, d, k, s, e, b))
+        .map(|(id, d, k, s, e, b, x)| stored_shift(id, d, k, s, e, b, x))
         .collect())
 }
 
@@ -318,12 +343,17 @@ pub fn supersede_timecard(conn: &mut AnyConnection, ids: &[i64], s: &Supersessio
     Ok(n)
 }
 
-/// Marks planned rows as withdrawn by a newer roster (their data stays).
-pub fn supersede_roster(conn: &mut AnyConnection, ids: &[i64], at: NaiveDateTime) -> QueryResult<usize> {
+/// Marks planned rows as withdrawn by a newer roster, import `batch_id`
+/// (their data stays; the roster as it stood before is rebuilt from it,
+/// see [`super::roster`]).
+pub fn supersede_roster(conn: &mut AnyConnection, ids: &[i64], at: NaiveDateTime, batch_id: i64) -> QueryResult<usize> {
     let mut n = 0;
     for chunk in ids.chunks(INSERT_CHUNK) {
         n += diesel::update(roster_rows::table.filter(roster_rows::id.eq_any(chunk.to_vec())))
-            .set(roster_rows::superseded_at.eq(Some(at)))
+            .set((
+                roster_rows::superseded_at.eq(Some(at)),
+                roster_rows::superseded_batch_id.eq(Some(batch_id)),
+            ))
             .execute(conn)?;
     }
     Ok(n)
@@ -344,6 +374,11 @@ pub fn insert_timecard_rows(conn: &mut AnyConnection, rows: &[NewTimecardRow]) -
         t::correction_reason.eq(r.correction_reason.clone()),
         t::created_by.eq(r.created_by.clone()),
         t::created_at.eq(TsText::new(r.created_at)),
+        t::study_status.eq(r.extras.study_status.clone()),
+        t::confirmed_by.eq(r.extras.confirmed_by.clone()),
+        t::confirmed_at.eq(r.extras.confirmed_at),
+        t::employer.eq(r.extras.employer.clone()),
+        t::schedule_class.eq(r.extras.schedule_class.clone()),
     ))
 }
 
@@ -358,6 +393,11 @@ pub fn insert_roster_rows(conn: &mut AnyConnection, rows: &[NewRosterRow]) -> Qu
         t::batch_id.eq(r.batch_id),
         t::source_line.eq(r.source_line),
         t::created_at.eq(TsText::new(r.created_at)),
+        t::study_status.eq(r.extras.study_status.clone()),
+        t::confirmed_by.eq(r.extras.confirmed_by.clone()),
+        t::confirmed_at.eq(r.extras.confirmed_at),
+        t::employer.eq(r.extras.employer.clone()),
+        t::schedule_class.eq(r.extras.schedule_class.clone()),
     ))
 }
 
@@ -386,5 +426,7 @@ pub fn table_counts(conn: &mut AnyConnection) -> QueryResult<Vec<(&'static str, 
             discrepancy_resolutions::table.count().get_result(conn)?,
         ),
         ("audit_log", audit_log::table.count().get_result(conn)?),
+        ("doctor_employers", doctor_employers::table.count().get_result(conn)?),
+        ("roster_ranges", roster_ranges::table.count().get_result(conn)?),
     ])
 }

@@ -1,10 +1,14 @@
 //! What the re-check of changed months reads (issue 13): how far it got
 //! (`recheck_marks`), the newest import batch and discrepancy resolution,
 //! and what changed in between — the span of the rows each new batch wrote
-//! or superseded, whether doctors were imported, and the days resolved.
+//! or superseded (and the dates a roster import replaced, which are the
+//! doctors' schedule under rule book v2), whether doctors or their other
+//! employers were imported, and the days resolved.
 //! Which months follow from that is `monitor::recheck`'s rule.
 
-use super::schema::{discrepancy_resolutions, import_batches, pc_sessions, recheck_marks, roster_rows, timecard_rows};
+use super::schema::{
+    discrepancy_resolutions, import_batches, pc_sessions, recheck_marks, roster_ranges, roster_rows, timecard_rows,
+};
 use super::AnyConnection;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::{max, min};
@@ -70,9 +74,10 @@ pub fn set_marks(conn: &mut AnyConnection, to: Marks, now: NaiveDateTime) -> Que
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Changed {
     /// From the first start to the last end of the rows each batch wrote or
-    /// superseded (timecards, rosters, PC sessions).
+    /// superseded (timecards, rosters, PC sessions), and the dates each
+    /// roster import replaced.
     pub spans: Vec<(NaiveDateTime, NaiveDateTime)>,
-    /// Whether a doctors list was imported.
+    /// Whether a doctors list (or the doctors' other employers) was imported.
     pub doctors: bool,
     /// The days whose discrepancies were resolved.
     pub days: Vec<NaiveDate>,
@@ -125,15 +130,27 @@ pub fn changed(conn: &mut AnyConnection, from: Marks, to: Marks) -> QueryResult<
                 max(pc_sessions::logoff_at),
             ))
             .load(conn)?;
+        let replaced: Vec<(Option<NaiveDate>, Option<NaiveDate>)> = roster_ranges::table
+            .filter(roster_ranges::batch_id.gt(lo))
+            .filter(roster_ranges::batch_id.le(hi))
+            .group_by(roster_ranges::batch_id)
+            .select((min(roster_ranges::first_day), max(roster_ranges::last_day)))
+            .load(conn)?;
         out.spans = [written, superseded, planned, sessions]
             .into_iter()
             .flatten()
             .filter_map(|(_, a, b)| Some((a?, b?)))
+            .chain(replaced.into_iter().filter_map(|(a, b)| {
+                Some((
+                    crate::domain::time::midnight(a?),
+                    crate::domain::time::midnight(b?.succ_opt()?),
+                ))
+            }))
             .collect();
         out.doctors = import_batches::table
             .filter(import_batches::id.gt(lo))
             .filter(import_batches::id.le(hi))
-            .filter(import_batches::kind.eq("doctors"))
+            .filter(import_batches::kind.eq_any(["doctors", "employers"]))
             .count()
             .get_result::<i64>(conn)?
             > 0;

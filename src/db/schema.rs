@@ -15,6 +15,15 @@ diesel::table! {
         manager_login -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        holiday_period_start -> Nullable<Date>,
+        scheduled_end -> Nullable<Text>,
+        scheduled_days -> Nullable<Text>,
+        regime -> Text,
+        variable_period_start -> Nullable<Date>,
+        variable_period -> Text,
+        employment_type -> Text,
+        main_employer -> Nullable<Text>,
+        contract_date -> Nullable<Date>,
     }
 }
 
@@ -32,6 +41,7 @@ diesel::table! {
         unchanged -> Integer,
         rejected -> Integer,
         superseded -> Integer,
+        published_at -> Nullable<Timestamp>,
     }
 }
 
@@ -54,6 +64,11 @@ diesel::table! {
         superseded_by -> Nullable<Text>,
         superseded_reason -> Nullable<Text>,
         superseded_batch_id -> Nullable<BigInt>,
+        study_status -> Text,
+        confirmed_by -> Nullable<Text>,
+        confirmed_at -> Nullable<Timestamp>,
+        employer -> Nullable<Text>,
+        schedule_class -> Text,
     }
 }
 
@@ -69,6 +84,12 @@ diesel::table! {
         batch_id -> Nullable<BigInt>,
         source_line -> Nullable<Integer>,
         created_at -> Timestamp,
+        study_status -> Text,
+        confirmed_by -> Nullable<Text>,
+        confirmed_at -> Nullable<Timestamp>,
+        employer -> Nullable<Text>,
+        schedule_class -> Text,
+        superseded_batch_id -> Nullable<BigInt>,
     }
 }
 
@@ -389,3 +410,28 @@ diesel::table! {
 
 diesel::joinable!(interview_opinions -> interviews (interview_id));
 diesel::allow_tables_to_appear_in_same_query!(interview_opinions, interviews);
+
+diesel::table! {
+    doctor_employers (id) {
+        id -> BigInt,
+        doctor_id -> BigInt,
+        employer -> Text,
+        contract_date -> Nullable<Date>,
+        dispatched -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    roster_ranges (batch_id, doctor_id) {
+        batch_id -> BigInt,
+        doctor_id -> BigInt,
+        first_day -> Date,
+        last_day -> Date,
+    }
+}
+
+diesel::joinable!(doctor_employers -> doctors (doctor_id));
+diesel::joinable!(roster_ranges -> import_batches (batch_id));
+diesel::allow_tables_to_appear_in_same_query!(doctor_employers, doctors);
+diesel::allow_tables_to_appear_in_same_query!(roster_ranges, import_batches);

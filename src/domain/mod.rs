@@ -18,6 +18,7 @@ pub mod permits;
 pub mod profile;
 pub mod projection;
 pub mod retention;
+pub mod row_status;
 pub mod selfcheck;
 pub mod shift;
 pub mod staffing;

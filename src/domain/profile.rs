@@ -6,8 +6,10 @@
 //! Every value has a stable English code (files, database, JSON) and reads
 //! the Japanese spellings of formats.md ("Additions of rule book v2").
 
+// The row columns' values live apart (shift.rs uses them): the same names
+// here, for the callers of this module.
+pub use super::row_status::{ScheduleClass, StudyStatus};
 use super::shift::{parse_weekday, weekday_code, Level, Shift};
-pub use super::shift::{ScheduleClass, StudyStatus};
 use super::time::midnight;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use std::fmt;

@@ -5,10 +5,9 @@
 //! [`normalise`]), so full-width `０８：３０` arrives as `08:30`. Errors are
 //! the row error's reason: Japanese, then English, quoting the value.
 
-use crate::domain::shift::parse_weekday;
 use crate::domain::time::ClockReading;
 use crate::domain::{Kind, Level, Minutes};
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Weekday};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use std::borrow::Cow;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
@@ -152,14 +151,58 @@ pub(crate) fn level(s: &str) -> Result<Level, String> {
     Level::parse(s).ok_or_else(|| format!("水準が不明です（A, 連携B, B, C-1, C-2）: {s:?} / unknown level"))
 }
 
-/// A legal holiday; empty is Sunday. (Checked here rather than relying on
-/// `parse_weekday`, which reads an empty string as Sunday by accident.)
-pub(crate) fn weekday(s: &str) -> Result<Weekday, String> {
-    if s.is_empty() {
-        return Ok(Weekday::Sun);
+/// A date that may lie before kinmu's working life (a contract signed in
+/// 1998): `YYYY-MM-DD` or `YYYY/MM/DD`, from 1900 to the latest date kinmu
+/// takes.
+pub(crate) fn past_date(s: &str) -> Result<NaiveDate, String> {
+    let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN);
+    match date(s) {
+        Ok(d) => Ok(d),
+        Err(e) => {
+            // Only a date before kinmu's first is read again, more widely.
+            let sep = if s.contains('/') { "%Y/%m/%d" } else { "%Y-%m-%d" };
+            match NaiveDate::parse_from_str(s, sep) {
+                Ok(d) if d >= earliest && d < crate::domain::input::EARLIEST => Ok(d),
+                _ => Err(e),
+            }
+        }
     }
-    parse_weekday(s)
-        .ok_or_else(|| format!("法定休日が読めません（sun〜sat または 日〜土）: {s:?} / unreadable legal holiday"))
+}
+
+/// Weekdays written together or separated (`月火水`, `mon,tue`; formats.md C.1).
+pub(crate) fn weekdays(s: &str) -> Result<crate::domain::profile::WeekdaySet, String> {
+    crate::domain::profile::WeekdaySet::parse(s).ok_or_else(|| {
+        format!("曜日が読めません（mon,tue… または 月火…）: {s:?} / unreadable weekdays (mon,tue… or 月火…)")
+    })
+}
+
+/// A date or a date and time (a confirmation's 確認日時; a date alone is
+/// its 00:00).
+pub(crate) fn date_or_datetime(s: &str) -> Result<NaiveDateTime, String> {
+    if s.contains([' ', 'T']) {
+        return datetime(s);
+    }
+    date(s)
+        .map(|d| d.and_time(NaiveTime::MIN))
+        .map_err(|_| format!("日付・日時が読めません（YYYY-MM-DD [HH:MM]）: {s:?} / unreadable date or date and time"))
+}
+
+/// Yes or no (formats.md C.3): `yes`, `true`, `1`, `はい`, `○` (also `◯`,
+/// `〇`, `y`); `no`, `false`, `0`, `いいえ`, `×`, `n` or blank.
+pub(crate) fn yes_no(s: &str) -> Result<bool, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "yes" | "true" | "1" | "はい" | "○" | "◯" | "〇" | "y" => Ok(true),
+        "" | "no" | "false" | "0" | "いいえ" | "×" | "n" => Ok(false),
+        _ => Err(format!(
+            "はい・いいえが読めません（yes/no, はい/いいえ, ○, 1/0）: {s:?} / unreadable yes or no"
+        )),
+    }
+}
+
+/// 所定区分 of an external row (formats.md C.2); empty is 所定.
+pub(crate) fn schedule_class(s: &str) -> Result<crate::domain::profile::ScheduleClass, String> {
+    crate::domain::profile::ScheduleClass::parse(s)
+        .ok_or_else(|| format!("所定区分が不明です（scheduled/所定, extra/所定外）: {s:?} / unknown schedule_class"))
 }
 
 /// A light sanity check: one `@` with text on both sides and no spaces.
@@ -330,16 +373,13 @@ mod tests {
     }
 
     #[test]
-    fn kinds_levels_and_holidays_default_when_empty_and_name_unknown_values() {
+    fn kinds_and_levels_default_when_empty_and_name_unknown_values() {
         assert_eq!(kind(""), Ok(Kind::Work));
         assert_eq!(kind("宿日直(許可)"), Ok(Kind::DutyPermitted));
         assert_eq!(kind("休み"), Err(r#"勤務区分が不明です: "休み" / unknown kind"#.into()));
         assert_eq!(level(""), Ok(Level::A));
         assert_eq!(level("C1"), Ok(Level::C1));
         assert!(level("D").is_err());
-        assert_eq!(weekday(""), Ok(Weekday::Sun));
-        assert_eq!(weekday("土"), Ok(Weekday::Sat));
-        assert!(weekday("x").is_err());
     }
 
     #[test]
@@ -347,6 +387,33 @@ mod tests {
         assert_eq!(time_of_day("8:30"), Ok(NaiveTime::from_hms_opt(8, 30, 0).unwrap()));
         assert!(time_of_day("24:00").is_err());
         assert!(time_of_day("830").is_err());
+    }
+
+    #[test]
+    fn the_v2_cells_read_their_spellings_and_name_what_they_refuse() {
+        assert_eq!(past_date("1998/4/1"), Ok(ymd(1998, 4, 1)));
+        assert_eq!(past_date("2024-04-01"), Ok(ymd(2024, 4, 1)));
+        assert!(past_date("1899-12-31").is_err());
+        assert!(past_date("2100-01-01").is_err());
+        assert_eq!(weekdays("月火水").unwrap(), weekdays("mon,tue,wed").unwrap());
+        assert!(weekdays("月曜から金曜").unwrap_err().contains("unreadable weekdays"));
+        let at = |h, m| ymd(2024, 6, 10).and_hms_opt(h, m, 0).unwrap();
+        assert_eq!(date_or_datetime("2024/6/10"), Ok(at(0, 0)));
+        assert_eq!(date_or_datetime("2024-06-10 18:30"), Ok(at(18, 30)));
+        assert_eq!(date_or_datetime("2024-06-10T18:30"), Ok(at(18, 30)));
+        assert!(date_or_datetime("6/10").is_err());
+        for yes in ["yes", "TRUE", "1", "はい", "○", "◯", "〇"] {
+            assert_eq!(yes_no(yes), Ok(true), "{yes}");
+        }
+        for no in ["", "no", "False", "0", "いいえ", "×"] {
+            assert_eq!(yes_no(no), Ok(false), "{no}");
+        }
+        assert!(yes_no("たぶん").is_err());
+        use crate::domain::profile::ScheduleClass;
+        assert_eq!(schedule_class(""), Ok(ScheduleClass::Scheduled));
+        assert_eq!(schedule_class("所定外"), Ok(ScheduleClass::Extra));
+        assert_eq!(schedule_class("残業"), Ok(ScheduleClass::Extra));
+        assert!(schedule_class("夜勤").unwrap_err().contains("unknown schedule_class"));
     }
 
     #[test]

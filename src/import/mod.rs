@@ -1,5 +1,5 @@
-//! CSV imports: bytes of a doctors list, timecard, roster or PC log in,
-//! checked records out.
+//! CSV imports: bytes of a doctors list, timecard, roster, PC log or
+//! employers file in, checked records out.
 //!
 //! This layer implements "Input files (CSV)" and the row-by-row half of
 //! "What an import does with bad input" in formats.md: encoding
@@ -16,6 +16,7 @@
 
 pub mod blocks;
 mod doctors;
+mod employers;
 mod encoding;
 mod fields;
 mod header;
@@ -27,6 +28,7 @@ mod table;
 pub mod winevent;
 
 pub use doctors::{parse_doctors, DoctorRecord};
+pub use employers::{parse_employers, EmployerRecord};
 pub use encoding::{decode, Decoded};
 pub use pclog::{parse_pclog, PcRecord};
 pub use preview::{preview, ColumnReading, Preview, PreviewKind, PreviewRow};
@@ -355,7 +357,12 @@ mod tests {
     // Here, not in table.rs: the table reader knows no kind of file.
     #[test]
     fn no_two_columns_of_one_import_share_a_header_spelling() {
-        for fields in [&doctors::FIELDS[..], &shifts::FIELDS[..], &pclog::FIELDS[..]] {
+        for fields in [
+            &doctors::FIELDS[..],
+            &shifts::FIELDS[..],
+            &pclog::FIELDS[..],
+            &employers::FIELDS[..],
+        ] {
             let mut seen = HashSet::new();
             for f in fields {
                 for spelling in std::iter::once(f.name).chain(f.aliases.iter().copied()) {

@@ -11,10 +11,11 @@
 //! import itself with nothing written. Pure: no database, no file system.
 
 use super::header::{Columns, Field};
-use super::{decode, doctors, parse_doctors, parse_pclog, parse_shifts, pclog, shifts};
-use super::{DoctorRecord, FileError, Parsed, PcRecord, RowError, ShiftRecord};
-use crate::domain::shift::weekday_code;
+use super::{decode, doctors, employers, parse_doctors, parse_employers, parse_pclog, parse_shifts, pclog, shifts};
+use super::{DoctorRecord, EmployerRecord, FileError, Parsed, PcRecord, RowError, ShiftRecord};
+use crate::domain::profile::{LegalHoliday, Regime};
 use crate::domain::time::format_hm;
+use crate::domain::Kind;
 use chrono::{NaiveDateTime, Timelike};
 use std::collections::BTreeMap;
 
@@ -24,6 +25,7 @@ pub enum PreviewKind {
     Doctors,
     Shifts,
     Pclog,
+    Employers,
 }
 
 /// How one header of the file was read.
@@ -86,6 +88,29 @@ fn opt(s: &Option<String>) -> String {
     s.clone().unwrap_or_default()
 }
 
+/// The columns of rule book v2 a row carries (formats.md C.2): the
+/// confirmation of a self-study row, the employer and 所定区分 of an
+/// external one.
+fn shift_extras(r: &ShiftRecord) -> String {
+    let s = &r.shift;
+    match s.kind() {
+        Kind::SelfStudy => match &r.confirmed_by {
+            Some(by) => format!("確認: {by}"),
+            None => s.study().label_ja().to_string(),
+        },
+        Kind::External => format!(
+            "{}（{}）",
+            s.employer().unwrap_or("主たる勤務先"),
+            if s.schedule_class() == crate::domain::profile::ScheduleClass::Extra {
+                "所定外"
+            } else {
+                "所定"
+            }
+        ),
+        _ => String::new(),
+    }
+}
+
 pub(crate) fn shift_values(r: &ShiftRecord) -> Vec<String> {
     let s = &r.shift;
     vec![
@@ -95,6 +120,7 @@ pub(crate) fn shift_values(r: &ShiftRecord) -> Vec<String> {
         s.break_minutes().to_string(),
         format!("{}（{}）", s.kind().label_ja(), s.kind().code()),
         format_hm(s.minutes()),
+        shift_extras(r),
     ]
 }
 
@@ -103,28 +129,49 @@ pub(crate) fn pc_values(r: &PcRecord) -> Vec<String> {
 }
 
 fn doctor_values(r: &DoctorRecord) -> Vec<String> {
+    let time = |t: Option<chrono::NaiveTime>| t.map(|t| t.format("%H:%M").to_string()).unwrap_or_default();
     vec![
         r.staff_id.clone(),
         r.name.clone(),
         opt(&r.department),
         r.level.code().to_string(),
         opt(&r.email),
-        weekday_code(r.legal_holiday).to_string(),
+        match r.legal_holiday {
+            LegalHoliday::FourWeeks(start) => format!("4w4（{start}〜）"),
+            other => other.code().to_string(),
+        },
         opt(&r.pc_account),
-        r.scheduled_start
-            .map(|t| t.format("%H:%M").to_string())
-            .unwrap_or_default(),
+        time(r.scheduled_start),
         opt(&r.manager_login),
+        time(r.scheduled_end),
+        r.scheduled_days.map(|d| d.code()).unwrap_or_default(),
+        match r.regime {
+            Regime::Standard => "standard".to_string(),
+            Regime::MonthlyVariable { start, period } => format!("monthly_variable（{start}〜, {}）", period.code()),
+        },
+        r.employment_type.code().to_string(),
+        opt(&r.main_employer),
+        r.contract_date.map(|d| d.to_string()).unwrap_or_default(),
     ]
 }
 
-pub(crate) const SHIFT_LABELS: [(&str, &str); 6] = [
+fn employer_values(r: &EmployerRecord) -> Vec<String> {
+    vec![
+        r.staff_id.clone(),
+        r.employer.clone(),
+        r.contract_date.map(|d| d.to_string()).unwrap_or_default(),
+        if r.dispatched { "はい" } else { "いいえ" }.to_string(),
+    ]
+}
+
+pub(crate) const SHIFT_LABELS: [(&str, &str); 7] = [
     ("職員番号", "Staff ID"),
     ("開始", "Start"),
     ("終了", "End"),
     ("休憩(分)", "Break (min)"),
     ("区分", "Kind"),
     ("時間", "Minutes (H:MM)"),
+    ("確認・勤務先", "Confirmation / employer"),
 ];
 pub(crate) const PC_LABELS: [(&str, &str); 4] = [
     ("職員番号・アカウント", "Staff ID / account"),
@@ -132,7 +179,7 @@ pub(crate) const PC_LABELS: [(&str, &str); 4] = [
     ("ログオン", "Log-on"),
     ("ログオフ", "Log-off"),
 ];
-const DOCTOR_LABELS: [(&str, &str); 9] = [
+const DOCTOR_LABELS: [(&str, &str); 15] = [
     ("職員番号", "Staff ID"),
     ("氏名", "Name"),
     ("診療科", "Department"),
@@ -142,6 +189,18 @@ const DOCTOR_LABELS: [(&str, &str); 9] = [
     ("PCアカウント", "PC account"),
     ("所定始業", "Scheduled start"),
     ("所属長", "Manager"),
+    ("所定終業", "Scheduled end"),
+    ("所定労働日", "Scheduled days"),
+    ("労働時間制", "Regime"),
+    ("雇用形態", "Employment"),
+    ("主たる勤務先", "Main employer"),
+    ("契約締結日", "Contract date"),
+];
+const EMPLOYER_LABELS: [(&str, &str); 4] = [
+    ("職員番号", "Staff ID"),
+    ("勤務先", "Employer"),
+    ("契約締結日", "Contract date"),
+    ("当院からの派遣", "Dispatched"),
 ];
 
 /// What the parser made of each record, by line.
@@ -188,6 +247,11 @@ pub fn preview(kind: PreviewKind, bytes: &[u8], limit: usize) -> Result<Preview,
             outcome(parse_shifts(bytes)?, shift_values),
         ),
         PreviewKind::Pclog => (&pclog::FIELDS, &PC_LABELS, outcome(parse_pclog(bytes)?, pc_values)),
+        PreviewKind::Employers => (
+            &employers::FIELDS,
+            &EMPLOYER_LABELS,
+            outcome(parse_employers(bytes)?, employer_values),
+        ),
     };
 
     // The parser accepted the file, so reading it again cannot fail in a
@@ -297,7 +361,8 @@ mod tests {
                 "2024-06-03 17:30",
                 "60",
                 "勤務（work）",
-                "8:00"
+                "8:00",
+                ""
             ]
         );
         assert!(p.rows[1].read.is_empty());

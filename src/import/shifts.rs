@@ -2,12 +2,19 @@
 //! and roster"). Each row becomes a [`Shift`] through
 //! [`Shift::from_written`], so next-day ends, the 48 h limit and break checks
 //! are the domain's (rules §1), not re-implemented here.
+//!
+//! The columns of rule book v2 (formats.md C.2) are read on the rows they
+//! concern and ignored on the others: `confirmed_by` and `confirmed_at` on
+//! `self_study` rows (a row with `confirmed_by` is `confirmed`, rules
+//! §2.3), `employer` and `schedule_class` on `external` rows (§5b.2).
 
 use super::fields::{self, text};
-use super::header::{Field, MAX_CODE_CHARS, STAFF_ID};
+use super::header::{Field, MAX_CODE_CHARS, MAX_NAME_CHARS, STAFF_ID};
 use super::table::read_table;
 use super::{FileError, Parsed};
-use crate::domain::{Shift, ShiftError};
+use crate::domain::profile::StudyStatus;
+use crate::domain::{Kind, Shift, ShiftError};
+use chrono::NaiveDateTime;
 
 /// One timecard or roster row, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,7 +22,26 @@ pub struct ShiftRecord {
     /// As written (NFKC-normalised); whether the doctor exists is the
     /// caller's check.
     pub staff_id: String,
+    /// With its employer and 所定区分 (external rows) and, for a
+    /// self-study row with `confirmed_by`, the status `confirmed`.
     pub shift: Shift,
+    /// Who confirmed a self-study row, as written (whether that is the
+    /// doctor is the caller's check).
+    pub confirmed_by: Option<String>,
+    /// When, if the file says (else the import's time).
+    pub confirmed_at: Option<NaiveDateTime>,
+}
+
+impl ShiftRecord {
+    /// A row without a confirmation (the vendor layouts' rows).
+    pub fn new(staff_id: String, shift: Shift) -> ShiftRecord {
+        ShiftRecord {
+            staff_id,
+            shift,
+            confirmed_by: None,
+            confirmed_at: None,
+        }
+    }
 }
 
 const DATE: Field = Field {
@@ -55,7 +81,45 @@ const KIND: Field = Field {
     max_chars: MAX_CODE_CHARS,
 };
 
-pub(crate) const FIELDS: [Field; 7] = [STAFF_ID, DATE, CLOCK_IN, CLOCK_OUT, END_DATE, BREAK, KIND];
+const CONFIRMED_BY: Field = Field {
+    name: "confirmed_by",
+    aliases: &["確認者", "上司確認", "承認者"],
+    required: false,
+    max_chars: MAX_NAME_CHARS,
+};
+const CONFIRMED_AT: Field = Field {
+    name: "confirmed_at",
+    aliases: &["確認日時", "確認日"],
+    required: false,
+    max_chars: MAX_CODE_CHARS,
+};
+/// Shared with the employers file (formats.md C.3).
+pub(crate) const EMPLOYER: Field = Field {
+    name: "employer",
+    aliases: &["勤務先", "兼業先", "副業先", "医療機関名"],
+    required: false,
+    max_chars: MAX_NAME_CHARS,
+};
+const SCHEDULE_CLASS: Field = Field {
+    name: "schedule_class",
+    aliases: &["所定区分", "所定内外"],
+    required: false,
+    max_chars: MAX_CODE_CHARS,
+};
+
+pub(crate) const FIELDS: [Field; 11] = [
+    STAFF_ID,
+    DATE,
+    CLOCK_IN,
+    CLOCK_OUT,
+    END_DATE,
+    BREAK,
+    KIND,
+    CONFIRMED_BY,
+    CONFIRMED_AT,
+    EMPLOYER,
+    SCHEDULE_CLASS,
+];
 
 /// Reads a timecard or a roster.
 pub fn parse_shifts(bytes: &[u8]) -> Result<Parsed<ShiftRecord>, FileError> {
@@ -67,13 +131,43 @@ pub fn parse_shifts(bytes: &[u8]) -> Result<Parsed<ShiftRecord>, FileError> {
         let end_date = c.optional(&END_DATE, fields::date);
         let break_minutes = c.value(&BREAK, fields::break_minutes);
         let kind = c.value(&KIND, fields::kind);
+        // The v2 columns of the kinds they concern (ignored on the others).
+        let (mut confirmed_by, mut confirmed_at, mut employer, mut class) = (None, None, None, None);
+        match kind {
+            Some(Kind::SelfStudy) => {
+                confirmed_by = c.optional(&CONFIRMED_BY, text);
+                if confirmed_by.is_some() {
+                    confirmed_at = c.optional(&CONFIRMED_AT, fields::date_or_datetime);
+                }
+            }
+            Some(Kind::External) => {
+                employer = c.optional(&EMPLOYER, text);
+                class = c.value(&SCHEDULE_CLASS, fields::schedule_class);
+            }
+            _ => {}
+        }
         let (staff_id, date, clock_in, clock_out, break_minutes, kind) =
             (staff_id?, date?, clock_in?, clock_out?, break_minutes?, kind?);
         if c.has_errors() {
             return None;
         }
         match Shift::from_written(date, clock_in, clock_out, end_date, break_minutes, kind) {
-            Ok(shift) => Some(ShiftRecord { staff_id, shift }),
+            Ok(mut shift) => {
+                if confirmed_by.is_some() {
+                    shift = shift.with_study(StudyStatus::Confirmed);
+                }
+                if kind == Kind::External {
+                    shift = shift
+                        .with_employer(employer.as_deref())
+                        .with_class(class.unwrap_or_default());
+                }
+                Some(ShiftRecord {
+                    staff_id,
+                    shift,
+                    confirmed_by,
+                    confirmed_at,
+                })
+            }
             Err(e) => {
                 // Point at the cell a person would correct.
                 let field = match e {
@@ -130,6 +224,49 @@ mod tests {
         assert_eq!(from_sjis.rows.len(), 3);
         assert_eq!(from_sjis.rows, from_utf8.rows);
         assert_eq!(from_sjis.rows[1].value.shift.kind(), Kind::DutyPermitted);
+    }
+
+    #[test]
+    fn the_v2_columns_are_read_on_their_kinds_and_ignored_on_the_others() {
+        use crate::domain::profile::{ScheduleClass, StudyStatus};
+        let parsed = parse(
+            "職員番号,勤務日,出勤,退勤,区分,確認者,確認日時,兼業先,所定区分\n\
+             D001,2024-06-03,18:00,20:00,自己研鑽,鈴木 部長,2024-06-04 09:00,,\n\
+             D001,2024-06-04,18:00,20:00,自己研鑽,,2024-06-05,,\n\
+             D001,2024-06-05,18:00,20:00,自己研鑽,鈴木,,,\n\
+             D001,2024-06-08,09:00,17:00,副業,鈴木,x,Ｂ病院,所定外\n\
+             D001,2024-06-09,09:00,17:00,副業,,,,\n\
+             D001,2024-06-10,09:00,17:00,日勤,鈴木,not a date,C病院,nonsense\n",
+        );
+        assert_eq!(parsed.rejected, vec![]);
+        let r: Vec<&ShiftRecord> = parsed.rows.iter().map(|r| &r.value).collect();
+        assert_eq!(r[0].shift.study(), StudyStatus::Confirmed);
+        assert_eq!(r[0].confirmed_by.as_deref(), Some("鈴木 部長"));
+        assert_eq!(r[0].confirmed_at, Some(dt("2024-06-04 09:00:00")));
+        assert_eq!(
+            (r[1].shift.study(), &r[1].confirmed_by, r[1].confirmed_at),
+            (StudyStatus::Unconfirmed, &None, None),
+            "a date without a confirmer is no confirmation"
+        );
+        assert_eq!((r[2].shift.study(), r[2].confirmed_at), (StudyStatus::Confirmed, None));
+        assert_eq!(r[3].shift.employer(), Some("B病院"));
+        assert_eq!(r[3].shift.schedule_class(), ScheduleClass::Extra);
+        assert_eq!(r[3].confirmed_by, None, "confirmed_by is for self-study rows");
+        assert_eq!(
+            (r[4].shift.employer(), r[4].shift.schedule_class()),
+            (None, ScheduleClass::Scheduled)
+        );
+        assert_eq!(
+            (r[5].shift.employer(), r[5].shift.study()),
+            (None, StudyStatus::Unconfirmed)
+        );
+        let bad = parse(
+            "staff_id,date,clock_in,clock_out,kind,confirmed_by,confirmed_at,employer,schedule_class\n\
+             D001,2024-06-03,18:00,20:00,self_study,suzuki,6/4,,\n\
+             D001,2024-06-08,09:00,17:00,external,,,B,overtime\n",
+        );
+        let columns: Vec<_> = bad.rejected.iter().map(|e| (e.line, e.column.as_deref())).collect();
+        assert_eq!(columns, vec![(2, Some("confirmed_at")), (3, Some("schedule_class"))]);
     }
 
     #[test]

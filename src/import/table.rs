@@ -104,6 +104,11 @@ impl Cells<'_> {
         self.push(column, reason);
     }
 
+    /// Whether the file has a column for `field`.
+    pub fn has(&self, field: &Field) -> bool {
+        self.columns.find(field).is_some()
+    }
+
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty()
     }

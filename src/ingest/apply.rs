@@ -5,6 +5,7 @@
 //! recorded, the rows written and the import logged in the audit trail.
 
 use super::doctors::doctors;
+use super::employers::employers;
 use super::outcome::{leaves_nothing, new_batch, record, report_of, settle, sha256_hex, Mode};
 use super::plan::{Planner, Tx};
 use super::roster::roster;
@@ -34,6 +35,7 @@ pub fn check(conn: &mut AnyConnection, req: &ImportRequest) -> Result<ImportRepo
 
 fn run_in(conn: &mut AnyConnection, req: &ImportRequest, mode: Mode) -> Result<ImportReport, ImportError> {
     let started = Instant::now();
+    super::check_published_at(req.kind, req.published_at, req.now).map_err(ImportError::Request)?;
     // The file is read through the layout asked for, or one recognised
     // from its header (import::layout); the answer names it.
     let result = crate::db::with_import_cache(conn, |conn| match req.kind {
@@ -49,6 +51,11 @@ fn run_in(conn: &mut AnyConnection, req: &ImportRequest, mode: Mode) -> Result<I
         ImportKind::Roster => {
             let read = layout::read_shifts(req.layout, req.bytes)?;
             apply(conn, req, read.parsed, roster, mode, read.layout)
+        }
+        ImportKind::Employers => {
+            layout::check_employers(req.layout)?;
+            let parsed = import::parse_employers(req.bytes)?;
+            apply(conn, req, parsed, employers, mode, "kinmu".into())
         }
         ImportKind::Pclog => {
             let source = match layout::read_pclog_vendor(req.layout, req.bytes)? {
@@ -130,7 +137,7 @@ fn apply<T>(
         );
         report.notices_total = notices.total();
         report.notices = notices.reasons();
-        if leaves_nothing(&mut report, req, mode) {
+        if leaves_nothing(&mut report, req, mode, p.records) {
             return Err(Tx::Abort(Box::new(report)));
         }
         let batch_id = queries::insert_batch(conn, &new_batch(req, &report, sha256_hex(req.bytes)))?;

@@ -1,12 +1,12 @@
-//! Importing the list of doctors (formats.md): new doctors are inserted,
-//! changed ones updated with the change in the audit log, and a PC account
-//! may belong to one doctor only (nor equal another doctor's staff id).
+//! Importing the list of doctors (formats.md, and C.1 of rule book v2):
+//! new doctors are inserted, changed ones updated with the change in the
+//! audit log (every column, the v2 profile included), and a PC account may
+//! belong to one doctor only (nor equal another doctor's staff id).
 
 use super::plan::{row_error, Plan, Tx};
 use super::ImportRequest;
 use crate::db::models::{Doctor, DoctorFields, NewAuditEntry, NewDoctor};
 use crate::db::{queries, AnyConnection};
-use crate::domain::shift::weekday_code;
 use crate::import::{self, Lined, Rejections};
 use std::collections::{HashMap, HashSet};
 
@@ -64,11 +64,20 @@ pub(super) fn doctors(
             department: rec.department,
             level: rec.level.code().into(),
             email: rec.email,
-            legal_holiday: weekday_code(rec.legal_holiday).into(),
+            legal_holiday: rec.legal_holiday.code().into(),
             pc_account: rec.pc_account,
             scheduled_start: rec.scheduled_start.map(|t| t.format("%H:%M").to_string()),
             manager_login: rec.manager_login,
             updated_at: req.now,
+            holiday_period_start: rec.holiday_period_start,
+            scheduled_end: rec.scheduled_end.map(|t| t.format("%H:%M").to_string()),
+            scheduled_days: rec.scheduled_days.map(|d| d.code()),
+            regime: rec.regime.code().into(),
+            variable_period_start: rec.variable_period_start,
+            variable_period: rec.variable_period.code().into(),
+            employment_type: rec.employment_type.code().into(),
+            main_employer: rec.main_employer,
+            contract_date: rec.contract_date,
         };
         match by_staff.get(&rec.staff_id) {
             Some(old) if DoctorFields::of(old).profile() == fields.profile() => unchanged += 1,
@@ -85,6 +94,7 @@ pub(super) fn doctors(
         corrected: updates.len(),
         superseded: 0,
         unchanged,
+        records: false,
         write: Box::new(move |conn, batch_id| {
             for d in &inserts {
                 queries::insert_doctor(conn, d)?;

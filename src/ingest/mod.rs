@@ -20,11 +20,13 @@
 //! batch and the audit entry). [`plan`] is the vocabulary of the
 //! kind-specific steps, and one file per kind decides what its rows do:
 //! [`doctors`], [`timecard`] (corrections, and the period a re-export
-//! replaces: [`period`]), [`roster`] and [`pclog`], the shift kinds sharing
-//! the row resolution and overlap checks of [`shifts`].
+//! replaces: [`period`]), [`roster`], [`pclog`] and [`employers`], the
+//! shift kinds sharing the row resolution, self-confirmation and overlap
+//! checks of [`shifts`].
 
 mod apply;
 mod doctors;
+mod employers;
 mod outcome;
 mod pclog;
 mod period;
@@ -57,15 +59,27 @@ pub enum ImportKind {
     Timecard,
     Roster,
     Pclog,
+    /// The doctors' other employers (formats.md C.3).
+    Employers,
 }
 
 impl ImportKind {
+    /// Every kind, in the order of formats.md.
+    pub const ALL: [ImportKind; 5] = [
+        ImportKind::Doctors,
+        ImportKind::Timecard,
+        ImportKind::Roster,
+        ImportKind::Pclog,
+        ImportKind::Employers,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             ImportKind::Doctors => "doctors",
             ImportKind::Timecard => "timecard",
             ImportKind::Roster => "roster",
             ImportKind::Pclog => "pclog",
+            ImportKind::Employers => "employers",
         }
     }
 }
@@ -84,8 +98,9 @@ impl FromStr for ImportKind {
             "timecard" => Ok(ImportKind::Timecard),
             "roster" => Ok(ImportKind::Roster),
             "pclog" => Ok(ImportKind::Pclog),
+            "employers" => Ok(ImportKind::Employers),
             other => Err(format!(
-                "不明な取込種別です: {other:?}（doctors, timecard, roster, pclog） / unknown import kind"
+                "不明な取込種別です: {other:?}（doctors, timecard, roster, pclog, employers） / unknown import kind"
             )),
         }
     }
@@ -108,6 +123,10 @@ pub struct ImportRequest<'a> {
     /// last date in the file.
     /// Ignored by the other kinds (a roster always covers its own dates).
     pub period: Option<(NaiveDate, NaiveDate)>,
+    /// A roster: when it was published to the doctors, if before this
+    /// import (`--published-at`, rules §5a.2); never after `now`. Ignored
+    /// by the other kinds.
+    pub published_at: Option<NaiveDateTime>,
     /// Who imports (a login), for the batch and the audit log.
     pub actor: Option<&'a str>,
     /// The hospital's local time now.
@@ -166,6 +185,9 @@ pub enum ImportError {
     Corrupt(#[from] CorruptRow),
     #[error("ファイルを読めません: {0} / cannot read the file")]
     Read(String),
+    /// What the import was asked cannot be done (nothing was read).
+    #[error("{0}")]
+    Request(String),
 }
 
 impl From<diesel::result::Error> for ImportError {
@@ -190,6 +212,45 @@ pub fn parse_period(from: &str, to: &str) -> Result<(NaiveDate, NaiveDate), Stri
         ));
     }
     Ok((from, to))
+}
+
+/// A roster's publication time (`--published-at`, the API's
+/// `published_at`, the upload form's 公表日時): `YYYY-MM-DDTHH:MM` (also
+/// with a space, or seconds).
+pub fn parse_published_at(s: &str) -> Result<NaiveDateTime, String> {
+    let s = s.trim();
+    [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+    .ok_or_else(|| {
+        format!("公表日時が読めません: {s:?}（YYYY-MM-DDTHH:MM） / unreadable published_at (YYYY-MM-DDTHH:MM)")
+    })
+}
+
+/// Whether a publication time may go with an import of `kind` made at
+/// `now`: rosters only, and not after the import (rules §5a.2).
+pub fn check_published_at(
+    kind: ImportKind,
+    published_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> Result<(), String> {
+    match published_at {
+        None => Ok(()),
+        Some(_) if kind != ImportKind::Roster => {
+            Err("公表日時は勤務予定の取込にだけ指定できます / published_at applies to roster imports only".into())
+        }
+        Some(p) if p > now => Err(format!(
+            "公表日時 {} が取込の時刻 {} より後です / published_at is later than the import",
+            p.format("%Y-%m-%dT%H:%M"),
+            now.format("%Y-%m-%dT%H:%M")
+        )),
+        Some(_) => Ok(()),
+    }
 }
 
 fn is_zero(n: &usize) -> bool {

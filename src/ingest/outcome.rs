@@ -50,8 +50,9 @@ pub(super) fn report_of(
 
 /// Whether the import must leave the database exactly as it was: rows were
 /// rejected without `skip_invalid` (then it writes nothing and says so
-/// with zero counts), nothing is new, or it is only a check.
-pub(super) fn leaves_nothing(report: &mut ImportReport, req: &ImportRequest, mode: Mode) -> bool {
+/// with zero counts), nothing is new (unless the plan `records` anyway),
+/// or it is only a check.
+pub(super) fn leaves_nothing(report: &mut ImportReport, req: &ImportRequest, mode: Mode, records: bool) -> bool {
     if report.rejected_total > 0 && !req.skip_invalid {
         report.inserted = 0;
         report.corrected = 0;
@@ -59,7 +60,7 @@ pub(super) fn leaves_nothing(report: &mut ImportReport, req: &ImportRequest, mod
         report.unchanged = 0;
         return true;
     }
-    report.inserted + report.corrected + report.superseded == 0 || mode == Mode::Check
+    (report.inserted + report.corrected + report.superseded == 0 && !records) || mode == Mode::Check
 }
 
 /// The batch of an import with its counts.
@@ -76,6 +77,7 @@ pub(super) fn new_batch(req: &ImportRequest, report: &ImportReport, file_sha256:
         unchanged: count(report.unchanged),
         rejected: count(report.rejected_total),
         superseded: count(report.superseded),
+        published_at: req.published_at.filter(|_| req.kind == super::ImportKind::Roster),
     }
 }
 
@@ -104,6 +106,7 @@ pub(super) fn record(
                 "superseded": report.superseded,
                 "unchanged": report.unchanged,
                 "rejected": report.rejected_total,
+                "published_at": req.published_at.filter(|_| req.kind == super::ImportKind::Roster),
             })
             .to_string(),
         },

@@ -15,7 +15,12 @@
 //!
 //! 1. a file row with the doctor, start and kind of a stored current row is
 //!    that row: unchanged if equal, else a correction (anywhere, in the
-//!    period or not — the rule of every import);
+//!    period or not — the rule of every import). Equal ([`same`]) means the
+//!    same times, break, employer and 所定区分 and, when the file row carries
+//!    a superior's confirmation (rules §2.3), the stored row already
+//!    confirmed by that person: a confirmation arriving for the same times is
+//!    a new version. A file row without one says nothing about the status (a
+//!    confirmation made on screen stays);
 //! 2. the rows left, in the period, are paired by doctor, start date and
 //!    kind, in order of start: the first file row of the 3rd's `work` left
 //!    with the first stored one left, and so on. A pair is a correction (the
@@ -36,6 +41,7 @@
 //! and new rows still go in; importing the fixed file removes the rest).
 
 use super::shifts::Row;
+use crate::domain::profile::StudyStatus;
 use crate::domain::shift::{Kind, Shift};
 use chrono::{NaiveDate, NaiveDateTime};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -88,7 +94,44 @@ pub(super) struct Stored {
     pub(super) version: i32,
     /// Stored by an import (not added by HR on the discrepancy screen).
     pub(super) imported: bool,
+    /// With its status, employer and 所定区分.
     pub(super) shift: Shift,
+    /// Who confirmed (or rejected) a self-study row, and when.
+    pub(super) confirmed_by: Option<String>,
+    pub(super) confirmed_at: Option<NaiveDateTime>,
+}
+
+/// The same row but for the status: times, break, kind, employer, class.
+pub(super) fn same_content(a: &Shift, b: &Shift) -> bool {
+    (
+        a.start(),
+        a.end(),
+        a.break_minutes(),
+        a.kind(),
+        a.employer(),
+        a.schedule_class(),
+    ) == (
+        b.start(),
+        b.end(),
+        b.break_minutes(),
+        b.kind(),
+        b.employer(),
+        b.schedule_class(),
+    )
+}
+
+/// Whether a file row says nothing the stored row does not (see the
+/// module's documentation, step 1).
+pub(super) fn same(stored: &Stored, r: &Row) -> bool {
+    same_content(&stored.shift, &r.shift)
+        && match &r.confirmation {
+            None => true,
+            Some(c) => {
+                stored.shift.study() == StudyStatus::Confirmed
+                    && stored.confirmed_by.as_deref() == Some(c.by.as_str())
+                    && c.at.is_none_or(|at| stored.confirmed_at == Some(at))
+            }
+        }
 }
 
 /// The doctor, start date and kind a row is paired by.
@@ -130,7 +173,7 @@ pub(super) fn match_rows(rows: &[Row], stored: &[Stored], periods: &HashMap<i64,
         match by_key.get(&(r.doctor_id, r.shift.start(), r.shift.kind())) {
             Some(&j) => {
                 taken.insert(j);
-                if stored[j].shift == r.shift {
+                if same(&stored[j], r) {
                     m.unchanged += 1;
                 } else {
                     m.corrections.push((i, j));
@@ -189,6 +232,7 @@ mod tests {
             line,
             doctor_id,
             shift: s,
+            confirmation: None,
         }
     }
 
@@ -199,6 +243,8 @@ mod tests {
             version: 1,
             imported: true,
             shift: s,
+            confirmed_by: None,
+            confirmed_at: None,
         }
     }
 
@@ -280,6 +326,47 @@ mod tests {
         let mut missing = m.missing.clone();
         missing.sort_unstable();
         assert_eq!(missing, vec![0, 2]);
+    }
+
+    #[test]
+    fn a_confirmation_for_the_same_times_is_a_change_and_a_file_without_one_keeps_the_status() {
+        use super::super::shifts::Confirmation;
+        let study = shift("2024-06-04", "18:00", "20:00", Kind::SelfStudy);
+        let mut confirmed = stored(10, 1, study.clone().with_study(StudyStatus::Confirmed));
+        confirmed.confirmed_by = Some("鈴木".into());
+        confirmed.confirmed_at = Some(at("2024-06-05", "09:00"));
+        let plain = row(2, 1, study.clone());
+        let by = |who: &str, when: Option<NaiveDateTime>| {
+            let mut r = row(2, 1, study.clone().with_study(StudyStatus::Confirmed));
+            r.confirmation = Some(Confirmation {
+                by: who.into(),
+                at: when,
+            });
+            r
+        };
+        assert!(
+            same(&confirmed, &plain),
+            "a re-export without 確認者 keeps the confirmation"
+        );
+        assert!(same(&confirmed, &by("鈴木", None)));
+        assert!(same(&confirmed, &by("鈴木", Some(at("2024-06-05", "09:00")))));
+        assert!(!same(&confirmed, &by("鈴木", Some(at("2024-06-06", "09:00")))));
+        assert!(!same(&confirmed, &by("田中", None)));
+        let unconfirmed = stored(11, 1, study.clone());
+        assert!(same(&unconfirmed, &plain));
+        assert!(
+            !same(&unconfirmed, &by("鈴木", None)),
+            "a confirmation is a new version"
+        );
+        let m = match_rows(
+            &[by("鈴木", None)],
+            &[unconfirmed],
+            &periods(std::slice::from_ref(&plain), None),
+        );
+        assert_eq!((m.unchanged, m.corrections.clone()), (0, vec![(0, 0)]));
+        // The times moved: a correction, whatever the status.
+        let moved = row(2, 1, shift("2024-06-04", "18:00", "21:00", Kind::SelfStudy));
+        assert!(!same(&confirmed, &moved));
     }
 
     #[test]

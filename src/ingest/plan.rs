@@ -37,6 +37,10 @@ pub(super) struct Plan {
     /// that no longer has them, a roster's withdrawn plans).
     pub(super) superseded: usize,
     pub(super) unchanged: usize,
+    /// Record the import although no row changed: a roster re-imported
+    /// with an earlier publication time (`--published-at`) records when
+    /// its plan was published (rules §5a.2).
+    pub(super) records: bool,
     pub(super) write: Writer,
 }
 

@@ -9,11 +9,19 @@
 //! old one withdrawn (never a correction), and a roster takes no declared
 //! period. Overlaps are checked within the file only: the file's plan
 //! replaces the stored one.
+//!
+//! For the roster as it stood at an instant (rules §2.1, §5a.2; see
+//! [`crate::db::roster`]) each import records, per doctor, the dates it
+//! replaced, and each withdrawn row the import that withdrew it; an import
+//! may state when the roster was published (`--published-at`). The
+//! columns of rule book v2 are part of a row's content (a confirmation, an
+//! employer, a 所定区分), and a self-confirmed row is refused as on a
+//! timecard (rules §2.3).
 
 use super::plan::{line_i32, Plan, Tx};
-use super::shifts::{doctor_ids, overlap_errors, resolve_rows, stored_around, Row};
+use super::shifts::{doctors, overlap_errors, resolve_rows, stored_around, Row};
 use super::ImportRequest;
-use crate::db::models::NewRosterRow;
+use crate::db::models::{NewRosterRange, NewRosterRow, ShiftExtras};
 use crate::db::{queries, AnyConnection};
 use crate::domain::shift::Shift;
 use crate::import::{self, Lined, Rejections};
@@ -28,8 +36,8 @@ pub(super) fn roster(
     req: &ImportRequest,
     rejected: &mut Rejections,
 ) -> Result<Plan, Tx> {
-    let ids = doctor_ids(conn)?;
-    let super::shifts::Resolved { rows, duplicates, .. } = resolve_rows(rows, &ids, rejected);
+    let known = doctors(conn)?;
+    let super::shifts::Resolved { rows, duplicates, .. } = resolve_rows(rows, &known, rejected);
     let overlap = overlap_errors(&rows.iter().collect::<Vec<_>>(), &HashMap::new());
     let bad: HashSet<usize> = overlap.iter().map(|(l, _)| *l).collect();
     rejected.extend(overlap.into_iter().map(|(_, e)| e));
@@ -45,10 +53,31 @@ pub(super) fn roster(
     let stored = stored_around(conn, &rows, |conn, ids, from, to| {
         queries::current_roster(conn, Some(ids), from, to).map(|v| v.into_iter().map(|s| (s, None)).collect())
     })?;
+    let now = req.now;
+    // What a row stores besides its times (confirmed_at, which defaults to
+    // the import's time, is not part of what makes two plans the same).
+    let extras = |r: &Row| {
+        ShiftExtras::of(
+            &r.shift,
+            r.confirmation.as_ref().map(|c| (c.by.as_str(), c.at.unwrap_or(now))),
+        )
+    };
     // The stored plan of the covered dates, keyed by its full content.
-    type Content = (i64, String, NaiveDateTime, NaiveDateTime, i64);
-    let content = |doctor_id: i64, s: &Shift| -> Content {
-        (doctor_id, s.kind().code().into(), s.start(), s.end(), s.break_minutes())
+    type Content = (i64, String, NaiveDateTime, NaiveDateTime, i64, ShiftKey);
+    let content = |doctor_id: i64, s: &Shift, x: &ShiftExtras| -> Content {
+        (
+            doctor_id,
+            s.kind().code().into(),
+            s.start(),
+            s.end(),
+            s.break_minutes(),
+            (
+                x.study_status.clone(),
+                x.confirmed_by.clone(),
+                x.employer.clone(),
+                x.schedule_class.clone(),
+            ),
+        )
     };
     let mut covered: HashMap<Content, i64> = HashMap::new();
     for (s, _) in &stored {
@@ -56,30 +85,37 @@ pub(super) fn roster(
             continue;
         };
         if (*from..=*to).contains(&s.start_at.date()) {
-            covered.insert(content(s.doctor_id, &s.shift("roster_rows")?), s.id);
+            covered.insert(content(s.doctor_id, &s.shift("roster_rows")?, &s.extras), s.id);
         }
     }
     let mut unchanged = duplicates;
     let mut inserts = Vec::new();
     for r in rows {
-        if covered.remove(&content(r.doctor_id, &r.shift)).is_some() {
+        let x = extras(&r);
+        if covered.remove(&content(r.doctor_id, &r.shift, &x)).is_some() {
             unchanged += 1;
         } else {
-            inserts.push(r);
+            inserts.push((r, x));
         }
     }
     let withdrawn: Vec<i64> = covered.into_values().collect();
-    let now = req.now;
+    let records = match req.published_at {
+        Some(published) => publishes_news(conn, &span, published)?,
+        None => false,
+    };
+    let mut ranges: Vec<(i64, (NaiveDate, NaiveDate))> = span.into_iter().collect();
+    ranges.sort_unstable();
     Ok(Plan {
         inserted: inserts.len(),
         corrected: 0,
         superseded: withdrawn.len(),
         unchanged,
+        records,
         write: Box::new(move |conn, batch_id| {
-            queries::supersede_roster(conn, &withdrawn, now)?;
+            queries::supersede_roster(conn, &withdrawn, now, batch_id)?;
             let rows: Vec<NewRosterRow> = inserts
-                .iter()
-                .map(|r| NewRosterRow {
+                .into_iter()
+                .map(|(r, extras)| NewRosterRow {
                     doctor_id: r.doctor_id,
                     kind: r.shift.kind().code().into(),
                     start_at: r.shift.start(),
@@ -88,9 +124,62 @@ pub(super) fn roster(
                     batch_id: Some(batch_id),
                     source_line: line_i32(r.line),
                     created_at: now,
+                    extras,
                 })
                 .collect();
-            queries::insert_roster_rows(conn, &rows)
+            queries::insert_roster_rows(conn, &rows)?;
+            let ranges: Vec<NewRosterRange> = ranges
+                .iter()
+                .map(|&(doctor_id, (first_day, last_day))| NewRosterRange {
+                    batch_id,
+                    doctor_id,
+                    first_day,
+                    last_day,
+                })
+                .collect();
+            crate::db::roster::insert_ranges(conn, &ranges)
         }),
     })
+}
+
+/// A plan's status, confirmer, employer and 所定区分, as compared.
+type ShiftKey = (String, Option<String>, Option<String>, String);
+
+/// Whether a roster stated to be published at `published` tells something
+/// the stored imports do not: on some date of its span, the roster as it
+/// stood just after `published` comes from another import than today's plan
+/// of that date (or no import covered the date then). Importing today's plan
+/// again with its earlier publication time then changes the published
+/// schedule although no row changes, and is recorded (rules §5a.2).
+fn publishes_news(
+    conn: &mut AnyConnection,
+    span: &HashMap<i64, (NaiveDate, NaiveDate)>,
+    published: NaiveDateTime,
+) -> Result<bool, Tx> {
+    let (Some(from), Some(to)) = (span.values().map(|s| s.0).min(), span.values().map(|s| s.1).max()) else {
+        return Ok(false);
+    };
+    let mut ids: Vec<i64> = span.keys().copied().collect();
+    ids.sort_unstable();
+    let mut known: HashMap<i64, Vec<crate::db::roster::RosterRange>> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for r in crate::db::roster::ranges_between(conn, Some(chunk), from, to)? {
+            known.entry(r.doctor_id).or_default().push(r);
+        }
+    }
+    let none = Vec::new();
+    Ok(span.iter().any(|(doctor_id, (a, b))| {
+        let ranges = known.get(doctor_id).unwrap_or(&none);
+        a.iter_days().take_while(|d| d <= b).any(|d| {
+            let covering = || ranges.iter().filter(move |r| r.first_day <= d && d <= r.last_day);
+            // Today's plan of the date is the last import that covered it;
+            // the published one, the latest by instant up to `published`.
+            let today = covering().map(|r| r.batch_id).max();
+            let then = covering()
+                .filter(|r| r.instant() <= published)
+                .max_by_key(|r| (r.instant(), r.batch_id))
+                .map(|r| r.batch_id);
+            then.is_none() || then != today
+        })
+    }))
 }

@@ -1,5 +1,6 @@
 //! What timecard and roster imports share: resolving a row's staff id to a
-//! doctor, dropping rows the file repeats, loading the stored rows a file
+//! doctor, refusing a self-study row the doctor confirmed themselves (rules
+//! §2.3), dropping rows the file repeats, loading the stored rows a file
 //! can touch, and refusing working rows that overlap (rules §2).
 
 use super::plan::{row_error, Tx};
@@ -8,7 +9,8 @@ use crate::db::{queries, AnyConnection};
 use crate::domain::shift::Shift;
 use crate::import::{self, Lined, Rejections, RowError};
 use chrono::{Duration, NaiveDateTime};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use unicode_normalization::UnicodeNormalization;
 
 fn unknown_doctor(line: usize, staff_id: &str) -> RowError {
     row_error(
@@ -29,12 +31,54 @@ fn describe(s: &Shift) -> String {
     )
 }
 
-/// Doctors by staff id, for resolving rows.
-pub(super) fn doctor_ids(conn: &mut AnyConnection) -> Result<HashMap<String, i64>, Tx> {
-    Ok(queries::all_doctors(conn)?
-        .into_iter()
-        .map(|d| (d.staff_id, d.id))
-        .collect())
+/// The doctors rows name, by staff id, and who each doctor is.
+pub(super) struct Doctors {
+    ids: HashMap<String, i64>,
+    /// Per doctor, the spellings that are the doctor (staff id, name, the
+    /// logins and names of the doctor's accounts), as [`identity`] writes them.
+    selves: HashMap<i64, HashSet<String>>,
+}
+
+/// How a confirmer is compared with the doctor (rules §2.3): NFKC, without
+/// spaces (`山田 太郎` is `山田太郎`), ASCII letters in lower case.
+fn identity(s: &str) -> String {
+    s.nfkc()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// The doctors of the database, for resolving rows and recognising a
+/// self-confirmation.
+pub(super) fn doctors(conn: &mut AnyConnection) -> Result<Doctors, Tx> {
+    let mut ids = HashMap::new();
+    let mut selves: HashMap<i64, HashSet<String>> = HashMap::new();
+    for d in queries::all_doctors(conn)? {
+        selves.insert(d.id, [identity(&d.staff_id), identity(&d.name)].into_iter().collect());
+        ids.insert(d.staff_id, d.id);
+    }
+    for u in crate::db::users::all_users(conn)? {
+        let Some(&id) = u.staff_id.as_ref().and_then(|s| ids.get(s)) else {
+            continue;
+        };
+        let me = selves.entry(id).or_default();
+        me.insert(identity(&u.login));
+        if let Some(name) = &u.name {
+            me.insert(identity(name));
+        }
+    }
+    selves.values_mut().for_each(|s| {
+        s.remove("");
+    });
+    Ok(Doctors { ids, selves })
+}
+
+/// A superior's confirmation of a self-study row, as the file gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Confirmation {
+    pub(super) by: String,
+    /// `None`: the import's time.
+    pub(super) at: Option<NaiveDateTime>,
 }
 
 /// A shift row resolved to a doctor.
@@ -43,6 +87,8 @@ pub(super) struct Row {
     pub(super) line: usize,
     pub(super) doctor_id: i64,
     pub(super) shift: Shift,
+    /// A self-study row's `confirmed_by` (the shift is then `confirmed`).
+    pub(super) confirmation: Option<Confirmation>,
 }
 
 /// The rows of a file resolved to doctors.
@@ -50,32 +96,61 @@ pub(super) struct Resolved {
     pub(super) rows: Vec<Row>,
     /// Rows that repeat an earlier row exactly (counted as unchanged).
     pub(super) duplicates: usize,
-    /// Rows refused because an earlier row has the same doctor, start and
-    /// kind but other values (a timecard re-import must not remove their
-    /// stored counterpart).
-    pub(super) clashing: Vec<Row>,
+    /// Rows refused although they name a known doctor: an earlier row has
+    /// the same doctor, start and kind but other values, or the doctor
+    /// confirmed the row themselves. A timecard import with
+    /// `--skip-invalid` must not remove their stored counterparts.
+    pub(super) refused: Vec<Row>,
 }
 
-/// Resolves staff ids, and drops rows that repeat an earlier row of the file
-/// exactly (the same row twice is one row). Two different rows with the same
-/// doctor, start and kind are an error on the later one.
+/// Resolves staff ids, refuses self-confirmed rows, and drops rows that
+/// repeat an earlier row of the file exactly (the same row twice is one
+/// row). Two different rows with the same doctor, start and kind are an
+/// error on the later one.
 pub(super) fn resolve_rows(
     rows: Vec<Lined<import::ShiftRecord>>,
-    ids: &HashMap<String, i64>,
+    doctors: &Doctors,
     rejected: &mut Rejections,
 ) -> Resolved {
     let mut out: Vec<Row> = Vec::with_capacity(rows.len());
-    let mut clashing = Vec::new();
+    let mut refused = Vec::new();
     let mut duplicates = 0;
     let mut seen: HashMap<(i64, NaiveDateTime, &'static str), usize> = HashMap::with_capacity(rows.len());
     for Lined { line, value } in rows {
-        let Some(&doctor_id) = ids.get(&value.staff_id) else {
+        let Some(&doctor_id) = doctors.ids.get(&value.staff_id) else {
             rejected.push(unknown_doctor(line, &value.staff_id));
             continue;
         };
-        let key = (doctor_id, value.shift.start(), value.shift.kind().code());
+        let row = Row {
+            line,
+            doctor_id,
+            confirmation: value.confirmed_by.map(|by| Confirmation {
+                by,
+                at: value.confirmed_at,
+            }),
+            shift: value.shift,
+        };
+        if let Some(c) = &row.confirmation {
+            if doctors
+                .selves
+                .get(&doctor_id)
+                .is_some_and(|me| me.contains(&identity(&c.by)))
+            {
+                rejected.push(row_error(
+                    line,
+                    Some("確認者"),
+                    format!(
+                        "自己確認は確認になりません（確認者 {:?} は医師本人です） / self-confirmation: the confirmer is the doctor (staff id, login or name)",
+                        c.by
+                    ),
+                ));
+                refused.push(row);
+                continue;
+            }
+        }
+        let key = (doctor_id, row.shift.start(), row.shift.kind().code());
         match seen.get(&key) {
-            Some(&i) if out[i].shift == value.shift => duplicates += 1,
+            Some(&i) if out[i].shift == row.shift && out[i].confirmation == row.confirmation => duplicates += 1,
             Some(&i) => {
                 rejected.push(row_error(
                     line,
@@ -85,26 +160,18 @@ pub(super) fn resolve_rows(
                         out[i].line, out[i].line
                     ),
                 ));
-                clashing.push(Row {
-                    line,
-                    doctor_id,
-                    shift: value.shift,
-                });
+                refused.push(row);
             }
             None => {
                 seen.insert(key, out.len());
-                out.push(Row {
-                    line,
-                    doctor_id,
-                    shift: value.shift,
-                });
+                out.push(row);
             }
         }
     }
     Resolved {
         rows: out,
         duplicates,
-        clashing,
+        refused,
     }
 }
 

@@ -129,7 +129,7 @@ pub(super) fn pclog_in_parts<R: Read>(
         );
         report.notices_total = notices.total();
         report.notices = notices.reasons();
-        if leaves_nothing(&mut report, req, mode) {
+        if leaves_nothing(&mut report, req, mode, false) {
             return Err(Tx::Abort(Box::new(report)));
         }
         queries::finish_batch(

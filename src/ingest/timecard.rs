@@ -6,12 +6,19 @@
 //! old row keeps who superseded it, when and why, and by which import. Rows
 //! overlapping other working rows — of the file, or stored and staying — are
 //! refused.
+//!
+//! A self-study row's status (rules §2.3): a row with `confirmed_by` is
+//! stored `confirmed`, by whom and when (`confirmed_at`, else the import's
+//! time); a confirmation for the same times is a new version too
+//! ([`CONFIRMED`]); a correction of the times without `confirmed_by` is
+//! `unconfirmed` again; a row repeated without `confirmed_by` keeps its
+//! status. A row the doctor confirmed themselves is refused.
 
-use super::period::{match_rows, periods, slot_of, window, Slot, Stored};
+use super::period::{match_rows, periods, same_content, slot_of, window, Slot, Stored};
 use super::plan::{line_i32, Plan, Tx};
-use super::shifts::{doctor_ids, overlap_errors, resolve_rows, Resolved, Row};
+use super::shifts::{doctors, overlap_errors, resolve_rows, Resolved, Row};
 use super::ImportRequest;
-use crate::db::models::NewTimecardRow;
+use crate::db::models::{NewTimecardRow, ShiftExtras};
 use crate::db::queries::{self, Supersession};
 use crate::db::AnyConnection;
 use crate::domain::shift::Shift;
@@ -21,6 +28,10 @@ use std::collections::{HashMap, HashSet};
 /// Why the old version of a corrected row was superseded (also the new
 /// version's `correction_reason`).
 pub(super) const CORRECTED: &str = "再取込による訂正 / corrected by re-import";
+/// Why the old version of a self-study row was superseded when a
+/// superior's confirmation came in for the same times (also the new
+/// version's `correction_reason`).
+pub(super) const CONFIRMED: &str = "上司の確認を取込 / confirmation imported";
 /// Why a stored row a re-export no longer has was superseded.
 pub(super) const REMOVED: &str =
     "再取込で取消（取り込んだファイルの対象期間に無い行） / removed by re-import (not in the file's period)";
@@ -35,12 +46,12 @@ pub(super) fn timecard(
     // A line that could not be read at all may be anyone's row: then
     // nothing is removed (see `period`).
     let unreadable = rejected.total() > 0;
-    let ids = doctor_ids(conn)?;
+    let known = doctors(conn)?;
     let Resolved {
         rows,
         duplicates,
-        clashing,
-    } = resolve_rows(rows, &ids, rejected);
+        refused: held_back,
+    } = resolve_rows(rows, &known, rejected);
     let periods = periods(&rows, req.period);
     let stored = load_stored(conn, &rows, &periods)?;
     let m = match_rows(&rows, &stored, &periods);
@@ -49,7 +60,7 @@ pub(super) fn timecard(
     // slot in place (its correction's old version, and what it would have
     // removed), which may then clash with another accepted row.
     let mut refused: HashSet<usize> = HashSet::new();
-    let mut kept_slots: HashSet<Slot> = clashing.iter().map(|r| slot_of(r.doctor_id, &r.shift)).collect();
+    let mut kept_slots: HashSet<Slot> = held_back.iter().map(|r| slot_of(r.doctor_id, &r.shift)).collect();
     let removed = |kept_slots: &HashSet<Slot>| -> Vec<usize> {
         if unreadable {
             return Vec::new();
@@ -105,32 +116,55 @@ pub(super) fn timecard(
 
     let now = req.now;
     let actor = req.actor.map(String::from);
-    let new_row = |r: &Row, version: i32, replaces_id: Option<i64>| NewTimecardRow {
+    let new_row = |r: &Row, version: i32, replaces: Option<(i64, &'static str)>| NewTimecardRow {
         doctor_id: r.doctor_id,
         kind: r.shift.kind().code().into(),
         start_at: r.shift.start(),
         end_at: r.shift.end(),
         break_minutes: i32::try_from(r.shift.break_minutes()).unwrap_or(i32::MAX),
         version,
-        replaces_id,
+        replaces_id: replaces.map(|(id, _)| id),
         batch_id: None,
         source_line: line_i32(r.line),
-        correction_reason: replaces_id.map(|_| CORRECTED.into()),
+        correction_reason: replaces.map(|(_, why)| why.into()),
         created_by: actor.clone(),
         created_at: now,
+        extras: ShiftExtras::of(
+            &r.shift,
+            r.confirmation.as_ref().map(|c| (c.by.as_str(), c.at.unwrap_or(now))),
+        ),
+    };
+    // A version that changes only the status is a confirmation, not a
+    // correction of the times.
+    let why = |i: usize, j: usize| {
+        if same_content(&stored[j].shift, &rows[i].shift) {
+            CONFIRMED
+        } else {
+            CORRECTED
+        }
     };
     let mut inserts: Vec<NewTimecardRow> = fresh.iter().map(|&i| new_row(&rows[i], 1, None)).collect();
     inserts.extend(
         corrections
             .iter()
-            .map(|&(i, j)| new_row(&rows[i], stored[j].version + 1, Some(stored[j].id))),
+            .map(|&(i, j)| new_row(&rows[i], stored[j].version + 1, Some((stored[j].id, why(i, j))))),
     );
-    let replaced: Vec<i64> = corrections.iter().map(|&(_, j)| stored[j].id).collect();
+    let replaced: Vec<i64> = corrections
+        .iter()
+        .filter(|&&(i, j)| why(i, j) == CORRECTED)
+        .map(|&(_, j)| stored[j].id)
+        .collect();
+    let confirmed: Vec<i64> = corrections
+        .iter()
+        .filter(|&&(i, j)| why(i, j) == CONFIRMED)
+        .map(|&(_, j)| stored[j].id)
+        .collect();
     Ok(Plan {
         inserted: fresh.len(),
         corrected: corrections.len(),
         superseded: removed.len(),
         unchanged: m.unchanged + duplicates,
+        records: false,
         write: Box::new(move |conn, batch_id| {
             let mut inserts = inserts;
             let by = actor.as_deref();
@@ -141,6 +175,7 @@ pub(super) fn timecard(
                 batch_id: Some(batch_id),
             };
             queries::supersede_timecard(conn, &replaced, &at(CORRECTED))?;
+            queries::supersede_timecard(conn, &confirmed, &at(CONFIRMED))?;
             queries::supersede_timecard(conn, &removed, &at(REMOVED))?;
             for r in inserts.iter_mut() {
                 r.batch_id = Some(batch_id);
@@ -171,6 +206,8 @@ fn load_stored(
                 version,
                 imported: batch.is_some(),
                 shift: s.shift("timecard_rows")?,
+                confirmed_by: s.extras.confirmed_by.clone(),
+                confirmed_at: s.extras.confirmed_at,
             });
         }
     }

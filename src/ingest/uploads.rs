@@ -30,6 +30,9 @@ pub struct UploadMeta {
     /// The period a timecard upload declares it covers (対象期間).
     #[serde(default)]
     pub period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    /// When a roster upload says the roster was published (公表日時).
+    #[serde(default)]
+    pub published_at: Option<chrono::NaiveDateTime>,
 }
 
 /// A rejected row as kept with a result.
@@ -82,6 +85,9 @@ pub struct Outcome {
     /// The period the import declared (対象期間), if any.
     #[serde(default)]
     pub period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    /// The publication time the roster import declared (公表日時), if any.
+    #[serde(default)]
+    pub published_at: Option<chrono::NaiveDateTime>,
 }
 
 impl Outcome {

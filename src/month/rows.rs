@@ -1,11 +1,12 @@
 //! Loading what is stored about doctors' months, before the rules run:
-//! the rows of all doctors are read in four queries (timecard, roster, PC
-//! sessions, discrepancy resolutions) over the month's window and grouped
-//! by doctor; one doctor's are read by the same queries narrowed to its id.
+//! the rows of all doctors are read in a few queries (timecard, roster, PC
+//! sessions, discrepancy resolutions, other employers, roster ranges) over
+//! the month's window and grouped by doctor; one doctor's are read by the
+//! same queries narrowed to its id.
 
 use super::ReportError;
 use crate::db::models::Doctor;
-use crate::db::{interviews, queries, reads, AnyConnection};
+use crate::db::{employers, interviews, queries, reads, roster, AnyConnection};
 use crate::domain::count::Interval;
 use crate::domain::discrepancy::PcSession;
 use crate::domain::due::PreCheckMark;
@@ -33,14 +34,52 @@ pub struct DoctorRows {
     pub prechecks: Vec<PreCheckMark>,
     /// The month's interview: when it was held, if it was (rules §8.3).
     pub held: Option<Held>,
-    /// The doctor's other employers (employers file, rules §5b.3).
+    /// The doctor's other employers (employers file, rules §5b.3, §16):
+    /// `Doctor::profile`'s second argument.
     pub profile_employers: Vec<Employer>,
-    /// The roster as stored now, over the window (the schedule, §2.1).
+    /// The current roster from [`earliest_relevant_start`] to two days
+    /// after the month (rows of every kind, and the dates roster imports
+    /// covered): the doctor's schedule where a roster covers a date (rules
+    /// §2.1 rule 2). Unlike [`DoctorRows::roster`] it is not cut at the
+    /// as-of date: the schedule is known in advance.
     pub schedule_roster: RosterView,
     /// The roster as published at each 変形 period's first day (§5a.2).
     pub published: Vec<(NaiveDate, RosterView)>,
     /// The permit occurrences matching the doctor (§13.2).
     pub permitted: Vec<Interval>,
+}
+
+impl From<roster::ReadError> for ReportError {
+    fn from(e: roster::ReadError) -> Self {
+        match e {
+            roster::ReadError::Query(e) => e.into(),
+            roster::ReadError::Corrupt(e) => e.into(),
+        }
+    }
+}
+
+/// The longest 変形 period: a month from any day (at most 31 days).
+const LONGEST_PERIOD_DAYS: i64 = 31;
+
+/// The published schedule of a 変形 period starting on `period_first_day`
+/// (rules §5a.2): the doctor's roster as it stood at 00:00 of that day
+/// (imports made, or stated published, before it), over the period's
+/// longest span — `period_first_day` and the 30 days after it; the caller
+/// reads the days of its period. An empty view when nothing was published.
+pub fn published_roster(
+    conn: &mut AnyConnection,
+    doctor_id: i64,
+    period_first_day: NaiveDate,
+) -> Result<RosterView, ReportError> {
+    let last = period_first_day + Duration::days(LONGEST_PERIOD_DAYS - 1);
+    let mut views = roster::views_at(
+        conn,
+        Some(&[doctor_id]),
+        period_first_day,
+        last,
+        midnight(period_first_day),
+    )?;
+    Ok(views.remove(&doctor_id).unwrap_or_default())
 }
 
 /// When an interview was held: the date, and the minute when recorded so.
@@ -148,6 +187,29 @@ pub fn load_rows_of(
         let held = i.held_on.map(|on| Held { on, at: i.held_at });
         if wanted(i.doctor_id) && held.is_some() {
             rows.entry(i.doctor_id).or_default().held = held;
+        }
+    }
+    // Rule book v2: the doctors' other employers, and their schedule
+    // where a roster covers it (rules §2.1, §5b).
+    for (doctor_id, list) in employers::employers_of(conn, doctor_ids)? {
+        rows.entry(doctor_id).or_default().profile_employers = list;
+    }
+    let schedule_to = month.last_day() + Duration::days(2);
+    for (doctor_id, view) in roster::current_views(conn, doctor_ids, from.date(), schedule_to)? {
+        rows.entry(doctor_id).or_default().schedule_roster = view;
+    }
+    // 1か月変形: the roster as published before each period (rules §5a.2).
+    for d in &doctors {
+        let regime = d.regime();
+        let mut day = from.date();
+        while day <= schedule_to {
+            let Some((first, last)) = regime.period_of(day) else {
+                day += Duration::days(1);
+                continue;
+            };
+            let view = published_roster(conn, d.id, first)?;
+            rows.entry(d.id).or_default().published.push((first, view));
+            day = last + Duration::days(1);
         }
     }
     Ok((doctors, rows))

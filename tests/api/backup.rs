@@ -32,6 +32,8 @@ const TABLES: &[&str] = &[
     "saved_layouts",
     "recheck_marks",
     "interview_schedules",
+    "doctor_employers",
+    "roster_ranges",
 ];
 
 #[derive(QueryableByName)]
@@ -99,6 +101,15 @@ fn fill(db: &TestDb) {
     db.import_ok(ImportKind::Doctors, &read_sample("worked-doctors.csv"));
     db.import_ok(ImportKind::Timecard, &read_sample("worked-timecard.csv"));
     db.import_ok(ImportKind::Timecard, month_csv(20, 2024, 5).as_bytes());
+    // Rule book v2's inputs: other employers, and a roster with its range.
+    db.import_ok(
+        ImportKind::Employers,
+        "staff_id,employer,contract_date,dispatched\nD001,B病院,2023-04-01,yes\n".as_bytes(),
+    );
+    db.import_ok(
+        ImportKind::Roster,
+        "staff_id,date,clock_in,clock_out\nD001,2024-06-03,08:30,17:15\nD002,2024-06-04,08:30,17:15\n".as_bytes(),
+    );
     let mut conn = db.conn();
     kinmu::records::place_hold(&mut conn, "D001", "訴訟", Some("admin"), now()).unwrap();
     // A saved layout, and the re-check's marks with the cases it opened.
@@ -196,9 +207,11 @@ fn a_backup_taken_during_imports_restores_cleanly_with_whole_batches() {
         }
         // Every import batch is whole: its rows equal its inserted count.
         let batches = restored["import_batches"].len();
-        assert!(batches >= 4);
+        // fill() made six: two doctors lists, two timecards, the
+        // employers and the roster.
+        assert!(batches >= 6);
         let rows = restored["timecard_rows"].len();
-        assert_eq!(rows, 11 + 20 * 28 * (batches - 4 + 1), "whole monthly batches only");
+        assert_eq!(rows, 11 + 20 * 28 * (batches - 6 + 1), "whole monthly batches only");
     });
 }
 

@@ -190,6 +190,7 @@ impl TestDb {
             &ImportRequest {
                 layout: None,
                 period: None,
+                published_at: None,
                 kind,
                 bytes,
                 file_name: "test.csv",

@@ -469,6 +469,7 @@ fn a_header_of_millions_of_columns_or_a_padded_duplicate_gives_a_short_file_erro
                 &kinmu::ingest::ImportRequest {
                     layout: None,
                     period: None,
+                    published_at: None,
                     kind: ImportKind::Timecard,
                     bytes: file,
                     file_name: "wide.csv",

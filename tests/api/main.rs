@@ -22,6 +22,7 @@ mod health_access;
 mod hr_screens;
 mod imports;
 mod input_limits;
+mod inputs_v2;
 mod intake;
 mod interview_screens;
 mod interviews_and_alerts;

@@ -38,6 +38,7 @@ fn run(db: &TestDb, bytes: &str, period: Option<(&str, &str)>, skip_invalid: boo
         &ImportRequest {
             layout: None,
             period: period.map(|(f, t)| (date(f), date(t))),
+            published_at: None,
             kind: ImportKind::Timecard,
             bytes: bytes.as_bytes(),
             file_name: "reexport.csv",
@@ -225,6 +226,7 @@ fn a_declared_period_wider_than_the_files_rows_supersedes_the_rows_in_the_gap() 
             &ImportRequest {
                 layout: None,
                 period: None,
+                published_at: None,
                 kind: ImportKind::Timecard,
                 bytes: file.as_bytes(),
                 file_name: "reexport.csv",
@@ -323,6 +325,7 @@ fn a_row_hr_added_on_the_discrepancy_screen_is_not_removed_by_a_re_export() {
                     correction_reason: Some("病棟対応".into()),
                     created_by: Some("jinji".into()),
                     created_at: now(),
+                    extras: Default::default(),
                 }],
             )
             .unwrap();

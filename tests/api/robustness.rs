@@ -131,6 +131,7 @@ fn check_case(
         let req = ImportRequest {
             layout: None,
             period: None,
+            published_at: None,
             kind,
             bytes: &case.bytes,
             file_name: "fuzz.csv",
@@ -190,12 +191,26 @@ fn check_case(
                     ImportKind::Timecard => ("timecard_rows", r.inserted + r.corrected),
                     ImportKind::Roster => ("roster_rows", r.inserted),
                     ImportKind::Pclog => ("pc_sessions", r.inserted),
+                    ImportKind::Employers => ("doctor_employers", r.inserted),
                 };
                 let audits = 1 + if kind == ImportKind::Doctors { r.corrected } else { 0 };
+                // A roster import records the dates it replaced, one range
+                // per doctor it names: at least each doctor whose rows it
+                // wrote or withdrew.
+                let ranges = db.count_where(&format!(
+                    "SELECT COUNT(*) AS n FROM roster_ranges WHERE batch_id = {batch}"
+                ));
+                let touched = db.count_where(&format!(
+                    "SELECT COUNT(DISTINCT doctor_id) AS n FROM roster_rows WHERE batch_id = {batch} OR superseded_batch_id = {batch}"
+                ));
+                if ranges < touched {
+                    fail!("batch {batch} recorded {ranges} roster ranges for {touched} doctors it changed");
+                }
                 for (table, _) in counts.iter() {
                     let expected = match *table {
                         "import_batches" => 1,
                         "audit_log" => audits as i64,
+                        "roster_ranges" => ranges,
                         t if t == rows.0 => rows.1 as i64,
                         _ => 0,
                     };

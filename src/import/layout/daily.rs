@@ -204,10 +204,7 @@ pub(super) fn shifts(table: &Table, bytes: &[u8]) -> Result<Parsed<ShiftRecord>,
             let mut out = Vec::new();
             for ((start, end, cols), minutes) in pairs.iter().zip(minutes) {
                 match Shift::new(*start, *end, minutes, kind) {
-                    Ok(shift) => out.push(ShiftRecord {
-                        staff_id: staff_id.clone(),
-                        shift,
-                    }),
+                    Ok(shift) => out.push(ShiftRecord::new(staff_id.clone(), shift)),
                     Err(e) => {
                         let col = match e {
                             ShiftError::NegativeBreak(_) | ShiftError::BreakTooLong { .. } => {

@@ -342,3 +342,12 @@ pub fn check_doctors(layout: Option<&Layout>) -> Result<(), FileError> {
         _ => Ok(()),
     }
 }
+
+/// Checks that an employers file is read with kinmu's own columns (no
+/// vendor layout reads it).
+pub fn check_employers(layout: Option<&Layout>) -> Result<(), FileError> {
+    match layout {
+        Some(l) if l.yields != Yields::Kinmu => Err(wrong_kind(l, "他の勤務先")),
+        _ => Ok(()),
+    }
+}

@@ -200,10 +200,7 @@ fn assemble(
                 match Shift::new(o.start, at, o.breaks, table.kind_default) {
                     Ok(shift) => rows.push(Lined {
                         line: o.line,
-                        value: ShiftRecord {
-                            staff_id: staff.to_string(),
-                            shift,
-                        },
+                        value: ShiftRecord::new(staff.to_string(), shift),
                     }),
                     Err(e @ (ShiftError::TooLong { .. } | ShiftError::EndNotAfterStart { .. })) => {
                         errors.push(error(line, col, &e.to_string()))

@@ -125,6 +125,7 @@ fn kind_label(kind: ImportKind) -> &'static str {
         ImportKind::Timecard => "タイムカード",
         ImportKind::Roster => "勤務予定",
         ImportKind::Pclog => "PCログ",
+        ImportKind::Employers => "他の勤務先",
     }
 }
 
@@ -282,6 +283,7 @@ fn try_file<'s>(
         skip_invalid: false,
         layout: layout.as_ref(),
         period: None,
+        published_at: None,
         actor: Some(ACTOR),
         now,
     };
@@ -289,7 +291,7 @@ fn try_file<'s>(
         Ok(report) => Ok(report),
         Err(ImportError::File(e)) => Err(e.to_string()),
         Err(ImportError::Corrupt(e)) => Err(e.to_string()),
-        Err(e @ ImportError::Read(_)) => Err(e.to_string()),
+        Err(e @ (ImportError::Read(_) | ImportError::Request(_))) => Err(e.to_string()),
         Err(ImportError::Db(e)) => return Err(IntakeError::Db(e)),
     };
     Ok(attempt)
@@ -436,12 +438,7 @@ mod tests {
             let kind = ImportKind::from_str(code).unwrap();
             assert_eq!(kind.code(), code);
         }
-        for kind in [
-            ImportKind::Doctors,
-            ImportKind::Timecard,
-            ImportKind::Roster,
-            ImportKind::Pclog,
-        ] {
+        for kind in ImportKind::ALL {
             assert!(INTAKE_KINDS.contains(&kind.code()), "{kind}");
         }
     }

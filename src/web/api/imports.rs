@@ -21,6 +21,27 @@ struct ImportQuery {
     /// Timecard: the dates the file covers, both inclusive (both or neither).
     period_from: Option<String>,
     period_to: Option<String>,
+    /// Roster: when it was published to the doctors (`YYYY-MM-DDTHH:MM`,
+    /// not after the import; rules §5a.2).
+    published_at: Option<String>,
+}
+
+/// The declared publication time of a roster upload, if any.
+fn published_of(
+    q: &ImportQuery,
+    kind: ImportKind,
+    now: chrono::NaiveDateTime,
+) -> Result<Option<chrono::NaiveDateTime>, ApiError> {
+    let Some(s) = q.published_at.as_deref().filter(|s| !s.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let bad = |m: String| {
+        let pair = crate::domain::text::Message::from_pair(&m);
+        ApiError::bad_request("bad_query", &pair.ja, &pair.en)
+    };
+    let at = ingest::parse_published_at(s).map_err(bad)?;
+    ingest::check_published_at(kind, Some(at), now).map_err(bad)?;
+    Ok(Some(at))
 }
 
 /// The declared period of a timecard upload, if any (both dates or none).
@@ -66,7 +87,8 @@ fn too_large() -> HttpResponse {
 /// the report of `kinmu import` (formats.md): 200 when no row was rejected,
 /// 422 when some were (nothing written unless `skip_invalid`), 400 when the
 /// file cannot be read at all. A timecard upload may declare the period it
-/// covers (`period_from`, `period_to`; see `ingest::period`).
+/// covers (`period_from`, `period_to`; see `ingest::period`), a roster
+/// upload when it was published (`published_at`, not after now).
 #[post("/api/v1/imports/{kind}")]
 pub(super) async fn import(
     app: web::Data<App>,
@@ -97,6 +119,7 @@ pub(super) async fn import(
         ),
     };
     let period = period_of(&q, kind)?;
+    let published_at = published_of(&q, kind, app.now())?;
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -147,6 +170,7 @@ pub(super) async fn import(
             &ImportRequest {
                 layout: layout.as_ref(),
                 period,
+                published_at,
                 kind,
                 bytes: &bytes,
                 file_name: &file_name,
@@ -160,6 +184,10 @@ pub(super) async fn import(
                 let m = f.to_string();
                 let pair = crate::domain::text::Message::from_pair(&m);
                 ApiError::bad_request("bad_file", &m, &pair.en)
+            }
+            ImportError::Request(m) => {
+                let pair = crate::domain::text::Message::from_pair(&m);
+                ApiError::bad_request("bad_query", &pair.ja, &pair.en)
             }
             other => ApiError::internal(other),
         })
@@ -188,6 +216,8 @@ struct BatchOut {
     superseded: i32,
     unchanged: i32,
     rejected: i32,
+    /// A roster's stated publication time, if any.
+    published_at: Option<chrono::NaiveDateTime>,
 }
 
 #[derive(Debug, Serialize)]
@@ -215,6 +245,7 @@ pub(super) async fn batches(app: web::Data<App>, me: CurrentUser) -> Result<Http
             superseded: b.superseded,
             unchanged: b.unchanged,
             rejected: b.rejected,
+            published_at: b.published_at,
         })
         .collect();
     Ok(HttpResponse::Ok().json(Batches { batches }))

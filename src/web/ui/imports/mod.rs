@@ -47,11 +47,12 @@ async fn app_js() -> HttpResponse {
 }
 
 /// The kinds of file, in the order the form offers them.
-const KINDS: [ImportKind; 4] = [
+const KINDS: [ImportKind; 5] = [
     ImportKind::Timecard,
     ImportKind::Pclog,
     ImportKind::Roster,
     ImportKind::Doctors,
+    ImportKind::Employers,
 ];
 
 fn kind_label(kind: ImportKind) -> (&'static str, &'static str) {
@@ -60,6 +61,7 @@ fn kind_label(kind: ImportKind) -> (&'static str, &'static str) {
         ImportKind::Timecard => ("タイムカード", "Timecard"),
         ImportKind::Roster => ("勤務予定", "Roster"),
         ImportKind::Pclog => ("PCログ", "PC log"),
+        ImportKind::Employers => ("他の勤務先", "Other employers"),
     }
 }
 

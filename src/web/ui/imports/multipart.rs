@@ -24,6 +24,8 @@ pub(super) struct Upload {
     /// 対象期間 (timecard): the first and last date, `YYYY-MM-DD` or empty.
     pub(super) period_from: String,
     pub(super) period_to: String,
+    /// 公表日時 (roster): `YYYY-MM-DDTHH:MM` or empty.
+    pub(super) published_at: String,
     pub(super) file: Option<FieldBytes>,
     /// `map`: the file is a sample for the mapping screen, not an import.
     pub(super) then: String,
@@ -62,7 +64,15 @@ impl MultipartCollect for Upload {
             let value = FieldBytes::read_field(req, field, limits).await?;
             if matches!(
                 name.as_str(),
-                "csrf" | "kind" | "skip_invalid" | "layout" | "period_from" | "period_to" | "file" | "then"
+                "csrf"
+                    | "kind"
+                    | "skip_invalid"
+                    | "layout"
+                    | "period_from"
+                    | "period_to"
+                    | "published_at"
+                    | "file"
+                    | "then"
             ) && !state.contains_key(&name)
             {
                 state.insert(name, Box::new(value));
@@ -79,6 +89,7 @@ impl MultipartCollect for Upload {
             layout: text_of(&mut state, "layout"),
             period_from: text_of(&mut state, "period_from"),
             period_to: text_of(&mut state, "period_to"),
+            published_at: text_of(&mut state, "published_at"),
             then: text_of(&mut state, "then"),
             file: state
                 .remove("file")

@@ -31,6 +31,7 @@ fn preview_kind(kind: ImportKind) -> PreviewKind {
         ImportKind::Doctors => PreviewKind::Doctors,
         ImportKind::Timecard | ImportKind::Roster => PreviewKind::Shifts,
         ImportKind::Pclog => PreviewKind::Pclog,
+        ImportKind::Employers => PreviewKind::Employers,
     }
 }
 
@@ -46,6 +47,20 @@ fn period_of(form: &Upload, kind: ImportKind) -> Result<Option<(NaiveDate, Naive
         ),
         (from, to) => crate::ingest::parse_period(from, to).map(Some),
     }
+}
+
+/// The 公表日時 of the form: rosters only, not after now (rules §5a.2).
+fn published_of(
+    form: &Upload,
+    kind: ImportKind,
+    now: chrono::NaiveDateTime,
+) -> Result<Option<chrono::NaiveDateTime>, String> {
+    if form.published_at.is_empty() {
+        return Ok(None);
+    }
+    let at = crate::ingest::parse_published_at(&form.published_at)?;
+    crate::ingest::check_published_at(kind, Some(at), now)?;
+    Ok(Some(at))
 }
 
 /// `POST /imports/preview`: keeps the file and answers with the preview's
@@ -72,6 +87,7 @@ pub(super) async fn upload(
     let kind = ImportKind::from_str(&form.kind).map_err(|e| UiError::BadRequest(viewer.lang, e))?;
     let layout = Some(form.layout.clone()).filter(|l| !l.is_empty());
     let period = period_of(&form, kind).map_err(|m| UiError::BadRequest(viewer.lang, m))?;
+    let published_at = published_of(&form, kind, app.now()).map_err(|m| UiError::BadRequest(viewer.lang, m))?;
     let Some(file) = form.file.filter(|f| !f.data.is_empty()) else {
         return Err(UiError::BadRequest(
             viewer.lang,
@@ -93,6 +109,7 @@ pub(super) async fn upload(
     let token = accounts::random_token();
     let meta = UploadMeta {
         period,
+        published_at,
         login: viewer.user.login.clone(),
         kind: kind.code().into(),
         file_name,
@@ -144,6 +161,8 @@ struct PreviewPage {
     skip_invalid: bool,
     /// The declared 対象期間, if any.
     period: Option<(NaiveDate, NaiveDate)>,
+    /// The declared 公表日時 of a roster, if any.
+    published_at: Option<chrono::NaiveDateTime>,
     error: Option<String>,
     preview: Option<Preview>,
     /// What importing the file now would do (`ingest::check`): the import's
@@ -183,6 +202,7 @@ pub(super) async fn preview_page(
                 let req = crate::ingest::ImportRequest {
                     layout: layout.as_ref(),
                     period: meta.period,
+                    published_at: meta.published_at,
                     kind,
                     bytes: &bytes,
                     file_name: &meta.file_name,
@@ -211,6 +231,7 @@ pub(super) async fn preview_page(
         size: meta.size,
         skip_invalid: meta.skip_invalid,
         period: meta.period,
+        published_at: meta.published_at,
         error,
         preview,
         verdict,

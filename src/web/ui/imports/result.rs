@@ -64,6 +64,7 @@ pub(super) async fn commit(
             &ImportRequest {
                 layout: layout.as_ref(),
                 period: meta.period,
+                published_at: meta.published_at,
                 kind,
                 bytes: &bytes,
                 file_name: &meta.file_name,
@@ -91,6 +92,7 @@ pub(super) async fn commit(
             reasons: Vec::new(),
             file_error: None,
             period: meta.period,
+            published_at: meta.published_at,
         };
         match run {
             Ok(r) => {
@@ -131,6 +133,7 @@ pub(super) async fn commit(
                     .collect();
             }
             Err(ImportError::File(e)) => outcome.file_error = Some(e.to_string()),
+            Err(e @ ImportError::Request(_)) => outcome.file_error = Some(e.to_string()),
             Err(e) => return Err(UiError::internal(e)),
         }
         let kept = serde_json::to_vec(&outcome).map_err(UiError::internal)?;

@@ -1,0 +1,272 @@
+//! The roster (勤務予定) as the rules read it: now, or as it stood at an
+//! instant (rules §2.1 coverage, §5a.2 the published schedule, readings
+//! 10).
+//!
+//! A roster import replaces, for each doctor it names, the dates from the
+//! doctor's first to last date in the file (`roster_ranges`); rows it no
+//! longer has are withdrawn (`superseded_batch_id`), rows it repeats are
+//! kept with their first import. So a row lives from its import to the
+//! import that withdrew it, and the rows alive right after import k, on a
+//! date k replaced, are k's plan for that date.
+//!
+//! The roster as it stood at instant I is then, date by date: among the
+//! imports whose instant — `published_at` when the import stated one
+//! (`--published-at`), else `imported_at` — is before I and whose range
+//! covers the date, the latest by instant (then by import); its plan for
+//! the date. A date no such import covers is not covered.
+
+use super::models::{CorruptRow, NewRosterRange, StoredShift};
+use super::queries::{stored_shift, ExtrasRow};
+use super::schema::{import_batches, roster_ranges, roster_rows};
+use super::timestamp::Ts;
+use super::AnyConnection;
+use crate::domain::profile::RosterView;
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::result::QueryResult;
+use std::collections::HashMap;
+
+/// Reading a roster failed: the query, or a stored row that is not a shift.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Corrupt(#[from] CorruptRow),
+}
+
+/// One import's range for one doctor, with the import's instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RosterRange {
+    pub batch_id: i64,
+    pub doctor_id: i64,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    pub imported_at: NaiveDateTime,
+    pub published_at: Option<NaiveDateTime>,
+}
+
+impl RosterRange {
+    /// When the roster counts as stored (rules §5a.2).
+    pub fn instant(&self) -> NaiveDateTime {
+        self.published_at.unwrap_or(self.imported_at)
+    }
+
+    fn covers(&self, d: NaiveDate) -> bool {
+        self.first_day <= d && d <= self.last_day
+    }
+}
+
+pub fn insert_ranges(conn: &mut AnyConnection, ranges: &[NewRosterRange]) -> QueryResult<()> {
+    // One by one: files of a few hundred rows, the same statement each time.
+    for row in ranges {
+        diesel::insert_into(roster_ranges::table).values(row).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The roster ranges of some doctors (all when `None`) that touch
+/// `[from, to]`, oldest import first.
+pub fn ranges_between(
+    conn: &mut AnyConnection,
+    doctor_ids: Option<&[i64]>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<RosterRange>> {
+    let mut q = roster_ranges::table
+        .inner_join(import_batches::table)
+        .filter(roster_ranges::last_day.ge(from))
+        .filter(roster_ranges::first_day.le(to))
+        .select((
+            roster_ranges::batch_id,
+            roster_ranges::doctor_id,
+            roster_ranges::first_day,
+            roster_ranges::last_day,
+            import_batches::imported_at,
+            import_batches::published_at,
+        ))
+        .order((roster_ranges::batch_id, roster_ranges::doctor_id))
+        .into_boxed::<super::MultiBackend>();
+    if let Some(ids) = doctor_ids {
+        q = q.filter(roster_ranges::doctor_id.eq_any(ids.to_vec()));
+    }
+    let rows: Vec<(i64, i64, NaiveDate, NaiveDate, NaiveDateTime, Option<NaiveDateTime>)> = q.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(batch_id, doctor_id, first_day, last_day, imported_at, published_at)| RosterRange {
+                batch_id,
+                doctor_id,
+                first_day,
+                last_day,
+                imported_at,
+                published_at,
+            },
+        )
+        .collect())
+}
+
+/// The current roster of some doctors (all when `None`) over the dates
+/// `[from, to]`: the current rows starting on them and the ranges of every
+/// roster import, clipped to the window. Doctors with neither are absent.
+pub fn current_views(
+    conn: &mut AnyConnection,
+    doctor_ids: Option<&[i64]>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<HashMap<i64, RosterView>, ReadError> {
+    let mut views: HashMap<i64, RosterView> = HashMap::new();
+    for r in ranges_between(conn, doctor_ids, from, to)? {
+        push_range(
+            views.entry(r.doctor_id).or_default(),
+            r.first_day.max(from),
+            r.last_day.min(to),
+        );
+    }
+    let (start, end) = window(from, to);
+    for s in super::queries::current_roster(conn, doctor_ids, start, end)? {
+        let shift = s.shift("roster_rows")?;
+        views.entry(s.doctor_id).or_default().rows.push(shift);
+    }
+    Ok(views)
+}
+
+/// The roster of some doctors (all when `None`) over the dates `[from,
+/// to]` as it stood at `at` (see the module's documentation): the rows of
+/// each date's latest import before `at`, and the dates such imports
+/// covered, clipped to the window.
+pub fn views_at(
+    conn: &mut AnyConnection,
+    doctor_ids: Option<&[i64]>,
+    from: NaiveDate,
+    to: NaiveDate,
+    at: NaiveDateTime,
+) -> Result<HashMap<i64, RosterView>, ReadError> {
+    let mut ranges: HashMap<i64, Vec<RosterRange>> = HashMap::new();
+    for r in ranges_between(conn, doctor_ids, from, to)? {
+        if r.instant() < at {
+            ranges.entry(r.doctor_id).or_default().push(r);
+        }
+    }
+    let mut views: HashMap<i64, RosterView> = HashMap::new();
+    // Which import's plan stands on each (doctor, date).
+    let mut standing: HashMap<(i64, NaiveDate), RosterRange> = HashMap::new();
+    for (doctor_id, rs) in &ranges {
+        let view = views.entry(*doctor_id).or_default();
+        let mut d = from;
+        while d <= to {
+            let latest = rs
+                .iter()
+                .filter(|r| r.covers(d))
+                .max_by_key(|r| (r.instant(), r.batch_id));
+            if let Some(r) = latest {
+                standing.insert((*doctor_id, d), *r);
+                push_range(view, d, d);
+            }
+            d += Duration::days(1);
+        }
+    }
+    if standing.is_empty() {
+        return Ok(views);
+    }
+    let ids: Vec<i64> = ranges.keys().copied().collect();
+    for (s, batch, withdrawn_by, withdrawn_at) in every_version(conn, &ids, from, to)? {
+        let Some(k) = standing.get(&(s.doctor_id, s.start_at.date())) else {
+            continue;
+        };
+        let stored_by_then = batch.is_none_or(|b| b <= k.batch_id);
+        let alive_after = match (withdrawn_by, withdrawn_at) {
+            (Some(w), _) => w > k.batch_id,
+            // Withdrawn by an import kinmu could not name (stored before
+            // imports were recorded with the rows they withdrew): alive
+            // after k when withdrawn later than k was made.
+            (None, Some(when)) => when > k.imported_at,
+            (None, None) => true,
+        };
+        if stored_by_then && alive_after {
+            let shift = s.shift("roster_rows")?;
+            views.entry(s.doctor_id).or_default().rows.push(shift);
+        }
+    }
+    for view in views.values_mut() {
+        view.rows.sort_by_key(|s| (s.start(), s.end()));
+    }
+    Ok(views)
+}
+
+/// Adds `[a, b]` to the view's ranges, joining it to the last range when
+/// they touch (the ranges come in date order per import).
+fn push_range(view: &mut RosterView, a: NaiveDate, b: NaiveDate) {
+    if a > b {
+        return;
+    }
+    if let Some(last) = view.ranges.last_mut() {
+        if last.0 <= a && a <= last.1 + Duration::days(1) {
+            last.1 = last.1.max(b);
+            return;
+        }
+    }
+    view.ranges.push((a, b));
+}
+
+/// The starts of the dates `[from, to]`: `[00:00 of from, 00:00 after to)`.
+fn window(from: NaiveDate, to: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
+    let start = crate::domain::time::midnight(from);
+    (start, crate::domain::time::midnight(to) + Duration::days(1))
+}
+
+/// Every stored version of the doctors' roster rows starting on `[from,
+/// to]`, with the import that stored it and the one that withdrew it (and
+/// when).
+type Version = (StoredShift, Option<i64>, Option<i64>, Option<NaiveDateTime>);
+
+/// A [`Version`] as selected.
+type VersionRow = (
+    i64,
+    i64,
+    String,
+    NaiveDateTime,
+    NaiveDateTime,
+    i32,
+    ExtrasRow,
+    Option<i64>,
+    Option<i64>,
+    Option<NaiveDateTime>,
+);
+
+fn every_version(conn: &mut AnyConnection, ids: &[i64], from: NaiveDate, to: NaiveDate) -> QueryResult<Vec<Version>> {
+    let (start, end) = window(from, to);
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<VersionRow> = roster_rows::table
+            .filter(roster_rows::doctor_id.eq_any(chunk.to_vec()))
+            .filter(roster_rows::start_at.ge(start))
+            .filter(roster_rows::start_at.lt(end))
+            .select((
+                roster_rows::id,
+                roster_rows::doctor_id,
+                roster_rows::kind,
+                roster_rows::start_at,
+                roster_rows::end_at,
+                roster_rows::break_minutes,
+                (
+                    roster_rows::study_status,
+                    roster_rows::confirmed_by,
+                    roster_rows::confirmed_at,
+                    roster_rows::employer,
+                    roster_rows::schedule_class,
+                ),
+                roster_rows::batch_id,
+                roster_rows::superseded_batch_id,
+                roster_rows::superseded_at,
+            ))
+            .order((roster_rows::doctor_id, roster_rows::start_at, roster_rows::id))
+            .load(conn)?;
+        out.extend(
+            rows.into_iter().map(|(id, d, k, s, e, b, x, batch, by, at)| {
+                (stored_shift(id, d, k, Ts(s), Ts(e), b, x), batch, by, at)
+            }),
+        );
+    }
+    Ok(out)
+}

@@ -1,0 +1,96 @@
+//! Importing the doctors' other employers (formats.md C.3): the key is the
+//! doctor and the employer's name; a new pair is inserted, a changed one
+//! updated with the change in the audit log, an equal one left alone. Pairs
+//! stored but not in the file stay (a file may list one department).
+
+use super::plan::{row_error, Plan, Tx};
+use super::ImportRequest;
+use crate::db::models::{DoctorEmployer, NewAuditEntry, NewDoctorEmployer};
+use crate::db::{employers as db, queries, AnyConnection};
+use crate::import::{EmployerRecord, Lined, Rejections};
+use std::collections::HashMap;
+
+/// Employers: new pairs inserted, changed ones updated (the audit log keeps
+/// the old and new values).
+pub(super) fn employers(
+    conn: &mut AnyConnection,
+    rows: Vec<Lined<EmployerRecord>>,
+    req: &ImportRequest,
+    rejected: &mut Rejections,
+) -> Result<Plan, Tx> {
+    let doctors: HashMap<String, i64> = queries::all_doctors(conn)?
+        .into_iter()
+        .map(|d| (d.staff_id, d.id))
+        .collect();
+    let mut ids: Vec<i64> = rows
+        .iter()
+        .filter_map(|r| doctors.get(&r.value.staff_id).copied())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut stored: HashMap<(i64, String), DoctorEmployer> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for e in db::stored(conn, Some(chunk))? {
+            stored.insert((e.doctor_id, e.employer.clone()), e);
+        }
+    }
+    let mut inserts = Vec::new();
+    let mut updates: Vec<(DoctorEmployer, NewDoctorEmployer, String)> = Vec::new();
+    let mut unchanged = 0;
+    for Lined { line, value: rec } in rows {
+        let Some(&doctor_id) = doctors.get(&rec.staff_id) else {
+            rejected.push(row_error(
+                line,
+                Some("職員番号"),
+                format!(
+                    "職員番号 {:?} の医師が登録されていません（先に医師一覧を取り込んでください） / unknown doctor (import the doctors list first)",
+                    rec.staff_id
+                ),
+            ));
+            continue;
+        };
+        let new = NewDoctorEmployer {
+            doctor_id,
+            employer: rec.employer,
+            contract_date: rec.contract_date,
+            dispatched: i32::from(rec.dispatched),
+            updated_at: req.now,
+        };
+        match stored.get(&(doctor_id, new.employer.clone())) {
+            Some(old) if old.fields() == new.fields() => unchanged += 1,
+            Some(old) => updates.push((old.clone(), new, rec.staff_id)),
+            None => inserts.push(new),
+        }
+    }
+    let (now, actor) = (req.now, req.actor.map(String::from));
+    Ok(Plan {
+        inserted: inserts.len(),
+        corrected: updates.len(),
+        superseded: 0,
+        unchanged,
+        records: false,
+        write: Box::new(move |conn, batch_id| {
+            db::insert(conn, &inserts)?;
+            for (old, new, staff_id) in &updates {
+                db::update(conn, old.id, new)?;
+                crate::audit::append(
+                    conn,
+                    &NewAuditEntry {
+                        at: now,
+                        actor: actor.clone(),
+                        category: crate::audit::Category::Doctor.code().into(),
+                        operation: "update_employer".into(),
+                        detail: serde_json::json!({
+                            "batch_id": batch_id,
+                            "staff_id": staff_id,
+                            "before": old.fields(),
+                            "after": new.fields(),
+                        })
+                        .to_string(),
+                    },
+                )?;
+            }
+            Ok(())
+        }),
+    })
+}
