@@ -389,3 +389,15 @@ diesel::table! {
 
 diesel::joinable!(interview_opinions -> interviews (interview_id));
 diesel::allow_tables_to_appear_in_same_query!(interview_opinions, interviews);
+
+diesel::table! {
+    monthly_checks (id) {
+        id -> BigInt,
+        month -> Text,
+        month_first_day -> Date,
+        month_last_day -> Date,
+        expected_100 -> Text,
+        expected_100_count -> Integer,
+        frozen_at -> Timestamp,
+    }
+}

@@ -32,6 +32,7 @@ const TABLES: &[&str] = &[
     "saved_layouts",
     "recheck_marks",
     "interview_schedules",
+    "monthly_checks",
 ];
 
 #[derive(QueryableByName)]
