@@ -166,6 +166,8 @@ pub enum ResolveError {
     Db(#[from] DbError),
     #[error(transparent)]
     Corrupt(#[from] CorruptRow),
+    #[error(transparent)]
+    Month(#[from] crate::month::ReportError),
 }
 
 impl From<diesel::result::Error> for ResolveError {
@@ -266,7 +268,8 @@ pub fn resolve(conn: &mut AnyConnection, req: &ResolveRequest) -> Result<Resolve
         // The one coverage function the monthly report counts with (rules
         // §9): the day's merged intervals, each minute of PC use once.
         let day = load_day(conn, doctor.id, req.day)?;
-        let spans: Vec<Uncovered> = uncovered(&day.pc(), &day.timecard)
+        let coverage = crate::month::coverage_of_day(conn, &doctor, &day.timecard, req.day, req.rules)?;
+        let spans: Vec<Uncovered> = uncovered(&day.pc(), &coverage)
             .into_iter()
             .filter(|u| u.day == req.day)
             .collect();

@@ -1,7 +1,8 @@
 //! Rows as stored, and their conversion to and from domain types.
 
 use super::schema::*;
-use crate::domain::hours::{DoctorRules, RuleConfig};
+use crate::domain::hours::RuleConfig;
+use crate::domain::profile::{Employer, LegalHoliday, Profile};
 use crate::domain::shift::{parse_weekday, Kind, Level, Shift};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use diesel::prelude::*;
@@ -47,9 +48,18 @@ impl Doctor {
             .and_then(|s| NaiveTime::parse_from_str(s, "%H:%M").ok())
     }
 
-    /// What the rule book needs to know about this doctor.
-    pub fn rules(&self, cfg: &RuleConfig) -> DoctorRules {
-        DoctorRules::new(cfg, self.legal_holiday(), self.scheduled_start())
+    /// What the rule book needs to know about this doctor (rules v2):
+    /// the stored columns over the hospital's defaults.
+    pub fn profile(&self, cfg: &RuleConfig, employers: Vec<Employer>) -> Profile {
+        Profile {
+            level: self.level(),
+            legal_holiday: LegalHoliday::Fixed(self.legal_holiday()),
+            scheduled_days: cfg.scheduled_days,
+            scheduled_start: self.scheduled_start().unwrap_or(cfg.scheduled_start),
+            scheduled_end: cfg.scheduled_end,
+            employers,
+            ..Profile::default()
+        }
     }
 }
 

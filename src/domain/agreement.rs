@@ -192,7 +192,7 @@ impl AgreementLimits {
 
 /// A doctor's agreement year to the as-of date, and where it is heading
 /// (rules §7.3, §7.4, §7.7). The `year` object of the monthly report.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct YearFigures {
     pub first_day: NaiveDate,
     pub overtime_holiday_minutes: Minutes,

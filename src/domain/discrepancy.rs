@@ -8,7 +8,7 @@
 //! split at midnight), and a day whose sum exceeds the configured minutes is
 //! one discrepancy. Discrepancies never change the hour figures.
 
-use super::shift::Shift;
+use super::shift::{Kind, Shift};
 use super::time::{ceil_minute, floor_minute, minutes_between, Minutes};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
@@ -58,17 +58,143 @@ fn merged(mut spans: Vec<(NaiveDateTime, NaiveDateTime)>, touching: bool) -> Vec
     out
 }
 
-/// The PC use of one doctor outside every timecard row (rules §9) — the one
-/// coverage function: the monthly report's count, the discrepancy queue and
-/// a `work` resolution all take their minutes from here, so they agree.
+/// What a doctor's PC minutes are checked against (rules §9), from the
+/// timecard rows starting on or before the as-of date: the minutes that
+/// cover PC use, and the two kinds of minutes whose PC use is reviewed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// Working rows (`work`, `duty`, `external`), the non-permitted parts
+    /// of permitted duty, self-study inside the schedule.
+    covered: Vec<Interval>,
+    /// The permitted parts of permitted duty.
+    permitted: Vec<Interval>,
+    /// Self-study outside the schedule, whatever its status.
+    study: Vec<Interval>,
+}
+
+/// Minutes `start..end`.
+type Interval = (NaiveDateTime, NaiveDateTime);
+
+impl Coverage {
+    /// The coverage of `rows` (rules §9): `inside` is the doctor's schedule
+    /// (merged intervals, §2.1), `permits` the permit occurrences matching
+    /// the doctor (§13.2) or `None` when the permits register is off.
+    pub fn new(rows: &[Shift], inside: &[Interval], permits: Option<&[Interval]>) -> Coverage {
+        let span = |s: &Shift| (s.rounded_start(), s.rounded_end());
+        let of = |k: Kind| rows.iter().filter(move |s| s.kind() == k).map(span).collect::<Vec<_>>();
+        let mut covered: Vec<Interval> = rows.iter().filter(|s| s.kind().is_working()).map(span).collect();
+        let duty = of(Kind::DutyPermitted);
+        let permitted = match permits {
+            Some(p) => intersect(&duty, p),
+            None => duty.clone(),
+        };
+        covered.extend(subtract(&duty, &permitted));
+        let study = of(Kind::SelfStudy);
+        covered.extend(intersect(&study, inside));
+        let covered = merged(covered, true);
+        Coverage {
+            study: subtract(&subtract(&study, inside), &covered),
+            permitted: subtract(&permitted, &covered),
+            covered,
+        }
+    }
+
+    /// Every row covers its span: for rows whose schedule is not at hand
+    /// (a projection's planned rows never meet PC logs).
+    pub fn every_row(rows: &[Shift]) -> Coverage {
+        Coverage {
+            covered: merged(
+                rows.iter().map(|s| (s.rounded_start(), s.rounded_end())).collect(),
+                true,
+            ),
+            ..Coverage::default()
+        }
+    }
+}
+
+fn intersect(a: &[Interval], b: &[Interval]) -> Vec<Interval> {
+    let b = merged(b.to_vec(), true);
+    let mut out = Vec::new();
+    for &(s, e) in a {
+        for &(bs, be) in &b {
+            let (x, y) = (s.max(bs), e.min(be));
+            if x < y {
+                out.push((x, y));
+            }
+        }
+    }
+    merged(out, true)
+}
+
+fn subtract(a: &[Interval], cut: &[Interval]) -> Vec<Interval> {
+    let cut = merged(cut.to_vec(), true);
+    let mut out = Vec::new();
+    for &(mut s, e) in a {
+        for &(cs, ce) in &cut {
+            if ce <= s || cs >= e {
+                continue;
+            }
+            if cs > s {
+                out.push((s, cs));
+            }
+            s = s.max(ce);
+        }
+        if s < e {
+            out.push((s, e));
+        }
+    }
+    merged(out, true)
+}
+
+/// What a minute of PC use is (rules §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PcClass {
+    /// Outside everything that covers or is reviewed: a discrepancy minute.
+    Uncovered,
+    /// Inside the permitted part of permitted duty.
+    PcDuringPermittedDuty,
+    /// Inside self-study outside the schedule.
+    PcDuringSelfStudy,
+}
+
+impl PcClass {
+    pub fn code(self) -> &'static str {
+        match self {
+            PcClass::Uncovered => "uncovered",
+            PcClass::PcDuringPermittedDuty => "pc_during_permitted_duty",
+            PcClass::PcDuringSelfStudy => "pc_during_self_study",
+        }
+    }
+
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            PcClass::Uncovered => "勤務記録外のPC使用",
+            PcClass::PcDuringPermittedDuty => "宿日直許可の時間中のPC使用",
+            PcClass::PcDuringSelfStudy => "自己研鑽（所定外）中のPC使用",
+        }
+    }
+}
+
+/// A stretch of PC use of one class, with the day it counts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PcPiece {
+    pub day: NaiveDate,
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+    pub class: PcClass,
+}
+
+/// Every minute of a doctor's PC use that is not covered, classified
+/// (rules §9) — the one coverage function: the monthly report's counts, the
+/// queue and a resolution all take their minutes from here, so they agree.
 ///
 /// Each session is read like a punch (log-on floored, log-off ceiled); the
-/// doctor's sessions that share a minute (two PCs at once, a session logged
-/// twice) are merged first, so each minute of PC use counts once; sessions
-/// that only touch (one ends at 24:00, the next starts at 00:00) stay two.
-/// Every row of `timecard`, of any kind, covers its rounded span. The result
-/// is in time order.
-pub fn uncovered(sessions: &[PcSession], timecard: &[Shift]) -> Vec<Uncovered> {
+/// doctor's sessions that share a minute are merged first, so each minute
+/// of PC use counts once; sessions that only touch stay two. A merged
+/// interval counts on the day of its start (not split at midnight). The
+/// result is in time order.
+pub fn classify(sessions: &[PcSession], coverage: &Coverage) -> Vec<PcPiece> {
     let pc = merged(
         sessions
             .iter()
@@ -77,35 +203,79 @@ pub fn uncovered(sessions: &[PcSession], timecard: &[Shift]) -> Vec<Uncovered> {
             .collect(),
         false,
     );
-    let covered = merged(
-        timecard.iter().map(|s| (s.rounded_start(), s.rounded_end())).collect(),
-        true,
-    );
     let mut out = Vec::new();
     for (on, off) in pc {
-        // A floored log-on keeps its date: the merged interval's day.
         let day = on.date();
-        let mut from = on;
-        let first = covered.partition_point(|(_, end)| *end <= on);
-        for &(start, end) in covered[first..].iter().take_while(|(start, _)| *start < off) {
-            if start > from {
-                out.push(Uncovered {
-                    day,
-                    start: from,
-                    end: start,
-                });
+        for (start, end) in subtract(&[(on, off)], &coverage.covered) {
+            let reviewed = [
+                (PcClass::PcDuringPermittedDuty, &coverage.permitted),
+                (PcClass::PcDuringSelfStudy, &coverage.study),
+            ];
+            let mut rest = vec![(start, end)];
+            for (class, set) in reviewed {
+                for (s, e) in intersect(&rest, set) {
+                    out.push(PcPiece {
+                        day,
+                        start: s,
+                        end: e,
+                        class,
+                    });
+                }
+                rest = subtract(&rest, set);
             }
-            from = from.max(end);
-        }
-        if from < off {
-            out.push(Uncovered {
+            out.extend(rest.into_iter().map(|(s, e)| PcPiece {
                 day,
-                start: from,
-                end: off,
-            });
+                start: s,
+                end: e,
+                class: PcClass::Uncovered,
+            }));
         }
     }
+    out.sort_by_key(|p| (p.start, p.end));
     out
+}
+
+/// The uncovered stretches of [`classify`].
+pub fn uncovered(sessions: &[PcSession], coverage: &Coverage) -> Vec<Uncovered> {
+    classify(sessions, coverage)
+        .into_iter()
+        .filter(|p| p.class == PcClass::Uncovered)
+        .map(|p| Uncovered {
+            day: p.day,
+            start: p.start,
+            end: p.end,
+        })
+        .collect()
+}
+
+/// A day and kind of PC use inside 研鑽 or permitted duty above the review
+/// line (rules §9 `pc_review_minutes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ReviewItem {
+    pub date: NaiveDate,
+    pub kind: PcClass,
+    pub minutes: Minutes,
+}
+
+/// The review items of one doctor between `from` and `to` (inclusive).
+pub fn review_items(
+    sessions: &[PcSession],
+    coverage: &Coverage,
+    from: NaiveDate,
+    to: NaiveDate,
+    threshold: Minutes,
+) -> Vec<ReviewItem> {
+    let mut by_day: BTreeMap<(NaiveDate, PcClass), Minutes> = BTreeMap::new();
+    for p in classify(sessions, coverage) {
+        if p.class != PcClass::Uncovered && (from..=to).contains(&p.day) {
+            *by_day.entry((p.day, p.class)).or_default() += minutes_between(p.start, p.end);
+        }
+    }
+    by_day
+        .into_iter()
+        .filter(|(_, m)| *m > threshold)
+        .map(|((date, kind), minutes)| ReviewItem { date, kind, minutes })
+        .collect()
 }
 
 /// The discrepancy days of one doctor between `from` and `to` (inclusive):
@@ -115,13 +285,13 @@ pub fn uncovered(sessions: &[PcSession], timecard: &[Shift]) -> Vec<Uncovered> {
 /// rows (any kind) starting on or before the as-of date.
 pub fn discrepancy_days(
     sessions: &[PcSession],
-    timecard: &[Shift],
+    coverage: &Coverage,
     from: NaiveDate,
     to: NaiveDate,
     threshold: Minutes,
 ) -> Vec<DiscrepancyDay> {
     let mut by_day: BTreeMap<NaiveDate, Minutes> = BTreeMap::new();
-    for u in uncovered(sessions, timecard) {
+    for u in uncovered(sessions, coverage) {
         if (from..=to).contains(&u.day) {
             *by_day.entry(u.day).or_default() += u.minutes();
         }
@@ -167,7 +337,7 @@ mod tests {
         let pcs = [session("2024-06-04 08:25:00", "2024-06-04 18:10:00")];
         let (from, to) = june();
         assert_eq!(
-            discrepancy_days(&pcs, &tc, from, to, 30),
+            discrepancy_days(&pcs, &Coverage::new(&tc, &[], Some(&[])), from, to, 30),
             vec![DiscrepancyDay {
                 date: d("2024-06-04"),
                 uncovered_minutes: 45
@@ -180,7 +350,7 @@ mod tests {
         let tc = [row("2024-06-04 08:30:00", "2024-06-04 17:30:00", Kind::Work)];
         let pcs = [session("2024-06-04 17:00:00", "2024-06-04 18:00:00")];
         let (from, to) = june();
-        assert!(discrepancy_days(&pcs, &tc, from, to, 30).is_empty());
+        assert!(discrepancy_days(&pcs, &Coverage::new(&tc, &[], Some(&[])), from, to, 30).is_empty());
     }
 
     #[test]
@@ -196,7 +366,10 @@ mod tests {
             session("2024-06-04 19:00:00", "2024-06-04 20:20:00"),
         ];
         let (from, to) = june();
-        assert_eq!(discrepancy_days(&pcs, &tc, from, to, 30)[0].uncovered_minutes, 40);
+        assert_eq!(
+            discrepancy_days(&pcs, &Coverage::new(&tc, &[], Some(&[])), from, to, 30)[0].uncovered_minutes,
+            40
+        );
     }
 
     #[test]
@@ -205,7 +378,7 @@ mod tests {
         let pcs = [session("2024-06-04 23:50:30", "2024-06-05 00:40:10")];
         let (from, to) = june();
         assert_eq!(
-            discrepancy_days(&pcs, &[], from, to, 30),
+            discrepancy_days(&pcs, &Coverage::default(), from, to, 30),
             vec![DiscrepancyDay {
                 date: d("2024-06-04"),
                 uncovered_minutes: 51
@@ -218,7 +391,7 @@ mod tests {
         let tc = [row("2024-06-03 17:00:00", "2024-06-04 09:00:00", Kind::Duty)];
         let pcs = [session("2024-06-04 07:00:00", "2024-06-04 09:20:00")];
         let (from, to) = june();
-        assert!(discrepancy_days(&pcs, &tc, from, to, 30).is_empty());
+        assert!(discrepancy_days(&pcs, &Coverage::new(&tc, &[], Some(&[])), from, to, 30).is_empty());
     }
 
     #[test]
@@ -227,7 +400,7 @@ mod tests {
             session("2024-05-31 10:00:00", "2024-05-31 12:00:00"),
             session("2024-06-20 10:00:00", "2024-06-20 12:00:00"),
         ];
-        let found = discrepancy_days(&pcs, &[], d("2024-06-01"), d("2024-06-15"), 30);
+        let found = discrepancy_days(&pcs, &Coverage::default(), d("2024-06-01"), d("2024-06-15"), 30);
         assert!(found.is_empty());
     }
 
@@ -244,7 +417,7 @@ mod tests {
         let tc = [row("2024-06-03 08:30:00", "2024-06-03 17:30:00", Kind::Work)];
         let pc = [session("2024-06-03 08:20:10", "2024-06-03 18:29:30")];
         assert_eq!(
-            uncovered(&pc, &tc),
+            uncovered(&pc, &Coverage::new(&tc, &[], Some(&[]))),
             vec![
                 span("2024-06-03", "2024-06-03 08:20:00", "2024-06-03 08:30:00"),
                 span("2024-06-03", "2024-06-03 17:30:00", "2024-06-03 18:30:00"),
@@ -266,7 +439,7 @@ mod tests {
             session("2024-06-03 17:00:00", "2024-06-03 20:00:00"),
             session("2024-06-03 19:30:00", "2024-06-03 20:15:00"),
         ];
-        let got = uncovered(&pc, &tc);
+        let got = uncovered(&pc, &Coverage::new(&tc, &[], Some(&[])));
         assert_eq!(
             got,
             vec![
@@ -276,7 +449,10 @@ mod tests {
         );
         assert_eq!(got.iter().map(Uncovered::minutes).sum::<Minutes>(), 105);
         let (from, to) = june();
-        assert_eq!(discrepancy_days(&pc, &tc, from, to, 30)[0].uncovered_minutes, 105);
+        assert_eq!(
+            discrepancy_days(&pc, &Coverage::new(&tc, &[], Some(&[])), from, to, 30)[0].uncovered_minutes,
+            105
+        );
     }
 
     #[test]
@@ -291,7 +467,7 @@ mod tests {
         ];
         let (from, to) = june();
         assert_eq!(
-            discrepancy_days(&pc, &[], from, to, 30),
+            discrepancy_days(&pc, &Coverage::default(), from, to, 30),
             vec![
                 DiscrepancyDay {
                     date: d("2024-06-03"),
@@ -313,6 +489,6 @@ mod tests {
     fn a_fully_covered_session_leaves_nothing() {
         let tc = [row("2024-06-02 17:00:00", "2024-06-03 09:00:00", Kind::Duty)];
         let pc = [session("2024-06-03 07:00:00", "2024-06-03 09:00:00")];
-        assert!(uncovered(&pc, &tc).is_empty());
+        assert!(uncovered(&pc, &Coverage::new(&tc, &[], Some(&[]))).is_empty());
     }
 }

@@ -40,9 +40,10 @@ pub struct PreCheckMark {
 }
 
 /// The A-level exception's state (rules §8.4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Exception {
+    #[default]
     /// The doctor's level is not A.
     NotApplicable,
     /// No pre-check before 100 h, or the one before records a risk factor.

@@ -6,17 +6,17 @@
 //! the month, the month is computed on the actual rows followed by the planned
 //! ones; otherwise the actual figure is extended linearly.
 
-use super::hours::{month_figures, DoctorRules, MonthFigures, RuleConfig};
-use super::reach::reach_instant;
-use super::shift::Shift;
+use super::agreement::{effective_level, year_figures, YearFigures, YearRun};
+use super::count::{count, Counted, Inputs, Interval, MonthFigures};
+use super::hours::RuleConfig;
+use super::profile::{Profile, RosterView};
+use super::shift::{Kind, Level, Shift};
 use super::time::{Minutes, YearMonth};
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
-/// 100 hours: the interview (面接指導) must be done before this (以上).
-pub const INTERVIEW_LINE: Minutes = 6000;
-/// 155 hours: above this (を超える) measures to shorten hours are mandatory.
-pub const MEASURES_LINE: Minutes = 9300;
+pub use super::count::{INTERVIEW_LINE, MEASURES_LINE};
 
 /// How the month's end was projected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -24,7 +24,7 @@ pub const MEASURES_LINE: Minutes = 9300;
 pub enum Method {
     /// Actual rows through T, then the roster (勤務予定) after T.
     Roster,
-    /// `actual × days_in_month ÷ day_of_month(T)`.
+    /// `actual × days_in_month ÷ day_index(T)`.
     Linear,
 }
 
@@ -51,6 +51,33 @@ impl Flags {
     }
 }
 
+/// Who is counted, and what is stored about them besides the rows.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject<'a> {
+    pub profile: &'a Profile,
+    /// The roster as stored now (the schedule where it covers a day, §2.1).
+    pub roster: &'a RosterView,
+    /// The roster as published at each 変形 period's first day (§5a.2).
+    pub published: &'a [(NaiveDate, RosterView)],
+    /// Permit occurrences matching the doctor (§13.2); `None`: register off.
+    pub permitted: Option<&'a [Interval]>,
+}
+
+impl Subject<'_> {
+    fn count(&self, rows: &[Shift], cfg: &RuleConfig) -> Counted {
+        count(
+            Inputs {
+                rows,
+                profile: self.profile,
+                roster: self.roster,
+                published: self.published,
+                permitted: self.permitted,
+            },
+            cfg,
+        )
+    }
+}
+
 /// A doctor's month as of a date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Projection {
@@ -67,43 +94,74 @@ pub struct Projection {
     pub reach_100_at: Option<NaiveDateTime>,
     /// `run(k)` along the projection, index k−1 (§8).
     pub running: Vec<Minutes>,
+    /// The effective level on the month's first day and whether a
+    /// designation covers it (§7.2).
+    pub effective_level: Level,
+    pub level_designated: bool,
+    /// The agreement year to the as-of date (§7.7).
+    pub year: YearFigures,
+}
+
+/// Planned rows after T, each trimmed where an actual row holds its
+/// minutes (readings 8: the actual row keeps the minute).
+fn after_actual(planned: &[&Shift], actual: &[Shift]) -> Vec<Shift> {
+    let covered_until = actual.iter().map(|a| a.rounded_end()).max();
+    planned
+        .iter()
+        .filter_map(|p| match covered_until {
+            Some(c) if p.rounded_start() < c && actual.iter().any(|a| a.overlaps(p)) => {
+                if c >= p.rounded_end() {
+                    return None;
+                }
+                let span = (p.rounded_end() - c).num_minutes();
+                Shift::new(c, p.end(), p.break_minutes().min(span), p.kind())
+                    .ok()
+                    .map(|s| {
+                        s.with_study(p.study())
+                            .with_employer(p.employer())
+                            .with_class(p.schedule_class())
+                    })
+            }
+            _ => Some((*p).clone()),
+        })
+        .collect()
 }
 
 /// Projects a doctor's month as of `as_of` (clamped into the month).
 ///
-/// `actual` holds the doctor's timecard rows that can touch the month (see
-/// [`super::hours::earliest_relevant_start`]); rows starting after the as-of
+/// `actual` holds the doctor's timecard rows that can touch the month and
+/// its agreement year (see [`super::count`]); rows starting after the as-of
 /// date are left out here. `roster` holds the doctor's planned rows; only
 /// those starting after the as-of date are used.
 pub fn project(
     actual: &[Shift],
     roster: &[Shift],
-    doctor: &DoctorRules,
+    who: Subject,
     month: YearMonth,
     as_of: NaiveDate,
     cfg: &RuleConfig,
 ) -> Projection {
     let t = month.clamp(as_of);
     let known: Vec<Shift> = actual.iter().filter(|s| s.start_date() <= t).cloned().collect();
-    let planned: Vec<&Shift> = roster.iter().filter(|s| s.start_date() > t).collect();
-    let actual_figures = month_figures(&known, doctor, month, cfg.week_start);
+    let planned: Vec<&Shift> = roster
+        .iter()
+        .filter(|s| s.start_date() > t && month.contains(s.start_date()))
+        .collect();
+    let counted = who.count(&known, cfg);
+    let actual_figures = counted.month(&known, who.profile, month, &cfg.agreement);
     let actual_total = actual_figures.overtime_holiday_minutes;
-    let reach_100_at = if actual_total >= INTERVIEW_LINE {
-        reach_instant(&known, doctor, month, cfg.week_start, INTERVIEW_LINE)
-    } else {
-        None
-    };
+    let reach_100_at = actual_figures.reach_100_at.filter(|_| actual_total >= INTERVIEW_LINE);
 
     let has_plan = planned
         .iter()
-        .any(|s| s.kind().is_working() && month.contains(s.start_date()));
+        .any(|s| matches!(s.kind(), Kind::Work | Kind::Duty | Kind::External));
     let (method, projected, running) = if has_plan {
-        let mut rows = known;
-        rows.extend(planned.into_iter().cloned());
-        let f = month_figures(&rows, doctor, month, cfg.week_start);
+        let mut rows = known.clone();
+        rows.extend(after_actual(&planned, &known));
+        let f = who.count(&rows, cfg).month(&rows, who.profile, month, &cfg.agreement);
         (Method::Roster, f.overtime_holiday_minutes, f.running)
     } else {
-        let day_t = i64::from(t.day());
+        let day_t = (t - month.first_day()).num_days() + 1;
         let running = (1..=month.days())
             .map(|k| {
                 if k <= day_t {
@@ -116,6 +174,8 @@ pub fn project(
         (Method::Linear, actual_total * month.days() / day_t, running)
     };
 
+    let (effective, designated) = effective_level(who.profile.level, &cfg.designated_levels, month.first_day());
+    let year = year_of(&counted, who.profile, t, cfg);
     let reach_100_date = reach_date(&running, month, INTERVIEW_LINE);
     Projection {
         reach_100_at,
@@ -126,7 +186,57 @@ pub fn project(
         method,
         reach_100_date,
         running,
+        effective_level: effective,
+        level_designated: designated,
+        year,
     }
+}
+
+/// The agreement year containing `t`, to `t` (rules §7.3, §7.4, §7.7).
+fn year_of(counted: &Counted, profile: &Profile, t: NaiveDate, cfg: &RuleConfig) -> YearFigures {
+    let (first, last) = cfg.calendar.year_of(t);
+    let mut combined: BTreeMap<NaiveDate, Minutes> = BTreeMap::new();
+    let mut own: BTreeMap<NaiveDate, Minutes> = BTreeMap::new();
+    let mut own_overtime = 0;
+    for s in counted.segs.iter().filter(|s| first <= s.day && s.day <= t) {
+        let m = if s.holiday { s.minutes() } else { s.overtime() };
+        *combined.entry(s.day).or_default() += m;
+        if s.own() {
+            *own.entry(s.day).or_default() += m;
+            if !s.holiday {
+                own_overtime += m;
+            }
+        }
+    }
+    let cumulative = |by_day: &BTreeMap<NaiveDate, Minutes>| -> Vec<Minutes> {
+        let mut run = 0;
+        first
+            .iter_days()
+            .take_while(|d| *d <= t)
+            .map(|d| {
+                run += by_day.get(&d).copied().unwrap_or(0);
+                run
+            })
+            .collect()
+    };
+    let (combined, own) = (cumulative(&combined), cumulative(&own));
+    let days = (last - first).num_days() + 1;
+    let (level, _) = effective_level(profile.level, &cfg.designated_levels, first);
+    year_figures(
+        YearRun {
+            first_day: first,
+            days,
+            actual: &combined,
+        },
+        YearRun {
+            first_day: first,
+            days,
+            actual: &own,
+        },
+        own_overtime,
+        level,
+        &cfg.agreement,
+    )
 }
 
 /// The first day of the month whose running total is at least `line`.
@@ -140,7 +250,7 @@ mod tests {
     use super::*;
     use crate::domain::shift::Kind;
     use crate::domain::time::ClockReading;
-    use chrono::Weekday;
+    use chrono::Datelike;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -149,8 +259,15 @@ mod tests {
         let c = |s: &str| ClockReading::parse(s).unwrap();
         Shift::from_written(d(date), c(clock_in), c(clock_out), None, brk, Kind::Work).unwrap()
     }
-    fn doctor() -> DoctorRules {
-        DoctorRules::new(&RuleConfig::default(), Weekday::Sun, None)
+    fn doctor() -> Subject<'static> {
+        static PROFILE: std::sync::LazyLock<Profile> = std::sync::LazyLock::new(Profile::default);
+        static ROSTER: std::sync::LazyLock<RosterView> = std::sync::LazyLock::new(RosterView::default);
+        Subject {
+            profile: &PROFILE,
+            roster: &ROSTER,
+            published: &[],
+            permitted: Some(&[]),
+        }
     }
     fn june() -> YearMonth {
         YearMonth::parse("2024-06").unwrap()
@@ -187,7 +304,7 @@ mod tests {
         let p = project(
             &long_weekdays(30),
             &[],
-            &doctor(),
+            doctor(),
             june(),
             d("2024-06-14"),
             &RuleConfig::default(),
@@ -205,7 +322,7 @@ mod tests {
         let p = project(
             &long_weekdays(30),
             &[],
-            &doctor(),
+            doctor(),
             june(),
             d("2024-06-04"),
             &RuleConfig::default(),
@@ -227,7 +344,7 @@ mod tests {
         let p = project(
             &actual,
             &roster,
-            &doctor(),
+            doctor(),
             june(),
             d("2024-06-14"),
             &RuleConfig::default(),
@@ -253,7 +370,7 @@ mod tests {
         let p = project(
             &long_weekdays(14),
             &roster,
-            &doctor(),
+            doctor(),
             june(),
             d("2024-06-14"),
             &RuleConfig::default(),
@@ -266,7 +383,7 @@ mod tests {
         let after = project(
             &long_weekdays(30),
             &[],
-            &doctor(),
+            doctor(),
             june(),
             d("2024-07-10"),
             &RuleConfig::default(),
@@ -280,7 +397,7 @@ mod tests {
         let before = project(
             &long_weekdays(30),
             &[],
-            &doctor(),
+            doctor(),
             june(),
             d("2024-05-10"),
             &RuleConfig::default(),
@@ -301,7 +418,7 @@ mod tests {
             Kind::Work,
         )
         .unwrap()];
-        let p = project(&rows, &[], &doctor(), june(), d("2024-06-01"), &RuleConfig::default());
+        let p = project(&rows, &[], doctor(), june(), d("2024-06-01"), &RuleConfig::default());
         assert_eq!(p.actual.overtime_holiday_minutes, 960 + 1440);
         assert_eq!(p.projected_overtime_holiday_minutes, 2400 * 30);
         // run(1) = 960; run(k) = 2400 × k for k > 1: 6000 first reached at k = 3.

@@ -110,6 +110,8 @@ mod tests {
         Cached {
             report: Arc::new(MonthlyReport {
                 month: month.into(),
+                month_first_day: NaiveDate::from_ymd_opt(2024, 6, 1).unwrap(),
+                month_last_day: NaiveDate::from_ymd_opt(2024, 6, 30).unwrap(),
                 as_of: NaiveDate::from_ymd_opt(2024, 6, 20).unwrap(),
                 doctors: vec![],
             }),

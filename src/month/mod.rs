@@ -18,10 +18,13 @@ pub use rows::{load_rows, load_rows_of, DoctorRows};
 
 use crate::db::models::{CorruptRow, Doctor};
 use crate::db::{AnyConnection, DbError};
-use crate::domain::discrepancy::{discrepancy_days, DiscrepancyDay};
+use crate::domain::agreement::YearFigures;
+use crate::domain::count::VariablePeriodInfo;
+use crate::domain::discrepancy::{discrepancy_days, review_items, Coverage, DiscrepancyDay, ReviewItem};
 use crate::domain::due::{end_of, of_month, Exception, MonthDue};
 use crate::domain::hours::RuleConfig;
-use crate::domain::projection::{project, Projection};
+use crate::domain::profile::Profile;
+use crate::domain::projection::{project, Projection, Subject};
 use crate::domain::shift::{Level, Shift};
 use crate::domain::time::{Minutes, YearMonth};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -48,24 +51,50 @@ impl From<diesel::result::Error> for ReportError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MonthlyReport {
     pub month: String,
+    /// The agreement month's first and last day (rules §6.1).
+    pub month_first_day: NaiveDate,
+    pub month_last_day: NaiveDate,
     pub as_of: NaiveDate,
     pub doctors: Vec<DoctorMonth>,
 }
 
-/// One doctor's line of the report. Field names are a stable interface.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One doctor's line of the report. Field names are a stable interface
+/// (formats.md; the totals are the combined figures, rules §5b.5).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DoctorMonth {
     pub staff_id: String,
     pub name: String,
     pub level: String,
+    pub effective_level: String,
+    pub level_designated: bool,
+    pub employment_type: &'static str,
+    pub main_employer: Option<String>,
+    pub holiday_rule: &'static str,
+    pub regime: &'static str,
+    pub variable_period: Option<VariablePeriodInfo>,
     pub total_work_minutes: Minutes,
+    pub own_total_work_minutes: Minutes,
     pub overtime_minutes: Minutes,
+    pub own_overtime_minutes: Minutes,
+    pub external_overtime_minutes: Minutes,
+    pub daily_overtime_minutes: Minutes,
+    pub weekly_overtime_minutes: Minutes,
+    pub period_overtime_minutes: Minutes,
     pub holiday_minutes: Minutes,
+    pub holiday_days: i64,
+    pub holiday_dates: Vec<NaiveDate>,
+    pub rest_days_short: bool,
     pub overtime_holiday_minutes: Minutes,
+    pub own_overtime_holiday_minutes: Minutes,
     pub projected_overtime_holiday_minutes: Minutes,
     pub self_study_minutes: Minutes,
+    pub self_study_counted_minutes: Minutes,
+    pub self_study_excluded_minutes: Minutes,
+    pub self_study_unconfirmed_rows: i64,
     pub external_minutes: Minutes,
+    pub external_not_reported: bool,
     pub duty_permitted_minutes: Minutes,
+    pub duty_outside_permit_minutes: Minutes,
     pub over_100: bool,
     pub over_155: bool,
     pub projected_over_100: bool,
@@ -81,22 +110,61 @@ pub struct DoctorMonth {
     pub interview_in_time: Option<bool>,
     pub monthly_100h_violation_from: Option<NaiveDate>,
     pub past_planning_deadline: bool,
+    pub special_clause_month: bool,
+    pub special_month_exceeded: bool,
+    pub holiday_days_exceeded: bool,
+    pub late_night_minutes: Minutes,
+    pub overtime_over_60h_minutes: Minutes,
+    pub anei_total_minutes: Minutes,
+    pub anei_excess_minutes: Minutes,
+    pub anei_over_80: bool,
     pub open_discrepancies: usize,
+    pub open_pc_reviews: usize,
+    pub year: YearFigures,
 }
 
-/// The column order of the CSV form: the JSON field names.
-pub const CSV_COLUMNS: [&str; 24] = [
+/// The column order of the CSV form: the JSON field names, the `year`
+/// object's as `year_<name>` and `variable_period`'s as
+/// `variable_period_<name>` (formats.md C.6).
+pub const CSV_COLUMNS: [&str; 73] = [
     "staff_id",
     "name",
     "level",
+    "effective_level",
+    "level_designated",
+    "employment_type",
+    "main_employer",
+    "holiday_rule",
+    "regime",
+    "variable_period_first_day",
+    "variable_period_last_day",
+    "variable_period_cap_minutes",
+    "variable_period_scheduled_minutes",
+    "variable_period_valid",
+    "variable_period_reason",
     "total_work_minutes",
+    "own_total_work_minutes",
     "overtime_minutes",
+    "own_overtime_minutes",
+    "external_overtime_minutes",
+    "daily_overtime_minutes",
+    "weekly_overtime_minutes",
+    "period_overtime_minutes",
     "holiday_minutes",
+    "holiday_days",
+    "holiday_dates",
+    "rest_days_short",
     "overtime_holiday_minutes",
+    "own_overtime_holiday_minutes",
     "projected_overtime_holiday_minutes",
     "self_study_minutes",
+    "self_study_counted_minutes",
+    "self_study_excluded_minutes",
+    "self_study_unconfirmed_rows",
     "external_minutes",
+    "external_not_reported",
     "duty_permitted_minutes",
+    "duty_outside_permit_minutes",
     "over_100",
     "over_155",
     "projected_over_100",
@@ -109,7 +177,29 @@ pub const CSV_COLUMNS: [&str; 24] = [
     "interview_in_time",
     "monthly_100h_violation_from",
     "past_planning_deadline",
+    "special_clause_month",
+    "special_month_exceeded",
+    "holiday_days_exceeded",
+    "late_night_minutes",
+    "overtime_over_60h_minutes",
+    "anei_total_minutes",
+    "anei_excess_minutes",
+    "anei_over_80",
     "open_discrepancies",
+    "open_pc_reviews",
+    "year_first_day",
+    "year_overtime_holiday_minutes",
+    "year_own_overtime_holiday_minutes",
+    "year_own_overtime_minutes",
+    "year_projected_overtime_holiday_minutes",
+    "year_own_projected_overtime_holiday_minutes",
+    "year_cap_minutes",
+    "year_own_cap_minutes",
+    "year_cap_exceeded",
+    "year_own_cap_exceeded",
+    "year_cap_exceed_date",
+    "year_own_cap_exceed_date",
+    "year_general_year_exceeded",
 ];
 
 /// One doctor's computed month, with the details screens need.
@@ -120,6 +210,50 @@ pub struct DoctorComputation {
     pub due: MonthDue,
     pub discrepancies: Vec<DiscrepancyDay>,
     pub open_discrepancies: usize,
+    /// The doctor as the rules saw them (rules v2 §2.1, §4.1, §5a, §5b).
+    pub profile: Profile,
+    /// What the month's PC use is checked against (rules §9).
+    pub coverage: Coverage,
+    /// PC use inside 研鑽 or permitted duty over the review line (§9).
+    pub review_items: Vec<ReviewItem>,
+    pub open_pc_reviews: usize,
+}
+
+/// The coverage of a doctor's timecard rows (rules §9) with the doctor's
+/// schedule and permits: the one coverage every reader of PC logs uses.
+pub fn coverage(covering: &[Shift], who: &Subject, cfg: &RuleConfig) -> Coverage {
+    crate::domain::count::coverage(
+        crate::domain::count::Inputs {
+            rows: covering,
+            profile: who.profile,
+            roster: who.roster,
+            published: who.published,
+            permitted: who.permitted,
+        },
+        cfg,
+    )
+}
+
+/// The coverage of one doctor's rows around a day, with the schedule and
+/// permits stored for the doctor (a resolution of that day).
+pub fn coverage_of_day(
+    conn: &mut AnyConnection,
+    doctor: &Doctor,
+    covering: &[Shift],
+    day: NaiveDate,
+    cfg: &RuleConfig,
+) -> Result<Coverage, ReportError> {
+    let month = cfg.calendar.month_of(day);
+    let (_, mut rows) = load_rows_of(conn, Some(&[doctor.id]), month, day, cfg)?;
+    let rows = rows.remove(&doctor.id).unwrap_or_default();
+    let profile = doctor.profile(cfg, rows.profile_employers.clone());
+    let who = Subject {
+        profile: &profile,
+        roster: &rows.schedule_roster,
+        published: &rows.published,
+        permitted: Some(&rows.permitted),
+    };
+    Ok(coverage(covering, &who, cfg))
 }
 
 /// Applies the rule book to one doctor's rows (pure).
@@ -130,16 +264,25 @@ pub fn compute(
     as_of: NaiveDate,
     cfg: &RuleConfig,
 ) -> DoctorComputation {
-    let rules = doctor.rules(cfg);
-    let projection = project(&rows.timecard, &rows.roster, &rules, month, as_of, cfg);
+    let month = cfg.calendar.month(month);
+    let profile = doctor.profile(cfg, rows.profile_employers.clone());
+    let who = Subject {
+        profile: &profile,
+        roster: &rows.schedule_roster,
+        published: &rows.published,
+        permitted: Some(&rows.permitted),
+    };
+    let projection = project(&rows.timecard, &rows.roster, who, month, as_of, cfg);
     let t = projection.as_of;
     let covering: Vec<Shift> = rows.timecard.iter().filter(|s| s.start_date() <= t).cloned().collect();
+    let coverage = coverage(&covering, &who, cfg);
     let pc = if rows.pc_around.is_empty() {
         std::borrow::Cow::Borrowed(&rows.pc)
     } else {
         std::borrow::Cow::Owned(rows.pc_for_coverage())
     };
-    let discrepancies = discrepancy_days(&pc, &covering, month.first_day(), t, cfg.discrepancy_minutes);
+    let discrepancies = discrepancy_days(&pc, &coverage, month.first_day(), t, cfg.discrepancy_minutes);
+    let review_items = review_items(&pc, &coverage, month.first_day(), t, cfg.pc_review_minutes);
     let open_discrepancies = discrepancies
         .iter()
         .filter(|d| !rows.resolved_days.contains(&d.date))
@@ -155,6 +298,10 @@ pub fn compute(
         cfg.a_level_grace_days,
     );
     DoctorComputation {
+        open_pc_reviews: review_items.len(),
+        review_items,
+        coverage,
+        profile: profile.clone(),
         due,
         projection,
         discrepancies,
@@ -171,6 +318,7 @@ pub fn compute_one(
     month: YearMonth,
     as_of: NaiveDate,
 ) -> Result<(DoctorRows, DoctorComputation), ReportError> {
+    let month = rules.calendar.month(month);
     let (_, mut rows) = load_rows_of(conn, Some(&[d.id]), month, as_of, rules)?;
     let rows = rows.remove(&d.id).unwrap_or_default();
     let c = compute(&rows, d, month, as_of, rules);
@@ -184,6 +332,7 @@ pub fn monthly(
     as_of: NaiveDate,
     cfg: &RuleConfig,
 ) -> Result<MonthlyReport, ReportError> {
+    let month = cfg.calendar.month(month);
     let t = month.clamp(as_of);
     Ok(MonthlyReport::of(month, t, &compute_all(conn, month, t, cfg)?))
 }
@@ -196,6 +345,7 @@ pub fn compute_all(
     as_of: NaiveDate,
     cfg: &RuleConfig,
 ) -> Result<Vec<(Doctor, DoctorComputation)>, ReportError> {
+    let month = cfg.calendar.month(month);
     let t = month.clamp(as_of);
     let (doctors, mut rows) = load_rows(conn, month, t, cfg)?;
     Ok(doctors
@@ -216,14 +366,36 @@ pub fn line(d: &Doctor, c: &DoctorComputation) -> DoctorMonth {
         staff_id: d.staff_id.clone(),
         name: d.name.clone(),
         level: d.level().code().to_string(),
+        effective_level: p.effective_level.code().to_string(),
+        level_designated: p.level_designated,
+        employment_type: c.profile.employment_type.code(),
+        main_employer: c.profile.main_employer.clone(),
+        holiday_rule: c.profile.legal_holiday.code(),
+        regime: c.profile.regime.code(),
+        variable_period: a.variable_period.clone(),
         total_work_minutes: a.total_work_minutes,
+        own_total_work_minutes: a.own_total_work_minutes,
         overtime_minutes: a.overtime_minutes,
+        own_overtime_minutes: a.own_overtime_minutes,
+        external_overtime_minutes: a.external_overtime_minutes,
+        daily_overtime_minutes: a.daily_overtime_minutes,
+        weekly_overtime_minutes: a.weekly_overtime_minutes,
+        period_overtime_minutes: a.period_overtime_minutes,
         holiday_minutes: a.holiday_minutes,
+        holiday_days: a.holiday_days,
+        holiday_dates: a.holiday_dates.clone(),
+        rest_days_short: a.rest_days_short,
         overtime_holiday_minutes: a.overtime_holiday_minutes,
+        own_overtime_holiday_minutes: a.own_overtime_holiday_minutes,
         projected_overtime_holiday_minutes: p.projected_overtime_holiday_minutes,
         self_study_minutes: a.self_study_minutes,
+        self_study_counted_minutes: a.self_study_counted_minutes,
+        self_study_excluded_minutes: a.self_study_excluded_minutes,
+        self_study_unconfirmed_rows: a.self_study_unconfirmed_rows,
         external_minutes: a.external_minutes,
+        external_not_reported: c.profile.works_elsewhere() && a.external_minutes == 0,
         duty_permitted_minutes: a.duty_permitted_minutes,
+        duty_outside_permit_minutes: a.duty_outside_permit_minutes,
         over_100: p.flags.over_100,
         over_155: p.flags.over_155,
         projected_over_100: p.flags.projected_over_100,
@@ -236,8 +408,41 @@ pub fn line(d: &Doctor, c: &DoctorComputation) -> DoctorMonth {
         interview_in_time: c.due.interview_in_time,
         monthly_100h_violation_from: c.due.monthly_100h_violation_from,
         past_planning_deadline: c.due.past_planning_deadline,
+        special_clause_month: a.special_clause_month,
+        special_month_exceeded: a.special_month_exceeded,
+        holiday_days_exceeded: a.holiday_days_exceeded,
+        late_night_minutes: a.late_night_minutes,
+        overtime_over_60h_minutes: a.overtime_over_60h_minutes,
+        anei_total_minutes: a.anei_total_minutes,
+        anei_excess_minutes: a.anei_excess_minutes,
+        anei_over_80: a.anei_over_80,
         open_discrepancies: c.open_discrepancies,
+        open_pc_reviews: c.open_pc_reviews,
+        year: p.year.clone(),
     }
+}
+
+/// A report cell: the JSON value as CSV writes it (formats.md C.6).
+fn cell(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join(";"),
+        other => other.to_string(),
+    }
+}
+
+/// The CSV cell of `column` in a line serialised as JSON.
+fn column_of(line: &serde_json::Value, column: &str) -> String {
+    if let Some(v) = line.get(column) {
+        return cell(v);
+    }
+    for object in ["year", "variable_period"] {
+        if let Some(name) = column.strip_prefix(object).and_then(|c| c.strip_prefix('_')) {
+            return line.get(object).and_then(|o| o.get(name)).map(cell).unwrap_or_default();
+        }
+    }
+    String::new()
 }
 
 impl MonthlyReport {
@@ -245,47 +450,27 @@ impl MonthlyReport {
     pub fn of(month: YearMonth, as_of: NaiveDate, computed: &[(Doctor, DoctorComputation)]) -> MonthlyReport {
         MonthlyReport {
             month: month.to_string(),
+            month_first_day: month.first_day(),
+            month_last_day: month.last_day(),
             as_of,
             doctors: computed.iter().map(|(d, c)| line(d, c)).collect(),
         }
     }
 
-    /// The CSV form: a header of the JSON field names, one line per doctor,
-    /// booleans as `true`/`false`, missing dates empty.
+    /// The CSV form: a header of the JSON field names (objects flattened,
+    /// formats.md C.6), one line per doctor, booleans as `true`/`false`,
+    /// nulls empty, lists joined by `;`.
     pub fn to_csv(&self) -> Result<String, csv::Error> {
-        let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
         // Through the one CSV writer, so names and staff ids that start like
         // a formula are written as text (export::neutralise).
-        let rows = self.doctors.iter().map(|d| {
-            vec![
-                d.staff_id.clone(),
-                d.name.clone(),
-                d.level.clone(),
-                d.total_work_minutes.to_string(),
-                d.overtime_minutes.to_string(),
-                d.holiday_minutes.to_string(),
-                d.overtime_holiday_minutes.to_string(),
-                d.projected_overtime_holiday_minutes.to_string(),
-                d.self_study_minutes.to_string(),
-                d.external_minutes.to_string(),
-                d.duty_permitted_minutes.to_string(),
-                d.over_100.to_string(),
-                d.over_155.to_string(),
-                d.projected_over_100.to_string(),
-                d.projected_over_155.to_string(),
-                d.watch.to_string(),
-                date(d.reach_100_date),
-                d.reach_100_at
-                    .map(|at| at.format("%Y-%m-%dT%H:%M").to_string())
-                    .unwrap_or_default(),
-                date(d.interview_deadline),
-                d.a_level_exception.code().to_string(),
-                d.interview_in_time.map(|b| b.to_string()).unwrap_or_default(),
-                date(d.monthly_100h_violation_from),
-                d.past_planning_deadline.to_string(),
-                d.open_discrepancies.to_string(),
-            ]
-        });
+        let lines: Vec<serde_json::Value> = self
+            .doctors
+            .iter()
+            .map(|d| serde_json::to_value(d).unwrap_or_default())
+            .collect();
+        let rows = lines
+            .iter()
+            .map(|line| CSV_COLUMNS.iter().map(|c| column_of(line, c)).collect::<Vec<_>>());
         let bytes = crate::export::plain_csv(&CSV_COLUMNS, rows)?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }

@@ -6,9 +6,11 @@
 use super::ReportError;
 use crate::db::models::Doctor;
 use crate::db::{interviews, queries, reads, AnyConnection};
+use crate::domain::count::Interval;
 use crate::domain::discrepancy::PcSession;
 use crate::domain::due::PreCheckMark;
 use crate::domain::hours::{earliest_relevant_start, RuleConfig};
+use crate::domain::profile::{Employer, RosterView};
 use crate::domain::shift::Shift;
 use crate::domain::time::{midnight, YearMonth};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
@@ -31,6 +33,14 @@ pub struct DoctorRows {
     pub prechecks: Vec<PreCheckMark>,
     /// The month's interview: when it was held, if it was (rules §8.3).
     pub held: Option<Held>,
+    /// The doctor's other employers (employers file, rules §5b.3).
+    pub profile_employers: Vec<Employer>,
+    /// The roster as stored now, over the window (the schedule, §2.1).
+    pub schedule_roster: RosterView,
+    /// The roster as published at each 変形 period's first day (§5a.2).
+    pub published: Vec<(NaiveDate, RosterView)>,
+    /// The permit occurrences matching the doctor (§13.2).
+    pub permitted: Vec<Interval>,
 }
 
 /// When an interview was held: the date, and the minute when recorded so.
@@ -58,6 +68,7 @@ pub fn load_rows_of(
     as_of: NaiveDate,
     cfg: &RuleConfig,
 ) -> Result<(Vec<Doctor>, HashMap<i64, DoctorRows>), ReportError> {
+    let month = cfg.calendar.month(month);
     let t = month.clamp(as_of);
     let after_t = midnight(t + Duration::days(1));
     let mut doctors = queries::all_doctors(conn)?;
@@ -66,7 +77,7 @@ pub fn load_rows_of(
     }
     let mut rows: HashMap<i64, DoctorRows> = HashMap::new();
 
-    let from = earliest_relevant_start(month, cfg.week_start);
+    let from = earliest_relevant_start(t, cfg).min(midnight(month.first_day()) - Duration::days(40));
     for (s, _, _) in queries::current_timecard(conn, doctor_ids, from, after_t)? {
         rows.entry(s.doctor_id)
             .or_default()

@@ -211,6 +211,7 @@ mod tests {
             monthly_100h_violation_from: None,
             past_planning_deadline: false,
             open_discrepancies: 0,
+            ..DoctorMonth::default()
         }
     }
 

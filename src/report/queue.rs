@@ -122,7 +122,7 @@ pub fn queue(
             .filter(|s| s.start_date() <= c.projection.as_of)
             .cloned()
             .collect();
-        let spans = uncovered(&r.pc_for_coverage(), &covering);
+        let spans = uncovered(&r.pc_for_coverage(), &c.coverage);
         for day in c.discrepancies.iter().filter(|x| !r.resolved_days.contains(&x.date)) {
             let gaps: Vec<Uncovered> = spans.iter().filter(|u| u.day == day.date).copied().collect();
             // The day's sessions: those starting on it, and any of another
@@ -168,7 +168,7 @@ pub fn queue(
                             pc_name: s.pc_name.clone(),
                             logon: s.logon_at,
                             logoff: s.logoff_at,
-                            uncovered: uncovered(&[alone], &covering).iter().map(Uncovered::minutes).sum(),
+                            uncovered: uncovered(&[alone], &c.coverage).iter().map(Uncovered::minutes).sum(),
                         }
                     })
                     .collect(),

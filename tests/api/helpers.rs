@@ -369,3 +369,26 @@ impl TestDb {
         kinmu::app::App::open(settings).unwrap()
     }
 }
+
+/// Asserts that `actual` holds every field of `expected` with its value:
+/// objects key by key (extra fields in `actual` are allowed), arrays item
+/// by item and of the same length, anything else equal. The shared
+/// sample lists rule book v1's fields; the v2 fields are pinned by their
+/// own examples (samples/README.md).
+pub fn assert_contains(actual: &serde_json::Value, expected: &serde_json::Value, path: &str) {
+    match (actual, expected) {
+        (serde_json::Value::Object(a), serde_json::Value::Object(e)) => {
+            for (k, v) in e {
+                let got = a.get(k).unwrap_or_else(|| panic!("{path}.{k} missing"));
+                assert_contains(got, v, &format!("{path}.{k}"));
+            }
+        }
+        (serde_json::Value::Array(a), serde_json::Value::Array(e)) => {
+            assert_eq!(a.len(), e.len(), "{path}: length");
+            for (i, (x, y)) in a.iter().zip(e).enumerate() {
+                assert_contains(x, y, &format!("{path}[{i}]"));
+            }
+        }
+        _ => assert_eq!(actual, expected, "{path}"),
+    }
+}

@@ -241,7 +241,9 @@ fn a_declared_period_wider_than_the_files_rows_supersedes_the_rows_in_the_gap() 
         // vendor's punches never remove self-reports); the 20th stays.
         let r = run(db, &file, Some(("2024-06-01", "2024-06-10")), false);
         assert_eq!(counts(&r), (0, 0, 2, 1));
-        assert_eq!(work_minutes(db, "D001"), 480 + 480);
+        // The 7th's self-study is after hours and unconfirmed: working time
+        // (rules v2 §2.3).
+        assert_eq!(work_minutes(db, "D001"), 480 + 480 + 120);
         assert!(current(db, "D001", "2024-06-20 08:30"));
         assert!(current(db, "D001", "2024-06-07 18:00"));
         assert_eq!(

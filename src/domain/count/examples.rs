@@ -365,3 +365,93 @@ fn v5_the_four_caps() {
         .collect();
     assert_eq!(json!(caps), e["expected"]["cap_minutes"]);
 }
+
+/// The §9 examples: PC sessions against the coverage of the timecard.
+fn run_pc(id: &str) {
+    use super::super::discrepancy::{discrepancy_days, review_items, PcSession};
+    use super::super::permits::{permitted_for, Permit, PermitKind, EVERY_DAY};
+    let e = example(id);
+    let i = &e["inputs"];
+    let rows = rows(&i["timecard"]);
+    let profile = Profile::default();
+    let department = i["doctor"]["department"].as_str();
+    let permits: Vec<Permit> = i["permits"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|p| Permit {
+                    permit_no: p["permit_no"].as_str().unwrap().into(),
+                    granted_on: date(&p["granted_on"]),
+                    kind: PermitKind::parse(p["kind"].as_str().unwrap()).unwrap(),
+                    departments: p["departments"]
+                        .as_array()
+                        .map(|d| d.iter().map(|x| x.as_str().unwrap().to_string()).collect())
+                        .unwrap_or_default(),
+                    band_start: time(&p["band_start"]),
+                    band_end: time(&p["band_end"]),
+                    weekdays: EVERY_DAY,
+                    revoked_on: None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let (from, to) = (date(&json!("2024-06-01")), date(&json!("2024-06-30")));
+    let permitted = permitted_for(&permits, department, from, to);
+    let cfg = RuleConfig::default();
+    let roster = RosterView::default();
+    let coverage = super::coverage(
+        Inputs {
+            rows: &rows,
+            profile: &profile,
+            roster: &roster,
+            published: &[],
+            permitted: Some(&permitted),
+        },
+        &cfg,
+    );
+    let sessions: Vec<PcSession> = i["pc_sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| PcSession {
+            logon: instant(&s[0]),
+            logoff: instant(&s[1]),
+        })
+        .collect();
+    let items: Vec<Value> = review_items(&sessions, &coverage, from, to, cfg.pc_review_minutes)
+        .iter()
+        .map(|r| json!({"date": r.date, "kind": r.kind.code(), "minutes": r.minutes}))
+        .collect();
+    assert_eq!(json!(items), e["expected"]["review_items"], "{id}: review_items");
+    if let Some(want) = e["expected"].get("discrepancies") {
+        let days: Vec<Value> = discrepancy_days(&sessions, &coverage, from, to, cfg.discrepancy_minutes)
+            .iter()
+            .map(|d| json!({"date": d.date, "minutes": d.uncovered_minutes}))
+            .collect();
+        assert_eq!(&json!(days), want, "{id}: discrepancies");
+    }
+}
+
+/// [ex E3-a] PC inside a self-study row after hours: one item of 170.
+#[test]
+fn e3_a_pc_inside_self_study_after_hours_is_a_review_item() {
+    run_pc("E3-a");
+}
+
+/// [ex E3-b] PC inside permitted duty: one item of 110.
+#[test]
+fn e3_b_pc_inside_permitted_duty_is_a_review_item() {
+    run_pc("E3-b");
+}
+
+/// [ex PC-1] PC inside self-study within the schedule: covered.
+#[test]
+fn pc_1_pc_inside_self_study_within_the_schedule_is_covered() {
+    run_pc("PC-1");
+}
+
+/// [ex PC-2] 30 minutes: no item; 31: one.
+#[test]
+fn pc_2_an_item_needs_more_than_the_review_line() {
+    run_pc("PC-2");
+}

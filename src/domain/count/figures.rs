@@ -69,6 +69,11 @@ pub struct MonthFigures {
     pub reach_100_at: Option<NaiveDateTime>,
 }
 
+/// 100 hours: the interview (面接指導) must be done before this (以上).
+pub const INTERVIEW_LINE: Minutes = 6000;
+/// 155 hours: above this (を超える) measures to shorten hours are mandatory.
+pub const MEASURES_LINE: Minutes = 9300;
+
 /// 60 hours: the line of the 50 % premium (§17).
 pub const PREMIUM_60H: Minutes = 3600;
 
@@ -238,8 +243,26 @@ impl Counted {
                 run
             })
             .collect();
-        f.reach_100_at = reach_instant(counted, super::super::projection::INTERVIEW_LINE);
+        f.reach_100_at = reach_instant(counted, INTERVIEW_LINE);
         f
+    }
+
+    /// The end of the month's `line`-th combined overtime or holiday
+    /// minute, in the order worked (§8.2).
+    pub fn reach(&self, month: YearMonth, line: Minutes) -> Option<NaiveDateTime> {
+        let stretches = self
+            .segs
+            .iter()
+            .filter(|s| month.contains(s.day))
+            .filter_map(|s| {
+                if s.holiday {
+                    Some((s.start, s.end))
+                } else {
+                    s.overtime_interval()
+                }
+            })
+            .collect();
+        reach_instant(stretches, line)
     }
 
     /// The employer of an external segment: the external row it lies in.

@@ -20,8 +20,10 @@ mod walk;
 
 #[cfg(test)]
 mod examples;
+#[cfg(test)]
+mod tests;
 
-pub use figures::{DayFigures, MonthFigures};
+pub use figures::{DayFigures, MonthFigures, INTERVIEW_LINE, MEASURES_LINE};
 pub use schedule::{period_cap, Schedule, VariablePeriodInfo};
 pub use timeline::Source;
 
@@ -288,6 +290,28 @@ pub fn count(inputs: Inputs, cfg: &RuleConfig) -> Counted {
         duty: tl.duty,
         employers: names,
     }
+}
+
+/// What PC use is checked against (rules §9): the rows' coverage with the
+/// doctor's schedule and permits, as [`count`] reads them.
+pub fn coverage(inputs: Inputs, cfg: &RuleConfig) -> super::discrepancy::Coverage {
+    let rows = inputs.rows;
+    let inside = match (
+        rows.iter().map(|r| r.start_date()).min(),
+        rows.iter().map(|r| r.rounded_end().date()).max(),
+    ) {
+        (Some(lo), Some(hi)) => Schedule::build(
+            inputs.profile,
+            inputs.roster,
+            inputs.published,
+            &cfg.scheduled_closed_dates,
+            lo - Duration::days(2),
+            hi + Duration::days(2),
+        )
+        .merged(),
+        _ => Vec::new(),
+    };
+    super::discrepancy::Coverage::new(rows, &inside, inputs.permitted)
 }
 
 /// Cuts worked minutes into segments: at midnights (holiday work, §4.2),
