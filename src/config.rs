@@ -50,6 +50,7 @@ struct RawSettings {
     log_format: Option<String>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
+    occupational_physician_email: Option<String>,
     base_url: Option<String>,
     daily_cron: Option<String>,
     monthly_cron: Option<String>,
@@ -104,6 +105,7 @@ impl RawSettings {
             log_format: other.log_format.or(self.log_format),
             smtp_url: other.smtp_url.or(self.smtp_url),
             mail_from: other.mail_from.or(self.mail_from),
+            occupational_physician_email: other.occupational_physician_email.or(self.occupational_physician_email),
             base_url: other.base_url.or(self.base_url),
             daily_cron: other.daily_cron.or(self.daily_cron),
             monthly_cron: other.monthly_cron.or(self.monthly_cron),
@@ -180,6 +182,7 @@ impl RawSettings {
             log_format: get("log_format"),
             smtp_url: get("smtp_url"),
             mail_from: get("mail_from"),
+            occupational_physician_email: get("occupational_physician_email"),
             base_url: get("base_url"),
             daily_cron: get("daily_cron"),
             monthly_cron: get("monthly_cron"),
@@ -284,6 +287,8 @@ pub struct Settings {
     /// The SMTP relay; `None` keeps mails queued.
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    /// The 産業医's address for the 安衛法 80 h list (rules §16); `None`: none.
+    pub occupational_physician_email: Option<String>,
     pub base_url: String,
     pub daily_cron: String,
     pub monthly_cron: String,
@@ -325,6 +330,7 @@ impl fmt::Debug for Settings {
             .field("log_format", &self.log_format)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("mail_from", &self.mail_from)
+            .field("occupational_physician_email", &self.occupational_physician_email)
             .field("base_url", &self.base_url)
             .field("daily_cron", &self.daily_cron)
             .field("monthly_cron", &self.monthly_cron)
@@ -461,6 +467,7 @@ impl Settings {
             log_format,
             smtp_url: raw.smtp_url.filter(|u| !u.trim().is_empty()),
             mail_from: raw.mail_from.unwrap_or_else(|| "kinmu <kinmu@localhost>".into()),
+            occupational_physician_email: raw.occupational_physician_email.filter(|e| !e.trim().is_empty()),
             base_url: raw
                 .base_url
                 .unwrap_or_else(|| "http://127.0.0.1:8080".into())

@@ -401,3 +401,20 @@ diesel::table! {
         frozen_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    anei_notices (id) {
+        id -> BigInt,
+        doctor_id -> BigInt,
+        month -> Text,
+        total_minutes -> Integer,
+        excess_minutes -> Integer,
+        status -> Text,
+        mail_key -> Nullable<Text>,
+        recorded_at -> Timestamp,
+        physician_listed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(anei_notices -> doctors (doctor_id));
+diesel::allow_tables_to_appear_in_same_query!(anei_notices, doctors);

@@ -1,8 +1,8 @@
 //! The monthly check of the closed agreement month (「毎月定期的に確認」,
 //! rules §6.1): the month's final figures, who reached 100 h and 155 h,
 //! whether each of them had the interview, the count of doctors expected at
-//! ≥ 100 h frozen at the month's first check (§19), and a record that the
-//! check was done.
+//! ≥ 100 h frozen at the month's first check (§19), the 安衛法 80 h notices
+//! (§16, `anei`), and a record that the check was done.
 
 use super::daily::record_run;
 use super::directory::{facts, Directory};
@@ -39,6 +39,13 @@ pub struct MonthlyCheck {
     pub expected_100_now: Vec<String>,
     pub expected_100_count_now: usize,
     pub reached_after_check: Vec<String>,
+    /// Rules §16: the staff ids over the 安衛法 80 h line in the month, the
+    /// mails this check queued for them (each doctor's, and the 産業医's
+    /// list), and the month's notices that could not be mailed (no
+    /// address: HR tells the doctor).
+    pub anei_over_80: Vec<String>,
+    pub anei_notices_queued: usize,
+    pub anei_not_sent: Vec<String>,
     pub doctors: usize,
     pub over_100: Vec<String>,
     pub over_155: Vec<String>,
@@ -87,6 +94,10 @@ pub fn run_on(
     };
     write_transaction(conn, |conn| -> Result<(), ReportError> {
         freeze(conn, month, now, computed, &mut check)?;
+        let anei = super::anei::notify(conn, settings, month, now, computed)?;
+        check.anei_over_80 = anei.over_80;
+        check.anei_notices_queued = anei.queued;
+        check.anei_not_sent = anei.not_sent;
         let dir = Directory::load(conn)?;
         for (d, c) in computed {
             let flags = c.projection.flags;

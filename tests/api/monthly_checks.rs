@@ -148,3 +148,118 @@ fn without_a_month_the_command_checks_the_last_agreement_month_that_ended_before
         assert_eq!(j["expected_100_count"], 0);
     });
 }
+
+/// N (with an address) and M (without) work 08:00–22:00 every weekday of
+/// June: 15,600 minutes, 5,315 beyond 40 h a week (rules §16: 88:35, over
+/// the 80 h line); U works ordinary days (9,600: none).
+const ANEI_DOCTORS: &str = "staff_id,name,level,email\n\
+ANN,野村 直子,B,ann@example.org\n\
+ANM,<b>森 正</b>,B,\n\
+ANU,上野 歩,A,anu@example.org\n";
+
+fn anei_june() -> String {
+    let mut s = String::from("staff_id,date,clock_in,clock_out,break_minutes\n");
+    for d in YearMonth::parse("2024-06").unwrap().iter_days() {
+        if d.weekday().num_days_from_monday() < 5 {
+            writeln!(s, "ANN,{d},08:00,22:00,60").unwrap();
+            writeln!(s, "ANM,{d},08:00,22:00,60").unwrap();
+            writeln!(s, "ANU,{d},08:30,17:30,60").unwrap();
+        }
+    }
+    s
+}
+
+#[actix_web::test]
+async fn the_80_hour_notice_goes_to_the_doctor_once_and_one_without_an_address_is_shown_to_hr() {
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        db.import_ok(ImportKind::Doctors, ANEI_DOCTORS.as_bytes());
+        db.import_ok(ImportKind::Timecard, anei_june().as_bytes());
+        db.add_user("jinji", kinmu::accounts::Role::Hr, None, None);
+        let r = db.report("2024-06", "2024-06-30");
+        assert!(doctor(&r, "ANN").anei_over_80 && doctor(&r, "ANM").anei_over_80);
+        assert!(!doctor(&r, "ANU").anei_over_80);
+        let excess = doctor(&r, "ANN").anei_excess_minutes;
+        assert!(excess > 4800, "{excess}");
+
+        let sink = SmtpSink::start();
+        let mut s = settings(&db, Some(&sink));
+        s.occupational_physician_email = Some("sangyoi@example.org".into());
+        let app = kinmu::app::App::open(s).unwrap();
+        let service = spawn_with(app).await;
+        let june = Some(YearMonth::parse("2024-06").unwrap());
+        let check = || match service.run_job(kinmu::jobs::Job::Monthly { month: june }) {
+            kinmu::jobs::Outcome::Monthly(c) => c,
+            other => panic!("{other:?}"),
+        };
+        let first = check();
+        assert_eq!(first.anei_over_80, vec!["ANM".to_string(), "ANN".into()]);
+        assert_eq!(
+            first.anei_notices_queued, 2,
+            "N's mail and the 産業医's list: {first:?}"
+        );
+        assert_eq!(first.anei_not_sent, vec!["ANM".to_string()]);
+        let second = check();
+        assert_eq!(second.anei_over_80, first.anei_over_80);
+        assert_eq!(second.anei_notices_queued, 0, "never twice: {second:?}");
+        assert_eq!(second.anei_not_sent, vec!["ANM".to_string()]);
+
+        let to = |addr: &str| {
+            sink.messages()
+                .into_iter()
+                .filter(|m| m.to == [addr])
+                .collect::<Vec<_>>()
+        };
+        let to_n = to("ann@example.org");
+        assert_eq!(to_n.len(), 1, "one notice to N across two checks on {backend:?}");
+        let text = to_n[0].text().unwrap();
+        assert!(text.contains("野村 直子 先生"), "{text}");
+        assert!(
+            text.contains(&format!(
+                "80時間を超えた時間：{}",
+                kinmu::domain::time::format_hm(excess)
+            )),
+            "{text}"
+        );
+        assert!(text.contains("第66条の8"), "{text}");
+        let lists = to("sangyoi@example.org");
+        assert_eq!(lists.len(), 1, "one list to the 産業医");
+        let list = lists[0].text().unwrap();
+        assert!(
+            list.contains("野村 直子（職員番号 ANN）") && list.contains("<b>森 正</b>（職員番号 ANM）"),
+            "{list}"
+        );
+        assert!(!lists[0].html().unwrap().contains("<b>森"), "escaped in HTML");
+        assert!(to("anu@example.org").is_empty());
+        assert_eq!(
+            db.count_where("SELECT COUNT(*) AS n FROM anei_notices WHERE month = '2024-06' AND status = 'not_sent'"),
+            1
+        );
+        assert_eq!(db.count_where("SELECT COUNT(*) AS n FROM anei_notices"), 2);
+
+        // HR sees the doctor who could not be told, escaped.
+        let mut hr = service.signed_in("jinji").await;
+        let page = hr.get("/?month=2024-07").await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("id=\"anei-not-sent\""), "{}", page.body);
+        assert!(
+            page.body
+                .contains("&#60;b&#62;森 正&#60;/b&#62;（ANM）超えた時間 88:35"),
+            "{}",
+            page.body
+        );
+        assert!(!page.body.contains("<b>森"));
+
+        // Once M has an address, the next check mails M's notice — once.
+        db.import_ok(
+            ImportKind::Doctors,
+            "staff_id,name,level,email\nANM,<b>森 正</b>,B,anm@example.org\n".as_bytes(),
+        );
+        let third = check();
+        assert_eq!(third.anei_notices_queued, 1, "{third:?}");
+        assert!(third.anei_not_sent.is_empty());
+        check();
+        assert_eq!(to("anm@example.org").len(), 1);
+        assert_eq!(to("sangyoi@example.org").len(), 1, "M was listed already");
+    }
+}

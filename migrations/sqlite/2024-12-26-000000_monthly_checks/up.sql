@@ -13,3 +13,24 @@ CREATE TABLE monthly_checks (
     expected_100_count INTEGER NOT NULL,
     frozen_at TIMESTAMP NOT NULL
 );
+
+-- The 安衛法 80 h notices (rules §16, 安衛則52条の2第3項, 14条の2第1項): one
+-- row per doctor and agreement month, so a notice is never made twice.
+-- `status` is 'queued' (the doctor's mail went to the outbox; its
+-- `mail_key` is the outbox row's dedupe key, which says whether it was sent)
+-- or 'not_sent' (the doctor has no e-mail address: shown to HR).
+-- `physician_listed_at` is when the notice went to the 産業医 in a list
+-- (config occupational_physician_email); NULL while it has not.
+CREATE TABLE anei_notices (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doctor_id BIGINT NOT NULL REFERENCES doctors (id),
+    month TEXT NOT NULL,
+    total_minutes INTEGER NOT NULL,
+    excess_minutes INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    mail_key TEXT,
+    recorded_at TIMESTAMP NOT NULL,
+    physician_listed_at TIMESTAMP,
+    UNIQUE (doctor_id, month)
+);
+CREATE INDEX anei_notices_month ON anei_notices (month);
