@@ -14,10 +14,11 @@
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use kinmu::domain::discrepancy::{discrepancy_days, PcSession};
-use kinmu::domain::hours::month_figures;
-use kinmu::domain::projection::project;
-use kinmu::domain::{DoctorRules, RuleConfig, Shift, YearMonth};
+use kinmu::domain::count::{count, Inputs};
+use kinmu::domain::discrepancy::{discrepancy_days, Coverage, PcSession};
+use kinmu::domain::profile::{LegalHoliday, Profile, RosterView};
+use kinmu::domain::projection::{project, Subject};
+use kinmu::domain::{RuleConfig, Shift, YearMonth};
 use kinmu::generate::{Generator, Options};
 use kinmu::import::{parse_doctors, parse_pclog, parse_shifts};
 use std::collections::HashMap;
@@ -29,7 +30,7 @@ const PC_SESSIONS: u64 = 100_000;
 
 /// One doctor's rows, as the report loads them.
 struct DoctorData {
-    rules: DoctorRules,
+    profile: Profile,
     timecard: Vec<Shift>,
     roster: Vec<Shift>,
     pc: Vec<PcSession>,
@@ -70,7 +71,11 @@ fn hospital() -> Hospital {
             index.insert(account, i);
         }
         doctors.push(DoctorData {
-            rules: DoctorRules::new(&cfg, d.legal_holiday, d.scheduled_start),
+            profile: Profile {
+                legal_holiday: LegalHoliday::Fixed(d.legal_holiday),
+                scheduled_start: d.scheduled_start.unwrap_or(cfg.scheduled_start),
+                ..Profile::default()
+            },
             timecard: Vec::new(),
             roster: Vec::new(),
             pc: Vec::new(),
@@ -103,9 +108,40 @@ fn busiest(h: &Hospital) -> &DoctorData {
     h.doctors.iter().max_by_key(|d| d.timecard.len()).unwrap()
 }
 
+static NO_ROSTER: RosterView = RosterView {
+    ranges: Vec::new(),
+    rows: Vec::new(),
+};
+
+fn subject(d: &DoctorData) -> Subject<'_> {
+    Subject {
+        profile: &d.profile,
+        roster: &NO_ROSTER,
+        published: &[],
+        permitted: Some(&[]),
+    }
+}
+
+/// The month's figures of one doctor's rows (rules §2–§6).
+fn month_figures(h: &Hospital, d: &DoctorData, rows: &[Shift]) -> i64 {
+    let counted = count(
+        Inputs {
+            rows,
+            profile: &d.profile,
+            roster: &NO_ROSTER,
+            published: &[],
+            permitted: Some(&[]),
+        },
+        &h.cfg,
+    );
+    counted
+        .month(rows, &d.profile, h.month, &h.cfg.agreement)
+        .overtime_holiday_minutes
+}
+
 /// What `report monthly` computes for one doctor, without the database.
 fn doctor_month(h: &Hospital, d: &DoctorData) -> (i64, usize) {
-    let p = project(&d.timecard, &d.roster, &d.rules, h.month, h.as_of, &h.cfg);
+    let p = project(&d.timecard, &d.roster, subject(d), h.month, h.as_of, &h.cfg);
     let covering: Vec<Shift> = d
         .timecard
         .iter()
@@ -114,7 +150,7 @@ fn doctor_month(h: &Hospital, d: &DoctorData) -> (i64, usize) {
         .collect();
     let days = discrepancy_days(
         &d.pc,
-        &covering,
+        &Coverage::every_row(&covering),
         h.month.first_day(),
         p.as_of,
         h.cfg.discrepancy_minutes,
@@ -129,16 +165,14 @@ fn rules(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("month_figures");
     g.bench_function("one_doctor", |b| {
-        b.iter(|| month_figures(black_box(&one.timecard), &one.rules, h.month, h.cfg.week_start))
+        b.iter(|| month_figures(&h, one, black_box(&one.timecard)))
     });
     g.throughput(Throughput::Elements(n));
     g.bench_function("1000_doctors", |b| {
         b.iter(|| {
             h.doctors
                 .iter()
-                .map(|d| {
-                    month_figures(black_box(&d.timecard), &d.rules, h.month, h.cfg.week_start).overtime_holiday_minutes
-                })
+                .map(|d| month_figures(&h, d, black_box(&d.timecard)))
                 .sum::<i64>()
         })
     });
@@ -150,7 +184,7 @@ fn rules(c: &mut Criterion) {
             project(
                 black_box(&one.timecard),
                 &one.roster,
-                &one.rules,
+                subject(one),
                 h.month,
                 h.as_of,
                 &h.cfg,
@@ -163,7 +197,7 @@ fn rules(c: &mut Criterion) {
             h.doctors
                 .iter()
                 .map(|d| {
-                    project(black_box(&d.timecard), &d.roster, &d.rules, h.month, h.as_of, &h.cfg)
+                    project(black_box(&d.timecard), &d.roster, subject(d), h.month, h.as_of, &h.cfg)
                         .projected_overtime_holiday_minutes
                 })
                 .sum::<i64>()
@@ -176,7 +210,7 @@ fn rules(c: &mut Criterion) {
         b.iter(|| {
             discrepancy_days(
                 black_box(&one.pc),
-                &one.timecard,
+                &Coverage::every_row(&one.timecard),
                 h.month.first_day(),
                 h.month.last_day(),
                 h.cfg.discrepancy_minutes,
@@ -191,7 +225,7 @@ fn rules(c: &mut Criterion) {
                 .map(|d| {
                     discrepancy_days(
                         black_box(&d.pc),
-                        &d.timecard,
+                        &Coverage::every_row(&d.timecard),
                         h.month.first_day(),
                         h.month.last_day(),
                         h.cfg.discrepancy_minutes,

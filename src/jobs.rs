@@ -109,9 +109,12 @@ impl Job {
                 let as_of = as_of.unwrap_or_else(|| settings.today());
                 // The month as every reader has it (month::cache): computed
                 // once for the dashboard, the API and this job.
-                let month = app
-                    .reports
-                    .report(&app.pool, YearMonth::of(as_of), as_of, &settings.rules)?;
+                let month = app.reports.report(
+                    &app.pool,
+                    settings.rules.calendar.month_of(as_of),
+                    as_of,
+                    &settings.rules,
+                )?;
                 let mut conn = app.pool.get()?;
                 Outcome::Daily(daily::run_on(
                     &mut conn,

@@ -21,6 +21,7 @@ pub mod projection;
 pub mod retention;
 pub mod selfcheck;
 pub mod shift;
+pub mod staffing;
 pub mod text;
 pub mod time;
 pub mod worklist;

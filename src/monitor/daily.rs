@@ -54,7 +54,7 @@ pub fn run(
     as_of: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<DailySummary, ReportError> {
-    let computed = compute_all(conn, YearMonth::of(as_of), as_of, &settings.rules)?;
+    let computed = compute_all(conn, settings.rules.calendar.month_of(as_of), as_of, &settings.rules)?;
     run_on(conn, settings, mailer, as_of, now, &computed)
 }
 
@@ -69,7 +69,7 @@ pub fn run_on(
     now: NaiveDateTime,
     computed: &[(Doctor, DoctorComputation)],
 ) -> Result<DailySummary, ReportError> {
-    let month = YearMonth::of(as_of);
+    let month = settings.rules.calendar.month_of(as_of);
     let mut summary = DailySummary {
         as_of,
         ..DailySummary::default()
@@ -157,7 +157,7 @@ impl Cases<'_> {
         let month_code = self.month.to_string();
         // While the month runs, the manager is asked for pre-checks and
         // measures as hours grow; a closed month's cases are late.
-        let live = YearMonth::of(self.today) == self.month;
+        let live = self.month.contains(self.today);
         let mut physicians = physicians_with_load(conn)?;
         let existing: HashMap<i64, Interview> = interviews_in_month(conn, &month_code)?
             .into_iter()

@@ -31,6 +31,7 @@ use super::outbox;
 use crate::config::Settings;
 use crate::db::recheck::{self as store, Changed};
 use crate::db::{write_transaction, AnyConnection};
+use crate::domain::agreement::AgreementCalendar;
 use crate::domain::retention::WorkRetention;
 use crate::domain::time::YearMonth;
 use crate::month::{compute_all, ReportError};
@@ -54,17 +55,22 @@ pub struct RecheckSummary {
 
 /// The months `changed` touches, among those that have begun by `today`
 /// and whose records are kept.
-pub fn months_of(changed: &Changed, today: NaiveDate, retention: &WorkRetention) -> Vec<YearMonth> {
-    let (first, last) = (YearMonth::of(retention.kept_from(today)), YearMonth::of(today));
+pub fn months_of(
+    changed: &Changed,
+    today: NaiveDate,
+    retention: &WorkRetention,
+    calendar: AgreementCalendar,
+) -> Vec<YearMonth> {
+    let (first, last) = (calendar.month_of(retention.kept_from(today)), calendar.month_of(today));
     let mut months = BTreeSet::new();
     for (start, end) in &changed.spans {
-        let (mut m, until) = (YearMonth::of(start.date()), YearMonth::of(end.date()));
+        let (mut m, until) = (calendar.month_of(start.date()), calendar.month_of(end.date()));
         while m <= until && m <= last {
             months.insert(m);
             m = m.next();
         }
     }
-    months.extend(changed.days.iter().map(|d| YearMonth::of(*d)));
+    months.extend(changed.days.iter().map(|d| calendar.month_of(*d)));
     if changed.doctors {
         months.insert(last);
         months.insert(last.previous());
@@ -86,7 +92,12 @@ pub fn run(
     if to == from {
         return Ok(summary);
     }
-    let months = months_of(&store::changed(conn, from, to)?, today, &settings.rules.retention);
+    let months = months_of(
+        &store::changed(conn, from, to)?,
+        today,
+        &settings.rules.retention,
+        settings.rules.calendar,
+    );
     for month in &months {
         let as_of = today.min(month.last_day());
         // Computed outside the write transaction: imports are not held up.
@@ -177,7 +188,12 @@ mod tests {
             ..Changed::default()
         };
         assert_eq!(
-            codes(months_of(&changed, day("2024-07-20"), &WorkRetention::default())),
+            codes(months_of(
+                &changed,
+                day("2024-07-20"),
+                &WorkRetention::default(),
+                AgreementCalendar::default()
+            )),
             ["2024-04", "2024-05", "2024-06"]
         );
     }
@@ -190,7 +206,12 @@ mod tests {
             ..Changed::default()
         };
         assert_eq!(
-            codes(months_of(&changed, day("2024-07-01"), &WorkRetention::default())),
+            codes(months_of(
+                &changed,
+                day("2024-07-01"),
+                &WorkRetention::default(),
+                AgreementCalendar::default()
+            )),
             ["2024-03", "2024-06", "2024-07"]
         );
     }
@@ -201,6 +222,12 @@ mod tests {
             spans: vec![(at("2015-01-10 08:00"), at("2015-01-10 17:00"))],
             ..Changed::default()
         };
-        assert!(months_of(&changed, day("2024-07-01"), &WorkRetention::default()).is_empty());
+        assert!(months_of(
+            &changed,
+            day("2024-07-01"),
+            &WorkRetention::default(),
+            AgreementCalendar::default()
+        )
+        .is_empty());
     }
 }

@@ -16,4 +16,5 @@ pub mod freshness;
 pub mod inspection;
 pub mod opinion;
 pub mod pack;
+pub mod payroll;
 pub mod queue;

@@ -183,3 +183,28 @@ fn a_short_command_exits_with_its_code_every_time() {
         }
     });
 }
+
+#[test]
+fn the_payroll_export_carries_this_hospitals_premium_splits() {
+    // rules §17 on the worked example: X1's own figures; late night is the
+    // Saturday night 22:00–05:00 (420), the Sunday night (120 holiday + 300)
+    // and Monday 22:00–23:00 (60).
+    each_backend(|db| {
+        db.import_ok(kinmu::ingest::ImportKind::Doctors, &read_sample("worked-doctors.csv"));
+        db.import_ok(kinmu::ingest::ImportKind::Timecard, &read_sample("worked-timecard.csv"));
+        let out = db.kinmu(&["report", "payroll", "--month", "2024-06", "--as-of", "2024-06-30"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8(out.stdout).unwrap();
+        let mut lines = text.trim_start_matches('\u{feff}').lines();
+        assert_eq!(
+            lines.next().unwrap(),
+            "staff_id,month,own_total_work_minutes,own_overtime_minutes,overtime_over_60h_minutes,holiday_minutes,late_night_minutes,name"
+        );
+        assert_eq!(lines.next().unwrap(), "X1,2024-06,2370,510,0,720,900,テスト");
+        // X2's side job is not ours: 480 own minutes, its holiday 480.
+        assert_eq!(lines.next().unwrap(), "X2,2024-06,480,0,0,480,0,土曜休");
+        let out = db.kinmu(&["report", "payroll", "--month", "2024-06", "--format", "xlsx"]);
+        assert!(out.status.success());
+        assert_eq!(&out.stdout[..2], b"PK");
+    });
+}

@@ -335,11 +335,12 @@ fn cut(
         }
         d = next;
     }
+    // The schedule intervals that meet the worked minutes (sorted, disjoint).
+    let first = inside.partition_point(|(_, e)| *e <= w.start);
+    let meeting = &inside[first..first + inside[first..].partition_point(|(s, _)| *s < w.end)];
     if own {
-        for &(s, e) in inside {
-            if e > w.start && s < w.end {
-                cuts.extend([s, e]);
-            }
+        for &(s, e) in meeting {
+            cuts.extend([s, e]);
         }
     }
     cuts.retain(|c| w.start < *c && *c < w.end);
@@ -351,7 +352,7 @@ fn cut(
         let calendar = at.date();
         let holiday = own && holidays.contains(&calendar);
         let sched = match w.source {
-            Source::Own => inside.iter().any(|(s, e)| *s <= at && end <= *e),
+            Source::Own => meeting.iter().any(|(s, e)| *s <= at && end <= *e),
             Source::External { class, .. } => class == ScheduleClass::Scheduled,
         };
         out.push(Seg {

@@ -10,6 +10,7 @@ use crate::db::models::Doctor;
 use crate::db::AnyConnection;
 use crate::domain::hours::RuleConfig;
 use crate::domain::interview::MeasureReason;
+use crate::domain::profile::EmploymentType;
 use crate::domain::time::{Minutes, YearMonth};
 use crate::month::ReportError;
 use chrono::NaiveDate;
@@ -24,8 +25,13 @@ pub struct Over100Line {
     pub name: String,
     pub department: Option<String>,
     pub level: String,
-    /// 時間外・休日労働 of the month (`overtime_holiday_minutes`).
+    /// 時間外・休日労働 of the month, combined with other employers'
+    /// (`overtime_holiday_minutes`, rules §5b.5).
     pub minutes: Minutes,
+    /// This hospital's part (`own_overtime_holiday_minutes`).
+    pub own_minutes: Minutes,
+    /// 常勤・非常勤・外勤受入 (rules §12).
+    pub employment_type: &'static str,
     pub over_155: bool,
     pub interview: Option<InterviewRecord>,
     pub precheck: Option<PreCheckRecord>,
@@ -71,6 +77,10 @@ pub fn over_100_list(
                 measures: records.measures(l.doctor_id, &code, MeasureReason::Interview.code()),
                 over_155_measures: records.measures(l.doctor_id, &code, MeasureReason::Over155.code()),
                 minutes: l.m.overtime_holiday_minutes,
+                own_minutes: l.m.own_overtime_holiday_minutes,
+                employment_type: EmploymentType::parse(l.m.employment_type)
+                    .unwrap_or_default()
+                    .label_ja(),
                 over_155: l.m.over_155,
                 department: l.department,
                 staff_id: l.m.staff_id,

@@ -145,19 +145,21 @@ fn over100_table(pack: &Pack) -> Table {
         col("面接指導期限", 11.0),
         col("面接指導実施日", 11.0),
         col("面接指導実施医師", 16.0),
-        col("事前確認", 36.0),
-        col("意見", 36.0),
+        col("事前確認", 28.0),
+        col("意見", 28.0),
         col("就業上の措置", 28.0),
         col("155時間超の措置", 28.0),
         col("100時間到達日時", 16.0),
         col("期限内の実施", 10.0),
         col("A水準の特例", 22.0),
+        col("雇用形態", 7.0),
+        num("うち自院分", 9.0),
     ];
     let groups = vec![
         group("年月\n基準日", &[0, 1], 11),
-        group("職員番号\n氏名", &[2, 3], 10),
+        group("職員番号\n氏名\n雇用形態", &[2, 3, 20], 10),
         group("診療科\n水準\nA水準の特例", &[4, 5, 19], 8),
-        group("時間外・休日労働\n100時間到達", &[6, 8, 17], 8),
+        group("時間外・休日労働（通算）\nうち自院分\n100時間到達", &[6, 21, 8, 17], 8),
         group("面接指導\n実施日／医師", &[11, 12], 11),
         group("期限\n状況\n期限内", &[10, 9, 18], 9),
         group("事前確認", &[13], 13),
@@ -217,11 +219,13 @@ fn over100_table(pack: &Pack) -> Table {
                 None => "—".into(),
             },
             i.map(exception_text).unwrap_or_default(),
+            l.employment_type.to_string(),
+            format_hm(l.own_minutes),
         ]);
         keys.push(format!("{} {} {}", l.month, l.staff_id, l.minutes));
     }
     let mut notes = vec![
-        "時間外・休日労働時間は月次報告と同じ規則による集計です（締まった月は月末時点、当月は本日時点）。".to_string(),
+        "時間外・休日労働時間は月次報告と同じ規則による集計です（締まった月は月末時点、当月は本日時点）。副業・兼業先の時間を通算した時間で、「うち自院分」は当院の時間外・休日労働です。非常勤・外勤受入の医師を含みます。".to_string(),
     ];
     if !pack.scope.health() {
         notes.push(HEALTH_NOTE.into());

@@ -104,3 +104,58 @@ pub(super) async fn monthly_report(
     report.doctors.retain(|d| mine.contains(&d.staff_id));
     Ok(HttpResponse::Ok().json(report))
 }
+
+#[derive(Debug, Deserialize)]
+struct PayrollQuery {
+    month: Option<String>,
+    as_of: Option<String>,
+    format: Option<String>,
+}
+
+/// The payroll export of rules §17 (HR and admin): `format=csv` (default)
+/// or `format=xlsx`.
+#[get("/api/v1/reports/payroll")]
+pub(super) async fn payroll_report(
+    app: web::Data<App>,
+    me: CurrentUser,
+    q: web::Query<PayrollQuery>,
+) -> Result<HttpResponse, ApiError> {
+    use crate::accounts::Role;
+    if !matches!(me.role, Role::Admin | Role::Hr) {
+        return Err(ApiError::forbidden(
+            "給与計算用の出力は人事・管理者が使えます / the payroll export is for HR and admins",
+        ));
+    }
+    let xlsx = match q.format.as_deref().unwrap_or("csv") {
+        "csv" => false,
+        "xlsx" => true,
+        _ => {
+            return Err(ApiError::bad_request(
+                "bad_format",
+                "format は csv か xlsx です",
+                "format must be csv or xlsx",
+            ))
+        }
+    };
+    let (month, as_of) = month_and_as_of(&app, q.month.as_deref(), q.as_of.as_deref())?;
+    let a = app.clone();
+    let cached = web::block(move || a.reports.report(&a.pool, month, as_of, &a.settings.rules)).await??;
+    let stem = format!("payroll-{month}");
+    let (bytes, mime, ext) = if xlsx {
+        (
+            crate::report::payroll::xlsx(&cached.report).map_err(ApiError::internal)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
+    } else {
+        (
+            crate::report::payroll::csv(&cached.report).map_err(ApiError::internal)?,
+            "text/csv; charset=utf-8",
+            "csv",
+        )
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(mime)
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{stem}.{ext}\"")))
+        .body(bytes))
+}

@@ -88,8 +88,10 @@ pub(super) fn month_and_as_of(
                 "month must be YYYY-MM",
             )
         })?,
-        None => YearMonth::of(today),
+        None => app.settings.rules.calendar.month_of(today),
     };
+    // The agreement month of that name (rules §6.1).
+    let month = app.settings.rules.calendar.month(month);
     let as_of = match as_of {
         Some(d) => crate::domain::input::parse_date(("as_of", "as_of"), d).map_err(|e| {
             let m = crate::domain::text::Message::from_pair(&e.0);
@@ -108,6 +110,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(selfcheck::configure)
         .configure(interviews::configure)
         .service(dashboard::monthly_report)
+        .service(dashboard::payroll_report)
         .service(records::user_ledger)
         .service(records::audit_entries)
         .service(records::delete_work_records)

@@ -88,8 +88,10 @@ pub fn month_as_of(
                 format!("月は YYYY-MM（2000-01〜2099-12）で指定してください: {m:?} / month must be YYYY-MM (2000-01 to 2099-12)"),
             )
         })?,
-        None => YearMonth::of(today),
+        None => app.settings.rules.calendar.month_of(today),
     };
+    // The agreement month of that name (rules §6.1).
+    let month = app.settings.rules.calendar.month(month);
     let as_of = match as_of.filter(|d| !d.is_empty()) {
         Some(d) => crate::domain::input::parse_date(("基準日", "as_of"), d)
             .map_err(|e| UiError::BadRequest(viewer.lang, e.0))?,
@@ -180,6 +182,48 @@ fn redirect(to: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish()
 }
 
+#[derive(Debug, Deserialize)]
+struct PayrollQuery {
+    month: Option<String>,
+    as_of: Option<String>,
+}
+
+/// The payroll export of rules §17 for HR and admins: `/payroll.csv`,
+/// `/payroll.xlsx` (this hospital's figures of every doctor's month).
+#[get("/payroll.{ext}")]
+async fn payroll(
+    app: web::Data<App>,
+    viewer: Viewer,
+    ext: web::Path<String>,
+    q: web::Query<PayrollQuery>,
+) -> Result<HttpResponse, UiError> {
+    viewer.require(&[Role::Admin, Role::Hr])?;
+    let xlsx = match ext.as_str() {
+        "csv" => false,
+        "xlsx" => true,
+        _ => return Err(UiError::NotFound(viewer.lang)),
+    };
+    let (month, as_of) = month_as_of(&app, &viewer, q.month.as_deref(), q.as_of.as_deref())?;
+    let a = app.clone();
+    let cached = web::block(move || a.reports.report(&a.pool, month, as_of, &a.settings.rules)).await??;
+    let (bytes, mime) = if xlsx {
+        (
+            crate::report::payroll::xlsx(&cached.report).map_err(|e| UiError::Internal(e.to_string()))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    } else {
+        (
+            crate::report::payroll::csv(&cached.report).map_err(|e| UiError::Internal(e.to_string()))?,
+            "text/csv; charset=utf-8",
+        )
+    };
+    Ok(super::print::attachment(
+        mime,
+        &format!("kinmu-payroll-{month}.{ext}"),
+        bytes,
+    ))
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(dashboard);
+    cfg.service(dashboard).service(payroll);
 }

@@ -196,7 +196,7 @@ async fn pack_page(app: web::Data<App>, viewer: Viewer, q: web::Query<PackQuery>
     })
 }
 
-fn attachment(content_type: &str, file_name: &str, body: Vec<u8>) -> HttpResponse {
+pub(super) fn attachment(content_type: &str, file_name: &str, body: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(content_type)
         .insert_header((
