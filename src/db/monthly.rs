@@ -5,7 +5,7 @@
 //! this module only reads and stores rows.
 
 use super::models::Doctor;
-use super::schema::{anei_notices, doctors, monthly_checks, outbox};
+use super::schema::{anei_notices, doctors, monthly_checks};
 use super::AnyConnection;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -144,12 +144,4 @@ pub fn anei_lists_of_month(conn: &mut AnyConnection, month: &str) -> QueryResult
         .distinct()
         .load(conn)?;
     Ok(times.len())
-}
-
-/// The outbox status (`queued`, `sending`, `sent`) of mails by dedupe key.
-pub fn mail_statuses(conn: &mut AnyConnection, keys: &[String]) -> QueryResult<Vec<(String, String)>> {
-    outbox::table
-        .filter(outbox::dedupe_key.eq_any(keys))
-        .select((outbox::dedupe_key, outbox::status))
-        .load(conn)
 }

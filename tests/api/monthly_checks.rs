@@ -263,3 +263,36 @@ async fn the_80_hour_notice_goes_to_the_doctor_once_and_one_without_an_address_i
         assert_eq!(to("sangyoi@example.org").len(), 1, "M was listed already");
     }
 }
+
+#[test]
+fn an_agreement_month_starting_on_the_16th_is_checked_over_its_own_days() {
+    each_backend(|db| {
+        // FZI works long weekdays 16 June – 15 July (the agreement month
+        // 2024-06 of month_start_day 16), FZO the same hours 1–15 June
+        // (the agreement month 2024-05): only FZI is expected in 2024-06.
+        db.import_ok(
+            ImportKind::Doctors,
+            "staff_id,name,level\nFZI,内田 一,B\nFZO,小田 二,B\n".as_bytes(),
+        );
+        let mut rows = String::from("staff_id,date,clock_in,clock_out,break_minutes\n");
+        let (from, to) = (date("2024-06-01"), date("2024-07-15"));
+        for d in from.iter_days().take_while(|d| *d <= to) {
+            if d.weekday().num_days_from_monday() < 5 {
+                let who = if d < date("2024-06-16") { "FZO" } else { "FZI" };
+                writeln!(rows, "{who},{d},08:00,23:00,60").unwrap();
+            }
+        }
+        db.import_ok(ImportKind::Timecard, rows.as_bytes());
+        let mut s = settings(db, None);
+        s.rules.calendar = kinmu::domain::agreement::AgreementCalendar::new(16, "04-16").unwrap();
+        let mailer = Mailer::from_url(None, &s.mail_from).unwrap();
+        let named = YearMonth::parse("2024-06").unwrap();
+        let check = monthly::run(&mut db.conn(), &s, &mailer, named, at("2024-07-16", (5, 30))).unwrap();
+        assert_eq!(check.month, "2024-06");
+        assert_eq!(
+            (check.month_first_day, check.month_last_day),
+            (Some(date("2024-06-16")), Some(date("2024-07-15")))
+        );
+        assert_eq!(check.expected_100, vec!["FZI".to_string()]);
+    });
+}
