@@ -425,6 +425,23 @@ mod tests {
         assert_eq!(due.deadline, d("2024-06-26"), "shortened, never lengthened");
     }
 
+    /// [ex K6] level B reaching 100 h at 2024-06-20 19:00 with no interview:
+    /// a violation from that day, overdue the next morning.
+    #[test]
+    fn k6_reaching_100_hours_without_an_interview_is_a_violation_from_that_day() {
+        let (e, due) = case(
+            false,
+            "2024-06-20",
+            Some("2024-06-20T19:00"),
+            &[],
+            None,
+            "2024-06-21T09:00",
+        );
+        assert_eq!(e, Exception::NotApplicable);
+        assert_eq!(due.violation_from(), Some(d("2024-06-20")));
+        assert_eq!(due.status(at("2024-06-21T09:00")), Status::Overdue);
+    }
+
     #[test]
     fn e10_in_time_is_judged_on_the_minute_not_the_day() {
         let (e, due) = case(

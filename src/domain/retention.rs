@@ -44,10 +44,11 @@ impl WorkRetention {
     pub const MIN_YEARS: i32 = 3;
 
     /// The wage payment date of `month`: day `wage_payment_day` of the
-    /// month `wage_payment_month_offset` months after it, or that month's
-    /// last day.
+    /// calendar month `wage_payment_month_offset` months after the one
+    /// naming it (an agreement month 06-16..07-15 is named June), or that
+    /// month's last day.
     pub fn wage_payment_date(&self, month: YearMonth) -> NaiveDate {
-        let mut paid = month;
+        let mut paid = YearMonth::of(month.first_day());
         for _ in 0..self.wage_payment_month_offset {
             paid = paid.next();
         }
@@ -126,6 +127,21 @@ mod tests {
         assert_eq!(r.keep_until(month("2024-02")), d("2027-02-28"));
         assert_eq!(r.kept_from(d("2027-02-28")), d("2024-02-01"));
         assert_eq!(r.kept_from(d("2027-03-01")), d("2024-03-01"));
+    }
+
+    /// [ex R-1] the agreement month 2024-06 from the 16th, paid on the 25th
+    /// of the next named month.
+    #[test]
+    fn r_1_an_agreement_month_from_the_16th() {
+        let cal = crate::domain::agreement::AgreementCalendar::new(16, "04-16").unwrap();
+        let june = cal.month(month("2024-06"));
+        assert_eq!((june.first_day(), june.last_day()), (d("2024-06-16"), d("2024-07-15")));
+        let r = WorkRetention::default();
+        assert_eq!(r.wage_payment_date(june), d("2024-07-25"));
+        assert_eq!(years_after(june.last_day(), 3), d("2027-07-15"));
+        assert_eq!(r.keep_until(june), d("2029-07-25"));
+        assert!(!has_expired(r.keep_until(june), d("2029-07-25")));
+        assert!(has_expired(r.keep_until(june), d("2029-07-26")));
     }
 
     #[test]

@@ -337,7 +337,22 @@ mod tests {
         assert_eq!(f.overtime_over_60h_minutes, 100);
     }
 
-    /// [ex N1]–[ex N4] the 安衛法 excess over 40 h a week, rounded up.
+    /// [ex K5] 141条 disapplies the six-month and the 2–6-month average
+    /// limits: kinmu computes neither figure.
+    #[test]
+    fn k5_no_six_months_rule_and_no_two_to_six_month_average() {
+        let v = serde_json::to_value(MonthFigures::default()).unwrap();
+        let names: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| !n.contains("average") && !n.contains("months_over")),
+            "{names:?}"
+        );
+    }
+
+    /// [ex N1] 30 days, [ex N2] 29, [ex N3] 31, [ex N4] the V1 schedule:
+    /// the 安衛法 excess over 40 h a week, rounded up.
     #[test]
     fn n1_to_n4_the_eighty_hour_test_for_each_month_length() {
         for (days, below, above) in [(30, 15_085, 15_086), (29, 14_742, 14_743), (31, 15_428, 15_429)] {
