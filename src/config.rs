@@ -353,6 +353,8 @@ pub struct Settings {
     /// The SMTP relay; `None` keeps mails queued.
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    /// The 産業医's address for the 安衛法 80 h list (rules §16); `None`: none.
+    pub occupational_physician_email: Option<String>,
     pub base_url: String,
     pub daily_cron: String,
     pub monthly_cron: String,
@@ -379,9 +381,6 @@ pub struct Settings {
     /// administrator's print pack carries the physicians' 意見書 (hospital
     /// policy; off by default: 「記録あり」 only).
     pub administrator_sees_opinions: bool,
-    /// Where the 産業医's copy of the 安衛法 80 h notices goes (rules §16;
-    /// `occupational_physician_email`, empty: none).
-    pub occupational_physician_email: Option<String>,
 }
 
 impl fmt::Debug for Settings {
@@ -397,6 +396,7 @@ impl fmt::Debug for Settings {
             .field("log_format", &self.log_format)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("mail_from", &self.mail_from)
+            .field("occupational_physician_email", &self.occupational_physician_email)
             .field("base_url", &self.base_url)
             .field("daily_cron", &self.daily_cron)
             .field("monthly_cron", &self.monthly_cron)
@@ -410,7 +410,6 @@ impl fmt::Debug for Settings {
             .field("intake", &self.intake)
             .field("audit_key_file", &self.audit_key_file)
             .field("administrator_sees_opinions", &self.administrator_sees_opinions)
-            .field("occupational_physician_email", &self.occupational_physician_email)
             .finish()
     }
 }

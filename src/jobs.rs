@@ -32,7 +32,9 @@ pub enum Job {
     /// Recompute the month as of a day (default today), open interviews and
     /// measures, queue and send mail.
     Daily { as_of: Option<NaiveDate> },
-    /// Check a closed month (default the previous month) and record the check.
+    /// Check a closed agreement month (default the last one that ended
+    /// before today), freeze its count of doctors expected at ≥ 100 h on the
+    /// first check, and record the check.
     Monthly { month: Option<YearMonth> },
     /// Send the queued mails whose back-off has passed.
     Outbox,
@@ -125,7 +127,10 @@ impl Job {
             }
             Job::Monthly { month } => {
                 let mailer = sender(mailer, app, &mut opened)?;
-                let month = month.unwrap_or_else(|| YearMonth::of(settings.today()).previous());
+                // An agreement month (rules §6.1): the one named, else the
+                // last one that ended before today.
+                let calendar = settings.rules.calendar;
+                let month = month.map_or_else(|| calendar.month_of(settings.today()).previous(), |m| calendar.month(m));
                 let computed = app
                     .reports
                     .report(&app.pool, month, month.last_day(), &settings.rules)?;

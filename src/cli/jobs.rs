@@ -17,7 +17,9 @@ pub(super) enum JobCommand {
         #[arg(long, value_parser = parse_date)]
         as_of: Option<NaiveDate>,
     },
-    /// Check a closed month (default: the previous month) and record the check.
+    /// Check a closed agreement month (default: the last one that ended
+    /// before today), freeze its count of doctors expected at ≥ 100 h on
+    /// the first check, and record the check.
     Monthly {
         #[arg(long, value_parser = parse_month)]
         month: Option<YearMonth>,

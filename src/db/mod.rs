@@ -17,6 +17,7 @@ pub mod inspection;
 pub mod interviews;
 pub mod layouts;
 pub mod models;
+pub mod monthly;
 pub mod opinions;
 pub mod outbox;
 pub mod queries;

@@ -435,3 +435,32 @@ diesel::joinable!(doctor_employers -> doctors (doctor_id));
 diesel::joinable!(roster_ranges -> import_batches (batch_id));
 diesel::allow_tables_to_appear_in_same_query!(doctor_employers, doctors);
 diesel::allow_tables_to_appear_in_same_query!(roster_ranges, import_batches);
+
+diesel::table! {
+    monthly_checks (id) {
+        id -> BigInt,
+        month -> Text,
+        month_first_day -> Date,
+        month_last_day -> Date,
+        expected_100 -> Text,
+        expected_100_count -> Integer,
+        frozen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    anei_notices (id) {
+        id -> BigInt,
+        doctor_id -> BigInt,
+        month -> Text,
+        total_minutes -> Integer,
+        excess_minutes -> Integer,
+        status -> Text,
+        mail_key -> Nullable<Text>,
+        recorded_at -> Timestamp,
+        physician_listed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(anei_notices -> doctors (doctor_id));
+diesel::allow_tables_to_appear_in_same_query!(anei_notices, doctors);

@@ -10,6 +10,7 @@ pub mod count;
 pub mod discrepancy;
 pub mod due;
 pub mod fatigue;
+pub mod frozen;
 pub mod hours;
 pub mod input;
 pub mod interview;

@@ -7,6 +7,7 @@
 //! The jobs use the records (and the directory), never the other way round.
 
 pub mod account_job;
+pub mod anei;
 pub mod daily;
 pub mod directory;
 pub mod intake;

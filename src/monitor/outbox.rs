@@ -69,10 +69,16 @@ pub enum MailKind {
     /// To the manager and the physician: a doctor's self-check asks for an
     /// interview (面接指導を希望する).
     InterviewRequested,
+    /// To the doctor, at the monthly check: the 安衛法 80 h line was passed
+    /// (rules §16), and how to ask for the 面接指導.
+    AneiNotice,
+    /// To the 産業医, at the monthly check: the doctors over the 安衛法 80 h
+    /// line and their excesses (one list per check that finds new ones).
+    AneiPhysicianList,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 13] = [
+    pub const ALL: [MailKind; 15] = [
         MailKind::InterviewAssigned,
         MailKind::InterviewNotice,
         MailKind::PrecheckNeeded,
@@ -86,6 +92,8 @@ impl MailKind {
         MailKind::MeasuresFoundLate,
         MailKind::InterviewScheduled,
         MailKind::InterviewRequested,
+        MailKind::AneiNotice,
+        MailKind::AneiPhysicianList,
     ];
 
     /// The code stored with the mail.
@@ -104,6 +112,8 @@ impl MailKind {
             MailKind::MeasuresFoundLate => "measures_found_late",
             MailKind::InterviewScheduled => "interview_scheduled",
             MailKind::InterviewRequested => "interview_requested",
+            MailKind::AneiNotice => "anei_notice",
+            MailKind::AneiPhysicianList => "anei_physician_list",
         }
     }
 }
@@ -119,13 +129,7 @@ pub struct Topic<'a> {
 /// Queues `mail` unless a mail with the same topic and recipient was ever
 /// queued. Returns whether it was queued. Call inside the event's transaction.
 pub fn enqueue(conn: &mut AnyConnection, topic: &Topic, mail: Mail, now: NaiveDateTime) -> QueryResult<bool> {
-    let key = format!(
-        "{}/{}/{}/{}",
-        topic.reason.code(),
-        topic.doctor_id.map(|d| d.to_string()).unwrap_or_default(),
-        topic.month.unwrap_or(""),
-        mail.to
-    );
+    let key = dedupe_key(topic, &mail.to);
     if count_with_dedupe_key(conn, &key)? > 0 {
         return Ok(false);
     }
@@ -147,6 +151,17 @@ pub fn enqueue(conn: &mut AnyConnection, topic: &Topic, mail: Mail, now: NaiveDa
         },
     )?;
     Ok(true)
+}
+
+/// The dedupe key of a mail about `topic` to `to`: reason/doctor/month/recipient.
+pub fn dedupe_key(topic: &Topic, to: &str) -> String {
+    format!(
+        "{}/{}/{}/{}",
+        topic.reason.code(),
+        topic.doctor_id.map(|d| d.to_string()).unwrap_or_default(),
+        topic.month.unwrap_or(""),
+        to
+    )
 }
 
 /// The wait before the next attempt after `attempts` failures: 5 min,

@@ -180,6 +180,39 @@ pub fn dashboard(
     })
 }
 
+/// A 安衛法 80 h notice that could not be mailed (the doctor has no
+/// address, rules §16): HR tells the doctor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoticeNotSent {
+    pub month: String,
+    pub staff_id: String,
+    pub name: String,
+    pub excess_minutes: i64,
+}
+
+/// The 安衛法 80 h notices of `months` (`YYYY-MM`) not mailed, of the doctors
+/// whose line `who` may see, by month and staff id.
+pub fn anei_not_sent(
+    conn: &mut AnyConnection,
+    who: Who<'_>,
+    months: &[String],
+) -> Result<Vec<NoticeNotSent>, ReportError> {
+    let mut out = Vec::new();
+    for month in months {
+        for (n, d) in crate::db::monthly::anei_notices_of_month(conn, month)? {
+            if n.status == crate::db::monthly::NOTICE_NOT_SENT && policy::sees_dashboard_line(who, (&d).into()) {
+                out.push(NoticeNotSent {
+                    month: n.month,
+                    staff_id: d.staff_id,
+                    name: d.name,
+                    excess_minutes: n.excess_minutes.into(),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

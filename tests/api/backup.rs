@@ -34,6 +34,7 @@ const TABLES: &[&str] = &[
     "interview_schedules",
     "doctor_employers",
     "roster_ranges",
+    "monthly_checks",
 ];
 
 #[derive(QueryableByName)]

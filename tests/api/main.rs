@@ -31,6 +31,7 @@ mod layers;
 mod layouts;
 mod lockout;
 mod mapping_screen;
+mod monthly_checks;
 mod openapi;
 mod opinion_record;
 mod outbox;

@@ -127,6 +127,29 @@ fn every_kind_of_mail_reads_as_its_golden_file() {
         reasons: &[],
         rejected_rows: 0,
     };
+    let anei_month = mails::AneiMonth {
+        hospital: "みなと総合病院",
+        base_url: base,
+        month: "2024-06",
+        first_day: date("2024-06-01"),
+        last_day: date("2024-06-30"),
+    };
+    let anei_lines = [
+        mails::AneiLine {
+            staff_id: "D001",
+            name: "山田 太郎",
+            department: Some("内科"),
+            excess_minutes: 5315,
+            doctor_not_mailed: false,
+        },
+        mails::AneiLine {
+            staff_id: "D002",
+            name: "鈴木 花子",
+            department: None,
+            excess_minutes: 4801,
+            doctor_not_mailed: true,
+        },
+    ];
     let kinds = [
         (
             "interview_assigned",
@@ -180,6 +203,14 @@ fn every_kind_of_mail_reads_as_its_golden_file() {
         (
             "access_log_anchor_problem",
             mails::access_log_anchor("みなと総合病院", "admin@example.jp", on, &report(false), base),
+        ),
+        (
+            "anei_notice_doctor",
+            mails::anei_notice_doctor(&anei_month, "yamada@example.jp", "山田 太郎", 5315),
+        ),
+        (
+            "anei_physician_list",
+            mails::anei_physician_list(&anei_month, "sangyoi@example.jp", &anei_lines, false),
         ),
     ];
     for (kind, mail) in &kinds {

@@ -8,7 +8,9 @@
 //! - the manager: a pre-check (事前確認) is needed past the watch level,
 //!   measures (労働時間短縮のための措置) are needed over 155 h, an interview
 //!   is overdue;
-//! - HR: PC-log / timecard discrepancies (乖離) wait for resolution.
+//! - HR: PC-log / timecard discrepancies (乖離) wait for resolution;
+//! - at the monthly check (rules §16), the doctor over the 安衛法 80 h line:
+//!   the excess and how to ask for the 面接指導; the 産業医: the list.
 //!
 //! Each mail is written once, as a list of [`Block`]s, and rendered twice —
 //! plain text and a minimal inline-styled HTML — so the two never drift
@@ -22,11 +24,13 @@
 //! how dates and months are written; `body.rs` the blocks and their text and
 //! HTML rendering; `ics.rs` the invitation; one file per kind of mail —
 //! `interviews.rs`, `precheck.rs`, `measures.rs`, `discrepancies.rs`,
-//! `admin.rs` (accounts disabled, the access-log anchor), `intake.rs` (a file
+//! `admin.rs` (accounts disabled, the access-log anchor), `anei.rs` (the
+//! 安衛法 80 h notice and the 産業医's list), `intake.rs` (a file
 //! of the intake folder refused), `late.rs` (a case found from late data). This file declares
 //! and re-exports them, so every `crate::monitor::mails::X` path is as it was.
 
 mod admin;
+mod anei;
 mod body;
 mod discrepancies;
 mod facts;
@@ -41,6 +45,7 @@ mod schedule;
 
 pub use crate::domain::time::wareki;
 pub use admin::{access_log_anchor, accounts_disabled};
+pub use anei::{anei_notice_doctor, anei_physician_list, AneiLine, AneiMonth};
 pub use discrepancies::discrepancies_waiting;
 pub use facts::DoctorFacts;
 pub use intake::{intake_rejected, one_line, IntakeRejection, MAX_REASONS_IN_MAIL};

@@ -9,7 +9,9 @@ use super::records::{InterviewRecord, PreCheckRecord, Records};
 use super::scope::{scoped, Scope};
 use crate::db::inspection as db;
 use crate::db::models::Measure;
+use crate::db::monthly::frozen_checks_of;
 use crate::db::AnyConnection;
+use crate::domain::frozen::{expected_100, interview_counts, reached_after_check};
 use crate::domain::hours::RuleConfig;
 use crate::domain::interview::MeasureReason;
 use crate::domain::interview::{years_after, Status, HEALTH_RECORD_YEARS};
@@ -29,6 +31,24 @@ pub struct ExpectedCount {
     /// Doctors for whom an interview was opened in the month (each was
     /// projected at ≥ 100 h on some day of it).
     pub interviews_opened: usize,
+    /// The count frozen by the month's first monthly check (rules §19);
+    /// `None` while the month has not been checked.
+    pub frozen: Option<FrozenCount>,
+}
+
+/// A month's count of doctors expected at ≥ 100 h as frozen by its first
+/// monthly check (rules §19), beside the same computation on today's data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrozenCount {
+    /// The frozen count (of the doctors in scope).
+    pub count: usize,
+    pub frozen_at: NaiveDateTime,
+    /// The same computation now: an interview case of the month, or the
+    /// month's actual figure at 6000 or more.
+    pub now: usize,
+    /// The doctors now in the list who were not in the frozen one (late
+    /// data), as `name（staff id）`.
+    pub late: Vec<String>,
 }
 
 /// Interview counts of a fiscal year (checklist 2.).
@@ -130,6 +150,52 @@ fn count_measures(cases: &[&Measure]) -> MeasureCounts {
     c
 }
 
+/// A month's frozen count (rules §19) for the doctors in scope, beside the
+/// same computation on today's data (`lines`: the month's figures as of its
+/// last day, or today while it runs).
+fn frozen_count(
+    f: &crate::db::monthly::FrozenCheck,
+    code: &str,
+    doctors: &[crate::db::models::Doctor],
+    records: &Records,
+    lines: &HashMap<(i64, String), DoctorMonth>,
+    whole_hospital: bool,
+) -> FrozenCount {
+    let staff: HashMap<i64, &crate::db::models::Doctor> = doctors.iter().map(|d| (d.id, d)).collect();
+    let frozen: Vec<String> = f
+        .staff_ids()
+        .into_iter()
+        .filter(|s| whole_hospital || doctors.iter().any(|d| d.staff_id == *s))
+        .collect();
+    let interviewed = records
+        .interviews
+        .iter()
+        .filter(|((_, m), i)| m == code && interview_counts(&i.reason))
+        .filter_map(|((d, _), _)| staff.get(d).map(|d| d.staff_id.as_str()));
+    let reached = lines
+        .iter()
+        .filter(|((d, m), l)| m == code && l.over_100 && staff.contains_key(d))
+        .map(|(_, l)| l.staff_id.as_str());
+    let now = expected_100(interviewed, reached);
+    let late = reached_after_check(&frozen, &now)
+        .into_iter()
+        .map(|s| match doctors.iter().find(|d| d.staff_id == s) {
+            Some(d) => format!("{}（{}）", d.name, d.staff_id),
+            None => s,
+        })
+        .collect();
+    FrozenCount {
+        count: if whole_hospital {
+            usize::try_from(f.expected_100_count).unwrap_or(0)
+        } else {
+            frozen.len()
+        },
+        frozen_at: f.frozen_at,
+        now: now.len(),
+        late,
+    }
+}
+
 /// Fills the checklist of `fiscal_year` from the data.
 pub fn checklist(
     conn: &mut AnyConnection,
@@ -186,8 +252,10 @@ pub fn checklist(
         computed.extend(lines.into_iter().map(|l| ((l.doctor_id, code.clone()), l.m)));
     }
 
-    // 1.(4) April, May and June.
-    let mut expected_100 = Vec::with_capacity(3);
+    // 1.(4) April, May and June: the counts frozen by each month's first
+    // monthly check (rules §19), the live count before it.
+    let frozen_checks = frozen_checks_of(conn, &codes)?;
+    let mut expected = Vec::with_capacity(3);
     for month in months.iter().take(3).copied() {
         let code = month.to_string();
         let opened = records
@@ -199,11 +267,16 @@ pub fn checklist(
             Some((t, n)) => (Some(*t), Some(*n)),
             None => (None, None),
         };
-        expected_100.push(ExpectedCount {
+        let frozen = frozen_checks
+            .iter()
+            .find(|f| f.month == code)
+            .map(|f| frozen_count(f, &code, &doctors, &records, &computed, scope.whole_hospital()));
+        expected.push(ExpectedCount {
             month,
             as_of,
             doctors: count,
             interviews_opened: opened,
+            frozen,
         });
     }
 
@@ -295,7 +368,7 @@ pub fn checklist(
         oldest_record: oldest.map(|t| t.date()),
         monthly_checks,
         daily_runs,
-        expected_100,
+        expected_100: expected,
         interviews: ic,
         physicians,
         measures: count_measures(&after_interview),

@@ -153,23 +153,35 @@ impl Checklist {
             format!("月次確認（毎月1日に前月を確認）。日次の確認 {} 回", self.daily_runs),
         );
 
-        // 1.(4)
+        // 1.(4): the counts frozen by each month's first monthly check
+        // (rules §19), with today's count and the late doctors beside it
+        // when they differ; before the check, the live count.
         let counts: Vec<String> = self
             .expected_100
             .iter()
-            .map(|e| match e.doctors {
-                Some(n) => format!("{} {} 人", month_ja(e.month), n),
-                None => format!("{} （未到来）", month_ja(e.month)),
+            .map(|e| match (&e.frozen, e.doctors) {
+                (Some(f), _) if f.now != f.count || !f.late.is_empty() => {
+                    let late = if f.late.is_empty() {
+                        String::new()
+                    } else {
+                        format!("、確定後に到達: {}", f.late.join("・"))
+                    };
+                    format!("{} {} 人（現在 {} 人{late}）", month_ja(e.month), f.count, f.now)
+                }
+                (Some(f), _) => format!("{} {} 人", month_ja(e.month), f.count),
+                (None, Some(n)) => format!("{} {} 人", month_ja(e.month), n),
+                (None, None) => format!("{} （未到来）", month_ja(e.month)),
             })
             .collect();
         let basis: Vec<String> = self
             .expected_100
             .iter()
             .map(|e| {
-                let at = e
-                    .as_of
-                    .map(|t| format!("{}時点", t.format("%Y-%m-%d")))
-                    .unwrap_or_else(|| "—".into());
+                let at = match (&e.frozen, e.as_of) {
+                    (Some(f), _) => format!("{} の月次確認で確定", f.frozen_at.format("%Y-%m-%d %H:%M")),
+                    (None, Some(t)) => format!("{}時点（月次確認前）", t.format("%Y-%m-%d")),
+                    (None, None) => "—".into(),
+                };
                 format!(
                     "{}: {at}、月中に見込みとなり面接指導を設定 {} 人",
                     month_ja(e.month),
@@ -183,7 +195,7 @@ impl Checklist {
             NOT_APPLICABLE,
             counts.join("、"),
             format!(
-                "各月末時点（当月は本日時点）の実績または月末見込みが100時間以上の医師。{}",
+                "各月の最初の月次確認で確定した人数（日次の確認で面接指導を設定した医師と、月末時点の実績が100時間以上の医師）。確定後に遅れて届いたデータで変わったときは現在の人数と該当医師を併記。月次確認前の月は各月末時点（当月は本日時点）の実績または月末見込みが100時間以上の医師。{}",
                 basis.join("。")
             ),
         );
@@ -485,5 +497,61 @@ mod tests {
         assert_eq!(checks[1].mark, CHECKED);
         assert_eq!(checks[4].mark, UNCHECKED, "one interview lacks エ");
         assert!(row("面接指導年月日").answer.starts_with("令和6年6月20日"));
+    }
+
+    #[test]
+    fn fz_1_the_frozen_count_is_shown_with_todays_count_and_the_late_doctor_beside_it() {
+        use super::super::checklist::{ExpectedCount, FrozenCount};
+        let frozen_at = d("2024-07-01").and_hms_opt(5, 30, 0).unwrap();
+        let mut c = empty_checklist();
+        c.expected_100 = vec![
+            ExpectedCount {
+                month: ym("2024-04"),
+                as_of: Some(d("2024-04-30")),
+                doctors: Some(3),
+                interviews_opened: 0,
+                frozen: None,
+            },
+            ExpectedCount {
+                month: ym("2024-05"),
+                as_of: Some(d("2024-05-31")),
+                doctors: Some(4),
+                interviews_opened: 1,
+                frozen: Some(FrozenCount {
+                    count: 2,
+                    frozen_at,
+                    now: 2,
+                    late: vec![],
+                }),
+            },
+            ExpectedCount {
+                month: ym("2024-06"),
+                as_of: Some(d("2024-06-30")),
+                doctors: Some(2),
+                interviews_opened: 1,
+                frozen: Some(FrozenCount {
+                    count: 1,
+                    frozen_at,
+                    now: 2,
+                    late: vec!["馬場 二郎（B）".into()],
+                }),
+            },
+        ];
+        let rows = c.rows();
+        let row = rows.iter().find(|r| r.number == "1.(4)").unwrap();
+        assert_eq!(
+            row.answer,
+            "令和6年4月 3 人、令和6年5月 2 人、令和6年6月 1 人（現在 2 人、確定後に到達: 馬場 二郎（B））"
+        );
+        assert!(
+            row.basis.contains("令和6年6月: 2024-07-01 05:30 の月次確認で確定"),
+            "{}",
+            row.basis
+        );
+        assert!(
+            row.basis.contains("令和6年4月: 2024-04-30時点（月次確認前）"),
+            "{}",
+            row.basis
+        );
     }
 }

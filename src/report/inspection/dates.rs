@@ -51,9 +51,10 @@ pub fn fiscal_year_ja(fiscal_year: i32) -> String {
     }
 }
 
-/// A month in 和暦: `令和6年6月`.
+/// A month in 和暦: `令和6年6月` (an agreement month by its name, whatever
+/// day it starts on).
 pub fn month_ja(month: YearMonth) -> String {
-    let w = wareki(month.first_day());
+    let w = wareki(YearMonth::of(month.first_day()).first_day());
     w.strip_suffix("1日").map(str::to_string).unwrap_or(w)
 }
 
@@ -133,6 +134,11 @@ mod tests {
         assert_eq!(fiscal_year_ja(2018), "平成30年度");
         assert_eq!(month_ja(ym("2024-06")), "令和6年6月");
         assert_eq!(month_ja(ym("2019-04")), "平成31年4月");
+        assert_eq!(
+            month_ja(ym("2024-06").starting_on(21)),
+            "令和6年6月",
+            "named, not cut at 1日"
+        );
         assert_eq!(month_both(ym("2024-06")), "2024-06（令和6年6月）");
         assert_eq!(date_both(d("2024-07-22")), "令和6年7月22日（2024-07-22）");
     }

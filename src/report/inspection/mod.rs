@@ -36,7 +36,7 @@ mod over100;
 mod records;
 mod scope;
 
-pub use checklist::{checklist, Checklist, ExpectedCount, InterviewCounts, MeasureCounts, PhysicianLine};
+pub use checklist::{checklist, Checklist, ExpectedCount, FrozenCount, InterviewCounts, MeasureCounts, PhysicianLine};
 pub use checklist_rows::{ChecklistRow, CHECKED, NOT_APPLICABLE, UNCHECKED};
 pub use dates::{
     as_of_for, date_both, fiscal_bounds, fiscal_months, fiscal_year_ja, fiscal_year_of, last_12_months, month_both,

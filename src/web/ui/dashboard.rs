@@ -29,6 +29,9 @@ struct Dashboard {
     sort: String,
     desc: bool,
     counts: [usize; 4],
+    /// The 安衛法 80 h notices of this month and the one before that could
+    /// not be mailed (rules §16): HR tells the doctors.
+    not_sent: Vec<model::NoticeNotSent>,
     /// What the figures rest on: each source's last day and import.
     freshness: crate::report::freshness::Freshness,
 }
@@ -116,13 +119,15 @@ async fn dashboard(
     let (app2, viewer2, filter2) = (app.clone(), viewer.clone(), filter.clone());
     // The cached report first, without a connection held while another
     // request may be computing it; then one connection for the rest.
-    let (board, freshness) = web::block(move || -> Result<_, UiError> {
+    let (board, freshness, not_sent) = web::block(move || -> Result<_, UiError> {
         let cached = app2.reports.report(&app2.pool, month, as_of, &app2.settings.rules)?;
         let mut conn = app2.pool.get()?;
         // Statuses as of the same day as the figures (基準日).
         let board = model::dashboard(&mut conn, &cached.report, viewer2.who(), &filter2, as_of)?;
         let freshness = crate::report::freshness::of_month(&mut conn, month).map_err(UiError::internal)?;
-        Ok((board, freshness))
+        let months = [month.previous().to_string(), month.to_string()];
+        let not_sent = model::anei_not_sent(&mut conn, viewer2.who(), &months)?;
+        Ok((board, freshness, not_sent))
     })
     .await??;
     let counts = State::COUNTED.map(|s| board.count(s));
@@ -143,6 +148,7 @@ async fn dashboard(
         sort,
         desc,
         counts,
+        not_sent,
         freshness,
     })
 }

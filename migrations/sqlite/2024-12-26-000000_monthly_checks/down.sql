@@ -1,0 +1,2 @@
+DROP TABLE anei_notices;
+DROP TABLE monthly_checks;
