@@ -35,6 +35,22 @@ pub(super) enum ReportCommand {
         #[arg(long, value_enum, default_value_t = PayrollFormat::Csv)]
         format: PayrollFormat,
     },
+    /// The reference-week staffing report (rules §18): the seven days from
+    /// `--from`, full-time equivalents of part-time and visiting doctors.
+    Staffing {
+        /// The first day of the week, YYYY-MM-DD.
+        #[arg(long, value_parser = parse_date)]
+        from: NaiveDate,
+        #[arg(long, value_enum, default_value_t = StaffingFormat::Json)]
+        format: StaffingFormat,
+    },
+}
+
+/// `report staffing`'s formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(super) enum StaffingFormat {
+    Json,
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -53,6 +69,7 @@ pub(super) fn run(settings: Settings, command: ReportCommand) -> anyhow::Result<
     let (month, as_of, format) = match command {
         ReportCommand::Monthly { month, as_of, format } => (month, as_of, format),
         ReportCommand::Payroll { month, as_of, format } => return payroll(settings, month, as_of, format),
+        ReportCommand::Staffing { from, format } => return staffing(settings, from, format),
     };
     let app = App::open(settings)?;
     let as_of = as_of.unwrap_or_else(|| app.settings.today());
@@ -117,5 +134,29 @@ fn payroll(
         PayrollFormat::Xlsx => crate::report::payroll::xlsx(&report)?,
     };
     std::io::stdout().write_all(&bytes)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `kinmu report staffing`: logged as a read (JSON) or an export (CSV).
+fn staffing(settings: Settings, from: NaiveDate, format: StaffingFormat) -> anyhow::Result<ExitCode> {
+    let app = App::open(settings)?;
+    let mut conn = app.pool.get()?;
+    let report = crate::report::staffing::report(&mut conn, from, &app.settings.rules)?;
+    crate::audit::log(
+        &mut conn,
+        Some(&cli_actor()),
+        match format {
+            StaffingFormat::Json => crate::audit::Category::Read,
+            StaffingFormat::Csv => crate::audit::Category::Export,
+        },
+        "report staffing",
+        serde_json::json!({ "from": from, "doctors": report.doctors.len() }),
+        app.now(),
+    )?;
+    let out = match format {
+        StaffingFormat::Json => (serde_json::to_string_pretty(&report)? + "\n").into_bytes(),
+        StaffingFormat::Csv => crate::report::staffing::to_csv(&report)?,
+    };
+    std::io::stdout().write_all(&out)?;
     Ok(ExitCode::SUCCESS)
 }

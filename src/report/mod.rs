@@ -18,3 +18,4 @@ pub mod opinion;
 pub mod pack;
 pub mod payroll;
 pub mod queue;
+pub mod staffing;

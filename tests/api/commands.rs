@@ -208,3 +208,116 @@ fn the_payroll_export_carries_this_hospitals_premium_splits() {
         assert_eq!(&out.stdout[..2], b"PK");
     });
 }
+
+#[test]
+fn st_1_the_staffing_report_of_the_reference_week() {
+    // rules §18 [ex ST-1] through the binary: D = 2,325; two full-time
+    // doctors count 1 each whatever they worked, a part-timer's 480 minutes
+    // of work and a visiting doctor's 960-minute 当直 count 0.2 each.
+    each_backend(|db| {
+        db.import_ok(
+            kinmu::ingest::ImportKind::Doctors,
+            "staff_id,name,employment_type,main_employer\nF1,常勤 一,full_time,\nF2,常勤 二,常勤,\nP1,非常勤 一,part_time,\nV1,外勤 一,visiting,○○大学病院\nP9,非常勤 休,非常勤,\n".as_bytes(),
+        );
+        db.import_ok(
+            kinmu::ingest::ImportKind::Timecard,
+            "staff_id,date,clock_in,clock_out,break_minutes,kind\nF1,2024-07-22,08:00,16:00,0,work\nP1,2024-07-23,09:00,17:00,0,work\nV1,2024-07-24,17:00,09:00,0,duty\n".as_bytes(),
+        );
+        let out = db.kinmu_env(
+            &["report", "staffing", "--from", "2024-07-22"],
+            &[("KINMU_STAFFING_WEEKLY_MINUTES", "2325")],
+        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v = stdout_json(&out);
+        assert_eq!(v["denominator_minutes"], 2325);
+        assert_eq!(
+            (v["total_fte_tenths"].as_i64(), v["total_fte"].as_str()),
+            (Some(24), Some("2.4"))
+        );
+        let fte: Vec<(String, i64)> = v["doctors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["staff_id"].as_str().unwrap().to_string(),
+                    d["fte_hundredths"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        let want: Vec<(String, i64)> = [("F1", 100), ("F2", 100), ("P1", 20), ("V1", 20)]
+            .iter()
+            .map(|(s, n)| (s.to_string(), *n))
+            .collect();
+        assert_eq!(fte, want, "P9 did not work the week and is not listed");
+        let out = db.kinmu(&["report", "staffing", "--from", "2024-07-22", "--format", "csv"]);
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.lines().last().unwrap().starts_with("TOTAL,"), "{text}");
+    });
+}
+
+#[test]
+fn e9_an_agreement_month_from_the_16th_through_the_binary() {
+    // rules §6.1 [ex E9]: with month_start_day = 16, 2024-06 is 06-16 … 07-15;
+    // 21 days of 14 h (300 overtime each) hold 6,300 and reach 100 h at
+    // 2024-07-12 22:00, while neither calendar month does.
+    each_backend(|db| {
+        db.import_ok(
+            kinmu::ingest::ImportKind::Doctors,
+            "staff_id,name\nE9,十六日 始まり\n".as_bytes(),
+        );
+        let mut csv = String::from("staff_id,date,clock_in,clock_out,break_minutes,kind\n");
+        for day in [
+            "2024-06-17",
+            "2024-06-18",
+            "2024-06-19",
+            "2024-06-20",
+            "2024-06-21",
+            "2024-06-24",
+            "2024-06-25",
+            "2024-06-26",
+            "2024-06-27",
+            "2024-06-28",
+            "2024-07-01",
+            "2024-07-02",
+            "2024-07-03",
+            "2024-07-04",
+            "2024-07-05",
+            "2024-07-08",
+            "2024-07-09",
+            "2024-07-10",
+            "2024-07-11",
+            "2024-07-12",
+            "2024-07-15",
+        ] {
+            csv.push_str(&format!("E9,{day},08:00,22:00,60,work\n"));
+        }
+        db.import_ok(kinmu::ingest::ImportKind::Timecard, csv.as_bytes());
+        let env = [("KINMU_MONTH_START_DAY", "16"), ("KINMU_YEAR_START", "04-16")];
+        let out = db.kinmu_env(
+            &["report", "monthly", "--month", "2024-06", "--as-of", "2024-07-15"],
+            &env,
+        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v = stdout_json(&out);
+        assert_eq!(
+            (v["month_first_day"].as_str(), v["month_last_day"].as_str()),
+            (Some("2024-06-16"), Some("2024-07-15"))
+        );
+        let e9 = &v["doctors"][0];
+        assert_eq!(e9["overtime_holiday_minutes"], 6300);
+        assert_eq!(e9["reach_100_at"], "2024-07-12T22:00");
+        assert_eq!(e9["reach_100_date"], "2024-07-12");
+        assert_eq!(e9["interview_deadline"], "2024-07-11");
+        assert_eq!(e9["year"]["first_day"], "2024-04-16");
+        // The calendar months (the default) hold 3,000 and 3,300.
+        for (month, minutes) in [("2024-06", 3000), ("2024-07", 3300)] {
+            let out = db.kinmu(&["report", "monthly", "--month", month, "--as-of", "2024-07-31"]);
+            assert_eq!(
+                stdout_json(&out)["doctors"][0]["overtime_holiday_minutes"],
+                minutes,
+                "{month}"
+            );
+        }
+    });
+}

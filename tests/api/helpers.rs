@@ -271,6 +271,20 @@ impl TestDb {
             .unwrap()
     }
 
+    /// Runs the real binary with settings in the environment (`KINMU_<KEY>`).
+    pub fn kinmu_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        Command::new(kinmu_bin())
+            .arg("--database-url")
+            .arg(&self.url)
+            .args(args)
+            .env_remove("RUST_LOG")
+            .env_remove("DATABASE_URL")
+            .env("KINMU_AUDIT_KEY_FILE", &self.key_file)
+            .envs(env.iter().copied())
+            .output()
+            .unwrap()
+    }
+
     /// Runs the real binary with `input` on its standard input.
     pub fn kinmu_stdin(&self, args: &[&str], input: &[u8]) -> Output {
         use std::io::Write;
