@@ -8,6 +8,7 @@
 //! split at midnight), and a day whose sum exceeds the configured minutes is
 //! one discrepancy. Discrepancies never change the hour figures.
 
+use super::interval::{intersect, merged, subtract, Interval};
 use super::shift::{Kind, Shift};
 use super::time::{ceil_minute, floor_minute, minutes_between, Minutes};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -44,20 +45,6 @@ impl Uncovered {
     }
 }
 
-/// Sorted intervals merged where they share a minute (`touching` also
-/// merges those where one ends as the next starts).
-fn merged(mut spans: Vec<(NaiveDateTime, NaiveDateTime)>, touching: bool) -> Vec<(NaiveDateTime, NaiveDateTime)> {
-    spans.sort_unstable();
-    let mut out: Vec<(NaiveDateTime, NaiveDateTime)> = Vec::with_capacity(spans.len());
-    for (start, end) in spans {
-        match out.last_mut() {
-            Some(last) if start < last.1 || (touching && start == last.1) => last.1 = last.1.max(end),
-            _ => out.push((start, end)),
-        }
-    }
-    out
-}
-
 /// What a doctor's PC minutes are checked against (rules §9), from the
 /// timecard rows starting on or before the as-of date: the minutes that
 /// cover PC use, and the two kinds of minutes whose PC use is reviewed.
@@ -71,9 +58,6 @@ pub struct Coverage {
     /// Self-study outside the schedule, whatever its status.
     study: Vec<Interval>,
 }
-
-/// Minutes `start..end`.
-type Interval = (NaiveDateTime, NaiveDateTime);
 
 impl Coverage {
     /// The coverage of `rows` (rules §9): `inside` is the doctor's schedule
@@ -110,40 +94,6 @@ impl Coverage {
             ..Coverage::default()
         }
     }
-}
-
-fn intersect(a: &[Interval], b: &[Interval]) -> Vec<Interval> {
-    let b = merged(b.to_vec(), true);
-    let mut out = Vec::new();
-    for &(s, e) in a {
-        for &(bs, be) in &b {
-            let (x, y) = (s.max(bs), e.min(be));
-            if x < y {
-                out.push((x, y));
-            }
-        }
-    }
-    merged(out, true)
-}
-
-fn subtract(a: &[Interval], cut: &[Interval]) -> Vec<Interval> {
-    let cut = merged(cut.to_vec(), true);
-    let mut out = Vec::new();
-    for &(mut s, e) in a {
-        for &(cs, ce) in &cut {
-            if ce <= s || cs >= e {
-                continue;
-            }
-            if cs > s {
-                out.push((s, cs));
-            }
-            s = s.max(ce);
-        }
-        if s < e {
-            out.push((s, e));
-        }
-    }
-    merged(out, true)
 }
 
 /// What a minute of PC use is (rules §9).

@@ -13,6 +13,7 @@ pub mod fatigue;
 pub mod frozen;
 pub mod hours;
 pub mod input;
+pub mod interval;
 pub mod interview;
 pub mod opinion;
 pub mod permits;

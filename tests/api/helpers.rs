@@ -259,16 +259,7 @@ impl TestDb {
 
     /// Runs the real binary against this database.
     pub fn kinmu(&self, args: &[&str]) -> Output {
-        Command::new(kinmu_bin())
-            .arg("--database-url")
-            .arg(&self.url)
-            .args(args)
-            // No RUST_LOG: commands must keep stderr quiet by default.
-            .env_remove("RUST_LOG")
-            .env_remove("DATABASE_URL")
-            .env("KINMU_AUDIT_KEY_FILE", &self.key_file)
-            .output()
-            .unwrap()
+        self.kinmu_env(args, &[])
     }
 
     /// Runs the real binary with settings in the environment (`KINMU_<KEY>`).
@@ -277,6 +268,7 @@ impl TestDb {
             .arg("--database-url")
             .arg(&self.url)
             .args(args)
+            // No RUST_LOG: commands must keep stderr quiet by default.
             .env_remove("RUST_LOG")
             .env_remove("DATABASE_URL")
             .env("KINMU_AUDIT_KEY_FILE", &self.key_file)

@@ -34,44 +34,12 @@ use super::time::{midnight, minutes_between, Minutes};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Minutes `start..end` on the minute grid.
-pub type Interval = (NaiveDateTime, NaiveDateTime);
-
-/// `from` without the minutes of `cut` (sorted or not).
-pub(crate) fn subtract(from: &[Interval], cut: &[Interval]) -> Vec<Interval> {
-    let cut = merge(cut.to_vec());
-    let mut out = Vec::new();
-    for &(mut s, e) in from {
-        for &(cs, ce) in &cut {
-            if ce <= s || cs >= e {
-                continue;
-            }
-            if cs > s {
-                out.push((s, cs));
-            }
-            s = s.max(ce);
-            if s >= e {
-                break;
-            }
-        }
-        if s < e {
-            out.push((s, e));
-        }
-    }
-    out
-}
+pub(crate) use super::interval::subtract;
+pub use super::interval::Interval;
 
 /// Sorted, disjoint, touching intervals joined.
-pub(crate) fn merge(mut v: Vec<Interval>) -> Vec<Interval> {
-    v.sort_unstable();
-    let mut out: Vec<Interval> = Vec::with_capacity(v.len());
-    for (s, e) in v {
-        match out.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => out.push((s, e)),
-        }
-    }
-    out
+pub(crate) fn merge(v: Vec<Interval>) -> Vec<Interval> {
+    super::interval::merged(v, true)
 }
 
 /// Worked minutes with everything the figures need to know about them.
