@@ -82,7 +82,8 @@ pub(crate) fn read(
 /// The page of a doctor's month: the read model with its charts.
 fn page(app: &App, viewer: &Viewer, v: DoctorMonthView) -> DoctorPage {
     let c = &v.computed;
-    let as_of_day = usize::try_from(chrono::Datelike::day(&c.projection.as_of)).unwrap_or(1);
+    // The as-of date's place in the (agreement) month, 1-based.
+    let as_of_day = usize::try_from((c.projection.as_of - v.month.first_day()).num_days() + 1).unwrap_or(1);
     let running_svg = charts::running_total(
         &c.projection.actual.running,
         &c.projection.running,
