@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use kinmu::domain::count::{count, Inputs};
 use kinmu::domain::discrepancy::{discrepancy_days, Coverage, PcSession};
-use kinmu::domain::profile::{LegalHoliday, Profile, RosterView};
+use kinmu::domain::profile::{Profile, RosterView};
 use kinmu::domain::projection::{project, Subject};
 use kinmu::domain::{RuleConfig, Shift, YearMonth};
 use kinmu::generate::{Generator, Options};
