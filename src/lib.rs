@@ -55,6 +55,7 @@ pub mod rate_limit;
 pub mod records;
 pub mod report;
 pub mod scheduler;
+pub mod self_study;
 mod sim;
 pub mod telemetry;
 pub mod web;
@@ -82,7 +83,7 @@ pub const LAYERS: &[&[&str]] = &[
         "month",
     ],
     // Read models, imports and discrepancies.
-    &["report", "discrepancies", "ingest"],
+    &["report", "discrepancies", "ingest", "self_study"],
     // Interviews, mails and jobs.
     &["monitor"],
     // Settings + pool + mailer.

@@ -26,6 +26,7 @@ pub mod recheck;
 pub mod retention;
 pub mod roster;
 pub mod schema;
+pub mod self_study;
 pub mod sessions;
 pub mod timestamp;
 pub mod users;

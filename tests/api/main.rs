@@ -42,6 +42,7 @@ mod report_cache;
 mod reports;
 mod robustness;
 mod screen_roles;
+mod self_study;
 mod slow_clients;
 mod snapshots;
 mod worklists;

@@ -15,6 +15,7 @@ pub(crate) mod doctor;
 pub(crate) mod imports;
 mod interviews;
 pub(crate) mod print;
+mod self_study;
 mod session;
 
 pub use session::{Lang, Viewer};
@@ -240,6 +241,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(doctor::configure)
         .configure(imports::configure)
         .configure(discrepancies::configure)
+        .configure(self_study::configure)
         .configure(interviews::configure)
         .configure(print::configure)
         .configure(accounts::configure)

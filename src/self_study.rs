@@ -1,0 +1,343 @@
+//! 研鑽の確認 (rules §2.3): a doctor's self-study rows start unconfirmed;
+//! their manager (所属長), HR or an admin confirms one (研鑽・労働時間外) or
+//! rejects it (労働時間), with a reason. Never the doctor themself — not
+//! even a manager whose own row it is.
+//!
+//! Rows are never edited (rules §10): a decision inserts a new version of
+//! the row (`replaces_id`, `version + 1`) with the status, `confirmed_by`
+//! (the login) and `confirmed_at` (now), and supersedes the old version
+//! with the reason 「上司の確認」; the old version is kept. Every decision
+//! is one write transaction with an audit-log entry, and bumps the data
+//! version so cached reports refresh. Self-study inside the schedule counts
+//! as work whatever the decision (§2.3); the list says so.
+
+use crate::db::models::{CorruptRow, Doctor, NewAuditEntry, NewTimecardRow, ShiftExtras};
+use crate::db::queries::{self, Supersession};
+use crate::db::{write_transaction, AnyConnection, DbError};
+use crate::domain::discrepancy::{classify, PcClass, PcSession};
+use crate::domain::profile::StudyStatus;
+use crate::domain::shift::{Kind, Shift};
+use crate::domain::time::{midnight, Minutes, YearMonth};
+use crate::domain::RuleConfig;
+use crate::policy::{self, Who};
+use chrono::{Duration, NaiveDateTime};
+use serde::Serialize;
+
+/// The longest reason kept.
+pub const MAX_REASON_CHARS: usize = 500;
+
+/// Why the old version is superseded.
+pub const SUPERSEDED_REASON: &str = "上司の確認 / confirmed by the manager";
+
+/// What the confirmer decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// 確認: self-study, not working time (outside the schedule).
+    Confirm,
+    /// 却下: working time.
+    Reject,
+}
+
+impl Decision {
+    pub fn parse(s: &str) -> Option<Decision> {
+        match s {
+            "confirm" | "confirmed" => Some(Decision::Confirm),
+            "reject" | "rejected" => Some(Decision::Reject),
+            _ => None,
+        }
+    }
+    pub fn status(self) -> StudyStatus {
+        match self {
+            Decision::Confirm => StudyStatus::Confirmed,
+            Decision::Reject => StudyStatus::Rejected,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Decision::Confirm => "confirm",
+            Decision::Reject => "reject",
+        }
+    }
+}
+
+/// One unconfirmed self-study row as the screen lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PendingRow {
+    pub id: i64,
+    pub staff_id: String,
+    pub name: String,
+    pub department: String,
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+    pub minutes: Minutes,
+    /// Its minutes inside the doctor's schedule (counted whatever the
+    /// decision).
+    pub inside_minutes: Minutes,
+    /// The row is the viewer's own (they may not decide it).
+    pub own: bool,
+}
+
+impl PendingRow {
+    /// Part of it lies inside the schedule (counted whatever the decision).
+    pub fn is_inside(&self) -> bool {
+        self.inside_minutes > 0
+    }
+}
+
+/// Why a decision was refused. Japanese first, then English.
+#[derive(Debug, thiserror::Error)]
+pub enum DecideError {
+    #[error("理由を入力してください / a reason is required")]
+    EmptyReason,
+    #[error("理由は{MAX_REASON_CHARS}文字以内で入力してください / the reason is too long")]
+    ReasonTooLong,
+    #[error("行を選んでください / choose at least one row")]
+    NoRows,
+    #[error("行 {0} は未確認の自己研鑽の行ではありません（処理済みか、訂正されています） / row {0} is not an unconfirmed self-study row")]
+    NotPending(i64),
+    #[error("本人の自己研鑽は本人が確認できません（上司・人事が確認します） / a doctor may not confirm their own self-study")]
+    Own,
+    /// Not the doctor's manager, HR or an admin (the row does not exist for them).
+    #[error("この医師の研鑽を確認する権限がありません / not allowed for this doctor")]
+    NotAllowed,
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Corrupt(#[from] CorruptRow),
+    #[error(transparent)]
+    Month(#[from] crate::month::ReportError),
+}
+
+impl From<diesel::result::Error> for DecideError {
+    fn from(e: diesel::result::Error) -> Self {
+        DecideError::Db(DbError::Query(e))
+    }
+}
+
+impl DecideError {
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            DecideError::EmptyReason
+                | DecideError::ReasonTooLong
+                | DecideError::NoRows
+                | DecideError::NotPending(_)
+                | DecideError::Own
+        )
+    }
+}
+
+/// Whether `who` may decide on `doctor`'s self-study (the dashboard's rule:
+/// HR and admin every doctor, a manager their own doctors).
+pub fn may_decide(who: Who, doctor: &Doctor) -> bool {
+    policy::sees_dashboard_line(who, doctor.into())
+}
+
+/// Whether the row is `who`'s own (whatever their role).
+fn is_own(who: Who, doctor: &Doctor) -> bool {
+    who.staff_id == Some(doctor.staff_id.as_str())
+}
+
+/// The minutes of self-study row `shift` inside the doctor's schedule, by
+/// the one coverage of a doctor's day (`month::coverage_of_day`): the
+/// minutes the coverage does not class as self-study outside the schedule.
+fn inside_minutes(
+    conn: &mut AnyConnection,
+    doctor: &Doctor,
+    shift: &Shift,
+    rules: &RuleConfig,
+) -> Result<Minutes, DecideError> {
+    let cov = crate::month::coverage_of_day(conn, doctor, std::slice::from_ref(shift), shift.start_date(), rules)?;
+    let span = PcSession {
+        logon: shift.rounded_start(),
+        logoff: shift.rounded_end(),
+    };
+    let outside: Minutes = classify(&[span], &cov)
+        .iter()
+        .filter(|p| p.class == PcClass::PcDuringSelfStudy)
+        .map(|p| (p.end - p.start).num_minutes())
+        .sum();
+    Ok((shift.minutes() - outside).max(0))
+}
+
+/// The month's unconfirmed self-study rows of the doctors `who` may decide on.
+pub fn pending(
+    conn: &mut AnyConnection,
+    who: Who,
+    month: YearMonth,
+    rules: &RuleConfig,
+) -> Result<Vec<PendingRow>, DecideError> {
+    let doctors: Vec<Doctor> = queries::all_doctors(conn)?
+        .into_iter()
+        .filter(|d| may_decide(who, d))
+        .collect();
+    if doctors.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = doctors.iter().map(|d| d.id).collect();
+    let from = midnight(month.first_day());
+    let to = midnight(month.last_day() + Duration::days(1));
+    let mut out = Vec::new();
+    for (stored, _, _) in queries::current_timecard(conn, Some(&ids), from, to)? {
+        let shift = stored.shift("timecard_rows")?;
+        if shift.kind() != Kind::SelfStudy || shift.study() != StudyStatus::Unconfirmed {
+            continue;
+        }
+        let Some(doctor) = doctors.iter().find(|d| d.id == stored.doctor_id) else {
+            continue;
+        };
+        out.push(PendingRow {
+            id: stored.id,
+            staff_id: doctor.staff_id.clone(),
+            name: doctor.name.clone(),
+            department: doctor.department.clone().unwrap_or_default(),
+            start: shift.start(),
+            end: shift.end(),
+            minutes: shift.minutes(),
+            inside_minutes: inside_minutes(conn, doctor, &shift, rules)?,
+            own: is_own(who, doctor),
+        });
+    }
+    out.sort_by(|a, b| (&a.staff_id, a.start).cmp(&(&b.staff_id, b.start)));
+    Ok(out)
+}
+
+/// A decision on one or more rows.
+#[derive(Debug, Clone)]
+pub struct DecideRequest<'a> {
+    pub row_ids: &'a [i64],
+    pub decision: Decision,
+    pub reason: &'a str,
+    pub who: Who<'a>,
+    /// The hospital's local time now.
+    pub now: NaiveDateTime,
+}
+
+/// One row decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DecidedRow {
+    pub old_id: i64,
+    pub staff_id: String,
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+    pub minutes: Minutes,
+}
+
+/// A row checked for a decision: its doctor, the stored row, its version
+/// and import batch.
+pub type CheckedRow = (Doctor, crate::db::models::StoredShift, i32, Option<i64>);
+
+/// The rows of `ids` as they stand, each checked: current, unconfirmed
+/// self-study, of a doctor `who` may decide on, not `who`'s own. All or
+/// nothing.
+pub fn check_rows(conn: &mut AnyConnection, who: Who, ids: &[i64]) -> Result<Vec<CheckedRow>, DecideError> {
+    if ids.is_empty() {
+        return Err(DecideError::NoRows);
+    }
+    let mut out = Vec::new();
+    for &id in ids {
+        let (doctor_id, start) =
+            crate::db::self_study::current_row_head(conn, id)?.ok_or(DecideError::NotPending(id))?;
+        let doctor = queries::all_doctors(conn)?
+            .into_iter()
+            .find(|d| d.id == doctor_id)
+            .ok_or(DecideError::NotPending(id))?;
+        if !may_decide(who, &doctor) {
+            return Err(DecideError::NotAllowed);
+        }
+        if is_own(who, &doctor) {
+            return Err(DecideError::Own);
+        }
+        let (stored, version, batch) =
+            queries::current_timecard_batches(conn, Some(&[doctor_id]), start, start + Duration::minutes(1))?
+                .into_iter()
+                .find(|(s, _, _)| s.id == id)
+                .ok_or(DecideError::NotPending(id))?;
+        let shift = stored.shift("timecard_rows")?;
+        if shift.kind() != Kind::SelfStudy || shift.study() != StudyStatus::Unconfirmed {
+            return Err(DecideError::NotPending(id));
+        }
+        if !out.iter().any(|(_, s, _, _): &CheckedRow| s.id == id) {
+            out.push((doctor, stored, version, batch));
+        }
+    }
+    Ok(out)
+}
+
+/// Records the decision on every row of the request (all or nothing).
+pub fn decide(conn: &mut AnyConnection, req: &DecideRequest) -> Result<Vec<DecidedRow>, DecideError> {
+    let reason = req.reason.trim();
+    if reason.is_empty() {
+        return Err(DecideError::EmptyReason);
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(DecideError::ReasonTooLong);
+    }
+    write_transaction(conn, |conn| {
+        let rows = check_rows(conn, req.who, req.row_ids)?;
+        crate::db::bump_data_version(conn)?;
+        let mut done = Vec::new();
+        for (doctor, stored, version, batch) in rows {
+            let shift = stored.shift("timecard_rows")?.with_study(req.decision.status());
+            let mut extras = ShiftExtras::of(&shift, Some((req.who.login, req.now)));
+            extras.employer = stored.extras.employer.clone();
+            extras.schedule_class = stored.extras.schedule_class.clone();
+            queries::supersede_timecard(
+                conn,
+                &[stored.id],
+                &Supersession {
+                    at: req.now,
+                    by: Some(req.who.login),
+                    reason: SUPERSEDED_REASON,
+                    batch_id: None,
+                },
+            )?;
+            queries::insert_timecard_rows(
+                conn,
+                &[NewTimecardRow {
+                    doctor_id: doctor.id,
+                    kind: stored.kind.clone(),
+                    start_at: stored.start_at,
+                    end_at: stored.end_at,
+                    break_minutes: stored.break_minutes,
+                    version: version + 1,
+                    replaces_id: Some(stored.id),
+                    batch_id: batch,
+                    source_line: None,
+                    correction_reason: Some(reason.to_string()),
+                    created_by: Some(req.who.login.to_string()),
+                    created_at: req.now,
+                    extras,
+                }],
+            )?;
+            crate::audit::append(
+                conn,
+                &NewAuditEntry {
+                    at: req.now,
+                    actor: Some(req.who.login.to_string()),
+                    category: crate::audit::Category::Change.code().into(),
+                    operation: format!("self_study_{}", req.decision.code()),
+                    detail: serde_json::json!({
+                        "staff_id": doctor.staff_id,
+                        "row_id": stored.id,
+                        "start": stored.start_at.format("%Y-%m-%d %H:%M").to_string(),
+                        "end": stored.end_at.format("%Y-%m-%d %H:%M").to_string(),
+                        "status": req.decision.status().code(),
+                        "reason": reason,
+                    })
+                    .to_string(),
+                },
+            )?;
+            done.push(DecidedRow {
+                old_id: stored.id,
+                staff_id: doctor.staff_id,
+                start: stored.start_at,
+                end: stored.end_at,
+                minutes: shift.minutes(),
+            });
+        }
+        tracing::info!(rows = done.len(), decision = req.decision.code(), "self-study decided");
+        Ok(done)
+    })
+}
