@@ -10,7 +10,6 @@
 // here, for the callers of this module.
 pub use super::row_status::{ScheduleClass, StudyStatus};
 use super::shift::{parse_weekday, weekday_code, Level, Shift};
-use super::time::midnight;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use std::fmt;
 
@@ -367,7 +366,7 @@ impl Profile {
         if end <= start {
             end += Duration::days(1);
         }
-        Some((start, end.max(start).min(midnight(d) + Duration::days(2))))
+        Some((start, end))
     }
 
     /// Whether the doctor works here besides a main employer elsewhere, or

@@ -106,8 +106,6 @@ pub struct Counted {
     /// Self-study and permitted-duty tallies by row index of `rows`.
     pub study: Vec<(usize, timeline::StudyTally)>,
     pub duty: Vec<(usize, timeline::DutyTally)>,
-    /// The employer of each external row index (§5b.2).
-    pub employers: Vec<String>,
 }
 
 /// The employers of a doctor in contract order (§5b.3): this hospital's
@@ -191,7 +189,6 @@ pub fn count(inputs: Inputs, cfg: &RuleConfig) -> Counted {
                 rest_days_short: Vec::new(),
                 study: Vec::new(),
                 duty: Vec::new(),
-                employers: Vec::new(),
             }
         }
     };
@@ -239,16 +236,6 @@ pub fn count(inputs: Inputs, cfg: &RuleConfig) -> Counted {
             own_rank: employers.own_rank,
         },
     );
-    let names = rows
-        .iter()
-        .map(|r| {
-            if r.kind() == Kind::External {
-                Employers::name_of(profile, r)
-            } else {
-                String::new()
-            }
-        })
-        .collect();
     Counted {
         segs,
         schedule,
@@ -256,7 +243,6 @@ pub fn count(inputs: Inputs, cfg: &RuleConfig) -> Counted {
         rest_days_short,
         study: tl.study,
         duty: tl.duty,
-        employers: names,
     }
 }
 
