@@ -2,6 +2,7 @@
 //! from the stored doctors and timecards (the rules are
 //! `domain::staffing`).
 
+use crate::db::models::Doctor;
 use crate::db::{queries, AnyConnection};
 use crate::domain::hours::RuleConfig;
 use crate::domain::shift::Shift;
@@ -14,7 +15,19 @@ use std::collections::HashMap;
 /// The staffing of the seven days from `from`, every doctor in staff id
 /// order (full-time doctors always, others when they worked the week).
 pub fn report(conn: &mut AnyConnection, from: NaiveDate, cfg: &RuleConfig) -> Result<Staffing, ReportError> {
+    report_of(conn, from, cfg, |_| true)
+}
+
+/// As [`report`], for the doctors `wanted` keeps (a manager's print pack
+/// counts their doctors only).
+pub fn report_of(
+    conn: &mut AnyConnection,
+    from: NaiveDate,
+    cfg: &RuleConfig,
+    wanted: impl Fn(&Doctor) -> bool,
+) -> Result<Staffing, ReportError> {
     let mut doctors = queries::all_doctors(conn)?;
+    doctors.retain(|d| wanted(d));
     doctors.sort_by(|a, b| a.staff_id.cmp(&b.staff_id));
     let mut rows: HashMap<i64, Vec<Shift>> = HashMap::new();
     // Rows of up to 48 h may start two days before the week.

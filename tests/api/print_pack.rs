@@ -17,7 +17,7 @@ fn routes() -> Vec<String> {
         format!("/print/pack?{QUERY}"),
         format!("/print/pack.xlsx?{QUERY}"),
     ];
-    for part in ["over100", "checklist", "a", "b", "c", "d", "e"] {
+    for part in ["over100", "checklist", "staffing", "a", "b", "c", "d", "e"] {
         r.push(format!("/print/{part}.csv?{QUERY}"));
     }
     r
@@ -87,7 +87,7 @@ async fn admin_hr_managers_and_physicians_open_the_print_pack_doctors_do_not() {
         let mut admin = service.signed_in("admin").await;
         let index = admin.get("/print").await;
         assert!(index.body.contains("すべて印刷"), "the print-everything link");
-        for part in ["over100", "checklist", "a", "b", "c", "d", "e"] {
+        for part in ["over100", "checklist", "staffing", "a", "b", "c", "d", "e"] {
             assert!(index.body.contains(&format!("/print/{part}.csv?")), "{part} linked");
         }
         assert_eq!(admin.get("/print/pack?from=2024-07-01&to=2024-06-01").await.status, 400);
@@ -235,10 +235,10 @@ async fn the_pack_downloads_as_a_workbook_of_one_sheet_per_part_and_as_csv_with_
         assert!(bytes.len() > 5000);
         // The zip's directory names one worksheet part per part of the pack.
         let names = String::from_utf8_lossy(&bytes);
-        for n in 1..=7 {
+        for n in 1..=8 {
             assert!(names.contains(&format!("xl/worksheets/sheet{n}.xml")), "sheet{n}");
         }
-        assert!(!names.contains("xl/worksheets/sheet8.xml"));
+        assert!(!names.contains("xl/worksheets/sheet9.xml"));
 
         let (status, ctype, disposition, bytes) = service
             .raw(&session.token, &format!("/print/over100.csv?{QUERY}"))
@@ -282,5 +282,68 @@ async fn the_pack_downloads_as_a_workbook_of_one_sheet_per_part_and_as_csv_with_
             .await;
         let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
         assert!(text.contains("タイムカード") && text.contains("☑") && text.contains("令和6年1月15日（2024-01-15）"));
+    }
+}
+
+/// The staffing part's lines: `(staff id, 常勤換算)`, the last being the
+/// total's line.
+fn staffing_lines(body: &str) -> Vec<(String, String)> {
+    let mut r = csv::Reader::from_reader(body.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header, ["職員番号", "氏名", "雇用形態", "通常の勤務", "当直", "常勤換算"]);
+    r.records()
+        .map(Result::unwrap)
+        .map(|rec| (rec[0].to_string(), rec[5].to_string()))
+        .collect()
+}
+
+#[actix_web::test]
+async fn the_pack_counts_the_reference_weeks_doctors_as_report_staffing_does_within_the_printers_scope() {
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        let s = prepared(&db);
+        // A part-timer of the other manager with one 8-hour day in the
+        // week of 10 June: 2 × 480 ÷ (2 × 2,400) = 0.20 of a full-timer.
+        db.import_ok(
+            kinmu::ingest::ImportKind::Doctors,
+            "staff_id,name,level,manager_login,employment_type\nP05,非常 勤子,A,other-boss,part_time\n".as_bytes(),
+        );
+        db.import_ok(
+            kinmu::ingest::ImportKind::Timecard,
+            "staff_id,date,clock_in,clock_out,break_minutes\nP05,2024-06-11,08:30,17:30,60\n".as_bytes(),
+        );
+        let week = chrono::NaiveDate::from_ymd_opt(2024, 6, 10).unwrap();
+        let report = kinmu::report::staffing::report(&mut db.conn(), week, &s.rules).unwrap();
+        assert_eq!(report.total_fte, "4.2", "four full-timers and 0.2: {report:#?}");
+        let service = spawn_with(kinmu::app::App::open(s.clone()).unwrap()).await;
+        let uri = format!("/print/staffing.csv?{QUERY}&week=2024-06-10");
+
+        let mut admin = service.signed_in("admin").await;
+        let lines = staffing_lines(&admin.get(&uri).await.body);
+        let mut want: Vec<(String, String)> = report
+            .doctors
+            .iter()
+            .map(|l| {
+                let fte = format!("{}.{:02}", l.fte_hundredths / 100, l.fte_hundredths % 100);
+                (l.staff_id.clone(), fte)
+            })
+            .collect();
+        want.push((String::new(), "4.2".into()));
+        assert_eq!(lines, want, "the admin's pack is the hospital's report on {backend:?}");
+        assert!(lines.contains(&("P05".into(), "0.20".into())));
+
+        // A manager's pack counts their own doctors only, and says so.
+        let mut other = service.signed_in("other-boss").await;
+        let lines = staffing_lines(&other.get(&uri).await.body);
+        let ids: Vec<&str> = lines.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, ["D04", "P05", ""]);
+        assert_eq!(lines.last().unwrap().1, "1.2");
+        let pack = other.get(&format!("/print/pack?{QUERY}&week=2024-06-10")).await.body;
+        assert!(pack.contains("所属長の担当医師のみの集計"), "the manager's pack says whose staff it counts");
+        assert!(pack.contains("令和6年6月10日"), "the week in 和暦");
+
+        // The default week is the one of 22 July of the fiscal year.
+        let index = admin.get("/print?fy=2024").await.body;
+        assert!(index.contains(r#"name="week" value="2024-07-22""#), "the reference week by default");
     }
 }

@@ -3,7 +3,7 @@
 //! figures, the doctors subject to an interview, the interviews' results
 //! and the measures.
 
-use super::parts::{date, datetime, opt_date, physician, recorded, span, weekday_ja, HEALTH_NOTE, PARTS, WITHHELD};
+use super::parts::{date, datetime, opt_date, physician, recorded, span, weekday_ja, title_of, HEALTH_NOTE, WITHHELD};
 use super::table::{col, group, group_labelled, labelled, num, Table};
 use crate::domain::time::format_hm;
 use crate::report::inspection::{date_both, interview_reason_ja, measure_reason_ja, Documents, MeasureRecord};
@@ -70,7 +70,7 @@ pub(super) fn work_status_table(d: &Documents) -> Table {
     Table {
         key: "a",
         sheet: "（ア）勤務状況",
-        title: PARTS[2].1.to_string(),
+        title: title_of("a"),
         notes: vec![
             period_note(d),
             "現在有効な打刻記録（修正された記録は修正後の版と理由）と、PCのログオン・ログオフ記録。".into(),
@@ -139,7 +139,7 @@ pub(super) fn working_hours_table(d: &Documents) -> Table {
     Table {
         key: "b",
         sheet: "（イ）労働時間",
-        title: PARTS[3].1.to_string(),
+        title: title_of("b"),
         notes: vec![
             period_note(d),
             "対象期間を含む各月の月次集計（時間:分）。締まった月は月末時点、当月は本日時点。".into(),
@@ -202,7 +202,7 @@ pub(super) fn subjects_table(d: &Documents) -> Table {
     Table {
         key: "c",
         sheet: "（ウ）面接指導対象医師",
-        title: PARTS[4].1.to_string(),
+        title: title_of("c"),
         notes: vec![
             period_note(d),
             "時間外・休日労働が月100時間以上となった、または見込まれた医師（面接指導の対象）。".into(),
@@ -332,7 +332,7 @@ pub(super) fn results_table(d: &Documents, health: bool) -> Table {
     Table {
         key: "d",
         sheet: "（エ）面接指導結果・意見書",
-        title: PARTS[5].1.to_string(),
+        title: title_of("d"),
         notes,
         columns,
         groups,
@@ -399,7 +399,7 @@ pub(super) fn measures_table(d: &Documents) -> Table {
     Table {
         key: "e",
         sheet: "（オ）措置の記録",
-        title: PARTS[6].1.to_string(),
+        title: title_of("e"),
         notes: vec![
             period_note(d),
             "面接指導実施医師の意見を勘案した就業上の措置（医療法施行規則第69条）と、155時間超の労働時間短縮の措置（同第70条）。"

@@ -33,7 +33,8 @@ use crate::domain::time::YearMonth;
 use crate::month::ReportError;
 use crate::policy::{self, Who};
 use crate::report::inspection::{self as insp, fiscal_year_of, Checklist, Documents, Over100Line, Scope};
-use chrono::{NaiveDate, NaiveDateTime};
+use crate::domain::staffing::Staffing;
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
 /// The longest period of the documents (ア)〜(オ): a year.
@@ -51,6 +52,8 @@ pub struct PackQuery {
     fy: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    /// The first day of the staffing report's reference week (rules §18).
+    week: Option<String>,
 }
 
 /// The pack's parameters, checked.
@@ -59,6 +62,17 @@ pub struct Params {
     pub fiscal_year: i32,
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// The first of the seven days of the staffing report (rules §18).
+    pub week: NaiveDate,
+}
+
+/// The default reference week of fiscal year `fy`'s staffing report: the
+/// week (Monday to Sunday) holding 22 July — 令和6年7月22日（月）〜28日（日）
+/// in FY2024, the week the prefecture named for doctors (rules §18). Another
+/// week is asked for with `week=`.
+pub fn reference_week(fy: i32) -> NaiveDate {
+    let july_22 = NaiveDate::from_ymd_opt(fy, 7, 22).expect("22 July exists");
+    july_22 - chrono::Duration::days(i64::from(july_22.weekday().num_days_from_monday()))
 }
 
 impl Params {
@@ -101,12 +115,25 @@ impl Params {
         if (to - from).num_days() >= MAX_PERIOD_DAYS {
             return Err(bad("期間は1年以内 / at most a year", &format!("{from} – {to}")));
         }
-        Ok(Params { fiscal_year, from, to })
+        let week = date(
+            q.week.as_deref(),
+            reference_week(fiscal_year),
+            "week（基準週の初日 YYYY-MM-DD）",
+        )?;
+        Ok(Params {
+            fiscal_year,
+            from,
+            to,
+            week,
+        })
     }
 
     /// The parameters as a query string, for links between the forms.
     pub fn query(&self) -> String {
-        format!("fy={}&from={}&to={}", self.fiscal_year, self.from, self.to)
+        format!(
+            "fy={}&from={}&to={}&week={}",
+            self.fiscal_year, self.from, self.to, self.week
+        )
     }
 
     /// For file names: `fy2024-2024-06-01_2024-06-30`.
@@ -135,6 +162,7 @@ pub fn may_print(who: Who) -> bool {
 pub struct Want {
     over100: bool,
     checklist: bool,
+    staffing: bool,
     documents: bool,
 }
 
@@ -142,6 +170,7 @@ impl Want {
     pub const ALL: Want = Want {
         over100: true,
         checklist: true,
+        staffing: true,
         documents: true,
     };
 
@@ -150,7 +179,8 @@ impl Want {
         Want {
             over100: part == "over100",
             checklist: part == "checklist",
-            documents: !matches!(part, "over100" | "checklist"),
+            staffing: part == "staffing",
+            documents: !matches!(part, "over100" | "checklist" | "staffing"),
         }
     }
 }
@@ -165,6 +195,8 @@ pub struct Pack {
     pub generated: NaiveDateTime,
     pub over100: Vec<Over100Line>,
     pub checklist: Option<Checklist>,
+    /// The reference week's staffing (rules §18) of the doctors in scope.
+    pub staffing: Option<Staffing>,
     pub documents: Option<Documents>,
 }
 
@@ -215,6 +247,14 @@ pub fn load(conn: &mut AnyConnection, ctx: &Context, who: Who, params: Params, w
     } else {
         None
     };
+    // A physician's pack is of their interviewees: no staffing count.
+    let staffing = if want.staffing && scope.physician_login().is_none() {
+        Some(crate::report::staffing::report_of(conn, params.week, rules, |d| {
+            scope.includes(d)
+        })?)
+    } else {
+        None
+    };
     let documents = if want.documents {
         Some(insp::documents(conn, rules, params.from, params.to, today, &scope)?)
     } else {
@@ -229,6 +269,7 @@ pub fn load(conn: &mut AnyConnection, ctx: &Context, who: Who, params: Params, w
         generated: ctx.generated,
         over100,
         checklist,
+        staffing,
         documents,
     })
 }
@@ -246,6 +287,7 @@ mod tests {
             fy: fy.map(str::to_string),
             from: from.map(str::to_string),
             to: to.map(str::to_string),
+            week: None,
         }
     }
 
@@ -256,9 +298,10 @@ mod tests {
             fiscal_year: 2024,
             from: d("2024-06-01"),
             to: d("2024-06-30"),
+            week: d("2024-07-22"),
         };
         assert_eq!(p, want);
-        assert_eq!(p.query(), "fy=2024&from=2024-06-01&to=2024-06-30");
+        assert_eq!(p.query(), "fy=2024&from=2024-06-01&to=2024-06-30&week=2024-07-22");
         assert_eq!(p.file_stem(), "fy2024-2024-06-01_2024-06-30");
         let march = Params::read(&q(None, None, None), d("2025-03-10")).unwrap();
         assert_eq!(
@@ -279,5 +322,18 @@ mod tests {
         );
         assert!(bad(None, Some("2024-01-01"), Some("2025-01-01")).starts_with("期間は1年以内"));
         assert!(Params::read(&q(None, Some("2024-01-01"), Some("2024-12-31")), today).is_ok());
+    }
+
+    #[test]
+    fn the_reference_week_is_the_monday_to_sunday_holding_22_july() {
+        assert_eq!(reference_week(2024), d("2024-07-22"), "令和6年7月22日（月）");
+        assert_eq!(reference_week(2025), d("2025-07-21"), "22 July 2025 is a Tuesday");
+        assert_eq!(reference_week(2029), d("2029-07-16"), "22 July 2029 is a Sunday");
+        let mut query = q(Some("2025"), None, None);
+        query.week = Some("2025-08-04".into());
+        let p = Params::read(&query, d("2025-09-01")).unwrap();
+        assert_eq!(p.week, d("2025-08-04"));
+        query.week = Some("8/4".into());
+        assert!(Params::read(&query, d("2025-09-01")).unwrap_err().0.starts_with("week（"));
     }
 }

@@ -3,25 +3,38 @@
 //! in `documents.rs`, and the cell texts they share.
 
 use super::documents::{measures_table, results_table, subjects_table, work_status_table, working_hours_table};
-use super::table::{add_wareki_month, col, group, num, Table};
+use super::table::{add_wareki_month, col, group, num, Column, Group, Table};
 use super::Pack;
+use crate::domain::profile::EmploymentType;
+use crate::domain::staffing::Staffing;
 use crate::domain::time::format_hm;
+use crate::report::inspection::date_both;
 use crate::report::inspection::{fiscal_year_ja, InterviewRecord, MeasureRecord, PreCheckRecord};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
 
 /// The parts of the pack, in order: (CSV name, title of the index).
-pub const PARTS: [(&str, &str); 7] = [
+pub const PARTS: [(&str, &str); 8] = [
     (
         "over100",
         "時間外・休日労働が月100時間以上となった医師の一覧（直近12か月）",
     ),
     ("checklist", "病院立入検査重点項目「医師の働き方改革」点検表"),
+    ("staffing", "医師の員数（基準週の勤務時間と常勤換算）"),
     ("a", "（ア）医師の勤務状況がわかる書類（タイムカード、PCの利用状況）"),
     ("b", "（イ）労働時間が把握できる書類（勤務日、勤務時間）"),
     ("c", "（ウ）面接指導対象医師の一覧表"),
     ("d", "（エ）長時間労働医師面接指導結果及び意見書"),
     ("e", "（オ）労働時間短縮のために必要な措置の内容の記録"),
 ];
+
+/// The title of the part named `key` in [`PARTS`].
+pub(super) fn title_of(key: &str) -> String {
+    PARTS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, title)| title.to_string())
+        .unwrap_or_default()
+}
 
 pub(super) fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
@@ -233,7 +246,7 @@ fn over100_table(pack: &Pack) -> Table {
     Table {
         key: "over100",
         sheet: "一覧（100時間以上）",
-        title: PARTS[0].1.to_string(),
+        title: title_of("over100"),
         notes,
         columns,
         groups,
@@ -300,6 +313,93 @@ fn checklist_table(pack: &Pack) -> Table {
     }
 }
 
+/// The reference week's staffing (rules §18): one line per doctor counted,
+/// then the total of full-time equivalents as the 立入検査要綱 cuts it.
+/// The staffing part's columns and their print layout.
+fn staffing_layout() -> (Vec<Column>, Vec<Group>) {
+    let columns = vec![
+        col("職員番号", 12.0),
+        col("氏名", 18.0),
+        col("雇用形態", 10.0),
+        num("通常の勤務", 12.0),
+        num("当直", 12.0),
+        num("常勤換算", 10.0),
+    ];
+    let groups = columns
+        .iter()
+        .enumerate()
+        .zip([14, 26, 14, 16, 16, 14])
+        .map(|((i, c), percent)| group(c.header, &[i], percent))
+        .collect();
+    (columns, groups)
+}
+
+fn staffing_table(s: &Staffing, whole_hospital: bool) -> Table {
+    let (columns, groups) = staffing_layout();
+    let mut rows = Vec::with_capacity(s.doctors.len() + 1);
+    let mut keys = Vec::with_capacity(s.doctors.len() + 1);
+    for l in &s.doctors {
+        keys.push(l.staff_id.clone());
+        rows.push(vec![
+            l.staff_id.clone(),
+            l.name.clone(),
+            EmploymentType::parse(l.employment_type)
+                .map(|t| t.label_ja().to_string())
+                .unwrap_or_else(|_| l.employment_type.to_string()),
+            format_hm(l.work_minutes),
+            format_hm(l.duty_minutes),
+            format!("{}.{:02}", l.fte_hundredths / 100, l.fte_hundredths % 100),
+        ]);
+    }
+    keys.push("TOTAL".into());
+    rows.push(vec![
+        String::new(),
+        "合計（常勤換算後）".into(),
+        format!("常勤 {}人", s.full_time_count),
+        String::new(),
+        String::new(),
+        s.total_fte.clone(),
+    ]);
+    let mut notes = vec![
+        format!(
+            "基準週：{} 〜 {}。常勤の医師は1人、非常勤・外勤受入の医師は（通常の勤務×2＋当直）÷（2×{}）で換算し、換算後の数値を積み上げた後に小数点第2位以下を切り捨てています（医療法第25条第1項の規定に基づく立入検査要綱）。",
+            date_both(s.from),
+            date_both(s.to),
+            format_hm(s.denominator_minutes),
+        ),
+        "時間はタイムカードの記録（休憩を除く）による基準週内の分です。自己研鑽と他院での勤務は含みません。非常勤・外勤受入の医師は基準週に勤務がある場合に記載します。".into(),
+    ];
+    if !whole_hospital {
+        notes.push("所属長の担当医師のみの集計です（病院全体の員数ではありません）。".into());
+    }
+    Table {
+        key: "staffing",
+        sheet: "医師の員数",
+        title: title_of("staffing"),
+        notes,
+        columns,
+        groups,
+        rows,
+        keys,
+    }
+}
+
+/// The staffing part of a physician's pack: the doctors they interview are
+/// no count of the hospital's staff.
+fn no_staffing_table() -> Table {
+    let (columns, groups) = staffing_layout();
+    Table {
+        key: "staffing",
+        sheet: "医師の員数",
+        title: title_of("staffing"),
+        notes: vec!["面接指導実施医師の資料には含みません。病院全体の員数は管理者の資料に、診療科ごとの員数は所属長の資料にあります。".into()],
+        columns,
+        groups,
+        rows: Vec::new(),
+        keys: Vec::new(),
+    }
+}
+
 /// The parts that were loaded, in the pack's order.
 pub fn tables(pack: &Pack) -> Vec<Table> {
     let mut out = Vec::with_capacity(PARTS.len());
@@ -308,6 +408,11 @@ pub fn tables(pack: &Pack) -> Vec<Table> {
     }
     if pack.checklist.is_some() {
         out.push(checklist_table(pack));
+    }
+    if let Some(s) = &pack.staffing {
+        out.push(staffing_table(s, pack.scope.whole_hospital()));
+    } else if pack.want.staffing {
+        out.push(no_staffing_table());
     }
     if let Some(d) = &pack.documents {
         out.push(work_status_table(d));
@@ -349,6 +454,7 @@ mod tests {
                 fiscal_year: 2024,
                 from: d("2024-06-01"),
                 to: d("2024-06-30"),
+                week: d("2024-07-22"),
             },
             scope: Scope::hospital(),
             hospital: "テスト病院".into(),
@@ -356,6 +462,7 @@ mod tests {
             generated: t("2024-07-22 09:00"),
             over100: vec![],
             checklist: None,
+            staffing: None,
             documents: Some(Documents {
                 from: d("2024-06-01"),
                 to: d("2024-06-30"),

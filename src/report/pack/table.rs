@@ -301,10 +301,11 @@ mod tests {
     #[test]
     fn the_workbook_has_one_named_sheet_per_part() {
         let names: Vec<&str> = PARTS.iter().map(|(k, _)| *k).collect();
-        assert_eq!(names, vec!["over100", "checklist", "a", "b", "c", "d", "e"]);
+        assert_eq!(names, vec!["over100", "checklist", "staffing", "a", "b", "c", "d", "e"]);
         let sheets = [
             "一覧（100時間以上）",
             "点検表",
+            "医師の員数",
             "（ア）勤務状況",
             "（イ）労働時間",
             "（ウ）面接指導対象医師",

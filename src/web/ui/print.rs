@@ -96,6 +96,7 @@ struct IndexPage {
     fy_ja: String,
     from: NaiveDate,
     to: NaiveDate,
+    week: NaiveDate,
     query: String,
     parts: Vec<PartLink>,
     whole_hospital: bool,
@@ -123,6 +124,7 @@ fn what_of(key: &str) -> &'static str {
     match key {
         "over100" => "年月・氏名・時間外・休日労働時間と、面接指導（実施日・実施医師・事前確認・意見）、就業上の措置、155時間超の措置",
         "checklist" => "労働時間の把握方法、記録の3年保管、毎月の確認、4〜6月の100時間以上見込み医師数、面接指導の確認事項、実施医師の講習受講日、措置と記録の保管",
+        "staffing" => "基準週（7日間）の医師ごとの通常の勤務・当直の時間と、非常勤・外勤受入の医師の常勤換算、その合計（立入検査要綱の端数処理）",
         "a" => "医師ごと・日ごとのタイムカード（修正の版と理由を含む）とPCのログオン・ログオフ、乖離の確認結果",
         "b" => "医師ごと・月ごとの勤務日数、総労働時間、時間外・休日労働、自己研鑽、副業・兼業、宿日直（許可）",
         "c" => "面接指導の対象となった医師、理由、100時間到達（見込）日、期限、実施医師、実施日、状況",
@@ -141,6 +143,7 @@ async fn print_index(app: web::Data<App>, viewer: Viewer, q: web::Query<PackQuer
         fy_ja: fiscal_year_ja(p.fiscal_year),
         from: p.from,
         to: p.to,
+        week: p.week,
         query: p.query(),
         parts: PARTS
             .iter()
