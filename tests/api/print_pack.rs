@@ -290,7 +290,10 @@ async fn the_pack_downloads_as_a_workbook_of_one_sheet_per_part_and_as_csv_with_
 fn staffing_lines(body: &str) -> Vec<(String, String)> {
     let mut r = csv::Reader::from_reader(body.trim_start_matches('\u{feff}').as_bytes());
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(header, ["職員番号", "氏名", "雇用形態", "通常の勤務", "当直", "常勤換算"]);
+    assert_eq!(
+        header,
+        ["職員番号", "氏名", "雇用形態", "通常の勤務", "当直", "常勤換算"]
+    );
     r.records()
         .map(Result::unwrap)
         .map(|rec| (rec[0].to_string(), rec[5].to_string()))
@@ -339,11 +342,17 @@ async fn the_pack_counts_the_reference_weeks_doctors_as_report_staffing_does_wit
         assert_eq!(ids, ["D04", "P05", ""]);
         assert_eq!(lines.last().unwrap().1, "1.2");
         let pack = other.get(&format!("/print/pack?{QUERY}&week=2024-06-10")).await.body;
-        assert!(pack.contains("所属長の担当医師のみの集計"), "the manager's pack says whose staff it counts");
+        assert!(
+            pack.contains("所属長の担当医師のみの集計"),
+            "the manager's pack says whose staff it counts"
+        );
         assert!(pack.contains("令和6年6月10日"), "the week in 和暦");
 
         // The default week is the one of 22 July of the fiscal year.
         let index = admin.get("/print?fy=2024").await.body;
-        assert!(index.contains(r#"name="week" value="2024-07-22""#), "the reference week by default");
+        assert!(
+            index.contains(r#"name="week" value="2024-07-22""#),
+            "the reference week by default"
+        );
     }
 }

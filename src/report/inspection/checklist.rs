@@ -206,7 +206,12 @@ pub fn checklist(
 ) -> Result<Checklist, ReportError> {
     let (doctors, ids) = scoped(conn, scope)?;
     let in_scope: BTreeSet<i64> = doctors.iter().map(|d| d.id).collect();
-    let months = fiscal_months(fiscal_year);
+    // The fiscal year's months as agreement months (rules §6.1: with
+    // `month_start_day = 16`, April is 04-16 … 05-15).
+    let months: Vec<YearMonth> = fiscal_months(fiscal_year)
+        .into_iter()
+        .map(|m| rules.calendar.month(m))
+        .collect();
     // A year chrono cannot name has no months: an empty checklist.
     let (fy_first, fy_last) = fiscal_bounds(fiscal_year).unwrap_or((today, today - Duration::days(1)));
     let (from, to) = (midnight(fy_first), midnight(fy_last + Duration::days(1)));

@@ -2,6 +2,7 @@
 //! (年度, April to March), months and dates in 和暦 as the prefecture's
 //! forms write them, and the date each month's figures are taken as of.
 
+use crate::domain::agreement::AgreementCalendar;
 use crate::domain::time::{wareki, YearMonth};
 use chrono::{Datelike, NaiveDate};
 
@@ -86,11 +87,11 @@ pub fn last_12_months(to: YearMonth) -> Vec<YearMonth> {
     months
 }
 
-/// The months a period touches, in order.
-pub fn months_between(from: NaiveDate, to: NaiveDate) -> Vec<YearMonth> {
+/// The agreement months (rules §6.1) a period touches, in order.
+pub fn months_between(calendar: AgreementCalendar, from: NaiveDate, to: NaiveDate) -> Vec<YearMonth> {
     let mut out = Vec::new();
-    let mut m = YearMonth::of(from);
-    let last = YearMonth::of(to);
+    let mut m = calendar.month_of(from);
+    let last = calendar.month_of(to);
     while m <= last {
         out.push(m);
         let next = m.next();
@@ -158,9 +159,21 @@ mod tests {
         assert_eq!(months[0], ym("2023-07"));
         assert_eq!(months[11], ym("2024-06"));
         assert_eq!(
-            months_between(d("2024-05-20"), d("2024-07-01")),
+            months_between(AgreementCalendar::default(), d("2024-05-20"), d("2024-07-01")),
             vec![ym("2024-05"), ym("2024-06"), ym("2024-07")]
         );
-        assert_eq!(months_between(d("2024-06-01"), d("2024-06-30")), vec![ym("2024-06")]);
+        assert_eq!(
+            months_between(AgreementCalendar::default(), d("2024-06-01"), d("2024-06-30")),
+            vec![ym("2024-06")]
+        );
+        // With agreement months from the 16th, 1–30 June touches the
+        // months named May (05-16 … 06-15) and June (06-16 … 07-15).
+        let sixteenth = AgreementCalendar::new(16, "04-16").unwrap();
+        let months = months_between(sixteenth, d("2024-06-01"), d("2024-06-30"));
+        assert_eq!(
+            months.iter().map(|m| (m.first_day(), m.last_day())).collect::<Vec<_>>(),
+            vec![(d("2024-05-16"), d("2024-06-15")), (d("2024-06-16"), d("2024-07-15"))]
+        );
+        assert_eq!(as_of_for(months[1], d("2024-07-10")), Some(d("2024-07-10")));
     }
 }

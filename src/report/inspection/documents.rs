@@ -175,7 +175,7 @@ pub fn documents(
     }
 
     // (イ) Each month the period touches, as the monthly report has it.
-    let months = months_between(from, to);
+    let months = months_between(rules.calendar, from, to);
     let mut working_hours = Vec::new();
     let mut minutes_of: HashMap<(i64, YearMonth), (Minutes, NaiveDate)> = HashMap::new();
     let mut computed: HashMap<(i64, YearMonth), DoctorMonth> = HashMap::new();

@@ -3,7 +3,7 @@
 //! figures, the doctors subject to an interview, the interviews' results
 //! and the measures.
 
-use super::parts::{date, datetime, opt_date, physician, recorded, span, weekday_ja, title_of, HEALTH_NOTE, WITHHELD};
+use super::parts::{date, datetime, opt_date, physician, recorded, span, title_of, weekday_ja, HEALTH_NOTE, WITHHELD};
 use super::table::{col, group, group_labelled, labelled, num, Table};
 use crate::domain::time::format_hm;
 use crate::report::inspection::{date_both, interview_reason_ja, measure_reason_ja, Documents, MeasureRecord};

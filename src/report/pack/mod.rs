@@ -29,11 +29,11 @@ pub use table::{to_csv, workbook, Cell, Column, Group, PrintRow, Table};
 use crate::config::Settings;
 use crate::db::AnyConnection;
 use crate::domain::hours::RuleConfig;
+use crate::domain::staffing::Staffing;
 use crate::domain::time::YearMonth;
 use crate::month::ReportError;
 use crate::policy::{self, Who};
 use crate::report::inspection::{self as insp, fiscal_year_of, Checklist, Documents, Over100Line, Scope};
-use crate::domain::staffing::Staffing;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
@@ -237,7 +237,7 @@ pub fn load(conn: &mut AnyConnection, ctx: &Context, who: Who, params: Params, w
     let (rules, today) = (&ctx.rules, ctx.today);
     let over100 = if want.over100 {
         // The twelve months ending with the period, never past this month.
-        let to = YearMonth::of(params.to.min(today));
+        let to = rules.calendar.month_of(params.to.min(today));
         insp::over_100_list(conn, rules, to, today, &scope)?
     } else {
         Vec::new()
@@ -334,6 +334,9 @@ mod tests {
         let p = Params::read(&query, d("2025-09-01")).unwrap();
         assert_eq!(p.week, d("2025-08-04"));
         query.week = Some("8/4".into());
-        assert!(Params::read(&query, d("2025-09-01")).unwrap_err().0.starts_with("week（"));
+        assert!(Params::read(&query, d("2025-09-01"))
+            .unwrap_err()
+            .0
+            .starts_with("week（"));
     }
 }

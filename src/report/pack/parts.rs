@@ -240,6 +240,16 @@ fn over100_table(pack: &Pack) -> Table {
     let mut notes = vec![
         "時間外・休日労働時間は月次報告と同じ規則による集計です（締まった月は月末時点、当月は本日時点）。副業・兼業先の時間を通算した時間で、「うち自院分」は当院の時間外・休日労働です。非常勤・外勤受入の医師を含みます。".to_string(),
     ];
+    // Agreement months (rules §6.1) that do not start on the 1st.
+    if let Some(first) = pack.over100.first().map(|l| l.month.first_day()) {
+        if first.day() != 1 {
+            notes.push(format!(
+                "年月は36協定の1か月（毎月{}日から翌月{}日まで）で、その初日の月の名で示しています。",
+                first.day(),
+                first.day() - 1
+            ));
+        }
+    }
     if !pack.scope.health() {
         notes.push(HEALTH_NOTE.into());
     }

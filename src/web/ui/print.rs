@@ -24,7 +24,7 @@
 
 use super::{html, PageCtx, UiError, Viewer};
 use crate::app::App;
-use crate::domain::time::{wareki, YearMonth};
+use crate::domain::time::wareki;
 use crate::policy::Who;
 use crate::report::inspection::{date_both, fiscal_year_ja, last_12_months, month_both, Scope};
 use crate::report::opinion::{opinion_pages, OpinionPage};
@@ -172,7 +172,7 @@ async fn pack_page(app: web::Data<App>, viewer: Viewer, q: web::Query<PackQuery>
         }
         None => Vec::new(),
     };
-    let list_to = YearMonth::of(params.to.min(pack.today));
+    let list_to = app.settings.rules.calendar.month_of(params.to.min(pack.today));
     let months = last_12_months(list_to);
     let scope = match (pack.scope.manager_login(), pack.scope.physician_login()) {
         (Some(_), _) => format!("所属長 {} の担当医師", viewer.ctx(&app).display_name),
