@@ -124,7 +124,6 @@ macro_rules! current_shifts {
                         ),
                         $($extra),*
                     ))
-                    .order(($table::doctor_id, $table::start_at))
                     .into_boxed::<$backend>();
                 match $doctor_ids {
                     Some(ids) => q.filter($table::doctor_id.eq_any(ids)),
@@ -132,10 +131,15 @@ macro_rules! current_shifts {
                 }
             }};
         }
-        let rows: Vec<$row> = match $conn {
+        let mut rows: Vec<$row> = match $conn {
             AnyConnection::Sqlite(c) => query!(diesel::sqlite::Sqlite).load(c)?,
             AnyConnection::Postgresql(c) => query!(diesel::pg::Pg).load(c)?,
         };
+        // By doctor, then start, then id (the order of storing): sorted
+        // here, not by the database, which would sort every selected
+        // column of a months-long window in a temporary B-tree (five times
+        // slower on SQLite than the search by start and this sort).
+        rows.sort_unstable_by_key(|r| (r.1, r.3, r.0));
         rows
     }};
 }

@@ -82,5 +82,13 @@ pub fn week_start_of(d: NaiveDate, week_start: Weekday) -> NaiveDate {
 /// before that for rows of up to 48 h.
 pub fn earliest_relevant_start(as_of: NaiveDate, cfg: &RuleConfig) -> NaiveDateTime {
     let (first, _) = cfg.calendar.year_of(as_of);
+    earliest_start_for(first, cfg)
+}
+
+/// The earliest row start that can change the figures of the days from
+/// `first` on: the calendar week of `first`, a 変形 period (up to 31 days)
+/// or a 4週4休 unit (28 days) reaching into it, and two days before that
+/// for rows of up to 48 h.
+pub fn earliest_start_for(first: NaiveDate, cfg: &RuleConfig) -> NaiveDateTime {
     midnight(week_start_of(first, cfg.week_start) - Duration::days(33))
 }

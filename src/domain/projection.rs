@@ -8,7 +8,7 @@
 
 use super::agreement::{effective_level, year_figures, YearFigures, YearRun};
 use super::count::{count, Counted, Inputs, Interval, MonthFigures};
-use super::hours::RuleConfig;
+use super::hours::{earliest_start_for, RuleConfig};
 use super::profile::{Profile, RosterView};
 use super::shift::{Kind, Level, Shift};
 use super::time::{Minutes, YearMonth};
@@ -156,7 +156,10 @@ pub fn project(
         .iter()
         .any(|s| matches!(s.kind(), Kind::Work | Kind::Duty | Kind::External));
     let (method, projected, running) = if has_plan {
-        let mut rows = known.clone();
+        // Only the month's figures are wanted of the projected count: the
+        // rows that can change them are enough (not the year's).
+        let from = earliest_start_for(month.first_day(), cfg);
+        let mut rows: Vec<Shift> = known.iter().filter(|s| s.start() >= from).cloned().collect();
         rows.extend(after_actual(&planned, &known));
         let f = who.count(&rows, cfg).month(&rows, who.profile, month, &cfg.agreement);
         (Method::Roster, f.overtime_holiday_minutes, f.running)

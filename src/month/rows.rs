@@ -123,15 +123,6 @@ pub fn load_rows_of(
             .timecard
             .push(s.shift("timecard_rows")?);
     }
-    let month_end = midnight(month.next().first_day());
-    if after_t < month_end {
-        for s in queries::current_roster(conn, doctor_ids, after_t, month_end)? {
-            rows.entry(s.doctor_id)
-                .or_default()
-                .roster
-                .push(s.shift("roster_rows")?);
-        }
-    }
     // A month's sessions are most of the rows: look each doctor up once per
     // run of their sessions (the rows come grouped by doctor), then put each
     // doctor's sessions in time order (already so on SQLite).
@@ -195,8 +186,19 @@ pub fn load_rows_of(
         rows.entry(doctor_id).or_default().profile_employers = list;
     }
     let schedule_to = month.last_day() + Duration::days(2);
+    // The plan for the rest of the month (rules §8.1) is the current
+    // roster's rows from the day after the as-of day: read once, with the
+    // schedule's.
+    let month_end = midnight(month.next().first_day());
     for (doctor_id, view) in roster::current_views(conn, doctor_ids, from.date(), schedule_to)? {
-        rows.entry(doctor_id).or_default().schedule_roster = view;
+        let r = rows.entry(doctor_id).or_default();
+        r.roster = view
+            .rows
+            .iter()
+            .filter(|s| after_t <= s.start() && s.start() < month_end)
+            .cloned()
+            .collect();
+        r.schedule_roster = view;
     }
     // 1か月変形: the roster as published before each period (rules §5a.2).
     for d in &doctors {
