@@ -138,11 +138,14 @@ struct ResolveBody {
     reason: String,
 }
 
-fn resolve_error(e: ResolveError) -> ApiError {
+/// A refused resolution (of a discrepancy day or a PC review item) as the
+/// API answers it.
+pub(super) fn resolve_error(e: ResolveError) -> ApiError {
     let m = e.to_string();
     match e {
         ResolveError::UnknownDoctor(_) => ApiError::not_found(),
         _ if e.is_conflict() => ApiError::conflict("already_resolved", &m),
+        _ if e.is_forbidden() => ApiError::forbidden(&m),
         _ if e.is_user_error() => ApiError::bad_request("invalid", &m, &m),
         other => ApiError::internal(other),
     }

@@ -8,14 +8,22 @@
 //! report counts as open, so resolving one lowers the dashboard's figure by
 //! exactly one); this page renders it. The resolution rule itself is
 //! `crate::discrepancies`. Hr and admin only; the form checks CSRF.
+//!
+//! Below it, the PC review items (rules §9: PC use inside self-study
+//! outside the schedule or inside permitted duty), each with a form of the
+//! resolutions its kind allows (`crate::pc_reviews`). Managers see this
+//! section only, for their own doctors; nobody resolves their own item.
 
 use super::dashboard::month_as_of;
 use super::{html, with_conn, PageCtx, UiError, Viewer};
 use crate::accounts::Role;
 use crate::app::App;
 use crate::discrepancies::{self, Resolution, ResolutionRecord, ResolveRequest};
+use crate::domain::discrepancy::PcClass;
 use crate::domain::time::{format_hm, midnight, Minutes, YearMonth};
 use crate::html::escape;
+use crate::pc_reviews::{self, review_queue, OpenItem, ReviewRecord, ReviewRequest, ReviewResolution};
+use crate::policy::Who;
 use crate::report::queue::{queue, QueueItem};
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpResponse};
@@ -25,6 +33,9 @@ use serde::Deserialize;
 use std::fmt::Write;
 
 const HR: [Role; 2] = [Role::Admin, Role::Hr];
+/// Who sees the page: the discrepancies HR and admin, the review items
+/// also the doctors' managers.
+const REVIEWERS: [Role; 3] = [Role::Admin, Role::Hr, Role::Manager];
 
 /// A timecard row of the day, as listed.
 pub struct RowLine {
@@ -65,11 +76,40 @@ impl Item {
     }
 }
 
-/// What a refused form asked for, to show it again.
+/// A self-study or permitted-duty row a review item lies in, as listed.
+pub struct ReviewRow {
+    pub line: RowLine,
+    pub status_ja: &'static str,
+    pub status_code: &'static str,
+}
+
+/// One open PC review item.
+pub struct ReviewLine {
+    pub key: String,
+    pub staff_id: String,
+    pub name: String,
+    pub department: String,
+    pub date: NaiveDate,
+    pub kind_code: &'static str,
+    pub kind_ja: &'static str,
+    pub kind_en: &'static str,
+    pub minutes: Minutes,
+    /// The item's PC use, as `HH:MM–HH:MM`.
+    pub pieces: Vec<String>,
+    pub rows: Vec<ReviewRow>,
+    /// The viewer's own: shown without a form.
+    pub own: bool,
+    /// The resolutions its kind allows: code, Japanese, English.
+    pub allowed: Vec<(&'static str, &'static str, &'static str)>,
+}
+
+/// What a refused form asked for, to show it again (`kind` empty for a
+/// discrepancy day).
 #[derive(Debug, Clone, Default)]
 struct Echo {
     staff_id: String,
     day: String,
+    kind: String,
     resolution: String,
     reason: String,
 }
@@ -85,6 +125,11 @@ struct QueuePage {
     threshold: Minutes,
     items: Vec<Item>,
     resolved: Vec<ResolutionRecord>,
+    /// Whether the discrepancy queue is shown (HR and admin).
+    hr: bool,
+    review_threshold: Minutes,
+    reviews: Vec<ReviewLine>,
+    reviews_resolved: Vec<ReviewRecord>,
     done: Option<String>,
     error: Option<String>,
     echo: Echo,
@@ -101,7 +146,22 @@ impl QueuePage {
         self.ctx.tr(JA[i], EN[i])
     }
     fn is_echo(&self, item: &Item) -> bool {
-        self.echo.staff_id == item.staff_id && self.echo.day == item.date.to_string()
+        self.echo.kind.is_empty() && self.echo.staff_id == item.staff_id && self.echo.day == item.date.to_string()
+    }
+    fn is_review_echo(&self, item: &ReviewLine) -> bool {
+        self.echo.kind == item.kind_code
+            && self.echo.staff_id == item.staff_id
+            && self.echo.day == item.date.to_string()
+    }
+    fn review_reason(&self, item: &ReviewLine) -> &str {
+        if self.is_review_echo(item) {
+            &self.echo.reason
+        } else {
+            ""
+        }
+    }
+    fn review_checked(&self, item: &ReviewLine, code: &str) -> bool {
+        self.is_review_echo(item) && self.echo.resolution == code
     }
     fn echo_reason(&self, item: &Item) -> &str {
         if self.is_echo(item) {
@@ -284,9 +344,26 @@ async fn render(
     echo: Echo,
 ) -> Result<HttpResponse, UiError> {
     let rules = app.settings.rules.clone();
-    let q = with_conn(&app, move |conn| Ok(queue(conn, &rules, month, as_of)?)).await?;
-    let (items, resolved) = (q.items.into_iter().map(item_of).collect(), q.resolved);
+    let hr = HR.contains(&viewer.role);
+    let (role, user) = (viewer.role, viewer.user.clone());
+    let (q, reviews) = with_conn(&app, move |conn| {
+        let q = if hr {
+            Some(queue(conn, &rules, month, as_of)?)
+        } else {
+            None
+        };
+        let reviews = review_queue(conn, Who::of(role, &user), &rules, month, as_of)?;
+        Ok((q, reviews))
+    })
+    .await?;
+    let (items, resolved) = q.map_or((Vec::new(), Vec::new()), |q| {
+        (q.items.into_iter().map(item_of).collect(), q.resolved)
+    });
     html(&QueuePage {
+        hr,
+        review_threshold: app.settings.rules.pc_review_minutes,
+        reviews: reviews.items.iter().map(review_line_of).collect(),
+        reviews_resolved: reviews.resolved,
         ctx: viewer.ctx(&app),
         month: month.to_string(),
         previous: month.previous().to_string(),
@@ -306,13 +383,18 @@ struct QueueQuery {
     month: Option<String>,
     as_of: Option<String>,
     resolved: Option<String>,
+    reviewed: Option<String>,
 }
 
 #[get("/discrepancies")]
 async fn queue_page(app: web::Data<App>, viewer: Viewer, q: web::Query<QueueQuery>) -> Result<HttpResponse, UiError> {
-    viewer.require(&HR)?;
+    viewer.require(&REVIEWERS)?;
     let (month, as_of) = month_as_of(&app, &viewer, q.month.as_deref(), q.as_of.as_deref())?;
-    let done = q.resolved.as_deref().and_then(|r| done_message(&viewer, r));
+    let done = match (q.resolved.as_deref(), q.reviewed.as_deref()) {
+        (Some(r), _) => done_message(&viewer, r),
+        (None, Some(r)) => review_done_message(&viewer, r),
+        (None, None) => None,
+    };
     render(app, viewer, month, as_of, done, None, Echo::default()).await
 }
 
@@ -357,6 +439,7 @@ async fn resolve(app: web::Data<App>, viewer: Viewer, form: web::Form<ResolveFor
     let echo = Echo {
         staff_id: form.staff_id.clone(),
         day: form.day.clone(),
+        kind: String::new(),
         resolution: form.resolution.clone().unwrap_or_default(),
         reason: form.reason.clone(),
     };
@@ -390,11 +473,24 @@ async fn resolve(app: web::Data<App>, viewer: Viewer, form: web::Form<ResolveFor
         ))
     })
     .await??;
+    let done = outcome.map(|r| ("resolved", format!("{}:{}:{}", r.staff_id, r.day, r.resolution.code())));
+    answer(app, viewer, (month, as_of), echo, done).await
+}
+
+/// Answers a resolution: back to the page with the `key=done` message
+/// (303), or the page again with the refusal (409 already resolved, 403
+/// not theirs to resolve, 400 otherwise).
+async fn answer(
+    app: web::Data<App>,
+    viewer: Viewer,
+    (month, as_of): (YearMonth, NaiveDate),
+    echo: Echo,
+    outcome: Result<(&'static str, String), discrepancies::ResolveError>,
+) -> Result<HttpResponse, UiError> {
     match outcome {
-        Ok(r) => {
-            let done = format!("{}:{}:{}", r.staff_id, r.day, r.resolution.code());
+        Ok((key, done)) => {
             let to = format!(
-                "/discrepancies?month={month}&as_of={as_of}&resolved={}",
+                "/discrepancies?month={month}&as_of={as_of}&{key}={}",
                 super::urlencode(&done)
             );
             Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish())
@@ -402,6 +498,8 @@ async fn resolve(app: web::Data<App>, viewer: Viewer, form: web::Form<ResolveFor
         Err(e) if e.is_user_error() => {
             let status = if e.is_conflict() {
                 StatusCode::CONFLICT
+            } else if e.is_forbidden() {
+                StatusCode::FORBIDDEN
             } else {
                 StatusCode::BAD_REQUEST
             };
@@ -413,8 +511,147 @@ async fn resolve(app: web::Data<App>, viewer: Viewer, form: web::Form<ResolveFor
     }
 }
 
+/// A review item (`pc_reviews::review_queue`) as the page shows it.
+fn review_line_of(i: &OpenItem) -> ReviewLine {
+    ReviewLine {
+        key: i.key(),
+        staff_id: i.staff_id.clone(),
+        name: i.name.clone(),
+        department: i.department.clone(),
+        date: i.date,
+        kind_code: i.kind.code(),
+        kind_ja: i.kind.label_ja(),
+        kind_en: i.kind.label_en(),
+        minutes: i.minutes,
+        pieces: i
+            .pieces
+            .iter()
+            .map(|&(s, e)| format!("{}–{}", i.at(s), i.at(e)))
+            .collect(),
+        rows: i
+            .rows
+            .iter()
+            .map(|s| ReviewRow {
+                line: RowLine {
+                    kind_code: s.kind().code(),
+                    kind_ja: s.kind().label_ja(),
+                    start: i.at(s.start()),
+                    end: i.at(s.end()),
+                    break_minutes: s.break_minutes(),
+                },
+                status_ja: s.study().label_ja(),
+                status_code: s.study().code(),
+            })
+            .collect(),
+        own: i.own,
+        allowed: i
+            .allowed()
+            .into_iter()
+            .map(|r| (r.code(), r.label().ja, r.label().en))
+            .collect(),
+    }
+}
+
+/// The message after a review resolution, from the redirect's
+/// `STAFF:DAY:KIND:CODE` (anything else is ignored rather than echoed).
+fn review_done_message(viewer: &Viewer, reviewed: &str) -> Option<String> {
+    let mut parts = reviewed.rsplitn(4, ':');
+    let code = ReviewResolution::parse(parts.next()?)?;
+    let kind = PcClass::parse(parts.next()?)?;
+    let day = NaiveDate::parse_from_str(parts.next()?, "%Y-%m-%d").ok()?;
+    let staff_id = parts.next()?;
+    Some(match viewer.lang {
+        super::Lang::Ja => format!(
+            "{staff_id} の {day} の「{}」を「{}」として処理しました。",
+            kind.label_ja(),
+            code.label().ja
+        ),
+        super::Lang::En => format!(
+            "{staff_id} on {day} ({}) resolved as {}.",
+            kind.label_en(),
+            code.label().en
+        ),
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ReviewForm {
+    csrf: String,
+    staff_id: String,
+    day: String,
+    kind: String,
+    resolution: Option<String>,
+    reason: String,
+    month: Option<String>,
+    as_of: Option<String>,
+}
+
+/// `POST /discrepancies/pc-reviews/resolve`: records the decision on one
+/// review item, then back to the page; a refused one shows the page again
+/// with the reason why.
+#[post("/discrepancies/pc-reviews/resolve")]
+async fn resolve_review(
+    app: web::Data<App>,
+    viewer: Viewer,
+    form: web::Form<ReviewForm>,
+) -> Result<HttpResponse, UiError> {
+    viewer.require(&REVIEWERS)?;
+    viewer.check_csrf(&form.csrf)?;
+    let form = form.into_inner();
+    let (month, as_of) = month_as_of(&app, &viewer, form.month.as_deref(), form.as_of.as_deref())?;
+    let day = crate::domain::input::parse_date(("日付", "day"), &form.day)
+        .map_err(|e| UiError::BadRequest(viewer.lang, e.0))?;
+    let echo = Echo {
+        staff_id: form.staff_id.clone(),
+        day: form.day.clone(),
+        kind: form.kind.clone(),
+        resolution: form.resolution.clone().unwrap_or_default(),
+        reason: form.reason.clone(),
+    };
+    let kind = PcClass::parse(&form.kind).filter(|k| *k != PcClass::Uncovered);
+    let resolution = form.resolution.as_deref().and_then(ReviewResolution::parse);
+    let (Some(kind), Some(resolution)) = (kind, resolution) else {
+        let message = "処理を選んでください / choose a resolution";
+        let mut resp = render(app, viewer, month, as_of, None, Some(message.into()), echo).await?;
+        *resp.status_mut() = StatusCode::BAD_REQUEST;
+        return Ok(resp);
+    };
+    let (role, user, now, rules, pool) = (
+        viewer.role,
+        viewer.user.clone(),
+        app.now(),
+        app.settings.rules.clone(),
+        app.pool.clone(),
+    );
+    let staff_id = form.staff_id.trim().to_string();
+    let reason = form.reason;
+    let outcome = web::block(move || -> Result<_, UiError> {
+        let mut conn = pool.get()?;
+        Ok(pc_reviews::resolve(
+            &mut conn,
+            &ReviewRequest {
+                staff_id: &staff_id,
+                day,
+                kind,
+                resolution,
+                reason: &reason,
+                who: Who::of(role, &user),
+                now,
+                rules: &rules,
+            },
+        ))
+    })
+    .await??;
+    let done = outcome.map(|r| {
+        let done = format!("{}:{}:{}:{}", r.staff_id, r.day, r.kind.code(), r.resolution.code());
+        ("reviewed", done)
+    });
+    answer(app, viewer, (month, as_of), echo, done).await
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(queue_page).service(resolve);
+    cfg.service(queue_page).service(resolve).service(resolve_review);
 }
 
 #[cfg(test)]
