@@ -140,12 +140,19 @@ async fn resolving_as_work_adds_the_pc_minutes_as_work_and_closes_the_item() {
         setup(&db, Some("boss"));
         let before = a01(&db);
         assert_eq!(before.self_study_excluded_minutes, 360);
+        let marks = kinmu::db::recheck::newest(&mut db.conn()).unwrap();
         let svc = db.spawn().await;
         let t = svc.token("jinji").await;
         let (status, body) = svc
             .call(resolve_req("2024-06-03", "work", "カルテ記載（業務）と確認"), Some(&t))
             .await;
         assert_eq!(status, 200, "{body}");
+        // The re-check of changed months sees the resolved day (issue 13).
+        let mut conn = db.conn();
+        let now_marks = kinmu::db::recheck::newest(&mut conn).unwrap();
+        let changed = kinmu::db::recheck::changed(&mut conn, marks, now_marks).unwrap();
+        assert_eq!(changed.days, vec![date("2024-06-03")]);
+        drop(conn);
         assert_eq!(
             (&body["resolution"], &body["kind"], &body["minutes"]),
             (&json!("work"), &json!(SELF_STUDY), &json!(80))
