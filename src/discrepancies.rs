@@ -298,6 +298,38 @@ pub fn correction_rows(
     Ok(rows)
 }
 
+/// Stores a resolution with its audit-log entry (category `discrepancy`,
+/// `operation`, `detail`): `insert` writes the row; a unique violation —
+/// which the write lock makes unreachable in kinmu itself, but a writer
+/// outside kinmu still gets the same clear answer — is `conflict()`.
+pub fn record(
+    conn: &mut AnyConnection,
+    insert: impl FnOnce(&mut AnyConnection) -> diesel::QueryResult<usize>,
+    conflict: impl FnOnce() -> ResolveError,
+    (actor, now): Actor,
+    operation: &str,
+    detail: serde_json::Value,
+) -> Result<(), ResolveError> {
+    match insert(conn) {
+        Ok(_) => {}
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+            return Err(conflict());
+        }
+        Err(e) => return Err(e.into()),
+    }
+    crate::audit::append(
+        conn,
+        &NewAuditEntry {
+            at: now,
+            actor: Some(actor.to_string()),
+            category: crate::audit::Category::Discrepancy.code().into(),
+            operation: operation.into(),
+            detail: detail.to_string(),
+        },
+    )?;
+    Ok(())
+}
+
 /// Added rows as the audit log lists them.
 pub fn spans_json(spans: &[(NaiveDateTime, NaiveDateTime)]) -> serde_json::Value {
     let fmt = |t: &NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
@@ -400,47 +432,34 @@ pub fn resolve(conn: &mut AnyConnection, req: &ResolveRequest) -> Result<Resolve
             queries::insert_timecard_rows(conn, &rows)?;
         }
 
-        let inserted = insert_resolution(
+        let conflict = || ResolveError::AlreadyResolved {
+            staff_id: doctor.staff_id.clone(),
+            day: req.day,
+            earlier: String::new(),
+        };
+        let new = NewResolution {
+            doctor_id: doctor.id,
+            day: req.day,
+            resolution: req.resolution.code().into(),
+            reason: reason.to_string(),
+            resolved_by: Some(req.actor.to_string()),
+            resolved_at: req.now,
+        };
+        let detail = serde_json::json!({
+            "staff_id": doctor.staff_id,
+            "day": req.day,
+            "resolution": req.resolution.code(),
+            "reason": reason,
+            "uncovered_minutes": uncovered,
+            "rows_added": spans_json(&added),
+        });
+        record(
             conn,
-            &NewResolution {
-                doctor_id: doctor.id,
-                day: req.day,
-                resolution: req.resolution.code().into(),
-                reason: reason.to_string(),
-                resolved_by: Some(req.actor.to_string()),
-                resolved_at: req.now,
-            },
-        );
-        match inserted {
-            Ok(_) => {}
-            // The write lock makes this unreachable in kinmu itself; a
-            // writer outside kinmu still gets the same clear answer.
-            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-                return Err(ResolveError::AlreadyResolved {
-                    staff_id: doctor.staff_id,
-                    day: req.day,
-                    earlier: String::new(),
-                });
-            }
-            Err(e) => return Err(e.into()),
-        }
-        crate::audit::append(
-            conn,
-            &NewAuditEntry {
-                at: req.now,
-                actor: Some(req.actor.to_string()),
-                category: crate::audit::Category::Discrepancy.code().into(),
-                operation: "resolve".into(),
-                detail: serde_json::json!({
-                    "staff_id": doctor.staff_id,
-                    "day": req.day,
-                    "resolution": req.resolution.code(),
-                    "reason": reason,
-                    "uncovered_minutes": uncovered,
-                    "rows_added": spans_json(&added),
-                })
-                .to_string(),
-            },
+            |c| insert_resolution(c, &new),
+            conflict,
+            (req.actor, req.now),
+            "resolve",
+            detail,
         )?;
         tracing::info!(
             staff_id = %doctor.staff_id,

@@ -34,10 +34,10 @@
 //! one write transaction; a refused request writes nothing.
 //! `open_pc_reviews` of the monthly report counts the items not resolved.
 
-use crate::db::models::{Doctor, NewAuditEntry};
+use crate::db::models::Doctor;
 use crate::db::pc_reviews::{insert_review_resolution, resolution_of_item, NewReviewResolution};
 use crate::db::{queries, write_transaction, AnyConnection};
-use crate::discrepancies::{checked_reason, correction_rows, earlier, load_day, spans_json, ResolveError};
+use crate::discrepancies::{checked_reason, correction_rows, earlier, load_day, record, spans_json, ResolveError};
 use crate::domain::discrepancy::{classify, PcClass, PcSession};
 use crate::domain::profile::StudyStatus;
 use crate::domain::shift::{Kind, Shift};
@@ -118,23 +118,14 @@ impl ReviewResolution {
 impl ReviewRecord {
     /// The resolution's label (the stored code when unknown).
     pub fn label_ja(&self) -> &str {
-        ReviewResolution::parse(&self.resolution).map_or(&self.resolution, |r| r.label().ja)
+        ReviewResolution::parse(&self.record.resolution).map_or(&self.record.resolution, |r| r.label().ja)
     }
     pub fn label_en(&self) -> &str {
-        ReviewResolution::parse(&self.resolution).map_or(&self.resolution, |r| r.label().en)
+        ReviewResolution::parse(&self.record.resolution).map_or(&self.record.resolution, |r| r.label().en)
     }
     /// The item kind's label (the stored code when unknown).
-    pub fn kind_ja(&self) -> &str {
-        match PcClass::parse(&self.kind) {
-            Some(k) => k.label_ja(),
-            None => &self.kind,
-        }
-    }
-    pub fn kind_en(&self) -> &str {
-        match PcClass::parse(&self.kind) {
-            Some(k) => k.label_en(),
-            None => &self.kind,
-        }
+    pub fn kind_label(&self) -> Label {
+        PcClass::parse(&self.kind).map_or(Label::new("?", "?"), |k| Label::new(k.label_ja(), k.label_en()))
     }
 }
 
@@ -293,51 +284,33 @@ pub fn resolve(conn: &mut AnyConnection, req: &ReviewRequest) -> Result<ReviewRe
             ReviewResolution::PermittedLightDuty | ReviewResolution::NotWork => {}
         }
 
-        let inserted = insert_review_resolution(
-            conn,
-            &NewReviewResolution {
-                doctor_id: doctor.id,
-                day: req.day,
-                kind: req.kind.code().into(),
-                resolution: req.resolution.code().into(),
-                reason: reason.to_string(),
-                resolved_by: Some(req.who.login.to_string()),
-                resolved_at: req.now,
-            },
-        );
-        match inserted {
-            Ok(_) => {}
-            // The write lock makes this unreachable in kinmu itself.
-            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-                return Err(ResolveError::ReviewAlreadyResolved {
-                    staff_id: doctor.staff_id,
-                    day: req.day,
-                    kind_ja: req.kind.label_ja(),
-                    earlier: String::new(),
-                });
-            }
-            Err(e) => return Err(e.into()),
-        }
-        crate::audit::append(
-            conn,
-            &NewAuditEntry {
-                at: req.now,
-                actor: Some(req.who.login.to_string()),
-                category: crate::audit::Category::Discrepancy.code().into(),
-                operation: "pc_review_resolve".into(),
-                detail: serde_json::json!({
-                    "staff_id": doctor.staff_id,
-                    "day": req.day,
-                    "kind": req.kind.code(),
-                    "resolution": req.resolution.code(),
-                    "reason": reason,
-                    "minutes": minutes,
-                    "rows_added": spans_json(&added),
-                    "rows_confirmed": confirmed_rows,
-                })
-                .to_string(),
-            },
-        )?;
+        let conflict = || ResolveError::ReviewAlreadyResolved {
+            staff_id: doctor.staff_id.clone(),
+            day: req.day,
+            kind_ja: req.kind.label_ja(),
+            earlier: String::new(),
+        };
+        let new = NewReviewResolution {
+            doctor_id: doctor.id,
+            day: req.day,
+            kind: req.kind.code().into(),
+            resolution: req.resolution.code().into(),
+            reason: reason.to_string(),
+            resolved_by: Some(req.who.login.to_string()),
+            resolved_at: req.now,
+        };
+        let detail = serde_json::json!({
+            "staff_id": doctor.staff_id,
+            "day": req.day,
+            "kind": req.kind.code(),
+            "resolution": req.resolution.code(),
+            "reason": reason,
+            "minutes": minutes,
+            "rows_added": spans_json(&added),
+            "rows_confirmed": confirmed_rows,
+        });
+        let insert = |c: &mut AnyConnection| insert_review_resolution(c, &new);
+        record(conn, insert, conflict, actor, "pc_review_resolve", detail)?;
         tracing::info!(
             staff_id = %doctor.staff_id,
             day = %req.day,
@@ -390,6 +363,41 @@ impl OpenItem {
     pub fn allowed(&self) -> Vec<ReviewResolution> {
         ReviewResolution::for_kind(self.kind)
     }
+
+    /// The item's PC use, as `HH:MM–HH:MM`.
+    pub fn pc_use(&self) -> Vec<String> {
+        self.pieces
+            .iter()
+            .map(|&(s, e)| format!("{}–{}", self.at(s), self.at(e)))
+            .collect()
+    }
+
+    /// The rows the PC use lies in, as listed (screen and API).
+    pub fn listed_rows(&self) -> Vec<ListedRow> {
+        self.rows
+            .iter()
+            .map(|r| ListedRow {
+                kind: r.kind().code(),
+                kind_ja: r.kind().label_ja(),
+                start: self.at(r.start()),
+                end: self.at(r.end()),
+                study_status: r.study().code(),
+                study_status_ja: r.study().label_ja(),
+            })
+            .collect()
+    }
+}
+
+/// A self-study or permitted-duty row of a review item, as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListedRow {
+    pub kind: &'static str,
+    pub kind_ja: &'static str,
+    pub start: String,
+    pub end: String,
+    pub study_status: &'static str,
+    #[serde(skip)]
+    pub study_status_ja: &'static str,
 }
 
 /// The review items of a month as one viewer sees them.

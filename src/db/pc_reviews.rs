@@ -3,6 +3,7 @@
 //! resolutions of a month or a range of days. The rules of resolving are
 //! `pc_reviews`'; this module only reads and stores rows.
 
+use super::discrepancies::ResolutionRecord;
 use super::schema::{doctors, pc_review_resolutions};
 use super::AnyConnection;
 use crate::domain::time::YearMonth;
@@ -23,18 +24,13 @@ pub struct NewReviewResolution {
     pub resolved_at: NaiveDateTime,
 }
 
-/// A resolution as the screen lists it (fields in the order selected).
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+/// A resolution as the screen lists it: the doctor's id, the item's kind,
+/// and the fields a discrepancy resolution is listed with.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewRecord {
     pub doctor_id: i64,
-    pub staff_id: String,
-    pub name: String,
-    pub day: NaiveDate,
     pub kind: String,
-    pub resolution: String,
-    pub reason: String,
-    pub resolved_by: Option<String>,
-    pub resolved_at: NaiveDateTime,
+    pub record: ResolutionRecord,
 }
 
 /// The resolution of a doctor's day and kind, if it has one: its code and
@@ -64,7 +60,7 @@ pub fn insert_review_resolution(conn: &mut AnyConnection, new: &NewReviewResolut
 
 /// The resolutions of the days of a month, by day, staff id and kind.
 pub fn review_resolutions_of_month(conn: &mut AnyConnection, month: YearMonth) -> QueryResult<Vec<ReviewRecord>> {
-    pc_review_resolutions::table
+    let rows: Vec<(i64, String, ResolutionRecord)> = pc_review_resolutions::table
         .inner_join(doctors::table)
         .filter(pc_review_resolutions::day.ge(month.first_day()))
         .filter(pc_review_resolutions::day.le(month.last_day()))
@@ -75,16 +71,26 @@ pub fn review_resolutions_of_month(conn: &mut AnyConnection, month: YearMonth) -
         ))
         .select((
             pc_review_resolutions::doctor_id,
-            doctors::staff_id,
-            doctors::name,
-            pc_review_resolutions::day,
             pc_review_resolutions::kind,
-            pc_review_resolutions::resolution,
-            pc_review_resolutions::reason,
-            pc_review_resolutions::resolved_by,
-            pc_review_resolutions::resolved_at,
+            (
+                doctors::staff_id,
+                doctors::name,
+                pc_review_resolutions::day,
+                pc_review_resolutions::resolution,
+                pc_review_resolutions::reason,
+                pc_review_resolutions::resolved_by,
+                pc_review_resolutions::resolved_at,
+            ),
         ))
-        .load(conn)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(doctor_id, kind, record)| ReviewRecord {
+            doctor_id,
+            kind,
+            record,
+        })
+        .collect())
 }
 
 /// The resolved items of days in `[from, to]`: doctor id, day and kind

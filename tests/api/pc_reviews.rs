@@ -11,19 +11,13 @@
 
 use crate::helpers::*;
 use actix_web::test;
-use chrono::NaiveDateTime;
 use kinmu::accounts::Role;
-use kinmu::db::models::{NewTimecardRow, ShiftExtras};
-use kinmu::db::queries;
+use kinmu::db::models::ShiftExtras;
 use kinmu::ingest::ImportKind;
 use serde_json::json;
 
 const DAYS: [&str; 4] = ["2024-06-03", "2024-06-04", "2024-06-05", "2024-06-06"];
 const SELF_STUDY: &str = "pc_during_self_study";
-
-fn at(s: &str) -> NaiveDateTime {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
-}
 
 /// The hospital, A01's self-study rows (`confirmed_by` given: confirmed
 /// rows, else unconfirmed) and PC log, and an HR account that is A01.
@@ -37,8 +31,6 @@ fn setup(db: &TestDb, confirmed_by: Option<&str>) {
         }],
     );
     db.add_user("admin", Role::Admin, None, None);
-    let mut conn = db.conn();
-    let a01 = queries::doctor_by_staff_id(&mut conn, "A01").unwrap().unwrap();
     let extras = match confirmed_by {
         Some(by) => ShiftExtras {
             study_status: "confirmed".into(),
@@ -48,26 +40,7 @@ fn setup(db: &TestDb, confirmed_by: Option<&str>) {
         },
         None => ShiftExtras::default(),
     };
-    let rows: Vec<NewTimecardRow> = DAYS
-        .iter()
-        .map(|d| NewTimecardRow {
-            doctor_id: a01.id,
-            kind: "self_study".into(),
-            start_at: at(&format!("{d} 22:00")),
-            end_at: at(&format!("{d} 23:30")),
-            break_minutes: 0,
-            version: 1,
-            replaces_id: None,
-            batch_id: None,
-            source_line: None,
-            correction_reason: None,
-            created_by: Some("aoki".into()),
-            created_at: now(),
-            extras: extras.clone(),
-        })
-        .collect();
-    queries::insert_timecard_rows(&mut conn, &rows).unwrap();
-    drop(conn);
+    add_self_study(db, &DAYS, ("22:00", "23:30"), extras);
     let mut log = String::from("staff_id,pc_name,logon,logoff\n");
     for d in DAYS {
         log.push_str(&format!("A01,PC-3,{d} 21:00:00,{d} 23:20:00\n"));

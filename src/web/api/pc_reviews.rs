@@ -4,27 +4,17 @@
 //! shows and records them. HR, admin and managers (their own doctors).
 
 use super::auth::CurrentUser;
-use super::discrepancies::resolve_error;
+use super::discrepancies::{resolve_error, ResolvedOut};
 use super::{blocking, month_as_of, require, MonthAsOf, DASHBOARD};
 use crate::app::App;
 use crate::domain::discrepancy::PcClass;
 use crate::domain::time::Minutes;
-use crate::pc_reviews::{self, OpenItem, ReviewRequest, ReviewResolution};
+use crate::pc_reviews::{self, ListedRow, OpenItem, ReviewRequest, ReviewResolution};
 use crate::policy::Who;
 use crate::web::ApiError;
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-
-/// A row the item's PC use lies in.
-#[derive(Debug, Serialize)]
-struct RowOut {
-    kind: &'static str,
-    kind_ja: &'static str,
-    start: String,
-    end: String,
-    study_status: &'static str,
-}
 
 #[derive(Debug, Serialize)]
 struct ItemOut {
@@ -36,21 +26,9 @@ struct ItemOut {
     kind_ja: &'static str,
     minutes: Minutes,
     pc_use: Vec<String>,
-    rows: Vec<RowOut>,
+    rows: Vec<ListedRow>,
     resolutions: Vec<&'static str>,
     own: bool,
-}
-
-#[derive(Debug, Serialize)]
-struct ResolvedOut {
-    staff_id: String,
-    name: String,
-    date: NaiveDate,
-    kind: String,
-    resolution: String,
-    reason: String,
-    resolved_by: Option<String>,
-    resolved_at: NaiveDateTime,
 }
 
 #[derive(Debug, Serialize)]
@@ -72,22 +50,8 @@ impl From<&OpenItem> for ItemOut {
             kind: i.kind.code(),
             kind_ja: i.kind.label_ja(),
             minutes: i.minutes,
-            pc_use: i
-                .pieces
-                .iter()
-                .map(|&(s, e)| format!("{}–{}", i.at(s), i.at(e)))
-                .collect(),
-            rows: i
-                .rows
-                .iter()
-                .map(|r| RowOut {
-                    kind: r.kind().code(),
-                    kind_ja: r.kind().label_ja(),
-                    start: i.at(r.start()),
-                    end: i.at(r.end()),
-                    study_status: r.study().code(),
-                })
-                .collect(),
+            pc_use: i.pc_use(),
+            rows: i.listed_rows(),
             resolutions: i.allowed().into_iter().map(ReviewResolution::code).collect(),
             own: i.own,
         }
@@ -118,16 +82,7 @@ pub(super) async fn review_queue(
         resolved: queue
             .resolved
             .into_iter()
-            .map(|r| ResolvedOut {
-                staff_id: r.staff_id,
-                name: r.name,
-                date: r.day,
-                kind: r.kind,
-                resolution: r.resolution,
-                reason: r.reason,
-                resolved_by: r.resolved_by,
-                resolved_at: r.resolved_at,
-            })
+            .map(|r| ResolvedOut::of(r.record, Some(r.kind)))
             .collect(),
     }))
 }

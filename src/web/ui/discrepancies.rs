@@ -22,7 +22,7 @@ use crate::discrepancies::{self, Resolution, ResolutionRecord, ResolveRequest};
 use crate::domain::discrepancy::PcClass;
 use crate::domain::time::{format_hm, midnight, Minutes, YearMonth};
 use crate::html::escape;
-use crate::pc_reviews::{self, review_queue, OpenItem, ReviewRecord, ReviewRequest, ReviewResolution};
+use crate::pc_reviews::{self, review_queue, ListedRow, OpenItem, ReviewRecord, ReviewRequest, ReviewResolution};
 use crate::policy::Who;
 use crate::report::queue::{queue, QueueItem};
 use actix_web::http::{header, StatusCode};
@@ -76,13 +76,6 @@ impl Item {
     }
 }
 
-/// A self-study or permitted-duty row a review item lies in, as listed.
-pub struct ReviewRow {
-    pub line: RowLine,
-    pub status_ja: &'static str,
-    pub status_code: &'static str,
-}
-
 /// One open PC review item.
 pub struct ReviewLine {
     pub key: String,
@@ -96,7 +89,7 @@ pub struct ReviewLine {
     pub minutes: Minutes,
     /// The item's PC use, as `HH:MM–HH:MM`.
     pub pieces: Vec<String>,
-    pub rows: Vec<ReviewRow>,
+    pub rows: Vec<ListedRow>,
     /// The viewer's own: shown without a form.
     pub own: bool,
     /// The resolutions its kind allows: code, Japanese, English.
@@ -145,33 +138,20 @@ impl QueuePage {
         let i = chrono::Datelike::weekday(d).num_days_from_monday() as usize;
         self.ctx.tr(JA[i], EN[i])
     }
-    fn is_echo(&self, item: &Item) -> bool {
-        self.echo.kind.is_empty() && self.echo.staff_id == item.staff_id && self.echo.day == item.date.to_string()
+    /// Whether the refused form shown again is this item's (`kind` empty
+    /// for a discrepancy day).
+    fn is_echo(&self, staff_id: &str, day: &NaiveDate, kind: &str) -> bool {
+        self.echo.kind == kind && self.echo.staff_id == staff_id && self.echo.day == day.to_string()
     }
-    fn is_review_echo(&self, item: &ReviewLine) -> bool {
-        self.echo.kind == item.kind_code
-            && self.echo.staff_id == item.staff_id
-            && self.echo.day == item.date.to_string()
-    }
-    fn review_reason(&self, item: &ReviewLine) -> &str {
-        if self.is_review_echo(item) {
+    fn echo_reason(&self, staff_id: &str, day: &NaiveDate, kind: &str) -> &str {
+        if self.is_echo(staff_id, day, kind) {
             &self.echo.reason
         } else {
             ""
         }
     }
-    fn review_checked(&self, item: &ReviewLine, code: &str) -> bool {
-        self.is_review_echo(item) && self.echo.resolution == code
-    }
-    fn echo_reason(&self, item: &Item) -> &str {
-        if self.is_echo(item) {
-            &self.echo.reason
-        } else {
-            ""
-        }
-    }
-    fn checked(&self, item: &Item, code: &str) -> bool {
-        self.is_echo(item) && self.echo.resolution == code
+    fn checked(&self, staff_id: &str, day: &NaiveDate, kind: &str, code: &str) -> bool {
+        self.is_echo(staff_id, day, kind) && self.echo.resolution == code
     }
 }
 
@@ -413,17 +393,48 @@ fn done_message(viewer: &Viewer, resolved: &str) -> Option<String> {
 
 /// Every field defaults, so that a missing one is answered by the checks
 /// below (a missing CSRF token is 403, a missing reason a clear message)
-/// rather than by the form reader's bare 400.
+/// rather than by the form reader's bare 400. One form for both
+/// resolutions: `kind` is empty for a discrepancy day.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct ResolveForm {
     csrf: String,
     staff_id: String,
     day: String,
+    kind: String,
     resolution: Option<String>,
     reason: String,
     month: Option<String>,
     as_of: Option<String>,
+}
+
+/// A resolution form as read: the page's month and as-of day, the day
+/// asked about, and the form to show again if it is refused.
+struct Asked {
+    month: YearMonth,
+    as_of: NaiveDate,
+    day: NaiveDate,
+    echo: Echo,
+}
+
+/// Checks the form's CSRF token and reads its month, as-of day and day.
+fn asked(app: &App, viewer: &Viewer, form: &ResolveForm) -> Result<Asked, UiError> {
+    viewer.check_csrf(&form.csrf)?;
+    let (month, as_of) = month_as_of(app, viewer, form.month.as_deref(), form.as_of.as_deref())?;
+    let day = crate::domain::input::parse_date(("日付", "day"), &form.day)
+        .map_err(|e| UiError::BadRequest(viewer.lang, e.0))?;
+    Ok(Asked {
+        month,
+        as_of,
+        day,
+        echo: Echo {
+            staff_id: form.staff_id.clone(),
+            day: form.day.clone(),
+            kind: form.kind.clone(),
+            resolution: form.resolution.clone().unwrap_or_default(),
+            reason: form.reason.clone(),
+        },
+    })
 }
 
 /// `POST /discrepancies/resolve`: records HR's decision, then back to the
@@ -431,71 +442,53 @@ struct ResolveForm {
 #[post("/discrepancies/resolve")]
 async fn resolve(app: web::Data<App>, viewer: Viewer, form: web::Form<ResolveForm>) -> Result<HttpResponse, UiError> {
     viewer.require(&HR)?;
-    viewer.check_csrf(&form.csrf)?;
     let form = form.into_inner();
-    let (month, as_of) = month_as_of(&app, &viewer, form.month.as_deref(), form.as_of.as_deref())?;
-    let day = crate::domain::input::parse_date(("日付", "day"), &form.day)
-        .map_err(|e| UiError::BadRequest(viewer.lang, e.0))?;
-    let echo = Echo {
-        staff_id: form.staff_id.clone(),
-        day: form.day.clone(),
-        kind: String::new(),
-        resolution: form.resolution.clone().unwrap_or_default(),
-        reason: form.reason.clone(),
-    };
+    let mut a = asked(&app, &viewer, &form)?;
+    a.echo.kind.clear();
     let Some(resolution) = form.resolution.as_deref().and_then(Resolution::parse) else {
         let message = "勤務・自己研鑽・勤務外のいずれかを選んでください / choose work, self-study or not work";
-        let mut resp = render(app, viewer, month, as_of, None, Some(message.into()), echo).await?;
-        *resp.status_mut() = StatusCode::BAD_REQUEST;
-        return Ok(resp);
+        return answer(app, viewer, a, Err(message)).await;
     };
-    let (login, now, rules, pool) = (
-        viewer.user.login.clone(),
-        app.now(),
-        app.settings.rules.clone(),
-        app.pool.clone(),
-    );
-    let staff_id = form.staff_id.trim().to_string();
-    let reason = form.reason;
-    let outcome = web::block(move || -> Result<_, UiError> {
-        let mut conn = pool.get()?;
+    let (login, now, rules, day) = (viewer.user.login.clone(), app.now(), app.settings.rules.clone(), a.day);
+    let outcome = with_conn(&app, move |conn| {
         Ok(discrepancies::resolve(
-            &mut conn,
+            conn,
             &ResolveRequest {
-                staff_id: &staff_id,
+                staff_id: form.staff_id.trim(),
                 day,
                 resolution,
-                reason: &reason,
+                reason: &form.reason,
                 actor: &login,
                 now,
                 rules: &rules,
             },
         ))
     })
-    .await??;
+    .await?;
     let done = outcome.map(|r| ("resolved", format!("{}:{}:{}", r.staff_id, r.day, r.resolution.code())));
-    answer(app, viewer, (month, as_of), echo, done).await
+    answer(app, viewer, a, Ok(done)).await
 }
 
 /// Answers a resolution: back to the page with the `key=done` message
-/// (303), or the page again with the refusal (409 already resolved, 403
-/// not theirs to resolve, 400 otherwise).
+/// (303), or the page again with the refusal — a form without a choice
+/// (400, the outer `Err`), or the rule's (409 already resolved, 403 not
+/// theirs to resolve, 400 otherwise).
 async fn answer(
     app: web::Data<App>,
     viewer: Viewer,
-    (month, as_of): (YearMonth, NaiveDate),
-    echo: Echo,
-    outcome: Result<(&'static str, String), discrepancies::ResolveError>,
+    Asked { month, as_of, echo, .. }: Asked,
+    outcome: Result<Result<(&'static str, String), discrepancies::ResolveError>, &'static str>,
 ) -> Result<HttpResponse, UiError> {
-    match outcome {
-        Ok((key, done)) => {
+    let (status, message) = match outcome {
+        Ok(Ok((key, done))) => {
             let to = format!(
                 "/discrepancies?month={month}&as_of={as_of}&{key}={}",
                 super::urlencode(&done)
             );
-            Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish())
+            return Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish());
         }
-        Err(e) if e.is_user_error() => {
+        Err(message) => (StatusCode::BAD_REQUEST, message.to_string()),
+        Ok(Err(e)) if e.is_user_error() => {
             let status = if e.is_conflict() {
                 StatusCode::CONFLICT
             } else if e.is_forbidden() {
@@ -503,12 +496,13 @@ async fn answer(
             } else {
                 StatusCode::BAD_REQUEST
             };
-            let mut resp = render(app, viewer, month, as_of, None, Some(e.to_string()), echo).await?;
-            *resp.status_mut() = status;
-            Ok(resp)
+            (status, e.to_string())
         }
-        Err(e) => Err(UiError::internal(e)),
-    }
+        Ok(Err(e)) => return Err(UiError::internal(e)),
+    };
+    let mut resp = render(app, viewer, month, as_of, None, Some(message), echo).await?;
+    *resp.status_mut() = status;
+    Ok(resp)
 }
 
 /// A review item (`pc_reviews::review_queue`) as the page shows it.
@@ -523,26 +517,8 @@ fn review_line_of(i: &OpenItem) -> ReviewLine {
         kind_ja: i.kind.label_ja(),
         kind_en: i.kind.label_en(),
         minutes: i.minutes,
-        pieces: i
-            .pieces
-            .iter()
-            .map(|&(s, e)| format!("{}–{}", i.at(s), i.at(e)))
-            .collect(),
-        rows: i
-            .rows
-            .iter()
-            .map(|s| ReviewRow {
-                line: RowLine {
-                    kind_code: s.kind().code(),
-                    kind_ja: s.kind().label_ja(),
-                    start: i.at(s.start()),
-                    end: i.at(s.end()),
-                    break_minutes: s.break_minutes(),
-                },
-                status_ja: s.study().label_ja(),
-                status_code: s.study().code(),
-            })
-            .collect(),
+        pieces: i.pc_use(),
+        rows: i.listed_rows(),
         own: i.own,
         allowed: i
             .allowed()
@@ -574,19 +550,6 @@ fn review_done_message(viewer: &Viewer, reviewed: &str) -> Option<String> {
     })
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct ReviewForm {
-    csrf: String,
-    staff_id: String,
-    day: String,
-    kind: String,
-    resolution: Option<String>,
-    reason: String,
-    month: Option<String>,
-    as_of: Option<String>,
-}
-
 /// `POST /discrepancies/pc-reviews/resolve`: records the decision on one
 /// review item, then back to the page; a refused one shows the page again
 /// with the reason why.
@@ -594,60 +557,44 @@ struct ReviewForm {
 async fn resolve_review(
     app: web::Data<App>,
     viewer: Viewer,
-    form: web::Form<ReviewForm>,
+    form: web::Form<ResolveForm>,
 ) -> Result<HttpResponse, UiError> {
     viewer.require(&REVIEWERS)?;
-    viewer.check_csrf(&form.csrf)?;
     let form = form.into_inner();
-    let (month, as_of) = month_as_of(&app, &viewer, form.month.as_deref(), form.as_of.as_deref())?;
-    let day = crate::domain::input::parse_date(("日付", "day"), &form.day)
-        .map_err(|e| UiError::BadRequest(viewer.lang, e.0))?;
-    let echo = Echo {
-        staff_id: form.staff_id.clone(),
-        day: form.day.clone(),
-        kind: form.kind.clone(),
-        resolution: form.resolution.clone().unwrap_or_default(),
-        reason: form.reason.clone(),
-    };
+    let a = asked(&app, &viewer, &form)?;
     let kind = PcClass::parse(&form.kind).filter(|k| *k != PcClass::Uncovered);
     let resolution = form.resolution.as_deref().and_then(ReviewResolution::parse);
     let (Some(kind), Some(resolution)) = (kind, resolution) else {
-        let message = "処理を選んでください / choose a resolution";
-        let mut resp = render(app, viewer, month, as_of, None, Some(message.into()), echo).await?;
-        *resp.status_mut() = StatusCode::BAD_REQUEST;
-        return Ok(resp);
+        return answer(app, viewer, a, Err("処理を選んでください / choose a resolution")).await;
     };
-    let (role, user, now, rules, pool) = (
+    let (role, user, now, rules, day) = (
         viewer.role,
         viewer.user.clone(),
         app.now(),
         app.settings.rules.clone(),
-        app.pool.clone(),
+        a.day,
     );
-    let staff_id = form.staff_id.trim().to_string();
-    let reason = form.reason;
-    let outcome = web::block(move || -> Result<_, UiError> {
-        let mut conn = pool.get()?;
+    let outcome = with_conn(&app, move |conn| {
         Ok(pc_reviews::resolve(
-            &mut conn,
+            conn,
             &ReviewRequest {
-                staff_id: &staff_id,
+                staff_id: form.staff_id.trim(),
                 day,
                 kind,
                 resolution,
-                reason: &reason,
+                reason: &form.reason,
                 who: Who::of(role, &user),
                 now,
                 rules: &rules,
             },
         ))
     })
-    .await??;
+    .await?;
     let done = outcome.map(|r| {
         let done = format!("{}:{}:{}:{}", r.staff_id, r.day, r.kind.code(), r.resolution.code());
         ("reviewed", done)
     });
-    answer(app, viewer, (month, as_of), echo, done).await
+    answer(app, viewer, a, Ok(done)).await
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
