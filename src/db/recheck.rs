@@ -1,5 +1,5 @@
 //! What the re-check of changed months reads (issue 13): how far it got
-//! (`recheck_marks`), the newest import batch and discrepancy resolution,
+//! (`recheck_marks`), the newest import batch, discrepancy and PC review resolution,
 //! and what changed in between — the span of the rows each new batch wrote
 //! or superseded (and the dates a roster import replaced, which are the
 //! doctors' schedule under rule book v2), whether doctors or their other
