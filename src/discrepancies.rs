@@ -155,6 +155,32 @@ pub enum ResolveError {
         day: NaiveDate,
         earlier: String,
     },
+    #[error("{staff_id} の {day} の「{kind_ja}」は確認項目ではありません（{minutes}分、基準 {threshold}分超） / not a PC review item")]
+    NotAReviewItem {
+        staff_id: String,
+        day: NaiveDate,
+        kind_ja: &'static str,
+        minutes: Minutes,
+        threshold: Minutes,
+    },
+    #[error("「{resolution_ja}」は「{kind_ja}」の確認項目には選べません / this resolution is not allowed for this kind of review item")]
+    NotForKind {
+        resolution_ja: &'static str,
+        kind_ja: &'static str,
+    },
+    #[error("{staff_id} の {day} の「{kind_ja}」は処理済みです{earlier} / this review item is already resolved")]
+    ReviewAlreadyResolved {
+        staff_id: String,
+        day: NaiveDate,
+        kind_ja: &'static str,
+        earlier: String,
+    },
+    #[error(
+        "本人のPC使用は本人が処理できません（上司・人事が処理します） / a doctor may not resolve their own review item"
+    )]
+    Own,
+    #[error("この医師の確認項目を処理する権限がありません / not allowed for this doctor")]
+    NotAllowed,
     #[error("未打刻のPC使用（{start} → {end}）が48時間を超えるため、1行として登録できません。勤務外として処理するか、タイムカードを取り込んでください / the uncovered PC time is longer than 48 h")]
     TooLong { start: NaiveDateTime, end: NaiveDateTime },
     #[error("追加する行が登録済みの勤務と重なります（{0}） / the new row would overlap a working row")]
@@ -183,10 +209,134 @@ impl ResolveError {
         !matches!(self, ResolveError::Db(_) | ResolveError::Corrupt(_))
     }
 
-    /// Whether the day was already resolved (HTTP 409).
+    /// Whether the day (or review item) was already resolved (HTTP 409).
     pub fn is_conflict(&self) -> bool {
-        matches!(self, ResolveError::AlreadyResolved { .. })
+        matches!(
+            self,
+            ResolveError::AlreadyResolved { .. } | ResolveError::ReviewAlreadyResolved { .. }
+        )
     }
+
+    /// Whether the user may not resolve for this doctor (HTTP 403).
+    pub fn is_forbidden(&self) -> bool {
+        matches!(self, ResolveError::Own | ResolveError::NotAllowed)
+    }
+}
+
+/// The reason of a resolution, trimmed: required, and not too long.
+pub fn checked_reason(reason: &str) -> Result<&str, ResolveError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(ResolveError::EmptyReason);
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(ResolveError::ReasonTooLong);
+    }
+    Ok(reason)
+}
+
+/// The first decision as a refusal of a second one names it: its label
+/// and who made it, when known.
+pub fn earlier(label: &str, by: Option<&str>) -> String {
+    match by {
+        Some(by) => format!("（{label}、{by}）"),
+        None => format!("（{label}）"),
+    }
+}
+
+/// Who resolves, and when: the login and the hospital's local time.
+pub type Actor<'a> = (&'a str, NaiveDateTime);
+
+/// The correction rows of kind `kind` covering exactly `spans` (version 1,
+/// no `replaces_id`, HR's reason and login: see the module docs), checked
+/// against the doctor's working rows `timecard` when `kind` is working.
+pub fn correction_rows(
+    doctor_id: i64,
+    spans: &[(NaiveDateTime, NaiveDateTime)],
+    kind: Kind,
+    timecard: &[Shift],
+    reason: &str,
+    (actor, now): Actor,
+) -> Result<Vec<NewTimecardRow>, ResolveError> {
+    let working: Vec<&Shift> = timecard.iter().filter(|s| s.kind().is_working()).collect();
+    let mut rows = Vec::new();
+    for &(start, end) in spans {
+        let shift = Shift::new(start, end, 0, kind).map_err(|_| ResolveError::TooLong { start, end })?;
+        if kind.is_working() {
+            if let Some(clash) = working.iter().find(|w| w.overlaps(&shift)) {
+                return Err(ResolveError::Overlap(format!(
+                    "{} → {} ({})",
+                    clash.start(),
+                    clash.end(),
+                    clash.kind()
+                )));
+            }
+        }
+        rows.push(NewTimecardRow {
+            doctor_id,
+            kind: kind.code().into(),
+            start_at: start,
+            end_at: end,
+            break_minutes: 0,
+            version: 1,
+            replaces_id: None,
+            batch_id: None,
+            source_line: None,
+            correction_reason: Some(reason.to_string()),
+            created_by: Some(actor.to_string()),
+            created_at: now,
+            // A day resolved as 研鑽 is HR's decision that it was
+            // self-study: the row is confirmed by them (rules §9
+            // `self_study_confirmed`); inside the schedule it still
+            // counts (§2.3).
+            extras: crate::db::models::ShiftExtras::of(
+                &shift.with_study(crate::domain::profile::StudyStatus::Confirmed),
+                Some((actor, now)),
+            ),
+        });
+    }
+    Ok(rows)
+}
+
+/// Stores a resolution with its audit-log entry (category `discrepancy`,
+/// `operation`, `detail`): `insert` writes the row; a unique violation —
+/// which the write lock makes unreachable in kinmu itself, but a writer
+/// outside kinmu still gets the same clear answer — is `conflict()`.
+pub fn record(
+    conn: &mut AnyConnection,
+    insert: impl FnOnce(&mut AnyConnection) -> diesel::QueryResult<usize>,
+    conflict: impl FnOnce() -> ResolveError,
+    (actor, now): Actor,
+    operation: &str,
+    detail: serde_json::Value,
+) -> Result<(), ResolveError> {
+    match insert(conn) {
+        Ok(_) => {}
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+            return Err(conflict());
+        }
+        Err(e) => return Err(e.into()),
+    }
+    crate::audit::append(
+        conn,
+        &NewAuditEntry {
+            at: now,
+            actor: Some(actor.to_string()),
+            category: crate::audit::Category::Discrepancy.code().into(),
+            operation: operation.into(),
+            detail: detail.to_string(),
+        },
+    )?;
+    Ok(())
+}
+
+/// Added rows as the audit log lists them.
+pub fn spans_json(spans: &[(NaiveDateTime, NaiveDateTime)]) -> serde_json::Value {
+    let fmt = |t: &NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
+    spans
+        .iter()
+        .map(|(s, e)| serde_json::json!({ "start": fmt(s), "end": fmt(e) }))
+        .collect()
 }
 
 /// A doctor's day as stored: the PC sessions that start on it and up to two
@@ -239,13 +389,7 @@ pub fn load_day(conn: &mut AnyConnection, doctor_id: i64, day: NaiveDate) -> Res
 /// Records HR's decision on one discrepancy day (see the module docs for
 /// the rule), in one write transaction.
 pub fn resolve(conn: &mut AnyConnection, req: &ResolveRequest) -> Result<Resolved, ResolveError> {
-    let reason = req.reason.trim();
-    if reason.is_empty() {
-        return Err(ResolveError::EmptyReason);
-    }
-    if reason.chars().count() > MAX_REASON_CHARS {
-        return Err(ResolveError::ReasonTooLong);
-    }
+    let reason = checked_reason(req.reason)?;
     // A day that has been (screens and API alike).
     crate::domain::input::past_date(("日付", "date"), req.day, req.now.date())?;
     write_transaction(conn, |conn| {
@@ -258,10 +402,7 @@ pub fn resolve(conn: &mut AnyConnection, req: &ResolveRequest) -> Result<Resolve
             return Err(ResolveError::AlreadyResolved {
                 staff_id: doctor.staff_id,
                 day: req.day,
-                earlier: match by {
-                    Some(by) => format!("（{label}、{by}）"),
-                    None => format!("（{label}）"),
-                },
+                earlier: earlier(&label, by.as_deref()),
             });
         }
 
@@ -286,92 +427,39 @@ pub fn resolve(conn: &mut AnyConnection, req: &ResolveRequest) -> Result<Resolve
 
         let mut added = Vec::new();
         if let Some(kind) = req.resolution.kind() {
-            let working: Vec<&Shift> = day.timecard.iter().filter(|s| s.kind().is_working()).collect();
-            let mut rows = Vec::new();
-            for Uncovered { start, end, .. } in spans {
-                let shift = Shift::new(start, end, 0, kind).map_err(|_| ResolveError::TooLong { start, end })?;
-                if kind.is_working() {
-                    if let Some(clash) = working.iter().find(|w| w.overlaps(&shift)) {
-                        return Err(ResolveError::Overlap(format!(
-                            "{} → {} ({})",
-                            clash.start(),
-                            clash.end(),
-                            clash.kind()
-                        )));
-                    }
-                }
-                rows.push(NewTimecardRow {
-                    doctor_id: doctor.id,
-                    kind: kind.code().into(),
-                    start_at: start,
-                    end_at: end,
-                    break_minutes: 0,
-                    version: 1,
-                    replaces_id: None,
-                    batch_id: None,
-                    source_line: None,
-                    correction_reason: Some(reason.to_string()),
-                    created_by: Some(req.actor.to_string()),
-                    created_at: req.now,
-                    // A day resolved as 研鑽 is HR's decision that it was
-                    // self-study: the row is confirmed by them (rules §9
-                    // `self_study_confirmed`); inside the schedule it still
-                    // counts (§2.3).
-                    extras: crate::db::models::ShiftExtras::of(
-                        &shift.with_study(crate::domain::profile::StudyStatus::Confirmed),
-                        Some((req.actor, req.now)),
-                    ),
-                });
-                added.push((start, end));
-            }
+            added = spans.iter().map(|u| (u.start, u.end)).collect();
+            let rows = correction_rows(doctor.id, &added, kind, &day.timecard, reason, (req.actor, req.now))?;
             queries::insert_timecard_rows(conn, &rows)?;
         }
 
-        let inserted = insert_resolution(
+        let conflict = || ResolveError::AlreadyResolved {
+            staff_id: doctor.staff_id.clone(),
+            day: req.day,
+            earlier: String::new(),
+        };
+        let new = NewResolution {
+            doctor_id: doctor.id,
+            day: req.day,
+            resolution: req.resolution.code().into(),
+            reason: reason.to_string(),
+            resolved_by: Some(req.actor.to_string()),
+            resolved_at: req.now,
+        };
+        let detail = serde_json::json!({
+            "staff_id": doctor.staff_id,
+            "day": req.day,
+            "resolution": req.resolution.code(),
+            "reason": reason,
+            "uncovered_minutes": uncovered,
+            "rows_added": spans_json(&added),
+        });
+        record(
             conn,
-            &NewResolution {
-                doctor_id: doctor.id,
-                day: req.day,
-                resolution: req.resolution.code().into(),
-                reason: reason.to_string(),
-                resolved_by: Some(req.actor.to_string()),
-                resolved_at: req.now,
-            },
-        );
-        match inserted {
-            Ok(_) => {}
-            // The write lock makes this unreachable in kinmu itself; a
-            // writer outside kinmu still gets the same clear answer.
-            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-                return Err(ResolveError::AlreadyResolved {
-                    staff_id: doctor.staff_id,
-                    day: req.day,
-                    earlier: String::new(),
-                });
-            }
-            Err(e) => return Err(e.into()),
-        }
-        let fmt = |t: &NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
-        crate::audit::append(
-            conn,
-            &NewAuditEntry {
-                at: req.now,
-                actor: Some(req.actor.to_string()),
-                category: crate::audit::Category::Discrepancy.code().into(),
-                operation: "resolve".into(),
-                detail: serde_json::json!({
-                    "staff_id": doctor.staff_id,
-                    "day": req.day,
-                    "resolution": req.resolution.code(),
-                    "reason": reason,
-                    "uncovered_minutes": uncovered,
-                    "rows_added": added
-                        .iter()
-                        .map(|(s, e)| serde_json::json!({ "start": fmt(s), "end": fmt(e) }))
-                        .collect::<Vec<_>>(),
-                })
-                .to_string(),
-            },
+            |c| insert_resolution(c, &new),
+            conflict,
+            (req.actor, req.now),
+            "resolve",
+            detail,
         )?;
         tracing::info!(
             staff_id = %doctor.staff_id,

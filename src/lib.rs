@@ -50,6 +50,7 @@ pub mod jobs;
 pub mod layouts;
 pub mod monitor;
 pub mod month;
+pub mod pc_reviews;
 pub mod policy;
 pub mod rate_limit;
 pub mod records;
@@ -83,7 +84,7 @@ pub const LAYERS: &[&[&str]] = &[
         "month",
     ],
     // Read models, imports and discrepancies.
-    &["report", "discrepancies", "ingest", "self_study"],
+    &["report", "discrepancies", "pc_reviews", "ingest", "self_study"],
     // Interviews, mails and jobs.
     &["monitor"],
     // Settings + pool + mailer.

@@ -44,6 +44,9 @@ pub struct PurgeReport {
     pub roster_rows: usize,
     pub pc_sessions: usize,
     pub discrepancy_resolutions: usize,
+    /// PC review resolutions (rules §9), working-time records like the
+    /// discrepancy resolutions.
+    pub pc_review_resolutions: usize,
     pub measures: usize,
     pub interviews: usize,
     pub prechecks: usize,
@@ -59,6 +62,7 @@ impl PurgeReport {
             + self.roster_rows
             + self.pc_sessions
             + self.discrepancy_resolutions
+            + self.pc_review_resolutions
             + self.measures
             + self.interviews
             + self.prechecks
@@ -168,7 +172,7 @@ fn delete_expired(
     r.timecard_rows = purge_timecard(conn, &held, cutoff)?;
     r.roster_rows = db::delete_roster_before(conn, &held, cutoff)?;
     r.pc_sessions = db::delete_pc_sessions_before(conn, &held, cutoff)?;
-    r.discrepancy_resolutions = db::delete_resolutions_before(conn, &held, kept_from)?;
+    (r.discrepancy_resolutions, r.pc_review_resolutions) = db::delete_resolutions_before(conn, &held, kept_from)?;
 
     // Measures before the interviews they refer to.
     r.measures = db::delete_expired_measures(conn, &held, today)?;
@@ -258,6 +262,7 @@ pub struct DeleteReport {
     pub roster_rows: usize,
     pub pc_sessions: usize,
     pub discrepancy_resolutions: usize,
+    pub pc_review_resolutions: usize,
 }
 
 /// Deletes one doctor's working-time records of `through` and earlier
@@ -311,13 +316,16 @@ pub fn delete_work_records(
         let first_kept = through.next().first_day();
         let cutoff = midnight(first_kept);
         let expired = db::timecard_ids_of_before(conn, doctor_id, cutoff)?;
+        let (discrepancy_resolutions, pc_review_resolutions) =
+            db::delete_resolutions_of_before(conn, doctor_id, first_kept)?;
         let r = DeleteReport {
             staff_id: staff_id.to_string(),
             through: through.to_string(),
             timecard_rows: delete_timecard_rows(conn, expired)?,
             roster_rows: db::delete_roster_of_before(conn, doctor_id, cutoff)?,
             pc_sessions: db::delete_pc_sessions_of_before(conn, doctor_id, cutoff)?,
-            discrepancy_resolutions: db::delete_resolutions_of_before(conn, doctor_id, first_kept)?,
+            discrepancy_resolutions,
+            pc_review_resolutions,
         };
         append(
             conn,

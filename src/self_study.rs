@@ -279,65 +279,93 @@ pub fn decide(conn: &mut AnyConnection, req: &DecideRequest) -> Result<Vec<Decid
         crate::db::bump_data_version(conn)?;
         let mut done = Vec::new();
         for (doctor, stored, version, batch) in rows {
-            let shift = stored.shift("timecard_rows")?.with_study(req.decision.status());
-            let mut extras = ShiftExtras::of(&shift, Some((req.who.login, req.now)));
-            extras.employer = stored.extras.employer.clone();
-            extras.schedule_class = stored.extras.schedule_class.clone();
-            queries::supersede_timecard(
+            done.push(record_status::<DecideError>(
                 conn,
-                &[stored.id],
-                &Supersession {
-                    at: req.now,
-                    by: Some(req.who.login),
-                    reason: SUPERSEDED_REASON,
-                    batch_id: None,
-                },
-            )?;
-            queries::insert_timecard_rows(
-                conn,
-                &[NewTimecardRow {
-                    doctor_id: doctor.id,
-                    kind: stored.kind.clone(),
-                    start_at: stored.start_at,
-                    end_at: stored.end_at,
-                    break_minutes: stored.break_minutes,
-                    version: version + 1,
-                    replaces_id: Some(stored.id),
-                    batch_id: batch,
-                    source_line: None,
-                    correction_reason: Some(reason.to_string()),
-                    created_by: Some(req.who.login.to_string()),
-                    created_at: req.now,
-                    extras,
-                }],
-            )?;
-            crate::audit::append(
-                conn,
-                &NewAuditEntry {
-                    at: req.now,
-                    actor: Some(req.who.login.to_string()),
-                    category: crate::audit::Category::Change.code().into(),
-                    operation: format!("self_study_{}", req.decision.code()),
-                    detail: serde_json::json!({
-                        "staff_id": doctor.staff_id,
-                        "row_id": stored.id,
-                        "start": stored.start_at.format("%Y-%m-%d %H:%M").to_string(),
-                        "end": stored.end_at.format("%Y-%m-%d %H:%M").to_string(),
-                        "status": req.decision.status().code(),
-                        "reason": reason,
-                    })
-                    .to_string(),
-                },
-            )?;
-            done.push(DecidedRow {
-                old_id: stored.id,
-                staff_id: doctor.staff_id,
-                start: stored.start_at,
-                end: stored.end_at,
-                minutes: shift.minutes(),
-            });
+                &doctor,
+                &stored,
+                (version, batch),
+                req.decision,
+                reason,
+                (req.who.login, req.now),
+            )?);
         }
         tracing::info!(rows = done.len(), decision = req.decision.code(), "self-study decided");
         Ok(done)
+    })
+}
+
+/// Writes one decision on a current self-study row: the old version
+/// superseded, a new one with `decision`'s status, `confirmed_by` and
+/// `confirmed_at` (`by`), and an audit-log entry. The caller has checked
+/// the row and who decides, and holds the write transaction. Also the
+/// `self_study_confirmed` resolution of a PC review item (rules §9).
+pub fn record_status<E>(
+    conn: &mut AnyConnection,
+    doctor: &Doctor,
+    stored: &crate::db::models::StoredShift,
+    (version, batch): (i32, Option<i64>),
+    decision: Decision,
+    reason: &str,
+    (login, now): (&str, NaiveDateTime),
+) -> Result<DecidedRow, E>
+where
+    E: From<CorruptRow> + From<diesel::result::Error>,
+{
+    let shift = stored.shift("timecard_rows")?.with_study(decision.status());
+    let mut extras = ShiftExtras::of(&shift, Some((login, now)));
+    extras.employer = stored.extras.employer.clone();
+    extras.schedule_class = stored.extras.schedule_class.clone();
+    queries::supersede_timecard(
+        conn,
+        &[stored.id],
+        &Supersession {
+            at: now,
+            by: Some(login),
+            reason: SUPERSEDED_REASON,
+            batch_id: None,
+        },
+    )?;
+    queries::insert_timecard_rows(
+        conn,
+        &[NewTimecardRow {
+            doctor_id: doctor.id,
+            kind: stored.kind.clone(),
+            start_at: stored.start_at,
+            end_at: stored.end_at,
+            break_minutes: stored.break_minutes,
+            version: version + 1,
+            replaces_id: Some(stored.id),
+            batch_id: batch,
+            source_line: None,
+            correction_reason: Some(reason.to_string()),
+            created_by: Some(login.to_string()),
+            created_at: now,
+            extras,
+        }],
+    )?;
+    crate::audit::append(
+        conn,
+        &NewAuditEntry {
+            at: now,
+            actor: Some(login.to_string()),
+            category: crate::audit::Category::Change.code().into(),
+            operation: format!("self_study_{}", decision.code()),
+            detail: serde_json::json!({
+                "staff_id": doctor.staff_id,
+                "row_id": stored.id,
+                "start": stored.start_at.format("%Y-%m-%d %H:%M").to_string(),
+                "end": stored.end_at.format("%Y-%m-%d %H:%M").to_string(),
+                "status": decision.status().code(),
+                "reason": reason,
+            })
+            .to_string(),
+        },
+    )?;
+    Ok(DecidedRow {
+        old_id: stored.id,
+        staff_id: doctor.staff_id.clone(),
+        start: stored.start_at,
+        end: stored.end_at,
+        minutes: shift.minutes(),
     })
 }

@@ -20,6 +20,7 @@ pub mod models;
 pub mod monthly;
 pub mod opinions;
 pub mod outbox;
+pub mod pc_reviews;
 pub mod queries;
 pub mod reads;
 pub mod recheck;

@@ -1,5 +1,5 @@
 //! What the re-check of changed months reads (issue 13): how far it got
-//! (`recheck_marks`), the newest import batch and discrepancy resolution,
+//! (`recheck_marks`), the newest import batch, discrepancy and PC review resolution,
 //! and what changed in between — the span of the rows each new batch wrote
 //! or superseded (and the dates a roster import replaced, which are the
 //! doctors' schedule under rule book v2), whether doctors or their other
@@ -7,7 +7,8 @@
 //! Which months follow from that is `monitor::recheck`'s rule.
 
 use super::schema::{
-    discrepancy_resolutions, import_batches, pc_sessions, recheck_marks, roster_ranges, roster_rows, timecard_rows,
+    discrepancy_resolutions, import_batches, pc_review_resolutions, pc_sessions, recheck_marks, roster_ranges,
+    roster_rows, timecard_rows,
 };
 use super::AnyConnection;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -19,12 +20,17 @@ use diesel::result::QueryResult;
 pub const BATCHES: &str = "import_batches";
 /// The `source` of the discrepancy resolutions' mark.
 pub const RESOLUTIONS: &str = "discrepancy_resolutions";
+/// The `source` of the PC review resolutions' mark (rules §9: a `work`
+/// resolution adds working rows, a confirmation lowers the figures).
+pub const REVIEWS: &str = "pc_review_resolutions";
 
-/// Ids read up to: (import batches, discrepancy resolutions).
+/// Ids read up to: (import batches, discrepancy resolutions, PC review
+/// resolutions).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Marks {
     pub batches: i64,
     pub resolutions: i64,
+    pub reviews: i64,
 }
 
 /// How far the last re-check read (0 for a source never read).
@@ -36,6 +42,7 @@ pub fn marks(conn: &mut AnyConnection) -> QueryResult<Marks> {
     Ok(Marks {
         batches: of(BATCHES),
         resolutions: of(RESOLUTIONS),
+        reviews: of(REVIEWS),
     })
 }
 
@@ -45,15 +52,23 @@ pub fn newest(conn: &mut AnyConnection) -> QueryResult<Marks> {
     let resolutions: Option<i64> = discrepancy_resolutions::table
         .select(max(discrepancy_resolutions::id))
         .first(conn)?;
+    let reviews: Option<i64> = pc_review_resolutions::table
+        .select(max(pc_review_resolutions::id))
+        .first(conn)?;
     Ok(Marks {
         batches: batches.unwrap_or(0),
         resolutions: resolutions.unwrap_or(0),
+        reviews: reviews.unwrap_or(0),
     })
 }
 
 /// Stores how far a re-check read. Run it in a write transaction.
 pub fn set_marks(conn: &mut AnyConnection, to: Marks, now: NaiveDateTime) -> QueryResult<()> {
-    for (source, id) in [(BATCHES, to.batches), (RESOLUTIONS, to.resolutions)] {
+    for (source, id) in [
+        (BATCHES, to.batches),
+        (RESOLUTIONS, to.resolutions),
+        (REVIEWS, to.reviews),
+    ] {
         let updated = diesel::update(recheck_marks::table.filter(recheck_marks::source.eq(source)))
             .set((recheck_marks::last_id.eq(id), recheck_marks::checked_at.eq(now)))
             .execute(conn)?;
@@ -79,7 +94,7 @@ pub struct Changed {
     pub spans: Vec<(NaiveDateTime, NaiveDateTime)>,
     /// Whether a doctors list (or the doctors' other employers) was imported.
     pub doctors: bool,
-    /// The days whose discrepancies were resolved.
+    /// The days whose discrepancies or PC review items were resolved.
     pub days: Vec<NaiveDate>,
 }
 
@@ -162,6 +177,15 @@ pub fn changed(conn: &mut AnyConnection, from: Marks, to: Marks) -> QueryResult<
             .select(discrepancy_resolutions::day)
             .distinct()
             .load(conn)?;
+    }
+    if to.reviews > from.reviews {
+        let days: Vec<NaiveDate> = pc_review_resolutions::table
+            .filter(pc_review_resolutions::id.gt(from.reviews))
+            .filter(pc_review_resolutions::id.le(to.reviews))
+            .select(pc_review_resolutions::day)
+            .distinct()
+            .load(conn)?;
+        out.days.extend(days);
     }
     Ok(out)
 }

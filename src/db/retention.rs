@@ -5,8 +5,8 @@
 //! deletes rows.
 
 use super::schema::{
-    discrepancy_resolutions, doctors, interview_opinions, interviews, legal_holds, measures, pc_sessions, prechecks,
-    record_addenda, roster_rows, self_checks, timecard_rows,
+    discrepancy_resolutions, doctors, interview_opinions, interviews, legal_holds, measures, pc_review_resolutions,
+    pc_sessions, prechecks, record_addenda, roster_rows, self_checks, timecard_rows,
 };
 use super::AnyConnection;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -134,15 +134,26 @@ pub fn delete_pc_sessions_before(conn: &mut AnyConnection, held: &[i64], cutoff:
     .execute(conn)
 }
 
-/// Deletes the discrepancy resolutions of days before `first_kept` of
-/// doctors not in `held`.
-pub fn delete_resolutions_before(conn: &mut AnyConnection, held: &[i64], first_kept: NaiveDate) -> QueryResult<usize> {
-    diesel::delete(
+/// Deletes the discrepancy and PC review resolutions (rules §9) of days
+/// before `first_kept` of doctors not in `held`; returns how many of each.
+pub fn delete_resolutions_before(
+    conn: &mut AnyConnection,
+    held: &[i64],
+    first_kept: NaiveDate,
+) -> QueryResult<(usize, usize)> {
+    let discrepancies = diesel::delete(
         discrepancy_resolutions::table
             .filter(discrepancy_resolutions::day.lt(first_kept))
             .filter(discrepancy_resolutions::doctor_id.ne_all(held)),
     )
-    .execute(conn)
+    .execute(conn)?;
+    let reviews = diesel::delete(
+        pc_review_resolutions::table
+            .filter(pc_review_resolutions::day.lt(first_kept))
+            .filter(pc_review_resolutions::doctor_id.ne_all(held)),
+    )
+    .execute(conn)?;
+    Ok((discrepancies, reviews))
 }
 
 /// Deletes the measures kept until before `today` of doctors not in `held`.
@@ -256,16 +267,24 @@ pub fn delete_pc_sessions_of_before(
     .execute(conn)
 }
 
-/// Deletes one doctor's discrepancy resolutions of days before `first_kept`.
+/// Deletes one doctor's discrepancy and PC review resolutions of days
+/// before `first_kept`; returns how many of each.
 pub fn delete_resolutions_of_before(
     conn: &mut AnyConnection,
     doctor_id: i64,
     first_kept: NaiveDate,
-) -> QueryResult<usize> {
-    diesel::delete(
+) -> QueryResult<(usize, usize)> {
+    let discrepancies = diesel::delete(
         discrepancy_resolutions::table
             .filter(discrepancy_resolutions::doctor_id.eq(doctor_id))
             .filter(discrepancy_resolutions::day.lt(first_kept)),
     )
-    .execute(conn)
+    .execute(conn)?;
+    let reviews = diesel::delete(
+        pc_review_resolutions::table
+            .filter(pc_review_resolutions::doctor_id.eq(doctor_id))
+            .filter(pc_review_resolutions::day.lt(first_kept)),
+    )
+    .execute(conn)?;
+    Ok((discrepancies, reviews))
 }

@@ -464,3 +464,19 @@ diesel::table! {
 
 diesel::joinable!(anei_notices -> doctors (doctor_id));
 diesel::allow_tables_to_appear_in_same_query!(anei_notices, doctors);
+
+diesel::table! {
+    pc_review_resolutions (id) {
+        id -> BigInt,
+        doctor_id -> BigInt,
+        day -> Date,
+        kind -> Text,
+        resolution -> Text,
+        reason -> Text,
+        resolved_by -> Nullable<Text>,
+        resolved_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(pc_review_resolutions -> doctors (doctor_id));
+diesel::allow_tables_to_appear_in_same_query!(pc_review_resolutions, doctors);

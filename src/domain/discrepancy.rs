@@ -117,11 +117,30 @@ impl PcClass {
         }
     }
 
+    /// The class of a stored code (`pc_review_resolutions.kind`).
+    pub fn parse(s: &str) -> Option<PcClass> {
+        [
+            PcClass::Uncovered,
+            PcClass::PcDuringPermittedDuty,
+            PcClass::PcDuringSelfStudy,
+        ]
+        .into_iter()
+        .find(|c| c.code() == s)
+    }
+
     pub fn label_ja(self) -> &'static str {
         match self {
             PcClass::Uncovered => "勤務記録外のPC使用",
             PcClass::PcDuringPermittedDuty => "宿日直許可の時間中のPC使用",
             PcClass::PcDuringSelfStudy => "自己研鑽（所定外）中のPC使用",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            PcClass::Uncovered => "PC use outside the records",
+            PcClass::PcDuringPermittedDuty => "PC use during permitted duty",
+            PcClass::PcDuringSelfStudy => "PC use during self-study (outside the schedule)",
         }
     }
 }

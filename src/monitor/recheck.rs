@@ -1,12 +1,12 @@
 //! Every month whose data changed is re-checked (issue 13): a timecard
 //! exported after the month closed, a re-export that corrects a week, a
-//! roster, a resolved discrepancy — the month is recomputed and its
+//! roster, a resolved discrepancy or PC review item — the month is recomputed and its
 //! interviews and measures cases opened exactly as the daily job opens
 //! today's, so no doctor of any month reaches 100 h or 155 h unseen.
 //!
 //! Which months: those spanned by the rows each import batch since the last
 //! run wrote or superseded (timecards, rosters, PC sessions), the months of
-//! the days whose discrepancies were resolved, and — when a doctors list
+//! the days whose discrepancies or PC review items were resolved, and — when a doctors list
 //! was imported (levels and managers may have changed) — today's month and
 //! the previous one; only months that have begun and whose working-time
 //! records are still kept (rules §10). How far a run has read is stored

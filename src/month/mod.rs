@@ -1,9 +1,9 @@
 //! The month, computed: the one stage between the stored rows and every
 //! reader of a doctor's figures (rules §2–§9). [`rows`] loads what is stored
-//! about one doctor, some or all doctors for a month as of a date, in four
+//! about one doctor, some or all doctors for a month as of a date, in a few
 //! queries over the month's window (timecard, roster, PC sessions,
-//! discrepancy resolutions); [`compute`] applies the rule book (`domain`) to
-//! one doctor's rows; [`monthly`] is the monthly report of formats.md
+//! discrepancy and PC review resolutions); [`compute`] applies the rule
+//! book (`domain`) to one doctor's rows; [`monthly`] is the monthly report of formats.md
 //! (`report monthly`), every doctor's line; [`cache`] keeps that report per
 //! month, as-of day and data version, for every reader (the API, the
 //! screens, the jobs).
@@ -216,6 +216,7 @@ pub struct DoctorComputation {
     pub coverage: Coverage,
     /// PC use inside 研鑽 or permitted duty over the review line (§9).
     pub review_items: Vec<ReviewItem>,
+    /// The review items not resolved yet.
     pub open_pc_reviews: usize,
 }
 
@@ -297,8 +298,12 @@ pub fn compute(
         end_of_t,
         cfg.a_level_grace_days,
     );
+    let open_pc_reviews = review_items
+        .iter()
+        .filter(|i| !rows.resolved_reviews.contains(&(i.date, i.kind)))
+        .count();
     DoctorComputation {
-        open_pc_reviews: review_items.len(),
+        open_pc_reviews,
         review_items,
         coverage,
         profile: profile.clone(),

@@ -1,6 +1,6 @@
 //! Loading what is stored about doctors' months, before the rules run:
 //! the rows of all doctors are read in a few queries (timecard, roster, PC
-//! sessions, discrepancy resolutions, other employers, roster ranges) over
+//! sessions, discrepancy and PC review resolutions, other employers, roster ranges) over
 //! the month's window and grouped by doctor; one doctor's are read by the
 //! same queries narrowed to its id.
 
@@ -8,7 +8,7 @@ use super::ReportError;
 use crate::db::models::Doctor;
 use crate::db::{employers, interviews, queries, reads, roster, AnyConnection};
 use crate::domain::count::Interval;
-use crate::domain::discrepancy::PcSession;
+use crate::domain::discrepancy::{PcClass, PcSession};
 use crate::domain::due::PreCheckMark;
 use crate::domain::hours::{earliest_relevant_start, RuleConfig};
 use crate::domain::profile::{Employer, RosterView};
@@ -30,6 +30,8 @@ pub struct DoctorRows {
     /// the day see the same interval.
     pub pc_around: Vec<PcSession>,
     pub resolved_days: HashSet<NaiveDate>,
+    /// The PC review items resolved (rules §9): day and kind.
+    pub resolved_reviews: HashSet<(NaiveDate, PcClass)>,
     /// The manager's pre-checks of the month (rules §8.4), oldest first.
     pub prechecks: Vec<PreCheckMark>,
     /// The month's interview: when it was held, if it was (rules §8.3).
@@ -161,6 +163,14 @@ pub fn load_rows_of(
         .filter(|r| doctor_ids.is_none_or(|ids| ids.contains(&r.doctor_id)))
     {
         rows.entry(r.doctor_id).or_default().resolved_days.insert(r.day);
+    }
+    for (doctor_id, day, kind) in crate::db::pc_reviews::reviews_resolved_between(conn, month.first_day(), t)?
+        .into_iter()
+        .filter(|r| doctor_ids.is_none_or(|ids| ids.contains(&r.0)))
+    {
+        if let Some(kind) = PcClass::parse(&kind) {
+            rows.entry(doctor_id).or_default().resolved_reviews.insert((day, kind));
+        }
     }
     // What decides the interview's timeliness (rules §8): the pre-checks
     // and the interview as recorded. They are not cut at the as-of day: an

@@ -58,16 +58,7 @@ impl QueueItem {
     /// the day, the seconds only when the export had them (they explain the
     /// rounding of rules §1 in the uncovered minutes).
     pub fn at(&self, t: NaiveDateTime) -> String {
-        let clock = if chrono::Timelike::second(&t) == 0 {
-            "%H:%M"
-        } else {
-            "%H:%M:%S"
-        };
-        if t.date() == self.date {
-            t.format(clock).to_string()
-        } else {
-            t.format(&format!("%m/%d {clock}")).to_string()
-        }
+        clock_of(self.date, t)
     }
 
     /// The stretches a `work` resolution would add, as `HH:MM–HH:MM`.
@@ -76,6 +67,21 @@ impl QueueItem {
             .iter()
             .map(|g| format!("{}–{}", self.at(g.start), self.at(g.end)))
             .collect()
+    }
+}
+
+/// A time of a day's records as listed: the date only when it is not
+/// `day`, the seconds only when the export had them.
+pub fn clock_of(day: NaiveDate, t: NaiveDateTime) -> String {
+    let clock = if chrono::Timelike::second(&t) == 0 {
+        "%H:%M"
+    } else {
+        "%H:%M:%S"
+    };
+    if t.date() == day {
+        t.format(clock).to_string()
+    } else {
+        t.format(&format!("%m/%d {clock}")).to_string()
     }
 }
 

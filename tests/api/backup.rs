@@ -35,6 +35,7 @@ const TABLES: &[&str] = &[
     "doctor_employers",
     "roster_ranges",
     "monthly_checks",
+    "pc_review_resolutions",
 ];
 
 #[derive(QueryableByName)]
@@ -113,6 +114,23 @@ fn fill(db: &TestDb) {
     );
     let mut conn = db.conn();
     kinmu::records::place_hold(&mut conn, "D001", "訴訟", Some("admin"), now()).unwrap();
+    // A PC review resolution (rules §9), a working-time record.
+    let d001 = kinmu::db::queries::doctor_by_staff_id(&mut conn, "D001")
+        .unwrap()
+        .unwrap();
+    kinmu::db::pc_reviews::insert_review_resolution(
+        &mut conn,
+        &kinmu::db::pc_reviews::NewReviewResolution {
+            doctor_id: d001.id,
+            day: date("2024-05-07"),
+            kind: "pc_during_self_study".into(),
+            resolution: "self_study_confirmed".into(),
+            reason: "文献検索".into(),
+            resolved_by: Some("boss".into()),
+            resolved_at: now(),
+        },
+    )
+    .unwrap();
     // A saved layout, and the re-check's marks with the cases it opened.
     let own = String::from_utf8(read_sample("layouts/hospital-own.toml")).unwrap();
     kinmu::layouts::save(&mut conn, &own, Some("jinji"), now()).unwrap();
@@ -165,7 +183,9 @@ fn a_backup_restores_into_a_fresh_database_with_every_table_equal() {
         let original = dump(&mut db.conn());
         assert!(original["timecard_rows"].len() > 500);
         assert_eq!(original["saved_layouts"].len(), 1);
-        assert_eq!(original["recheck_marks"].len(), 2);
+        // Import batches, discrepancy and PC review resolutions.
+        assert_eq!(original["recheck_marks"].len(), 3);
+        assert_eq!(original["pc_review_resolutions"].len(), 1);
         assert_eq!(original["interview_schedules"].len(), 1);
         assert_eq!(restore_fresh(db, &file), original);
     });

@@ -313,6 +313,33 @@ pub fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
+/// Inserts A01's declared self-study, `HH:MM`–`HH:MM` on each of `days`
+/// (version 1, written by their account `aoki`), with `extras` (its status).
+pub fn add_self_study(db: &TestDb, days: &[&str], (start, end): (&str, &str), extras: db::models::ShiftExtras) {
+    let mut conn = db.conn();
+    let a01 = db::queries::doctor_by_staff_id(&mut conn, "A01").unwrap().unwrap();
+    let at = |d: &str, t: &str| NaiveDateTime::parse_from_str(&format!("{d} {t}"), "%Y-%m-%d %H:%M").unwrap();
+    let rows: Vec<db::models::NewTimecardRow> = days
+        .iter()
+        .map(|d| db::models::NewTimecardRow {
+            doctor_id: a01.id,
+            kind: "self_study".into(),
+            start_at: at(d, start),
+            end_at: at(d, end),
+            break_minutes: 0,
+            version: 1,
+            replaces_id: None,
+            batch_id: None,
+            source_line: None,
+            correction_reason: None,
+            created_by: Some("aoki".into()),
+            created_at: now(),
+            extras: extras.clone(),
+        })
+        .collect();
+    db::queries::insert_timecard_rows(&mut conn, &rows).unwrap();
+}
+
 pub fn now() -> NaiveDateTime {
     date("2024-07-01").and_hms_opt(9, 0, 0).unwrap()
 }

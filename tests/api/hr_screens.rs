@@ -40,9 +40,17 @@ async fn every_hr_route_is_refused_to_other_roles() {
                 format!("/imports/preview/{token}"),
                 format!("/imports/result/{token}"),
                 format!("/imports/result/{token}/rejected.csv"),
-                "/discrepancies?month=2024-06".to_string(),
             ] {
                 assert_eq!(b.get(&uri).await.status, 403, "{login} GET {uri} on {backend:?}");
+            }
+            // A manager sees the page for the PC review items of their
+            // doctors (rules §9), not the discrepancy queue.
+            let discrepancies = b.get("/discrepancies?month=2024-06").await;
+            if login == "boss" {
+                assert_eq!(discrepancies.status, 200);
+                assert!(!discrepancies.body.contains(r#"id="open-count""#));
+            } else {
+                assert_eq!(discrepancies.status, 403, "{login} GET /discrepancies");
             }
             let body = multipart(
                 &[("csrf", &csrf), ("kind", "timecard")],

@@ -35,6 +35,7 @@ mod monthly_checks;
 mod openapi;
 mod opinion_record;
 mod outbox;
+mod pc_reviews;
 mod print_pack;
 mod purge;
 mod reimport;

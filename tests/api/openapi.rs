@@ -167,6 +167,11 @@ async fn every_field_the_api_answers_is_documented() {
             &hr,
         ),
         (
+            "/api/v1/pc-reviews",
+            "/api/v1/pc-reviews?month=2024-06&as_of=2024-06-14".into(),
+            &boss,
+        ),
+        (
             "/api/v1/doctors/{staff_id}/months/{month}",
             "/api/v1/doctors/C03/months/2024-06?as_of=2024-06-20".into(),
             &boss,

@@ -323,3 +323,53 @@ async fn the_scheduler_and_the_command_run_one_purge_job_and_the_log_says_who_ra
         assert_eq!(actors, [None, Some("scheduler".to_string())], "on {backend:?}");
     }
 }
+
+/// PC review resolutions (rules §9) are working-time records (§10): they go
+/// with the discrepancy resolutions of their day, the day after the day's
+/// retention, and with a doctor's records deleted through a month.
+#[test]
+fn pc_review_resolutions_are_purged_and_deleted_with_the_working_time_records_of_their_day() {
+    use kinmu::db::pc_reviews::{insert_review_resolution, NewReviewResolution};
+    each_backend(|db| {
+        fixture(db);
+        let mut conn = db.conn();
+        let x1 = doctor_id(&mut conn, "X1");
+        let x2 = doctor_id(&mut conn, "X2");
+        for (doctor_id, day) in [(x1, "2021-06-30"), (x1, "2021-07-01"), (x2, "2021-06-30")] {
+            insert_review_resolution(
+                &mut conn,
+                &NewReviewResolution {
+                    doctor_id,
+                    day: date(day),
+                    kind: "pc_during_self_study".into(),
+                    resolution: "not_work".into(),
+                    reason: "PCの消し忘れ".into(),
+                    resolved_by: Some("jinji".into()),
+                    resolved_at: now(),
+                },
+            )
+            .unwrap();
+        }
+        drop(conn);
+        let reviews = || db.count_where("SELECT COUNT(*) AS n FROM pc_review_resolutions");
+        let r = purge(db, "2024-06-30");
+        assert_eq!((r.pc_review_resolutions, reviews()), (0, 3), "kept on the last day");
+        let r = purge(db, "2024-07-01");
+        assert_eq!((r.pc_review_resolutions, reviews()), (2, 1), "June 2021's go");
+        assert_eq!(r.total(), 3 + 2, "counted in the total: {r:?}");
+        // A doctor's records deleted through July 2021 once expired.
+        let mut conn = db.conn();
+        let d = records::delete_work_records(
+            &mut conn,
+            &THREE_YEARS_FROM_MONTH_END,
+            "X1",
+            kinmu::domain::YearMonth::parse("2021-07").unwrap(),
+            date("2024-08-01"),
+            Some("admin"),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(d.pc_review_resolutions, 1);
+        assert_eq!(reviews(), 0);
+    });
+}

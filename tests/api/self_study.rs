@@ -7,7 +7,7 @@
 use crate::helpers::*;
 use chrono::NaiveDateTime;
 use kinmu::accounts::Role;
-use kinmu::db::models::{NewTimecardRow, ShiftExtras};
+use kinmu::db::models::ShiftExtras;
 use kinmu::db::queries;
 
 fn at(s: &str) -> NaiveDateTime {
@@ -17,27 +17,14 @@ fn at(s: &str) -> NaiveDateTime {
 /// A01's declared self-study after work on 3, 4 and 5 June (60 min each,
 /// outside the schedule), unconfirmed; their ids.
 fn declare(db: &TestDb) -> Vec<i64> {
+    add_self_study(
+        db,
+        &["2024-06-03", "2024-06-04", "2024-06-05"],
+        ("22:00", "23:00"),
+        ShiftExtras::default(),
+    );
     let mut conn = db.conn();
     let a01 = queries::doctor_by_staff_id(&mut conn, "A01").unwrap().unwrap();
-    let rows: Vec<NewTimecardRow> = ["2024-06-03", "2024-06-04", "2024-06-05"]
-        .iter()
-        .map(|d| NewTimecardRow {
-            doctor_id: a01.id,
-            kind: "self_study".into(),
-            start_at: at(&format!("{d} 22:00")),
-            end_at: at(&format!("{d} 23:00")),
-            break_minutes: 0,
-            version: 1,
-            replaces_id: None,
-            batch_id: None,
-            source_line: None,
-            correction_reason: None,
-            created_by: Some("aoki".into()),
-            created_at: now(),
-            extras: ShiftExtras::default(),
-        })
-        .collect();
-    queries::insert_timecard_rows(&mut conn, &rows).unwrap();
     let mut ids: Vec<i64> = queries::current_timecard(
         &mut conn,
         Some(&[a01.id]),

@@ -5,7 +5,7 @@
 use super::auth::CurrentUser;
 use super::{blocking, month_as_of, require, MonthAsOf, HR};
 use crate::app::App;
-use crate::discrepancies::{self, Resolution, ResolveError, ResolveRequest};
+use crate::discrepancies::{self, Resolution, ResolutionRecord, ResolveError, ResolveRequest};
 use crate::domain::time::Minutes;
 use crate::report::queue::QueueItem;
 use crate::web::ApiError;
@@ -43,15 +43,34 @@ struct QueueItemOut {
     pc_sessions: Vec<QueueSessionOut>,
 }
 
+/// A resolution as listed: of a discrepancy day, or (with its `kind`) of
+/// a PC review item.
 #[derive(Debug, Serialize)]
-struct ResolvedOut {
+pub(super) struct ResolvedOut {
     staff_id: String,
     name: String,
     date: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<String>,
     resolution: String,
     reason: String,
     resolved_by: Option<String>,
     resolved_at: chrono::NaiveDateTime,
+}
+
+impl ResolvedOut {
+    pub(super) fn of(r: ResolutionRecord, kind: Option<String>) -> ResolvedOut {
+        ResolvedOut {
+            staff_id: r.staff_id,
+            name: r.name,
+            date: r.day,
+            kind,
+            resolution: r.resolution,
+            reason: r.reason,
+            resolved_by: r.resolved_by,
+            resolved_at: r.resolved_at,
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -114,19 +133,7 @@ pub(super) async fn discrepancy_queue(
         as_of,
         threshold_minutes: app.settings.rules.discrepancy_minutes,
         open: queue.items.iter().map(QueueItemOut::from).collect(),
-        resolved: queue
-            .resolved
-            .into_iter()
-            .map(|r| ResolvedOut {
-                staff_id: r.staff_id,
-                name: r.name,
-                date: r.day,
-                resolution: r.resolution,
-                reason: r.reason,
-                resolved_by: r.resolved_by,
-                resolved_at: r.resolved_at,
-            })
-            .collect(),
+        resolved: queue.resolved.into_iter().map(|r| ResolvedOut::of(r, None)).collect(),
     }))
 }
 
@@ -138,11 +145,14 @@ struct ResolveBody {
     reason: String,
 }
 
-fn resolve_error(e: ResolveError) -> ApiError {
+/// A refused resolution (of a discrepancy day or a PC review item) as the
+/// API answers it.
+pub(super) fn resolve_error(e: ResolveError) -> ApiError {
     let m = e.to_string();
     match e {
         ResolveError::UnknownDoctor(_) => ApiError::not_found(),
         _ if e.is_conflict() => ApiError::conflict("already_resolved", &m),
+        _ if e.is_forbidden() => ApiError::forbidden(&m),
         _ if e.is_user_error() => ApiError::bad_request("invalid", &m, &m),
         other => ApiError::internal(other),
     }

@@ -1,6 +1,7 @@
 //! The JSON API (docs/api.md, docs/openapi.yaml) of what the screens show,
 //! for scripts: sign-in, interviews, uploads,
-//! the discrepancy queue and its resolution, a doctor's month, the dashboard
+//! the discrepancy queue and its resolution, the PC review items and theirs,
+//! a doctor's month, the dashboard
 //! and the inspector's print pack.
 //!
 //! Every handler takes the bearer [`CurrentUser`] and answers with the data
@@ -18,6 +19,7 @@ mod imports;
 mod inspection;
 pub(super) mod interviews;
 mod opinions;
+mod pc_reviews;
 mod records;
 mod selfcheck;
 mod worklist;
@@ -118,6 +120,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(imports::batches)
         .service(discrepancies::discrepancy_queue)
         .service(discrepancies::resolve)
+        .service(pc_reviews::review_queue)
+        .service(pc_reviews::resolve)
         .service(doctors::doctor_month)
         .service(dashboard::dashboard)
         .service(inspection::inspection);

@@ -8,14 +8,22 @@
 //! report counts as open, so resolving one lowers the dashboard's figure by
 //! exactly one); this page renders it. The resolution rule itself is
 //! `crate::discrepancies`. Hr and admin only; the form checks CSRF.
+//!
+//! Below it, the PC review items (rules §9: PC use inside self-study
+//! outside the schedule or inside permitted duty), each with a form of the
+//! resolutions its kind allows (`crate::pc_reviews`). Managers see this
+//! section only, for their own doctors; nobody resolves their own item.
 
 use super::dashboard::month_as_of;
 use super::{html, with_conn, PageCtx, UiError, Viewer};
 use crate::accounts::Role;
 use crate::app::App;
 use crate::discrepancies::{self, Resolution, ResolutionRecord, ResolveRequest};
+use crate::domain::discrepancy::PcClass;
 use crate::domain::time::{format_hm, midnight, Minutes, YearMonth};
 use crate::html::escape;
+use crate::pc_reviews::{self, review_queue, ListedRow, OpenItem, ReviewRecord, ReviewRequest, ReviewResolution};
+use crate::policy::Who;
 use crate::report::queue::{queue, QueueItem};
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpResponse};
@@ -25,6 +33,9 @@ use serde::Deserialize;
 use std::fmt::Write;
 
 const HR: [Role; 2] = [Role::Admin, Role::Hr];
+/// Who sees the page: the discrepancies HR and admin, the review items
+/// also the doctors' managers.
+const REVIEWERS: [Role; 3] = [Role::Admin, Role::Hr, Role::Manager];
 
 /// A timecard row of the day, as listed.
 pub struct RowLine {
@@ -65,11 +76,33 @@ impl Item {
     }
 }
 
-/// What a refused form asked for, to show it again.
+/// One open PC review item.
+pub struct ReviewLine {
+    pub key: String,
+    pub staff_id: String,
+    pub name: String,
+    pub department: String,
+    pub date: NaiveDate,
+    pub kind_code: &'static str,
+    pub kind_ja: &'static str,
+    pub kind_en: &'static str,
+    pub minutes: Minutes,
+    /// The item's PC use, as `HH:MM–HH:MM`.
+    pub pieces: Vec<String>,
+    pub rows: Vec<ListedRow>,
+    /// The viewer's own: shown without a form.
+    pub own: bool,
+    /// The resolutions its kind allows: code, Japanese, English.
+    pub allowed: Vec<(&'static str, &'static str, &'static str)>,
+}
+
+/// What a refused form asked for, to show it again (`kind` empty for a
+/// discrepancy day).
 #[derive(Debug, Clone, Default)]
 struct Echo {
     staff_id: String,
     day: String,
+    kind: String,
     resolution: String,
     reason: String,
 }
@@ -85,6 +118,11 @@ struct QueuePage {
     threshold: Minutes,
     items: Vec<Item>,
     resolved: Vec<ResolutionRecord>,
+    /// Whether the discrepancy queue is shown (HR and admin).
+    hr: bool,
+    review_threshold: Minutes,
+    reviews: Vec<ReviewLine>,
+    reviews_resolved: Vec<ReviewRecord>,
     done: Option<String>,
     error: Option<String>,
     echo: Echo,
@@ -100,18 +138,20 @@ impl QueuePage {
         let i = chrono::Datelike::weekday(d).num_days_from_monday() as usize;
         self.ctx.tr(JA[i], EN[i])
     }
-    fn is_echo(&self, item: &Item) -> bool {
-        self.echo.staff_id == item.staff_id && self.echo.day == item.date.to_string()
+    /// Whether the refused form shown again is this item's (`kind` empty
+    /// for a discrepancy day).
+    fn is_echo(&self, staff_id: &str, day: &NaiveDate, kind: &str) -> bool {
+        self.echo.kind == kind && self.echo.staff_id == staff_id && self.echo.day == day.to_string()
     }
-    fn echo_reason(&self, item: &Item) -> &str {
-        if self.is_echo(item) {
+    fn echo_reason(&self, staff_id: &str, day: &NaiveDate, kind: &str) -> &str {
+        if self.is_echo(staff_id, day, kind) {
             &self.echo.reason
         } else {
             ""
         }
     }
-    fn checked(&self, item: &Item, code: &str) -> bool {
-        self.is_echo(item) && self.echo.resolution == code
+    fn checked(&self, staff_id: &str, day: &NaiveDate, kind: &str, code: &str) -> bool {
+        self.is_echo(staff_id, day, kind) && self.echo.resolution == code
     }
 }
 
@@ -284,9 +324,26 @@ async fn render(
     echo: Echo,
 ) -> Result<HttpResponse, UiError> {
     let rules = app.settings.rules.clone();
-    let q = with_conn(&app, move |conn| Ok(queue(conn, &rules, month, as_of)?)).await?;
-    let (items, resolved) = (q.items.into_iter().map(item_of).collect(), q.resolved);
+    let hr = HR.contains(&viewer.role);
+    let (role, user) = (viewer.role, viewer.user.clone());
+    let (q, reviews) = with_conn(&app, move |conn| {
+        let q = if hr {
+            Some(queue(conn, &rules, month, as_of)?)
+        } else {
+            None
+        };
+        let reviews = review_queue(conn, Who::of(role, &user), &rules, month, as_of)?;
+        Ok((q, reviews))
+    })
+    .await?;
+    let (items, resolved) = q.map_or((Vec::new(), Vec::new()), |q| {
+        (q.items.into_iter().map(item_of).collect(), q.resolved)
+    });
     html(&QueuePage {
+        hr,
+        review_threshold: app.settings.rules.pc_review_minutes,
+        reviews: reviews.items.iter().map(review_line_of).collect(),
+        reviews_resolved: reviews.resolved,
         ctx: viewer.ctx(&app),
         month: month.to_string(),
         previous: month.previous().to_string(),
@@ -306,13 +363,18 @@ struct QueueQuery {
     month: Option<String>,
     as_of: Option<String>,
     resolved: Option<String>,
+    reviewed: Option<String>,
 }
 
 #[get("/discrepancies")]
 async fn queue_page(app: web::Data<App>, viewer: Viewer, q: web::Query<QueueQuery>) -> Result<HttpResponse, UiError> {
-    viewer.require(&HR)?;
+    viewer.require(&REVIEWERS)?;
     let (month, as_of) = month_as_of(&app, &viewer, q.month.as_deref(), q.as_of.as_deref())?;
-    let done = q.resolved.as_deref().and_then(|r| done_message(&viewer, r));
+    let done = match (q.resolved.as_deref(), q.reviewed.as_deref()) {
+        (Some(r), _) => done_message(&viewer, r),
+        (None, Some(r)) => review_done_message(&viewer, r),
+        (None, None) => None,
+    };
     render(app, viewer, month, as_of, done, None, Echo::default()).await
 }
 
@@ -331,17 +393,48 @@ fn done_message(viewer: &Viewer, resolved: &str) -> Option<String> {
 
 /// Every field defaults, so that a missing one is answered by the checks
 /// below (a missing CSRF token is 403, a missing reason a clear message)
-/// rather than by the form reader's bare 400.
+/// rather than by the form reader's bare 400. One form for both
+/// resolutions: `kind` is empty for a discrepancy day.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct ResolveForm {
     csrf: String,
     staff_id: String,
     day: String,
+    kind: String,
     resolution: Option<String>,
     reason: String,
     month: Option<String>,
     as_of: Option<String>,
+}
+
+/// A resolution form as read: the page's month and as-of day, the day
+/// asked about, and the form to show again if it is refused.
+struct Asked {
+    month: YearMonth,
+    as_of: NaiveDate,
+    day: NaiveDate,
+    echo: Echo,
+}
+
+/// Checks the form's CSRF token and reads its month, as-of day and day.
+fn asked(app: &App, viewer: &Viewer, form: &ResolveForm) -> Result<Asked, UiError> {
+    viewer.check_csrf(&form.csrf)?;
+    let (month, as_of) = month_as_of(app, viewer, form.month.as_deref(), form.as_of.as_deref())?;
+    let day = crate::domain::input::parse_date(("日付", "day"), &form.day)
+        .map_err(|e| UiError::BadRequest(viewer.lang, e.0))?;
+    Ok(Asked {
+        month,
+        as_of,
+        day,
+        echo: Echo {
+            staff_id: form.staff_id.clone(),
+            day: form.day.clone(),
+            kind: form.kind.clone(),
+            resolution: form.resolution.clone().unwrap_or_default(),
+            reason: form.reason.clone(),
+        },
+    })
 }
 
 /// `POST /discrepancies/resolve`: records HR's decision, then back to the
@@ -349,72 +442,163 @@ struct ResolveForm {
 #[post("/discrepancies/resolve")]
 async fn resolve(app: web::Data<App>, viewer: Viewer, form: web::Form<ResolveForm>) -> Result<HttpResponse, UiError> {
     viewer.require(&HR)?;
-    viewer.check_csrf(&form.csrf)?;
     let form = form.into_inner();
-    let (month, as_of) = month_as_of(&app, &viewer, form.month.as_deref(), form.as_of.as_deref())?;
-    let day = crate::domain::input::parse_date(("日付", "day"), &form.day)
-        .map_err(|e| UiError::BadRequest(viewer.lang, e.0))?;
-    let echo = Echo {
-        staff_id: form.staff_id.clone(),
-        day: form.day.clone(),
-        resolution: form.resolution.clone().unwrap_or_default(),
-        reason: form.reason.clone(),
-    };
+    let mut a = asked(&app, &viewer, &form)?;
+    a.echo.kind.clear();
     let Some(resolution) = form.resolution.as_deref().and_then(Resolution::parse) else {
         let message = "勤務・自己研鑽・勤務外のいずれかを選んでください / choose work, self-study or not work";
-        let mut resp = render(app, viewer, month, as_of, None, Some(message.into()), echo).await?;
-        *resp.status_mut() = StatusCode::BAD_REQUEST;
-        return Ok(resp);
+        return answer(app, viewer, a, Err(message)).await;
     };
-    let (login, now, rules, pool) = (
-        viewer.user.login.clone(),
-        app.now(),
-        app.settings.rules.clone(),
-        app.pool.clone(),
-    );
-    let staff_id = form.staff_id.trim().to_string();
-    let reason = form.reason;
-    let outcome = web::block(move || -> Result<_, UiError> {
-        let mut conn = pool.get()?;
+    let (login, now, rules, day) = (viewer.user.login.clone(), app.now(), app.settings.rules.clone(), a.day);
+    let outcome = with_conn(&app, move |conn| {
         Ok(discrepancies::resolve(
-            &mut conn,
+            conn,
             &ResolveRequest {
-                staff_id: &staff_id,
+                staff_id: form.staff_id.trim(),
                 day,
                 resolution,
-                reason: &reason,
+                reason: &form.reason,
                 actor: &login,
                 now,
                 rules: &rules,
             },
         ))
     })
-    .await??;
-    match outcome {
-        Ok(r) => {
-            let done = format!("{}:{}:{}", r.staff_id, r.day, r.resolution.code());
+    .await?;
+    let done = outcome.map(|r| ("resolved", format!("{}:{}:{}", r.staff_id, r.day, r.resolution.code())));
+    answer(app, viewer, a, Ok(done)).await
+}
+
+/// Answers a resolution: back to the page with the `key=done` message
+/// (303), or the page again with the refusal — a form without a choice
+/// (400, the outer `Err`), or the rule's (409 already resolved, 403 not
+/// theirs to resolve, 400 otherwise).
+async fn answer(
+    app: web::Data<App>,
+    viewer: Viewer,
+    Asked { month, as_of, echo, .. }: Asked,
+    outcome: Result<Result<(&'static str, String), discrepancies::ResolveError>, &'static str>,
+) -> Result<HttpResponse, UiError> {
+    let (status, message) = match outcome {
+        Ok(Ok((key, done))) => {
             let to = format!(
-                "/discrepancies?month={month}&as_of={as_of}&resolved={}",
+                "/discrepancies?month={month}&as_of={as_of}&{key}={}",
                 super::urlencode(&done)
             );
-            Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish())
+            return Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish());
         }
-        Err(e) if e.is_user_error() => {
+        Err(message) => (StatusCode::BAD_REQUEST, message.to_string()),
+        Ok(Err(e)) if e.is_user_error() => {
             let status = if e.is_conflict() {
                 StatusCode::CONFLICT
+            } else if e.is_forbidden() {
+                StatusCode::FORBIDDEN
             } else {
                 StatusCode::BAD_REQUEST
             };
-            let mut resp = render(app, viewer, month, as_of, None, Some(e.to_string()), echo).await?;
-            *resp.status_mut() = status;
-            Ok(resp)
+            (status, e.to_string())
         }
-        Err(e) => Err(UiError::internal(e)),
+        Ok(Err(e)) => return Err(UiError::internal(e)),
+    };
+    let mut resp = render(app, viewer, month, as_of, None, Some(message), echo).await?;
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+/// A review item (`pc_reviews::review_queue`) as the page shows it.
+fn review_line_of(i: &OpenItem) -> ReviewLine {
+    ReviewLine {
+        key: i.key(),
+        staff_id: i.staff_id.clone(),
+        name: i.name.clone(),
+        department: i.department.clone(),
+        date: i.date,
+        kind_code: i.kind.code(),
+        kind_ja: i.kind.label_ja(),
+        kind_en: i.kind.label_en(),
+        minutes: i.minutes,
+        pieces: i.pc_use(),
+        rows: i.listed_rows(),
+        own: i.own,
+        allowed: i
+            .allowed()
+            .into_iter()
+            .map(|r| (r.code(), r.label().ja, r.label().en))
+            .collect(),
     }
 }
 
+/// The message after a review resolution, from the redirect's
+/// `STAFF:DAY:KIND:CODE` (anything else is ignored rather than echoed).
+fn review_done_message(viewer: &Viewer, reviewed: &str) -> Option<String> {
+    let mut parts = reviewed.rsplitn(4, ':');
+    let code = ReviewResolution::parse(parts.next()?)?;
+    let kind = PcClass::parse(parts.next()?)?;
+    let day = NaiveDate::parse_from_str(parts.next()?, "%Y-%m-%d").ok()?;
+    let staff_id = parts.next()?;
+    Some(match viewer.lang {
+        super::Lang::Ja => format!(
+            "{staff_id} の {day} の「{}」を「{}」として処理しました。",
+            kind.label_ja(),
+            code.label().ja
+        ),
+        super::Lang::En => format!(
+            "{staff_id} on {day} ({}) resolved as {}.",
+            kind.label_en(),
+            code.label().en
+        ),
+    })
+}
+
+/// `POST /discrepancies/pc-reviews/resolve`: records the decision on one
+/// review item, then back to the page; a refused one shows the page again
+/// with the reason why.
+#[post("/discrepancies/pc-reviews/resolve")]
+async fn resolve_review(
+    app: web::Data<App>,
+    viewer: Viewer,
+    form: web::Form<ResolveForm>,
+) -> Result<HttpResponse, UiError> {
+    viewer.require(&REVIEWERS)?;
+    let form = form.into_inner();
+    let a = asked(&app, &viewer, &form)?;
+    let kind = PcClass::parse(&form.kind).filter(|k| *k != PcClass::Uncovered);
+    let resolution = form.resolution.as_deref().and_then(ReviewResolution::parse);
+    let (Some(kind), Some(resolution)) = (kind, resolution) else {
+        return answer(app, viewer, a, Err("処理を選んでください / choose a resolution")).await;
+    };
+    let (role, user, now, rules, day) = (
+        viewer.role,
+        viewer.user.clone(),
+        app.now(),
+        app.settings.rules.clone(),
+        a.day,
+    );
+    let outcome = with_conn(&app, move |conn| {
+        Ok(pc_reviews::resolve(
+            conn,
+            &ReviewRequest {
+                staff_id: form.staff_id.trim(),
+                day,
+                kind,
+                resolution,
+                reason: &form.reason,
+                who: Who::of(role, &user),
+                now,
+                rules: &rules,
+            },
+        ))
+    })
+    .await?;
+    let done = outcome.map(|r| {
+        let done = format!("{}:{}:{}:{}", r.staff_id, r.day, r.kind.code(), r.resolution.code());
+        ("reviewed", done)
+    });
+    answer(app, viewer, a, Ok(done)).await
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(queue_page).service(resolve);
+    cfg.service(queue_page).service(resolve).service(resolve_review);
 }
 
 #[cfg(test)]

@@ -1,0 +1,1 @@
+DROP TABLE pc_review_resolutions;
