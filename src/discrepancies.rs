@@ -30,7 +30,7 @@
 //! day as resolved; only `work` changes the hours.
 
 use crate::db::discrepancies::{insert_resolution, resolution_of_day, NewResolution};
-use crate::db::models::{CorruptRow, NewAuditEntry, NewTimecardRow, StoredPcSession};
+use crate::db::models::{CorruptRow, NewAuditEntry, StoredPcSession};
 use crate::db::{queries, write_transaction, AnyConnection, DbError};
 use crate::domain::discrepancy::{uncovered, PcSession, Uncovered};
 use crate::domain::shift::{Kind, Shift};
@@ -286,42 +286,26 @@ pub fn resolve(conn: &mut AnyConnection, req: &ResolveRequest) -> Result<Resolve
 
         let mut added = Vec::new();
         if let Some(kind) = req.resolution.kind() {
-            let working: Vec<&Shift> = day.timecard.iter().filter(|s| s.kind().is_working()).collect();
+            let writer = crate::corrections::Writer {
+                login: req.actor,
+                at: req.now,
+                reason,
+            };
             let mut rows = Vec::new();
             for Uncovered { start, end, .. } in spans {
                 let shift = Shift::new(start, end, 0, kind).map_err(|_| ResolveError::TooLong { start, end })?;
                 if kind.is_working() {
-                    if let Some(clash) = working.iter().find(|w| w.overlaps(&shift)) {
-                        return Err(ResolveError::Overlap(format!(
-                            "{} → {} ({})",
-                            clash.start(),
-                            clash.end(),
-                            clash.kind()
-                        )));
+                    if let Some(clash) = crate::corrections::working_clash(&day.timecard, &shift) {
+                        return Err(ResolveError::Overlap(clash));
                     }
                 }
-                rows.push(NewTimecardRow {
-                    doctor_id: doctor.id,
-                    kind: kind.code().into(),
-                    start_at: start,
-                    end_at: end,
-                    break_minutes: 0,
-                    version: 1,
-                    replaces_id: None,
-                    batch_id: None,
-                    source_line: None,
-                    correction_reason: Some(reason.to_string()),
-                    created_by: Some(req.actor.to_string()),
-                    created_at: req.now,
-                    // A day resolved as 研鑽 is HR's decision that it was
-                    // self-study: the row is confirmed by them (rules §9
-                    // `self_study_confirmed`); inside the schedule it still
-                    // counts (§2.3).
-                    extras: crate::db::models::ShiftExtras::of(
-                        &shift.with_study(crate::domain::profile::StudyStatus::Confirmed),
-                        Some((req.actor, req.now)),
-                    ),
-                });
+                // A day resolved as 研鑽 is HR's decision that it was
+                // self-study: the row is confirmed by them (rules §9
+                // `self_study_confirmed`); inside the schedule it still
+                // counts (§2.3).
+                let shift = shift.with_study(crate::domain::profile::StudyStatus::Confirmed);
+                let extras = crate::db::models::ShiftExtras::of(&shift, Some((req.actor, req.now)));
+                rows.push(crate::corrections::added_row(doctor.id, &shift, extras, &writer));
                 added.push((start, end));
             }
             queries::insert_timecard_rows(conn, &rows)?;

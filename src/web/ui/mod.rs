@@ -10,6 +10,7 @@ mod accounts;
 pub(crate) mod admin;
 mod charts;
 pub(crate) mod dashboard;
+mod declarations;
 pub(crate) mod discrepancies;
 pub(crate) mod doctor;
 pub(crate) mod imports;
@@ -17,6 +18,7 @@ mod interviews;
 pub(crate) mod print;
 mod self_study;
 mod session;
+mod unreported;
 
 pub use session::{Lang, Viewer};
 
@@ -214,6 +216,16 @@ pub(crate) async fn with_conn<T: Send + 'static>(
 }
 
 /// Percent-encodes a path for a query parameter.
+/// The doctor of the signed-in doctor account; 404 when the account names
+/// no known doctor.
+pub(crate) fn own_doctor(
+    conn: &mut crate::db::AnyConnection,
+    viewer: &Viewer,
+) -> Result<crate::db::models::Doctor, UiError> {
+    let staff = viewer.user.staff_id.as_deref().ok_or(UiError::NotFound(viewer.lang))?;
+    crate::db::queries::doctor_by_staff_id(conn, staff)?.ok_or(UiError::NotFound(viewer.lang))
+}
+
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
@@ -242,6 +254,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(imports::configure)
         .configure(discrepancies::configure)
         .configure(self_study::configure)
+        .configure(declarations::configure)
+        .configure(unreported::configure)
         .configure(interviews::configure)
         .configure(print::configure)
         .configure(accounts::configure)
