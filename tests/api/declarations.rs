@@ -58,6 +58,22 @@ fn self_study<'a>(
     ]
 }
 
+/// The doctor's withdrawal of the declaration `row`.
+async fn withdraw<S: Service>(b: &mut Browser<'_, S>, csrf: &str, row: &str) -> Page {
+    b.post(
+        "/me/declarations/withdraw",
+        &[("csrf", csrf), ("row", row), ("month", "2024-06")],
+    )
+    .await
+}
+
+/// The CSRF token of a doctor's declarations page.
+async fn token<S: Service>(b: &mut Browser<'_, S>) -> String {
+    let page = b.get("/me/declarations").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    hidden(&page.body, "csrf")
+}
+
 /// The row ids the doctor's list shows, in order.
 fn listed(body: &str) -> Vec<i64> {
     body.match_indices(r#"data-row=""#)
@@ -148,19 +164,9 @@ async fn a_declared_self_study_counts_until_the_superior_confirms_it() {
         assert!(list.body.contains("自主的な学習"), "the superior's reason is shown");
         let new_id = listed(&list.body)[0].to_string();
         assert!(!list.body.contains("/me/declarations/withdraw"));
-        let refused = aoki
-            .post(
-                "/me/declarations/withdraw",
-                &[("csrf", &csrf), ("row", &new_id), ("month", "2024-06")],
-            )
-            .await;
+        let refused = withdraw(&mut aoki, &csrf, &new_id).await;
         assert_eq!(refused.status, 409, "{}", refused.body);
-        let refused = aoki
-            .post(
-                "/me/declarations/withdraw",
-                &[("csrf", &csrf), ("row", &id), ("month", "2024-06")],
-            )
-            .await;
+        let refused = withdraw(&mut aoki, &csrf, &id).await;
         assert_eq!(refused.status, 404, "an old version is no declaration to change");
         assert_eq!(current_study(&db, "A01").len(), 1);
     }
@@ -173,7 +179,7 @@ async fn bad_input_is_refused_with_the_field_named_and_nothing_written() {
         hospital(&db);
         let service = db.spawn().await;
         let mut aoki = service.signed_in("aoki").await;
-        let csrf = hidden(&aoki.get("/me/declarations").await.body, "csrf");
+        let csrf = token(&mut aoki).await;
         let counts = db.data_counts();
         let cases: [(Form, &str, &str); 5] = [
             (
@@ -289,7 +295,7 @@ async fn only_the_doctor_declares_and_only_for_themself() {
         );
         let service = db.spawn().await;
         let mut baba = service.signed_in("baba").await;
-        let csrf_baba = hidden(&baba.get("/me/declarations").await.body, "csrf");
+        let csrf_baba = token(&mut baba).await;
         let ok = baba
             .post(
                 "/me/declarations",
@@ -313,25 +319,15 @@ async fn only_the_doctor_declares_and_only_for_themself() {
                 )
                 .await;
             assert_eq!(p.status, 403, "{login} on {backend:?}");
-            let p = b
-                .post(
-                    "/me/declarations/withdraw",
-                    &[("csrf", &csrf), ("row", &babas_row), ("month", "2024-06")],
-                )
-                .await;
+            let p = withdraw(&mut b, &csrf, &babas_row).await;
             assert_eq!(p.status, 403, "{login}");
         }
 
         // Another doctor cannot withdraw or correct B02's declaration, and
         // a staff id in the form is not theirs to choose.
         let mut aoki = service.signed_in("aoki").await;
-        let csrf = hidden(&aoki.get("/me/declarations").await.body, "csrf");
-        let p = aoki
-            .post(
-                "/me/declarations/withdraw",
-                &[("csrf", &csrf), ("row", &babas_row), ("month", "2024-06")],
-            )
-            .await;
+        let csrf = token(&mut aoki).await;
+        let p = withdraw(&mut aoki, &csrf, &babas_row).await;
         assert_eq!(p.status, 404);
         let mut form = self_study(&csrf, "2024-06-05", "22:00", "23:00", "");
         form.push(("replaces", &babas_row));
@@ -363,7 +359,7 @@ async fn a_correction_and_a_withdrawal_keep_the_old_versions() {
         let before = a01(&db);
         let service = db.spawn().await;
         let mut aoki = service.signed_in("aoki").await;
-        let csrf = hidden(&aoki.get("/me/declarations").await.body, "csrf");
+        let csrf = token(&mut aoki).await;
         let ok = aoki
             .post(
                 "/me/declarations",
@@ -410,12 +406,7 @@ async fn a_correction_and_a_withdrawal_keep_the_old_versions() {
         assert_eq!(aoki.post("/me/declarations", &form).await.status, 404);
 
         // Withdraw it: superseded, nothing after it, both versions kept.
-        let withdrawn = aoki
-            .post(
-                "/me/declarations/withdraw",
-                &[("csrf", &csrf), ("row", &second.to_string()), ("month", "2024-06")],
-            )
-            .await;
+        let withdrawn = withdraw(&mut aoki, &csrf, &second.to_string()).await;
         assert_eq!(withdrawn.status, 303, "{}", withdrawn.body);
         assert!(current_study(&db, "A01").is_empty());
         assert_eq!(

@@ -6,14 +6,13 @@
 //! [`crate::declarations`].
 
 use super::dashboard::month_as_of;
-use super::{own_doctor, with_conn, Lang, PageCtx, UiError, Viewer};
+use super::{blocking, in_lang, own_doctor, Lang, PageCtx, Reply, UiError, Viewer};
 use crate::accounts::Role;
 use crate::app::App;
 use crate::db::models::Doctor;
 use crate::declarations::{self, Declaration, DeclareError, DeclareRequest, FieldError, Form};
-use crate::domain::text::Message;
 use crate::domain::time::{format_hm, YearMonth};
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
@@ -79,10 +78,6 @@ impl Page {
     }
 }
 
-fn in_lang(lang: Lang, msg: &str) -> String {
-    lang.pick(&Message::from_pair(msg)).to_string()
-}
-
 /// What a request puts on the page: the two forms (self-study, external),
 /// what was done, and what was refused.
 struct Shown {
@@ -142,28 +137,6 @@ fn page(
     })
 }
 
-/// A handler's answer, made on the blocking pool (an `HttpResponse` is
-/// not `Send`).
-enum Out {
-    Redirect(String),
-    Html(StatusCode, String),
-}
-
-impl Out {
-    fn respond(self) -> HttpResponse {
-        match self {
-            Out::Redirect(to) => HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish(),
-            Out::Html(status, body) => HttpResponse::build(status)
-                .content_type("text/html; charset=utf-8")
-                .body(body),
-        }
-    }
-}
-
-fn respond(status: StatusCode, p: &Page) -> Result<Out, UiError> {
-    Ok(Out::Html(status, p.render()?))
-}
-
 #[derive(Debug, Deserialize)]
 struct PageQuery {
     month: Option<String>,
@@ -184,8 +157,7 @@ async fn show(app: web::Data<App>, viewer: Viewer, q: web::Query<PageQuery>) -> 
         _ => None,
     };
     let edit = q.edit;
-    let app2 = app.clone();
-    let p = with_conn(&app, move |conn| {
+    blocking(&app, move |conn, app| {
         let d = own_doctor(conn, &viewer)?;
         let mut shown = Shown { done, ..Shown::blank() };
         if let Some(id) = edit {
@@ -220,10 +192,9 @@ async fn show(app: web::Data<App>, viewer: Viewer, q: web::Query<PageQuery>) -> 
                 shown.forms.1 = view;
             }
         }
-        page(conn, &app2, &viewer, d, month, shown)
+        Reply::page(StatusCode::OK, &page(conn, app, &viewer, d, month, shown)?)
     })
-    .await?;
-    Ok(respond(StatusCode::OK, &p)?.respond())
+    .await
 }
 
 fn field<'a>(form: &'a HashMap<String, String>, name: &str) -> &'a str {
@@ -241,7 +212,7 @@ fn refused(
     month: YearMonth,
     form: Option<(Form, Option<i64>)>,
     e: DeclareError,
-) -> Result<Out, UiError> {
+) -> Result<Reply, UiError> {
     let (status, errors, message) = match e {
         DeclareError::Invalid(errors) => (StatusCode::BAD_REQUEST, errors, None),
         DeclareError::NotFound => return Err(UiError::NotFound(viewer.lang)),
@@ -271,7 +242,7 @@ fn refused(
             Lang::En => "Some fields are not right (in red). Nothing was saved.".to_string(),
         })
     });
-    respond(status, &page(conn, app, viewer, d, month, shown)?)
+    Reply::page(status, &page(conn, app, viewer, d, month, shown)?)
 }
 
 /// `POST /me/declarations`: a new declaration, or (`replaces`) the
@@ -291,12 +262,11 @@ async fn declare(
     };
     let typed = Form::of(&form);
     let (now, today) = (app.now(), app.settings.today());
-    let app2 = app.clone();
-    with_conn(&app, move |conn| {
+    blocking(&app, move |conn, app| {
         let d = own_doctor(conn, &viewer)?;
         let read = declarations::read(&typed, today);
         // The month the page returns to: the declared date's, else this one.
-        let month_of = |date: chrono::NaiveDate| app2.settings.rules.calendar.month_of(date);
+        let month_of = |date: chrono::NaiveDate| app.settings.rules.calendar.month_of(date);
         let (declared, month) = match read {
             Ok(declared) => {
                 let month = month_of(declared.shift.start_date());
@@ -305,7 +275,7 @@ async fn declare(
             Err(errors) => {
                 let month = month_of(today);
                 let e = DeclareError::Invalid(errors);
-                return refused(conn, &app2, &viewer, d, month, Some((typed, replaces)), e);
+                return refused(conn, app, &viewer, d, month, Some((typed, replaces)), e);
             }
         };
         let outcome = declarations::declare(
@@ -321,13 +291,12 @@ async fn declare(
         match outcome {
             Ok(_) => {
                 let done = if replaces.is_some() { "corrected" } else { "declared" };
-                Ok(Out::Redirect(format!("/me/declarations?month={month}&done={done}")))
+                Ok(Reply::Redirect(format!("/me/declarations?month={month}&done={done}")))
             }
-            Err(e) => refused(conn, &app2, &viewer, d, month, Some((typed, replaces)), e),
+            Err(e) => refused(conn, app, &viewer, d, month, Some((typed, replaces)), e),
         }
     })
     .await
-    .map(Out::respond)
 }
 
 /// `POST /me/declarations/withdraw`: the declaration `row` withdrawn.
@@ -345,16 +314,16 @@ async fn withdraw(
         .map_err(|_| UiError::NotFound(viewer.lang))?;
     let (month, _) = month_as_of(&app, &viewer, Some(field(&form, "month")), None)?;
     let now = app.now();
-    let app2 = app.clone();
-    with_conn(&app, move |conn| {
+    blocking(&app, move |conn, app| {
         let d = own_doctor(conn, &viewer)?;
         match declarations::withdraw(conn, &d, &viewer.user.login, id, now) {
-            Ok(()) => Ok(Out::Redirect(format!("/me/declarations?month={month}&done=withdrawn"))),
-            Err(e) => refused(conn, &app2, &viewer, d, month, None, e),
+            Ok(()) => Ok(Reply::Redirect(format!(
+                "/me/declarations?month={month}&done=withdrawn"
+            ))),
+            Err(e) => refused(conn, app, &viewer, d, month, None, e),
         }
     })
     .await
-    .map(Out::respond)
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -216,6 +216,45 @@ pub(crate) async fn with_conn<T: Send + 'static>(
 }
 
 /// Percent-encodes a path for a query parameter.
+/// What a handler's database work ends in. Built inside `web::block` (an
+/// `HttpResponse` cannot cross threads), answered outside.
+pub(crate) enum Reply {
+    /// 303 to a page of this site.
+    Redirect(String),
+    /// A rendered page with its status.
+    Html(actix_web::http::StatusCode, String),
+}
+
+impl Reply {
+    pub(crate) fn page(status: actix_web::http::StatusCode, t: &impl Template) -> Result<Reply, UiError> {
+        Ok(Reply::Html(status, t.render()?))
+    }
+
+    pub(crate) fn respond(self) -> HttpResponse {
+        match self {
+            Reply::Redirect(to) => HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish(),
+            Reply::Html(status, body) => HttpResponse::build(status)
+                .content_type("text/html; charset=utf-8")
+                .body(body),
+        }
+    }
+}
+
+/// Runs a handler's database work on the blocking pool.
+pub(crate) async fn blocking(
+    app: &web::Data<crate::app::App>,
+    f: impl FnOnce(&mut crate::db::AnyConnection, &crate::app::App) -> Result<Reply, UiError> + Send + 'static,
+) -> Result<HttpResponse, UiError> {
+    let a = app.clone().into_inner();
+    let reply = crate::web::blocking(app, move |conn| f(conn, &a)).await?;
+    Ok(reply.respond())
+}
+
+/// page's language.
+pub(crate) fn in_lang(lang: Lang, msg: &str) -> String {
+    lang.pick(&crate::domain::text::Message::from_pair(msg)).to_string()
+}
+
 /// The doctor of the signed-in doctor account; 404 when the account names
 /// no known doctor.
 pub(crate) fn own_doctor(
