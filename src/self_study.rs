@@ -200,7 +200,9 @@ pub fn pending(
             minutes: shift.minutes(),
             inside_minutes: inside_minutes(conn, doctor, &shift, rules)?,
             own: is_own(who, doctor),
-            note,
+            // The marker of a declaration made without a note says nothing
+            // the list does not.
+            note: note.filter(|n| n != crate::declarations::DECLARED),
         });
     }
     out.sort_by(|a, b| (&a.staff_id, a.start).cmp(&(&b.staff_id, b.start)));
