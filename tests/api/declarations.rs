@@ -524,3 +524,76 @@ async fn a_reported_external_row_counts_and_leaves_the_unreported_list() {
         assert!(list.body.contains(r#"data-staff="B02""#));
     }
 }
+
+#[actix_web::test]
+async fn the_api_declares_lists_and_withdraws_for_the_doctor_only() {
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        hospital(&db);
+        let service = db.spawn().await;
+        let token = service.token("aoki").await;
+        let post = |body: serde_json::Value| {
+            actix_web::test::TestRequest::post()
+                .uri("/api/v1/me/declarations")
+                .set_json(body)
+        };
+        let counts = db.data_counts();
+        let (status, body) = service
+            .call(
+                post(serde_json::json!({"kind": "self_study", "date": "2024-06-03", "start": "22:00", "end": "21:00"})),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(body["error"], "invalid");
+        assert!(
+            body["message"].as_str().unwrap().starts_with("end: 終了は開始より後"),
+            "{body}"
+        );
+        assert!(body["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("the end must be after the start"));
+        assert_eq!(db.data_counts(), counts);
+
+        let (status, body) = service
+            .call(
+                post(
+                    serde_json::json!({"kind": "self_study", "date": "2024-06-03", "start": "22:00", "end": "23:00",
+                    "break_minutes": 0, "note": HOSTILE}),
+                ),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(status, 200, "{backend:?}: {body}");
+        let id = body["id"].as_i64().unwrap();
+        let (status, list) = service
+            .get_json("/api/v1/me/declarations?month=2024-06", Some(&token))
+            .await;
+        assert_eq!(status, 200);
+        let rows = list["declarations"].as_array().unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0]["id"], id);
+        assert_eq!(rows[0]["status"], "unconfirmed");
+        assert_eq!(rows[0]["note"], HOSTILE);
+        assert_eq!(rows[0]["changeable"], true);
+
+        // HR may not declare, nor withdraw a doctor's declaration.
+        let hr = service.token("jinji").await;
+        let (status, _) = service
+            .call(
+                post(serde_json::json!({"kind": "self_study", "date": "2024-06-04", "start": "22:00", "end": "23:00"})),
+                Some(&hr),
+            )
+            .await;
+        assert_eq!(status, 403);
+        let withdraw =
+            |id: i64| actix_web::test::TestRequest::post().uri(&format!("/api/v1/me/declarations/{id}/withdraw"));
+        assert_eq!(service.call(withdraw(id), Some(&hr)).await.0, 403);
+
+        let (status, body) = service.call(withdraw(id), Some(&token)).await;
+        assert_eq!((status, body["withdrawn"].as_i64()), (200, Some(id)));
+        assert_eq!(service.call(withdraw(id), Some(&token)).await.0, 409);
+        assert!(current_study(&db, "A01").is_empty());
+    }
+}

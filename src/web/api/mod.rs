@@ -12,6 +12,7 @@
 
 mod auth;
 mod dashboard;
+mod declarations;
 mod discrepancies;
 mod doctors;
 mod imports;
@@ -108,6 +109,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(auth::sign_out)
         .configure(worklist::configure)
         .configure(selfcheck::configure)
+        .configure(declarations::configure)
         .configure(interviews::configure)
         .service(dashboard::monthly_report)
         .service(dashboard::payroll_report)

@@ -23,7 +23,8 @@ use actix_web::{get, post, web, HttpResponse};
 use serde::Serialize;
 use std::collections::HashMap;
 
-fn own_doctor(conn: &mut AnyConnection, me: &CurrentUser) -> Result<Doctor, ApiError> {
+/// The doctor of the token's doctor account (404 when it names none).
+pub(super) fn own_doctor(conn: &mut AnyConnection, me: &CurrentUser) -> Result<Doctor, ApiError> {
     let staff = me.user.staff_id.as_deref().ok_or_else(ApiError::not_found)?;
     queries::doctor_by_staff_id(conn, staff)?.ok_or_else(ApiError::not_found)
 }
