@@ -67,6 +67,12 @@ async fn withdraw<S: Service>(b: &mut Browser<'_, S>, csrf: &str, row: &str) -> 
     .await
 }
 
+/// A declaration the doctor makes, accepted.
+async fn declared<S: Service>(b: &mut Browser<'_, S>, form: Form<'_>) {
+    let page = b.post("/me/declarations", &form).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+}
+
 /// The CSRF token of a doctor's declarations page.
 async fn token<S: Service>(b: &mut Browser<'_, S>) -> String {
     let page = b.get("/me/declarations").await;
@@ -230,13 +236,7 @@ async fn bad_input_is_refused_with_the_field_named_and_nothing_written() {
         assert_eq!(db.data_counts(), counts, "nothing written");
 
         // Overlapping the doctor's own declared self-study.
-        let ok = aoki
-            .post(
-                "/me/declarations",
-                &self_study(&csrf, "2024-06-03", "22:00", "23:00", ""),
-            )
-            .await;
-        assert_eq!(ok.status, 303);
+        declared(&mut aoki, self_study(&csrf, "2024-06-03", "22:00", "23:00", "")).await;
         let counts = db.data_counts();
         let page = aoki
             .post(
@@ -296,13 +296,7 @@ async fn only_the_doctor_declares_and_only_for_themself() {
         let service = db.spawn().await;
         let mut baba = service.signed_in("baba").await;
         let csrf_baba = token(&mut baba).await;
-        let ok = baba
-            .post(
-                "/me/declarations",
-                &self_study(&csrf_baba, "2024-06-03", "22:00", "23:00", ""),
-            )
-            .await;
-        assert_eq!(ok.status, 303);
+        declared(&mut baba, self_study(&csrf_baba, "2024-06-03", "22:00", "23:00", "")).await;
         let babas = current_study(&db, "B02");
         assert_eq!(babas.len(), 1);
         let babas_row = babas[0].0.to_string();
@@ -360,13 +354,11 @@ async fn a_correction_and_a_withdrawal_keep_the_old_versions() {
         let service = db.spawn().await;
         let mut aoki = service.signed_in("aoki").await;
         let csrf = token(&mut aoki).await;
-        let ok = aoki
-            .post(
-                "/me/declarations",
-                &self_study(&csrf, "2024-06-03", "22:00", "23:00", "抄読会の準備"),
-            )
-            .await;
-        assert_eq!(ok.status, 303);
+        declared(
+            &mut aoki,
+            self_study(&csrf, "2024-06-03", "22:00", "23:00", "抄読会の準備"),
+        )
+        .await;
         let first = current_study(&db, "A01")[0].0;
 
         // Correct it: the form comes prefilled, the new version replaces the old.

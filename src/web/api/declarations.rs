@@ -12,7 +12,7 @@
 
 use super::auth::CurrentUser;
 use super::selfcheck::own_doctor;
-use super::{blocking, month_as_of, require, ApiError};
+use super::{blocking, form_fields, month_as_of, require, ApiError};
 use crate::accounts::Role;
 use crate::app::App;
 use crate::declarations::{self, DeclareError, DeclareRequest, Form};
@@ -63,15 +63,7 @@ async fn declare(
     body: web::Json<HashMap<String, serde_json::Value>>,
 ) -> Result<HttpResponse, ApiError> {
     require(&me, &[Role::Doctor])?;
-    let fields: HashMap<String, String> = body
-        .into_inner()
-        .into_iter()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, v)| match v {
-            serde_json::Value::String(s) => (k, s),
-            other => (k, other.to_string()),
-        })
-        .collect();
+    let fields = form_fields(body.into_inner());
     let replaces = match fields.get("replaces").map(|s| s.trim()) {
         None | Some("") => None,
         Some(id) => Some(id.parse::<i64>().map_err(|_| ApiError::not_found())?),

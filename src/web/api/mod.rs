@@ -42,6 +42,20 @@ pub(super) async fn blocking<T: Send + 'static>(
     crate::web::blocking(app, f).await
 }
 
+/// A JSON object of a screen's form fields as the screen would send them:
+/// strings as they are, numbers and booleans as written, `null` left out.
+pub(super) fn form_fields(
+    body: std::collections::HashMap<String, serde_json::Value>,
+) -> std::collections::HashMap<String, String> {
+    body.into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| match v {
+            serde_json::Value::String(s) => (k, s),
+            other => (k, other.to_string()),
+        })
+        .collect()
+}
+
 pub(super) const HR: [Role; 2] = [Role::Admin, Role::Hr];
 pub(super) const DASHBOARD: [Role; 3] = [Role::Admin, Role::Hr, Role::Manager];
 /// Past imports listed, as on the uploads screen.

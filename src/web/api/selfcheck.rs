@@ -125,17 +125,7 @@ async fn save(
     body: web::Json<HashMap<String, serde_json::Value>>,
 ) -> Result<HttpResponse, ApiError> {
     require(&me, &[Role::Doctor])?;
-    let form: HashMap<String, String> = body
-        .into_inner()
-        .into_iter()
-        .map(|(k, v)| {
-            let v = match v {
-                serde_json::Value::String(s) => s,
-                other => other.to_string(),
-            };
-            (k, v)
-        })
-        .collect();
+    let form = super::form_fields(body.into_inner());
     let now = app.now();
     let settings = app.settings.clone();
     let v = blocking(&app, move |c| {
