@@ -258,42 +258,25 @@ pub fn correction_rows(
     reason: &str,
     (actor, now): Actor,
 ) -> Result<Vec<NewTimecardRow>, ResolveError> {
-    let working: Vec<&Shift> = timecard.iter().filter(|s| s.kind().is_working()).collect();
+    let writer = crate::corrections::Writer {
+        login: actor,
+        at: now,
+        reason,
+    };
     let mut rows = Vec::new();
     for &(start, end) in spans {
         let shift = Shift::new(start, end, 0, kind).map_err(|_| ResolveError::TooLong { start, end })?;
         if kind.is_working() {
-            if let Some(clash) = working.iter().find(|w| w.overlaps(&shift)) {
-                return Err(ResolveError::Overlap(format!(
-                    "{} → {} ({})",
-                    clash.start(),
-                    clash.end(),
-                    clash.kind()
-                )));
+            if let Some(clash) = crate::corrections::working_clash(timecard, &shift) {
+                return Err(ResolveError::Overlap(clash));
             }
         }
-        rows.push(NewTimecardRow {
-            doctor_id,
-            kind: kind.code().into(),
-            start_at: start,
-            end_at: end,
-            break_minutes: 0,
-            version: 1,
-            replaces_id: None,
-            batch_id: None,
-            source_line: None,
-            correction_reason: Some(reason.to_string()),
-            created_by: Some(actor.to_string()),
-            created_at: now,
-            // A day resolved as 研鑽 is HR's decision that it was
-            // self-study: the row is confirmed by them (rules §9
-            // `self_study_confirmed`); inside the schedule it still
-            // counts (§2.3).
-            extras: crate::db::models::ShiftExtras::of(
-                &shift.with_study(crate::domain::profile::StudyStatus::Confirmed),
-                Some((actor, now)),
-            ),
-        });
+        // A day resolved as 研鑽 is HR's decision that it was self-study:
+        // the row is confirmed by them (rules §9 `self_study_confirmed`);
+        // inside the schedule it still counts (§2.3).
+        let shift = shift.with_study(crate::domain::profile::StudyStatus::Confirmed);
+        let extras = crate::db::models::ShiftExtras::of(&shift, Some((actor, now)));
+        rows.push(crate::corrections::added_row(doctor_id, &shift, extras, &writer));
     }
     Ok(rows)
 }

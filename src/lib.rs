@@ -37,7 +37,9 @@ pub mod audit;
 pub mod backup;
 pub mod cli;
 pub mod config;
+pub mod corrections;
 pub mod db;
+pub mod declarations;
 pub mod demo;
 pub mod discrepancies;
 pub mod domain;
@@ -78,13 +80,14 @@ pub const LAYERS: &[&[&str]] = &[
         "accounts",
         "policy",
         "records",
+        "corrections",
         "layouts",
         "backup",
         "rate_limit",
         "month",
     ],
     // Read models, imports and discrepancies.
-    &["report", "discrepancies", "pc_reviews", "ingest", "self_study"],
+    &["report", "discrepancies", "pc_reviews", "ingest", "self_study", "declarations"],
     // Interviews, mails and jobs.
     &["monitor"],
     // Settings + pool + mailer.

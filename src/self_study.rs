@@ -11,8 +11,8 @@
 //! version so cached reports refresh. Self-study inside the schedule counts
 //! as work whatever the decision (§2.3); the list says so.
 
-use crate::db::models::{CorruptRow, Doctor, NewAuditEntry, NewTimecardRow, ShiftExtras};
-use crate::db::queries::{self, Supersession};
+use crate::db::models::{CorruptRow, Doctor, NewAuditEntry, ShiftExtras};
+use crate::db::queries;
 use crate::db::{write_transaction, AnyConnection, DbError};
 use crate::domain::discrepancy::{classify, PcClass, PcSession};
 use crate::domain::profile::StudyStatus;
@@ -76,6 +76,9 @@ pub struct PendingRow {
     pub inside_minutes: Minutes,
     /// The row is the viewer's own (they may not decide it).
     pub own: bool,
+    /// The note or reason written with the row (a doctor's declaration:
+    /// their note, `crate::declarations`).
+    pub note: Option<String>,
 }
 
 impl PendingRow {
@@ -179,7 +182,7 @@ pub fn pending(
     let from = midnight(month.first_day());
     let to = midnight(month.last_day() + Duration::days(1));
     let mut out = Vec::new();
-    for (stored, _, _) in queries::current_timecard(conn, Some(&ids), from, to)? {
+    for (stored, _, note) in queries::current_timecard(conn, Some(&ids), from, to)? {
         let shift = stored.shift("timecard_rows")?;
         if shift.kind() != Kind::SelfStudy || shift.study() != StudyStatus::Unconfirmed {
             continue;
@@ -197,6 +200,9 @@ pub fn pending(
             minutes: shift.minutes(),
             inside_minutes: inside_minutes(conn, doctor, &shift, rules)?,
             own: is_own(who, doctor),
+            // The marker of a declaration made without a note says nothing
+            // the list does not.
+            note: note.filter(|n| n != crate::declarations::DECLARED),
         });
     }
     out.sort_by(|a, b| (&a.staff_id, a.start).cmp(&(&b.staff_id, b.start)));
@@ -315,33 +321,12 @@ where
     let mut extras = ShiftExtras::of(&shift, Some((login, now)));
     extras.employer = stored.extras.employer.clone();
     extras.schedule_class = stored.extras.schedule_class.clone();
-    queries::supersede_timecard(
+    crate::corrections::replace_row(
         conn,
-        &[stored.id],
-        &Supersession {
-            at: now,
-            by: Some(login),
-            reason: SUPERSEDED_REASON,
-            batch_id: None,
-        },
-    )?;
-    queries::insert_timecard_rows(
-        conn,
-        &[NewTimecardRow {
-            doctor_id: doctor.id,
-            kind: stored.kind.clone(),
-            start_at: stored.start_at,
-            end_at: stored.end_at,
-            break_minutes: stored.break_minutes,
-            version: version + 1,
-            replaces_id: Some(stored.id),
-            batch_id: batch,
-            source_line: None,
-            correction_reason: Some(reason.to_string()),
-            created_by: Some(login.to_string()),
-            created_at: now,
-            extras,
-        }],
+        (stored, version, batch),
+        Some((&shift, extras)),
+        SUPERSEDED_REASON,
+        &crate::corrections::Writer { login, at: now, reason },
     )?;
     crate::audit::append(
         conn,

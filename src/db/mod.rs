@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod backup;
 mod cache;
+pub mod declarations;
 pub mod demo;
 pub mod discrepancies;
 pub mod employers;

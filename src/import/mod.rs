@@ -30,6 +30,9 @@ pub mod winevent;
 pub use doctors::{parse_doctors, DoctorRecord};
 pub use employers::{parse_employers, EmployerRecord};
 pub use encoding::{decode, Decoded};
+/// NFKC and trimming, as every cell of a file is read (and what a person
+/// types where a file's text would go, e.g. an employer's name).
+pub(crate) use fields::normalise;
 pub use pclog::{parse_pclog, PcRecord};
 pub use preview::{preview, ColumnReading, Preview, PreviewKind, PreviewRow};
 pub use shifts::{parse_shifts, ShiftRecord};

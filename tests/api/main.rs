@@ -17,6 +17,7 @@ mod backup;
 mod browser;
 mod commands;
 mod coverage;
+mod declarations;
 mod demo;
 mod health_access;
 mod hr_screens;

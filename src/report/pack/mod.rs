@@ -70,9 +70,9 @@ pub struct Params {
 /// week (Monday to Sunday) holding 22 July — 令和6年7月22日（月）〜28日（日）
 /// in FY2024, the week the prefecture named for doctors (rules §18). Another
 /// week is asked for with `week=`.
-pub fn reference_week(fy: i32) -> NaiveDate {
-    let july_22 = NaiveDate::from_ymd_opt(fy, 7, 22).expect("22 July exists");
-    july_22 - chrono::Duration::days(i64::from(july_22.weekday().num_days_from_monday()))
+pub fn reference_week(fy: i32) -> Option<NaiveDate> {
+    let july_22 = NaiveDate::from_ymd_opt(fy, 7, 22)?;
+    Some(july_22 - chrono::Duration::days(i64::from(july_22.weekday().num_days_from_monday())))
 }
 
 impl Params {
@@ -117,7 +117,7 @@ impl Params {
         }
         let week = date(
             q.week.as_deref(),
-            reference_week(fiscal_year),
+            reference_week(fiscal_year).unwrap_or(from),
             "week（基準週の初日 YYYY-MM-DD）",
         )?;
         Ok(Params {
@@ -326,9 +326,9 @@ mod tests {
 
     #[test]
     fn the_reference_week_is_the_monday_to_sunday_holding_22_july() {
-        assert_eq!(reference_week(2024), d("2024-07-22"), "令和6年7月22日（月）");
-        assert_eq!(reference_week(2025), d("2025-07-21"), "22 July 2025 is a Tuesday");
-        assert_eq!(reference_week(2029), d("2029-07-16"), "22 July 2029 is a Sunday");
+        assert_eq!(reference_week(2024), Some(d("2024-07-22")), "令和6年7月22日（月）");
+        assert_eq!(reference_week(2025), Some(d("2025-07-21")), "22 July 2025 is a Tuesday");
+        assert_eq!(reference_week(2029), Some(d("2029-07-16")), "22 July 2029 is a Sunday");
         let mut query = q(Some("2025"), None, None);
         query.week = Some("2025-08-04".into());
         let p = Params::read(&query, d("2025-09-01")).unwrap();

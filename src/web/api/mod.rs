@@ -13,6 +13,7 @@
 
 mod auth;
 mod dashboard;
+mod declarations;
 mod discrepancies;
 mod doctors;
 mod imports;
@@ -41,6 +42,20 @@ pub(super) async fn blocking<T: Send + 'static>(
     f: impl FnOnce(&mut crate::db::AnyConnection) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     crate::web::blocking(app, f).await
+}
+
+/// A JSON object of a screen's form fields as the screen would send them:
+/// strings as they are, numbers and booleans as written, `null` left out.
+pub(super) fn form_fields(
+    body: std::collections::HashMap<String, serde_json::Value>,
+) -> std::collections::HashMap<String, String> {
+    body.into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| match v {
+            serde_json::Value::String(s) => (k, s),
+            other => (k, other.to_string()),
+        })
+        .collect()
 }
 
 pub(super) const HR: [Role; 2] = [Role::Admin, Role::Hr];
@@ -110,6 +125,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(auth::sign_out)
         .configure(worklist::configure)
         .configure(selfcheck::configure)
+        .configure(declarations::configure)
         .configure(interviews::configure)
         .service(dashboard::monthly_report)
         .service(dashboard::payroll_report)

@@ -23,7 +23,8 @@ use actix_web::{get, post, web, HttpResponse};
 use serde::Serialize;
 use std::collections::HashMap;
 
-fn own_doctor(conn: &mut AnyConnection, me: &CurrentUser) -> Result<Doctor, ApiError> {
+/// The doctor of the token's doctor account (404 when it names none).
+pub(super) fn own_doctor(conn: &mut AnyConnection, me: &CurrentUser) -> Result<Doctor, ApiError> {
     let staff = me.user.staff_id.as_deref().ok_or_else(ApiError::not_found)?;
     queries::doctor_by_staff_id(conn, staff)?.ok_or_else(ApiError::not_found)
 }
@@ -124,17 +125,7 @@ async fn save(
     body: web::Json<HashMap<String, serde_json::Value>>,
 ) -> Result<HttpResponse, ApiError> {
     require(&me, &[Role::Doctor])?;
-    let form: HashMap<String, String> = body
-        .into_inner()
-        .into_iter()
-        .map(|(k, v)| {
-            let v = match v {
-                serde_json::Value::String(s) => s,
-                other => other.to_string(),
-            };
-            (k, v)
-        })
-        .collect();
+    let form = super::form_fields(body.into_inner());
     let now = app.now();
     let settings = app.settings.clone();
     let v = blocking(&app, move |c| {

@@ -10,6 +10,7 @@ mod accounts;
 pub(crate) mod admin;
 mod charts;
 pub(crate) mod dashboard;
+mod declarations;
 pub(crate) mod discrepancies;
 pub(crate) mod doctor;
 pub(crate) mod imports;
@@ -17,6 +18,7 @@ mod interviews;
 pub(crate) mod print;
 mod self_study;
 mod session;
+mod unreported;
 
 pub use session::{Lang, Viewer};
 
@@ -214,6 +216,55 @@ pub(crate) async fn with_conn<T: Send + 'static>(
 }
 
 /// Percent-encodes a path for a query parameter.
+/// What a handler's database work ends in. Built inside `web::block` (an
+/// `HttpResponse` cannot cross threads), answered outside.
+pub(crate) enum Reply {
+    /// 303 to a page of this site.
+    Redirect(String),
+    /// A rendered page with its status.
+    Html(actix_web::http::StatusCode, String),
+}
+
+impl Reply {
+    pub(crate) fn page(status: actix_web::http::StatusCode, t: &impl Template) -> Result<Reply, UiError> {
+        Ok(Reply::Html(status, t.render()?))
+    }
+
+    pub(crate) fn respond(self) -> HttpResponse {
+        match self {
+            Reply::Redirect(to) => HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish(),
+            Reply::Html(status, body) => HttpResponse::build(status)
+                .content_type("text/html; charset=utf-8")
+                .body(body),
+        }
+    }
+}
+
+/// Runs a handler's database work on the blocking pool.
+pub(crate) async fn blocking(
+    app: &web::Data<crate::app::App>,
+    f: impl FnOnce(&mut crate::db::AnyConnection, &crate::app::App) -> Result<Reply, UiError> + Send + 'static,
+) -> Result<HttpResponse, UiError> {
+    let a = app.clone().into_inner();
+    let reply = crate::web::blocking(app, move |conn| f(conn, &a)).await?;
+    Ok(reply.respond())
+}
+
+/// page's language.
+pub(crate) fn in_lang(lang: Lang, msg: &str) -> String {
+    lang.pick(&crate::domain::text::Message::from_pair(msg)).to_string()
+}
+
+/// The doctor of the signed-in doctor account; 404 when the account names
+/// no known doctor.
+pub(crate) fn own_doctor(
+    conn: &mut crate::db::AnyConnection,
+    viewer: &Viewer,
+) -> Result<crate::db::models::Doctor, UiError> {
+    let staff = viewer.user.staff_id.as_deref().ok_or(UiError::NotFound(viewer.lang))?;
+    crate::db::queries::doctor_by_staff_id(conn, staff)?.ok_or(UiError::NotFound(viewer.lang))
+}
+
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
@@ -242,6 +293,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(imports::configure)
         .configure(discrepancies::configure)
         .configure(self_study::configure)
+        .configure(declarations::configure)
+        .configure(unreported::configure)
         .configure(interviews::configure)
         .configure(print::configure)
         .configure(accounts::configure)

@@ -35,7 +35,6 @@ mod prechecks;
 mod record;
 mod selfcheck;
 
-use crate::domain::text::Message;
 use prechecks::PreCheckFields;
 use record::{AddendumForm, FieldErrors, RecordForm};
 
@@ -50,7 +49,7 @@ use crate::domain::time::{format_hm, YearMonth};
 use crate::monitor::records::{self, InterviewLine, RecordError};
 use crate::month::{compute, line, load_rows_of, DoctorRows};
 use crate::policy::{self, Sight, Whose};
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
 use askama::Template;
 use chrono::NaiveDate;
@@ -60,44 +59,7 @@ use std::collections::HashMap;
 // ---------------------------------------------------------------------------
 // Shared pieces
 
-/// What a handler's database work ends in. Built inside `web::block` (an
-/// `HttpResponse` cannot cross threads), answered outside.
-enum Reply {
-    /// 303 to a page of this site.
-    Redirect(String),
-    /// A rendered page with its status.
-    Html(StatusCode, String),
-}
-
-impl Reply {
-    fn page(status: StatusCode, t: &impl Template) -> Result<Reply, UiError> {
-        Ok(Reply::Html(status, t.render()?))
-    }
-
-    fn respond(self) -> HttpResponse {
-        match self {
-            Reply::Redirect(to) => HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish(),
-            Reply::Html(status, body) => HttpResponse::build(status)
-                .content_type("text/html; charset=utf-8")
-                .body(body),
-        }
-    }
-}
-
-/// Runs a handler's database work on the blocking pool.
-async fn blocking(
-    app: &web::Data<App>,
-    f: impl FnOnce(&mut AnyConnection, &App) -> Result<Reply, UiError> + Send + 'static,
-) -> Result<HttpResponse, UiError> {
-    let a = app.clone().into_inner();
-    let reply = crate::web::blocking(app, move |conn| f(conn, &a)).await?;
-    Ok(reply.respond())
-}
-
-/// page's language.
-fn in_lang(lang: Lang, msg: &str) -> String {
-    lang.pick(&Message::from_pair(msg)).to_string()
-}
+pub(super) use super::{blocking, in_lang, Reply};
 
 /// A refused record: the status and message the form is shown again with.
 /// Anything but a broken rule is an error page.

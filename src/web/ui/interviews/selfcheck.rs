@@ -13,12 +13,12 @@ use crate::accounts::Role;
 use crate::app::App;
 use crate::db::interviews::recent_self_checks;
 use crate::db::models::Doctor;
-use crate::db::{queries, AnyConnection};
+use crate::db::AnyConnection;
 use crate::domain::fatigue;
 use crate::domain::interview::Symptom;
 use crate::domain::selfcheck::{answers_as_form, explain, read_selfcheck, unanswered};
 use crate::domain::time::YearMonth;
-use crate::web::ui::{Lang, PageCtx, UiError, Viewer};
+use crate::web::ui::{own_doctor, Lang, PageCtx, UiError, Viewer};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
@@ -100,13 +100,6 @@ struct SelfCheckPage {
     /// What the latest self-check means, in the page's language.
     judgement: Vec<String>,
     prefilled: bool,
-}
-
-/// The doctor of the signed-in doctor account; 404 when the account names
-/// no known doctor.
-fn own_doctor(conn: &mut AnyConnection, viewer: &Viewer) -> Result<Doctor, UiError> {
-    let staff = viewer.user.staff_id.as_deref().ok_or(UiError::NotFound(viewer.lang))?;
-    queries::doctor_by_staff_id(conn, staff)?.ok_or(UiError::NotFound(viewer.lang))
 }
 
 fn selfcheck_page(
