@@ -44,6 +44,11 @@ use serde::Serialize;
 /// [`crate::db::discrepancies`], named here where the callers look.
 pub use crate::db::discrepancies::{resolutions_of_month, ResolutionRecord};
 
+/// The code of a review item's `self_study_confirmed` resolution
+/// (`crate::pc_reviews::ReviewResolution`), recorded with a day resolved
+/// as self-study.
+pub const SELF_STUDY_CONFIRMED: &str = "self_study_confirmed";
+
 /// The longest reason kept (a sentence or two, not a document).
 pub const MAX_REASON_CHARS: usize = 500;
 
@@ -413,6 +418,27 @@ pub fn resolve(conn: &mut AnyConnection, req: &ResolveRequest) -> Result<Resolve
             added = spans.iter().map(|u| (u.start, u.end)).collect();
             let rows = correction_rows(doctor.id, &added, kind, &day.timecard, reason, (req.actor, req.now))?;
             queries::insert_timecard_rows(conn, &rows)?;
+        }
+        // HR's 研鑽 decides the same PC minutes the self-study rows it adds
+        // would otherwise bring back as a review item (rules §9: PC use
+        // inside self-study outside the schedule): that item is recorded
+        // as resolved by the same decision, not asked for again.
+        if req.resolution == Resolution::SelfStudy {
+            let kind = crate::domain::discrepancy::PcClass::PcDuringSelfStudy.code();
+            if crate::db::pc_reviews::resolution_of_item(conn, doctor.id, req.day, kind)?.is_none() {
+                crate::db::pc_reviews::insert_review_resolution(
+                    conn,
+                    &crate::db::pc_reviews::NewReviewResolution {
+                        doctor_id: doctor.id,
+                        day: req.day,
+                        kind: kind.into(),
+                        resolution: SELF_STUDY_CONFIRMED.into(),
+                        reason: reason.to_string(),
+                        resolved_by: Some(req.actor.to_string()),
+                        resolved_at: req.now,
+                    },
+                )?;
+            }
         }
 
         let conflict = || ResolveError::AlreadyResolved {

@@ -87,7 +87,14 @@ pub const LAYERS: &[&[&str]] = &[
         "month",
     ],
     // Read models, imports and discrepancies.
-    &["report", "discrepancies", "pc_reviews", "ingest", "self_study", "declarations"],
+    &[
+        "report",
+        "discrepancies",
+        "pc_reviews",
+        "ingest",
+        "self_study",
+        "declarations",
+    ],
     // Interviews, mails and jobs.
     &["monitor"],
     // Settings + pool + mailer.

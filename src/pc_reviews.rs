@@ -78,7 +78,7 @@ impl ReviewResolution {
     pub fn code(self) -> &'static str {
         match self {
             ReviewResolution::Work => "work",
-            ReviewResolution::SelfStudyConfirmed => "self_study_confirmed",
+            ReviewResolution::SelfStudyConfirmed => crate::discrepancies::SELF_STUDY_CONFIRMED,
             ReviewResolution::PermittedLightDuty => "permitted_light_duty",
             ReviewResolution::NotWork => "not_work",
         }

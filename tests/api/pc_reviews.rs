@@ -391,3 +391,45 @@ async fn a_manager_resolves_on_the_discrepancy_screen_and_a_hostile_reason_is_es
         assert!(page.body.contains(r#"id="open-count""#) && page.body.contains(r#"<b id="review-count">3</b>"#));
     }
 }
+
+#[actix_web::test]
+async fn a_discrepancy_resolved_as_self_study_does_not_come_back_as_a_review_item() {
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        hospital(&db);
+        // A01 clocks out at 22:00 on 10 June; the PC stays on to 23:30: 90
+        // minutes outside any row, a discrepancy.
+        db.import_ok(
+            ImportKind::Pclog,
+            "staff_id,pc_name,logon,logoff\nA01,PC-3,2024-06-10 21:00:00,2024-06-10 23:30:00\n".as_bytes(),
+        );
+        assert_eq!(a01(&db).open_discrepancies, 1);
+        let svc = db.spawn().await;
+        let t = svc.token("jinji").await;
+        let (status, body) = svc
+            .call(
+                test::TestRequest::post()
+                    .uri("/api/v1/discrepancies/resolve")
+                    .set_json(json!({
+                        "staff_id": "A01", "date": "2024-06-10", "resolution": "self_study",
+                        "reason": "学会発表の準備（本人申告、上司確認）"
+                    })),
+                Some(&t),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        // The confirmed self-study row now holds the 90 minutes of PC use
+        // outside the schedule: the same decision resolves that item.
+        let after = a01(&db);
+        assert_eq!((after.open_discrepancies, after.open_pc_reviews), (0, 0), "{backend:?}");
+        assert_eq!(after.self_study_excluded_minutes, 90);
+        let (_, q) = svc
+            .call(get("/api/v1/pc-reviews?month=2024-06&as_of=2024-06-14"), Some(&t))
+            .await;
+        assert_eq!(q["open"].as_array().unwrap().len(), 0, "{q}");
+        assert_eq!(
+            (&q["resolved"][0]["resolution"], &q["resolved"][0]["resolved_by"]),
+            (&json!("self_study_confirmed"), &json!("jinji"))
+        );
+    }
+}
