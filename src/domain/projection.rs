@@ -14,7 +14,6 @@ use super::shift::{Kind, Level, Shift};
 use super::time::{Minutes, YearMonth};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 pub use super::count::{INTERVIEW_LINE, MEASURES_LINE};
 
@@ -198,31 +197,31 @@ pub fn project(
 /// The agreement year containing `t`, to `t` (rules §7.3, §7.4, §7.7).
 fn year_of(counted: &Counted, profile: &Profile, t: NaiveDate, cfg: &RuleConfig) -> YearFigures {
     let (first, last) = cfg.calendar.year_of(t);
-    let mut combined: BTreeMap<NaiveDate, Minutes> = BTreeMap::new();
-    let mut own: BTreeMap<NaiveDate, Minutes> = BTreeMap::new();
+    // Each day's minutes from `first` to `t`, then their running total.
+    let n = usize::try_from((t - first).num_days() + 1).unwrap_or(0);
+    let mut combined = vec![0; n];
+    let mut own = vec![0; n];
     let mut own_overtime = 0;
     for s in counted.segs.iter().filter(|s| first <= s.day && s.day <= t) {
+        let i = (s.day - first).num_days() as usize;
         let m = if s.holiday { s.minutes() } else { s.overtime() };
-        *combined.entry(s.day).or_default() += m;
+        combined[i] += m;
         if s.own() {
-            *own.entry(s.day).or_default() += m;
+            own[i] += m;
             if !s.holiday {
                 own_overtime += m;
             }
         }
     }
-    let cumulative = |by_day: &BTreeMap<NaiveDate, Minutes>| -> Vec<Minutes> {
+    let cumulative = |mut by_day: Vec<Minutes>| -> Vec<Minutes> {
         let mut run = 0;
-        first
-            .iter_days()
-            .take_while(|d| *d <= t)
-            .map(|d| {
-                run += by_day.get(&d).copied().unwrap_or(0);
-                run
-            })
-            .collect()
+        for m in &mut by_day {
+            run += *m;
+            *m = run;
+        }
+        by_day
     };
-    let (combined, own) = (cumulative(&combined), cumulative(&own));
+    let (combined, own) = (cumulative(combined), cumulative(own));
     let days = (last - first).num_days() + 1;
     let (level, _) = effective_level(profile.level, &cfg.designated_levels, first);
     year_figures(
