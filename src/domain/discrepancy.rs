@@ -8,7 +8,7 @@
 //! split at midnight), and a day whose sum exceeds the configured minutes is
 //! one discrepancy. Discrepancies never change the hour figures.
 
-use super::interval::{intersect, merged, subtract, Interval};
+use super::interval::{intersect, intersect_merged, merged, subtract, subtract_merged, Interval};
 use super::shift::{Kind, Shift};
 use super::time::{ceil_minute, floor_minute, minutes_between, Minutes};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -172,17 +172,20 @@ pub fn classify(sessions: &[PcSession], coverage: &Coverage) -> Vec<PcPiece> {
             .collect(),
         false,
     );
+    // Each set merged once, then looked up by each interval of PC use.
+    let covered = merged(coverage.covered.clone(), true);
+    let reviewed = [
+        (PcClass::PcDuringPermittedDuty, merged(coverage.permitted.clone(), true)),
+        (PcClass::PcDuringSelfStudy, merged(coverage.study.clone(), true)),
+    ];
     let mut out = Vec::new();
     for (on, off) in pc {
         let day = on.date();
-        for (start, end) in subtract(&[(on, off)], &coverage.covered) {
-            let reviewed = [
-                (PcClass::PcDuringPermittedDuty, &coverage.permitted),
-                (PcClass::PcDuringSelfStudy, &coverage.study),
-            ];
+        for (start, end) in subtract_merged(&[(on, off)], &covered) {
             let mut rest = vec![(start, end)];
-            for (class, set) in reviewed {
-                for (s, e) in intersect(&rest, set) {
+            for (class, set) in &reviewed {
+                let class = *class;
+                for (s, e) in intersect_merged(&rest, set) {
                     out.push(PcPiece {
                         day,
                         start: s,
@@ -190,7 +193,7 @@ pub fn classify(sessions: &[PcSession], coverage: &Coverage) -> Vec<PcPiece> {
                         class,
                     });
                 }
-                rest = subtract(&rest, set);
+                rest = subtract_merged(&rest, set);
             }
             out.extend(rest.into_iter().map(|(s, e)| PcPiece {
                 day,
@@ -234,8 +237,13 @@ pub fn review_items(
     to: NaiveDate,
     threshold: Minutes,
 ) -> Vec<ReviewItem> {
+    review_items_of(&classify(sessions, coverage), from, to, threshold)
+}
+
+/// [`review_items`] of pieces already [`classify`]'d.
+pub fn review_items_of(pieces: &[PcPiece], from: NaiveDate, to: NaiveDate, threshold: Minutes) -> Vec<ReviewItem> {
     let mut by_day: BTreeMap<(NaiveDate, PcClass), Minutes> = BTreeMap::new();
-    for p in classify(sessions, coverage) {
+    for p in pieces {
         if p.class != PcClass::Uncovered && (from..=to).contains(&p.day) {
             *by_day.entry((p.day, p.class)).or_default() += minutes_between(p.start, p.end);
         }
@@ -259,10 +267,20 @@ pub fn discrepancy_days(
     to: NaiveDate,
     threshold: Minutes,
 ) -> Vec<DiscrepancyDay> {
+    discrepancy_days_of(&classify(sessions, coverage), from, to, threshold)
+}
+
+/// [`discrepancy_days`] of pieces already [`classify`]'d.
+pub fn discrepancy_days_of(
+    pieces: &[PcPiece],
+    from: NaiveDate,
+    to: NaiveDate,
+    threshold: Minutes,
+) -> Vec<DiscrepancyDay> {
     let mut by_day: BTreeMap<NaiveDate, Minutes> = BTreeMap::new();
-    for u in uncovered(sessions, coverage) {
-        if (from..=to).contains(&u.day) {
-            *by_day.entry(u.day).or_default() += u.minutes();
+    for p in pieces {
+        if p.class == PcClass::Uncovered && (from..=to).contains(&p.day) {
+            *by_day.entry(p.day).or_default() += minutes_between(p.start, p.end);
         }
     }
     by_day

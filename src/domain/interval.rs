@@ -23,10 +23,19 @@ pub fn merged(mut v: Vec<Interval>, touching: bool) -> Vec<Interval> {
 
 /// The minutes of `a` that lie in `b`, merged.
 pub fn intersect(a: &[Interval], b: &[Interval]) -> Vec<Interval> {
-    let b = merged(b.to_vec(), true);
+    intersect_merged(a, &merged(b.to_vec(), true))
+}
+
+/// As [`intersect`], with `b` already [`merged`] (sorted and disjoint):
+/// each interval of `a` looks only at the part of `b` it can meet.
+pub fn intersect_merged(a: &[Interval], b: &[Interval]) -> Vec<Interval> {
     let mut out = Vec::new();
     for &(s, e) in a {
-        for &(bs, be) in &b {
+        let first = b.partition_point(|&(_, be)| be <= s);
+        for &(bs, be) in &b[first..] {
+            if bs >= e {
+                break;
+            }
             let (x, y) = (s.max(bs), e.min(be));
             if x < y {
                 out.push((x, y));
@@ -38,12 +47,18 @@ pub fn intersect(a: &[Interval], b: &[Interval]) -> Vec<Interval> {
 
 /// The minutes of `from` outside `cut`, in the order of `from`.
 pub fn subtract(from: &[Interval], cut: &[Interval]) -> Vec<Interval> {
-    let cut = merged(cut.to_vec(), true);
+    subtract_merged(from, &merged(cut.to_vec(), true))
+}
+
+/// As [`subtract`], with `cut` already [`merged`] (sorted and disjoint):
+/// each interval of `from` looks only at the part of `cut` it can meet.
+pub fn subtract_merged(from: &[Interval], cut: &[Interval]) -> Vec<Interval> {
     let mut out = Vec::new();
     for &(mut s, e) in from {
-        for &(cs, ce) in &cut {
-            if ce <= s || cs >= e {
-                continue;
+        let first = cut.partition_point(|&(_, ce)| ce <= s);
+        for &(cs, ce) in &cut[first..] {
+            if cs >= e {
+                break;
             }
             if cs > s {
                 out.push((s, cs));
@@ -84,5 +99,14 @@ mod tests {
             vec![(at(1), at(2)), (at(3), at(5))]
         );
         assert_eq!(subtract(&[(at(1), at(2))], &[(at(0), at(9))]), vec![]);
+        // Unsorted pieces and cuts give what the sorted ones give.
+        assert_eq!(
+            subtract(&[(at(7), at(9)), (at(1), at(4))], &[(at(8), at(10)), (at(0), at(2))]),
+            vec![(at(7), at(8)), (at(2), at(4))]
+        );
+        assert_eq!(
+            intersect(&[(at(7), at(9)), (at(1), at(4))], &[(at(8), at(10)), (at(0), at(2))]),
+            vec![(at(1), at(2)), (at(8), at(9))]
+        );
     }
 }

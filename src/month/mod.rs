@@ -20,7 +20,9 @@ use crate::db::models::{CorruptRow, Doctor};
 use crate::db::{AnyConnection, DbError};
 use crate::domain::agreement::YearFigures;
 use crate::domain::count::VariablePeriodInfo;
-use crate::domain::discrepancy::{discrepancy_days, review_items, Coverage, DiscrepancyDay, ReviewItem};
+use crate::domain::discrepancy::{
+    classify, discrepancy_days_of, review_items_of, Coverage, DiscrepancyDay, ReviewItem,
+};
 use crate::domain::due::{end_of, of_month, Exception, MonthDue};
 use crate::domain::hours::RuleConfig;
 use crate::domain::profile::Profile;
@@ -282,8 +284,10 @@ pub fn compute(
     } else {
         std::borrow::Cow::Owned(rows.pc_for_coverage())
     };
-    let discrepancies = discrepancy_days(&pc, &coverage, month.first_day(), t, cfg.discrepancy_minutes);
-    let review_items = review_items(&pc, &coverage, month.first_day(), t, cfg.pc_review_minutes);
+    // One classification of the PC use (rules §9) for both counts.
+    let pieces = classify(&pc, &coverage);
+    let discrepancies = discrepancy_days_of(&pieces, month.first_day(), t, cfg.discrepancy_minutes);
+    let review_items = review_items_of(&pieces, month.first_day(), t, cfg.pc_review_minutes);
     let open_discrepancies = discrepancies
         .iter()
         .filter(|d| !rows.resolved_days.contains(&d.date))
