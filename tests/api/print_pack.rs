@@ -356,3 +356,56 @@ async fn the_pack_counts_the_reference_weeks_doctors_as_report_staffing_does_wit
         );
     }
 }
+
+#[actix_web::test]
+async fn with_agreement_months_from_the_16th_the_list_takes_the_month_the_36_kyotei_counts() {
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        hospital(&db);
+        db.add_user("admin", Role::Admin, None, None);
+        // A01 also works long weekdays 16–31 May: 12 days × 300 = 3,600
+        // overtime there and 3,000 on 1–14 June. Calendar months hold 60 h
+        // and 50 h; the agreement month 05-16 … 06-15 holds 110 h.
+        let mut may = String::from("staff_id,date,clock_in,clock_out,break_minutes\n");
+        for day in 16..=31 {
+            let d = chrono::NaiveDate::from_ymd_opt(2024, 5, day).unwrap();
+            if d.weekday().num_days_from_monday() < 5 {
+                may.push_str(&format!("A01,{d},08:00,22:00,60\n"));
+            }
+        }
+        db.import_ok(kinmu::ingest::ImportKind::Timecard, may.as_bytes());
+        let mut s = settings(&db, None);
+        s.rules.calendar = kinmu::domain::agreement::AgreementCalendar::new(16, "04-16").unwrap();
+        let service = spawn_with(kinmu::app::App::open(s).unwrap()).await;
+        let mut admin = service.signed_in("admin").await;
+        let body = admin
+            .get("/print/over100.csv?fy=2024&from=2024-05-16&to=2024-06-15")
+            .await
+            .body;
+        let mut r = csv::Reader::from_reader(body.trim_start_matches('\u{feff}').as_bytes());
+        let lines: Vec<(String, String, String, String)> = r
+            .records()
+            .map(Result::unwrap)
+            .map(|rec| {
+                (
+                    rec[0].to_string(),
+                    rec[2].to_string(),
+                    rec[3].to_string(),
+                    rec[8].to_string(),
+                )
+            })
+            .collect();
+        assert!(
+            lines.contains(&("2024-05".into(), "2024-06-15".into(), "A01".into(), "6600".into())),
+            "A01's agreement month 2024-05, as of its last day, on {backend:?}: {lines:?}"
+        );
+        let pack = admin
+            .get("/print/pack?fy=2024&from=2024-05-16&to=2024-06-15")
+            .await
+            .body;
+        assert!(
+            pack.contains("毎月16日から翌月15日まで"),
+            "the list says what its months are"
+        );
+    }
+}
