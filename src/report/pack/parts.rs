@@ -402,7 +402,7 @@ fn no_staffing_table() -> Table {
         key: "staffing",
         sheet: "医師の員数",
         title: title_of("staffing"),
-        notes: vec!["面接指導実施医師の資料には含みません。病院全体の員数は管理者の資料に、診療科ごとの員数は所属長の資料にあります。".into()],
+        notes: vec!["面接指導実施医師の資料には含みません。病院全体の員数は管理者の資料に、所属長の担当医師の員数は所属長の資料にあります。".into()],
         columns,
         groups,
         rows: Vec::new(),
