@@ -74,7 +74,9 @@ pub(super) fn run(settings: Settings, command: ReportCommand) -> anyhow::Result<
     let app = App::open(settings)?;
     let as_of = as_of.unwrap_or_else(|| app.settings.today());
     let mut conn = app.pool.get()?;
-    let report = crate::month::monthly(&mut conn, month, as_of, &app.settings.rules)?;
+    let mut second = crate::db::spare_connection(&app.pool);
+    let report = crate::month::monthly_on(&mut conn, second.as_deref_mut(), month, as_of, &app.settings.rules)?;
+    drop(second);
     // Every doctor's hours: logged before they are printed, as a
     // read (JSON) or an export (CSV, for a spreadsheet).
     crate::audit::log(
@@ -111,7 +113,9 @@ fn payroll(
     let app = App::open(settings)?;
     let as_of = as_of.unwrap_or_else(|| app.settings.today());
     let mut conn = app.pool.get()?;
-    let report = crate::month::monthly(&mut conn, month, as_of, &app.settings.rules)?;
+    let mut second = crate::db::spare_connection(&app.pool);
+    let report = crate::month::monthly_on(&mut conn, second.as_deref_mut(), month, as_of, &app.settings.rules)?;
+    drop(second);
     let name = match format {
         PayrollFormat::Csv => "csv",
         PayrollFormat::Xlsx => "xlsx",

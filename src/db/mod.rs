@@ -272,6 +272,13 @@ pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Pool, DbError> {
         .map_err(|e| DbError::Connect(e.to_string()))
 }
 
+/// A second connection for a reader that can use two at once, if the pool
+/// gives one soon; `None` when every connection is busy (the reader then
+/// reads on its one connection).
+pub fn spare_connection(pool: &Pool) -> Option<PooledConn> {
+    pool.get_timeout(Duration::from_millis(200)).ok()
+}
+
 /// Runs `f` in one transaction that takes kinmu's write lock first.
 ///
 /// The first statement bumps the single row of `write_lock`: on SQLite that

@@ -6,7 +6,7 @@
 //! monthly jobs) takes it through [`ReportCache::report`]: it lives here, in the compute
 //! stage, below the surfaces.
 
-use super::{compute_all, DoctorComputation, MonthlyReport, ReportError};
+use super::{compute_all_on, DoctorComputation, MonthlyReport, ReportError};
 use crate::db::models::Doctor;
 use crate::db::{self, DbError, Pool};
 use crate::domain::hours::RuleConfig;
@@ -66,8 +66,9 @@ impl ReportCache {
         if let Some(hit) = self.get(month, as_of, v) {
             return Ok(hit);
         }
-        let computed = compute_all(&mut conn, month, as_of, rules)?;
-        drop(conn);
+        let mut second = db::spare_connection(pool);
+        let computed = compute_all_on(&mut conn, second.as_deref_mut(), month, as_of, rules)?;
+        drop((conn, second));
         let report = MonthlyReport::of(month, as_of, &computed);
         let json = serde_json::to_vec(&report)?;
         let cached = Cached {

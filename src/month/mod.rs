@@ -341,9 +341,25 @@ pub fn monthly(
     as_of: NaiveDate,
     cfg: &RuleConfig,
 ) -> Result<MonthlyReport, ReportError> {
+    monthly_on(conn, None, month, as_of, cfg)
+}
+
+/// As [`monthly`], reading on a `second` connection too when there is one
+/// (see [`rows::load_rows_on`]).
+pub fn monthly_on(
+    conn: &mut AnyConnection,
+    second: Option<&mut AnyConnection>,
+    month: YearMonth,
+    as_of: NaiveDate,
+    cfg: &RuleConfig,
+) -> Result<MonthlyReport, ReportError> {
     let month = cfg.calendar.month(month);
     let t = month.clamp(as_of);
-    Ok(MonthlyReport::of(month, t, &compute_all(conn, month, t, cfg)?))
+    Ok(MonthlyReport::of(
+        month,
+        t,
+        &compute_all_on(conn, second, month, t, cfg)?,
+    ))
 }
 
 /// Every doctor's month as of a date (clamped into the month), computed:
@@ -354,17 +370,65 @@ pub fn compute_all(
     as_of: NaiveDate,
     cfg: &RuleConfig,
 ) -> Result<Vec<(Doctor, DoctorComputation)>, ReportError> {
+    compute_all_on(conn, None, month, as_of, cfg)
+}
+
+/// As [`compute_all`]; with a `second` connection the rows are read on
+/// both at once (see [`rows::load_rows_on`]).
+pub fn compute_all_on(
+    conn: &mut AnyConnection,
+    second: Option<&mut AnyConnection>,
+    month: YearMonth,
+    as_of: NaiveDate,
+    cfg: &RuleConfig,
+) -> Result<Vec<(Doctor, DoctorComputation)>, ReportError> {
     let month = cfg.calendar.month(month);
     let t = month.clamp(as_of);
-    let (doctors, mut rows) = load_rows(conn, month, t, cfg)?;
-    Ok(doctors
+    let (doctors, mut rows) = rows::load_rows_on(conn, second, None, month, t, cfg)?;
+    let work: Vec<(Doctor, DoctorRows)> = doctors
         .into_iter()
         .map(|d| {
             let r = rows.remove(&d.id).unwrap_or_default();
-            let c = compute(&r, &d, month, t, cfg);
-            (d, c)
+            (d, r)
         })
-        .collect())
+        .collect();
+    Ok(in_parallel(work, |(d, r)| {
+        let c = compute(&r, &d, month, t, cfg);
+        (d, c)
+    }))
+}
+
+/// `f` applied to every item, in order, on the machine's cores: each
+/// doctor's computation is pure and independent of the others', and a
+/// month of a large hospital is CPU-bound once its rows are read.
+fn in_parallel<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    // Below this many items a thread costs more than it saves.
+    const SMALL: usize = 64;
+    if threads < 2 || items.len() < SMALL {
+        return items.into_iter().map(f).collect();
+    }
+    let per = items.len().div_ceil(threads);
+    let mut chunks: Vec<Vec<T>> = Vec::with_capacity(threads);
+    let mut items = items.into_iter();
+    loop {
+        let chunk: Vec<T> = items.by_ref().take(per).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        chunks.push(chunk);
+    }
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| s.spawn(move || chunk.into_iter().map(f).collect::<Vec<U>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
 /// The report line of a computed doctor.

@@ -109,22 +109,137 @@ pub fn load_rows_of(
     as_of: NaiveDate,
     cfg: &RuleConfig,
 ) -> Result<(Vec<Doctor>, HashMap<i64, DoctorRows>), ReportError> {
-    let month = cfg.calendar.month(month);
-    let t = month.clamp(as_of);
-    let after_t = midnight(t + Duration::days(1));
-    let mut doctors = queries::all_doctors(conn)?;
-    if let Some(ids) = doctor_ids {
-        doctors.retain(|d| ids.contains(&d.id));
-    }
-    let mut rows: HashMap<i64, DoctorRows> = HashMap::new();
+    load_rows_on(conn, None, doctor_ids, month, as_of, cfg)
+}
 
-    let from = earliest_relevant_start(t, cfg).min(midnight(month.first_day()) - Duration::days(40));
-    for (s, _, _) in queries::current_timecard(conn, doctor_ids, from, after_t)? {
+/// As [`load_rows_of`]; with a `second` connection, the roster and the
+/// timecard are read on it by a second thread while the first reads the
+/// PC sessions and the rest (most of a large month's time is these reads,
+/// and each is one connection's work).
+pub fn load_rows_on(
+    conn: &mut AnyConnection,
+    second: Option<&mut AnyConnection>,
+    doctor_ids: Option<&[i64]>,
+    month: YearMonth,
+    as_of: NaiveDate,
+    cfg: &RuleConfig,
+) -> Result<(Vec<Doctor>, HashMap<i64, DoctorRows>), ReportError> {
+    let w = Window::new(month, as_of, cfg);
+    let (shifts, rest) = match second {
+        Some(c2) => std::thread::scope(|s| {
+            let shifts = s.spawn(|| load_shifts(c2, doctor_ids, &w));
+            let rest = load_records(conn, doctor_ids, &w);
+            let shifts = shifts.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (shifts, rest)
+        }),
+        None => {
+            let shifts = load_shifts(conn, doctor_ids, &w);
+            (shifts, load_records(conn, doctor_ids, &w))
+        }
+    };
+    let (doctors, mut rows) = rest?;
+    for (doctor_id, s) in shifts? {
+        let r = rows.entry(doctor_id).or_default();
+        r.timecard = s.timecard;
+        r.roster = s.roster;
+        r.schedule_roster = s.schedule_roster;
+    }
+    // 1か月変形: the roster as published before each period (rules §5a.2).
+    for d in &doctors {
+        let regime = d.regime();
+        let mut day = w.from.date();
+        while day <= w.schedule_to {
+            let Some((first, last)) = regime.period_of(day) else {
+                day += Duration::days(1);
+                continue;
+            };
+            let view = published_roster(conn, d.id, first)?;
+            rows.entry(d.id).or_default().published.push((first, view));
+            day = last + Duration::days(1);
+        }
+    }
+    Ok((doctors, rows))
+}
+
+/// The stretch of time a month's report reads.
+struct Window {
+    month: YearMonth,
+    /// The as-of date, clamped into the month.
+    t: NaiveDate,
+    /// The first instant after `t`.
+    after_t: NaiveDateTime,
+    /// The earliest row start that can change the month's or its agreement
+    /// year's figures.
+    from: NaiveDateTime,
+    /// The last date of the schedule read (the month's end and two days).
+    schedule_to: NaiveDate,
+}
+
+impl Window {
+    fn new(month: YearMonth, as_of: NaiveDate, cfg: &RuleConfig) -> Window {
+        let month = cfg.calendar.month(month);
+        let t = month.clamp(as_of);
+        Window {
+            month,
+            t,
+            after_t: midnight(t + Duration::days(1)),
+            from: earliest_relevant_start(t, cfg).min(midnight(month.first_day()) - Duration::days(40)),
+            schedule_to: month.last_day() + Duration::days(2),
+        }
+    }
+}
+
+/// A doctor's timecard and roster rows over the window.
+#[derive(Default)]
+struct Shifts {
+    timecard: Vec<Shift>,
+    roster: Vec<Shift>,
+    schedule_roster: RosterView,
+}
+
+/// The timecard rows to the as-of date and the current roster, by doctor.
+fn load_shifts(
+    conn: &mut AnyConnection,
+    doctor_ids: Option<&[i64]>,
+    w: &Window,
+) -> Result<HashMap<i64, Shifts>, ReportError> {
+    let mut rows: HashMap<i64, Shifts> = HashMap::new();
+    for (s, _, _) in queries::current_timecard(conn, doctor_ids, w.from, w.after_t)? {
         rows.entry(s.doctor_id)
             .or_default()
             .timecard
             .push(s.shift("timecard_rows")?);
     }
+    // The plan for the rest of the month (rules §8.1) is the current
+    // roster's rows from the day after the as-of day: read once, with the
+    // schedule's (rules v2 §2.1).
+    let month_end = midnight(w.month.next().first_day());
+    for (doctor_id, view) in roster::current_views(conn, doctor_ids, w.from.date(), w.schedule_to)? {
+        let r = rows.entry(doctor_id).or_default();
+        r.roster = view
+            .rows
+            .iter()
+            .filter(|s| w.after_t <= s.start() && s.start() < month_end)
+            .cloned()
+            .collect();
+        r.schedule_roster = view;
+    }
+    Ok(rows)
+}
+
+/// The doctors, and by doctor everything else stored about the month: PC
+/// sessions, resolutions, pre-checks, the interview, other employers.
+fn load_records(
+    conn: &mut AnyConnection,
+    doctor_ids: Option<&[i64]>,
+    w: &Window,
+) -> Result<(Vec<Doctor>, HashMap<i64, DoctorRows>), ReportError> {
+    let (month, t, after_t) = (w.month, w.t, w.after_t);
+    let mut doctors = queries::all_doctors(conn)?;
+    if let Some(ids) = doctor_ids {
+        doctors.retain(|d| ids.contains(&d.id));
+    }
+    let mut rows: HashMap<i64, DoctorRows> = HashMap::new();
     // A month's sessions are most of the rows: look each doctor up once per
     // run of their sessions (the rows come grouped by doctor), then put each
     // doctor's sessions in time order (already so on SQLite).
@@ -194,35 +309,6 @@ pub fn load_rows_of(
     // where a roster covers it (rules §2.1, §5b).
     for (doctor_id, list) in employers::employers_of(conn, doctor_ids)? {
         rows.entry(doctor_id).or_default().profile_employers = list;
-    }
-    let schedule_to = month.last_day() + Duration::days(2);
-    // The plan for the rest of the month (rules §8.1) is the current
-    // roster's rows from the day after the as-of day: read once, with the
-    // schedule's.
-    let month_end = midnight(month.next().first_day());
-    for (doctor_id, view) in roster::current_views(conn, doctor_ids, from.date(), schedule_to)? {
-        let r = rows.entry(doctor_id).or_default();
-        r.roster = view
-            .rows
-            .iter()
-            .filter(|s| after_t <= s.start() && s.start() < month_end)
-            .cloned()
-            .collect();
-        r.schedule_roster = view;
-    }
-    // 1か月変形: the roster as published before each period (rules §5a.2).
-    for d in &doctors {
-        let regime = d.regime();
-        let mut day = from.date();
-        while day <= schedule_to {
-            let Some((first, last)) = regime.period_of(day) else {
-                day += Duration::days(1);
-                continue;
-            };
-            let view = published_roster(conn, d.id, first)?;
-            rows.entry(d.id).or_default().published.push((first, view));
-            day = last + Duration::days(1);
-        }
     }
     Ok((doctors, rows))
 }
