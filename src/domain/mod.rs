@@ -18,6 +18,7 @@ pub mod interview;
 pub mod opinion;
 pub mod permits;
 pub mod profile;
+pub mod rest;
 pub mod projection;
 pub mod retention;
 pub mod row_status;
