@@ -330,3 +330,17 @@ examples! {
     l2_fifo_by_due_date_and_a_late_grant => "L2",
     l3_what_is_not_counted => "L3",
 }
+
+/// The interpreter fails on an expected field it does not compute and on a
+/// wrong value.
+#[test]
+#[should_panic(expected = "not computed")]
+fn an_unknown_expected_field_fails() {
+    compare("x", &json!([{"rule": "std_9h_24h", "mystery": 1}]), &json!([{"rule": "std_9h_24h"}]));
+}
+
+#[test]
+#[should_panic]
+fn a_wrong_expected_value_fails() {
+    compare("x", &json!({"a": [1, 2]}), &json!({"a": [1, 3]}));
+}

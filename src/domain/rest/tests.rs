@@ -184,3 +184,125 @@ fn due_is_the_end_of_the_next_month() {
     assert_eq!(end_of_next_month(d("2024-11-01")), d("2024-12-31"));
     assert_eq!(end_of_next_month(d("2024-01-31")), d("2024-02-29"));
 }
+
+/// A small deterministic generator for the property test.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: u64) -> i64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n) as i64
+    }
+}
+
+/// Rows from `from` on: working rows of 1–20 h separated by 0–12 h,
+/// some of kind duty.
+fn random_rows(g: &mut Lcg, from: NaiveDateTime, n: usize) -> Vec<Shift> {
+    let mut t = from;
+    let mut out = Vec::new();
+    for _ in 0..n {
+        let len = chrono::Duration::minutes(60 + g.next(19 * 60));
+        let kind = if g.next(4) == 0 { Kind::Duty } else { Kind::Work };
+        out.push(Shift::new(t, t + len, 0, kind).unwrap());
+        t = t + len + chrono::Duration::minutes(g.next(12 * 60));
+    }
+    out
+}
+
+/// The property of §11.4 on many random timelines: after a free rest of at
+/// least 1440 minutes, the windows are those of the rows after it alone.
+#[test]
+fn the_24_hour_property_on_random_timelines() {
+    let mut g = Lcg(7);
+    for _ in 0..300 {
+        let n = 1 + g.next(8) as usize;
+        let before = random_rows(&mut g, at("2024-06-01 08:00"), n);
+        let last_end = before.iter().map(|r| r.end()).max().unwrap();
+        let rest = chrono::Duration::minutes(1440 + g.next(600));
+        let n = 1 + g.next(8) as usize;
+        let after = random_rows(&mut g, last_end + rest, n);
+        let mut all = before.clone();
+        all.extend_from_slice(&after);
+        let scan = |rows: &[Shift]| {
+            let tl = Timeline::build(rows, Some(&[]), &|_| false);
+            let src = [Source {
+                stored_at: super::timeline::BEGIN,
+                timeline: &tl,
+                c1_rows: &[],
+            }];
+            window_starts(&src, false)
+        };
+        let tail: Vec<_> = scan(&all).into_iter().filter(|w| w.s >= last_end + rest).collect();
+        let alone = scan(&after);
+        assert_eq!(tail, alone, "{before:?} {after:?}");
+        assert_eq!(alone.first().map(|w| w.s), Some(last_end + rest));
+    }
+}
+
+/// `permits_register = off` (`permitted: None`): every minute of permitted
+/// duty is permitted, so a 915-minute night is the 9 h rest.
+#[test]
+fn register_off_makes_all_permitted_duty_permitted() {
+    let rows = [
+        Shift::new(at("2024-06-17 08:30"), at("2024-06-17 17:15"), 45, Kind::Work).unwrap(),
+        Shift::new(at("2024-06-17 17:15"), at("2024-06-18 08:30"), 0, Kind::DutyPermitted).unwrap(),
+        Shift::new(at("2024-06-18 08:30"), at("2024-06-18 17:15"), 45, Kind::Work).unwrap(),
+    ];
+    let roster = Roster::single(rows.to_vec(), vec![(d("2024-06-17"), d("2024-06-18"))]);
+    let doctor = b_doctor();
+    let mut i = inputs(&doctor, &roster, &rows, "2024-06-30");
+    i.permitted = None;
+    let r = check(&i, &RestConfig::default());
+    assert!(r.planned.is_empty() && r.actual.is_empty() && r.entries.is_empty());
+    // With the register required and no permit, the row is unpermitted
+    // duty: 24 h of work from 08:30, judged by the 18 h/46 h rule too.
+    i.permitted = Some(&[]);
+    let r = check(&i, &RestConfig::default());
+    assert_eq!(r.planned.len(), 1);
+    assert_eq!(r.planned[0].rule, Rule::Duty18h46h);
+}
+
+/// Self-study counted as working time (§2.3) is work for §11; not counted,
+/// it is free time (§11.2).
+#[test]
+fn counted_self_study_is_work() {
+    let rows = [
+        work("2024-07-01 08:00", "2024-07-01 17:00"),
+        Shift::new(at("2024-07-01 17:00"), at("2024-07-02 00:00"), 0, Kind::SelfStudy).unwrap(),
+        work("2024-07-02 08:00", "2024-07-02 17:00"),
+    ];
+    let roster = Roster::single(rows.to_vec(), vec![(d("2024-07-01"), d("2024-07-02"))]);
+    let doctor = b_doctor();
+    let mut i = inputs(&doctor, &roster, &rows, "2024-07-31");
+    assert!(check(&i, &RestConfig::default()).planned.is_empty());
+    let counted = |s: &Shift| s.kind() == Kind::SelfStudy;
+    i.counted_study = &counted;
+    let r = check(&i, &RestConfig::default());
+    assert_eq!(r.planned.len(), 1);
+    assert_eq!(r.planned[0].longest_rest_minutes, 480);
+}
+
+/// A side job in the planned rest owes nothing (§11.9) and shows as
+/// `unplanned` (§11.8); a window reaching past the data is `open_end`.
+#[test]
+fn external_work_in_a_planned_rest_is_unplanned() {
+    let roster_rows = vec![
+        work("2024-07-01 08:00", "2024-07-01 20:00"),
+        work("2024-07-02 08:00", "2024-07-02 17:00"),
+    ];
+    let mut timecard = roster_rows.clone();
+    timecard.push(Shift::new(at("2024-07-01 22:00"), at("2024-07-02 02:00"), 0, Kind::External).unwrap());
+    let roster = Roster::single(roster_rows, vec![(d("2024-07-01"), d("2024-07-02"))]);
+    let doctor = b_doctor();
+    let r = check(&inputs(&doctor, &roster, &timecard, "2024-07-02"), &RestConfig::default());
+    assert!(r.entries.is_empty());
+    assert_eq!(r.actual.len(), 1);
+    assert_eq!(r.actual[0].cause, Some(super::Cause::Unplanned));
+    assert_eq!(r.actual[0].severity, super::Severity::Violation);
+    assert!(!r.actual[0].open_end);
+    // As of 07-01 the timecard ends at midnight: the 22:00 side job starts
+    // on T and counts, the window reaches past the data.
+    let r = check(&inputs(&doctor, &roster, &timecard, "2024-07-01"), &RestConfig::default());
+    assert_eq!(r.actual.len(), 1);
+    assert!(r.actual[0].open_end);
+}
