@@ -228,7 +228,11 @@ pub fn planned_check(inputs: &RestInputs, cfg: &RestConfig) -> Planned {
 /// The doctor's own working minutes (not `external`), merged.
 fn own_work(tl: &Timeline) -> Vec<Interval> {
     merged(
-        tl.working.iter().filter(|w| !w.external).map(|w| w.interval()).collect(),
+        tl.working
+            .iter()
+            .filter(|w| !w.external)
+            .map(|w| w.interval())
+            .collect(),
         true,
     )
 }
@@ -313,7 +317,12 @@ pub fn check(inputs: &RestInputs, cfg: &RestConfig) -> RestResult {
     let plans = plans(inputs);
     let planned = planned_from(inputs, cfg, &plans);
     let t = inputs.as_of;
-    let rows: Vec<Shift> = inputs.timecard.iter().filter(|r| r.start_date() <= t).cloned().collect();
+    let rows: Vec<Shift> = inputs
+        .timecard
+        .iter()
+        .filter(|r| r.start_date() <= t)
+        .cloned()
+        .collect();
     let actual_tl = Timeline::build(&rows, inputs.permitted, inputs.counted_study);
     let own = own_work(&actual_tl);
     let mut entries = intrusions(&planned, &actual_tl, &own);
@@ -371,7 +380,9 @@ pub fn check(inputs: &RestInputs, cfg: &RestConfig) -> RestResult {
             }
             _ if entries.iter().any(|e| {
                 e.cause == EntryCause::RestIntrusion
-                    && e.intruding.iter().any(|iv| overlaps(*iv, (r.window_start, r.window_end)))
+                    && e.intruding
+                        .iter()
+                        .any(|iv| overlaps(*iv, (r.window_start, r.window_end)))
             }) =>
             {
                 r.severity = Severity::Info;

@@ -100,7 +100,10 @@ fn case(e: &Value) -> Case {
         .unwrap_or_default();
     // A roster without versions is one version stored long before; bare
     // row lists are versions in the order given.
-    let far = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+    let far = NaiveDate::from_ymd_opt(2000, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
     let versions: Vec<RosterVersion> = match i["roster_versions"].as_array() {
         Some(vs) => vs
             .iter()
@@ -336,7 +339,11 @@ examples! {
 #[test]
 #[should_panic(expected = "not computed")]
 fn an_unknown_expected_field_fails() {
-    compare("x", &json!([{"rule": "std_9h_24h", "mystery": 1}]), &json!([{"rule": "std_9h_24h"}]));
+    compare(
+        "x",
+        &json!([{"rule": "std_9h_24h", "mystery": 1}]),
+        &json!([{"rule": "std_9h_24h"}]),
+    );
 }
 
 #[test]

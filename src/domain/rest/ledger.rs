@@ -167,7 +167,12 @@ fn scheduled(inputs: &LedgerInputs, from: NaiveDateTime, to: NaiveDateTime) -> V
 pub fn ledger(inputs: &LedgerInputs) -> Ledger {
     let t = inputs.as_of;
     let data_end = midnight(t) + Duration::days(1);
-    let rows: Vec<Shift> = inputs.timecard.iter().filter(|r| r.start_date() <= t).cloned().collect();
+    let rows: Vec<Shift> = inputs
+        .timecard
+        .iter()
+        .filter(|r| r.start_date() <= t)
+        .cloned()
+        .collect();
     let tl = Timeline::build(&rows, inputs.permitted, inputs.counted_study);
     let mut blocked: Vec<Interval> = tl.working.iter().map(|w| w.interval()).collect();
     blocked.extend_from_slice(&tl.permitted);

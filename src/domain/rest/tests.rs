@@ -83,7 +83,11 @@ fn after_a_rest_of_24_hours_the_next_window_starts_at_the_next_work() {
     let from_after = starts(&after);
     // The windows from the end of the 24 h rest on are those of the rows
     // after it alone.
-    let tail: Vec<_> = all.iter().copied().filter(|(s, _)| *s >= at("2024-06-07 09:00")).collect();
+    let tail: Vec<_> = all
+        .iter()
+        .copied()
+        .filter(|(s, _)| *s >= at("2024-06-07 09:00"))
+        .collect();
     assert_eq!(tail, from_after);
     assert_eq!(tail.first().map(|w| w.0), Some(at("2024-06-07 09:00")));
     assert!(all.iter().any(|(_, pass)| !pass));
@@ -133,8 +137,15 @@ fn level_a_off_and_rules_from() {
         rest_a_level_warnings: false,
         ..RestConfig::default()
     };
-    assert!(planned_check(&inputs(&a, &roster, &rows, "2024-06-30"), &off).records.is_empty());
-    assert_eq!(planned_check(&inputs(&a, &roster, &rows, "2024-06-30"), &RestConfig::default()).records.len(), 1);
+    assert!(planned_check(&inputs(&a, &roster, &rows, "2024-06-30"), &off)
+        .records
+        .is_empty());
+    assert_eq!(
+        planned_check(&inputs(&a, &roster, &rows, "2024-06-30"), &RestConfig::default())
+            .records
+            .len(),
+        1
+    );
     let later = RestConfig {
         rest_rules_from: d("2024-06-13"),
         ..RestConfig::default()
@@ -167,11 +178,16 @@ fn the_version_in_force_at_the_window_start() {
         vec![stored("2024-06-01 00:00", &v1), stored("2024-06-10 09:00", &v2)],
         ranges.clone(),
     );
-    assert!(planned_check(&inputs(&doctor, &roster, &v1, "2024-06-30"), &RestConfig::default())
-        .records
-        .is_empty());
+    assert!(
+        planned_check(&inputs(&doctor, &roster, &v1, "2024-06-30"), &RestConfig::default())
+            .records
+            .is_empty()
+    );
     // v2 stored before it: the 16 h day fails.
-    let roster = Roster::new(vec![stored("2024-06-01 00:00", &v1), stored("2024-06-09 09:00", &v2)], ranges);
+    let roster = Roster::new(
+        vec![stored("2024-06-01 00:00", &v1), stored("2024-06-09 09:00", &v2)],
+        ranges,
+    );
     let p = planned_check(&inputs(&doctor, &roster, &v1, "2024-06-30"), &RestConfig::default());
     assert_eq!(p.records.len(), 1);
     assert_eq!(p.records[0].shortfall_minutes, 60);
@@ -190,7 +206,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, n: u64) -> i64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((self.0 >> 33) % n) as i64
     }
 }
@@ -294,7 +313,10 @@ fn external_work_in_a_planned_rest_is_unplanned() {
     timecard.push(Shift::new(at("2024-07-01 22:00"), at("2024-07-02 02:00"), 0, Kind::External).unwrap());
     let roster = Roster::single(roster_rows, vec![(d("2024-07-01"), d("2024-07-02"))]);
     let doctor = b_doctor();
-    let r = check(&inputs(&doctor, &roster, &timecard, "2024-07-02"), &RestConfig::default());
+    let r = check(
+        &inputs(&doctor, &roster, &timecard, "2024-07-02"),
+        &RestConfig::default(),
+    );
     assert!(r.entries.is_empty());
     assert_eq!(r.actual.len(), 1);
     assert_eq!(r.actual[0].cause, Some(super::Cause::Unplanned));
@@ -302,7 +324,10 @@ fn external_work_in_a_planned_rest_is_unplanned() {
     assert!(!r.actual[0].open_end);
     // As of 07-01 the timecard ends at midnight: the 22:00 side job starts
     // on T and counts, the window reaches past the data.
-    let r = check(&inputs(&doctor, &roster, &timecard, "2024-07-01"), &RestConfig::default());
+    let r = check(
+        &inputs(&doctor, &roster, &timecard, "2024-07-01"),
+        &RestConfig::default(),
+    );
     assert_eq!(r.actual.len(), 1);
     assert!(r.actual[0].open_end);
 }

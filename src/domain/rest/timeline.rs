@@ -197,7 +197,10 @@ mod tests {
         );
         assert_eq!(t.permitted, permit.to_vec());
         // The work inside permitted duty does not cut the permitted stretch.
-        assert_eq!(t.free, vec![(BEGIN, at("2024-06-17 08:30")), (at("2024-06-18 08:30"), END)]);
+        assert_eq!(
+            t.free,
+            vec![(BEGIN, at("2024-06-17 08:30")), (at("2024-06-18 08:30"), END)]
+        );
         assert_eq!(t.gaps.len(), 3);
         assert!(t.working.iter().filter(|w| w.duty).count() == 2);
         assert!(!t.eligible(at("2024-06-18 02:00")) && t.eligible(at("2024-06-18 06:00")));

@@ -61,7 +61,11 @@ const NINE_HOURS: Minutes = 540;
 pub fn limit(tl: &Timeline, s: NaiveDateTime) -> NaiveDateTime {
     let day = s + Duration::minutes(1440);
     let free = tl.free.iter().find(|f| f.0 > s && len(**f) >= NINE_HOURS).map(|f| f.0);
-    let permitted = tl.permitted.iter().find(|p| p.0 > s && len(**p) >= NINE_HOURS).map(|p| p.0);
+    let permitted = tl
+        .permitted
+        .iter()
+        .find(|p| p.0 > s && len(**p) >= NINE_HOURS)
+        .map(|p| p.0);
     [Some(day), free, permitted].into_iter().flatten().min().unwrap_or(day)
 }
 
@@ -197,9 +201,10 @@ fn next_start(sources: &[Source], x: NaiveDateTime) -> Option<(NaiveDateTime, us
         if hi.is_some_and(|hi| hi < x) {
             continue;
         }
-        let found = src.timeline.working.iter().map(|w| w.start).find(|&t| {
-            t >= x && lo.is_none_or(|lo| t > lo) && hi.is_none_or(|hi| t <= hi) && src.timeline.eligible(t)
-        });
+        let found =
+            src.timeline.working.iter().map(|w| w.start).find(|&t| {
+                t >= x && lo.is_none_or(|lo| t > lo) && hi.is_none_or(|hi| t <= hi) && src.timeline.eligible(t)
+            });
         if let Some(t) = found {
             return Some((t, i));
         }
