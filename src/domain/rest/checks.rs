@@ -8,7 +8,7 @@ use super::timeline::{clip, len, overlaps, Timeline, BEGIN};
 use super::window::{test_window, window_starts, Outcome, Rule, Source, Window};
 use super::{
     end_of_next_month, Cause, Check, Entry, EntryCause, EntryKind, Exception, PlannedStatus, RestConfig, RestDoctor,
-    Roster, Severity, WindowRecord,
+    Roster, Settled, Severity, WindowRecord,
 };
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
@@ -268,7 +268,7 @@ fn intrusions(planned: &Planned, tl: &Timeline, own: &[Interval]) -> Vec<Entry> 
             planned_rest_start: Some(pr.p.0),
             planned_rest_end: Some(pr.p.1),
             reason: None,
-            honoured: None,
+            settled: None,
             intruding: inside.clone(),
         });
     }
@@ -300,7 +300,7 @@ fn considerations(doctor: &RestDoctor, tl: &Timeline, own: &[Interval]) -> Vec<E
             planned_rest_start: None,
             planned_rest_end: None,
             reason: None,
-            honoured: None,
+            settled: None,
             intruding: Vec::new(),
         });
     }
@@ -368,7 +368,7 @@ pub fn check(inputs: &RestInputs, cfg: &RestConfig) -> RestResult {
                     planned_rest_start: None,
                     planned_rest_end: None,
                     reason: None,
-                    honoured: Some(e.honoured),
+                    settled: Some(if e.honoured { Settled::Granted } else { Settled::Missed }),
                     intruding: Vec::new(),
                 });
                 r.exception = Some(e);

@@ -11,7 +11,7 @@ use super::super::shift::{IntervalRule, Kind, Level, Shift};
 use super::super::time::YearMonth;
 use super::{
     check, format_instant, ledger, Entry, EntryCause, EntryKind, Grant, LedgerInputs, Reason, RestConfig, RestDoctor,
-    RestInputs, Roster, RosterVersion,
+    RestInputs, Roster, RosterVersion, Settled,
 };
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde_json::{json, Map, Value};
@@ -81,7 +81,7 @@ fn entry(v: &Value) -> Entry {
         planned_rest_start: inst("planned_rest_start"),
         planned_rest_end: inst("planned_rest_end"),
         reason: v["reason"].as_str().map(|r| Reason::parse(r).unwrap()),
-        honoured: None,
+        settled: v["settled"].as_str().map(|x| Settled::parse(x).unwrap()),
         intruding: Vec::new(),
     }
 }
@@ -258,16 +258,14 @@ pub(crate) fn run(id: &str) {
             "planned" => compare(&format!("{id} planned"), want, &json!(result.planned)),
             "actual" => compare(&format!("{id} actual"), want, &json!(result.actual)),
             "ledger_entries" => {
-                // `settled` is the status a long-work entry is settled with
-                // at once (§11.7): the ledger's status as of T.
-                let settled = run_ledger(&c, &result.entries, t);
-                let mut got = json!(result.entries);
-                for (g, l) in got.as_array_mut().unwrap().iter_mut().zip(&settled.entries) {
-                    if l.cause == EntryCause::LongWorkException {
-                        g["settled"] = json!(l.status);
+                compare(&format!("{id} ledger_entries"), want, &json!(result.entries));
+                // The ledger reads a settled entry as its status (§11.12).
+                let l = run_ledger(&c, &result.entries, t);
+                for (e, le) in result.entries.iter().zip(&l.entries) {
+                    if let Some(s) = e.settled {
+                        assert_eq!(json!(le.status), json!(s), "{id}: ledger status of entry {}", e.id);
                     }
                 }
-                compare(&format!("{id} ledger_entries"), want, &got);
             }
             k if k.starts_with("as_of ") => {
                 let t = date(&json!(&k[6..]));

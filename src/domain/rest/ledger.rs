@@ -4,7 +4,7 @@ use super::super::interval::{intersect, merged, subtract, Interval};
 use super::super::shift::{Kind, Shift};
 use super::super::time::{ceil_minute, floor_minute, midnight, Minutes};
 use super::timeline::{len, Timeline};
-use super::{ser_instant, Entry, EntryCause, EntryKind, Reason, RestDoctor, Roster, Severity};
+use super::{ser_instant, Entry, EntryCause, EntryKind, Reason, RestDoctor, Roster, Settled, Severity};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
@@ -259,8 +259,10 @@ pub fn ledger(inputs: &LedgerInputs) -> Ledger {
     let mut out_entries = Vec::new();
     for (k, e) in entries.iter().enumerate() {
         let (granted, late) = paid[k];
-        let (granted, late, open, status) = match e.honoured {
-            Some(true) if e.cause == EntryCause::LongWorkException => (e.minutes, 0, 0, EntryStatus::Granted),
+        let (granted, late, open, status) = match e.settled {
+            Some(Settled::Granted) if e.cause == EntryCause::LongWorkException => {
+                (e.minutes, 0, 0, EntryStatus::Granted)
+            }
             _ if e.cause == EntryCause::LongWorkException => (0, 0, e.minutes, EntryStatus::Missed),
             _ => {
                 let open = e.minutes - granted - late;

@@ -22,7 +22,9 @@ mod examples;
 mod tests;
 
 pub use checks::{check, planned_check, Planned, PlannedRest, RestInputs, RestResult};
-pub use ledger::{ledger, Grant, GrantRecord, Ledger, LedgerEntry, LedgerInputs, Matched, RestMonthFigures};
+pub use ledger::{
+    ledger, EntryStatus, Grant, GrantRecord, Ledger, LedgerEntry, LedgerInputs, Matched, RestMonthFigures,
+};
 pub use timeline::{Timeline, Working};
 pub use window::{applicable_rules, test_window, window_starts, Outcome, Rule};
 
@@ -296,6 +298,24 @@ impl Reason {
     }
 }
 
+/// How a `long_work_exception` entry is settled at once (rules §11.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Settled {
+    Granted,
+    Missed,
+}
+
+impl Settled {
+    pub fn parse(s: &str) -> Option<Settled> {
+        match s {
+            "granted" => Some(Settled::Granted),
+            "missed" => Some(Settled::Missed),
+            _ => None,
+        }
+    }
+}
+
 /// A ledger entry as it arises (rules §11.7, §11.9, §11.10, §11.13).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Entry {
@@ -315,9 +335,10 @@ pub struct Entry {
     #[serde(serialize_with = "ser_opt_instant", skip_serializing_if = "Option::is_none")]
     pub planned_rest_end: Option<NaiveDateTime>,
     pub reason: Option<Reason>,
-    /// `long_work_exception` only: settled at once, honoured or not (§11.7).
-    #[serde(skip)]
-    pub honoured: Option<bool>,
+    /// `long_work_exception` only: settled at once, `granted` when the
+    /// following rest honoured the exception, else `missed` (§11.7).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settled: Option<Settled>,
     /// `rest_intrusion` only: the intruding working minutes (§11.8 cause 4).
     #[serde(skip)]
     pub intruding: Vec<Interval>,

@@ -331,3 +331,87 @@ fn external_work_in_a_planned_rest_is_unplanned() {
     assert_eq!(r.actual.len(), 1);
     assert!(r.actual[0].open_end);
 }
+
+fn entry(id: i64, kind: super::EntryKind, cause: super::EntryCause, minutes: i64, at_: &str) -> super::Entry {
+    super::Entry {
+        id,
+        kind,
+        cause,
+        minutes,
+        arose_at: at(at_),
+        ends_at: at(at_) + chrono::Duration::minutes(minutes),
+        due: end_of_next_month(at(at_).date()),
+        planned_rest_start: None,
+        planned_rest_end: None,
+        reason: None,
+        settled: None,
+        intruding: Vec::new(),
+    }
+}
+
+/// §11.12: on the same due date `compensatory` is paid before
+/// `consideration`; a missed long-work entry is never paid and counts as
+/// overdue; a grant's minutes after T are not counted.
+#[test]
+fn ledger_order_missed_entries_and_minutes_after_t() {
+    use super::{ledger, EntryCause as C, EntryKind as K, Grant, LedgerInputs, Settled};
+    let mut missed = entry(3, K::Compensatory, C::LongWorkException, 30, "2024-06-03 00:00");
+    missed.ends_at = missed.arose_at;
+    missed.due = d("2024-06-03");
+    missed.settled = Some(Settled::Missed);
+    let entries = vec![
+        entry(1, K::Consideration, C::PermittedDutyWork, 60, "2024-06-04 02:00"),
+        entry(2, K::Compensatory, C::RestIntrusion, 60, "2024-06-05 01:00"),
+        missed,
+    ];
+    let grants = [
+        Grant {
+            id: 1,
+            start: at("2024-06-10 09:00"),
+            end: at("2024-06-10 10:30"),
+        },
+        Grant {
+            id: 2,
+            start: at("2024-06-30 16:00"),
+            end: at("2024-07-01 09:00"),
+        },
+    ];
+    let roster = Roster::default();
+    let schedule = |day: NaiveDate| vec![(day.and_hms_opt(8, 30, 0).unwrap(), day.and_hms_opt(17, 15, 0).unwrap())];
+    let l = ledger(&LedgerInputs {
+        entries: &entries,
+        grants: &grants,
+        roster: &roster,
+        timecard: &[],
+        permitted: Some(&[]),
+        counted_study: &|_| false,
+        default_schedule: &schedule,
+        as_of: d("2024-06-30"),
+        month: (d("2024-06-01"), d("2024-06-30")),
+    });
+    let by_id = |id: i64| l.entries.iter().find(|e| e.id == id).unwrap();
+    // Grant 1 (90 min): 60 to the compensatory #2, 30 to #1.
+    assert_eq!(by_id(2).granted_minutes, 60);
+    assert_eq!(
+        l.grants[0].matched,
+        vec![
+            super::Matched { entry: 2, minutes: 60 },
+            super::Matched { entry: 1, minutes: 30 }
+        ]
+    );
+    // #1 gets its other 30 from grant 2.
+    assert_eq!(by_id(1).granted_minutes, 60);
+    assert_eq!(by_id(3).granted_minutes, 0);
+    assert_eq!(by_id(3).status, super::EntryStatus::Missed);
+    // Grant 2: 16:00–17:15 on 06-30 only (the rest lies after T).
+    assert_eq!(l.grants[1].counted_minutes, 75);
+    assert_eq!(l.grants[1].not_counted_minutes, 17 * 60 - 75);
+    assert_eq!(by_id(1).open_minutes, 0);
+    assert_eq!(l.grants[1].matched, vec![super::Matched { entry: 1, minutes: 30 }]);
+    assert_eq!(l.grants[1].unmatched_minutes, 45);
+    assert_eq!(l.figures.comp_rest_arose_minutes, 90);
+    assert_eq!(l.figures.comp_rest_granted_minutes, 60);
+    assert_eq!(l.figures.comp_rest_open_minutes, 30);
+    assert_eq!(l.figures.comp_rest_overdue_minutes, 30);
+    assert_eq!(l.figures.consideration_open_minutes, 0);
+}
