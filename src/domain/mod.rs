@@ -19,6 +19,7 @@ pub mod opinion;
 pub mod permits;
 pub mod profile;
 pub mod projection;
+pub mod rest;
 pub mod retention;
 pub mod row_status;
 pub mod selfcheck;

@@ -147,6 +147,43 @@ impl fmt::Display for Level {
     }
 }
 
+/// A roster row's rest-rule flag (formats.md R.2, rules §11.3, §11.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum IntervalRule {
+    /// Planned work over 15 h (予定された15時間超の業務, rules §11.7).
+    #[serde(rename = "over15")]
+    Over15,
+    /// A C-1 clinical trainee's 24-hour training shift (rules §11.3).
+    #[serde(rename = "c1_24h")]
+    C1Day,
+}
+
+impl IntervalRule {
+    /// The stable code used in files, the database and JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            IntervalRule::Over15 => "over15",
+            IntervalRule::C1Day => "c1_24h",
+        }
+    }
+
+    /// Reads a flag from its code or a Japanese alias (formats.md R.2).
+    pub fn parse(s: &str) -> Option<IntervalRule> {
+        let s = s.trim();
+        Some(match s.to_ascii_lowercase().as_str() {
+            "over15" | "15時間超" | "長時間手術" | "長時間業務" => IntervalRule::Over15,
+            "c1_24h" | "研修24時間" | "24時間研修" => IntervalRule::C1Day,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for IntervalRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
 /// Reads a weekday written as `sun`..`sat`, an English name, or `日`..`土`
 /// (also `日曜`, `日曜日`).
 pub fn parse_weekday(s: &str) -> Option<Weekday> {
@@ -211,6 +248,8 @@ pub struct Shift {
     employer: Option<Arc<str>>,
     /// `external` rows: 所定 or 所定外 there (§5b.2).
     class: ScheduleClass,
+    /// Roster rows: the rest-rule flag (rules §11.3, §11.7; formats.md R.2).
+    interval_rule: Option<IntervalRule>,
 }
 
 impl Shift {
@@ -242,6 +281,7 @@ impl Shift {
             study: StudyStatus::Unconfirmed,
             employer: None,
             class: ScheduleClass::Scheduled,
+            interval_rule: None,
         })
     }
 
@@ -304,6 +344,15 @@ impl Shift {
     /// The same row with an employer (blank names are no employer).
     pub fn with_employer(mut self, employer: Option<&str>) -> Shift {
         self.employer = employer.map(str::trim).filter(|e| !e.is_empty()).map(Arc::from);
+        self
+    }
+    /// The rest-rule flag of a roster row (rules §11.3, §11.7).
+    pub fn interval_rule(&self) -> Option<IntervalRule> {
+        self.interval_rule
+    }
+    /// The same row with a rest-rule flag.
+    pub fn with_interval_rule(mut self, rule: Option<IntervalRule>) -> Shift {
+        self.interval_rule = rule;
         self
     }
     /// The same row with a 所定区分.
@@ -440,6 +489,22 @@ mod tests {
         assert_eq!(Kind::parse("休み"), None);
         assert!(Kind::Work.is_working() && Kind::Duty.is_working() && Kind::External.is_working());
         assert!(!Kind::DutyPermitted.is_working() && !Kind::SelfStudy.is_working());
+    }
+
+    #[test]
+    fn interval_rules_are_read_from_codes_and_japanese_aliases() {
+        for s in ["over15", "15時間超", "長時間手術", "長時間業務", "OVER15"] {
+            assert_eq!(IntervalRule::parse(s), Some(IntervalRule::Over15), "{s}");
+        }
+        for s in ["c1_24h", "研修24時間", "24時間研修"] {
+            assert_eq!(IntervalRule::parse(s), Some(IntervalRule::C1Day), "{s}");
+        }
+        assert_eq!(IntervalRule::parse("c2"), None);
+        assert_eq!(IntervalRule::C1Day.code(), "c1_24h");
+        let s = Shift::from_written(d("2024-06-01"), c("08:00"), c("24:00"), None, 60, Kind::Work)
+            .unwrap()
+            .with_interval_rule(Some(IntervalRule::Over15));
+        assert_eq!(s.interval_rule(), Some(IntervalRule::Over15));
     }
 
     #[test]
