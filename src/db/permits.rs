@@ -48,46 +48,22 @@ pub struct NewPermit {
     pub updated_at: NaiveDateTime,
 }
 
-fn fields_of(
-    (permit_no, granted_on, kind, departments, band_start, band_end, weekdays, revoked_on, note): (
-        &str,
-        NaiveDate,
-        &str,
-        &str,
-        &str,
-        &str,
-        &str,
-        Option<NaiveDate>,
-        &Option<String>,
-    ),
-) -> serde_json::Value {
-    serde_json::json!({
-        "permit_no": permit_no,
-        "granted_on": granted_on,
-        "kind": kind,
-        "departments": departments.lines().collect::<Vec<_>>(),
-        "band_start": band_start,
-        "band_end": band_end,
-        "weekdays": weekdays,
-        "revoked_on": revoked_on,
-        "note": note,
-    })
-}
-
 impl StoredPermit {
     /// What the audit log records before a re-import.
     pub fn fields(&self) -> serde_json::Value {
-        fields_of((
-            &self.permit_no,
-            self.granted_on,
-            &self.kind,
-            &self.departments,
-            &self.band_start,
-            &self.band_end,
-            &self.weekdays,
-            self.revoked_on,
-            &self.note,
-        ))
+        NewPermit {
+            permit_no: self.permit_no.clone(),
+            granted_on: self.granted_on,
+            kind: self.kind.clone(),
+            departments: self.departments.clone(),
+            band_start: self.band_start.clone(),
+            band_end: self.band_end.clone(),
+            weekdays: self.weekdays.clone(),
+            revoked_on: self.revoked_on,
+            note: self.note.clone(),
+            updated_at: self.updated_at,
+        }
+        .fields()
     }
 
     /// The rule book's view of it; `None` when a stored value is unreadable.
@@ -123,19 +99,19 @@ impl StoredPermit {
 }
 
 impl NewPermit {
-    /// What the audit log records after a re-import (as [`StoredPermit::fields`]).
+    /// What the audit log records of a permit (not when it was stored).
     pub fn fields(&self) -> serde_json::Value {
-        fields_of((
-            &self.permit_no,
-            self.granted_on,
-            &self.kind,
-            &self.departments,
-            &self.band_start,
-            &self.band_end,
-            &self.weekdays,
-            self.revoked_on,
-            &self.note,
-        ))
+        serde_json::json!({
+            "permit_no": self.permit_no,
+            "granted_on": self.granted_on,
+            "kind": self.kind,
+            "departments": self.departments.lines().collect::<Vec<_>>(),
+            "band_start": self.band_start,
+            "band_end": self.band_end,
+            "weekdays": self.weekdays,
+            "revoked_on": self.revoked_on,
+            "note": self.note,
+        })
     }
 }
 

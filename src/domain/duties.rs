@@ -83,6 +83,9 @@ fn spans(rows: &[Shift], kinds: &[Kind]) -> Vec<Interval> {
     )
 }
 
+/// The permit numbers and permitted parts found for one date and kind.
+type Found<'a> = (Vec<&'a str>, Vec<Interval>);
+
 fn total(parts: &[Interval]) -> Minutes {
     parts.iter().map(|(s, e)| minutes_between(*s, *e)).sum()
 }
@@ -103,7 +106,7 @@ pub fn duties(
     }
     let working = spans(rows, &[Kind::Work, Kind::Duty]);
     // (date, night first) → (permit numbers, parts).
-    let mut found: BTreeMap<(NaiveDate, u8), (Vec<&str>, Vec<Interval>)> = BTreeMap::new();
+    let mut found: BTreeMap<(NaiveDate, u8), Found> = BTreeMap::new();
     for p in permits.iter().filter(|p| p.matches(department)) {
         let mut d = from;
         while d <= to {

@@ -187,12 +187,19 @@ async fn the_import_api_takes_the_permits_kind_and_refuses_a_bad_file_whole() {
                 .set_payload(bytes.to_vec())
         };
         let bad = "permit_no,granted_on,kind,band_start,band_end\nH-1,2023-10-01,night,17:15,08:30\nH-2,2023-10-01,day,8時半,17:15\n";
-        let (status, body) = svc.call(post("/api/v1/imports/permits", bad.as_bytes()), Some(&t)).await;
+        let (status, body) = svc
+            .call(post("/api/v1/imports/permits", bad.as_bytes()), Some(&t))
+            .await;
         assert_eq!((status, body["kind"].as_str()), (422, Some("permits")), "{body}");
-        assert_eq!((body["rejected"][0]["line"].as_u64(), body["committed"].as_bool()), (Some(3), Some(false)));
+        assert_eq!(
+            (body["rejected"][0]["line"].as_u64(), body["committed"].as_bool()),
+            (Some(3), Some(false))
+        );
         assert_eq!(db.count_where("SELECT COUNT(*) AS n FROM permits"), 0);
         let good = "permit_no,granted_on,kind,band_start,band_end\nH-1,2023-10-01,night,17:15,08:30\n";
-        let (status, body) = svc.call(post("/api/v1/imports/permits", good.as_bytes()), Some(&t)).await;
+        let (status, body) = svc
+            .call(post("/api/v1/imports/permits", good.as_bytes()), Some(&t))
+            .await;
         assert_eq!((status, body["inserted"].as_u64()), (200, Some(1)), "{body}");
     }
 }
