@@ -201,5 +201,13 @@ async fn the_import_api_takes_the_permits_kind_and_refuses_a_bad_file_whole() {
             .call(post("/api/v1/imports/permits", good.as_bytes()), Some(&t))
             .await;
         assert_eq!((status, body["inserted"].as_u64()), (200, Some(1)), "{body}");
+        // The upload screen offers the kind.
+        let mut b = svc.signed_in("jinji").await;
+        let page = b.get("/imports").await;
+        assert!(
+            page.body.contains("value=\"permits\"") && page.body.contains("宿日直許可"),
+            "{}",
+            page.body
+        );
     }
 }
