@@ -97,6 +97,11 @@ struct RawSettings {
     agreement_holiday_days_per_month: Option<i64>,
     pc_review_minutes: Option<i64>,
     staffing_weekly_minutes: Option<i64>,
+    // Rule book v2 (formats.md R.5): permits and breaks, read by `rules`.
+    permits_register: Option<String>,
+    permitted_night_duty_per_week: Option<i64>,
+    permitted_day_duty_per_month: Option<i64>,
+    break_period_gap_minutes: Option<i64>,
 }
 
 /// `[inspection]`: the print pack's hospital policy.
@@ -189,6 +194,12 @@ impl RawSettings {
                 .or(self.agreement_holiday_days_per_month),
             pc_review_minutes: other.pc_review_minutes.or(self.pc_review_minutes),
             staffing_weekly_minutes: other.staffing_weekly_minutes.or(self.staffing_weekly_minutes),
+            permits_register: other.permits_register.or(self.permits_register),
+            permitted_night_duty_per_week: other
+                .permitted_night_duty_per_week
+                .or(self.permitted_night_duty_per_week),
+            permitted_day_duty_per_month: other.permitted_day_duty_per_month.or(self.permitted_day_duty_per_month),
+            break_period_gap_minutes: other.break_period_gap_minutes.or(self.break_period_gap_minutes),
         }
     }
 
@@ -290,6 +301,10 @@ impl RawSettings {
             agreement_holiday_days_per_month: int("agreement_holiday_days_per_month")?,
             pc_review_minutes: int("pc_review_minutes")?,
             staffing_weekly_minutes: int("staffing_weekly_minutes")?,
+            permits_register: get("permits_register"),
+            permitted_night_duty_per_week: int("permitted_night_duty_per_week")?,
+            permitted_day_duty_per_month: int("permitted_day_duty_per_month")?,
+            break_period_gap_minutes: int("break_period_gap_minutes")?,
         })
     }
 }

@@ -19,6 +19,7 @@ pub(super) enum KindArg {
     Roster,
     Pclog,
     Employers,
+    Permits,
 }
 
 impl From<KindArg> for ImportKind {
@@ -29,6 +30,7 @@ impl From<KindArg> for ImportKind {
             KindArg::Roster => ImportKind::Roster,
             KindArg::Pclog => ImportKind::Pclog,
             KindArg::Employers => ImportKind::Employers,
+            KindArg::Permits => ImportKind::Permits,
         }
     }
 }

@@ -35,6 +35,18 @@ pub(super) enum ReportCommand {
         #[arg(long, value_enum, default_value_t = PayrollFormat::Csv)]
         format: PayrollFormat,
     },
+    /// Permitted 宿直・日直 of a month, with their work and frequency
+    /// warnings (rules §13.4–§13.5).
+    Duties {
+        /// The month, YYYY-MM.
+        #[arg(long, value_parser = parse_month)]
+        month: YearMonth,
+        /// Count rows starting on or before this date (default: today).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value_t = StaffingFormat::Json)]
+        format: StaffingFormat,
+    },
     /// The reference-week staffing report (rules §18): the seven days from
     /// `--from`, full-time equivalents of part-time and visiting doctors.
     Staffing {
@@ -46,7 +58,7 @@ pub(super) enum ReportCommand {
     },
 }
 
-/// `report staffing`'s formats.
+/// `report staffing`'s and `report duties`' formats.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(super) enum StaffingFormat {
     Json,
@@ -70,6 +82,7 @@ pub(super) fn run(settings: Settings, command: ReportCommand) -> anyhow::Result<
         ReportCommand::Monthly { month, as_of, format } => (month, as_of, format),
         ReportCommand::Payroll { month, as_of, format } => return payroll(settings, month, as_of, format),
         ReportCommand::Staffing { from, format } => return staffing(settings, from, format),
+        ReportCommand::Duties { month, as_of, format } => return duties(settings, month, as_of, format),
     };
     let app = App::open(settings)?;
     let as_of = as_of.unwrap_or_else(|| app.settings.today());
@@ -160,6 +173,36 @@ fn staffing(settings: Settings, from: NaiveDate, format: StaffingFormat) -> anyh
     let out = match format {
         StaffingFormat::Json => (serde_json::to_string_pretty(&report)? + "\n").into_bytes(),
         StaffingFormat::Csv => crate::report::staffing::to_csv(&report)?,
+    };
+    std::io::stdout().write_all(&out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `kinmu report duties`: logged as a read (JSON) or an export (CSV).
+fn duties(
+    settings: Settings,
+    month: YearMonth,
+    as_of: Option<NaiveDate>,
+    format: StaffingFormat,
+) -> anyhow::Result<ExitCode> {
+    let app = App::open(settings)?;
+    let as_of = as_of.unwrap_or_else(|| app.settings.today());
+    let mut conn = app.pool.get()?;
+    let report = crate::report::duties::report(&mut conn, month, as_of, &app.settings.rules)?;
+    crate::audit::log(
+        &mut conn,
+        Some(&cli_actor()),
+        match format {
+            StaffingFormat::Json => crate::audit::Category::Read,
+            StaffingFormat::Csv => crate::audit::Category::Export,
+        },
+        "report duties",
+        serde_json::json!({ "month": month.to_string(), "as_of": as_of, "doctors": report.doctors.len() }),
+        app.now(),
+    )?;
+    let out = match format {
+        StaffingFormat::Json => (serde_json::to_string_pretty(&report)? + "\n").into_bytes(),
+        StaffingFormat::Csv => crate::report::duties::to_csv(&report)?,
     };
     std::io::stdout().write_all(&out)?;
     Ok(ExitCode::SUCCESS)

@@ -20,10 +20,10 @@ use std::time::Duration;
 
 /// The import kinds a rule may name (`crate::ingest::ImportKind`'s codes;
 /// the intake job's tests pin that they agree).
-pub const KINDS: [&str; 5] = ["doctors", "timecard", "roster", "pclog", "employers"];
+pub const KINDS: [&str; 6] = ["doctors", "timecard", "roster", "pclog", "employers", "permits"];
 
 const RULE_FORMAT: &str =
-    "パターン=種別[:レイアウト]、種別は doctors, timecard, roster, pclog, employers / PATTERN=KIND[:LAYOUT]";
+    "パターン=種別[:レイアウト]、種別は doctors, timecard, roster, pclog, employers, permits / PATTERN=KIND[:LAYOUT]";
 
 /// The intake folder's settings.
 #[derive(Debug, Clone, PartialEq, Eq)]

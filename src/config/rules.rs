@@ -11,6 +11,7 @@
 use super::{ConfigError, RawSettings};
 use crate::domain::agreement::{legal_own_cap, AgreementCalendar, Designation};
 use crate::domain::hours::RuleConfig;
+use crate::domain::permits::PermitsRegister;
 use crate::domain::profile::{HolidayStartTail, WeekdaySet};
 use crate::domain::shift::Level;
 use chrono::{NaiveDate, NaiveTime};
@@ -192,6 +193,31 @@ pub(super) fn read(raw: &RawSettings) -> Result<RuleConfig, ConfigError> {
             (1, 7 * 24 * 60),
             "1〜10080（分） / 1 to 10080 minutes",
         )?,
+        permits_register: match raw.permits_register.as_deref() {
+            None => d.permits_register,
+            Some(s) => PermitsRegister::parse(s).ok_or_else(|| bad("permits_register", s, "required | off"))?,
+        },
+        permitted_night_duty_per_week: within(
+            "permitted_night_duty_per_week",
+            raw.permitted_night_duty_per_week,
+            d.permitted_night_duty_per_week,
+            (0, 7),
+            "0〜7（回） / 0 to 7 duties",
+        )?,
+        permitted_day_duty_per_month: within(
+            "permitted_day_duty_per_month",
+            raw.permitted_day_duty_per_month,
+            d.permitted_day_duty_per_month,
+            (0, 31),
+            "0〜31（回） / 0 to 31 duties",
+        )?,
+        break_period_gap_minutes: within(
+            "break_period_gap_minutes",
+            raw.break_period_gap_minutes,
+            d.break_period_gap_minutes,
+            (1, 24 * 60),
+            "1〜1440（分） / 1 to 1440 minutes",
+        )?,
         ..d
     })
 }
@@ -284,6 +310,10 @@ mod tests {
             ("KINMU_PC_REVIEW_MINUTES", "45"),
             ("KINMU_STAFFING_WEEKLY_MINUTES", "2325"),
             ("KINMU_OCCUPATIONAL_PHYSICIAN_EMAIL", "sangyoi@hospital.example"),
+            ("KINMU_PERMITS_REGISTER", "off"),
+            ("KINMU_PERMITTED_NIGHT_DUTY_PER_WEEK", "2"),
+            ("KINMU_PERMITTED_DAY_DUTY_PER_MONTH", "3"),
+            ("KINMU_BREAK_PERIOD_GAP_MINUTES", "45"),
         ])
         .unwrap();
         let r = &s.rules;
@@ -310,6 +340,15 @@ mod tests {
         assert_eq!(a.year_minutes, [54_000, 57_600, 100_000, 111_600, 90_000]);
         assert_eq!(a.holiday_days_per_month, 2);
         assert_eq!((r.pc_review_minutes, r.staffing_weekly_minutes), (45, 2325));
+        assert_eq!(r.permits_register, crate::domain::permits::PermitsRegister::Off);
+        assert_eq!(
+            (
+                r.permitted_night_duty_per_week,
+                r.permitted_day_duty_per_month,
+                r.break_period_gap_minutes
+            ),
+            (2, 3, 45)
+        );
         assert_eq!(
             s.occupational_physician_email.as_deref(),
             Some("sangyoi@hospital.example")
@@ -395,6 +434,16 @@ mod tests {
         );
         refused(&[("KINMU_PC_REVIEW_MINUTES", "-5")], "pc_review_minutes");
         refused(&[("KINMU_STAFFING_WEEKLY_MINUTES", "0")], "staffing_weekly_minutes");
+        refused(&[("KINMU_PERMITS_REGISTER", "maybe")], "permits_register");
+        refused(
+            &[("KINMU_PERMITTED_NIGHT_DUTY_PER_WEEK", "-1")],
+            "permitted_night_duty_per_week",
+        );
+        refused(
+            &[("KINMU_PERMITTED_DAY_DUTY_PER_MONTH", "x")],
+            "permitted_day_duty_per_month",
+        );
+        refused(&[("KINMU_BREAK_PERIOD_GAP_MINUTES", "0")], "break_period_gap_minutes");
         refused(
             &[("KINMU_OCCUPATIONAL_PHYSICIAN_EMAIL", "sangyoi")],
             "occupational_physician_email",

@@ -22,6 +22,7 @@ pub mod monthly;
 pub mod opinions;
 pub mod outbox;
 pub mod pc_reviews;
+pub mod permits;
 pub mod queries;
 pub mod reads;
 pub mod recheck;

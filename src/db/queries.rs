@@ -444,5 +444,6 @@ pub fn table_counts(conn: &mut AnyConnection) -> QueryResult<Vec<(&'static str, 
         ("audit_log", audit_log::table.count().get_result(conn)?),
         ("doctor_employers", doctor_employers::table.count().get_result(conn)?),
         ("roster_ranges", roster_ranges::table.count().get_result(conn)?),
+        ("permits", super::schema::permits::table.count().get_result(conn)?),
     ])
 }

@@ -92,7 +92,8 @@ pub struct Changed {
     /// superseded (timecards, rosters, PC sessions), and the dates each
     /// roster import replaced.
     pub spans: Vec<(NaiveDateTime, NaiveDateTime)>,
-    /// Whether a doctors list (or the doctors' other employers) was imported.
+    /// Whether a doctors list, the doctors' other employers or the permits
+    /// register (rules §13) was imported: every month may change.
     pub doctors: bool,
     /// The days whose discrepancies or PC review items were resolved.
     pub days: Vec<NaiveDate>,
@@ -165,7 +166,7 @@ pub fn changed(conn: &mut AnyConnection, from: Marks, to: Marks) -> QueryResult<
         out.doctors = import_batches::table
             .filter(import_batches::id.gt(lo))
             .filter(import_batches::id.le(hi))
-            .filter(import_batches::kind.eq_any(["doctors", "employers"]))
+            .filter(import_batches::kind.eq_any(["doctors", "employers", "permits"]))
             .count()
             .get_result::<i64>(conn)?
             > 0;

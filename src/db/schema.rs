@@ -480,3 +480,19 @@ diesel::table! {
 
 diesel::joinable!(pc_review_resolutions -> doctors (doctor_id));
 diesel::allow_tables_to_appear_in_same_query!(pc_review_resolutions, doctors);
+
+diesel::table! {
+    permits (id) {
+        id -> BigInt,
+        permit_no -> Text,
+        granted_on -> Date,
+        kind -> Text,
+        departments -> Text,
+        band_start -> Text,
+        band_end -> Text,
+        weekdays -> Text,
+        revoked_on -> Nullable<Date>,
+        note -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}

@@ -46,6 +46,14 @@ pub struct RuleConfig {
     pub pc_review_minutes: Minutes,
     /// The hospital's normal weekly hours for doctors (default 2400; §18).
     pub staffing_weekly_minutes: Minutes,
+    /// Whether permitted duty is read against the permits register (§13.2).
+    pub permits_register: super::permits::PermitsRegister,
+    /// 宿直 per calendar week before a warning (default 1; §13.4).
+    pub permitted_night_duty_per_week: i64,
+    /// 日直 per calendar month before a warning (default 1; §13.4).
+    pub permitted_day_duty_per_month: i64,
+    /// A gap of this many minutes or more ends a work period (default 60; §14.1).
+    pub break_period_gap_minutes: Minutes,
 }
 
 impl Default for RuleConfig {
@@ -66,6 +74,10 @@ impl Default for RuleConfig {
             agreement: AgreementLimits::default(),
             pc_review_minutes: 30,
             staffing_weekly_minutes: 2400,
+            permits_register: super::permits::PermitsRegister::Required,
+            permitted_night_duty_per_week: 1,
+            permitted_day_duty_per_month: 1,
+            break_period_gap_minutes: 60,
         }
     }
 }

@@ -6,9 +6,13 @@
 //! module's tests.
 
 pub mod agreement;
+pub mod breaks;
 pub mod count;
 pub mod discrepancy;
 pub mod due;
+pub mod duties;
+#[cfg(test)]
+mod duty_examples;
 pub mod fatigue;
 pub mod frozen;
 pub mod hours;

@@ -5,6 +5,34 @@
 use super::profile::WeekdaySet;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
+/// Config `permits_register` (rules §13.2): `required` reads permitted duty
+/// against the register; `off` treats every minute of every
+/// `duty_permitted` row as permitted (the rule book before v2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PermitsRegister {
+    #[default]
+    Required,
+    Off,
+}
+
+impl PermitsRegister {
+    pub fn code(self) -> &'static str {
+        match self {
+            PermitsRegister::Required => "required",
+            PermitsRegister::Off => "off",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PermitsRegister> {
+        match s.trim() {
+            "required" => Some(PermitsRegister::Required),
+            "off" => Some(PermitsRegister::Off),
+            _ => None,
+        }
+    }
+}
+
 /// 宿直 (night) or 日直 (day).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PermitKind {

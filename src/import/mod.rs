@@ -1,5 +1,5 @@
-//! CSV imports: bytes of a doctors list, timecard, roster, PC log or
-//! employers file in, checked records out.
+//! CSV imports: bytes of a doctors list, timecard, roster, PC log,
+//! employers or permits file in, checked records out.
 //!
 //! This layer implements "Input files (CSV)" and the row-by-row half of
 //! "What an import does with bad input" in formats.md: encoding
@@ -22,6 +22,7 @@ mod fields;
 mod header;
 pub mod layout;
 mod pclog;
+mod permits;
 mod preview;
 mod shifts;
 mod table;
@@ -34,6 +35,7 @@ pub use encoding::{decode, Decoded};
 /// types where a file's text would go, e.g. an employer's name).
 pub(crate) use fields::normalise;
 pub use pclog::{parse_pclog, PcRecord};
+pub use permits::{parse_permits, PermitRecord};
 pub use preview::{preview, ColumnReading, Preview, PreviewKind, PreviewRow};
 pub use shifts::{parse_shifts, ShiftRecord};
 
@@ -365,6 +367,7 @@ mod tests {
             &shifts::FIELDS[..],
             &pclog::FIELDS[..],
             &employers::FIELDS[..],
+            &permits::FIELDS[..],
         ] {
             let mut seen = HashSet::new();
             for f in fields {

@@ -11,8 +11,11 @@
 //! import itself with nothing written. Pure: no database, no file system.
 
 use super::header::{Columns, Field};
-use super::{decode, doctors, employers, parse_doctors, parse_employers, parse_pclog, parse_shifts, pclog, shifts};
-use super::{DoctorRecord, EmployerRecord, FileError, Parsed, PcRecord, RowError, ShiftRecord};
+use super::{
+    decode, doctors, employers, parse_doctors, parse_employers, parse_pclog, parse_permits, parse_shifts, pclog,
+    permits, shifts,
+};
+use super::{DoctorRecord, EmployerRecord, FileError, Parsed, PcRecord, PermitRecord, RowError, ShiftRecord};
 use crate::domain::profile::{LegalHoliday, Regime};
 use crate::domain::time::format_hm;
 use crate::domain::Kind;
@@ -26,6 +29,7 @@ pub enum PreviewKind {
     Shifts,
     Pclog,
     Employers,
+    Permits,
 }
 
 /// How one header of the file was read.
@@ -164,6 +168,27 @@ fn employer_values(r: &EmployerRecord) -> Vec<String> {
     ]
 }
 
+fn permit_values(r: &PermitRecord) -> Vec<String> {
+    vec![
+        r.permit_no.clone(),
+        r.granted_on.to_string(),
+        r.kind.code().to_string(),
+        if r.departments.is_empty() {
+            "全科".to_string()
+        } else {
+            r.departments.join("、")
+        },
+        format!("{}〜{}", r.band_start.format("%H:%M"), r.band_end_text),
+        if r.weekdays == crate::domain::permits::EVERY_DAY {
+            "全日".to_string()
+        } else {
+            r.weekdays.code()
+        },
+        r.revoked_on.map(|d| d.to_string()).unwrap_or_default(),
+        r.note.clone().unwrap_or_default(),
+    ]
+}
+
 pub(crate) const SHIFT_LABELS: [(&str, &str); 7] = [
     ("職員番号", "Staff ID"),
     ("開始", "Start"),
@@ -201,6 +226,17 @@ const EMPLOYER_LABELS: [(&str, &str); 4] = [
     ("勤務先", "Employer"),
     ("契約締結日", "Contract date"),
     ("当院からの派遣", "Dispatched"),
+];
+
+const PERMIT_LABELS: [(&str, &str); 8] = [
+    ("許可番号", "Permit no."),
+    ("許可年月日", "Granted on"),
+    ("種別", "Kind"),
+    ("対象診療科", "Departments"),
+    ("許可時間帯", "Time band"),
+    ("対象曜日", "Weekdays"),
+    ("取消日", "Revoked on"),
+    ("備考", "Note"),
 ];
 
 /// What the parser made of each record, by line.
@@ -251,6 +287,11 @@ pub fn preview(kind: PreviewKind, bytes: &[u8], limit: usize) -> Result<Preview,
             &employers::FIELDS,
             &EMPLOYER_LABELS,
             outcome(parse_employers(bytes)?, employer_values),
+        ),
+        PreviewKind::Permits => (
+            &permits::FIELDS,
+            &PERMIT_LABELS,
+            outcome(parse_permits(bytes)?, permit_values),
         ),
     };
 

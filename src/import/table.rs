@@ -29,6 +29,21 @@ impl Cells<'_> {
     /// A cell given to `parse` even when empty or absent (as `""`), for
     /// fields whose parser supplies the default (kind, level, break, …).
     pub fn value<T>(&mut self, field: &Field, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+        self.read(field, false, parse)
+    }
+
+    /// A list cell given to `parse` as [`Cells::value`] does, where a line
+    /// break separates entries (a permit's departments, formats.md R.3).
+    pub fn list<T>(&mut self, field: &Field, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+        self.read(field, true, parse)
+    }
+
+    fn read<T>(
+        &mut self,
+        field: &Field,
+        breaks_allowed: bool,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
         let columns = self.columns;
         let (column, raw) = match columns.find(field) {
             Some((index, header)) => (Some(header), self.record.get(index).unwrap_or("")),
@@ -48,7 +63,7 @@ impl Cells<'_> {
         // ASCII (most cells) is its own NFKC and counts a character a
         // byte: the checks below without a pass to count or normalise.
         let result = if trimmed.is_ascii() {
-            if trimmed.bytes().any(|b| b == b'\n' || b == b'\r') {
+            if !breaks_allowed && trimmed.bytes().any(|b| b == b'\n' || b == b'\r') {
                 Err(line_break())
             } else if trimmed.len() > field.max_chars {
                 Err(too_long(field, trimmed.len()))
@@ -57,7 +72,7 @@ impl Cells<'_> {
             }
         } else if trimmed.chars().count() > field.max_chars.saturating_mul(4) {
             let written = trimmed.chars().count();
-            Err(if trimmed.contains(['\n', '\r']) {
+            Err(if !breaks_allowed && trimmed.contains(['\n', '\r']) {
                 line_break()
             } else {
                 too_long(field, written)
@@ -65,7 +80,7 @@ impl Cells<'_> {
         } else {
             let cell = normalise(raw);
             let n = cell.chars().count();
-            if cell.contains(['\n', '\r']) {
+            if !breaks_allowed && cell.contains(['\n', '\r']) {
                 Err(line_break())
             } else if n > field.max_chars {
                 Err(too_long(field, n))

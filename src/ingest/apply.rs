@@ -7,6 +7,7 @@
 use super::doctors::doctors;
 use super::employers::employers;
 use super::outcome::{leaves_nothing, new_batch, record, report_of, settle, sha256_hex, Mode};
+use super::permits::permits;
 use super::plan::{Planner, Tx};
 use super::roster::roster;
 use super::stream::{pclog_in_parts, PcSource};
@@ -56,6 +57,11 @@ fn run_in(conn: &mut AnyConnection, req: &ImportRequest, mode: Mode) -> Result<I
             layout::check_employers(req.layout)?;
             let parsed = import::parse_employers(req.bytes)?;
             apply(conn, req, parsed, employers, mode, "kinmu".into())
+        }
+        ImportKind::Permits => {
+            layout::check_permits(req.layout)?;
+            let parsed = import::parse_permits(req.bytes)?;
+            apply(conn, req, parsed, permits, mode, "kinmu".into())
         }
         ImportKind::Pclog => {
             let source = match layout::read_pclog_vendor(req.layout, req.bytes)? {

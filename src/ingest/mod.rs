@@ -20,7 +20,7 @@
 //! batch and the audit entry). [`plan`] is the vocabulary of the
 //! kind-specific steps, and one file per kind decides what its rows do:
 //! [`doctors`], [`timecard`] (corrections, and the period a re-export
-//! replaces: [`period`]), [`roster`], [`pclog`] and [`employers`], the
+//! replaces: [`period`]), [`roster`], [`pclog`], [`employers`] and [`permits`], the
 //! shift kinds sharing the row resolution, self-confirmation and overlap
 //! checks of [`shifts`].
 
@@ -30,6 +30,7 @@ mod employers;
 mod outcome;
 mod pclog;
 mod period;
+mod permits;
 mod plan;
 mod roster;
 mod shifts;
@@ -61,16 +62,19 @@ pub enum ImportKind {
     Pclog,
     /// The doctors' other employers (formats.md C.3).
     Employers,
+    /// The 宿日直許可 register (formats.md R.3).
+    Permits,
 }
 
 impl ImportKind {
     /// Every kind, in the order of formats.md.
-    pub const ALL: [ImportKind; 5] = [
+    pub const ALL: [ImportKind; 6] = [
         ImportKind::Doctors,
         ImportKind::Timecard,
         ImportKind::Roster,
         ImportKind::Pclog,
         ImportKind::Employers,
+        ImportKind::Permits,
     ];
 
     pub fn code(self) -> &'static str {
@@ -80,6 +84,7 @@ impl ImportKind {
             ImportKind::Roster => "roster",
             ImportKind::Pclog => "pclog",
             ImportKind::Employers => "employers",
+            ImportKind::Permits => "permits",
         }
     }
 }
@@ -99,8 +104,9 @@ impl FromStr for ImportKind {
             "roster" => Ok(ImportKind::Roster),
             "pclog" => Ok(ImportKind::Pclog),
             "employers" => Ok(ImportKind::Employers),
+            "permits" => Ok(ImportKind::Permits),
             other => Err(format!(
-                "不明な取込種別です: {other:?}（doctors, timecard, roster, pclog, employers） / unknown import kind"
+                "不明な取込種別です: {other:?}（doctors, timecard, roster, pclog, employers, permits） / unknown import kind"
             )),
         }
     }

@@ -69,7 +69,7 @@ impl ReportCache {
         let mut second = db::spare_connection(pool);
         let computed = compute_all_on(&mut conn, second.as_deref_mut(), month, as_of, rules)?;
         drop((conn, second));
-        let report = MonthlyReport::of(month, as_of, &computed);
+        let report = MonthlyReport::of(month, as_of, rules.permits_register, &computed);
         let json = serde_json::to_vec(&report)?;
         let cached = Cached {
             report: Arc::new(report),
@@ -114,6 +114,7 @@ mod tests {
                 month_first_day: NaiveDate::from_ymd_opt(2024, 6, 1).unwrap(),
                 month_last_day: NaiveDate::from_ymd_opt(2024, 6, 30).unwrap(),
                 as_of: NaiveDate::from_ymd_opt(2024, 6, 20).unwrap(),
+                permits_register: Default::default(),
                 doctors: vec![],
             }),
             json: Bytes::from(month.to_string()),

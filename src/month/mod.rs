@@ -19,12 +19,15 @@ pub use rows::{load_rows, load_rows_of, DoctorRows};
 use crate::db::models::{CorruptRow, Doctor};
 use crate::db::{AnyConnection, DbError};
 use crate::domain::agreement::YearFigures;
+use crate::domain::breaks::{work_periods, WorkPeriod};
 use crate::domain::count::VariablePeriodInfo;
 use crate::domain::discrepancy::{
     classify, discrepancy_days_of, review_items_of, Coverage, DiscrepancyDay, ReviewItem,
 };
 use crate::domain::due::{end_of, of_month, Exception, MonthDue};
+use crate::domain::duties::{counting_from, duties, warnings, Duty, DutyMonth, DutyWarning, Limits};
 use crate::domain::hours::RuleConfig;
+use crate::domain::permits::PermitsRegister;
 use crate::domain::profile::Profile;
 use crate::domain::projection::{project, Projection, Subject};
 use crate::domain::shift::{Level, Shift};
@@ -57,6 +60,8 @@ pub struct MonthlyReport {
     pub month_first_day: NaiveDate,
     pub month_last_day: NaiveDate,
     pub as_of: NaiveDate,
+    /// Config `permits_register` (rules §13.2, formats.md R.7).
+    pub permits_register: PermitsRegister,
     pub doctors: Vec<DoctorMonth>,
 }
 
@@ -97,6 +102,14 @@ pub struct DoctorMonth {
     pub external_not_reported: bool,
     pub duty_permitted_minutes: Minutes,
     pub duty_outside_permit_minutes: Minutes,
+    /// Rules §13.4–§13.5, duties dated in the month (formats.md R.7).
+    pub permitted_night_duties: i64,
+    pub permitted_day_duties: i64,
+    pub permitted_duties_with_work: i64,
+    pub work_minutes_in_permitted_duty: Minutes,
+    pub permitted_duty_warnings: i64,
+    /// Rules §14: work periods with a shortfall, starting in the month.
+    pub break_shortfalls: usize,
     pub over_100: bool,
     pub over_155: bool,
     pub projected_over_100: bool,
@@ -128,7 +141,7 @@ pub struct DoctorMonth {
 /// The column order of the CSV form: the JSON field names, the `year`
 /// object's as `year_<name>` and `variable_period`'s as
 /// `variable_period_<name>` (formats.md C.6).
-pub const CSV_COLUMNS: [&str; 73] = [
+pub const CSV_COLUMNS: [&str; 79] = [
     "staff_id",
     "name",
     "level",
@@ -167,6 +180,12 @@ pub const CSV_COLUMNS: [&str; 73] = [
     "external_not_reported",
     "duty_permitted_minutes",
     "duty_outside_permit_minutes",
+    "permitted_night_duties",
+    "permitted_day_duties",
+    "permitted_duties_with_work",
+    "work_minutes_in_permitted_duty",
+    "permitted_duty_warnings",
+    "break_shortfalls",
     "over_100",
     "over_155",
     "projected_over_100",
@@ -220,6 +239,14 @@ pub struct DoctorComputation {
     pub review_items: Vec<ReviewItem>,
     /// The review items not resolved yet.
     pub open_pc_reviews: usize,
+    /// Permitted 宿直・日直 from the start of the month's first calendar
+    /// week to the as-of date, and their frequency warnings (rules §13.4).
+    pub duties: Vec<Duty>,
+    pub duty_warnings: Vec<DutyWarning>,
+    /// The month's figures of them (§13.5).
+    pub duty_month: DutyMonth,
+    /// §14 work periods with a shortfall, starting in the month.
+    pub break_shortfalls: Vec<WorkPeriod>,
 }
 
 /// The coverage of a doctor's timecard rows (rules §9) with the doctor's
@@ -254,7 +281,7 @@ pub fn coverage_of_day(
         profile: &profile,
         roster: &rows.schedule_roster,
         published: &rows.published,
-        permitted: Some(&rows.permitted),
+        permitted: rows.permitted(),
     };
     Ok(coverage(covering, &who, cfg))
 }
@@ -273,7 +300,7 @@ pub fn compute(
         profile: &profile,
         roster: &rows.schedule_roster,
         published: &rows.published,
-        permitted: Some(&rows.permitted),
+        permitted: rows.permitted(),
     };
     let projection = project(&rows.timecard, &rows.roster, who, month, as_of, cfg);
     let t = projection.as_of;
@@ -306,7 +333,13 @@ pub fn compute(
         .iter()
         .filter(|i| !rows.resolved_reviews.contains(&(i.date, i.kind)))
         .count();
+    let (duties, duty_warnings, duty_month, break_shortfalls) =
+        duties_and_breaks(rows, doctor, &covering, month, t, cfg);
     DoctorComputation {
+        duties,
+        duty_warnings,
+        duty_month,
+        break_shortfalls,
         open_pc_reviews,
         review_items,
         coverage,
@@ -316,6 +349,47 @@ pub fn compute(
         discrepancies,
         open_discrepancies,
     }
+}
+
+/// Permitted duty (rules §13.4–§13.5) and breaks (§14) of the rows starting
+/// on or before the as-of date `t`: the duties from the start of the
+/// month's first calendar week (so the week's count is whole), the month's
+/// figures and the work periods short of break that start in the month.
+/// With the permits register off no duty is dated (no permit names one).
+fn duties_and_breaks(
+    rows: &DoctorRows,
+    doctor: &Doctor,
+    covering: &[Shift],
+    month: YearMonth,
+    t: NaiveDate,
+    cfg: &RuleConfig,
+) -> (Vec<Duty>, Vec<DutyWarning>, DutyMonth, Vec<WorkPeriod>) {
+    let (first, last) = (month.first_day(), month.last_day().min(t));
+    let from = counting_from(first, cfg.week_start);
+    let recent: Vec<Shift> = covering
+        .iter()
+        .filter(|s| s.start_date() >= from - chrono::Duration::days(2))
+        .cloned()
+        .collect();
+    let found = if rows.permits_off {
+        Vec::new()
+    } else {
+        duties(&recent, &rows.permits, doctor.department.as_deref(), from, last)
+    };
+    let warned = warnings(
+        &found,
+        Limits {
+            week_start: cfg.week_start,
+            nights_per_week: cfg.permitted_night_duty_per_week,
+            days_per_month: cfg.permitted_day_duty_per_month,
+        },
+    );
+    let figures = DutyMonth::of(&found, &warned, first, last);
+    let short = work_periods(&recent, rows.permitted(), cfg.break_period_gap_minutes)
+        .into_iter()
+        .filter(|p| p.short() && first <= p.date && p.date <= last)
+        .collect();
+    (found, warned, figures, short)
 }
 
 /// One doctor's rows for a month as of a date, loaded (that doctor's only)
@@ -358,6 +432,7 @@ pub fn monthly_on(
     Ok(MonthlyReport::of(
         month,
         t,
+        cfg.permits_register,
         &compute_all_on(conn, second, month, t, cfg)?,
     ))
 }
@@ -469,6 +544,12 @@ pub fn line(d: &Doctor, c: &DoctorComputation) -> DoctorMonth {
         external_not_reported: c.profile.works_elsewhere() && a.external_minutes == 0,
         duty_permitted_minutes: a.duty_permitted_minutes,
         duty_outside_permit_minutes: a.duty_outside_permit_minutes,
+        permitted_night_duties: c.duty_month.permitted_night_duties,
+        permitted_day_duties: c.duty_month.permitted_day_duties,
+        permitted_duties_with_work: c.duty_month.permitted_duties_with_work,
+        work_minutes_in_permitted_duty: c.duty_month.work_minutes_in_permitted_duty,
+        permitted_duty_warnings: c.duty_month.permitted_duty_warnings,
+        break_shortfalls: c.break_shortfalls.len(),
         over_100: p.flags.over_100,
         over_155: p.flags.over_155,
         projected_over_100: p.flags.projected_over_100,
@@ -520,8 +601,14 @@ fn column_of(line: &serde_json::Value, column: &str) -> String {
 
 impl MonthlyReport {
     /// The report of computed months (`as_of` already clamped).
-    pub fn of(month: YearMonth, as_of: NaiveDate, computed: &[(Doctor, DoctorComputation)]) -> MonthlyReport {
+    pub fn of(
+        month: YearMonth,
+        as_of: NaiveDate,
+        permits_register: PermitsRegister,
+        computed: &[(Doctor, DoctorComputation)],
+    ) -> MonthlyReport {
         MonthlyReport {
+            permits_register,
             month: month.to_string(),
             month_first_day: month.first_day(),
             month_last_day: month.last_day(),

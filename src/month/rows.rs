@@ -6,11 +6,12 @@
 
 use super::ReportError;
 use crate::db::models::Doctor;
-use crate::db::{employers, interviews, queries, reads, roster, AnyConnection};
+use crate::db::{employers, interviews, permits, queries, reads, roster, AnyConnection};
 use crate::domain::count::Interval;
 use crate::domain::discrepancy::{PcClass, PcSession};
 use crate::domain::due::PreCheckMark;
 use crate::domain::hours::{earliest_relevant_start, RuleConfig};
+use crate::domain::permits::{permitted_for, Permit, PermitsRegister};
 use crate::domain::profile::{Employer, RosterView};
 use crate::domain::shift::Shift;
 use crate::domain::time::{midnight, YearMonth};
@@ -47,8 +48,14 @@ pub struct DoctorRows {
     pub schedule_roster: RosterView,
     /// The roster as published at each 変形 period's first day (§5a.2).
     pub published: Vec<(NaiveDate, RosterView)>,
-    /// The permit occurrences matching the doctor (§13.2).
+    /// The permit occurrences matching the doctor (§13.2), dated from the
+    /// day before the earliest row read to two days after the month.
     pub permitted: Vec<Interval>,
+    /// Config `permits_register = off`: every minute of permitted duty is
+    /// permitted, `permitted` is not read (§13.2).
+    pub permits_off: bool,
+    /// The register itself (§13.4: which permit a duty is of).
+    pub permits: std::sync::Arc<Vec<Permit>>,
 }
 
 impl From<roster::ReadError> for ReportError {
@@ -157,6 +164,25 @@ pub fn load_rows_on(
             rows.entry(d.id).or_default().published.push((first, view));
             day = last + Duration::days(1);
         }
+    }
+    // 宿日直許可 (rules §13.2): the register, read once, and each doctor's
+    // permitted intervals over the dates read (one computation per
+    // department).
+    let register = std::sync::Arc::new(permits::register(conn)?);
+    let off = cfg.permits_register == PermitsRegister::Off;
+    let mut by_department: HashMap<Option<String>, Vec<Interval>> = HashMap::new();
+    let first_date = w.from.date() - Duration::days(1);
+    for d in &doctors {
+        let r = rows.entry(d.id).or_default();
+        r.permits_off = off;
+        r.permits = register.clone();
+        if off {
+            continue;
+        }
+        r.permitted = by_department
+            .entry(d.department.clone())
+            .or_insert_with(|| permitted_for(&register, d.department.as_deref(), first_date, w.schedule_to))
+            .clone();
     }
     Ok((doctors, rows))
 }
@@ -314,6 +340,12 @@ fn load_records(
 }
 
 impl DoctorRows {
+    /// The permitted intervals as the count engine takes them: `None` when
+    /// the register is off (every minute of permitted duty is permitted).
+    pub fn permitted(&self) -> Option<&[Interval]> {
+        (!self.permits_off).then_some(self.permitted.as_slice())
+    }
+
     /// The PC sessions the month's coverage is computed from: the month's,
     /// with those around it for merging (`domain::discrepancy` counts only
     /// the month's days up to the as-of date).

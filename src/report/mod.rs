@@ -12,6 +12,7 @@
 
 pub mod dashboard;
 pub mod doctor_month;
+pub mod duties;
 pub mod freshness;
 pub mod inspection;
 pub mod opinion;

@@ -92,6 +92,7 @@ mod tests {
             month_first_day: NaiveDate::from_ymd_opt(2024, 6, 1).unwrap(),
             month_last_day: NaiveDate::from_ymd_opt(2024, 6, 30).unwrap(),
             as_of: NaiveDate::from_ymd_opt(2024, 6, 30).unwrap(),
+            permits_register: Default::default(),
             doctors: vec![DoctorMonth {
                 staff_id: "D001".into(),
                 name: "=HYPERLINK(\"x\")".into(),

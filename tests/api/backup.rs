@@ -36,6 +36,7 @@ const TABLES: &[&str] = &[
     "roster_ranges",
     "monthly_checks",
     "pc_review_resolutions",
+    "permits",
 ];
 
 #[derive(QueryableByName)]

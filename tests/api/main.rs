@@ -37,6 +37,7 @@ mod openapi;
 mod opinion_record;
 mod outbox;
 mod pc_reviews;
+mod permits;
 mod print_pack;
 mod purge;
 mod reimport;

@@ -351,3 +351,12 @@ pub fn check_employers(layout: Option<&Layout>) -> Result<(), FileError> {
         _ => Ok(()),
     }
 }
+
+/// Checks that a permits file is read with kinmu's own columns (no vendor
+/// layout reads it).
+pub fn check_permits(layout: Option<&Layout>) -> Result<(), FileError> {
+    match layout {
+        Some(l) if l.yields != Yields::Kinmu => Err(wrong_kind(l, "宿日直許可")),
+        _ => Ok(()),
+    }
+}

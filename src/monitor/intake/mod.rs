@@ -126,6 +126,7 @@ fn kind_label(kind: ImportKind) -> &'static str {
         ImportKind::Roster => "勤務予定",
         ImportKind::Pclog => "PCログ",
         ImportKind::Employers => "他の勤務先",
+        ImportKind::Permits => "宿日直許可",
     }
 }
 

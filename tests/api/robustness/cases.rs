@@ -21,6 +21,7 @@ impl Rng {
             ImportKind::Roster => 3,
             ImportKind::Pclog => 4,
             ImportKind::Employers => 5,
+            ImportKind::Permits => 6,
         };
         let mut r =
             Rng(seed ^ k.wrapping_mul(0xA076_1D64_78BD_642F) ^ (index as u64).wrapping_mul(0xE703_7ED1_A0B4_28DB));
@@ -136,7 +137,9 @@ pub fn stored_base(kind: ImportKind) -> String {
                 }
             }
         }
-        ImportKind::Employers => unreachable!("the employers file is not in the fuzz run (KINDS)"),
+        ImportKind::Employers | ImportKind::Permits => {
+            unreachable!("the employers and permits files are not in the fuzz run (KINDS)")
+        }
     }
     s
 }
@@ -177,6 +180,7 @@ impl Table {
             ImportKind::Timecard | ImportKind::Roster => &["staff_id", "date", "clock_in", "clock_out"],
             ImportKind::Pclog => &["staff_id", "logon", "logoff"],
             ImportKind::Employers => &["staff_id", "employer"],
+            ImportKind::Permits => &["permit_no", "granted_on", "kind", "band_start", "band_end"],
         }
     }
 }
@@ -460,7 +464,9 @@ fn fresh_base(kind: ImportKind, index: usize, rng: &mut Rng, japanese: bool) -> 
                 rows,
             }
         }
-        ImportKind::Employers => unreachable!("the employers file is not in the fuzz run (KINDS)"),
+        ImportKind::Employers | ImportKind::Permits => {
+            unreachable!("the employers and permits files are not in the fuzz run (KINDS)")
+        }
     }
 }
 
@@ -553,7 +559,9 @@ fn bad_cell(kind: ImportKind, rng: &mut Rng) -> (&'static str, String) {
                 _ => (*rng.pick(&["logon", "staff_id"]), big()),
             }
         }
-        ImportKind::Employers => unreachable!("the employers file is not in the fuzz run (KINDS)"),
+        ImportKind::Employers | ImportKind::Permits => {
+            unreachable!("the employers and permits files are not in the fuzz run (KINDS)")
+        }
         ImportKind::Doctors => {
             let cases: &[(&str, &str)] = &[
                 ("staff_id", ""),
@@ -620,7 +628,9 @@ fn break_row(kind: ImportKind, t: &mut Table, r: usize, rng: &mut Rng) -> (Strin
                 ("logoff before logon".into(), None)
             }
         }
-        3 if kind == ImportKind::Employers => unreachable!("the employers file is not in the fuzz run (KINDS)"),
+        3 if kind == ImportKind::Employers || kind == ImportKind::Permits => {
+            unreachable!("the employers and permits files are not in the fuzz run (KINDS)")
+        }
         3 if kind == ImportKind::Doctors => {
             if r == 0 {
                 t.rows[0][1] = String::new();

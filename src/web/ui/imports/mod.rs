@@ -47,12 +47,13 @@ async fn app_js() -> HttpResponse {
 }
 
 /// The kinds of file, in the order the form offers them.
-const KINDS: [ImportKind; 5] = [
+const KINDS: [ImportKind; 6] = [
     ImportKind::Timecard,
     ImportKind::Pclog,
     ImportKind::Roster,
     ImportKind::Doctors,
     ImportKind::Employers,
+    ImportKind::Permits,
 ];
 
 fn kind_label(kind: ImportKind) -> (&'static str, &'static str) {
@@ -62,6 +63,7 @@ fn kind_label(kind: ImportKind) -> (&'static str, &'static str) {
         ImportKind::Roster => ("勤務予定", "Roster"),
         ImportKind::Pclog => ("PCログ", "PC log"),
         ImportKind::Employers => ("他の勤務先", "Other employers"),
+        ImportKind::Permits => ("宿日直許可", "Duty permits"),
     }
 }
 

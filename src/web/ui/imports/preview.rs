@@ -32,6 +32,7 @@ fn preview_kind(kind: ImportKind) -> PreviewKind {
         ImportKind::Timecard | ImportKind::Roster => PreviewKind::Shifts,
         ImportKind::Pclog => PreviewKind::Pclog,
         ImportKind::Employers => PreviewKind::Employers,
+        ImportKind::Permits => PreviewKind::Permits,
     }
 }
 
