@@ -87,9 +87,9 @@ pub(super) fn run(settings: Settings, command: ReportCommand) -> anyhow::Result<
     let app = App::open(settings)?;
     let as_of = as_of.unwrap_or_else(|| app.settings.today());
     let mut conn = app.pool.get()?;
-    let mut second = crate::db::spare_connection(&app.pool);
-    let report = crate::month::monthly_on(&mut conn, second.as_deref_mut(), month, as_of, &app.settings.rules)?;
-    drop(second);
+    let mut spare = crate::db::spare_connections(&app.pool, 2);
+    let report = crate::month::monthly_on(&mut conn, crate::db::as_spare(&mut spare), month, as_of, &app.settings.rules)?;
+    drop(spare);
     // Every doctor's hours: logged before they are printed, as a
     // read (JSON) or an export (CSV, for a spreadsheet).
     crate::audit::log(
@@ -126,9 +126,9 @@ fn payroll(
     let app = App::open(settings)?;
     let as_of = as_of.unwrap_or_else(|| app.settings.today());
     let mut conn = app.pool.get()?;
-    let mut second = crate::db::spare_connection(&app.pool);
-    let report = crate::month::monthly_on(&mut conn, second.as_deref_mut(), month, as_of, &app.settings.rules)?;
-    drop(second);
+    let mut spare = crate::db::spare_connections(&app.pool, 2);
+    let report = crate::month::monthly_on(&mut conn, crate::db::as_spare(&mut spare), month, as_of, &app.settings.rules)?;
+    drop(spare);
     let name = match format {
         PayrollFormat::Csv => "csv",
         PayrollFormat::Xlsx => "xlsx",

@@ -273,11 +273,23 @@ pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Pool, DbError> {
         .map_err(|e| DbError::Connect(e.to_string()))
 }
 
-/// A second connection for a reader that can use two at once, if the pool
-/// gives one soon; `None` when every connection is busy (the reader then
-/// reads on its one connection).
-pub fn spare_connection(pool: &Pool) -> Option<PooledConn> {
-    pool.get_timeout(Duration::from_millis(200)).ok()
+/// Up to `n` more connections for a reader that can use several at once,
+/// as far as the pool gives them soon (none when every connection is busy:
+/// the reader then reads on its one connection).
+pub fn spare_connections(pool: &Pool, n: usize) -> Vec<PooledConn> {
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        match pool.get_timeout(Duration::from_millis(200)) {
+            Ok(c) => out.push(c),
+            Err(_) => break,
+        }
+    }
+    out
+}
+
+/// The connections of [`spare_connections`] as a reader takes them.
+pub fn as_spare(conns: &mut [PooledConn]) -> Vec<&mut AnyConnection> {
+    conns.iter_mut().map(|c| &mut **c).collect()
 }
 
 /// Runs `f` in one transaction that takes kinmu's write lock first.

@@ -66,9 +66,9 @@ impl ReportCache {
         if let Some(hit) = self.get(month, as_of, v) {
             return Ok(hit);
         }
-        let mut second = db::spare_connection(pool);
-        let computed = compute_all_on(&mut conn, second.as_deref_mut(), month, as_of, rules)?;
-        drop((conn, second));
+        let mut spare = db::spare_connections(pool, 2);
+        let computed = compute_all_on(&mut conn, db::as_spare(&mut spare), month, as_of, rules)?;
+        drop((conn, spare));
         let report = MonthlyReport::of(month, as_of, rules.permits_register, &computed);
         let json = serde_json::to_vec(&report)?;
         let cached = Cached {

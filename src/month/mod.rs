@@ -415,14 +415,14 @@ pub fn monthly(
     as_of: NaiveDate,
     cfg: &RuleConfig,
 ) -> Result<MonthlyReport, ReportError> {
-    monthly_on(conn, None, month, as_of, cfg)
+    monthly_on(conn, Vec::new(), month, as_of, cfg)
 }
 
-/// As [`monthly`], reading on a `second` connection too when there is one
-/// (see [`rows::load_rows_on`]).
+/// As [`monthly`], reading on `spare` connections too (see
+/// [`rows::load_rows_on`]).
 pub fn monthly_on(
     conn: &mut AnyConnection,
-    second: Option<&mut AnyConnection>,
+    spare: Vec<&mut AnyConnection>,
     month: YearMonth,
     as_of: NaiveDate,
     cfg: &RuleConfig,
@@ -433,7 +433,7 @@ pub fn monthly_on(
         month,
         t,
         cfg.permits_register,
-        &compute_all_on(conn, second, month, t, cfg)?,
+        &compute_all_on(conn, spare, month, t, cfg)?,
     ))
 }
 
@@ -445,21 +445,21 @@ pub fn compute_all(
     as_of: NaiveDate,
     cfg: &RuleConfig,
 ) -> Result<Vec<(Doctor, DoctorComputation)>, ReportError> {
-    compute_all_on(conn, None, month, as_of, cfg)
+    compute_all_on(conn, Vec::new(), month, as_of, cfg)
 }
 
-/// As [`compute_all`]; with a `second` connection the rows are read on
-/// both at once (see [`rows::load_rows_on`]).
+/// As [`compute_all`]; with `spare` connections the rows are read on all
+/// of them at once (see [`rows::load_rows_on`]).
 pub fn compute_all_on(
     conn: &mut AnyConnection,
-    second: Option<&mut AnyConnection>,
+    spare: Vec<&mut AnyConnection>,
     month: YearMonth,
     as_of: NaiveDate,
     cfg: &RuleConfig,
 ) -> Result<Vec<(Doctor, DoctorComputation)>, ReportError> {
     let month = cfg.calendar.month(month);
     let t = month.clamp(as_of);
-    let (doctors, mut rows) = rows::load_rows_on(conn, second, None, month, t, cfg)?;
+    let (doctors, mut rows) = rows::load_rows_on(conn, spare, None, month, t, cfg)?;
     let work: Vec<(Doctor, DoctorRows)> = doctors
         .into_iter()
         .map(|d| {

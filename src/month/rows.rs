@@ -116,40 +116,50 @@ pub fn load_rows_of(
     as_of: NaiveDate,
     cfg: &RuleConfig,
 ) -> Result<(Vec<Doctor>, HashMap<i64, DoctorRows>), ReportError> {
-    load_rows_on(conn, None, doctor_ids, month, as_of, cfg)
+    load_rows_on(conn, Vec::new(), doctor_ids, month, as_of, cfg)
 }
 
-/// As [`load_rows_of`]; with a `second` connection, the roster and the
-/// timecard are read on it by a second thread while the first reads the
-/// PC sessions and the rest (most of a large month's time is these reads,
-/// and each is one connection's work).
+/// As [`load_rows_of`]; with `spare` connections, the timecard and the
+/// roster are read on them by other threads while `conn` reads the PC
+/// sessions and the rest (most of a large month's time is these three
+/// reads, each one connection's work). One spare reads both in turn.
 pub fn load_rows_on(
     conn: &mut AnyConnection,
-    second: Option<&mut AnyConnection>,
+    spare: Vec<&mut AnyConnection>,
     doctor_ids: Option<&[i64]>,
     month: YearMonth,
     as_of: NaiveDate,
     cfg: &RuleConfig,
 ) -> Result<(Vec<Doctor>, HashMap<i64, DoctorRows>), ReportError> {
     let w = Window::new(month, as_of, cfg);
-    let (shifts, rest) = match second {
-        Some(c2) => std::thread::scope(|s| {
-            let shifts = s.spawn(|| load_shifts(c2, doctor_ids, &w));
+    let mut spare = spare.into_iter();
+    let (timecard, roster, rest) = match (spare.next(), spare.next()) {
+        (Some(c1), Some(c2)) => std::thread::scope(|s| {
+            let timecard = s.spawn(|| load_timecard(c1, doctor_ids, &w));
+            let roster = s.spawn(|| load_roster(c2, doctor_ids, &w));
             let rest = load_records(conn, doctor_ids, &w);
-            let shifts = shifts.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-            (shifts, rest)
+            (joined(timecard), joined(roster), rest)
         }),
-        None => {
-            let shifts = load_shifts(conn, doctor_ids, &w);
-            (shifts, load_records(conn, doctor_ids, &w))
-        }
+        (Some(c1), None) => std::thread::scope(|s| {
+            let shifts = s.spawn(|| (load_timecard(c1, doctor_ids, &w), load_roster(c1, doctor_ids, &w)));
+            let rest = load_records(conn, doctor_ids, &w);
+            let (timecard, roster) = joined(shifts);
+            (timecard, roster, rest)
+        }),
+        _ => (
+            load_timecard(conn, doctor_ids, &w),
+            load_roster(conn, doctor_ids, &w),
+            load_records(conn, doctor_ids, &w),
+        ),
     };
     let (doctors, mut rows) = rest?;
-    for (doctor_id, s) in shifts? {
+    for (doctor_id, timecard) in timecard? {
+        rows.entry(doctor_id).or_default().timecard = timecard;
+    }
+    for (doctor_id, (plan, schedule)) in roster? {
         let r = rows.entry(doctor_id).or_default();
-        r.timecard = s.timecard;
-        r.roster = s.roster;
-        r.schedule_roster = s.schedule_roster;
+        r.roster = plan;
+        r.schedule_roster = schedule;
     }
     // 1か月変形: the roster as published before each period (rules §5a.2).
     for d in &doctors {
@@ -187,6 +197,11 @@ pub fn load_rows_on(
     Ok((doctors, rows))
 }
 
+/// A thread's result; its panic goes on in the caller.
+fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
+
 /// The stretch of time a month's report reads.
 struct Window {
     month: YearMonth,
@@ -215,42 +230,40 @@ impl Window {
     }
 }
 
-/// A doctor's timecard and roster rows over the window.
-#[derive(Default)]
-struct Shifts {
-    timecard: Vec<Shift>,
-    roster: Vec<Shift>,
-    schedule_roster: RosterView,
-}
-
-/// The timecard rows to the as-of date and the current roster, by doctor.
-fn load_shifts(
+/// The timecard rows to the as-of date, by doctor.
+fn load_timecard(
     conn: &mut AnyConnection,
     doctor_ids: Option<&[i64]>,
     w: &Window,
-) -> Result<HashMap<i64, Shifts>, ReportError> {
-    let mut rows: HashMap<i64, Shifts> = HashMap::new();
+) -> Result<HashMap<i64, Vec<Shift>>, ReportError> {
+    let mut rows: HashMap<i64, Vec<Shift>> = HashMap::new();
     for (s, _, _) in queries::current_timecard(conn, doctor_ids, w.from, w.after_t)? {
-        rows.entry(s.doctor_id)
-            .or_default()
-            .timecard
-            .push(s.shift("timecard_rows")?);
-    }
-    // The plan for the rest of the month (rules §8.1) is the current
-    // roster's rows from the day after the as-of day: read once, with the
-    // schedule's (rules v2 §2.1).
-    let month_end = midnight(w.month.next().first_day());
-    for (doctor_id, view) in roster::current_views(conn, doctor_ids, w.from.date(), w.schedule_to)? {
-        let r = rows.entry(doctor_id).or_default();
-        r.roster = view
-            .rows
-            .iter()
-            .filter(|s| w.after_t <= s.start() && s.start() < month_end)
-            .cloned()
-            .collect();
-        r.schedule_roster = view;
+        rows.entry(s.doctor_id).or_default().push(s.shift("timecard_rows")?);
     }
     Ok(rows)
+}
+
+/// By doctor, the current roster's rows for the rest of the month after the
+/// as-of day (the plan, rules §8.1) and the current roster over the window
+/// (the schedule, rules v2 §2.1): read once for both.
+fn load_roster(
+    conn: &mut AnyConnection,
+    doctor_ids: Option<&[i64]>,
+    w: &Window,
+) -> Result<HashMap<i64, (Vec<Shift>, RosterView)>, ReportError> {
+    let month_end = midnight(w.month.next().first_day());
+    Ok(roster::current_views(conn, doctor_ids, w.from.date(), w.schedule_to)?
+        .into_iter()
+        .map(|(doctor_id, view)| {
+            let plan = view
+                .rows
+                .iter()
+                .filter(|s| w.after_t <= s.start() && s.start() < month_end)
+                .cloned()
+                .collect();
+            (doctor_id, (plan, view))
+        })
+        .collect())
 }
 
 /// The doctors, and by doctor everything else stored about the month: PC
