@@ -321,6 +321,7 @@ where
     let mut extras = ShiftExtras::of(&shift, Some((login, now)));
     extras.employer = stored.extras.employer.clone();
     extras.schedule_class = stored.extras.schedule_class.clone();
+    extras.interval_rule = stored.extras.interval_rule.clone();
     crate::corrections::replace_row(
         conn,
         (stored, version, batch),

@@ -88,7 +88,13 @@ pub(super) fn run(settings: Settings, command: ReportCommand) -> anyhow::Result<
     let as_of = as_of.unwrap_or_else(|| app.settings.today());
     let mut conn = app.pool.get()?;
     let mut spare = crate::db::spare_connections(&app.pool, 2);
-    let report = crate::month::monthly_on(&mut conn, crate::db::as_spare(&mut spare), month, as_of, &app.settings.rules)?;
+    let report = crate::month::monthly_on(
+        &mut conn,
+        crate::db::as_spare(&mut spare),
+        month,
+        as_of,
+        &app.settings.rules,
+    )?;
     drop(spare);
     // Every doctor's hours: logged before they are printed, as a
     // read (JSON) or an export (CSV, for a spreadsheet).
@@ -127,7 +133,13 @@ fn payroll(
     let as_of = as_of.unwrap_or_else(|| app.settings.today());
     let mut conn = app.pool.get()?;
     let mut spare = crate::db::spare_connections(&app.pool, 2);
-    let report = crate::month::monthly_on(&mut conn, crate::db::as_spare(&mut spare), month, as_of, &app.settings.rules)?;
+    let report = crate::month::monthly_on(
+        &mut conn,
+        crate::db::as_spare(&mut spare),
+        month,
+        as_of,
+        &app.settings.rules,
+    )?;
     drop(spare);
     let name = match format {
         PayrollFormat::Csv => "csv",

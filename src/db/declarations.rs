@@ -62,6 +62,7 @@ pub fn unbatched_versions(conn: &mut AnyConnection, doctor_id: i64) -> QueryResu
                 timecard_rows::confirmed_at,
                 timecard_rows::employer,
                 timecard_rows::schedule_class,
+                timecard_rows::interval_rule,
             ),
             timecard_rows::version,
             timecard_rows::replaces_id,

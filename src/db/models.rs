@@ -42,11 +42,20 @@ pub struct Doctor {
     pub employment_type: String,
     pub main_employer: Option<String>,
     pub contract_date: Option<NaiveDate>,
+    /// A clinical trainee (formats.md R.1, rules §11.7); true only on a
+    /// C-1 doctor.
+    pub clinical_trainee: bool,
 }
 
 impl Doctor {
     pub fn level(&self) -> Level {
         Level::parse(&self.level).unwrap_or(Level::A)
+    }
+
+    /// A clinical trainee (formats.md R.1, rules §11.1): only a C-1 doctor
+    /// is one, whatever the stored flag says.
+    pub fn is_clinical_trainee(&self) -> bool {
+        self.clinical_trainee && self.level() == Level::C1
     }
 
     pub fn legal_holiday(&self) -> Weekday {
@@ -85,6 +94,7 @@ pub struct DoctorFields {
     pub employment_type: String,
     pub main_employer: Option<String>,
     pub contract_date: Option<NaiveDate>,
+    pub clinical_trainee: bool,
 }
 
 impl DoctorFields {
@@ -110,6 +120,7 @@ impl DoctorFields {
             employment_type: d.employment_type.clone(),
             main_employer: d.main_employer.clone(),
             contract_date: d.contract_date,
+            clinical_trainee: d.clinical_trainee,
         }
     }
 
@@ -124,7 +135,7 @@ impl DoctorFields {
             "scheduled_days": self.scheduled_days, "regime": self.regime,
             "variable_period_start": self.variable_period_start, "variable_period": self.variable_period,
             "employment_type": self.employment_type, "main_employer": self.main_employer,
-            "contract_date": self.contract_date,
+            "contract_date": self.contract_date, "clinical_trainee": self.clinical_trainee,
         })
     }
 }

@@ -121,6 +121,7 @@ macro_rules! current_shifts {
                             $table::confirmed_at,
                             $table::employer,
                             $table::schedule_class,
+                            $table::interval_rule,
                         ),
                         $($extra),*
                     ))
@@ -153,7 +154,14 @@ macro_rules! current_shifts {
 }
 
 /// The rule book v2 columns of a shift row, as selected by `current_shifts!`.
-pub(super) type ExtrasRow = (String, Option<String>, Option<NaiveDateTime>, Option<String>, String);
+pub(super) type ExtrasRow = (
+    String,
+    Option<String>,
+    Option<NaiveDateTime>,
+    Option<String>,
+    String,
+    Option<String>,
+);
 
 pub(super) fn stored_shift(
     id: i64,
@@ -162,7 +170,7 @@ pub(super) fn stored_shift(
     start: Ts,
     end: Ts,
     break_minutes: i32,
-    (study_status, confirmed_by, confirmed_at, employer, schedule_class): ExtrasRow,
+    (study_status, confirmed_by, confirmed_at, employer, schedule_class, interval_rule): ExtrasRow,
 ) -> StoredShift {
     StoredShift {
         id,
@@ -177,6 +185,7 @@ pub(super) fn stored_shift(
             confirmed_at,
             employer,
             schedule_class,
+            interval_rule,
         },
     }
 }
@@ -391,6 +400,7 @@ pub fn insert_timecard_rows(conn: &mut AnyConnection, rows: &[NewTimecardRow]) -
         t::confirmed_at.eq(r.extras.confirmed_at),
         t::employer.eq(r.extras.employer.clone()),
         t::schedule_class.eq(r.extras.schedule_class.clone()),
+        t::interval_rule.eq(r.extras.interval_rule.clone()),
     ))
 }
 
@@ -410,6 +420,7 @@ pub fn insert_roster_rows(conn: &mut AnyConnection, rows: &[NewRosterRow]) -> Qu
         t::confirmed_at.eq(r.extras.confirmed_at),
         t::employer.eq(r.extras.employer.clone()),
         t::schedule_class.eq(r.extras.schedule_class.clone()),
+        t::interval_rule.eq(r.extras.interval_rule.clone()),
     ))
 }
 

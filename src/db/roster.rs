@@ -255,6 +255,7 @@ fn every_version(conn: &mut AnyConnection, ids: &[i64], from: NaiveDate, to: Nai
                     roster_rows::confirmed_at,
                     roster_rows::employer,
                     roster_rows::schedule_class,
+                    roster_rows::interval_rule,
                 ),
                 roster_rows::batch_id,
                 roster_rows::superseded_batch_id,

@@ -24,6 +24,7 @@ diesel::table! {
         employment_type -> Text,
         main_employer -> Nullable<Text>,
         contract_date -> Nullable<Date>,
+        clinical_trainee -> Bool,
     }
 }
 
@@ -69,6 +70,7 @@ diesel::table! {
         confirmed_at -> Nullable<Timestamp>,
         employer -> Nullable<Text>,
         schedule_class -> Text,
+        interval_rule -> Nullable<Text>,
     }
 }
 
@@ -90,6 +92,7 @@ diesel::table! {
         employer -> Nullable<Text>,
         schedule_class -> Text,
         superseded_batch_id -> Nullable<BigInt>,
+        interval_rule -> Nullable<Text>,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The doctors list (formats.md, "Doctors (`kinmu import doctors FILE`)"
 //! and C.1 of rule book v2: the schedule, the statutory-holiday form, the
-//! 変形 regime, employment type, main employer and contract date).
+//! 変形 regime, employment type, main employer and contract date), and R.1
+//! (a C-1 doctor's clinical-trainee flag).
 
 use super::fields::{self, text};
 use super::header::{Field, MAX_ACCOUNT_CHARS, MAX_CODE_CHARS, MAX_NAME_CHARS, STAFF_ID};
@@ -44,6 +45,9 @@ pub struct DoctorRecord {
     /// 主たる勤務先; `None` = this hospital (required for `visiting`).
     pub main_employer: Option<String>,
     pub contract_date: Option<NaiveDate>,
+    /// A clinical trainee (formats.md R.1, rules §11.1): read only with
+    /// level C-1, false for every other level.
+    pub clinical_trainee: bool,
 }
 
 const NAME: Field = Field {
@@ -150,7 +154,14 @@ const CONTRACT_DATE: Field = Field {
     max_chars: MAX_CODE_CHARS,
 };
 
-pub(crate) const FIELDS: [Field; 18] = [
+const CLINICAL_TRAINEE: Field = Field {
+    name: "clinical_trainee",
+    aliases: &["臨床研修医", "研修医"],
+    required: false,
+    max_chars: MAX_CODE_CHARS,
+};
+
+pub(crate) const FIELDS: [Field; 19] = [
     STAFF_ID,
     NAME,
     DEPARTMENT,
@@ -169,6 +180,7 @@ pub(crate) const FIELDS: [Field; 18] = [
     EMPLOYMENT_TYPE,
     MAIN_EMPLOYER,
     CONTRACT_DATE,
+    CLINICAL_TRAINEE,
 ];
 
 /// The cell as written (normalised), for a value read with others.
@@ -274,6 +286,13 @@ pub fn parse_doctors(bytes: &[u8]) -> Result<Parsed<DoctorRecord>, FileError> {
         let pc_account = c.optional(&PC_ACCOUNT, text);
         let scheduled_start = c.optional(&SCHEDULED_START, fields::time_of_day);
         let manager_login = c.optional(&MANAGER_LOGIN, text);
+        // Read only with level C-1 (formats.md R.1): the cell of a doctor of
+        // another level is not read, and false is stored.
+        let clinical_trainee = if level == Some(Level::C1) {
+            c.value(&CLINICAL_TRAINEE, fields::yes_no)
+        } else {
+            Some(false)
+        };
         let profile = profile(c);
         if let Some(id) = &staff_id {
             match first_seen.entry(id.clone()) {
@@ -290,11 +309,12 @@ pub fn parse_doctors(bytes: &[u8]) -> Result<Parsed<DoctorRecord>, FileError> {
             }
         }
         let p = profile?;
+        let level = level?;
         Some(DoctorRecord {
             staff_id: staff_id?,
             name: name?,
             department,
-            level: level?,
+            level,
             email,
             legal_holiday: p.legal_holiday,
             holiday_period_start: p.holiday_period_start,
@@ -309,6 +329,7 @@ pub fn parse_doctors(bytes: &[u8]) -> Result<Parsed<DoctorRecord>, FileError> {
             employment_type: p.employment_type,
             main_employer: p.main_employer,
             contract_date: p.contract_date,
+            clinical_trainee: clinical_trainee?,
         })
     })
 }
@@ -452,6 +473,7 @@ mod tests {
                 employment_type: EmploymentType::FullTime,
                 main_employer: None,
                 contract_date: None,
+                clinical_trainee: false,
             }
         );
     }

@@ -205,6 +205,20 @@ pub(crate) fn schedule_class(s: &str) -> Result<crate::domain::profile::Schedule
         .ok_or_else(|| format!("所定区分が不明です（scheduled/所定, extra/所定外）: {s:?} / unknown schedule_class"))
 }
 
+/// The §11 interval rule of a timecard or roster row (formats.md R.2):
+/// `over15`, `c1_24h` or one of their Japanese aliases; empty is none.
+pub(crate) fn interval_rule(s: &str) -> Result<Option<crate::domain::shift::IntervalRule>, String> {
+    if s.is_empty() {
+        return Ok(None);
+    }
+    crate::domain::shift::IntervalRule::parse(s).map(Some).ok_or_else(|| {
+        format!(
+            "休息ルールが不明です（over15/15時間超/長時間手術/長時間業務, c1_24h/研修24時間/24時間研修）: {s:?} \
+             / unknown interval_rule (over15 or c1_24h)"
+        )
+    })
+}
+
 /// A light sanity check: one `@` with text on both sides and no spaces.
 pub(crate) fn email(s: &str) -> Result<String, String> {
     match s.split_once('@') {
@@ -414,6 +428,21 @@ mod tests {
         assert_eq!(schedule_class("所定外"), Ok(ScheduleClass::Extra));
         assert_eq!(schedule_class("残業"), Ok(ScheduleClass::Extra));
         assert!(schedule_class("夜勤").unwrap_err().contains("unknown schedule_class"));
+    }
+
+    #[test]
+    fn interval_rules_are_read_from_codes_and_aliases_and_others_refused() {
+        use crate::domain::shift::IntervalRule;
+        assert_eq!(interval_rule(""), Ok(None));
+        for s in ["over15", "15時間超", "長時間手術", "長時間業務"] {
+            assert_eq!(interval_rule(s), Ok(Some(IntervalRule::Over15)), "{s}");
+        }
+        for s in ["c1_24h", "研修24時間", "24時間研修"] {
+            assert_eq!(interval_rule(s), Ok(Some(IntervalRule::C1Day)), "{s}");
+        }
+        let e = interval_rule("foo").unwrap_err();
+        assert!(e.starts_with("休息ルールが不明です"), "{e}");
+        assert!(e.contains("\"foo\"") && e.contains("unknown interval_rule"), "{e}");
     }
 
     #[test]

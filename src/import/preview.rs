@@ -94,10 +94,10 @@ fn opt(s: &Option<String>) -> String {
 
 /// The columns of rule book v2 a row carries (formats.md C.2): the
 /// confirmation of a self-study row, the employer and 所定区分 of an
-/// external one.
+/// external one; and the interval rule of any row (R.2).
 fn shift_extras(r: &ShiftRecord) -> String {
     let s = &r.shift;
-    match s.kind() {
+    let v2 = match s.kind() {
         Kind::SelfStudy => match &r.confirmed_by {
             Some(by) => format!("確認: {by}"),
             None => s.study().label_ja().to_string(),
@@ -112,6 +112,11 @@ fn shift_extras(r: &ShiftRecord) -> String {
             }
         ),
         _ => String::new(),
+    };
+    match (s.interval_rule(), v2.is_empty()) {
+        (None, _) => v2,
+        (Some(rule), true) => format!("休息ルール: {rule}"),
+        (Some(rule), false) => format!("{v2}、休息ルール: {rule}"),
     }
 }
 
@@ -156,6 +161,7 @@ fn doctor_values(r: &DoctorRecord) -> Vec<String> {
         r.employment_type.code().to_string(),
         opt(&r.main_employer),
         r.contract_date.map(|d| d.to_string()).unwrap_or_default(),
+        if r.clinical_trainee { "はい" } else { "" }.to_string(),
     ]
 }
 
@@ -204,7 +210,7 @@ pub(crate) const PC_LABELS: [(&str, &str); 4] = [
     ("ログオン", "Log-on"),
     ("ログオフ", "Log-off"),
 ];
-const DOCTOR_LABELS: [(&str, &str); 15] = [
+const DOCTOR_LABELS: [(&str, &str); 16] = [
     ("職員番号", "Staff ID"),
     ("氏名", "Name"),
     ("診療科", "Department"),
@@ -220,6 +226,7 @@ const DOCTOR_LABELS: [(&str, &str); 15] = [
     ("雇用形態", "Employment"),
     ("主たる勤務先", "Main employer"),
     ("契約締結日", "Contract date"),
+    ("臨床研修医", "Clinical trainee"),
 ];
 const EMPLOYER_LABELS: [(&str, &str); 4] = [
     ("職員番号", "Staff ID"),

@@ -7,6 +7,8 @@
 //! concern and ignored on the others: `confirmed_by` and `confirmed_at` on
 //! `self_study` rows (a row with `confirmed_by` is `confirmed`, rules
 //! §2.3), `employer` and `schedule_class` on `external` rows (§5b.2).
+//! `interval_rule` (formats.md R.2) is read on every row, of either file:
+//! used on roster rows, stored and ignored on timecard rows.
 
 use super::fields::{self, text};
 use super::header::{Field, MAX_CODE_CHARS, MAX_NAME_CHARS, STAFF_ID};
@@ -107,7 +109,14 @@ const SCHEDULE_CLASS: Field = Field {
     max_chars: MAX_CODE_CHARS,
 };
 
-pub(crate) const FIELDS: [Field; 11] = [
+const INTERVAL_RULE: Field = Field {
+    name: "interval_rule",
+    aliases: &["休息ルール", "インターバル区分", "インターバル特例"],
+    required: false,
+    max_chars: MAX_CODE_CHARS,
+};
+
+pub(crate) const FIELDS: [Field; 12] = [
     STAFF_ID,
     DATE,
     CLOCK_IN,
@@ -119,6 +128,7 @@ pub(crate) const FIELDS: [Field; 11] = [
     CONFIRMED_AT,
     EMPLOYER,
     SCHEDULE_CLASS,
+    INTERVAL_RULE,
 ];
 
 /// Reads a timecard or a roster.
@@ -131,6 +141,7 @@ pub fn parse_shifts(bytes: &[u8]) -> Result<Parsed<ShiftRecord>, FileError> {
         let end_date = c.optional(&END_DATE, fields::date);
         let break_minutes = c.value(&BREAK, fields::break_minutes);
         let kind = c.value(&KIND, fields::kind);
+        let interval_rule = c.value(&INTERVAL_RULE, fields::interval_rule);
         // The v2 columns of the kinds they concern (ignored on the others).
         let (mut confirmed_by, mut confirmed_at, mut employer, mut class) = (None, None, None, None);
         match kind {
@@ -153,6 +164,7 @@ pub fn parse_shifts(bytes: &[u8]) -> Result<Parsed<ShiftRecord>, FileError> {
         }
         match Shift::from_written(date, clock_in, clock_out, end_date, break_minutes, kind) {
             Ok(mut shift) => {
+                shift = shift.with_interval_rule(interval_rule.flatten());
                 if confirmed_by.is_some() {
                     shift = shift.with_study(StudyStatus::Confirmed);
                 }

@@ -78,6 +78,7 @@ pub(super) fn doctors(
             employment_type: rec.employment_type.code().into(),
             main_employer: rec.main_employer,
             contract_date: rec.contract_date,
+            clinical_trainee: rec.clinical_trainee,
         };
         match by_staff.get(&rec.staff_id) {
             Some(old) if DoctorFields::of(old).profile() == fields.profile() => unchanged += 1,

@@ -101,7 +101,8 @@ pub(super) struct Stored {
     pub(super) confirmed_at: Option<NaiveDateTime>,
 }
 
-/// The same row but for the status: times, break, kind, employer, class.
+/// The same row but for the status: times, break, kind, employer, class,
+/// interval rule.
 pub(super) fn same_content(a: &Shift, b: &Shift) -> bool {
     (
         a.start(),
@@ -110,6 +111,7 @@ pub(super) fn same_content(a: &Shift, b: &Shift) -> bool {
         a.kind(),
         a.employer(),
         a.schedule_class(),
+        a.interval_rule(),
     ) == (
         b.start(),
         b.end(),
@@ -117,6 +119,7 @@ pub(super) fn same_content(a: &Shift, b: &Shift) -> bool {
         b.kind(),
         b.employer(),
         b.schedule_class(),
+        b.interval_rule(),
     )
 }
 

@@ -76,6 +76,7 @@ pub(super) fn roster(
                 x.confirmed_by.clone(),
                 x.employer.clone(),
                 x.schedule_class.clone(),
+                x.interval_rule.clone(),
             ),
         )
     };
@@ -142,8 +143,9 @@ pub(super) fn roster(
     })
 }
 
-/// A plan's status, confirmer, employer and 所定区分, as compared.
-type ShiftKey = (String, Option<String>, Option<String>, String);
+/// A plan's status, confirmer, employer, 所定区分 and interval rule, as
+/// compared.
+type ShiftKey = (String, Option<String>, Option<String>, String, Option<String>);
 
 /// Whether a roster stated to be published at `published` tells something
 /// the stored imports do not: on some date of its span, the roster as it

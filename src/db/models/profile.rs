@@ -13,7 +13,7 @@ use crate::domain::hours::RuleConfig;
 use crate::domain::profile::{
     Employer, EmploymentType, LegalHoliday, Profile, Regime, ScheduleClass, StudyStatus, WeekdaySet,
 };
-use crate::domain::shift::{Kind, Shift};
+use crate::domain::shift::{IntervalRule, Kind, Shift};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
@@ -79,6 +79,10 @@ pub struct ShiftExtras {
     pub employer: Option<String>,
     /// `scheduled` or `extra` (external rows).
     pub schedule_class: String,
+    /// The §11 interval rule's code (`over15`, `c1_24h`; formats.md R.2);
+    /// `None`: blank. Used on roster rows, stored and ignored on timecard
+    /// rows.
+    pub interval_rule: Option<String>,
 }
 
 impl Default for ShiftExtras {
@@ -89,6 +93,7 @@ impl Default for ShiftExtras {
             confirmed_at: None,
             employer: None,
             schedule_class: ScheduleClass::Scheduled.code().into(),
+            interval_rule: None,
         }
     }
 }
@@ -98,7 +103,10 @@ impl ShiftExtras {
     /// and when), its employer and class (external rows); the defaults on
     /// rows of other kinds.
     pub fn of(shift: &Shift, confirmed: Option<(&str, NaiveDateTime)>) -> ShiftExtras {
-        let mut extras = ShiftExtras::default();
+        let mut extras = ShiftExtras {
+            interval_rule: shift.interval_rule().map(|r| r.code().to_string()),
+            ..ShiftExtras::default()
+        };
         match shift.kind() {
             Kind::SelfStudy => {
                 extras.study_status = shift.study().code().into();
@@ -123,6 +131,7 @@ impl ShiftExtras {
             .with_study(StudyStatus::parse(&self.study_status).unwrap_or_default())
             .with_employer(self.employer.as_deref())
             .with_class(ScheduleClass::parse(&self.schedule_class).unwrap_or_default())
+            .with_interval_rule(self.interval_rule.as_deref().and_then(IntervalRule::parse))
     }
 }
 

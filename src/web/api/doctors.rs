@@ -52,6 +52,8 @@ struct DoctorMonthOut {
     name: String,
     department: Option<String>,
     level: &'static str,
+    /// A C-1 clinical trainee (formats.md R.1).
+    clinical_trainee: bool,
     month: String,
     as_of: NaiveDate,
     state: State,
@@ -112,6 +114,7 @@ impl DoctorMonthOut {
             name: v.doctor.name.clone(),
             department: v.doctor.department.clone(),
             level: v.doctor.level().code(),
+            clinical_trainee: v.doctor.is_clinical_trainee(),
             month: v.month.to_string(),
             as_of: v.as_of,
             state: v.state,
