@@ -479,6 +479,47 @@ mod tests {
     }
 
     #[test]
+    fn clinical_trainee_is_read_only_with_level_c1() {
+        let csv = "staff_id,name,level,臨床研修医\n\
+                   D1,a,C-1,はい\n\
+                   D2,b,C-1,○\n\
+                   D3,c,C-1,\n\
+                   D4,d,C-1,いいえ\n\
+                   D5,e,B,はい\n\
+                   D6,f,A,whatever\n\
+                   D7,g,C-1,たぶん\n";
+        let parsed = parse_doctors(csv.as_bytes()).unwrap();
+        let read: Vec<_> = parsed
+            .rows
+            .iter()
+            .map(|r| (r.value.staff_id.as_str(), r.value.clinical_trainee))
+            .collect();
+        assert_eq!(
+            read,
+            vec![
+                ("D1", true),
+                ("D2", true),
+                ("D3", false),
+                ("D4", false),
+                ("D5", false),
+                ("D6", false)
+            ]
+        );
+        assert_eq!(parsed.rejected.len(), 1);
+        assert_eq!(
+            (parsed.rejected[0].line, parsed.rejected[0].column.as_deref()),
+            (8, Some("臨床研修医"))
+        );
+        for header in ["clinical_trainee", "研修医"] {
+            let csv = format!("staff_id,name,level,{header}\nD1,a,C-1,1\n");
+            assert!(
+                parse_doctors(csv.as_bytes()).unwrap().rows[0].value.clinical_trainee,
+                "{header}"
+            );
+        }
+    }
+
+    #[test]
     fn empty_optional_cells_take_their_defaults() {
         let csv = "staff_id,name,level,legal_holiday,email\nD001,山田,,,\n";
         let parsed = parse_doctors(csv.as_bytes()).unwrap();

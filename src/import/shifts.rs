@@ -282,6 +282,50 @@ mod tests {
     }
 
     #[test]
+    fn the_interval_rule_is_read_on_every_kind_and_a_bad_one_refuses_the_row() {
+        use crate::domain::shift::IntervalRule;
+        let parsed = parse(
+            "職員番号,勤務日,出勤,退勤,区分,休息ルール\n\
+             D001,2024-06-03,08:00,23:30,日勤,長時間手術\n\
+             D001,2024-06-05,09:00,17:00,日勤,24時間研修\n\
+             D001,2024-06-07,09:00,17:00,日勤,\n\
+             D001,2024-06-08,09:00,17:00,副業,ｏｖｅｒ１５\n",
+        );
+        assert_eq!(parsed.rejected, vec![]);
+        let rules: Vec<_> = parsed.rows.iter().map(|r| r.value.shift.interval_rule()).collect();
+        assert_eq!(
+            rules,
+            vec![
+                Some(IntervalRule::Over15),
+                Some(IntervalRule::C1Day),
+                None,
+                Some(IntervalRule::Over15)
+            ]
+        );
+        for header in ["interval_rule", "インターバル区分", "インターバル特例"] {
+            let parsed = parse(&format!(
+                "staff_id,date,clock_in,clock_out,{header}\nD001,2024-06-03,08:00,17:00,c1_24h\n"
+            ));
+            assert_eq!(
+                parsed.rows[0].value.shift.interval_rule(),
+                Some(IntervalRule::C1Day),
+                "{header}"
+            );
+        }
+        let bad = parse(
+            "staff_id,date,clock_in,clock_out,インターバル区分\n\
+             D001,2024-06-03,08:00,17:00,over15\n\
+             D001,2024-06-04,08:00,17:00,foo\n",
+        );
+        assert_eq!(bad.rows.len(), 1);
+        assert_eq!(bad.rejected.len(), 1);
+        let e = &bad.rejected[0];
+        assert_eq!((e.line, e.column.as_deref()), (3, Some("インターバル区分")));
+        assert!(e.reason.starts_with("休息ルールが不明です"), "{}", e.reason);
+        assert!(e.reason.contains("unknown interval_rule"), "{}", e.reason);
+    }
+
+    #[test]
     fn a_utf8_bom_does_not_hide_the_first_header() {
         let parsed = parse("\u{feff}staff_id,date,clock_in,clock_out\nD001,2024-06-01,08:00,17:00\n");
         assert_eq!(parsed.rows.len(), 1);
