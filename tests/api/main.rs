@@ -43,6 +43,7 @@ mod purge;
 mod reimport;
 mod report_cache;
 mod reports;
+mod rest_inputs;
 mod robustness;
 mod screen_roles;
 mod self_study;
