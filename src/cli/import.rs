@@ -73,11 +73,20 @@ pub(super) fn parse_period_arg(s: &str) -> Result<(chrono::NaiveDate, chrono::Na
     ingest::parse_period(from, to)
 }
 
+/// How an import goes on (the command's switches).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Flags {
+    /// Write the valid rows even when some are rejected.
+    pub skip_invalid: bool,
+    /// Re-check the months the file touched once it is stored.
+    pub recheck: bool,
+}
+
 pub(super) fn run(
     settings: Settings,
     kind: ImportKind,
     file: &std::path::Path,
-    skip_invalid: bool,
+    Flags { skip_invalid, recheck }: Flags,
     layout: LayoutArg,
     period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
     published_at: Option<chrono::NaiveDateTime>,
@@ -121,7 +130,9 @@ pub(super) fn run(
             let whole = std::io::Cursor::new(head).chain(f);
             let report = ingest::run_pclog_file(&mut conn, &req, whole)?;
             drop(conn);
-            recheck_after(&app, &report);
+            if recheck {
+                recheck_after(&app, &report);
+            }
             return answer(&report);
         }
     }
@@ -129,7 +140,9 @@ pub(super) fn run(
     req.bytes = &bytes;
     let report = ingest::run(&mut conn, &req)?;
     drop(conn);
-    recheck_after(&app, &report);
+    if recheck {
+        recheck_after(&app, &report);
+    }
     answer(&report)
 }
 

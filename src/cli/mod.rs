@@ -64,6 +64,11 @@ enum Command {
         /// Write the valid rows even when some rows are rejected.
         #[arg(long)]
         skip_invalid: bool,
+        /// Do not re-check the months the file touched now: the next
+        /// `kinmu jobs recheck` does (`kinmu serve` runs it every minute).
+        /// For loading many files in a row, re-checked once after the last.
+        #[arg(long)]
+        no_recheck: bool,
         /// Read the file with this built-in layout (`kinmu layouts list`);
         /// without it, a layout is recognised from the header.
         #[arg(long, value_name = "NAME", conflicts_with = "layout_file")]
@@ -194,6 +199,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             kind,
             file,
             skip_invalid,
+            no_recheck,
             layout,
             layout_file,
             period,
@@ -202,7 +208,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             settings,
             kind.into(),
             &file,
-            skip_invalid,
+            import::Flags {
+                skip_invalid,
+                recheck: !no_recheck,
+            },
             import::LayoutArg::of(layout, layout_file),
             period,
             published_at,

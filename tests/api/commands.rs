@@ -321,3 +321,27 @@ fn e9_an_agreement_month_from_the_16th_through_the_binary() {
         }
     });
 }
+
+#[test]
+fn an_import_with_no_recheck_leaves_the_months_to_the_next_recheck() {
+    let db = TestDb::new(Backend::Sqlite);
+    let marked = |db: &TestDb| {
+        db.count_where("SELECT COUNT(*) AS n FROM recheck_marks WHERE source = 'import_batches' AND last_id > 0")
+    };
+    let import = |db: &TestDb, args: &[&str]| {
+        let out = db.kinmu(args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    let doctors = sample("worked-doctors.csv");
+    let timecard = sample("worked-timecard.csv");
+    import(&db, &["import", "--no-recheck", "doctors", doctors.to_str().unwrap()]);
+    import(&db, &["import", "timecard", "--no-recheck", timecard.to_str().unwrap()]);
+    assert_eq!(marked(&db), 0, "nothing re-checked yet");
+    import(&db, &["jobs", "recheck"]);
+    assert_eq!(marked(&db), 1, "the re-check read both batches");
+
+    // Without the switch, the import re-checks at once.
+    let db = TestDb::new(Backend::Sqlite);
+    import(&db, &["import", "doctors", doctors.to_str().unwrap()]);
+    assert_eq!(marked(&db), 1);
+}
