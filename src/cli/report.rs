@@ -84,18 +84,7 @@ pub(super) fn run(settings: Settings, command: ReportCommand) -> anyhow::Result<
         ReportCommand::Staffing { from, format } => return staffing(settings, from, format),
         ReportCommand::Duties { month, as_of, format } => return duties(settings, month, as_of, format),
     };
-    let app = App::open(settings)?;
-    let as_of = as_of.unwrap_or_else(|| app.settings.today());
-    let mut conn = app.pool.get()?;
-    let mut spare = crate::db::spare_connections(&app.pool, 2);
-    let report = crate::month::monthly_on(
-        &mut conn,
-        crate::db::as_spare(&mut spare),
-        month,
-        as_of,
-        &app.settings.rules,
-    )?;
-    drop(spare);
+    let (app, mut conn, as_of, report) = monthly_of(settings, month, as_of)?;
     // Every doctor's hours: logged before they are printed, as a
     // read (JSON) or an export (CSV, for a spreadsheet).
     crate::audit::log(
@@ -122,13 +111,14 @@ pub(super) fn run(settings: Settings, command: ReportCommand) -> anyhow::Result<
     Ok(ExitCode::SUCCESS)
 }
 
-/// `kinmu report payroll`: logged as an export before it is written.
-fn payroll(
+/// The database opened, a connection for the access log, the as-of date
+/// (default today) and the monthly report — read on spare connections too,
+/// as far as the pool gives them.
+fn monthly_of(
     settings: Settings,
     month: YearMonth,
     as_of: Option<NaiveDate>,
-    format: PayrollFormat,
-) -> anyhow::Result<ExitCode> {
+) -> anyhow::Result<(App, crate::db::PooledConn, NaiveDate, crate::month::MonthlyReport)> {
     let app = App::open(settings)?;
     let as_of = as_of.unwrap_or_else(|| app.settings.today());
     let mut conn = app.pool.get()?;
@@ -140,7 +130,17 @@ fn payroll(
         as_of,
         &app.settings.rules,
     )?;
-    drop(spare);
+    Ok((app, conn, as_of, report))
+}
+
+/// `kinmu report payroll`: logged as an export before it is written.
+fn payroll(
+    settings: Settings,
+    month: YearMonth,
+    as_of: Option<NaiveDate>,
+    format: PayrollFormat,
+) -> anyhow::Result<ExitCode> {
+    let (app, mut conn, as_of, report) = monthly_of(settings, month, as_of)?;
     let name = match format {
         PayrollFormat::Csv => "csv",
         PayrollFormat::Xlsx => "xlsx",

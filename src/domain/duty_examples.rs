@@ -7,33 +7,19 @@
 use super::breaks::work_periods;
 use super::count::{count, Inputs};
 use super::duties::{duties, outside_parts, warnings, DutyMonth, Limits};
+use super::example_json::{date, example_in, instant, time};
 use super::hours::RuleConfig;
 use super::permits::{permitted_for, Permit, PermitKind, EVERY_DAY};
 use super::profile::{Profile, RosterView, WeekdaySet};
 use super::shift::{Kind, Shift};
 use super::time::{Minutes, YearMonth};
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::{json, Value};
 
 const EXAMPLES: &str = include_str!("../../docs/examples/rest.json");
 
 fn example(id: &str) -> Value {
-    let all: Vec<Value> = serde_json::from_str(EXAMPLES).expect("rest.json");
-    all.into_iter()
-        .find(|e| e["id"] == id)
-        .unwrap_or_else(|| panic!("no example {id}"))
-}
-
-fn date(v: &Value) -> NaiveDate {
-    NaiveDate::parse_from_str(v.as_str().unwrap(), "%Y-%m-%d").unwrap()
-}
-
-fn instant(v: &Value) -> NaiveDateTime {
-    NaiveDateTime::parse_from_str(v.as_str().unwrap(), "%Y-%m-%d %H:%M").unwrap()
-}
-
-fn time(v: &Value) -> NaiveTime {
-    NaiveTime::parse_from_str(v.as_str().unwrap(), "%H:%M").unwrap()
+    example_in(EXAMPLES, "rest.json", id)
 }
 
 fn minute(t: NaiveDateTime) -> String {

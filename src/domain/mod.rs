@@ -13,6 +13,8 @@ pub mod due;
 pub mod duties;
 #[cfg(test)]
 mod duty_examples;
+#[cfg(test)]
+mod example_json;
 pub mod fatigue;
 pub mod frozen;
 pub mod hours;

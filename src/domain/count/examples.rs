@@ -5,6 +5,7 @@
 //! no part of an example is silently skipped.
 
 use super::super::agreement::AgreementCalendar;
+use super::super::example_json::{date, example_in, instant, time};
 use super::super::hours::RuleConfig;
 use super::super::profile::{
     Employer, EmploymentType, HolidayStartTail, LegalHoliday, Profile, Regime, RosterView, ScheduleClass, StudyStatus,
@@ -13,28 +14,13 @@ use super::super::profile::{
 use super::super::shift::{Kind, Shift};
 use super::super::time::YearMonth;
 use super::{count, Inputs};
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
 
 const EXAMPLES: &str = include_str!("../../../docs/examples/counting.json");
 
 fn example(id: &str) -> Value {
-    let all: Vec<Value> = serde_json::from_str(EXAMPLES).expect("counting.json");
-    all.into_iter()
-        .find(|e| e["id"] == id)
-        .unwrap_or_else(|| panic!("no example {id}"))
-}
-
-fn date(v: &Value) -> NaiveDate {
-    NaiveDate::parse_from_str(v.as_str().unwrap(), "%Y-%m-%d").unwrap()
-}
-
-fn instant(v: &Value) -> NaiveDateTime {
-    NaiveDateTime::parse_from_str(v.as_str().unwrap(), "%Y-%m-%d %H:%M").unwrap()
-}
-
-fn time(v: &Value) -> NaiveTime {
-    NaiveTime::parse_from_str(v.as_str().unwrap(), "%H:%M").unwrap()
+    example_in(EXAMPLES, "counting.json", id)
 }
 
 /// `[start, end, break, kind, {extras}]`.

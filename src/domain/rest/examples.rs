@@ -4,6 +4,7 @@
 //! the ledger, and compares every expected field; an expected field it does
 //! not know fails the test, so no part of an example is silently skipped.
 
+use super::super::example_json::{date, example_in, instant, time};
 use super::super::interval::Interval;
 use super::super::permits::{permitted_for, Permit, PermitKind, EVERY_DAY};
 use super::super::profile::{Profile, WeekdaySet};
@@ -13,30 +14,13 @@ use super::{
     check, format_instant, ledger, Entry, EntryCause, EntryKind, Grant, LedgerInputs, Reason, RestConfig, RestDoctor,
     RestInputs, Roster, RosterVersion, Settled,
 };
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Duration, NaiveDate};
 use serde_json::{json, Map, Value};
 
 const EXAMPLES: &str = include_str!("../../../docs/examples/rest.json");
 
 fn example(id: &str) -> Value {
-    let all: Vec<Value> = serde_json::from_str(EXAMPLES).expect("rest.json");
-    all.into_iter()
-        .find(|e| e["id"] == id)
-        .unwrap_or_else(|| panic!("no example {id}"))
-}
-
-fn date(v: &Value) -> NaiveDate {
-    NaiveDate::parse_from_str(v.as_str().unwrap(), "%Y-%m-%d").unwrap()
-}
-
-/// `2024-06-10 08:00` or `2024-06-10T08:00`.
-fn instant(v: &Value) -> NaiveDateTime {
-    let s = v.as_str().unwrap().replace('T', " ");
-    NaiveDateTime::parse_from_str(&s, "%Y-%m-%d %H:%M").unwrap()
-}
-
-fn time(v: &Value) -> NaiveTime {
-    NaiveTime::parse_from_str(v.as_str().unwrap(), "%H:%M").unwrap()
+    example_in(EXAMPLES, "rest.json", id)
 }
 
 /// `[start, end, break, kind, {interval_rule}]`.
