@@ -7,10 +7,10 @@
 use super::breaks::work_periods;
 use super::count::{count, Inputs};
 use super::duties::{duties, outside_parts, warnings, DutyMonth, Limits};
-use super::example_json::{date, example_in, instant, time};
+use super::example_json::{date, example_in, instant, permits};
 use super::hours::RuleConfig;
-use super::permits::{permitted_for, Permit, PermitKind, EVERY_DAY};
-use super::profile::{Profile, RosterView, WeekdaySet};
+use super::permits::{permitted_for, PermitKind};
+use super::profile::{Profile, RosterView};
 use super::shift::{Kind, Shift};
 use super::time::{Minutes, YearMonth};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -34,34 +34,6 @@ fn rows(v: &Value) -> Vec<Shift> {
                 .map(|r| {
                     let kind = Kind::parse(r[3].as_str().unwrap()).unwrap();
                     Shift::new(instant(&r[0]), instant(&r[1]), r[2].as_i64().unwrap(), kind).unwrap()
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn permits(v: &Value) -> Vec<Permit> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .map(|p| Permit {
-                    permit_no: p["permit_no"].as_str().unwrap().into(),
-                    granted_on: date(&p["granted_on"]),
-                    kind: PermitKind::parse(p["kind"].as_str().unwrap()).unwrap(),
-                    departments: p["departments"]
-                        .as_array()
-                        .map(|d| d.iter().map(|x| x.as_str().unwrap().to_string()).collect())
-                        .unwrap_or_default(),
-                    band_start: time(&p["band_start"]),
-                    band_end: time(&p["band_end"]),
-                    weekdays: match p["weekdays"].as_array() {
-                        None => EVERY_DAY,
-                        Some(days) => {
-                            let text: Vec<&str> = days.iter().map(|x| x.as_str().unwrap()).collect();
-                            WeekdaySet::parse(&text.join(",")).unwrap()
-                        }
-                    },
-                    revoked_on: p.get("revoked_on").map(date),
                 })
                 .collect()
         })

@@ -2,6 +2,8 @@
 //! tests that run them: one example by id, and the cells they are written
 //! in. Test code only.
 
+use super::permits::{Permit, PermitKind, EVERY_DAY};
+use super::profile::WeekdaySet;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde_json::Value;
 
@@ -27,4 +29,33 @@ pub(crate) fn instant(v: &Value) -> NaiveDateTime {
 /// `08:30`.
 pub(crate) fn time(v: &Value) -> NaiveTime {
     NaiveTime::parse_from_str(v.as_str().unwrap(), "%H:%M").unwrap()
+}
+
+/// The permits of an example (rules §13.1).
+pub(crate) fn permits(v: &Value) -> Vec<Permit> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|p| Permit {
+                    permit_no: p["permit_no"].as_str().unwrap().into(),
+                    granted_on: date(&p["granted_on"]),
+                    kind: PermitKind::parse(p["kind"].as_str().unwrap()).unwrap(),
+                    departments: p["departments"]
+                        .as_array()
+                        .map(|d| d.iter().map(|x| x.as_str().unwrap().to_string()).collect())
+                        .unwrap_or_default(),
+                    band_start: time(&p["band_start"]),
+                    band_end: time(&p["band_end"]),
+                    weekdays: match p["weekdays"].as_array() {
+                        None => EVERY_DAY,
+                        Some(days) => {
+                            let text: Vec<&str> = days.iter().map(|x| x.as_str().unwrap()).collect();
+                            WeekdaySet::parse(&text.join(",")).unwrap()
+                        }
+                    },
+                    revoked_on: p.get("revoked_on").map(date),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }

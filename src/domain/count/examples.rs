@@ -5,7 +5,7 @@
 //! no part of an example is silently skipped.
 
 use super::super::agreement::AgreementCalendar;
-use super::super::example_json::{date, example_in, instant, time};
+use super::super::example_json::{date, example_in, instant, permits, time};
 use super::super::hours::RuleConfig;
 use super::super::profile::{
     Employer, EmploymentType, HolidayStartTail, LegalHoliday, Profile, Regime, RosterView, ScheduleClass, StudyStatus,
@@ -355,32 +355,13 @@ fn v5_the_four_caps() {
 /// The §9 examples: PC sessions against the coverage of the timecard.
 fn run_pc(id: &str) {
     use super::super::discrepancy::{discrepancy_days, review_items, PcSession};
-    use super::super::permits::{permitted_for, Permit, PermitKind, EVERY_DAY};
+    use super::super::permits::{permitted_for, Permit};
     let e = example(id);
     let i = &e["inputs"];
     let rows = rows(&i["timecard"]);
     let profile = Profile::default();
     let department = i["doctor"]["department"].as_str();
-    let permits: Vec<Permit> = i["permits"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|p| Permit {
-                    permit_no: p["permit_no"].as_str().unwrap().into(),
-                    granted_on: date(&p["granted_on"]),
-                    kind: PermitKind::parse(p["kind"].as_str().unwrap()).unwrap(),
-                    departments: p["departments"]
-                        .as_array()
-                        .map(|d| d.iter().map(|x| x.as_str().unwrap().to_string()).collect())
-                        .unwrap_or_default(),
-                    band_start: time(&p["band_start"]),
-                    band_end: time(&p["band_end"]),
-                    weekdays: EVERY_DAY,
-                    revoked_on: None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let permits: Vec<Permit> = permits(&i["permits"]);
     let (from, to) = (date(&json!("2024-06-01")), date(&json!("2024-06-30")));
     let permitted = permitted_for(&permits, department, from, to);
     let cfg = RuleConfig::default();

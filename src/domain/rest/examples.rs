@@ -4,10 +4,10 @@
 //! the ledger, and compares every expected field; an expected field it does
 //! not know fails the test, so no part of an example is silently skipped.
 
-use super::super::example_json::{date, example_in, instant, time};
+use super::super::example_json::{date, example_in, instant, permits};
 use super::super::interval::Interval;
-use super::super::permits::{permitted_for, Permit, PermitKind, EVERY_DAY};
-use super::super::profile::{Profile, WeekdaySet};
+use super::super::permits::{permitted_for, Permit};
+use super::super::profile::Profile;
 use super::super::shift::{IntervalRule, Kind, Level, Shift};
 use super::super::time::YearMonth;
 use super::{
@@ -113,32 +113,7 @@ fn case(e: &Value) -> Case {
         Some(t) => rows(t),
         None => versions.last().map(|v| v.rows.clone()).unwrap_or_default(),
     };
-    let permits: Vec<Permit> = i["permits"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|p| Permit {
-                    permit_no: p["permit_no"].as_str().unwrap().into(),
-                    granted_on: date(&p["granted_on"]),
-                    kind: PermitKind::parse(p["kind"].as_str().unwrap()).unwrap(),
-                    departments: p["departments"]
-                        .as_array()
-                        .map(|d| d.iter().map(|x| x.as_str().unwrap().to_string()).collect())
-                        .unwrap_or_default(),
-                    band_start: time(&p["band_start"]),
-                    band_end: time(&p["band_end"]),
-                    weekdays: p["weekdays"]
-                        .as_array()
-                        .map(|w| {
-                            let text: Vec<&str> = w.iter().map(|x| x.as_str().unwrap()).collect();
-                            WeekdaySet::parse(&text.join(",")).unwrap()
-                        })
-                        .unwrap_or(EVERY_DAY),
-                    revoked_on: None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let permits: Vec<Permit> = permits(&i["permits"]);
     let all_rows = versions.iter().flat_map(|v| v.rows.iter()).chain(timecard.iter());
     let (from, to) = all_rows.fold((NaiveDate::MAX, NaiveDate::MIN), |(a, b), r| {
         (a.min(r.start_date()), b.max(r.end().date()))
