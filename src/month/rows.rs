@@ -123,6 +123,9 @@ pub fn load_rows_of(
 /// roster are read on them by other threads while `conn` reads the PC
 /// sessions and the rest (most of a large month's time is these three
 /// reads, each one connection's work). One spare reads both in turn.
+/// Each read sees the data as committed when it runs, as the reads on one
+/// connection always did (no transaction spans them); the report cache
+/// keys what it keeps by the data version read before them.
 pub fn load_rows_on(
     conn: &mut AnyConnection,
     spare: Vec<&mut AnyConnection>,
