@@ -102,6 +102,39 @@ struct RawSettings {
     permitted_night_duty_per_week: Option<i64>,
     permitted_day_duty_per_month: Option<i64>,
     break_period_gap_minutes: Option<i64>,
+    // Rule book v2 (formats.md R.5): rest (rules §11.1, §11.12).
+    rest_rules_from: Option<String>,
+    rest_a_level_warnings: Option<Flag>,
+    comp_rest_reminder_days: Option<i64>,
+}
+
+/// A yes/no key: `true` in the file, or its text (`"true"`, `"0"`, an
+/// environment variable).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum Flag {
+    Bool(bool),
+    Text(String),
+}
+
+impl Flag {
+    fn value(&self) -> Option<bool> {
+        match self {
+            Flag::Bool(b) => Some(*b),
+            Flag::Text(s) => match s.trim() {
+                "true" | "1" => Some(true),
+                "false" | "0" => Some(false),
+                _ => None,
+            },
+        }
+    }
+
+    fn text(&self) -> String {
+        match self {
+            Flag::Bool(b) => b.to_string(),
+            Flag::Text(s) => s.clone(),
+        }
+    }
 }
 
 /// `[inspection]`: the print pack's hospital policy.
@@ -200,6 +233,9 @@ impl RawSettings {
                 .or(self.permitted_night_duty_per_week),
             permitted_day_duty_per_month: other.permitted_day_duty_per_month.or(self.permitted_day_duty_per_month),
             break_period_gap_minutes: other.break_period_gap_minutes.or(self.break_period_gap_minutes),
+            rest_rules_from: other.rest_rules_from.or(self.rest_rules_from),
+            rest_a_level_warnings: other.rest_a_level_warnings.or(self.rest_a_level_warnings),
+            comp_rest_reminder_days: other.comp_rest_reminder_days.or(self.comp_rest_reminder_days),
         }
     }
 
@@ -305,6 +341,9 @@ impl RawSettings {
             permitted_night_duty_per_week: int("permitted_night_duty_per_week")?,
             permitted_day_duty_per_month: int("permitted_day_duty_per_month")?,
             break_period_gap_minutes: int("break_period_gap_minutes")?,
+            rest_rules_from: get("rest_rules_from"),
+            rest_a_level_warnings: get("rest_a_level_warnings").map(Flag::Text),
+            comp_rest_reminder_days: int("comp_rest_reminder_days")?,
         })
     }
 }

@@ -47,6 +47,18 @@ pub(super) enum ReportCommand {
         #[arg(long, value_enum, default_value_t = StaffingFormat::Json)]
         format: StaffingFormat,
     },
+    /// Rest between shifts of a month: the planned and actual checks, the
+    /// 代償休息 ledger and its grants, breaks (rules §11, §14).
+    Rest {
+        /// The month, YYYY-MM.
+        #[arg(long, value_parser = parse_month)]
+        month: YearMonth,
+        /// Count rows starting on or before this date (default: today).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value_t = StaffingFormat::Json)]
+        format: StaffingFormat,
+    },
     /// The reference-week staffing report (rules §18): the seven days from
     /// `--from`, full-time equivalents of part-time and visiting doctors.
     Staffing {
@@ -82,7 +94,24 @@ pub(super) fn run(settings: Settings, command: ReportCommand) -> anyhow::Result<
         ReportCommand::Monthly { month, as_of, format } => (month, as_of, format),
         ReportCommand::Payroll { month, as_of, format } => return payroll(settings, month, as_of, format),
         ReportCommand::Staffing { from, format } => return staffing(settings, from, format),
-        ReportCommand::Duties { month, as_of, format } => return duties(settings, month, as_of, format),
+        ReportCommand::Duties { month, as_of, format } => {
+            return month_report(
+                settings,
+                ("report duties", month, as_of, format),
+                crate::report::duties::report,
+                |r| r.doctors.len(),
+                crate::report::duties::to_csv,
+            )
+        }
+        ReportCommand::Rest { month, as_of, format } => {
+            return month_report(
+                settings,
+                ("report rest", month, as_of, format),
+                crate::report::rest::report,
+                |r| r.doctors.len(),
+                crate::report::rest::to_csv,
+            )
+        }
     };
     let (app, mut conn, as_of, report) = monthly_of(settings, month, as_of)?;
     // Every doctor's hours: logged before they are printed, as a
@@ -190,17 +219,24 @@ fn staffing(settings: Settings, from: NaiveDate, format: StaffingFormat) -> anyh
     Ok(ExitCode::SUCCESS)
 }
 
-/// `kinmu report duties`: logged as a read (JSON) or an export (CSV).
-fn duties(
+/// A month's report of its own (`report duties`, `report rest`): built,
+/// logged as a read (JSON) or an export (CSV) with its doctor count, printed.
+fn month_report<R: serde::Serialize>(
     settings: Settings,
-    month: YearMonth,
-    as_of: Option<NaiveDate>,
-    format: StaffingFormat,
+    (operation, month, as_of, format): (&str, YearMonth, Option<NaiveDate>, StaffingFormat),
+    build: impl FnOnce(
+        &mut crate::db::AnyConnection,
+        YearMonth,
+        NaiveDate,
+        &crate::domain::hours::RuleConfig,
+    ) -> Result<R, crate::month::ReportError>,
+    doctors: impl Fn(&R) -> usize,
+    csv: impl Fn(&R) -> Result<Vec<u8>, csv::Error>,
 ) -> anyhow::Result<ExitCode> {
     let app = App::open(settings)?;
     let as_of = as_of.unwrap_or_else(|| app.settings.today());
     let mut conn = app.pool.get()?;
-    let report = crate::report::duties::report(&mut conn, month, as_of, &app.settings.rules)?;
+    let report = build(&mut conn, month, as_of, &app.settings.rules)?;
     crate::audit::log(
         &mut conn,
         Some(&cli_actor()),
@@ -208,13 +244,13 @@ fn duties(
             StaffingFormat::Json => crate::audit::Category::Read,
             StaffingFormat::Csv => crate::audit::Category::Export,
         },
-        "report duties",
-        serde_json::json!({ "month": month.to_string(), "as_of": as_of, "doctors": report.doctors.len() }),
+        operation,
+        serde_json::json!({ "month": month.to_string(), "as_of": as_of, "doctors": doctors(&report) }),
         app.now(),
     )?;
     let out = match format {
         StaffingFormat::Json => (serde_json::to_string_pretty(&report)? + "\n").into_bytes(),
-        StaffingFormat::Csv => crate::report::duties::to_csv(&report)?,
+        StaffingFormat::Csv => csv(&report)?,
     };
     std::io::stdout().write_all(&out)?;
     Ok(ExitCode::SUCCESS)

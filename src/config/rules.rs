@@ -13,6 +13,7 @@ use crate::domain::agreement::{legal_own_cap, AgreementCalendar, Designation};
 use crate::domain::hours::RuleConfig;
 use crate::domain::permits::PermitsRegister;
 use crate::domain::profile::{HolidayStartTail, WeekdaySet};
+use crate::domain::rest::RestConfig;
 use crate::domain::shift::Level;
 use chrono::{NaiveDate, NaiveTime};
 
@@ -217,6 +218,26 @@ pub(super) fn read(raw: &RawSettings) -> Result<RuleConfig, ConfigError> {
             d.break_period_gap_minutes,
             (1, 24 * 60),
             "1〜1440（分） / 1 to 1440 minutes",
+        )?,
+        rest: RestConfig {
+            rest_rules_from: match raw.rest_rules_from.as_deref() {
+                None => d.rest.rest_rules_from,
+                Some(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                    .map_err(|_| bad("rest_rules_from", s, "YYYY-MM-DD"))?,
+            },
+            rest_a_level_warnings: match &raw.rest_a_level_warnings {
+                None => d.rest.rest_a_level_warnings,
+                Some(f) => f
+                    .value()
+                    .ok_or_else(|| bad("rest_a_level_warnings", f.text(), "true | false"))?,
+            },
+        },
+        comp_rest_reminder_days: within(
+            "comp_rest_reminder_days",
+            raw.comp_rest_reminder_days,
+            d.comp_rest_reminder_days,
+            (0, 60),
+            "0〜60（日） / 0 to 60 days",
         )?,
         ..d
     })

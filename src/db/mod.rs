@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod backup;
 mod cache;
+pub mod comp_rest;
 pub mod declarations;
 pub mod demo;
 pub mod discrepancies;

@@ -174,16 +174,7 @@ pub fn views_at(
         let Some(k) = standing.get(&(s.doctor_id, s.start_at.date())) else {
             continue;
         };
-        let stored_by_then = batch.is_none_or(|b| b <= k.batch_id);
-        let alive_after = match (withdrawn_by, withdrawn_at) {
-            (Some(w), _) => w > k.batch_id,
-            // Withdrawn by an import kinmu could not name (stored before
-            // imports were recorded with the rows they withdrew): alive
-            // after k when withdrawn later than k was made.
-            (None, Some(when)) => when > k.imported_at,
-            (None, None) => true,
-        };
-        if stored_by_then && alive_after {
+        if in_plan_of(k, batch, withdrawn_by, withdrawn_at) {
             let shift = s.shift("roster_rows")?;
             views.entry(s.doctor_id).or_default().rows.push(shift);
         }
@@ -268,6 +259,114 @@ fn every_version(conn: &mut AnyConnection, ids: &[i64], from: NaiveDate, to: Nai
                 (stored_shift(id, d, k, Ts(s), Ts(e), b, x), batch, by, at)
             }),
         );
+    }
+    Ok(out)
+}
+
+/// One doctor's roster over `[from, to]` in its stored versions (rules
+/// §11.6): one version per distinct import instant, each the plan of every
+/// date as it stood right after that instant — the latest import at or
+/// before it covering the date, else (a date first covered later) the
+/// earliest import covering it — and the dates any import covered.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RosterHistory {
+    pub versions: Vec<(NaiveDateTime, Vec<crate::domain::shift::Shift>)>,
+    pub ranges: Vec<(NaiveDate, NaiveDate)>,
+}
+
+/// The [`RosterHistory`] of some doctors (all when `None`) over `[from, to]`.
+pub fn histories(
+    conn: &mut AnyConnection,
+    doctor_ids: Option<&[i64]>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<HashMap<i64, RosterHistory>, ReadError> {
+    let mut ranges: HashMap<i64, Vec<RosterRange>> = HashMap::new();
+    for r in ranges_between(conn, doctor_ids, from, to)? {
+        ranges.entry(r.doctor_id).or_default().push(r);
+    }
+    if ranges.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids: Vec<i64> = ranges.keys().copied().collect();
+    let mut rows_of: HashMap<i64, Vec<Version>> = HashMap::new();
+    for v in every_version(conn, &ids, from, to)? {
+        rows_of.entry(v.0.doctor_id).or_default().push(v);
+    }
+    let mut out = HashMap::new();
+    for (doctor_id, rs) in ranges {
+        let versions = rows_of.remove(&doctor_id).unwrap_or_default();
+        out.insert(doctor_id, history_of(&rs, &versions, from, to)?);
+    }
+    Ok(out)
+}
+
+/// Whether a stored row version was k's plan: stored by k or earlier and
+/// not withdrawn by k (see [`views_at`]).
+fn in_plan_of(
+    k: &RosterRange,
+    batch: Option<i64>,
+    withdrawn_by: Option<i64>,
+    withdrawn_at: Option<NaiveDateTime>,
+) -> bool {
+    let stored_by_then = batch.is_none_or(|b| b <= k.batch_id);
+    let alive_after = match (withdrawn_by, withdrawn_at) {
+        (Some(w), _) => w > k.batch_id,
+        // Withdrawn by an import kinmu could not name (stored before
+        // imports were recorded with the rows they withdrew): alive after k
+        // when withdrawn later than k was made.
+        (None, Some(when)) => when > k.imported_at,
+        (None, None) => true,
+    };
+    stored_by_then && alive_after
+}
+
+fn history_of(
+    rs: &[RosterRange],
+    versions: &[Version],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<RosterHistory, ReadError> {
+    let mut view = RosterView::default();
+    let mut sorted: Vec<&RosterRange> = rs.iter().collect();
+    sorted.sort_by_key(|r| (r.first_day, r.last_day));
+    for r in sorted {
+        push_range(&mut view, r.first_day.max(from), r.last_day.min(to));
+    }
+    let mut instants: Vec<NaiveDateTime> = rs.iter().map(RosterRange::instant).collect();
+    instants.sort_unstable();
+    instants.dedup();
+    let mut out = RosterHistory {
+        versions: Vec::with_capacity(instants.len()),
+        ranges: view.ranges,
+    };
+    for at in instants {
+        // Each date's standing import as of `at`.
+        let mut standing: HashMap<NaiveDate, &RosterRange> = HashMap::new();
+        let mut d = from;
+        while d <= to {
+            let covering = rs.iter().filter(|r| r.covers(d));
+            let latest = covering
+                .clone()
+                .filter(|r| r.instant() <= at)
+                .max_by_key(|r| (r.instant(), r.batch_id))
+                .or_else(|| covering.min_by_key(|r| (r.instant(), r.batch_id)));
+            if let Some(r) = latest {
+                standing.insert(d, r);
+            }
+            d += Duration::days(1);
+        }
+        let mut rows = Vec::new();
+        for (s, batch, by, when) in versions {
+            let Some(k) = standing.get(&s.start_at.date()) else {
+                continue;
+            };
+            if in_plan_of(k, *batch, *by, *when) {
+                rows.push(s.shift("roster_rows")?);
+            }
+        }
+        rows.sort_by_key(|s| (s.start(), s.end()));
+        out.versions.push((at, rows));
     }
     Ok(out)
 }

@@ -499,3 +499,34 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    comp_rest_grants (id) {
+        id -> BigInt,
+        doctor_id -> BigInt,
+        start_at -> Timestamp,
+        end_at -> Timestamp,
+        method -> Nullable<Text>,
+        note -> Nullable<Text>,
+        recorded_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(comp_rest_grants -> doctors (doctor_id));
+diesel::allow_tables_to_appear_in_same_query!(comp_rest_grants, doctors);
+
+diesel::table! {
+    comp_rest_reasons (id) {
+        id -> BigInt,
+        doctor_id -> BigInt,
+        cause -> Text,
+        arose_at -> Timestamp,
+        reason -> Text,
+        recorded_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(comp_rest_reasons -> doctors (doctor_id));
+diesel::allow_tables_to_appear_in_same_query!(comp_rest_reasons, doctors);

@@ -54,6 +54,11 @@ pub struct RuleConfig {
     pub permitted_day_duty_per_month: i64,
     /// A gap of this many minutes or more ends a work period (default 60; §14.1).
     pub break_period_gap_minutes: Minutes,
+    /// Rest between shifts (§11.1): from when, and for level A.
+    pub rest: super::rest::RestConfig,
+    /// Days before a 代償休息 falls due when the manager is reminded
+    /// (default 7; §11.12).
+    pub comp_rest_reminder_days: i64,
 }
 
 impl Default for RuleConfig {
@@ -78,6 +83,8 @@ impl Default for RuleConfig {
             permitted_night_duty_per_week: 1,
             permitted_day_duty_per_month: 1,
             break_period_gap_minutes: 60,
+            rest: super::rest::RestConfig::default(),
+            comp_rest_reminder_days: 7,
         }
     }
 }

@@ -12,6 +12,7 @@
 //! with its id); a reader of the hospital takes the cached report.
 
 pub mod cache;
+pub mod rest;
 pub mod rows;
 
 pub use rows::{load_rows, load_rows_of, DoctorRows};
@@ -110,6 +111,15 @@ pub struct DoctorMonth {
     pub permitted_duty_warnings: i64,
     /// Rules §14: work periods with a shortfall, starting in the month.
     pub break_shortfalls: usize,
+    /// Rules §11 (formats.md R.7): shortfall records whose window starts in
+    /// the month, and the 代償休息 ledger's month figures.
+    pub rest_planned_shortfalls: usize,
+    pub rest_actual_shortfalls: usize,
+    pub comp_rest_arose_minutes: Minutes,
+    pub comp_rest_granted_minutes: Minutes,
+    pub comp_rest_open_minutes: Minutes,
+    pub comp_rest_overdue_minutes: Minutes,
+    pub consideration_open_minutes: Minutes,
     pub over_100: bool,
     pub over_155: bool,
     pub projected_over_100: bool,
@@ -141,7 +151,7 @@ pub struct DoctorMonth {
 /// The column order of the CSV form: the JSON field names, the `year`
 /// object's as `year_<name>` and `variable_period`'s as
 /// `variable_period_<name>` (formats.md C.6).
-pub const CSV_COLUMNS: [&str; 79] = [
+pub const CSV_COLUMNS: [&str; 86] = [
     "staff_id",
     "name",
     "level",
@@ -186,6 +196,13 @@ pub const CSV_COLUMNS: [&str; 79] = [
     "work_minutes_in_permitted_duty",
     "permitted_duty_warnings",
     "break_shortfalls",
+    "rest_planned_shortfalls",
+    "rest_actual_shortfalls",
+    "comp_rest_arose_minutes",
+    "comp_rest_granted_minutes",
+    "comp_rest_open_minutes",
+    "comp_rest_overdue_minutes",
+    "consideration_open_minutes",
     "over_100",
     "over_155",
     "projected_over_100",
@@ -247,6 +264,9 @@ pub struct DoctorComputation {
     pub duty_month: DutyMonth,
     /// §14 work periods with a shortfall, starting in the month.
     pub break_shortfalls: Vec<WorkPeriod>,
+    /// Rest between shifts and 代償休息 (§11); `None` where §11 does not
+    /// apply.
+    pub rest: Option<rest::RestComputation>,
 }
 
 /// The coverage of a doctor's timecard rows (rules §9) with the doctor's
@@ -335,7 +355,26 @@ pub fn compute(
         .count();
     let (duties, duty_warnings, duty_month, break_shortfalls) =
         duties_and_breaks(rows, doctor, &covering, month, t, cfg);
+    let rest = rest::compute(
+        rest::Who {
+            doctor: crate::domain::rest::RestDoctor {
+                staff_id: doctor.staff_id.clone(),
+                level: doctor.level(),
+                clinical_trainee: doctor.is_clinical_trainee(),
+            },
+            profile: &profile,
+            schedule_roster: &rows.schedule_roster,
+            published: &rows.published,
+            timecard: &rows.timecard,
+            permits_on: !rows.permits_off,
+        },
+        &rows.rest,
+        (month.first_day(), month.last_day()),
+        t,
+        cfg,
+    );
     DoctorComputation {
+        rest,
         duties,
         duty_warnings,
         duty_month,
@@ -510,6 +549,7 @@ fn in_parallel<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync) -> Ve
 pub fn line(d: &Doctor, c: &DoctorComputation) -> DoctorMonth {
     let p = &c.projection;
     let a = &p.actual;
+    let rest_figures = c.rest.as_ref().map(|r| r.ledger.figures).unwrap_or_default();
     DoctorMonth {
         staff_id: d.staff_id.clone(),
         name: d.name.clone(),
@@ -550,6 +590,13 @@ pub fn line(d: &Doctor, c: &DoctorComputation) -> DoctorMonth {
         work_minutes_in_permitted_duty: c.duty_month.work_minutes_in_permitted_duty,
         permitted_duty_warnings: c.duty_month.permitted_duty_warnings,
         break_shortfalls: c.break_shortfalls.len(),
+        rest_planned_shortfalls: c.rest.as_ref().map_or(0, rest::RestComputation::planned_shortfalls),
+        rest_actual_shortfalls: c.rest.as_ref().map_or(0, rest::RestComputation::actual_shortfalls),
+        comp_rest_arose_minutes: rest_figures.comp_rest_arose_minutes,
+        comp_rest_granted_minutes: rest_figures.comp_rest_granted_minutes,
+        comp_rest_open_minutes: rest_figures.comp_rest_open_minutes,
+        comp_rest_overdue_minutes: rest_figures.comp_rest_overdue_minutes,
+        consideration_open_minutes: rest_figures.consideration_open_minutes,
         over_100: p.flags.over_100,
         over_155: p.flags.over_155,
         projected_over_100: p.flags.projected_over_100,

@@ -56,6 +56,8 @@ pub struct DoctorRows {
     pub permits_off: bool,
     /// The register itself (§13.4: which permit a duty is of).
     pub permits: std::sync::Arc<Vec<Permit>>,
+    /// What rest between shifts (§11) reads besides the month's rows.
+    pub rest: super::rest::RestRows,
 }
 
 impl From<roster::ReadError> for ReportError {
@@ -196,6 +198,22 @@ pub fn load_rows_on(
             .entry(d.department.clone())
             .or_insert_with(|| permitted_for(&register, d.department.as_deref(), first_date, w.schedule_to))
             .clone();
+    }
+    // Rest between shifts (§11): the roster's versions, the grants and
+    // reasons, and rows older than the month's window.
+    let departments: Vec<(i64, Option<String>)> = doctors.iter().map(|d| (d.id, d.department.clone())).collect();
+    let rest_rows = super::rest::load(
+        conn,
+        doctor_ids,
+        &departments,
+        &register,
+        w.from,
+        w.month.last_day(),
+        w.t,
+        cfg,
+    )?;
+    for (doctor_id, r) in rest_rows {
+        rows.entry(doctor_id).or_default().rest = r;
     }
     Ok((doctors, rows))
 }

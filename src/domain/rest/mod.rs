@@ -369,3 +369,33 @@ fn ser_opt_instant<S: Serializer>(t: &Option<NaiveDateTime>, s: S) -> Result<S::
         None => s.serialize_none(),
     }
 }
+
+/// The rows as §11.2 reads self-study: a confirmed `self_study` row keeps
+/// only its parts inside the doctor's schedule `inside` (counted there by
+/// §2.3; outside it a confirmed row is not working time), as unconfirmed
+/// rows; every other row is kept. With [`counts_as_work`] the timeline then
+/// sees exactly the self-study the counting rules count.
+pub fn with_counted_study(rows: &[Shift], inside: &[Interval]) -> Vec<Shift> {
+    use super::interval::intersect;
+    use super::row_status::StudyStatus;
+    use super::shift::Kind;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        if r.kind() != Kind::SelfStudy || r.study() != StudyStatus::Confirmed {
+            out.push(r.clone());
+            continue;
+        }
+        for (s, e) in intersect(&[(r.rounded_start(), r.rounded_end())], inside) {
+            if let Ok(part) = Shift::new(s, e, 0, Kind::SelfStudy) {
+                out.push(part);
+            }
+        }
+    }
+    out
+}
+
+/// Whether a row of [`with_counted_study`]'s output is self-study counted
+/// as working time (every self-study row left in it is).
+pub fn counts_as_work(row: &Shift) -> bool {
+    row.study() != super::row_status::StudyStatus::Confirmed
+}

@@ -1,0 +1,2 @@
+DROP TABLE comp_rest_reasons;
+DROP TABLE comp_rest_grants;
