@@ -1,0 +1,154 @@
+//! Rest between shifts (rules §11) from stored data: the planned check
+//! reads the roster as it stood before the work (§11.6), so a roster
+//! re-imported after an emergency — to show it as planned work — does not
+//! erase the 代償休息 owed (issue 15); the month's figures (formats.md R.7)
+//! and `kinmu report rest` (R.8) show the same entry, on both backends.
+
+use crate::helpers::*;
+use chrono::NaiveDateTime;
+use kinmu::domain::hours::RuleConfig;
+use kinmu::domain::time::YearMonth;
+use kinmu::ingest::{self, ImportKind, ImportRequest};
+
+const DOCTORS: &str = "staff_id,name,level,department\nD101,内科 一郎,B,内科\nD103,内科 三郎,A,内科\n";
+
+/// Rules example I1: planned 08:00–23:00 and 08:00–17:00; an emergency
+/// 01:00–04:00 in between, inside the planned 9 h rest.
+const ROSTER: &str = "staff_id,date,clock_in,clock_out,break_minutes,kind\n\
+D101,2024-06-10,08:00,23:00,60,work\n\
+D101,2024-06-11,08:00,17:00,60,work\n";
+const TIMECARD: &str = "staff_id,date,clock_in,clock_out,break_minutes,kind\n\
+D101,2024-06-10,08:00,23:00,60,work\n\
+D101,2024-06-11,01:00,04:00,0,work\n\
+D101,2024-06-11,08:00,17:00,60,work\n";
+
+fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+}
+
+fn import_at(db: &TestDb, kind: ImportKind, csv: &str, now: NaiveDateTime) {
+    let r = ingest::run(
+        &mut db.conn(),
+        &ImportRequest {
+            layout: None,
+            period: None,
+            published_at: None,
+            kind,
+            bytes: csv.as_bytes(),
+            file_name: "rest.csv",
+            skip_invalid: false,
+            actor: Some("jinji"),
+            now,
+        },
+    )
+    .unwrap();
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+}
+
+fn rest_report(db: &TestDb) -> serde_json::Value {
+    let r = kinmu::report::rest::report(
+        &mut db.conn(),
+        YearMonth::parse("2024-06").unwrap(),
+        date("2024-06-30"),
+        &RuleConfig::default(),
+    )
+    .unwrap();
+    serde_json::to_value(r).unwrap()
+}
+
+/// The one 代償休息 entry of example I1 as `report rest` shows it.
+fn assert_owed(report: &serde_json::Value) {
+    let d = &report["doctors"][0];
+    assert_eq!(d["staff_id"], "D101");
+    assert_eq!(d["obligation"], "duty");
+    assert_eq!(d["planned"], serde_json::json!([]));
+    assert_contains(
+        &d["actual"],
+        &serde_json::json!([{
+            "check": "actual", "window_start": "2024-06-10T08:00", "window_end": "2024-06-11T08:00",
+            "rule": "std_9h_24h", "required_rest_minutes": 540, "longest_rest_minutes": 240,
+            "work_span_minutes": 1200, "over_continuous_limit": true, "shortfall_minutes": 300,
+            "severity": "info", "cause": "compensated", "open_end": false
+        }]),
+        "actual",
+    );
+    assert_contains(
+        &d["comp_rest"],
+        &serde_json::json!({
+            "arose_minutes": 180, "granted_minutes": 0, "open_minutes": 180, "overdue_minutes": 0,
+            "entries": [{
+                "kind": "compensatory", "cause": "rest_intrusion", "minutes": 180,
+                "arose_at": "2024-06-11T01:00", "ends_at": "2024-06-11T04:00", "due": "2024-07-31",
+                "planned_rest_start": "2024-06-10T23:00", "planned_rest_end": "2024-06-11T08:00",
+                "open_minutes": 180, "status": "open"
+            }],
+            "grants": []
+        }),
+        "comp_rest",
+    );
+}
+
+#[test]
+fn a_roster_reimported_after_the_work_keeps_the_comp_rest_owed() {
+    each_backend(|db| {
+        db.import_ok(ImportKind::Doctors, DOCTORS.as_bytes());
+        import_at(db, ImportKind::Roster, ROSTER, at("2024-05-25 10:00"));
+        import_at(db, ImportKind::Timecard, TIMECARD, at("2024-06-12 08:00"));
+        let before = rest_report(db);
+        assert_owed(&before);
+        // The level-A doctor with no rows is listed too (rest_a_level_warnings).
+        assert_eq!(before["doctors"][1]["staff_id"], "D103");
+        assert_eq!(before["doctors"][1]["obligation"], "effort");
+
+        // HR re-imports the roster after the emergency, now showing it as
+        // planned work.
+        let replanned = format!("{ROSTER}D101,2024-06-11,01:00,04:00,0,work\n");
+        import_at(db, ImportKind::Roster, &replanned, at("2024-06-12 09:00"));
+        let after = rest_report(db);
+        assert_owed(&after);
+        assert_eq!(before, after, "the re-import changed nothing of §11");
+
+        // The monthly report carries the same figures (formats.md R.7).
+        let m = db.report("2024-06", "2024-06-30");
+        let line = doctor(&m, "D101");
+        assert_eq!(
+            (
+                line.comp_rest_arose_minutes,
+                line.comp_rest_open_minutes,
+                line.comp_rest_overdue_minutes,
+                line.rest_planned_shortfalls,
+                line.rest_actual_shortfalls,
+            ),
+            (180, 180, 0, 0, 0)
+        );
+        // Past its due date the same debt is overdue.
+        let m = db.report("2024-08", "2024-08-05");
+        assert_eq!(doctor(&m, "D101").comp_rest_overdue_minutes, 180);
+        assert_eq!(doctor(&m, "D101").comp_rest_arose_minutes, 0);
+    });
+}
+
+#[test]
+fn the_rest_rules_leave_level_a_out_when_configured_and_start_on_their_date() {
+    each_backend(|db| {
+        db.import_ok(ImportKind::Doctors, DOCTORS.as_bytes());
+        import_at(db, ImportKind::Roster, ROSTER, at("2024-05-25 10:00"));
+        import_at(db, ImportKind::Timecard, TIMECARD, at("2024-06-12 08:00"));
+        let mut cfg = RuleConfig::default();
+        cfg.rest.rest_a_level_warnings = false;
+        cfg.rest.rest_rules_from = date("2024-06-12");
+        let r = kinmu::report::rest::report(
+            &mut db.conn(),
+            YearMonth::parse("2024-06").unwrap(),
+            date("2024-06-30"),
+            &cfg,
+        )
+        .unwrap();
+        let ids: Vec<&str> = r.doctors.iter().map(|d| d.staff_id.as_str()).collect();
+        assert_eq!(ids, ["D101"], "level A left out");
+        // The windows of 06-10 and 06-11 start before the rules do: not
+        // judged, and the work of 06-11 creates no entry.
+        assert!(r.doctors[0].actual.is_empty());
+        assert!(r.doctors[0].comp_rest.entries.is_empty());
+    });
+}
