@@ -22,6 +22,7 @@ pub(super) mod interviews;
 mod opinions;
 mod pc_reviews;
 mod records;
+mod reports;
 mod selfcheck;
 mod worklist;
 
@@ -129,6 +130,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(interviews::configure)
         .service(dashboard::monthly_report)
         .service(dashboard::payroll_report)
+        .service(reports::rest_report)
+        .service(reports::duties_report)
         .service(records::user_ledger)
         .service(records::audit_entries)
         .service(records::delete_work_records)
