@@ -85,6 +85,7 @@ pub fn run_on(
             now,
         };
         let discrepancy_days = run.open(conn, computed, &mut summary)?;
+        run.comp_rest(conn, computed, &mut summary)?;
 
         // HR: discrepancies waiting (once a month per HR user).
         if discrepancy_days > 0 {
@@ -437,4 +438,72 @@ pub(crate) fn record_run(
     summary: &str,
 ) -> QueryResult<()> {
     insert_job_run(conn, job, as_of, month, now, summary).map(drop)
+}
+
+impl Cases<'_> {
+    /// 代償休息 reminders (rules §11.12): to the doctor's manager, once per
+    /// entry, when an entry with open minutes falls due within
+    /// `comp_rest_reminder_days` (`comp_rest_due`), and once it is past its
+    /// due date (`comp_rest_overdue`). The ledger of today's month holds every
+    /// entry still open, however old. A `long_work_exception` entry is
+    /// settled when it arises: no reminder.
+    pub(super) fn comp_rest(
+        &self,
+        conn: &mut AnyConnection,
+        computed: &[(Doctor, DoctorComputation)],
+        summary: &mut DailySummary,
+    ) -> Result<(), ReportError> {
+        use crate::domain::rest::{EntryCause, EntryKind};
+        let month_code = self.month.to_string();
+        let days = self.settings.rules.comp_rest_reminder_days;
+        for (d, c) in computed {
+            let Some(rest) = &c.rest else { continue };
+            let Some(to) = self.dir.manager_of(d).and_then(|u| u.email.clone()) else {
+                continue;
+            };
+            for e in &rest.ledger.entries {
+                if e.open_minutes <= 0 || e.cause == EntryCause::LongWorkException {
+                    continue;
+                }
+                let (reason, overdue) = if self.today > e.due {
+                    (MailKind::CompRestOverdue, true)
+                } else if (e.due - self.today).num_days() <= days {
+                    (MailKind::CompRestDue, false)
+                } else {
+                    continue;
+                };
+                let open = mails::OpenRest {
+                    compensatory: e.kind == EntryKind::Compensatory,
+                    arose_at: e.arose_at,
+                    due: e.due,
+                    open_minutes: e.open_minutes,
+                };
+                let f = facts(self.settings, d, &month_code, c);
+                let mail = mails::comp_rest_reminder(&f, &to, open, overdue);
+                // One mail per entry: named by its cause and the minute it arose.
+                let key = format!(
+                    "{}/{}",
+                    crate::domain::rest::format_instant(e.arose_at),
+                    code_of(e.cause)
+                );
+                let topic = Topic {
+                    reason,
+                    doctor_id: Some(d.id),
+                    month: Some(&key),
+                };
+                queue(conn, summary, &topic, self.now, Some(mail))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The code of an entry's cause (rules §11.13).
+fn code_of(cause: crate::domain::rest::EntryCause) -> &'static str {
+    use crate::domain::rest::EntryCause;
+    match cause {
+        EntryCause::RestIntrusion => "rest_intrusion",
+        EntryCause::PermittedDutyWork => "permitted_duty_work",
+        EntryCause::LongWorkException => "long_work_exception",
+    }
 }

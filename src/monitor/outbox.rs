@@ -75,10 +75,15 @@ pub enum MailKind {
     /// To the 産業医, at the monthly check: the doctors over the 安衛法 80 h
     /// line and their excesses (one list per check that finds new ones).
     AneiPhysicianList,
+    /// To the manager: a 代償休息 (or 配慮) falls due within
+    /// `comp_rest_reminder_days` (rules §11.12; one mail per entry).
+    CompRestDue,
+    /// To the manager: a 代償休息 (or 配慮) is past its due date unpaid.
+    CompRestOverdue,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 15] = [
+    pub const ALL: [MailKind; 17] = [
         MailKind::InterviewAssigned,
         MailKind::InterviewNotice,
         MailKind::PrecheckNeeded,
@@ -94,6 +99,8 @@ impl MailKind {
         MailKind::InterviewRequested,
         MailKind::AneiNotice,
         MailKind::AneiPhysicianList,
+        MailKind::CompRestDue,
+        MailKind::CompRestOverdue,
     ];
 
     /// The code stored with the mail.
@@ -114,6 +121,8 @@ impl MailKind {
             MailKind::InterviewRequested => "interview_requested",
             MailKind::AneiNotice => "anei_notice",
             MailKind::AneiPhysicianList => "anei_physician_list",
+            MailKind::CompRestDue => "comp_rest_due",
+            MailKind::CompRestOverdue => "comp_rest_overdue",
         }
     }
 }

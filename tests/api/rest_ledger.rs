@@ -152,3 +152,31 @@ fn the_rest_rules_leave_level_a_out_when_configured_and_start_on_their_date() {
         assert!(r.doctors[0].comp_rest.entries.is_empty());
     });
 }
+
+/// The manager's mails of rules §11.12: `comp_rest_due` within seven days
+/// of the due date, `comp_rest_overdue` after it, each once per entry.
+#[test]
+fn the_daily_job_reminds_the_manager_once_before_and_once_after_the_due_date() {
+    each_backend(|db| {
+        let doctors = "staff_id,name,level,department,manager_login\nD101,内科 一郎,B,内科,boss\n";
+        db.import_ok(ImportKind::Doctors, doctors.as_bytes());
+        add_people(db, &[person("boss", kinmu::accounts::Role::Manager)]);
+        import_at(db, ImportKind::Roster, ROSTER, at("2024-05-25 10:00"));
+        import_at(db, ImportKind::Timecard, TIMECARD, at("2024-06-12 08:00"));
+        let s = settings(db, None);
+        let mails = |reason: &str| {
+            db.count_where(&format!(
+                "SELECT COUNT(*) AS n FROM outbox WHERE reason = '{reason}' AND recipient = 'boss@example.org'"
+            ))
+        };
+        // Due 2024-07-31: eight days before, nothing yet.
+        run_daily(db, &s, "2024-07-23");
+        assert_eq!((mails("comp_rest_due"), mails("comp_rest_overdue")), (0, 0));
+        run_daily(db, &s, "2024-07-24");
+        run_daily(db, &s, "2024-07-30");
+        assert_eq!((mails("comp_rest_due"), mails("comp_rest_overdue")), (1, 0));
+        run_daily(db, &s, "2024-08-01");
+        run_daily(db, &s, "2024-08-02");
+        assert_eq!((mails("comp_rest_due"), mails("comp_rest_overdue")), (1, 1));
+    });
+}

@@ -32,6 +32,7 @@
 mod admin;
 mod anei;
 mod body;
+mod comp_rest;
 mod discrepancies;
 mod facts;
 mod ics;
@@ -46,6 +47,7 @@ mod schedule;
 pub use crate::domain::time::wareki;
 pub use admin::{access_log_anchor, accounts_disabled};
 pub use anei::{anei_notice_doctor, anei_physician_list, AneiLine, AneiMonth};
+pub use comp_rest::{comp_rest_reminder, OpenRest};
 pub use discrepancies::discrepancies_waiting;
 pub use facts::DoctorFacts;
 pub use intake::{intake_rejected, one_line, IntakeRejection, MAX_REASONS_IN_MAIL};
