@@ -180,3 +180,57 @@ fn the_daily_job_reminds_the_manager_once_before_and_once_after_the_due_date() {
         assert_eq!((mails("comp_rest_due"), mails("comp_rest_overdue")), (1, 1));
     });
 }
+
+/// The doctor's page shows the month's rest records and the ledger in words
+/// (formats.md R.8's figures); the rest API gives a manager their own
+/// doctors only.
+#[actix_web::test]
+async fn the_doctor_page_and_the_api_show_the_ledger() {
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        let doctors = "staff_id,name,level,department,manager_login\n\
+A01,青木 一郎,A,外科,other-boss\nD101,内科 一郎,B,内科,boss\nD201,外科 二郎,B,外科,other-boss\n";
+        db.import_ok(ImportKind::Doctors, doctors.as_bytes());
+        add_people(&db, &STAFF);
+        import_at(&db, ImportKind::Roster, ROSTER, at("2024-05-25 10:00"));
+        import_at(&db, ImportKind::Timecard, TIMECARD, at("2024-06-12 08:00"));
+        let service = db.spawn().await;
+        let mut hr = service.signed_in("jinji").await;
+        let page = hr.get("/doctors/D101?month=2024-06&as_of=2024-06-30").await;
+        assert_eq!(page.status, 200);
+        let ledger = page
+            .body
+            .split(r#"id="comp-rest-entries""#)
+            .nth(1)
+            .expect("the ledger table");
+        for words in [
+            "予定された休息中の業務",
+            "2024-06-11 01:00",
+            "3:00",
+            "2024-07-31",
+            "未付与",
+        ] {
+            assert!(ledger.contains(words), "{words} missing from the ledger on {backend:?}");
+        }
+        assert!(page.body.contains("連携B・B・C水準"), "the duty is stated");
+
+        let token = service.token("boss").await;
+        let (status, json) = service
+            .get_json("/api/v1/reports/rest?month=2024-06&as_of=2024-06-30", Some(&token))
+            .await;
+        assert_eq!(status, 200);
+        let ids: Vec<&str> = json["doctors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["staff_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["D101"], "a manager sees their own doctors");
+        assert_eq!(json["doctors"][0]["comp_rest"]["open_minutes"], 180);
+        let token = service.token("aoki").await;
+        let (status, _) = service
+            .get_json("/api/v1/reports/rest?month=2024-06", Some(&token))
+            .await;
+        assert_eq!(status, 403, "a doctor does not read the hospital's report");
+    }
+}

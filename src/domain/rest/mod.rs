@@ -12,6 +12,7 @@
 //! (`checks`, §11.6–§11.10), and the ledger (`ledger`, §11.11–§11.12).
 
 mod checks;
+mod labels;
 mod ledger;
 mod timeline;
 mod window;
@@ -22,6 +23,7 @@ mod examples;
 mod tests;
 
 pub use checks::{check, planned_check, Planned, PlannedRest, RestInputs, RestResult};
+pub use labels::Words;
 pub use ledger::{
     ledger, EntryStatus, Grant, GrantRecord, Ledger, LedgerEntry, LedgerInputs, Matched, RestMonthFigures,
 };

@@ -40,6 +40,8 @@ struct DoctorPage {
     timeline_svg: String,
     interviews: Vec<InterviewView>,
     measures: Vec<Measure>,
+    /// Rest between shifts and 代償休息 (rules §11), where they apply.
+    rest: Option<super::rest::RestSection>,
 }
 
 impl DoctorPage {
@@ -130,7 +132,9 @@ fn page(app: &App, viewer: &Viewer, v: DoctorMonthView) -> DoctorPage {
     let days: Vec<NaiveDate> = v.month.iter_days().collect();
     let timeline_svg = charts::timeline(&days, &spans, "勤務の記録 / timeline");
     let method = v.method();
+    let rest = crate::report::rest::doctor_rest(&v.doctor, c).map(|r| super::rest::RestSection::of(&r));
     DoctorPage {
+        rest,
         ctx: viewer.ctx(app),
         month: v.month.to_string(),
         previous: v.month.previous().to_string(),

@@ -16,6 +16,7 @@ pub(crate) mod doctor;
 pub(crate) mod imports;
 mod interviews;
 pub(crate) mod print;
+mod rest;
 mod self_study;
 mod session;
 mod unreported;
