@@ -214,6 +214,28 @@ A01,青木 一郎,A,外科,other-boss\nD101,内科 一郎,B,内科,boss\nD201,�
         }
         assert!(page.body.contains("連携B・B・C水準"), "the duty is stated");
 
+        // The dashboard counts the doctor's short rests and open rest.
+        let board = hr.get("/?month=2024-06&as_of=2024-06-30").await;
+        let row = board
+            .body
+            .split("data-staff-id=\"D101\"")
+            .nth(1)
+            .expect("D101 on the dashboard");
+        let row = row.split("</tr>").next().unwrap();
+        assert!(row.contains("代償休息 未付与 3:00"), "{row}");
+
+        // The manager's list of doctors needing action names the debt.
+        let mut boss = service.signed_in("boss").await;
+        let list = boss.get("/interviews?month=2024-07").await;
+        assert_eq!(list.status, 200);
+        let action = list
+            .body
+            .split("data-action=\"comp_rest_")
+            .nth(1)
+            .expect("a 代償休息 action for the manager");
+        assert!(action.contains("data-staff-id=\"D101\""), "{action}");
+        assert!(action.contains("3:00") && action.contains("2024-07-31"), "{action}");
+
         let token = service.token("boss").await;
         let (status, json) = service
             .get_json("/api/v1/reports/rest?month=2024-06&as_of=2024-06-30", Some(&token))

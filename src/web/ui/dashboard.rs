@@ -168,6 +168,14 @@ fn sort_lines(lines: &mut [Line], key: &str, desc: bool) {
             }
             "reach" => a.m.reach_100_date.cmp(&b.m.reach_100_date),
             "discrepancies" => a.m.open_discrepancies.cmp(&b.m.open_discrepancies),
+            "rest" => (
+                a.m.rest_planned_shortfalls + a.m.rest_actual_shortfalls,
+                a.m.comp_rest_overdue_minutes,
+            )
+                .cmp(&(
+                    b.m.rest_planned_shortfalls + b.m.rest_actual_shortfalls,
+                    b.m.comp_rest_overdue_minutes,
+                )),
             _ => a.m.staff_id.cmp(&b.m.staff_id),
         };
         if desc {

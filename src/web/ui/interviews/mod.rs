@@ -302,7 +302,9 @@ fn needing_action(
         .collect();
     let empty = DoctorRows::default();
     for d in &mine {
-        let m = line(d, &compute(rows.get(&d.id).unwrap_or(&empty), d, month, as_of, rules));
+        let c = compute(rows.get(&d.id).unwrap_or(&empty), d, month, as_of, rules);
+        comp_rest_actions(lang, d, &c, month, today, &mut actions);
+        let m = line(d, &c);
         let interview = open_this_month.get(&d.id);
         let due = precheck_due(m.overtime_holiday_minutes, rules.watch_minutes, interview.is_some());
         if due && latest_precheck(conn, d.id, month)?.is_none() {
@@ -397,6 +399,45 @@ fn needing_action(
         });
     }
     Ok(actions)
+}
+
+/// 代償休息 (rules §11.12) the manager must give: entries past their due
+/// date (`comp_rest_overdue`) and those due by the end of the month
+/// (`comp_rest_due`), with the open minutes.
+fn comp_rest_actions(
+    lang: Lang,
+    d: &Doctor,
+    c: &crate::month::DoctorComputation,
+    month: YearMonth,
+    today: NaiveDate,
+    actions: &mut Vec<Action>,
+) {
+    use crate::domain::rest::EntryCause;
+    let Some(rest) = &c.rest else { return };
+    for e in &rest.ledger.entries {
+        if e.open_minutes <= 0 || e.cause == EntryCause::LongWorkException {
+            continue;
+        }
+        let kind = if today > e.due {
+            "comp_rest_overdue"
+        } else if e.due <= month.last_day() {
+            "comp_rest_due"
+        } else {
+            continue;
+        };
+        let (kind_words, due_words) = match lang {
+            Lang::Ja => (e.kind.words().0, "期限"),
+            Lang::En => (e.kind.words().1, "due"),
+        };
+        actions.push(Action {
+            kind,
+            staff_id: d.staff_id.clone(),
+            name: d.name.clone(),
+            month: month.to_string(),
+            detail: format!("{kind_words} {}・{due_words} {}", format_hm(e.open_minutes), e.due),
+            href: format!("/doctors/{}?month={month}#rest", urlencode(&d.staff_id)),
+        });
+    }
 }
 
 fn list_page(
