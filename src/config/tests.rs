@@ -173,3 +173,38 @@ fn fixed_offsets_are_read() {
     assert_eq!(parse_timezone("-03:00").unwrap().local_minus_utc(), -3 * 3600);
     assert!(parse_timezone("+15:00").is_none());
 }
+
+#[test]
+fn the_rest_keys_are_read_from_the_file_and_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kinmu.toml");
+    std::fs::write(
+        &file,
+        "rest_rules_from = \"2024-06-01\"\nrest_a_level_warnings = false\ncomp_rest_reminder_days = 3\n",
+    )
+    .unwrap();
+    let s = Settings::load_with(Some(&file), &|_| None).unwrap();
+    assert_eq!(
+        s.rules.rest.rest_rules_from,
+        chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap()
+    );
+    assert!(!s.rules.rest.rest_a_level_warnings);
+    assert_eq!(s.rules.comp_rest_reminder_days, 3);
+    let env = |k: &str| (k == "KINMU_REST_A_LEVEL_WARNINGS").then(|| "1".to_string());
+    assert!(
+        Settings::load_with(None, &env)
+            .unwrap()
+            .rules
+            .rest
+            .rest_a_level_warnings
+    );
+    for (key, value) in [
+        ("KINMU_REST_RULES_FROM", "2024/06/01"),
+        ("KINMU_REST_A_LEVEL_WARNINGS", "maybe"),
+        ("KINMU_COMP_REST_REMINDER_DAYS", "61"),
+    ] {
+        let env = |k: &str| (k == key).then(|| value.to_string());
+        let e = Settings::load_with(None, &env).unwrap_err().to_string();
+        assert!(e.contains(&key["KINMU_".len()..].to_lowercase()), "{key}: {e}");
+    }
+}
