@@ -50,20 +50,31 @@ pub fn first_day(cfg: &RuleConfig) -> NaiveDate {
     cfg.rest.rest_rules_from - Duration::days(LOOK_BACK_DAYS)
 }
 
+/// What a month's read already covers: where its own timecard read starts,
+/// the month's last day and the as-of date.
+#[derive(Debug, Clone, Copy)]
+pub struct Reach {
+    pub timecard_from: NaiveDateTime,
+    pub last_day: NaiveDate,
+    pub t: NaiveDate,
+}
+
 /// The §11 rows of some doctors (all when `None`) for a month ending on
-/// `last_day` (plus two days of roster), as of `t`; `timecard_from` is
-/// where the month's own timecard read starts. Nothing is read for a month
-/// that ends before `rest_rules_from`.
+/// `reach.last_day` (plus two days of roster), as of `reach.t`; each
+/// doctor's permitted intervals by their department in the register.
+/// Nothing is read for a month that ends before `rest_rules_from`.
 pub fn load(
     conn: &mut AnyConnection,
     doctor_ids: Option<&[i64]>,
-    departments: &[(i64, Option<String>)],
-    register: &[Permit],
-    timecard_from: NaiveDateTime,
-    last_day: NaiveDate,
-    t: NaiveDate,
+    (departments, register): (&[(i64, Option<String>)], &[Permit]),
+    reach: Reach,
     cfg: &RuleConfig,
 ) -> Result<HashMap<i64, RestRows>, ReportError> {
+    let Reach {
+        timecard_from,
+        last_day,
+        t,
+    } = reach;
     let mut out: HashMap<i64, RestRows> = HashMap::new();
     if last_day < cfg.rest.rest_rules_from {
         return Ok(out);

@@ -202,16 +202,12 @@ pub fn load_rows_on(
     // Rest between shifts (§11): the roster's versions, the grants and
     // reasons, and rows older than the month's window.
     let departments: Vec<(i64, Option<String>)> = doctors.iter().map(|d| (d.id, d.department.clone())).collect();
-    let rest_rows = super::rest::load(
-        conn,
-        doctor_ids,
-        &departments,
-        &register,
-        w.from,
-        w.month.last_day(),
-        w.t,
-        cfg,
-    )?;
+    let reach = super::rest::Reach {
+        timecard_from: w.from,
+        last_day: w.month.last_day(),
+        t: w.t,
+    };
+    let rest_rows = super::rest::load(conn, doctor_ids, (&departments, &register), reach, cfg)?;
     for (doctor_id, r) in rest_rows {
         rows.entry(doctor_id).or_default().rest = r;
     }

@@ -205,5 +205,5 @@ pub fn to_csv(r: &RestReport) -> Result<Vec<u8>, csv::Error> {
             rows.push(row);
         }
     }
-    crate::export::plain_csv(&CSV_COLUMNS, rows.into_iter())
+    crate::export::plain_csv(&CSV_COLUMNS, rows)
 }
