@@ -340,6 +340,11 @@ fn history_of(
         versions: Vec::with_capacity(instants.len()),
         ranges: view.ranges,
     };
+    // Each stored row read once, whatever number of versions it is in.
+    let mut shifts = Vec::with_capacity(versions.len());
+    for (s, batch, by, when) in versions {
+        shifts.push((s.start_at.date(), s.shift("roster_rows")?, *batch, *by, *when));
+    }
     for at in instants {
         // Each date's standing import as of `at`.
         let mut standing: HashMap<NaiveDate, &RosterRange> = HashMap::new();
@@ -357,12 +362,12 @@ fn history_of(
             d += Duration::days(1);
         }
         let mut rows = Vec::new();
-        for (s, batch, by, when) in versions {
-            let Some(k) = standing.get(&s.start_at.date()) else {
+        for (day, shift, batch, by, when) in &shifts {
+            let Some(k) = standing.get(day) else {
                 continue;
             };
             if in_plan_of(k, *batch, *by, *when) {
-                rows.push(s.shift("roster_rows")?);
+                rows.push(shift.clone());
             }
         }
         rows.sort_by_key(|s| (s.start(), s.end()));
