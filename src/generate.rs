@@ -20,12 +20,14 @@
 //! over 155 h; a third have at least one discrepancy.
 //!
 //! The permits register (`permits.csv`, formats.md R.3) holds a 宿直 permit
-//! 17:00–翌08:30 every day and a 日直 permit 08:30–17:00 on Saturdays and
+//! 17:00–翌08:30 every day and a 日直 permit 09:00–17:00 on Saturdays and
 //! Sundays, granted three years before the period, for every generated
 //! department but 救急科, and a hospital-wide 宿直 permit revoked before the
 //! period. So the permitted night duty (`P`) of most doctors lies inside a
 //! permit; an emergency physician's is working time, and so is the last
-//! half hour of a doctor who starts at 09:00 (rules §13.2).
+//! half hour (08:30–09:00) of a doctor who starts at 09:00 — the 日直 begins
+//! at 09:00 so that a Friday night does not count as a Saturday 日直 (rules
+//! §13.2, §13.4). No generated duty is a permitted 日直.
 //!
 //! PC sessions follow the worked rows (none at the side job): the session
 //! count asked for (`--pc-sessions`) is spread evenly over them. Doctors of
@@ -310,7 +312,7 @@ impl Generator {
                 "G-{year}-011,{granted},宿直,{departments},17:00,08:30,,,病棟の巡視・定時の検温・少数の軽症患者の診察"
             ));
             lines.push(format!(
-                "G-{year}-012,{granted},日直,{departments},08:30,17:00,土、日,,休日の少数の軽症患者の診察"
+                "G-{year}-012,{granted},日直,{departments},09:00,17:00,土、日,,休日の少数の軽症患者の診察"
             ));
         }
         for line in &lines {
@@ -1176,10 +1178,20 @@ mod tests {
         assert!(count(&|l| l.self_study_minutes > 0) >= 10);
         assert!(count(&|l| l.external_minutes > 0) >= 1);
         // The permits cover most permitted nights (rules §13): 救急科's and
-        // the 09:00 starters' last half hour are outside them.
+        // the 09:00 starters' last half hour are outside them; no night
+        // counts as a 日直.
         assert!(count(&|l| l.duty_permitted_minutes > 0 && l.duty_outside_permit_minutes == 0) >= 10);
         assert!(count(&|l| l.permitted_night_duties > 0) >= 10);
         assert!(count(&|l| l.duty_outside_permit_minutes > 0) >= 1);
+        let starter = |l: &crate::month::DoctorMonth| {
+            l.duty_permitted_minutes > 0 && l.duty_outside_permit_minutes > 0 && l.duty_outside_permit_minutes % 30 == 0
+        };
+        assert!(count(&starter) >= 1, "a 09:00 starter: half an hour a night");
+        assert!(
+            count(&|l| l.duty_outside_permit_minutes >= 930 && l.duty_permitted_minutes == 0) >= 1,
+            "救急科"
+        );
+        assert_eq!(count(&|l| l.permitted_day_duties > 0), 0);
 
         // June as of the 20th: projected on the roster.
         let june = monthly(&mut conn, month.next(), d("2024-06-20"), &RuleConfig::default()).unwrap();
@@ -1213,7 +1225,7 @@ mod tests {
             ",2021-04-01,宿直,内科、外科、小児科、産婦人科、麻酔科、整形外科、循環器内科、脳神経外科、放射線科,17:00,08:30,,,"
         ));
         assert!(text.contains(",2021-04-01,日直,内科、"));
-        assert!(text.contains(",08:30,17:00,土、日,,"));
+        assert!(text.contains(",09:00,17:00,土、日,,"));
         assert!(
             text.contains(",2016-04-01,宿直,全科,17:00,08:30,,2021-04-01,"),
             "the revoked one"
