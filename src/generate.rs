@@ -1,10 +1,10 @@
 //! Realistic attendance files of any size, for benchmarks and load tests
 //! (`kinmu generate`).
 //!
-//! [`Generator`] writes the four files a hospital's systems hand over — the
-//! doctors list, the attendance system's timecard, the duty roster (勤務予定)
-//! and the PC log-on log — for N doctors over M months, with the Japanese
-//! headers of formats.md. Every file is written as a stream, one line at a
+//! [`Generator`] writes the five files a hospital's systems hand over — the
+//! doctors list, the 宿日直許可 register, the attendance system's timecard,
+//! the duty roster (勤務予定) and the PC log-on log — for N doctors over M
+//! months, with the Japanese headers of formats.md. Every file is written as a stream, one line at a
 //! time; only one doctor's rows are held at once, so memory does not grow
 //! with the files (a million PC sessions: about 15 MB, under a second).
 //!
@@ -18,6 +18,16 @@
 //! doctors stay under 45 h of overtime and holiday work, 30 % are between
 //! 45 and 80 h, 13 % between 80 and 100 h (watch), 12 % over 100 h and 3–4 %
 //! over 155 h; a third have at least one discrepancy.
+//!
+//! The permits register (`permits.csv`, formats.md R.3) holds a 宿直 permit
+//! 17:00–翌08:30 every day and a 日直 permit 09:00–17:00 on Saturdays and
+//! Sundays, granted three years before the period, for every generated
+//! department but 救急科, and a hospital-wide 宿直 permit revoked before the
+//! period. So the permitted night duty (`P`) of most doctors lies inside a
+//! permit; an emergency physician's is working time, and so is the last
+//! half hour (08:30–09:00) of a doctor who starts at 09:00 — the 日直 begins
+//! at 09:00 so that a Friday night does not count as a Saturday 日直 (rules
+//! §13.2, §13.4). No generated duty is a permitted 日直.
 //!
 //! PC sessions follow the worked rows (none at the side job): the session
 //! count asked for (`--pc-sessions`) is spread evenly over them. Doctors of
@@ -49,6 +59,11 @@ pub const DOCTORS_HEADER: &str = "職員番号,氏名,診療科,水準,メール
 pub const TIMECARD_HEADER: &str = "職員番号,勤務日,出勤,退勤,休憩時間(分),勤務区分";
 /// The roster's header: the same columns, under the roster tool's aliases.
 pub const ROSTER_HEADER: &str = "職員番号,日付,開始,終了,休憩,区分";
+/// The permits register's header (formats.md R.3).
+pub const PERMITS_HEADER: &str = "許可番号,許可年月日,種別,診療科,開始時刻,終了時刻,曜日,取消日,備考";
+/// The department whose permitted duty no permit names (an emergency
+/// department rarely holds a 宿日直許可).
+const NO_PERMIT: &str = "救急科";
 /// The PC log's header (formats.md, "PC logs"): the account column holds
 /// the doctor's PC account where there is one, else the staff id.
 pub const PCLOG_HEADER: &str = "アカウント,端末名,ログオン日時,ログオフ日時";
@@ -126,8 +141,8 @@ impl Default for Options {
 pub struct GenerateArgs {
     #[command(flatten)]
     pub options: Options,
-    /// The directory for doctors.csv, timecard.csv, roster.csv and
-    /// pclog.csv (created if missing; the files are replaced).
+    /// The directory for doctors.csv, permits.csv, timecard.csv, roster.csv
+    /// and pclog.csv (created if missing; the files are replaced).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
 }
@@ -145,6 +160,7 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Summary {
     pub doctors: u64,
+    pub permits: u64,
     pub timecard_rows: u64,
     pub roster_rows: u64,
     pub pc_sessions: u64,
@@ -161,12 +177,13 @@ pub struct Summary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Files {
     pub doctors: PathBuf,
+    pub permits: PathBuf,
     pub timecard: PathBuf,
     pub roster: PathBuf,
     pub pclog: PathBuf,
 }
 
-/// Writes the four files into `args.out`.
+/// Writes the five files into `args.out`.
 pub fn run(args: &GenerateArgs) -> io::Result<Summary> {
     Generator::new(args.options.clone()).write_files(&args.out)
 }
@@ -208,22 +225,26 @@ impl Generator {
         }
     }
 
-    /// Writes doctors.csv, timecard.csv, roster.csv and pclog.csv into `dir`.
+    /// Writes doctors.csv, permits.csv, timecard.csv, roster.csv and
+    /// pclog.csv into `dir`.
     pub fn write_files(&self, dir: &Path) -> io::Result<Summary> {
         std::fs::create_dir_all(dir)?;
         let files = Files {
             doctors: dir.join("doctors.csv"),
+            permits: dir.join("permits.csv"),
             timecard: dir.join("timecard.csv"),
             roster: dir.join("roster.csv"),
             pclog: dir.join("pclog.csv"),
         };
         let create = |p: &Path| File::create(p).map(|f| BufWriter::with_capacity(1 << 20, f));
         let doctors = self.write_doctors(create(&files.doctors)?)?;
+        let permits = self.write_permits(create(&files.permits)?)?;
         let timecard_rows = self.write_timecard(create(&files.timecard)?)?;
         let roster_rows = self.write_roster(create(&files.roster)?)?;
         let pc_sessions = self.write_pclog(create(&files.pclog)?)?;
         Ok(Summary {
             doctors,
+            permits,
             timecard_rows,
             roster_rows,
             pc_sessions,
@@ -265,6 +286,41 @@ impl Generator {
         }
         out.finish()?;
         Ok(self.doctors.len() as u64)
+    }
+
+    /// The 宿日直許可 register (see the module's notes): the departments of
+    /// the generated doctors in `DEPARTMENTS` order. Returns the number of
+    /// permits.
+    pub fn write_permits<W: Write>(&self, w: W) -> io::Result<u64> {
+        let mut out = Out::new(w, self.opts.encoding, "\n");
+        out.line.push_str(PERMITS_HEADER);
+        out.end_line()?;
+        let named: Vec<&str> = DEPARTMENTS
+            .iter()
+            .filter(|dep| dep.name != NO_PERMIT && self.doctors.iter().any(|d| d.department.name == dep.name))
+            .map(|dep| dep.name)
+            .collect();
+        let year = self.from.year() - 3;
+        let (old, granted) = (format!("{}-04-01", year - 5), format!("{year}-04-01"));
+        let mut lines = vec![format!(
+            "G-{}-001,{old},宿直,全科,17:00,08:30,,{granted},病院全体の宿直（救急告示により取消）",
+            year - 5
+        )];
+        if !named.is_empty() {
+            let departments = named.join("、");
+            lines.push(format!(
+                "G-{year}-011,{granted},宿直,{departments},17:00,08:30,,,病棟の巡視・定時の検温・少数の軽症患者の診察"
+            ));
+            lines.push(format!(
+                "G-{year}-012,{granted},日直,{departments},09:00,17:00,土、日,,休日の少数の軽症患者の診察"
+            ));
+        }
+        for line in &lines {
+            out.line.push_str(line);
+            out.end_line()?;
+        }
+        out.finish()?;
+        Ok(lines.len() as u64)
     }
 
     /// The timecard (actual rows up to the as-of day), CRLF line ends as
@@ -1077,6 +1133,7 @@ mod tests {
         let now = midnight(d("2024-06-21"));
         for (kind, path, rows) in [
             (ImportKind::Doctors, &summary.files.doctors, summary.doctors),
+            (ImportKind::Permits, &summary.files.permits, summary.permits),
             (ImportKind::Timecard, &summary.files.timecard, summary.timecard_rows),
             (ImportKind::Roster, &summary.files.roster, summary.roster_rows),
             (ImportKind::Pclog, &summary.files.pclog, summary.pc_sessions),
@@ -1120,10 +1177,76 @@ mod tests {
         assert!(count(&|l| l.open_discrepancies > 0) >= 5);
         assert!(count(&|l| l.self_study_minutes > 0) >= 10);
         assert!(count(&|l| l.external_minutes > 0) >= 1);
+        // The permits cover most permitted nights (rules §13): 救急科's and
+        // the 09:00 starters' last half hour are outside them; no night
+        // counts as a 日直.
+        assert!(count(&|l| l.duty_permitted_minutes > 0 && l.duty_outside_permit_minutes == 0) >= 10);
+        assert!(count(&|l| l.permitted_night_duties > 0) >= 10);
+        assert!(count(&|l| l.duty_outside_permit_minutes > 0) >= 1);
+        let starter = |l: &crate::month::DoctorMonth| {
+            l.duty_permitted_minutes > 0 && l.duty_outside_permit_minutes > 0 && l.duty_outside_permit_minutes % 30 == 0
+        };
+        assert!(count(&starter) >= 1, "a 09:00 starter: half an hour a night");
+        assert!(
+            count(&|l| l.duty_outside_permit_minutes >= 930 && l.duty_permitted_minutes == 0) >= 1,
+            "救急科"
+        );
+        assert_eq!(count(&|l| l.permitted_day_duties > 0), 0);
 
         // June as of the 20th: projected on the roster.
         let june = monthly(&mut conn, month.next(), d("2024-06-20"), &RuleConfig::default()).unwrap();
         assert!(june.doctors.iter().any(|l| l.projected_over_100 && !l.over_100));
+    }
+
+    #[test]
+    fn the_permits_name_the_generated_departments_but_the_emergency_one() {
+        // The file's text and the departments of its 宿直 permit (the second).
+        let permits = |doctors: u32| -> (String, Vec<String>) {
+            let mut out = Vec::new();
+            let g = Generator::new(Options {
+                doctors,
+                encoding: Encoding::ShiftJis,
+                ..Options::default()
+            });
+            let n = g.write_permits(&mut out).unwrap();
+            let parsed = crate::import::parse_permits(&out).unwrap();
+            assert!(parsed.rejected.is_empty() && parsed.ignored_columns.is_empty());
+            assert_eq!(parsed.rows.len() as u64, n);
+            let night = parsed
+                .rows
+                .get(1)
+                .map(|r| r.value.departments.clone())
+                .unwrap_or_default();
+            (decode(&out).unwrap().text.into_owned(), night)
+        };
+        let (text, _) = permits(300);
+        assert!(text.starts_with(PERMITS_HEADER), "{text}");
+        assert!(text.contains(
+            ",2021-04-01,宿直,内科、外科、小児科、産婦人科、麻酔科、整形外科、循環器内科、脳神経外科、放射線科,17:00,08:30,,,"
+        ));
+        assert!(text.contains(",2021-04-01,日直,内科、"));
+        assert!(text.contains(",09:00,17:00,土、日,,"));
+        assert!(
+            text.contains(",2016-04-01,宿直,全科,17:00,08:30,,2021-04-01,"),
+            "the revoked one"
+        );
+        assert!(!text.contains("救急科"));
+        // Only departments someone works in; the same options, the same bytes.
+        let few = Generator::new(Options {
+            doctors: 4,
+            ..Options::default()
+        });
+        let mut want: Vec<String> = DEPARTMENTS
+            .iter()
+            .filter(|dep| dep.name != NO_PERMIT && few.doctors.iter().any(|d| d.department.name == dep.name))
+            .map(|dep| dep.name.to_string())
+            .collect();
+        let (_, mut got) = permits(4);
+        want.sort();
+        got.sort();
+        assert_eq!(got, want);
+        assert!(want.len() < 9, "four doctors do not work in every department");
+        assert_eq!(permits(4), permits(4));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use crate::db::{permits, AnyConnection};
 use crate::domain::duties::{Duty, DutyWarning};
 use crate::domain::hours::RuleConfig;
-use crate::domain::permits::PermitsRegister;
+use crate::domain::permits::{Permit, PermitsRegister};
 use crate::domain::time::{Minutes, YearMonth};
 use crate::month::{compute_all, ReportError};
 use chrono::NaiveDate;
@@ -86,7 +86,21 @@ pub fn report(
             }
         })
         .collect();
-    let permits = register
+    let permits = permit_lines(&register, &doctors);
+    Ok(DutiesReport {
+        month: month.to_string(),
+        as_of: t,
+        permits_register: cfg.permits_register,
+        permits,
+        doctors,
+    })
+}
+
+/// Per permit of `register`, how many of `doctors`' duties name it and how
+/// many of those had work (rules §13.5). The print pack calls it on the
+/// doctors it covers.
+pub fn permit_lines(register: &[Permit], doctors: &[DoctorDuties]) -> Vec<PermitLine> {
+    register
         .iter()
         .map(|p| {
             let named = doctors
@@ -100,14 +114,7 @@ pub fn report(
                 duties_with_work: named.filter(|x| x.with_work()).count(),
             }
         })
-        .collect();
-    Ok(DutiesReport {
-        month: month.to_string(),
-        as_of: t,
-        permits_register: cfg.permits_register,
-        permits,
-        doctors,
-    })
+        .collect()
 }
 
 /// The CSV form: one line per doctor with the month's figures.

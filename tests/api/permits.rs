@@ -211,3 +211,47 @@ async fn the_import_api_takes_the_permits_kind_and_refuses_a_bad_file_whole() {
         );
     }
 }
+
+#[actix_web::test]
+async fn the_dashboard_and_the_doctor_page_say_plainly_that_duty_outside_a_permit_is_working_time() {
+    use kinmu::domain::time::format_hm;
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        db.add_user("jinji", kinmu::accounts::Role::Hr, None, None);
+        db.import_ok(
+            ImportKind::Doctors,
+            format!("{DOCTORS}D103,内科 三郎,内科,A\n").as_bytes(),
+        );
+        db.import_ok(
+            ImportKind::Permits,
+            "permit_no,granted_on,kind,departments,band_start,band_end\nP-3,2023-10-01,night,内科,22:00,07:00\n"
+                .as_bytes(),
+        );
+        db.import_ok(
+            ImportKind::Timecard,
+            format!("{TIMECARD}D103,2024-06-03,08:30,17:15,45,work\n").as_bytes(),
+        );
+        let service = db.spawn().await;
+        let mut hr = service.signed_in("jinji").await;
+        // [ex D1] D101: 375 minutes outside P-3; [ex D5] D102 (眼科): 915.
+        let page = hr.get("/?month=2024-06").await;
+        assert_eq!(page.status, 200, "on {backend:?}");
+        for minutes in [375, 915] {
+            let text = format!("許可の範囲外の宿日直 {}（労働時間として計算）", format_hm(minutes));
+            assert!(page.body.contains(&text), "{text} on the dashboard");
+        }
+        assert_eq!(page.body.matches("許可の範囲外の宿日直 ").count(), 2, "D103 has none");
+        let page = hr.get("/doctors/D102?month=2024-06").await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains(&format!(
+            r#"<div id="outside-permit">許可の範囲外の宿日直<b>{}</b><small class="muted">労働時間として計算しています。"#,
+            format_hm(915)
+        )));
+        let page = hr.get("/doctors/D103?month=2024-06").await;
+        assert_eq!(page.status, 200);
+        assert!(
+            !page.body.contains("outside-permit"),
+            "no duty outside a permit, no line"
+        );
+    }
+}

@@ -17,7 +17,18 @@ fn routes() -> Vec<String> {
         format!("/print/pack?{QUERY}"),
         format!("/print/pack.xlsx?{QUERY}"),
     ];
-    for part in ["over100", "checklist", "staffing", "a", "b", "c", "d", "e"] {
+    for part in [
+        "over100",
+        "checklist",
+        "staffing",
+        "a",
+        "b",
+        "c",
+        "d",
+        "e",
+        "permits",
+        "permits_outside",
+    ] {
         r.push(format!("/print/{part}.csv?{QUERY}"));
     }
     r
@@ -87,7 +98,18 @@ async fn admin_hr_managers_and_physicians_open_the_print_pack_doctors_do_not() {
         let mut admin = service.signed_in("admin").await;
         let index = admin.get("/print").await;
         assert!(index.body.contains("すべて印刷"), "the print-everything link");
-        for part in ["over100", "checklist", "staffing", "a", "b", "c", "d", "e"] {
+        for part in [
+            "over100",
+            "checklist",
+            "staffing",
+            "a",
+            "b",
+            "c",
+            "d",
+            "e",
+            "permits",
+            "permits_outside",
+        ] {
             assert!(index.body.contains(&format!("/print/{part}.csv?")), "{part} linked");
         }
         assert_eq!(admin.get("/print/pack?from=2024-07-01&to=2024-06-01").await.status, 400);
@@ -235,10 +257,10 @@ async fn the_pack_downloads_as_a_workbook_of_one_sheet_per_part_and_as_csv_with_
         assert!(bytes.len() > 5000);
         // The zip's directory names one worksheet part per part of the pack.
         let names = String::from_utf8_lossy(&bytes);
-        for n in 1..=8 {
+        for n in 1..=10 {
             assert!(names.contains(&format!("xl/worksheets/sheet{n}.xml")), "sheet{n}");
         }
-        assert!(!names.contains("xl/worksheets/sheet9.xml"));
+        assert!(!names.contains("xl/worksheets/sheet11.xml"));
 
         let (status, ctype, disposition, bytes) = service
             .raw(&session.token, &format!("/print/over100.csv?{QUERY}"))
@@ -407,5 +429,182 @@ async fn with_agreement_months_from_the_16th_the_list_takes_the_month_the_36_kyo
             pack.contains("毎月16日から翌月15日まで"),
             "the list says what its months are"
         );
+    }
+}
+
+/// The rows of one part's CSV, without its header.
+fn csv_rows(body: &str) -> Vec<Vec<String>> {
+    csv::Reader::from_reader(body.trim_start_matches('\u{feff}').as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+#[actix_web::test]
+async fn the_pack_lists_the_duty_permits_with_their_use_and_the_duty_outside_them() {
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        hospital(&db);
+        db.add_user("admin", Role::Admin, None, None);
+        let s = settings(&db, None);
+
+        // No permit registered yet: the part says what that means.
+        let service = spawn_with(kinmu::app::App::open(s.clone()).unwrap()).await;
+        let mut admin = service.signed_in("admin").await;
+        let html = admin.get(&format!("/print/pack?{QUERY}")).await.body;
+        assert!(html.contains("宿日直許可と宿日直の実績"));
+        assert!(html.contains(
+            "宿日直許可が登録されていません。宿日直許可として記録された勤務は、すべて労働時間として計算しています。"
+        ));
+        assert!(row_keys(&html, "permits").is_empty());
+        drop(admin);
+
+        // P11 (内科, boss's) on permitted night duty with 90 minutes of work
+        // in it (rules §13.6 D1, D4); P12 (眼科, other-boss's) on one no
+        // permit names (D5).
+        db.import_ok(
+            kinmu::ingest::ImportKind::Doctors,
+            "staff_id,name,department,level,manager_login\n\
+             P11,内科 一郎,内科,B,boss\n\
+             P12,眼科 花子,眼科,B,other-boss\n"
+                .as_bytes(),
+        );
+        db.import_ok(
+            kinmu::ingest::ImportKind::Permits,
+            "許可番号,許可年月日,種別,診療科,開始時刻,終了時刻,曜日,取消日,備考\n\
+             P-3,2023-10-01,宿直,内科,22:00,07:00,,,病棟の巡視\n\
+             H-2,2023-10-01,日直,内科、外科,08:30,17:15,土、日,2024-09-01,\n"
+                .as_bytes(),
+        );
+        db.import_ok(
+            kinmu::ingest::ImportKind::Timecard,
+            "staff_id,date,clock_in,clock_out,break_minutes,kind\n\
+             P11,2024-06-03,08:30,17:15,45,work\n\
+             P11,2024-06-03,17:15,08:30,0,duty_permitted\n\
+             P11,2024-06-04,02:00,03:30,0,work\n\
+             P12,2024-06-05,17:15,08:30,0,duty_permitted\n"
+                .as_bytes(),
+        );
+        // The figures of `kinmu report duties`.
+        let june = YearMonth::parse("2024-06").unwrap();
+        let duties = kinmu::report::duties::report(&mut db.conn(), june, date("2024-06-30"), &s.rules).unwrap();
+        let p3 = duties.permits.iter().find(|l| l.permit_no == "P-3").unwrap();
+        assert_eq!((p3.duties, p3.duties_with_work), (1, 1));
+        let outside = |id: &str| {
+            duties
+                .doctors
+                .iter()
+                .find(|d| d.staff_id == id)
+                .unwrap()
+                .duty_outside_permit_minutes
+        };
+        assert_eq!((outside("P11"), outside("P12")), (375, 915));
+
+        let service = spawn_with(kinmu::app::App::open(s.clone()).unwrap()).await;
+        let mut admin = service.signed_in("admin").await;
+        let html = admin.get(&format!("/print/pack?{QUERY}")).await.body;
+        assert_eq!(
+            row_keys(&html, "permits"),
+            BTreeSet::from(["2024-06 H-2".to_string(), "2024-06 P-3".into()]),
+            "on {backend:?}"
+        );
+        assert_eq!(
+            row_keys(&html, "permits_outside"),
+            BTreeSet::from(["2024-06 P11".to_string(), "2024-06 P12".into()])
+        );
+        assert!(!html.contains("宿日直許可が登録されていません"));
+        let permits = csv_rows(&admin.get(&format!("/print/permits.csv?{QUERY}")).await.body);
+        let (n, with_work) = (p3.duties.to_string(), p3.duties_with_work.to_string());
+        let (h375, h540, h915, h0) = (format_hm(375), format_hm(540), format_hm(915), format_hm(0));
+        assert_eq!(
+            permits,
+            [
+                [
+                    "2024-06",
+                    "令和6年6月",
+                    "H-2",
+                    "令和5年10月1日（2023-10-01）",
+                    "日直",
+                    "内科、外科",
+                    "08:30–17:15",
+                    "日・土",
+                    "令和6年9月1日（2024-09-01）",
+                    "0",
+                    "0",
+                    "",
+                ],
+                [
+                    "2024-06",
+                    "令和6年6月",
+                    "P-3",
+                    "令和5年10月1日（2023-10-01）",
+                    "宿直",
+                    "内科",
+                    "22:00–翌07:00",
+                    "毎日",
+                    "",
+                    n.as_str(),
+                    with_work.as_str(),
+                    "病棟の巡視",
+                ],
+            ]
+        );
+        let outside_rows = csv_rows(&admin.get(&format!("/print/permits_outside.csv?{QUERY}")).await.body);
+        assert_eq!(
+            outside_rows,
+            [
+                [
+                    "2024-06",
+                    "令和6年6月",
+                    "P11",
+                    "内科 一郎",
+                    "内科",
+                    h375.as_str(),
+                    "375",
+                    h540.as_str(),
+                    "宿直 1回・日直 0回",
+                    "1",
+                    "0",
+                ],
+                [
+                    "2024-06",
+                    "令和6年6月",
+                    "P12",
+                    "眼科 花子",
+                    "眼科",
+                    h915.as_str(),
+                    "915",
+                    h0.as_str(),
+                    "宿直 0回・日直 0回",
+                    "0",
+                    "0",
+                ],
+            ]
+        );
+
+        // A manager's pack: their doctors' duties only, and it says so.
+        let mut other = service.signed_in("other-boss").await;
+        let html = other.get(&format!("/print/pack?{QUERY}")).await.body;
+        assert_eq!(
+            row_keys(&html, "permits_outside"),
+            BTreeSet::from(["2024-06 P12".to_string()])
+        );
+        assert!(html.contains("回数は担当の医師の宿日直のみです"));
+        let permits = csv_rows(&other.get(&format!("/print/permits.csv?{QUERY}")).await.body);
+        assert_eq!(
+            (permits[1][2].as_str(), permits[1][9].as_str()),
+            ("P-3", "0"),
+            "P11 is not theirs"
+        );
+
+        // With the register off, every permitted minute is permitted: the
+        // part says so, and no duty is outside a permit.
+        let mut off = s.clone();
+        off.rules.permits_register = kinmu::domain::permits::PermitsRegister::Off;
+        let service = spawn_with(kinmu::app::App::open(off).unwrap()).await;
+        let mut admin = service.signed_in("admin").await;
+        let html = admin.get(&format!("/print/pack?{QUERY}")).await.body;
+        assert!(html.contains("設定 permits_register = off のため、宿日直許可の登録簿と照合していません。"));
+        assert!(row_keys(&html, "permits_outside").is_empty());
     }
 }

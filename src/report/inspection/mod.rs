@@ -8,6 +8,8 @@
 //! - [`checklist()`]: the checklist's items of a fiscal year, filled in from
 //!   the data (規則第61条〜第71条).
 //! - [`documents()`]: the five documents of the inspection day, (ア)〜(オ).
+//! - [`permits_use`]: the 宿日直許可 register and its use in the period
+//!   (rules §13), as `kinmu report duties` counts it.
 //!
 //! Every figure is the monthly report's (`month`): the same rows,
 //! the same rule book, each month as of its last day — or as of today for
@@ -23,8 +25,8 @@
 //! 和暦 and as-of dates; `labels.rs` the Japanese words of codes;
 //! `records.rs` interviews, pre-checks and measures as the pack shows
 //! them; `figures.rs` the monthly report's lines; `over100.rs`,
-//! `checklist.rs` (with `checklist_rows.rs`, its printed lines) and
-//! `documents.rs` the three kinds of content.
+//! `checklist.rs` (with `checklist_rows.rs`, its printed lines),
+//! `documents.rs` and `permits.rs` the four kinds of content.
 
 mod checklist;
 mod checklist_rows;
@@ -33,6 +35,7 @@ mod documents;
 mod figures;
 mod labels;
 mod over100;
+mod permits;
 mod records;
 mod scope;
 
@@ -48,5 +51,6 @@ pub use documents::{
 pub use figures::MonthLine;
 pub use labels::{interview_reason_ja, measure_reason_ja, resolution_ja};
 pub use over100::{over_100_list, Over100Line};
+pub use permits::{permits_use, PermitsUse};
 pub use records::{InterviewHealth, InterviewRecord, MeasureRecord, PersonRef, PreCheckRecord};
 pub use scope::Scope;

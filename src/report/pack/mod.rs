@@ -6,8 +6,11 @@
 //!
 //! The parts, in the pack's order (and their CSV names): `over100` the list of
 //! doctors with a month ≥ 100 h in the twelve months ending `to`;
-//! `checklist` 「病院立入検査重点項目」 of fiscal year `fy`; `a`〜`e` the five
-//! documents (ア)〜(オ) of the period `from`–`to`.
+//! `checklist` 「病院立入検査重点項目」 of fiscal year `fy`; `staffing` the
+//! reference week's 員数; `a`〜`e` the five documents (ア)〜(オ) of the period
+//! `from`–`to`; `permits` 「宿日直許可と宿日直の実績」, the 宿日直許可
+//! register with each month's duties per permit, and `permits_outside`, per
+//! doctor and month the permitted duty outside every permit (rules §13).
 //!
 //! Admin and managers only. The admin's pack covers every doctor without
 //! health data (pre-checks, check items and opinions are shown as recorded
@@ -16,11 +19,12 @@
 //! [`Scope`].
 //!
 //! Here the query, who may print and [`load`]; the [`Table`] model with its
-//! CSV and .xlsx forms in `table.rs`; the parts in `parts.rs` and
-//! `documents.rs`.
+//! CSV and .xlsx forms in `table.rs`; the parts in `parts.rs`,
+//! `documents.rs` and `permits.rs`.
 
 mod documents;
 mod parts;
+mod permits;
 mod table;
 
 pub use parts::{tables, PARTS};
@@ -33,7 +37,7 @@ use crate::domain::staffing::Staffing;
 use crate::domain::time::YearMonth;
 use crate::month::ReportError;
 use crate::policy::{self, Who};
-use crate::report::inspection::{self as insp, fiscal_year_of, Checklist, Documents, Over100Line, Scope};
+use crate::report::inspection::{self as insp, fiscal_year_of, Checklist, Documents, Over100Line, PermitsUse, Scope};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
@@ -164,6 +168,7 @@ pub struct Want {
     checklist: bool,
     staffing: bool,
     documents: bool,
+    permits: bool,
 }
 
 impl Want {
@@ -172,6 +177,7 @@ impl Want {
         checklist: true,
         staffing: true,
         documents: true,
+        permits: true,
     };
 
     /// The parts one CSV file needs.
@@ -180,7 +186,11 @@ impl Want {
             over100: part == "over100",
             checklist: part == "checklist",
             staffing: part == "staffing",
-            documents: !matches!(part, "over100" | "checklist" | "staffing"),
+            documents: !matches!(
+                part,
+                "over100" | "checklist" | "staffing" | "permits" | "permits_outside"
+            ),
+            permits: matches!(part, "permits" | "permits_outside"),
         }
     }
 }
@@ -198,6 +208,8 @@ pub struct Pack {
     /// The reference week's staffing (rules §18) of the doctors in scope.
     pub staffing: Option<Staffing>,
     pub documents: Option<Documents>,
+    /// The 宿日直許可 register and its use in the period (rules §13).
+    pub permits: Option<PermitsUse>,
 }
 
 /// What the pack needs of the settings and the clock.
@@ -260,6 +272,11 @@ pub fn load(conn: &mut AnyConnection, ctx: &Context, who: Who, params: Params, w
     } else {
         None
     };
+    let permits = if want.permits {
+        Some(insp::permits_use(conn, rules, params.from, params.to, today, &scope)?)
+    } else {
+        None
+    };
     Ok(Pack {
         want,
         params,
@@ -271,6 +288,7 @@ pub fn load(conn: &mut AnyConnection, ctx: &Context, who: Who, params: Params, w
         checklist,
         staffing,
         documents,
+        permits,
     })
 }
 

@@ -1,8 +1,10 @@
 //! The print pack's parts (rules §12), in the pack's order: the list of
 //! doctors at ≥ 100 h and the checklist here, the five documents (ア)〜(オ)
-//! in `documents.rs`, and the cell texts they share.
+//! in `documents.rs`, the 宿日直許可 register and its use in `permits.rs`,
+//! and the cell texts they share.
 
 use super::documents::{measures_table, results_table, subjects_table, work_status_table, working_hours_table};
+use super::permits::{outside_table, permits_table};
 use super::table::{add_wareki_month, col, group, num, Column, Group, Table};
 use super::Pack;
 use crate::domain::profile::EmploymentType;
@@ -13,7 +15,7 @@ use crate::report::inspection::{fiscal_year_ja, InterviewRecord, MeasureRecord, 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
 
 /// The parts of the pack, in order: (CSV name, title of the index).
-pub const PARTS: [(&str, &str); 8] = [
+pub const PARTS: [(&str, &str); 10] = [
     (
         "over100",
         "時間外・休日労働が月100時間以上となった医師の一覧（直近12か月）",
@@ -25,6 +27,11 @@ pub const PARTS: [(&str, &str); 8] = [
     ("c", "（ウ）面接指導対象医師の一覧表"),
     ("d", "（エ）長時間労働医師面接指導結果及び意見書"),
     ("e", "（オ）労働時間短縮のために必要な措置の内容の記録"),
+    ("permits", "宿日直許可と宿日直の実績"),
+    (
+        "permits_outside",
+        "宿日直許可と宿日直の実績（許可の範囲外の宿日直、医師ごと）",
+    ),
 ];
 
 /// The title of the part named `key` in [`PARTS`].
@@ -431,6 +438,10 @@ pub fn tables(pack: &Pack) -> Vec<Table> {
         out.push(add_wareki_month(results_table(d, pack.scope.health())));
         out.push(add_wareki_month(measures_table(d)));
     }
+    if let Some(u) = &pack.permits {
+        out.push(add_wareki_month(permits_table(pack, u)));
+        out.push(add_wareki_month(outside_table(pack, u)));
+    }
     out
 }
 
@@ -481,6 +492,12 @@ mod tests {
                 subjects: vec![],
                 results: vec![],
                 measures: vec![],
+            }),
+            permits: Some(crate::report::inspection::PermitsUse {
+                register: crate::domain::permits::PermitsRegister::Required,
+                permits: vec![],
+                months: vec![],
+                doctors: Default::default(),
             }),
         };
         let mut all = tables(&pack);

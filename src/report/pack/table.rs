@@ -34,7 +34,8 @@ pub struct Group {
 /// One part of the pack.
 #[derive(Debug, Clone)]
 pub struct Table {
-    /// The CSV name (`over100`, `checklist`, `a`…`e`).
+    /// The CSV name (`over100`, `checklist`, `staffing`, `a`…`e`,
+    /// `permits`, `permits_outside`).
     pub key: &'static str,
     /// The sheet name (≤ 31 characters, none of `[]:*?/\`).
     pub sheet: &'static str,
@@ -301,7 +302,21 @@ mod tests {
     #[test]
     fn the_workbook_has_one_named_sheet_per_part() {
         let names: Vec<&str> = PARTS.iter().map(|(k, _)| *k).collect();
-        assert_eq!(names, vec!["over100", "checklist", "staffing", "a", "b", "c", "d", "e"]);
+        assert_eq!(
+            names,
+            vec![
+                "over100",
+                "checklist",
+                "staffing",
+                "a",
+                "b",
+                "c",
+                "d",
+                "e",
+                "permits",
+                "permits_outside"
+            ]
+        );
         let sheets = [
             "一覧（100時間以上）",
             "点検表",
@@ -311,6 +326,8 @@ mod tests {
             "（ウ）面接指導対象医師",
             "（エ）面接指導結果・意見書",
             "（オ）措置の記録",
+            "宿日直許可と実績",
+            "許可の範囲外の宿日直",
         ];
         let tables: Vec<Table> = sheets.iter().map(|s| Table { sheet: s, ..sample() }).collect();
         let mut wb = workbook(&tables, "A&B 病院", d("2024-07-22")).unwrap();

@@ -11,8 +11,10 @@
 //!
 //! The parts, in the pack's order (and their CSV names): `over100` the list of
 //! doctors with a month ≥ 100 h in the twelve months ending `to`;
-//! `checklist` 「病院立入検査重点項目」 of fiscal year `fy`; `a`〜`e` the five
-//! documents (ア)〜(オ) of the period `from`–`to`.
+//! `checklist` 「病院立入検査重点項目」 of fiscal year `fy`; `staffing` the
+//! reference week's 員数; `a`〜`e` the five documents (ア)〜(オ) of the period
+//! `from`–`to`; `permits` and `permits_outside` 「宿日直許可と宿日直の実績」
+//! of the period (rules §13).
 //!
 //! Admin and managers only. The admin's pack covers every doctor without
 //! health data (pre-checks, check items and opinions are shown as recorded
@@ -129,6 +131,8 @@ fn what_of(key: &str) -> &'static str {
         "b" => "医師ごと・月ごとの勤務日数、総労働時間、時間外・休日労働、自己研鑽、副業・兼業、宿日直（許可）",
         "c" => "面接指導の対象となった医師、理由、100時間到達（見込）日、期限、実施医師、実施日、状況",
         "d" => "面接指導の実施日・実施医師、事前確認（ア〜オ）、確認事項（ア〜エ）、意見、記録と保管期限",
+        "permits" => "宿日直許可の許可番号・許可年月日・宿直／日直・対象診療科・時間帯・曜日・取消日と、対象期間の各月に許可ごとの宿直・日直の回数、うち労働のあった回数",
+        "permits_outside" => "宿日直許可として記録された勤務のうち、どの許可の範囲にも当たらない時間（労働時間として計算）の医師ごと・月ごとの一覧",
         _ => "面接指導後の就業上の措置と155時間超の措置：講じた措置、記録者、記録日時、保管期限",
     }
 }

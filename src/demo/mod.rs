@@ -2,15 +2,16 @@
 //! but believable, so that someone trying kinmu sees every state of the
 //! monthly report without having to produce CSV files first.
 //!
-//! [`files`] writes the four files a hospital's systems would hand over —
-//! the doctors list (UTF-8, English headers), the attendance system's
-//! timecard (Shift_JIS, Japanese headers and kinds, night ends written as
-//! `33:00`), the duty roster (勤務予定, UTF-8 with BOM) and the PC log-on log
-//! (UTF-8, Japanese headers, seconds) — and [`load_if_empty`] imports them
-//! through the ordinary import path ([`crate::ingest::run`]), exactly as
-//! `kinmu import` would.
+//! [`files`] writes the five files a hospital's systems would hand over —
+//! the doctors list (UTF-8, English headers), the 宿日直許可 register
+//! (UTF-8, Japanese headers), the attendance system's timecard (Shift_JIS,
+//! Japanese headers and kinds, night ends written as `33:00`), the duty
+//! roster (勤務予定, UTF-8 with BOM) and the PC log-on log (UTF-8, Japanese
+//! headers, seconds) — and [`load_if_empty`] imports them through the
+//! ordinary import path ([`crate::ingest::run`]), exactly as `kinmu import`
+//! would, so each lands in the import log and the audit log as `demo`.
 //!
-//! The content is driven by `PROFILES`, one line per doctor: a two-week
+//! The content is driven by `PROFILES` (`hospital.rs`), one line per doctor: a two-week
 //! pattern of day codes (see `Profile::fortnight`) and how long the doctor
 //! stays after a day shift. Timecard rows cover the previous month and the
 //! current month up to and including `today`; the roster covers the rest of
@@ -19,7 +20,8 @@
 //! Around the middle of a month the report shows a spread of states: half
 //! the doctors normal, some on `watch`, some projected over 100 h, one emergency
 //! physician already over 100 h and one (C-1, night duties every other day)
-//! over 155 h.
+//! over 155 h. The permitted night duty (宿直) of 内科 and 麻酔科 lies inside
+//! the hospital's permit; 産婦人科's, which no permit names, is working time.
 //!
 //! Everything is deterministic: the variation (arrival times, overtime, PC
 //! seconds) comes from a tiny generator seeded with each row's date and the
@@ -31,15 +33,20 @@ use crate::db::{queries, AnyConnection};
 use crate::domain::YearMonth;
 use crate::import::FileError;
 use crate::ingest::{self, ImportError, ImportKind, ImportRequest};
-use crate::sim::{clock_out, day_rows, fortnight_day, hm, minutes, Pattern, Rng, Row, RowKind};
+use crate::sim::{clock_out, day_rows, fortnight_day, hm, minutes, Rng, Row, RowKind};
 use chrono::{Duration, NaiveDate, NaiveDateTime, Timelike};
+use hospital::{Profile, PROFILES};
 use std::fmt::Write as _;
 
-/// The four example files, as bytes ready to import.
+mod hospital;
+
+/// The five example files, as bytes ready to import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoFiles {
     /// Doctors list, UTF-8, English headers.
     pub doctors: Vec<u8>,
+    /// The 宿日直許可 register, UTF-8, Japanese headers.
+    pub permits: Vec<u8>,
     /// Timecard, Shift_JIS, Japanese headers and kinds.
     pub timecard: Vec<u8>,
     /// Roster (勤務予定) for the days after `today`, UTF-8 with BOM.
@@ -50,9 +57,10 @@ pub struct DemoFiles {
 
 impl DemoFiles {
     /// The files in the order they must be imported, with their names.
-    pub fn imports(&self) -> [(ImportKind, &'static str, &[u8]); 4] {
+    pub fn imports(&self) -> [(ImportKind, &'static str, &[u8]); 5] {
         [
             (ImportKind::Doctors, "demo-doctors.csv", &self.doctors),
+            (ImportKind::Permits, "demo-permits.csv", &self.permits),
             (ImportKind::Timecard, "demo-timecard.csv", &self.timecard),
             (ImportKind::Roster, "demo-roster.csv", &self.roster),
             (ImportKind::Pclog, "demo-pclog.csv", &self.pclog),
@@ -281,220 +289,10 @@ pub fn files(today: NaiveDate) -> DemoFiles {
 
     DemoFiles {
         doctors: doctors.into_bytes(),
+        permits: hospital::permits_csv().into_bytes(),
         timecard: encoding_rs::SHIFT_JIS.encode(&timecard).0.into_owned(),
         roster: roster.into_bytes(),
         pclog: pclog.into_bytes(),
-    }
-}
-
-/// One doctor of the example hospital.
-struct Profile {
-    staff_id: &'static str,
-    name: &'static str,
-    department: &'static str,
-    level: &'static str,
-    /// 法定休日 as the doctors file writes it.
-    legal_holiday: &'static str,
-    /// 所定始業 in minutes after midnight, when not the hospital's 08:30.
-    scheduled_start: Option<i64>,
-    /// The account name in PC logs, when it is not the staff id ("" if not).
-    pc_account: &'static str,
-    pc_name: &'static str,
-    /// Two weeks of day codes, each starting on a Sunday:
-    ///
-    /// | code | the day |
-    /// |---|---|
-    /// | `D` | day shift (日勤), staying on for `stay` minutes |
-    /// | `S` | day shift, then self-study (自己研鑽) |
-    /// | `h` | Saturday morning clinic |
-    /// | `T` | day shift, then night duty without permit (宿直) 17:00→翌始業 |
-    /// | `P` | day shift, then permitted night duty (宿日直許可) |
-    /// | `A` | the morning after a duty (明け): on until noon or so |
-    /// | `L` | the morning after a duty, but on until the evening |
-    /// | `N` | night shift (夜勤) 16:30→翌09:00 |
-    /// | `E` | weekend day duty (日直, without permit) |
-    /// | `W` | weekend 24-hour duty (宿日直, without permit) |
-    /// | `X` | side job at another hospital (副業) |
-    /// | `-` | day off |
-    fortnight: &'static str,
-    /// Minutes worked past the end of a day shift, lowest and highest.
-    stay: (i64, i64),
-    /// The PC stays on past clock-out on about one working day in this
-    /// many (0: never).
-    overrun_one_in: u64,
-}
-
-const PROFILES: [Profile; 12] = [
-    Profile {
-        staff_id: "D001",
-        name: "佐藤 健一",
-        department: "内科",
-        level: "A",
-        legal_holiday: "sun",
-        scheduled_start: None,
-        pc_account: "",
-        pc_name: "NAIKA-PC01",
-        fortnight: "-DDDDD--DDSDD-",
-        stay: (45, 135),
-        overrun_one_in: 0,
-    },
-    Profile {
-        staff_id: "D002",
-        name: "鈴木 美咲",
-        department: "内科",
-        level: "A",
-        legal_holiday: "sun",
-        scheduled_start: None,
-        pc_account: "suzuki.m",
-        pc_name: "NAIKA-PC02",
-        fortnight: "-DDDDDh-DDPDD-",
-        stay: (20, 90),
-        overrun_one_in: 12,
-    },
-    Profile {
-        staff_id: "D003",
-        name: "高橋 誠",
-        department: "外科",
-        level: "B",
-        legal_holiday: "sun",
-        scheduled_start: None,
-        pc_account: "",
-        pc_name: "GEKA-PC01",
-        fortnight: "-DTADD--DDDTAh",
-        stay: (75, 165),
-        overrun_one_in: 8,
-    },
-    Profile {
-        staff_id: "D004",
-        name: "田中 優子",
-        department: "外科",
-        level: "連携B",
-        legal_holiday: "sun",
-        scheduled_start: None,
-        pc_account: "",
-        pc_name: "GEKA-PC02",
-        fortnight: "EDTADTh-DDTADh",
-        stay: (90, 180),
-        overrun_one_in: 0,
-    },
-    Profile {
-        staff_id: "D005",
-        name: "伊藤 大輔",
-        department: "救急科",
-        level: "C-1",
-        legal_holiday: "sun",
-        scheduled_start: None,
-        pc_account: "",
-        pc_name: "ER-PC01",
-        fortnight: "WLTLTLNWLTLTLN",
-        stay: (30, 90),
-        overrun_one_in: 6,
-    },
-    Profile {
-        staff_id: "D006",
-        name: "渡辺 翔太",
-        department: "救急科",
-        level: "B",
-        legal_holiday: "sun",
-        scheduled_start: None,
-        pc_account: "",
-        pc_name: "ER-PC02",
-        fortnight: "WLDTLN-ETLDTLN",
-        stay: (60, 120),
-        overrun_one_in: 0,
-    },
-    Profile {
-        staff_id: "D007",
-        name: "山本 彩",
-        department: "小児科",
-        level: "A",
-        legal_holiday: "sun",
-        scheduled_start: None,
-        pc_account: "",
-        pc_name: "SHONI-PC01",
-        fortnight: "-DSDSD--DSDDS-",
-        stay: (30, 90),
-        overrun_one_in: 0,
-    },
-    Profile {
-        staff_id: "D008",
-        name: "中村 浩二",
-        department: "小児科",
-        level: "連携B",
-        legal_holiday: "sun",
-        scheduled_start: None,
-        pc_account: "",
-        pc_name: "SHONI-PC02",
-        fortnight: "-DDTADX-DDDDDX",
-        stay: (90, 150),
-        overrun_one_in: 10,
-    },
-    Profile {
-        staff_id: "D009",
-        name: "小林 真理子",
-        department: "産婦人科",
-        level: "B",
-        legal_holiday: "sat",
-        scheduled_start: None,
-        pc_account: "",
-        pc_name: "SANFU-PC01",
-        fortnight: "-DTADDhWLDTADE",
-        stay: (90, 150),
-        overrun_one_in: 0,
-    },
-    Profile {
-        staff_id: "D010",
-        name: "加藤 拓也",
-        department: "産婦人科",
-        level: "A",
-        legal_holiday: "sun",
-        scheduled_start: None,
-        pc_account: "",
-        pc_name: "SANFU-PC02",
-        fortnight: "-DDPDD--DDDDP-",
-        stay: (30, 105),
-        overrun_one_in: 0,
-    },
-    Profile {
-        staff_id: "D011",
-        name: "吉田 恵",
-        department: "麻酔科",
-        level: "A",
-        legal_holiday: "sun",
-        scheduled_start: Some(9 * 60),
-        pc_account: "yoshida.megumi",
-        pc_name: "MASUI-PC01",
-        fortnight: "-DDDDD--DDDDD-",
-        stay: (30, 105),
-        overrun_one_in: 9,
-    },
-    Profile {
-        staff_id: "D012",
-        name: "山口 直樹",
-        department: "麻酔科",
-        level: "C-1",
-        legal_holiday: "sun",
-        scheduled_start: None,
-        pc_account: "",
-        pc_name: "MASUI-PC02",
-        fortnight: "-SDPSD--DSPDSE",
-        stay: (60, 120),
-        overrun_one_in: 0,
-    },
-];
-
-/// The hospital's scheduled start (所定始業), minutes after midnight.
-const HOSPITAL_START: i64 = 8 * 60 + 30;
-
-impl Profile {
-    /// The shape of this doctor's days (no late evenings: the demo's
-    /// figures are meant to stay where they are).
-    fn pattern(&self) -> Pattern {
-        Pattern {
-            start: self.scheduled_start.unwrap_or(HOSPITAL_START),
-            stay: self.stay,
-            late_evenings: false,
-        }
     }
 }
 
@@ -584,7 +382,7 @@ mod tests {
     use crate::db::{open, DatabaseUrl, Pool};
     use crate::domain::time::midnight;
     use crate::domain::{RuleConfig, Shift};
-    use crate::import::{decode, parse_doctors, parse_pclog, parse_shifts};
+    use crate::import::{decode, parse_doctors, parse_pclog, parse_permits, parse_shifts};
     use crate::month::{monthly, DoctorMonth};
     use std::collections::BTreeMap;
 
@@ -614,6 +412,8 @@ mod tests {
         assert!(load_if_empty(&mut conn, today, midnight(today) + Duration::hours(9)).unwrap());
         // The accounts come with it: each role, and only trained non-管理者
         // physicians can be chosen for interviews.
+        // The permits register came through the import, as `demo`.
+        assert_eq!(crate::db::permits::register(&mut conn).unwrap().len(), 3);
         let users = crate::accounts::active_users(&mut conn).unwrap();
         assert_eq!(users.len(), accounts(today).len());
         let physicians = crate::monitor::records::physicians_with_load(&mut conn).unwrap();
@@ -632,6 +432,9 @@ mod tests {
         for date in DATES {
             let files = files(d(date));
             let doctors = parse_doctors(&files.doctors).unwrap();
+            let permits = parse_permits(&files.permits).unwrap();
+            assert_eq!(permits.rows.len(), 3);
+            assert!(permits.rejected.is_empty() && permits.ignored_columns.is_empty());
             assert_eq!(doctors.rows.len(), PROFILES.len());
             assert!(doctors.rejected.is_empty(), "{date}: {:?}", doctors.rejected);
             assert!(doctors.ignored_columns.is_empty());
@@ -768,9 +571,22 @@ mod tests {
         assert!(count(|l| l.open_discrepancies > 0) >= 1, "discrepancies");
         assert!(count(|l| l.self_study_minutes > 0) >= 1);
         assert!(count(|l| l.external_minutes > 0) >= 1);
-        // The demo records no 宿日直許可 yet (permits arrive with the rest
-        // rules, rules §13): its permitted duty rows are working time.
-        assert!(count(|l| l.duty_outside_permit_minutes > 0) >= 1);
+        // The 宿直 permit names 内科 and 麻酔科: D002's and D012's permitted
+        // nights are inside it, not working time. No permit names 産婦人科:
+        // D010's permitted nights are working time (rules §13.2).
+        let line = |id: &str| report.doctors.iter().find(|l| l.staff_id == id).unwrap();
+        for id in ["D002", "D012"] {
+            assert!(
+                line(id).duty_permitted_minutes >= 930,
+                "{id}: a whole night 17:00–翌08:30"
+            );
+            assert_eq!(line(id).duty_outside_permit_minutes, 0, "{id}");
+            assert!(line(id).permitted_night_duties >= 1, "{id}");
+        }
+        let d010 = line("D010");
+        assert_eq!((d010.duty_permitted_minutes, d010.permitted_night_duties), (0, 0));
+        assert!(d010.duty_outside_permit_minutes >= 930, "the night of 06-05 at least");
+        assert_eq!(count(|l| l.duty_outside_permit_minutes > 0), 1, "産婦人科 only");
         assert!(count(|l| l.holiday_minutes > 0) >= 1);
         let er = report.doctors.iter().find(|l| l.over_155).unwrap();
         assert_eq!((er.staff_id.as_str(), er.level.as_str()), ("D005", "C-1"));
