@@ -152,7 +152,9 @@ async fn every_endpoint_answers_each_role_as_its_screen_does() {
                 "d",
                 "e",
                 "permits",
-                "permits_outside"
+                "permits_outside",
+                "rest",
+                "comp_rest"
             ]
         );
         let t = svc.token("admin").await;

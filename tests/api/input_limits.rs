@@ -147,6 +147,8 @@ async fn the_print_pack_csv_writes_a_formula_like_doctor_name_as_text() {
             "e",
             "permits",
             "permits_outside",
+            "rest",
+            "comp_rest",
         ] {
             let (status, _, _, bytes) = service.raw(&session.token, &format!("/print/{part}.csv?{query}")).await;
             assert_eq!(status, 200, "{part}");

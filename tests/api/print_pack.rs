@@ -28,6 +28,8 @@ fn routes() -> Vec<String> {
         "e",
         "permits",
         "permits_outside",
+        "rest",
+        "comp_rest",
     ] {
         r.push(format!("/print/{part}.csv?{QUERY}"));
     }
@@ -109,6 +111,8 @@ async fn admin_hr_managers_and_physicians_open_the_print_pack_doctors_do_not() {
             "e",
             "permits",
             "permits_outside",
+            "rest",
+            "comp_rest",
         ] {
             assert!(index.body.contains(&format!("/print/{part}.csv?")), "{part} linked");
         }
@@ -257,10 +261,10 @@ async fn the_pack_downloads_as_a_workbook_of_one_sheet_per_part_and_as_csv_with_
         assert!(bytes.len() > 5000);
         // The zip's directory names one worksheet part per part of the pack.
         let names = String::from_utf8_lossy(&bytes);
-        for n in 1..=10 {
+        for n in 1..=12 {
             assert!(names.contains(&format!("xl/worksheets/sheet{n}.xml")), "sheet{n}");
         }
-        assert!(!names.contains("xl/worksheets/sheet11.xml"));
+        assert!(!names.contains("xl/worksheets/sheet13.xml"));
 
         let (status, ctype, disposition, bytes) = service
             .raw(&session.token, &format!("/print/over100.csv?{QUERY}"))
@@ -288,6 +292,8 @@ async fn the_pack_downloads_as_a_workbook_of_one_sheet_per_part_and_as_csv_with_
             ("c", "対象月"),
             ("d", "対象月"),
             ("e", "対象月"),
+            ("rest", "対象月"),
+            ("comp_rest", "対象月"),
         ] {
             let (status, _, _, bytes) = service.raw(&session.token, &format!("/print/{part}.csv?{QUERY}")).await;
             assert_eq!(status, 200, "{part}");

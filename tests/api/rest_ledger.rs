@@ -194,7 +194,33 @@ A01,青木 一郎,A,外科,other-boss\nD101,内科 一郎,B,内科,boss\nD201,�
         add_people(&db, &STAFF);
         import_at(&db, ImportKind::Roster, ROSTER, at("2024-05-25 10:00"));
         import_at(&db, ImportKind::Timecard, TIMECARD, at("2024-06-12 08:00"));
+        db.add_user("kanri", kinmu::accounts::Role::Admin, None, None);
         let service = db.spawn().await;
+        // The print pack's rest parts carry the same entry, in words.
+        let mut admin = service.signed_in("kanri").await;
+        let query = "fy=2024&from=2024-06-01&to=2024-06-30";
+        let csv = admin.get(&format!("/print/comp_rest.csv?{query}")).await;
+        assert_eq!(csv.status, 200);
+        let line = csv
+            .body
+            .lines()
+            .find(|l| l.contains("D101"))
+            .expect("D101's entry in the pack");
+        for words in [
+            "代償休息",
+            "2024-06-11 01:00",
+            "予定された休息中の業務",
+            "3:00",
+            "未付与",
+        ] {
+            assert!(line.contains(words), "{words} missing from {line}");
+        }
+        let csv = admin.get(&format!("/print/rest.csv?{query}")).await;
+        assert!(
+            csv.body.contains("D101"),
+            "the compensated window is recorded: {}",
+            csv.body
+        );
         let mut hr = service.signed_in("jinji").await;
         let page = hr.get("/doctors/D101?month=2024-06&as_of=2024-06-30").await;
         assert_eq!(page.status, 200);

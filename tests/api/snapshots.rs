@@ -243,6 +243,8 @@ async fn the_print_pack_csv_parts_an_inspector_downloads_read_as_their_golden_fi
             "e",
             "permits",
             "permits_outside",
+            "rest",
+            "comp_rest",
         ] {
             let uri = format!("/print/{part}.csv?fy=2024&from=2024-06-01&to=2024-06-30");
             let (status, ctype, _, bytes) = service.raw(&session.token, &uri).await;

@@ -37,6 +37,7 @@ mod labels;
 mod over100;
 mod permits;
 mod records;
+mod rest;
 mod scope;
 
 pub use checklist::{checklist, Checklist, ExpectedCount, FrozenCount, InterviewCounts, MeasureCounts, PhysicianLine};
@@ -53,4 +54,5 @@ pub use labels::{interview_reason_ja, measure_reason_ja, resolution_ja};
 pub use over100::{over_100_list, Over100Line};
 pub use permits::{permits_use, PermitsUse};
 pub use records::{InterviewHealth, InterviewRecord, MeasureRecord, PersonRef, PreCheckRecord};
+pub use rest::{rest_records, RestRecords};
 pub use scope::Scope;

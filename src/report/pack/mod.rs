@@ -25,6 +25,7 @@
 mod documents;
 mod parts;
 mod permits;
+mod rest;
 mod table;
 
 pub use parts::{tables, PARTS};
@@ -169,6 +170,7 @@ pub struct Want {
     staffing: bool,
     documents: bool,
     permits: bool,
+    rest: bool,
 }
 
 impl Want {
@@ -178,6 +180,7 @@ impl Want {
         staffing: true,
         documents: true,
         permits: true,
+        rest: true,
     };
 
     /// The parts one CSV file needs.
@@ -188,9 +191,10 @@ impl Want {
             staffing: part == "staffing",
             documents: !matches!(
                 part,
-                "over100" | "checklist" | "staffing" | "permits" | "permits_outside"
+                "over100" | "checklist" | "staffing" | "permits" | "permits_outside" | "rest" | "comp_rest"
             ),
             permits: matches!(part, "permits" | "permits_outside"),
+            rest: matches!(part, "rest" | "comp_rest"),
         }
     }
 }
@@ -210,6 +214,8 @@ pub struct Pack {
     pub documents: Option<Documents>,
     /// The 宿日直許可 register and its use in the period (rules §13).
     pub permits: Option<PermitsUse>,
+    /// Rest between shifts and 代償休息 of each month of the period (§11).
+    pub rest: Option<insp::RestRecords>,
 }
 
 /// What the pack needs of the settings and the clock.
@@ -272,6 +278,11 @@ pub fn load(conn: &mut AnyConnection, ctx: &Context, who: Who, params: Params, w
     } else {
         None
     };
+    let rest = if want.rest {
+        Some(insp::rest_records(conn, rules, params.from, params.to, today, &scope)?)
+    } else {
+        None
+    };
     let permits = if want.permits {
         Some(insp::permits_use(conn, rules, params.from, params.to, today, &scope)?)
     } else {
@@ -289,6 +300,7 @@ pub fn load(conn: &mut AnyConnection, ctx: &Context, who: Who, params: Params, w
         staffing,
         documents,
         permits,
+        rest,
     })
 }
 

@@ -15,7 +15,7 @@ use crate::report::inspection::{fiscal_year_ja, InterviewRecord, MeasureRecord, 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
 
 /// The parts of the pack, in order: (CSV name, title of the index).
-pub const PARTS: [(&str, &str); 10] = [
+pub const PARTS: [(&str, &str); 12] = [
     (
         "over100",
         "時間外・休日労働が月100時間以上となった医師の一覧（直近12か月）",
@@ -32,6 +32,11 @@ pub const PARTS: [(&str, &str); 10] = [
         "permits_outside",
         "宿日直許可と宿日直の実績（許可の範囲外の宿日直、医師ごと）",
     ),
+    (
+        "rest",
+        "勤務間インターバル・連続勤務時間制限の記録（休息が不足した勤務）",
+    ),
+    ("comp_rest", "代償休息の記録（発生・期限・付与）"),
 ];
 
 /// The title of the part named `key` in [`PARTS`].
@@ -442,6 +447,10 @@ pub fn tables(pack: &Pack) -> Vec<Table> {
         out.push(add_wareki_month(permits_table(pack, u)));
         out.push(add_wareki_month(outside_table(pack, u)));
     }
+    if let Some(r) = &pack.rest {
+        out.push(add_wareki_month(super::rest::rest_table(pack, r)));
+        out.push(add_wareki_month(super::rest::comp_rest_table(pack, r)));
+    }
     out
 }
 
@@ -498,6 +507,10 @@ mod tests {
                 permits: vec![],
                 months: vec![],
                 doctors: Default::default(),
+            }),
+            rest: Some(crate::report::inspection::RestRecords {
+                months: vec![],
+                departments: Default::default(),
             }),
         };
         let mut all = tables(&pack);

@@ -314,7 +314,9 @@ mod tests {
                 "d",
                 "e",
                 "permits",
-                "permits_outside"
+                "permits_outside",
+                "rest",
+                "comp_rest"
             ]
         );
         let sheets = [
@@ -328,6 +330,8 @@ mod tests {
             "（オ）措置の記録",
             "宿日直許可と実績",
             "許可の範囲外の宿日直",
+            "勤務間インターバル",
+            "代償休息",
         ];
         let tables: Vec<Table> = sheets.iter().map(|s| Table { sheet: s, ..sample() }).collect();
         let mut wb = workbook(&tables, "A&B 病院", d("2024-07-22")).unwrap();
