@@ -26,6 +26,7 @@ pub mod permits;
 pub mod profile;
 pub mod projection;
 pub mod rest;
+pub mod roster_check;
 pub mod retention;
 pub mod row_status;
 pub mod selfcheck;

@@ -12,6 +12,7 @@
 //! with its id); a reader of the hospital takes the cached report.
 
 pub mod cache;
+pub mod roster_check;
 pub mod rows;
 
 pub use rows::{load_rows, load_rows_of, DoctorRows};

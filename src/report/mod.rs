@@ -19,4 +19,5 @@ pub mod opinion;
 pub mod pack;
 pub mod payroll;
 pub mod queue;
+pub mod roster_check;
 pub mod staffing;

@@ -44,6 +44,7 @@ mod reimport;
 mod report_cache;
 mod reports;
 mod rest_inputs;
+mod roster_check;
 mod robustness;
 mod screen_roles;
 mod self_study;
