@@ -37,6 +37,10 @@ fn csv_line(staff_id: &str, row: &[Value]) -> String {
     format!("{staff_id},{date},{start},{end},{},{},{rule}\n", row[2], row[3].as_str().unwrap())
 }
 
+/// RC1's hospital: levels B and C-2 designated (rules §7.2), so their
+/// annual limit is 1,860 h.
+const DESIGNATED: (&str, &str) = ("KINMU_DESIGNATED_LEVELS", "B:2024-04-01,C-2:2024-04-01");
+
 const SHIFT_HEADER: &str = "staff_id,date,clock_in,clock_out,break_minutes,kind,interval_rule\n";
 
 /// Timecard rows from the agreement year's first day (2024-04-01) to
@@ -134,15 +138,10 @@ fn rc1_the_roster_check_of_july_2024_answers_the_worked_example() {
         let dir = tempfile::tempdir().unwrap();
         let roster = write(&dir, "roster.csv", &load_rc1(db, &dir));
         let before = db.data_counts();
-        let out = db.kinmu(&[
-            "check",
-            "roster",
-            &roster,
-            "--month",
-            "2024-07",
-            "--as-of",
-            "2024-06-25",
-        ]);
+        let out = db.kinmu_env(
+            &["check", "roster", &roster, "--month", "2024-07", "--as-of", "2024-06-25"],
+            &[DESIGNATED],
+        );
         assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
         let got = stdout_json(&out);
         assert_eq!(got, rc1()["expected"], "{got:#}");
@@ -228,7 +227,12 @@ async fn the_api_checks_for_hr_and_a_manager_sees_only_their_doctors() {
         db.add_user("jinji", kinmu::accounts::Role::Hr, None, None);
         db.add_user("geka", kinmu::accounts::Role::Manager, None, None);
         db.add_user("D011", kinmu::accounts::Role::Doctor, Some("D011"), None);
-        let svc = db.spawn().await;
+        let mut settings = kinmu::config::Settings::load_with(None, &|k| {
+            (k == DESIGNATED.0).then(|| DESIGNATED.1.to_string())
+        })
+        .unwrap();
+        settings.database_url = db.url.clone();
+        let svc = spawn_with(kinmu::app::App::open(settings).unwrap()).await;
         let post = |uri: &str, bytes: &[u8]| {
             actix_web::test::TestRequest::post()
                 .uri(uri)
