@@ -60,7 +60,8 @@ pub(super) fn run(settings: Settings, command: CheckCommand) -> anyhow::Result<E
         skip_invalid,
         format,
     } = command;
-    let bytes = std::fs::read(&file).with_context(|| format!("ファイルを読めません / cannot read {}", file.display()))?;
+    let bytes =
+        std::fs::read(&file).with_context(|| format!("ファイルを読めません / cannot read {}", file.display()))?;
     let app = App::open(settings)?;
     let as_of = as_of.unwrap_or_else(|| app.settings.today());
     let mut conn = app.pool.get()?;

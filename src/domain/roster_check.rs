@@ -394,7 +394,10 @@ mod tests {
             limits: vec![("combined".into(), 57_600, 55_000)],
         });
         assert_eq!(total, 3060);
-        assert_eq!((p.reach_80_date, p.reach_100_date, p.reach_155_date), (None, None, None));
+        assert_eq!(
+            (p.reach_80_date, p.reach_100_date, p.reach_155_date),
+            (None, None, None)
+        );
         let v = serde_json::to_value(&p).unwrap();
         assert_eq!(v["annual_limit_exceeded_date"], "2024-07-26");
         assert_eq!(v["projected_year_minutes"], 58_060);
@@ -424,7 +427,12 @@ mod tests {
     fn problems_sort_by_date_code_and_window_and_count_by_severity() {
         let mut ps = vec![
             Problem::new(d("2024-07-10"), "rest_short", Severity::Violation, json!({})),
-            Problem::new(d("2024-07-04"), "permitted_night_duty_frequency", Severity::Warning, json!({})),
+            Problem::new(
+                d("2024-07-04"),
+                "permitted_night_duty_frequency",
+                Severity::Warning,
+                json!({}),
+            ),
             Problem::new(d("2024-07-04"), "break_short", Severity::Warning, json!({})),
         ];
         sort(&mut ps);
@@ -439,6 +447,9 @@ mod tests {
             }
         );
         let v = serde_json::to_value(&ps[2]).unwrap();
-        assert_eq!(v, json!({"date": "2024-07-10", "code": "rest_short", "severity": "violation"}));
+        assert_eq!(
+            v,
+            json!({"date": "2024-07-10", "code": "rest_short", "severity": "violation"})
+        );
     }
 }

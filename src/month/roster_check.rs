@@ -84,7 +84,14 @@ fn planned(stored: &RosterView, file: &[Shift], t: NaiveDate) -> RosterView {
     RosterView { ranges, rows }
 }
 
-fn check_one(d: &Doctor, r: &DoctorRows, file: &[Shift], frame: Frame, cfg: &RuleConfig, rest: &RestConfig) -> DoctorCheck {
+fn check_one(
+    d: &Doctor,
+    r: &DoctorRows,
+    file: &[Shift],
+    frame: Frame,
+    cfg: &RuleConfig,
+    rest: &RestConfig,
+) -> DoctorCheck {
     let t = frame.t;
     let schedule = planned(&r.schedule_roster, file, t);
     let actual: Vec<Shift> = r.timecard.iter().filter(|s| s.start_date() <= t).cloned().collect();
@@ -126,7 +133,10 @@ fn check_one(d: &Doctor, r: &DoctorRows, file: &[Shift], frame: Frame, cfg: &Rul
 
     // §13: the file's permitted duty outside the permit, and the frequency
     // of every duty of the projected timeline.
-    for row in file.iter().filter(|s| s.kind() == Kind::DutyPermitted && s.start_date() > t) {
+    for row in file
+        .iter()
+        .filter(|s| s.kind() == Kind::DutyPermitted && s.start_date() > t)
+    {
         let outside: i64 = outside_parts(std::slice::from_ref(row), r.permitted())
             .iter()
             .map(|(a, b): &Interval| minutes_between(*a, *b))
@@ -164,7 +174,11 @@ fn check_one(d: &Doctor, r: &DoctorRows, file: &[Shift], frame: Frame, cfg: &Rul
     if year.own_cap_minutes != year.cap_minutes {
         limits.insert(
             0,
-            ("own".to_string(), year.own_cap_minutes, year.own_overtime_holiday_minutes),
+            (
+                "own".to_string(),
+                year.own_cap_minutes,
+                year.own_overtime_holiday_minutes,
+            ),
         );
     }
     let (projected, hour_problems) = projected_hours(&HoursInputs {

@@ -127,7 +127,9 @@ pub fn check(conn: &mut AnyConnection, req: &Request, cfg: &RuleConfig) -> Resul
             "ファイルに勤務予定の行がありません / the file has no roster rows".into(),
         ));
     };
-    let month = cfg.calendar.month(req.month.unwrap_or_else(|| cfg.calendar.month_of(first)));
+    let month = cfg
+        .calendar
+        .month(req.month.unwrap_or_else(|| cfg.calendar.month_of(first)));
     let before = month.first_day() - Duration::days(1);
     if req.as_of > month.last_day() {
         return Err(CheckError::Request(format!(

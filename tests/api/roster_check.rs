@@ -30,11 +30,12 @@ fn split(at: &str) -> (&str, &str) {
 fn csv_line(staff_id: &str, row: &[Value]) -> String {
     let (date, start) = split(row[0].as_str().unwrap());
     let (_, end) = split(row[1].as_str().unwrap());
-    let rule = row
-        .get(4)
-        .and_then(|x| x["interval_rule"].as_str())
-        .unwrap_or("");
-    format!("{staff_id},{date},{start},{end},{},{},{rule}\n", row[2], row[3].as_str().unwrap())
+    let rule = row.get(4).and_then(|x| x["interval_rule"].as_str()).unwrap_or("");
+    format!(
+        "{staff_id},{date},{start},{end},{},{},{rule}\n",
+        row[2],
+        row[3].as_str().unwrap()
+    )
 }
 
 /// RC1's hospital: levels B and C-2 designated (rules §7.2), so their
@@ -139,7 +140,15 @@ fn rc1_the_roster_check_of_july_2024_answers_the_worked_example() {
         let roster = write(&dir, "roster.csv", &load_rc1(db, &dir));
         let before = db.data_counts();
         let out = db.kinmu_env(
-            &["check", "roster", &roster, "--month", "2024-07", "--as-of", "2024-06-25"],
+            &[
+                "check",
+                "roster",
+                &roster,
+                "--month",
+                "2024-07",
+                "--as-of",
+                "2024-06-25",
+            ],
             &[DESIGNATED],
         );
         assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
@@ -156,13 +165,27 @@ fn rc1_the_roster_check_of_july_2024_answers_the_worked_example() {
         assert_eq!(out.status.code(), Some(3));
         let csv = String::from_utf8(out.stdout).unwrap();
         assert_eq!(csv.lines().count(), 1 + 7, "{csv}");
-        assert!(csv.contains("D010,山田 太郎,B,2024-07-10,rest_short,violation,60,"), "{csv}");
+        assert!(
+            csv.contains("D010,山田 太郎,B,2024-07-10,rest_short,violation,60,"),
+            "{csv}"
+        );
         // The printable list says the severity in words.
         let out = db.kinmu(&["check", "roster", &roster, "--as-of", "2024-06-25", "--format", "html"]);
         let html = String::from_utf8(out.stdout).unwrap();
-        assert!(html.contains("違反 / violation") && html.contains("山田 太郎"), "{html}");
+        assert!(
+            html.contains("違反 / violation") && html.contains("山田 太郎"),
+            "{html}"
+        );
         // An as-of after the month: the month is over (exit 1, one line).
-        let out = db.kinmu(&["check", "roster", &roster, "--month", "2024-07", "--as-of", "2024-08-01"]);
+        let out = db.kinmu(&[
+            "check",
+            "roster",
+            &roster,
+            "--month",
+            "2024-07",
+            "--as-of",
+            "2024-08-01",
+        ]);
         assert_eq!(out.status.code(), Some(1));
         let err = String::from_utf8(out.stderr).unwrap();
         assert!(err.contains("the month is over") && err.lines().count() == 1, "{err}");
@@ -227,10 +250,9 @@ async fn the_api_checks_for_hr_and_a_manager_sees_only_their_doctors() {
         db.add_user("jinji", kinmu::accounts::Role::Hr, None, None);
         db.add_user("geka", kinmu::accounts::Role::Manager, None, None);
         db.add_user("D011", kinmu::accounts::Role::Doctor, Some("D011"), None);
-        let mut settings = kinmu::config::Settings::load_with(None, &|k| {
-            (k == DESIGNATED.0).then(|| DESIGNATED.1.to_string())
-        })
-        .unwrap();
+        let mut settings =
+            kinmu::config::Settings::load_with(None, &|k| (k == DESIGNATED.0).then(|| DESIGNATED.1.to_string()))
+                .unwrap();
         settings.database_url = db.url.clone();
         let svc = spawn_with(kinmu::app::App::open(settings).unwrap()).await;
         let post = |uri: &str, bytes: &[u8]| {

@@ -102,7 +102,11 @@ pub(super) async fn check(
     let bad = |m: String| UiError::BadRequest(lang, m);
     let month = match form.month.as_str() {
         "" => None,
-        m => Some(YearMonth::parse(m).ok_or_else(|| bad(format!("月は YYYY-MM で指定してください / month must be YYYY-MM: {m:?}")))?),
+        m => Some(YearMonth::parse(m).ok_or_else(|| {
+            bad(format!(
+                "月は YYYY-MM で指定してください / month must be YYYY-MM: {m:?}"
+            ))
+        })?),
     };
     let as_of = match form.as_of.as_str() {
         "" => app.settings.today(),
@@ -163,7 +167,10 @@ pub(super) async fn check(
             n.refused
         }
         Outcome::Checked(mut r, refused) => {
-            page.doctors = std::mem::take(&mut r.doctors).into_iter().map(|d| lines_of(d, ja)).collect();
+            page.doctors = std::mem::take(&mut r.doctors)
+                .into_iter()
+                .map(|d| lines_of(d, ja))
+                .collect();
             page.report = Some(*r);
             refused
         }
