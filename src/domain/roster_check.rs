@@ -417,7 +417,7 @@ mod tests {
         assert!(v.get("annual_limit_minutes").is_none());
         assert_eq!(v["annual_limits"][0]["exceeded_date"], "2024-07-26");
         assert_eq!(v["annual_limits"][1]["exceeded_date"], Value::Null);
-        assert_eq!(v["reach_80_date"], "2024-07-22");
+        assert_eq!(v["reach_80_date"], "2024-07-23");
         let codes: Vec<&str> = problems.iter().map(|p| p.code.as_str()).collect();
         assert_eq!(codes, ["projected_watch", "projected_annual_over_limit"]);
         assert_eq!(problems[1].fields["annual_limit_name"], "own");
