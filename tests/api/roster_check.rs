@@ -296,3 +296,70 @@ async fn the_api_checks_for_hr_and_a_manager_sees_only_their_doctors() {
         assert_eq!(db.count_where("SELECT COUNT(*) AS n FROM roster_rows"), 0);
     }
 }
+
+#[actix_web::test]
+async fn the_screen_checks_an_upload_in_words_and_escapes_what_the_file_says() {
+    let db = TestDb::new(Backend::Sqlite);
+    let dir = tempfile::tempdir().unwrap();
+    let roster = load_rc1(&db, &dir);
+    db.add_user("jinji", kinmu::accounts::Role::Hr, None, None);
+    db.add_user("geka", kinmu::accounts::Role::Manager, None, None);
+    db.add_user("D011", kinmu::accounts::Role::Doctor, Some("D011"), None);
+    let svc = db.spawn().await;
+    let post = |csrf: &str, bytes: &[u8]| {
+        let body = multipart(
+            &[("csrf", csrf), ("month", "2024-07"), ("as_of", "2024-06-25")],
+            Some(("roster.csv", bytes)),
+        );
+        upload_request(body).uri("/roster-check")
+    };
+
+    let mut doctor = svc.signed_in("D011").await;
+    assert_eq!(doctor.get("/roster-check").await.status, 403);
+
+    let mut hr = svc.signed_in("jinji").await;
+    let form = hr.get("/roster-check").await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("勤務表・当直表のチェック") && form.body.contains(r#"enctype="multipart/form-data""#));
+    let csrf = hidden(&form.body, "csrf");
+    let page = hr.send(post(&csrf, roster.as_bytes())).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    // Severity in words, with the date and the doctor.
+    assert!(
+        page.body.contains("山田 太郎") && page.body.contains("2024-07-10") && page.body.contains(">違反<"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("rest_short") && page.body.contains("7020"));
+    // A forged form is refused.
+    assert_eq!(hr.send(post("forged", roster.as_bytes())).await.status, 403);
+
+    // Hostile text from the file is escaped.
+    let hostile = "staff_id,date,clock_in,clock_out,break_minutes,kind\n<script>alert(1)</script>,2024-07-01,08:30,17:15,45,work\n";
+    let page = hr.send(post(&csrf, hostile.as_bytes())).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("&#60;script&#62;alert(1)&#60;/script&#62;") && !page.body.contains("<script>alert(1)"),
+        "{}",
+        page.body
+    );
+
+    // A manager: their doctors only, the others left out; English on request.
+    let mut boss = svc.signed_in("geka").await;
+    let form = boss.get("/roster-check").await;
+    assert_eq!(form.status, 200);
+    let csrf = hidden(&form.body, "csrf");
+    boss.get("/lang/en?next=/roster-check").await;
+    let page = boss.send(post(&csrf, roster.as_bytes())).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("佐藤 花子") && !page.body.contains("山田 太郎"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(">warning<") && page.body.contains("Rows of doctors not yours"),
+        "{}",
+        page.body
+    );
+}
