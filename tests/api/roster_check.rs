@@ -363,3 +363,66 @@ async fn the_screen_checks_an_upload_in_words_and_escapes_what_the_file_says() {
         page.body
     );
 }
+
+#[test]
+fn the_file_replaces_the_stored_roster_on_its_dates_and_a_rest_cut_before_them_is_found() {
+    each_backend(|db| {
+        db.import_ok(
+            ImportKind::Doctors,
+            "staff_id,name,department,level\nD020,田中 三郎,内科,B\n".as_bytes(),
+        );
+        let dir = tempfile::tempdir().unwrap();
+        // The last actual shift of June ends at 23:00 on the 30th.
+        let timecard = write(
+            &dir,
+            "timecard.csv",
+            &format!("{SHIFT_HEADER}D020,2024-06-30,08:30,23:00,60,work,\n"),
+        );
+        assert!(db.kinmu(&["import", "timecard", &timecard]).status.success());
+        // The stored roster: 07-01 (replaced by the file) and 07-05 (kept).
+        let stored = write(
+            &dir,
+            "stored.csv",
+            &format!("{SHIFT_HEADER}D020,2024-07-01,13:00,23:00,0,work,\nD020,2024-07-05,08:30,20:15,45,work,\n"),
+        );
+        assert!(db.kinmu(&["import", "roster", &stored]).status.success());
+        let file = write(
+            &dir,
+            "roster.csv",
+            &format!(
+                "{SHIFT_HEADER}D020,2024-06-30,08:30,17:15,45,work,\n\
+                 D020,2024-07-01,06:00,17:15,45,work,\n\
+                 D020,2024-07-02,08:30,17:15,45,work,\n"
+            ),
+        );
+        let before = db.data_counts();
+        let out = db.kinmu(&["check", "roster", &file, "--month", "2024-07", "--as-of", "2024-06-30"]);
+        assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+        let v = stdout_json(&out);
+        assert_eq!(db.data_counts(), before);
+        assert_eq!(
+            (v["checked_from"].as_str(), v["checked_to"].as_str()),
+            (Some("2024-07-01"), Some("2024-07-02"))
+        );
+        // The file's row on T is listed and used nowhere.
+        assert_eq!(v["ignored_rows"][0]["line"], 2, "{v}");
+        assert_eq!(v["ignored_rows"][0]["start"], "2024-06-30T08:30", "{v}");
+        let d = &v["doctors"][0];
+        assert_eq!(d["rows"], 3, "{d}");
+        // 07-01: 630 worked → 150; 07-02: 0; the stored 07-05: 660 → 180.
+        // The stored 07-01 row is replaced, not added.
+        assert_eq!(d["projected"]["overtime_holiday_minutes"], 330, "{d}");
+        // The rest after the last actual shift is cut short by the file's
+        // first row: the window starts before the checked dates.
+        let rest = &d["problems"][0];
+        assert_eq!(
+            (
+                rest["code"].as_str(),
+                rest["window_start"].as_str(),
+                rest["shortfall_minutes"].as_i64()
+            ),
+            (Some("rest_short"), Some("2024-06-30T08:30"), Some(120)),
+            "{d}"
+        );
+    });
+}
