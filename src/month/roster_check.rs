@@ -62,8 +62,9 @@ pub fn check_doctors(
     Ok(checked)
 }
 
-/// The roster after T with the file standing in for the stored roster on
-/// the doctor's file dates (as `kinmu import roster` would replace them).
+/// The stored roster with the file standing in for it on the doctor's file
+/// dates after T (as `kinmu import roster` would replace them); on T and
+/// before, the stored roster stays (the file's rows there are used nowhere).
 fn planned(stored: &RosterView, file: &[Shift], t: NaiveDate) -> RosterView {
     let (Some(first), Some(last)) = (
         file.iter().map(Shift::start_date).min(),
@@ -71,6 +72,10 @@ fn planned(stored: &RosterView, file: &[Shift], t: NaiveDate) -> RosterView {
     ) else {
         return stored.clone();
     };
+    let first = first.max(t + chrono::Duration::days(1));
+    if first > last {
+        return stored.clone();
+    }
     let mut rows: Vec<Shift> = stored
         .rows
         .iter()
@@ -205,5 +210,49 @@ fn check_one(
             permitted_day_duties: duty_month.permitted_day_duties,
         },
         problems,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::shift::Kind;
+    use chrono::NaiveDateTime;
+
+    fn row(start: &str, end: &str) -> Shift {
+        let at = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        Shift::new(at(start), at(end), 0, Kind::Work).unwrap()
+    }
+
+    #[test]
+    fn the_file_replaces_the_stored_roster_on_its_dates_after_t_only() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let stored = RosterView {
+            ranges: vec![(d("2024-06-01"), d("2024-07-31"))],
+            rows: vec![
+                row("2024-06-30 09:00", "2024-06-30 17:00"),
+                row("2024-07-01 13:00", "2024-07-01 22:00"),
+                row("2024-07-05 09:00", "2024-07-05 17:00"),
+            ],
+        };
+        let file = vec![
+            row("2024-06-30 08:00", "2024-06-30 12:00"),
+            row("2024-07-01 06:00", "2024-07-01 15:00"),
+            row("2024-07-02 08:00", "2024-07-02 17:00"),
+        ];
+        let v = planned(&stored, &file, d("2024-06-30"));
+        let starts: Vec<String> = v.rows.iter().map(|s| s.start().to_string()).collect();
+        assert_eq!(
+            starts,
+            [
+                "2024-06-30 09:00:00",
+                "2024-07-01 06:00:00",
+                "2024-07-02 08:00:00",
+                "2024-07-05 09:00:00"
+            ]
+        );
+        assert!(v.ranges.contains(&(d("2024-07-01"), d("2024-07-02"))));
+        // A file wholly on or before T leaves the stored roster as it is.
+        assert_eq!(planned(&stored, &file[..1], d("2024-06-30")), stored);
     }
 }
