@@ -169,8 +169,14 @@ fn check_one(
     problems.extend(duty_problems(&warned, frame.checked));
     let duty_month = DutyMonth::of(&found, &warned, month_first, month_last);
 
-    // §14: the work periods of the checked dates.
-    let periods = work_periods(&timeline, r.permitted(), cfg.break_period_gap_minutes);
+    // §14: the work periods of the file's rows (after T).
+    let periods: Vec<_> = work_periods(&timeline, r.permitted(), cfg.break_period_gap_minutes)
+        .into_iter()
+        .filter(|p| {
+            file.iter()
+                .any(|s| s.start_date() > t && s.start() < p.end && p.start < s.end())
+        })
+        .collect();
     problems.extend(break_problems(&periods, frame.checked));
 
     // §7, §8: the projected hours.

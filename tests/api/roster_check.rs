@@ -424,5 +424,22 @@ fn the_file_replaces_the_stored_roster_on_its_dates_and_a_rest_cut_before_them_i
             (Some("rest_short"), Some("2024-06-30T08:30"), Some(120)),
             "{d}"
         );
+        // 07-01's file row (630 minutes, 45 of break) is short of break; the
+        // stored 07-05 row is not the file's and not checked for it.
+        let codes: Vec<&str> = d["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes, ["rest_short", "break_short"], "{d}");
+        assert_eq!(
+            (
+                d["problems"][1]["date"].as_str(),
+                d["problems"][1]["shortfall_minutes"].as_i64()
+            ),
+            (Some("2024-07-01"), Some(15)),
+            "{d}"
+        );
     });
 }
