@@ -5,6 +5,7 @@
 
 mod audit;
 mod backup;
+mod check;
 mod import;
 mod interviews;
 mod jobs;
@@ -91,6 +92,11 @@ enum Command {
     Layouts {
         #[command(subcommand)]
         command: layouts::LayoutsCommand,
+    },
+    /// Check a file before it is used (rules §15: a roster).
+    Check {
+        #[command(subcommand)]
+        command: check::CheckCommand,
     },
     /// Print a report.
     Report {
@@ -232,6 +238,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Interviews { command } => interviews::run(settings, command),
         Command::Report { report } => report::run(settings, report),
+        Command::Check { command } => check::run(settings, command),
     }
 }
 

@@ -27,6 +27,7 @@ pub mod profile;
 pub mod projection;
 pub mod rest;
 pub mod retention;
+pub mod roster_check;
 pub mod row_status;
 pub mod selfcheck;
 pub mod shift;

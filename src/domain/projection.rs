@@ -140,7 +140,20 @@ pub fn project(
     as_of: NaiveDate,
     cfg: &RuleConfig,
 ) -> Projection {
-    let t = month.clamp(as_of);
+    project_at(actual, roster, who, month, month.clamp(as_of), cfg)
+}
+
+/// As [`project`], as of `t` itself: the day before the month's first day
+/// too (the roster check of a month not started, rules §15.1), when nothing
+/// of the month is actual and every planned row of the month is used.
+pub fn project_at(
+    actual: &[Shift],
+    roster: &[Shift],
+    who: Subject,
+    month: YearMonth,
+    t: NaiveDate,
+    cfg: &RuleConfig,
+) -> Projection {
     let known: Vec<Shift> = actual.iter().filter(|s| s.start_date() <= t).cloned().collect();
     let planned: Vec<&Shift> = roster
         .iter()
@@ -163,7 +176,8 @@ pub fn project(
         let f = who.count(&rows, cfg).month(&rows, who.profile, month, &cfg.agreement);
         (Method::Roster, f.overtime_holiday_minutes, f.running)
     } else {
-        let day_t = (t - month.first_day()).num_days() + 1;
+        // Before the month (t = its first day − 1) nothing is known of it.
+        let day_t = ((t - month.first_day()).num_days() + 1).max(1);
         let running = (1..=month.days())
             .map(|k| {
                 if k <= day_t {

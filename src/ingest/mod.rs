@@ -33,12 +33,14 @@ mod period;
 mod permits;
 mod plan;
 mod roster;
+mod roster_file;
 mod shifts;
 mod stream;
 mod timecard;
 pub mod uploads;
 
 pub use apply::{check, run, run_pclog_file};
+pub use roster_file::{read_roster_file, FileRow, Refused, RosterFile};
 
 use crate::db::models::CorruptRow;
 use crate::db::DbError;

@@ -13,6 +13,7 @@
 
 pub mod cache;
 pub mod rest;
+pub mod roster_check;
 pub mod rows;
 
 pub use rows::{load_rows, load_rows_of, DoctorRows};

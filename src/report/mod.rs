@@ -20,4 +20,5 @@ pub mod pack;
 pub mod payroll;
 pub mod queue;
 pub mod rest;
+pub mod roster_check;
 pub mod staffing;

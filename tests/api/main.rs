@@ -46,6 +46,7 @@ mod reports;
 mod rest_inputs;
 mod rest_ledger;
 mod robustness;
+mod roster_check;
 mod screen_roles;
 mod self_study;
 mod slow_clients;

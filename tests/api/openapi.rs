@@ -228,6 +228,29 @@ async fn every_field_the_api_answers_is_documented() {
     if !keys.is_empty() {
         missing.push(format!("/api/v1/imports/{{kind}}: {keys:?}"));
     }
+    // The roster check's answer (rules §15.4): rest, break and duty
+    // problems and the projected hours of C03 and A01.
+    let roster = "staff_id,date,clock_in,clock_out,break_minutes,kind,interval_rule\n\
+                  C03,2024-07-01,08:00,00:30,60,work,over15\n\
+                  C03,2024-07-02,08:00,23:00,0,work,\n\
+                  A01,2024-07-01,08:30,17:15,45,work,\n\
+                  A01,2024-07-01,17:15,08:30,0,duty_permitted,\n";
+    let (status, answer) = app
+        .call(
+            crate::api_screens::upload("/api/v1/roster-check?month=2024-07&as_of=2024-06-30", roster.as_bytes()),
+            Some(&hr),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert!(answer["summary"]["doctors"] == 2, "{answer}");
+    let text = answer.to_string();
+    for code in ["exception_rest_short", "break_short", "duty_outside_permit"] {
+        assert!(text.contains(code), "{code}: {answer}");
+    }
+    let keys = undocumented(&doc, "/api/v1/roster-check", &answer);
+    if !keys.is_empty() {
+        missing.push(format!("/api/v1/roster-check: {keys:?}"));
+    }
     assert!(
         missing.is_empty(),
         "fields missing from docs/openapi.yaml:\n{}",

@@ -23,6 +23,7 @@ mod opinions;
 mod pc_reviews;
 mod records;
 mod reports;
+mod roster_check;
 mod selfcheck;
 mod worklist;
 
@@ -137,6 +138,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(records::delete_work_records)
         .service(imports::import)
         .service(imports::batches)
+        .service(roster_check::roster_check_file)
         .service(discrepancies::discrepancy_queue)
         .service(discrepancies::resolve)
         .service(pc_reviews::review_queue)

@@ -21,6 +21,7 @@ mod layouts;
 mod multipart;
 mod preview;
 mod result;
+mod roster_check;
 
 use super::{html, PageCtx, UiError, Viewer};
 use crate::accounts::Role;
@@ -170,6 +171,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(preview::preview_page)
         .service(result::commit)
         .service(result::result_page)
-        .service(result::rejected_download);
+        .service(result::rejected_download)
+        .service(roster_check::form_page)
+        .service(
+            web::resource("/roster-check")
+                .app_data(multipart::multipart_config())
+                .route(web::post().to(roster_check::check)),
+        );
     layouts::configure(cfg);
 }

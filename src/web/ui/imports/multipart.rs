@@ -29,6 +29,9 @@ pub(super) struct Upload {
     pub(super) file: Option<FieldBytes>,
     /// `map`: the file is a sample for the mapping screen, not an import.
     pub(super) then: String,
+    /// The roster check (rules §15): its month and as-of date, or empty.
+    pub(super) month: String,
+    pub(super) as_of: String,
 }
 
 /// The form's text fields are small; only `file` may be large.
@@ -73,6 +76,8 @@ impl MultipartCollect for Upload {
                     | "published_at"
                     | "file"
                     | "then"
+                    | "month"
+                    | "as_of"
             ) && !state.contains_key(&name)
             {
                 state.insert(name, Box::new(value));
@@ -91,6 +96,8 @@ impl MultipartCollect for Upload {
             period_to: text_of(&mut state, "period_to"),
             published_at: text_of(&mut state, "published_at"),
             then: text_of(&mut state, "then"),
+            month: text_of(&mut state, "month"),
+            as_of: text_of(&mut state, "as_of"),
             file: state
                 .remove("file")
                 .and_then(|b| b.downcast::<FieldBytes>().ok())
