@@ -71,28 +71,40 @@ pub fn grants_of(
     doctor_ids: Option<&[i64]>,
     before: NaiveDateTime,
 ) -> QueryResult<HashMap<i64, Vec<StoredGrant>>> {
-    let mut out: HashMap<i64, Vec<StoredGrant>> = HashMap::new();
-    let mut load = |ids: Option<Vec<i64>>| -> QueryResult<()> {
-        let mut q = comp_rest_grants::table
-            .filter(comp_rest_grants::start_at.lt(before))
-            .select(StoredGrant::as_select())
-            .order((comp_rest_grants::doctor_id, comp_rest_grants::start_at))
-            .into_boxed::<super::MultiBackend>();
-        if let Some(ids) = ids {
-            q = q.filter(comp_rest_grants::doctor_id.eq_any(ids));
-        }
-        for g in q.load(conn)? {
-            out.entry(g.doctor_id).or_default().push(g);
-        }
-        Ok(())
-    };
-    match doctor_ids {
-        Some(ids) => {
-            for chunk in ids.chunks(500) {
-                load(Some(chunk.to_vec()))?;
+    by_doctor(
+        doctor_ids,
+        |g: &StoredGrant| g.doctor_id,
+        |ids| {
+            let mut q = comp_rest_grants::table
+                .filter(comp_rest_grants::start_at.lt(before))
+                .select(StoredGrant::as_select())
+                .order((comp_rest_grants::doctor_id, comp_rest_grants::start_at))
+                .into_boxed::<super::MultiBackend>();
+            if let Some(ids) = ids {
+                q = q.filter(comp_rest_grants::doctor_id.eq_any(ids));
             }
+            q.load(conn)
+        },
+    )
+}
+
+/// Rows of some doctors (all when `None`) grouped by doctor: `load` runs
+/// once for all, or once per chunk of 500 ids (a bound on the statement's
+/// parameters).
+fn by_doctor<T>(
+    doctor_ids: Option<&[i64]>,
+    doctor_of: impl Fn(&T) -> i64,
+    mut load: impl FnMut(Option<Vec<i64>>) -> QueryResult<Vec<T>>,
+) -> QueryResult<HashMap<i64, Vec<T>>> {
+    let mut out: HashMap<i64, Vec<T>> = HashMap::new();
+    let chunks: Vec<Option<Vec<i64>>> = match doctor_ids {
+        Some(ids) => ids.chunks(500).map(|c| Some(c.to_vec())).collect(),
+        None => vec![None],
+    };
+    for ids in chunks {
+        for row in load(ids)? {
+            out.entry(doctor_of(&row)).or_default().push(row);
         }
-        None => load(None)?,
     }
     Ok(out)
 }
@@ -152,28 +164,19 @@ pub fn reasons_of(
     conn: &mut AnyConnection,
     doctor_ids: Option<&[i64]>,
 ) -> QueryResult<HashMap<i64, Vec<StoredReason>>> {
-    let mut out: HashMap<i64, Vec<StoredReason>> = HashMap::new();
-    let mut load = |ids: Option<Vec<i64>>| -> QueryResult<()> {
-        let mut q = comp_rest_reasons::table
-            .select(StoredReason::as_select())
-            .into_boxed::<super::MultiBackend>();
-        if let Some(ids) = ids {
-            q = q.filter(comp_rest_reasons::doctor_id.eq_any(ids));
-        }
-        for r in q.load(conn)? {
-            out.entry(r.doctor_id).or_default().push(r);
-        }
-        Ok(())
-    };
-    match doctor_ids {
-        Some(ids) => {
-            for chunk in ids.chunks(500) {
-                load(Some(chunk.to_vec()))?;
+    by_doctor(
+        doctor_ids,
+        |r: &StoredReason| r.doctor_id,
+        |ids| {
+            let mut q = comp_rest_reasons::table
+                .select(StoredReason::as_select())
+                .into_boxed::<super::MultiBackend>();
+            if let Some(ids) = ids {
+                q = q.filter(comp_rest_reasons::doctor_id.eq_any(ids));
             }
-        }
-        None => load(None)?,
-    }
-    Ok(out)
+            q.load(conn)
+        },
+    )
 }
 
 /// Records (or replaces) the reason on an entry; the old one, if any, is

@@ -426,3 +426,8 @@ pub fn assert_contains(actual: &serde_json::Value, expected: &serde_json::Value,
         _ => assert_eq!(actual, expected, "{path}"),
     }
 }
+
+/// The print pack's part keys, in the pack's order (`kinmu::report::pack::PARTS`).
+pub fn part_keys() -> Vec<&'static str> {
+    kinmu::report::pack::PARTS.iter().map(|(k, _)| *k).collect()
+}

@@ -136,20 +136,7 @@ async fn the_print_pack_csv_writes_a_formula_like_doctor_name_as_text() {
             accounts::sign_in(&mut db.conn(), "admin", PASSWORD, &app.settings.accounts, app.now()).unwrap();
         let service = spawn_with(app).await;
         let query = "fy=2024&from=2024-06-01&to=2024-06-30";
-        for part in [
-            "over100",
-            "checklist",
-            "staffing",
-            "a",
-            "b",
-            "c",
-            "d",
-            "e",
-            "permits",
-            "permits_outside",
-            "rest",
-            "comp_rest",
-        ] {
+        for part in part_keys() {
             let (status, _, _, bytes) = service.raw(&session.token, &format!("/print/{part}.csv?{query}")).await;
             assert_eq!(status, 200, "{part}");
             assert_no_formula(part, &bytes);

@@ -17,20 +17,7 @@ fn routes() -> Vec<String> {
         format!("/print/pack?{QUERY}"),
         format!("/print/pack.xlsx?{QUERY}"),
     ];
-    for part in [
-        "over100",
-        "checklist",
-        "staffing",
-        "a",
-        "b",
-        "c",
-        "d",
-        "e",
-        "permits",
-        "permits_outside",
-        "rest",
-        "comp_rest",
-    ] {
+    for part in part_keys() {
         r.push(format!("/print/{part}.csv?{QUERY}"));
     }
     r
@@ -100,20 +87,7 @@ async fn admin_hr_managers_and_physicians_open_the_print_pack_doctors_do_not() {
         let mut admin = service.signed_in("admin").await;
         let index = admin.get("/print").await;
         assert!(index.body.contains("すべて印刷"), "the print-everything link");
-        for part in [
-            "over100",
-            "checklist",
-            "staffing",
-            "a",
-            "b",
-            "c",
-            "d",
-            "e",
-            "permits",
-            "permits_outside",
-            "rest",
-            "comp_rest",
-        ] {
+        for part in part_keys() {
             assert!(index.body.contains(&format!("/print/{part}.csv?")), "{part} linked");
         }
         assert_eq!(admin.get("/print/pack?from=2024-07-01&to=2024-06-01").await.status, 400);

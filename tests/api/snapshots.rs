@@ -232,20 +232,7 @@ async fn the_print_pack_csv_parts_an_inspector_downloads_read_as_their_golden_fi
             service.app.now(),
         )
         .unwrap();
-        for part in [
-            "over100",
-            "checklist",
-            "staffing",
-            "a",
-            "b",
-            "c",
-            "d",
-            "e",
-            "permits",
-            "permits_outside",
-            "rest",
-            "comp_rest",
-        ] {
+        for part in part_keys() {
             let uri = format!("/print/{part}.csv?fy=2024&from=2024-06-01&to=2024-06-30");
             let (status, ctype, _, bytes) = service.raw(&session.token, &uri).await;
             assert_eq!(status, 200, "{part} on {backend:?}");

@@ -37,6 +37,35 @@ fn visible(conn: &mut crate::db::AnyConnection, me: &CurrentUser) -> Result<Opti
     }
 }
 
+/// A month's report (`report rest`, `report duties`) as the user may see
+/// it: built off the async threads, its doctors kept to the user's.
+async fn month_report<R: serde::Serialize + Send + 'static>(
+    app: web::Data<App>,
+    me: CurrentUser,
+    q: &MonthQuery,
+    build: fn(
+        &mut crate::db::AnyConnection,
+        crate::domain::time::YearMonth,
+        chrono::NaiveDate,
+        &crate::domain::hours::RuleConfig,
+    ) -> Result<R, crate::month::ReportError>,
+    keep: fn(&mut R, &HashSet<String>),
+) -> Result<HttpResponse, ApiError> {
+    let (month, as_of) = month_and_as_of(&app, q.month.as_deref(), q.as_of.as_deref())?;
+    let a = app.clone();
+    let report = web::block(move || -> Result<R, ApiError> {
+        let mut conn = a.pool.get()?;
+        let mine = visible(&mut conn, &me)?;
+        let mut r = build(&mut conn, month, as_of, &a.settings.rules)?;
+        if let Some(mine) = mine {
+            keep(&mut r, &mine);
+        }
+        Ok(r)
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(report))
+}
+
 /// Rest between shifts of a month (formats.md R.8).
 #[get("/api/v1/reports/rest")]
 pub(super) async fn rest_report(
@@ -44,19 +73,10 @@ pub(super) async fn rest_report(
     me: CurrentUser,
     q: web::Query<MonthQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (month, as_of) = month_and_as_of(&app, q.month.as_deref(), q.as_of.as_deref())?;
-    let a = app.clone();
-    let report = web::block(move || -> Result<_, ApiError> {
-        let mut conn = a.pool.get()?;
-        let mine = visible(&mut conn, &me)?;
-        let mut r = crate::report::rest::report(&mut conn, month, as_of, &a.settings.rules)?;
-        if let Some(mine) = mine {
-            r.doctors.retain(|d| mine.contains(&d.staff_id));
-        }
-        Ok(r)
+    month_report(app, me, &q, crate::report::rest::report, |r, mine| {
+        r.doctors.retain(|d| mine.contains(&d.staff_id))
     })
-    .await??;
-    Ok(HttpResponse::Ok().json(report))
+    .await
 }
 
 /// Permitted 宿直・日直 of a month (formats.md R.9).
@@ -66,17 +86,8 @@ pub(super) async fn duties_report(
     me: CurrentUser,
     q: web::Query<MonthQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (month, as_of) = month_and_as_of(&app, q.month.as_deref(), q.as_of.as_deref())?;
-    let a = app.clone();
-    let report = web::block(move || -> Result<_, ApiError> {
-        let mut conn = a.pool.get()?;
-        let mine = visible(&mut conn, &me)?;
-        let mut r = crate::report::duties::report(&mut conn, month, as_of, &a.settings.rules)?;
-        if let Some(mine) = mine {
-            r.doctors.retain(|d| mine.contains(&d.staff_id));
-        }
-        Ok(r)
+    month_report(app, me, &q, crate::report::duties::report, |r, mine| {
+        r.doctors.retain(|d| mine.contains(&d.staff_id))
     })
-    .await??;
-    Ok(HttpResponse::Ok().json(report))
+    .await
 }
