@@ -131,6 +131,13 @@ pub fn listed_interview(doctor: Sight, interview: Sight) -> Sight {
     }
 }
 
+/// Who records a doctor's 代償休息 grants and the reasons on their ledger
+/// entries (formats.md R.4): HR and admins for every doctor, a manager for
+/// their own doctors.
+pub fn may_record_comp_rest(who: Who, whose: Whose) -> bool {
+    matches!(who.role, Role::Hr | Role::Admin) || is_manager(who, whose)
+}
+
 /// Who may ask for another physician: the doctor, their manager, an admin.
 /// `sight` is what `who` sees of the interview.
 pub fn may_reassign(who: Who, sight: Sight) -> bool {
