@@ -439,4 +439,26 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn comp_rest_is_recorded_by_hr_admins_and_the_doctors_own_manager() {
+        for role in ROLES {
+            for rel in RELS {
+                let staff_id = (rel == Rel::Themself).then_some("D01");
+                let who = Who {
+                    role,
+                    login: "me",
+                    staff_id,
+                };
+                let manager = if rel == Rel::Manager { "me" } else { "boss" };
+                let whose = Whose {
+                    staff_id: "D01",
+                    manager_login: Some(manager),
+                };
+                let want = matches!(role, Role::Hr | Role::Admin) || (role == Role::Manager && rel == Rel::Manager);
+                assert_eq!(may_record_comp_rest(who, whose), want, "{role:?} {rel:?}");
+            }
+        }
+    }
+
 }

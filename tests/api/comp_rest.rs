@@ -157,7 +157,7 @@ async fn hr_records_a_grant_on_the_screen_after_a_confirmation() {
         assert!(confirm.body.contains("2024-06-17 13:00"), "{}", confirm.body);
         assert!(confirm.body.contains("240"), "the minutes: {}", confirm.body);
         assert!(!confirm.body.contains(hostile), "escaped: {}", confirm.body);
-        assert!(confirm.body.contains("&lt;script&gt;"), "{}", confirm.body);
+        assert!(confirm.body.contains("&#60;script&#62;"), "{}", confirm.body);
         assert_eq!(
             db.count_where("SELECT COUNT(*) AS n FROM comp_rest_grants"),
             0,
@@ -176,6 +176,7 @@ async fn hr_records_a_grant_on_the_screen_after_a_confirmation() {
         assert!(page.body.contains("記録しました"), "{}", page.body);
         assert!(page.body.contains("2024-06-17 13:00"), "{}", page.body);
         assert!(!page.body.contains(hostile), "escaped on the list: {}", page.body);
+        assert!(page.body.contains("&#60;script&#62;"), "{}", page.body);
 
         // The same grant again overlaps: refused with the reason, nothing stored.
         let again = hr.post("/doctors/B02/comp-rest", &pairs(&go)).await;
@@ -224,7 +225,7 @@ async fn hr_records_a_grant_on_the_screen_after_a_confirmation() {
             .uri("/api/v1/doctors/B02/comp-rest-grants")
             .set_json(serde_json::json!({"start": "2024-06-18T14:00", "end": "2024-06-18T16:00"}));
         let (status, body) = service.call(req, Some(&token)).await;
-        assert_eq!((status, body["code"].as_str()), (409, Some("overlap")), "{body}");
+        assert_eq!((status, body["error"].as_str()), (409, Some("overlap")), "{body}");
         let other_token = service.token("other-boss").await;
         let req = actix_web::test::TestRequest::post()
             .uri("/api/v1/doctors/B02/comp-rest-grants")
