@@ -236,6 +236,83 @@ async fn hr_records_a_grant_on_the_screen_after_a_confirmation() {
     }
 }
 
+/// D201's June: planned 08:30–17:15 on the 3rd and 4th (published in May),
+/// worked 08:30–01:00 on the 3rd — an intrusion into the planned rest —
+/// and 08:30–13:00 on the 4th.
+fn late_night(db: &TestDb, dir: &tempfile::TempDir) {
+    db.import_ok(ImportKind::Doctors, DOCTORS.as_bytes());
+    let roster = write(
+        dir,
+        "roster.csv",
+        "staff_id,date,clock_in,clock_out,break_minutes
+         D201,2024-06-03,08:30,17:15,45
+         D201,2024-06-04,08:30,17:15,45
+",
+    );
+    let out = db.kinmu(&["import", "roster", &roster, "--published-at", "2024-05-25T12:00"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let timecard = write(
+        dir,
+        "timecard.csv",
+        "staff_id,date,clock_in,clock_out,break_minutes
+         D201,2024-06-03,08:30,01:00,45
+         D201,2024-06-04,08:30,13:00,0
+",
+    );
+    let out = db.kinmu(&["import", "timecard", &timecard]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[actix_web::test]
+async fn hr_sets_the_reason_of_an_entry_on_the_screen() {
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        let dir = tempfile::tempdir().unwrap();
+        late_night(&db, &dir);
+        add_people(&db, &[person("jinji", kinmu::accounts::Role::Hr)]);
+        let service = db.spawn().await;
+        let mut hr = service.signed_in("jinji").await;
+        let page = hr.get("/doctors/D201/comp-rest?month=2024-06&as_of=2024-06-30").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(
+            page.body.contains("未付与") || page.body.contains("期限超過"),
+            "{}",
+            page.body
+        );
+        let (csrf, cause, arose_at) = (
+            hidden(&page.body, "csrf"),
+            hidden(&page.body, "cause"),
+            hidden(&page.body, "arose_at"),
+        );
+        let form = |reason: &'static str| {
+            vec![
+                ("csrf", csrf.clone()),
+                ("month", "2024-06".to_string()),
+                ("cause", cause.clone()),
+                ("arose_at", arose_at.clone()),
+                ("reason", reason.to_string()),
+            ]
+        };
+        let bad = hr.post("/doctors/D201/comp-rest/reason", &pairs(&form("nap"))).await;
+        assert_eq!(bad.status, 400, "{}", bad.body);
+        let done = hr
+            .post("/doctors/D201/comp-rest/reason", &pairs(&form("emergency")))
+            .await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        assert_eq!(
+            db.count_where("SELECT COUNT(*) AS n FROM audit_log WHERE operation = 'set_comp_rest_reason'"),
+            1
+        );
+        let rest = rest_of(&db, "D201");
+        assert_eq!(rest["comp_rest"]["entries"][0]["reason"], "emergency", "{rest}");
+        // An entry that is not the doctor's is not found.
+        let mut other = form("other");
+        other[3].1 = "2024-06-05T03:00:00".into();
+        let missing = hr.post("/doctors/D201/comp-rest/reason", &pairs(&other)).await;
+        assert_eq!(missing.status, 404, "{}", missing.body);
+    }
+}
+
 /// The doctor's comp-rest entries and grants of `kinmu report rest`.
 fn rest_of(db: &TestDb, staff_id: &str) -> serde_json::Value {
     let out = db.kinmu(&[
@@ -262,27 +339,8 @@ fn rest_of(db: &TestDb, staff_id: &str) -> serde_json::Value {
 #[test]
 fn a_recorded_grant_pays_the_rest_a_late_night_took() {
     each_backend(|db| {
-        db.import_ok(ImportKind::Doctors, DOCTORS.as_bytes());
         let dir = tempfile::tempdir().unwrap();
-        // Planned 08:30–17:15 both days, published before; worked to 01:00.
-        let roster = write(
-            &dir,
-            "roster.csv",
-            "staff_id,date,clock_in,clock_out,break_minutes\n\
-             D201,2024-06-03,08:30,17:15,45\n\
-             D201,2024-06-04,08:30,17:15,45\n",
-        );
-        let out = db.kinmu(&["import", "roster", &roster, "--published-at", "2024-05-25T12:00"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let timecard = write(
-            &dir,
-            "timecard.csv",
-            "staff_id,date,clock_in,clock_out,break_minutes\n\
-             D201,2024-06-03,08:30,01:00,45\n\
-             D201,2024-06-04,08:30,13:00,0\n",
-        );
-        let out = db.kinmu(&["import", "timecard", &timecard]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        late_night(db, &dir);
 
         let before = rest_of(db, "D201");
         let owed = before["comp_rest"]["open_minutes"].as_i64().unwrap();
