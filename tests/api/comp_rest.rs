@@ -366,3 +366,36 @@ fn a_recorded_grant_pays_the_rest_a_late_night_took() {
         assert_ne!(after["comp_rest"]["entries"][0]["status"], status_before, "{after}");
     });
 }
+
+#[actix_web::test]
+async fn the_import_api_takes_the_comp_rest_kind() {
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        db.import_ok(ImportKind::Doctors, DOCTORS.as_bytes());
+        db.add_user("jinji", kinmu::accounts::Role::Hr, None, None);
+        db.add_user("boss", kinmu::accounts::Role::Manager, None, None);
+        let svc = db.spawn().await;
+        let post = |bytes: &[u8]| {
+            actix_web::test::TestRequest::post()
+                .uri("/api/v1/imports/comp-rest")
+                .insert_header(("Content-Type", "text/csv"))
+                .set_payload(bytes.to_vec())
+        };
+        let file = "staff_id,date,start,end\nD201,2024-06-04,13:00,17:15\nD201,2024-06-04,17:00,18:00\n";
+        let boss = svc.token("boss").await;
+        let (status, _) = svc.call(post(file.as_bytes()), Some(&boss)).await;
+        assert_eq!(status, 403, "imports are HR's");
+        let t = svc.token("jinji").await;
+        let (status, body) = svc.call(post(file.as_bytes()), Some(&t)).await;
+        assert_eq!((status, body["kind"].as_str()), (422, Some("comp_rest")), "{body}");
+        assert_eq!(
+            (body["rejected"][0]["line"].as_u64(), body["committed"].as_bool()),
+            (Some(3), Some(false)),
+            "{body}"
+        );
+        assert_eq!(grants(&db), 0);
+        let good = "staff_id,date,start,end\nD201,2024-06-04,13:00,17:15\n";
+        let (status, body) = svc.call(post(good.as_bytes()), Some(&t)).await;
+        assert_eq!((status, body["inserted"].as_u64()), (200, Some(1)), "{body}");
+    }
+}
