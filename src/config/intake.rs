@@ -224,6 +224,10 @@ mod tests {
             (r.pattern.as_str(), r.kind.as_str(), r.layout),
             ("doctors*.csv", "doctors", None)
         );
+        for kind in ["comp_rest", "comp-rest"] {
+            let r = IntakeRule::parse(&format!("comp_rest*.csv={kind}")).unwrap();
+            assert_eq!(r.kind, "comp_rest", "the command line's spelling names the same kind");
+        }
         let r = IntakeRule::parse("pc_*.csv=pclog:/etc/kinmu/layouts/pc.toml").unwrap();
         assert_eq!(r.layout.as_deref(), Some("/etc/kinmu/layouts/pc.toml"));
         for bad in [

@@ -2,7 +2,8 @@
 //! the grant's start; a new grant is inserted, a changed one updated with
 //! the change in the audit log, an equal one left alone. Two grants of one
 //! doctor that overlap — in the file, or a row of the file and a stored
-//! grant it does not replace — refuse the later row, naming the other.
+//! grant as the file's earlier rows leave them — refuse the later row,
+//! naming the other.
 //! Grants stored but not in the file stay.
 
 use super::plan::{row_error, Plan, Tx};
@@ -12,7 +13,7 @@ use crate::db::models::NewAuditEntry;
 use crate::db::{queries, AnyConnection};
 use crate::import::{CompRestRecord, Lined, Rejections};
 use chrono::NaiveDateTime;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Who records a grant when the import names no one (the command line).
 pub(crate) const IMPORT_ACTOR: &str = "import";
@@ -44,14 +45,17 @@ pub(super) fn comp_rest(
             stored.insert(*id, db::grants_of_doctor(conn, *id)?);
         }
     }
-    // The stored grants a row of the file replaces (same doctor and start)
-    // are no obstacle to the file's rows.
-    let replaced: HashSet<(i64, NaiveDateTime)> = rows
-        .iter()
-        .filter_map(|r| doctors.get(&r.value.staff_id).map(|id| (*id, r.value.start)))
-        .collect();
     let recorded_by = req.actor.unwrap_or(IMPORT_ACTOR).to_string();
-    let mut accepted: HashMap<i64, Vec<(usize, NaiveDateTime, NaiveDateTime)>> = HashMap::new();
+    // Each doctor's grants as the file's rows, in line order, leave them:
+    // the stored ones, then each accepted row in place of the stored grant
+    // of its start (`Some(line)`: from that line of the file). A row is
+    // checked against all of them but the one it replaces, so no two
+    // grants written or kept overlap whichever rows are refused.
+    type Current = HashMap<NaiveDateTime, (NaiveDateTime, Option<usize>)>;
+    let mut current: HashMap<i64, Current> = stored
+        .iter()
+        .map(|(id, grants)| (*id, grants.iter().map(|g| (g.start_at, (g.end_at, None))).collect()))
+        .collect();
     let mut inserts = Vec::new();
     let mut updates: Vec<(StoredGrant, NewGrant, String)> = Vec::new();
     let mut unchanged = 0;
@@ -68,35 +72,29 @@ pub(super) fn comp_rest(
             continue;
         };
         let span = (rec.start, rec.end);
-        let own = stored.get(&doctor_id).map(Vec::as_slice).unwrap_or_default();
-        let clash_stored = own
+        let grants = current.entry(doctor_id).or_default();
+        let clash = grants
             .iter()
-            .find(|g| !replaced.contains(&(doctor_id, g.start_at)) && overlaps(span, (g.start_at, g.end_at)));
-        if let Some(g) = clash_stored {
-            rejected.push(row_error(
-                line,
-                Some("開始"),
-                format!(
-                    "代償休息 {} が登録済みの付与 {} と重なっています / overlaps a stored grant",
-                    span_text(rec.start, rec.end),
-                    span_text(g.start_at, g.end_at)
-                ),
-            ));
-            continue;
-        }
-        let earlier = accepted.entry(doctor_id).or_default();
-        if let Some((other, ..)) = earlier.iter().find(|(_, s, e)| overlaps(span, (*s, *e))) {
-            rejected.push(row_error(
-                line,
-                Some("開始"),
-                format!(
+            .filter(|(start, _)| **start != rec.start)
+            .filter(|(start, (end, _))| overlaps(span, (**start, *end)))
+            .min_by_key(|(start, _)| **start);
+        if let Some((start, (end, from))) = clash {
+            let reason = match from {
+                Some(other) => format!(
                     "代償休息 {} が{other}行目の付与と重なっています / overlaps the grant on line {other}",
                     span_text(rec.start, rec.end)
                 ),
-            ));
+                None => format!(
+                    "代償休息 {} が登録済みの付与 {} と重なっています / overlaps a stored grant",
+                    span_text(rec.start, rec.end),
+                    span_text(*start, *end)
+                ),
+            };
+            rejected.push(row_error(line, Some("開始"), reason));
             continue;
         }
-        earlier.push((line, rec.start, rec.end));
+        grants.insert(rec.start, (rec.end, Some(line)));
+        let own = stored.get(&doctor_id).map(Vec::as_slice).unwrap_or_default();
         let new = NewGrant {
             doctor_id,
             start_at: rec.start,
