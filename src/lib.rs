@@ -36,6 +36,7 @@ pub mod app;
 pub mod audit;
 pub mod backup;
 pub mod cli;
+pub mod comp_rest;
 pub mod config;
 pub mod corrections;
 pub mod db;
@@ -94,6 +95,7 @@ pub const LAYERS: &[&[&str]] = &[
         "ingest",
         "self_study",
         "declarations",
+        "comp_rest",
     ],
     // Interviews, mails and jobs.
     &["monitor"],

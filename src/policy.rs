@@ -131,6 +131,13 @@ pub fn listed_interview(doctor: Sight, interview: Sight) -> Sight {
     }
 }
 
+/// Who records a doctor's 代償休息 grants and the reasons on their ledger
+/// entries (formats.md R.4): HR and admins for every doctor, a manager for
+/// their own doctors.
+pub fn may_record_comp_rest(who: Who, whose: Whose) -> bool {
+    matches!(who.role, Role::Hr | Role::Admin) || is_manager(who, whose)
+}
+
 /// Who may ask for another physician: the doctor, their manager, an admin.
 /// `sight` is what `who` sees of the interview.
 pub fn may_reassign(who: Who, sight: Sight) -> bool {
@@ -430,6 +437,27 @@ mod tests {
                 matches!(role, Role::Hr | Role::Admin | Role::Manager | Role::Doctor),
                 "{role:?} chooses"
             );
+        }
+    }
+
+    #[test]
+    fn comp_rest_is_recorded_by_hr_admins_and_the_doctors_own_manager() {
+        for role in ROLES {
+            for rel in RELS {
+                let staff_id = (rel == Rel::Themself).then_some("D01");
+                let who = Who {
+                    role,
+                    login: "me",
+                    staff_id,
+                };
+                let manager = if rel == Rel::Manager { "me" } else { "boss" };
+                let whose = Whose {
+                    staff_id: "D01",
+                    manager_login: Some(manager),
+                };
+                let want = matches!(role, Role::Hr | Role::Admin) || (role == Role::Manager && rel == Rel::Manager);
+                assert_eq!(may_record_comp_rest(who, whose), want, "{role:?} {rel:?}");
+            }
         }
     }
 }

@@ -20,6 +20,8 @@ pub(super) enum KindArg {
     Pclog,
     Employers,
     Permits,
+    /// 代償休息 grants (formats.md R.4).
+    CompRest,
 }
 
 impl From<KindArg> for ImportKind {
@@ -31,6 +33,7 @@ impl From<KindArg> for ImportKind {
             KindArg::Pclog => ImportKind::Pclog,
             KindArg::Employers => ImportKind::Employers,
             KindArg::Permits => ImportKind::Permits,
+            KindArg::CompRest => ImportKind::CompRest,
         }
     }
 }

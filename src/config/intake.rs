@@ -7,7 +7,7 @@
 //! A rule is one string `PATTERN=KIND[:LAYOUT]`: a file-name pattern (`*`
 //! any run of characters, `?` one character, letters matched without regard
 //! to case, no `=` or `/`), the import kind (`doctors`, `timecard`, `roster`,
-//! `pclog`, `employers`) and optionally a layout (a preset or saved layout's name, or a path to a `.toml`
+//! `pclog`, `employers`, `permits`, `comp_rest` — also written `comp-rest`) and optionally a layout (a preset or saved layout's name, or a path to a `.toml`
 //! layout file; none: recognised from the header, kinmu's own columns).
 //! In a file the rules are an array of such strings; in the environment
 //! (`KINMU_INTAKE_RULES`) they are separated by `;` or new lines. The
@@ -20,10 +20,18 @@ use std::time::Duration;
 
 /// The import kinds a rule may name (`crate::ingest::ImportKind`'s codes;
 /// the intake job's tests pin that they agree).
-pub const KINDS: [&str; 6] = ["doctors", "timecard", "roster", "pclog", "employers", "permits"];
+pub const KINDS: [&str; 7] = [
+    "doctors",
+    "timecard",
+    "roster",
+    "pclog",
+    "employers",
+    "permits",
+    "comp_rest",
+];
 
 const RULE_FORMAT: &str =
-    "パターン=種別[:レイアウト]、種別は doctors, timecard, roster, pclog, employers, permits / PATTERN=KIND[:LAYOUT]";
+    "パターン=種別[:レイアウト]、種別は doctors, timecard, roster, pclog, employers, permits, comp_rest / PATTERN=KIND[:LAYOUT]";
 
 /// The intake folder's settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +84,8 @@ impl IntakeRule {
             None => (rest, None),
         };
         let (pattern, kind) = (pattern.trim(), kind.trim());
+        // The command line's spelling of the grants kind names it too.
+        let kind = if kind == "comp-rest" { "comp_rest" } else { kind };
         if pattern.is_empty() || pattern.contains('/') || !KINDS.contains(&kind) || layout == Some("") {
             return Err(bad());
         }
@@ -214,6 +224,10 @@ mod tests {
             (r.pattern.as_str(), r.kind.as_str(), r.layout),
             ("doctors*.csv", "doctors", None)
         );
+        for kind in ["comp_rest", "comp-rest"] {
+            let r = IntakeRule::parse(&format!("comp_rest*.csv={kind}")).unwrap();
+            assert_eq!(r.kind, "comp_rest", "the command line's spelling names the same kind");
+        }
         let r = IntakeRule::parse("pc_*.csv=pclog:/etc/kinmu/layouts/pc.toml").unwrap();
         assert_eq!(r.layout.as_deref(), Some("/etc/kinmu/layouts/pc.toml"));
         for bad in [

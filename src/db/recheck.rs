@@ -166,7 +166,7 @@ pub fn changed(conn: &mut AnyConnection, from: Marks, to: Marks) -> QueryResult<
         out.doctors = import_batches::table
             .filter(import_batches::id.gt(lo))
             .filter(import_batches::id.le(hi))
-            .filter(import_batches::kind.eq_any(["doctors", "employers", "permits"]))
+            .filter(import_batches::kind.eq_any(["doctors", "employers", "permits", "comp_rest"]))
             .count()
             .get_result::<i64>(conn)?
             > 0;

@@ -1,5 +1,5 @@
 //! CSV imports: bytes of a doctors list, timecard, roster, PC log,
-//! employers or permits file in, checked records out.
+//! employers, permits or 代償休息 grants file in, checked records out.
 //!
 //! This layer implements "Input files (CSV)" and the row-by-row half of
 //! "What an import does with bad input" in formats.md: encoding
@@ -15,6 +15,7 @@
 //! in exactly one of [`Parsed::rows`] or [`Parsed::rejected`].
 
 pub mod blocks;
+mod comp_rest;
 mod doctors;
 mod employers;
 mod encoding;
@@ -28,6 +29,9 @@ mod shifts;
 mod table;
 pub mod winevent;
 
+pub use comp_rest::{
+    date as comp_rest_date, grant_span, parse_comp_rest, time_of_day as comp_rest_time, CompRestRecord, GrantMethod,
+};
 pub use doctors::{parse_doctors, DoctorRecord};
 pub use employers::{parse_employers, EmployerRecord};
 pub use encoding::{decode, Decoded};
@@ -368,6 +372,7 @@ mod tests {
             &pclog::FIELDS[..],
             &employers::FIELDS[..],
             &permits::FIELDS[..],
+            &comp_rest::FIELDS[..],
         ] {
             let mut seen = HashSet::new();
             for f in fields {

@@ -12,10 +12,12 @@
 
 use super::header::{Columns, Field};
 use super::{
-    decode, doctors, employers, parse_doctors, parse_employers, parse_pclog, parse_permits, parse_shifts, pclog,
-    permits, shifts,
+    comp_rest, decode, doctors, employers, parse_comp_rest, parse_doctors, parse_employers, parse_pclog, parse_permits,
+    parse_shifts, pclog, permits, shifts,
 };
-use super::{DoctorRecord, EmployerRecord, FileError, Parsed, PcRecord, PermitRecord, RowError, ShiftRecord};
+use super::{
+    CompRestRecord, DoctorRecord, EmployerRecord, FileError, Parsed, PcRecord, PermitRecord, RowError, ShiftRecord,
+};
 use crate::domain::profile::{LegalHoliday, Regime};
 use crate::domain::time::format_hm;
 use crate::domain::Kind;
@@ -30,6 +32,8 @@ pub enum PreviewKind {
     Pclog,
     Employers,
     Permits,
+    /// 代償休息 grants (formats.md R.4).
+    CompRest,
 }
 
 /// How one header of the file was read.
@@ -235,6 +239,24 @@ const EMPLOYER_LABELS: [(&str, &str); 4] = [
     ("当院からの派遣", "Dispatched"),
 ];
 
+fn comp_rest_values(r: &CompRestRecord) -> Vec<String> {
+    vec![
+        r.staff_id.clone(),
+        r.start.format("%Y-%m-%d %H:%M").to_string(),
+        r.end.format("%Y-%m-%d %H:%M").to_string(),
+        r.method.map(|m| m.label_ja().to_string()).unwrap_or_default(),
+        r.note.clone().unwrap_or_default(),
+    ]
+}
+
+const COMP_REST_LABELS: [(&str, &str); 5] = [
+    ("職員番号", "Staff ID"),
+    ("開始", "Start"),
+    ("終了", "End"),
+    ("付与方法", "Method"),
+    ("備考", "Note"),
+];
+
 const PERMIT_LABELS: [(&str, &str); 8] = [
     ("許可番号", "Permit no."),
     ("許可年月日", "Granted on"),
@@ -299,6 +321,11 @@ pub fn preview(kind: PreviewKind, bytes: &[u8], limit: usize) -> Result<Preview,
             &permits::FIELDS,
             &PERMIT_LABELS,
             outcome(parse_permits(bytes)?, permit_values),
+        ),
+        PreviewKind::CompRest => (
+            &comp_rest::FIELDS,
+            &COMP_REST_LABELS,
+            outcome(parse_comp_rest(bytes)?, comp_rest_values),
         ),
     };
 

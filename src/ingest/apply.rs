@@ -4,6 +4,7 @@
 //! rejected without `skip_invalid`, or nothing changed) or the batch is
 //! recorded, the rows written and the import logged in the audit trail.
 
+use super::comp_rest::comp_rest;
 use super::doctors::doctors;
 use super::employers::employers;
 use super::outcome::{leaves_nothing, new_batch, record, report_of, settle, sha256_hex, Mode};
@@ -62,6 +63,11 @@ fn run_in(conn: &mut AnyConnection, req: &ImportRequest, mode: Mode) -> Result<I
             layout::check_permits(req.layout)?;
             let parsed = import::parse_permits(req.bytes)?;
             apply(conn, req, parsed, permits, mode, "kinmu".into())
+        }
+        ImportKind::CompRest => {
+            layout::check_comp_rest(req.layout)?;
+            let parsed = import::parse_comp_rest(req.bytes)?;
+            apply(conn, req, parsed, comp_rest, mode, "kinmu".into())
         }
         ImportKind::Pclog => {
             let source = match layout::read_pclog_vendor(req.layout, req.bytes)? {

@@ -20,11 +20,13 @@
 //! batch and the audit entry). [`plan`] is the vocabulary of the
 //! kind-specific steps, and one file per kind decides what its rows do:
 //! [`doctors`], [`timecard`] (corrections, and the period a re-export
-//! replaces: [`period`]), [`roster`], [`pclog`], [`employers`] and [`permits`], the
+//! replaces: [`period`]), [`roster`], [`pclog`], [`employers`], [`permits`] and
+//! [`comp_rest`], the
 //! shift kinds sharing the row resolution, self-confirmation and overlap
 //! checks of [`shifts`].
 
 mod apply;
+mod comp_rest;
 mod doctors;
 mod employers;
 mod outcome;
@@ -66,17 +68,20 @@ pub enum ImportKind {
     Employers,
     /// The 宿日直許可 register (formats.md R.3).
     Permits,
+    /// 代償休息 grants (formats.md R.4).
+    CompRest,
 }
 
 impl ImportKind {
     /// Every kind, in the order of formats.md.
-    pub const ALL: [ImportKind; 6] = [
+    pub const ALL: [ImportKind; 7] = [
         ImportKind::Doctors,
         ImportKind::Timecard,
         ImportKind::Roster,
         ImportKind::Pclog,
         ImportKind::Employers,
         ImportKind::Permits,
+        ImportKind::CompRest,
     ];
 
     pub fn code(self) -> &'static str {
@@ -87,6 +92,7 @@ impl ImportKind {
             ImportKind::Pclog => "pclog",
             ImportKind::Employers => "employers",
             ImportKind::Permits => "permits",
+            ImportKind::CompRest => "comp_rest",
         }
     }
 }
@@ -107,8 +113,10 @@ impl FromStr for ImportKind {
             "pclog" => Ok(ImportKind::Pclog),
             "employers" => Ok(ImportKind::Employers),
             "permits" => Ok(ImportKind::Permits),
+            // The command line's and the API path's spelling, and the code.
+            "comp-rest" | "comp_rest" => Ok(ImportKind::CompRest),
             other => Err(format!(
-                "不明な取込種別です: {other:?}（doctors, timecard, roster, pclog, employers, permits） / unknown import kind"
+                "不明な取込種別です: {other:?}（doctors, timecard, roster, pclog, employers, permits, comp-rest） / unknown import kind"
             )),
         }
     }

@@ -481,11 +481,7 @@ impl Cases<'_> {
                 let f = facts(self.settings, d, &month_code, c);
                 let mail = mails::comp_rest_reminder(&f, &to, open, overdue);
                 // One mail per entry: named by its cause and the minute it arose.
-                let key = format!(
-                    "{}/{}",
-                    crate::domain::rest::format_instant(e.arose_at),
-                    code_of(e.cause)
-                );
+                let key = format!("{}/{}", crate::domain::rest::format_instant(e.arose_at), e.cause.code());
                 let topic = Topic {
                     reason,
                     doctor_id: Some(d.id),
@@ -495,15 +491,5 @@ impl Cases<'_> {
             }
         }
         Ok(())
-    }
-}
-
-/// The code of an entry's cause (rules §11.13).
-fn code_of(cause: crate::domain::rest::EntryCause) -> &'static str {
-    use crate::domain::rest::EntryCause;
-    match cause {
-        EntryCause::RestIntrusion => "rest_intrusion",
-        EntryCause::PermittedDutyWork => "permitted_duty_work",
-        EntryCause::LongWorkException => "long_work_exception",
     }
 }

@@ -16,6 +16,7 @@ mod audit_key;
 mod backup;
 mod browser;
 mod commands;
+mod comp_rest;
 mod coverage;
 mod declarations;
 mod demo;

@@ -193,6 +193,7 @@ fn check_case(
                     ImportKind::Pclog => ("pc_sessions", r.inserted),
                     ImportKind::Employers => ("doctor_employers", r.inserted),
                     ImportKind::Permits => ("permits", r.inserted),
+                    ImportKind::CompRest => ("comp_rest_grants", r.inserted),
                 };
                 let audits = 1 + if kind == ImportKind::Doctors { r.corrected } else { 0 };
                 // A roster import records the dates it replaced, one range

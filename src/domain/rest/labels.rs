@@ -76,6 +76,15 @@ impl EntryKind {
 }
 
 impl EntryCause {
+    /// The code of the JSON (rules §11.13).
+    pub fn code(self) -> &'static str {
+        match self {
+            EntryCause::RestIntrusion => "rest_intrusion",
+            EntryCause::PermittedDutyWork => "permitted_duty_work",
+            EntryCause::LongWorkException => "long_work_exception",
+        }
+    }
+
     pub fn words(self) -> Words {
         match self {
             EntryCause::RestIntrusion => ("予定された休息中の業務", "work in a planned rest"),

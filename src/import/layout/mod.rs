@@ -360,3 +360,12 @@ pub fn check_permits(layout: Option<&Layout>) -> Result<(), FileError> {
         _ => Ok(()),
     }
 }
+
+/// Checks that a 代償休息 grants file is read with kinmu's own columns (no
+/// vendor layout reads it).
+pub fn check_comp_rest(layout: Option<&Layout>) -> Result<(), FileError> {
+    match layout {
+        Some(l) if l.yields != Yields::Kinmu => Err(wrong_kind(l, "代償休息")),
+        _ => Ok(()),
+    }
+}

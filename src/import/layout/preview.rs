@@ -31,6 +31,10 @@ pub fn preview(layout: Option<&Layout>, kind: PreviewKind, bytes: &[u8], limit: 
             super::check_permits(layout)?;
             return crate::import::preview(kind, bytes, limit);
         }
+        PreviewKind::CompRest => {
+            super::check_comp_rest(layout)?;
+            return crate::import::preview(kind, bytes, limit);
+        }
         PreviewKind::Shifts => (map(read_shifts(layout, bytes)?, shift_values), &SHIFT_LABELS),
         PreviewKind::Pclog => (map(read_pclog(layout, bytes)?, pc_values), &PC_LABELS),
     };

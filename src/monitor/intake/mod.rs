@@ -127,6 +127,7 @@ fn kind_label(kind: ImportKind) -> &'static str {
         ImportKind::Pclog => "PCログ",
         ImportKind::Employers => "他の勤務先",
         ImportKind::Permits => "宿日直許可",
+        ImportKind::CompRest => "代償休息の付与",
     }
 }
 

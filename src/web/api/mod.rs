@@ -12,6 +12,7 @@
 //! the API's (`{"error","message","message_en"}`, docs/api.md).
 
 mod auth;
+mod comp_rest;
 mod dashboard;
 mod declarations;
 mod discrepancies;
@@ -144,6 +145,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pc_reviews::review_queue)
         .service(pc_reviews::resolve)
         .service(doctors::doctor_month)
+        .service(comp_rest::record_grant)
         .service(dashboard::dashboard)
         .service(inspection::inspection);
 }

@@ -9,6 +9,7 @@
 mod accounts;
 pub(crate) mod admin;
 mod charts;
+mod comp_rest;
 pub(crate) mod dashboard;
 mod declarations;
 pub(crate) mod discrepancies;
@@ -291,6 +292,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(session::configure)
         .configure(dashboard::configure)
         .configure(doctor::configure)
+        .configure(comp_rest::configure)
         .configure(imports::configure)
         .configure(discrepancies::configure)
         .configure(self_study::configure)

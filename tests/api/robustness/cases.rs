@@ -22,6 +22,7 @@ impl Rng {
             ImportKind::Pclog => 4,
             ImportKind::Employers => 5,
             ImportKind::Permits => 6,
+            ImportKind::CompRest => 7,
         };
         let mut r =
             Rng(seed ^ k.wrapping_mul(0xA076_1D64_78BD_642F) ^ (index as u64).wrapping_mul(0xE703_7ED1_A0B4_28DB));
@@ -137,7 +138,7 @@ pub fn stored_base(kind: ImportKind) -> String {
                 }
             }
         }
-        ImportKind::Employers | ImportKind::Permits => {
+        ImportKind::Employers | ImportKind::Permits | ImportKind::CompRest => {
             unreachable!("the employers and permits files are not in the fuzz run (KINDS)")
         }
     }
@@ -181,6 +182,7 @@ impl Table {
             ImportKind::Pclog => &["staff_id", "logon", "logoff"],
             ImportKind::Employers => &["staff_id", "employer"],
             ImportKind::Permits => &["permit_no", "granted_on", "kind", "band_start", "band_end"],
+            ImportKind::CompRest => &["staff_id", "date", "start", "end"],
         }
     }
 }
@@ -464,7 +466,7 @@ fn fresh_base(kind: ImportKind, index: usize, rng: &mut Rng, japanese: bool) -> 
                 rows,
             }
         }
-        ImportKind::Employers | ImportKind::Permits => {
+        ImportKind::Employers | ImportKind::Permits | ImportKind::CompRest => {
             unreachable!("the employers and permits files are not in the fuzz run (KINDS)")
         }
     }
@@ -559,7 +561,7 @@ fn bad_cell(kind: ImportKind, rng: &mut Rng) -> (&'static str, String) {
                 _ => (*rng.pick(&["logon", "staff_id"]), big()),
             }
         }
-        ImportKind::Employers | ImportKind::Permits => {
+        ImportKind::Employers | ImportKind::Permits | ImportKind::CompRest => {
             unreachable!("the employers and permits files are not in the fuzz run (KINDS)")
         }
         ImportKind::Doctors => {
@@ -628,7 +630,7 @@ fn break_row(kind: ImportKind, t: &mut Table, r: usize, rng: &mut Rng) -> (Strin
                 ("logoff before logon".into(), None)
             }
         }
-        3 if kind == ImportKind::Employers || kind == ImportKind::Permits => {
+        3 if matches!(kind, ImportKind::Employers | ImportKind::Permits | ImportKind::CompRest) => {
             unreachable!("the employers and permits files are not in the fuzz run (KINDS)")
         }
         3 if kind == ImportKind::Doctors => {

@@ -48,13 +48,14 @@ async fn app_js() -> HttpResponse {
 }
 
 /// The kinds of file, in the order the form offers them.
-const KINDS: [ImportKind; 6] = [
+const KINDS: [ImportKind; 7] = [
     ImportKind::Timecard,
     ImportKind::Pclog,
     ImportKind::Roster,
     ImportKind::Doctors,
     ImportKind::Employers,
     ImportKind::Permits,
+    ImportKind::CompRest,
 ];
 
 fn kind_label(kind: ImportKind) -> (&'static str, &'static str) {
@@ -65,6 +66,7 @@ fn kind_label(kind: ImportKind) -> (&'static str, &'static str) {
         ImportKind::Pclog => ("PCログ", "PC log"),
         ImportKind::Employers => ("他の勤務先", "Other employers"),
         ImportKind::Permits => ("宿日直許可", "Duty permits"),
+        ImportKind::CompRest => ("代償休息の付与", "Compensatory rest grants"),
     }
 }
 

@@ -33,6 +33,7 @@ fn preview_kind(kind: ImportKind) -> PreviewKind {
         ImportKind::Pclog => PreviewKind::Pclog,
         ImportKind::Employers => PreviewKind::Employers,
         ImportKind::Permits => PreviewKind::Permits,
+        ImportKind::CompRest => PreviewKind::CompRest,
     }
 }
 
