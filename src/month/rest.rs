@@ -81,9 +81,6 @@ pub fn load(
     }
     let from = first_day(cfg);
     let to = last_day + Duration::days(2);
-    for (doctor_id, history) in roster::histories(conn, doctor_ids, from, to)? {
-        out.entry(doctor_id).or_default().history = history;
-    }
     if midnight(from) < timecard_from {
         for (s, _, _) in queries::current_timecard(conn, doctor_ids, midnight(from), timecard_from)? {
             out.entry(s.doctor_id)
@@ -107,6 +104,22 @@ pub fn load(
             .clone();
     }
     Ok(out)
+}
+
+/// The roster in its stored versions (rules §11.6) of some doctors (all
+/// when `None`) for a month ending on `last_day`: from [`first_day`] to two
+/// days after the month; none for a month before `rest_rules_from`. Read
+/// apart from [`load`] so that it runs beside the month's other reads.
+pub fn histories(
+    conn: &mut AnyConnection,
+    doctor_ids: Option<&[i64]>,
+    last_day: NaiveDate,
+    cfg: &RuleConfig,
+) -> Result<HashMap<i64, RosterHistory>, ReportError> {
+    if last_day < cfg.rest.rest_rules_from {
+        return Ok(HashMap::new());
+    }
+    Ok(roster::histories(conn, doctor_ids, first_day(cfg), last_day + Duration::days(2))?)
 }
 
 /// One doctor's §11 records and ledger as of a date.

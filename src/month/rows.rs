@@ -141,19 +141,19 @@ pub fn load_rows_on(
     let (timecard, roster, rest) = match (spare.next(), spare.next()) {
         (Some(c1), Some(c2)) => std::thread::scope(|s| {
             let timecard = s.spawn(|| load_timecard(c1, doctor_ids, &w));
-            let roster = s.spawn(|| load_roster(c2, doctor_ids, &w));
+            let roster = s.spawn(|| load_roster(c2, doctor_ids, &w, cfg));
             let rest = load_records(conn, doctor_ids, &w);
             (joined(timecard), joined(roster), rest)
         }),
         (Some(c1), None) => std::thread::scope(|s| {
-            let shifts = s.spawn(|| (load_timecard(c1, doctor_ids, &w), load_roster(c1, doctor_ids, &w)));
+            let shifts = s.spawn(|| (load_timecard(c1, doctor_ids, &w), load_roster(c1, doctor_ids, &w, cfg)));
             let rest = load_records(conn, doctor_ids, &w);
             let (timecard, roster) = joined(shifts);
             (timecard, roster, rest)
         }),
         _ => (
             load_timecard(conn, doctor_ids, &w),
-            load_roster(conn, doctor_ids, &w),
+            load_roster(conn, doctor_ids, &w, cfg),
             load_records(conn, doctor_ids, &w),
         ),
     };
@@ -161,7 +161,8 @@ pub fn load_rows_on(
     for (doctor_id, timecard) in timecard? {
         rows.entry(doctor_id).or_default().timecard = timecard;
     }
-    for (doctor_id, (plan, schedule)) in roster? {
+    let (roster, histories) = roster?;
+    for (doctor_id, (plan, schedule)) in roster {
         let r = rows.entry(doctor_id).or_default();
         r.roster = plan;
         r.schedule_roster = schedule;
@@ -210,6 +211,9 @@ pub fn load_rows_on(
     let rest_rows = super::rest::load(conn, doctor_ids, (&departments, &register), reach, cfg)?;
     for (doctor_id, r) in rest_rows {
         rows.entry(doctor_id).or_default().rest = r;
+    }
+    for (doctor_id, history) in histories {
+        rows.entry(doctor_id).or_default().rest.history = history;
     }
     Ok((doctors, rows))
 }
@@ -267,9 +271,14 @@ fn load_roster(
     conn: &mut AnyConnection,
     doctor_ids: Option<&[i64]>,
     w: &Window,
-) -> Result<HashMap<i64, (Vec<Shift>, RosterView)>, ReportError> {
+    cfg: &RuleConfig,
+) -> Result<RosterRead, ReportError> {
     let month_end = midnight(w.month.next().first_day());
-    Ok(roster::current_views(conn, doctor_ids, w.from.date(), w.schedule_to)?
+    let views = roster::current_views(conn, doctor_ids, w.from.date(), w.schedule_to)?;
+    // The roster's stored versions for rest between shifts (§11.6), on the
+    // same connection while the others read the rest.
+    let histories = super::rest::histories(conn, doctor_ids, w.month.last_day(), cfg)?;
+    let plans = views
         .into_iter()
         .map(|(doctor_id, view)| {
             let plan = view
@@ -280,8 +289,16 @@ fn load_roster(
                 .collect();
             (doctor_id, (plan, view))
         })
-        .collect())
+        .collect();
+    Ok((plans, histories))
 }
+
+/// By doctor, the roster's plan after the as-of day with the current
+/// roster (see [`load_roster`]), and the roster's stored versions (§11.6).
+type RosterRead = (
+    HashMap<i64, (Vec<Shift>, RosterView)>,
+    HashMap<i64, crate::db::roster::RosterHistory>,
+);
 
 /// The doctors, and by doctor everything else stored about the month: PC
 /// sessions, resolutions, pre-checks, the interview, other employers.
