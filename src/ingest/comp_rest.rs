@@ -6,10 +6,9 @@
 //! naming the other.
 //! Grants stored but not in the file stay.
 
-use super::plan::{row_error, Plan, Tx};
+use super::plan::{row_error, Plan, Register, Tx, Upsert};
 use super::ImportRequest;
 use crate::db::comp_rest::{self as db, NewGrant, StoredGrant};
-use crate::db::models::NewAuditEntry;
 use crate::db::{queries, AnyConnection};
 use crate::import::{CompRestRecord, Lined, Rejections};
 use chrono::NaiveDateTime;
@@ -56,9 +55,7 @@ pub(super) fn comp_rest(
         .iter()
         .map(|(id, grants)| (*id, grants.iter().map(|g| (g.start_at, (g.end_at, None))).collect()))
         .collect();
-    let mut inserts = Vec::new();
-    let mut updates: Vec<(StoredGrant, NewGrant, String)> = Vec::new();
-    let mut unchanged = 0;
+    let mut changes: Upsert<StoredGrant, NewGrant> = Upsert::new();
     for Lined { line, value: rec } in rows {
         let Some(&doctor_id) = doctors.get(&rec.staff_id) else {
             rejected.push(row_error(
@@ -105,44 +102,22 @@ pub(super) fn comp_rest(
             updated_at: req.now,
         };
         match own.iter().find(|g| g.start_at == new.start_at) {
-            Some(old) if old.fields() == new.fields() => unchanged += 1,
-            Some(old) => updates.push((old.clone(), new, rec.staff_id)),
-            None => inserts.push(new),
+            Some(old) if old.fields() == new.fields() => changes.unchanged += 1,
+            Some(old) => changes.updates.push((old.clone(), new, ("staff_id", rec.staff_id))),
+            None => changes.inserts.push(new),
         }
     }
-    let (now, actor) = (req.now, req.actor.map(String::from));
-    Ok(Plan {
-        inserted: inserts.len(),
-        corrected: updates.len(),
-        superseded: 0,
-        unchanged,
-        records: false,
-        write: Box::new(move |conn, batch_id| {
-            for new in &inserts {
-                db::insert_grant(conn, new)?;
-            }
-            for (old, new, staff_id) in &updates {
-                db::update_grant(conn, old.id, new)?;
-                crate::audit::append(
-                    conn,
-                    &NewAuditEntry {
-                        at: now,
-                        actor: actor.clone(),
-                        category: crate::audit::Category::Change.code().into(),
-                        operation: "update_comp_rest_grant".into(),
-                        detail: serde_json::json!({
-                            "batch_id": batch_id,
-                            "staff_id": staff_id,
-                            "before": old.fields(),
-                            "after": new.fields(),
-                        })
-                        .to_string(),
-                    },
-                )?;
-            }
-            Ok(())
-        }),
-    })
+    Ok(changes.plan(
+        req,
+        Register {
+            category: crate::audit::Category::Change,
+            operation: "update_comp_rest_grant",
+            insert: |conn, new| db::insert_grant(conn, new).map(drop),
+            update: |conn, old, new| db::update_grant(conn, old.id, new),
+            before: StoredGrant::fields,
+            after: NewGrant::fields,
+        },
+    ))
 }
 
 #[cfg(test)]

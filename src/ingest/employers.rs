@@ -3,9 +3,9 @@
 //! updated with the change in the audit log, an equal one left alone. Pairs
 //! stored but not in the file stay (a file may list one department).
 
-use super::plan::{row_error, Plan, Tx};
+use super::plan::{row_error, Plan, Register, Tx, Upsert};
 use super::ImportRequest;
-use crate::db::models::{DoctorEmployer, NewAuditEntry, NewDoctorEmployer};
+use crate::db::models::{DoctorEmployer, NewDoctorEmployer};
 use crate::db::{employers as db, queries, AnyConnection};
 use crate::import::{EmployerRecord, Lined, Rejections};
 use std::collections::HashMap;
@@ -34,9 +34,7 @@ pub(super) fn employers(
             stored.insert((e.doctor_id, e.employer.clone()), e);
         }
     }
-    let mut inserts = Vec::new();
-    let mut updates: Vec<(DoctorEmployer, NewDoctorEmployer, String)> = Vec::new();
-    let mut unchanged = 0;
+    let mut changes: Upsert<DoctorEmployer, NewDoctorEmployer> = Upsert::new();
     for Lined { line, value: rec } in rows {
         let Some(&doctor_id) = doctors.get(&rec.staff_id) else {
             rejected.push(row_error(
@@ -57,40 +55,20 @@ pub(super) fn employers(
             updated_at: req.now,
         };
         match stored.get(&(doctor_id, new.employer.clone())) {
-            Some(old) if old.fields() == new.fields() => unchanged += 1,
-            Some(old) => updates.push((old.clone(), new, rec.staff_id)),
-            None => inserts.push(new),
+            Some(old) if old.fields() == new.fields() => changes.unchanged += 1,
+            Some(old) => changes.updates.push((old.clone(), new, ("staff_id", rec.staff_id))),
+            None => changes.inserts.push(new),
         }
     }
-    let (now, actor) = (req.now, req.actor.map(String::from));
-    Ok(Plan {
-        inserted: inserts.len(),
-        corrected: updates.len(),
-        superseded: 0,
-        unchanged,
-        records: false,
-        write: Box::new(move |conn, batch_id| {
-            db::insert(conn, &inserts)?;
-            for (old, new, staff_id) in &updates {
-                db::update(conn, old.id, new)?;
-                crate::audit::append(
-                    conn,
-                    &NewAuditEntry {
-                        at: now,
-                        actor: actor.clone(),
-                        category: crate::audit::Category::Doctor.code().into(),
-                        operation: "update_employer".into(),
-                        detail: serde_json::json!({
-                            "batch_id": batch_id,
-                            "staff_id": staff_id,
-                            "before": old.fields(),
-                            "after": new.fields(),
-                        })
-                        .to_string(),
-                    },
-                )?;
-            }
-            Ok(())
-        }),
-    })
+    Ok(changes.plan(
+        req,
+        Register {
+            category: crate::audit::Category::Doctor,
+            operation: "update_employer",
+            insert: |conn, new| db::insert(conn, std::slice::from_ref(new)),
+            update: |conn, old, new| db::update(conn, old.id, new),
+            before: DoctorEmployer::fields,
+            after: NewDoctorEmployer::fields,
+        },
+    ))
 }

@@ -3,9 +3,8 @@
 //! in the audit log, an equal one left alone. Permits stored but not in the
 //! file stay (a permit ends by its `revoked_on`).
 
-use super::plan::{Plan, Tx};
+use super::plan::{Plan, Register, Tx, Upsert};
 use super::ImportRequest;
-use crate::db::models::NewAuditEntry;
 use crate::db::permits::{self as db, NewPermit, StoredPermit};
 use crate::db::AnyConnection;
 use crate::import::{Lined, PermitRecord, Rejections};
@@ -23,9 +22,7 @@ pub(super) fn permits(
         .into_iter()
         .map(|p| (p.permit_no.clone(), p))
         .collect();
-    let mut inserts = Vec::new();
-    let mut updates: Vec<(StoredPermit, NewPermit)> = Vec::new();
-    let mut unchanged = 0;
+    let mut changes: Upsert<StoredPermit, NewPermit> = Upsert::new();
     for Lined { value: rec, .. } in rows {
         let new = NewPermit {
             permit_no: rec.permit_no,
@@ -44,40 +41,23 @@ pub(super) fn permits(
             updated_at: req.now,
         };
         match stored.get(&new.permit_no) {
-            Some(old) if old.fields() == new.fields() => unchanged += 1,
-            Some(old) => updates.push((old.clone(), new)),
-            None => inserts.push(new),
+            Some(old) if old.fields() == new.fields() => changes.unchanged += 1,
+            Some(old) => {
+                let key = ("permit_no", new.permit_no.clone());
+                changes.updates.push((old.clone(), new, key));
+            }
+            None => changes.inserts.push(new),
         }
     }
-    let (now, actor) = (req.now, req.actor.map(String::from));
-    Ok(Plan {
-        inserted: inserts.len(),
-        corrected: updates.len(),
-        superseded: 0,
-        unchanged,
-        records: false,
-        write: Box::new(move |conn, batch_id| {
-            db::insert(conn, &inserts)?;
-            for (old, new) in &updates {
-                db::update(conn, old.id, new)?;
-                crate::audit::append(
-                    conn,
-                    &NewAuditEntry {
-                        at: now,
-                        actor: actor.clone(),
-                        category: crate::audit::Category::Change.code().into(),
-                        operation: "update_permit".into(),
-                        detail: serde_json::json!({
-                            "batch_id": batch_id,
-                            "permit_no": new.permit_no,
-                            "before": old.fields(),
-                            "after": new.fields(),
-                        })
-                        .to_string(),
-                    },
-                )?;
-            }
-            Ok(())
-        }),
-    })
+    Ok(changes.plan(
+        req,
+        Register {
+            category: crate::audit::Category::Change,
+            operation: "update_permit",
+            insert: |conn, new| db::insert(conn, std::slice::from_ref(new)),
+            update: |conn, old, new| db::update(conn, old.id, new),
+            before: StoredPermit::fields,
+            after: NewPermit::fields,
+        },
+    ))
 }

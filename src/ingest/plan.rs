@@ -57,3 +57,77 @@ pub(super) fn row_error(line: usize, column: Option<&str>, reason: String) -> Ro
         reason,
     }
 }
+
+/// A keyed register's changes (employers, permits, 代償休息 grants): rows to
+/// insert, stored rows to update with their new values, and equal rows.
+pub(super) struct Upsert<O, N> {
+    pub(super) inserts: Vec<N>,
+    /// The stored row, its new values, and what the audit entry names it by
+    /// (`("staff_id", "D001")`, `("permit_no", "H-1")`).
+    pub(super) updates: Vec<(O, N, (&'static str, String))>,
+    pub(super) unchanged: usize,
+}
+
+/// How a register's rows are written and shown in the audit log.
+pub(super) struct Register<O, N> {
+    pub(super) category: crate::audit::Category,
+    /// The audit log's operation of an update (`update_permit`).
+    pub(super) operation: &'static str,
+    pub(super) insert: fn(&mut AnyConnection, &N) -> diesel::QueryResult<()>,
+    pub(super) update: fn(&mut AnyConnection, &O, &N) -> diesel::QueryResult<()>,
+    pub(super) before: fn(&O) -> serde_json::Value,
+    pub(super) after: fn(&N) -> serde_json::Value,
+}
+
+impl<O: 'static, N: 'static> Upsert<O, N> {
+    pub(super) fn new() -> Self {
+        Upsert {
+            inserts: Vec::new(),
+            updates: Vec::new(),
+            unchanged: 0,
+        }
+    }
+
+    /// The plan: new rows inserted, changed ones updated with an audit
+    /// entry of the old and new values each, in the import's transaction.
+    pub(super) fn plan(self, req: &ImportRequest, how: Register<O, N>) -> Plan {
+        let (now, actor) = (req.now, req.actor.map(String::from));
+        let Upsert {
+            inserts,
+            updates,
+            unchanged,
+        } = self;
+        Plan {
+            inserted: inserts.len(),
+            corrected: updates.len(),
+            superseded: 0,
+            unchanged,
+            records: false,
+            write: Box::new(move |conn, batch_id| {
+                for new in &inserts {
+                    (how.insert)(conn, new)?;
+                }
+                for (old, new, (key, value)) in &updates {
+                    (how.update)(conn, old, new)?;
+                    let mut detail = serde_json::json!({
+                        "batch_id": batch_id,
+                        "before": (how.before)(old),
+                        "after": (how.after)(new),
+                    });
+                    detail[*key] = serde_json::Value::String(value.clone());
+                    crate::audit::append(
+                        conn,
+                        &crate::db::models::NewAuditEntry {
+                            at: now,
+                            actor: actor.clone(),
+                            category: how.category.code().into(),
+                            operation: how.operation.into(),
+                            detail: detail.to_string(),
+                        },
+                    )?;
+                }
+                Ok(())
+            }),
+        }
+    }
+}

@@ -119,7 +119,12 @@ pub fn histories(
     if last_day < cfg.rest.rest_rules_from {
         return Ok(HashMap::new());
     }
-    Ok(roster::histories(conn, doctor_ids, first_day(cfg), last_day + Duration::days(2))?)
+    Ok(roster::histories(
+        conn,
+        doctor_ids,
+        first_day(cfg),
+        last_day + Duration::days(2),
+    )?)
 }
 
 /// One doctor's §11 records and ledger as of a date.
