@@ -202,7 +202,7 @@ pub fn prepared(db: &TestDb) -> kinmu::config::Settings {
         .unwrap();
     let input = records::InterviewInput {
         held_on: Some(date("2024-06-13")),
-        check_work: "連続勤務".into(),
+        check_work: "連続勤務が続く（確認項目）".into(),
         check_sleep: "5時間半".into(),
         check_fatigue: "III・5点".into(),
         check_mental_physical: "特記なし".into(),
