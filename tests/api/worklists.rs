@@ -353,7 +353,12 @@ async fn hr_opens_the_inspection_pack_without_health_data() {
         let pack = hr.get("/print/pack?fy=2024&from=2024-06-01&to=2024-06-30").await;
         assert_eq!(pack.status, 200);
         assert!(pack.body.contains("記録あり"), "the record exists");
-        for health in ["当直の削減", "救急外来が多い", "疲労感あり", "連続勤務が続く（確認項目）"] {
+        for health in [
+            "当直の削減",
+            "救急外来が多い",
+            "疲労感あり",
+            "連続勤務が続く（確認項目）",
+        ] {
             assert!(!pack.body.contains(health), "{health} in HR's pack on {backend:?}");
         }
         // The manager's pack holds it: the words looked for are there.
