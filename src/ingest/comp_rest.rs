@@ -6,7 +6,7 @@
 //! naming the other.
 //! Grants stored but not in the file stay.
 
-use super::plan::{row_error, Plan, Register, Tx, Upsert};
+use super::plan::{row_error, unknown_doctor, Plan, Register, Tx, Upsert};
 use super::ImportRequest;
 use crate::db::comp_rest::{self as db, NewGrant, StoredGrant};
 use crate::db::{queries, AnyConnection};
@@ -38,12 +38,18 @@ pub(super) fn comp_rest(
         .into_iter()
         .map(|d| (d.staff_id, d.id))
         .collect();
-    let mut stored: HashMap<i64, Vec<StoredGrant>> = HashMap::new();
-    for id in rows.iter().filter_map(|r| doctors.get(&r.value.staff_id)) {
-        if !stored.contains_key(id) {
-            stored.insert(*id, db::grants_of_doctor(conn, *id)?);
-        }
-    }
+    let mut ids: Vec<i64> = rows
+        .iter()
+        .filter_map(|r| doctors.get(&r.value.staff_id).copied())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    // Every stored grant of the file's doctors, in one read (a bound every
+    // stored timestamp is before, also as SQLite's text).
+    let end_of_time = chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|d| d.and_hms_opt(23, 59, 59))
+        .unwrap_or_default();
+    let stored: HashMap<i64, Vec<StoredGrant>> = db::grants_of(conn, Some(&ids), end_of_time)?;
     let recorded_by = req.actor.unwrap_or(IMPORT_ACTOR).to_string();
     // Each doctor's grants as the file's rows, in line order, leave them:
     // the stored ones, then each accepted row in place of the stored grant
@@ -58,14 +64,7 @@ pub(super) fn comp_rest(
     let mut changes: Upsert<StoredGrant, NewGrant> = Upsert::new();
     for Lined { line, value: rec } in rows {
         let Some(&doctor_id) = doctors.get(&rec.staff_id) else {
-            rejected.push(row_error(
-                line,
-                Some("職員番号"),
-                format!(
-                    "職員番号 {:?} の医師が登録されていません（先に医師一覧を取り込んでください） / unknown doctor (import the doctors list first)",
-                    rec.staff_id
-                ),
-            ));
+            rejected.push(unknown_doctor(line, &rec.staff_id));
             continue;
         };
         let span = (rec.start, rec.end);

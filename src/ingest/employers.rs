@@ -3,7 +3,7 @@
 //! updated with the change in the audit log, an equal one left alone. Pairs
 //! stored but not in the file stay (a file may list one department).
 
-use super::plan::{row_error, Plan, Register, Tx, Upsert};
+use super::plan::{unknown_doctor, Plan, Register, Tx, Upsert};
 use super::ImportRequest;
 use crate::db::models::{DoctorEmployer, NewDoctorEmployer};
 use crate::db::{employers as db, queries, AnyConnection};
@@ -37,14 +37,7 @@ pub(super) fn employers(
     let mut changes: Upsert<DoctorEmployer, NewDoctorEmployer> = Upsert::new();
     for Lined { line, value: rec } in rows {
         let Some(&doctor_id) = doctors.get(&rec.staff_id) else {
-            rejected.push(row_error(
-                line,
-                Some("職員番号"),
-                format!(
-                    "職員番号 {:?} の医師が登録されていません（先に医師一覧を取り込んでください） / unknown doctor (import the doctors list first)",
-                    rec.staff_id
-                ),
-            ));
+            rejected.push(unknown_doctor(line, &rec.staff_id));
             continue;
         };
         let new = NewDoctorEmployer {

@@ -131,3 +131,14 @@ impl<O: 'static, N: 'static> Upsert<O, N> {
         }
     }
 }
+
+/// A row naming a doctor kinmu does not know.
+pub(super) fn unknown_doctor(line: usize, staff_id: &str) -> RowError {
+    row_error(
+        line,
+        Some("職員番号"),
+        format!(
+            "職員番号 {staff_id:?} の医師が登録されていません（先に医師一覧を取り込んでください） / unknown doctor (import the doctors list first)"
+        ),
+    )
+}

@@ -3,7 +3,7 @@
 //! §2.3), dropping rows the file repeats, loading the stored rows a file
 //! can touch, and refusing working rows that overlap (rules §2).
 
-use super::plan::{row_error, Tx};
+use super::plan::{row_error, unknown_doctor, Tx};
 use crate::db::models::StoredShift;
 use crate::db::{queries, AnyConnection};
 use crate::domain::shift::Shift;
@@ -11,16 +11,6 @@ use crate::import::{self, Lined, Rejections, RowError};
 use chrono::{Duration, NaiveDateTime};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use unicode_normalization::UnicodeNormalization;
-
-fn unknown_doctor(line: usize, staff_id: &str) -> RowError {
-    row_error(
-        line,
-        Some("職員番号"),
-        format!(
-            "職員番号 {staff_id:?} の医師が登録されていません（先に医師一覧を取り込んでください） / unknown doctor (import the doctors list first)"
-        ),
-    )
-}
 
 fn describe(s: &Shift) -> String {
     format!(
