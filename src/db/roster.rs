@@ -106,31 +106,6 @@ pub fn ranges_between(
         .collect())
 }
 
-/// The current roster of some doctors (all when `None`) over the dates
-/// `[from, to]`: the current rows starting on them and the ranges of every
-/// roster import, clipped to the window. Doctors with neither are absent.
-pub fn current_views(
-    conn: &mut AnyConnection,
-    doctor_ids: Option<&[i64]>,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<HashMap<i64, RosterView>, ReadError> {
-    let mut views: HashMap<i64, RosterView> = HashMap::new();
-    for r in ranges_between(conn, doctor_ids, from, to)? {
-        push_range(
-            views.entry(r.doctor_id).or_default(),
-            r.first_day.max(from),
-            r.last_day.min(to),
-        );
-    }
-    let (start, end) = window(from, to);
-    for s in super::queries::current_roster(conn, doctor_ids, start, end)? {
-        let shift = s.shift("roster_rows")?;
-        views.entry(s.doctor_id).or_default().rows.push(shift);
-    }
-    Ok(views)
-}
-
 /// The roster of some doctors (all when `None`) over the dates `[from,
 /// to]` as it stood at `at` (see the module's documentation): the rows of
 /// each date's latest import before `at`, and the dates such imports
@@ -170,7 +145,7 @@ pub fn views_at(
         return Ok(views);
     }
     let ids: Vec<i64> = ranges.keys().copied().collect();
-    for (s, batch, withdrawn_by, withdrawn_at) in every_version(conn, &ids, from, to)? {
+    for (s, batch, withdrawn_by, withdrawn_at) in every_version(conn, Some(&ids), from, to)? {
         let Some(k) = standing.get(&(s.doctor_id, s.start_at.date())) else {
             continue;
         };
@@ -216,51 +191,81 @@ type VersionRow = (
     i64,
     i64,
     String,
-    NaiveDateTime,
-    NaiveDateTime,
+    Ts,
+    Ts,
     i32,
     ExtrasRow,
     Option<i64>,
     Option<i64>,
-    Option<NaiveDateTime>,
+    Option<Ts>,
 );
 
-fn every_version(conn: &mut AnyConnection, ids: &[i64], from: NaiveDate, to: NaiveDate) -> QueryResult<Vec<Version>> {
+/// The versions of the doctors' roster rows (all doctors when `None`) with
+/// a start on the dates `[from, to]`, by doctor, start and id. Timestamps
+/// are read as [`Ts`], which takes a query per backend (a fifth of a large
+/// month's report went to chrono's parser reading them through the
+/// multi-backend connection).
+fn every_version(
+    conn: &mut AnyConnection,
+    doctor_ids: Option<&[i64]>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<Version>> {
+    use super::schema::doctors;
     let (start, end) = window(from, to);
-    let mut out = Vec::new();
-    for chunk in ids.chunks(500) {
-        let rows: Vec<VersionRow> = roster_rows::table
-            .filter(roster_rows::doctor_id.eq_any(chunk.to_vec()))
-            .filter(roster_rows::start_at.ge(start))
-            .filter(roster_rows::start_at.lt(end))
-            .select((
-                roster_rows::id,
-                roster_rows::doctor_id,
-                roster_rows::kind,
-                roster_rows::start_at,
-                roster_rows::end_at,
-                roster_rows::break_minutes,
-                (
-                    roster_rows::study_status,
-                    roster_rows::confirmed_by,
-                    roster_rows::confirmed_at,
-                    roster_rows::employer,
-                    roster_rows::schedule_class,
-                    roster_rows::interval_rule,
-                ),
-                roster_rows::batch_id,
-                roster_rows::superseded_batch_id,
-                roster_rows::superseded_at,
-            ))
-            .order((roster_rows::doctor_id, roster_rows::start_at, roster_rows::id))
-            .load(conn)?;
-        out.extend(
-            rows.into_iter().map(|(id, d, k, s, e, b, x, batch, by, at)| {
-                (stored_shift(id, d, k, Ts(s), Ts(e), b, x), batch, by, at)
-            }),
-        );
+    macro_rules! query {
+        ($backend:ty) => {
+            roster_rows::table
+                .filter(roster_rows::start_at.ge(start))
+                .filter(roster_rows::start_at.lt(end))
+                .select((
+                    roster_rows::id,
+                    roster_rows::doctor_id,
+                    roster_rows::kind,
+                    roster_rows::start_at,
+                    roster_rows::end_at,
+                    roster_rows::break_minutes,
+                    (
+                        roster_rows::study_status,
+                        roster_rows::confirmed_by,
+                        roster_rows::confirmed_at,
+                        roster_rows::employer,
+                        roster_rows::schedule_class,
+                        roster_rows::interval_rule,
+                    ),
+                    roster_rows::batch_id,
+                    roster_rows::superseded_batch_id,
+                    roster_rows::superseded_at,
+                ))
+                .into_boxed::<$backend>()
+        };
     }
-    Ok(out)
+    let chunks: Vec<Option<&[i64]>> = match doctor_ids {
+        Some(ids) => ids.chunks(500).map(Some).collect(),
+        None => vec![None],
+    };
+    let mut rows: Vec<VersionRow> = Vec::new();
+    for chunk in chunks {
+        rows.extend(match (&mut *conn, chunk) {
+            (AnyConnection::Sqlite(c), Some(ids)) => query!(diesel::sqlite::Sqlite)
+                .filter(roster_rows::doctor_id.eq_any(ids.to_vec()))
+                .load::<VersionRow>(c)?,
+            // Every doctor's range of the (doctor, start) index rather than
+            // the window by start, as `queries::current_shifts!` does.
+            (AnyConnection::Sqlite(c), None) => query!(diesel::sqlite::Sqlite)
+                .filter(roster_rows::doctor_id.eq_any(doctors::table.select(doctors::id)))
+                .load::<VersionRow>(c)?,
+            (AnyConnection::Postgresql(c), Some(ids)) => query!(diesel::pg::Pg)
+                .filter(roster_rows::doctor_id.eq_any(ids.to_vec()))
+                .load::<VersionRow>(c)?,
+            (AnyConnection::Postgresql(c), None) => query!(diesel::pg::Pg).load::<VersionRow>(c)?,
+        });
+    }
+    rows.sort_unstable_by_key(|r| (r.1, r.3, r.0));
+    Ok(rows
+        .into_iter()
+        .map(|(id, d, k, s, e, b, x, batch, by, at)| (stored_shift(id, d, k, s, e, b, x), batch, by, at.map(|t| t.0)))
+        .collect())
 }
 
 /// One doctor's roster over `[from, to]` in its stored versions (rules
@@ -274,31 +279,59 @@ pub struct RosterHistory {
     pub ranges: Vec<(NaiveDate, NaiveDate)>,
 }
 
-/// The [`RosterHistory`] of some doctors (all when `None`) over `[from, to]`.
-pub fn histories(
+/// What a month's report reads of the roster, in one pass over the stored
+/// rows: the current roster over `[view_from, to]` — the current rows
+/// starting on those dates and the ranges of every roster import, clipped
+/// to them — and, when `history_from` is given, the [`RosterHistory`] over
+/// `[history_from, to]`. Doctors some part has nothing for are absent from
+/// it.
+pub struct RosterRead {
+    pub views: HashMap<i64, RosterView>,
+    pub histories: HashMap<i64, RosterHistory>,
+}
+
+/// Reads the [`RosterRead`] of some doctors (all when `None`).
+pub fn current_and_histories(
     conn: &mut AnyConnection,
     doctor_ids: Option<&[i64]>,
-    from: NaiveDate,
+    view_from: NaiveDate,
+    history_from: Option<NaiveDate>,
     to: NaiveDate,
-) -> Result<HashMap<i64, RosterHistory>, ReadError> {
-    let mut ranges: HashMap<i64, Vec<RosterRange>> = HashMap::new();
-    for r in ranges_between(conn, doctor_ids, from, to)? {
-        ranges.entry(r.doctor_id).or_default().push(r);
+) -> Result<RosterRead, ReadError> {
+    let from = history_from.map_or(view_from, |h| h.min(view_from));
+    let ranges = ranges_between(conn, doctor_ids, from, to)?;
+    let versions = every_version(conn, doctor_ids, from, to)?;
+    let mut views: HashMap<i64, RosterView> = HashMap::new();
+    for r in ranges.iter().filter(|r| r.last_day >= view_from) {
+        push_range(
+            views.entry(r.doctor_id).or_default(),
+            r.first_day.max(view_from),
+            r.last_day.min(to),
+        );
     }
-    if ranges.is_empty() {
-        return Ok(HashMap::new());
+    for (s, _, by, when) in &versions {
+        if by.is_none() && when.is_none() && s.start_at.date() >= view_from {
+            views.entry(s.doctor_id).or_default().rows.push(s.shift("roster_rows")?);
+        }
     }
-    let ids: Vec<i64> = ranges.keys().copied().collect();
-    let mut rows_of: HashMap<i64, Vec<Version>> = HashMap::new();
-    for v in every_version(conn, &ids, from, to)? {
-        rows_of.entry(v.0.doctor_id).or_default().push(v);
+    let mut histories = HashMap::new();
+    if let Some(hf) = history_from {
+        let mut ranges_of: HashMap<i64, Vec<RosterRange>> = HashMap::new();
+        for r in ranges.into_iter().filter(|r| r.last_day >= hf) {
+            ranges_of.entry(r.doctor_id).or_default().push(r);
+        }
+        let mut rows_of: HashMap<i64, Vec<Version>> = HashMap::new();
+        for v in versions {
+            if v.0.start_at.date() >= hf && ranges_of.contains_key(&v.0.doctor_id) {
+                rows_of.entry(v.0.doctor_id).or_default().push(v);
+            }
+        }
+        for (doctor_id, rs) in ranges_of {
+            let versions = rows_of.remove(&doctor_id).unwrap_or_default();
+            histories.insert(doctor_id, history_of(&rs, &versions, hf, to)?);
+        }
     }
-    let mut out = HashMap::new();
-    for (doctor_id, rs) in ranges {
-        let versions = rows_of.remove(&doctor_id).unwrap_or_default();
-        out.insert(doctor_id, history_of(&rs, &versions, from, to)?);
-    }
-    Ok(out)
+    Ok(RosterRead { views, histories })
 }
 
 /// Whether a stored row version was k's plan: stored by k or earlier and

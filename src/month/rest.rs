@@ -11,7 +11,7 @@
 use super::ReportError;
 use crate::db::comp_rest::{StoredGrant, StoredReason};
 use crate::db::roster::RosterHistory;
-use crate::db::{comp_rest, queries, roster, AnyConnection};
+use crate::db::{comp_rest, queries, AnyConnection};
 use crate::domain::count::{Interval, Schedule};
 use crate::domain::hours::RuleConfig;
 use crate::domain::permits::{permitted_for, Permit};
@@ -106,25 +106,12 @@ pub fn load(
     Ok(out)
 }
 
-/// The roster in its stored versions (rules §11.6) of some doctors (all
-/// when `None`) for a month ending on `last_day`: from [`first_day`] to two
-/// days after the month; none for a month before `rest_rules_from`. Read
-/// apart from [`load`] so that it runs beside the month's other reads.
-pub fn histories(
-    conn: &mut AnyConnection,
-    doctor_ids: Option<&[i64]>,
-    last_day: NaiveDate,
-    cfg: &RuleConfig,
-) -> Result<HashMap<i64, RosterHistory>, ReportError> {
-    if last_day < cfg.rest.rest_rules_from {
-        return Ok(HashMap::new());
-    }
-    Ok(roster::histories(
-        conn,
-        doctor_ids,
-        first_day(cfg),
-        last_day + Duration::days(2),
-    )?)
+/// The first day the roster's stored versions (rules §11.6) are read from
+/// for a month ending on `last_day` ([`first_day`]; they run to two days
+/// after the month); `None` for a month before `rest_rules_from`, which
+/// needs none.
+pub fn history_from(last_day: NaiveDate, cfg: &RuleConfig) -> Option<NaiveDate> {
+    (last_day >= cfg.rest.rest_rules_from).then(|| first_day(cfg))
 }
 
 /// One doctor's §11 records and ledger as of a date.

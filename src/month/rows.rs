@@ -274,10 +274,11 @@ fn load_roster(
     cfg: &RuleConfig,
 ) -> Result<RosterRead, ReportError> {
     let month_end = midnight(w.month.next().first_day());
-    let views = roster::current_views(conn, doctor_ids, w.from.date(), w.schedule_to)?;
-    // The roster's stored versions for rest between shifts (§11.6), on the
-    // same connection while the others read the rest.
-    let histories = super::rest::histories(conn, doctor_ids, w.month.last_day(), cfg)?;
+    // The current roster and, for rest between shifts (§11.6), its stored
+    // versions: one read, on this connection while the others read the rest.
+    let history_from = super::rest::history_from(w.month.last_day(), cfg);
+    let roster::RosterRead { views, histories } =
+        roster::current_and_histories(conn, doctor_ids, w.from.date(), history_from, w.schedule_to)?;
     let plans = views
         .into_iter()
         .map(|(doctor_id, view)| {

@@ -530,8 +530,14 @@ fn the_roster_as_it_stood_at_an_instant_sees_the_imports_made_or_published_befor
         assert!(early.covers(date("2024-06-04")) && !early.covers(date("2024-06-06")));
         assert_eq!(starts(&view_at("2024-06-10 10:01")), b_plan);
         // The current roster, and what the month loader and the 変形 period get.
-        let now = roster::current_views(&mut db.conn(), Some(&[id]), first, last).unwrap();
-        assert_eq!(starts(&now[&id]), b_plan);
+        let read = roster::current_and_histories(&mut db.conn(), Some(&[id]), first, Some(first), last).unwrap();
+        assert_eq!(starts(&read.views[&id]), b_plan);
+        // The same read's stored versions: the first import's plan, then the second's.
+        let versions = &read.histories[&id].versions;
+        assert_eq!(versions.len(), 2);
+        let plan = |rows: &[kinmu::domain::shift::Shift]| rows.iter().map(|s| s.start()).collect::<Vec<_>>();
+        assert_eq!(plan(&versions[0].1), plan(&early.rows));
+        assert_eq!(plan(&versions[1].1), plan(&read.views[&id].rows));
         let published = kinmu::month::rows::published_roster(&mut db.conn(), id, date("2024-06-01")).unwrap();
         assert_eq!(starts(&published), a_plan);
         let (_, rows) = kinmu::month::load_rows(
