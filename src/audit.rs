@@ -26,6 +26,7 @@
 //! (`last`: id and hash) elsewhere to detect that.
 
 pub mod key;
+pub mod words;
 
 use crate::db::models::{AuditEntry, NewAuditEntry};
 use crate::db::{audit as store, AnyConnection, DbError};

@@ -168,7 +168,11 @@ async fn the_administrator_reads_filters_exports_and_checks_the_log() {
 
     let page = admin.get("/admin/audit?actor=jinji&category=read").await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("GET /doctors/{staff_id}"), "{}", page.body);
+    // The operation and its detail in words; the stored code kept as the title.
+    assert!(page.body.contains("医師の個人ページの閲覧"), "{}", page.body);
+    assert!(page.body.contains("title=\"GET /doctors/{staff_id}\""), "{}", page.body);
+    assert!(page.body.contains("画面: /doctors/A01"), "{}", page.body);
+    assert!(page.body.contains("結果: 200（完了）"), "{}", page.body);
     assert!(
         page.body.contains("jinji 先生"),
         "the name beside the login: {}",

@@ -9,6 +9,7 @@ use crate::accounts::{self, AccountError, LedgerLine, Role};
 use crate::app::App;
 use crate::audit::{self, Filter, VerifyReport};
 use crate::db::models::AuditEntry;
+use crate::domain::text::Label;
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
@@ -231,6 +232,10 @@ impl LogQuery {
 struct LogLine {
     e: AuditEntry,
     name: String,
+    /// The operation in words (`None`: shown as stored).
+    op: Option<(Label, Option<Label>)>,
+    /// The detail as labelled items (`None`: shown as stored).
+    items: Option<Vec<audit::words::Item>>,
 }
 
 #[derive(Template)]
@@ -242,7 +247,7 @@ struct AuditPage {
     to: String,
     actor: String,
     category: String,
-    categories: Vec<(&'static str, &'static str)>,
+    categories: Vec<(&'static str, Label)>,
     page: i64,
     more: bool,
     query: String,
@@ -250,6 +255,9 @@ struct AuditPage {
 }
 
 impl AuditPage {
+    fn word(&self, l: &Label) -> &'static str {
+        self.ctx.lang.label(*l)
+    }
     fn category_label<'a>(&self, c: &'a str) -> &'a str {
         match audit::Category::parse(c) {
             Some(c) => self.ctx.lang.label(c.label()),
@@ -288,10 +296,12 @@ async fn audit_page(app: web::Data<App>, viewer: Viewer, q: web::Query<LogQuery>
         .take(PAGE as usize)
         .map(|e| LogLine {
             name: e.actor.as_ref().and_then(|a| names.get(a)).cloned().unwrap_or_default(),
+            op: audit::words::operation(&e.category, &e.operation),
+            items: audit::words::detail(&e.detail),
             e,
         })
         .collect();
-    let categories = audit::Category::ALL.iter().map(|c| (c.code(), c.label().ja)).collect();
+    let categories = audit::Category::ALL.iter().map(|c| (c.code(), c.label())).collect();
     html(&AuditPage {
         ctx: viewer.ctx(&app),
         lines,
