@@ -396,9 +396,17 @@ async fn the_ledger_screen_and_export_are_for_the_administrator_and_its_actions_
             .status,
         403
     );
+    // Disabling asks first: the page says whose account and what follows,
+    // and nothing is done yet.
+    let asked = admin.post("/admin/users/jinji/disable", &[("csrf", &csrf)]).await;
+    assert_eq!(asked.status, 200);
+    assert!(asked.body.contains("アカウントの停止の確認"), "{}", asked.body);
+    assert!(asked.body.contains("ログインできなくなり"));
+    assert!(asked.body.contains(r#"name="go" value="1""#));
+    assert_eq!(hr.get("/").await.status, 200, "not disabled before it is confirmed");
     assert_eq!(
         admin
-            .post("/admin/users/jinji/disable", &[("csrf", &csrf)])
+            .post("/admin/users/jinji/disable", &[("csrf", &csrf), ("go", "1")])
             .await
             .status,
         303

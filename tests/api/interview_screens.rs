@@ -233,6 +233,8 @@ async fn a_manager_records_the_pre_check_and_the_a_level_doctor_gets_the_later_d
             page.body.contains("外来と病棟") && page.body.contains("7:00"),
             "the pre-check is listed"
         );
+        // Who recorded it, by name: the record keeps the login.
+        assert!(page.body.contains("<td>boss 先生</td>"), "{}", page.body);
         let saved = boss.post(&format!("/interviews/{b02}/precheck"), &calm(&csrf)).await;
         assert_eq!(saved.status, 303);
         let page = boss.get(&format!("/interviews/{b02}")).await;
@@ -592,17 +594,22 @@ async fn the_doctors_self_check_prefills_the_managers_pre_check() {
         let page = aoki.get(&format!("/interviews/{a01}")).await;
         assert!(page.body.contains(r#"id="reassign-form""#));
         let csrf = hidden(&page.body, "csrf");
-        let refused = aoki
+        // The first press asks: who is assigned now, what will happen.
+        let asked = aoki
             .post(&format!("/interviews/{a01}/reassign"), &[("csrf", &csrf)])
             .await;
+        assert_eq!(asked.status, 200);
+        assert!(asked.body.contains("面接指導実施医師の変更の確認"), "{}", asked.body);
+        assert!(asked.body.contains("kato"), "the current physician is named");
+        assert!(asked.body.contains("期限は変わりません"));
+        let go = [("csrf", csrf.as_str()), ("go", "1")];
+        let refused = aoki.post(&format!("/interviews/{a01}/reassign"), &go).await;
         assert_eq!(refused.status, 409);
         assert!(refused
             .body
             .contains("交代できる研修修了済みの面接指導実施医師がいません"));
         db.add_user("suzuki", Role::Physician, None, Some("2023-04-01"));
-        let moved = aoki
-            .post(&format!("/interviews/{a01}/reassign"), &[("csrf", &csrf)])
-            .await;
+        let moved = aoki.post(&format!("/interviews/{a01}/reassign"), &go).await;
         assert_eq!(moved.status, 303);
         let page = aoki.get(&format!("/interviews/{a01}?saved=1")).await;
         assert!(page.body.contains("suzuki"), "{}", page.body);

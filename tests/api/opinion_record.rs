@@ -224,17 +224,22 @@ async fn a_correction_is_a_dated_addendum_and_the_original_stays() {
             .await;
         assert_eq!(no_reason.status, 400);
         assert!(no_reason.body.contains(r#"data-error="reason""#));
-        let added = kato
-            .post(
-                &uri,
-                &[
-                    ("csrf", &csrf),
-                    ("field", "working_time"),
-                    ("new_value", "時間外・休日労働の上限 45時間/月"),
-                    ("reason", "記入誤り"),
-                ],
-            )
-            .await;
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("field", "working_time"),
+            ("new_value", "時間外・休日労働の上限 45時間/月"),
+            ("reason", "記入誤り"),
+        ];
+        // The first press shows what will be recorded, and writes nothing.
+        let asked = kato.post(&uri, &fields).await;
+        assert_eq!(asked.status, 200, "{}", asked.body);
+        assert!(asked.body.contains("追記の確認"));
+        assert!(asked.body.contains("削除も変更もできません"));
+        assert!(asked.body.contains("45時間/月"));
+        assert!(!kato.get(&format!("/interviews/{a01}")).await.body.contains("記入誤り"));
+        let mut confirmed = fields.to_vec();
+        confirmed.push(("go", "1"));
+        let added = kato.post(&uri, &confirmed).await;
         assert_eq!(added.status, 303, "{}", added.body);
         // The manager may read but not add.
         let mut boss = service.signed_in("boss").await;
@@ -443,6 +448,7 @@ async fn the_purge_takes_the_opinion_and_its_addenda_with_their_interview_when_i
                     ("field", "note"),
                     ("new_value", "追記"),
                     ("reason", "補足"),
+                    ("go", "1"),
                 ],
             )
             .await;

@@ -129,7 +129,10 @@ export async function run({ browser, base, out, here, PASSWORD, check, execFileS
   await doc.selectOption('#addendum-form select[name=field]', 'working_time');
   await doc.fill('#addendum-form textarea[name=new_value]', '時間外・休日労働の上限 45時間/月');
   await doc.fill('#addendum-form input[name=reason]', '記入誤り');
-  await Promise.all([doc.waitForURL(/saved=1/), doc.click('#addendum-form button')]);
+  // An addendum is permanent: the page asks first, then records.
+  await Promise.all([doc.waitForNavigation(), doc.click('#addendum-form button')]);
+  check((await doc.textContent('#summary')).includes('元の記録は書き換えられず'), 'the addendum is confirmed before it is recorded');
+  await Promise.all([doc.waitForURL(/saved=1/), doc.click('form[action$="/addenda"] button[type=submit]')]);
   const addenda = await doc.textContent('#addenda-table');
   check(addenda.includes('45時間/月') && addenda.includes('60時間/月') && addenda.includes('記入誤り'), 'the addendum keeps the original');
   await doc.screenshot({ path: `${out}/interview.png`, fullPage: true });

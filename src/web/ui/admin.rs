@@ -82,10 +82,16 @@ async fn users_page(app: web::Data<App>, viewer: Viewer, q: web::Query<MessageQu
     let message = match q.done.as_deref() {
         Some("disable") => viewer
             .ctx(&app)
-            .tr("アカウントを停止しました。", "The account was disabled."),
+            .tr(
+                "アカウントを停止しました。このアカウントではログインできません。再び使うには一覧の「有効化」を押してください。",
+                "The account was disabled: it cannot sign in. To use it again, press Enable in the list.",
+            ),
         Some("enable") => viewer
             .ctx(&app)
-            .tr("アカウントを有効にしました。", "The account was enabled."),
+            .tr(
+                "アカウントを有効にしました。ロックも解除され、すぐにログインできます。",
+                "The account was enabled (and unlocked): it can sign in now.",
+            ),
         Some("leave") => viewer
             .ctx(&app)
             .tr("退職日を記録しました。", "The leaving date was recorded."),
@@ -124,6 +130,8 @@ struct AccountAction {
     csrf: String,
     /// For the leaving date: `YYYY-MM-DD`, or empty to clear it.
     leaves_on: Option<String>,
+    /// `1` when sent from the confirmation page (disabling asks first).
+    go: Option<String>,
 }
 
 fn account_error(viewer: &Viewer, e: AccountError) -> UiError {
@@ -161,6 +169,9 @@ async fn account_action(
         ));
     }
     let now = app.now();
+    if action == "disable" && !super::confirm::confirmed(form.go.as_deref()) {
+        return confirm_disable(&app, &viewer, login, now).await;
+    }
     let actor = viewer.user.login.clone();
     let v = viewer.clone();
     let act = action.clone();
@@ -175,6 +186,58 @@ async fn account_action(
     })
     .await?;
     Ok(back_to(&format!("/admin/users?done={action}")))
+}
+
+/// What disabling `login` will record, asked before it is done.
+async fn confirm_disable(
+    app: &web::Data<App>,
+    viewer: &Viewer,
+    login: String,
+    now: chrono::NaiveDateTime,
+) -> Result<HttpResponse, UiError> {
+    let wanted = login.clone();
+    let line = with_conn(app, move |conn| accounts::ledger(conn, now).map_err(UiError::internal))
+        .await?
+        .into_iter()
+        .find(|l| l.login == wanted)
+        .ok_or(UiError::NotFound(viewer.lang))?;
+    let ctx = viewer.ctx(app);
+    let t = |ja: &str, en: &str| ctx.tr(ja, en).to_string();
+    let none = || t("（未登録）", "(none)");
+    let c = super::confirm::Confirmation {
+        title: t("アカウントの停止の確認", "Disable this account?"),
+        summary: t(
+            "次のアカウントを停止します。停止は監査ログに記録されます。",
+            "This account will be disabled; the access log records it.",
+        ),
+        rows: vec![
+            (t("氏名", "Name"), line.name.clone().unwrap_or_else(none)),
+            (t("ログインID", "Login"), line.login.clone()),
+            (
+                t("役割", "Role"),
+                match ctx.lang {
+                    super::Lang::Ja => line.role_label.to_string(),
+                    super::Lang::En => line.role.code().to_string(),
+                },
+            ),
+            (t("所属", "Department"), line.department.clone().unwrap_or_else(none)),
+            (
+                t("最終ログイン", "Last sign-in"),
+                line.last_sign_in_at
+                    .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_else(|| "—".into()),
+            ),
+        ],
+        then: t(
+            "停止すると、このアカウントではログインできなくなり、ログイン中の画面もすぐに使えなくなります。記録（面接指導・措置など）は消えません。再び使うには、この一覧で「有効化」を押してください。",
+            "Once disabled, the account cannot sign in and its open sessions end at once. Its records (interviews, measures…) stay. To use it again, press Enable in this list.",
+        ),
+        action: format!("/admin/users/{}/disable", super::urlencode(&line.login)),
+        hidden: Vec::new(),
+        button: t("停止する", "Disable"),
+        back: "/admin/users".into(),
+    };
+    super::confirm::page(ctx, c)
 }
 
 // ---------------------------------------------------------------------------

@@ -166,10 +166,14 @@ async fn render(
         let Some(r) = crate::report::rest::doctor_rest(&d, &c) else {
             return Ok((d, Vec::new(), Vec::new(), false));
         };
+        let names = super::names::Names::load(conn)?;
         let stored: HashMap<i64, crate::db::comp_rest::StoredGrant> =
             crate::db::comp_rest::grants_of_doctor(conn, d.id)?
                 .into_iter()
-                .map(|g| (g.id, g))
+                .map(|mut g| {
+                    names.put(&mut g.recorded_by);
+                    (g.id, g)
+                })
                 .collect();
         let entries = r
             .comp_rest

@@ -74,7 +74,12 @@ async fn layouts_page(app: web::Data<App>, viewer: Viewer, q: web::Query<Done>) 
     let pool = app.pool.clone();
     let saved = web::block(move || -> Result<_, UiError> {
         let mut conn = pool.get().map_err(UiError::internal)?;
-        crate::layouts::saved(&mut conn).map_err(UiError::internal)
+        let mut saved = crate::layouts::saved(&mut conn).map_err(UiError::internal)?;
+        let names = super::super::names::Names::load(&mut conn)?;
+        for s in &mut saved {
+            names.put_opt(&mut s.saved_by);
+        }
+        Ok(saved)
     })
     .await
     .map_err(UiError::internal)??;

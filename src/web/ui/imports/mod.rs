@@ -123,7 +123,11 @@ async fn imports_page(app: web::Data<App>, viewer: Viewer) -> Result<HttpRespons
     let pool = app.pool.clone();
     let (batches, saved) = web::block(move || -> Result<_, UiError> {
         let mut conn = pool.get().map_err(UiError::internal)?;
-        let batches: Vec<ImportBatch> = queries::import_batches_recent(&mut conn, 50).map_err(UiError::internal)?;
+        let mut batches: Vec<ImportBatch> = queries::import_batches_recent(&mut conn, 50).map_err(UiError::internal)?;
+        let names = super::names::Names::load(&mut conn)?;
+        for b in &mut batches {
+            names.put_opt(&mut b.imported_by);
+        }
         let saved = crate::layouts::saved(&mut conn).map_err(UiError::internal)?;
         Ok((batches, saved))
     })

@@ -10,9 +10,7 @@ use super::record::{
     addendum_options, addendum_views, confirm_rows, guidance_options, opinion_rows, work_class_options, AddendumForm,
     AddendumView, FieldErrors, Opt, RecordForm, Row,
 };
-use super::{
-    blocking, in_lang, person, reason_label, refusal, CsrfOnly, PageQuery, PreCheckView, Reply, SelfCheckView, Shown,
-};
+use super::{blocking, in_lang, person, reason_label, refusal, PageQuery, PreCheckView, Reply, SelfCheckView, Shown};
 use crate::app::App;
 use crate::db::interviews::self_checks_of;
 use crate::db::models::{Doctor, Interview, Measure, PreCheck, User};
@@ -24,7 +22,7 @@ use crate::domain::time::format_hm;
 use crate::domain::time::YearMonth;
 use crate::monitor::records::{self, RecordError};
 use crate::policy::{self, Sight};
-use crate::web::ui::{Lang, PageCtx, UiError, Viewer};
+use crate::web::ui::{confirm, Lang, PageCtx, UiError, Viewer};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
@@ -176,12 +174,17 @@ fn detail_page(
     };
     let physician_login = physician.as_ref().map(|u| u.login.as_str());
     let can_addend = held && health && policy::is_assigned_physician(viewer.who(), physician_login);
+    // Who recorded what, by name (the records keep logins).
+    let names = crate::web::ui::names::Names::load(conn)?;
+    let mut i = i;
+    names.put_opt(&mut i.recorded_by);
     let (opinion, opinion_by, addenda) = if health && held {
         let o = opinion_of(conn, i.id)?;
         let addenda = addendum_views(
             lang,
             RecordKind::Interview,
             addenda_of(conn, RecordKind::Interview.code(), i.id)?,
+            &names,
         );
         match o {
             Some(o) => (opinion_rows(lang, &o), Some(o.physician_name.clone()), addenda),
@@ -233,7 +236,10 @@ fn detail_page(
         grace_days: app.settings.rules.a_level_grace_days,
         health,
         prechecks: if health {
-            prechecks.into_iter().map(|p| PreCheckView::of(lang, p)).collect()
+            prechecks
+                .into_iter()
+                .map(|p| PreCheckView::of(lang, p, &names))
+                .collect()
         } else {
             Vec::new()
         },
@@ -421,6 +427,17 @@ pub(super) async fn interview_addendum(
                     },
                 )
             }
+            Ok(_) if !form.confirmed() => {
+                let whose = format!("{}（{}） {}", v.d.name, v.d.staff_id, v.i.month);
+                let c = form.confirmation(
+                    &viewer.ctx(app),
+                    RecordKind::Interview,
+                    whose,
+                    format!("/interviews/{id}/addenda"),
+                    format!("/interviews/{id}#addenda"),
+                );
+                return confirm::reply(viewer.ctx(app), c);
+            }
             Ok(_) => match crate::monitor::records::add_addendum(
                 c,
                 RecordKind::Interview,
@@ -449,6 +466,47 @@ pub(super) async fn interview_addendum(
     .await
 }
 
+/// The reassign form: its first POST asks (what changes, who is told).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(super) struct ReassignForm {
+    csrf: String,
+    go: Option<String>,
+}
+
+/// What asking for another physician will do, shown before it is done.
+fn confirm_reassign(app: &App, viewer: &Viewer, v: &Loaded) -> Result<Reply, UiError> {
+    let ctx = viewer.ctx(app);
+    let t = |ja: &str, en: &str| ctx.tr(ja, en).to_string();
+    let current = v
+        .physician
+        .as_ref()
+        .map(crate::monitor::directory::display_name)
+        .unwrap_or_else(|| t("（未割当）", "(none)"));
+    let c = confirm::Confirmation {
+        title: t("面接指導実施医師の変更の確認", "Ask for another interview physician?"),
+        summary: t(
+            "この面接指導の担当医師の変更を依頼します。依頼は監査ログに記録されます。",
+            "Another physician will be assigned to this interview; the access log records it.",
+        ),
+        rows: vec![
+            (t("医師", "Doctor"), format!("{}（{}）", v.d.name, v.d.staff_id)),
+            (t("対象月", "Month"), v.i.month.clone()),
+            (t("現在の担当医師", "Current physician"), current),
+            (t("面接指導の期限", "Deadline"), v.i.deadline.to_string()),
+        ],
+        then: t(
+            "研修を修了した別の面接指導実施医師を、担当件数の少ない順に自動で選び、新しい担当医師にメールで知らせます。期限は変わりません。元の医師には戻せません（もう一度変更を依頼することはできます）。",
+            "A different trained physician with the fewest cases is chosen and told by mail. The deadline stays. This cannot be undone (you may ask again).",
+        ),
+        action: format!("/interviews/{}/reassign", v.i.id),
+        hidden: Vec::new(),
+        button: t("変更を依頼する", "Ask for another physician"),
+        back: format!("/interviews/{}", v.i.id),
+    };
+    confirm::reply(ctx, c)
+}
+
 /// Another interview physician, asked for by the doctor or their manager
 /// (or an admin), as the API allows.
 #[post("/interviews/{id}/reassign")]
@@ -456,15 +514,19 @@ pub(super) async fn interview_reassign(
     app: web::Data<App>,
     viewer: Viewer,
     id: web::Path<i64>,
-    form: web::Form<CsrfOnly>,
+    form: web::Form<ReassignForm>,
 ) -> Result<HttpResponse, UiError> {
     viewer.check_csrf(&form.csrf)?;
     let id = id.into_inner();
     let now = app.now();
+    let go = confirm::confirmed(form.go.as_deref());
     blocking(&app, move |c, app| {
         let v = load(c, &viewer, id)?;
         if !policy::may_reassign(viewer.who(), v.sight) {
             return Err(UiError::Forbidden(viewer.lang));
+        }
+        if !go {
+            return confirm_reassign(app, &viewer, &v);
         }
         let (status, message) = match records::reassign(c, &app.settings, id, now) {
             Ok(_) => {

@@ -139,6 +139,7 @@ fn measures_page(
 ) -> Result<MeasuresPage, UiError> {
     let lang = viewer.lang;
     let mut cases: Vec<MeasureView> = Vec::new();
+    let names = crate::web::ui::names::Names::load(conn)?;
     for (m, d) in records::list_measures(conn, month)? {
         if !policy::sees_measures(viewer.who(), (&d).into()) {
             continue;
@@ -162,6 +163,8 @@ fn measures_page(
             }
             None => None,
         };
+        let mut m = m;
+        names.put_opt(&mut m.recorded_by);
         let mut v = MeasureView::of(lang, m, &d);
         v.opinion = opinion;
         if v.recorded {
@@ -169,6 +172,7 @@ fn measures_page(
                 lang,
                 RecordKind::Measure,
                 addenda_of(conn, RecordKind::Measure.code(), v.m.id)?,
+                &names,
             );
         }
         if let Some(r) = refused.as_ref().filter(|r| r.id == v.m.id) {
@@ -306,6 +310,16 @@ pub(super) async fn measures_addendum(
             Err(errors) => {
                 let aerr = FieldErrors::of(lang, &errors);
                 (StatusCode::BAD_REQUEST, aerr.all(), aerr)
+            }
+            Ok(_) if !form.confirmed() => {
+                let c = form.confirmation(
+                    &viewer.ctx(app),
+                    RecordKind::Measure,
+                    m.month.clone(),
+                    format!("/measures/{id}/addenda"),
+                    format!("/measures?month={}#measure-{id}", m.month),
+                );
+                return crate::web::ui::confirm::reply(viewer.ctx(app), c);
             }
             Ok(_) => match crate::monitor::records::add_addendum(
                 c,

@@ -96,8 +96,6 @@ impl PageQuery {
     }
 }
 
-use super::CsrfOnly;
-
 /// An interview's or a measures case's reason, from the one label table of
 /// its kind.
 fn reason_label(lang: Lang, code: &str) -> &'static str {
@@ -156,7 +154,8 @@ struct PreCheckView {
 }
 
 impl PreCheckView {
-    fn of(lang: Lang, p: PreCheck) -> PreCheckView {
+    fn of(lang: Lang, mut p: PreCheck, names: &super::names::Names) -> PreCheckView {
+        names.put_opt(&mut p.recorded_by);
         PreCheckView {
             sleep: format_hm(i64::from(p.sleep_average_minutes)),
             previous: format_hm(i64::from(p.previous_month_minutes)),

@@ -196,7 +196,13 @@ fn precheck_page(
         actual: format_hm(m.overtime_holiday_minutes),
         projected: format_hm(m.projected_overtime_holiday_minutes),
         interview,
-        prechecks: prechecks.into_iter().map(|p| PreCheckView::of(lang, p)).collect(),
+        prechecks: {
+            let names = crate::web::ui::names::Names::load(conn)?;
+            prechecks
+                .into_iter()
+                .map(|p| PreCheckView::of(lang, p, &names))
+                .collect()
+        },
         self_checks: selfs.into_iter().map(|s| SelfCheckView::of(lang, s)).collect(),
         precheck_action: format!("/prechecks/{}?month={month}", urlencode(&d.staff_id)),
         pf,

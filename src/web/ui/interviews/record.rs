@@ -325,8 +325,17 @@ pub(super) struct AddendumView {
     pub(super) field: &'static str,
 }
 
-pub(super) fn addendum_views(lang: Lang, kind: RecordKind, list: Vec<RecordAddendum>) -> Vec<AddendumView> {
+pub(super) fn addendum_views(
+    lang: Lang,
+    kind: RecordKind,
+    list: Vec<RecordAddendum>,
+    names: &crate::web::ui::names::Names,
+) -> Vec<AddendumView> {
     list.into_iter()
+        .map(|mut a| {
+            names.put(&mut a.written_by);
+            a
+        })
         .map(|a| AddendumView {
             field: addendum_fields(kind)
                 .iter()
@@ -345,9 +354,63 @@ pub(super) struct AddendumForm {
     pub(super) field: String,
     pub(super) new_value: String,
     pub(super) reason: String,
+    /// `1` when sent from the confirmation page.
+    pub(super) go: Option<String>,
 }
 
 impl AddendumForm {
+    /// Whether the addendum was confirmed (else its checks passed and the
+    /// confirmation page is shown).
+    pub(super) fn confirmed(&self) -> bool {
+        crate::web::ui::confirm::confirmed(self.go.as_deref())
+    }
+
+    /// What recording this addendum to `whose` record will do, asked before
+    /// it is written: an addendum is permanent.
+    pub(super) fn confirmation(
+        &self,
+        ctx: &crate::web::ui::PageCtx,
+        kind: RecordKind,
+        whose: String,
+        action: String,
+        back: String,
+    ) -> crate::web::ui::confirm::Confirmation {
+        let t = |ja: &str, en: &str| ctx.tr(ja, en).to_string();
+        let field = addendum_fields(kind)
+            .iter()
+            .find(|f| f.code == self.field)
+            .map_or_else(|| self.field.clone(), |f| ctx.lang.label(f.label).to_string());
+        let record = match kind {
+            RecordKind::Interview => t("面接指導の記録", "Interview record"),
+            RecordKind::Measure => t("就業上の措置の記録", "Measures record"),
+        };
+        crate::web::ui::confirm::Confirmation {
+            title: t("追記の確認", "Record this addendum?"),
+            summary: t(
+                "次の追記を記録します。元の記録は書き換えられず、追記が日時と記録者とともに残ります。",
+                "This addendum will be recorded; the original stays as written, the addendum is kept with its time and author.",
+            ),
+            rows: vec![
+                (t("記録", "Record"), format!("{record}（{whose}）")),
+                (t("訂正する項目", "Field"), field),
+                (t("新しい内容", "New text"), self.new_value.clone()),
+                (t("理由", "Reason"), self.reason.clone()),
+            ],
+            then: t(
+                "記録した追記は削除も変更もできません（さらに追記することはできます）。記録と同じ期間（5年間）保存され、立入検査の印刷資料にも載ります。",
+                "A recorded addendum cannot be deleted or changed (another may be added). It is kept as long as the record (5 years) and printed in the inspection pack.",
+            ),
+            action,
+            hidden: vec![
+                ("field".into(), self.field.clone()),
+                ("new_value".into(), self.new_value.clone()),
+                ("reason".into(), self.reason.clone()),
+            ],
+            button: t("追記を記録する", "Record the addendum"),
+            back,
+        }
+    }
+
     pub(super) fn input(&self) -> AddendumInput {
         AddendumInput {
             field: self.field.clone(),
