@@ -162,7 +162,7 @@ async fn the_chips_count_truly_and_every_filter_combines_with_the_others() {
         assert_eq!(rows(&other_b_watch), ["W01"]);
         // The filters are carried by the sort links (a shareable URL).
         assert!(
-            other_b_watch.contains("manager=other-boss&amp;state=watch&amp;sort=name"),
+            other_b_watch.contains("manager=other-boss&#38;state=watch&#38;sort=name"),
             "{other_b_watch}"
         );
 
@@ -291,7 +291,7 @@ async fn pages_of_a_hundred_keep_the_sort_and_never_fail_past_the_end() {
         assert!(sorted.contains("全 230 名中 101–200 名"));
         // The page links keep the sort; the current page is marked.
         assert!(
-            sorted.contains(r#"href="/?month=2024-06&amp;sort=staff_id&amp;desc=true&amp;page=3""#),
+            sorted.contains(r#"href="/?month=2024-06&#38;sort=staff_id&#38;desc=true&#38;page=3""#),
             "{sorted}"
         );
         assert!(sorted.contains(r#"<span aria-current="page" class="current">2</span>"#));
@@ -336,8 +336,8 @@ async fn sortable_headers_say_their_order_and_hostile_names_stay_text() {
         let service = db.spawn().await;
         let mut hr = service.signed_in("jinji").await;
         let page = hr.get(&format!("{VIEW}&sort=oh&desc=true")).await.body;
-        assert!(page.contains(r#"<th scope="col" aria-sort="descending"><a href="/?month=2024-06&amp;as_of=2024-06-20&amp;sort=oh&amp;desc=false">"#), "{page}");
-        assert!(page.contains(r#"<th scope="col" aria-sort="none"><a href="/?month=2024-06&amp;as_of=2024-06-20&amp;sort=name&amp;desc=false">"#));
+        assert!(page.contains(r#"<th scope="col" aria-sort="descending"><a href="/?month=2024-06&#38;as_of=2024-06-20&#38;sort=oh&#38;desc=false">"#), "{page}");
+        assert!(page.contains(r#"<th scope="col" aria-sort="none"><a href="/?month=2024-06&#38;as_of=2024-06-20&#38;sort=name&#38;desc=false">"#));
         assert_eq!(page.matches(r#"aria-sort=""#).count(), 13, "every sortable column");
         assert_eq!(rows(&page)[0], "X155", "most hours first");
         let asc = hr.get(&format!("{VIEW}&sort=oh&desc=false")).await.body;
