@@ -78,6 +78,41 @@ where
     write_csv(Vec::new(), header, rows)
 }
 
+/// One table as an Excel workbook of one sheet named `sheet`: the header
+/// row bold and frozen, every column `width` wide; the cells of the
+/// `numeric` columns that read as numbers are written as numbers, all
+/// others as text (a workbook cell written as text is never a formula).
+/// The payroll export and the dashboard's export both write through it.
+pub fn spreadsheet_xlsx(
+    sheet: &str,
+    header: &[&str],
+    rows: &[Vec<String>],
+    numeric: &[usize],
+    width: f64,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook, XlsxError};
+    let col = |c: usize| u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError);
+    let mut wb = Workbook::new();
+    let head = Format::new().set_bold().set_text_wrap();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet)?;
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, col(c)?, *h, &head)?;
+        ws.set_column_width(col(c)?, width)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    for (r, row) in rows.iter().enumerate() {
+        let r = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+        for (c, value) in row.iter().enumerate() {
+            match value.parse::<f64>() {
+                Ok(n) if numeric.contains(&c) => ws.write_number(r, col(c)?, n)?,
+                _ => ws.write_string(r, col(c)?, value)?,
+            };
+        }
+    }
+    wb.save_to_buffer()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,6 +56,10 @@ pub const PAGES: &[(&str, Label)] = &[
         "/api/v1/worklist",
         Label::new("面接指導の作業一覧（API）", "interview worklist (API)"),
     ),
+    (
+        "/dashboard.{ext}",
+        Label::new("月次一覧の出力（表示中の条件）", "dashboard export (as filtered)"),
+    ),
     ("/discrepancies", Label::new("乖離の確認", "discrepancies")),
     ("/discrepancies/pc-reviews", Label::new("PC使用の確認", "PC reviews")),
     ("/doctors", Label::new("医師の個人ページ", "a doctor's page")),

@@ -3,7 +3,7 @@
 //! another employer pays its own premiums.
 
 use crate::month::MonthlyReport;
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::XlsxError;
 
 /// The columns of the export (formats.md C.6), then the name for people.
 pub const COLUMNS: [&str; 8] = [
@@ -56,27 +56,7 @@ pub fn csv(report: &MonthlyReport) -> Result<Vec<u8>, csv::Error> {
 
 /// The same as an Excel workbook with Japanese headers; minutes are numbers.
 pub fn xlsx(report: &MonthlyReport) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
-    let head = Format::new().set_bold().set_text_wrap();
-    let ws = wb.add_worksheet();
-    ws.set_name("給与計算用")?;
-    for (c, h) in HEADERS_JA.iter().enumerate() {
-        let c = u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)?;
-        ws.write_string_with_format(0, c, *h, &head)?;
-        ws.set_column_width(c, 16.0)?;
-    }
-    ws.set_freeze_panes(1, 0)?;
-    for (r, row) in rows(report).iter().enumerate() {
-        let r = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
-        for (c, value) in row.iter().enumerate() {
-            let col = u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)?;
-            match value.parse::<f64>() {
-                Ok(n) if (2..=6).contains(&c) => ws.write_number(r, col, n)?,
-                _ => ws.write_string(r, col, value)?,
-            };
-        }
-    }
-    wb.save_to_buffer()
+    crate::export::spreadsheet_xlsx("給与計算用", &HEADERS_JA, &rows(report), &[2, 3, 4, 5, 6], 16.0)
 }
 
 #[cfg(test)]

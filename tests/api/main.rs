@@ -18,6 +18,7 @@ mod browser;
 mod commands;
 mod comp_rest;
 mod coverage;
+mod dashboard_screen;
 mod declarations;
 mod demo;
 mod health_access;

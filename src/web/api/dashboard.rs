@@ -5,7 +5,7 @@
 use super::auth::CurrentUser;
 use super::{month_and_as_of, month_as_of, require, DASHBOARD};
 use crate::app::App;
-use crate::report::dashboard::{Filter, Line};
+use crate::report::dashboard::{Chip, Filter, Line};
 use crate::web::ApiError;
 use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
@@ -17,6 +17,12 @@ struct DashboardQuery {
     as_of: Option<String>,
     department: Option<String>,
     level: Option<String>,
+    /// A manager's login (HR and admin; a manager sees their own doctors).
+    manager: Option<String>,
+    /// Part of a name or staff id.
+    q: Option<String>,
+    /// A state filter's code (`Chip`).
+    state: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -24,6 +30,9 @@ struct DashboardOut {
     month: String,
     as_of: NaiveDate,
     lines: Vec<Line>,
+    /// How many lines pass every filter but `state`, in each state filter
+    /// (`over100` holds the months over 155 h too).
+    counts: std::collections::BTreeMap<&'static str, usize>,
 }
 
 /// `GET /api/v1/dashboard`: the dashboard's lines (`report::dashboard`) —
@@ -37,9 +46,22 @@ pub(super) async fn dashboard(
     require(&me, &DASHBOARD)?;
     let (month, as_of) = month_as_of(&app, q.month.as_deref(), q.as_of.as_deref())?;
     let q = q.into_inner();
+    let chip = match q.state.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(code) => Some(Chip::parse(code).ok_or_else(|| {
+            ApiError::bad_request(
+                "bad_state",
+                "state は watch, projected, over100, over155, unarranged, overdue のいずれかです",
+                "state must be one of watch, projected, over100, over155, unarranged, overdue",
+            )
+        })?),
+    };
     let filter = Filter {
         department: q.department.unwrap_or_default(),
         level: q.level.unwrap_or_default(),
+        manager: q.manager.unwrap_or_default(),
+        search: q.q.unwrap_or_default(),
+        chip,
     };
     let a = app.clone();
     // The cached report first, without a connection held while another
@@ -52,6 +74,7 @@ pub(super) async fn dashboard(
         Ok(DashboardOut {
             month: cached.report.month.clone(),
             as_of: cached.report.as_of,
+            counts: Chip::ALL.iter().map(|c| (c.code(), board.count(*c))).collect(),
             lines: board.lines,
         })
     })
