@@ -57,6 +57,10 @@ pub const PAGES: &[(&str, Label)] = &[
         Label::new("面接指導の作業一覧（API）", "interview worklist (API)"),
     ),
     ("/discrepancies", Label::new("乖離の確認", "discrepancies")),
+    (
+        "/discrepancies/bulk",
+        Label::new("乖離のまとめて処理", "discrepancies resolved together"),
+    ),
     ("/discrepancies/pc-reviews", Label::new("PC使用の確認", "PC reviews")),
     ("/doctors", Label::new("医師の個人ページ", "a doctor's page")),
     (
