@@ -488,6 +488,19 @@ pub fn resolve(conn: &mut AnyConnection, req: &ResolveRequest) -> Result<Resolve
     })
 }
 
+/// Records one decision on several discrepancy days at once (the queue's
+/// bulk resolution: similar days, one reason): each day exactly as
+/// [`resolve`] records one — its rows, resolution and audit entry — all in
+/// one write transaction, so that a day refused (unknown doctor, not a
+/// discrepancy, already resolved…) leaves nothing written. The error
+/// names the day refused.
+pub fn resolve_all(conn: &mut AnyConnection, reqs: &[ResolveRequest]) -> Result<Vec<Resolved>, ResolveError> {
+    if let Some(first) = reqs.first() {
+        checked_reason(first.reason)?;
+    }
+    write_transaction(conn, |conn| reqs.iter().map(|r| resolve(conn, r)).collect())
+}
+
 impl ResolutionRecord {
     pub fn label_ja(&self) -> &str {
         match Resolution::parse(&self.resolution) {

@@ -419,12 +419,31 @@ pub fn review_queue(
     month: YearMonth,
     as_of: NaiveDate,
 ) -> Result<ReviewQueue, ReportError> {
+    review_queue_of(conn, who, rules, month, as_of, None)
+}
+
+/// As [`review_queue`], with the open items of the doctors `only` (those
+/// the month's computation already shows with open items: the queue
+/// screen's shortcut) — every doctor's resolutions still listed.
+pub fn review_queue_of(
+    conn: &mut AnyConnection,
+    who: Who,
+    rules: &RuleConfig,
+    month: YearMonth,
+    as_of: NaiveDate,
+    only: Option<&[i64]>,
+) -> Result<ReviewQueue, ReportError> {
     let visible: Vec<i64> = queries::all_doctors(conn)?
         .into_iter()
         .filter(|d| may_decide(who, d))
         .map(|d| d.id)
         .collect();
-    let (doctors, rows) = load_rows_of(conn, Some(&visible), month, as_of, rules)?;
+    let computed: Vec<i64> = visible
+        .iter()
+        .copied()
+        .filter(|id| only.is_none_or(|o| o.contains(id)))
+        .collect();
+    let (doctors, rows) = load_rows_of(conn, Some(&computed), month, as_of, rules)?;
     let mut items = Vec::new();
     for d in &doctors {
         let Some(r) = rows.get(&d.id) else { continue };

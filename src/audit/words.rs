@@ -61,6 +61,10 @@ pub const PAGES: &[(&str, Label)] = &[
         Label::new("月次一覧の出力（表示中の条件）", "dashboard export (as filtered)"),
     ),
     ("/discrepancies", Label::new("乖離の確認", "discrepancies")),
+    (
+        "/discrepancies/bulk",
+        Label::new("乖離のまとめて処理", "discrepancies resolved together"),
+    ),
     ("/discrepancies/pc-reviews", Label::new("PC使用の確認", "PC reviews")),
     ("/doctors", Label::new("医師の個人ページ", "a doctor's page")),
     (

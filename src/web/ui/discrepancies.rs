@@ -9,6 +9,14 @@
 //! exactly one); this page renders it. The resolution rule itself is
 //! `crate::discrepancies`. Hr and admin only; the form checks CSRF.
 //!
+//! The queue is filtered (department, doctor, days, size, open or
+//! resolved: GET parameters, kept through every form and redirect) and
+//! paged ([`PER_PAGE`] cards); a page reads only its own cards' records
+//! (`report::queue::page`, on the report cache's computation of the
+//! month). Several days are resolved at once with one reason after a
+//! confirmation step ([`bulk`]); after a resolution the page comes back
+//! with the same filters at the next card.
+//!
 //! Below it, the PC review items (rules §9: PC use inside self-study
 //! outside the schedule or inside permitted duty), each with a form of the
 //! resolutions its kind allows (`crate::pc_reviews`). Managers see this
@@ -22,9 +30,9 @@ use crate::discrepancies::{self, Resolution, ResolutionRecord, ResolveRequest};
 use crate::domain::discrepancy::PcClass;
 use crate::domain::time::{format_hm, midnight, Minutes, YearMonth};
 use crate::html::escape;
-use crate::pc_reviews::{self, review_queue, ListedRow, OpenItem, ReviewRecord, ReviewRequest, ReviewResolution};
+use crate::pc_reviews::{self, review_queue_of, ListedRow, OpenItem, ReviewRecord, ReviewRequest, ReviewResolution};
 use crate::policy::Who;
-use crate::report::queue::{queue, QueueItem};
+use crate::report::queue::{Filter, QueueItem};
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
@@ -32,7 +40,11 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 use std::fmt::Write;
 
+mod bulk;
+
 const HR: [Role; 2] = [Role::Admin, Role::Hr];
+/// Cards on a page of the queue.
+pub const PER_PAGE: usize = 50;
 /// Who sees the page: the discrepancies HR and admin, the review items
 /// also the doctors' managers.
 const REVIEWERS: [Role; 3] = [Role::Admin, Role::Hr, Role::Manager];
@@ -74,6 +86,111 @@ impl Item {
     pub fn key(&self) -> String {
         format!("{}_{}", self.staff_id, self.date)
     }
+    /// The value of the day's checkbox in the bulk form (`STAFF:DAY`).
+    pub fn pick(&self) -> String {
+        format!("{}:{}", self.staff_id, self.date)
+    }
+}
+
+/// The queue's filters and page as asked: GET parameters, kept through
+/// every form and redirect of the page (all text, checked when read).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct View {
+    /// The department (empty: every one).
+    pub dept: String,
+    /// Part of a doctor's name or staff id.
+    pub doctor: String,
+    pub from: String,
+    pub to: String,
+    /// The least unexplained minutes shown.
+    pub min: String,
+    /// `open` (default) or `resolved`.
+    pub state: String,
+    pub page: String,
+}
+
+impl View {
+    /// The filter of the read model; a malformed date or size is refused.
+    fn filter(&self, lang: super::Lang) -> Result<Filter, UiError> {
+        let date = |label: (&'static str, &'static str), s: &str| -> Result<Option<NaiveDate>, UiError> {
+            if s.trim().is_empty() {
+                return Ok(None);
+            }
+            crate::domain::input::parse_date(label, s.trim())
+                .map(Some)
+                .map_err(|e| UiError::BadRequest(lang, e.0))
+        };
+        let min = match self.min.trim() {
+            "" => 0,
+            m => m.parse::<Minutes>().ok().filter(|m| (0..=10_000).contains(m)).ok_or_else(|| {
+                UiError::BadRequest(
+                    lang,
+                    "未打刻の分数は 0〜10000 の整数で指定してください / the minutes must be a whole number from 0 to 10000"
+                        .into(),
+                )
+            })?,
+        };
+        Ok(Filter {
+            department: self.dept.trim().to_string(),
+            doctor: self.doctor.trim().to_string(),
+            from: date(("開始日", "from"), &self.from)?,
+            to: date(("終了日", "to"), &self.to)?,
+            min_minutes: min,
+        })
+    }
+    fn page_no(&self) -> usize {
+        self.page.trim().parse().unwrap_or(1).max(1)
+    }
+    pub fn resolved(&self) -> bool {
+        self.state == "resolved"
+    }
+    /// The view's parameters as a query string (`&`-separated, without the
+    /// page), empty ones left out.
+    pub fn query(&self) -> String {
+        [
+            ("dept", &self.dept),
+            ("doctor", &self.doctor),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("min", &self.min),
+            ("state", &self.state),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| format!("&{k}={}", super::urlencode(v.trim())))
+        .collect()
+    }
+    /// The view's parameters read from a posted form's pairs.
+    fn from_pairs(pairs: &[(String, String)]) -> View {
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        View {
+            dept: get("dept"),
+            doctor: get("doctor"),
+            from: get("from"),
+            to: get("to"),
+            min: get("min"),
+            state: get("state"),
+            page: get("page"),
+        }
+    }
+}
+
+/// The paging of the shown list: total, first and last shown, the page,
+/// the number of pages.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Paging {
+    pub total: usize,
+    pub first: usize,
+    pub last: usize,
+    pub page: usize,
+    pub pages: usize,
 }
 
 /// One open PC review item.
@@ -116,8 +233,22 @@ struct QueuePage {
     next: String,
     as_of: NaiveDate,
     threshold: Minutes,
+    /// Every open day of the month: the report's figure, whatever the filter.
+    open_count: usize,
+    /// The cards of the page.
     items: Vec<Item>,
+    paging: Paging,
+    view: View,
+    /// The view's query string without the page: every link keeps it.
+    query: String,
+    departments: Vec<String>,
+    /// Every checkbox of the page ticked (「このページをすべて選択」).
+    select_all: bool,
+    /// The page's card keys in order (the next card after a bulk resolution).
+    order: Vec<String>,
+    /// The month's resolutions matching the filter (a page of them).
     resolved: Vec<ResolutionRecord>,
+    resolved_paging: Paging,
     /// Whether the discrepancy queue is shown (HR and admin).
     hr: bool,
     review_threshold: Minutes,
@@ -131,6 +262,44 @@ struct QueuePage {
 impl QueuePage {
     fn hm(&self, minutes: &Minutes) -> String {
         format_hm(*minutes)
+    }
+    /// The card to show after the card at `i` is resolved: the next one on
+    /// the page, else the one before it.
+    fn next_of(&self, i: &usize) -> String {
+        self.items
+            .get(i + 1)
+            .or_else(|| i.checked_sub(1).and_then(|j| self.items.get(j)))
+            .map(Item::key)
+            .unwrap_or_default()
+    }
+    /// A link to page `p` of the same view.
+    fn page_link(&self, p: &usize) -> String {
+        format!(
+            "/discrepancies?month={}&as_of={}{}&page={p}",
+            self.month, self.as_of, self.query
+        )
+    }
+    /// Links to the pages before and after `page` (of the cards, or of
+    /// the resolved list).
+    fn prev_link(&self, page: &usize) -> String {
+        self.page_link(&page.saturating_sub(1).max(1))
+    }
+    fn next_link(&self, page: &usize) -> String {
+        self.page_link(&(page + 1))
+    }
+    /// The page numbers to offer: the first, the last, and two around the
+    /// current one (`0` for a gap).
+    fn page_numbers(&self) -> Vec<usize> {
+        let p = &self.paging;
+        let mut out = Vec::new();
+        for n in 1..=p.pages {
+            if n == 1 || n == p.pages || n.abs_diff(p.page) <= 2 {
+                out.push(n);
+            } else if out.last() != Some(&0) {
+                out.push(0);
+            }
+        }
+        out
     }
     fn weekday(&self, d: &NaiveDate) -> &'static str {
         const JA: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
@@ -162,7 +331,7 @@ fn colour(kind: &str) -> &'static str {
         "duty" => "#7048e8",
         "duty_permitted" => "#b197fc",
         "self_study" => "#2b8a3e",
-        "external" => "#e8590c",
+        "external" => "#c24a00",
         "pc" => "#495057",
         _ => "#d9480f",
     }
@@ -313,32 +482,120 @@ fn item_of(i: QueueItem) -> Item {
     }
 }
 
-/// Renders the queue (with a message, or a refused form shown again).
+/// The month's resolutions that pass the filter (`departments` by staff
+/// id; a resolved day has no size to filter by).
+fn resolved_matching(
+    all: Vec<ResolutionRecord>,
+    filter: &Filter,
+    departments: &std::collections::HashMap<String, String>,
+) -> Vec<ResolutionRecord> {
+    all.into_iter()
+        .filter(|r| {
+            let dept = departments.get(&r.staff_id).map_or("", String::as_str);
+            filter.admits(&r.staff_id, &r.name, dept, r.day, None)
+        })
+        .collect()
+}
+
+/// What a page of the queue is asked for besides the month.
+struct Asking {
+    view: View,
+    select_all: bool,
+    done: Option<String>,
+    error: Option<String>,
+    echo: Echo,
+}
+
+/// Renders the queue (with a message, or a refused form shown again): the
+/// month's computation from the report cache (no connection held while
+/// another request computes it), then one connection for the page's cards,
+/// the resolutions and the review items of the doctors that have open ones.
 async fn render(
     app: web::Data<App>,
     viewer: Viewer,
     month: YearMonth,
     as_of: NaiveDate,
-    done: Option<String>,
-    error: Option<String>,
-    echo: Echo,
+    asking: Asking,
 ) -> Result<HttpResponse, UiError> {
-    let rules = app.settings.rules.clone();
+    let Asking {
+        view,
+        select_all,
+        done,
+        error,
+        echo,
+    } = asking;
+    let filter = view.filter(viewer.lang)?;
     let hr = HR.contains(&viewer.role);
-    let (role, user) = (viewer.role, viewer.user.clone());
-    let (q, reviews) = with_conn(&app, move |conn| {
-        let q = if hr {
-            Some(queue(conn, &rules, month, as_of)?)
+    let (app2, role, user) = (app.clone(), viewer.role, viewer.user.clone());
+    let (page_no, resolved_view) = (view.page_no(), view.resolved());
+    let (q, resolved, resolved_paging, reviews) = web::block(move || -> Result<_, UiError> {
+        let rules = &app2.settings.rules;
+        let cached = app2.reports.report(&app2.pool, month, as_of, rules)?;
+        let mut conn = app2.pool.get()?;
+        let computed = &cached.computed;
+        let (q, resolved, resolved_paging) = if hr {
+            // The open view's page of cards; the resolved view's count only.
+            let cards = if resolved_view { 0 } else { PER_PAGE };
+            let q = crate::report::queue::page(&mut conn, rules, computed, month, as_of, &filter, page_no, cards)?;
+            let departments = computed
+                .iter()
+                .map(|(d, _)| (d.staff_id.clone(), d.department.clone().unwrap_or_default()))
+                .collect();
+            let all = resolved_matching(
+                crate::discrepancies::resolutions_of_month(&mut conn, month)?,
+                &filter,
+                &departments,
+            );
+            let pages = all.len().div_ceil(PER_PAGE).max(1);
+            let p = if resolved_view { page_no.clamp(1, pages) } else { 1 };
+            let shown: Vec<ResolutionRecord> = all.iter().skip((p - 1) * PER_PAGE).take(PER_PAGE).cloned().collect();
+            let paging = Paging {
+                total: all.len(),
+                first: if shown.is_empty() { 0 } else { (p - 1) * PER_PAGE + 1 },
+                last: (p - 1) * PER_PAGE + shown.len(),
+                page: p,
+                pages,
+            };
+            (Some(q), shown, paging)
         } else {
-            None
+            (None, Vec::new(), Paging::default())
         };
-        let reviews = review_queue(conn, Who::of(role, &user), &rules, month, as_of)?;
-        Ok((q, reviews))
+        // Review items of the doctors the month shows with open ones only.
+        let with_reviews: Vec<i64> = computed
+            .iter()
+            .filter(|(_, c)| c.open_pc_reviews > 0)
+            .map(|(d, _)| d.id)
+            .collect();
+        let reviews = review_queue_of(
+            &mut conn,
+            Who::of(role, &user),
+            rules,
+            month,
+            as_of,
+            Some(&with_reviews),
+        )?;
+        Ok((q, resolved, resolved_paging, reviews))
     })
-    .await?;
-    let (items, resolved) = q.map_or((Vec::new(), Vec::new()), |q| {
-        (q.items.into_iter().map(item_of).collect(), q.resolved)
-    });
+    .await??;
+    let (open_count, items, paging, departments) = match q {
+        Some(q) => {
+            let (first, last) = q.range();
+            let paging = Paging {
+                total: q.matching,
+                first,
+                last,
+                page: q.page,
+                pages: q.pages,
+            };
+            (
+                q.total_open,
+                q.items.into_iter().map(item_of).collect::<Vec<_>>(),
+                paging,
+                q.departments,
+            )
+        }
+        None => (0, Vec::new(), Paging::default(), Vec::new()),
+    };
     html(&QueuePage {
         hr,
         review_threshold: app.settings.rules.pc_review_minutes,
@@ -350,8 +607,16 @@ async fn render(
         next: month.next().to_string(),
         as_of,
         threshold: app.settings.rules.discrepancy_minutes,
+        open_count,
+        order: items.iter().map(Item::key).collect(),
         items,
+        paging,
+        query: view.query(),
+        view,
+        departments,
+        select_all,
         resolved,
+        resolved_paging,
         done,
         error,
         echo,
@@ -364,30 +629,75 @@ struct QueueQuery {
     as_of: Option<String>,
     resolved: Option<String>,
     reviewed: Option<String>,
+    /// `N:CODE` after a bulk resolution.
+    bulk: Option<String>,
+    /// `page`: every checkbox of the page ticked.
+    select: Option<String>,
+    #[serde(flatten)]
+    view: View,
 }
 
 #[get("/discrepancies")]
 async fn queue_page(app: web::Data<App>, viewer: Viewer, q: web::Query<QueueQuery>) -> Result<HttpResponse, UiError> {
     viewer.require(&REVIEWERS)?;
+    let q = q.into_inner();
     let (month, as_of) = month_as_of(&app, &viewer, q.month.as_deref(), q.as_of.as_deref())?;
-    let done = match (q.resolved.as_deref(), q.reviewed.as_deref()) {
-        (Some(r), _) => done_message(&viewer, r),
-        (None, Some(r)) => review_done_message(&viewer, r),
-        (None, None) => None,
+    let done = match (q.resolved.as_deref(), q.reviewed.as_deref(), q.bulk.as_deref()) {
+        (Some(r), _, _) => done_message(&viewer, r),
+        (None, Some(r), _) => review_done_message(&viewer, r),
+        (None, None, Some(b)) => bulk::done_message(&viewer, b),
+        (None, None, None) => None,
     };
-    render(app, viewer, month, as_of, done, None, Echo::default()).await
+    let asking = Asking {
+        view: q.view,
+        select_all: q.select.as_deref() == Some("page"),
+        done,
+        error: None,
+        echo: Echo::default(),
+    };
+    render(app, viewer, month, as_of, asking).await
+}
+
+/// What follows a resolution, in words: where its rows and hours go.
+fn what_next(viewer: &Viewer, code: Resolution) -> &'static str {
+    let (ja, en) = match code {
+        Resolution::Work => (
+            "未打刻の時間を勤務の行として追加しました。月次一覧と医師の画面の労働時間に反映されます。",
+            "The uncovered time was added as work rows; the dashboard and the doctor's page count it as working time.",
+        ),
+        Resolution::SelfStudy => (
+            "未打刻の時間を自己研鑽の行として追加しました。労働時間には含めません。",
+            "The uncovered time was added as self-study rows; it is not working time.",
+        ),
+        Resolution::NotWork => (
+            "行は追加していません。労働時間は変わりません。",
+            "No rows were added; the working hours are unchanged.",
+        ),
+    };
+    match viewer.lang {
+        super::Lang::Ja => ja,
+        super::Lang::En => en,
+    }
 }
 
 /// The message after a resolution, from the redirect's `STAFF:DAY:CODE`
-/// (anything else is ignored rather than echoed).
+/// (anything else is ignored rather than echoed), and what follows it.
 fn done_message(viewer: &Viewer, resolved: &str) -> Option<String> {
     let mut parts = resolved.rsplitn(3, ':');
     let code = Resolution::parse(parts.next()?)?;
     let day = NaiveDate::parse_from_str(parts.next()?, "%Y-%m-%d").ok()?;
     let staff_id = parts.next()?;
     Some(match viewer.lang {
-        super::Lang::Ja => format!("{staff_id} の {day} を「{}」として処理しました。", code.label_ja()),
-        super::Lang::En => format!("{staff_id} on {day} resolved as {}.", code.label_en()),
+        super::Lang::Ja => format!(
+            "{staff_id} の {day} を「{}」として処理しました。{}処理の記録はアクセスログに残ります。",
+            code.label_ja(),
+            what_next(viewer, code)
+        ),
+        super::Lang::En => format!(
+            "{staff_id} on {day} resolved as {}. {} The decision is kept in the access log.",
+            code.label_en(),
+            what_next(viewer, code)
+        ),
     })
 }
 
@@ -406,14 +716,21 @@ struct ResolveForm {
     reason: String,
     month: Option<String>,
     as_of: Option<String>,
+    /// The card to show after this one (its key).
+    next: String,
+    #[serde(flatten)]
+    view: View,
 }
 
 /// A resolution form as read: the page's month and as-of day, the day
-/// asked about, and the form to show again if it is refused.
+/// asked about, the view to come back to, and the form to show again if
+/// it is refused.
 struct Asked {
     month: YearMonth,
     as_of: NaiveDate,
     day: NaiveDate,
+    view: View,
+    next: String,
     echo: Echo,
 }
 
@@ -427,6 +744,8 @@ fn asked(app: &App, viewer: &Viewer, form: &ResolveForm) -> Result<Asked, UiErro
         month,
         as_of,
         day,
+        view: form.view.clone(),
+        next: form.next.clone(),
         echo: Echo {
             staff_id: form.staff_id.clone(),
             day: form.day.clone(),
@@ -469,6 +788,32 @@ async fn resolve(app: web::Data<App>, viewer: Viewer, form: web::Form<ResolveFor
     answer(app, viewer, a, Ok(done)).await
 }
 
+/// Where the queue comes back after a resolution: the same month, as-of
+/// day, filters and page, the `key=done` message, and the anchor of the
+/// card to look at next (`#card-KEY`; the counts when none is left).
+fn back_to(month: YearMonth, as_of: NaiveDate, view: &View, message: (&str, &str), next: &str) -> String {
+    let page = view.page_no();
+    let anchor = if next.is_empty() {
+        if message.0 == "reviewed" {
+            "reviews"
+        } else {
+            "open-count"
+        }
+        .to_string()
+    } else {
+        format!("card-{}", super::urlencode(next))
+    };
+    let message = if message.0.is_empty() {
+        String::new()
+    } else {
+        format!("&{}={}", message.0, super::urlencode(message.1))
+    };
+    format!(
+        "/discrepancies?month={month}&as_of={as_of}{}&page={page}{message}#{anchor}",
+        view.query()
+    )
+}
+
 /// Answers a resolution: back to the page with the `key=done` message
 /// (303), or the page again with the refusal — a form without a choice
 /// (400, the outer `Err`), or the rule's (409 already resolved, 403 not
@@ -476,33 +821,50 @@ async fn resolve(app: web::Data<App>, viewer: Viewer, form: web::Form<ResolveFor
 async fn answer(
     app: web::Data<App>,
     viewer: Viewer,
-    Asked { month, as_of, echo, .. }: Asked,
+    Asked {
+        month,
+        as_of,
+        echo,
+        view,
+        next,
+        ..
+    }: Asked,
     outcome: Result<Result<(&'static str, String), discrepancies::ResolveError>, &'static str>,
 ) -> Result<HttpResponse, UiError> {
     let (status, message) = match outcome {
         Ok(Ok((key, done))) => {
-            let to = format!(
-                "/discrepancies?month={month}&as_of={as_of}&{key}={}",
-                super::urlencode(&done)
-            );
+            let to = back_to(month, as_of, &view, (key, &done), &next);
             return Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish());
         }
         Err(message) => (StatusCode::BAD_REQUEST, message.to_string()),
-        Ok(Err(e)) if e.is_user_error() => {
-            let status = if e.is_conflict() {
-                StatusCode::CONFLICT
-            } else if e.is_forbidden() {
-                StatusCode::FORBIDDEN
-            } else {
-                StatusCode::BAD_REQUEST
-            };
-            (status, e.to_string())
-        }
-        Ok(Err(e)) => return Err(UiError::internal(e)),
+        Ok(Err(e)) => refusal(e)?,
     };
-    let mut resp = render(app, viewer, month, as_of, None, Some(message), echo).await?;
+    let asking = Asking {
+        view,
+        select_all: false,
+        done: None,
+        error: Some(message),
+        echo,
+    };
+    let mut resp = render(app, viewer, month, as_of, asking).await?;
     *resp.status_mut() = status;
     Ok(resp)
+}
+
+/// A refused resolution's status and words (409 already resolved, 403
+/// not theirs to resolve, 400 otherwise); a database failure is an error.
+fn refusal(e: discrepancies::ResolveError) -> Result<(StatusCode, String), UiError> {
+    if !e.is_user_error() {
+        return Err(UiError::internal(e));
+    }
+    let status = if e.is_conflict() {
+        StatusCode::CONFLICT
+    } else if e.is_forbidden() {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    Ok((status, e.to_string()))
 }
 
 /// A review item (`pc_reviews::review_queue`) as the page shows it.
@@ -598,7 +960,10 @@ async fn resolve_review(
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(queue_page).service(resolve).service(resolve_review);
+    cfg.service(queue_page)
+        .service(resolve)
+        .service(resolve_review)
+        .service(bulk::bulk);
 }
 
 #[cfg(test)]
