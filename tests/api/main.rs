@@ -40,6 +40,7 @@ mod outbox;
 mod pc_reviews;
 mod permits;
 mod print_pack;
+mod print_pack_records;
 mod purge;
 mod reimport;
 mod report_cache;
