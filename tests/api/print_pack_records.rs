@@ -270,7 +270,7 @@ async fn a_measure_of_fewer_night_duties_is_named_in_the_statutes_words_on_scree
             shorter_hours: false,
             fewer_night_duties: true,
             other: false,
-            other_text: None,
+            other_text: Some("当直を月4回から2回に".into()),
         };
         let at = date("2024-06-20").and_hms_opt(12, 0, 0).unwrap();
         kinmu::monitor::records::record_measures(&mut db.conn(), case.id, &input, "boss", at).unwrap();
