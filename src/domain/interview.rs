@@ -263,9 +263,52 @@ impl MeasureReason {
     }
 }
 
+/// A measure taken in a measures case (rules §10): the statute's three
+/// kinds, 医療法施行規則第70条 「労働時間の短縮、宿直の回数の減少その他の適切な措置」.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeasureTaken {
+    ShorterHours,
+    FewerNightDuties,
+    Other,
+}
+
+impl MeasureTaken {
+    pub const ALL: [MeasureTaken; 3] = [
+        MeasureTaken::ShorterHours,
+        MeasureTaken::FewerNightDuties,
+        MeasureTaken::Other,
+    ];
+
+    /// The field of the measures form and of the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            MeasureTaken::ShorterHours => "shorter_hours",
+            MeasureTaken::FewerNightDuties => "fewer_night_duties",
+            MeasureTaken::Other => "other",
+        }
+    }
+
+    /// The one label table of the measures taken (screens, print pack,
+    /// checklist), in the statute's words: 「宿直の回数の減少」.
+    pub fn label(self) -> Label {
+        match self {
+            MeasureTaken::ShorterHours => Label::new("労働時間の短縮", "shorter working hours"),
+            MeasureTaken::FewerNightDuties => Label::new("宿直の回数の減少", "fewer night duties"),
+            MeasureTaken::Other => Label::new("その他", "other"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_measures_taken_are_named_in_the_statutes_words() {
+        let ja: Vec<&str> = MeasureTaken::ALL.iter().map(|m| m.label().ja).collect();
+        assert_eq!(ja, ["労働時間の短縮", "宿直の回数の減少", "その他"]);
+        assert_eq!(MeasureTaken::FewerNightDuties.code(), "fewer_night_duties");
+    }
 
     #[test]
     fn every_code_reads_back_and_is_the_code_stored() {

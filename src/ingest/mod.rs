@@ -43,6 +43,9 @@ pub mod uploads;
 
 pub use apply::{check, run, run_pclog_file};
 pub use roster_file::{read_roster_file, FileRow, Refused, RosterFile};
+/// The reasons an import writes on the timecard rows it corrects, confirms
+/// or removes (`日本語 / English`).
+pub use timecard::{CONFIRMED as TIMECARD_CONFIRMED, CORRECTED as TIMECARD_CORRECTED, REMOVED as TIMECARD_REMOVED};
 
 use crate::db::models::CorruptRow;
 use crate::db::DbError;

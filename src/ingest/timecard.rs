@@ -27,13 +27,13 @@ use std::collections::{HashMap, HashSet};
 
 /// Why the old version of a corrected row was superseded (also the new
 /// version's `correction_reason`).
-pub(super) const CORRECTED: &str = "再取込による訂正 / corrected by re-import";
+pub const CORRECTED: &str = "再取込による訂正 / corrected by re-import";
 /// Why the old version of a self-study row was superseded when a
 /// superior's confirmation came in for the same times (also the new
 /// version's `correction_reason`).
-pub(super) const CONFIRMED: &str = "上司の確認を取込 / confirmation imported";
+pub const CONFIRMED: &str = "上司の確認を取込 / confirmation imported";
 /// Why a stored row a re-export no longer has was superseded.
-pub(super) const REMOVED: &str =
+pub const REMOVED: &str =
     "再取込で取消（取り込んだファイルの対象期間に無い行） / removed by re-import (not in the file's period)";
 
 /// Timecard rows: new rows, corrections, rows removed, or unchanged.

@@ -114,10 +114,11 @@ pub struct OpinionPage {
     pub addenda: Vec<PageAddendum>,
 }
 
-fn addendum(a: &RecordAddendum) -> PageAddendum {
+fn addendum(a: &RecordAddendum, people: &[crate::db::models::User]) -> PageAddendum {
     PageAddendum {
         written_at: a.written_at.format("%Y-%m-%d %H:%M").to_string(),
-        written_by: a.written_by.clone(),
+        // The person, by name (not their login).
+        written_by: crate::report::inspection::name_of_login(people, &a.written_by),
         field: addendum_fields(RecordKind::Interview)
             .iter()
             .find(|f| f.code == a.field)
@@ -147,6 +148,11 @@ pub fn opinion_pages(
     let opinions = opinions_of(conn, &ids)?;
     let addenda = addenda_of_many(conn, RecordKind::Interview.code(), &ids)?;
     let held = crate::db::interviews::held_times_of(conn, &ids)?;
+    let people = if addenda.is_empty() {
+        Vec::new()
+    } else {
+        crate::db::inspection::all_users(conn)?
+    };
     let mut pages = Vec::new();
     for r in shown {
         let i = &r.interview;
@@ -206,7 +212,7 @@ pub fn opinion_pages(
             },
             addenda: addenda
                 .get(&i.id)
-                .map(|l| l.iter().map(addendum).collect())
+                .map(|l| l.iter().map(|a| addendum(a, &people)).collect())
                 .unwrap_or_default(),
         });
     }

@@ -42,6 +42,7 @@ mod outbox;
 mod pc_reviews;
 mod permits;
 mod print_pack;
+mod print_pack_records;
 mod purge;
 mod queue_screen;
 mod reimport;

@@ -40,18 +40,29 @@ fn expected_over_100(db: &TestDb, s: &kinmu::config::Settings, mine: impl Fn(&st
     out
 }
 
-/// The `data-row` keys of one part of the pack.
+/// The `data-row` keys of one part of the pack (the raw records' part,
+/// `a`, is a list of attachments: no rows).
 fn row_keys(html: &str, part: &str) -> BTreeSet<String> {
     let start = html
         .find(&format!(r#"<section class="part" id="{part}">"#))
+        .or_else(|| html.find(&format!(r#"<section class="part attachments" id="{part}""#)))
         .unwrap_or_else(|| panic!("no part {part}"));
     let section = &html[start..];
     let section = &section[..section.find("</section>").unwrap()];
-    section
-        .split(r#"data-row=""#)
+    data_rows(section)
+}
+
+fn data_rows(html: &str) -> BTreeSet<String> {
+    html.split(r#"data-row=""#)
         .skip(1)
         .map(|s| s.split('"').next().unwrap().to_string())
         .collect()
+}
+
+/// The `staff_id date` keys of a raw records attachment's page.
+fn records_keys(html: &str) -> BTreeSet<String> {
+    assert!(html.contains(r#"id="records""#), "{}", &html[..html.len().min(300)]);
+    data_rows(html)
 }
 
 #[actix_web::test]
@@ -149,7 +160,13 @@ async fn the_pack_lists_exactly_the_doctors_and_hours_of_the_monthly_reports() {
             row_keys(&html, "e"),
             BTreeSet::from(["2024-06 C03 over_155".to_string()])
         );
-        assert!(row_keys(&html, "a").contains("C03 2024-06-03"), "C03's timecard");
+        // (ア)'s daily lines are an attachment, not pages of the pack.
+        assert!(row_keys(&html, "a").is_empty(), "no daily lines in the pack");
+        let records = admin.get("/print/records?month=2024-06").await.body;
+        assert!(
+            records_keys(&records).contains("C03 2024-06-03"),
+            "C03's timecard in the month's attachment"
+        );
         // Health data stays with the doctor's manager and physician.
         assert!(!html.contains("当直の削減が望ましい"), "no opinion for the admin");
         assert!(!html.contains("救急外来が多い"), "no pre-check for the admin");
@@ -180,7 +197,7 @@ async fn the_pack_lists_exactly_the_doctors_and_hours_of_the_monthly_reports() {
         }
         assert!(html.contains(&counts.join("、")), "{counts:?}");
         assert!(
-            html.contains("kato 先生（kato）: 令和6年1月15日（2024-01-15）"),
+            html.contains("kato 先生: 令和6年1月15日（2024-01-15）"),
             "training date"
         );
         assert!(html.contains("令和6年5月: "), "May's monthly check");

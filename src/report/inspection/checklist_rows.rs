@@ -4,7 +4,7 @@
 
 use super::checklist::{Checklist, PhysicianLine};
 use super::dates::{date_both, fiscal_year_ja, month_ja};
-use crate::domain::interview::{years_after, WORK_RECORD_YEARS};
+use crate::domain::interview::{years_after, MeasureTaken, WORK_RECORD_YEARS};
 use chrono::NaiveDateTime;
 
 /// One line of the printed checklist.
@@ -303,7 +303,7 @@ impl Checklist {
             .iter()
             .map(|p| {
                 let on = p.trained_on.map(date_both).unwrap_or_else(|| "受講日の登録なし".into());
-                format!("{}（{}）: {on}、面接指導 {} 件", p.name, p.login, p.interviews)
+                format!("{}: {on}、面接指導 {} 件", p.name, p.interviews)
             })
             .collect();
         push(
@@ -328,14 +328,14 @@ impl Checklist {
         );
         push(
             "3.(1)",
-            "労働時間の短縮",
+            MeasureTaken::ShorterHours.label().ja,
             mark(m.shorter_hours > 0),
             format!("{} 件", m.shorter_hours),
             String::new(),
         );
         push(
             "3.(1)",
-            "宿直の回数の減少",
+            MeasureTaken::FewerNightDuties.label().ja,
             mark(m.fewer_night_duties > 0),
             format!("{} 件", m.fewer_night_duties),
             String::new(),
@@ -370,10 +370,18 @@ impl Checklist {
         let o = &self.over_155;
         let mut taken = Vec::new();
         if o.shorter_hours > 0 {
-            taken.push(format!("労働時間の短縮 {} 件", o.shorter_hours));
+            taken.push(format!(
+                "{} {} 件",
+                MeasureTaken::ShorterHours.label().ja,
+                o.shorter_hours
+            ));
         }
         if o.fewer_night_duties > 0 {
-            taken.push(format!("宿直の回数の減少 {} 件", o.fewer_night_duties));
+            taken.push(format!(
+                "{} {} 件",
+                MeasureTaken::FewerNightDuties.label().ja,
+                o.fewer_night_duties
+            ));
         }
         if o.other > 0 {
             taken.push(format!("その他 {} 件（{}）", o.other, o.other_texts.join("、")));

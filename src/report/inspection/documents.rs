@@ -4,7 +4,7 @@
 
 use super::dates::{as_of_for, months_between};
 use super::figures::{month_lines, MonthLine};
-use super::labels::resolution_ja;
+use super::labels::{correction_reason_ja, resolution_ja};
 use super::records::{InterviewRecord, MeasureRecord, PreCheckRecord, Records};
 use super::scope::{scoped, Scope};
 use crate::db::models::Doctor;
@@ -104,75 +104,25 @@ pub struct Documents {
 }
 
 /// Assembles the five documents of the inspection day for `[from, to]`:
-/// (ア) by day, (イ)〜(オ) by the months the period touches.
+/// (ア) by day (only `with_work_status`: the raw records are an attachment
+/// of the printed pack, see [`work_status`]), (イ)〜(オ) by the months the
+/// period touches.
 pub fn documents(
     conn: &mut AnyConnection,
     rules: &RuleConfig,
-    from: NaiveDate,
-    to: NaiveDate,
+    (from, to): (NaiveDate, NaiveDate),
     today: NaiveDate,
     scope: &Scope,
+    with_work_status: bool,
 ) -> Result<Documents, ReportError> {
     let (doctors, ids) = scoped(conn, scope)?;
-    let by_id: HashMap<i64, &Doctor> = doctors.iter().map(|d| (d.id, d)).collect();
-    let (start, end) = (midnight(from), midnight(to + Duration::days(1)));
 
     // (ア) Timecard rows, PC sessions and resolutions by doctor and day.
-    let cards = queries::current_timecard(conn, ids.as_deref(), start, end)?;
-    let pcs = queries::pc_sessions_between(conn, ids.as_deref(), start, end)?;
-    let resolved = crate::db::discrepancies::resolutions_with_reasons_between(conn, from, to)?;
-    let mut days: BTreeMap<(String, NaiveDate), WorkStatusDay> = BTreeMap::new();
-    fn day_of<'a>(
-        days: &'a mut BTreeMap<(String, NaiveDate), WorkStatusDay>,
-        by_id: &HashMap<i64, &Doctor>,
-        doctor: i64,
-        date: NaiveDate,
-    ) -> Option<&'a mut WorkStatusDay> {
-        let d = by_id.get(&doctor)?;
-        Some(days.entry((d.staff_id.clone(), date)).or_insert_with(|| WorkStatusDay {
-            date,
-            staff_id: d.staff_id.clone(),
-            name: d.name.clone(),
-            department: d.department.clone(),
-            timecard: Vec::new(),
-            pc: Vec::new(),
-            resolution: None,
-        }))
-    }
-    for (shift, version, reason) in cards {
-        let crate::db::models::StoredShift {
-            doctor_id: doctor,
-            kind,
-            start_at: s,
-            end_at: e,
-            break_minutes: brk,
-            ..
-        } = shift;
-        if let Some(day) = day_of(&mut days, &by_id, doctor, s.date()) {
-            day.timecard.push(TimecardEntry {
-                kind: Kind::parse(&kind).map(|k| k.label_ja().to_string()).unwrap_or(kind),
-                start: s,
-                end: e,
-                break_minutes: i64::from(brk),
-                version,
-                correction_reason: reason,
-            });
-        }
-    }
-    for p in pcs {
-        if let Some(day) = day_of(&mut days, &by_id, p.doctor_id, p.logon_at.date()) {
-            day.pc.push(PcEntry {
-                pc_name: p.pc_name,
-                logon: p.logon_at,
-                logoff: p.logoff_at,
-            });
-        }
-    }
-    for (doctor, date, resolution, reason) in resolved {
-        if let Some(day) = day_of(&mut days, &by_id, doctor, date) {
-            day.resolution = Some((resolution_ja(&resolution).to_string(), reason));
-        }
-    }
+    let work_status = if with_work_status {
+        work_status_of(conn, &doctors, ids.as_deref(), from, to)?
+    } else {
+        Vec::new()
+    };
 
     // (イ) Each month the period touches, as the monthly report has it.
     let months = months_between(rules.calendar, from, to);
@@ -240,10 +190,98 @@ pub fn documents(
     Ok(Documents {
         from,
         to,
-        work_status: days.into_values().collect(),
+        work_status,
         working_hours,
         subjects,
         results,
         measures: measures_out,
     })
+}
+
+/// (ア) alone, the raw records (rules §12): every day of `[from, to]` of
+/// the doctors in `scope` — or of the one doctor `staff_id` among them —
+/// with its timecard rows, PC sessions and discrepancy resolution.
+pub fn work_status(
+    conn: &mut AnyConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+    scope: &Scope,
+    staff_id: Option<&str>,
+) -> Result<Vec<WorkStatusDay>, ReportError> {
+    let (mut doctors, mut ids) = scoped(conn, scope)?;
+    if let Some(staff) = staff_id {
+        doctors.retain(|d| d.staff_id == staff);
+        if doctors.is_empty() {
+            return Ok(Vec::new());
+        }
+        ids = Some(doctors.iter().map(|d| d.id).collect());
+    }
+    Ok(work_status_of(conn, &doctors, ids.as_deref(), from, to)?)
+}
+
+fn work_status_of(
+    conn: &mut AnyConnection,
+    doctors: &[Doctor],
+    ids: Option<&[i64]>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> diesel::QueryResult<Vec<WorkStatusDay>> {
+    let by_id: HashMap<i64, &Doctor> = doctors.iter().map(|d| (d.id, d)).collect();
+    let (start, end) = (midnight(from), midnight(to + Duration::days(1)));
+    let cards = queries::current_timecard(conn, ids, start, end)?;
+    let pcs = queries::pc_sessions_between(conn, ids, start, end)?;
+    let resolved = crate::db::discrepancies::resolutions_with_reasons_between(conn, from, to)?;
+    let mut days: BTreeMap<(String, NaiveDate), WorkStatusDay> = BTreeMap::new();
+    fn day_of<'a>(
+        days: &'a mut BTreeMap<(String, NaiveDate), WorkStatusDay>,
+        by_id: &HashMap<i64, &Doctor>,
+        doctor: i64,
+        date: NaiveDate,
+    ) -> Option<&'a mut WorkStatusDay> {
+        let d = by_id.get(&doctor)?;
+        Some(days.entry((d.staff_id.clone(), date)).or_insert_with(|| WorkStatusDay {
+            date,
+            staff_id: d.staff_id.clone(),
+            name: d.name.clone(),
+            department: d.department.clone(),
+            timecard: Vec::new(),
+            pc: Vec::new(),
+            resolution: None,
+        }))
+    }
+    for (shift, version, reason) in cards {
+        let crate::db::models::StoredShift {
+            doctor_id: doctor,
+            kind,
+            start_at: s,
+            end_at: e,
+            break_minutes: brk,
+            ..
+        } = shift;
+        if let Some(day) = day_of(&mut days, &by_id, doctor, s.date()) {
+            day.timecard.push(TimecardEntry {
+                kind: Kind::parse(&kind).map(|k| k.label_ja().to_string()).unwrap_or(kind),
+                start: s,
+                end: e,
+                break_minutes: i64::from(brk),
+                version,
+                correction_reason: reason.as_deref().map(correction_reason_ja),
+            });
+        }
+    }
+    for p in pcs {
+        if let Some(day) = day_of(&mut days, &by_id, p.doctor_id, p.logon_at.date()) {
+            day.pc.push(PcEntry {
+                pc_name: p.pc_name,
+                logon: p.logon_at,
+                logoff: p.logoff_at,
+            });
+        }
+    }
+    for (doctor, date, resolution, reason) in resolved {
+        if let Some(day) = day_of(&mut days, &by_id, doctor, date) {
+            day.resolution = Some((resolution_ja(&resolution).to_string(), reason));
+        }
+    }
+    Ok(days.into_values().collect())
 }

@@ -7,7 +7,8 @@
 //!   and the measures of that month (rules §8, §10).
 //! - [`checklist()`]: the checklist's items of a fiscal year, filled in from
 //!   the data (規則第61条〜第71条).
-//! - [`documents()`]: the five documents of the inspection day, (ア)〜(オ).
+//! - [`documents()`]: the five documents of the inspection day, (ア)〜(オ);
+//!   [`work_status()`] (ア) alone, the raw records, per month or doctor.
 //! - [`permits_use`]: the 宿日直許可 register and its use in the period
 //!   (rules §13), as `kinmu report duties` counts it.
 //!
@@ -47,12 +48,12 @@ pub use dates::{
     month_ja, months_between,
 };
 pub use documents::{
-    documents, Documents, InterviewResult, MeasureLine, PcEntry, SubjectLine, TimecardEntry, WorkStatusDay,
+    documents, work_status, Documents, InterviewResult, MeasureLine, PcEntry, SubjectLine, TimecardEntry, WorkStatusDay,
 };
 pub use figures::MonthLine;
-pub use labels::{interview_reason_ja, measure_reason_ja, resolution_ja};
+pub use labels::{correction_reason_ja, interview_reason_ja, measure_reason_ja, resolution_ja};
 pub use over100::{over_100_list, Over100Line};
 pub use permits::{permits_use, PermitsUse};
-pub use records::{InterviewHealth, InterviewRecord, MeasureRecord, PersonRef, PreCheckRecord};
+pub use records::{name_of_login, InterviewHealth, InterviewRecord, MeasureRecord, PersonRef, PreCheckRecord};
 pub use rest::{rest_records, RestRecords};
-pub use scope::Scope;
+pub use scope::{doctor_in_scope, Scope};

@@ -8,7 +8,7 @@ use crate::db::inspection as db;
 use crate::db::models::{Doctor, Interview, Measure, PreCheck, User};
 use crate::db::AnyConnection;
 use crate::domain::due::Due;
-use crate::domain::interview::Status;
+use crate::domain::interview::{MeasureTaken, Status};
 use crate::domain::time::YearMonth;
 use crate::month::DoctorMonth;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -53,6 +53,7 @@ pub struct InterviewRecord {
     /// The planning deadline passed while the month stayed below 100 h.
     pub past_planning_deadline: bool,
     pub physician: Option<PersonRef>,
+    /// Who recorded it: their name (the login for an account without one).
     pub recorded_by: Option<String>,
     pub recorded_at: Option<NaiveDateTime>,
     pub retention_until: Option<NaiveDate>,
@@ -152,6 +153,7 @@ impl InterviewRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreCheckRecord {
     pub recorded_at: NaiveDateTime,
+    /// Who recorded it: their name (the login for an account without one).
     pub recorded_by: Option<String>,
     /// Which of the items ア〜オ were recorded (work, sleep, fatigue, mental
     /// and physical state, the wish to be interviewed).
@@ -191,6 +193,7 @@ pub struct MeasureRecord {
     pub fewer_night_duties: bool,
     pub other: bool,
     pub other_text: Option<String>,
+    /// Who recorded it: their name (the login for an account without one).
     pub recorded_by: Option<String>,
     pub recorded_at: Option<NaiveDateTime>,
     pub retention_until: Option<NaiveDate>,
@@ -223,20 +226,32 @@ impl MeasureRecord {
             return "未記録".into();
         }
         let mut parts = Vec::new();
-        if self.shorter_hours {
-            parts.push("労働時間の短縮".to_string());
-        }
-        if self.fewer_night_duties {
-            parts.push("宿直の回数の減少".to_string());
-        }
-        if self.other {
-            parts.push("その他".to_string());
+        for (taken, kind) in [
+            (self.shorter_hours, MeasureTaken::ShorterHours),
+            (self.fewer_night_duties, MeasureTaken::FewerNightDuties),
+            (self.other, MeasureTaken::Other),
+        ] {
+            if taken {
+                parts.push(kind.label().ja.to_string());
+            }
         }
         match self.other_text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             Some(text) => format!("{}：{text}", parts.join("、")),
             None => parts.join("、"),
         }
     }
+}
+
+/// The name of the person whose login is `login` (who recorded a record),
+/// as the pack prints people: the account's name, the login only for an
+/// account without one (or one no longer there).
+pub fn name_of_login<'a>(people: impl IntoIterator<Item = &'a User>, login: &str) -> String {
+    people
+        .into_iter()
+        .find(|u| u.login == login)
+        .and_then(|u| u.name.clone())
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| login.to_string())
 }
 
 /// The interviews, latest pre-checks and measures of some months, and the
@@ -271,6 +286,11 @@ impl Records {
         })
     }
 
+    /// `login`'s name (see [`name_of_login`]).
+    fn name(&self, login: &Option<String>) -> Option<String> {
+        login.as_deref().map(|l| name_of_login(self.people.values(), l))
+    }
+
     /// The login of the physician assigned to `d`'s interview of `month`.
     fn physician_of(&self, d: &Doctor, month: &str) -> Option<&str> {
         self.interviews
@@ -289,18 +309,22 @@ impl Records {
         computed: Option<&DoctorMonth>,
     ) -> Option<InterviewRecord> {
         let health = scope.health_of(d, self.physician_of(d, month));
-        self.interviews
-            .get(&(d.id, month.to_string()))
-            .map(|i| InterviewRecord::of(i, &self.people, today, health, computed))
+        self.interviews.get(&(d.id, month.to_string())).map(|i| {
+            let mut r = InterviewRecord::of(i, &self.people, today, health, computed);
+            r.recorded_by = self.name(&r.recorded_by);
+            r
+        })
     }
 
     /// The pre-check of a doctor-month is health data of that month's
     /// interview (none open yet: of the doctor and their manager only).
     pub(super) fn precheck(&self, d: &Doctor, month: &str, scope: &Scope) -> Option<PreCheckRecord> {
         let health = scope.health_of(d, self.physician_of(d, month));
-        self.prechecks
-            .get(&(d.id, month.to_string()))
-            .map(|p| PreCheckRecord::of(p, health))
+        self.prechecks.get(&(d.id, month.to_string())).map(|p| {
+            let mut r = PreCheckRecord::of(p, health);
+            r.recorded_by = self.name(&r.recorded_by);
+            r
+        })
     }
 
     pub(super) fn measures(&self, doctor: i64, month: &str, reason: &str) -> Vec<MeasureRecord> {
@@ -309,17 +333,24 @@ impl Records {
             .map(|ms| {
                 ms.iter()
                     .filter(|m| m.has_reason(reason))
-                    .map(MeasureRecord::of)
+                    .map(|m| self.measure(m))
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// A measures case with the name of who recorded it.
+    fn measure(&self, m: &Measure) -> MeasureRecord {
+        let mut r = MeasureRecord::of(m);
+        r.recorded_by = self.name(&r.recorded_by);
+        r
     }
 
     /// Every measures case of a doctor-month, whatever its reasons.
     pub(super) fn all_measures(&self, doctor: i64, month: &str) -> Vec<MeasureRecord> {
         self.measures
             .get(&(doctor, month.to_string()))
-            .map(|ms| ms.iter().map(MeasureRecord::of).collect())
+            .map(|ms| ms.iter().map(|m| self.measure(m)).collect())
             .unwrap_or_default()
     }
 }

@@ -122,3 +122,10 @@ pub(super) fn scoped(conn: &mut AnyConnection, scope: &Scope) -> QueryResult<(Ve
     let ids = mine.iter().map(|d| d.id).collect();
     Ok((mine, Some(ids)))
 }
+
+/// The name of the doctor `staff_id` if they are in `scope` (`None`: no
+/// such doctor, or not one the scope covers).
+pub fn doctor_in_scope(conn: &mut AnyConnection, scope: &Scope, staff_id: &str) -> QueryResult<Option<String>> {
+    let (doctors, _) = scoped(conn, scope)?;
+    Ok(doctors.into_iter().find(|d| d.staff_id == staff_id).map(|d| d.name))
+}

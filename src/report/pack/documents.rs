@@ -5,14 +5,26 @@
 
 use super::parts::{date, datetime, opt_date, physician, recorded, span, title_of, weekday_ja, HEALTH_NOTE, WITHHELD};
 use super::table::{col, group, group_labelled, labelled, num, Table};
+use crate::domain::interview::MeasureTaken;
 use crate::domain::time::format_hm;
-use crate::report::inspection::{date_both, interview_reason_ja, measure_reason_ja, Documents, MeasureRecord};
+use crate::report::inspection::{
+    date_both, interview_reason_ja, measure_reason_ja, Documents, MeasureRecord, WorkStatusDay,
+};
 
 fn period_note(d: &Documents) -> String {
-    format!("対象期間: {} 〜 {}", date_both(d.from), date_both(d.to))
+    period_words(d.from, d.to)
+}
+
+pub(super) fn period_words(from: chrono::NaiveDate, to: chrono::NaiveDate) -> String {
+    format!("対象期間: {} 〜 {}", date_both(from), date_both(to))
 }
 
 pub(super) fn work_status_table(d: &Documents) -> Table {
+    work_status_days_table(&d.work_status, period_note(d))
+}
+
+/// (ア) of some days: one row per doctor and day (the raw records).
+pub(super) fn work_status_days_table(days: &[WorkStatusDay], period: String) -> Table {
     let columns = vec![
         col("日付", 15.0),
         col("職員番号", 9.0),
@@ -32,7 +44,7 @@ pub(super) fn work_status_table(d: &Documents) -> Table {
     ];
     let mut rows = Vec::new();
     let mut keys = Vec::new();
-    for day in &d.work_status {
+    for day in days {
         let cards: Vec<String> = day
             .timecard
             .iter()
@@ -72,7 +84,7 @@ pub(super) fn work_status_table(d: &Documents) -> Table {
         sheet: "（ア）勤務状況",
         title: title_of("a"),
         notes: vec![
-            period_note(d),
+            period,
             "現在有効な打刻記録（修正された記録は修正後の版と理由）と、PCのログオン・ログオフ記録。".into(),
         ],
         columns,
@@ -349,9 +361,9 @@ pub(super) fn measures_table(d: &Documents) -> Table {
         col("診療科", 10.0),
         col("区分", 24.0),
         col("面接指導実施日", 11.0),
-        col("労働時間の短縮", 8.0),
-        col("宿直の回数の減少", 8.0),
-        col("その他", 8.0),
+        col(MeasureTaken::ShorterHours.label().ja, 8.0),
+        col(MeasureTaken::FewerNightDuties.label().ja, 8.0),
+        col(MeasureTaken::Other.label().ja, 8.0),
         col("講じた措置の具体的内容", 30.0),
         col("講じた措置", 36.0),
         col("状況", 10.0),

@@ -18,17 +18,24 @@
 //! the doctor page and the API, asked of [`crate::policy`] through
 //! [`Scope`].
 //!
+//! The printed pack leaves out (ア)'s daily raw records ([`Want::SUMMARY`]):
+//! they are attachments per month or per doctor ([`load_records`],
+//! `records.rs`), given to the inspectors on request.
+//!
 //! Here the query, who may print and [`load`]; the [`Table`] model with its
 //! CSV and .xlsx forms in `table.rs`; the parts in `parts.rs`,
-//! `documents.rs` and `permits.rs`.
+//! `documents.rs` and `permits.rs`; the raw records' attachment in
+//! `records.rs`.
 
 mod documents;
 mod parts;
 mod permits;
+mod records;
 mod rest;
 mod table;
 
-pub use parts::{tables, PARTS};
+pub use parts::{tables, PARTS, PRINT_ORDER, RAW_PARTS};
+pub use records::{load_records, RecordsAttachment, RecordsError, RecordsParams, RecordsQuery};
 pub use table::{to_csv, workbook, Cell, Column, Group, PrintRow, Table};
 
 use crate::config::Settings;
@@ -169,6 +176,8 @@ pub struct Want {
     checklist: bool,
     staffing: bool,
     documents: bool,
+    /// (ア)'s daily raw records (with `documents`).
+    work_status: bool,
     permits: bool,
     rest: bool,
 }
@@ -179,9 +188,22 @@ impl Want {
         checklist: true,
         staffing: true,
         documents: true,
+        work_status: true,
         permits: true,
         rest: true,
     };
+
+    /// The printed pack: every part but (ア)'s daily raw records, which are
+    /// attachments of their own (`records`), printed on request.
+    pub const SUMMARY: Want = Want {
+        work_status: false,
+        ..Want::ALL
+    };
+
+    /// Whether (ア)'s daily raw records are loaded.
+    pub fn work_status(&self) -> bool {
+        self.documents && self.work_status
+    }
 
     /// The parts one CSV file needs.
     pub fn of(part: &str) -> Want {
@@ -193,6 +215,7 @@ impl Want {
                 part,
                 "over100" | "checklist" | "staffing" | "permits" | "permits_outside" | "rest" | "comp_rest"
             ),
+            work_status: part == "a",
             permits: matches!(part, "permits" | "permits_outside"),
             rest: matches!(part, "rest" | "comp_rest"),
         }
@@ -274,7 +297,14 @@ pub fn load(conn: &mut AnyConnection, ctx: &Context, who: Who, params: Params, w
         None
     };
     let documents = if want.documents {
-        Some(insp::documents(conn, rules, params.from, params.to, today, &scope)?)
+        Some(insp::documents(
+            conn,
+            rules,
+            (params.from, params.to),
+            today,
+            &scope,
+            want.work_status(),
+        )?)
     } else {
         None
     };

@@ -39,6 +39,28 @@ pub const PARTS: [(&str, &str); 12] = [
     ("comp_rest", "代償休息の記録（発生・期限・付与）"),
 ];
 
+/// The parts of raw records: every doctor's day. The printed pack holds
+/// them as attachments (`records`), given on request, not as pages.
+pub const RAW_PARTS: [&str; 1] = ["a"];
+
+/// The order the printed pack shows the summary parts in: the monthly
+/// hours and their cases first, then the interviews, measures, hours,
+/// duty permits, rest, the checklist and the staffing count. The raw
+/// records ([`RAW_PARTS`]) come after them all.
+pub const PRINT_ORDER: [&str; 11] = [
+    "over100",
+    "checklist",
+    "c",
+    "d",
+    "e",
+    "b",
+    "permits",
+    "permits_outside",
+    "rest",
+    "comp_rest",
+    "staffing",
+];
+
 /// The title of the part named `key` in [`PARTS`].
 pub(super) fn title_of(key: &str) -> String {
     PARTS
@@ -94,10 +116,11 @@ pub(super) fn recorded(yes: bool) -> &'static str {
     }
 }
 
+/// The interview physician by name (a person, not a login).
 pub(super) fn physician(i: &InterviewRecord) -> String {
     i.physician
         .as_ref()
-        .map(|p| format!("{}（{}）", p.name, p.login))
+        .map(|p| p.name.clone())
         .unwrap_or_else(|| "未定".into())
 }
 
