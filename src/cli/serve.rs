@@ -56,28 +56,20 @@ fn serve(app: App, demo: Option<DemoStart>) -> anyhow::Result<()> {
         let loaded = crate::demo::load_if_empty(&mut conn, app.settings.today(), app.now())?;
         drop(conn);
         if loaded {
-            // The demo hospital ran its daily job every morning: its
-            // interviews and measures were opened on the day they were due
-            // to be, from the first day of the previous month (complete in
-            // the demo) to yesterday, and the re-check has nothing left.
+            // The demo hospital's past: its daily job every morning from
+            // the first day of the previous month, a late file, the
+            // interviews and measures recorded (crate::demo::replay).
             let actor = cli_actor();
-            let today = app.settings.today();
             let mailer = app.mailer()?;
             let mut conn = app.pool.get()?;
-            let mut day = crate::domain::YearMonth::of(today).previous().first_day();
-            while day < today {
-                let morning = day.and_hms_opt(5, 0, 0).unwrap_or_default();
-                crate::monitor::daily::run(&mut conn, &app.settings, &mailer, day, morning)?;
-                day = day.succ_opt().unwrap_or(today);
-            }
-            crate::monitor::recheck::caught_up(&mut conn, app.now())?;
+            crate::demo::replay(&mut conn, &app.settings, &mailer, app.settings.today(), app.now())?;
             drop(conn);
             let outcome = Job::Daily { as_of: None }.run(&app, None, Trigger::Command { actor: &actor })?;
             if let Outcome::Daily(summary) = outcome {
                 tracing::info!(
                     interviews = summary.interviews_scheduled,
                     password = crate::demo::DEMO_PASSWORD,
-                    "demo data loaded; sign in to the API as admin, jinji (HR), naika-bucho (manager), mensetsu-i (physician) or d001 (doctor)"
+                    "demo data loaded; the sign-in page lists the demo accounts: admin, jinji (HR), naika-bucho (manager), mensetsu-i (physician), d001 (doctor), …"
                 );
             }
         }

@@ -65,7 +65,7 @@ pub(super) const PROFILES: [Profile; 12] = [
         pc_account: "suzuki.m",
         pc_name: "NAIKA-PC02",
         fortnight: "-DDDDDh-DDPDD-",
-        stay: (20, 90),
+        stay: (30, 100),
         overrun_one_in: 12,
     },
     Profile {
@@ -77,8 +77,8 @@ pub(super) const PROFILES: [Profile; 12] = [
         scheduled_start: None,
         pc_account: "",
         pc_name: "GEKA-PC01",
-        fortnight: "-DTADD--DDDTAh",
-        stay: (75, 165),
+        fortnight: "-DTADDh-DTADDh",
+        stay: (130, 210),
         overrun_one_in: 8,
     },
     Profile {
@@ -91,7 +91,7 @@ pub(super) const PROFILES: [Profile; 12] = [
         pc_account: "",
         pc_name: "GEKA-PC02",
         fortnight: "EDTADTh-DDTADh",
-        stay: (90, 180),
+        stay: (60, 130),
         overrun_one_in: 0,
     },
     Profile {
@@ -103,7 +103,7 @@ pub(super) const PROFILES: [Profile; 12] = [
         scheduled_start: None,
         pc_account: "",
         pc_name: "ER-PC01",
-        fortnight: "WLTLTLNWLTLTLN",
+        fortnight: "WLDTADN-DTADTA",
         stay: (30, 90),
         overrun_one_in: 6,
     },
@@ -116,8 +116,8 @@ pub(super) const PROFILES: [Profile; 12] = [
         scheduled_start: None,
         pc_account: "",
         pc_name: "ER-PC02",
-        fortnight: "WLDTLN-ETLDTLN",
-        stay: (60, 120),
+        fortnight: "-DDDDN---DDDDN",
+        stay: (30, 90),
         overrun_one_in: 0,
     },
     Profile {
@@ -169,7 +169,7 @@ pub(super) const PROFILES: [Profile; 12] = [
         pc_account: "",
         pc_name: "SANFU-PC02",
         fortnight: "-DDPDD--DDDDP-",
-        stay: (30, 105),
+        stay: (20, 80),
         overrun_one_in: 0,
     },
     Profile {
@@ -182,7 +182,7 @@ pub(super) const PROFILES: [Profile; 12] = [
         pc_account: "yoshida.megumi",
         pc_name: "MASUI-PC01",
         fortnight: "-DDDDD--DDDDD-",
-        stay: (30, 105),
+        stay: (45, 120),
         overrun_one_in: 9,
     },
     Profile {

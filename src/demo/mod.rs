@@ -17,11 +17,16 @@
 //! current month up to and including `today`; the roster covers the rest of
 //! the current month; PC sessions follow the timecard, with a few evenings
 //! where the PC stays on 45–90 minutes past clock-out (乖離, rules §9).
-//! Around the middle of a month the report shows a spread of states: half
-//! the doctors normal, some on `watch`, some projected over 100 h, one emergency
-//! physician already over 100 h and one (C-1, night duties every other day)
-//! over 155 h. The permitted night duty (宿直) of 内科 and 麻酔科 lies inside
-//! the hospital's permit; 産婦人科's, which no permit names, is working time.
+//! A believable hospital (issue 16): most doctors quiet (20–60 h of
+//! overtime and holiday work a month), two near 80 h (D008, D010), three
+//! past 100 h in a complete month (D003, D004, D009) and the C-1 emergency
+//! physician D005 past 155 h — about 85 h by the middle of a month, never
+//! absurdly high. [`replay`] then gives it a past: the daily job of every
+//! morning, D004's last days of the previous month imported after it
+//! closed (a case found late), D003's and D005's interviews held in time,
+//! D005's measures recorded, D009's interview left past its deadline.
+//! The permitted night duty (宿直) of 内科 and 麻酔科 lies inside the
+//! hospital's permit; 産婦人科's, which no permit names, is working time.
 //!
 //! Everything is deterministic: the variation (arrival times, overtime, PC
 //! seconds) comes from a tiny generator seeded with each row's date and the
@@ -34,11 +39,14 @@ use crate::domain::YearMonth;
 use crate::import::FileError;
 use crate::ingest::{self, ImportError, ImportKind, ImportRequest};
 use crate::sim::{clock_out, day_rows, fortnight_day, hm, minutes, Rng, Row, RowKind};
-use chrono::{Duration, NaiveDate, NaiveDateTime, Timelike};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Timelike};
 use hospital::{Profile, PROFILES};
 use std::fmt::Write as _;
 
+mod history;
 mod hospital;
+
+pub use history::replay;
 
 /// The five example files, as bytes ready to import.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +61,10 @@ pub struct DemoFiles {
     pub roster: Vec<u8>,
     /// PC log-on/log-off sessions, UTF-8, Japanese headers.
     pub pclog: Vec<u8>,
+    /// The timecard rows that came after the previous month closed (one
+    /// doctor's last days), Shift_JIS like the timecard: imported by
+    /// [`replay`] after the daily runs, so its case is found late.
+    pub late_timecard: Vec<u8>,
 }
 
 impl DemoFiles {
@@ -77,6 +89,8 @@ pub enum DemoError {
     Import(#[from] ImportError),
     #[error("データベースの処理に失敗しました: {0} / database error")]
     Db(#[from] diesel::result::Error),
+    #[error("デモの過去の記録を作成できません: {0} / demo history not replayed")]
+    History(String),
 }
 
 /// Whether the database carries the demo's mark (see [`claim`]).
@@ -232,6 +246,75 @@ pub fn accounts(today: NaiveDate) -> Vec<NewAccount> {
     ]
 }
 
+/// One demo account as the sign-in page of `serve --demo` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInHint {
+    pub login: String,
+    pub role: Role,
+    /// Whose account it is (the person's name, or the doctor's).
+    pub name: String,
+    /// What to try with it, in Japanese and in English.
+    pub try_ja: &'static str,
+    pub try_en: &'static str,
+}
+
+/// The demo accounts with what each is for, in the order a newcomer would
+/// try them (the sign-in page lists them only on a demo database served
+/// with `--demo`; they share [`DEMO_PASSWORD`]).
+pub fn sign_in_hints(today: NaiveDate) -> Vec<SignInHint> {
+    let try_with = |login: &str| -> (&'static str, &'static str) {
+        match login {
+            "admin" => (
+                "利用者台帳・アクセスログ・すべての画面",
+                "users, access log, every screen",
+            ),
+            "jinji" => (
+                "月次一覧・取込・乖離・面接指導管理・立入検査資料",
+                "dashboard, imports, discrepancies, interviews, inspection pack",
+            ),
+            "naika-bucho" => (
+                "内科の医師の月次一覧・就業上の措置",
+                "the 内科 doctors' dashboard, measures",
+            ),
+            "geka-bucho" | "kyukyu-bucho" | "byoin-bucho" => {
+                ("自分の診療科の医師の月次一覧", "the department's dashboard")
+            }
+            "sangyo-i" | "mensetsu-i" => ("担当する面接指導の記録", "recording the interviews assigned"),
+            "kenshu-mae" => (
+                "講習未受講のため面接指導を担当できない医師",
+                "a physician not yet trained (never assigned)",
+            ),
+            "incho" => (
+                "病院の管理者（面接指導を担当しない）",
+                "the hospital's 管理者 (never assigned)",
+            ),
+            "d001" => (
+                "自分の勤務・研鑽の申告・セルフチェック",
+                "own month, declarations, self-check",
+            ),
+            _ => ("", ""),
+        }
+    };
+    accounts(today)
+        .into_iter()
+        .map(|a| {
+            let (try_ja, try_en) = try_with(&a.login);
+            let name = a.name.unwrap_or_else(|| a.login.clone());
+            let name = match &a.staff_id {
+                Some(id) => format!("{name}（{id}）"),
+                None => name,
+            };
+            SignInHint {
+                login: a.login,
+                role: a.role,
+                name,
+                try_ja,
+                try_en,
+            }
+        })
+        .collect()
+}
+
 /// Writes the example files for a hospital whose today is `today` (pure).
 pub fn files(today: NaiveDate) -> DemoFiles {
     let month = YearMonth::of(today);
@@ -241,6 +324,12 @@ pub fn files(today: NaiveDate) -> DemoFiles {
     let mut doctors =
         String::from("staff_id,name,department,level,email,legal_holiday,pc_account,scheduled_start,manager_login\n");
     let mut timecard = String::from("職員番号,勤務日,出勤,退勤,休憩時間(分),勤務区分\r\n");
+    let mut late_timecard = timecard.clone();
+    let late_from = month
+        .previous()
+        .first_day()
+        .with_day(history::LATE_FROM_DAY)
+        .unwrap_or(from);
     let mut roster = String::from("\u{feff}職員番号,日付,開始,終了,休憩,区分\n");
     let mut pclog = String::from("職員番号,端末名,ログオン,ログオフ\n");
 
@@ -262,8 +351,11 @@ pub fn files(today: NaiveDate) -> DemoFiles {
         let (actual, planned): (Vec<&Row>, Vec<&Row>) = rows.iter().partition(|r| r.start.date() <= today);
         for r in &actual {
             let line = shift_line(p.staff_id, r, "%Y/%m/%d", &r.break_minutes.to_string());
-            timecard.push_str(&line);
-            timecard.push_str("\r\n");
+            let late =
+                p.staff_id == history::LATE_DOCTOR && r.start.date() >= late_from && r.start.date() < month.first_day();
+            let file = if late { &mut late_timecard } else { &mut timecard };
+            file.push_str(&line);
+            file.push_str("\r\n");
         }
         // Self-study is never ordered, so never planned.
         for r in planned.iter().filter(|r| r.kind != RowKind::SelfStudy) {
@@ -293,6 +385,7 @@ pub fn files(today: NaiveDate) -> DemoFiles {
         timecard: encoding_rs::SHIFT_JIS.encode(&timecard).0.into_owned(),
         roster: roster.into_bytes(),
         pclog: pclog.into_bytes(),
+        late_timecard: encoding_rs::SHIFT_JIS.encode(&late_timecard).0.into_owned(),
     }
 }
 
@@ -396,7 +489,7 @@ mod tests {
     /// Timecard and roster rows by staff id, both files parsed cleanly.
     fn shifts_by_doctor(files: &DemoFiles) -> BTreeMap<String, Vec<Shift>> {
         let mut by_doctor: BTreeMap<String, Vec<Shift>> = BTreeMap::new();
-        for bytes in [&files.timecard, &files.roster] {
+        for bytes in [&files.timecard, &files.roster, &files.late_timecard] {
             for row in parse_shifts(bytes).unwrap().rows {
                 by_doctor.entry(row.value.staff_id).or_default().push(row.value.shift);
             }
@@ -438,11 +531,22 @@ mod tests {
             assert_eq!(doctors.rows.len(), PROFILES.len());
             assert!(doctors.rejected.is_empty(), "{date}: {:?}", doctors.rejected);
             assert!(doctors.ignored_columns.is_empty());
-            for (name, bytes) in [("timecard", &files.timecard), ("roster", &files.roster)] {
+            for (name, bytes) in [
+                ("timecard", &files.timecard),
+                ("roster", &files.roster),
+                ("late timecard", &files.late_timecard),
+            ] {
                 let parsed = parse_shifts(bytes).unwrap();
                 assert!(parsed.rejected.is_empty(), "{date} {name}: {:?}", parsed.rejected);
                 assert!(parsed.ignored_columns.is_empty());
             }
+            // The late file: one doctor's last days of the previous month only.
+            let late = parse_shifts(&files.late_timecard).unwrap().rows;
+            assert!(!late.is_empty(), "{date}");
+            let previous = YearMonth::of(d(date)).previous();
+            assert!(late.iter().all(|r| r.value.staff_id == history::LATE_DOCTOR
+                && YearMonth::of(r.value.shift.start_date()) == previous
+                && r.value.shift.start_date().day() >= history::LATE_FROM_DAY));
             let pclog = parse_pclog(&files.pclog).unwrap();
             assert!(pclog.rejected.is_empty(), "{date}: {:?}", pclog.rejected);
             assert!(!pclog.rows.is_empty());
@@ -549,28 +653,107 @@ mod tests {
         assert!(pclog.rows.iter().any(|r| r.value.account == "yoshida.megumi"));
     }
 
+    /// The demo as `serve --demo` leaves it: loaded, its past replayed.
+    fn replayed(today: NaiveDate) -> (tempfile::TempDir, Pool) {
+        let (dir, pool) = demo_database(today);
+        let settings = crate::config::Settings::load_with(None, &|_| None).unwrap();
+        let mailer = crate::monitor::mailer::Mailer::from_url(None, "kinmu@example.org").unwrap();
+        let mut conn = pool.get().unwrap();
+        replay(
+            &mut conn,
+            &settings,
+            &mailer,
+            today,
+            midnight(today) + Duration::hours(9),
+        )
+        .unwrap();
+        drop(conn);
+        (dir, pool)
+    }
+
     #[test]
-    fn loading_the_demo_in_mid_june_shows_every_state_of_the_monthly_report() {
+    fn the_demo_is_a_believable_hospital_with_every_state_and_its_cases() {
         let today = d("2024-06-14");
-        let (_dir, pool) = demo_database(today);
+        let (_dir, pool) = replayed(today);
         let mut conn = pool.get().unwrap();
         assert!(!load_if_empty(&mut conn, today, midnight(today)).unwrap());
+        let rules = RuleConfig::default();
+        let hours = |l: &DoctorMonth| l.overtime_holiday_minutes / 60;
 
-        let month = YearMonth::parse("2024-06").unwrap();
-        let report = monthly(&mut conn, month, today, &RuleConfig::default()).unwrap();
+        // The complete previous month: most doctors quiet, one to watch,
+        // a few over 100 h, one over 155 h (the C-1 emergency physician).
+        let may = YearMonth::parse("2024-05").unwrap();
+        let report = monthly(&mut conn, may, today, &rules).unwrap();
         assert_eq!(report.doctors.len(), PROFILES.len());
-        let count = |f: fn(&DoctorMonth) -> bool| report.doctors.iter().filter(|l| f(l)).count();
-        assert!(count(|l| !l.watch) >= 3, "several normal");
-        assert!(count(|l| l.watch && !l.projected_over_100) >= 1, "watch only");
+        let figures: Vec<(String, i64)> = report.doctors.iter().map(|l| (l.staff_id.clone(), hours(l))).collect();
+        let count = |f: &dyn Fn(&DoctorMonth) -> bool| report.doctors.iter().filter(|l| f(l)).count();
         assert!(
-            count(|l| l.projected_over_100 && !l.over_100) >= 1,
-            "projected over 100"
+            count(&|l| (20..=60).contains(&hours(l)) && !l.watch) >= 6,
+            "most quiet: {figures:?}"
         );
-        assert!(count(|l| l.over_100 && !l.over_155) >= 1, "over 100");
-        assert!(count(|l| l.over_155) >= 1, "over 155");
-        assert!(count(|l| l.open_discrepancies > 0) >= 1, "discrepancies");
-        assert!(count(|l| l.self_study_minutes > 0) >= 1);
-        assert!(count(|l| l.external_minutes > 0) >= 1);
+        assert!(count(&|l| l.watch && !l.over_100) >= 1, "one to watch: {figures:?}");
+        assert!(
+            (2..=4).contains(&count(&|l| l.over_100 && !l.over_155)),
+            "a few over 100: {figures:?}"
+        );
+        assert_eq!(count(&|l| l.over_155), 1, "{figures:?}");
+        assert!(count(&|l| hours(l) > 220) == 0, "nobody absurdly high: {figures:?}");
+        let er = report.doctors.iter().find(|l| l.over_155).unwrap();
+        assert_eq!((er.staff_id.as_str(), er.level.as_str()), ("D005", "C-1"));
+
+        // Its cases: interviews held in time, measures recorded over 155 h,
+        // one interview past its deadline, and one found late (the late file).
+        let lines = crate::monitor::records::list_interviews(&mut conn, may, today).unwrap();
+        let case = |id: &str| {
+            lines
+                .iter()
+                .find(|l| l.staff_id == id)
+                .unwrap_or_else(|| panic!("no interview for {id}: {lines:?}"))
+        };
+        for id in history::HELD_IN_TIME {
+            assert!(
+                case(id).held_on.is_some() && case(id).interview_in_time == Some(true),
+                "{id}: {:?}",
+                case(id)
+            );
+        }
+        assert!(
+            case(history::LATE_DOCTOR).opened_late,
+            "{:?}",
+            case(history::LATE_DOCTOR)
+        );
+        let overdue = lines
+            .iter()
+            .filter(|l| l.held_on.is_none() && !l.opened_late && l.status == crate::domain::interview::Status::Overdue)
+            .count();
+        assert!(overdue >= 1, "one overdue: {lines:?}");
+        let measures = crate::monitor::records::list_measures(&mut conn, may).unwrap();
+        assert!(measures
+            .iter()
+            .any(|(m, d)| d.staff_id == history::MEASURES_RECORDED && m.recorded_at.is_some()));
+
+        // Mid-month: the month's projection, nobody absurdly high.
+        let month = YearMonth::parse("2024-06").unwrap();
+        let report = monthly(&mut conn, month, today, &rules).unwrap();
+        let figures: Vec<(String, i64, i64)> = report
+            .doctors
+            .iter()
+            .map(|l| (l.staff_id.clone(), hours(l), l.projected_overtime_holiday_minutes / 60))
+            .collect();
+        let count = |f: &dyn Fn(&DoctorMonth) -> bool| report.doctors.iter().filter(|l| f(l)).count();
+        assert!(count(&|l| !l.watch) >= 6, "most quiet: {figures:?}");
+        assert!(
+            count(&|l| l.projected_over_100 && !l.over_100) >= 1,
+            "projected over 100: {figures:?}"
+        );
+        assert_eq!(
+            count(&|l| hours(l) > 200),
+            0,
+            "nobody over 200 h mid-month: {figures:?}"
+        );
+        assert!(count(&|l| l.open_discrepancies > 0) >= 1, "discrepancies");
+        assert!(count(&|l| l.self_study_minutes > 0) >= 1);
+        assert!(count(&|l| l.external_minutes > 0) >= 1);
         // The 宿直 permit names 内科 and 麻酔科: D002's and D012's permitted
         // nights are inside it, not working time. No permit names 産婦人科:
         // D010's permitted nights are working time (rules §13.2).
@@ -586,17 +769,15 @@ mod tests {
         let d010 = line("D010");
         assert_eq!((d010.duty_permitted_minutes, d010.permitted_night_duties), (0, 0));
         assert!(d010.duty_outside_permit_minutes >= 930, "the night of 06-05 at least");
-        assert_eq!(count(|l| l.duty_outside_permit_minutes > 0), 1, "産婦人科 only");
-        assert!(count(|l| l.holiday_minutes > 0) >= 1);
-        let er = report.doctors.iter().find(|l| l.over_155).unwrap();
-        assert_eq!((er.staff_id.as_str(), er.level.as_str()), ("D005", "C-1"));
+        assert_eq!(count(&|l| l.duty_outside_permit_minutes > 0), 1, "産婦人科 only");
+        assert!(count(&|l| l.holiday_minutes > 0) >= 1);
     }
 
     #[test]
     fn the_demo_loads_early_in_a_month_at_its_end_and_on_a_leap_day() {
         for date in ["2024-07-02", "2024-06-30", "2024-02-29"] {
             let today = d(date);
-            let (_dir, pool) = demo_database(today);
+            let (_dir, pool) = replayed(today);
             let mut conn = pool.get().unwrap();
             let report = monthly(&mut conn, YearMonth::of(today), today, &RuleConfig::default()).unwrap();
             assert!(report.doctors.iter().any(|l| l.projected_over_100), "{date}");

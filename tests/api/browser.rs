@@ -1,7 +1,10 @@
 //! The screens in real headless Chromium: runs tests/browser/run.mjs (Node
 //! and playwright-core driving Debian's `chromium`) against the built
-//! binary. Screenshots of the dashboard, a doctor's page and the print pack,
-//! and the pack printed to PDF, are kept in target/browser/.
+//! binary — the demo's flows (flows.mjs), then every screen of every role
+//! on a generated hospital of 300 doctors at 1366 px and 390 px with an
+//! accessibility pass by axe-core (scale.mjs). Screenshots of the dashboard,
+//! a doctor's page and the print pack, the pack printed to PDF, and every
+//! screen of the 300-doctor hospital (target/browser/scale/) are kept.
 //!
 //! Skipped with a warning when Chromium, Node or the test's node_modules are
 //! missing, unless `KINMU_TEST_REQUIRE_BROWSER=1` (set by `.ci/run`, which
@@ -22,8 +25,9 @@ fn the_screens_work_in_headless_chromium() {
     let missing: Vec<&str> = [
         (!Path::new(&chromium).exists()).then_some("chromium"),
         (!node_ok).then_some("node"),
-        (!root.join("tests/browser/node_modules/playwright-core").exists())
-            .then_some("tests/browser/node_modules (npm ci --prefix tests/browser)"),
+        (!root.join("tests/browser/node_modules/playwright-core").exists()
+            || !root.join("tests/browser/node_modules/axe-core").exists())
+        .then_some("tests/browser/node_modules (npm ci --prefix tests/browser)"),
     ]
     .into_iter()
     .flatten()
@@ -48,7 +52,14 @@ fn the_screens_work_in_headless_chromium() {
         "browser checks failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    for shot in ["dashboard.png", "doctor.png"] {
+    for shot in [
+        "dashboard.png",
+        "doctor.png",
+        "login-demo.png",
+        "scale/hr-dashboard-1366.png",
+        "scale/hr-dashboard-390.png",
+        "scale/doctor-me-390.png",
+    ] {
         assert!(out.join(shot).exists(), "{shot} kept");
     }
 }

@@ -119,3 +119,62 @@ fn serve_demo_fills_a_database_it_creates() {
     let accounts: i64 = users::table.count().get_result(conn).unwrap();
     assert!(accounts > 0, "the demo accounts were not created");
 }
+
+/// The sign-in page of `serve --demo` lists the demo accounts with their
+/// public password (issue 16, item 9) — only when the server runs as a demo
+/// AND the database carries the demo's mark; never a real database's page.
+#[actix_web::test]
+async fn the_sign_in_page_lists_the_demo_accounts_only_on_a_demo_database_served_as_a_demo() {
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        let today = date("2024-06-14");
+        let login_page = |demo_mode: bool| {
+            let mut app = db.app();
+            app.settings.accounts.demo_mode = demo_mode;
+            async move {
+                let service = spawn_with(app).await;
+                let page = service.browser().get("/login").await;
+                assert_eq!(page.status, 200);
+                page.body
+            }
+        };
+        // A real database, even served with --demo: no list, no password.
+        for demo_mode in [false, true] {
+            let body = login_page(demo_mode).await;
+            assert!(!body.contains("demo-accounts"), "{backend:?} {demo_mode}");
+            assert!(!body.contains(demo::DEMO_PASSWORD), "{backend:?} {demo_mode}");
+        }
+        let mut conn = db.conn();
+        demo::claim(&mut conn, "x", false, true, now()).unwrap();
+        assert!(demo::load_if_empty(&mut conn, today, now()).unwrap());
+        drop(conn);
+        // The demo database served without --demo: its password opens
+        // nothing, so the page lists nothing.
+        let body = login_page(false).await;
+        assert!(!body.contains("demo-accounts") && !body.contains(demo::DEMO_PASSWORD));
+        // Served as the demo: every account, its role and whose it is, and
+        // the password once.
+        let body = login_page(true).await;
+        assert!(body.contains("id=\"demo-accounts\""), "{body}");
+        assert_eq!(body.matches(demo::DEMO_PASSWORD).count(), 1);
+        for hint in demo::sign_in_hints(today) {
+            let row = format!("<tr data-login=\"{}\">", hint.login);
+            let at = body.find(&row).unwrap_or_else(|| panic!("{} listed", hint.login));
+            let line = &body[at..at + body[at..].find("</tr>").unwrap()];
+            assert!(
+                line.contains(hint.role.label_ja()) && line.contains(&hint.name),
+                "{line}"
+            );
+        }
+        assert!(
+            body.contains("佐藤 健一（D001）"),
+            "the doctor's own account names the doctor"
+        );
+        // And each listed account signs in with it.
+        let mut app = db.app();
+        app.settings.accounts.demo_mode = true;
+        let service = spawn_with(app).await;
+        let mut b = service.browser();
+        assert_eq!(b.sign_in("jinji", demo::DEMO_PASSWORD).await.status, 303);
+    }
+}

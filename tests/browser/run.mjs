@@ -1,7 +1,13 @@
 // kinmu's screens in real headless Chromium (Debian's package), driven by
 // playwright-core. Started by tests/api/browser.rs with KINMU_BIN set to the
-// built binary; it runs `kinmu serve --demo` in a temporary directory, so
-// the pages show the demo hospital, and walks what people do there.
+// built binary. Two parts, one after the other:
+//
+// - demo (flows.mjs): `kinmu serve --demo` in a temporary directory, and
+//   what people do there, role by role;
+// - scale (scale.mjs): a generated hospital of 300 doctors, every screen of
+//   every role at 1366 px and 390 px, with an accessibility pass (axe-core).
+//
+// KINMU_BROWSER_ONLY=demo or KINMU_BROWSER_ONLY=scale runs one of them.
 // Screenshots and the printed pack go to KINMU_BROWSER_OUT.
 // Exit code 0 when every check passed; the failures are printed otherwise.
 
@@ -17,9 +23,14 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = process.env.KINMU_BIN;
 const out = process.env.KINMU_BROWSER_OUT || path.join(here, '..', '..', 'target', 'browser');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const only = process.env.KINMU_BROWSER_ONLY || '';
 const PASSWORD = 'Shift-2024-demo';
 if (!bin) {
   console.error('KINMU_BIN is not set');
+  process.exit(2);
+}
+if (!['', 'demo', 'scale'].includes(only)) {
+  console.error(`KINMU_BROWSER_ONLY must be demo or scale (got ${only})`);
   process.exit(2);
 }
 fs.mkdirSync(out, { recursive: true });
@@ -55,30 +66,59 @@ async function waitFor(url, ms) {
   return false;
 }
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kinmu-browser-'));
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const server = spawn(bin, ['serve', '--demo', '--listen', `127.0.0.1:${port}`], {
-  cwd: work,
-  env: { ...process.env, RUST_LOG: 'warn', KINMU_BASE_URL: base, DATABASE_URL: '', KINMU_SIGN_IN_ATTEMPTS_PER_MINUTE: '1000' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-let browser;
-try {
-  check(await waitFor(`${base}/healthz`, 60_000), 'kinmu serve --demo answers /healthz');
-  browser = await chromium.launch({
+/** Starts `kinmu serve ARGS` in `cwd` on a free port; returns { base, server }. */
+async function serve(args, cwd, env = {}) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(bin, ['serve', ...args, '--listen', `127.0.0.1:${port}`], {
+    cwd,
+    env: { ...process.env, RUST_LOG: 'warn', KINMU_BASE_URL: base, DATABASE_URL: '', KINMU_SIGN_IN_ATTEMPTS_PER_MINUTE: '1000', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return { base, server };
+}
+
+function launch() {
+  return chromium.launch({
     executablePath: chromiumPath,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  const flows = await import('./flows.mjs');
-  await flows.run({ browser, base, out, here, PASSWORD, check, execFileSync });
-} catch (e) {
-  check(false, `no exception: ${e && e.stack ? e.stack : e}`);
-} finally {
-  if (browser) await browser.close();
-  server.kill('SIGTERM');
-  fs.rmSync(work, { recursive: true, force: true });
 }
+
+/** Runs `part` with a browser and a temporary directory, whatever happens. */
+async function withBrowser(name, part) {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `kinmu-browser-${name}-`));
+  let browser;
+  const servers = [];
+  try {
+    browser = await launch();
+    await part({ browser, work, servers });
+  } catch (e) {
+    check(false, `${name}: no exception: ${e && e.stack ? e.stack : e}`);
+  } finally {
+    if (browser) await browser.close();
+    for (const s of servers) s.kill('SIGTERM');
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (only === '' || only === 'demo') {
+  await withBrowser('demo', async ({ browser, work, servers }) => {
+    const { base, server } = await serve(['--demo'], work);
+    servers.push(server);
+    check(await waitFor(`${base}/healthz`, 60_000), 'kinmu serve --demo answers /healthz');
+    const flows = await import('./flows.mjs');
+    await flows.run({ browser, base, out, here, PASSWORD, check, execFileSync });
+  });
+}
+
+if (only === '' || only === 'scale') {
+  await withBrowser('scale', async ({ browser, work, servers }) => {
+    const scale = await import('./scale.mjs');
+    await scale.run({ browser, bin, work, out, check, serve, waitFor, servers });
+  });
+}
+
 console.log(failures.length === 0 ? 'browser tests passed' : `${failures.length} browser check(s) failed`);
 process.exit(failures.length === 0 ? 0 : 1);

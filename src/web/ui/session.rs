@@ -183,6 +183,9 @@ struct LoginPage {
     hospital: String,
     lockout_failures: i32,
     lockout_minutes: i64,
+    /// The demo accounts, listed only by `serve --demo` on a demo database.
+    demo: Vec<crate::demo::SignInHint>,
+    demo_password: &'static str,
 }
 
 /// What the sign-in page tells the person.
@@ -222,6 +225,13 @@ impl LoginPage {
 }
 
 impl LoginPage {
+    fn role_label(&self, account: &crate::demo::SignInHint) -> &'static str {
+        let role = account.role;
+        match self.lang {
+            Lang::Ja => role.label_ja(),
+            Lang::En => role.code(),
+        }
+    }
     fn tr<'a>(&self, ja: &'a str, en: &'a str) -> &'a str {
         match self.lang {
             Lang::Ja => ja,
@@ -240,7 +250,26 @@ fn secure(app: &App) -> bool {
     app.settings.base_url.starts_with("https://")
 }
 
-fn login_page(app: &App, lang: Lang, next: String, notice: Option<Notice>) -> Result<HttpResponse, UiError> {
+/// The demo accounts for the sign-in page: only when the server runs with
+/// `--demo` AND the database carries the demo's mark, never on a real
+/// database (whose accounts' password is not the demo's).
+async fn demo_hints(app: &App) -> Result<Vec<crate::demo::SignInHint>, UiError> {
+    if !app.settings.accounts.demo_mode {
+        return Ok(Vec::new());
+    }
+    let today = app.settings.today();
+    crate::web::blocking(app, move |conn| {
+        let demo = crate::demo::is_demo_database(conn).map_err(UiError::internal)?;
+        Ok(if demo {
+            crate::demo::sign_in_hints(today)
+        } else {
+            Vec::new()
+        })
+    })
+    .await
+}
+
+async fn login_page(app: &App, lang: Lang, next: String, notice: Option<Notice>) -> Result<HttpResponse, UiError> {
     use actix_web::http::StatusCode;
     let csrf = accounts::random_token();
     let status = match notice {
@@ -256,6 +285,8 @@ fn login_page(app: &App, lang: Lang, next: String, notice: Option<Notice>) -> Re
         hospital: app.settings.hospital_name.clone(),
         lockout_failures: app.settings.accounts.lockout_failures,
         lockout_minutes: app.settings.accounts.lockout_minutes,
+        demo: demo_hints(app).await?,
+        demo_password: crate::demo::DEMO_PASSWORD,
     };
     let mut resp = html(&page)?;
     *resp.status_mut() = status;
@@ -273,7 +304,7 @@ fn login_page(app: &App, lang: Lang, next: String, notice: Option<Notice>) -> Re
 async fn login_form(app: web::Data<App>, req: HttpRequest, q: web::Query<NextQuery>) -> Result<HttpResponse, UiError> {
     let notice = q.expired.is_some().then_some(Notice::Expired);
     let lang = Lang::of(&req);
-    login_page(&app, lang, safe_next(q.next.as_deref(), lang)?, notice)
+    login_page(&app, lang, safe_next(q.next.as_deref(), lang)?, notice).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -301,7 +332,7 @@ async fn login(app: web::Data<App>, req: HttpRequest, form: web::Form<LoginForm>
         .check(crate::web::limit::client_addr(&req), std::time::Instant::now())
         .is_err()
     {
-        return login_page(&app, lang, next, Some(Notice::TooMany));
+        return login_page(&app, lang, next, Some(Notice::TooMany)).await;
     }
     let now = app.now();
     let policy = app.settings.accounts.clone();
@@ -319,7 +350,7 @@ async fn login(app: web::Data<App>, req: HttpRequest, form: web::Form<LoginForm>
         Err(notice) => {
             // Never the text typed as the login: it may be a password.
             tracing::info!("sign-in refused");
-            return login_page(&app, lang, next, Some(notice));
+            return login_page(&app, lang, next, Some(notice)).await;
         }
     };
     let cookie = Cookie::build(SESSION_COOKIE, session.token)
