@@ -327,3 +327,14 @@ async fn hostile_text_in_the_records_attachment_is_escaped() {
         assert!(!page.body.contains("<script>"));
     }
 }
+
+#[test]
+fn the_printed_pack_shows_every_part_once_the_raw_records_last() {
+    use kinmu::report::pack::{PARTS, PRINT_ORDER, RAW_PARTS};
+    let mut printed: Vec<&str> = PRINT_ORDER.iter().chain(RAW_PARTS.iter()).copied().collect();
+    assert_eq!(printed.last(), Some(&"a"), "(ア)'s daily records come last");
+    printed.sort_unstable();
+    let mut all: Vec<&str> = PARTS.iter().map(|(k, _)| *k).collect();
+    all.sort_unstable();
+    assert_eq!(printed, all, "every part printed exactly once");
+}
