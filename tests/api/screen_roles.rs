@@ -235,7 +235,7 @@ async fn a_doctors_page_shows_health_data_to_the_doctor_and_never_to_hr() {
         &page.body[page.body.find("<h2>面接指導").unwrap_or(0)..]
     );
     assert!(
-        page.body.contains("<svg") && page.body.contains("100h"),
+        page.body.contains("<svg") && page.body.contains(">100時間</text>"),
         "charts are there"
     );
     let mut hr = service.signed_in("jinji").await;

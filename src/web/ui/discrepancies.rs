@@ -28,19 +28,22 @@ use crate::accounts::Role;
 use crate::app::App;
 use crate::discrepancies::{self, Resolution, ResolutionRecord, ResolveRequest};
 use crate::domain::discrepancy::PcClass;
-use crate::domain::time::{format_hm, midnight, Minutes, YearMonth};
-use crate::html::escape;
+use crate::domain::time::{format_hm, Minutes, YearMonth};
 use crate::pc_reviews::{self, review_queue_of, ListedRow, OpenItem, ReviewRecord, ReviewRequest, ReviewResolution};
 use crate::policy::Who;
-use crate::report::queue::{Filter, QueueItem};
+use crate::report::queue::Filter;
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use serde::Deserialize;
-use std::fmt::Write;
 
 mod bulk;
+mod cards;
+mod view;
+
+use cards::{item_of, Item};
+pub use view::{Paging, View};
 
 const HR: [Role; 2] = [Role::Admin, Role::Hr];
 /// Cards on a page of the queue.
@@ -48,150 +51,6 @@ pub const PER_PAGE: usize = 50;
 /// Who sees the page: the discrepancies HR and admin, the review items
 /// also the doctors' managers.
 const REVIEWERS: [Role; 3] = [Role::Admin, Role::Hr, Role::Manager];
-
-/// A timecard row of the day, as listed.
-pub struct RowLine {
-    pub kind_code: &'static str,
-    pub kind_ja: &'static str,
-    pub start: String,
-    pub end: String,
-    pub break_minutes: Minutes,
-}
-
-/// A PC session of the day, as listed.
-pub struct PcLine {
-    pub pc_name: String,
-    pub logon: String,
-    pub logoff: String,
-    /// Its minutes outside every timecard row.
-    pub uncovered: Minutes,
-}
-
-/// One open discrepancy day.
-pub struct Item {
-    pub staff_id: String,
-    pub name: String,
-    pub department: String,
-    pub date: NaiveDate,
-    pub uncovered: Minutes,
-    pub rows: Vec<RowLine>,
-    pub sessions: Vec<PcLine>,
-    /// The intervals a `work` resolution would add, as `HH:MM–HH:MM`.
-    pub gaps: Vec<String>,
-    pub svg: String,
-}
-
-impl Item {
-    /// The element id and form key of the day.
-    pub fn key(&self) -> String {
-        format!("{}_{}", self.staff_id, self.date)
-    }
-    /// The value of the day's checkbox in the bulk form (`STAFF:DAY`).
-    pub fn pick(&self) -> String {
-        format!("{}:{}", self.staff_id, self.date)
-    }
-}
-
-/// The queue's filters and page as asked: GET parameters, kept through
-/// every form and redirect of the page (all text, checked when read).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct View {
-    /// The department (empty: every one).
-    pub dept: String,
-    /// Part of a doctor's name or staff id.
-    pub doctor: String,
-    pub from: String,
-    pub to: String,
-    /// The least unexplained minutes shown.
-    pub min: String,
-    /// `open` (default) or `resolved`.
-    pub state: String,
-    pub page: String,
-}
-
-impl View {
-    /// The filter of the read model; a malformed date or size is refused.
-    fn filter(&self, lang: super::Lang) -> Result<Filter, UiError> {
-        let date = |label: (&'static str, &'static str), s: &str| -> Result<Option<NaiveDate>, UiError> {
-            if s.trim().is_empty() {
-                return Ok(None);
-            }
-            crate::domain::input::parse_date(label, s.trim())
-                .map(Some)
-                .map_err(|e| UiError::BadRequest(lang, e.0))
-        };
-        let min = match self.min.trim() {
-            "" => 0,
-            m => m.parse::<Minutes>().ok().filter(|m| (0..=10_000).contains(m)).ok_or_else(|| {
-                UiError::BadRequest(
-                    lang,
-                    "未打刻の分数は 0〜10000 の整数で指定してください / the minutes must be a whole number from 0 to 10000"
-                        .into(),
-                )
-            })?,
-        };
-        Ok(Filter {
-            department: self.dept.trim().to_string(),
-            doctor: self.doctor.trim().to_string(),
-            from: date(("開始日", "from"), &self.from)?,
-            to: date(("終了日", "to"), &self.to)?,
-            min_minutes: min,
-        })
-    }
-    fn page_no(&self) -> usize {
-        self.page.trim().parse().unwrap_or(1).max(1)
-    }
-    pub fn resolved(&self) -> bool {
-        self.state == "resolved"
-    }
-    /// The view's parameters as a query string (`&`-separated, without the
-    /// page), empty ones left out.
-    pub fn query(&self) -> String {
-        [
-            ("dept", &self.dept),
-            ("doctor", &self.doctor),
-            ("from", &self.from),
-            ("to", &self.to),
-            ("min", &self.min),
-            ("state", &self.state),
-        ]
-        .iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, v)| format!("&{k}={}", super::urlencode(v.trim())))
-        .collect()
-    }
-    /// The view's parameters read from a posted form's pairs.
-    fn from_pairs(pairs: &[(String, String)]) -> View {
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .find(|(n, _)| n == k)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
-        View {
-            dept: get("dept"),
-            doctor: get("doctor"),
-            from: get("from"),
-            to: get("to"),
-            min: get("min"),
-            state: get("state"),
-            page: get("page"),
-        }
-    }
-}
-
-/// The paging of the shown list: total, first and last shown, the page,
-/// the number of pages.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Paging {
-    pub total: usize,
-    pub first: usize,
-    pub last: usize,
-    pub page: usize,
-    pub pages: usize,
-}
 
 /// One open PC review item.
 pub struct ReviewLine {
@@ -321,164 +180,6 @@ impl QueuePage {
     }
     fn checked(&self, staff_id: &str, day: &NaiveDate, kind: &str, code: &str) -> bool {
         self.is_echo(staff_id, day, kind) && self.echo.resolution == code
-    }
-}
-
-/// Colours as on the doctor's page (charts.rs), so a kind looks the same.
-fn colour(kind: &str) -> &'static str {
-    match kind {
-        "work" => "#1d5fa8",
-        "duty" => "#7048e8",
-        "duty_permitted" => "#b197fc",
-        "self_study" => "#2b8a3e",
-        "external" => "#c24a00",
-        "pc" => "#495057",
-        _ => "#d9480f",
-    }
-}
-
-/// One bar of the day chart.
-struct Bar {
-    start: NaiveDateTime,
-    end: NaiveDateTime,
-    class: &'static str,
-    title: String,
-}
-
-/// The day as three lanes on one time axis — timecard rows, PC sessions,
-/// and the uncovered PC time — from midnight to the end of the latest bar
-/// (at least 24 h, at most 72 h). Every text is escaped, so the SVG may be
-/// inserted as is.
-fn day_chart(day: NaiveDate, lanes: &[(&str, Vec<Bar>)], title: &str) -> String {
-    const W: f64 = 720.0;
-    const LEFT: f64 = 96.0;
-    const TOP: f64 = 16.0;
-    const ROW: f64 = 22.0;
-    let from = midnight(day);
-    let latest = lanes.iter().flat_map(|(_, bars)| bars.iter().map(|b| b.end)).max();
-    let hours = latest.map_or(24, |l| {
-        let minutes = (l - from).num_minutes();
-        ((minutes + 59) / 60).clamp(24, 72)
-    });
-    let to = from + Duration::hours(hours);
-    let span = (hours * 60) as f64;
-    let width = W - LEFT - 8.0;
-    let x = |t: NaiveDateTime| LEFT + width * (t.clamp(from, to) - from).num_minutes() as f64 / span;
-    let height = TOP + ROW * lanes.len() as f64 + 6.0;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg class="chart day" viewBox="0 0 {W} {height}" width="{W}" height="{height}" role="img" aria-label="{t}"><title>{t}</title>"#,
-        t = escape(title)
-    );
-    let step = if hours > 24 { 6 } else { 3 };
-    for h in (0..=hours).step_by(step) {
-        let xx = LEFT + width * (h * 60) as f64 / span;
-        let _ = write!(
-            s,
-            r##"<line x1="{xx:.1}" x2="{xx:.1}" y1="{TOP}" y2="{:.1}" stroke="#e3e6ea"/><text x="{xx:.1}" y="11" font-size="10" text-anchor="middle">{}</text>"##,
-            height - 6.0,
-            h % 24
-        );
-    }
-    for (i, (label, bars)) in lanes.iter().enumerate() {
-        let y = TOP + ROW * i as f64;
-        let _ = write!(
-            s,
-            r#"<text x="4" y="{:.1}" font-size="11">{}</text>"#,
-            y + 15.0,
-            escape(label)
-        );
-        for b in bars.iter().filter(|b| b.end > from && b.start < to) {
-            let (x0, x1) = (x(b.start), x(b.end));
-            let _ = write!(
-                s,
-                r#"<rect class="{}" x="{x0:.1}" y="{:.1}" width="{:.1}" height="14" fill="{}"><title>{}</title></rect>"#,
-                b.class,
-                y + 4.0,
-                (x1 - x0).max(1.0),
-                colour(b.class),
-                escape(&b.title)
-            );
-        }
-    }
-    s.push_str("</svg>");
-    s
-}
-
-/// A queue item (`report::queue`) as the page shows it: its rows and
-/// sessions as listed, and the day chart.
-fn item_of(i: QueueItem) -> Item {
-    let day = i.date;
-    let row_bars = i
-        .rows
-        .iter()
-        .map(|s| Bar {
-            start: s.start(),
-            end: s.end(),
-            class: s.kind().code(),
-            title: format!("{} {}–{}", s.kind().label_ja(), i.at(s.start()), i.at(s.end())),
-        })
-        .collect();
-    let pc_bars = i
-        .sessions
-        .iter()
-        .map(|s| Bar {
-            start: s.logon,
-            end: s.logoff,
-            class: "pc",
-            title: format!("PC {} {}–{}", s.pc_name, i.at(s.logon), i.at(s.logoff)),
-        })
-        .collect();
-    let gap_bars = i
-        .gaps
-        .iter()
-        .map(|g| Bar {
-            start: g.start,
-            end: g.end,
-            class: "uncovered",
-            title: format!(
-                "未打刻 / uncovered {}–{} ({}分)",
-                i.at(g.start),
-                i.at(g.end),
-                g.minutes()
-            ),
-        })
-        .collect();
-    let svg = day_chart(
-        day,
-        &[("タイムカード", row_bars), ("PCログ", pc_bars), ("未打刻", gap_bars)],
-        &format!("{} {} {}", i.staff_id, i.name, day),
-    );
-    Item {
-        rows: i
-            .rows
-            .iter()
-            .map(|s| RowLine {
-                kind_code: s.kind().code(),
-                kind_ja: s.kind().label_ja(),
-                start: i.at(s.start()),
-                end: i.at(s.end()),
-                break_minutes: s.break_minutes(),
-            })
-            .collect(),
-        sessions: i
-            .sessions
-            .iter()
-            .map(|s| PcLine {
-                pc_name: s.pc_name.clone(),
-                logon: i.at(s.logon),
-                logoff: i.at(s.logoff),
-                uncovered: s.uncovered,
-            })
-            .collect(),
-        gaps: i.gap_texts(),
-        svg,
-        staff_id: i.staff_id,
-        name: i.name,
-        department: i.department,
-        date: i.date,
-        uncovered: i.uncovered,
     }
 }
 
@@ -964,29 +665,4 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resolve)
         .service(resolve_review)
         .service(bulk::bulk);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn at(s: &str) -> NaiveDateTime {
-        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
-    }
-
-    #[test]
-    fn the_day_chart_escapes_its_texts_and_widens_for_sessions_past_midnight() {
-        let day = NaiveDate::from_ymd_opt(2024, 6, 3).unwrap();
-        let bars = vec![Bar {
-            start: at("2024-06-03 22:00"),
-            end: at("2024-06-04 02:00"),
-            class: "pc",
-            title: "PC <script>".into(),
-        }];
-        let svg = day_chart(day, &[("PC<ログ>", bars)], "A01 & co");
-        assert!(svg.contains("PC &lt;script&gt;") && !svg.contains("<script>"));
-        assert!(svg.contains("PC&lt;ログ&gt;") && svg.contains("A01 &amp; co"));
-        assert_eq!(svg.matches("<rect").count(), 1);
-        assert!(svg.contains(">6</text>"), "a 30 h axis is ticked every 6 h");
-    }
 }
