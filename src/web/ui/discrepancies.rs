@@ -234,6 +234,8 @@ async fn render(
         let cached = app2.reports.report(&app2.pool, month, as_of, rules)?;
         let mut conn = app2.pool.get()?;
         let computed = &cached.computed;
+        // Who resolved what, by name (the records keep logins).
+        let names = super::names::Names::load(&mut conn)?;
         let (q, resolved, resolved_paging) = if hr {
             // The open view's page of cards; the resolved view's count only.
             let cards = if resolved_view { 0 } else { PER_PAGE };
@@ -249,7 +251,16 @@ async fn render(
             );
             let pages = all.len().div_ceil(PER_PAGE).max(1);
             let p = if resolved_view { page_no.clamp(1, pages) } else { 1 };
-            let shown: Vec<ResolutionRecord> = all.iter().skip((p - 1) * PER_PAGE).take(PER_PAGE).cloned().collect();
+            let shown: Vec<ResolutionRecord> = all
+                .iter()
+                .skip((p - 1) * PER_PAGE)
+                .take(PER_PAGE)
+                .cloned()
+                .map(|mut r| {
+                    names.put_opt(&mut r.resolved_by);
+                    r
+                })
+                .collect();
             let paging = Paging {
                 total: all.len(),
                 first: if shown.is_empty() { 0 } else { (p - 1) * PER_PAGE + 1 },
@@ -267,7 +278,7 @@ async fn render(
             .filter(|(_, c)| c.open_pc_reviews > 0)
             .map(|(d, _)| d.id)
             .collect();
-        let reviews = review_queue_of(
+        let mut reviews = review_queue_of(
             &mut conn,
             Who::of(role, &user),
             rules,
@@ -275,6 +286,9 @@ async fn render(
             as_of,
             Some(&with_reviews),
         )?;
+        for r in &mut reviews.resolved {
+            names.put_opt(&mut r.record.resolved_by);
+        }
         Ok((q, resolved, resolved_paging, reviews))
     })
     .await??;
