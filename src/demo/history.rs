@@ -1,6 +1,6 @@
 //! What the demo hospital did before today, so that every screen shows a
 //! real case (issue 16, item 9): its daily job ran every morning from the
-//! first day of the previous month; one doctor's last days of that month
+//! first day of the previous month; one doctor's timecard of that month
 //! came in late, after it closed (a case found late); the interview
 //! physicians recorded some interviews in time, and a department head the
 //! measures after the interview of the doctor over 155 h. Everything else
@@ -20,11 +20,13 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 pub(super) const HELD_IN_TIME: [&str; 2] = ["D003", "D005"];
 /// The doctor whose measures its department head recorded (over 155 h).
 pub(super) const MEASURES_RECORDED: &str = "D005";
-/// The doctor whose last days of the previous month came in late.
+/// The doctor whose timecard of the previous month came in late: nothing
+/// of it was there while the daily job ran, so nothing was projected.
 pub(super) const LATE_DOCTOR: &str = "D004";
 /// From this day of the previous month, [`LATE_DOCTOR`]'s timecard rows
-/// came in the late file.
-pub(super) const LATE_FROM_DAY: u32 = 16;
+/// came in the late file (the whole month: a part would have been
+/// projected over 100 h in time, and its interview opened in time).
+pub(super) const LATE_FROM_DAY: u32 = 1;
 
 /// Replays the demo hospital's past on a database just loaded with
 /// [`super::load_if_empty`]: the daily runs, the late file, the records.

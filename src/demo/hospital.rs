@@ -155,7 +155,7 @@ pub(super) const PROFILES: [Profile; 12] = [
         scheduled_start: None,
         pc_account: "",
         pc_name: "SANFU-PC01",
-        fortnight: "-DTADDhWLDTADE",
+        fortnight: "-DTADDh-DDTADE",
         stay: (90, 150),
         overrun_one_in: 0,
     },

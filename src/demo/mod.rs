@@ -22,7 +22,7 @@
 //! past 100 h in a complete month (D003, D004, D009) and the C-1 emergency
 //! physician D005 past 155 h — about 85 h by the middle of a month, never
 //! absurdly high. [`replay`] then gives it a past: the daily job of every
-//! morning, D004's last days of the previous month imported after it
+//! morning, D004's timecard of the previous month imported after it
 //! closed (a case found late), D003's and D005's interviews held in time,
 //! D005's measures recorded, D009's interview left past its deadline.
 //! The permitted night duty (宿直) of 内科 and 麻酔科 lies inside the
@@ -62,7 +62,7 @@ pub struct DemoFiles {
     /// PC log-on/log-off sessions, UTF-8, Japanese headers.
     pub pclog: Vec<u8>,
     /// The timecard rows that came after the previous month closed (one
-    /// doctor's last days), Shift_JIS like the timecard: imported by
+    /// doctor's month), Shift_JIS like the timecard: imported by
     /// [`replay`] after the daily runs, so its case is found late.
     pub late_timecard: Vec<u8>,
 }
@@ -540,7 +540,7 @@ mod tests {
                 assert!(parsed.rejected.is_empty(), "{date} {name}: {:?}", parsed.rejected);
                 assert!(parsed.ignored_columns.is_empty());
             }
-            // The late file: one doctor's last days of the previous month only.
+            // The late file: one doctor's previous month only.
             let late = parse_shifts(&files.late_timecard).unwrap().rows;
             assert!(!late.is_empty(), "{date}");
             let previous = YearMonth::of(d(date)).previous();

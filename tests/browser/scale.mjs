@@ -148,7 +148,7 @@ async function screensOf(role, page, base, h) {
 
 /** A name for the screenshot file: the path's words, without the query's punctuation. */
 function shotName(p) {
-  const name = p.replace(/^\//, '').replace(/[?=&#/]+/g, '-').replace(/[^A-Za-z0-9._-]/g, '').slice(0, 60);
+  const name = p.replace(/^\/(\?|$)/, '/dashboard$1').replace(/^\//, '').replace(/[?=&#/]+/g, '-').replace(/[^A-Za-z0-9._-]/g, '').slice(0, 60);
   return name || 'dashboard';
 }
 
