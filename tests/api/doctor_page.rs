@@ -192,7 +192,12 @@ async fn the_charts_carry_their_values_and_say_their_data_in_words() {
         // Axis values in hours, threshold lines named, nothing under 11 px.
         assert!(body.contains(">時間</text>") && body.contains(">155時間</text>"));
         assert!(!body.contains(r#"font-size="10""#) && !body.contains(r#"font-size="9""#));
-        // Each chart scrolls in its own box instead of shrinking on a phone.
-        assert_eq!(body.matches(r#"<div class="chartbox"><svg"#).count(), 3);
+        // Each chart scrolls in its own box instead of shrinking on a phone,
+        // a box the keyboard can reach (focusable, named).
+        assert_eq!(
+            body.matches(r#"<div class="chartbox" tabindex="0" role="region" aria-label=""#)
+                .count(),
+            3
+        );
     }
 }
