@@ -232,15 +232,21 @@ pub struct Span {
     pub label: String,
 }
 
-/// The colour of a timeline class.
-fn colour(class: &str) -> &'static str {
+/// The colour of a kind of time, one table for the doctor's timeline and
+/// the 乖離 queue's day chart, so a kind looks the same on both (the
+/// legend in doctor.html names them). White text on each dark colour is at
+/// least 4.5:1 (WCAG 1.4.3); the light ones take dark text.
+pub fn colour(class: &str) -> &'static str {
     match class {
         "work" => "#1d5fa8",
         "duty" => "#7048e8",
         "duty_permitted" => "#b197fc",
-        "self_study" => "#2b8a3e",
+        "self_study" => "#237a37",
         "external" => "#c24a00",
         "planned" => "#adb5bd",
+        "pc" => "#495057",
+        // Uncovered PC time on the queue's chart.
+        "uncovered" => "#d9480f",
         _ => "#212529",
     }
 }

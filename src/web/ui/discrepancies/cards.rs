@@ -50,19 +50,6 @@ impl Item {
     }
 }
 
-/// Colours as on the doctor's page (charts.rs), so a kind looks the same.
-pub(super) fn colour(kind: &str) -> &'static str {
-    match kind {
-        "work" => "#1d5fa8",
-        "duty" => "#7048e8",
-        "duty_permitted" => "#b197fc",
-        "self_study" => "#2b8a3e",
-        "external" => "#c24a00",
-        "pc" => "#495057",
-        _ => "#d9480f",
-    }
-}
-
 /// One bar of the day chart.
 struct Bar {
     start: NaiveDateTime,
@@ -123,7 +110,7 @@ fn day_chart(day: NaiveDate, lanes: &[(&str, Vec<Bar>)], title: &str) -> String 
                 b.class,
                 y + 4.0,
                 (x1 - x0).max(1.0),
-                colour(b.class),
+                crate::web::ui::charts::colour(b.class),
                 escape(&b.title)
             );
         }
