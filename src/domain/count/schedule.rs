@@ -32,10 +32,21 @@ pub fn period_cap(days: i64) -> Minutes {
 /// Sched(X, d) for every date of a range, with the 変形 periods touching it.
 #[derive(Debug, Clone, Default)]
 pub struct Schedule {
-    days: BTreeMap<NaiveDate, Vec<Interval>>,
+    /// The first date built (day number, [`day_number`]); `None` when
+    /// nothing was built.
+    first: Option<i32>,
+    /// Day k of the range has `intervals[bounds[k]..bounds[k + 1]]`: one
+    /// flat list rather than a map of lists (the schedule is built for every
+    /// count of every doctor, months at a time).
+    bounds: Vec<u32>,
+    intervals: Vec<Interval>,
     /// S(d) on the days of valid periods.
     scheduled: BTreeMap<NaiveDate, Minutes>,
     pub periods: Vec<VariablePeriodInfo>,
+}
+
+fn day_number(d: NaiveDate) -> i32 {
+    chrono::Datelike::num_days_from_ce(&d)
 }
 
 fn starts_by_day(rows: &[Shift]) -> BTreeMap<NaiveDate, Vec<&Shift>> {
@@ -81,16 +92,33 @@ impl Schedule {
                 d = last + Duration::days(1);
             }
         }
-        let roster_days = starts_by_day(&roster.rows);
+        // The roster's work and duty rows starting in the range, by start
+        // date then interval: each day's run of them is its intervals.
+        let mut roster_days: Vec<(NaiveDate, Interval)> = roster
+            .rows
+            .iter()
+            .filter(|r| matches!(r.kind(), Kind::Work | Kind::Duty))
+            .map(|r| (r.start_date(), (r.rounded_start(), r.rounded_end())))
+            .filter(|(d, _)| from <= *d && *d <= to)
+            .collect();
+        roster_days.sort_unstable();
+        let mut next_row = 0;
+        s.first = Some(day_number(from));
+        s.bounds.push(0);
         for d in from.iter_days().take_while(|d| *d <= to) {
-            let intervals = if let Some(v) = variable_days.remove(&d) {
-                v
+            let start = next_row;
+            while next_row < roster_days.len() && roster_days[next_row].0 == d {
+                next_row += 1;
+            }
+            if let Some(v) = variable_days.remove(&d) {
+                s.intervals.extend(v);
             } else if roster.covers(d) {
-                intervals_of(roster_days.get(&d))
+                s.intervals
+                    .extend(roster_days[start..next_row].iter().map(|(_, iv)| *iv));
             } else {
-                profile.default_interval(d, closed.contains(&d)).into_iter().collect()
-            };
-            s.days.insert(d, intervals);
+                s.intervals.extend(profile.default_interval(d, closed.contains(&d)));
+            }
+            s.bounds.push(s.intervals.len() as u32);
         }
         s
     }
@@ -139,7 +167,16 @@ impl Schedule {
 
     /// Sched(X, d); empty outside the built range.
     pub fn of(&self, d: NaiveDate) -> &[Interval] {
-        self.days.get(&d).map_or(&[], |v| v.as_slice())
+        let Some(first) = self.first else {
+            return &[];
+        };
+        let Ok(k) = usize::try_from(day_number(d) - first) else {
+            return &[];
+        };
+        match (self.bounds.get(k), self.bounds.get(k + 1)) {
+            (Some(&a), Some(&b)) => &self.intervals[a as usize..b as usize],
+            _ => &[],
+        }
     }
 
     /// Whether `d` is a scheduled working day (所定労働日).
@@ -168,7 +205,7 @@ impl Schedule {
     /// the schedule when it lies in one (§2.1: the intervals of the day
     /// before, the day and the day after).
     pub fn merged(&self) -> Vec<Interval> {
-        let mut all: Vec<Interval> = self.days.values().flatten().copied().collect();
+        let mut all: Vec<Interval> = self.intervals.clone();
         all.sort_unstable();
         let mut out: Vec<Interval> = Vec::with_capacity(all.len());
         for (s, e) in all {

@@ -36,6 +36,15 @@ pub fn clip(iv: Interval, from: NaiveDateTime, to: NaiveDateTime) -> Option<Inte
     (a < b).then_some((a, b))
 }
 
+/// The intervals of sorted, disjoint `set` that share a minute with
+/// `[from, to)`, in order: a window's look at the free rests and permitted
+/// stretches of months of rows without walking all of them.
+pub fn meeting(set: &[Interval], from: NaiveDateTime, to: NaiveDateTime) -> &[Interval] {
+    let a = set.partition_point(|iv| iv.1 <= from);
+    let b = a + set[a..].partition_point(|iv| iv.0 < to);
+    &set[a..b]
+}
+
 /// Whether two intervals share a minute.
 pub fn overlaps(a: Interval, b: Interval) -> bool {
     a.0 < b.1 && b.0 < a.1
@@ -161,12 +170,15 @@ impl Timeline {
     /// Whether a working interval starting at `t` may start a window: it
     /// does not begin strictly inside a permitted stretch (rules §11.4).
     pub fn eligible(&self, t: NaiveDateTime) -> bool {
-        !self.permitted.iter().any(|&(a, b)| a < t && t < b)
+        // The stretches are sorted and disjoint: only the last one starting
+        // before `t` can contain it.
+        let i = self.permitted.partition_point(|p| p.0 < t);
+        i == 0 || self.permitted[i - 1].1 <= t
     }
 
     /// The first free rest starting at or after `t`.
     pub fn free_from(&self, t: NaiveDateTime) -> Option<Interval> {
-        self.free.iter().copied().find(|f| f.0 >= t)
+        self.free.get(self.free.partition_point(|f| f.0 < t)).copied()
     }
 }
 
@@ -207,5 +219,34 @@ mod tests {
         // Register off: the whole row is permitted.
         let t = Timeline::build(&rows, None, &|_| false);
         assert_eq!(t.permitted, vec![(at("2024-06-17 17:15"), at("2024-06-18 08:30"))]);
+    }
+
+    #[test]
+    fn meeting_finds_what_a_walk_of_every_interval_finds() {
+        let set = [
+            (at("2024-06-01 00:00"), at("2024-06-01 08:00")),
+            (at("2024-06-01 17:00"), at("2024-06-02 08:00")),
+            (at("2024-06-02 12:00"), at("2024-06-02 13:00")),
+            (at("2024-06-03 20:00"), at("2024-06-04 06:00")),
+        ];
+        let edges: Vec<NaiveDateTime> = set.iter().flat_map(|&(a, b)| [a, b]).collect();
+        let mut probes = edges.clone();
+        probes.extend(edges.iter().map(|&t| t + chrono::Duration::minutes(1)));
+        probes.extend(edges.iter().map(|&t| t - chrono::Duration::minutes(1)));
+        for &from in &probes {
+            for &to in probes.iter().filter(|&&to| to > from) {
+                let walked: Vec<Interval> = set.iter().copied().filter(|&iv| clip(iv, from, to).is_some()).collect();
+                assert_eq!(meeting(&set, from, to), walked.as_slice(), "[{from}, {to})");
+            }
+        }
+        let t = Timeline {
+            free: set.to_vec(),
+            permitted: set.to_vec(),
+            ..Timeline::default()
+        };
+        for &p in &probes {
+            assert_eq!(t.free_from(p), set.iter().copied().find(|f| f.0 >= p), "free_from {p}");
+            assert_eq!(t.eligible(p), !set.iter().any(|&(a, b)| a < p && p < b), "eligible {p}");
+        }
     }
 }

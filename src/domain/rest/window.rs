@@ -3,7 +3,7 @@
 
 use super::super::interval::Interval;
 use super::super::time::{minutes_between, Minutes};
-use super::timeline::{clip, len, overlaps, Timeline};
+use super::timeline::{clip, len, meeting, overlaps, Timeline};
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
 
@@ -60,12 +60,14 @@ const NINE_HOURS: Minutes = 540;
 /// minutes that begins after s.
 pub fn limit(tl: &Timeline, s: NaiveDateTime) -> NaiveDateTime {
     let day = s + Duration::minutes(1440);
-    let free = tl.free.iter().find(|f| f.0 > s && len(**f) >= NINE_HOURS).map(|f| f.0);
-    let permitted = tl
-        .permitted
-        .iter()
-        .find(|p| p.0 > s && len(**p) >= NINE_HOURS)
-        .map(|p| p.0);
+    // Both lists are sorted by start: look from the first starting after s.
+    let after = |set: &[Interval]| {
+        set[set.partition_point(|iv| iv.0 <= s)..]
+            .iter()
+            .find(|iv| len(**iv) >= NINE_HOURS)
+            .map(|iv| iv.0)
+    };
+    let (free, permitted) = (after(&tl.free), after(&tl.permitted));
     [Some(day), free, permitted].into_iter().flatten().min().unwrap_or(day)
 }
 
@@ -77,7 +79,9 @@ pub fn limit(tl: &Timeline, s: NaiveDateTime) -> NaiveDateTime {
 pub fn applicable_rules(tl: &Timeline, c1_rows: &[Interval], trainee: bool, s: NaiveDateTime) -> Vec<Rule> {
     let l = limit(tl, s);
     let mut rules = vec![Rule::Std9h24h];
-    if !trainee && tl.working.iter().any(|w| w.duty && overlaps(w.interval(), (s, l))) {
+    // Working intervals are sorted by start: none from the first starting at L.
+    let before_l = &tl.working[..tl.working.partition_point(|w| w.start < l)];
+    if !trainee && before_l.iter().any(|w| w.duty && overlaps(w.interval(), (s, l))) {
         rules.push(Rule::Duty18h46h);
     }
     if trainee && c1_rows.iter().any(|r| overlaps(*r, (s, l))) {
@@ -122,7 +126,7 @@ pub fn test_window(tl: &Timeline, s: NaiveDateTime, rules: &[Rule]) -> Outcome {
     };
     for &r in rules {
         let end = s + Duration::minutes(r.window());
-        for &f in &tl.free {
+        for &f in meeting(&tl.free, s, end) {
             if let Some(part) = clip(f, s, end) {
                 if len(part) >= r.rest() {
                     offer((part.0, r.rest(), r, f, false));
@@ -130,7 +134,7 @@ pub fn test_window(tl: &Timeline, s: NaiveDateTime, rules: &[Rule]) -> Outcome {
             }
         }
         if r == Rule::Std9h24h {
-            for &p in &tl.permitted {
+            for &p in meeting(&tl.permitted, s, end) {
                 if let Some(part) = clip(p, s, end) {
                     if len(part) >= NINE_HOURS {
                         offer((part.0, r.rest(), r, p, true));
@@ -145,7 +149,7 @@ pub fn test_window(tl: &Timeline, s: NaiveDateTime, rules: &[Rule]) -> Outcome {
     let rule = reported_rule(rules);
     let end = s + Duration::minutes(rule.window());
     let mut longest: Option<Interval> = None;
-    for &f in &tl.free {
+    for &f in meeting(&tl.free, s, end) {
         if let Some(part) = clip(f, s, end) {
             if longest.is_none_or(|l| len(part) > len(l)) {
                 longest = Some(part);
@@ -201,10 +205,15 @@ fn next_start(sources: &[Source], x: NaiveDateTime) -> Option<(NaiveDateTime, us
         if hi.is_some_and(|hi| hi < x) {
             continue;
         }
-        let found =
-            src.timeline.working.iter().map(|w| w.start).find(|&t| {
-                t >= x && lo.is_none_or(|lo| t > lo) && hi.is_none_or(|hi| t <= hi) && src.timeline.eligible(t)
-            });
+        // Working intervals are sorted by start: from the first at or after
+        // x (and after lo), up to hi.
+        let working = &src.timeline.working;
+        let first = working.partition_point(|w| w.start < x || lo.is_some_and(|lo| w.start <= lo));
+        let found = working[first..]
+            .iter()
+            .map(|w| w.start)
+            .take_while(|&t| hi.is_none_or(|hi| t <= hi))
+            .find(|&t| src.timeline.eligible(t));
         if let Some(t) = found {
             return Some((t, i));
         }
@@ -227,12 +236,14 @@ pub fn window_starts(sources: &[Source], trainee: bool) -> Vec<Window> {
             Outcome::Fail { .. } => {
                 let wmax = rules.iter().map(|r| r.window()).max().unwrap_or(1440);
                 let end = s + Duration::minutes(wmax);
+                // The last gap starting inside (s, end), else the first
+                // starting at or after end (gaps are sorted by start).
                 let gaps = &src.timeline.gaps;
-                gaps.iter()
-                    .rev()
-                    .find(|g| s < g.0 && g.0 < end)
-                    .or_else(|| gaps.iter().find(|g| g.0 >= end))
-                    .map(|g| g.1)
+                let i = gaps.partition_point(|g| g.0 < end);
+                match i.checked_sub(1).map(|j| gaps[j]) {
+                    Some(g) if s < g.0 => Some(g.1),
+                    _ => gaps.get(i).map(|g| g.1),
+                }
             }
         };
         out.push(Window {
