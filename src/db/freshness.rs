@@ -4,8 +4,9 @@
 
 use super::schema::{import_batches, pc_sessions, roster_rows, timecard_rows};
 use super::AnyConnection;
-use chrono::NaiveDateTime;
-use diesel::dsl::max;
+use crate::domain::shift::MAX_SHIFT;
+use chrono::{Duration, NaiveDateTime};
+use diesel::dsl::{exists, max};
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 
@@ -16,8 +17,8 @@ pub struct Stored {
     pub latest: Option<NaiveDateTime>,
     /// When a file of this kind was last imported.
     pub imported_at: Option<NaiveDateTime>,
-    /// Rows starting in the month asked about.
-    pub in_month: i64,
+    /// Whether any row starts in the month asked about.
+    pub any_in_month: bool,
 }
 
 fn imported_at(conn: &mut AnyConnection, kind: &str) -> QueryResult<Option<NaiveDateTime>> {
@@ -27,42 +28,70 @@ fn imported_at(conn: &mut AnyConnection, kind: &str) -> QueryResult<Option<Naive
         .first(conn)
 }
 
+/// How far before the latest start the row with the latest end can start.
+/// Timecard and roster rows are at most [`MAX_SHIFT`] long (no longer row
+/// is stored), so the row ending last starts at most that long before the
+/// row starting last ends — after the latest start less [`MAX_SHIFT`]: the
+/// answer is exact. A PC session has no such bound; one open for more than
+/// a week before the last logon of the file is not seen here (the
+/// freshness shown is then a little early, never late).
+const PC_LOOK_BACK: Duration = Duration::days(7);
+
+/// [`Stored`] of the timecard or the roster: three reads by the
+/// `(start_at, …)` index, not a walk of every stored row (a dashboard
+/// asks on every view, and the tables grow with every month kept).
+macro_rules! shifts_stored {
+    ($conn:expr, $table:ident, $kind:expr, $from:expr, $to:expr) => {{
+        let current = || $table::table.filter($table::superseded_at.is_null());
+        let last_start: Option<NaiveDateTime> = current()
+            .select($table::start_at)
+            .order($table::start_at.desc())
+            .first($conn)
+            .optional()?;
+        let latest = match last_start {
+            Some(s) => current()
+                .filter($table::start_at.ge(s - MAX_SHIFT))
+                .select(max($table::end_at))
+                .first($conn)?,
+            None => None,
+        };
+        Stored {
+            latest,
+            imported_at: imported_at($conn, $kind)?,
+            any_in_month: diesel::select(exists(
+                current()
+                    .filter($table::start_at.ge($from))
+                    .filter($table::start_at.lt($to)),
+            ))
+            .get_result($conn)?,
+        }
+    }};
+}
+
 /// Timecards, rosters and PC sessions, for the month `[from, to)`.
 pub fn sources(conn: &mut AnyConnection, from: NaiveDateTime, to: NaiveDateTime) -> QueryResult<[Stored; 3]> {
-    let timecard = Stored {
-        latest: timecard_rows::table
-            .filter(timecard_rows::superseded_at.is_null())
-            .select(max(timecard_rows::end_at))
-            .first(conn)?,
-        imported_at: imported_at(conn, "timecard")?,
-        in_month: timecard_rows::table
-            .filter(timecard_rows::superseded_at.is_null())
-            .filter(timecard_rows::start_at.ge(from))
-            .filter(timecard_rows::start_at.lt(to))
-            .count()
-            .get_result(conn)?,
-    };
-    let roster = Stored {
-        latest: roster_rows::table
-            .filter(roster_rows::superseded_at.is_null())
-            .select(max(roster_rows::end_at))
-            .first(conn)?,
-        imported_at: imported_at(conn, "roster")?,
-        in_month: roster_rows::table
-            .filter(roster_rows::superseded_at.is_null())
-            .filter(roster_rows::start_at.ge(from))
-            .filter(roster_rows::start_at.lt(to))
-            .count()
-            .get_result(conn)?,
-    };
+    let timecard = shifts_stored!(conn, timecard_rows, "timecard", from, to);
+    let roster = shifts_stored!(conn, roster_rows, "roster", from, to);
+    let last_logon: Option<NaiveDateTime> = pc_sessions::table
+        .select(pc_sessions::logon_at)
+        .order(pc_sessions::logon_at.desc())
+        .first(conn)
+        .optional()?;
     let pclog = Stored {
-        latest: pc_sessions::table.select(max(pc_sessions::logoff_at)).first(conn)?,
+        latest: match last_logon {
+            Some(s) => pc_sessions::table
+                .filter(pc_sessions::logon_at.ge(s - PC_LOOK_BACK))
+                .select(max(pc_sessions::logoff_at))
+                .first(conn)?,
+            None => None,
+        },
         imported_at: imported_at(conn, "pclog")?,
-        in_month: pc_sessions::table
-            .filter(pc_sessions::logon_at.ge(from))
-            .filter(pc_sessions::logon_at.lt(to))
-            .count()
-            .get_result(conn)?,
+        any_in_month: diesel::select(exists(
+            pc_sessions::table
+                .filter(pc_sessions::logon_at.ge(from))
+                .filter(pc_sessions::logon_at.lt(to)),
+        ))
+        .get_result(conn)?,
     };
     Ok([timecard, roster, pclog])
 }

@@ -78,6 +78,22 @@ pub fn all_doctors(conn: &mut AnyConnection) -> QueryResult<Vec<Doctor>> {
         .load(conn)
 }
 
+/// The doctors of `ids` (any order of ids; the result by staff id, as
+/// [`all_doctors`]).
+pub fn doctors_by_ids(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<Doctor>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        out.extend(
+            doctors::table
+                .filter(doctors::id.eq_any(chunk))
+                .select(Doctor::as_select())
+                .load(conn)?,
+        );
+    }
+    out.sort_by(|a, b| a.staff_id.cmp(&b.staff_id));
+    Ok(out)
+}
+
 pub fn doctor_by_staff_id(conn: &mut AnyConnection, staff_id: &str) -> QueryResult<Option<Doctor>> {
     doctors::table
         .filter(doctors::staff_id.eq(staff_id))

@@ -309,10 +309,11 @@ fn load_records(
     w: &Window,
 ) -> Result<(Vec<Doctor>, HashMap<i64, DoctorRows>), ReportError> {
     let (month, t, after_t) = (w.month, w.t, w.after_t);
-    let mut doctors = queries::all_doctors(conn)?;
-    if let Some(ids) = doctor_ids {
-        doctors.retain(|d| ids.contains(&d.id));
-    }
+    // One doctor's page reads one doctor, not the hospital's list.
+    let doctors = match doctor_ids {
+        Some(ids) => queries::doctors_by_ids(conn, ids)?,
+        None => queries::all_doctors(conn)?,
+    };
     let mut rows: HashMap<i64, DoctorRows> = HashMap::new();
     // A month's sessions are most of the rows: look each doctor up once per
     // run of their sessions (the rows come grouped by doctor), then put each

@@ -48,7 +48,7 @@ pub fn of_month(conn: &mut AnyConnection, month: YearMonth) -> Result<Freshness,
         label,
         through: s.latest.map(|t| t.date()),
         imported_at: s.imported_at,
-        in_month: s.in_month > 0,
+        in_month: s.any_in_month,
     };
     Ok(Freshness {
         sources: vec![
