@@ -322,6 +322,17 @@ async fn a_manager_resolves_on_the_discrepancy_screen_and_a_hostile_reason_is_es
         let page = boss.get("/discrepancies?month=2024-06&as_of=2024-06-14").await;
         assert_eq!(page.status, 200, "{}", page.body);
         assert!(page.body.contains(r#"<b id="review-count">4</b>"#), "{}", page.body);
+        // The queue's filters narrow the review items too: one day, one
+        // doctor nobody is called.
+        let day = boss
+            .get("/discrepancies?month=2024-06&as_of=2024-06-14&from=2024-06-06&to=2024-06-06")
+            .await;
+        assert!(day.body.contains(r#"<b id="review-count">1</b>"#), "{}", day.body);
+        assert_eq!(day.body.matches(r#"data-day="2024-06-06" data-kind"#).count(), 1);
+        let nobody = boss
+            .get("/discrepancies?month=2024-06&as_of=2024-06-14&doctor=nobody")
+            .await;
+        assert!(nobody.body.contains(r#"<b id="review-count">0</b>"#), "{}", nobody.body);
         assert!(page.body.contains(r#"data-kind="pc_during_self_study""#));
         assert!(
             !page.body.contains(r#"id="open-count""#),

@@ -111,7 +111,9 @@ struct QueuePage {
     /// Whether the discrepancy queue is shown (HR and admin).
     hr: bool,
     review_threshold: Minutes,
+    /// A page of the open review items the filters admit.
     reviews: Vec<ReviewLine>,
+    review_paging: Paging,
     reviews_resolved: Vec<ReviewRecord>,
     done: Option<String>,
     error: Option<String>,
@@ -137,6 +139,17 @@ impl QueuePage {
             "/discrepancies?month={}&as_of={}{}&page={p}",
             self.month, self.as_of, self.query
         )
+    }
+    /// Links to the review items' pages before and after the one shown,
+    /// the cards' page kept.
+    fn review_prev_link(&self) -> String {
+        self.review_page_link(self.review_paging.page.saturating_sub(1).max(1))
+    }
+    fn review_next_link(&self) -> String {
+        self.review_page_link(self.review_paging.page + 1)
+    }
+    fn review_page_link(&self, p: usize) -> String {
+        format!("{}&rpage={p}#reviews", self.page_link(&self.paging.page))
     }
     /// Links to the pages before and after `page` (of the cards, or of
     /// the resolved list).
@@ -229,7 +242,8 @@ async fn render(
     let hr = HR.contains(&viewer.role);
     let (app2, role, user) = (app.clone(), viewer.role, viewer.user.clone());
     let (page_no, resolved_view) = (view.page_no(), view.resolved());
-    let (q, resolved, resolved_paging, reviews) = web::block(move || -> Result<_, UiError> {
+    let review_page_no = view.review_page_no();
+    let (q, resolved, resolved_paging, reviews, review_paging) = web::block(move || -> Result<_, UiError> {
         let rules = &app2.settings.rules;
         let cached = app2.reports.report(&app2.pool, month, as_of, rules)?;
         let mut conn = app2.pool.get()?;
@@ -249,25 +263,15 @@ async fn render(
                 &filter,
                 &departments,
             );
-            let pages = all.len().div_ceil(PER_PAGE).max(1);
-            let p = if resolved_view { page_no.clamp(1, pages) } else { 1 };
-            let shown: Vec<ResolutionRecord> = all
+            let (paging, range) = Paging::of(all.len(), if resolved_view { page_no } else { 1 }, PER_PAGE);
+            let shown: Vec<ResolutionRecord> = all[range]
                 .iter()
-                .skip((p - 1) * PER_PAGE)
-                .take(PER_PAGE)
                 .cloned()
                 .map(|mut r| {
                     names.put_opt(&mut r.resolved_by);
                     r
                 })
                 .collect();
-            let paging = Paging {
-                total: all.len(),
-                first: if shown.is_empty() { 0 } else { (p - 1) * PER_PAGE + 1 },
-                last: (p - 1) * PER_PAGE + shown.len(),
-                page: p,
-                pages,
-            };
             (Some(q), shown, paging)
         } else {
             (None, Vec::new(), Paging::default())
@@ -289,7 +293,14 @@ async fn render(
         for r in &mut reviews.resolved {
             names.put_opt(&mut r.record.resolved_by);
         }
-        Ok((q, resolved, resolved_paging, reviews))
+        // The open review items the filters admit, a page of them (a large
+        // hospital has hundreds, each with its rows and a form).
+        reviews
+            .items
+            .retain(|i| filter.admits(&i.staff_id, &i.name, &i.department, i.date, Some(i.minutes)));
+        let (review_paging, range) = Paging::of(reviews.items.len(), review_page_no, PER_PAGE);
+        reviews.items = reviews.items.drain(range).collect();
+        Ok((q, resolved, resolved_paging, reviews, review_paging))
     })
     .await??;
     let (open_count, items, paging, departments) = match q {
@@ -315,6 +326,7 @@ async fn render(
         hr,
         review_threshold: app.settings.rules.pc_review_minutes,
         reviews: reviews.items.iter().map(review_line_of).collect(),
+        review_paging,
         reviews_resolved: reviews.resolved,
         ctx: viewer.ctx(&app),
         month: month.to_string(),
@@ -523,8 +535,12 @@ fn back_to(month: YearMonth, as_of: NaiveDate, view: &View, message: (&str, &str
     } else {
         format!("&{}={}", message.0, super::urlencode(message.1))
     };
+    let rpage = match view.review_page_no() {
+        1 => String::new(),
+        n => format!("&rpage={n}"),
+    };
     format!(
-        "/discrepancies?month={month}&as_of={as_of}{}&page={page}{message}#{anchor}",
+        "/discrepancies?month={month}&as_of={as_of}{}&page={page}{rpage}{message}#{anchor}",
         view.query()
     )
 }

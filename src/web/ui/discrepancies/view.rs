@@ -23,6 +23,8 @@ pub struct View {
     /// `open` (default) or `resolved`.
     pub state: String,
     pub page: String,
+    /// The page of the PC review items (their own paging, below the cards).
+    pub rpage: String,
 }
 
 impl View {
@@ -57,11 +59,14 @@ impl View {
     pub(super) fn page_no(&self) -> usize {
         self.page.trim().parse().unwrap_or(1).max(1)
     }
+    pub(super) fn review_page_no(&self) -> usize {
+        self.rpage.trim().parse().unwrap_or(1).max(1)
+    }
     pub fn resolved(&self) -> bool {
         self.state == "resolved"
     }
     /// The view's parameters as a query string (`&`-separated, without the
-    /// page), empty ones left out.
+    /// pages), empty ones left out.
     pub fn query(&self) -> String {
         [
             ("dept", &self.dept),
@@ -93,6 +98,7 @@ impl View {
             min: get("min"),
             state: get("state"),
             page: get("page"),
+            rpage: get("rpage"),
         }
     }
 }
@@ -106,4 +112,51 @@ pub struct Paging {
     pub last: usize,
     pub page: usize,
     pub pages: usize,
+}
+
+impl Paging {
+    /// Page `asked` (clamped) of `total` items, `per` a page: the paging
+    /// and the range of the items shown.
+    pub fn of(total: usize, asked: usize, per: usize) -> (Paging, std::ops::Range<usize>) {
+        let pages = total.div_ceil(per).max(1);
+        let page = asked.clamp(1, pages);
+        let start = ((page - 1) * per).min(total);
+        let end = (start + per).min(total);
+        let paging = Paging {
+            total,
+            first: if start == end { 0 } else { start + 1 },
+            last: end,
+            page,
+            pages,
+        };
+        (paging, start..end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Paging;
+
+    #[test]
+    fn a_page_of_a_list_is_clamped_and_numbered_from_one() {
+        let (p, r) = Paging::of(120, 2, 50);
+        assert_eq!(
+            (p.total, p.first, p.last, p.page, p.pages, r),
+            (120, 51, 100, 2, 3, 50..100)
+        );
+        let (p, r) = Paging::of(120, 9, 50);
+        assert_eq!(
+            (p.first, p.last, p.page, r),
+            (101, 120, 3, 100..120),
+            "past the end: the last page"
+        );
+        let (p, r) = Paging::of(0, 1, 50);
+        assert_eq!(
+            (p.first, p.last, p.page, p.pages, r),
+            (0, 0, 1, 1, 0..0),
+            "an empty list has one empty page"
+        );
+        let (p, _) = Paging::of(50, 0, 50);
+        assert_eq!((p.page, p.pages, p.last), (1, 1, 50));
+    }
 }
