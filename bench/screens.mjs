@@ -21,14 +21,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const browserDir = path.join(here, '..', 'tests', 'browser');
 const { chromium } = await import(path.join(browserDir, 'node_modules', 'playwright-core', 'index.mjs'));
 const scale = await import(path.join(browserDir, 'scale.mjs'));
+const { serve, waitFor } = await import(path.join(browserDir, 'server.mjs'));
 
 const [bin, ...sizeArgs] = process.argv.slice(2);
 if (!bin) {
@@ -42,29 +41,6 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor((s.length - 1) / 2)];
 };
-
-function freePort() {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url, ms) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(url)).ok) return true;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return false;
-}
 
 /** Time to the last byte of `url` with `cookie`, in ms, and the body's size. */
 async function fetchTimed(url, cookie) {
@@ -83,13 +59,8 @@ try {
     let server;
     try {
       const h = scale.buildHospital(bin, work, size);
-      const port = await freePort();
-      const base = `http://127.0.0.1:${port}`;
-      server = spawn(bin, ['serve', '--listen', `127.0.0.1:${port}`], {
-        cwd: work,
-        env: { ...process.env, RUST_LOG: 'warn', KINMU_BASE_URL: base, DATABASE_URL: h.env.DATABASE_URL, KINMU_SIGN_IN_ATTEMPTS_PER_MINUTE: '1000' },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
+      let base;
+      ({ base, server } = await serve(bin, [], work, { DATABASE_URL: h.env.DATABASE_URL }));
       if (!(await waitFor(`${base}/healthz`, 60_000))) throw new Error('kinmu serve did not answer /healthz');
       const page = await scale.signIn(browser, base, h.logins.hr);
       const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
@@ -102,8 +73,8 @@ try {
       ];
       for (const [what, p] of screens) {
         const first = await fetchTimed(`${base}${p}`, cookie);
-        const server = [];
-        for (let i = 0; i < RUNS; i++) server.push((await fetchTimed(`${base}${p}`, cookie)).ms);
+        const times = [];
+        for (let i = 0; i < RUNS; i++) times.push((await fetchTimed(`${base}${p}`, cookie)).ms);
         const loads = [];
         for (let i = 0; i < RUNS; i++) {
           await page.goto(`${base}${p}`, { waitUntil: 'load' });
@@ -118,7 +89,7 @@ try {
           path: p,
           html_kb: Math.round(first.bytes / 1024),
           server_first_ms: Math.round(first.ms),
-          server_ms: Math.round(median(server)),
+          server_ms: Math.round(median(times)),
           load_ms: Math.round(median(loads)),
         };
         rows.push(row);

@@ -28,18 +28,19 @@ fn imported_at(conn: &mut AnyConnection, kind: &str) -> QueryResult<Option<Naive
         .first(conn)
 }
 
-/// How far before the latest start the row with the latest end can start.
-/// Timecard and roster rows are at most [`MAX_SHIFT`] long (no longer row
-/// is stored), so the row ending last starts at most that long before the
-/// row starting last ends — after the latest start less [`MAX_SHIFT`]: the
-/// answer is exact. A PC session has no such bound; one open for more than
-/// a week before the last logon of the file is not seen here (the
-/// freshness shown is then a little early, never late).
+/// How far before the last logon the PC session with the last logoff is
+/// looked for. Sessions have no upper length (timecard and roster rows
+/// have, see `shifts_stored!`): one open for more than a week before the
+/// file's last logon is not seen, and the day shown is then early, never
+/// late.
 const PC_LOOK_BACK: Duration = Duration::days(7);
 
-/// [`Stored`] of the timecard or the roster: three reads by the
-/// `(start_at, …)` index, not a walk of every stored row (a dashboard
-/// asks on every view, and the tables grow with every month kept).
+/// [`Stored`] of the timecard or the roster, by the `(start_at, …)` index
+/// rather than a walk of every stored row (the dashboard asks on every
+/// view, and the tables grow with every month kept). The latest end is
+/// exact: a row lasts at most [`MAX_SHIFT`] (no longer one is stored), and
+/// the row ending last ends after the row starting last starts, so it
+/// starts no earlier than the latest start less [`MAX_SHIFT`].
 macro_rules! shifts_stored {
     ($conn:expr, $table:ident, $kind:expr, $from:expr, $to:expr) => {{
         let current = || $table::table.filter($table::superseded_at.is_null());

@@ -209,3 +209,48 @@ async fn the_dashboard_says_what_its_figures_rest_on_and_when_a_month_has_no_dat
     let july = hr.get("/?month=2024-07").await;
     assert!(july.body.contains(r#"id="no-data""#), "{}", july.body);
 }
+
+/// The freshness line reads the latest end by the start index, within
+/// MAX_SHIFT (48 h) of the latest start: a 46.5-hour row that starts first
+/// but ends last still sets the timecard's "through" day; a PC session
+/// ending after a later one sets the PC log's; a month without rows says so.
+#[test]
+fn the_latest_end_is_found_when_an_earlier_row_ends_last() {
+    for backend in backends() {
+        let db = TestDb::new(backend);
+        db.import_ok(
+            ImportKind::Doctors,
+            b"staff_id,name,level,email,manager_login\nX01,X 1,A,x01@example.org,boss\nX02,X 2,A,x02@example.org,boss\n",
+        );
+        db.import_ok(
+            ImportKind::Timecard,
+            b"staff_id,date,clock_in,clock_out,break_minutes\nX01,2024-06-11,00:30,47:00,60\nX02,2024-06-11,08:00,17:00,60\n",
+        );
+        db.import_ok(
+            ImportKind::Pclog,
+            b"account,pc_name,logon,logoff\nX01,,2024-06-08T09:00,2024-06-12T07:00\nX02,,2024-06-11T09:00,2024-06-11T10:00\n",
+        );
+        let mut conn = db.conn();
+        let june =
+            kinmu::report::freshness::of_month(&mut conn, kinmu::domain::time::YearMonth::parse("2024-06").unwrap())
+                .unwrap();
+        let through: Vec<(&str, Option<NaiveDate>, bool)> =
+            june.sources.iter().map(|s| (s.kind, s.through, s.in_month)).collect();
+        assert_eq!(
+            through,
+            vec![
+                ("timecard", Some(date("2024-06-12")), true),
+                ("roster", None, false),
+                ("pclog", Some(date("2024-06-12")), true),
+            ],
+            "{backend:?}"
+        );
+        let july =
+            kinmu::report::freshness::of_month(&mut conn, kinmu::domain::time::YearMonth::parse("2024-07").unwrap())
+                .unwrap();
+        assert!(
+            july.no_timecards() && july.sources.iter().all(|s| !s.in_month),
+            "{backend:?}"
+        );
+    }
+}

@@ -12,12 +12,12 @@
 // Exit code 0 when every check passed; the failures are printed otherwise.
 
 import { chromium } from 'playwright-core';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serve as serveBin, waitFor } from './server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = process.env.KINMU_BIN;
@@ -41,41 +41,9 @@ function check(ok, what) {
   if (!ok) failures.push(what);
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-async function waitFor(url, ms) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return true;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return false;
-}
-
 /** Starts `kinmu serve ARGS` in `cwd` on a free port; returns { base, server }. */
-async function serve(args, cwd, env = {}) {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = spawn(bin, ['serve', ...args, '--listen', `127.0.0.1:${port}`], {
-    cwd,
-    env: { ...process.env, RUST_LOG: 'warn', KINMU_BASE_URL: base, DATABASE_URL: '', KINMU_SIGN_IN_ATTEMPTS_PER_MINUTE: '1000', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return { base, server };
+function serve(args, cwd, env = {}) {
+  return serveBin(bin, args, cwd, env);
 }
 
 function launch() {
