@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod backup;
 mod cache;
+pub mod coded;
 pub mod comp_rest;
 pub mod declarations;
 pub mod demo;
@@ -32,6 +33,7 @@ pub mod roster;
 pub mod schema;
 pub mod self_study;
 pub mod sessions;
+pub mod shifts;
 pub mod timestamp;
 pub mod users;
 pub mod worklist;
@@ -223,9 +225,20 @@ pub fn run_migrations(conn: &mut AnyConnection) -> Result<(), DbError> {
 }
 
 /// The r2d2 manager: establishes the configured backend explicitly.
-#[derive(Debug, Clone)]
 pub struct Manager {
     url: DatabaseUrl,
+    /// The connection [`open`] made to run the migrations, handed out as
+    /// the pool's first rather than closed (a PostgreSQL connection costs a
+    /// server process and a TLS handshake: a command's fixed cost).
+    first: std::sync::Mutex<Option<AnyConnection>>,
+}
+
+impl std::fmt::Debug for Manager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Manager")
+            .field("url", &self.url.redacted())
+            .finish_non_exhaustive()
+    }
 }
 
 impl ManageConnection for Manager {
@@ -233,7 +246,15 @@ impl ManageConnection for Manager {
     type Error = DbError;
 
     fn connect(&self) -> Result<AnyConnection, DbError> {
-        establish(&self.url)
+        let first = self
+            .first
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        match first {
+            Some(conn) => Ok(conn),
+            None => establish(&self.url),
+        }
     }
 
     fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), DbError> {
@@ -254,7 +275,6 @@ pub type PooledConn = r2d2::PooledConnection<Manager>;
 pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Pool, DbError> {
     let mut conn = establish(url)?;
     run_migrations(&mut conn)?;
-    drop(conn);
     if let DatabaseUrl::Sqlite(path) = url {
         make_private(path).map_err(|e| DbError::Connect(format!("{}: {e}", path.display())))?;
     }
@@ -270,22 +290,24 @@ pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Pool, DbError> {
         // while that thread is inside libpq (a crash at exit).
         .min_idle(Some(0))
         .connection_timeout(Duration::from_secs(30))
-        .build(Manager { url: url.clone() })
+        .build(Manager {
+            url: url.clone(),
+            first: std::sync::Mutex::new(Some(conn)),
+        })
         .map_err(|e| DbError::Connect(e.to_string()))
 }
 
 /// Up to `n` more connections for a reader that can use several at once,
 /// as far as the pool gives them soon (none when every connection is busy:
-/// the reader then reads on its one connection).
+/// the reader then reads on its one connection). Asked for side by side:
+/// new PostgreSQL connections are then established at the same time.
 pub fn spare_connections(pool: &Pool, n: usize) -> Vec<PooledConn> {
-    let mut out = Vec::with_capacity(n);
-    while out.len() < n {
-        match pool.get_timeout(Duration::from_millis(200)) {
-            Ok(c) => out.push(c),
-            Err(_) => break,
-        }
-    }
-    out
+    std::thread::scope(|s| {
+        let asked: Vec<_> = (0..n)
+            .map(|_| s.spawn(|| pool.get_timeout(Duration::from_millis(200)).ok()))
+            .collect();
+        asked.into_iter().filter_map(|h| h.join().ok().flatten()).collect()
+    })
 }
 
 /// The connections of [`spare_connections`] as a reader takes them.
