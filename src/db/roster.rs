@@ -15,10 +15,9 @@
 //! covers the date, the latest by instant (then by import); its plan for
 //! the date. A date no such import covers is not covered.
 
-use super::models::{CorruptRow, NewRosterRange, StoredShift};
-use super::queries::{stored_shift, ExtrasRow};
-use super::schema::{import_batches, roster_ranges, roster_rows};
-use super::timestamp::Ts;
+use super::models::NewRosterRange;
+use super::schema::{import_batches, roster_ranges};
+use super::shifts::Version;
 use super::AnyConnection;
 use crate::domain::profile::RosterView;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
@@ -26,14 +25,7 @@ use diesel::prelude::*;
 use diesel::result::QueryResult;
 use std::collections::HashMap;
 
-/// Reading a roster failed: the query, or a stored row that is not a shift.
-#[derive(Debug, thiserror::Error)]
-pub enum ReadError {
-    #[error(transparent)]
-    Query(#[from] diesel::result::Error),
-    #[error(transparent)]
-    Corrupt(#[from] CorruptRow),
-}
+pub use super::shifts::ReadError;
 
 /// One import's range for one doctor, with the import's instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,13 +137,14 @@ pub fn views_at(
         return Ok(views);
     }
     let ids: Vec<i64> = ranges.keys().copied().collect();
-    for (s, batch, withdrawn_by, withdrawn_at) in every_version(conn, Some(&ids), from, to)? {
-        let Some(k) = standing.get(&(s.doctor_id, s.start_at.date())) else {
-            continue;
-        };
-        if in_plan_of(k, batch, withdrawn_by, withdrawn_at) {
-            let shift = s.shift("roster_rows")?;
-            views.entry(s.doctor_id).or_default().rows.push(shift);
+    for (doctor_id, versions) in every_version(conn, Some(&ids), from, to)? {
+        for v in versions {
+            let Some(k) = standing.get(&(doctor_id, v.shift.start_date())) else {
+                continue;
+            };
+            if in_plan_of(k, &v) {
+                views.entry(doctor_id).or_default().rows.push(v.shift);
+            }
         }
     }
     for view in views.values_mut() {
@@ -181,91 +174,17 @@ fn window(from: NaiveDate, to: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
     (start, crate::domain::time::midnight(to) + Duration::days(1))
 }
 
-/// Every stored version of the doctors' roster rows starting on `[from,
-/// to]`, with the import that stored it and the one that withdrew it (and
-/// when).
-type Version = (StoredShift, Option<i64>, Option<i64>, Option<NaiveDateTime>);
-
-/// A [`Version`] as selected.
-type VersionRow = (
-    i64,
-    i64,
-    String,
-    Ts,
-    Ts,
-    i32,
-    ExtrasRow,
-    Option<i64>,
-    Option<i64>,
-    Option<Ts>,
-);
-
-/// The versions of the doctors' roster rows (all doctors when `None`) with
-/// a start on the dates `[from, to]`, by doctor, start and id. Timestamps
-/// are read as [`Ts`], which takes a query per backend (a fifth of a large
-/// month's report went to chrono's parser reading them through the
-/// multi-backend connection).
+/// Every stored version of the doctors' roster rows (all doctors when
+/// `None`) with a start on the dates `[from, to]`, by doctor, each
+/// doctor's by start and id.
 fn every_version(
     conn: &mut AnyConnection,
     doctor_ids: Option<&[i64]>,
     from: NaiveDate,
     to: NaiveDate,
-) -> QueryResult<Vec<Version>> {
-    use super::schema::doctors;
+) -> Result<HashMap<i64, Vec<Version>>, ReadError> {
     let (start, end) = window(from, to);
-    macro_rules! query {
-        ($backend:ty) => {
-            roster_rows::table
-                .filter(roster_rows::start_at.ge(start))
-                .filter(roster_rows::start_at.lt(end))
-                .select((
-                    roster_rows::id,
-                    roster_rows::doctor_id,
-                    roster_rows::kind,
-                    roster_rows::start_at,
-                    roster_rows::end_at,
-                    roster_rows::break_minutes,
-                    (
-                        roster_rows::study_status,
-                        roster_rows::confirmed_by,
-                        roster_rows::confirmed_at,
-                        roster_rows::employer,
-                        roster_rows::schedule_class,
-                        roster_rows::interval_rule,
-                    ),
-                    roster_rows::batch_id,
-                    roster_rows::superseded_batch_id,
-                    roster_rows::superseded_at,
-                ))
-                .into_boxed::<$backend>()
-        };
-    }
-    let chunks: Vec<Option<&[i64]>> = match doctor_ids {
-        Some(ids) => ids.chunks(500).map(Some).collect(),
-        None => vec![None],
-    };
-    let mut rows: Vec<VersionRow> = Vec::new();
-    for chunk in chunks {
-        rows.extend(match (&mut *conn, chunk) {
-            (AnyConnection::Sqlite(c), Some(ids)) => query!(diesel::sqlite::Sqlite)
-                .filter(roster_rows::doctor_id.eq_any(ids.to_vec()))
-                .load::<VersionRow>(c)?,
-            // Every doctor's range of the (doctor, start) index rather than
-            // the window by start, as `queries::current_shifts!` does.
-            (AnyConnection::Sqlite(c), None) => query!(diesel::sqlite::Sqlite)
-                .filter(roster_rows::doctor_id.eq_any(doctors::table.select(doctors::id)))
-                .load::<VersionRow>(c)?,
-            (AnyConnection::Postgresql(c), Some(ids)) => query!(diesel::pg::Pg)
-                .filter(roster_rows::doctor_id.eq_any(ids.to_vec()))
-                .load::<VersionRow>(c)?,
-            (AnyConnection::Postgresql(c), None) => query!(diesel::pg::Pg).load::<VersionRow>(c)?,
-        });
-    }
-    rows.sort_unstable_by_key(|r| (r.1, r.3, r.0));
-    Ok(rows
-        .into_iter()
-        .map(|(id, d, k, s, e, b, x, batch, by, at)| (stored_shift(id, d, k, s, e, b, x), batch, by, at.map(|t| t.0)))
-        .collect())
+    super::shifts::roster_versions(conn, doctor_ids, start, end)
 }
 
 /// One doctor's roster over `[from, to]` in its stored versions (rules
@@ -300,7 +219,7 @@ pub fn current_and_histories(
 ) -> Result<RosterRead, ReadError> {
     let from = history_from.map_or(view_from, |h| h.min(view_from));
     let ranges = ranges_between(conn, doctor_ids, from, to)?;
-    let versions = every_version(conn, doctor_ids, from, to)?;
+    let mut versions = every_version(conn, doctor_ids, from, to)?;
     let mut views: HashMap<i64, RosterView> = HashMap::new();
     for r in ranges.iter().filter(|r| r.last_day >= view_from) {
         push_range(
@@ -309,9 +228,12 @@ pub fn current_and_histories(
             r.last_day.min(to),
         );
     }
-    for (s, _, by, when) in &versions {
-        if by.is_none() && when.is_none() && s.start_at.date() >= view_from {
-            views.entry(s.doctor_id).or_default().rows.push(s.shift("roster_rows")?);
+    for (doctor_id, vs) in &versions {
+        let current = vs
+            .iter()
+            .filter(|v| v.is_current() && v.shift.start_date() >= view_from);
+        for v in current {
+            views.entry(*doctor_id).or_default().rows.push(v.shift.clone());
         }
     }
     let mut histories = HashMap::new();
@@ -320,15 +242,10 @@ pub fn current_and_histories(
         for r in ranges.into_iter().filter(|r| r.last_day >= hf) {
             ranges_of.entry(r.doctor_id).or_default().push(r);
         }
-        let mut rows_of: HashMap<i64, Vec<Version>> = HashMap::new();
-        for v in versions {
-            if v.0.start_at.date() >= hf && ranges_of.contains_key(&v.0.doctor_id) {
-                rows_of.entry(v.0.doctor_id).or_default().push(v);
-            }
-        }
         for (doctor_id, rs) in ranges_of {
-            let versions = rows_of.remove(&doctor_id).unwrap_or_default();
-            histories.insert(doctor_id, history_of(&rs, &versions, hf, to)?);
+            let mut of_doctor = versions.remove(&doctor_id).unwrap_or_default();
+            of_doctor.retain(|v| v.shift.start_date() >= hf);
+            histories.insert(doctor_id, history_of(&rs, &of_doctor, hf, to));
         }
     }
     Ok(RosterRead { views, histories })
@@ -336,14 +253,9 @@ pub fn current_and_histories(
 
 /// Whether a stored row version was k's plan: stored by k or earlier and
 /// not withdrawn by k (see [`views_at`]).
-fn in_plan_of(
-    k: &RosterRange,
-    batch: Option<i64>,
-    withdrawn_by: Option<i64>,
-    withdrawn_at: Option<NaiveDateTime>,
-) -> bool {
-    let stored_by_then = batch.is_none_or(|b| b <= k.batch_id);
-    let alive_after = match (withdrawn_by, withdrawn_at) {
+fn in_plan_of(k: &RosterRange, v: &Version) -> bool {
+    let stored_by_then = v.batch.is_none_or(|b| b <= k.batch_id);
+    let alive_after = match (v.withdrawn_by, v.withdrawn_at) {
         (Some(w), _) => w > k.batch_id,
         // Withdrawn by an import kinmu could not name (stored before
         // imports were recorded with the rows they withdrew): alive after k
@@ -354,12 +266,7 @@ fn in_plan_of(
     stored_by_then && alive_after
 }
 
-fn history_of(
-    rs: &[RosterRange],
-    versions: &[Version],
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<RosterHistory, ReadError> {
+fn history_of(rs: &[RosterRange], versions: &[Version], from: NaiveDate, to: NaiveDate) -> RosterHistory {
     let mut view = RosterView::default();
     let mut sorted: Vec<&RosterRange> = rs.iter().collect();
     sorted.sort_by_key(|r| (r.first_day, r.last_day));
@@ -373,11 +280,6 @@ fn history_of(
         versions: Vec::with_capacity(instants.len()),
         ranges: view.ranges,
     };
-    // Each stored row read once, whatever number of versions it is in.
-    let mut shifts = Vec::with_capacity(versions.len());
-    for (s, batch, by, when) in versions {
-        shifts.push((s.start_at.date(), s.shift("roster_rows")?, *batch, *by, *when));
-    }
     for at in instants {
         // Each date's standing import as of `at`.
         let mut standing: HashMap<NaiveDate, &RosterRange> = HashMap::new();
@@ -395,16 +297,16 @@ fn history_of(
             d += Duration::days(1);
         }
         let mut rows = Vec::new();
-        for (day, shift, batch, by, when) in &shifts {
-            let Some(k) = standing.get(day) else {
+        for v in versions {
+            let Some(k) = standing.get(&v.shift.start_date()) else {
                 continue;
             };
-            if in_plan_of(k, *batch, *by, *when) {
-                rows.push(shift.clone());
+            if in_plan_of(k, v) {
+                rows.push(v.shift.clone());
             }
         }
         rows.sort_by_key(|s| (s.start(), s.end()));
         out.versions.push((at, rows));
     }
-    Ok(out)
+    out
 }

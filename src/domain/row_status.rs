@@ -61,6 +61,11 @@ impl ScheduleClass {
     }
 
     pub fn parse(s: &str) -> Option<ScheduleClass> {
+        match s {
+            "scheduled" => return Some(ScheduleClass::Scheduled),
+            "extra" => return Some(ScheduleClass::Extra),
+            _ => {}
+        }
         Some(match s.trim().to_ascii_lowercase().as_str() {
             "" | "scheduled" | "所定" | "所定内" => ScheduleClass::Scheduled,
             "extra" | "所定外" | "残業" => ScheduleClass::Extra,

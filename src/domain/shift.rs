@@ -69,6 +69,11 @@ impl Kind {
     /// Reads a kind from its code or a Japanese alias (input already
     /// NFKC-normalised and trimmed by the importer; matching is exact).
     pub fn parse(s: &str) -> Option<Kind> {
+        // The stored codes, without the lower-casing copy (a month's report
+        // reads hundreds of thousands of them).
+        if let Some(k) = Kind::ALL.into_iter().find(|k| k.code() == s) {
+            return Some(k);
+        }
         let s = s.trim();
         let lower = s.to_ascii_lowercase();
         Some(match lower.as_str() {
@@ -169,6 +174,11 @@ impl IntervalRule {
 
     /// Reads a flag from its code or a Japanese alias (formats.md R.2).
     pub fn parse(s: &str) -> Option<IntervalRule> {
+        match s {
+            "over15" => return Some(IntervalRule::Over15),
+            "c1_24h" => return Some(IntervalRule::C1Day),
+            _ => {}
+        }
         let s = s.trim();
         Some(match s.to_ascii_lowercase().as_str() {
             "over15" | "15時間超" | "長時間手術" | "長時間業務" => IntervalRule::Over15,

@@ -11,7 +11,7 @@
 use super::ReportError;
 use crate::db::comp_rest::{StoredGrant, StoredReason};
 use crate::db::roster::RosterHistory;
-use crate::db::{comp_rest, queries, AnyConnection};
+use crate::db::{comp_rest, shifts, AnyConnection};
 use crate::domain::count::{Interval, Schedule};
 use crate::domain::hours::RuleConfig;
 use crate::domain::permits::{permitted_for, Permit};
@@ -82,11 +82,8 @@ pub fn load(
     let from = first_day(cfg);
     let to = last_day + Duration::days(2);
     if midnight(from) < timecard_from {
-        for (s, _, _) in queries::current_timecard(conn, doctor_ids, midnight(from), timecard_from)? {
-            out.entry(s.doctor_id)
-                .or_default()
-                .timecard_before
-                .push(s.shift("timecard_rows")?);
+        for (doctor_id, shifts) in shifts::current_timecard(conn, doctor_ids, midnight(from), timecard_from)? {
+            out.entry(doctor_id).or_default().timecard_before = shifts;
         }
     }
     let after_t = midnight(t + Duration::days(1));

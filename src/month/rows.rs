@@ -6,7 +6,7 @@
 
 use super::ReportError;
 use crate::db::models::Doctor;
-use crate::db::{employers, interviews, permits, queries, reads, roster, AnyConnection};
+use crate::db::{employers, interviews, permits, queries, reads, roster, shifts, AnyConnection};
 use crate::domain::count::Interval;
 use crate::domain::discrepancy::{PcClass, PcSession};
 use crate::domain::due::PreCheckMark;
@@ -60,11 +60,11 @@ pub struct DoctorRows {
     pub rest: super::rest::RestRows,
 }
 
-impl From<roster::ReadError> for ReportError {
-    fn from(e: roster::ReadError) -> Self {
+impl From<shifts::ReadError> for ReportError {
+    fn from(e: shifts::ReadError) -> Self {
         match e {
-            roster::ReadError::Query(e) => e.into(),
-            roster::ReadError::Corrupt(e) => e.into(),
+            shifts::ReadError::Query(e) => e.into(),
+            shifts::ReadError::Corrupt(e) => e.into(),
         }
     }
 }
@@ -257,11 +257,7 @@ fn load_timecard(
     doctor_ids: Option<&[i64]>,
     w: &Window,
 ) -> Result<HashMap<i64, Vec<Shift>>, ReportError> {
-    let mut rows: HashMap<i64, Vec<Shift>> = HashMap::new();
-    for (s, _, _) in queries::current_timecard(conn, doctor_ids, w.from, w.after_t)? {
-        rows.entry(s.doctor_id).or_default().push(s.shift("timecard_rows")?);
-    }
-    Ok(rows)
+    Ok(shifts::current_timecard(conn, doctor_ids, w.from, w.after_t)?)
 }
 
 /// By doctor, the current roster's rows for the rest of the month after the
@@ -315,32 +311,17 @@ fn load_records(
         None => queries::all_doctors(conn)?,
     };
     let mut rows: HashMap<i64, DoctorRows> = HashMap::new();
-    // A month's sessions are most of the rows: look each doctor up once per
-    // run of their sessions (the rows come grouped by doctor), then put each
-    // doctor's sessions in time order (already so on SQLite).
-    let sessions = reads::pc_sessions_in(conn, doctor_ids, midnight(month.first_day()), after_t)?;
-    let mut run = sessions.as_slice();
-    while let Some(&(doctor_id, _, _)) = run.first() {
-        let n = run.iter().position(|s| s.0 != doctor_id).unwrap_or(run.len());
-        let pc = &mut rows.entry(doctor_id).or_default().pc;
-        pc.extend(run[..n].iter().map(|&(_, on, off)| PcSession {
-            logon: on.0,
-            logoff: off.0,
-        }));
-        run = &run[n..];
+    for (doctor_id, pc) in reads::pc_sessions_in(conn, doctor_ids, midnight(month.first_day()), after_t)? {
+        rows.entry(doctor_id).or_default().pc = pc;
     }
-    drop(sessions);
     let month_start = midnight(month.first_day());
     let around = [
         (month_start - Duration::days(2), month_start),
         (after_t, after_t + Duration::days(2)),
     ];
     for (from, to) in around {
-        for (doctor_id, on, off) in reads::pc_sessions_in(conn, doctor_ids, from, to)? {
-            rows.entry(doctor_id).or_default().pc_around.push(PcSession {
-                logon: on.0,
-                logoff: off.0,
-            });
+        for (doctor_id, pc) in reads::pc_sessions_in(conn, doctor_ids, from, to)? {
+            rows.entry(doctor_id).or_default().pc_around.extend(pc);
         }
     }
     for r in rows.values_mut() {
