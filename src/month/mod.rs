@@ -515,7 +515,9 @@ pub fn compute_all_on(
 
 /// `f` applied to every item, in order, on the machine's cores: each
 /// doctor's computation is pure and independent of the others', and a
-/// month of a large hospital is CPU-bound once its rows are read.
+/// month of a large hospital is CPU-bound once its rows are read. The items
+/// go in small batches to whichever thread is free, so that no core waits
+/// at the end for another's heavier share (doctors' months differ much).
 fn in_parallel<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync) -> Vec<U> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     // Below this many items a thread costs more than it saves.
@@ -523,27 +525,38 @@ fn in_parallel<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync) -> Ve
     if threads < 2 || items.len() < SMALL {
         return items.into_iter().map(f).collect();
     }
-    let per = items.len().div_ceil(threads);
-    let mut chunks: Vec<Vec<T>> = Vec::with_capacity(threads);
+    let per = items.len().div_ceil(threads * 16);
+    let mut batches: Vec<(usize, Vec<T>)> = Vec::new();
     let mut items = items.into_iter();
     loop {
-        let chunk: Vec<T> = items.by_ref().take(per).collect();
-        if chunk.is_empty() {
+        let batch: Vec<T> = items.by_ref().take(per).collect();
+        if batch.is_empty() {
             break;
         }
-        chunks.push(chunk);
+        batches.push((batches.len(), batch));
     }
+    let queue = std::sync::Mutex::new(batches.into_iter());
+    let next = || queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).next();
     let f = &f;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| s.spawn(move || chunk.into_iter().map(f).collect::<Vec<U>>()))
+    let mut done: Vec<(usize, Vec<U>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    while let Some((i, batch)) = next() {
+                        out.push((i, batch.into_iter().map(f).collect::<Vec<U>>()));
+                    }
+                    out
+                })
+            })
             .collect();
         handles
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
-    })
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().flat_map(|(_, out)| out).collect()
 }
 
 /// The report line of a computed doctor.
@@ -681,5 +694,21 @@ impl MonthlyReport {
             .map(|line| CSV_COLUMNS.iter().map(|c| column_of(line, c)).collect::<Vec<_>>());
         let bytes = crate::export::plain_csv(&CSV_COLUMNS, rows)?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn work_shared_between_threads_comes_back_in_order() {
+        // Uneven items (a doctor's month may be far heavier than the next).
+        let items: Vec<u64> = (0..1000).collect();
+        let heavy = |x: u64| (0..(x % 7) * 1000).fold(x, |a, b| a.wrapping_mul(31).wrapping_add(b));
+        let expected: Vec<u64> = items.iter().map(|&x| heavy(x)).collect();
+        assert_eq!(super::in_parallel(items, heavy), expected);
+        assert_eq!(
+            super::in_parallel(vec![3u64, 1, 2], heavy),
+            vec![heavy(3), heavy(1), heavy(2)]
+        );
     }
 }

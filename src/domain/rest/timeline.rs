@@ -73,6 +73,9 @@ impl Working {
 pub struct Timeline {
     /// Working intervals, sorted by start.
     pub working: Vec<Working>,
+    /// The longest working interval's length: none ending after `t` starts
+    /// at or before `t − longest` (see [`Timeline::working_meeting`]).
+    pub longest: chrono::Duration,
     /// Busy stretches: working intervals, overlapping or touching joined.
     pub busy: Vec<Interval>,
     /// Permitted stretches: the permitted parts of `duty_permitted` rows,
@@ -157,8 +160,10 @@ impl Timeline {
             Some(first) => complement(&busy).into_iter().filter(|g| g.0 >= first.1).collect(),
             None => Vec::new(),
         };
+        let longest = working.iter().map(|w| w.end - w.start).max().unwrap_or_default();
         Timeline {
             working,
+            longest,
             busy,
             permitted,
             free,
@@ -174,6 +179,16 @@ impl Timeline {
         // before `t` can contain it.
         let i = self.permitted.partition_point(|p| p.0 < t);
         i == 0 || self.permitted[i - 1].1 <= t
+    }
+
+    /// The working intervals that may share a minute with `[from, to)`: a
+    /// sorted slice holding every one that does (the intervals are sorted
+    /// by start and none is longer than [`Timeline::longest`]), so that a
+    /// window looks at the few around it rather than months of them.
+    pub fn working_meeting(&self, from: NaiveDateTime, to: NaiveDateTime) -> &[Working] {
+        let a = self.working.partition_point(|w| w.start + self.longest <= from);
+        let b = a + self.working[a..].partition_point(|w| w.start < to);
+        &self.working[a..b]
     }
 
     /// The first free rest starting at or after `t`.
@@ -247,6 +262,32 @@ mod tests {
         for &p in &probes {
             assert_eq!(t.free_from(p), set.iter().copied().find(|f| f.0 >= p), "free_from {p}");
             assert_eq!(t.eligible(p), !set.iter().any(|&(a, b)| a < p && p < b), "eligible {p}");
+        }
+    }
+
+    #[test]
+    fn the_working_intervals_near_a_window_hold_every_one_meeting_it() {
+        // A 32-hour duty among short rows: an interval starting long before
+        // a window still meets it.
+        let rows = vec![
+            Shift::new(at("2024-06-01 08:30"), at("2024-06-01 17:15"), 45, Kind::Work).unwrap(),
+            Shift::new(at("2024-06-02 08:30"), at("2024-06-03 16:30"), 0, Kind::Duty).unwrap(),
+            Shift::new(at("2024-06-03 09:00"), at("2024-06-03 12:00"), 0, Kind::Work).unwrap(),
+            Shift::new(at("2024-06-04 08:30"), at("2024-06-04 17:15"), 45, Kind::External).unwrap(),
+        ];
+        let t = Timeline::build(&rows, None, &|_| true);
+        assert_eq!(t.longest, chrono::Duration::hours(32));
+        let edges: Vec<NaiveDateTime> = t.working.iter().flat_map(|w| [w.start, w.end]).collect();
+        let mut probes = edges.clone();
+        probes.extend(edges.iter().map(|&e| e + chrono::Duration::minutes(1)));
+        probes.extend(edges.iter().map(|&e| e - chrono::Duration::minutes(1)));
+        for &from in &probes {
+            for &to in probes.iter().filter(|&&to| to > from) {
+                let near = t.working_meeting(from, to);
+                for w in t.working.iter().filter(|w| overlaps(w.interval(), (from, to))) {
+                    assert!(near.contains(w), "[{from}, {to}) misses {w:?}");
+                }
+            }
         }
     }
 }

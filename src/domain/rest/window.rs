@@ -79,9 +79,8 @@ pub fn limit(tl: &Timeline, s: NaiveDateTime) -> NaiveDateTime {
 pub fn applicable_rules(tl: &Timeline, c1_rows: &[Interval], trainee: bool, s: NaiveDateTime) -> Vec<Rule> {
     let l = limit(tl, s);
     let mut rules = vec![Rule::Std9h24h];
-    // Working intervals are sorted by start: none from the first starting at L.
-    let before_l = &tl.working[..tl.working.partition_point(|w| w.start < l)];
-    if !trainee && before_l.iter().any(|w| w.duty && overlaps(w.interval(), (s, l))) {
+    let near = tl.working_meeting(s, l);
+    if !trainee && near.iter().any(|w| w.duty && overlaps(w.interval(), (s, l))) {
         rules.push(Rule::Duty18h46h);
     }
     if trainee && c1_rows.iter().any(|r| overlaps(*r, (s, l))) {
