@@ -186,7 +186,8 @@ impl Timeline {
     /// by start and none is longer than [`Timeline::longest`]), so that a
     /// window looks at the few around it rather than months of them.
     pub fn working_meeting(&self, from: NaiveDateTime, to: NaiveDateTime) -> &[Working] {
-        let a = self.working.partition_point(|w| w.start + self.longest <= from);
+        let too_early = from.checked_sub_signed(self.longest).unwrap_or(NaiveDateTime::MIN);
+        let a = self.working.partition_point(|w| w.start <= too_early);
         let b = a + self.working[a..].partition_point(|w| w.start < to);
         &self.working[a..b]
     }
