@@ -17,15 +17,13 @@
 
 use super::models::NewRosterRange;
 use super::schema::{import_batches, roster_ranges};
-use super::shifts::Version;
+use super::shifts::{ReadError, Version};
 use super::AnyConnection;
 use crate::domain::profile::RosterView;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 use std::collections::HashMap;
-
-pub use super::shifts::ReadError;
 
 /// One import's range for one doctor, with the import's instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,14 +3,12 @@
 //! `domain::staffing`).
 
 use crate::db::models::Doctor;
-use crate::db::{queries, AnyConnection};
+use crate::db::{queries, shifts, AnyConnection};
 use crate::domain::hours::RuleConfig;
-use crate::domain::shift::Shift;
 use crate::domain::staffing::{staffing, StaffInput, Staffing};
 use crate::domain::time::midnight;
 use crate::month::ReportError;
 use chrono::{Duration, NaiveDate};
-use std::collections::HashMap;
 
 /// The staffing of the seven days from `from`, every doctor in staff id
 /// order (full-time doctors always, others when they worked the week).
@@ -29,16 +27,13 @@ pub fn report_of(
     let mut doctors = queries::all_doctors(conn)?;
     doctors.retain(|d| wanted(d));
     doctors.sort_by(|a, b| a.staff_id.cmp(&b.staff_id));
-    let mut rows: HashMap<i64, Vec<Shift>> = HashMap::new();
     // Rows of up to 48 h may start two days before the week.
-    for (s, _, _) in queries::current_timecard(
+    let rows = shifts::current_timecard(
         conn,
         None,
         midnight(from) - Duration::days(2),
         midnight(from + Duration::days(7)),
-    )? {
-        rows.entry(s.doctor_id).or_default().push(s.shift("timecard_rows")?);
-    }
+    )?;
     let empty = Vec::new();
     let inputs: Vec<StaffInput> = doctors
         .iter()
