@@ -250,8 +250,8 @@ impl MeasureReason {
     pub fn label(self) -> Label {
         match self {
             MeasureReason::Over155 => Label::new(
-                "155時間超（労働時間短縮の措置）",
-                "over 155 h (hours must be shortened)",
+                "155時間超またはその見込み（労働時間短縮の措置）",
+                "over 155 h, actual or projected (hours must be shortened)",
             ),
             MeasureReason::Interview => Label::new("面接指導後の就業上の措置", "measures after the interview"),
         }

@@ -141,7 +141,9 @@ pub(super) fn working_hours_table(d: &Documents) -> Table {
             format_hm(m.overtime_minutes),
             format_hm(m.holiday_minutes),
             format_hm(m.overtime_holiday_minutes),
-            format_hm(m.self_study_minutes),
+            // The part of self-study that is not working time (§2.3):
+            // the column's heading; counted self-study is in the totals.
+            format_hm(m.self_study_excluded_minutes),
             format_hm(m.external_minutes),
             format_hm(m.duty_permitted_minutes),
             m.overtime_holiday_minutes.to_string(),

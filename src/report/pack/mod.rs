@@ -91,17 +91,17 @@ impl Params {
     /// Defaults: this fiscal year, and the previous calendar month (the last
     /// closed month) as the period.
     pub fn read(q: &PackQuery, today: NaiveDate) -> Result<Params, BadParams> {
-        let bad = |what: &str, v: &str| BadParams(format!("{what}: {v}"));
+        let bad = |(ja, en): (&str, &str), v: &str| BadParams(format!("{ja}: {v} / {en}: {v}"));
         let last_month = YearMonth::of(today).previous();
         let fiscal_year = match q.fy.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) => s
                 .parse::<i32>()
                 .ok()
                 .filter(|y| (2019..=2100).contains(y))
-                .ok_or_else(|| bad("fy（年度: 2019〜）", s))?,
+                .ok_or_else(|| bad(("fy（年度: 2019〜2100）", "fy (fiscal year, 2019–2100)"), s))?,
             None => fiscal_year_of(today),
         };
-        let date = |v: Option<&str>, default: NaiveDate, what: &str| -> Result<NaiveDate, BadParams> {
+        let date = |v: Option<&str>, default: NaiveDate, what: (&str, &str)| -> Result<NaiveDate, BadParams> {
             match v.map(str::trim).filter(|s| !s.is_empty()) {
                 // Within the dates a person may enter (domain::input).
                 Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
@@ -114,23 +114,38 @@ impl Params {
         let from = date(
             q.from.as_deref(),
             last_month.first_day(),
-            "from（YYYY-MM-DD、2000-01-01〜2099-12-31）",
+            (
+                "from（YYYY-MM-DD、2000-01-01〜2099-12-31）",
+                "from (YYYY-MM-DD, 2000-01-01 to 2099-12-31)",
+            ),
         )?;
         let to = date(
             q.to.as_deref(),
             last_month.last_day(),
-            "to（YYYY-MM-DD、2000-01-01〜2099-12-31）",
+            (
+                "to（YYYY-MM-DD、2000-01-01〜2099-12-31）",
+                "to (YYYY-MM-DD, 2000-01-01 to 2099-12-31)",
+            ),
         )?;
         if to < from {
-            return Err(bad("期間 / period", &format!("{from} – {to}")));
+            return Err(bad(
+                ("期間（開始が終了より後）", "period (from after to)"),
+                &format!("{from} – {to}"),
+            ));
         }
         if (to - from).num_days() >= MAX_PERIOD_DAYS {
-            return Err(bad("期間は1年以内 / at most a year", &format!("{from} – {to}")));
+            return Err(bad(
+                ("期間は1年以内", "the period is at most a year"),
+                &format!("{from} – {to}"),
+            ));
         }
         let week = date(
             q.week.as_deref(),
             reference_week(fiscal_year).unwrap_or(from),
-            "week（基準週の初日 YYYY-MM-DD）",
+            (
+                "week（基準週の初日 YYYY-MM-DD）",
+                "week (the reference week's first day, YYYY-MM-DD)",
+            ),
         )?;
         Ok(Params {
             fiscal_year,
@@ -154,8 +169,9 @@ impl Params {
     }
 }
 
-/// A parameter the pack cannot be made of: `what: value`, in the words of
-/// the 400 page and of the API's error.
+/// A parameter the pack cannot be made of: `what: value`, in Japanese then
+/// English (`日本語 / English`), the words of the 400 page and of the API's
+/// error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadParams(pub String);
 
@@ -374,11 +390,14 @@ mod tests {
     fn a_bad_year_or_period_says_what_and_which_value() {
         let today = d("2024-07-22");
         let bad = |fy, from, to| Params::read(&q(fy, from, to), today).unwrap_err().0;
-        assert_eq!(bad(Some("2018"), None, None), "fy（年度: 2019〜）: 2018");
+        assert_eq!(
+            bad(Some("2018"), None, None),
+            "fy（年度: 2019〜2100）: 2018 / fy (fiscal year, 2019–2100): 2018"
+        );
         assert!(bad(None, Some("2024-6-1x"), None).starts_with("from（"));
         assert_eq!(
             bad(None, Some("2024-06-30"), Some("2024-06-01")),
-            "期間 / period: 2024-06-30 – 2024-06-01"
+            "期間（開始が終了より後）: 2024-06-30 – 2024-06-01 / period (from after to): 2024-06-30 – 2024-06-01"
         );
         assert!(bad(None, Some("2024-01-01"), Some("2025-01-01")).starts_with("期間は1年以内"));
         assert!(Params::read(&q(None, Some("2024-01-01"), Some("2024-12-31")), today).is_ok());

@@ -569,4 +569,40 @@ mod tests {
             "month, 和暦 and as-of in one cell"
         );
     }
+
+    /// (イ)'s self-study column is the part that is not working time
+    /// (§2.3), as its heading says: not every self-study minute.
+    #[test]
+    fn the_working_hours_part_shows_the_self_study_excluded_from_working_time() {
+        let line = crate::report::inspection::MonthLine {
+            month: crate::domain::time::YearMonth::parse("2024-06").unwrap(),
+            as_of: d("2024-06-30"),
+            doctor_id: 1,
+            department: None,
+            work_days: 1,
+            m: crate::month::DoctorMonth {
+                staff_id: "A01".into(),
+                self_study_minutes: 300,
+                self_study_counted_minutes: 120,
+                self_study_excluded_minutes: 180,
+                ..Default::default()
+            },
+        };
+        let docs = Documents {
+            from: d("2024-06-01"),
+            to: d("2024-06-30"),
+            work_status: vec![],
+            working_hours: vec![line],
+            subjects: vec![],
+            results: vec![],
+            measures: vec![],
+        };
+        let table = working_hours_table(&docs);
+        let col = table
+            .columns
+            .iter()
+            .position(|c| c.header == "自己研鑽（労働時間外）")
+            .unwrap();
+        assert_eq!(table.rows[0][col], "3:00");
+    }
 }

@@ -167,7 +167,8 @@ pub(super) fn outside_table(pack: &Pack, u: &PermitsUse) -> Table {
         group("対象月", &[0], 11),
         group("職員番号\n氏名", &[1, 2], 15),
         group("診療科", &[3], 10),
-        group("許可の範囲外の宿日直\n（労働時間）", &[4, 5], 18),
+        // The minutes column is for the CSV and the sheet (as (イ)'s).
+        group("許可の範囲外の宿日直\n（労働時間）", &[4], 18),
         group("許可の範囲内の宿日直", &[6], 12),
         group("宿直・日直の回数\nうち労働あり", &[7, 8], 18),
         group("回数の目安を超えた宿日直", &[9], 16),

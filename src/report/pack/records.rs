@@ -37,7 +37,8 @@ impl RecordsParams {
     /// The month defaults to the last closed one, as the pack's period does.
     pub fn read(q: &RecordsQuery, ctx: &Context) -> Result<RecordsParams, super::BadParams> {
         let month = match q.month.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => YearMonth::parse(s).ok_or_else(|| super::BadParams(format!("month（YYYY-MM）: {s}")))?,
+            Some(s) => YearMonth::parse(s)
+                .ok_or_else(|| super::BadParams(format!("month（YYYY-MM）: {s} / month (YYYY-MM): {s}")))?,
             None => YearMonth::of(ctx.today).previous(),
         };
         let staff_id = q

@@ -74,7 +74,8 @@ fn allowed(viewer: &Viewer) -> Result<(), UiError> {
 
 /// A bad value is a Japanese 400 page, not the API's JSON error.
 fn read_params(q: &PackQuery, viewer: &Viewer, app: &App) -> Result<Params, UiError> {
-    Params::read(q, app.settings.today()).map_err(|pack::BadParams(m)| UiError::BadRequest(viewer.lang, m))
+    Params::read(q, app.settings.today())
+        .map_err(|pack::BadParams(m)| UiError::BadRequest(viewer.lang, super::in_lang(viewer.lang, &m)))
 }
 
 /// The pack `viewer` may print, loaded on the blocking pool.
@@ -175,7 +176,10 @@ fn what_of(key: &str) -> &'static str {
         "d" => "面接指導の実施日・実施医師、事前確認（ア〜オ）、確認事項（ア〜エ）、意見、記録と保管期限",
         "permits" => "宿日直許可の許可番号・許可年月日・宿直／日直・対象診療科・時間帯・曜日・取消日と、対象期間の各月に許可ごとの宿直・日直の回数、うち労働のあった回数",
         "permits_outside" => "宿日直許可として記録された勤務のうち、どの許可の範囲にも当たらない時間（労働時間として計算）の医師ごと・月ごとの一覧",
-        _ => "面接指導後の就業上の措置と155時間超の措置：講じた措置、記録者、記録日時、保管期限",
+        "e" => "面接指導後の就業上の措置と155時間超（見込みを含む）の措置：講じた措置、記録者、記録日時、保管期限",
+        "rest" => "休息が不足した勤務ごとの予定・実績の区分、始業、適用した規則、必要な休息と最長の休息、不足時間、内容",
+        "comp_rest" => "代償休息の種類・発生日時・理由・時間・期限と、期限内・期限後に付与した時間、未付与の時間、状況",
+        _ => "",
     }
 }
 
@@ -400,7 +404,8 @@ async fn load_records(
 ) -> Result<(RecordsAttachment, String), UiError> {
     allowed(viewer)?;
     let ctx = pack::Context::new(&app.settings, app.now());
-    let params = RecordsParams::read(q, &ctx).map_err(|pack::BadParams(m)| UiError::BadRequest(viewer.lang, m))?;
+    let params = RecordsParams::read(q, &ctx)
+        .map_err(|pack::BadParams(m)| UiError::BadRequest(viewer.lang, super::in_lang(viewer.lang, &m)))?;
     let query = match &params.staff_id {
         Some(s) => format!("month={}&staff_id={}", params.month_code(), super::urlencode(s)),
         None => format!("month={}", params.month_code()),
@@ -489,4 +494,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(records_csv)
         .service(records_xlsx)
         .service(part_csv);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::what_of;
+    use crate::report::pack::PARTS;
+
+    /// The contents page describes every part, each in its own words.
+    #[test]
+    fn every_part_has_its_own_description() {
+        let mut seen = std::collections::HashSet::new();
+        for (key, _) in PARTS {
+            let what = what_of(key);
+            assert!(!what.is_empty(), "{key}");
+            assert!(seen.insert(what), "{key} repeats another part's description");
+        }
+    }
 }
