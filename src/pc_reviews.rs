@@ -46,7 +46,7 @@ use crate::domain::time::{midnight, Minutes, YearMonth};
 use crate::domain::RuleConfig;
 use crate::month::{compute, load_rows_of, ReportError};
 use crate::policy::Who;
-use crate::self_study::{may_decide, record_status, Decision};
+use crate::self_study::{may_decide, record_status, Decision, Myself};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
@@ -165,9 +165,9 @@ fn kind_code<S: serde::Serializer>(kind: &PcClass, s: S) -> Result<S::Ok, S::Err
 }
 
 /// Who may resolve `doctor`'s items: not the doctor themself (whatever
-/// their role), then HR, admin or the doctor's manager.
-pub fn check_who(who: Who, doctor: &Doctor) -> Result<(), ResolveError> {
-    if who.staff_id == Some(doctor.staff_id.as_str()) {
+/// their role, [`Myself::is`]), then HR, admin or the doctor's manager.
+pub fn check_who(who: Who, me: &Myself, doctor: &Doctor) -> Result<(), ResolveError> {
+    if me.is(who, doctor) {
         Err(ResolveError::Own)
     } else if !may_decide(who, doctor) {
         Err(ResolveError::NotAllowed)
@@ -226,7 +226,7 @@ pub fn resolve(conn: &mut AnyConnection, req: &ReviewRequest) -> Result<ReviewRe
         crate::db::bump_data_version(conn)?;
         let doctor = queries::doctor_by_staff_id(conn, req.staff_id)?
             .ok_or_else(|| ResolveError::UnknownDoctor(req.staff_id.to_string()))?;
-        check_who(req.who, &doctor)?;
+        check_who(req.who, &Myself::of(conn, req.who)?, &doctor)?;
         if let Some((code, by)) = resolution_of_item(conn, doctor.id, req.day, req.kind.code())? {
             let label = ReviewResolution::parse(&code).map_or(code, |r| r.label().ja.to_string());
             return Err(ResolveError::ReviewAlreadyResolved {
@@ -444,6 +444,7 @@ pub fn review_queue_of(
         .filter(|id| only.is_none_or(|o| o.contains(id)))
         .collect();
     let (doctors, rows) = load_rows_of(conn, Some(&computed), month, as_of, rules)?;
+    let me = Myself::of(conn, who)?;
     let mut items = Vec::new();
     for d in &doctors {
         let Some(r) = rows.get(&d.id) else { continue };
@@ -469,7 +470,7 @@ pub fn review_queue_of(
                     .cloned()
                     .collect(),
                 pieces,
-                own: who.staff_id == Some(d.staff_id.as_str()),
+                own: me.is(who, d),
             });
         }
     }

@@ -137,9 +137,34 @@ pub fn may_decide(who: Who, doctor: &Doctor) -> bool {
     policy::sees_dashboard_line(who, doctor.into())
 }
 
-/// Whether the row is `who`'s own (whatever their role).
-fn is_own(who: Who, doctor: &Doctor) -> bool {
-    who.staff_id == Some(doctor.staff_id.as_str())
+/// The person signed in, as a self-confirmation check compares them
+/// (rules §2.3: a superior who is the doctor does not confirm, whatever the
+/// role of the account they use): the account's login, name and e-mail.
+#[derive(Debug, Clone, Default)]
+pub struct Myself {
+    spellings: Vec<String>,
+}
+
+impl Myself {
+    pub fn of(conn: &mut AnyConnection, who: Who) -> diesel::QueryResult<Myself> {
+        let user = crate::db::users::user_by_login(conn, who.login)?;
+        let spellings = std::iter::once(who.login.to_string())
+            .chain(user.iter().flat_map(|u| [u.name.clone(), u.email.clone()]).flatten())
+            .collect();
+        Ok(Myself { spellings })
+    }
+
+    /// Whether the rows of `doctor` are `who`'s own: the doctor's account,
+    /// or an account whose login, name or e-mail is a spelling of the
+    /// doctor's staff id, name or e-mail (widths, spaces, case and
+    /// invisible characters aside).
+    pub fn is(&self, who: Who, doctor: &Doctor) -> bool {
+        let theirs = [doctor.staff_id.as_str(), doctor.name.as_str()]
+            .into_iter()
+            .chain(doctor.email.as_deref());
+        who.staff_id == Some(doctor.staff_id.as_str())
+            || crate::domain::identity::same_person(self.spellings.iter().map(String::as_str), theirs)
+    }
 }
 
 /// The minutes of self-study row `shift` inside the doctor's schedule, by
@@ -179,6 +204,7 @@ pub fn pending(
         return Ok(Vec::new());
     }
     let ids: Vec<i64> = doctors.iter().map(|d| d.id).collect();
+    let me = Myself::of(conn, who)?;
     let from = midnight(month.first_day());
     let to = midnight(month.last_day() + Duration::days(1));
     let mut out = Vec::new();
@@ -199,7 +225,7 @@ pub fn pending(
             end: shift.end(),
             minutes: shift.minutes(),
             inside_minutes: inside_minutes(conn, doctor, &shift, rules)?,
-            own: is_own(who, doctor),
+            own: me.is(who, doctor),
             // The marker of a declaration made without a note says nothing
             // the list does not.
             note: note.filter(|n| n != crate::declarations::DECLARED),
@@ -207,6 +233,42 @@ pub fn pending(
     }
     out.sort_by(|a, b| (&a.staff_id, a.start).cmp(&(&b.staff_id, b.start)));
     Ok(out)
+}
+
+/// How many months before the one shown [`pending_earlier`] looks at.
+pub const EARLIER_MONTHS: u32 = 12;
+
+/// The months before `month` (the [`EARLIER_MONTHS`] before it) that still
+/// have unconfirmed self-study rows of the doctors `who` may decide on,
+/// newest first, with how many: counted as work until decided (§2.3), they
+/// are easy to miss once the month has passed.
+pub fn pending_earlier(
+    conn: &mut AnyConnection,
+    who: Who,
+    month: YearMonth,
+) -> Result<Vec<(YearMonth, usize)>, DecideError> {
+    let ids: Vec<i64> = queries::all_doctors(conn)?
+        .into_iter()
+        .filter(|d| may_decide(who, d))
+        .map(|d| d.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let first = (0..EARLIER_MONTHS).fold(month, |m, _| m.previous());
+    let mut counts: std::collections::BTreeMap<YearMonth, usize> = std::collections::BTreeMap::new();
+    for (stored, _, _) in queries::current_timecard(
+        conn,
+        Some(&ids),
+        midnight(first.first_day()),
+        midnight(month.first_day()),
+    )? {
+        let shift = stored.shift("timecard_rows")?;
+        if shift.kind() == Kind::SelfStudy && shift.study() == StudyStatus::Unconfirmed {
+            *counts.entry(YearMonth::of(shift.start_date())).or_default() += 1;
+        }
+    }
+    Ok(counts.into_iter().rev().collect())
 }
 
 /// A decision on one or more rows.
@@ -241,6 +303,7 @@ pub fn check_rows(conn: &mut AnyConnection, who: Who, ids: &[i64]) -> Result<Vec
     if ids.is_empty() {
         return Err(DecideError::NoRows);
     }
+    let me = Myself::of(conn, who)?;
     let mut out = Vec::new();
     for &id in ids {
         let (doctor_id, start) =
@@ -252,7 +315,7 @@ pub fn check_rows(conn: &mut AnyConnection, who: Who, ids: &[i64]) -> Result<Vec
         if !may_decide(who, &doctor) {
             return Err(DecideError::NotAllowed);
         }
-        if is_own(who, &doctor) {
+        if me.is(who, &doctor) {
             return Err(DecideError::Own);
         }
         let (stored, version, batch) =

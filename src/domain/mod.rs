@@ -18,6 +18,7 @@ mod example_json;
 pub mod fatigue;
 pub mod frozen;
 pub mod hours;
+pub mod identity;
 pub mod input;
 pub mod interval;
 pub mod interview;

@@ -6,11 +6,11 @@
 use super::plan::{row_error, unknown_doctor, Tx};
 use crate::db::models::StoredShift;
 use crate::db::{queries, AnyConnection};
+use crate::domain::identity::identity;
 use crate::domain::shift::Shift;
 use crate::import::{self, Lined, Rejections, RowError};
 use chrono::{Duration, NaiveDateTime};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use unicode_normalization::UnicodeNormalization;
 
 fn describe(s: &Shift) -> String {
     format!(
@@ -24,18 +24,10 @@ fn describe(s: &Shift) -> String {
 /// The doctors rows name, by staff id, and who each doctor is.
 pub(super) struct Doctors {
     ids: HashMap<String, i64>,
-    /// Per doctor, the spellings that are the doctor (staff id, name, the
-    /// logins and names of the doctor's accounts), as [`identity`] writes them.
+    /// Per doctor, the spellings that are the doctor (staff id, name,
+    /// e-mail, the logins, names and e-mails of the doctor's accounts), as
+    /// [`identity`] writes them.
     selves: HashMap<i64, HashSet<String>>,
-}
-
-/// How a confirmer is compared with the doctor (rules §2.3): NFKC, without
-/// spaces (`山田 太郎` is `山田太郎`), ASCII letters in lower case.
-fn identity(s: &str) -> String {
-    s.nfkc()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase()
 }
 
 /// The doctors of the database, for resolving rows and recognising a
@@ -44,7 +36,8 @@ pub(super) fn doctors(conn: &mut AnyConnection) -> Result<Doctors, Tx> {
     let mut ids = HashMap::new();
     let mut selves: HashMap<i64, HashSet<String>> = HashMap::new();
     for d in queries::all_doctors(conn)? {
-        selves.insert(d.id, [identity(&d.staff_id), identity(&d.name)].into_iter().collect());
+        let spellings = [Some(&d.staff_id), Some(&d.name), d.email.as_ref()];
+        selves.insert(d.id, spellings.into_iter().flatten().map(|s| identity(s)).collect());
         ids.insert(d.staff_id, d.id);
     }
     for u in crate::db::users::all_users(conn)? {
@@ -53,8 +46,8 @@ pub(super) fn doctors(conn: &mut AnyConnection) -> Result<Doctors, Tx> {
         };
         let me = selves.entry(id).or_default();
         me.insert(identity(&u.login));
-        if let Some(name) = &u.name {
-            me.insert(identity(name));
+        for spelling in [&u.name, &u.email].into_iter().flatten() {
+            me.insert(identity(spelling));
         }
     }
     selves.values_mut().for_each(|s| {

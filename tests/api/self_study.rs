@@ -62,6 +62,20 @@ async fn a_manager_confirms_their_doctors_self_study_and_others_are_refused() {
                 ..person("jinji-a01", Role::Hr)
             }],
         );
+        // An HR account of the same person made without the staff id: the
+        // doctor's name, in another width of space.
+        let same_person = kinmu::accounts::NewAccount {
+            login: "jinji-aoki".into(),
+            role: Role::Hr,
+            name: Some("青木\u{3000}一郎".into()),
+            staff_id: None,
+            email: Some("aoki-hr@example.org".into()),
+            department: None,
+            trained_on: None,
+            is_administrator: false,
+            password: PASSWORD.into(),
+        };
+        kinmu::accounts::add_user(&mut db.conn(), &same_person, &Default::default(), None, now()).unwrap();
         let ids = declare(&db);
         let (one, two, three) = (ids[0].to_string(), ids[1].to_string(), ids[2].to_string());
         assert_eq!(excluded(&db), 0, "unconfirmed self-study counts");
@@ -114,11 +128,39 @@ async fn a_manager_confirms_their_doctors_self_study_and_others_are_refused() {
             "{}",
             refused.body
         );
+        // So is an account of another role whose name is the doctor's.
+        let mut same = service.signed_in("jinji-aoki").await;
+        let page = same.get("/self-study?month=2024-06").await;
+        let csrf = hidden(&page.body, "csrf");
+        let refused = same
+            .post(
+                "/self-study/decide",
+                &[
+                    ("csrf", &csrf),
+                    ("month", "2024-06"),
+                    ("row", &one),
+                    ("decision", "confirm"),
+                    ("reason", "x"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, 403, "{backend:?}");
+        assert!(refused.body.contains("本人の自己研鑽は本人が確認できません"));
         assert_eq!(excluded(&db), 0);
 
         // A01's manager confirms one row: a new version, the old kept.
         let mut boss = service.signed_in("boss").await;
+        // The next month's page points back to the rows still undecided.
+        let july = boss.get("/self-study?month=2024-07").await;
+        assert!(july.body.contains(r#"<b id="pending-count">0</b>"#), "{}", july.body);
+        assert!(
+            july.body
+                .contains(r#"<a href="/self-study?month=2024-06" data-month="2024-06">2024-06（3件）</a>"#),
+            "{}",
+            july.body
+        );
         let page = boss.get("/self-study?month=2024-06").await;
+        assert!(!page.body.contains(r#"id="earlier""#), "nothing undecided before June");
         assert_eq!(page.status, 200);
         assert!(page.body.contains(r#"<b id="pending-count">3</b>"#), "{}", page.body);
         assert!(page.body.contains(r#"href="/self-study""#), "linked from the nav");
@@ -188,7 +230,9 @@ async fn a_manager_confirms_their_doctors_self_study_and_others_are_refused() {
             .await;
         assert_eq!(summary.status, 200, "{}", summary.body);
         assert!(
-            summary.body.contains("<b>2</b>") && summary.body.contains("<b>120</b>"),
+            summary.body.contains("<b>2</b>")
+                && summary.body.contains("<b>120</b>")
+                && summary.body.contains(r#"<b id="excluded">120</b>"#),
             "{}",
             summary.body
         );

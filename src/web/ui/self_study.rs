@@ -28,6 +28,8 @@ struct ListPage {
     next: String,
     rows: Vec<PendingRow>,
     total: Minutes,
+    /// Earlier months with unconfirmed rows, newest first.
+    earlier: Vec<(String, usize)>,
     done: Option<String>,
     error: Option<String>,
 }
@@ -47,6 +49,9 @@ struct ConfirmPage {
     ids: String,
     reason: String,
     minutes: Minutes,
+    /// Of `minutes`, those inside the schedule: counted as work whatever
+    /// the decision (as the list shows them).
+    inside: Minutes,
 }
 
 impl ConfirmPage {
@@ -65,9 +70,11 @@ async fn render(
 ) -> Result<HttpResponse, UiError> {
     let rules = app.settings.rules.clone();
     let (role, user) = (viewer.role, viewer.user.clone());
-    let rows = with_conn(&app, move |conn| {
+    let (rows, earlier) = with_conn(&app, move |conn| {
         let who = crate::policy::Who::of(role, &user);
-        self_study::pending(conn, who, month, &rules).map_err(UiError::internal)
+        let rows = self_study::pending(conn, who, month, &rules).map_err(UiError::internal)?;
+        let earlier = self_study::pending_earlier(conn, who, month).map_err(UiError::internal)?;
+        Ok::<_, UiError>((rows, earlier))
     })
     .await?;
     let mut resp = html(&ListPage {
@@ -77,6 +84,7 @@ async fn render(
         next: month.next().to_string(),
         total: rows.iter().map(|r| r.minutes).sum(),
         rows,
+        earlier: earlier.into_iter().map(|(m, n)| (m.to_string(), n)).collect(),
         done,
         error,
     })?;
@@ -144,7 +152,8 @@ async fn refused(
         ref e if e.is_user_error() => StatusCode::BAD_REQUEST,
         e => return Err(UiError::internal(e)),
     };
-    render(app, viewer, month, None, Some(e.to_string()), status).await
+    let message = super::in_lang(viewer.lang, &e.to_string());
+    render(app, viewer, month, None, Some(message), status).await
 }
 
 async fn apply(
@@ -231,6 +240,7 @@ async fn bulk(
         Err(e) => return refused(app, viewer, month, e).await,
     };
     let minutes = rows.iter().map(|r| r.minutes).sum();
+    let inside = rows.iter().map(|r| r.inside_minutes).sum();
     html(&ConfirmPage {
         ctx: viewer.ctx(&app),
         month: month.to_string(),
@@ -238,6 +248,7 @@ async fn bulk(
         rows,
         reason,
         minutes,
+        inside,
     })
 }
 
