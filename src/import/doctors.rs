@@ -46,8 +46,37 @@ pub struct DoctorRecord {
     pub main_employer: Option<String>,
     pub contract_date: Option<NaiveDate>,
     /// A clinical trainee (formats.md R.1, rules §11.1): read only with
-    /// level C-1, false for every other level.
+    /// level C-1, false for every other level (also read when the file
+    /// has no level column: the stored level decides, see [`Columns`]).
     pub clinical_trainee: bool,
+    /// The columns the file has.
+    pub columns: Columns,
+}
+
+/// The columns of a doctors file (its header). A doctor already stored
+/// keeps what the file has no column for (formats.md: re-importing a
+/// doctor updates the columns the file carries; a blank cell clears).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Columns(u32);
+
+impl Columns {
+    fn of(c: &Cells<'_>) -> Columns {
+        Columns(
+            FIELDS
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| c.has(f))
+                .fold(0, |bits, (i, _)| bits | 1 << i),
+        )
+    }
+
+    /// Whether the file has any of the columns `names` (formats.md names).
+    pub fn any(&self, names: &[&str]) -> bool {
+        FIELDS
+            .iter()
+            .enumerate()
+            .any(|(i, f)| self.0 & 1 << i != 0 && names.contains(&f.name))
+    }
 }
 
 const NAME: Field = Field {
@@ -287,8 +316,9 @@ pub fn parse_doctors(bytes: &[u8]) -> Result<Parsed<DoctorRecord>, FileError> {
         let scheduled_start = c.optional(&SCHEDULED_START, fields::time_of_day);
         let manager_login = c.optional(&MANAGER_LOGIN, text);
         // Read only with level C-1 (formats.md R.1): the cell of a doctor of
-        // another level is not read, and false is stored.
-        let clinical_trainee = if level == Some(Level::C1) {
+        // another level is not read, and false is stored. Without a level
+        // column the stored level decides (the import clears it for others).
+        let clinical_trainee = if level == Some(Level::C1) || !c.has(&LEVEL) {
             c.value(&CLINICAL_TRAINEE, fields::yes_no)
         } else {
             Some(false)
@@ -330,6 +360,7 @@ pub fn parse_doctors(bytes: &[u8]) -> Result<Parsed<DoctorRecord>, FileError> {
             main_employer: p.main_employer,
             contract_date: p.contract_date,
             clinical_trainee: clinical_trainee?,
+            columns: Columns::of(c),
         })
     })
 }
@@ -474,8 +505,12 @@ mod tests {
                 main_employer: None,
                 contract_date: None,
                 clinical_trainee: false,
+                columns: parsed.rows[0].value.columns,
             }
         );
+        let columns = parsed.rows[0].value.columns;
+        assert!(columns.any(&["manager_login"]) && columns.any(&["pc_account", "regime"]));
+        assert!(!columns.any(&["regime", "employment_type", "clinical_trainee"]));
     }
 
     #[test]

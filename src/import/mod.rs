@@ -32,7 +32,7 @@ pub mod winevent;
 pub use comp_rest::{
     date as comp_rest_date, grant_span, parse_comp_rest, time_of_day as comp_rest_time, CompRestRecord, GrantMethod,
 };
-pub use doctors::{parse_doctors, DoctorRecord};
+pub use doctors::{parse_doctors, Columns as DoctorColumns, DoctorRecord};
 pub use employers::{parse_employers, EmployerRecord};
 pub use encoding::{decode, Decoded};
 /// NFKC and trimming, as every cell of a file is read (and what a person

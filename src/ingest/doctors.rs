@@ -7,6 +7,8 @@ use super::plan::{row_error, Plan, Tx};
 use super::ImportRequest;
 use crate::db::models::{Doctor, DoctorFields, NewAuditEntry, NewDoctor};
 use crate::db::{queries, AnyConnection};
+use crate::domain::Level;
+use crate::import::DoctorColumns as Columns;
 use crate::import::{self, Lined, Rejections};
 use std::collections::{HashMap, HashSet};
 
@@ -22,10 +24,12 @@ pub(super) fn doctors(
     let by_staff: HashMap<String, Doctor> = stored.iter().map(|d| (d.staff_id.clone(), d.clone())).collect();
     // Who holds each PC account after this file: stored doctors not in the
     // file keep theirs.
+    // (A file without the column leaves every stored account as it is.)
     let in_file: HashSet<&str> = rows.iter().map(|r| r.value.staff_id.as_str()).collect();
+    let file_has_accounts = rows.first().is_some_and(|r| r.value.columns.any(&["pc_account"]));
     let mut account_holder: HashMap<String, (String, Option<usize>)> = stored
         .iter()
-        .filter(|d| !in_file.contains(d.staff_id.as_str()))
+        .filter(|d| !file_has_accounts || !in_file.contains(d.staff_id.as_str()))
         .filter_map(|d| Some((d.pc_account.clone()?, (d.staff_id.clone(), None))))
         .collect();
     let staff_ids: HashSet<String> = stored
@@ -58,6 +62,7 @@ pub(super) fn doctors(
             }
             account_holder.insert(acct.clone(), (rec.staff_id.clone(), Some(line)));
         }
+        let columns = rec.columns;
         let fields = DoctorFields {
             staff_id: rec.staff_id.clone(),
             name: rec.name,
@@ -80,7 +85,9 @@ pub(super) fn doctors(
             contract_date: rec.contract_date,
             clinical_trainee: rec.clinical_trainee,
         };
-        match by_staff.get(&rec.staff_id) {
+        let old = by_staff.get(&rec.staff_id);
+        let fields = with_stored(fields, old.map(DoctorFields::of).as_ref(), columns);
+        match old {
             Some(old) if DoctorFields::of(old).profile() == fields.profile() => unchanged += 1,
             Some(old) => updates.push((old.id, fields, old.clone())),
             None => inserts.push(NewDoctor {
@@ -122,4 +129,60 @@ pub(super) fn doctors(
             Ok(())
         }),
     })
+}
+
+/// A file's doctor with what the file has no column for taken from the
+/// stored doctor (`None`: a new doctor, the defaults stay). Columns that are
+/// read together stay together: the statutory-holiday form with its 4週
+/// start, the regime with its period, the employment type with the main
+/// employer. The clinical-trainee flag is kept for a C-1 doctor only.
+fn with_stored(mut f: DoctorFields, old: Option<&DoctorFields>, has: Columns) -> DoctorFields {
+    if let Some(old) = old {
+        let keep = |names: &[&str]| !has.any(names);
+        if keep(&["department"]) {
+            f.department = old.department.clone();
+        }
+        if keep(&["level"]) {
+            f.level = old.level.clone();
+        }
+        if keep(&["email"]) {
+            f.email = old.email.clone();
+        }
+        if keep(&["pc_account"]) {
+            f.pc_account = old.pc_account.clone();
+        }
+        if keep(&["scheduled_start"]) {
+            f.scheduled_start = old.scheduled_start.clone();
+        }
+        if keep(&["manager_login"]) {
+            f.manager_login = old.manager_login.clone();
+        }
+        if keep(&["scheduled_end"]) {
+            f.scheduled_end = old.scheduled_end.clone();
+        }
+        if keep(&["scheduled_days"]) {
+            f.scheduled_days = old.scheduled_days.clone();
+        }
+        if keep(&["contract_date"]) {
+            f.contract_date = old.contract_date;
+        }
+        if keep(&["legal_holiday", "holiday_period_start"]) {
+            f.legal_holiday = old.legal_holiday.clone();
+            f.holiday_period_start = old.holiday_period_start;
+        }
+        if keep(&["regime", "variable_period_start", "variable_period"]) {
+            f.regime = old.regime.clone();
+            f.variable_period_start = old.variable_period_start;
+            f.variable_period = old.variable_period.clone();
+        }
+        if keep(&["employment_type", "main_employer"]) {
+            f.employment_type = old.employment_type.clone();
+            f.main_employer = old.main_employer.clone();
+        }
+        if keep(&["clinical_trainee"]) {
+            f.clinical_trainee = old.clinical_trainee;
+        }
+    }
+    f.clinical_trainee &= f.level == Level::C1.code();
+    f
 }

@@ -226,6 +226,55 @@ fn re_importing_doctors_updates_them_and_logs_the_change() {
 }
 
 #[test]
+fn a_doctors_file_without_a_column_leaves_what_is_stored_there() {
+    each_backend(|db| {
+        let full = "staff_id,name,department,level,email,legal_holiday,pc_account,manager_login,employment_type,main_employer\n\
+D001,山田 太郎,内科,B,yamada@example.jp,sat,yamada-pc,naika-bucho,visiting,A大学病院\n";
+        db.import_ok(ImportKind::Doctors, full.as_bytes());
+        let stored =
+            "SELECT COUNT(*) AS n FROM doctors WHERE staff_id = 'D001' AND department = '内科' AND level = 'B' \
+AND email = 'yamada@example.jp' AND legal_holiday = 'sat' AND pc_account = 'yamada-pc' \
+AND manager_login = 'naika-bucho' AND employment_type = 'visiting' AND main_employer = 'A大学病院'";
+        assert_eq!(db.count_where(stored), 1);
+        // A list of names only (an HR system's export) changes nothing else.
+        let r = db.import_ok(ImportKind::Doctors, "staff_id,name\nD001,山田 太郎\n".as_bytes());
+        assert_eq!((r.inserted, r.corrected, r.unchanged), (0, 0, 1));
+        assert_eq!(db.count_where(stored), 1);
+        let r = db.import_ok(ImportKind::Doctors, "staff_id,name\nD001,山田 太朗\n".as_bytes());
+        assert_eq!(r.corrected, 1);
+        assert_eq!(
+            db.count_where(&stored.replace("staff_id = 'D001'", "name = '山田 太朗'")),
+            1
+        );
+        // A column the file has is taken as written: a blank cell clears it.
+        let r = db.import_ok(
+            ImportKind::Doctors,
+            "staff_id,name,department\nD001,山田 太朗,\n".as_bytes(),
+        );
+        assert_eq!(r.corrected, 1);
+        assert_eq!(
+            db.count_where("SELECT COUNT(*) AS n FROM doctors WHERE department IS NULL AND level = 'B' AND manager_login = 'naika-bucho'"),
+            1
+        );
+        // Columns read together are taken together: the employment type
+        // without the main employer's column is the file's alone.
+        let r = db.import(
+            ImportKind::Doctors,
+            "staff_id,name,employment_type\nD001,山田 太朗,visiting\n".as_bytes(),
+        );
+        assert_eq!(
+            r.rejected.len(),
+            1,
+            "a visiting doctor needs the main employer in the same file"
+        );
+        assert_eq!(
+            db.count_where("SELECT COUNT(*) AS n FROM doctors WHERE employment_type = 'visiting'"),
+            1
+        );
+    });
+}
+
+#[test]
 fn a_roster_re_import_replaces_the_plans_of_the_dates_it_covers() {
     each_backend(|db| {
         db.import_ok(ImportKind::Doctors, DOCTORS.as_bytes());

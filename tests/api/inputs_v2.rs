@@ -140,7 +140,8 @@ fn the_doctors_file_s_v2_columns_are_stored_read_back_as_a_profile_and_updated_w
         assert_eq!(db.counts(), before);
 
         // A re-import updates the doctor, clears what the file leaves
-        // blank, and the audit log keeps both profiles.
+        // blank, keeps what it has no column for (the contract date), and
+        // the audit log keeps both profiles.
         let changed =
             "staff_id,name,legal_holiday,regime,variable_period,employment_type,main_employer,scheduled_days\n\
                        D001,山田 太郎,sat,standard,4weeks,part_time,,\"mon,wed\"\n";
@@ -150,7 +151,7 @@ fn the_doctors_file_s_v2_columns_are_stored_read_back_as_a_profile_and_updated_w
         assert_eq!(d1.legal_holiday_rule(), LegalHoliday::Fixed(Weekday::Sat));
         assert_eq!(
             (d1.holiday_period_start, d1.main_employer.as_deref(), d1.contract_date),
-            (None, None, None)
+            (None, None, Some(date("1998-04-01")))
         );
         assert_eq!((d1.regime(), d1.variable_period.as_str()), (Regime::Standard, "4weeks"));
         assert_eq!(d1.employment_type(), EmploymentType::PartTime);
@@ -228,13 +229,18 @@ fn a_self_confirmation_is_refused_with_the_reason_and_the_file_is_all_or_nothing
                     D001,2024-06-04,18:00,20:00,自己研鑽,山田太郎\n\
                     D001,2024-06-05,18:00,20:00,自己研鑽,YAMADA-T\n\
                     D001,2024-06-06,18:00,20:00,自己研鑽,ｄ００１\n\
+                    D001,2024-06-08,18:00,20:00,自己研鑽,yamada\u{200B}-t\n\
                     D001,2024-06-07,18:00,20:00,自己研鑽,佐藤 花子\n\
                     D001,2024-06-07,08:30,17:15,日勤,山田 太郎\n";
         let before = db.data_counts();
         let r = db.import(ImportKind::Timecard, file.as_bytes());
         assert!(!r.committed);
         assert_eq!(db.data_counts(), before, "nothing is written");
-        assert_eq!(r.rejected.iter().map(|e| e.line).collect::<Vec<_>>(), vec![2, 3, 4, 5]);
+        assert_eq!(
+            r.rejected.iter().map(|e| e.line).collect::<Vec<_>>(),
+            vec![2, 3, 4, 5, 6],
+            "an invisible character hides no one"
+        );
         for e in &r.rejected {
             assert!(e.reason.starts_with("自己確認は確認になりません"), "{e:?}");
             assert!(e.reason.contains(" / self-confirmation: "), "{e:?}");
@@ -244,7 +250,7 @@ fn a_self_confirmation_is_refused_with_the_reason_and_the_file_is_all_or_nothing
         // Skipped, the others go in: another doctor confirmed the 7th, and
         // the doctor's name on a work row is no confirmation (ignored).
         let r = db.import_with(ImportKind::Timecard, file.as_bytes(), true);
-        assert_eq!((r.inserted, r.rejected.len()), (2, 4));
+        assert_eq!((r.inserted, r.rejected.len()), (2, 5));
         let id = stored_doctor(db, "D001").id;
         let rows = queries::current_timecard(
             &mut db.conn(),
