@@ -120,6 +120,10 @@ pub enum DeclareError {
     /// Decided by a superior, corrected or withdrawn already (409).
     #[error("この申告は確認済み・否認・取り下げ済みのため変更できません / this declaration can no longer be changed")]
     Locked,
+    /// An earlier version of a declaration: the form was opened before the
+    /// declaration was corrected or decided (409).
+    #[error("この申告はその後訂正・確認されています。一覧から最新の申告を開いてください / this declaration has changed since: open its latest version from the list")]
+    Outdated,
     #[error(transparent)]
     Db(#[from] DbError),
     #[error(transparent)]
@@ -238,6 +242,15 @@ pub fn read(form: &Form, today: NaiveDate) -> Result<Declared, Vec<FieldError>> 
     else {
         return Err(errors);
     };
+    // 25:00 and an end date are each a way to write the next day (rules
+    // §1); a form with both means one day, not two: asked again.
+    if end_date > date && end.is_past_midnight() {
+        errors.push(field_error(
+            "end",
+            "終了日を入力したときは、終了時刻を 24:00 までで入力してください（25:00 と終了日の両方では翌々日になります） / with an end date, give the end as at most 24:00",
+        ));
+        return Err(errors);
+    }
     let (start, end) = (start.on(date), end.on(end_date));
     if end > midnight(today + Duration::days(1)) {
         errors.push(field_error(
@@ -439,7 +452,13 @@ fn changeable(
     id: i64,
 ) -> Result<(crate::db::models::StoredShift, i32, Option<i64>), DeclareError> {
     let mine = of_doctor(conn, doctor, login, None)?;
-    let d = mine.iter().find(|d| d.id == id).ok_or(DeclareError::NotFound)?;
+    let Some(d) = mine.iter().find(|d| d.id == id) else {
+        return Err(if crate::db::self_study::is_superseded_row_of(conn, doctor.id, id)? {
+            DeclareError::Outdated
+        } else {
+            DeclareError::NotFound
+        });
+    };
     if !d.changeable {
         return Err(DeclareError::Locked);
     }
@@ -637,6 +656,16 @@ mod tests {
         let d = read(&f, today()).unwrap();
         assert_eq!(d.shift.minutes(), 480);
         assert_eq!(d.shift.employer(), Some("B病院"));
+        // 25:00 is the next day's 01:00, alone or with an end date that is
+        // the start date; with the next day as end date it is asked again.
+        let late = form("self_study", "2024-06-08", "20:00", "25:00");
+        assert_eq!(read(&late, today()).unwrap().shift.minutes(), 300);
+        let mut same_day = late.clone();
+        same_day.end_date = "2024-06-08".into();
+        assert_eq!(read(&same_day, today()).unwrap().shift.minutes(), 300);
+        let mut both = late.clone();
+        both.end_date = "2024-06-09".into();
+        assert_eq!(fields(read(&both, today())), ["end"]);
     }
 
     #[test]

@@ -173,7 +173,12 @@ async fn a_declared_self_study_counts_until_the_superior_confirms_it() {
         let refused = withdraw(&mut aoki, &csrf, &new_id).await;
         assert_eq!(refused.status, 409, "{}", refused.body);
         let refused = withdraw(&mut aoki, &csrf, &id).await;
-        assert_eq!(refused.status, 404, "an old version is no declaration to change");
+        assert_eq!(refused.status, 409, "an old version is no declaration to change");
+        assert!(
+            refused.body.contains("一覧から最新の申告を開いてください"),
+            "{}",
+            refused.body
+        );
         assert_eq!(current_study(&db, "A01").len(), 1);
     }
 }
@@ -394,8 +399,15 @@ async fn a_correction_and_a_withdrawal_keep_the_old_versions() {
             1
         );
         assert_eq!(a01(&db).overtime_holiday_minutes, before.overtime_holiday_minutes + 90);
-        // The superseded version can no longer be corrected.
-        assert_eq!(aoki.post("/me/declarations", &form).await.status, 404);
+        // The superseded version can no longer be corrected: the form was
+        // opened before the correction, and the page says so.
+        let stale = aoki.post("/me/declarations", &form).await;
+        assert_eq!(stale.status, 409, "{}", stale.body);
+        assert!(
+            stale.body.contains("一覧から最新の申告を開いてください"),
+            "{}",
+            stale.body
+        );
 
         // Withdraw it: superseded, nothing after it, both versions kept.
         let withdrawn = withdraw(&mut aoki, &csrf, &second.to_string()).await;

@@ -34,6 +34,7 @@ fn refusal(e: DeclareError) -> ApiError {
         }
         DeclareError::NotFound => ApiError::not_found(),
         DeclareError::Locked => ApiError::conflict("locked", &e.to_string()),
+        DeclareError::Outdated => ApiError::conflict("outdated", &e.to_string()),
         other => ApiError::internal(other),
     }
 }

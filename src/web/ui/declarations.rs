@@ -216,7 +216,7 @@ fn refused(
     let (status, errors, message) = match e {
         DeclareError::Invalid(errors) => (StatusCode::BAD_REQUEST, errors, None),
         DeclareError::NotFound => return Err(UiError::NotFound(viewer.lang)),
-        DeclareError::Locked => (
+        DeclareError::Locked | DeclareError::Outdated => (
             StatusCode::CONFLICT,
             Vec::new(),
             Some(in_lang(viewer.lang, &e.to_string())),
