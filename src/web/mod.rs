@@ -47,11 +47,43 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::QueryConfig::default()
             .error_handler(|e, _| ApiError::bad_request("bad_query", &e.to_string(), &e.to_string()).into()),
     )
-    .app_data(web::JsonConfig::default().limit(64 * 1024).error_handler(|e, _| {
-        ApiError::bad_request("bad_json", &format!("JSONが不正です: {e}"), &e.to_string()).into()
-    }));
+    .app_data(
+        web::JsonConfig::default()
+            .limit(JSON_LIMIT)
+            .error_handler(|e, _| json_error(e).into()),
+    )
+    .app_data(web::FormConfig::default().error_handler(ui::form_body_error));
     cfg.configure(api::configure);
     cfg.service(healthz).configure(ui::configure);
+}
+
+/// The largest JSON body the API reads.
+const JSON_LIMIT: usize = 64 * 1024;
+
+/// A JSON body the API cannot read: 400 `bad_json` (api.md), saying
+/// which of the documented causes it is — too large, not JSON by its
+/// `Content-Type`, or not the fields the route takes (with serde's own
+/// account of where).
+fn json_error(e: actix_web::error::JsonPayloadError) -> ApiError {
+    use actix_web::error::JsonPayloadError as E;
+    let kb = JSON_LIMIT / 1024;
+    match e {
+        E::Overflow { .. } | E::OverflowKnownLength { .. } => ApiError::bad_request(
+            "bad_json",
+            &format!("本文が大きすぎます（上限 {kb} KiB）"),
+            &format!("the body is too large (at most {kb} KiB)"),
+        ),
+        E::ContentType => ApiError::bad_request(
+            "bad_json",
+            "Content-Type を application/json にしてください",
+            "the Content-Type must be application/json",
+        ),
+        e => ApiError::bad_request(
+            "bad_json",
+            &format!("JSONが不正です: {e}"),
+            &format!("invalid JSON: {e}"),
+        ),
+    }
 }
 
 /// The Content-Security-Policy of every answer: kinmu's own scripts and

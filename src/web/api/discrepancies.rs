@@ -142,6 +142,8 @@ struct ResolveBody {
     staff_id: String,
     date: NaiveDate,
     resolution: String,
+    /// Missing is empty: refused as `invalid`, as an empty one is.
+    #[serde(default)]
     reason: String,
 }
 
@@ -153,7 +155,10 @@ pub(super) fn resolve_error(e: ResolveError) -> ApiError {
         ResolveError::UnknownDoctor(_) => ApiError::not_found(),
         _ if e.is_conflict() => ApiError::conflict("already_resolved", &m),
         _ if e.is_forbidden() => ApiError::forbidden(&m),
-        _ if e.is_user_error() => ApiError::bad_request("invalid", &m, &m),
+        _ if e.is_user_error() => {
+            let m = crate::domain::text::Message::from_pair(&m);
+            ApiError::bad_request("invalid", &m.ja, &m.en)
+        }
         other => ApiError::internal(other),
     }
 }

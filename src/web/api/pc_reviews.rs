@@ -93,6 +93,9 @@ struct ResolveBody {
     date: NaiveDate,
     kind: String,
     resolution: String,
+    /// Missing is empty: refused as `invalid` with the reason the field
+    /// needs, as an empty one is.
+    #[serde(default)]
     reason: String,
 }
 

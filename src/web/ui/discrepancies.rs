@@ -570,6 +570,8 @@ async fn answer(
         Err(message) => (StatusCode::BAD_REQUEST, message.to_string()),
         Ok(Err(e)) => refusal(e)?,
     };
+    // The screen's language only (the refusals are written `日本語 / English`).
+    let message = super::in_lang(viewer.lang, &message);
     let asking = Asking {
         view,
         select_all: false,

@@ -104,6 +104,9 @@ pub enum UiError {
     Expired(String),
     /// Signed in, but this page is not for this role.
     Forbidden(Lang),
+    /// A form sent from a page of an earlier session (its CSRF token is
+    /// not this session's): refused, with what to do.
+    StaleForm(Lang),
     NotFound(Lang),
     BadRequest(Lang, String),
     Internal(String),
@@ -159,7 +162,7 @@ impl actix_web::ResponseError for UiError {
         use actix_web::http::StatusCode;
         match self {
             UiError::SignIn(_) | UiError::Expired(_) => StatusCode::SEE_OTHER,
-            UiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            UiError::Forbidden(_) | UiError::StaleForm(_) => StatusCode::FORBIDDEN,
             UiError::NotFound(_) => StatusCode::NOT_FOUND,
             UiError::BadRequest(..) => StatusCode::BAD_REQUEST,
             UiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -182,6 +185,15 @@ impl actix_web::ResponseError for UiError {
                 "You may not see this page",
                 "",
             ),
+            UiError::StaleForm(l) => (
+                *l,
+                "画面の有効期限が切れました（サインインし直した後の古い画面から送信されました）",
+                "This page has expired (it was opened before you signed in again)",
+                match l {
+                    Lang::Ja => "何も保存していません。ブラウザの「戻る」で入力内容を控え、画面を開き直してから、もう一度送信してください。",
+                    Lang::En => "Nothing was saved. Go back to copy what you typed, open the page again and send it once more.",
+                },
+            ),
             UiError::NotFound(l) => (*l, "見つかりません", "Not found", ""),
             UiError::BadRequest(l, d) => (*l, "入力が正しくありません", "Invalid input", d.as_str()),
             UiError::Internal(_) => (
@@ -202,6 +214,42 @@ impl actix_web::ResponseError for UiError {
             .content_type("text/html; charset=utf-8")
             .body(page.render().unwrap_or_else(|_| ja.to_string()))
     }
+}
+
+/// How a form body kinmu cannot read is answered (the screens' `Form`
+/// extractor): a page saying what happened, in Japanese with English, and
+/// that nothing was saved — not the framework's English one-liner.
+pub(crate) fn form_body_error(e: actix_web::error::UrlencodedError, _: &actix_web::HttpRequest) -> actix_web::Error {
+    use actix_web::error::UrlencodedError as E;
+    use actix_web::http::StatusCode;
+    let (status, ja, en) = match &e {
+        E::Overflow { .. } | E::UnknownLength => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "送信された内容が大きすぎます。メモなどを短くして、もう一度送信してください",
+            "What was sent is too large: shorten the notes and send it again",
+        ),
+        E::ContentType => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "フォームの形式ではない送信です。画面から送信してください",
+            "Not a form: send it from the page",
+        ),
+        _ => (
+            StatusCode::BAD_REQUEST,
+            "送信された内容を読めません。画面を開き直して、もう一度送信してください",
+            "What was sent cannot be read: open the page again and send it once more",
+        ),
+    };
+    let page = ErrorPage {
+        lang: Lang::Ja,
+        status: status.as_u16(),
+        title_ja: ja,
+        title_en: en,
+        detail: "何も保存していません。 / Nothing was saved.",
+    };
+    let response = HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(page.render().unwrap_or_else(|_| ja.to_string()));
+    actix_web::error::InternalError::from_response(e, response).into()
 }
 
 /// Renders a template as an HTML response.

@@ -86,7 +86,7 @@ impl Viewer {
         if !token.is_empty() && constant_time_eq(token.as_bytes(), self.csrf.as_bytes()) {
             Ok(())
         } else {
-            Err(UiError::Forbidden(self.lang))
+            Err(UiError::StaleForm(self.lang))
         }
     }
 
