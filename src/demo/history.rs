@@ -1,7 +1,8 @@
 //! What the demo hospital did before today, so that every screen shows a
 //! real case (issue 16, item 9): its daily job ran every morning from the
 //! first day of the previous month; one doctor's timecard of that month
-//! came in late, after it closed (a case found late); the interview
+//! came in late, after it closed and after the monthly check froze its
+//! count (a case found late, §19); the interview
 //! physicians recorded some interviews in time, and a department head the
 //! measures after the interview of the doctor over 155 h. Everything else
 //! stays open, as it would be: an interview past its deadline, this
@@ -41,10 +42,18 @@ pub fn replay(
     // The daily job every morning: interviews and measures opened on the
     // day they were due to be, from the first day of the previous month
     // (complete in the demo) to yesterday.
-    let mut day = YearMonth::of(today).previous().first_day();
+    // On this month's first day the monthly check of the previous month
+    // ran too (05:30, as scheduled), before the late file came in.
+    let this_month = YearMonth::of(today);
+    let mut day = this_month.previous().first_day();
     while day < today {
         let morning = day.and_hms_opt(5, 0, 0).unwrap_or_default();
         crate::monitor::daily::run(conn, settings, mailer, day, morning).map_err(|e| history(&e))?;
+        if day == this_month.first_day() {
+            let check_time = day.and_hms_opt(5, 30, 0).unwrap_or_default();
+            crate::monitor::monthly::run(conn, settings, mailer, this_month.previous(), check_time)
+                .map_err(|e| history(&e))?;
+        }
         day = day.succ_opt().unwrap_or(today);
     }
     crate::monitor::recheck::caught_up(conn, now).map_err(|e| history(&e))?;

@@ -624,12 +624,22 @@ async fn doctor_page(
 }
 
 /// A doctor's own page.
+/// The doctor's own page; a month asked for (`?month=YYYY-MM`) is kept.
 #[get("/me")]
-async fn me(viewer: Viewer) -> Result<HttpResponse, UiError> {
+async fn me(viewer: Viewer, q: web::Query<PageQuery>) -> Result<HttpResponse, UiError> {
     viewer.require(&[Role::Doctor])?;
     let staff = viewer.user.staff_id.clone().unwrap_or_default();
+    let month = q
+        .month
+        .as_deref()
+        .and_then(YearMonth::parse)
+        .map(|m| format!("?month={m}"))
+        .unwrap_or_default();
     Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, format!("/doctors/{}", super::urlencode(&staff))))
+        .insert_header((
+            header::LOCATION,
+            format!("/doctors/{}{month}", super::urlencode(&staff)),
+        ))
         .finish())
 }
 
