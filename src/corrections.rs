@@ -48,12 +48,19 @@ pub fn added_row(doctor_id: i64, shift: &Shift, extras: ShiftExtras, w: &Writer)
     }
 }
 
-/// The first working row of `rows` that `shift` overlaps, described
-/// (`start → end (kind)`) for a refusal.
+/// The first working row of `rows` that `shift` overlaps, described for
+/// a refusal's Japanese part (`06/03 08:30 → 06/03 17:30 勤務`).
 pub fn working_clash<'a>(rows: impl IntoIterator<Item = &'a Shift>, shift: &Shift) -> Option<String> {
     rows.into_iter()
         .find(|w| w.kind().is_working() && w.overlaps(shift))
-        .map(|c| format!("{} → {} ({})", c.start(), c.end(), c.kind()))
+        .map(|c| {
+            format!(
+                "{} → {} {}",
+                c.start().format("%m/%d %H:%M"),
+                c.end().format("%m/%d %H:%M"),
+                c.kind().label_ja()
+            )
+        })
 }
 
 /// Supersedes current row `old` (of version `version`, import batch

@@ -53,7 +53,7 @@ pub fn parse_employers(bytes: &[u8]) -> Result<Parsed<EmployerRecord>, FileError
                 Entry::Occupied(first) => {
                     let first = first.get();
                     c.reject(
-                        None,
+                        Some(&REQUIRED_EMPLOYER),
                         format!("同じ職員番号・勤務先の行が{first}行目にあります: {id:?} {name:?} / duplicate staff_id and employer (same as line {first})"),
                     );
                 }

@@ -150,12 +150,7 @@ pub(super) fn item_of(i: QueueItem) -> Item {
             start: g.start,
             end: g.end,
             class: "uncovered",
-            title: format!(
-                "未打刻 / uncovered {}–{} ({}分)",
-                i.at(g.start),
-                i.at(g.end),
-                g.minutes()
-            ),
+            title: format!("未打刻 {}–{}（{}分）", i.at(g.start), i.at(g.end), g.minutes()),
         })
         .collect();
     let svg = day_chart(
