@@ -138,49 +138,28 @@ pub(super) fn doctors(
 /// employer. The clinical-trainee flag is kept for a C-1 doctor only.
 fn with_stored(mut f: DoctorFields, old: Option<&DoctorFields>, has: Columns) -> DoctorFields {
     if let Some(old) = old {
-        let keep = |names: &[&str]| !has.any(names);
-        if keep(&["department"]) {
-            f.department = old.department.clone();
+        // The fields of each set of columns, kept when the file has none.
+        macro_rules! keep {
+            ($([$($column:literal),+] => $($field:ident),+;)+) => {
+                $(if !has.any(&[$($column),+]) {
+                    $(f.$field = old.$field.clone();)+
+                })+
+            };
         }
-        if keep(&["level"]) {
-            f.level = old.level.clone();
-        }
-        if keep(&["email"]) {
-            f.email = old.email.clone();
-        }
-        if keep(&["pc_account"]) {
-            f.pc_account = old.pc_account.clone();
-        }
-        if keep(&["scheduled_start"]) {
-            f.scheduled_start = old.scheduled_start.clone();
-        }
-        if keep(&["manager_login"]) {
-            f.manager_login = old.manager_login.clone();
-        }
-        if keep(&["scheduled_end"]) {
-            f.scheduled_end = old.scheduled_end.clone();
-        }
-        if keep(&["scheduled_days"]) {
-            f.scheduled_days = old.scheduled_days.clone();
-        }
-        if keep(&["contract_date"]) {
-            f.contract_date = old.contract_date;
-        }
-        if keep(&["legal_holiday", "holiday_period_start"]) {
-            f.legal_holiday = old.legal_holiday.clone();
-            f.holiday_period_start = old.holiday_period_start;
-        }
-        if keep(&["regime", "variable_period_start", "variable_period"]) {
-            f.regime = old.regime.clone();
-            f.variable_period_start = old.variable_period_start;
-            f.variable_period = old.variable_period.clone();
-        }
-        if keep(&["employment_type", "main_employer"]) {
-            f.employment_type = old.employment_type.clone();
-            f.main_employer = old.main_employer.clone();
-        }
-        if keep(&["clinical_trainee"]) {
-            f.clinical_trainee = old.clinical_trainee;
+        keep! {
+            ["department"] => department;
+            ["level"] => level;
+            ["email"] => email;
+            ["pc_account"] => pc_account;
+            ["scheduled_start"] => scheduled_start;
+            ["manager_login"] => manager_login;
+            ["scheduled_end"] => scheduled_end;
+            ["scheduled_days"] => scheduled_days;
+            ["contract_date"] => contract_date;
+            ["clinical_trainee"] => clinical_trainee;
+            ["legal_holiday", "holiday_period_start"] => legal_holiday, holiday_period_start;
+            ["regime", "variable_period_start", "variable_period"] => regime, variable_period_start, variable_period;
+            ["employment_type", "main_employer"] => employment_type, main_employer;
         }
     }
     f.clinical_trainee &= f.level == Level::C1.code();

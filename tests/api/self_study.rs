@@ -41,6 +41,22 @@ fn declare(db: &TestDb) -> Vec<i64> {
     ids
 }
 
+/// Confirms row `row` from the list `page` (the form as the page gives it).
+async fn confirm_one<S: Service>(b: &mut Browser<'_, S>, page: &Page, row: &str) -> Page {
+    let csrf = hidden(&page.body, "csrf");
+    b.post(
+        "/self-study/decide",
+        &[
+            ("csrf", &csrf),
+            ("month", "2024-06"),
+            ("row", row),
+            ("decision", "confirm"),
+            ("reason", "x"),
+        ],
+    )
+    .await
+}
+
 fn excluded(db: &TestDb) -> i64 {
     let r = db.report("2024-06", "2024-06-14");
     r.doctors
@@ -91,37 +107,13 @@ async fn a_manager_confirms_their_doctors_self_study_and_others_are_refused() {
         let page = other.get("/self-study?month=2024-06").await;
         assert_eq!(page.status, 200);
         assert!(!page.body.contains(&format!(r#"data-row-id="{one}""#)));
-        let csrf = hidden(&page.body, "csrf");
-        let refused = other
-            .post(
-                "/self-study/decide",
-                &[
-                    ("csrf", &csrf),
-                    ("month", "2024-06"),
-                    ("row", &one),
-                    ("decision", "confirm"),
-                    ("reason", "x"),
-                ],
-            )
-            .await;
+        let refused = confirm_one(&mut other, &page, &one).await;
         assert_eq!(refused.status, 403, "{backend:?}");
 
         // HR who is the doctor themself is refused, clearly.
         let mut own = service.signed_in("jinji-a01").await;
         let page = own.get("/self-study?month=2024-06").await;
-        let csrf = hidden(&page.body, "csrf");
-        let refused = own
-            .post(
-                "/self-study/decide",
-                &[
-                    ("csrf", &csrf),
-                    ("month", "2024-06"),
-                    ("row", &one),
-                    ("decision", "confirm"),
-                    ("reason", "x"),
-                ],
-            )
-            .await;
+        let refused = confirm_one(&mut own, &page, &one).await;
         assert_eq!(refused.status, 403);
         assert!(
             refused.body.contains("本人の自己研鑽は本人が確認できません"),
@@ -131,19 +123,7 @@ async fn a_manager_confirms_their_doctors_self_study_and_others_are_refused() {
         // So is an account of another role whose name is the doctor's.
         let mut same = service.signed_in("jinji-aoki").await;
         let page = same.get("/self-study?month=2024-06").await;
-        let csrf = hidden(&page.body, "csrf");
-        let refused = same
-            .post(
-                "/self-study/decide",
-                &[
-                    ("csrf", &csrf),
-                    ("month", "2024-06"),
-                    ("row", &one),
-                    ("decision", "confirm"),
-                    ("reason", "x"),
-                ],
-            )
-            .await;
+        let refused = confirm_one(&mut same, &page, &one).await;
         assert_eq!(refused.status, 403, "{backend:?}");
         assert!(refused.body.contains("本人の自己研鑽は本人が確認できません"));
         assert_eq!(excluded(&db), 0);
