@@ -117,7 +117,7 @@ mod tests {
                 (2, Some("employer")),
                 (3, Some("contract_date")),
                 (4, Some("dispatched")),
-                (6, None)
+                (6, Some("employer"))
             ]
         );
         assert!(parsed.rejected[3].reason.contains("line 5"), "{:?}", parsed.rejected[3]);
