@@ -167,7 +167,7 @@ fn kind_code<S: serde::Serializer>(kind: &PcClass, s: S) -> Result<S::Ok, S::Err
 /// Who may resolve `doctor`'s items: not the doctor themself (whatever
 /// their role, [`Myself::is`]), then HR, admin or the doctor's manager.
 pub fn check_who(who: Who, me: &Myself, doctor: &Doctor) -> Result<(), ResolveError> {
-    if me.is(who, doctor) {
+    if me.is(doctor) {
         Err(ResolveError::Own)
     } else if !may_decide(who, doctor) {
         Err(ResolveError::NotAllowed)
@@ -470,7 +470,7 @@ pub fn review_queue_of(
                     .cloned()
                     .collect(),
                 pieces,
-                own: me.is(who, d),
+                own: me.is(d),
             });
         }
     }

@@ -142,6 +142,8 @@ pub fn may_decide(who: Who, doctor: &Doctor) -> bool {
 /// role of the account they use): the account's login, name and e-mail.
 #[derive(Debug, Clone, Default)]
 pub struct Myself {
+    /// The doctor record the account belongs to, if any.
+    staff_id: Option<String>,
     spellings: Vec<String>,
 }
 
@@ -151,18 +153,21 @@ impl Myself {
         let spellings = std::iter::once(who.login.to_string())
             .chain(user.iter().flat_map(|u| [u.name.clone(), u.email.clone()]).flatten())
             .collect();
-        Ok(Myself { spellings })
+        Ok(Myself {
+            staff_id: who.staff_id.map(str::to_string),
+            spellings,
+        })
     }
 
-    /// Whether the rows of `doctor` are `who`'s own: the doctor's account,
-    /// or an account whose login, name or e-mail is a spelling of the
-    /// doctor's staff id, name or e-mail (widths, spaces, case and
+    /// Whether the rows of `doctor` are this person's own: the doctor's
+    /// account, or an account whose login, name or e-mail is a spelling of
+    /// the doctor's staff id, name or e-mail (widths, spaces, case and
     /// invisible characters aside).
-    pub fn is(&self, who: Who, doctor: &Doctor) -> bool {
+    pub fn is(&self, doctor: &Doctor) -> bool {
         let theirs = [doctor.staff_id.as_str(), doctor.name.as_str()]
             .into_iter()
             .chain(doctor.email.as_deref());
-        who.staff_id == Some(doctor.staff_id.as_str())
+        self.staff_id.as_deref() == Some(doctor.staff_id.as_str())
             || crate::domain::identity::same_person(self.spellings.iter().map(String::as_str), theirs)
     }
 }
@@ -225,7 +230,7 @@ pub fn pending(
             end: shift.end(),
             minutes: shift.minutes(),
             inside_minutes: inside_minutes(conn, doctor, &shift, rules)?,
-            own: me.is(who, doctor),
+            own: me.is(doctor),
             // The marker of a declaration made without a note says nothing
             // the list does not.
             note: note.filter(|n| n != crate::declarations::DECLARED),
@@ -315,7 +320,7 @@ pub fn check_rows(conn: &mut AnyConnection, who: Who, ids: &[i64]) -> Result<Vec
         if !may_decide(who, &doctor) {
             return Err(DecideError::NotAllowed);
         }
-        if me.is(who, &doctor) {
+        if me.is(&doctor) {
             return Err(DecideError::Own);
         }
         let (stored, version, batch) =

@@ -23,8 +23,8 @@ pub(super) fn doctors(
     let stored = queries::all_doctors(conn)?;
     let by_staff: HashMap<String, Doctor> = stored.iter().map(|d| (d.staff_id.clone(), d.clone())).collect();
     // Who holds each PC account after this file: stored doctors not in the
-    // file keep theirs.
-    // (A file without the column leaves every stored account as it is.)
+    // file keep theirs, and every stored doctor when the file has no
+    // pc_account column.
     let in_file: HashSet<&str> = rows.iter().map(|r| r.value.staff_id.as_str()).collect();
     let file_has_accounts = rows.first().is_some_and(|r| r.value.columns.any(&["pc_account"]));
     let mut account_holder: HashMap<String, (String, Option<usize>)> = stored
@@ -85,11 +85,11 @@ pub(super) fn doctors(
             contract_date: rec.contract_date,
             clinical_trainee: rec.clinical_trainee,
         };
-        let old = by_staff.get(&rec.staff_id);
-        let fields = with_stored(fields, old.map(DoctorFields::of).as_ref(), columns);
+        let old = by_staff.get(&rec.staff_id).map(|d| (d, DoctorFields::of(d)));
+        let fields = with_stored(fields, old.as_ref().map(|(_, f)| f), columns);
         match old {
-            Some(old) if DoctorFields::of(old).profile() == fields.profile() => unchanged += 1,
-            Some(old) => updates.push((old.id, fields, old.clone())),
+            Some((_, stored)) if stored.profile() == fields.profile() => unchanged += 1,
+            Some((old, _)) => updates.push((old.id, fields, old.clone())),
             None => inserts.push(NewDoctor {
                 fields,
                 created_at: req.now,

@@ -74,6 +74,16 @@ impl ApiError {
         )
     }
 
+    /// A 400 whose message is written `"日本語 / English"` (a refusal of
+    /// the domain's, in both languages).
+    pub fn bad_request_pair(code: &'static str, message: &str) -> ApiError {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code,
+            message: Message::from_pair(message),
+        }
+    }
+
     pub fn bad_request(code: &'static str, message: &str, message_en: &str) -> ApiError {
         ApiError {
             status: StatusCode::BAD_REQUEST,

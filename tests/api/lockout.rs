@@ -459,6 +459,24 @@ async fn next_leads_only_to_this_site_and_a_control_character_is_a_bad_request()
         )
         .await;
     assert_eq!(page.status, 400);
+    // The sign-in page opened again elsewhere: the first one's token is
+    // refused, saying the page expired (not that access is forbidden).
+    let stale = hidden(&b.get("/login").await.body, "csrf");
+    b.get("/login").await;
+    let page = b
+        .post(
+            "/login",
+            &[
+                ("login", "jinji"),
+                ("password", PASSWORD),
+                ("csrf", &stale),
+                ("next", "/"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 403);
+    // (This browser chose English above.)
+    assert!(page.body.contains("This page has expired"), "{}", page.body);
 }
 
 #[test]

@@ -155,10 +155,7 @@ pub(super) fn resolve_error(e: ResolveError) -> ApiError {
         ResolveError::UnknownDoctor(_) => ApiError::not_found(),
         _ if e.is_conflict() => ApiError::conflict("already_resolved", &m),
         _ if e.is_forbidden() => ApiError::forbidden(&m),
-        _ if e.is_user_error() => {
-            let m = crate::domain::text::Message::from_pair(&m);
-            ApiError::bad_request("invalid", &m.ja, &m.en)
-        }
+        _ if e.is_user_error() => ApiError::bad_request_pair("invalid", &m),
         other => ApiError::internal(other),
     }
 }

@@ -50,10 +50,8 @@ pub(super) async fn inspection(
             "この操作の権限がありません / not allowed for this role",
         ));
     }
-    let params = pack::Params::read(&q, app.settings.today()).map_err(|pack::BadParams(m)| {
-        let m = crate::domain::text::Message::from_pair(&m);
-        ApiError::bad_request("bad_query", &m.ja, &m.en)
-    })?;
+    let params = pack::Params::read(&q, app.settings.today())
+        .map_err(|pack::BadParams(m)| ApiError::bad_request_pair("bad_query", &m))?;
     let ctx = pack::Context::new(&app.settings, app.now());
     let (role, user) = (me.role, me.user.clone());
     let without_health =

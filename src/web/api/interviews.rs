@@ -25,10 +25,7 @@ pub(super) fn who(me: &CurrentUser) -> Who<'_> {
 pub(super) fn record_error(e: RecordError) -> ApiError {
     match e {
         RecordError::NotFound => ApiError::not_found(),
-        RecordError::Invalid(m) => {
-            let m = crate::domain::text::Message::from_pair(&m);
-            ApiError::bad_request("invalid", &m.ja, &m.en)
-        }
+        RecordError::Invalid(m) => ApiError::bad_request_pair("invalid", &m),
         RecordError::AlreadyDone => ApiError::conflict("already_done", &e.to_string()),
         RecordError::NoPhysician => ApiError::conflict("no_physician", &e.to_string()),
         other => ApiError::internal(other),

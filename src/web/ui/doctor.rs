@@ -623,7 +623,6 @@ async fn doctor_page(
     html(&p)
 }
 
-/// A doctor's own page.
 /// The doctor's own page; a month asked for (`?month=YYYY-MM`) is kept.
 #[get("/me")]
 async fn me(viewer: Viewer, q: web::Query<PageQuery>) -> Result<HttpResponse, UiError> {

@@ -104,8 +104,9 @@ pub enum UiError {
     Expired(String),
     /// Signed in, but this page is not for this role.
     Forbidden(Lang),
-    /// A form sent from a page of an earlier session (its CSRF token is
-    /// not this session's): refused, with what to do.
+    /// A form whose CSRF token is not the current one (a page of an
+    /// earlier session, or the sign-in page opened again elsewhere):
+    /// refused, with what to do.
     StaleForm(Lang),
     NotFound(Lang),
     BadRequest(Lang, String),
@@ -187,8 +188,8 @@ impl actix_web::ResponseError for UiError {
             ),
             UiError::StaleForm(l) => (
                 *l,
-                "画面の有効期限が切れました（サインインし直した後の古い画面から送信されました）",
-                "This page has expired (it was opened before you signed in again)",
+                "画面の有効期限が切れました（別のタブで開き直したか、サインインし直す前の画面から送信されました）",
+                "This page has expired (it was opened again elsewhere, or before you signed in again)",
                 match l {
                     Lang::Ja => "何も保存していません。ブラウザの「戻る」で入力内容を控え、画面を開き直してから、もう一度送信してください。",
                     Lang::En => "Nothing was saved. Go back to copy what you typed, open the page again and send it once more.",

@@ -325,7 +325,7 @@ async fn login(app: web::Data<App>, req: HttpRequest, form: web::Form<LoginForm>
         .map(|c| c.value().to_string())
         .unwrap_or_default();
     if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.csrf.as_bytes()) {
-        return Err(UiError::Forbidden(lang));
+        return Err(UiError::StaleForm(lang));
     }
     if app
         .sign_in_limiter
